@@ -1,0 +1,293 @@
+"""The columnar dataset the engine evaluates: one polars frame per table."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import polars as pl
+
+from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
+from drugfree_core.errors import DatasetError
+from drugfree_core.model import (
+    AdminUnit,
+    CustodyPeriod,
+    DrugTest,
+    FactKind,
+    LineageLink,
+    RehabEpisode,
+    RehabForm,
+    Residence,
+    StatusPeriod,
+    Subject,
+    SubjectKind,
+    TestMethod,
+    TestResult,
+    TestSchedule,
+    UnitFact,
+    UnitKind,
+)
+
+
+def empty_frame(table: Table) -> pl.DataFrame:
+    """An empty frame with the table's canonical schema."""
+    return pl.DataFrame(schema=table.polars_schema)
+
+
+def _conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Check *frame* has exactly the table's columns and cast it to the canonical dtypes."""
+    expected = set(table.column_names)
+    present = set(frame.columns)
+    if present != expected:
+        missing = sorted(expected - present)
+        extra = sorted(present - expected)
+        raise DatasetError(
+            f"table {table.name!r} does not match its schema"
+            + (f"; missing columns: {', '.join(missing)}" if missing else "")
+            + (f"; unexpected columns: {', '.join(extra)}" if extra else "")
+        )
+    return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns)
+
+
+@attrs.frozen(kw_only=True)
+class QuarantinedRecord:
+    """A record kept out of evaluation because it was invalid, with where and why.
+
+    ``unit_codes`` are the units the record concerned, so their verdicts can be marked
+    as affected instead of silently evaluated on partial data.
+    """
+
+    table: str
+    location: str
+    reason: str
+    record_id: str | None = None
+    unit_codes: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """A validated dataset in columnar form.
+
+    Build one with :func:`drugfree_core.load` (JSON document or folder of tables) or
+    :meth:`from_records` (typed model objects). Frames follow
+    :data:`drugfree_core.dataset.schema.TABLES`; ``quarantined`` lists the records that a
+    lenient load kept out.
+    """
+
+    units: pl.DataFrame
+    lineage: pl.DataFrame
+    subjects: pl.DataFrame
+    residences: pl.DataFrame
+    status_periods: pl.DataFrame
+    drug_tests: pl.DataFrame
+    rehab_episodes: pl.DataFrame
+    custody_periods: pl.DataFrame
+    unit_facts: pl.DataFrame
+    quarantined: tuple[QuarantinedRecord, ...] = ()
+
+    @classmethod
+    def from_frames(
+        cls,
+        frames: Mapping[str, pl.DataFrame],
+        *,
+        quarantined: Sequence[QuarantinedRecord] = (),
+    ) -> Dataset:
+        """Build from frames named after the tables; missing tables are empty.
+
+        Only the columns and dtypes are checked here; the loaders check content.
+        """
+        unknown = set(frames) - set(TABLES_BY_NAME)
+        if unknown:
+            raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")
+        conformed = {
+            t.name: _conform(t, frames[t.name]) if t.name in frames else empty_frame(t)
+            for t in TABLES
+        }
+        return cls(**conformed, quarantined=tuple(quarantined))
+
+    def frame(self, table: str) -> pl.DataFrame:
+        """The frame of the table called *table*."""
+        if table not in TABLES_BY_NAME:
+            raise KeyError(table)
+        frame: pl.DataFrame = getattr(self, table)
+        return frame
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """All frames by table name, in canonical order."""
+        return {t.name: self.frame(t.name) for t in TABLES}
+
+    @classmethod
+    def from_records(
+        cls,
+        *,
+        units: Iterable[AdminUnit],
+        subjects: Iterable[Subject] = (),
+        lineage: Iterable[LineageLink] = (),
+        unit_facts: Iterable[UnitFact] = (),
+    ) -> Dataset:
+        """Build from typed records, checking references and duplicates.
+
+        Raises :class:`~drugfree_core.errors.DatasetError` listing every problem.
+        """
+        from drugfree_core.io.records import records_to_dataset
+
+        return records_to_dataset(
+            units=list(units),
+            subjects=list(subjects),
+            lineage=list(lineage),
+            unit_facts=list(unit_facts),
+        )
+
+    def to_records(self) -> DatasetRecords:
+        """The dataset as typed records (slow at national scale; meant for small data)."""
+        return DatasetRecords.from_dataset(self)
+
+    def restrict_to_units(self, unit_codes: Iterable[str]) -> Dataset:
+        """The part of the dataset that concerns *unit_codes*.
+
+        Keeps those units (and every unit linked to them by lineage, so residences in a
+        predecessor still resolve), the subjects who ever resided there, and the facts
+        about them.
+        """
+        codes = set(unit_codes)
+        linked = self.lineage.filter(
+            pl.col("predecessor_code").is_in(codes) | pl.col("successor_code").is_in(codes)
+        )
+        keep = codes | set(linked["predecessor_code"]) | set(linked["successor_code"])
+        keep_series = pl.Series(sorted(keep), dtype=pl.String())
+        residences = self.residences.filter(pl.col("unit_code").is_in(keep_series))
+        subject_ids = residences["subject_id"].unique()
+
+        def by_subject(frame: pl.DataFrame) -> pl.DataFrame:
+            return frame.filter(pl.col("subject_id").is_in(subject_ids))
+
+        return attrs.evolve(
+            self,
+            units=self.units.filter(pl.col("code").is_in(keep_series)),
+            lineage=linked,
+            subjects=self.subjects.filter(pl.col("id").is_in(subject_ids)),
+            residences=by_subject(self.residences),
+            status_periods=by_subject(self.status_periods),
+            drug_tests=by_subject(self.drug_tests),
+            rehab_episodes=by_subject(self.rehab_episodes),
+            custody_periods=by_subject(self.custody_periods),
+            unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series)),
+            quarantined=tuple(q for q in self.quarantined if set(q.unit_codes) & keep),
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table."""
+        return {name: frame.height for name, frame in self.frames().items()}
+
+
+def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dicts()
+
+
+def _e(enum_cls: type[enum.Enum], value: Any) -> Any:
+    return enum_cls(value)
+
+
+@attrs.frozen(kw_only=True)
+class DatasetRecords:
+    """A dataset as typed records: the object form of :class:`Dataset`."""
+
+    units: tuple[AdminUnit, ...]
+    lineage: tuple[LineageLink, ...]
+    subjects: tuple[Subject, ...]
+    unit_facts: tuple[UnitFact, ...]
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> DatasetRecords:
+        """Convert the frames of *dataset* into records, grouping children by subject."""
+        children: dict[str, dict[str, list[Any]]] = {
+            sid: {"residences": [], "statuses": [], "tests": [], "rehab": [], "custody": []}
+            for sid in dataset.subjects["id"].to_list()
+        }
+        for r in _rows(dataset.residences):
+            children[r["subject_id"]]["residences"].append(
+                Residence(unit_code=r["unit_code"], start=r["start"], end=r["end"])
+            )
+        for r in _rows(dataset.status_periods):
+            children[r["subject_id"]]["statuses"].append(
+                StatusPeriod(
+                    kind=SubjectKind(r["kind"]),
+                    start=r["start"],
+                    end=r["end"],
+                    has_management_record=r["has_management_record"],
+                    management_start=r["management_start"],
+                    support_provided=r["support_provided"],
+                )
+            )
+        for r in _rows(dataset.drug_tests):
+            children[r["subject_id"]]["tests"].append(
+                DrugTest(
+                    date=r["date"],
+                    result=TestResult(r["result"]),
+                    method=TestMethod(r["method"]),
+                    schedule=TestSchedule(r["schedule"]),
+                )
+            )
+        for r in _rows(dataset.rehab_episodes):
+            children[r["subject_id"]]["rehab"].append(
+                RehabEpisode(
+                    form=RehabForm(r["form"]),
+                    start=r["start"],
+                    end=r["end"],
+                    completed=r["completed"],
+                    minor=r["minor"],
+                )
+            )
+        for r in _rows(dataset.custody_periods):
+            children[r["subject_id"]]["custody"].append(
+                CustodyPeriod(start=r["start"], end=r["end"])
+            )
+        subjects = tuple(
+            Subject(
+                id=sid,
+                residences=tuple(c["residences"]),
+                statuses=tuple(c["statuses"]),
+                tests=tuple(c["tests"]),
+                rehab_episodes=tuple(c["rehab"]),
+                custody=tuple(c["custody"]),
+            )
+            for sid, c in children.items()
+        )
+        return cls(
+            units=tuple(
+                AdminUnit(
+                    code=r["code"],
+                    name=r["name"],
+                    kind=UnitKind(r["kind"]),
+                    parent_code=r["parent_code"],
+                    resident_population=r["resident_population"],
+                    valid_from=r["valid_from"],
+                    valid_to=r["valid_to"],
+                )
+                for r in _rows(dataset.units)
+            ),
+            lineage=tuple(
+                LineageLink(
+                    predecessor_code=r["predecessor_code"],
+                    successor_code=r["successor_code"],
+                    effective=r["effective"],
+                )
+                for r in _rows(dataset.lineage)
+            ),
+            subjects=subjects,
+            unit_facts=tuple(
+                UnitFact(
+                    unit_code=r["unit_code"],
+                    kind=FactKind(r["kind"]),
+                    period_start=r["period_start"],
+                    period_end=r["period_end"],
+                    value=r["value"],
+                )
+                for r in _rows(dataset.unit_facts)
+            ),
+        )
+
+
+__all__ = ["Dataset", "DatasetRecords", "QuarantinedRecord"]

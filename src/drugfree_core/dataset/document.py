@@ -1,0 +1,336 @@
+"""The JSON form of a dataset: one nested document, read and written by one converter.
+
+A document looks like::
+
+    {
+      "format": "drugfree-dataset/1",
+      "units": [{"code": "00001", "name": "Phường Ba Đình", "kind": "ward"}],
+      "lineage": [],
+      "subjects": [{"id": "S-1", "residences": [{"unit_code": "00001", "start": "2024-01-01"}]}],
+      "unit_facts": []
+    }
+
+Rules enforced by :data:`converter`:
+
+* dates are strings ``YYYY-MM-DD`` (nothing else, not even a datetime);
+* enums are written by their value (``"ward"``, ``"positive"``);
+* lists become tuples; a JSON value of the wrong type is rejected, never coerced
+  (``"12"`` is not an integer, ``1`` is not ``true``);
+* an optional field (one with a default) may be left out; an unknown key anywhere is an
+  error, and so is a key given twice in one object (see :class:`DuplicateKeys`);
+* on output, a field whose value equals its default is left out, to keep national-scale
+  documents small (``"method": "screening"`` is the default of every drug test, for
+  example); reading the smaller document gives back equal records.
+
+Structuring errors are cattrs' ``ClassValidationError`` / ``IterableValidationError``
+trees; :func:`describe_errors` turns one into ``(JSON path, reason)`` pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+import types
+import typing
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+import cattrs
+from attrs import validators as v
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+
+#: The value of ``format`` in every document this version reads and writes.
+FORMAT = "drugfree-dataset/1"
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Values are left out of messages; the path already says where the value is, and a
+# subject's dates are personal data.
+_VALUE_IN_PARENS = re.compile(r" \([^()]*\)")
+
+
+def _check_format(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value != FORMAT:
+        raise ValueError(f"format must be {FORMAT!r}")
+
+
+def _tuple_of(cls: type) -> Any:
+    return v.deep_iterable(member_validator=v.instance_of(cls), iterable_validator=v.instance_of(tuple))
+
+
+@attrs.frozen(kw_only=True)
+class DatasetDocument:
+    """A dataset as one JSON document: units, lineage links, subjects and unit facts.
+
+    Each subject carries its own residences, status periods, drug tests, rehabilitation
+    episodes and custody periods. ``format`` must be ``"drugfree-dataset/1"``.
+    """
+
+    format: str = attrs.field(validator=_check_format)
+    units: tuple[AdminUnit, ...] = attrs.field(default=(), validator=_tuple_of(AdminUnit))
+    lineage: tuple[LineageLink, ...] = attrs.field(default=(), validator=_tuple_of(LineageLink))
+    subjects: tuple[Subject, ...] = attrs.field(default=(), validator=_tuple_of(Subject))
+    unit_facts: tuple[UnitFact, ...] = attrs.field(default=(), validator=_tuple_of(UnitFact))
+
+
+class DuplicateKeys(dict[str, Any]):
+    """A JSON object in which some key was given more than once.
+
+    Produce it with ``json.loads(text, object_pairs_hook=object_pairs)``; the converter
+    rejects it instead of silently keeping the last value.
+    """
+
+    duplicates: tuple[str, ...] = ()
+
+
+def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for :func:`json.loads` that remembers duplicate keys."""
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    dupes: dict[str, None] = {}
+    for key, _ in pairs:
+        if key in seen:
+            dupes[key] = None
+        seen.add(key)
+    marked = DuplicateKeys(result)
+    marked.duplicates = tuple(dupes)
+    return marked
+
+
+# --- structure hooks: strict JSON types, never coercion ----------------------------------
+
+
+def _structure_str(value: object, _t: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+def _structure_int(value: object, _t: object) -> int:
+    # bool is an int in Python but not in JSON.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("expected an integer")
+    return value
+
+
+def _structure_float(value: object, _t: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError("expected a number")
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return float(value)
+
+
+def _structure_bool(value: object, _t: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _structure_date(value: object, _t: object) -> dt.date:
+    # fromisoformat alone would also accept "20240105" and week dates.
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError("expected a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("expected a date written YYYY-MM-DD that exists") from None
+
+
+def _is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, enum.Enum)
+
+
+def _enum_hook(t: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
+    by_value = {member.value: member for member in t}
+    allowed = ", ".join(str(value) for value in by_value)
+
+    def structure(value: object, _t: object) -> enum.Enum:
+        if isinstance(value, str) and value in by_value:
+            return by_value[value]
+        raise ValueError(f"expected one of: {allowed}")
+
+    return structure
+
+
+def _is_tuple(t: Any) -> bool:
+    args = typing.get_args(t)
+    return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_hook(t: Any, conv: cattrs.Converter) -> Callable[[object, object], tuple[Any, ...]]:
+    item_type = typing.get_args(t)[0]
+    item_hook = conv.get_structure_hook(item_type)
+
+    def structure(value: object, _t: object) -> tuple[Any, ...]:
+        # A string or an object is iterable in Python but is not a JSON array.
+        if not isinstance(value, list):
+            raise ValueError("expected a list")
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as exc:
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring item {index}", index, item_type),
+                ]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {t!r}", errors, t)
+        return tuple(items)
+
+    return structure
+
+
+def _note(exc: Exception, name: str, t: Any) -> Exception:
+    exc.__notes__ = [
+        *getattr(exc, "__notes__", []),
+        AttributeValidationNote(f"Structuring field {name!r}", name, t),
+    ]
+    return exc
+
+
+def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, object], Any]:
+    """Structure an attrs class, reporting every bad field, validators included.
+
+    cattrs' generated hook stops at type errors and reports a failing attrs validator
+    only for the whole record; this one runs each field's validator on its own so that
+    every problem of a record comes out at once, each with its field's path.
+    """
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    names = frozenset(f.name for f in fields)
+    hooks = {f.name: conv.get_structure_hook(f.type) for f in fields}
+
+    def structure(value: object, _t: object) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("expected an object")
+        errors: list[Exception] = []
+        for key in getattr(value, "duplicates", ()):
+            errors.append(_note(ValueError("key given more than once"), key, None))
+        if conv.forbid_extra_keys:
+            extra = set(value) - names
+            if extra:
+                errors.append(ForbiddenExtraKeysError(None, cls, extra))
+        given: dict[str, Any] = {}
+        seen: dict[str, Any] = {}  # what the validators see: None where a field failed
+        for f in fields:
+            if f.name not in value:
+                if f.default is attrs.NOTHING:
+                    errors.append(_note(ValueError("required field missing"), f.name, f.type))
+                    seen[f.name] = None
+                else:
+                    default = f.default
+                    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                        default = default.factory()  # type: ignore[attr-defined]
+                    seen[f.name] = default
+                continue
+            try:
+                given[f.name] = seen[f.name] = hooks[f.name](value[f.name], f.type)
+            except Exception as exc:
+                errors.append(_note(exc, f.name, f.type))
+                seen[f.name] = None
+        stand_in = types.SimpleNamespace(**seen)
+        for f in fields:
+            if f.validator is None or f.name not in given:
+                continue
+            try:
+                f.validator(stand_in, f, given[f.name])
+            except (ValueError, TypeError) as exc:
+                errors.append(_note(exc, f.name, f.type))
+        if errors:
+            raise ClassValidationError(f"While structuring {cls.__name__}", errors, cls)
+        try:
+            return cls(**given)
+        except (ValueError, TypeError) as exc:  # checks across fields (__attrs_post_init__)
+            raise ClassValidationError(f"While structuring {cls.__name__}", [exc], cls) from None
+
+    return structure
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True, omit_if_default=True)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook_factory(_is_enum, _enum_hook)
+    conv.register_structure_hook_factory(_is_tuple, _tuple_hook)
+    conv.register_structure_hook_factory(attrs.has, _attrs_hook)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    return conv
+
+
+#: The one converter between JSON-ready Python data and the model's record classes.
+converter: cattrs.Converter = _make_converter()
+
+
+# --- turning structuring errors into (path, reason) pairs --------------------------------
+
+
+def _key_path(path: str, key: object) -> str:
+    text = str(key)[:40]
+    return f"{path}.{text}" if _PLAIN_KEY.match(text) else f"{path}[{text!r}]"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ValueError | TypeError) and exc.args and isinstance(exc.args[0], str):
+        # Our hooks and the model's validators speak plain sentences; strip any value.
+        return _VALUE_IN_PARENS.sub("", exc.args[0])
+    return cattrs.v.format_exception(exc, None)
+
+
+def _walk(exc: BaseException, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, attr_note in with_notes:
+            yield from _walk(sub, _key_path(path, attr_note.name))
+        for sub in without:
+            yield from _walk(sub, path)
+    elif isinstance(exc, IterableValidationError):
+        items, without = exc.group_exceptions()
+        for sub, item_note in items:
+            yield from _walk(sub, f"{path}[{item_note.index!r}]")
+        for sub in without:
+            yield from _walk(sub, path)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        allowed = ", ".join(f.name for f in attrs.fields(exc.cl))
+        for key in sorted(exc.extra_fields, key=str):
+            yield _key_path(path, key), f"unknown key (allowed: {allowed})"
+    else:
+        yield path, _reason(exc)
+
+
+def describe_errors(exc: BaseException, path: str = "$") -> list[tuple[str, str]]:
+    """Every problem in a structuring error as ``(JSON path, reason)``, in input order.
+
+    Reasons never repeat the offending value (the path locates it, and values of subject
+    records are personal data).
+    """
+    return list(_walk(exc, path))
+
+
+__all__ = [
+    "FORMAT",
+    "DatasetDocument",
+    "DuplicateKeys",
+    "converter",
+    "describe_errors",
+    "object_pairs",
+]

@@ -1,0 +1,24 @@
+"""The columnar evaluation engine and its results."""
+
+from drugfree_core.engine.custom import CustomOutcome, UnitView
+from drugfree_core.engine.evaluate import evaluate
+from drugfree_core.engine.results import (
+    CriterionResult,
+    Evaluation,
+    Outcome,
+    RuleResult,
+    UnitResult,
+    UnplacedSubject,
+)
+
+__all__ = [
+    "CriterionResult",
+    "CustomOutcome",
+    "Evaluation",
+    "Outcome",
+    "RuleResult",
+    "UnitResult",
+    "UnitView",
+    "UnplacedSubject",
+    "evaluate",
+]

@@ -1,0 +1,390 @@
+"""Turn rule trees into columnar results: one frame per rule node, one row per unit.
+
+Every node frame is aligned with ``EvalContext.units`` (same row order), with columns
+``outcome`` (Boolean; null = unknown), ``numerator``, ``denominator``, ``observed``,
+``failing`` and ``unknown`` (lists of subject ids) and ``reason``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from functools import singledispatch
+from typing import Any
+
+import attrs
+import polars as pl
+
+from drugfree_core.engine.context import EvalContext
+from drugfree_core.errors import SchemeError
+from drugfree_core.rules import primitives as p
+from drugfree_core.rules.describe import threshold_text
+from drugfree_core.rules.primitives import Rule, SubjectPredicate
+
+_IDS = pl.List(pl.String)
+NODE_SCHEMA = {
+    "outcome": pl.Boolean,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "observed": pl.Float64,
+    "failing": _IDS,
+    "unknown": _IDS,
+    "reason": pl.String,
+}
+
+
+@attrs.frozen
+class Node:
+    """The columnar result of one rule node and of its children."""
+
+    rule: Rule
+    path: str
+    threshold: str
+    frame: pl.DataFrame
+    children: tuple[Node, ...] = ()
+
+
+def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any]) -> pl.DataFrame:
+    """Left-join per-unit values onto every unit in force, in order, filling defaults."""
+    frame = ctx.unit_index.join(per_unit, on="unit_code", how="left", maintain_order="left")
+    fills = []
+    for name, dtype in NODE_SCHEMA.items():
+        if name not in frame.columns:
+            fills.append(pl.lit(defaults.get(name), dtype=dtype).alias(name))
+        elif name in defaults:
+            fills.append(pl.col(name).fill_null(pl.lit(defaults[name], dtype=dtype)).alias(name))
+    frame = frame.with_columns(fills)
+    return frame.select(pl.col(n).cast(t) for n, t in NODE_SCHEMA.items())
+
+
+# ------------------------------------------------------------------ subject predicates
+
+
+def predicate_expr(ctx: EvalContext, predicate: SubjectPredicate, people: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
+    """Join the features *predicate* needs onto *people*; return the frame and the
+    three-valued expression of the predicate."""
+    counter = [0]
+
+    def feature(frame: pl.DataFrame, missing: bool | None) -> pl.Expr:
+        nonlocal people
+        counter[0] += 1
+        name = f"_f{counter[0]}"
+        marker = f"_m{counter[0]}"
+        people = people.join(
+            frame.select("subject_id", pl.col("value").alias(name), pl.lit(True).alias(marker)),
+            on="subject_id",
+            how="left",
+        )
+        return (
+            pl.when(pl.col(marker).is_null())
+            .then(pl.lit(missing, dtype=pl.Boolean))
+            .otherwise(pl.col(name))
+        )
+
+    def build(pred: SubjectPredicate) -> pl.Expr:
+        if isinstance(pred, p.HasManagementRecord):
+            return pl.col("has_record")
+        if isinstance(pred, p.SupportProvided):
+            return pl.col("support")
+        if isinstance(pred, p.InTreatment):
+            forms = None if pred.forms is None else tuple(sorted(f.value for f in pred.forms))
+            return feature(ctx.in_treatment(forms), False)
+        if isinstance(pred, p.InCustody):
+            return feature(ctx.in_custody(), False)
+        if isinstance(pred, p.NegativeTestWithin):
+            days = int(ctx.value(pred.days))
+            rule = ctx.value(pred.rule)
+            rule = rule.value if isinstance(rule, p.TestWindowRule) else str(rule)
+            return feature(ctx.test_window(days, rule), False)
+        if isinstance(pred, p.TestedDuringManagement):
+            schedules = tuple(sorted(s.value for s in pred.schedules))
+            return feature(ctx.tested_during_management(people, schedules), False)
+        if isinstance(pred, p.SubjectAllOf):
+            exprs = [build(x) for x in pred.predicates]
+            return pl.all_horizontal(exprs) if len(exprs) > 1 else exprs[0]
+        if isinstance(pred, p.SubjectAnyOf):
+            exprs = [build(x) for x in pred.predicates]
+            return pl.any_horizontal(exprs) if len(exprs) > 1 else exprs[0]
+        if isinstance(pred, p.SubjectNot):
+            return ~build(pred.predicate)
+        raise SchemeError(f"unsupported subject predicate {type(pred).__name__}")
+
+    expr = build(predicate)
+    return people, expr
+
+
+# -------------------------------------------------------------------------- measures
+
+
+@attrs.frozen
+class MeasureFrame:
+    """Per unit: a measure's lowest and highest possible value and its denominator."""
+
+    frame: pl.DataFrame  # unit_code, lo, hi, den, members (list), reason
+    is_rate: bool
+
+
+def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
+    """The per-unit values of *measure*, aligned with the units in force."""
+    units = ctx.units.select("unit_code", pl.col("resident_population").cast(pl.Float64).alias("pop"))
+    if isinstance(measure, p.SubjectCount | p.SubjectRate):
+        people = ctx.population(measure.population)
+        counts = people.group_by("unit_code").agg(
+            pl.col("member").fill_null(False).sum().cast(pl.Float64).alias("lo"),
+            pl.len().cast(pl.Float64).alias("hi"),
+            pl.col("subject_id").alias("members"),
+        )
+        frame = units.join(counts, on="unit_code", how="left", maintain_order="left").with_columns(
+            pl.col("lo").fill_null(0.0), pl.col("hi").fill_null(0.0), pl.col("members").fill_null([])
+        )
+        if isinstance(measure, p.SubjectCount):
+            return MeasureFrame(
+                frame.with_columns(pl.lit(1.0).alias("den"), pl.lit(None, dtype=pl.String).alias("reason")),
+                False,
+            )
+        return MeasureFrame(_rate(frame), True)
+    lookback = ctx.value(measure.lookback)
+    from drugfree_core.engine.context import _minus
+
+    start_exclusive = pl.lit(ctx.on).dt.offset_by(_minus(lookback))
+    facts = ctx.dataset.unit_facts.filter(
+        (pl.col("kind") == measure.kind.value)
+        & (pl.col("period_end") <= ctx.on)
+        & (pl.col("period_end") > start_exclusive)
+    )
+    facts = ctx.map_codes(facts, "unit_code")
+    facts = facts.filter(pl.col("unit_code").is_not_null())
+    if isinstance(measure, p.FactLatest):
+        agg = facts.sort("period_end").group_by("unit_code").agg(pl.col("value").last().alias("lo"))
+    else:
+        agg = facts.group_by("unit_code").agg(pl.col("value").sum().alias("lo"))
+    frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
+        pl.col("lo").alias("hi"),
+        pl.lit([], dtype=_IDS).alias("members"),
+        pl.when(pl.col("lo").is_null())
+        .then(pl.lit(f"no {measure.kind.value} fact for the period"))
+        .alias("reason"),
+    )
+    if isinstance(measure, p.FactRate):
+        return MeasureFrame(_rate(frame), True)
+    return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False)
+
+
+def _rate(frame: pl.DataFrame) -> pl.DataFrame:
+    reason = (
+        pl.when(pl.col("pop").is_null())
+        .then(pl.lit("resident population not known"))
+        .when(pl.col("pop") <= 0)
+        .then(pl.lit("resident population is zero"))
+    )
+    if "reason" in frame.columns:
+        reason = reason.otherwise(pl.col("reason"))
+    return frame.with_columns(
+        pl.when(pl.col("pop") > 0).then(pl.col("pop")).alias("den"), reason.alias("reason")
+    )
+
+
+def _as_fraction(value: Any) -> Fraction | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Fraction(int(value))
+    if isinstance(value, int | Fraction):
+        return Fraction(value)
+    raise SchemeError(f"threshold {value!r} is not an integer or a fraction")
+
+
+def _cmp(op: p.Op, num: pl.Expr, den: pl.Expr, threshold: Fraction) -> pl.Expr:
+    """``num / den  op  threshold`` in exact arithmetic: ``num * q  op  p * den``."""
+    left = num * threshold.denominator
+    right = den * threshold.numerator
+    return {
+        p.Op.GE: left >= right,
+        p.Op.GT: left > right,
+        p.Op.LE: left <= right,
+        p.Op.LT: left < right,
+        p.Op.EQ: left == right,
+    }[op]
+
+
+def _decided(lo_true: pl.Expr, hi_true: pl.Expr) -> pl.Expr:
+    """True/false when the lowest and highest possible values agree, else unknown."""
+    return pl.when(lo_true == hi_true).then(lo_true).otherwise(pl.lit(None, dtype=pl.Boolean))
+
+
+def _measure_node(ctx: EvalContext, mf: MeasureFrame, outcome: pl.Expr, fail_lists_members: bool) -> pl.DataFrame:
+    f = mf.frame.with_columns(outcome.alias("outcome"))
+    f = f.with_columns(
+        pl.when(pl.col("lo").is_null() | pl.col("den").is_null())
+        .then(pl.lit(None, dtype=pl.Boolean))
+        .otherwise(pl.col("outcome"))
+        .alias("outcome")
+    )
+    spread = pl.col("hi") != pl.col("lo")
+    f = f.with_columns(
+        pl.col("lo").alias("numerator"),
+        pl.when(pl.lit(mf.is_rate)).then(pl.col("den")).alias("denominator"),
+        (pl.col("lo") / pl.col("den")).alias("observed"),
+        (
+            pl.when(pl.lit(fail_lists_members) & (pl.col("outcome") == False))  # noqa: E712
+            .then(pl.col("members"))
+            .otherwise(pl.lit([], dtype=_IDS))
+        ).alias("failing"),
+        pl.lit([], dtype=_IDS).alias("unknown"),
+        pl.when(pl.col("reason").is_not_null())
+        .then(pl.col("reason"))
+        .when(spread & pl.col("outcome").is_null())
+        .then(
+            pl.format(
+                "between {} and {} people depending on unknown management records",
+                pl.col("lo").cast(pl.Int64),
+                pl.col("hi").cast(pl.Int64),
+            )
+        )
+        .alias("reason"),
+    )
+    return _aligned(ctx, f, {})
+
+
+# ------------------------------------------------------------------------ unit rules
+
+
+@singledispatch
+def compile_rule(rule: Any, ctx: EvalContext, path: str) -> Node:
+    """The columnar :class:`Node` of *rule* for every unit in force."""
+    raise SchemeError(f"unsupported rule {type(rule).__name__}")
+
+
+@compile_rule.register
+def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
+    people = ctx.population(rule.population)
+    people, pred = predicate_expr(ctx, rule.predicate, people)
+    # An uncertain member who fails makes the outcome unknown, not a failure.
+    people = people.with_columns((pred | ~pl.col("member")).alias("_s"))
+    s = pl.col("_s")
+    per_unit = people.group_by("unit_code").agg(
+        (s == True).sum().cast(pl.Float64).alias("numerator"),  # noqa: E712
+        pl.len().cast(pl.Float64).alias("denominator"),
+        pl.col("subject_id").filter(s == False).alias("failing"),  # noqa: E712
+        pl.col("subject_id").filter(s.is_null()).alias("unknown"),
+    )
+    per_unit = per_unit.with_columns(
+        pl.when(pl.col("failing").list.len() > 0)
+        .then(pl.lit(False))
+        .when(pl.col("unknown").list.len() > 0)
+        .then(pl.lit(None, dtype=pl.Boolean))
+        .otherwise(pl.lit(True))
+        .alias("outcome"),
+        (pl.col("numerator") / pl.col("denominator")).alias("observed"),
+        pl.when(pl.col("unknown").list.len() > 0)
+        .then(pl.format("{} people with data that cannot decide", pl.col("unknown").list.len()))
+        .alias("reason"),
+    )
+    frame = _aligned(
+        ctx,
+        per_unit,
+        {"outcome": True, "numerator": 0.0, "denominator": 0.0, "failing": [], "unknown": []},
+    )
+    return Node(rule, path, "all", frame)
+
+
+@compile_rule.register
+def _(rule: p.Compare, ctx: EvalContext, path: str) -> Node:
+    mf = measure_frame(ctx, rule.measure)
+    threshold = _as_fraction(ctx.value(rule.value))
+    text = threshold_text(rule, ctx.value)
+    if threshold is None:
+        frame = _aligned(ctx, ctx.unit_index, {"reason": "threshold not known", "failing": [], "unknown": []})
+        return Node(rule, path, text, frame)
+    lo = _cmp(rule.op, pl.col("lo"), pl.col("den"), threshold)
+    hi = _cmp(rule.op, pl.col("hi"), pl.col("den"), threshold)
+    counts = isinstance(rule.measure, p.SubjectCount)
+    return Node(rule, path, text, _measure_node(ctx, mf, _decided(lo, hi), counts))
+
+
+def _band_side(ok: pl.Expr | None) -> pl.Expr:
+    return pl.lit(None, dtype=pl.Boolean) if ok is None else ok
+
+
+@compile_rule.register
+def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
+    mf = measure_frame(ctx, rule.measure)
+    lower = _as_fraction(ctx.value(rule.lower))
+    upper = _as_fraction(ctx.value(rule.upper))
+    text = threshold_text(rule, ctx.value)
+
+    def inside(col: str) -> pl.Expr:
+        lo_ok = None if lower is None else _cmp(p.Op.GE, pl.col(col), pl.col("den"), lower)
+        hi_ok = None if upper is None else _cmp(p.Op.LT, pl.col(col), pl.col("den"), upper)
+        return _band_side(lo_ok) & _band_side(hi_ok)
+
+    frame = _measure_node(ctx, mf, _decided(inside("lo"), inside("hi")), False)
+    if lower is None or upper is None:
+        missing = "lower" if lower is None else "upper"
+        frame = frame.with_columns(
+            pl.when(pl.col("outcome").is_null() & pl.col("reason").is_null())
+            .then(pl.lit(f"the band's {missing} bound is not known"))
+            .otherwise(pl.col("reason"))
+            .alias("reason")
+        )
+    return Node(rule, path, text, frame)
+
+
+@compile_rule.register
+def _(rule: p.NotYetKnown, ctx: EvalContext, path: str) -> Node:
+    frame = _aligned(ctx, ctx.unit_index, {"reason": rule.reason_en, "failing": [], "unknown": []})
+    return Node(rule, path, "—", frame)
+
+
+def _combine(
+    rule: Rule, ctx: EvalContext, path: str, children: tuple[Rule, ...], outcome: Callable[[list[pl.Expr]], pl.Expr], threshold: str
+) -> Node:
+    nodes = tuple(compile_rule(child, ctx, f"{path}.{i + 1}") for i, child in enumerate(children))
+    outcomes = pl.DataFrame({f"c{i}": n.frame["outcome"] for i, n in enumerate(nodes)})
+    cols = [pl.col(f"c{i}") for i in range(len(nodes))]
+    passed = pl.sum_horizontal([c.fill_null(False).cast(pl.Int32) for c in cols])
+    per_unit = outcomes.select(
+        outcome(cols).alias("outcome"),
+        passed.cast(pl.Float64).alias("numerator"),
+        pl.lit(float(len(nodes))).alias("denominator"),
+    ).with_columns((pl.col("numerator") / pl.col("denominator")).alias("observed"))
+    frame = pl.concat([ctx.unit_index, per_unit], how="horizontal")
+    return Node(rule, path, threshold, _aligned(ctx, frame, {"failing": [], "unknown": []}), nodes)
+
+
+@compile_rule.register
+def _(rule: p.AllOf, ctx: EvalContext, path: str) -> Node:
+    return _combine(rule, ctx, path, rule.rules, pl.all_horizontal, "all")
+
+
+@compile_rule.register
+def _(rule: p.AnyOf, ctx: EvalContext, path: str) -> Node:
+    return _combine(rule, ctx, path, rule.rules, pl.any_horizontal, "any")
+
+
+@compile_rule.register
+def _(rule: p.AtLeast, ctx: EvalContext, path: str) -> Node:
+    def at_least(cols: list[pl.Expr]) -> pl.Expr:
+        passed = pl.sum_horizontal([c.fill_null(False).cast(pl.Int32) for c in cols])
+        open_ = pl.sum_horizontal([c.is_null().cast(pl.Int32) for c in cols])
+        return (
+            pl.when(passed >= rule.k)
+            .then(pl.lit(True))
+            .when(passed + open_ >= rule.k)
+            .then(pl.lit(None, dtype=pl.Boolean))
+            .otherwise(pl.lit(False))
+        )
+
+    return _combine(rule, ctx, path, rule.rules, at_least, f"≥ {rule.k} of {len(rule.rules)}")
+
+
+@compile_rule.register
+def _(rule: p.Not, ctx: EvalContext, path: str) -> Node:
+    return _combine(rule, ctx, path, (rule.rule,), lambda cols: ~cols[0], "not")
+
+
+@compile_rule.register
+def _(rule: p.PythonRule, ctx: EvalContext, path: str) -> Node:
+    from drugfree_core.engine.custom import run_python_rule
+
+    return Node(rule, path, "custom", _aligned(ctx, run_python_rule(rule, ctx), {"failing": [], "unknown": []}))

@@ -1,0 +1,389 @@
+"""Everything the engine derives once per (dataset, date): where people live, their
+statuses, populations and per-person features. Results are memoised, so criteria that
+share a population or a test window compute it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import polars as pl
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.errors import SchemeError
+from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS, RehabForm, SubjectKind, TestResult
+from drugfree_core.rules.law import COMPULSORY_MINOR
+from drugfree_core.rules.params import ParamRef, Period
+from drugfree_core.rules.primitives import Population
+from drugfree_core.rules.scheme import ResolvedParameter
+
+_COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
+_STATUTORY = (SubjectKind.ILLEGAL_USER.value, SubjectKind.POST_REHAB.value)
+_POSITIVE = TestResult.POSITIVE.value
+_NEGATIVE = TestResult.NEGATIVE.value
+
+
+def _active(start: str, end: str, on: dt.date) -> pl.Expr:
+    """Row's [start, end] (end open when null) contains *on*."""
+    return (pl.col(start).is_null() | (pl.col(start) <= on)) & (
+        pl.col(end).is_null() | (pl.col(end) >= on)
+    )
+
+
+def _minus(period: Period) -> str:
+    """The polars offset that goes *period* back in time."""
+    return "".join(
+        f"-{n}{unit}"
+        for n, unit in ((period.years, "y"), (period.months, "mo"), (period.days, "d"))
+        if n
+    ) or "0d"
+
+
+class EvalContext:
+    """Derived frames for one dataset at one reference date, memoised by key."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        on: dt.date,
+        parameters: Mapping[str, ResolvedParameter],
+        unit_codes: frozenset[str] | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.on = on
+        self.parameters = parameters
+        self._memo: dict[Any, Any] = {}
+        units = dataset.units.filter(
+            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL) & _active("valid_from", "valid_to", on)
+        )
+        if unit_codes is not None:
+            units = units.filter(pl.col("code").is_in(sorted(unit_codes)))
+        #: Commune-level units in force on the date: the rows of every result, in this order.
+        self.units = units.sort("code").select(
+            pl.col("code").alias("unit_code"),
+            "name",
+            "parent_code",
+            "resident_population",
+        )
+        self.unit_index = self.units.select("unit_code")
+        self.placement, self.unplaced = self._place_people()
+
+    # ---------------------------------------------------------------- parameters
+
+    def value(self, item: Any) -> Any:
+        """A literal as it is, or the value of a parameter reference on the date."""
+        if isinstance(item, ParamRef):
+            if item.id not in self.parameters:
+                raise SchemeError(
+                    f"parameter {item.id} is not in force on {self.on.isoformat()}"
+                )
+            return self.parameters[item.id].value
+        return item
+
+    def memo(self, key: Any, build: Callable[[], Any]) -> Any:
+        """Compute once per key."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    # ------------------------------------------------------------------ territory
+
+    def successors_in_force(self) -> dict[str, tuple[str, ...]]:
+        """For each unit code not in force on the date, the in-force units it became."""
+
+        def build() -> dict[str, tuple[str, ...]]:
+            in_force = set(
+                self.dataset.units.filter(_active("valid_from", "valid_to", self.on))["code"]
+            )
+            links: dict[str, list[str]] = {}
+            for pred, succ in self.dataset.lineage.filter(pl.col("effective") <= self.on).select(
+                "predecessor_code", "successor_code"
+            ).iter_rows():
+                links.setdefault(pred, []).append(succ)
+
+            def resolve(code: str, seen: frozenset[str]) -> set[str]:
+                if code in in_force:
+                    return {code}
+                out: set[str] = set()
+                for nxt in links.get(code, []):
+                    if nxt not in seen:
+                        out |= resolve(nxt, seen | {nxt})
+                return out
+
+            return {code: tuple(sorted(resolve(code, frozenset({code})))) for code in links}
+
+        result: dict[str, tuple[str, ...]] = self.memo("successors", build)
+        return result
+
+    def map_codes(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        """Rewrite *column* to in-force unit codes; adds ``candidates`` (list) for codes
+        that map to several units or to none (they keep ``column`` null)."""
+        succ = self.successors_in_force()
+        if not succ:
+            return frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("candidates"))
+        mapping = pl.DataFrame(
+            {
+                "_code": list(succ),
+                "_target": [v[0] if len(v) == 1 else None for v in succ.values()],
+                "candidates": [list(v) if len(v) != 1 else None for v in succ.values()],
+            },
+            schema={"_code": pl.String, "_target": pl.String, "candidates": pl.List(pl.String)},
+        )
+        joined = frame.join(mapping, left_on=column, right_on="_code", how="left")
+        return joined.with_columns(
+            pl.when(pl.col("_target").is_not_null() | pl.col("candidates").is_not_null())
+            .then(pl.col("_target"))
+            .otherwise(pl.col(column))
+            .alias(column)
+        ).drop("_target")
+
+    def _place_people(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Where each person lives on the date: (subject_id, unit_code) and the unplaced."""
+        res = (
+            self.dataset.residences.filter(_active("start", "end", self.on))
+            .sort("start", descending=True)
+            .unique("subject_id", keep="first")
+            .select("subject_id", "unit_code")
+        )
+        res = self.map_codes(res, "unit_code")
+        unplaced = res.filter(pl.col("unit_code").is_null()).select("subject_id", "candidates")
+        placed = res.filter(pl.col("unit_code").is_not_null()).select("subject_id", "unit_code")
+        return placed, unplaced
+
+    # ------------------------------------------------------------------- statuses
+
+    def statuses(self) -> pl.DataFrame:
+        """Status periods running on the date, with whether statutory management runs."""
+        return self.memo("statuses", self._build_statuses)  # type: ignore[no-any-return]
+
+    def _build_statuses(self) -> pl.DataFrame:
+        on = self.on
+        st = self.dataset.status_periods.filter(_active("start", "end", on)).with_columns(
+            pl.col("kind").cast(pl.String),
+            pl.coalesce("management_start", "start").alias("anchor"),
+        )
+        user_period: Period = self.value(ParamRef("law.user_management_period"))
+        post_rehab: Mapping[str, Period] = self.value(ParamRef("law.post_rehab_period"))
+        fallback: Period = self.value(ParamRef("law.post_rehab_period_without_episode"))
+
+        # The completed episode that started post-rehab management decides its length.
+        episodes = (
+            self.dataset.rehab_episodes.filter(pl.col("completed") & pl.col("end").is_not_null())
+            .select(
+                "subject_id",
+                pl.col("end").alias("episode_end"),
+                pl.when(
+                    (pl.col("form") == RehabForm.COMPULSORY_FACILITY.value) & pl.col("minor")
+                )
+                .then(pl.lit(COMPULSORY_MINOR))
+                .otherwise(pl.col("form").cast(pl.String))
+                .alias("basis"),
+            )
+            .sort("subject_id", "episode_end")
+        )
+        post = st.filter(pl.col("kind") == SubjectKind.POST_REHAB.value).with_row_index("_i")
+        post = post.sort("subject_id", "anchor").join_asof(
+            episodes,
+            left_on="anchor",
+            right_on="episode_end",
+            by="subject_id",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        offsets = {k: v.to_polars() for k, v in post_rehab.items() if v is not None}
+        post = post.with_columns(
+            pl.col("basis")
+            .replace_strict(offsets, default=fallback.to_polars(), return_dtype=pl.String)
+            .fill_null(fallback.to_polars())
+            .alias("_offset")
+        ).with_columns(
+            (pl.col("anchor").dt.offset_by(pl.col("_offset")) > on).alias("management_running")
+        )
+        others = st.filter(pl.col("kind") != SubjectKind.POST_REHAB.value).with_columns(
+            pl.when(pl.col("kind") == SubjectKind.ILLEGAL_USER.value)
+            .then(pl.col("anchor").dt.offset_by(user_period.to_polars()) > on)
+            .otherwise(pl.lit(True))
+            .alias("management_running")
+        )
+        cols = [
+            "subject_id",
+            "kind",
+            "has_management_record",
+            "support_provided",
+            "anchor",
+            "management_running",
+        ]
+        return pl.concat([others.select(cols), post.select(cols)])
+
+    # ----------------------------------------------------------------- episodes
+
+    def ongoing_episodes(self) -> pl.DataFrame:
+        """Rehab episodes running on the date: ``ongoing`` true, or null when the episode
+        has no end and is older than the legal maximum (stale data)."""
+
+        def build() -> pl.DataFrame:
+            max_duration: Mapping[str, Period | None] = self.value(
+                ParamRef("law.rehab_max_duration")
+            )
+            limits = {k: v.to_polars() for k, v in max_duration.items() if v is not None}
+            ep = self.dataset.rehab_episodes.filter(_active("start", "end", self.on))
+            ep = ep.with_columns(
+                pl.col("form").cast(pl.String),
+                pl.col("form")
+                .cast(pl.String)
+                .replace_strict(limits, default=None, return_dtype=pl.String)
+                .alias("_limit"),
+            )
+            stale = (
+                pl.col("end").is_null()
+                & pl.col("_limit").is_not_null()
+                & (pl.col("start").dt.offset_by(pl.col("_limit").fill_null("0d")) < self.on)
+            )
+            return ep.select(
+                "subject_id",
+                "form",
+                pl.when(stale).then(pl.lit(None, dtype=pl.Boolean)).otherwise(True).alias("ongoing"),
+            )
+
+        result: pl.DataFrame = self.memo("episodes", build)
+        return result
+
+    def in_treatment(self, forms: tuple[str, ...] | None) -> pl.DataFrame:
+        """Per person: in treatment on the date (true / null when stale), of *forms*."""
+
+        def build() -> pl.DataFrame:
+            ep = self.ongoing_episodes()
+            if forms is not None:
+                ep = ep.filter(pl.col("form").is_in(list(forms)))
+            return ep.group_by("subject_id").agg(
+                pl.col("ongoing").max().alias("value")  # true beats null (Kleene OR)
+            )
+
+        result: pl.DataFrame = self.memo(("treatment", forms), build)
+        return result
+
+    def in_custody(self) -> pl.DataFrame:
+        """Persons in prison or detention on the date."""
+
+        def build() -> pl.DataFrame:
+            return (
+                self.dataset.custody_periods.filter(_active("start", "end", self.on))
+                .select("subject_id")
+                .unique()
+                .with_columns(pl.lit(True).alias("value"))
+            )
+
+        result: pl.DataFrame = self.memo("custody", build)
+        return result
+
+    # --------------------------------------------------------------- populations
+
+    def population(self, spec: Population) -> pl.DataFrame:
+        """People of the population on the date, one row per person and unit.
+
+        Columns: subject_id, unit_code, member (true, or null when membership depends on
+        unknown data), has_record, support, anchor.
+        """
+        kinds = tuple(sorted(k.value for k in spec.kinds))
+        under = bool(self.value(spec.under_management))
+        forms_value = self.value(spec.exempt_forms)
+        exempt_forms = tuple(sorted(RehabForm(f).value for f in forms_value))
+        exempt_custody = bool(self.value(spec.exempt_custody))
+        key = ("population", kinds, under, spec.with_record, exempt_forms, exempt_custody)
+        return self.memo(  # type: ignore[no-any-return]
+            key,
+            lambda: self._build_population(kinds, under, spec.with_record, exempt_forms, exempt_custody),
+        )
+
+    def _build_population(
+        self,
+        kinds: tuple[str, ...],
+        under: bool,
+        with_record: bool,
+        exempt_forms: tuple[str, ...],
+        exempt_custody: bool,
+    ) -> pl.DataFrame:
+        st = self.statuses().filter(pl.col("kind").is_in(list(kinds)))
+        if under:
+            st = st.filter(pl.col("management_running"))
+        if with_record:
+            st = st.filter(pl.col("has_management_record").is_null() | pl.col("has_management_record"))
+            member = pl.col("has_management_record").max()  # any true → true, else null
+        else:
+            member = pl.lit(True)
+        people = st.group_by("subject_id").agg(
+            member.alias("member"),
+            pl.col("has_management_record").all(ignore_nulls=False).alias("has_record"),
+            pl.col("support_provided").all(ignore_nulls=False).alias("support"),
+            pl.col("anchor").min().alias("anchor"),
+        )
+        people = people.join(self.placement, on="subject_id", how="inner")
+        if exempt_forms:
+            ep = (
+                self.ongoing_episodes()
+                .filter(pl.col("form").is_in(list(exempt_forms)))
+                .group_by("subject_id")
+                .agg(pl.col("ongoing").max().alias("_exempt"))
+            )
+            people = (
+                people.join(ep, on="subject_id", how="left")
+                .filter(pl.col("_exempt").is_null() | ~pl.col("_exempt"))
+                # a stale episode may or may not exempt the person: membership is unknown
+                .with_columns(
+                    pl.when(pl.col("_exempt").is_null() & pl.col("subject_id").is_in(ep["subject_id"]))
+                    .then(pl.lit(None, dtype=pl.Boolean))
+                    .otherwise(pl.col("member"))
+                    .alias("member")
+                )
+                .drop("_exempt")
+            )
+        if exempt_custody:
+            people = people.join(self.in_custody(), on="subject_id", how="anti")
+        return people.sort("unit_code", "subject_id")
+
+    # ------------------------------------------------------------------ tests
+
+    def test_window(self, days: int, rule: str) -> pl.DataFrame:
+        """Per person: whether their tests in ``[on - days, on]`` pass under *rule*."""
+
+        def build() -> pl.DataFrame:
+            start = self.on - dt.timedelta(days=days)
+            tests = self.dataset.drug_tests.filter(
+                (pl.col("date") >= start) & (pl.col("date") <= self.on)
+            )
+            positive = pl.col("result") == _POSITIVE
+            # On the latest day, a positive outranks a negative (ties are read strictly).
+            agg = tests.group_by("subject_id").agg(
+                positive.any().alias("any_positive"),
+                (pl.col("result") == _NEGATIVE).any().alias("any_negative"),
+                pl.col("date").max().alias("last_date"),
+                positive.filter(pl.col("date") == pl.col("date").max()).any().alias("last_positive"),
+            )
+            if rule == "latest_negative_no_positive":
+                value = ~pl.col("any_positive")
+            elif rule == "latest_negative":
+                value = ~pl.col("last_positive")
+            elif rule == "any_negative":
+                value = pl.col("any_negative")
+            else:
+                raise SchemeError(f"unknown test window rule {rule!r}")
+            return agg.select("subject_id", value.alias("value"))
+
+        result: pl.DataFrame = self.memo(("tests", days, rule), build)
+        return result
+
+    def tested_during_management(self, population: pl.DataFrame, schedules: tuple[str, ...]) -> pl.DataFrame:
+        """Per person of *population*: a test of every schedule between anchor and date."""
+        anchors = population.select("subject_id", "anchor").unique("subject_id")
+        tests = self.dataset.drug_tests.filter(pl.col("date") <= self.on).join(
+            anchors, on="subject_id", how="inner"
+        )
+        tests = tests.filter(pl.col("date") >= pl.col("anchor"))
+        agg = tests.group_by("subject_id").agg(
+            *[(pl.col("schedule") == s).any().alias(f"_{s}") for s in schedules]
+        )
+        return agg.select(
+            "subject_id", pl.all_horizontal([pl.col(f"_{s}") for s in schedules]).alias("value")
+        )

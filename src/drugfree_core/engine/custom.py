@@ -1,0 +1,126 @@
+"""Custom criteria written as plain Python over one unit's records (run per unit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import polars as pl
+
+from drugfree_core.dataset.dataset import DatasetRecords
+from drugfree_core.engine.results import Outcome
+from drugfree_core.errors import SchemeError
+from drugfree_core.model import AdminUnit, Subject, UnitFact
+from drugfree_core.rules.params import ParamValue
+
+if TYPE_CHECKING:
+    from drugfree_core.engine.context import EvalContext
+    from drugfree_core.rules.primitives import PythonRule
+
+
+@attrs.frozen(kw_only=True)
+class UnitView:
+    """What a custom rule sees: one unit on the date, the people placed there on that
+    date (with all their records), the unit's facts and the scheme's parameter values."""
+
+    unit: AdminUnit
+    on: dt.date
+    subjects: tuple[Subject, ...]
+    facts: tuple[UnitFact, ...]
+    parameters: Mapping[str, ParamValue]
+
+
+@attrs.frozen(kw_only=True)
+class CustomOutcome:
+    """What a custom rule returns for one unit."""
+
+    outcome: Outcome
+    observed: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    failing_subjects: tuple[str, ...] = ()
+    reason: str = ""
+
+
+def _unit_views(ctx: EvalContext) -> dict[str, UnitView]:
+    def build() -> dict[str, UnitView]:
+        ds = ctx.dataset
+        placed = ctx.placement.filter(pl.col("unit_code").is_in(ctx.unit_index["unit_code"]))
+        ids = placed["subject_id"]
+        codes = ctx.unit_index["unit_code"]
+        mini = attrs.evolve(
+            ds,
+            units=ds.units.filter(pl.col("code").is_in(codes)),
+            lineage=ds.lineage.clear(),
+            subjects=ds.subjects.filter(pl.col("id").is_in(ids)),
+            residences=ds.residences.filter(pl.col("subject_id").is_in(ids)),
+            status_periods=ds.status_periods.filter(pl.col("subject_id").is_in(ids)),
+            drug_tests=ds.drug_tests.filter(pl.col("subject_id").is_in(ids)),
+            rehab_episodes=ds.rehab_episodes.filter(pl.col("subject_id").is_in(ids)),
+            custody_periods=ds.custody_periods.filter(pl.col("subject_id").is_in(ids)),
+            unit_facts=ds.unit_facts.filter(pl.col("unit_code").is_in(codes)),
+        )
+        records = DatasetRecords.from_dataset(mini)
+        by_id = {s.id: s for s in records.subjects}
+        people: dict[str, list[Subject]] = {}
+        for sid, code in placed.iter_rows():
+            people.setdefault(code, []).append(by_id[sid])
+        facts: dict[str, list[UnitFact]] = {}
+        for fact in records.unit_facts:
+            facts.setdefault(fact.unit_code, []).append(fact)
+        params = {k: v.value for k, v in ctx.parameters.items()}
+        return {
+            unit.code: UnitView(
+                unit=unit,
+                on=ctx.on,
+                subjects=tuple(people.get(unit.code, ())),
+                facts=tuple(facts.get(unit.code, ())),
+                parameters=params,
+            )
+            for unit in records.units
+        }
+
+    views: dict[str, UnitView] = ctx.memo("unit_views", build)
+    return views
+
+
+def run_python_rule(rule: PythonRule, ctx: EvalContext) -> pl.DataFrame:
+    """Run *rule* for every unit in force; a raising rule is a clear :class:`SchemeError`."""
+    views = _unit_views(ctx)
+    rows = []
+    for code in ctx.unit_index["unit_code"]:
+        try:
+            result = rule.func(views[code])
+        except Exception as exc:
+            raise SchemeError(f"custom rule {rule.name!r} failed on unit {code}: {exc}") from exc
+        if not isinstance(result, CustomOutcome):
+            raise SchemeError(
+                f"custom rule {rule.name!r} returned {type(result).__name__}, not CustomOutcome"
+            )
+        rows.append(
+            {
+                "unit_code": code,
+                "outcome": None if result.outcome is Outcome.UNKNOWN else result.outcome is Outcome.PASS,
+                "numerator": result.numerator,
+                "denominator": result.denominator,
+                "observed": result.observed,
+                "failing": list(result.failing_subjects),
+                "unknown": [],
+                "reason": result.reason or None,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "unit_code": pl.String,
+            "outcome": pl.Boolean,
+            "numerator": pl.Float64,
+            "denominator": pl.Float64,
+            "observed": pl.Float64,
+            "failing": pl.List(pl.String),
+            "unknown": pl.List(pl.String),
+            "reason": pl.String,
+        },
+    )

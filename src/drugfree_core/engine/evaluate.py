@@ -1,0 +1,220 @@
+"""The one entry point of the engine: evaluate a scheme over a dataset at a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.engine.compile import Node, compile_rule
+from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.results import (
+    CriterionResult,
+    Evaluation,
+    Outcome,
+    RuleResult,
+    UnitResult,
+    UnplacedSubject,
+)
+from drugfree_core.errors import SchemeError, UsageError
+from drugfree_core.rules.describe import describe_rule
+from drugfree_core.rules.scheme import Level, Scheme
+
+
+def _library_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("drugfree-core")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+class _Columns:
+    """A node's frame as Python lists, read once, indexed by unit row."""
+
+    def __init__(self, node: Node, ctx: EvalContext) -> None:
+        self.node = node
+        f = node.frame
+        self.outcome = f["outcome"].to_list()
+        self.numerator = f["numerator"].to_list()
+        self.denominator = f["denominator"].to_list()
+        self.observed = f["observed"].to_list()
+        self.failing = f["failing"].to_list()
+        self.unknown = f["unknown"].to_list()
+        self.reason = f["reason"].to_list()
+        self.en = describe_rule(node.rule, "en", ctx.value)
+        self.vi = describe_rule(node.rule, "vi", ctx.value)
+        self.children = [_Columns(c, ctx) for c in node.children]
+
+    def result(self, i: int) -> RuleResult:
+        return RuleResult(
+            id=self.node.path,
+            rule=type(self.node.rule).__name__,
+            outcome=Outcome.from_bool(self.outcome[i]),
+            description_en=self.en,
+            description_vi=self.vi,
+            observed=self.observed[i],
+            numerator=self.numerator[i],
+            denominator=self.denominator[i],
+            threshold=self.node.threshold,
+            failing_subjects=tuple(self.failing[i] or ()),
+            unknown_subjects=tuple(self.unknown[i] or ()),
+            reason=self.reason[i] or "",
+            children=tuple(c.result(i) for c in self.children),
+        )
+
+
+def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
+    """Why each unit's outcomes cannot be trusted fully: quarantine and unplaced people."""
+    succ = ctx.successors_in_force()
+    notes: dict[str, list[str]] = {}
+
+    def in_force(code: str) -> tuple[str, ...]:
+        return succ.get(code, (code,))
+
+    quarantined_per_unit: dict[str, int] = {}
+    for record in dataset.quarantined:
+        for code in {c for raw in record.unit_codes for c in in_force(raw)}:
+            quarantined_per_unit[code] = quarantined_per_unit.get(code, 0) + 1
+    for code, n in quarantined_per_unit.items():
+        notes.setdefault(code, []).append(f"{n} quarantined record(s) concern this unit")
+    unplaced_per_unit: dict[str, int] = {}
+    for candidates in ctx.unplaced["candidates"].to_list():
+        for code in candidates or ():
+            unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + 1
+    for code, n in unplaced_per_unit.items():
+        notes.setdefault(code, []).append(
+            f"{n} person(s) living in a split predecessor may belong to this unit"
+        )
+    return notes
+
+
+def _classify(levels: tuple[Level, ...], outcomes: dict[str, Outcome]) -> tuple[str | None, tuple[str, ...]]:
+    """The first level reached, ``"none"``, or ``None`` with the levels still possible."""
+    candidates: list[str] = []
+    for level in levels:
+        results = [outcomes.get(cid, Outcome.UNKNOWN) for cid in level.criteria]
+        passed = sum(r is Outcome.PASS for r in results)
+        open_ = sum(r is Outcome.UNKNOWN for r in results)
+        if passed >= level.min_pass and not candidates:
+            return level.id, ()
+        if passed >= level.min_pass or passed + open_ >= level.min_pass:
+            candidates.append(level.id)
+            if passed >= level.min_pass:
+                break  # lower levels cannot be reached once this one is certain
+    if not candidates:
+        return "none", ()
+    return None, tuple(candidates)
+
+
+def _downgrade(result: CriterionResult, why: str) -> CriterionResult:
+    if result.outcome is not Outcome.PASS:
+        return result
+    from attrs import evolve
+
+    root = evolve(result.result, outcome=Outcome.UNKNOWN, reason=why)
+    return evolve(result, outcome=Outcome.UNKNOWN, result=root)
+
+
+def evaluate(
+    dataset: Dataset,
+    scheme: Scheme,
+    on: dt.date,
+    *,
+    units: Iterable[str] | None = None,
+) -> Evaluation:
+    """Evaluate *scheme* for every commune-level unit in force on *on*.
+
+    One columnar pass over the whole dataset; pass ``units`` to restrict the output to
+    some unit codes (they must be commune-level units in force on the date). Outcomes
+    are three-valued: missing data gives *unknown*, never *pass*.
+    """
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise UsageError("the reference date must be a datetime.date")
+    if not scheme.in_force(on):
+        span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
+        raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")
+    wanted = None if units is None else frozenset(units)
+    ctx = EvalContext(dataset, on, scheme.resolve_parameters(on), wanted)
+    if wanted is not None:
+        missing = sorted(wanted - set(ctx.unit_index["unit_code"]))
+        if missing:
+            raise UsageError(
+                f"not a commune-level unit in force on {on.isoformat()}: {', '.join(missing)}"
+            )
+    criteria = scheme.criteria_on(on)
+    columns = [_Columns(compile_rule(c.rule, ctx, c.id), ctx) for c in criteria]
+    affected = _affected_units(dataset, ctx)
+    unit_rows: list[dict[str, Any]] = ctx.units.to_dicts()
+    results = []
+    for i, row in enumerate(unit_rows):
+        code = row["unit_code"]
+        why = "; ".join(affected.get(code, ()))
+        crits = []
+        for criterion, col in zip(criteria, columns, strict=True):
+            root = col.result(i)
+            cr = CriterionResult(
+                criterion_id=criterion.id,
+                outcome=root.outcome,
+                provenance=criterion.provenance.value,
+                result=root,
+                overridden_by=scheme.overrides.get(f"criterion:{criterion.id}"),
+            )
+            crits.append(_downgrade(cr, why) if why else cr)
+        outcomes = {c.criterion_id: c.outcome for c in crits}
+        if scheme.levels:
+            level, candidates = _classify(scheme.levels, outcomes)
+            verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
+        else:
+            level, candidates = None, ()
+            values = set(outcomes.values())
+            verdict = (
+                Outcome.FAIL
+                if Outcome.FAIL in values
+                else Outcome.UNKNOWN
+                if Outcome.UNKNOWN in values
+                else Outcome.PASS
+            )
+        results.append(
+            UnitResult(
+                unit_code=code,
+                unit_name=row["name"],
+                province_code=row["parent_code"],
+                verdict=verdict,
+                criteria=tuple(crits),
+                level=level,
+                level_candidates=candidates,
+                affected_by=tuple(affected.get(code, ())),
+            )
+        )
+    unplaced = tuple(
+        UnplacedSubject(
+            subject_id=sid,
+            candidate_units=tuple(cands or ()),
+            reason=(
+                "resides in a unit that was split; the successor is not known"
+                if cands
+                else "resides in a unit that is not in force and has no successor"
+            ),
+        )
+        for sid, cands in ctx.unplaced.select("subject_id", "candidates").iter_rows()
+    )
+    return Evaluation(
+        scheme_id=scheme.id,
+        scheme_version=scheme.version,
+        scheme_title_en=scheme.title_en,
+        scheme_title_vi=scheme.title_vi,
+        reference_date=on,
+        library_version=_library_version(),
+        units=tuple(results),
+        parameters=tuple(scheme.resolve_parameters(on).values()),
+        quarantined=dataset.quarantined,
+        unplaced=unplaced,
+        levels=tuple(level.id for level in scheme.levels),
+    )
+
+
+__all__ = ["evaluate"]

@@ -1,0 +1,163 @@
+"""What an evaluation returns: per unit a verdict and, per criterion, why.
+
+All result classes are frozen attrs objects that serialise to JSON with
+:func:`drugfree_core.engine.serialize.evaluation_to_dict` (or ``Evaluation.to_json``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import Counter
+
+import attrs
+
+from drugfree_core.dataset.dataset import QuarantinedRecord
+from drugfree_core.errors import UsageError
+from drugfree_core.rules.scheme import ResolvedParameter
+
+
+class Outcome(enum.Enum):
+    """Three-valued outcome: a criterion the data cannot decide is UNKNOWN, never PASS."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def from_bool(cls, value: bool | None) -> Outcome:
+        """``True`` → PASS, ``False`` → FAIL, ``None`` → UNKNOWN."""
+        if value is None:
+            return cls.UNKNOWN
+        return cls.PASS if value else cls.FAIL
+
+
+@attrs.frozen(kw_only=True)
+class RuleResult:
+    """The outcome of one rule node (a criterion's root or one of its parts) for one unit.
+
+    ``observed`` is the measured value (a count, a rate, the share of people satisfying a
+    predicate) with its ``numerator`` / ``denominator`` when it is a ratio; ``threshold``
+    says what it was compared with. ``failing_subjects`` are the pseudonymous ids of the
+    people who made it fail; ``unknown_subjects`` those whose data could not decide.
+    """
+
+    id: str
+    rule: str
+    outcome: Outcome
+    description_en: str = ""
+    description_vi: str = ""
+    observed: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    threshold: str = ""
+    failing_subjects: tuple[str, ...] = ()
+    unknown_subjects: tuple[str, ...] = ()
+    reason: str = ""
+    children: tuple[RuleResult, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class CriterionResult:
+    """A criterion's outcome for one unit, with the tree of its rule's results."""
+
+    criterion_id: str
+    outcome: Outcome
+    provenance: str
+    result: RuleResult
+    overridden_by: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UnitResult:
+    """The verdict for one unit and the result of every criterion in force.
+
+    For classification schemes ``level`` is the level reached (``"none"`` when no level
+    applies, ``None`` when the data cannot decide) and ``level_candidates`` the levels
+    still possible. ``affected_by`` lists why outcomes were downgraded to unknown
+    (quarantined records, people who could not be placed after a split).
+    """
+
+    unit_code: str
+    unit_name: str
+    province_code: str | None
+    verdict: Outcome
+    criteria: tuple[CriterionResult, ...]
+    level: str | None = None
+    level_candidates: tuple[str, ...] = ()
+    affected_by: tuple[str, ...] = ()
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        """The result of *criterion_id* for this unit."""
+        for c in self.criteria:
+            if c.criterion_id == criterion_id:
+                return c
+        raise UsageError(f"no criterion {criterion_id!r} in this result")
+
+
+@attrs.frozen(kw_only=True)
+class UnplacedSubject:
+    """A person the engine could not place in one unit at the date (e.g. a split unit)."""
+
+    subject_id: str
+    candidate_units: tuple[str, ...]
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """The result of evaluating one scheme over a dataset at a reference date."""
+
+    scheme_id: str
+    scheme_version: str
+    scheme_title_en: str
+    scheme_title_vi: str
+    reference_date: dt.date
+    library_version: str
+    units: tuple[UnitResult, ...]
+    parameters: tuple[ResolvedParameter, ...] = ()
+    quarantined: tuple[QuarantinedRecord, ...] = ()
+    unplaced: tuple[UnplacedSubject, ...] = ()
+    levels: tuple[str, ...] = ()
+
+    def unit(self, unit_code: str) -> UnitResult:
+        """The result for *unit_code*."""
+        for u in self.units:
+            if u.unit_code == unit_code:
+                return u
+        raise UsageError(f"unit {unit_code!r} is not in this evaluation")
+
+    def verdict_counts(self) -> dict[str, int]:
+        """How many units passed, failed or are unknown."""
+        counts = Counter(u.verdict.value for u in self.units)
+        return {o.value: counts.get(o.value, 0) for o in Outcome}
+
+    def level_counts(self) -> dict[str, int]:
+        """For classification schemes: how many units reached each level."""
+        counts = Counter("unknown" if u.level is None else u.level for u in self.units)
+        return dict(sorted(counts.items()))
+
+    def criterion_counts(self) -> dict[str, dict[str, int]]:
+        """Per criterion, how many units passed, failed or are unknown."""
+        table: dict[str, Counter[str]] = {}
+        for u in self.units:
+            for c in u.criteria:
+                table.setdefault(c.criterion_id, Counter())[c.outcome.value] += 1
+        return {
+            cid: {o.value: counts.get(o.value, 0) for o in Outcome}
+            for cid, counts in table.items()
+        }
+
+    def to_dict(self, *, include_subjects: bool = True) -> dict[str, object]:
+        """A JSON-ready dict; ``include_subjects=False`` leaves out every subject id."""
+        from drugfree_core.engine.serialize import evaluation_to_dict
+
+        return evaluation_to_dict(self, include_subjects=include_subjects)
+
+    def to_json(self, *, include_subjects: bool = True, indent: int | None = None) -> str:
+        """The evaluation as a JSON document."""
+        import json
+
+        return json.dumps(
+            self.to_dict(include_subjects=include_subjects), ensure_ascii=False, indent=indent
+        )

@@ -1,0 +1,91 @@
+"""Results to JSON-ready structures and back, through one cattrs converter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Any
+
+import cattrs
+
+from drugfree_core.engine.results import Evaluation, Outcome, RuleResult
+from drugfree_core.rules.params import Period
+
+converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+converter.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
+converter.register_unstructure_hook(Outcome, lambda o: o.value)
+
+
+def _param_value(value: object) -> Any:
+    if isinstance(value, Fraction):
+        return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
+    if isinstance(value, Period):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _param_value(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _strip_subjects(result: dict[str, Any]) -> dict[str, Any]:
+    result.pop("failing_subjects", None)
+    result.pop("unknown_subjects", None)
+    for child in result.get("children", []):
+        _strip_subjects(child)
+    return result
+
+
+def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dict[str, Any]:
+    """A JSON-ready dict of *evaluation*; without subjects when asked (aggregate use)."""
+    units = []
+    for unit in evaluation.units:
+        data = converter.unstructure(unit)
+        if not include_subjects:
+            for criterion in data["criteria"]:
+                _strip_subjects(criterion["result"])
+        units.append(data)
+    params = [
+        {
+            "id": p.id,
+            "value": _param_value(p.value),
+            "citation": p.citation,
+            "provenance": p.provenance.value,
+            **({"overridden_by": p.overridden_by} if p.overridden_by else {}),
+        }
+        for p in evaluation.parameters
+    ]
+    out: dict[str, Any] = {
+        "scheme": {
+            "id": evaluation.scheme_id,
+            "version": evaluation.scheme_version,
+            "title_en": evaluation.scheme_title_en,
+            "title_vi": evaluation.scheme_title_vi,
+        },
+        "reference_date": evaluation.reference_date.isoformat(),
+        "library_version": evaluation.library_version,
+        "summary": {
+            "verdicts": evaluation.verdict_counts(),
+            "criteria": evaluation.criterion_counts(),
+            **({"levels": evaluation.level_counts()} if evaluation.levels else {}),
+        },
+        "parameters": params,
+        "units": units,
+        "quarantined": [converter.unstructure(q) for q in evaluation.quarantined],
+    }
+    if include_subjects:
+        out["unplaced_subjects"] = [converter.unstructure(u) for u in evaluation.unplaced]
+    else:
+        out["unplaced_subjects"] = len(evaluation.unplaced)
+        for q in out["quarantined"]:
+            q.pop("record_id", None)
+    return out
+
+
+def rule_result_from_dict(data: dict[str, Any]) -> RuleResult:
+    """Rebuild a :class:`RuleResult` from its JSON form (used to check round trips)."""
+    return converter.structure(data, RuleResult)
+
+
+converter.register_structure_hook(Outcome, lambda v, _: Outcome(v))

@@ -1,0 +1,107 @@
+"""Closed vocabularies of the data model.
+
+Every enum's *value* is the lower-case token used in JSON documents and table files,
+so the wire format never depends on Python names.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class UnitLevel(enum.Enum):
+    """Tier of the administrative hierarchy a unit belongs to."""
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE_LEVEL = "commune_level"
+
+
+class UnitKind(enum.Enum):
+    """Kind of administrative unit (tỉnh, huyện, xã, phường, thị trấn, đặc khu)."""
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    WARD = "ward"
+    TOWN = "town"
+    SPECIAL_ZONE = "special_zone"
+
+    @property
+    def level(self) -> UnitLevel:
+        """The tier this kind of unit sits in."""
+        if self is UnitKind.PROVINCE:
+            return UnitLevel.PROVINCE
+        if self is UnitKind.DISTRICT:
+            return UnitLevel.DISTRICT
+        return UnitLevel.COMMUNE_LEVEL
+
+
+#: Kinds evaluated by drug-free schemes: xã, phường, thị trấn (before 2025) and đặc khu.
+COMMUNE_LEVEL_KINDS = frozenset(k for k in UnitKind if k.level is UnitLevel.COMMUNE_LEVEL)
+
+
+class SubjectKind(enum.Enum):
+    """Why a person is on a commune's list (criteria.md §1 glossary)."""
+
+    ADDICT = "addict"
+    ILLEGAL_USER = "illegal_user"
+    POST_REHAB = "post_rehab"
+    PSYCHOSIS = "psychosis"
+    RELEASED_OFFENDER = "released_offender"
+
+
+class TestResult(enum.Enum):
+    """Outcome of an in-body drug test."""
+
+    __test__ = False  # not a pytest test class
+
+    NEGATIVE = "negative"
+    POSITIVE = "positive"
+
+
+class TestMethod(enum.Enum):
+    """Quick screening test or laboratory confirmation."""
+
+    __test__ = False
+
+    SCREENING = "screening"
+    CONFIRMATORY = "confirmatory"
+
+
+class TestSchedule(enum.Enum):
+    """Whether a test was scheduled (periodic) or unannounced (surprise)."""
+
+    __test__ = False
+
+    PERIODIC = "periodic"
+    SURPRISE = "surprise"
+
+
+class RehabForm(enum.Enum):
+    """Form of drug rehabilitation or treatment (Law 73/2021 Art. 28-33)."""
+
+    VOLUNTARY_HOME_COMMUNITY = "voluntary_home_community"
+    VOLUNTARY_FACILITY = "voluntary_facility"
+    COMPULSORY_FACILITY = "compulsory_facility"
+    OPIOID_SUBSTITUTION = "opioid_substitution"
+
+
+class FactKind(enum.Enum):
+    """Unit-level facts reported for a period (criteria.md §2.2)."""
+
+    DRUG_USE_LOCATIONS = "drug_use_locations"
+    ARRESTED_DRUG_OFFENDERS = "arrested_drug_offenders"
+    NARCOTIC_PLANTS_COUNT = "narcotic_plants_count"
+    NARCOTIC_PLANTS_AREA_M2 = "narcotic_plants_area_m2"
+    ON_COMPLEX_ROUTE = "on_complex_route"
+
+
+class Provenance(enum.Enum):
+    """How sure we are of a rule or number (criteria.md §0)."""
+
+    READ = "READ"
+    READ_PARTIAL = "READ-PARTIAL"
+    ARTICLE = "ARTICLE"
+    INFERRED = "INFERRED"
+    UNKNOWN = "UNKNOWN"

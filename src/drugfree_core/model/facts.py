@@ -1,0 +1,31 @@
+"""Facts reported about a unit for a period (locations, arrests, plants, routes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+from attrs import validators as v
+
+from drugfree_core.model._checks import check_identifier, check_non_negative, check_not_before
+from drugfree_core.model.enums import FactKind
+
+
+@attrs.frozen(kw_only=True)
+class UnitFact:
+    """A count or measure for one unit over ``period_start`` .. ``period_end`` (inclusive).
+
+    Counts (locations, arrests, plants) are summed over the periods that fall in a
+    criterion's look-back window; ``on_complex_route`` uses 1 for yes and 0 for no.
+    A unit with no fact of a kind in the window has an *unknown* value, never zero.
+    """
+
+    unit_code: str = attrs.field(validator=check_identifier)
+    kind: FactKind = attrs.field(validator=v.instance_of(FactKind))
+    period_start: dt.date = attrs.field(validator=v.instance_of(dt.date))
+    period_end: dt.date = attrs.field(
+        validator=[v.instance_of(dt.date), check_not_before("period_start")]
+    )
+    value: float = attrs.field(
+        converter=float, validator=[v.instance_of(float), check_non_negative]
+    )

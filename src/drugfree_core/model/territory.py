@@ -1,0 +1,66 @@
+"""Administrative units and their lineage across reorganisations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+from attrs import validators as v
+
+from drugfree_core.model._checks import check_identifier, check_non_negative, check_not_before
+from drugfree_core.model.enums import UnitKind, UnitLevel
+
+#: First day of two-tier local government: districts abolished, communes merged.
+TWO_TIER_START = dt.date(2025, 7, 1)
+
+_opt_date = v.optional(v.instance_of(dt.date))
+
+
+@attrs.frozen(kw_only=True)
+class AdminUnit:
+    """An administrative unit as it existed between ``valid_from`` and ``valid_to``.
+
+    ``resident_population`` is the population currently residing (dân số hiện đang cư trú),
+    the denominator of the rate criteria of Decision 28/2025; ``None`` means not known,
+    which makes rate criteria *unknown* rather than passing.
+    """
+
+    code: str = attrs.field(validator=check_identifier)
+    name: str = attrs.field(validator=[v.instance_of(str), v.min_len(1)])
+    kind: UnitKind = attrs.field(validator=v.instance_of(UnitKind))
+    parent_code: str | None = attrs.field(default=None, validator=v.optional(check_identifier))
+    resident_population: int | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(int)), check_non_negative]
+    )
+    valid_from: dt.date | None = attrs.field(default=None, validator=_opt_date)
+    valid_to: dt.date | None = attrs.field(
+        default=None, validator=[_opt_date, check_not_before("valid_from")]
+    )
+
+    @property
+    def level(self) -> UnitLevel:
+        """The tier of the hierarchy (derived from :attr:`kind`)."""
+        return self.kind.level
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the unit exists on *on* (both bounds inclusive)."""
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+
+@attrs.frozen(kw_only=True)
+class LineageLink:
+    """One edge of a reorganisation: *predecessor* became (part of) *successor*.
+
+    A merger of three communes is three links to one successor; a split is several links
+    from one predecessor. ``effective`` is the first day the successor exists.
+    """
+
+    predecessor_code: str = attrs.field(validator=check_identifier)
+    successor_code: str = attrs.field(validator=check_identifier)
+    effective: dt.date = attrs.field(validator=v.instance_of(dt.date))
+
+    def __attrs_post_init__(self) -> None:
+        if self.predecessor_code == self.successor_code:
+            raise ValueError("a unit cannot be its own successor")

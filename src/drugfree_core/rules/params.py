@@ -1,0 +1,139 @@
+"""Effective-dated parameters: the numbers a law or scheme sets, with their sources.
+
+A rule that changes on a date is a new dated value of a parameter, not an ``if`` in code.
+Primitives refer to parameters with :class:`ParamRef`; a scheme resolves them at the
+reference date, and a province scheme can override any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TypeAlias
+
+import attrs
+from attrs import validators as v
+
+from drugfree_core.errors import SchemeError
+from drugfree_core.model.enums import Provenance
+
+
+@attrs.frozen(kw_only=True)
+class Period:
+    """A calendar duration (years, months, days), added like a person counts it.
+
+    Adding 1 year to 29 Feb gives 28 Feb of the next year.
+    """
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def to_polars(self) -> str:
+        """The duration as a polars ``offset_by`` string (e.g. ``"1y"``)."""
+        parts = [f"{n}{unit}" for n, unit in ((self.years, "y"), (self.months, "mo"), (self.days, "d")) if n]
+        return "".join(parts) or "0d"
+
+    def add_to(self, day: dt.date) -> dt.date:
+        """*day* plus this period, clamping to the end of a shorter month."""
+        total_months = day.year * 12 + (day.month - 1) + self.years * 12 + self.months
+        year, month0 = divmod(total_months, 12)
+        month = month0 + 1
+        last = _days_in_month(year, month)
+        return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=self.days)
+
+    def __str__(self) -> str:
+        names = (("year", self.years), ("month", self.months), ("day", self.days))
+        parts = [f"{n} {name}{'s' if n != 1 else ''}" for name, n in names if n]
+        return " ".join(parts) or "0 days"
+
+
+def _days_in_month(year: int, month: int) -> int:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).day
+
+
+#: What a parameter may hold. ``None`` means "not known": rules using it report *unknown*.
+ParamValue: TypeAlias = (
+    int | Fraction | bool | str | Period | None | tuple[str, ...] | Mapping[str, "Period | None"]
+)
+
+
+@attrs.frozen(kw_only=True)
+class DatedValue:
+    """The value a parameter has from ``start`` (inclusive) until the next dated value."""
+
+    start: dt.date
+    value: ParamValue
+    citation: str
+    provenance: Provenance
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Parameter:
+    """A named, documented, effective-dated number or choice.
+
+    ``values`` are sorted by start; the value in force on a date is the last one that
+    started on or before it. Before the first start the parameter is not in force.
+    """
+
+    id: str
+    description_en: str
+    description_vi: str
+    values: tuple[DatedValue, ...] = attrs.field(validator=v.min_len(1))
+
+    def __attrs_post_init__(self) -> None:
+        starts = [dv.start for dv in self.values]
+        if starts != sorted(starts) or len(set(starts)) != len(starts):
+            raise SchemeError(f"parameter {self.id}: dated values must have increasing starts")
+
+    def at(self, on: dt.date) -> DatedValue:
+        """The dated value in force on *on*."""
+        current: DatedValue | None = None
+        for dv in self.values:
+            if dv.start <= on:
+                current = dv
+        if current is None:
+            raise SchemeError(f"parameter {self.id} is not in force on {on.isoformat()}")
+        return current
+
+    def overridden(self, value: DatedValue) -> Parameter:
+        """A copy where *value* replaces every value from its start on."""
+        kept = tuple(dv for dv in self.values if dv.start < value.start)
+        return attrs.evolve(self, values=(*kept, value))
+
+
+@attrs.frozen
+class ParamRef:
+    """A reference from a rule to a parameter of its scheme, resolved at the reference date."""
+
+    id: str
+
+    def __str__(self) -> str:
+        return f"${self.id}"
+
+
+def constant(
+    id: str,
+    value: ParamValue,
+    *,
+    since: dt.date,
+    en: str,
+    vi: str,
+    citation: str,
+    provenance: Provenance,
+    note: str = "",
+) -> Parameter:
+    """A parameter with one value from *since* on (the common case)."""
+    return Parameter(
+        id=id,
+        description_en=en,
+        description_vi=vi,
+        values=(
+            DatedValue(
+                start=since, value=value, citation=citation, provenance=provenance, note=note
+            ),
+        ),
+    )

@@ -1,0 +1,370 @@
+"""Declarative building blocks of criteria. Rules are data: frozen, comparable, listable.
+
+Three layers:
+
+* **Population** chooses the people a unit answers for at the reference date.
+* **Subject predicates** say something about one person (has a record, tested negative
+  within D days...). They are three-valued: true, false or unknown.
+* **Unit rules** turn a population or a unit fact into an outcome for the unit:
+  quantifiers (:class:`AllSatisfy`), comparisons of measures (:class:`Compare`,
+  :class:`InBand`) and combinators (:class:`AllOf`, :class:`AnyOf`, :class:`AtLeast`,
+  :class:`Not`). :class:`PythonRule` is the escape hatch for logic that is not expressible
+  with primitives; it runs per unit.
+
+Numbers may be literals or :class:`~drugfree_core.rules.params.ParamRef` references to
+effective-dated parameters of the scheme.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+from attrs import validators as v
+
+from drugfree_core.model.enums import FactKind, RehabForm, SubjectKind, TestSchedule
+from drugfree_core.rules.params import ParamRef, Period
+
+if TYPE_CHECKING:
+    from drugfree_core.engine.custom import CustomOutcome, UnitView
+
+#: A number in a rule: a literal, or a reference to a parameter.
+NumberOrRef: TypeAlias = int | Fraction | ParamRef
+PeriodOrRef: TypeAlias = Period | ParamRef
+
+
+def _frozenset_of(kind: type[enum.Enum]) -> Callable[[Any], frozenset[Any]]:
+    def convert(values: Any) -> frozenset[Any]:
+        return frozenset(kind(x) for x in values)
+
+    return convert
+
+
+class TestWindowRule(enum.Enum):
+    """How the tests inside a window decide a person's test criterion.
+
+    ``latest_negative_no_positive`` (default, [INFERRED] criteria.md §3.4): the latest
+    test in the window is negative and no test in the window is positive.
+    """
+
+    __test__ = False
+
+    LATEST_NEGATIVE_NO_POSITIVE = "latest_negative_no_positive"
+    LATEST_NEGATIVE = "latest_negative"
+    ANY_NEGATIVE = "any_negative"
+
+
+# --------------------------------------------------------------------------- population
+
+
+@attrs.frozen(kw_only=True)
+class Population:
+    """The people of a unit at the reference date whose status is one of ``kinds``.
+
+    A person counts for the unit where they reside on the date (residences in a merged
+    predecessor follow the lineage to the successor) and while a status period of one of
+    ``kinds`` is running. With ``under_management`` only people whose statutory management
+    period is still running count (illegal users: user-management period from the
+    decision; post-rehab persons: 1 or 2 years by the rehab they completed).
+
+    Kinds without a statutory period (addicts, psychosis cases) are not affected by it.
+
+    With ``with_record`` only people whose status period has a management record count
+    (Decision 28/2025 counts "with management records"); a person whose record is not
+    known may or may not count, and measures over such populations give a range that is
+    *unknown* when it straddles the threshold.
+
+    ``exempt_forms``: people in an ongoing rehab episode of these forms on the date are
+    left out (e.g. addicts inside a compulsory facility are tested there).
+    ``exempt_custody``: people in prison or detention on the date are left out.
+    """
+
+    kinds: frozenset[SubjectKind] = attrs.field(converter=_frozenset_of(SubjectKind))
+    under_management: bool | ParamRef = False
+    with_record: bool = False
+    exempt_forms: tuple[RehabForm, ...] | ParamRef = ()
+    exempt_custody: bool | ParamRef = False
+
+    @kinds.validator
+    def _non_empty(self, _attribute: Any, value: frozenset[SubjectKind]) -> None:
+        if not value:
+            raise ValueError("a population needs at least one subject kind")
+
+
+# ----------------------------------------------------------------- subject predicates
+
+
+@attrs.frozen
+class HasManagementRecord:
+    """The person has a management record (unknown when the data does not say)."""
+
+
+@attrs.frozen(kw_only=True)
+class InTreatment:
+    """The person is in a rehab or treatment episode on the date (of ``forms``, if given).
+
+    An open episode (no end date) counts only while it is within the legal maximum
+    duration of its form (parameter ``law.rehab_max_duration``); past it the data is
+    stale and the outcome is *unknown*.
+    """
+
+    forms: tuple[RehabForm, ...] | None = None
+
+
+@attrs.frozen
+class InCustody:
+    """The person is in prison or detention on the date."""
+
+
+@attrs.frozen(kw_only=True)
+class NegativeTestWithin:
+    """A negative in-body test dated ``ref - days <= date <= ref``, judged by ``rule``."""
+
+    days: int | ParamRef
+    rule: TestWindowRule | ParamRef = TestWindowRule.LATEST_NEGATIVE_NO_POSITIVE
+
+
+@attrs.frozen(kw_only=True)
+class TestedDuringManagement:
+    """At least one test of each of ``schedules`` since management started, up to the date."""
+
+    __test__ = False
+
+    schedules: frozenset[TestSchedule] = attrs.field(
+        default=frozenset({TestSchedule.PERIODIC, TestSchedule.SURPRISE}),
+        converter=_frozenset_of(TestSchedule),
+    )
+
+
+@attrs.frozen
+class SupportProvided:
+    """Reintegration support was provided (unknown when the data does not say)."""
+
+
+@attrs.frozen
+class SubjectAllOf:
+    """Every one of the predicates holds (three-valued AND)."""
+
+    predicates: tuple[SubjectPredicate, ...] = attrs.field(validator=v.min_len(1))
+
+
+@attrs.frozen
+class SubjectAnyOf:
+    """At least one of the predicates holds (three-valued OR)."""
+
+    predicates: tuple[SubjectPredicate, ...] = attrs.field(validator=v.min_len(1))
+
+
+@attrs.frozen
+class SubjectNot:
+    """The predicate does not hold (unknown stays unknown)."""
+
+    predicate: SubjectPredicate
+
+
+SubjectPredicate: TypeAlias = (
+    HasManagementRecord
+    | InTreatment
+    | InCustody
+    | NegativeTestWithin
+    | TestedDuringManagement
+    | SupportProvided
+    | SubjectAllOf
+    | SubjectAnyOf
+    | SubjectNot
+)
+
+# --------------------------------------------------------------------------- measures
+
+
+@attrs.frozen
+class SubjectCount:
+    """How many people of the population the unit has."""
+
+    population: Population
+
+
+@attrs.frozen
+class SubjectRate:
+    """People of the population per resident population (exact fraction)."""
+
+    population: Population
+
+
+@attrs.frozen(kw_only=True)
+class FactTotal:
+    """Sum of a unit fact over the periods ending in ``(ref - lookback, ref]``.
+
+    No fact of that kind in the window means the value is *unknown*, not zero.
+    """
+
+    kind: FactKind
+    lookback: PeriodOrRef
+
+
+@attrs.frozen(kw_only=True)
+class FactRate:
+    """:class:`FactTotal` per resident population."""
+
+    kind: FactKind
+    lookback: PeriodOrRef
+
+
+@attrs.frozen(kw_only=True)
+class FactLatest:
+    """The value of the latest fact of ``kind`` whose period ends in the window."""
+
+    kind: FactKind
+    lookback: PeriodOrRef
+
+
+Measure: TypeAlias = SubjectCount | SubjectRate | FactTotal | FactRate | FactLatest
+
+
+class Op(enum.Enum):
+    """Comparison of a measure with a threshold."""
+
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "=="
+
+
+# -------------------------------------------------------------------------- unit rules
+
+
+@attrs.frozen
+class AllSatisfy:
+    """Every person of the population satisfies the predicate.
+
+    Fails if anyone fails (their ids are reported); unknown if nobody fails but someone is
+    unknown; passes otherwise, including when the population is empty.
+    """
+
+    population: Population
+    predicate: SubjectPredicate
+
+
+@attrs.frozen
+class Compare:
+    """``measure op value``; unknown when the measure or the value is unknown."""
+
+    measure: Measure
+    op: Op
+    value: NumberOrRef
+
+
+@attrs.frozen(kw_only=True)
+class InBand:
+    """``lower <= measure < upper``. A bound that is ``None`` (or a parameter holding
+    ``None``) is not known, which makes the outcome unknown unless the other bound alone
+    already decides it."""
+
+    measure: Measure
+    lower: NumberOrRef | None
+    upper: NumberOrRef | None
+
+
+@attrs.frozen(kw_only=True)
+class NotYetKnown:
+    """A rule whose content has not been found in the sources: always *unknown*."""
+
+    reason_en: str
+    reason_vi: str
+
+
+@attrs.frozen
+class AllOf:
+    """Every rule passes (three-valued AND)."""
+
+    rules: tuple[Rule, ...] = attrs.field(validator=v.min_len(1))
+
+
+@attrs.frozen
+class AnyOf:
+    """At least one rule passes (three-valued OR)."""
+
+    rules: tuple[Rule, ...] = attrs.field(validator=v.min_len(1))
+
+
+@attrs.frozen
+class AtLeast:
+    """At least ``k`` of the rules pass; unknown while the unknowns could still decide."""
+
+    k: int
+    rules: tuple[Rule, ...] = attrs.field(validator=v.min_len(1))
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.k <= len(self.rules):
+            raise ValueError(f"k={self.k} must be between 1 and {len(self.rules)}")
+
+
+@attrs.frozen
+class Not:
+    """The rule does not pass (unknown stays unknown)."""
+
+    rule: Rule
+
+
+@attrs.frozen(kw_only=True)
+class PythonRule:
+    """A custom rule written in Python over one unit's records; run per unit.
+
+    ``func`` receives a :class:`~drugfree_core.engine.custom.UnitView` and returns a
+    :class:`~drugfree_core.engine.custom.CustomOutcome`. It must be pure: same view, same
+    outcome. ``name`` identifies it in results (functions do not compare by content).
+    """
+
+    name: str
+    func: Callable[[UnitView], CustomOutcome] = attrs.field(eq=False)
+    description_en: str
+    description_vi: str
+
+
+Rule: TypeAlias = (
+    AllSatisfy | Compare | InBand | NotYetKnown | AllOf | AnyOf | AtLeast | Not | PythonRule
+)
+
+UNIT_RULE_TYPES: tuple[type, ...] = (
+    AllSatisfy,
+    Compare,
+    InBand,
+    NotYetKnown,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Not,
+    PythonRule,
+)
+COMBINATOR_TYPES: tuple[type, ...] = (AllOf, AnyOf, AtLeast, Not)
+
+
+def child_rules(rule: Rule) -> tuple[Rule, ...]:
+    """The direct sub-rules of a combinator (empty for leaves)."""
+    if isinstance(rule, AllOf | AnyOf | AtLeast):
+        return rule.rules
+    if isinstance(rule, Not):
+        return (rule.rule,)
+    return ()
+
+
+def walk_values(node: object) -> Iterator[object]:
+    """Every attrs node and value reachable from *node*, depth first (for checks)."""
+    yield node
+    if attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            if field.name == "func":
+                continue
+            yield from walk_values(getattr(node, field.name))
+    elif isinstance(node, tuple | frozenset):
+        for item in node:
+            yield from walk_values(item)
+
+
+def param_refs(rule: Rule) -> frozenset[str]:
+    """Ids of every parameter the rule refers to."""
+    return frozenset(x.id for x in walk_values(rule) if isinstance(x, ParamRef))

@@ -1,0 +1,204 @@
+"""Criteria and schemes: named, cited, effective-dated sets of rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+
+import attrs
+from attrs import validators as v
+
+from drugfree_core.errors import SchemeError
+from drugfree_core.model.enums import Provenance
+from drugfree_core.rules.params import DatedValue, Parameter, ParamValue
+from drugfree_core.rules.primitives import Rule, param_refs
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+
+
+def _check_id(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _ID.match(value):
+        raise SchemeError(f"{attribute.name} {value!r} must be letters, digits, '.', '_', '-'")
+
+
+def _in_force(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
+    return (start is None or start <= on) and (end is None or on <= end)
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """One criterion: a stable id, its texts in Vietnamese and English, its rule, its source.
+
+    ``citation`` names the legal text or report it comes from; ``provenance`` says how sure
+    we are of it (criteria.md §0); ``sources`` are the addresses read.
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    title_vi: str = attrs.field(validator=v.min_len(1))
+    title_en: str = attrs.field(validator=v.min_len(1))
+    rule: Rule
+    citation: str = attrs.field(validator=v.min_len(1))
+    provenance: Provenance
+    sources: tuple[str, ...] = ()
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    note_en: str = ""
+    note_vi: str = ""
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the criterion applies on *on*."""
+        return _in_force(self.effective_from, self.effective_to, on)
+
+
+@attrs.frozen(kw_only=True)
+class Level:
+    """A class of an ordered classification (e.g. complex-area type I): at least
+    ``min_pass`` of ``criteria`` pass."""
+
+    id: str = attrs.field(validator=_check_id)
+    name_vi: str
+    name_en: str
+    criteria: tuple[str, ...] = attrs.field(validator=v.min_len(1))
+    min_pass: int
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.min_pass <= len(self.criteria):
+            raise SchemeError(f"level {self.id}: min_pass must be 1..{len(self.criteria)}")
+
+
+@attrs.frozen(kw_only=True)
+class ResolvedParameter:
+    """A parameter's value on the reference date, with where that value comes from."""
+
+    id: str
+    value: ParamValue
+    citation: str
+    provenance: Provenance
+    overridden_by: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Scheme:
+    """A named, versioned set of criteria with its parameters.
+
+    Without ``levels`` a unit's verdict is *pass* when every criterion in force passes
+    (three-valued AND). With ``levels`` (ordered from the top, e.g. type I, II, III) the
+    unit is classified into the first level it reaches; the criteria are then evaluated
+    for that purpose only.
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    version: str
+    title_vi: str
+    title_en: str
+    description_en: str = ""
+    description_vi: str = ""
+    criteria: tuple[Criterion, ...] = attrs.field(validator=v.min_len(1))
+    parameters: tuple[Parameter, ...] = ()
+    levels: tuple[Level, ...] = ()
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    overrides: Mapping[str, str] = attrs.field(factory=dict, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        ids = [c.id for c in self.criteria]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise SchemeError(f"scheme {self.id}: duplicate criterion ids {', '.join(dupes)}")
+        pids = [p.id for p in self.parameters]
+        pdupes = sorted({i for i in pids if pids.count(i) > 1})
+        if pdupes:
+            raise SchemeError(f"scheme {self.id}: duplicate parameter ids {', '.join(pdupes)}")
+        known = set(pids)
+        for criterion in self.criteria:
+            missing = param_refs(criterion.rule) - known
+            if missing:
+                raise SchemeError(
+                    f"scheme {self.id}: criterion {criterion.id} uses undefined parameters "
+                    + ", ".join(sorted(missing))
+                )
+        for level in self.levels:
+            unknown = set(level.criteria) - set(ids)
+            if unknown:
+                raise SchemeError(
+                    f"scheme {self.id}: level {level.id} names unknown criteria "
+                    + ", ".join(sorted(unknown))
+                )
+
+    @property
+    def is_classification(self) -> bool:
+        """Whether the scheme classifies units into ordered levels."""
+        return bool(self.levels)
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the scheme applies on *on*."""
+        return _in_force(self.effective_from, self.effective_to, on)
+
+    def criteria_on(self, on: dt.date) -> tuple[Criterion, ...]:
+        """The criteria in force on *on*, in scheme order."""
+        return tuple(c for c in self.criteria if c.in_force(on))
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion called *criterion_id*."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise SchemeError(f"scheme {self.id} has no criterion {criterion_id!r}")
+
+    def parameter(self, parameter_id: str) -> Parameter:
+        """The parameter called *parameter_id*."""
+        for p in self.parameters:
+            if p.id == parameter_id:
+                return p
+        raise SchemeError(f"scheme {self.id} has no parameter {parameter_id!r}")
+
+    def resolve_parameters(self, on: dt.date) -> dict[str, ResolvedParameter]:
+        """Every parameter's value in force on *on*, with its citation."""
+        resolved: dict[str, ResolvedParameter] = {}
+        for p in self.parameters:
+            try:
+                dv = p.at(on)
+            except SchemeError:
+                continue  # not yet in force: rules using it report it when evaluated
+            resolved[p.id] = ResolvedParameter(
+                id=p.id,
+                value=dv.value,
+                citation=dv.citation,
+                provenance=dv.provenance,
+                overridden_by=self.overrides.get(f"parameter:{p.id}"),
+            )
+        return resolved
+
+    # ----------------------------------------------------------------- derivation
+
+    def with_parameter(
+        self, parameter_id: str, value: DatedValue, *, by: str | None = None
+    ) -> Scheme:
+        """A copy where *parameter_id* takes *value* from its start on.
+
+        *by* names who overrides it (a province scheme); explanations show it.
+        """
+        target = self.parameter(parameter_id)
+        params = tuple(p.overridden(value) if p is target else p for p in self.parameters)
+        overrides = dict(self.overrides)
+        if by:
+            overrides[f"parameter:{parameter_id}"] = by
+        return attrs.evolve(self, parameters=params, overrides=overrides)
+
+    def with_criterion(self, criterion: Criterion, *, by: str | None = None) -> Scheme:
+        """A copy where *criterion* replaces the criterion of the same id, or is added."""
+        ids = [c.id for c in self.criteria]
+        if criterion.id in ids:
+            criteria = tuple(criterion if c.id == criterion.id else c for c in self.criteria)
+        else:
+            criteria = (*self.criteria, criterion)
+        overrides = dict(self.overrides)
+        if by:
+            overrides[f"criterion:{criterion.id}"] = by
+        return attrs.evolve(self, criteria=criteria, overrides=overrides)
+
+    def with_parameters_added(self, parameters: Iterable[Parameter]) -> Scheme:
+        """A copy with extra parameters (for added criteria that need them)."""
+        return attrs.evolve(self, parameters=(*self.parameters, *parameters))
