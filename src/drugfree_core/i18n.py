@@ -14,7 +14,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "psychosis": ("người loạn thần do ma túy", "people with drug-induced psychosis"),
     "released_offender": ("người chấp hành xong án về ma túy", "released drug offenders"),
     # rehab forms
-    "voluntary_home_community": ("cai tự nguyện tại gia đình, cộng đồng", "voluntary rehab at home/community"),
+    "voluntary_home_community": (
+        "cai tự nguyện tại gia đình, cộng đồng",
+        "voluntary rehab at home/community",
+    ),
     "voluntary_facility": ("cai tự nguyện tại cơ sở", "voluntary rehab at a facility"),
     "compulsory_facility": ("cai bắt buộc tại cơ sở", "compulsory rehab at a facility"),
     "opioid_substitution": ("điều trị thay thế (methadone)", "opioid substitution therapy"),

@@ -3,4 +3,12 @@
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Column, Table
 
-__all__ = ["TABLES", "TABLES_BY_NAME", "Column", "Dataset", "DatasetRecords", "QuarantinedRecord", "Table"]
+__all__ = [
+    "TABLES",
+    "TABLES_BY_NAME",
+    "Column",
+    "Dataset",
+    "DatasetRecords",
+    "QuarantinedRecord",
+    "Table",
+]

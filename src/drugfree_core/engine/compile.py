@@ -22,14 +22,14 @@ from drugfree_core.rules.describe import threshold_text
 from drugfree_core.rules.primitives import Rule, SubjectPredicate
 
 _IDS = pl.List(pl.String)
-NODE_SCHEMA = {
-    "outcome": pl.Boolean,
-    "numerator": pl.Float64,
-    "denominator": pl.Float64,
-    "observed": pl.Float64,
+NODE_SCHEMA: dict[str, pl.DataType] = {
+    "outcome": pl.Boolean(),
+    "numerator": pl.Float64(),
+    "denominator": pl.Float64(),
+    "observed": pl.Float64(),
     "failing": _IDS,
     "unknown": _IDS,
-    "reason": pl.String,
+    "reason": pl.String(),
 }
 
 
@@ -60,9 +60,13 @@ def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any])
 # ------------------------------------------------------------------ subject predicates
 
 
-def predicate_expr(ctx: EvalContext, predicate: SubjectPredicate, people: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
-    """Join the features *predicate* needs onto *people*; return the frame and the
-    three-valued expression of the predicate."""
+def predicate_expr(
+    ctx: EvalContext, predicate: SubjectPredicate, people: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.Expr]:
+    """Join the features *predicate* needs onto *people*.
+
+    Returns the widened frame and the three-valued expression of the predicate.
+    """
     counter = [0]
 
     def feature(frame: pl.DataFrame, missing: bool | None) -> pl.Expr:
@@ -126,7 +130,9 @@ class MeasureFrame:
 
 def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
     """The per-unit values of *measure*, aligned with the units in force."""
-    units = ctx.units.select("unit_code", pl.col("resident_population").cast(pl.Float64).alias("pop"))
+    units = ctx.units.select(
+        "unit_code", pl.col("resident_population").cast(pl.Float64).alias("pop")
+    )
     if isinstance(measure, p.SubjectCount | p.SubjectRate):
         people = ctx.population(measure.population)
         counts = people.group_by("unit_code").agg(
@@ -135,11 +141,15 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
             pl.col("subject_id").alias("members"),
         )
         frame = units.join(counts, on="unit_code", how="left", maintain_order="left").with_columns(
-            pl.col("lo").fill_null(0.0), pl.col("hi").fill_null(0.0), pl.col("members").fill_null([])
+            pl.col("lo").fill_null(0.0),
+            pl.col("hi").fill_null(0.0),
+            pl.col("members").fill_null([]),
         )
         if isinstance(measure, p.SubjectCount):
             return MeasureFrame(
-                frame.with_columns(pl.lit(1.0).alias("den"), pl.lit(None, dtype=pl.String).alias("reason")),
+                frame.with_columns(
+                    pl.lit(1.0).alias("den"), pl.lit(None, dtype=pl.String).alias("reason")
+                ),
                 False,
             )
         return MeasureFrame(_rate(frame), True)
@@ -171,14 +181,14 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
 
 
 def _rate(frame: pl.DataFrame) -> pl.DataFrame:
+    earlier = pl.col("reason") if "reason" in frame.columns else pl.lit(None, dtype=pl.String)
     reason = (
         pl.when(pl.col("pop").is_null())
         .then(pl.lit("resident population not known"))
         .when(pl.col("pop") <= 0)
         .then(pl.lit("resident population is zero"))
+        .otherwise(earlier)
     )
-    if "reason" in frame.columns:
-        reason = reason.otherwise(pl.col("reason"))
     return frame.with_columns(
         pl.when(pl.col("pop") > 0).then(pl.col("pop")).alias("den"), reason.alias("reason")
     )
@@ -212,7 +222,9 @@ def _decided(lo_true: pl.Expr, hi_true: pl.Expr) -> pl.Expr:
     return pl.when(lo_true == hi_true).then(lo_true).otherwise(pl.lit(None, dtype=pl.Boolean))
 
 
-def _measure_node(ctx: EvalContext, mf: MeasureFrame, outcome: pl.Expr, fail_lists_members: bool) -> pl.DataFrame:
+def _measure_node(
+    ctx: EvalContext, mf: MeasureFrame, outcome: pl.Expr, fail_lists_members: bool
+) -> pl.DataFrame:
     f = mf.frame.with_columns(outcome.alias("outcome"))
     f = f.with_columns(
         pl.when(pl.col("lo").is_null() | pl.col("den").is_null())
@@ -294,7 +306,9 @@ def _(rule: p.Compare, ctx: EvalContext, path: str) -> Node:
     threshold = _as_fraction(ctx.value(rule.value))
     text = threshold_text(rule, ctx.value)
     if threshold is None:
-        frame = _aligned(ctx, ctx.unit_index, {"reason": "threshold not known", "failing": [], "unknown": []})
+        frame = _aligned(
+            ctx, ctx.unit_index, {"reason": "threshold not known", "failing": [], "unknown": []}
+        )
         return Node(rule, path, text, frame)
     lo = _cmp(rule.op, pl.col("lo"), pl.col("den"), threshold)
     hi = _cmp(rule.op, pl.col("hi"), pl.col("den"), threshold)
@@ -337,7 +351,12 @@ def _(rule: p.NotYetKnown, ctx: EvalContext, path: str) -> Node:
 
 
 def _combine(
-    rule: Rule, ctx: EvalContext, path: str, children: tuple[Rule, ...], outcome: Callable[[list[pl.Expr]], pl.Expr], threshold: str
+    rule: Rule,
+    ctx: EvalContext,
+    path: str,
+    children: tuple[Rule, ...],
+    outcome: Callable[[list[pl.Expr]], pl.Expr],
+    threshold: str,
 ) -> Node:
     nodes = tuple(compile_rule(child, ctx, f"{path}.{i + 1}") for i, child in enumerate(children))
     outcomes = pl.DataFrame({f"c{i}": n.frame["outcome"] for i, n in enumerate(nodes)})
@@ -387,4 +406,9 @@ def _(rule: p.Not, ctx: EvalContext, path: str) -> Node:
 def _(rule: p.PythonRule, ctx: EvalContext, path: str) -> Node:
     from drugfree_core.engine.custom import run_python_rule
 
-    return Node(rule, path, "custom", _aligned(ctx, run_python_rule(rule, ctx), {"failing": [], "unknown": []}))
+    return Node(
+        rule,
+        path,
+        "custom",
+        _aligned(ctx, run_python_rule(rule, ctx), {"failing": [], "unknown": []}),
+    )

@@ -1,6 +1,7 @@
-"""Everything the engine derives once per (dataset, date): where people live, their
-statuses, populations and per-person features. Results are memoised, so criteria that
-share a population or a test window compute it once.
+"""Everything the engine derives once per (dataset, date).
+
+Where people live, their statuses, populations and per-person features. Results are
+memoised, so criteria that share a population or a test window compute it once.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ def _active(start: str, end: str, on: dt.date) -> pl.Expr:
 
 def _minus(period: Period) -> str:
     """The polars offset that goes *period* back in time."""
-    return "".join(
-        f"-{n}{unit}"
-        for n, unit in ((period.years, "y"), (period.months, "mo"), (period.days, "d"))
-        if n
-    ) or "0d"
+    return (
+        "".join(
+            f"-{n}{unit}"
+            for n, unit in ((period.years, "y"), (period.months, "mo"), (period.days, "d"))
+            if n
+        )
+        or "0d"
+    )
 
 
 class EvalContext:
@@ -56,7 +60,8 @@ class EvalContext:
         self.parameters = parameters
         self._memo: dict[Any, Any] = {}
         units = dataset.units.filter(
-            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL) & _active("valid_from", "valid_to", on)
+            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
+            & _active("valid_from", "valid_to", on)
         )
         if unit_codes is not None:
             units = units.filter(pl.col("code").is_in(sorted(unit_codes)))
@@ -76,9 +81,7 @@ class EvalContext:
         """A literal as it is, or the value of a parameter reference on the date."""
         if isinstance(item, ParamRef):
             if item.id not in self.parameters:
-                raise SchemeError(
-                    f"parameter {item.id} is not in force on {self.on.isoformat()}"
-                )
+                raise SchemeError(f"parameter {item.id} is not in force on {self.on.isoformat()}")
             return self.parameters[item.id].value
         return item
 
@@ -98,9 +101,11 @@ class EvalContext:
                 self.dataset.units.filter(_active("valid_from", "valid_to", self.on))["code"]
             )
             links: dict[str, list[str]] = {}
-            for pred, succ in self.dataset.lineage.filter(pl.col("effective") <= self.on).select(
-                "predecessor_code", "successor_code"
-            ).iter_rows():
+            for pred, succ in (
+                self.dataset.lineage.filter(pl.col("effective") <= self.on)
+                .select("predecessor_code", "successor_code")
+                .iter_rows()
+            ):
                 links.setdefault(pred, []).append(succ)
 
             def resolve(code: str, seen: frozenset[str]) -> set[str]:
@@ -118,8 +123,11 @@ class EvalContext:
         return result
 
     def map_codes(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        """Rewrite *column* to in-force unit codes; adds ``candidates`` (list) for codes
-        that map to several units or to none (they keep ``column`` null)."""
+        """Rewrite *column* to in-force unit codes.
+
+        Adds ``candidates`` (a list) for codes that map to several units or to none;
+        those rows get a null *column*.
+        """
         succ = self.successors_in_force()
         if not succ:
             return frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("candidates"))
@@ -174,9 +182,7 @@ class EvalContext:
             .select(
                 "subject_id",
                 pl.col("end").alias("episode_end"),
-                pl.when(
-                    (pl.col("form") == RehabForm.COMPULSORY_FACILITY.value) & pl.col("minor")
-                )
+                pl.when((pl.col("form") == RehabForm.COMPULSORY_FACILITY.value) & pl.col("minor"))
                 .then(pl.lit(COMPULSORY_MINOR))
                 .otherwise(pl.col("form").cast(pl.String))
                 .alias("basis"),
@@ -220,8 +226,11 @@ class EvalContext:
     # ----------------------------------------------------------------- episodes
 
     def ongoing_episodes(self) -> pl.DataFrame:
-        """Rehab episodes running on the date: ``ongoing`` true, or null when the episode
-        has no end and is older than the legal maximum (stale data)."""
+        """Rehab episodes running on the date.
+
+        ``ongoing`` is true, or null when the episode has no end and is older than the
+        legal maximum (stale data).
+        """
 
         def build() -> pl.DataFrame:
             max_duration: Mapping[str, Period | None] = self.value(
@@ -244,7 +253,10 @@ class EvalContext:
             return ep.select(
                 "subject_id",
                 "form",
-                pl.when(stale).then(pl.lit(None, dtype=pl.Boolean)).otherwise(True).alias("ongoing"),
+                pl.when(stale)
+                .then(pl.lit(None, dtype=pl.Boolean))
+                .otherwise(True)
+                .alias("ongoing"),
             )
 
         result: pl.DataFrame = self.memo("episodes", build)
@@ -294,7 +306,9 @@ class EvalContext:
         key = ("population", kinds, under, spec.with_record, exempt_forms, exempt_custody)
         return self.memo(  # type: ignore[no-any-return]
             key,
-            lambda: self._build_population(kinds, under, spec.with_record, exempt_forms, exempt_custody),
+            lambda: self._build_population(
+                kinds, under, spec.with_record, exempt_forms, exempt_custody
+            ),
         )
 
     def _build_population(
@@ -309,7 +323,9 @@ class EvalContext:
         if under:
             st = st.filter(pl.col("management_running"))
         if with_record:
-            st = st.filter(pl.col("has_management_record").is_null() | pl.col("has_management_record"))
+            st = st.filter(
+                pl.col("has_management_record").is_null() | pl.col("has_management_record")
+            )
             member = pl.col("has_management_record").max()  # any true → true, else null
         else:
             member = pl.lit(True)
@@ -332,7 +348,9 @@ class EvalContext:
                 .filter(pl.col("_exempt").is_null() | ~pl.col("_exempt"))
                 # a stale episode may or may not exempt the person: membership is unknown
                 .with_columns(
-                    pl.when(pl.col("_exempt").is_null() & pl.col("subject_id").is_in(ep["subject_id"]))
+                    pl.when(
+                        pl.col("_exempt").is_null() & pl.col("subject_id").is_in(ep["subject_id"])
+                    )
                     .then(pl.lit(None, dtype=pl.Boolean))
                     .otherwise(pl.col("member"))
                     .alias("member")
@@ -359,7 +377,9 @@ class EvalContext:
                 positive.any().alias("any_positive"),
                 (pl.col("result") == _NEGATIVE).any().alias("any_negative"),
                 pl.col("date").max().alias("last_date"),
-                positive.filter(pl.col("date") == pl.col("date").max()).any().alias("last_positive"),
+                positive.filter(pl.col("date") == pl.col("date").max())
+                .any()
+                .alias("last_positive"),
             )
             if rule == "latest_negative_no_positive":
                 value = ~pl.col("any_positive")
@@ -374,7 +394,9 @@ class EvalContext:
         result: pl.DataFrame = self.memo(("tests", days, rule), build)
         return result
 
-    def tested_during_management(self, population: pl.DataFrame, schedules: tuple[str, ...]) -> pl.DataFrame:
+    def tested_during_management(
+        self, population: pl.DataFrame, schedules: tuple[str, ...]
+    ) -> pl.DataFrame:
         """Per person of *population*: a test of every schedule between anchor and date."""
         anchors = population.select("subject_id", "anchor").unique("subject_id")
         tests = self.dataset.drug_tests.filter(pl.col("date") <= self.on).join(

@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 
 @attrs.frozen(kw_only=True)
 class UnitView:
-    """What a custom rule sees: one unit on the date, the people placed there on that
-    date (with all their records), the unit's facts and the scheme's parameter values."""
+    """What a custom rule sees.
+
+    One unit on the date, the people placed there on that date (with all their records),
+    the unit's facts and the scheme's parameter values.
+    """
 
     unit: AdminUnit
     on: dt.date
@@ -102,7 +105,9 @@ def run_python_rule(rule: PythonRule, ctx: EvalContext) -> pl.DataFrame:
         rows.append(
             {
                 "unit_code": code,
-                "outcome": None if result.outcome is Outcome.UNKNOWN else result.outcome is Outcome.PASS,
+                "outcome": None
+                if result.outcome is Outcome.UNKNOWN
+                else result.outcome is Outcome.PASS,
                 "numerator": result.numerator,
                 "denominator": result.denominator,
                 "observed": result.observed,

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_rule
 from drugfree_core.engine.context import EvalContext
@@ -92,7 +91,9 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
     return notes
 
 
-def _classify(levels: tuple[Level, ...], outcomes: dict[str, Outcome]) -> tuple[str | None, tuple[str, ...]]:
+def _classify(
+    levels: tuple[Level, ...], outcomes: dict[str, Outcome]
+) -> tuple[str | None, tuple[str, ...]]:
     """The first level reached, ``"none"``, or ``None`` with the levels still possible."""
     candidates: list[str] = []
     for level in levels:

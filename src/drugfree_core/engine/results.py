@@ -144,8 +144,7 @@ class Evaluation:
             for c in u.criteria:
                 table.setdefault(c.criterion_id, Counter())[c.outcome.value] += 1
         return {
-            cid: {o.value: counts.get(o.value, 0) for o in Outcome}
-            for cid, counts in table.items()
+            cid: {o.value: counts.get(o.value, 0) for o in Outcome} for cid, counts in table.items()
         }
 
     def to_dict(self, *, include_subjects: bool = True) -> dict[str, object]:

@@ -6,6 +6,7 @@ Identifiers are pseudonymous: the model holds no names, birth dates or identity 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 from attrs import validators as v
@@ -34,7 +35,9 @@ class Residence:
 
     unit_code: str = attrs.field(validator=check_identifier)
     start: dt.date = attrs.field(validator=_date)
-    end: dt.date | None = attrs.field(default=None, validator=[_opt_date, check_not_before("start")])
+    end: dt.date | None = attrs.field(
+        default=None, validator=[_opt_date, check_not_before("start")]
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -52,17 +55,17 @@ class StatusPeriod:
 
     kind: SubjectKind = attrs.field(validator=v.instance_of(SubjectKind))
     start: dt.date = attrs.field(validator=_date)
-    end: dt.date | None = attrs.field(default=None, validator=[_opt_date, check_not_before("start")])
+    end: dt.date | None = attrs.field(
+        default=None, validator=[_opt_date, check_not_before("start")]
+    )
     has_management_record: bool | None = attrs.field(default=None, validator=_opt_bool)
     management_start: dt.date | None = attrs.field(default=None, validator=_opt_date)
     support_provided: bool | None = attrs.field(default=None, validator=_opt_bool)
 
     def __attrs_post_init__(self) -> None:
-        if self.management_start is not None and self.end is not None:
-            if self.management_start > self.end:
-                raise ValueError(
-                    f"management_start ({self.management_start}) is after end ({self.end})"
-                )
+        start, end = self.management_start, self.end
+        if start is not None and end is not None and start > end:
+            raise ValueError(f"management_start ({start}) is after end ({end})")
 
 
 @attrs.frozen(kw_only=True)
@@ -93,7 +96,9 @@ class RehabEpisode:
 
     form: RehabForm = attrs.field(validator=v.instance_of(RehabForm))
     start: dt.date = attrs.field(validator=_date)
-    end: dt.date | None = attrs.field(default=None, validator=[_opt_date, check_not_before("start")])
+    end: dt.date | None = attrs.field(
+        default=None, validator=[_opt_date, check_not_before("start")]
+    )
     completed: bool = attrs.field(default=False, validator=v.instance_of(bool))
     minor: bool = attrs.field(default=False, validator=v.instance_of(bool))
 
@@ -107,11 +112,15 @@ class CustodyPeriod:
     """Time in prison or temporary detention (the person is not in the community)."""
 
     start: dt.date = attrs.field(validator=_date)
-    end: dt.date | None = attrs.field(default=None, validator=[_opt_date, check_not_before("start")])
+    end: dt.date | None = attrs.field(
+        default=None, validator=[_opt_date, check_not_before("start")]
+    )
 
 
-def _tuple_of(cls: type) -> object:
-    return v.deep_iterable(member_validator=v.instance_of(cls), iterable_validator=v.instance_of(tuple))
+def _tuple_of(cls: type) -> Any:
+    return v.deep_iterable(
+        member_validator=v.instance_of(cls), iterable_validator=v.instance_of(tuple)
+    )
 
 
 @attrs.frozen(kw_only=True)

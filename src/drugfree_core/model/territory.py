@@ -26,7 +26,7 @@ class AdminUnit:
     """
 
     code: str = attrs.field(validator=check_identifier)
-    name: str = attrs.field(validator=[v.instance_of(str), v.min_len(1)])
+    name: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
     kind: UnitKind = attrs.field(validator=v.instance_of(UnitKind))
     parent_code: str | None = attrs.field(default=None, validator=v.optional(check_identifier))
     resident_population: int | None = attrs.field(

@@ -39,7 +39,11 @@ def describe_population(pop: p.Population, lang: Lang) -> str:
     if pop.under_management is not False:
         extras.append("còn thời hạn quản lý" if lang == "vi" else "while management runs")
     if pop.exempt_forms or pop.exempt_custody is not False:
-        extras.append("trừ người đang ở cơ sở/trại" if lang == "vi" else "excluding those in a facility or custody")
+        extras.append(
+            "trừ người đang ở cơ sở/trại"
+            if lang == "vi"
+            else "excluding those in a facility or custody"
+        )
     return kinds + (f" ({'; '.join(extras)})" if extras else "")
 
 
@@ -63,7 +67,11 @@ def describe_predicate(pred: p.SubjectPredicate, lang: Lang, resolve: Resolve) -
         kinds = "/".join(sorted(s.value for s in pred.schedules))
         return f"được xét nghiệm ({kinds})" if vi else f"tested ({kinds}) during management"
     if isinstance(pred, p.SubjectAllOf | p.SubjectAnyOf):
-        joiner = (" và " if vi else " and ") if isinstance(pred, p.SubjectAllOf) else (" hoặc " if vi else " or ")
+        joiner = (
+            (" và " if vi else " and ")
+            if isinstance(pred, p.SubjectAllOf)
+            else (" hoặc " if vi else " or ")
+        )
         return joiner.join(describe_predicate(x, lang, resolve) for x in pred.predicates)
     if isinstance(pred, p.SubjectNot):
         return ("không " if vi else "not ") + describe_predicate(pred.predicate, lang, resolve)

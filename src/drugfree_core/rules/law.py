@@ -117,7 +117,10 @@ REHAB_MAX_DURATION = Parameter(
                 "compulsory_facility": Period(months=24),
                 "opioid_substitution": None,
             },
-            citation="Law 73/2021/QH14 Art. 28-33; Law on Handling Administrative Violations Art. 95",
+            citation=(
+                "Law 73/2021/QH14 Art. 28-33; "
+                "Law on Handling Administrative Violations Art. 95"
+            ),
             provenance=Provenance.READ,
             note=f"{S24A} ; {S24B} ; {S25}",
         ),

@@ -32,7 +32,11 @@ class Period:
 
     def to_polars(self) -> str:
         """The duration as a polars ``offset_by`` string (e.g. ``"1y"``)."""
-        parts = [f"{n}{unit}" for n, unit in ((self.years, "y"), (self.months, "mo"), (self.days, "d")) if n]
+        parts = [
+            f"{n}{unit}"
+            for n, unit in ((self.years, "y"), (self.months, "mo"), (self.days, "d"))
+            if n
+        ]
         return "".join(parts) or "0d"
 
     def add_to(self, day: dt.date) -> dt.date:

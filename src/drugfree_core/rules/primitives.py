@@ -36,11 +36,12 @@ NumberOrRef: TypeAlias = int | Fraction | ParamRef
 PeriodOrRef: TypeAlias = Period | ParamRef
 
 
-def _frozenset_of(kind: type[enum.Enum]) -> Callable[[Any], frozenset[Any]]:
-    def convert(values: Any) -> frozenset[Any]:
-        return frozenset(kind(x) for x in values)
+def _subject_kinds(values: Any) -> frozenset[SubjectKind]:
+    return frozenset(SubjectKind(x) for x in values)
 
-    return convert
+
+def _schedules(values: Any) -> frozenset[TestSchedule]:
+    return frozenset(TestSchedule(x) for x in values)
 
 
 class TestWindowRule(enum.Enum):
@@ -82,7 +83,7 @@ class Population:
     ``exempt_custody``: people in prison or detention on the date are left out.
     """
 
-    kinds: frozenset[SubjectKind] = attrs.field(converter=_frozenset_of(SubjectKind))
+    kinds: frozenset[SubjectKind] = attrs.field(converter=_subject_kinds)
     under_management: bool | ParamRef = False
     with_record: bool = False
     exempt_forms: tuple[RehabForm, ...] | ParamRef = ()
@@ -135,7 +136,7 @@ class TestedDuringManagement:
 
     schedules: frozenset[TestSchedule] = attrs.field(
         default=frozenset({TestSchedule.PERIODIC, TestSchedule.SURPRISE}),
-        converter=_frozenset_of(TestSchedule),
+        converter=_schedules,
     )
 
 
@@ -260,9 +261,11 @@ class Compare:
 
 @attrs.frozen(kw_only=True)
 class InBand:
-    """``lower <= measure < upper``. A bound that is ``None`` (or a parameter holding
-    ``None``) is not known, which makes the outcome unknown unless the other bound alone
-    already decides it."""
+    """``lower <= measure < upper``.
+
+    A bound that is ``None`` (or a parameter holding ``None``) is not known, which makes the outcome unknown unless the other bound alone
+    already decides it.
+    """
 
     measure: Measure
     lower: NumberOrRef | None
@@ -356,7 +359,7 @@ def walk_values(node: object) -> Iterator[object]:
     """Every attrs node and value reachable from *node*, depth first (for checks)."""
     yield node
     if attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
+        for field in attrs.fields(type(node)):  # type: ignore[arg-type]  # has() checked it
             if field.name == "func":
                 continue
             yield from walk_values(getattr(node, field.name))

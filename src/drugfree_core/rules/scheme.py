@@ -53,8 +53,10 @@ class Criterion:
 
 @attrs.frozen(kw_only=True)
 class Level:
-    """A class of an ordered classification (e.g. complex-area type I): at least
-    ``min_pass`` of ``criteria`` pass."""
+    """A class of an ordered classification, such as complex-area type I.
+
+    A unit reaches the level when at least ``min_pass`` of ``criteria`` pass.
+    """
 
     id: str = attrs.field(validator=_check_id)
     name_vi: str

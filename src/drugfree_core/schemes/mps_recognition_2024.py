@@ -233,8 +233,13 @@ CRITERIA = (
 SCHEME = Scheme(
     id=SCHEME_ID,
     version="2024.10",
-    title_vi="Tiêu chí xã, phường, thị trấn không ma túy (Bộ Công an, theo Đề án Thanh Hóa 2024-2025)",
-    title_en="Drug-free commune criteria (Ministry of Public Security, as reported for Thanh Hóa 2024-2025)",
+    title_vi=(
+        "Tiêu chí xã, phường, thị trấn không ma túy (Bộ Công an, theo Đề án Thanh Hóa 2024-2025)"
+    ),
+    title_en=(
+        "Drug-free commune criteria "
+        "(Ministry of Public Security, as reported for Thanh Hóa 2024-2025)"
+    ),
     description_en=(
         "Five recognition criteria reported at the launch of Thanh Hóa's 2024-2025 project "
         "as the Ministry's criteria. A unit is drug-free when all five pass."

@@ -117,7 +117,9 @@ TYPE3_MISSING = NotYetKnown(
 )
 
 
-def _criterion(cid: str, vi: str, en: str, rule: object, citation: str, prov: Provenance) -> Criterion:
+def _criterion(
+    cid: str, vi: str, en: str, rule: object, citation: str, prov: Provenance
+) -> Criterion:
     return Criterion(
         id=cid,
         title_vi=vi,
@@ -206,7 +208,8 @@ CRITERIA = (
     ),
     _criterion(
         "T2.d",
-        "Diện tích cây có chứa chất ma túy từ 125 m² đến dưới 750 m² hoặc từ 500 đến dưới 3.000 cây",
+        "Diện tích cây có chứa chất ma túy từ 125 m² đến dưới 750 m² "
+        "hoặc từ 500 đến dưới 3.000 cây",
         "Narcotic plants: 125 m² to below 750 m², or 500 to below 3,000 plants",
         AnyOf(
             (

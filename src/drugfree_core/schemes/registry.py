@@ -17,7 +17,5 @@ def get_scheme(scheme_id: str) -> Scheme:
     """The scheme called *scheme_id*; a clear error names the ones available."""
     schemes = {s.id: s for s in builtin_schemes()}
     if scheme_id not in schemes:
-        raise SchemeError(
-            f"unknown scheme {scheme_id!r}; available: {', '.join(sorted(schemes))}"
-        )
+        raise SchemeError(f"unknown scheme {scheme_id!r}; available: {', '.join(sorted(schemes))}")
     return schemes[scheme_id]

@@ -120,7 +120,7 @@ NATIONAL_PROVINCES: tuple[ProvinceSpec, ...] = tuple(
 
 #: Default shares of the entry tracks: addict (may go through rehab, post-rehab management
 #: and relapse), illegal user, drug-induced psychosis, released drug offender.
-DEFAULT_TRACK_SHARES = (0.58, 0.27, 0.06, 0.09)
+DEFAULT_TRACK_SHARES = (0.60, 0.26, 0.05, 0.09)
 
 #: Reference dates around which test campaigns cluster (recognition requests).
 DEFAULT_REFERENCE_DATES = (dt.date(2025, 10, 1), dt.date(2026, 1, 15))

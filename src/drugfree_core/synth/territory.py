@@ -157,7 +157,6 @@ def build_territory(config: SynthConfig) -> Territory:
         district_of_succ[pred_succ], weights=pred_population, minlength=n_dist
     )
     reform = day(TWO_TIER_START)
-    no_date = np.zeros(1, dtype=np.int64)
 
     def frame(
         codes: pl.Series,
@@ -184,14 +183,16 @@ def build_territory(config: SynthConfig) -> Territory:
             ]
         )
 
-    all_false = np.zeros
+    def all_false(size: int) -> Mask:
+        return np.zeros(size, dtype=np.bool_)
+
     prov_frame = frame(
         prov_codes,
         [spec.name for spec in provinces],
         enum_column("kind", [UnitKind.PROVINCE], np.zeros(len(provinces), dtype=np.int64)),
         pl.Series("parent_code", [None] * len(provinces), dtype=pl.String()),
         prov_pop,
-        all_false(len(provinces), dtype=np.bool_),
+        all_false(len(provinces)),
         np.ones(len(provinces), dtype=np.bool_),
         np.ones(len(provinces), dtype=np.bool_),
     )
@@ -211,9 +212,9 @@ def build_territory(config: SynthConfig) -> Territory:
         enum_column("kind", [UnitKind.DISTRICT], np.zeros(n_dist, dtype=np.int64)),
         prov_codes.gather(np.array(district_prov, dtype=np.int64)),
         dist_pop,
-        all_false(n_dist, dtype=np.bool_),
+        all_false(n_dist),
         np.ones(n_dist, dtype=np.bool_),
-        all_false(n_dist, dtype=np.bool_),
+        all_false(n_dist),
     )
     pred_frame = frame(
         pred_codes,
@@ -221,11 +222,10 @@ def build_territory(config: SynthConfig) -> Territory:
         enum_column("kind", _PREDECESSOR_KINDS, pred_kind),
         dist_codes.gather(district_of_succ[pred_succ]),
         pred_population,
-        all_false(n_pred, dtype=np.bool_),
+        all_false(n_pred),
         np.ones(n_pred, dtype=np.bool_),
-        all_false(n_pred, dtype=np.bool_),
+        all_false(n_pred),
     )
-    del no_date
     units = pl.concat([prov_frame, succ_frame, dist_frame, pred_frame], how="vertical")
     lineage = pl.DataFrame(
         [

@@ -1,0 +1,1 @@
+"""The ``drugfree`` command line."""

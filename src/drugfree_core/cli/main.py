@@ -1,0 +1,312 @@
+"""``drugfree``: evaluate, explain, validate and list schemes from the shell.
+
+Every user mistake ends in one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from drugfree_core.errors import DatasetError, DrugfreeError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEMO_DATE = dt.date(2025, 10, 1)
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _friendly(func: F) -> F:
+    """Turn the library's errors into one line on stderr."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DatasetError as exc:
+            for problem in exc.problems[:20]:
+                click.echo(f"  {problem}", err=True)
+            if len(exc.problems) > 20:
+                click.echo(
+                    f"  … and {len(exc.problems) - 20} more (run drugfree validate)", err=True
+                )
+            _fail(str(exc), 1)
+        except DrugfreeError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+_lang = click.option(
+    "--lang",
+    type=click.Choice(["en", "vi"]),
+    default="en",
+    show_default=True,
+    help="Language of labels and explanations.",
+)
+_scheme = click.option(
+    "--scheme", "scheme_id", required=True, help="Scheme id (see `drugfree schemes`)."
+)
+_ref_date = click.option(
+    "--date",
+    "on",
+    required=True,
+    callback=_date,
+    help="Reference date (recognition request date), YYYY-MM-DD.",
+)
+_path = click.argument("path", type=click.Path(exists=True, path_type=Path))
+_quarantine = click.option(
+    "--quarantine",
+    is_flag=True,
+    help="Keep going without invalid records and list each one in the output.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="drugfree-core")
+def cli() -> None:
+    """Decide, explain and report drug-free commune-level units (xã, phường, đặc khu)."""
+
+
+@cli.command()
+@_path
+@_scheme
+@_ref_date
+@click.option("--unit", "unit_codes", multiple=True, help="Only these unit codes (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--include-subjects",
+    is_flag=True,
+    help="JSON: include the ids of the people behind each outcome (case-level output).",
+)
+@_quarantine
+@_lang
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@_friendly
+def evaluate(
+    path: Path,
+    scheme_id: str,
+    on: dt.date,
+    unit_codes: tuple[str, ...],
+    fmt: str,
+    include_subjects: bool,
+    quarantine: bool,
+    lang: str,
+    out: Path | None,
+) -> None:
+    """Evaluate every unit of the dataset at PATH (a .json file or a folder of tables)."""
+    from drugfree_core.cli.output import csv_text, summary_text, table_text
+    from drugfree_core.engine import evaluate as run
+    from drugfree_core.io import load
+    from drugfree_core.schemes import get_scheme
+
+    scheme = get_scheme(scheme_id)
+    dataset = load(path, quarantine=quarantine)
+    evaluation = run(dataset, scheme, on, units=unit_codes or None)
+    if fmt == "json":
+        text = evaluation.to_json(include_subjects=include_subjects, indent=2)
+    elif fmt == "csv":
+        text = csv_text(evaluation)
+    else:
+        text = summary_text(evaluation, lang) + "\n\n" + table_text(evaluation, lang)  # type: ignore[arg-type]
+    _emit(text, out)
+
+
+@cli.command()
+@_path
+@click.option("--unit", "unit_code", required=True, help="The unit code to explain.")
+@_scheme
+@_ref_date
+@_lang
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_quarantine
+@_friendly
+def explain(
+    path: Path, unit_code: str, scheme_id: str, on: dt.date, lang: str, fmt: str, quarantine: bool
+) -> None:
+    """Explain, criterion by criterion, why one unit got its verdict."""
+    from drugfree_core.api import evaluate_unit
+    from drugfree_core.engine.serialize import converter
+    from drugfree_core.explain import explain_unit
+    from drugfree_core.io import load
+    from drugfree_core.schemes import get_scheme
+
+    scheme = get_scheme(scheme_id)
+    dataset = load(path, quarantine=quarantine)
+    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code)
+    if fmt == "json":
+        click.echo(json.dumps(converter.unstructure(unit), ensure_ascii=False, indent=2))
+    else:
+        click.echo(explain_unit(unit, evaluation, scheme, lang))  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@_friendly
+def schemes(fmt: str) -> None:
+    """List the available schemes with version, effective dates and sources."""
+    from drugfree_core.schemes import builtin_schemes
+
+    items = builtin_schemes()
+    if fmt == "json":
+        data = [
+            {
+                "id": s.id,
+                "version": s.version,
+                "title_en": s.title_en,
+                "title_vi": s.title_vi,
+                "effective_from": s.effective_from.isoformat() if s.effective_from else None,
+                "effective_to": s.effective_to.isoformat() if s.effective_to else None,
+                "criteria": [c.id for c in s.criteria],
+                "levels": [lv.id for lv in s.levels],
+                "sources": list(s.sources),
+            }
+            for s in items
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for s in items:
+        span = f"{s.effective_from or '…'} → {s.effective_to or '…'}"
+        click.echo(f"{s.id}  v{s.version}  in force {span}")
+        click.echo(f"  {s.title_en}")
+        click.echo(f"  {s.title_vi}")
+        click.echo(f"  criteria: {', '.join(c.id for c in s.criteria)}")
+        if s.levels:
+            click.echo(f"  levels: {', '.join(lv.id for lv in s.levels)}")
+        for src in s.sources:
+            click.echo(f"  source: {src}")
+        click.echo("")
+
+
+@cli.command()
+@_path
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_friendly
+def validate(path: Path, fmt: str) -> None:
+    """Check a dataset and report every problem with its location; exit 1 if any."""
+    from drugfree_core.io import validate as check
+
+    problems = check(path)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "table": p.table,
+                        "location": p.location,
+                        "reason": p.reason,
+                        "record_id": p.record_id,
+                    }
+                    for p in problems
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(problems)} problem(s) in {path}" if problems else f"{path}: valid")
+    if problems:
+        sys.exit(1)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the dataset document."""
+    from drugfree_core.dataset.jsonschema import dataset_json_schema
+
+    click.echo(json.dumps(dataset_json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.option(
+    "--date",
+    "on",
+    callback=_date,
+    default=DEMO_DATE.isoformat(),
+    show_default=True,
+    help="Reference date.",
+)
+@_lang
+@_friendly
+def demo(on: dt.date, lang: str) -> None:
+    """Evaluate the bundled sample province and print a readable summary."""
+    from drugfree_core.cli.output import summary_text, table_text
+    from drugfree_core.engine import Outcome
+    from drugfree_core.engine import evaluate as run
+    from drugfree_core.explain import explain_unit
+    from drugfree_core.io import load
+    from drugfree_core.samples import demo_path
+    from drugfree_core.schemes import get_scheme
+
+    path = demo_path()
+    dataset = load(path)
+    click.echo(f"Sample dataset: {path}")
+    for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
+        scheme = get_scheme(scheme_id)
+        evaluation = run(dataset, scheme, on)
+        click.echo("")
+        click.echo(summary_text(evaluation, lang))  # type: ignore[arg-type]
+        click.echo("")
+        click.echo(table_text(evaluation, lang))  # type: ignore[arg-type]
+        if not scheme.levels:
+            failing = [u for u in evaluation.units if u.verdict is Outcome.FAIL]
+            if failing:
+                click.echo("")
+                click.echo(explain_unit(failing[0], evaluation, scheme, lang))  # type: ignore[arg-type]
+    click.echo("")
+    click.echo(
+        f"Try: drugfree explain {path} --unit CODE "
+        f"--scheme mps-recognition-2024 --date {on.isoformat()}"
+    )
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="drugfree")

@@ -1,0 +1,73 @@
+"""Formatting evaluation results for the terminal and for files."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from drugfree_core.engine.results import Evaluation
+from drugfree_core.i18n import Lang, label
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+def _rows(evaluation: Evaluation, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    criteria = [c.criterion_id for c in evaluation.units[0].criteria] if evaluation.units else []
+    headers = ["unit", "name", label("verdict", lang)]
+    if evaluation.levels:
+        headers.append(label("level", lang))
+    headers += criteria
+    rows = []
+    for u in evaluation.units:
+        row = [u.unit_code, u.unit_name, label(u.verdict.value, lang)]
+        if evaluation.levels:
+            row.append(u.level or ("?" + "/".join(u.level_candidates)))
+        row += [label(c.outcome.value, lang) for c in u.criteria]
+        rows.append(row)
+    return headers, rows
+
+
+def summary_text(evaluation: Evaluation, lang: Lang) -> str:
+    """Counts of verdicts (and levels) and per-criterion outcomes."""
+    vc = evaluation.verdict_counts()
+    total = sum(vc.values())
+    lines = [
+        f"{evaluation.scheme_id} v{evaluation.scheme_version} · "
+        f"{evaluation.reference_date.isoformat()} · {total} "
+        + ("đơn vị" if lang == "vi" else "units"),
+    ]
+    if evaluation.levels:
+        lines.append("  " + ", ".join(f"{k}: {v}" for k, v in evaluation.level_counts().items()))
+    else:
+        lines.append("  " + ", ".join(f"{label(k, lang)}: {v}" for k, v in vc.items()))
+    for cid, counts in evaluation.criterion_counts().items():
+        lines.append(f"  {cid}: " + ", ".join(f"{label(k, lang)} {v}" for k, v in counts.items()))
+    if evaluation.quarantined:
+        lines.append(f"  quarantined records: {len(evaluation.quarantined)}")
+    if evaluation.unplaced:
+        lines.append(f"  people not placed in one unit: {len(evaluation.unplaced)}")
+    return "\n".join(lines)
+
+
+def table_text(evaluation: Evaluation, lang: Lang) -> str:
+    """One row per unit with its verdict and each criterion's outcome."""
+    headers, rows = _rows(evaluation, lang)
+    return _table(headers, rows)
+
+
+def csv_text(evaluation: Evaluation) -> str:
+    """CSV, one row per unit (machine labels, no subject ids)."""
+    headers, rows = _rows(evaluation, "en")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,626 @@
+"""Checks shared by every door, and the strict-or-quarantine decision.
+
+A door (JSON document, folder of tables, typed records) reads its input into a
+:class:`Staged`: per table, the rows that passed the per-record checks (``good``), the
+keys of the rows that did not (``rejected``), and the problems found so far. The
+functions here add the checks across records (duplicates, references, overlapping
+residences, lineage dates) and then either raise :class:`~drugfree_core.errors.DatasetError`
+(strict) or drop every bad record and everything that depends on it (quarantine).
+
+Every row carries two internal columns: :data:`LOC`, its index in its table, which the
+door turns into a location (``units.csv:row 7``, ``$.subjects[3]``) only for the few
+rows that need one; and, in the subject tables, :data:`SID`, the key tying a row to its
+subject (the subject id in table files, the subject's position in a document, where
+children are nested and a duplicated id must not merge two people).
+
+Everything is columnar so that a national dataset (millions of drug tests) is checked
+in a fraction of a second when it is clean; Python only touches the rows with problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+import polars as pl
+
+from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
+from drugfree_core.dataset.schema import TABLES
+from drugfree_core.errors import DatasetError, Problem
+from drugfree_core.model._checks import _ID, _NATIONAL_ID, is_identifier
+
+#: Internal column: the row's index in its table, turned into a location on demand.
+LOC = "_loc"
+#: Internal column of the subject tables: the key tying a row to its subject.
+SID = "_sid"
+LOC_DTYPE = pl.Int64()
+
+SUBJECT_TABLES = (
+    "subjects",
+    "residences",
+    "status_periods",
+    "drug_tests",
+    "rehab_episodes",
+    "custody_periods",
+)
+CHILD_TABLES = SUBJECT_TABLES[1:]
+
+#: The id columns kept for rejected rows: enough to name them and to follow references.
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "units": ("code", "parent_code"),
+    "lineage": ("predecessor_code", "successor_code"),
+    "subjects": ("id",),
+    "residences": ("subject_id", "unit_code"),
+    "status_periods": ("subject_id",),
+    "drug_tests": ("subject_id",),
+    "rehab_episodes": ("subject_id",),
+    "custody_periods": ("subject_id",),
+    "unit_facts": ("unit_code",),
+}
+
+PROBLEM_SCHEMA: dict[str, pl.DataType] = {
+    LOC: LOC_DTYPE,
+    "location": pl.String(),
+    "reason": pl.String(),
+}
+
+#: Turns (table, row index) into the location a person reads.
+Locator = Callable[[str, int], str]
+
+
+def internal_columns(table: str) -> tuple[str, ...]:
+    """The internal columns a staged frame of *table* carries."""
+    return (LOC, SID) if table in SUBJECT_TABLES else (LOC,)
+
+
+def key_schema(table: str) -> dict[str, pl.DataType]:
+    """Schema of the rejected-rows frame of *table*."""
+    schema: dict[str, pl.DataType] = {LOC: LOC_DTYPE}
+    if table in SUBJECT_TABLES:
+        schema[SID] = pl.String()
+    schema.update({c: pl.String() for c in KEY_COLUMNS[table]})
+    return schema
+
+
+def empty_problems() -> pl.DataFrame:
+    """A problem frame with no rows."""
+    return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+def empty_keys(table: str) -> pl.DataFrame:
+    """A rejected-rows frame of *table* with no rows."""
+    return pl.DataFrame(schema=key_schema(table))
+
+
+@attrs.frozen(kw_only=True)
+class Staged:
+    """What a door read, before the checks across records.
+
+    ``good`` has, per table that could be read, the rows that passed the per-record
+    checks: the schema's columns plus :data:`LOC` (and :data:`SID`). ``rejected`` has the
+    key columns of the rows that did not (see :data:`KEY_COLUMNS`). ``problems`` has, per
+    table, the problems found in single records (:data:`PROBLEM_SCHEMA`; ``location`` is
+    null when the row's location says it all). ``fatal`` are the problems that no record
+    can be blamed for (unreadable file, missing column): they always raise. A table
+    missing from ``good`` could not be read, and the checks that need it are skipped.
+    """
+
+    source: str
+    locate: Locator
+    good: Mapping[str, pl.DataFrame]
+    rejected: Mapping[str, pl.DataFrame] = attrs.field(factory=dict)
+    problems: Mapping[str, pl.DataFrame] = attrs.field(factory=dict)
+    fatal: tuple[Problem, ...] = ()
+
+
+# --- checks on single rows (used by the table door; the other doors have attrs) ------------
+
+ID_FORMAT = "must be 1-64 characters of letters, digits, '.', '_', ':' or '-'"
+ID_NATIONAL = "looks like a national identity number; use a pseudonymous id"
+
+
+def id_expr_ok(column: str) -> pl.Expr:
+    """True where *column* holds an acceptable id, the columnar twin of ``is_identifier``."""
+    col = pl.col(column)
+    return col.str.contains(_ID.pattern) & ~col.str.contains(_NATIONAL_ID.pattern)
+
+
+def _id_checks(column: str) -> list[tuple[pl.Expr, str]]:
+    # The same two rules, in the same words, as model._checks.check_identifier. Rust's
+    # regex "$" is the end of the text, like Python's fullmatch.
+    col = pl.col(column)
+    return [
+        (~col.str.contains(_ID.pattern), f"{column} {ID_FORMAT}"),
+        (col.str.contains(_NATIONAL_ID.pattern), f"{column} {ID_NATIONAL}"),
+    ]
+
+
+def _not_before(later: str, earlier: str) -> tuple[pl.Expr, str]:
+    return pl.col(later) < pl.col(earlier), f"{later} is before {earlier}"
+
+
+#: Per table, (condition of a bad row, reason): the attrs validators of model/ as columns.
+RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
+    "units": [
+        *_id_checks("code"),
+        *_id_checks("parent_code"),
+        (pl.col("name").str.len_chars() == 0, "name must not be empty"),
+        (pl.col("resident_population") < 0, "resident_population must not be negative"),
+        _not_before("valid_to", "valid_from"),
+    ],
+    "lineage": [
+        *_id_checks("predecessor_code"),
+        *_id_checks("successor_code"),
+        (
+            pl.col("predecessor_code") == pl.col("successor_code"),
+            "a unit cannot be its own successor",
+        ),
+    ],
+    "subjects": _id_checks("id"),
+    "residences": [*_id_checks("unit_code"), _not_before("end", "start")],
+    "status_periods": [
+        _not_before("end", "start"),
+        (pl.col("management_start") > pl.col("end"), "management_start is after end"),
+    ],
+    "drug_tests": [],
+    "rehab_episodes": [
+        _not_before("end", "start"),
+        (pl.col("completed") & pl.col("end").is_null(), "a completed episode needs an end date"),
+    ],
+    "custody_periods": [_not_before("end", "start")],
+    "unit_facts": [
+        *_id_checks("unit_code"),
+        _not_before("period_end", "period_start"),
+        (pl.col("value") < 0, "value must not be negative"),
+        (~pl.col("value").is_finite(), "value must be a finite number"),
+    ],
+}
+
+
+def flag_rows(frame: pl.DataFrame, checks: Iterable[tuple[pl.Expr, str]]) -> pl.DataFrame:
+    """Problems for the rows of *frame* where a check's condition is true.
+
+    A null condition (a cell that is missing or could not be read) is not a problem here;
+    the reader reports those cells itself.
+    """
+    checks = list(checks)
+    if not checks or frame.height == 0:
+        return empty_problems()
+    flags = frame.select(
+        pl.col(LOC), *(cond.fill_null(False).alias(f"c{i}") for i, (cond, _) in enumerate(checks))
+    )
+    hits = flags.select(pl.col(f"c{i}").sum() for i in range(len(checks))).row(0)
+    parts = [
+        flags.filter(pl.col(f"c{i}")).select(
+            pl.col(LOC),
+            pl.lit(None, pl.String()).alias("location"),
+            pl.lit(reason, pl.String()).alias("reason"),
+        )
+        for i, ((_, reason), count) in enumerate(zip(checks, hits, strict=True))
+        if count
+    ]
+    return pl.concat(parts) if parts else empty_problems()
+
+
+def record_problems(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The per-record checks of *table* (see :data:`RECORD_CHECKS`) over a typed frame."""
+    return flag_rows(frame, RECORD_CHECKS[table])
+
+
+# --- checks across records --------------------------------------------------------------
+
+
+def _universe(staged: Staged, table: str) -> pl.DataFrame:
+    """Keys of every row of *table*, good or rejected."""
+    cols = list(key_schema(table))
+    parts = [staged.good[table].select(cols)] if table in staged.good else []
+    rejected = staged.rejected.get(table)
+    if rejected is not None and rejected.height:
+        parts.append(rejected.select(cols))
+    return pl.concat(parts) if parts else empty_keys(table)
+
+
+def _problems(frame: pl.DataFrame, reason: pl.Expr | str) -> pl.DataFrame:
+    reason_expr = pl.lit(reason, pl.String()) if isinstance(reason, str) else reason
+    return frame.select(
+        pl.col(LOC),
+        pl.lit(None, pl.String()).alias("location"),
+        reason_expr.cast(pl.String()).alias("reason"),
+    )
+
+
+def _duplicates(universe: pl.DataFrame, key: list[str], reason: str) -> pl.DataFrame:
+    present = universe.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    dup = present.filter(pl.struct(key).is_duplicated() if len(key) > 1 else pl.col(key[0]).is_duplicated())
+    if dup.height == 0:
+        return empty_problems()
+    counted = dup.with_columns(pl.len().over(key).alias("n"))
+    return _problems(counted, pl.format(reason, pl.col("n")))
+
+
+def _dangling(frame: pl.DataFrame, column: str, known: pl.Series, reason: pl.Expr | str) -> pl.DataFrame:
+    bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()))
+    return _problems(bad, reason) if bad.height else empty_problems()
+
+
+def _overlapping_residences(residences: pl.DataFrame) -> pl.DataFrame:
+    # End dates are inclusive and an open end runs forever; sorting by start, a residence
+    # overlaps an earlier one when it starts on or before the latest end seen so far.
+    open_end = pl.col("end").fill_null(dt.date.max)
+    ordered = residences.select(LOC, SID, "start", open_end.alias("end")).sort(
+        [SID, "start", LOC]
+    )
+    latest_end = pl.col("end").cum_max().shift(1).over(SID)
+    bad = ordered.filter(pl.col("start") <= latest_end)
+    return _problems(
+        bad,
+        "residence overlaps another residence of the same subject "
+        "(a person lives in one unit at a time)",
+    )
+
+
+def _lineage_dates(lineage: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    joined = lineage.select(LOC, "successor_code", "effective").join(
+        units.select(pl.col("code").alias("successor_code"), "valid_from").filter(
+            pl.col("valid_from").is_not_null()
+        ),
+        on="successor_code",
+    )
+    bad = joined.filter(pl.col("effective") != pl.col("valid_from")).unique(LOC, keep="first")
+    return _problems(
+        bad,
+        pl.format(
+            "effective ({}) is not the successor's valid_from ({})",
+            pl.col("effective"),
+            pl.col("valid_from"),
+        ),
+    )
+
+
+def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
+    """Problems across records, per table; checks whose tables could not be read are skipped."""
+    good = staged.good
+    found: dict[str, list[pl.DataFrame]] = {t.name: [] for t in TABLES}
+    have = set(good)
+
+    if "units" in have:
+        units_all = _universe(staged, "units")
+        found["units"].append(
+            _duplicates(units_all, ["code"], "duplicate unit code: {} records have this code")
+        )
+        codes = units_all["code"].drop_nulls().unique()
+        found["units"].append(
+            _dangling(
+                good["units"],
+                "parent_code",
+                codes,
+                pl.format("parent_code {} does not match any unit", pl.col("parent_code")),
+            )
+        )
+        for table, column in (
+            ("lineage", "predecessor_code"),
+            ("lineage", "successor_code"),
+            ("residences", "unit_code"),
+            ("unit_facts", "unit_code"),
+        ):
+            if table in have:
+                found[table].append(
+                    _dangling(
+                        good[table],
+                        column,
+                        codes,
+                        pl.format(f"{column} {{}} does not match any unit", pl.col(column)),
+                    )
+                )
+        if "lineage" in have:
+            found["lineage"].append(_lineage_dates(good["lineage"], good["units"]))
+
+    if "lineage" in have:
+        found["lineage"].append(
+            _duplicates(
+                _universe(staged, "lineage"),
+                ["predecessor_code", "successor_code"],
+                "duplicate lineage link: {} links join these two units",
+            )
+        )
+
+    if "subjects" in have:
+        subjects_all = _universe(staged, "subjects")
+        found["subjects"].append(
+            _duplicates(subjects_all, ["id"], "duplicate subject id: {} records have this id")
+        )
+        ids = subjects_all["id"].drop_nulls().unique()
+        for table in CHILD_TABLES:
+            if table in have:
+                found[table].append(
+                    _dangling(good[table], "subject_id", ids, "subject_id does not match any subject")
+                )
+
+    if "residences" in have:
+        found["residences"].append(_overlapping_residences(good["residences"]))
+    return found
+
+
+def _gather(staged: Staged) -> dict[str, pl.DataFrame]:
+    """Every record problem per table, in row order (per-record problems first per row)."""
+    cross = cross_problems(staged)
+    gathered: dict[str, pl.DataFrame] = {}
+    for t in TABLES:
+        parts = [p for p in (staged.problems.get(t.name), *cross[t.name]) if p is not None and p.height]
+        if parts:
+            gathered[t.name] = pl.concat(parts).sort(LOC, maintain_order=True)
+    return gathered
+
+
+# --- naming records ---------------------------------------------------------------------
+
+
+def _valid(value: Any) -> str | None:
+    return value if isinstance(value, str) and is_identifier(value) else None
+
+
+def _keys_at(universe: pl.DataFrame, locs: pl.Series) -> dict[int, dict[str, Any]]:
+    rows = universe.filter(pl.col(LOC).is_in(locs.implode())).unique(LOC, keep="first")
+    return {row[LOC]: row for row in rows.iter_rows(named=True)}
+
+
+def _record_id(table: str, keys: Mapping[str, Any] | None) -> str | None:
+    """The pseudonymous id that names a row: its unit code, link or subject id."""
+    if keys is None:
+        return None
+    if table == "units":
+        return _valid(keys["code"])
+    if table == "lineage":
+        pred, succ = _valid(keys["predecessor_code"]), _valid(keys["successor_code"])
+        return f"{pred}->{succ}" if pred and succ else None
+    if table == "subjects":
+        return _valid(keys["id"])
+    if table == "unit_facts":
+        return _valid(keys["unit_code"])
+    return _valid(keys["subject_id"])
+
+
+def problem_list(staged: Staged, gathered: Mapping[str, pl.DataFrame]) -> tuple[Problem, ...]:
+    """The fatal problems, then every record problem as :class:`Problem`, in table order."""
+    out = list(staged.fatal)
+    for t in TABLES:
+        frame = gathered.get(t.name)
+        if frame is None:
+            continue
+        keys = _keys_at(_universe(staged, t.name), frame[LOC].unique())
+        for loc, location, reason in frame.iter_rows():
+            out.append(
+                Problem(
+                    table=t.name,
+                    location=location or staged.locate(t.name, loc),
+                    reason=reason,
+                    record_id=_record_id(t.name, keys.get(loc)),
+                )
+            )
+    return tuple(out)
+
+
+def all_problems(staged: Staged) -> tuple[Problem, ...]:
+    """Every problem of *staged*: fatal ones, per-record ones and those across records."""
+    return problem_list(staged, _gather(staged))
+
+
+def summary(problems: tuple[Problem, ...], source: str) -> str:
+    """One line for an exception message: how many problems, and the first."""
+    n = len(problems)
+    return f"{n} problem{'s' if n != 1 else ''} in {source}; first: {problems[0]}"
+
+
+# --- quarantine -------------------------------------------------------------------------
+
+_DROP_SCHEMA: dict[str, pl.DataType] = {
+    LOC: LOC_DTYPE,
+    "cause": pl.String(),
+    "ref": pl.String(),
+    "cause_table": pl.String(),
+    "cause_loc": LOC_DTYPE,
+}
+
+
+def _drops(frame: pl.DataFrame, cause: str, *, ref: pl.Expr | None = None,
+           cause_table: pl.Expr | str | None = None, cause_loc: pl.Expr | None = None) -> pl.DataFrame:
+    table_expr = pl.lit(cause_table) if isinstance(cause_table, str) or cause_table is None else cause_table
+    return frame.select(
+        pl.col(LOC),
+        pl.lit(cause).alias("cause"),
+        (ref if ref is not None else pl.lit(None)).cast(pl.String()).alias("ref"),
+        table_expr.cast(pl.String()).alias("cause_table"),
+        (cause_loc if cause_loc is not None else pl.lit(None)).cast(LOC_DTYPE).alias("cause_loc"),
+    )
+
+
+def _cascade(
+    staged: Staged, gathered: Mapping[str, pl.DataFrame]
+) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Which rows to drop and why: bad rows, then everything that depends on them.
+
+    Dependencies: a unit's children (parent_code), lineage links, facts and residences
+    depend on the unit; a subject is kept whole or not at all (one bad or dropped row of a
+    person drops the person and all their rows), so that no person is evaluated on part
+    of their record.
+    """
+    universe = {t.name: _universe(staged, t.name) for t in TABLES}
+    dropped: dict[str, pl.DataFrame] = {}
+    for t in TABLES:
+        parts = []
+        problems = gathered.get(t.name)
+        if problems is not None:
+            parts.append(_drops(problems.select(LOC).unique(maintain_order=True), "problem"))
+        dropped[t.name] = pl.concat(parts) if parts else pl.DataFrame(schema=_DROP_SCHEMA)
+
+    def live(table: str) -> pl.DataFrame:
+        return universe[table].join(dropped[table], on=LOC, how="anti")
+
+    while True:
+        new: dict[str, list[pl.DataFrame]] = {t.name: [] for t in TABLES}
+        units = universe["units"]
+        kept_codes = live("units")["code"].drop_nulls().unique()
+        lost = (
+            units.join(dropped["units"], on=LOC, how="semi")
+            .filter(pl.col("code").is_not_null() & ~pl.col("code").is_in(kept_codes.implode()))["code"]
+            .unique()
+        )
+        if lost.len():
+            for table, column, cause in (
+                ("units", "parent_code", "parent"),
+                ("lineage", "predecessor_code", "unit"),
+                ("lineage", "successor_code", "unit"),
+                ("unit_facts", "unit_code", "unit"),
+                ("residences", "unit_code", "unit"),
+            ):
+                hit = live(table).filter(pl.col(column).is_in(lost.implode()))
+                if hit.height:
+                    new[table].append(_drops(hit, cause, ref=pl.col(column)))
+
+        subjects = live("subjects")
+        for table in CHILD_TABLES:
+            # A person with a dropped row is dropped whole ...
+            causes = dropped[table].filter(pl.col("cause") != "subject").join(
+                universe[table].select(LOC, SID), on=LOC
+            )
+            hit = subjects.join(
+                causes.group_by(SID).agg(pl.col(LOC).min().alias("cause_loc")), on=SID
+            )
+            if hit.height:
+                new["subjects"].append(
+                    _drops(hit, "record", cause_table=table, cause_loc=pl.col("cause_loc"))
+                )
+        gone = universe["subjects"].join(dropped["subjects"], on=LOC, how="semi")
+        gone = gone.filter(pl.col(SID).is_not_null()).group_by(SID).agg(
+            pl.col(LOC).min().alias("cause_loc")
+        )
+        if gone.height:
+            for table in CHILD_TABLES:
+                # ... and so are all the rows of a dropped person.
+                hit = live(table).join(gone, on=SID)
+                if hit.height:
+                    new[table].append(
+                        _drops(hit, "subject", cause_table="subjects", cause_loc=pl.col("cause_loc"))
+                    )
+
+        added = False
+        for name, parts in new.items():
+            if parts:
+                fresh = pl.concat(parts).unique(LOC, keep="first", maintain_order=True).join(
+                    dropped[name], on=LOC, how="anti"
+                )
+                if fresh.height:
+                    dropped[name] = pl.concat([dropped[name], fresh])
+                    added = True
+        if not added:
+            break
+
+    # Nothing may vanish: a rejected row that nothing above explained is still reported.
+    for t in TABLES:
+        rejected = staged.rejected.get(t.name)
+        if rejected is not None and rejected.height:
+            rest = rejected.join(dropped[t.name], on=LOC, how="anti")
+            if rest.height:
+                dropped[t.name] = pl.concat([dropped[t.name], _drops(rest, "rejected")])
+    return dropped, universe
+
+
+def _quarantined_records(
+    staged: Staged,
+    gathered: Mapping[str, pl.DataFrame],
+    dropped: Mapping[str, pl.DataFrame],
+    universe: Mapping[str, pl.DataFrame],
+) -> list[QuarantinedRecord]:
+    locate = staged.locate
+    # The units each subject concerned, from every residence row, kept or not.
+    dropped_sids = pl.concat(
+        [universe[t].join(dropped[t], on=LOC, how="semi").select(SID) for t in SUBJECT_TABLES]
+    )[SID].drop_nulls().unique()
+    sid_units: dict[str, list[str]] = {}
+    if dropped_sids.len():
+        res = universe["residences"].filter(pl.col(SID).is_in(dropped_sids.implode()))
+        for sid, codes in res.group_by(SID).agg(pl.col("unit_code").drop_nulls().unique()).iter_rows():
+            sid_units[sid] = [c for c in codes if _valid(c)]
+
+    out: list[QuarantinedRecord] = []
+    for t in TABLES:
+        drops = dropped[t.name].sort(LOC)
+        if drops.height == 0:
+            continue
+        texts: dict[int, list[str]] = {}
+        problems = gathered.get(t.name)
+        if problems is not None:
+            for loc, location, reason in problems.iter_rows():
+                texts.setdefault(loc, []).append(f"{location}: {reason}" if location else reason)
+        keys = _keys_at(universe[t.name], drops[LOC])
+        for loc, cause, ref, cause_table, cause_loc in drops.iter_rows():
+            if cause == "problem":
+                reason = "; ".join(texts[loc])
+            elif cause == "subject":
+                reason = f"dropped with its subject ({locate(cause_table, cause_loc)})"
+            elif cause == "record":
+                reason = f"a record of this subject was quarantined ({locate(cause_table, cause_loc)})"
+            elif cause == "unit":
+                reason = f"refers to quarantined unit {ref}"
+            elif cause == "parent":
+                reason = f"parent unit {ref} was quarantined"
+            else:
+                reason = "record could not be read"
+            row = keys.get(loc)
+            out.append(
+                QuarantinedRecord(
+                    table=t.name,
+                    location=locate(t.name, loc),
+                    reason=reason,
+                    record_id=_record_id(t.name, row),
+                    unit_codes=_unit_codes(t.name, row, sid_units),
+                )
+            )
+    return out
+
+
+def _unit_codes(
+    table: str, row: Mapping[str, Any] | None, sid_units: Mapping[str, list[str]]
+) -> tuple[str, ...]:
+    if row is None:
+        return ()
+    if table == "units":
+        codes = [row["code"]]
+    elif table == "lineage":
+        codes = [row["predecessor_code"], row["successor_code"]]
+    elif table == "unit_facts":
+        codes = [row["unit_code"]]
+    else:
+        codes = list(sid_units.get(row[SID], [])) if row[SID] is not None else []
+        if table == "residences":
+            codes.append(row["unit_code"])
+    return tuple(sorted({c for c in codes if _valid(c)}))
+
+
+def finish(staged: Staged, *, quarantine: bool) -> Dataset:
+    """Run the checks across records, then raise (strict) or quarantine, and build the dataset.
+
+    Raises :class:`~drugfree_core.errors.DatasetError` listing every problem when there is a
+    fatal problem, or any problem at all unless *quarantine*.
+    """
+    gathered = _gather(staged)
+    if staged.fatal or (gathered and not quarantine):
+        problems = problem_list(staged, gathered)
+        raise DatasetError(summary(problems, staged.source), problems)
+    frames = dict(staged.good)
+    quarantined: list[QuarantinedRecord] = []
+    if gathered or any(r.height for r in staged.rejected.values()):
+        dropped, universe = _cascade(staged, gathered)
+        quarantined = _quarantined_records(staged, gathered, dropped, universe)
+        frames = {
+            name: frame.filter(~pl.col(LOC).is_in(dropped[name][LOC].implode()))
+            if dropped[name].height
+            else frame
+            for name, frame in frames.items()
+        }
+    return Dataset.from_frames(
+        {name: frame.drop(internal_columns(name)) for name, frame in frames.items()},
+        quarantined=quarantined,
+    )

@@ -1,0 +1,140 @@
+"""Reading a dataset document (JSON) through the one converter.
+
+Each element of the four top-level lists is structured on its own, so one bad subject
+costs that subject only (in quarantine mode) and every bad element is reported, each
+problem at its JSON path (``$.subjects[3].tests[0].date``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.schema import TABLES
+from drugfree_core.dataset.document import FORMAT, converter, describe_errors, object_pairs
+from drugfree_core.errors import Problem
+from drugfree_core.io.checks import Staged, finish
+from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
+
+# Which key of a rejected top-level element names it, to follow duplicates and references.
+_KEYS = {
+    "units": ("code", "parent_code"),
+    "lineage": ("predecessor_code", "successor_code"),
+    "unit_facts": ("unit_code",),
+}
+
+
+class _NonFinite:
+    """Stands for NaN / Infinity in the input, which JSON does not allow."""
+
+
+def _constant(_name: str) -> _NonFinite:
+    # Python's json accepts NaN and Infinity; keep them as a value the converter rejects
+    # at its path instead of failing the whole document.
+    return _NonFinite()
+
+
+def _fatal(location: str, reason: str) -> Problem:
+    return Problem(table="", location=location, reason=reason)
+
+
+def _parse(text: str, source: str) -> tuple[Any, list[Problem]]:
+    try:
+        return json.loads(text, object_pairs_hook=object_pairs, parse_constant=_constant), []
+    except json.JSONDecodeError as exc:
+        return None, [
+            _fatal(f"{source}:line {exc.lineno} column {exc.colno}", f"malformed JSON: {exc.msg}")
+        ]
+    except RecursionError:
+        return None, [_fatal(source, "malformed JSON: nested too deeply")]
+
+
+def stage_document(data: Any, source: str) -> Staged:
+    """Structure a parsed document element by element into a :class:`Staged` input."""
+    builder = RowBuilder(prefix="$.")
+    fatal: list[Problem] = []
+    unavailable: list[str] = []
+    if not isinstance(data, dict):
+        fatal.append(_fatal("$", "a dataset document must be a JSON object"))
+        return builder.stage(source, fatal, unavailable=[t.name for t in TABLES])
+    for key in getattr(data, "duplicates", ()):
+        fatal.append(_fatal(f"$.{key}", "key given more than once"))
+    allowed = ("format", *TOP_LEVEL)
+    for key in data:
+        if key not in allowed:
+            fatal.append(_fatal(f"$[{str(key)[:40]!r}]", f"unknown key (allowed: {', '.join(allowed)})"))
+    if "format" not in data:
+        fatal.append(_fatal("$.format", f"required field missing (expected {FORMAT!r})"))
+    elif data["format"] != FORMAT:
+        fatal.append(_fatal("$.format", f"format must be {FORMAT!r}"))
+
+    for table, cls in TOP_LEVEL.items():
+        elements = data.get(table, [])
+        if not isinstance(elements, list):
+            fatal.append(_fatal(f"$.{table}", "expected a list"))
+            unavailable.append(table)
+            if table == "subjects":
+                unavailable.extend(CHILD_FIELDS)
+            continue
+        for i, element in enumerate(elements):
+            path = f"{table}[{i}]"
+            try:
+                record = converter.structure(element, cls)
+            except Exception as exc:
+                problems = describe_errors(exc, f"$.{path}")
+                if table == "subjects":
+                    builder.reject_subject(path, element, str(i), problems)
+                else:
+                    raw = element if isinstance(element, dict) else {}
+                    builder.reject(table, path, {k: raw.get(k) for k in _KEYS[table]},
+                                   problems=problems)
+                continue
+            if table == "subjects":
+                builder.add_subject(path, record, str(i))
+            else:
+                builder.add(table, path, record)
+    return builder.stage(source, fatal, unavailable=unavailable)
+
+
+def stage_json_text(text: str, source: str = "<string>") -> Staged:
+    """Parse and structure JSON text; malformed JSON is one fatal problem."""
+    data, fatal = _parse(text, source)
+    if fatal:
+        return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=tuple(fatal))
+    return stage_document(data, source)
+
+
+def stage_json_file(path: str | os.PathLike[str]) -> Staged:
+    """Read a document file (UTF-8) and structure it."""
+    file = Path(path)
+    source = str(file)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        problem = _fatal(source, f"cannot read the file: {exc.strerror or exc}")
+        return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=(problem,))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = _fatal(f"{source}:byte {exc.start}", "not UTF-8 text")
+        return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=(problem,))
+    return stage_json_text(text, source)
+
+
+def read_json(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:
+    """Read a dataset document from the JSON file at *path*.
+
+    Strict by default: any problem raises :class:`~drugfree_core.errors.DatasetError`
+    listing every problem. With *quarantine*, bad records (and what depends on them) are
+    left out and listed in :attr:`Dataset.quarantined`; a document that cannot be read
+    at all (malformed JSON, wrong ``format``, unknown top-level key) still raises.
+    """
+    return finish(stage_json_file(path), quarantine=quarantine)
+
+
+def read_json_text(text: str, *, quarantine: bool = False, source: str = "<string>") -> Dataset:
+    """Like :func:`read_json`, from JSON text; *source* names it in messages."""
+    return finish(stage_json_text(text, source), quarantine=quarantine)

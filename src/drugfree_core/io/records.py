@@ -1,0 +1,190 @@
+"""Typed records to frames: the flattening shared by the JSON door and ``Dataset.from_records``.
+
+A subject's nested lists become rows of the subject tables with ``subject_id`` set; each
+row remembers where it came from (``subjects[3].tests[0]``, or ``$.subjects[3].tests[0]``
+in a document) so that problems found across records can name it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
+from drugfree_core.io.checks import (
+    KEY_COLUMNS,
+    LOC,
+    PROBLEM_SCHEMA,
+    SID,
+    SUBJECT_TABLES,
+    Staged,
+    finish,
+    internal_columns,
+    key_schema,
+)
+from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+
+#: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
+CHILD_FIELDS: dict[str, str] = {
+    "residences": "residences",
+    "status_periods": "statuses",
+    "drug_tests": "tests",
+    "rehab_episodes": "rehab_episodes",
+    "custody_periods": "custody",
+}
+#: Top-level list of a document (and table) -> its record class.
+TOP_LEVEL: dict[str, type] = {
+    "units": AdminUnit,
+    "lineage": LineageLink,
+    "subjects": Subject,
+    "unit_facts": UnitFact,
+}
+
+
+def _wire(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+class RowBuilder:
+    """Collects the rows of every table, kept or rejected, with their locations.
+
+    Row indexes (:data:`~drugfree_core.io.checks.LOC`) count good and rejected rows of a
+    table together, in input order, and index :attr:`paths`.
+    """
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.paths: dict[str, list[str]] = {t.name: [] for t in TABLES}
+        self._good: dict[str, dict[str, list[Any]]] = {
+            t.name: {c: [] for c in (*t.column_names, *internal_columns(t.name))} for t in TABLES
+        }
+        self._rejected: dict[str, dict[str, list[Any]]] = {
+            name: {c: [] for c in key_schema(name)} for name in TABLES_BY_NAME
+        }
+        self._problems: dict[str, list[tuple[int, str, str]]] = {t.name: [] for t in TABLES}
+
+    def locate(self, table: str, loc: int) -> str:
+        """The location of row *loc* of *table*."""
+        return self.paths[table][loc]
+
+    def _next(self, table: str, path: str) -> int:
+        self.paths[table].append(f"{self.prefix}{path}")
+        return len(self.paths[table]) - 1
+
+    def add(self, table: str, path: str, record: Any, *, sid: str | None = None,
+            extra: dict[str, Any] | None = None) -> None:
+        """Add a valid record (an attrs instance) as a row of *table*."""
+        columns = self._good[table]
+        columns[LOC].append(self._next(table, path))
+        if table in SUBJECT_TABLES:
+            columns[SID].append(sid)
+        values = {**(extra or {})}
+        for name in columns:
+            if name in (LOC, SID):
+                continue
+            columns[name].append(_wire(values[name] if name in values else getattr(record, name)))
+
+    def add_subject(self, path: str, subject: Subject, sid: str) -> None:
+        """Add a valid subject and all its nested rows."""
+        self.add("subjects", path, subject, sid=sid)
+        for table, field in CHILD_FIELDS.items():
+            for j, child in enumerate(getattr(subject, field)):
+                self.add(table, f"{path}.{field}[{j}]", child, sid=sid,
+                         extra={"subject_id": subject.id})
+
+    def reject(self, table: str, path: str, keys: dict[str, Any], *, sid: str | None = None,
+               problems: Sequence[tuple[str | None, str]] = ()) -> int:
+        """Add a row that cannot be kept: its key values (strings or None) and its problems.
+
+        Each problem is ``(precise location or None, reason)``.
+        """
+        loc = self._next(table, path)
+        columns = self._rejected[table]
+        columns[LOC].append(loc)
+        if table in SUBJECT_TABLES:
+            columns[SID].append(sid)
+        for name in KEY_COLUMNS[table]:
+            value = keys.get(name)
+            columns[name].append(value if isinstance(value, str) else None)
+        for location, reason in problems:
+            self._problems[table].append((loc, location or self.paths[table][loc], reason))
+        return loc
+
+    def reject_subject(self, path: str, raw: object, sid: str,
+                       problems: Sequence[tuple[str | None, str]]) -> None:
+        """Reject a subject element and every nested row it holds, for quarantine."""
+        raw_map = raw if isinstance(raw, dict) else {}
+        subject_id = raw_map.get("id")
+        self.reject("subjects", path, {"id": subject_id}, sid=sid, problems=problems)
+        for table, field in CHILD_FIELDS.items():
+            children = raw_map.get(field)
+            if not isinstance(children, list):
+                continue
+            for j, child in enumerate(children):
+                keys = {"subject_id": subject_id}
+                if table == "residences" and isinstance(child, dict):
+                    keys["unit_code"] = child.get("unit_code")
+                self.reject(table, f"{path}.{field}[{j}]", keys, sid=sid)
+
+    def stage(self, source: str, fatal: Sequence[Any] = (),
+              unavailable: Sequence[str] = ()) -> Staged:
+        """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input."""
+        good = {}
+        for t in TABLES:
+            if t.name in unavailable:
+                continue
+            schema = {**t.polars_schema, LOC: pl.Int64(), **({SID: pl.String()} if t.name in SUBJECT_TABLES else {})}
+            good[t.name] = pl.DataFrame(self._good[t.name], schema=schema)
+        rejected = {
+            name: pl.DataFrame(cols, schema=key_schema(name)) for name, cols in self._rejected.items()
+        }
+        problems = {
+            name: pl.DataFrame(rows, schema=PROBLEM_SCHEMA, orient="row")
+            for name, rows in self._problems.items()
+            if rows
+        }
+        return Staged(
+            source=source,
+            locate=self.locate,
+            good=good,
+            rejected=rejected,
+            problems=problems,
+            fatal=tuple(fatal),
+        )
+
+
+def records_to_dataset(
+    *,
+    units: Sequence[AdminUnit],
+    subjects: Sequence[Subject] = (),
+    lineage: Sequence[LineageLink] = (),
+    unit_facts: Sequence[UnitFact] = (),
+) -> Dataset:
+    """Build a :class:`Dataset` from typed records, checking what single records cannot.
+
+    The records validated themselves when they were made; this adds the checks across
+    records (duplicates, references, overlapping residences, lineage dates). Raises
+    :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
+    ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
+    """
+    builder = RowBuilder()
+    given = {"units": units, "lineage": lineage, "subjects": subjects, "unit_facts": unit_facts}
+    for table, records in given.items():
+        cls = TOP_LEVEL[table]
+        for i, record in enumerate(records):
+            path = f"{table}[{i}]"
+            if not isinstance(record, cls):
+                problem = (None, f"expected {cls.__name__}, got {type(record).__name__}")
+                if table == "subjects":
+                    builder.reject_subject(path, None, str(i), [problem])
+                else:
+                    builder.reject(table, path, {}, problems=[problem])
+            elif isinstance(record, Subject):
+                builder.add_subject(path, record, str(i))
+            else:
+                builder.add(table, path, record)
+    return finish(builder.stage("records"), quarantine=False)

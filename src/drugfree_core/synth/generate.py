@@ -1,0 +1,24 @@
+"""Entry point of the generator: a :class:`SynthConfig` in, a :class:`Dataset` out."""
+
+from __future__ import annotations
+
+from drugfree_core.dataset import Dataset
+from drugfree_core.synth.config import SynthConfig
+from drugfree_core.synth.facts import build_facts
+from drugfree_core.synth.people import build_people
+from drugfree_core.synth.territory import build_territory
+
+
+def generate(config: SynthConfig) -> Dataset:
+    """Generate a synthetic dataset; the same *config* (and seed) gives identical frames."""
+    territory = build_territory(config)
+    people = build_people(config, territory)
+    facts = build_facts(config, territory, people.per_successor)
+    return Dataset.from_frames(
+        {
+            "units": territory.units,
+            "lineage": territory.lineage,
+            **people.frames,
+            "unit_facts": facts,
+        }
+    )
