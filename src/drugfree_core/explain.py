@@ -63,7 +63,7 @@ def _value_text(value: object) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items())
     if value is None:
-        return "not known"
+        return "—"
     return str(value)
 
 

@@ -152,8 +152,9 @@ class Dataset:
         about them.
         """
         codes = set(unit_codes)
+        wanted = pl.Series(sorted(codes), dtype=pl.String())
         linked = self.lineage.filter(
-            pl.col("predecessor_code").is_in(codes) | pl.col("successor_code").is_in(codes)
+            pl.col("predecessor_code").is_in(wanted) | pl.col("successor_code").is_in(wanted)
         )
         keep = codes | set(linked["predecessor_code"]) | set(linked["successor_code"])
         keep_series = pl.Series(sorted(keep), dtype=pl.String())

@@ -66,7 +66,9 @@ def _check_format(_inst: object, _attribute: attrs.Attribute[Any], value: object
 
 
 def _tuple_of(cls: type) -> Any:
-    return v.deep_iterable(member_validator=v.instance_of(cls), iterable_validator=v.instance_of(tuple))
+    return v.deep_iterable(
+        member_validator=v.instance_of(cls), iterable_validator=v.instance_of(tuple)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -237,7 +239,7 @@ def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, object],
                 else:
                     default = f.default
                     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                        default = default.factory()  # type: ignore[attr-defined]
+                        default = default.factory()
                     seen[f.name] = default
                 continue
             try:

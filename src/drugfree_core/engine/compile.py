@@ -138,7 +138,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         counts = people.group_by("unit_code").agg(
             pl.col("member").fill_null(False).sum().cast(pl.Float64).alias("lo"),
             pl.len().cast(pl.Float64).alias("hi"),
-            pl.col("subject_id").alias("members"),
+            pl.col("subject_id").sort().alias("members"),
         )
         frame = units.join(counts, on="unit_code", how="left", maintain_order="left").with_columns(
             pl.col("lo").fill_null(0.0),
@@ -277,8 +277,8 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
     per_unit = people.group_by("unit_code").agg(
         (s == True).sum().cast(pl.Float64).alias("numerator"),  # noqa: E712
         pl.len().cast(pl.Float64).alias("denominator"),
-        pl.col("subject_id").filter(s == False).alias("failing"),  # noqa: E712
-        pl.col("subject_id").filter(s.is_null()).alias("unknown"),
+        pl.col("subject_id").filter(s == False).sort().alias("failing"),  # noqa: E712
+        pl.col("subject_id").filter(s.is_null()).sort().alias("unknown"),
     )
     per_unit = per_unit.with_columns(
         pl.when(pl.col("failing").list.len() > 0)

@@ -23,7 +23,6 @@ from drugfree_core.rules.scheme import ResolvedParameter
 _COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
 _STATUTORY = (SubjectKind.ILLEGAL_USER.value, SubjectKind.POST_REHAB.value)
 _POSITIVE = TestResult.POSITIVE.value
-_NEGATIVE = TestResult.NEGATIVE.value
 
 
 def _active(start: str, end: str, on: dt.date) -> pl.Expr:
@@ -149,12 +148,13 @@ class EvalContext:
 
     def _place_people(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Where each person lives on the date: (subject_id, unit_code) and the unplaced."""
-        res = (
-            self.dataset.residences.filter(_active("start", "end", self.on))
-            .sort("start", descending=True)
-            .unique("subject_id", keep="first")
-            .select("subject_id", "unit_code")
-        )
+        res = self.dataset.residences.filter(_active("start", "end", self.on))
+        # Valid data has one residence per person on a date; be deterministic otherwise.
+        if res["subject_id"].is_duplicated().any():
+            res = res.sort("start", "unit_code", descending=True).unique(
+                "subject_id", keep="first", maintain_order=True
+            )
+        res = res.select("subject_id", "unit_code")
         res = self.map_codes(res, "unit_code")
         unplaced = res.filter(pl.col("unit_code").is_null()).select("subject_id", "candidates")
         placed = res.filter(pl.col("unit_code").is_not_null()).select("subject_id", "unit_code")
@@ -359,7 +359,7 @@ class EvalContext:
             )
         if exempt_custody:
             people = people.join(self.in_custody(), on="subject_id", how="anti")
-        return people.sort("unit_code", "subject_id")
+        return people
 
     # ------------------------------------------------------------------ tests
 
@@ -370,23 +370,20 @@ class EvalContext:
             start = self.on - dt.timedelta(days=days)
             tests = self.dataset.drug_tests.filter(
                 (pl.col("date") >= start) & (pl.col("date") <= self.on)
-            )
-            positive = pl.col("result") == _POSITIVE
-            # On the latest day, a positive outranks a negative (ties are read strictly).
-            agg = tests.group_by("subject_id").agg(
-                positive.any().alias("any_positive"),
-                (pl.col("result") == _NEGATIVE).any().alias("any_negative"),
-                pl.col("date").max().alias("last_date"),
-                positive.filter(pl.col("date") == pl.col("date").max())
-                .any()
-                .alias("last_positive"),
-            )
+            ).select("subject_id", "date", (pl.col("result") == _POSITIVE).alias("positive"))
+            # Aggregate only what the rule needs: this runs over millions of tests.
             if rule == "latest_negative_no_positive":
-                value = ~pl.col("any_positive")
+                agg = tests.group_by("subject_id").agg(pl.col("positive").any())
+                value = ~pl.col("positive")
             elif rule == "latest_negative":
-                value = ~pl.col("last_positive")
+                # On the latest day, a positive outranks a negative (ties are read strictly).
+                agg = tests.group_by("subject_id").agg(
+                    pl.col("positive").sort_by("date", "positive").last()
+                )
+                value = ~pl.col("positive")
             elif rule == "any_negative":
-                value = pl.col("any_negative")
+                agg = tests.group_by("subject_id").agg((~pl.col("positive")).any().alias("neg"))
+                value = pl.col("neg")
             else:
                 raise SchemeError(f"unknown test window rule {rule!r}")
             return agg.select("subject_id", value.alias("value"))
@@ -399,10 +396,11 @@ class EvalContext:
     ) -> pl.DataFrame:
         """Per person of *population*: a test of every schedule between anchor and date."""
         anchors = population.select("subject_id", "anchor").unique("subject_id")
-        tests = self.dataset.drug_tests.filter(pl.col("date") <= self.on).join(
-            anchors, on="subject_id", how="inner"
+        tests = (
+            self.dataset.drug_tests.filter(pl.col("subject_id").is_in(anchors["subject_id"]))
+            .join(anchors, on="subject_id", how="inner")
+            .filter((pl.col("date") >= pl.col("anchor")) & (pl.col("date") <= self.on))
         )
-        tests = tests.filter(pl.col("date") >= pl.col("anchor"))
         agg = tests.group_by("subject_id").agg(
             *[(pl.col("schedule") == s).any().alias(f"_{s}") for s in schedules]
         )

@@ -19,7 +19,7 @@ from drugfree_core.engine.results import (
 )
 from drugfree_core.errors import SchemeError, UsageError
 from drugfree_core.rules.describe import describe_rule
-from drugfree_core.rules.scheme import Level, Scheme
+from drugfree_core.rules.scheme import Criterion, Level, Scheme
 
 
 def _library_version() -> str:
@@ -147,62 +147,32 @@ def evaluate(
                 f"not a commune-level unit in force on {on.isoformat()}: {', '.join(missing)}"
             )
     criteria = scheme.criteria_on(on)
-    columns = [_Columns(compile_rule(c.rule, ctx, c.id), ctx) for c in criteria]
+    nodes = [compile_rule(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
     unit_rows: list[dict[str, Any]] = ctx.units.to_dicts()
-    results = []
-    for i, row in enumerate(unit_rows):
-        code = row["unit_code"]
-        why = "; ".join(affected.get(code, ()))
-        crits = []
-        for criterion, col in zip(criteria, columns, strict=True):
-            root = col.result(i)
-            cr = CriterionResult(
-                criterion_id=criterion.id,
-                outcome=root.outcome,
-                provenance=criterion.provenance.value,
-                result=root,
-                overridden_by=scheme.overrides.get(f"criterion:{criterion.id}"),
-            )
-            crits.append(_downgrade(cr, why) if why else cr)
-        outcomes = {c.criterion_id: c.outcome for c in crits}
-        if scheme.levels:
-            level, candidates = _classify(scheme.levels, outcomes)
-            verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
-        else:
-            level, candidates = None, ()
-            values = set(outcomes.values())
-            verdict = (
-                Outcome.FAIL
-                if Outcome.FAIL in values
-                else Outcome.UNKNOWN
-                if Outcome.UNKNOWN in values
-                else Outcome.PASS
-            )
-        results.append(
-            UnitResult(
-                unit_code=code,
-                unit_name=row["name"],
-                province_code=row["parent_code"],
-                verdict=verdict,
-                criteria=tuple(crits),
-                level=level,
-                level_candidates=candidates,
-                affected_by=tuple(affected.get(code, ())),
-            )
+    unplaced_rows = ctx.unplaced.select("subject_id", "candidates").rows()
+
+    def build_units() -> tuple[UnitResult, ...]:
+        columns = [_Columns(node, ctx) for node in nodes]
+        return tuple(
+            _unit_result(i, row, scheme, criteria, columns, affected)
+            for i, row in enumerate(unit_rows)
         )
-    unplaced = tuple(
-        UnplacedSubject(
-            subject_id=sid,
-            candidate_units=tuple(cands or ()),
-            reason=(
-                "resides in a unit that was split; the successor is not known"
-                if cands
-                else "resides in a unit that is not in force and has no successor"
-            ),
+
+    def build_unplaced() -> tuple[UnplacedSubject, ...]:
+        return tuple(
+            UnplacedSubject(
+                subject_id=sid,
+                candidate_units=tuple(cands or ()),
+                reason=(
+                    "resides in a unit that was split; the successor is not known"
+                    if cands
+                    else "resides in a unit that is not in force and has no successor"
+                ),
+            )
+            for sid, cands in unplaced_rows
         )
-        for sid, cands in ctx.unplaced.select("subject_id", "candidates").iter_rows()
-    )
+
     return Evaluation(
         scheme_id=scheme.id,
         scheme_version=scheme.version,
@@ -210,12 +180,56 @@ def evaluate(
         scheme_title_vi=scheme.title_vi,
         reference_date=on,
         library_version=_library_version(),
-        units=tuple(results),
         parameters=tuple(scheme.resolve_parameters(on).values()),
         quarantined=dataset.quarantined,
-        unplaced=unplaced,
         levels=tuple(level.id for level in scheme.levels),
+        build_units=build_units,
+        build_unplaced=build_unplaced,
     )
 
 
-__all__ = ["evaluate"]
+def _unit_result(
+    i: int,
+    row: dict[str, Any],
+    scheme: Scheme,
+    criteria: tuple[Criterion, ...],
+    columns: list[_Columns],
+    affected: dict[str, list[str]],
+) -> UnitResult:
+    code = row["unit_code"]
+    why = "; ".join(affected.get(code, ()))
+    crits = []
+    for criterion, col in zip(criteria, columns, strict=True):
+        root = col.result(i)
+        cr = CriterionResult(
+            criterion_id=criterion.id,
+            outcome=root.outcome,
+            provenance=criterion.provenance.value,
+            result=root,
+            overridden_by=scheme.overrides.get(f"criterion:{criterion.id}"),
+        )
+        crits.append(_downgrade(cr, why) if why else cr)
+    outcomes = {c.criterion_id: c.outcome for c in crits}
+    if scheme.levels:
+        level, candidates = _classify(scheme.levels, outcomes)
+        verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
+    else:
+        level, candidates = None, ()
+        values = set(outcomes.values())
+        verdict = (
+            Outcome.FAIL
+            if Outcome.FAIL in values
+            else Outcome.UNKNOWN
+            if Outcome.UNKNOWN in values
+            else Outcome.PASS
+        )
+    return UnitResult(
+        unit_code=code,
+        unit_name=row["name"],
+        province_code=row["parent_code"],
+        verdict=verdict,
+        criteria=tuple(crits),
+        level=level,
+        level_candidates=candidates,
+        affected_by=tuple(affected.get(code, ())),
+    )

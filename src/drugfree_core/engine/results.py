@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -104,9 +106,14 @@ class UnplacedSubject:
     reason: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class Evaluation:
-    """The result of evaluating one scheme over a dataset at a reference date."""
+    """The result of evaluating one scheme over a dataset at a reference date.
+
+    The engine computes every outcome in columnar form; the per-unit objects in
+    :attr:`units` (and :attr:`unplaced`) are built on first access, so a caller who only
+    needs a few units or the JSON does not pay for objects it never reads.
+    """
 
     scheme_id: str
     scheme_version: str
@@ -114,11 +121,47 @@ class Evaluation:
     scheme_title_vi: str
     reference_date: dt.date
     library_version: str
-    units: tuple[UnitResult, ...]
     parameters: tuple[ResolvedParameter, ...] = ()
     quarantined: tuple[QuarantinedRecord, ...] = ()
-    unplaced: tuple[UnplacedSubject, ...] = ()
     levels: tuple[str, ...] = ()
+    build_units: Callable[[], tuple[UnitResult, ...]] = attrs.field(repr=False)
+    build_unplaced: Callable[[], tuple[UnplacedSubject, ...]] = attrs.field(repr=False)
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    @property
+    def units(self) -> tuple[UnitResult, ...]:
+        """Every unit's result, in unit-code order."""
+        if "units" not in self._cache:
+            self._cache["units"] = self.build_units()
+        units: tuple[UnitResult, ...] = self._cache["units"]
+        return units
+
+    @property
+    def unplaced(self) -> tuple[UnplacedSubject, ...]:
+        """People who could not be placed in one unit on the date."""
+        if "unplaced" not in self._cache:
+            self._cache["unplaced"] = self.build_unplaced()
+        unplaced: tuple[UnplacedSubject, ...] = self._cache["unplaced"]
+        return unplaced
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.scheme_id,
+            self.scheme_version,
+            self.reference_date,
+            self.parameters,
+            self.quarantined,
+            self.levels,
+            self.units,
+            self.unplaced,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # results are compared, not hashed
 
     def unit(self, unit_code: str) -> UnitResult:
         """The result for *unit_code*."""

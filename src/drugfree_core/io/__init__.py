@@ -1,6 +1,88 @@
-"""Temporary."""
-from drugfree_core.io.json_door import read_json, read_json_text
+"""Reading and writing datasets: one format, two doors.
 
-def load(*a, **k): ...
-def save(*a, **k): ...
-def validate(*a, **k): ...
+A dataset enters either as one JSON document (``*.json``, format ``drugfree-dataset/1``,
+described by :func:`drugfree_core.dataset.jsonschema.dataset_json_schema`) or as a
+folder with one file per table (``units.csv``, ``drug_tests.parquet``, ...; columns in
+:data:`drugfree_core.dataset.schema.TABLES`). Both doors report every problem with its
+location and reason, run the same checks across records, and either raise
+(:class:`~drugfree_core.errors.DatasetError`) or, with ``quarantine=True``, leave bad
+records out and list each one in :attr:`Dataset.quarantined`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.errors import Problem, UsageError
+from drugfree_core.io.checks import Staged, all_problems, finish
+from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file
+from drugfree_core.io.records import records_to_dataset
+from drugfree_core.io.table_door import read_tables, stage_tables
+from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
+
+Format = Literal["json", "csv", "parquet"]
+
+
+def _stage(path: str | os.PathLike[str]) -> Staged:
+    target = Path(path)
+    if target.is_dir():
+        return stage_tables(target)
+    if target.is_file() and target.suffix.lower() == ".json":
+        return stage_json_file(target)
+    reason = (
+        "no such file or folder"
+        if not target.exists()
+        else "not a dataset: expected a .json file or a folder of table files"
+    )
+    problem = Problem(table="", location=str(target), reason=reason)
+    return Staged(source=str(target), locate=lambda _t, _i: str(target), good={}, fatal=(problem,))
+
+
+def load(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:
+    """Load the dataset at *path*: a ``.json`` document or a folder of table files.
+
+    Strict by default: any problem raises :class:`~drugfree_core.errors.DatasetError`
+    whose ``problems`` lists every one. With *quarantine*, bad records and the records
+    that depend on them are left out and listed in :attr:`Dataset.quarantined`; problems
+    that no single record can be blamed for (malformed JSON, a missing ``units`` table, a
+    missing column) raise in both modes.
+    """
+    return finish(_stage(path), quarantine=quarantine)
+
+
+def validate(path: str | os.PathLike[str]) -> tuple[Problem, ...]:
+    """Every problem of the dataset at *path*; empty when it is valid. Never raises for content."""
+    return all_problems(_stage(path))
+
+
+def save(dataset: Dataset, path: str | os.PathLike[str], *, format: Format | None = None) -> None:
+    """Write *dataset* to *path*: a JSON document or a folder of CSV or Parquet tables.
+
+    Without *format*, a path ending in ``.json`` gets a document and anything else a
+    folder of CSV files.
+    """
+    chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
+    if chosen == "json":
+        write_json(dataset, path)
+    elif chosen in ("csv", "parquet"):
+        write_tables(dataset, path, format=chosen)
+    else:
+        raise UsageError(f"unknown format {chosen!r}; use 'json', 'csv' or 'parquet'")
+
+
+__all__ = [
+    "Format",
+    "dataset_to_document",
+    "load",
+    "read_json",
+    "read_json_text",
+    "read_tables",
+    "records_to_dataset",
+    "save",
+    "validate",
+    "write_json",
+    "write_tables",
+]

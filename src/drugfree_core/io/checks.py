@@ -233,27 +233,35 @@ def _problems(frame: pl.DataFrame, reason: pl.Expr | str) -> pl.DataFrame:
 
 def _duplicates(universe: pl.DataFrame, key: list[str], reason: str) -> pl.DataFrame:
     present = universe.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
-    dup = present.filter(pl.struct(key).is_duplicated() if len(key) > 1 else pl.col(key[0]).is_duplicated())
+    dup = present.filter(
+        pl.struct(key).is_duplicated() if len(key) > 1 else pl.col(key[0]).is_duplicated()
+    )
     if dup.height == 0:
         return empty_problems()
     counted = dup.with_columns(pl.len().over(key).alias("n"))
     return _problems(counted, pl.format(reason, pl.col("n")))
 
 
-def _dangling(frame: pl.DataFrame, column: str, known: pl.Series, reason: pl.Expr | str) -> pl.DataFrame:
+def _dangling(
+    frame: pl.DataFrame, column: str, known: pl.Series, reason: pl.Expr | str
+) -> pl.DataFrame:
     bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()))
     return _problems(bad, reason) if bad.height else empty_problems()
 
 
 def _overlapping_residences(residences: pl.DataFrame) -> pl.DataFrame:
-    # End dates are inclusive and an open end runs forever; sorting by start, a residence
-    # overlaps an earlier one when it starts on or before the latest end seen so far.
+    # End dates are inclusive and an open end runs forever. Sorted by start, a person's
+    # residences overlap somewhere iff two neighbours overlap (if i and j > i overlap,
+    # so do i and i+1), so one cheap pass finds the people concerned; only for them, flag
+    # every residence that starts on or before the latest end seen so far.
     open_end = pl.col("end").fill_null(dt.date.max)
-    ordered = residences.select(LOC, SID, "start", open_end.alias("end")).sort(
-        [SID, "start", LOC]
-    )
+    ordered = residences.select(LOC, SID, "start", open_end.alias("end")).sort([SID, "start", LOC])
+    clash = (pl.col(SID) == pl.col(SID).shift(1)) & (pl.col("start") <= pl.col("end").shift(1))
+    people = ordered.filter(clash)[SID].unique()
+    if people.len() == 0:
+        return empty_problems()
     latest_end = pl.col("end").cum_max().shift(1).over(SID)
-    bad = ordered.filter(pl.col("start") <= latest_end)
+    bad = ordered.filter(pl.col(SID).is_in(people.implode())).filter(pl.col("start") <= latest_end)
     return _problems(
         bad,
         "residence overlaps another residence of the same subject "
@@ -335,7 +343,9 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
         for table in CHILD_TABLES:
             if table in have:
                 found[table].append(
-                    _dangling(good[table], "subject_id", ids, "subject_id does not match any subject")
+                    _dangling(
+                        good[table], "subject_id", ids, "subject_id does not match any subject"
+                    )
                 )
 
     if "residences" in have:
@@ -348,7 +358,9 @@ def _gather(staged: Staged) -> dict[str, pl.DataFrame]:
     cross = cross_problems(staged)
     gathered: dict[str, pl.DataFrame] = {}
     for t in TABLES:
-        parts = [p for p in (staged.problems.get(t.name), *cross[t.name]) if p is not None and p.height]
+        parts = [
+            p for p in (staged.problems.get(t.name), *cross[t.name]) if p is not None and p.height
+        ]
         if parts:
             gathered[t.name] = pl.concat(parts).sort(LOC, maintain_order=True)
     return gathered
@@ -424,9 +436,17 @@ _DROP_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _drops(frame: pl.DataFrame, cause: str, *, ref: pl.Expr | None = None,
-           cause_table: pl.Expr | str | None = None, cause_loc: pl.Expr | None = None) -> pl.DataFrame:
-    table_expr = pl.lit(cause_table) if isinstance(cause_table, str) or cause_table is None else cause_table
+def _drops(
+    frame: pl.DataFrame,
+    cause: str,
+    *,
+    ref: pl.Expr | None = None,
+    cause_table: pl.Expr | str | None = None,
+    cause_loc: pl.Expr | None = None,
+) -> pl.DataFrame:
+    table_expr = (
+        pl.lit(cause_table) if isinstance(cause_table, str) or cause_table is None else cause_table
+    )
     return frame.select(
         pl.col(LOC),
         pl.lit(cause).alias("cause"),
@@ -464,7 +484,9 @@ def _cascade(
         kept_codes = live("units")["code"].drop_nulls().unique()
         lost = (
             units.join(dropped["units"], on=LOC, how="semi")
-            .filter(pl.col("code").is_not_null() & ~pl.col("code").is_in(kept_codes.implode()))["code"]
+            .filter(pl.col("code").is_not_null() & ~pl.col("code").is_in(kept_codes.implode()))[
+                "code"
+            ]
             .unique()
         )
         if lost.len():
@@ -482,8 +504,10 @@ def _cascade(
         subjects = live("subjects")
         for table in CHILD_TABLES:
             # A person with a dropped row is dropped whole ...
-            causes = dropped[table].filter(pl.col("cause") != "subject").join(
-                universe[table].select(LOC, SID), on=LOC
+            causes = (
+                dropped[table]
+                .filter(pl.col("cause") != "subject")
+                .join(universe[table].select(LOC, SID), on=LOC)
             )
             hit = subjects.join(
                 causes.group_by(SID).agg(pl.col(LOC).min().alias("cause_loc")), on=SID
@@ -493,8 +517,10 @@ def _cascade(
                     _drops(hit, "record", cause_table=table, cause_loc=pl.col("cause_loc"))
                 )
         gone = universe["subjects"].join(dropped["subjects"], on=LOC, how="semi")
-        gone = gone.filter(pl.col(SID).is_not_null()).group_by(SID).agg(
-            pl.col(LOC).min().alias("cause_loc")
+        gone = (
+            gone.filter(pl.col(SID).is_not_null())
+            .group_by(SID)
+            .agg(pl.col(LOC).min().alias("cause_loc"))
         )
         if gone.height:
             for table in CHILD_TABLES:
@@ -502,14 +528,18 @@ def _cascade(
                 hit = live(table).join(gone, on=SID)
                 if hit.height:
                     new[table].append(
-                        _drops(hit, "subject", cause_table="subjects", cause_loc=pl.col("cause_loc"))
+                        _drops(
+                            hit, "subject", cause_table="subjects", cause_loc=pl.col("cause_loc")
+                        )
                     )
 
         added = False
         for name, parts in new.items():
             if parts:
-                fresh = pl.concat(parts).unique(LOC, keep="first", maintain_order=True).join(
-                    dropped[name], on=LOC, how="anti"
+                fresh = (
+                    pl.concat(parts)
+                    .unique(LOC, keep="first", maintain_order=True)
+                    .join(dropped[name], on=LOC, how="anti")
                 )
                 if fresh.height:
                     dropped[name] = pl.concat([dropped[name], fresh])
@@ -535,13 +565,19 @@ def _quarantined_records(
 ) -> list[QuarantinedRecord]:
     locate = staged.locate
     # The units each subject concerned, from every residence row, kept or not.
-    dropped_sids = pl.concat(
-        [universe[t].join(dropped[t], on=LOC, how="semi").select(SID) for t in SUBJECT_TABLES]
-    )[SID].drop_nulls().unique()
+    dropped_sids = (
+        pl.concat(
+            [universe[t].join(dropped[t], on=LOC, how="semi").select(SID) for t in SUBJECT_TABLES]
+        )[SID]
+        .drop_nulls()
+        .unique()
+    )
     sid_units: dict[str, list[str]] = {}
     if dropped_sids.len():
         res = universe["residences"].filter(pl.col(SID).is_in(dropped_sids.implode()))
-        for sid, codes in res.group_by(SID).agg(pl.col("unit_code").drop_nulls().unique()).iter_rows():
+        for sid, codes in (
+            res.group_by(SID).agg(pl.col("unit_code").drop_nulls().unique()).iter_rows()
+        ):
             sid_units[sid] = [c for c in codes if _valid(c)]
 
     out: list[QuarantinedRecord] = []
@@ -561,7 +597,9 @@ def _quarantined_records(
             elif cause == "subject":
                 reason = f"dropped with its subject ({locate(cause_table, cause_loc)})"
             elif cause == "record":
-                reason = f"a record of this subject was quarantined ({locate(cause_table, cause_loc)})"
+                reason = (
+                    f"a record of this subject was quarantined ({locate(cause_table, cause_loc)})"
+                )
             elif cause == "unit":
                 reason = f"refers to quarantined unit {ref}"
             elif cause == "parent":

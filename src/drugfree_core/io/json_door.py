@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.schema import TABLES
 from drugfree_core.dataset.document import FORMAT, converter, describe_errors, object_pairs
+from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
 from drugfree_core.io.checks import Staged, finish
 from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
@@ -65,7 +65,9 @@ def stage_document(data: Any, source: str) -> Staged:
     allowed = ("format", *TOP_LEVEL)
     for key in data:
         if key not in allowed:
-            fatal.append(_fatal(f"$[{str(key)[:40]!r}]", f"unknown key (allowed: {', '.join(allowed)})"))
+            fatal.append(
+                _fatal(f"$[{str(key)[:40]!r}]", f"unknown key (allowed: {', '.join(allowed)})")
+            )
     if "format" not in data:
         fatal.append(_fatal("$.format", f"required field missing (expected {FORMAT!r})"))
     elif data["format"] != FORMAT:
@@ -82,15 +84,16 @@ def stage_document(data: Any, source: str) -> Staged:
         for i, element in enumerate(elements):
             path = f"{table}[{i}]"
             try:
-                record = converter.structure(element, cls)
+                record: Any = converter.structure(element, cls)
             except Exception as exc:
                 problems = describe_errors(exc, f"$.{path}")
                 if table == "subjects":
                     builder.reject_subject(path, element, str(i), problems)
                 else:
                     raw = element if isinstance(element, dict) else {}
-                    builder.reject(table, path, {k: raw.get(k) for k in _KEYS[table]},
-                                   problems=problems)
+                    builder.reject(
+                        table, path, {k: raw.get(k) for k in _KEYS[table]}, problems=problems
+                    )
                 continue
             if table == "subjects":
                 builder.add_subject(path, record, str(i))

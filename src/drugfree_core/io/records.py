@@ -75,8 +75,15 @@ class RowBuilder:
         self.paths[table].append(f"{self.prefix}{path}")
         return len(self.paths[table]) - 1
 
-    def add(self, table: str, path: str, record: Any, *, sid: str | None = None,
-            extra: dict[str, Any] | None = None) -> None:
+    def add(
+        self,
+        table: str,
+        path: str,
+        record: Any,
+        *,
+        sid: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         """Add a valid record (an attrs instance) as a row of *table*."""
         columns = self._good[table]
         columns[LOC].append(self._next(table, path))
@@ -93,11 +100,19 @@ class RowBuilder:
         self.add("subjects", path, subject, sid=sid)
         for table, field in CHILD_FIELDS.items():
             for j, child in enumerate(getattr(subject, field)):
-                self.add(table, f"{path}.{field}[{j}]", child, sid=sid,
-                         extra={"subject_id": subject.id})
+                self.add(
+                    table, f"{path}.{field}[{j}]", child, sid=sid, extra={"subject_id": subject.id}
+                )
 
-    def reject(self, table: str, path: str, keys: dict[str, Any], *, sid: str | None = None,
-               problems: Sequence[tuple[str | None, str]] = ()) -> int:
+    def reject(
+        self,
+        table: str,
+        path: str,
+        keys: dict[str, Any],
+        *,
+        sid: str | None = None,
+        problems: Sequence[tuple[str | None, str]] = (),
+    ) -> int:
         """Add a row that cannot be kept: its key values (strings or None) and its problems.
 
         Each problem is ``(precise location or None, reason)``.
@@ -114,8 +129,9 @@ class RowBuilder:
             self._problems[table].append((loc, location or self.paths[table][loc], reason))
         return loc
 
-    def reject_subject(self, path: str, raw: object, sid: str,
-                       problems: Sequence[tuple[str | None, str]]) -> None:
+    def reject_subject(
+        self, path: str, raw: object, sid: str, problems: Sequence[tuple[str | None, str]]
+    ) -> None:
         """Reject a subject element and every nested row it holds, for quarantine."""
         raw_map = raw if isinstance(raw, dict) else {}
         subject_id = raw_map.get("id")
@@ -130,17 +146,23 @@ class RowBuilder:
                     keys["unit_code"] = child.get("unit_code")
                 self.reject(table, f"{path}.{field}[{j}]", keys, sid=sid)
 
-    def stage(self, source: str, fatal: Sequence[Any] = (),
-              unavailable: Sequence[str] = ()) -> Staged:
+    def stage(
+        self, source: str, fatal: Sequence[Any] = (), unavailable: Sequence[str] = ()
+    ) -> Staged:
         """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input."""
         good = {}
         for t in TABLES:
             if t.name in unavailable:
                 continue
-            schema = {**t.polars_schema, LOC: pl.Int64(), **({SID: pl.String()} if t.name in SUBJECT_TABLES else {})}
+            schema = {
+                **t.polars_schema,
+                LOC: pl.Int64(),
+                **({SID: pl.String()} if t.name in SUBJECT_TABLES else {}),
+            }
             good[t.name] = pl.DataFrame(self._good[t.name], schema=schema)
         rejected = {
-            name: pl.DataFrame(cols, schema=key_schema(name)) for name, cols in self._rejected.items()
+            name: pl.DataFrame(cols, schema=key_schema(name))
+            for name, cols in self._rejected.items()
         }
         problems = {
             name: pl.DataFrame(rows, schema=PROBLEM_SCHEMA, orient="row")

@@ -36,7 +36,8 @@ def stream(seed: int, name: str) -> np.random.Generator:
     Each part (units, residences, tests...) draws from its own stream derived from the seed
     and a stable hash of its name, so changing how one part draws does not shift the others.
     """
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, zlib.crc32(name.encode())])))
+    entropy = np.random.SeedSequence([seed, zlib.crc32(name.encode())])
+    return np.random.Generator(np.random.PCG64(entropy))
 
 
 def uniform_days(rng: np.random.Generator, low: Days | int, high: Days | int, size: int) -> Days:
@@ -79,7 +80,9 @@ def bool_column(name: str, values: Mask, null: Mask | None = None) -> pl.Series:
     return series
 
 
-def enum_column(name: str, members: Sequence[enum.Enum], codes: npt.NDArray[np.integer]) -> pl.Series:
+def enum_column(
+    name: str, members: Sequence[enum.Enum], codes: npt.NDArray[np.integer] | Mask
+) -> pl.Series:
     """Build an enum column whose row *i* is ``members[codes[i]]`` (by wire value)."""
     dtype = enum_dtype(type(members[0]))
     lookup = pl.Series(name, [m.value for m in members], dtype=dtype)

@@ -120,7 +120,7 @@ NATIONAL_PROVINCES: tuple[ProvinceSpec, ...] = tuple(
 
 #: Default shares of the entry tracks: addict (may go through rehab, post-rehab management
 #: and relapse), illegal user, drug-induced psychosis, released drug offender.
-DEFAULT_TRACK_SHARES = (0.60, 0.26, 0.05, 0.09)
+DEFAULT_TRACK_SHARES = (0.62, 0.25, 0.05, 0.08)
 
 #: Reference dates around which test campaigns cluster (recognition requests).
 DEFAULT_REFERENCE_DATES = (dt.date(2025, 10, 1), dt.date(2026, 1, 15))
@@ -131,7 +131,8 @@ def _scale_provinces(units: int) -> tuple[ProvinceSpec, ...]:
     if units < 1:
         raise ValueError("units must be at least 1")
     national_total = sum(p.total for p in NATIONAL_PROVINCES)
-    count = min(len(NATIONAL_PROVINCES), max(1, round(units * len(NATIONAL_PROVINCES) / national_total)))
+    wanted = round(units * len(NATIONAL_PROVINCES) / national_total)
+    count = min(len(NATIONAL_PROVINCES), max(1, wanted))
     # Spread the choice over the list (it is ordered north to south) for variety.
     step = len(NATIONAL_PROVINCES) / count
     chosen = [NATIONAL_PROVINCES[int(i * step)] for i in range(count)]
@@ -185,14 +186,12 @@ class SynthConfig:
     """
 
     seed: int = 0
-    provinces: tuple[ProvinceSpec, ...] = attrs.field(
-        converter=tuple, validator=v.min_len(1)
-    )
+    provinces: tuple[ProvinceSpec, ...] = attrs.field(validator=v.min_len(1))
     subjects: int = attrs.field(validator=_non_negative)
     tests_per_subject: float = 10.0
     track_shares: tuple[float, float, float, float] = DEFAULT_TRACK_SHARES
     unchanged_share: float = attrs.field(default=128 / 3321, validator=_share)
-    split_share: float = attrs.field(default=0.02, validator=_share)
+    split_share: float = attrs.field(default=0.01, validator=_share)
     mover_share: float = attrs.field(default=0.05, validator=_share)
     left_share: float = attrs.field(default=0.01, validator=_share)
     custody_share: float = attrs.field(default=0.03, validator=_share)

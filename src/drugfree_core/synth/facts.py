@@ -47,7 +47,7 @@ def build_facts(config: SynthConfig, territory: Territory, per_unit: Ints) -> pl
     locations = rng.poisson(np.broadcast_to(loc_rate[:, None], shape))
 
     # Arrests grow with the number of people under management in the unit.
-    arrest_rate = 0.25 * (0.5 + 0.1 * per_unit) * rng.lognormal(0.0, 0.4, n_units)
+    arrest_rate = 0.25 * (0.5 + 0.06 * per_unit) * rng.lognormal(0.0, 0.4, n_units)
     arrests = rng.poisson(np.broadcast_to(arrest_rate[:, None], shape))
 
     # Narcotic plants: mostly in mountain provinces, found mainly in the first quarter
@@ -78,7 +78,9 @@ def build_facts(config: SynthConfig, territory: Territory, per_unit: Ints) -> pl
     start_all = np.concatenate([starts.ravel(), np.broadcast_to(y_start[None, :], r_shape).ravel()])
     end_all = np.concatenate([ends.ravel(), np.broadcast_to(y_end[None, :], r_shape).ravel()])
     value_all = np.concatenate([values.ravel(), np.repeat(on_route, len(years))])
-    late_all = np.concatenate([quarter_idx.ravel() >= n_q - 2, np.zeros(n_units * len(years), bool)])
+    late_all = np.concatenate(
+        [quarter_idx.ravel() >= n_q - 2, np.zeros(n_units * len(years), np.bool_)]
+    )
 
     # Gaps: some units never reported one kind; some did not report the last two quarters.
     keep = np.ones(len(unit_all), dtype=np.bool_)

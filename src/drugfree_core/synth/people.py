@@ -68,6 +68,9 @@ _FORMS = (
     RehabForm.OPIOID_SUBSTITUTION,
 )
 _HOME, _VOL_FACILITY, _COMPULSORY, _OST = range(4)
+_RESULTS = (TestResult.NEGATIVE, TestResult.POSITIVE)
+_METHODS = (TestMethod.SCREENING, TestMethod.CONFIRMATORY)
+_SCHEDULES = (TestSchedule.PERIODIC, TestSchedule.SURPRISE)
 # Form choice for a first episode, and after a dropout or relapse (compulsory rehab is
 # ordered for people who quit voluntary rehab or relapse, Law 73/2021 Art. 32).
 _FORM_FIRST = (0.42, 0.13, 0.20, 0.25)
@@ -178,7 +181,7 @@ def build_people(config: SynthConfig, territory: Territory) -> People:
     _psychosis(rng, np.flatnonzero(track == PSYCHOSIS_TRACK), as_of, status)
     _released(rng, np.flatnonzero(track == RELEASED_TRACK), as_of, status, custody)
 
-    st = _status_arrays(status, n, q, stream(seed, "records"))
+    st = _status_arrays(status, q, stream(seed, "records"))
     first_start = np.full(n, as_of, dtype=np.int64)
     np.minimum.at(first_start, st["sid"], st["start"])
     last_end = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
@@ -288,12 +291,13 @@ def _addict_careers(
         stays = (~in_rehab & ~waits) | ongoing
         removed = stays & ~in_rehab & (rng.random(n) < 0.04)  # died, moved abroad...
         removal_day = uniform_days(rng, phase_start, as_of, n)
-        _add_status(status, sid[stays], _ADDICT, phase_start[stays], removal_day[stays], ~removed[stays])
+        _add_status(
+            status, sid[stays], _ADDICT, phase_start[stays], removal_day[stays], ~removed[stays]
+        )
 
         # Completed: the addict period ends, post-rehab management starts the next day.
-        _add_status(
-            status, sid[done], _ADDICT, phase_start[done], end[done], np.zeros(int(done.sum()), np.bool_)
-        )
+        closed = np.zeros(int(done.sum()), np.bool_)
+        _add_status(status, sid[done], _ADDICT, phase_start[done], end[done], closed)
         pr_start = end + 1
         mstart = np.minimum(pr_start + rng.integers(0, 11, n), as_of)
         years = np.where((form == _COMPULSORY) & ~minor, 2, 1)  # Law 73/2021 Art. 40
@@ -307,15 +311,16 @@ def _addict_careers(
         pr_end = np.where(relapses, relapse_day, statutory_end)
         pr_open = ~relapses & ((statutory_end > as_of) | (rng.random(n) < 0.12))
         mstart = np.where(pr_open, mstart, np.minimum(mstart, pr_end))
-        _add_status(status, sid[done], _POST, pr_start[done], pr_end[done], pr_open[done], mstart[done])
+        _add_status(
+            status, sid[done], _POST, pr_start[done], pr_end[done], pr_open[done], mstart[done]
+        )
         # Some who finished post-rehab management relapse later and are listed again.
         late_day = statutory_end + rng.integers(30, 1500, n)
         late = done & ~relapses & ~pr_open & (late_day < as_of - 30) & (rng.random(n) < 0.35)
         relapse_day = np.where(late, late_day - 1, relapse_day)
         relapses |= late
-        events.add(
-            sid=sid[relapses], date=relapse_day[relapses] + 1, positive=np.ones(int(relapses.sum()), np.bool_)
-        )
+        positive = np.ones(int(relapses.sum()), np.bool_)
+        events.add(sid=sid[relapses], date=relapse_day[relapses] + 1, positive=positive)
 
         # Next round: dropouts stay addicts and may start again; relapsed people re-enter.
         again = dropped | relapses | waits
@@ -345,7 +350,8 @@ def _released(
     _add_status(status, sid, _RELEASED, released + 1)
     known = rng.random(n) < 0.6
     k = int(known.sum())
-    custody.add(sid=sid[known], start=jailed[known], end=released[known], end_null=np.zeros(k, np.bool_))
+    ended = np.zeros(k, np.bool_)
+    custody.add(sid=sid[known], start=jailed[known], end=released[known], end_null=ended)
 
 
 def _other_custody(
@@ -368,7 +374,7 @@ def _other_custody(
 
 
 def _status_arrays(
-    status: _Columns, n: int, quality: Floats, rng: np.random.Generator
+    status: _Columns, quality: Floats, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
     """Concatenate status rows, sort them by person and date, draw the record flags."""
     sid = status.get("sid")
@@ -577,8 +583,8 @@ def _tests(
         [
             ids.gather(sid[order]).alias("subject_id"),
             date_column("date", date[order]),
-            enum_column("result", (TestResult.NEGATIVE, TestResult.POSITIVE), positive[order]),
-            enum_column("method", (TestMethod.SCREENING, TestMethod.CONFIRMATORY), confirm[order]),
-            enum_column("schedule", (TestSchedule.PERIODIC, TestSchedule.SURPRISE), surprise[order]),
+            enum_column("result", _RESULTS, positive[order]),
+            enum_column("method", _METHODS, confirm[order]),
+            enum_column("schedule", _SCHEDULES, surprise[order]),
         ]
     )

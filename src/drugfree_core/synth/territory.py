@@ -147,56 +147,32 @@ def build_territory(config: SynthConfig) -> Territory:
     )
 
     width = max(5, len(str(3 * n_succ + 3)))
+    if width in (9, 12):  # an all-digit code of 9 or 12 digits looks like a national id
+        width += 1
     succ_codes = id_column("code", "", 3 * np.arange(1, n_succ + 1), width)
     pred_codes = id_column("code", "C", np.arange(1, n_pred + 1), max(5, len(str(n_pred))))
     dist_codes = id_column("code", "D", np.arange(1, n_dist + 1), max(3, len(str(n_dist))))
     prov_codes = pl.Series("code", [f"P{spec.code}" for spec in provinces], dtype=pl.String())
 
-    prov_pop = np.bincount(succ_prov, weights=population, minlength=len(provinces))
-    dist_pop = np.bincount(
-        district_of_succ[pred_succ], weights=pred_population, minlength=n_dist
+    prov_pop = np.bincount(succ_prov, weights=population, minlength=len(provinces)).astype(
+        np.float64
+    )
+    dist_of_pred = district_of_succ[pred_succ]
+    dist_pop = np.bincount(dist_of_pred, weights=pred_population, minlength=n_dist).astype(
+        np.float64
     )
     reform = day(TWO_TIER_START)
-
-    def frame(
-        codes: pl.Series,
-        names: list[str],
-        kinds: pl.Series,
-        parents: pl.Series,
-        pop: Floats,
-        pop_null: Mask,
-        valid_from_null: Mask,
-        valid_to_null: Mask,
-    ) -> pl.DataFrame:
-        n = len(codes)
-        return pl.DataFrame(
-            [
-                codes,
-                pl.Series("name", names, dtype=pl.String()),
-                kinds.alias("kind"),
-                parents.alias("parent_code"),
-                pl.Series("resident_population", pop.astype(np.int64)).scatter(
-                    np.flatnonzero(pop_null), None
-                ),
-                date_column("valid_from", np.full(n, reform), valid_from_null),
-                date_column("valid_to", np.full(n, _LAST_PRE_REFORM_DAY), valid_to_null),
-            ]
-        )
-
-    def all_false(size: int) -> Mask:
-        return np.zeros(size, dtype=np.bool_)
-
-    prov_frame = frame(
+    prov_frame = _unit_frame(
         prov_codes,
         [spec.name for spec in provinces],
         enum_column("kind", [UnitKind.PROVINCE], np.zeros(len(provinces), dtype=np.int64)),
         pl.Series("parent_code", [None] * len(provinces), dtype=pl.String()),
         prov_pop,
-        all_false(len(provinces)),
+        np.zeros(len(provinces), dtype=np.bool_),
         np.ones(len(provinces), dtype=np.bool_),
         np.ones(len(provinces), dtype=np.bool_),
     )
-    succ_frame = frame(
+    succ_frame = _unit_frame(
         succ_codes,
         succ_names,
         enum_column("kind", SUCCESSOR_KINDS, succ_kind),
@@ -206,25 +182,25 @@ def build_territory(config: SynthConfig) -> Territory:
         ~merged,
         np.ones(n_succ, dtype=np.bool_),
     )
-    dist_frame = frame(
+    dist_frame = _unit_frame(
         dist_codes,
         dist_names,
         enum_column("kind", [UnitKind.DISTRICT], np.zeros(n_dist, dtype=np.int64)),
         prov_codes.gather(np.array(district_prov, dtype=np.int64)),
         dist_pop,
-        all_false(n_dist),
+        np.zeros(n_dist, dtype=np.bool_),
         np.ones(n_dist, dtype=np.bool_),
-        all_false(n_dist),
+        np.zeros(n_dist, dtype=np.bool_),
     )
-    pred_frame = frame(
+    pred_frame = _unit_frame(
         pred_codes,
         pred_names,
         enum_column("kind", _PREDECESSOR_KINDS, pred_kind),
         dist_codes.gather(district_of_succ[pred_succ]),
         pred_population,
-        all_false(n_pred),
+        np.zeros(n_pred, dtype=np.bool_),
         np.ones(n_pred, dtype=np.bool_),
-        all_false(n_pred),
+        np.zeros(n_pred, dtype=np.bool_),
     )
     units = pl.concat([prov_frame, succ_frame, dist_frame, pred_frame], how="vertical")
     lineage = pl.DataFrame(
@@ -249,6 +225,33 @@ def build_territory(config: SynthConfig) -> Territory:
         succ_burden=burden,
         link_ptr=link_ptr,
         link_pred=link_pred,
+    )
+
+
+def _unit_frame(
+    codes: pl.Series,
+    names: list[str],
+    kinds: pl.Series,
+    parents: pl.Series,
+    pop: Floats,
+    pop_null: Mask,
+    valid_from_null: Mask,
+    valid_to_null: Mask,
+) -> pl.DataFrame:
+    """Build rows of the units table: from 1 July 2025 and/or until 30 June 2025 unless null."""
+    n = len(codes)
+    return pl.DataFrame(
+        [
+            codes,
+            pl.Series("name", names, dtype=pl.String()),
+            kinds.alias("kind"),
+            parents.alias("parent_code"),
+            pl.Series("resident_population", pop.astype(np.int64)).scatter(
+                np.flatnonzero(pop_null), None
+            ),
+            date_column("valid_from", np.full(n, day(TWO_TIER_START)), valid_from_null),
+            date_column("valid_to", np.full(n, _LAST_PRE_REFORM_DAY), valid_to_null),
+        ]
     )
 
 

@@ -1,0 +1,97 @@
+"""Writing a dataset: one JSON document, or a folder of CSV or Parquet tables.
+
+Output order is deterministic: subjects by id, and the rows of each subject table by
+subject id then date (start date; test date for drug tests), ties kept in input order.
+Units, lineage links and unit facts keep the dataset's order. Reading what was written
+gives back the same frames, whichever format went in between.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+import attrs
+import polars as pl
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
+from drugfree_core.dataset.schema import TABLES
+from drugfree_core.errors import UsageError
+from drugfree_core.io.checks import CHILD_TABLES
+
+TableFormat = Literal["csv", "parquet"]
+
+
+def canonical_order(dataset: Dataset) -> Dataset:
+    """*dataset* with subjects sorted by id and their rows by subject id, then date."""
+    frames: dict[str, pl.DataFrame] = {"subjects": dataset.subjects.sort("id", maintain_order=True)}
+    for table in CHILD_TABLES:
+        when = "date" if table == "drug_tests" else "start"
+        frames[table] = dataset.frame(table).sort(["subject_id", when], maintain_order=True)
+    return attrs.evolve(
+        dataset,
+        subjects=frames["subjects"],
+        residences=frames["residences"],
+        status_periods=frames["status_periods"],
+        drug_tests=frames["drug_tests"],
+        rehab_episodes=frames["rehab_episodes"],
+        custody_periods=frames["custody_periods"],
+    )
+
+
+def dataset_to_document(dataset: Dataset) -> DatasetDocument:
+    """*dataset* as a :class:`~drugfree_core.dataset.document.DatasetDocument` (sorted)."""
+    records = canonical_order(dataset).to_records()
+    return DatasetDocument(
+        format=FORMAT,
+        units=records.units,
+        lineage=records.lineage,
+        subjects=records.subjects,
+        unit_facts=records.unit_facts,
+    )
+
+
+def document_text(dataset: Dataset) -> str:
+    """The JSON text :func:`write_json` writes (UTF-8 names kept as they are)."""
+    data = converter.unstructure(dataset_to_document(dataset))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(dataset: Dataset, path: str | os.PathLike[str]) -> None:
+    """Write *dataset* as a ``drugfree-dataset/1`` JSON document (UTF-8).
+
+    Fields equal to their default are left out (see :mod:`drugfree_core.dataset.document`).
+    Quarantined records are not part of the dataset and are not written.
+    """
+    Path(path).write_text(document_text(dataset), encoding="utf-8")
+
+
+def write_tables(
+    dataset: Dataset, folder: str | os.PathLike[str], format: TableFormat = "csv"
+) -> None:
+    """Write every table of *dataset* to *folder* as ``<table>.csv`` or ``<table>.parquet``.
+
+    The folder is created if needed. Every table is written, empty ones too (a header-only
+    CSV). Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
+    table in the other format, since the folder could not be read back.
+    """
+    if format not in ("csv", "parquet"):
+        raise UsageError(f"unknown table format {format!r}; use 'csv' or 'parquet'")
+    root = Path(folder)
+    other = "parquet" if format == "csv" else "csv"
+    if root.is_dir():
+        clashes = sorted(p.name for t in TABLES if (p := root / f"{t.name}.{other}").exists())
+        if clashes:
+            raise UsageError(
+                f"{root} already holds {', '.join(clashes)}; remove them or write to another folder"
+            )
+    root.mkdir(parents=True, exist_ok=True)
+    for name, frame in canonical_order(dataset).frames().items():
+        target = root / f"{name}.{format}"
+        if format == "csv":
+            frame.write_csv(target)
+        else:
+            frame.write_parquet(target)

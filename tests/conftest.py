@@ -1,0 +1,289 @@
+"""Shared helpers: building datasets from records, shuffling rows, comparing with the oracle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import random
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import polars as pl
+import pytest
+
+from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
+from drugfree_core.dataset.schema import TABLES
+from drugfree_core.engine import Evaluation, RuleResult, evaluate
+from drugfree_core.model import (
+    AdminUnit,
+    CustodyPeriod,
+    DrugTest,
+    LineageLink,
+    RehabEpisode,
+    RehabForm,
+    Residence,
+    StatusPeriod,
+    Subject,
+    SubjectKind,
+    TestResult,
+    TestSchedule,
+    UnitFact,
+    UnitKind,
+)
+from drugfree_core.rules.scheme import Scheme
+from oracle import OracleEvaluation, OracleNode, oracle_evaluate
+
+# ------------------------------------------------------------------- records -> dataset
+
+
+def _wire(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _row(record: Any, **extra: Any) -> dict[str, Any]:
+    return {**{k: _wire(v) for k, v in attrs.asdict(record, recurse=False).items()}, **extra}
+
+
+def records_to_frames(records: DatasetRecords) -> dict[str, pl.DataFrame]:
+    """Flatten typed records into the tables of ``dataset/schema.py`` (no checks)."""
+    rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in TABLES}
+    rows["units"] = [_row(u) for u in records.units]
+    rows["lineage"] = [_row(link) for link in records.lineage]
+    rows["unit_facts"] = [_row(f) for f in records.unit_facts]
+    for s in records.subjects:
+        rows["subjects"].append({"id": s.id})
+        rows["residences"] += [_row(r, subject_id=s.id) for r in s.residences]
+        rows["status_periods"] += [_row(r, subject_id=s.id) for r in s.statuses]
+        rows["drug_tests"] += [_row(r, subject_id=s.id) for r in s.tests]
+        rows["rehab_episodes"] += [_row(r, subject_id=s.id) for r in s.rehab_episodes]
+        rows["custody_periods"] += [_row(r, subject_id=s.id) for r in s.custody]
+    frames = {}
+    for t in TABLES:
+        data = [{c: r.get(c) for c in t.column_names} for r in rows[t.name]]
+        frames[t.name] = pl.DataFrame(data, schema=t.polars_schema, orient="row")
+    return frames
+
+
+def _from_records_available() -> bool:
+    try:
+        import drugfree_core.io.records  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def build_dataset(
+    records: DatasetRecords, quarantined: Sequence[QuarantinedRecord] = ()
+) -> Dataset:
+    """The engine's dataset for *records*: ``Dataset.from_records`` when it exists."""
+    if _from_records_available():
+        ds = Dataset.from_records(
+            units=records.units,
+            subjects=records.subjects,
+            lineage=records.lineage,
+            unit_facts=records.unit_facts,
+        )
+        return attrs.evolve(ds, quarantined=tuple(quarantined))
+    return Dataset.from_frames(records_to_frames(records), quarantined=quarantined)
+
+
+def make_records(
+    units: Iterable[AdminUnit],
+    subjects: Iterable[Subject] = (),
+    lineage: Iterable[LineageLink] = (),
+    unit_facts: Iterable[UnitFact] = (),
+) -> DatasetRecords:
+    return DatasetRecords(
+        units=tuple(units),
+        subjects=tuple(subjects),
+        lineage=tuple(lineage),
+        unit_facts=tuple(unit_facts),
+    )
+
+
+def shuffled(dataset: Dataset, rng: random.Random) -> Dataset:
+    """The same dataset with the rows of every table in another order."""
+    frames = {}
+    for name, frame in dataset.frames().items():
+        order = list(range(frame.height))
+        rng.shuffle(order)
+        frames[name] = frame[order] if order else frame
+    return Dataset.from_frames(frames, quarantined=dataset.quarantined)
+
+
+# ------------------------------------------------------------------ engine vs oracle
+
+
+def _tree_diff(engine: RuleResult, oracle: OracleNode, path: str, out: list[str]) -> None:
+    where = f"{path}[{oracle.rule}]"
+    if engine.rule != oracle.rule:
+        out.append(f"{where}: engine node is {engine.rule}")
+        return
+    if engine.outcome.value != oracle.outcome:
+        out.append(f"{where}: engine {engine.outcome.value}, oracle {oracle.outcome}")
+    if oracle.rule == "AllSatisfy":
+        if tuple(sorted(engine.failing_subjects)) != oracle.failing:
+            out.append(f"{where}: failing engine {engine.failing_subjects} oracle {oracle.failing}")
+        if engine.outcome.value == "unknown" and tuple(sorted(engine.unknown_subjects)) != oracle.unknown:
+            out.append(f"{where}: unknown engine {engine.unknown_subjects} oracle {oracle.unknown}")
+        if (engine.numerator, engine.denominator) != (oracle.numerator, oracle.denominator):
+            out.append(
+                f"{where}: ratio engine {engine.numerator}/{engine.denominator} "
+                f"oracle {oracle.numerator}/{oracle.denominator}"
+            )
+    if oracle.children:
+        if len(engine.children) != len(oracle.children):
+            out.append(f"{where}: engine has {len(engine.children)} children")
+            return
+        for i, (e, o) in enumerate(zip(engine.children, oracle.children, strict=True)):
+            _tree_diff(e, o, f"{path}.{i}", out)
+
+
+def diff_against_oracle(evaluation: Evaluation, expected: OracleEvaluation) -> list[str]:
+    """Every disagreement between the engine's evaluation and the oracle's, as text."""
+    out: list[str] = []
+    got = {u.unit_code: u for u in evaluation.units}
+    if set(got) != set(expected.units):
+        out.append(f"units: engine {sorted(got)} oracle {sorted(expected.units)}")
+    for code in sorted(set(got) & set(expected.units)):
+        e, o = got[code], expected.units[code]
+        if e.verdict.value != o.verdict:
+            out.append(f"{code}: verdict engine {e.verdict.value} oracle {o.verdict}")
+        if (e.level, e.level_candidates) != (o.level, o.level_candidates):
+            out.append(
+                f"{code}: level engine {e.level}/{e.level_candidates} "
+                f"oracle {o.level}/{o.level_candidates}"
+            )
+        if bool(e.affected_by) != o.affected:
+            out.append(f"{code}: affected_by engine {e.affected_by} oracle {o.affected}")
+        crits = {c.criterion_id: c for c in e.criteria}
+        if list(crits) != list(o.criteria):
+            out.append(f"{code}: criteria engine {list(crits)} oracle {list(o.criteria)}")
+            continue
+        for cid, oc in o.criteria.items():
+            ec = crits[cid]
+            if ec.outcome.value != oc.outcome:
+                out.append(f"{code}/{cid}: engine {ec.outcome.value} oracle {oc.outcome}")
+            root = ec.result
+            if root.outcome.value != ec.outcome.value:
+                out.append(f"{code}/{cid}: root outcome differs from criterion outcome")
+            if o.affected and oc.tree.outcome == "pass":
+                root = attrs.evolve(root, outcome=_outcome("pass"))
+            _tree_diff(root, oc.tree, f"{code}/{cid}", out)
+    unplaced = {u.subject_id: tuple(sorted(u.candidate_units)) for u in evaluation.unplaced}
+    if unplaced != expected.unplaced:
+        out.append(f"unplaced: engine {unplaced} oracle {expected.unplaced}")
+    return out
+
+
+def _outcome(value: str) -> Any:
+    from drugfree_core.engine import Outcome
+
+    return Outcome(value)
+
+
+def check_against_oracle(
+    dataset: Dataset, records: DatasetRecords, scheme: Scheme, on: dt.date
+) -> tuple[Evaluation, OracleEvaluation]:
+    evaluation = evaluate(dataset, scheme, on)
+    expected = oracle_evaluate(records, scheme, on, quarantined=dataset.quarantined)
+    problems = diff_against_oracle(evaluation, expected)
+    assert not problems, "engine != oracle on " + on.isoformat() + ":\n" + "\n".join(problems)
+    return evaluation, expected
+
+
+# --------------------------------------------------------- builders for example tests
+
+PROVINCE = "P38"
+
+
+def province() -> AdminUnit:
+    return AdminUnit(code=PROVINCE, name="Tỉnh Thanh Hóa", kind=UnitKind.PROVINCE)
+
+
+def commune(
+    code: str,
+    *,
+    population: int | None = 10_000,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    kind: UnitKind = UnitKind.COMMUNE,
+) -> AdminUnit:
+    return AdminUnit(
+        code=code,
+        name=f"Xã {code}",
+        kind=kind,
+        parent_code=PROVINCE,
+        resident_population=population,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+
+
+def person(
+    sid: str,
+    unit: str,
+    *statuses: StatusPeriod,
+    lived_from: dt.date = dt.date(2020, 1, 1),
+    lived_to: dt.date | None = None,
+    residences: Sequence[Residence] = (),
+    tests: Sequence[DrugTest] = (),
+    episodes: Sequence[RehabEpisode] = (),
+    custody: Sequence[CustodyPeriod] = (),
+) -> Subject:
+    return Subject(
+        id=sid,
+        residences=tuple(residences) or (Residence(unit_code=unit, start=lived_from, end=lived_to),),
+        statuses=statuses,
+        tests=tuple(tests),
+        rehab_episodes=tuple(episodes),
+        custody=tuple(custody),
+    )
+
+
+def status(
+    kind: SubjectKind,
+    start: dt.date = dt.date(2024, 1, 1),
+    *,
+    end: dt.date | None = None,
+    record: bool | None = True,
+    management_start: dt.date | None = None,
+    support: bool | None = True,
+) -> StatusPeriod:
+    return StatusPeriod(
+        kind=kind,
+        start=start,
+        end=end,
+        has_management_record=record,
+        management_start=management_start,
+        support_provided=support,
+    )
+
+
+def negative(day: dt.date, schedule: TestSchedule = TestSchedule.PERIODIC) -> DrugTest:
+    return DrugTest(date=day, result=TestResult.NEGATIVE, schedule=schedule)
+
+
+def positive(day: dt.date, schedule: TestSchedule = TestSchedule.PERIODIC) -> DrugTest:
+    return DrugTest(date=day, result=TestResult.POSITIVE, schedule=schedule)
+
+
+def episode(
+    form: RehabForm,
+    start: dt.date,
+    end: dt.date | None = None,
+    *,
+    completed: bool = False,
+    minor: bool = False,
+) -> RehabEpisode:
+    return RehabEpisode(form=form, start=start, end=end, completed=completed, minor=minor)
+
+
+def days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+@pytest.fixture
+def rng() -> random.Random:
+    return random.Random(20250701)

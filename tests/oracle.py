@@ -1,0 +1,591 @@
+"""A small, deliberately naive reference evaluator (the "oracle").
+
+It reads the typed records (:class:`~drugfree_core.dataset.dataset.DatasetRecords`) with
+plain loops and dicts and implements the semantics of the rule primitives as written in
+their docstrings and in the engine spec, without looking at the columnar engine. Tests
+compare the engine against it; a benchmark script may import it too (no pytest here).
+
+Three-valued logic uses ``True`` / ``False`` / ``None`` (unknown) throughout; outcomes
+are reported with the wire values ``"pass"`` / ``"fail"`` / ``"unknown"``.
+
+Usage::
+
+    from oracle import oracle_evaluate
+    result = oracle_evaluate(records, scheme, on)
+    result.units["U1"].verdict, result.units["U1"].criteria["TH.C3"].failing
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from drugfree_core.model import (
+    COMMUNE_LEVEL_KINDS,
+    AdminUnit,
+    RehabEpisode,
+    RehabForm,
+    StatusPeriod,
+    Subject,
+    SubjectKind,
+    TestResult,
+    TestSchedule,
+    UnitFact,
+)
+from drugfree_core.rules import primitives as p
+from drugfree_core.rules.params import ParamRef, Period
+from drugfree_core.rules.scheme import Level, Scheme
+
+Tri = bool | None
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+
+
+# ----------------------------------------------------------------------- Kleene logic
+
+
+def k_and(values: Iterable[Tri]) -> Tri:
+    vals = list(values)
+    if any(v is False for v in vals):
+        return False
+    if any(v is None for v in vals):
+        return None
+    return True
+
+
+def k_or(values: Iterable[Tri]) -> Tri:
+    vals = list(values)
+    if any(v is True for v in vals):
+        return True
+    if any(v is None for v in vals):
+        return None
+    return False
+
+
+def k_not(value: Tri) -> Tri:
+    return None if value is None else not value
+
+
+def to_outcome(value: Tri) -> str:
+    return UNKNOWN if value is None else (PASS if value else FAIL)
+
+
+def from_outcome(outcome: str) -> Tri:
+    return {PASS: True, FAIL: False, UNKNOWN: None}[outcome]
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class OracleNode:
+    """The oracle's result for one rule node; mirrors the shape of the rule tree."""
+
+    rule: str
+    outcome: str
+    failing: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    numerator: int | None = None
+    denominator: int | None = None
+    children: tuple[OracleNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class OracleCriterion:
+    outcome: str  # after the quarantine / unplaced downgrade
+    failing: tuple[str, ...]
+    unknown: tuple[str, ...]
+    tree: OracleNode  # before the downgrade
+
+
+@dataclass(frozen=True)
+class OracleUnit:
+    verdict: str
+    level: str | None
+    level_candidates: tuple[str, ...]
+    criteria: dict[str, OracleCriterion]
+    affected: bool
+
+    def as_tuple(self) -> tuple[str, str | None, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]]:
+        """``(verdict, level, {criterion_id: (outcome, failing_ids, unknown_ids)})``."""
+        return (
+            self.verdict,
+            self.level,
+            {cid: (c.outcome, c.failing, c.unknown) for cid, c in self.criteria.items()},
+        )
+
+
+@dataclass(frozen=True)
+class OracleEvaluation:
+    units: dict[str, OracleUnit]
+    unplaced: dict[str, tuple[str, ...]]  # subject id -> sorted candidate units
+    placement: dict[str, str]  # subject id -> unit code (placed people only)
+
+    def simple(self) -> dict[str, Any]:
+        return {code: u.as_tuple() for code, u in self.units.items()}
+
+
+@dataclass
+class Member:
+    """A person in a population at one unit."""
+
+    certain: bool
+    has_record: Tri
+    support: Tri
+    anchor: dt.date
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def covers(start: dt.date, end: dt.date | None, on: dt.date) -> bool:
+    return start <= on and (end is None or end >= on)
+
+
+def minus(period: Period, day: dt.date) -> dt.date:
+    return Period(years=-period.years, months=-period.months, days=-period.days).add_to(day)
+
+
+def as_fraction(value: Any) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        return Fraction(value)  # exact binary value
+    return Fraction(int(value))
+
+
+def compare(x: Fraction, op: p.Op, y: Fraction) -> bool:
+    if op is p.Op.GE:
+        return x >= y
+    if op is p.Op.GT:
+        return x > y
+    if op is p.Op.LE:
+        return x <= y
+    if op is p.Op.LT:
+        return x < y
+    return x == y
+
+
+Range = tuple[Fraction, Fraction] | None
+
+
+def compare_range(measure: Range, op: p.Op, value: Fraction | None) -> Tri:
+    """``measure op value`` for a value known to lie in ``[lo, hi]``."""
+    if measure is None or value is None:
+        return None
+    lo, hi = measure
+    a, b = compare(lo, op, value), compare(hi, op, value)
+    return a if a == b else None
+
+
+# ----------------------------------------------------------------------------- oracle
+
+
+class _Oracle:
+    def __init__(
+        self, records: Any, scheme: Scheme, on: dt.date, quarantined: Sequence[Any]
+    ) -> None:
+        self.on = on
+        self.scheme = scheme
+        self.params = {k: v.value for k, v in scheme.resolve_parameters(on).items()}
+        self.units: dict[str, AdminUnit] = {u.code: u for u in records.units}
+        self.evaluated = sorted(
+            u.code for u in records.units if u.kind in COMMUNE_LEVEL_KINDS and u.in_force(on)
+        )
+        self.links: dict[str, list[str]] = {}
+        for link in records.lineage:
+            if link.effective <= on:
+                self.links.setdefault(link.predecessor_code, []).append(link.successor_code)
+        self.subjects: list[Subject] = list(records.subjects)
+        self.facts: list[UnitFact] = list(records.unit_facts)
+        self.placement: dict[str, str] = {}
+        self.unplaced: dict[str, tuple[str, ...]] = {}
+        for s in self.subjects:
+            code = self.residence_unit(s)
+            if code is None:
+                continue
+            targets = self.map_unit(code)
+            if len(targets) == 1:
+                self.placement[s.id] = targets[0]
+            else:
+                self.unplaced[s.id] = targets
+        affected: set[str] = set()
+        for record in quarantined:
+            for code in record.unit_codes:
+                affected.update(self.map_unit(code))
+        for candidates in self.unplaced.values():
+            affected.update(candidates)
+        self.affected = affected
+
+    # -- parameters
+
+    def value(self, x: Any) -> Any:
+        if isinstance(x, ParamRef):
+            return self.params[x.id]
+        return x
+
+    def law(self, key: str) -> Any:
+        return self.params[key]
+
+    # -- territory
+
+    def in_force(self, code: str) -> bool:
+        unit = self.units.get(code)
+        return unit is not None and unit.in_force(self.on)
+
+    def map_unit(self, code: str) -> tuple[str, ...]:
+        """The units in force that *code* is on the date (itself, or its successors)."""
+        if self.in_force(code):
+            return (code,)
+        found: set[str] = set()
+        seen = {code}
+        todo = [code]
+        while todo:
+            current = todo.pop()
+            for succ in self.links.get(current, ()):
+                if succ in seen:
+                    continue
+                seen.add(succ)
+                if self.in_force(succ):
+                    found.add(succ)
+                else:
+                    todo.append(succ)
+        return tuple(sorted(found))
+
+    def residence_unit(self, s: Subject) -> str | None:
+        current = [r for r in s.residences if covers(r.start, r.end, self.on)]
+        if not current:
+            return None
+        return max(current, key=lambda r: r.start).unit_code
+
+    # -- statuses and episodes
+
+    @staticmethod
+    def anchor(row: StatusPeriod) -> dt.date:
+        return row.management_start if row.management_start is not None else row.start
+
+    def management_runs(self, s: Subject, row: StatusPeriod) -> bool:
+        anchor = self.anchor(row)
+        if row.kind is SubjectKind.ILLEGAL_USER:
+            period: Period = self.law("law.user_management_period")
+            return self.on < period.add_to(anchor)
+        if row.kind is SubjectKind.POST_REHAB:
+            basis: RehabEpisode | None = None
+            for e in s.rehab_episodes:
+                if e.completed and e.end is not None and e.end <= anchor:
+                    if basis is None or e.end > basis.end:  # type: ignore[operator]
+                        basis = e
+            if basis is None:
+                period = self.law("law.post_rehab_period_without_episode")
+            else:
+                key = basis.form.value
+                if basis.form is RehabForm.COMPULSORY_FACILITY and basis.minor:
+                    key = "compulsory_facility_minor"
+                period = self.law("law.post_rehab_period")[key]
+            return self.on < period.add_to(anchor)
+        return True
+
+    def max_duration(self, form: RehabForm) -> Period | None:
+        table: Mapping[str, Period | None] = self.law("law.rehab_max_duration")
+        return table.get(form.value)
+
+    def ongoing(self, e: RehabEpisode) -> bool:
+        if e.start > self.on:
+            return False
+        if e.end is not None:
+            return e.end >= self.on
+        mx = self.max_duration(e.form)
+        return mx is None or mx.add_to(e.start) >= self.on
+
+    def stale(self, e: RehabEpisode) -> bool:
+        if e.end is not None:
+            return False
+        mx = self.max_duration(e.form)
+        return mx is not None and mx.add_to(e.start) < self.on
+
+    def in_custody(self, s: Subject) -> bool:
+        return any(covers(c.start, c.end, self.on) for c in s.custody)
+
+    # -- populations
+
+    def members(self, pop: p.Population, unit: str) -> dict[str, Member]:
+        kinds = pop.kinds
+        under = bool(self.value(pop.under_management))
+        exempt_forms = {RehabForm(f) for f in (self.value(pop.exempt_forms) or ())}
+        exempt_custody = bool(self.value(pop.exempt_custody))
+        out: dict[str, Member] = {}
+        for s in self.subjects:
+            if self.placement.get(s.id) != unit:
+                continue
+            rows = [r for r in s.statuses if r.kind in kinds and covers(r.start, r.end, self.on)]
+            if under:
+                rows = [
+                    r
+                    for r in rows
+                    if r.kind not in (SubjectKind.ILLEGAL_USER, SubjectKind.POST_REHAB)
+                    or self.management_runs(s, r)
+                ]
+            certain = True
+            if pop.with_record:
+                rows = [r for r in rows if r.has_management_record is not False]
+                certain = any(r.has_management_record is True for r in rows)
+            if not rows:
+                continue
+            if exempt_forms:
+                episodes = [e for e in s.rehab_episodes if e.form in exempt_forms]
+                if any(self.ongoing(e) for e in episodes):
+                    continue
+                if any(self.stale(e) for e in episodes):
+                    certain = False
+            if exempt_custody and self.in_custody(s):
+                continue
+            out[s.id] = Member(
+                certain=certain,
+                has_record=k_and(r.has_management_record for r in rows),
+                support=k_and(r.support_provided for r in rows),
+                anchor=min(self.anchor(r) for r in rows),
+            )
+        return out
+
+    # -- subject predicates
+
+    def predicate(self, pred: Any, s: Subject, m: Member) -> Tri:
+        on = self.on
+        if isinstance(pred, p.HasManagementRecord):
+            return m.has_record
+        if isinstance(pred, p.SupportProvided):
+            return m.support
+        if isinstance(pred, p.InCustody):
+            return self.in_custody(s)
+        if isinstance(pred, p.InTreatment):
+            eps = [
+                e for e in s.rehab_episodes if pred.forms is None or e.form in set(pred.forms)
+            ]
+            if any(self.ongoing(e) for e in eps):
+                return True
+            if any(self.stale(e) for e in eps):
+                return None
+            return False
+        if isinstance(pred, p.NegativeTestWithin):
+            days = int(self.value(pred.days))
+            rule = p.TestWindowRule(self.value(pred.rule))
+            lo = on - dt.timedelta(days=days)
+            window = [t for t in s.tests if lo <= t.date <= on]
+            if not window:
+                return False
+            if rule is p.TestWindowRule.LATEST_NEGATIVE_NO_POSITIVE:
+                return all(t.result is TestResult.NEGATIVE for t in window)
+            if rule is p.TestWindowRule.LATEST_NEGATIVE:
+                last = max(t.date for t in window)
+                return all(t.result is TestResult.NEGATIVE for t in window if t.date == last)
+            return any(t.result is TestResult.NEGATIVE for t in window)
+        if isinstance(pred, p.TestedDuringManagement):
+            schedules: Iterable[TestSchedule] = pred.schedules
+            return all(
+                any(t.schedule is sch and m.anchor <= t.date <= on for t in s.tests)
+                for sch in schedules
+            )
+        if isinstance(pred, p.SubjectAllOf):
+            return k_and(self.predicate(x, s, m) for x in pred.predicates)
+        if isinstance(pred, p.SubjectAnyOf):
+            return k_or(self.predicate(x, s, m) for x in pred.predicates)
+        if isinstance(pred, p.SubjectNot):
+            return k_not(self.predicate(pred.predicate, s, m))
+        raise TypeError(f"oracle: unsupported predicate {pred!r}")
+
+    # -- measures
+
+    def population_of(self, unit: str) -> int | None:
+        pop = self.units[unit].resident_population
+        return None if pop is None or pop == 0 else pop
+
+    def facts_in_window(self, unit: str, kind: Any, lookback: Any) -> list[UnitFact]:
+        period: Period = self.value(lookback)
+        lo = minus(period, self.on)
+        return [
+            f
+            for f in self.facts
+            if f.kind is kind
+            and self.map_unit(f.unit_code) == (unit,)
+            and lo < f.period_end <= self.on
+        ]
+
+    def measure(self, m: Any, unit: str) -> Range:
+        if isinstance(m, p.SubjectCount | p.SubjectRate):
+            members = self.members(m.population, unit)
+            certain = sum(1 for x in members.values() if x.certain)
+            lo, hi = Fraction(certain), Fraction(len(members))
+            if isinstance(m, p.SubjectCount):
+                return lo, hi
+            pop = self.population_of(unit)
+            return None if pop is None else (lo / pop, hi / pop)
+        if isinstance(m, p.FactTotal | p.FactRate):
+            facts = self.facts_in_window(unit, m.kind, m.lookback)
+            if not facts:
+                return None
+            total = sum((as_fraction(f.value) for f in facts), Fraction(0))
+            if isinstance(m, p.FactRate):
+                pop = self.population_of(unit)
+                if pop is None:
+                    return None
+                total = total / pop
+            return total, total
+        if isinstance(m, p.FactLatest):
+            facts = self.facts_in_window(unit, m.kind, m.lookback)
+            if not facts:
+                return None
+            latest = max(f.period_end for f in facts)
+            values = {as_fraction(f.value) for f in facts if f.period_end == latest}
+            if len(values) != 1:
+                raise ValueError("oracle: FactLatest is ambiguous (two facts end the same day)")
+            v = values.pop()
+            return v, v
+        raise TypeError(f"oracle: unsupported measure {m!r}")
+
+    def threshold(self, x: Any) -> Fraction | None:
+        v = self.value(x)
+        return None if v is None else as_fraction(v)
+
+    # -- unit rules
+
+    def rule(self, rule: Any, unit: str) -> OracleNode:
+        name = type(rule).__name__
+        if isinstance(rule, p.AllSatisfy):
+            members = self.members(rule.population, unit)
+            by_id = {s.id: s for s in self.subjects}
+            values: dict[str, Tri] = {}
+            for sid, m in members.items():
+                v = self.predicate(rule.predicate, by_id[sid], m)
+                values[sid] = v if m.certain else (True if v is True else None)
+            failing = tuple(sorted(k for k, v in values.items() if v is False))
+            unknown = tuple(sorted(k for k, v in values.items() if v is None))
+            outcome = FAIL if failing else UNKNOWN if unknown else PASS
+            return OracleNode(
+                rule=name,
+                outcome=outcome,
+                failing=failing,
+                unknown=unknown,
+                numerator=sum(1 for v in values.values() if v is True),
+                denominator=len(values),
+            )
+        if isinstance(rule, p.Compare):
+            value = compare_range(self.measure(rule.measure, unit), rule.op, self.threshold(rule.value))
+            return OracleNode(rule=name, outcome=to_outcome(value))
+        if isinstance(rule, p.InBand):
+            measure = self.measure(rule.measure, unit)
+            value = k_and(
+                (
+                    compare_range(measure, p.Op.GE, self.threshold(rule.lower)),
+                    compare_range(measure, p.Op.LT, self.threshold(rule.upper)),
+                )
+            )
+            return OracleNode(rule=name, outcome=to_outcome(value))
+        if isinstance(rule, p.NotYetKnown):
+            return OracleNode(rule=name, outcome=UNKNOWN)
+        if isinstance(rule, p.AllOf | p.AnyOf | p.AtLeast | p.Not):
+            children = tuple(self.rule(r, unit) for r in p.child_rules(rule))
+            vals = [from_outcome(c.outcome) for c in children]
+            if isinstance(rule, p.AllOf):
+                value = k_and(vals)
+            elif isinstance(rule, p.AnyOf):
+                value = k_or(vals)
+            elif isinstance(rule, p.Not):
+                value = k_not(vals[0])
+            else:
+                passed = sum(v is True for v in vals)
+                open_ = sum(v is None for v in vals)
+                value = True if passed >= rule.k else None if passed + open_ >= rule.k else False
+            return OracleNode(rule=name, outcome=to_outcome(value), children=children)
+        raise TypeError(f"oracle: unsupported rule {rule!r}")
+
+    # -- scheme
+
+    def evaluate(self) -> OracleEvaluation:
+        criteria = self.scheme.criteria_on(self.on)
+        units: dict[str, OracleUnit] = {}
+        for code in self.evaluated:
+            affected = code in self.affected
+            results: dict[str, OracleCriterion] = {}
+            for c in criteria:
+                tree = self.rule(c.rule, code)
+                outcome = UNKNOWN if affected and tree.outcome == PASS else tree.outcome
+                results[c.id] = OracleCriterion(
+                    outcome=outcome, failing=tree.failing, unknown=tree.unknown, tree=tree
+                )
+            outcomes = {cid: r.outcome for cid, r in results.items()}
+            if self.scheme.levels:
+                level, candidates = classify(self.scheme.levels, outcomes)
+                verdict = UNKNOWN if level is None else PASS
+            else:
+                level, candidates = None, ()
+                verdict = to_outcome(k_and(from_outcome(o) for o in outcomes.values()))
+            units[code] = OracleUnit(
+                verdict=verdict,
+                level=level,
+                level_candidates=candidates,
+                criteria=results,
+                affected=affected,
+            )
+        return OracleEvaluation(
+            units=units, unplaced=dict(self.unplaced), placement=dict(self.placement)
+        )
+
+
+def level_status(level: Level, outcomes: Mapping[str, str]) -> Tri:
+    """Whether at least ``min_pass`` of the level's criteria pass (three-valued)."""
+    results = [outcomes.get(cid, UNKNOWN) for cid in level.criteria]
+    passed = results.count(PASS)
+    open_ = results.count(UNKNOWN)
+    if passed >= level.min_pass:
+        return True
+    if passed + open_ >= level.min_pass:
+        return None
+    return False
+
+
+def classify(
+    levels: Sequence[Level], outcomes: Mapping[str, str]
+) -> tuple[str | None, tuple[str, ...]]:
+    """First level reached (all above it failed), ``"none"``, or ``None`` + candidates.
+
+    Candidates: the levels still possible, from the top down to the first certain one.
+    """
+    candidates: list[str] = []
+    for level in levels:
+        status = level_status(level, outcomes)
+        if status is True:
+            if not candidates:
+                return level.id, ()
+            candidates.append(level.id)
+            break
+        if status is None:
+            candidates.append(level.id)
+    if not candidates:
+        return "none", ()
+    return None, tuple(candidates)
+
+
+def oracle_evaluate(
+    records: Any, scheme: Scheme, on: dt.date, *, quarantined: Sequence[Any] = ()
+) -> OracleEvaluation:
+    """Evaluate *scheme* on *records* (a ``DatasetRecords``) at *on*, the naive way.
+
+    *quarantined* are records with ``unit_codes`` (e.g. ``Dataset.quarantined``); the
+    units they name (mapped to successors) get their passing criteria turned unknown.
+    """
+    return _Oracle(records, scheme, on, quarantined).evaluate()
+
+
+__all__ = [
+    "FAIL",
+    "PASS",
+    "UNKNOWN",
+    "OracleCriterion",
+    "OracleEvaluation",
+    "OracleNode",
+    "OracleUnit",
+    "classify",
+    "oracle_evaluate",
+]

@@ -1,0 +1,370 @@
+"""Tests of the synthetic data generator (drugfree_core.synth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from drugfree_core.dataset import Dataset
+from drugfree_core.io import load
+from drugfree_core.io.writers import write_json, write_tables
+from drugfree_core.model import TWO_TIER_START
+from drugfree_core.model._checks import is_identifier
+from drugfree_core.synth import NATIONAL_PROVINCES, SynthConfig, generate
+from drugfree_core.synth.__main__ import main as synth_main
+
+COMMUNE_LEVEL_NOW = ["commune", "ward", "special_zone"]
+LAST_PRE_REFORM_DAY = TWO_TIER_START - dt.timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    return generate(SynthConfig.demo())
+
+
+@pytest.fixture(scope="module")
+def scaled() -> Dataset:
+    return generate(SynthConfig.scaled(units=300, subjects=20_000, seed=5))
+
+
+def _successors(ds: Dataset) -> pl.DataFrame:
+    return ds.units.filter(pl.col("kind").is_in(COMMUNE_LEVEL_NOW) & pl.col("valid_to").is_null())
+
+
+def _share(series: pl.Series) -> float:
+    """Mean of a boolean or numeric series as a float (fails on an empty series)."""
+    value = series.cast(pl.Float64).mean()
+    assert isinstance(value, float)
+    return value
+
+
+def _split_predecessors(ds: Dataset) -> list[str]:
+    counts = ds.lineage.group_by("predecessor_code").len()
+    return counts.filter(pl.col("len") > 1)["predecessor_code"].to_list()
+
+
+# --- determinism ------------------------------------------------------------------------
+
+
+def test_same_seed_gives_identical_frames() -> None:
+    first = generate(SynthConfig.demo(seed=11))
+    second = generate(SynthConfig.demo(seed=11))
+    for name, frame in first.frames().items():
+        assert frame.equals(second.frame(name)), name
+
+
+def test_other_seed_gives_other_data() -> None:
+    first = generate(SynthConfig.demo(seed=11))
+    other = generate(SynthConfig.demo(seed=12))
+    assert not first.drug_tests.equals(other.drug_tests)
+    assert not first.units["name"].equals(other.units["name"])
+
+
+# --- sizes and shape ----------------------------------------------------------------------
+
+
+def test_demo_is_one_small_province(demo: Dataset) -> None:
+    assert demo.units.filter(pl.col("kind") == "province").height == 1
+    assert 12 <= _successors(demo).height <= 20
+    assert 300 <= demo.subjects.height <= 600
+    kinds = set(_successors(demo)["kind"].cast(pl.String))
+    assert kinds == {"commune", "ward", "special_zone"}
+
+
+def test_demo_has_merged_unchanged_and_split_units(demo: Dataset) -> None:
+    successors = _successors(demo)
+    merged = successors.filter(pl.col("valid_from") == TWO_TIER_START)
+    unchanged = successors.filter(pl.col("valid_from").is_null())
+    assert merged.height > unchanged.height >= 1
+    assert not set(unchanged["code"]) & set(demo.lineage["successor_code"])
+    links = demo.lineage.group_by("successor_code").len()["len"].to_list()
+    assert min(links) >= 2 and max(links) <= 6
+    assert len(_split_predecessors(demo)) >= 1
+    districts = demo.units.filter(pl.col("kind") == "district")
+    assert districts.height >= 1
+    assert (districts["valid_to"] == LAST_PRE_REFORM_DAY).all()
+
+
+def test_scaled_unit_counts_and_proportions(scaled: Dataset) -> None:
+    n = scaled.subjects.height
+    assert n == 20_000
+    assert _successors(scaled).height == 300
+    assert scaled.units.filter(pl.col("kind") == "province").height == 3
+    assert 9.0 <= scaled.drug_tests.height / n <= 11.0
+    assert 1.0 <= scaled.rehab_episodes.height / n <= 2.0
+    assert 0.02 <= scaled.custody_periods["subject_id"].n_unique() / n <= 0.12
+
+    kinds = scaled.status_periods["kind"].value_counts(normalize=True)
+    share = dict(zip(kinds["kind"].cast(pl.String), kinds["proportion"], strict=True))
+    assert set(share) == {"addict", "illegal_user", "post_rehab", "psychosis", "released_offender"}
+    assert share["addict"] > share["post_rehab"] > share["psychosis"]
+
+    record = scaled.status_periods["has_management_record"]
+    assert 0.8 < _share(record.drop_nulls()) < 0.99
+    assert 0 < record.null_count() < 0.03 * len(record)
+
+    tests = scaled.drug_tests
+    assert 0.05 < _share(tests["result"] == "positive") < 0.25
+    assert _share(tests["method"] == "screening") > 0.8
+    assert 0.15 < _share(tests["schedule"] == "surprise") < 0.35
+    assert tests.filter(pl.col("date") > dt.date(2026, 12, 31)).height == 0
+
+    forms = set(scaled.rehab_episodes["form"].cast(pl.String))
+    assert len(forms) == 4
+    assert scaled.rehab_episodes["end"].null_count() > 0
+    assert 0 < _share(scaled.rehab_episodes["minor"]) < 0.05
+
+
+def test_subjects_per_unit_are_skewed(scaled: Dataset) -> None:
+    ref = dt.date(2025, 10, 1)
+    addicts = scaled.status_periods.filter(
+        (pl.col("kind") == "addict")
+        & (pl.col("start") <= ref)
+        & (pl.col("end").is_null() | (pl.col("end") >= ref))
+    ).select("subject_id")
+    successor_of = scaled.lineage.group_by("predecessor_code").agg(pl.col("successor_code").first())
+    placed = (
+        scaled.residences.filter(pl.col("end").is_null())
+        .join(successor_of, left_on="unit_code", right_on="predecessor_code", how="left")
+        .select("subject_id", unit=pl.coalesce("successor_code", "unit_code"))
+    )
+    per_unit = (
+        _successors(scaled)
+        .select(unit="code")
+        .join(addicts.join(placed, on="subject_id").group_by("unit").len(), on="unit", how="left")
+        .fill_null(0)["len"]
+    )
+    assert 0.2 < _share(per_unit < 10) < 0.7
+    counts = sorted(per_unit.to_list())
+    assert counts[-1] > 5 * counts[len(counts) // 2]
+
+
+def test_tests_cluster_before_reference_dates(scaled: Dataset) -> None:
+    # Campaigns: most people on a list at a reference date have a test in the 30 days before.
+    ref = dt.date(2026, 1, 15)
+    active = scaled.status_periods.filter(
+        (pl.col("start") <= ref) & (pl.col("end").is_null() | (pl.col("end") >= ref))
+    )["subject_id"].unique()
+    window = scaled.drug_tests.filter(
+        pl.col("date").is_between(ref - dt.timedelta(days=30), ref)
+    )["subject_id"].unique()
+    covered = active.to_frame().join(window.to_frame(), on="subject_id").height
+    assert covered / len(active) > 0.75
+
+
+def test_unit_facts_have_gaps_and_plausible_values(demo: Dataset, scaled: Dataset) -> None:
+    kinds = demo.unit_facts.group_by("unit_code").agg(pl.col("kind").n_unique())
+    assert (kinds["kind"] < 5).any()
+    assert kinds.height == _successors(demo).height
+    facts = scaled.unit_facts
+    assert (facts["value"] >= 0).all()
+    route = facts.filter(pl.col("kind") == "on_complex_route")["value"]
+    assert set(route.unique()) <= {0.0, 1.0}
+    assert 0.03 < _share(route) < 0.2
+    locations = facts.filter(pl.col("kind") == "drug_use_locations")["value"]
+    assert _share(locations == 0) > 0.7
+    assert (facts["period_end"] >= facts["period_start"]).all()
+
+
+# --- validity -----------------------------------------------------------------------------
+
+
+def test_demo_records_satisfy_model_validators(demo: Dataset) -> None:
+    records = demo.to_records()  # builds attrs objects, which run every validator
+    assert len(records.subjects) == demo.subjects.height
+    assert len(records.units) == demo.units.height
+    assert len(records.unit_facts) == demo.unit_facts.height
+
+
+@pytest.mark.parametrize("fixture", ["demo", "scaled"])
+def test_no_id_looks_like_a_national_id(fixture: str, request: pytest.FixtureRequest) -> None:
+    ds: Dataset = request.getfixturevalue(fixture)
+    columns = [
+        ds.units["code"],
+        ds.units["parent_code"].drop_nulls(),
+        ds.lineage["predecessor_code"],
+        ds.lineage["successor_code"],
+        ds.subjects["id"],
+        ds.residences["unit_code"],
+        ds.unit_facts["unit_code"],
+    ]
+    for column in columns:
+        assert all(is_identifier(value) for value in column.unique().to_list()), column.name
+
+
+def test_scaled_dates_are_ordered(scaled: Dataset) -> None:
+    for name in ("residences", "status_periods", "rehab_episodes", "custody_periods"):
+        frame = scaled.frame(name).filter(pl.col("end").is_not_null())
+        assert (frame["end"] >= frame["start"]).all(), name
+    status = scaled.status_periods
+    bad = status.filter(
+        pl.col("management_start").is_not_null()
+        & pl.col("end").is_not_null()
+        & (pl.col("management_start") > pl.col("end"))
+    )
+    assert bad.height == 0
+    rehab = scaled.rehab_episodes
+    assert rehab.filter(pl.col("completed") & pl.col("end").is_null()).height == 0
+    managed = status.filter(pl.col("kind").is_in(["illegal_user", "post_rehab"]))
+    assert managed["management_start"].null_count() < 0.1 * managed.height
+    supported = status.filter(pl.col("kind").is_in(["post_rehab", "released_offender"]))
+    assert _share(supported["support_provided"].drop_nulls()) > 0.7
+
+
+def test_post_rehab_follows_a_completed_episode(scaled: Dataset) -> None:
+    post = scaled.status_periods.filter(pl.col("kind") == "post_rehab").select(
+        "subject_id", day=pl.col("start") - pl.duration(days=1)
+    )
+    completed = scaled.rehab_episodes.filter(pl.col("completed")).select(
+        "subject_id", day=pl.col("end")
+    )
+    assert post.join(completed, on=["subject_id", "day"], how="anti").height == 0
+
+
+@pytest.mark.parametrize("fixture", ["demo", "scaled"])
+def test_residences_of_a_subject_never_overlap(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    ds: Dataset = request.getfixturevalue(fixture)
+    res = ds.residences.sort("subject_id", "start").with_columns(
+        prev_end=pl.col("end").shift(1).over("subject_id"),
+        prev_open=pl.col("end").is_null().shift(1).over("subject_id"),
+    )
+    later = res.filter(pl.col("prev_open").is_not_null())
+    assert not later["prev_open"].any()
+    assert (later["start"] > later["prev_end"]).all()
+    assert ds.residences["subject_id"].n_unique() == ds.subjects.height
+
+
+@pytest.mark.parametrize("fixture", ["demo", "scaled"])
+def test_lineage_is_consistent(fixture: str, request: pytest.FixtureRequest) -> None:
+    ds: Dataset = request.getfixturevalue(fixture)
+    units = ds.units.select("code", "kind", "valid_from", "valid_to", "parent_code")
+    links = ds.lineage.join(units, left_on="successor_code", right_on="code").join(
+        units, left_on="predecessor_code", right_on="code", suffix="_pred"
+    )
+    assert links.height == ds.lineage.height
+    assert (links["valid_from"] == links["effective"]).all()
+    assert (links["valid_to_pred"] == links["effective"] - dt.timedelta(days=1)).all()
+    assert set(links["kind"].cast(pl.String)) <= set(COMMUNE_LEVEL_NOW)
+    assert set(links["kind_pred"].cast(pl.String)) <= {"commune", "ward", "town"}
+    districts = set(ds.units.filter(pl.col("kind") == "district")["code"])
+    assert set(links["parent_code_pred"]) <= districts
+
+
+@pytest.mark.parametrize("fixture", ["demo", "scaled"])
+def test_every_reference_resolves(fixture: str, request: pytest.FixtureRequest) -> None:
+    ds: Dataset = request.getfixturevalue(fixture)
+    codes = set(ds.units["code"])
+    assert set(ds.units["parent_code"].drop_nulls()) <= codes
+    assert set(ds.residences["unit_code"]) <= codes
+    assert set(ds.unit_facts["unit_code"]) <= set(_successors(ds)["code"])
+    ids = set(ds.subjects["id"])
+    assert ds.subjects["id"].n_unique() == ds.subjects.height
+    for name in ("residences", "status_periods", "drug_tests", "rehab_episodes", "custody_periods"):
+        assert set(ds.frame(name)["subject_id"]) <= ids, name
+
+
+def test_pre_reform_residences_point_at_predecessors(scaled: Dataset) -> None:
+    predecessors = set(scaled.lineage["predecessor_code"])
+    res = scaled.residences
+    in_pred = res.filter(pl.col("unit_code").is_in(list(predecessors)))
+    assert in_pred.height > 0
+    assert (in_pred["start"] < TWO_TIER_START).all()
+    # Legacy open residences in predecessors (remapped by the engine), some in split ones.
+    legacy = in_pred.filter(pl.col("end").is_null())
+    assert legacy.height > 0
+    assert legacy.filter(pl.col("unit_code").is_in(_split_predecessors(scaled))).height > 0
+    # Migrated records close on the last day before the reform.
+    closed = in_pred.filter(pl.col("end").is_not_null())
+    assert (closed["end"] <= LAST_PRE_REFORM_DAY).all()
+    assert (closed["end"] == LAST_PRE_REFORM_DAY).any()
+
+
+def test_demo_round_trips_through_the_writers_and_loader(tmp_path: Path) -> None:
+    dataset = generate(SynthConfig.demo(seed=3))
+    write_tables(dataset, tmp_path / "tables", "csv")
+    write_json(dataset, tmp_path / "demo.json")
+    for source in (tmp_path / "tables", tmp_path / "demo.json"):
+        loaded = load(source)  # the loaders run every content check
+        assert loaded.counts() == dataset.counts()
+        assert not loaded.quarantined
+
+
+def test_command_line_writes_a_loadable_folder(tmp_path: Path) -> None:
+    out = tmp_path / "scaled"
+    args = ["--preset", "scaled", "--units", "20", "--subjects", "200", "--out", str(out)]
+    assert synth_main(args) == 0
+    assert load(out).subjects.height == 200
+    with pytest.raises(SystemExit):
+        synth_main(["--preset", "scaled", "--out", str(out)])
+
+
+# --- configuration ------------------------------------------------------------------------
+
+
+def test_national_config_matches_the_2025_reform() -> None:
+    config = SynthConfig.national()
+    assert len(config.provinces) == 34
+    assert config.unit_count == 3321
+    assert sum(p.communes for p in config.provinces) == 2621
+    assert sum(p.wards for p in config.provinces) == 687
+    assert sum(p.special_zones for p in config.provinces) == 13
+    by_name = {p.name: p.total for p in NATIONAL_PROVINCES}
+    assert by_name["Thành phố Hồ Chí Minh"] == 168
+    assert by_name["Thành phố Hà Nội"] == 126
+    assert by_name["Thành phố Hải Phòng"] == 114
+    assert by_name["Tỉnh Nghệ An"] == 130
+    assert by_name["Tỉnh Lai Châu"] == 38
+    assert min(by_name.values()) == 38 and max(by_name.values()) == 168
+    zones = {p.name: p.special_zones for p in NATIONAL_PROVINCES if p.special_zones}
+    assert zones["Tỉnh An Giang"] == 3 and zones["Thành phố Hải Phòng"] == 2
+
+
+@pytest.mark.parametrize("units", [1, 17, 250, 3321])
+def test_scaled_config_has_the_requested_units(units: int) -> None:
+    config = SynthConfig.scaled(units=units, subjects=10)
+    assert config.unit_count == units
+
+
+def test_config_rejects_bad_values() -> None:
+    with pytest.raises(ValueError):
+        SynthConfig.scaled(units=0, subjects=10)
+    with pytest.raises(ValueError):
+        SynthConfig(provinces=NATIONAL_PROVINCES, subjects=-1)
+    with pytest.raises(ValueError):
+        SynthConfig(provinces=NATIONAL_PROVINCES, subjects=1, mover_share=1.5)
+
+
+def test_tiny_configs_work() -> None:
+    empty = generate(SynthConfig.scaled(units=1, subjects=0))
+    assert empty.subjects.height == 0 and _successors(empty).height == 1
+    small = generate(SynthConfig.scaled(units=3, subjects=5, seed=1))
+    assert small.subjects.height == 5
+
+
+# --- national scale -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_national_preset_is_fast_and_full_size() -> None:
+    code = (
+        "import resource, time\n"
+        "from drugfree_core.synth import SynthConfig, generate\n"
+        "t = time.perf_counter(); d = generate(SynthConfig.national())\n"
+        "print(time.perf_counter() - t, d.subjects.height, d.drug_tests.height,\n"
+        "      d.rehab_episodes.height, d.units.height)\n"
+    )
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, subjects, tests, rehab, _units = (float(x) for x in out.stdout.split())
+    assert seconds < 20 and time.perf_counter() - started < 60
+    assert subjects == 400_000
+    assert 3_800_000 < tests < 4_200_000
+    assert 450_000 < rehab < 750_000
