@@ -420,7 +420,7 @@ _leaf_rules = st.one_of(
         measure=measures,
         lower=st.one_of(st.none(), thresholds),
         upper=st.one_of(st.none(), thresholds),
-    ),
+    ).filter(lambda r: r.lower is None or r.upper is None or r.lower < r.upper),
     st.just(p.NotYetKnown(reason_en="not found", reason_vi="chưa tìm thấy")),
 )
 

@@ -152,11 +152,19 @@ class Dataset:
         about them.
         """
         codes = set(unit_codes)
-        wanted = pl.Series(sorted(codes), dtype=pl.String())
-        linked = self.lineage.filter(
-            pl.col("predecessor_code").is_in(wanted) | pl.col("successor_code").is_in(wanted)
-        )
-        keep = codes | set(linked["predecessor_code"]) | set(linked["successor_code"])
+        lineage = self.lineage
+        # Grow the set along lineage until closed: predecessors of the units, and every
+        # successor of those predecessors, so that a split stays ambiguous when restricted.
+        keep = set(codes)
+        while True:
+            wanted = pl.Series(sorted(keep), dtype=pl.String())
+            linked = lineage.filter(
+                pl.col("predecessor_code").is_in(wanted) | pl.col("successor_code").is_in(wanted)
+            )
+            grown = keep | set(linked["predecessor_code"]) | set(linked["successor_code"])
+            if grown == keep:
+                break
+            keep = grown
         keep_series = pl.Series(sorted(keep), dtype=pl.String())
         residences = self.residences.filter(pl.col("unit_code").is_in(keep_series))
         subject_ids = residences["subject_id"].unique()

@@ -1,0 +1,157 @@
+"""The ``drugfree`` command: every command works, and mistakes give one clear line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drugfree_core.cli.main import cli
+from drugfree_core.samples import demo_path
+
+DEMO = str(demo_path())
+DATE = "2025-10-01"
+
+
+@pytest.fixture
+def run() -> object:
+    runner = CliRunner()
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(cli, list(args))
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+def test_demo_prints_summary_and_an_explanation(run) -> None:
+    code, out, _ = run("demo")
+    assert code == 0
+    assert "mps-recognition-2024" in out and "qd28-2025-complex-areas" in out
+    assert "TH.C3" in out and "source:" in out
+
+
+def test_demo_in_vietnamese(run) -> None:
+    code, out, _ = run("demo", "--lang", "vi")
+    assert code == 0
+    assert "kết luận" in out
+
+
+def test_schemes_table_and_json(run) -> None:
+    code, out, _ = run("schemes")
+    assert code == 0 and "mps-recognition-2024" in out and "source:" in out
+    code, out, _ = run("schemes", "--format", "json")
+    data = json.loads(out)
+    ids = {s["id"] for s in data}
+    assert ids == {"mps-recognition-2024", "qd28-2025-complex-areas"}
+    assert all(s["sources"] and s["version"] for s in data)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_evaluate_formats(run, fmt: str) -> None:
+    code, out, _ = run("evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE, "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["scheme"]["id"] == "mps-recognition-2024"
+        assert len(data["units"]) == sum(data["summary"]["verdicts"].values())
+        assert "S0" not in out  # aggregate output carries no subject ids by default
+    elif fmt == "csv":
+        header = out.splitlines()[0].split(",")
+        assert header[:3] == ["unit", "name", "verdict"] and "TH.C5" in header
+
+
+def test_evaluate_json_with_subjects_is_opt_in(run) -> None:
+    code, out, _ = run(
+        "evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE,
+        "--format", "json", "--include-subjects",
+    )
+    assert code == 0 and "S0" in out
+
+
+def test_evaluate_one_unit_and_write_file(run, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    code, _, _ = run(
+        "evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE,
+        "--unit", "00003", "--format", "json", "--out", str(target),
+    )
+    assert code == 0
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [u["unit_code"] for u in data["units"]] == ["00003"]
+
+
+@pytest.mark.parametrize("lang,word", [("en", "verdict"), ("vi", "kết luận")])
+def test_explain(run, lang: str, word: str) -> None:
+    code, out, _ = run(
+        "explain", DEMO, "--unit", "00003", "--scheme", "mps-recognition-2024", "--date", DATE,
+        "--lang", lang,
+    )
+    assert code == 0
+    assert word in out and "TH.C1" in out and "th.test_window_days = 30" in out
+
+
+def test_explain_json(run) -> None:
+    code, out, _ = run(
+        "explain", DEMO, "--unit", "00003", "--scheme", "qd28-2025-complex-areas", "--date", DATE,
+        "--format", "json",
+    )
+    assert code == 0
+    assert json.loads(out)["unit_code"] == "00003"
+
+
+def test_schema_is_json_schema(run) -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert "$schema" in schema and "units" in json.dumps(schema)
+
+
+def test_validate_valid_demo(run) -> None:
+    code, out, _ = run("validate", DEMO)
+    assert code == 0 and "valid" in out
+
+
+def test_validate_reports_every_problem(run, tmp_path: Path) -> None:
+    data = json.loads(Path(DEMO).read_text(encoding="utf-8"))
+    data["units"][1]["kind"] = "village"
+    data["subjects"][0]["tests"][0]["date"] = "2025-13-01"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run("validate", str(bad))
+    assert code == 1
+    assert "$.units[1]" in out and "$.subjects[0].tests[0]" in out
+    assert "2 problem(s)" in out or "problem(s)" in out
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["evaluate", DEMO, "--scheme", "nope", "--date", DATE], "unknown scheme"),
+        (["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", "2025-02-30"], "YYYY-MM-DD"),
+        (["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", "2020-01-01"], "in force"),
+        (["explain", DEMO, "--unit", "ZZZ", "--scheme", "mps-recognition-2024", "--date", DATE], "ZZZ"),
+        (["evaluate", "/nonexistent.json", "--scheme", "mps-recognition-2024", "--date", DATE], "does not exist"),
+    ],
+)
+def test_user_mistakes_give_one_clear_line(run, args: list[str], needle: str) -> None:
+    code, out, err = run(*args)
+    assert code != 0
+    assert "Traceback" not in out + err
+    assert needle in out + err
+
+
+def test_invalid_dataset_is_refused_then_quarantined(run, tmp_path: Path) -> None:
+    data = json.loads(Path(DEMO).read_text(encoding="utf-8"))
+    data["subjects"][0]["tests"][0]["result"] = "maybe"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    args = ["evaluate", str(bad), "--scheme", "mps-recognition-2024", "--date", DATE, "--format", "json"]
+    code, out, err = run(*args)
+    assert code == 1 and "Traceback" not in err
+    code, out, _ = run(*args, "--quarantine")
+    assert code == 0
+    result = json.loads(out)
+    assert len(result["quarantined"]) >= 1
+    assert result["quarantined"][0]["location"].startswith("$.subjects[0]")
