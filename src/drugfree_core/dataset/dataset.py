@@ -159,30 +159,30 @@ class Dataset:
         while True:
             wanted = pl.Series(sorted(keep), dtype=pl.String())
             linked = lineage.filter(
-                pl.col("predecessor_code").is_in(wanted) | pl.col("successor_code").is_in(wanted)
+                pl.col("predecessor_code").is_in(wanted.implode()) | pl.col("successor_code").is_in(wanted.implode())
             )
             grown = keep | set(linked["predecessor_code"]) | set(linked["successor_code"])
             if grown == keep:
                 break
             keep = grown
         keep_series = pl.Series(sorted(keep), dtype=pl.String())
-        residences = self.residences.filter(pl.col("unit_code").is_in(keep_series))
+        residences = self.residences.filter(pl.col("unit_code").is_in(keep_series.implode()))
         subject_ids = residences["subject_id"].unique()
 
         def by_subject(frame: pl.DataFrame) -> pl.DataFrame:
-            return frame.filter(pl.col("subject_id").is_in(subject_ids))
+            return frame.filter(pl.col("subject_id").is_in(subject_ids.implode()))
 
         return attrs.evolve(
             self,
-            units=self.units.filter(pl.col("code").is_in(keep_series)),
+            units=self.units.filter(pl.col("code").is_in(keep_series.implode())),
             lineage=linked,
-            subjects=self.subjects.filter(pl.col("id").is_in(subject_ids)),
+            subjects=self.subjects.filter(pl.col("id").is_in(subject_ids.implode())),
             residences=by_subject(self.residences),
             status_periods=by_subject(self.status_periods),
             drug_tests=by_subject(self.drug_tests),
             rehab_episodes=by_subject(self.rehab_episodes),
             custody_periods=by_subject(self.custody_periods),
-            unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series)),
+            unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
             quarantined=tuple(q for q in self.quarantined if set(q.unit_codes) & keep),
         )
 

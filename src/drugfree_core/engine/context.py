@@ -176,9 +176,14 @@ class EvalContext:
         post_rehab: Mapping[str, Period] = self.value(ParamRef("law.post_rehab_period"))
         fallback: Period = self.value(ParamRef("law.post_rehab_period_without_episode"))
 
+        post = st.filter(pl.col("kind") == SubjectKind.POST_REHAB.value)
         # The completed episode that started post-rehab management decides its length.
         episodes = (
-            self.dataset.rehab_episodes.filter(pl.col("completed") & pl.col("end").is_not_null())
+            self.dataset.rehab_episodes.filter(
+                pl.col("completed")
+                & pl.col("end").is_not_null()
+                & pl.col("subject_id").is_in(post["subject_id"].implode())
+            )
             .select(
                 "subject_id",
                 pl.col("end").alias("episode_end"),
@@ -189,7 +194,6 @@ class EvalContext:
             )
             .sort("subject_id", "episode_end")
         )
-        post = st.filter(pl.col("kind") == SubjectKind.POST_REHAB.value).with_row_index("_i")
         post = post.sort("subject_id", "anchor").join_asof(
             episodes,
             left_on="anchor",
@@ -221,7 +225,10 @@ class EvalContext:
             "anchor",
             "management_running",
         ]
-        return pl.concat([others.select(cols), post.select(cols)])
+        # Only people placed in a unit on the date can belong to any population.
+        return pl.concat([others.select(cols), post.select(cols)]).join(
+            self.placement, on="subject_id", how="inner"
+        )
 
     # ----------------------------------------------------------------- episodes
 
@@ -329,13 +336,12 @@ class EvalContext:
             member = pl.col("has_management_record").max()  # any true → true, else null
         else:
             member = pl.lit(True)
-        people = st.group_by("subject_id").agg(
+        people = st.group_by("subject_id", "unit_code").agg(
             member.alias("member"),
             pl.col("has_management_record").all(ignore_nulls=False).alias("has_record"),
             pl.col("support_provided").all(ignore_nulls=False).alias("support"),
             pl.col("anchor").min().alias("anchor"),
         )
-        people = people.join(self.placement, on="subject_id", how="inner")
         if exempt_forms:
             ep = (
                 self.ongoing_episodes()
@@ -349,7 +355,7 @@ class EvalContext:
                 # a stale episode may or may not exempt the person: membership is unknown
                 .with_columns(
                     pl.when(
-                        pl.col("_exempt").is_null() & pl.col("subject_id").is_in(ep["subject_id"])
+                        pl.col("_exempt").is_null() & pl.col("subject_id").is_in(ep["subject_id"].implode())
                     )
                     .then(pl.lit(None, dtype=pl.Boolean))
                     .otherwise(pl.col("member"))
@@ -397,7 +403,7 @@ class EvalContext:
         """Per person of *population*: a test of every schedule between anchor and date."""
         anchors = population.select("subject_id", "anchor").unique("subject_id")
         tests = (
-            self.dataset.drug_tests.filter(pl.col("subject_id").is_in(anchors["subject_id"]))
+            self.dataset.drug_tests.filter(pl.col("subject_id").is_in(anchors["subject_id"].implode()))
             .join(anchors, on="subject_id", how="inner")
             .filter((pl.col("date") >= pl.col("anchor")) & (pl.col("date") <= self.on))
         )

@@ -50,20 +50,20 @@ class CustomOutcome:
 def _unit_views(ctx: EvalContext) -> dict[str, UnitView]:
     def build() -> dict[str, UnitView]:
         ds = ctx.dataset
-        placed = ctx.placement.filter(pl.col("unit_code").is_in(ctx.unit_index["unit_code"]))
+        placed = ctx.placement.filter(pl.col("unit_code").is_in(ctx.unit_index["unit_code"].implode()))
         ids = placed["subject_id"]
         codes = ctx.unit_index["unit_code"]
         mini = attrs.evolve(
             ds,
-            units=ds.units.filter(pl.col("code").is_in(codes)),
+            units=ds.units.filter(pl.col("code").is_in(codes.implode())),
             lineage=ds.lineage.clear(),
-            subjects=ds.subjects.filter(pl.col("id").is_in(ids)),
-            residences=ds.residences.filter(pl.col("subject_id").is_in(ids)),
-            status_periods=ds.status_periods.filter(pl.col("subject_id").is_in(ids)),
-            drug_tests=ds.drug_tests.filter(pl.col("subject_id").is_in(ids)),
-            rehab_episodes=ds.rehab_episodes.filter(pl.col("subject_id").is_in(ids)),
-            custody_periods=ds.custody_periods.filter(pl.col("subject_id").is_in(ids)),
-            unit_facts=ds.unit_facts.filter(pl.col("unit_code").is_in(codes)),
+            subjects=ds.subjects.filter(pl.col("id").is_in(ids.implode())),
+            residences=ds.residences.filter(pl.col("subject_id").is_in(ids.implode())),
+            status_periods=ds.status_periods.filter(pl.col("subject_id").is_in(ids.implode())),
+            drug_tests=ds.drug_tests.filter(pl.col("subject_id").is_in(ids.implode())),
+            rehab_episodes=ds.rehab_episodes.filter(pl.col("subject_id").is_in(ids.implode())),
+            custody_periods=ds.custody_periods.filter(pl.col("subject_id").is_in(ids.implode())),
+            unit_facts=ds.unit_facts.filter(pl.col("unit_code").is_in(codes.implode())),
         )
         records = DatasetRecords.from_dataset(mini)
         by_id = {s.id: s for s in records.subjects}

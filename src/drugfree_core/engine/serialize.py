@@ -8,7 +8,7 @@ from typing import Any
 
 import cattrs
 
-from drugfree_core.engine.results import Evaluation, Outcome, RuleResult
+from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
 from drugfree_core.rules.params import Period
 
 converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
@@ -29,23 +29,56 @@ def _param_value(value: object) -> Any:
     return value
 
 
-def _strip_subjects(result: dict[str, Any]) -> dict[str, Any]:
-    result.pop("failing_subjects", None)
-    result.pop("unknown_subjects", None)
-    for child in result.get("children", []):
-        _strip_subjects(child)
-    return result
+def _rule_dict(result: RuleResult, include_subjects: bool) -> dict[str, Any]:
+    # Written out by hand: this runs for every node of every unit (tens of thousands).
+    out: dict[str, Any] = {"id": result.id, "rule": result.rule, "outcome": result.outcome.value}
+    for key in ("description_en", "description_vi", "threshold", "reason"):
+        value = getattr(result, key)
+        if value:
+            out[key] = value
+    for key in ("observed", "numerator", "denominator"):
+        value = getattr(result, key)
+        if value is not None:
+            out[key] = value
+    if include_subjects:
+        if result.failing_subjects:
+            out["failing_subjects"] = list(result.failing_subjects)
+        if result.unknown_subjects:
+            out["unknown_subjects"] = list(result.unknown_subjects)
+    if result.children:
+        out["children"] = [_rule_dict(c, include_subjects) for c in result.children]
+    return out
+
+
+def _unit_dict(unit: UnitResult, include_subjects: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "unit_code": unit.unit_code,
+        "unit_name": unit.unit_name,
+        "province_code": unit.province_code,
+        "verdict": unit.verdict.value,
+        "criteria": [
+            {
+                "criterion_id": c.criterion_id,
+                "outcome": c.outcome.value,
+                "provenance": c.provenance,
+                "result": _rule_dict(c.result, include_subjects),
+                **({"overridden_by": c.overridden_by} if c.overridden_by else {}),
+            }
+            for c in unit.criteria
+        ],
+    }
+    if unit.level is not None:
+        out["level"] = unit.level
+    if unit.level_candidates:
+        out["level_candidates"] = list(unit.level_candidates)
+    if unit.affected_by:
+        out["affected_by"] = list(unit.affected_by)
+    return out
 
 
 def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dict[str, Any]:
     """A JSON-ready dict of *evaluation*; without subjects when asked (aggregate use)."""
-    units = []
-    for unit in evaluation.units:
-        data = converter.unstructure(unit)
-        if not include_subjects:
-            for criterion in data["criteria"]:
-                _strip_subjects(criterion["result"])
-        units.append(data)
+    units = [_unit_dict(unit, include_subjects) for unit in evaluation.units]
     params = [
         {
             "id": p.id,

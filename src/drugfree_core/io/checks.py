@@ -340,13 +340,20 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
             _duplicates(subjects_all, ["id"], "duplicate subject id: {} records have this id")
         )
         ids = subjects_all["id"].drop_nulls().unique()
-        for table in CHILD_TABLES:
-            if table in have:
-                found[table].append(
-                    _dangling(
-                        good[table], "subject_id", ids, "subject_id does not match any subject"
-                    )
-                )
+        children = [t for t in CHILD_TABLES if t in have and good[t].height]
+        if children:
+            # One lookup over all child rows: building the id set is the costly part.
+            stacked = pl.concat(
+                good[t].select(pl.lit(i, pl.UInt8()).alias("table"), LOC, "subject_id")
+                for i, t in enumerate(children)
+            )
+            orphans = stacked.filter(
+                pl.col("subject_id").is_not_null() & ~pl.col("subject_id").is_in(ids.implode())
+            )
+            for i, t in enumerate(children):
+                mine = orphans.filter(pl.col("table") == i)
+                if mine.height:
+                    found[t].append(_problems(mine, "subject_id does not match any subject"))
 
     if "residences" in have:
         found["residences"].append(_overlapping_residences(good["residences"]))
