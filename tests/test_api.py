@@ -172,7 +172,9 @@ def test_scheme_rejects_undefined_parameters_and_duplicates() -> None:
     with pytest.raises(dfc.SchemeError, match="undefined parameters nope"):
         Scheme(id="s", version="1", title_vi="s", title_en="s", criteria=(criterion,))
     ok = AllSatisfy(Population(kinds={dfc.SubjectKind.ADDICT}), HasManagementRecord())
-    twin = Criterion(id="A", title_vi="a", title_en="a", rule=ok, citation="c", provenance=Provenance.READ)
+    twin = Criterion(
+        id="A", title_vi="a", title_en="a", rule=ok, citation="c", provenance=Provenance.READ
+    )
     with pytest.raises(dfc.SchemeError, match="duplicate criterion ids A"):
         Scheme(id="s", version="1", title_vi="s", title_en="s", criteria=(twin, twin))
 

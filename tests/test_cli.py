@@ -51,7 +51,9 @@ def test_schemes_table_and_json(run) -> None:
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_evaluate_formats(run, fmt: str) -> None:
-    code, out, _ = run("evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE, "--format", fmt)
+    code, out, _ = run(
+        "evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE, "--format", fmt
+    )
     assert code == 0
     if fmt == "json":
         data = json.loads(out)
@@ -65,8 +67,15 @@ def test_evaluate_formats(run, fmt: str) -> None:
 
 def test_evaluate_json_with_subjects_is_opt_in(run) -> None:
     code, out, _ = run(
-        "evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE,
-        "--format", "json", "--include-subjects",
+        "evaluate",
+        DEMO,
+        "--scheme",
+        "mps-recognition-2024",
+        "--date",
+        DATE,
+        "--format",
+        "json",
+        "--include-subjects",
     )
     assert code == 0 and "S0" in out
 
@@ -74,8 +83,18 @@ def test_evaluate_json_with_subjects_is_opt_in(run) -> None:
 def test_evaluate_one_unit_and_write_file(run, tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     code, _, _ = run(
-        "evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE,
-        "--unit", "00003", "--format", "json", "--out", str(target),
+        "evaluate",
+        DEMO,
+        "--scheme",
+        "mps-recognition-2024",
+        "--date",
+        DATE,
+        "--unit",
+        "00003",
+        "--format",
+        "json",
+        "--out",
+        str(target),
     )
     assert code == 0
     data = json.loads(target.read_text(encoding="utf-8"))
@@ -85,8 +104,16 @@ def test_evaluate_one_unit_and_write_file(run, tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang,word", [("en", "verdict"), ("vi", "kết luận")])
 def test_explain(run, lang: str, word: str) -> None:
     code, out, _ = run(
-        "explain", DEMO, "--unit", "00003", "--scheme", "mps-recognition-2024", "--date", DATE,
-        "--lang", lang,
+        "explain",
+        DEMO,
+        "--unit",
+        "00003",
+        "--scheme",
+        "mps-recognition-2024",
+        "--date",
+        DATE,
+        "--lang",
+        lang,
     )
     assert code == 0
     assert word in out and "TH.C1" in out and "th.test_window_days = 30" in out
@@ -94,8 +121,16 @@ def test_explain(run, lang: str, word: str) -> None:
 
 def test_explain_json(run) -> None:
     code, out, _ = run(
-        "explain", DEMO, "--unit", "00003", "--scheme", "qd28-2025-complex-areas", "--date", DATE,
-        "--format", "json",
+        "explain",
+        DEMO,
+        "--unit",
+        "00003",
+        "--scheme",
+        "qd28-2025-complex-areas",
+        "--date",
+        DATE,
+        "--format",
+        "json",
     )
     assert code == 0
     assert json.loads(out)["unit_code"] == "00003"
@@ -129,10 +164,22 @@ def test_validate_reports_every_problem(run, tmp_path: Path) -> None:
     "args,needle",
     [
         (["evaluate", DEMO, "--scheme", "nope", "--date", DATE], "unknown scheme"),
-        (["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", "2025-02-30"], "YYYY-MM-DD"),
-        (["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", "2020-01-01"], "in force"),
-        (["explain", DEMO, "--unit", "ZZZ", "--scheme", "mps-recognition-2024", "--date", DATE], "ZZZ"),
-        (["evaluate", "/nonexistent.json", "--scheme", "mps-recognition-2024", "--date", DATE], "does not exist"),
+        (
+            ["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", "2025-02-30"],
+            "YYYY-MM-DD",
+        ),
+        (
+            ["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", "2020-01-01"],
+            "in force",
+        ),
+        (
+            ["explain", DEMO, "--unit", "ZZZ", "--scheme", "mps-recognition-2024", "--date", DATE],
+            "ZZZ",
+        ),
+        (
+            ["evaluate", "/nonexistent.json", "--scheme", "mps-recognition-2024", "--date", DATE],
+            "does not exist",
+        ),
     ],
 )
 def test_user_mistakes_give_one_clear_line(run, args: list[str], needle: str) -> None:
@@ -147,7 +194,16 @@ def test_invalid_dataset_is_refused_then_quarantined(run, tmp_path: Path) -> Non
     data["subjects"][0]["tests"][0]["result"] = "maybe"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
-    args = ["evaluate", str(bad), "--scheme", "mps-recognition-2024", "--date", DATE, "--format", "json"]
+    args = [
+        "evaluate",
+        str(bad),
+        "--scheme",
+        "mps-recognition-2024",
+        "--date",
+        DATE,
+        "--format",
+        "json",
+    ]
     code, out, err = run(*args)
     assert code == 1 and "Traceback" not in err
     code, out, _ = run(*args, "--quarantine")

@@ -159,7 +159,8 @@ class Dataset:
         while True:
             wanted = pl.Series(sorted(keep), dtype=pl.String())
             linked = lineage.filter(
-                pl.col("predecessor_code").is_in(wanted.implode()) | pl.col("successor_code").is_in(wanted.implode())
+                pl.col("predecessor_code").is_in(wanted.implode())
+                | pl.col("successor_code").is_in(wanted.implode())
             )
             grown = keep | set(linked["predecessor_code"]) | set(linked["successor_code"])
             if grown == keep:

@@ -355,7 +355,8 @@ class EvalContext:
                 # a stale episode may or may not exempt the person: membership is unknown
                 .with_columns(
                     pl.when(
-                        pl.col("_exempt").is_null() & pl.col("subject_id").is_in(ep["subject_id"].implode())
+                        pl.col("_exempt").is_null()
+                        & pl.col("subject_id").is_in(ep["subject_id"].implode())
                     )
                     .then(pl.lit(None, dtype=pl.Boolean))
                     .otherwise(pl.col("member"))
@@ -403,7 +404,9 @@ class EvalContext:
         """Per person of *population*: a test of every schedule between anchor and date."""
         anchors = population.select("subject_id", "anchor").unique("subject_id")
         tests = (
-            self.dataset.drug_tests.filter(pl.col("subject_id").is_in(anchors["subject_id"].implode()))
+            self.dataset.drug_tests.filter(
+                pl.col("subject_id").is_in(anchors["subject_id"].implode())
+            )
             .join(anchors, on="subject_id", how="inner")
             .filter((pl.col("date") >= pl.col("anchor")) & (pl.col("date") <= self.on))
         )

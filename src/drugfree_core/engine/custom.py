@@ -50,7 +50,9 @@ class CustomOutcome:
 def _unit_views(ctx: EvalContext) -> dict[str, UnitView]:
     def build() -> dict[str, UnitView]:
         ds = ctx.dataset
-        placed = ctx.placement.filter(pl.col("unit_code").is_in(ctx.unit_index["unit_code"].implode()))
+        placed = ctx.placement.filter(
+            pl.col("unit_code").is_in(ctx.unit_index["unit_code"].implode())
+        )
         ids = placed["subject_id"]
         codes = ctx.unit_index["unit_code"]
         mini = attrs.evolve(

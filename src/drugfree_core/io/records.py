@@ -8,6 +8,7 @@ in a document) so that problems found across records can name it.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,6 +44,9 @@ TOP_LEVEL: dict[str, type] = {
     "subjects": Subject,
     "unit_facts": UnitFact,
 }
+
+
+_NESTED_ROW = re.compile(r"^\.[a-z_]+\[\d+\]")
 
 
 def _wire(value: Any) -> Any:
@@ -132,10 +136,15 @@ class RowBuilder:
     def reject_subject(
         self, path: str, raw: object, sid: str, problems: Sequence[tuple[str | None, str]]
     ) -> None:
-        """Reject a subject element and every nested row it holds, for quarantine."""
+        """Reject a subject element and every nested row it holds, for quarantine.
+
+        A problem inside a nested row (``$.subjects[3].tests[0].date``) is filed under
+        that row's table, as the table door files it; the subject follows its row out.
+        """
         raw_map = raw if isinstance(raw, dict) else {}
         subject_id = raw_map.get("id")
-        self.reject("subjects", path, {"id": subject_id}, sid=sid, problems=problems)
+        subject_loc = self.reject("subjects", path, {"id": subject_id}, sid=sid)
+        rows: dict[str, tuple[str, int]] = {}  # location of a nested row -> (table, loc)
         for table, field in CHILD_FIELDS.items():
             children = raw_map.get(field)
             if not isinstance(children, list):
@@ -144,7 +153,16 @@ class RowBuilder:
                 keys = {"subject_id": subject_id}
                 if table == "residences" and isinstance(child, dict):
                     keys["unit_code"] = child.get("unit_code")
-                self.reject(table, f"{path}.{field}[{j}]", keys, sid=sid)
+                loc = self.reject(table, f"{path}.{field}[{j}]", keys, sid=sid)
+                rows[self.paths[table][loc]] = (table, loc)
+        subject_path = self.paths["subjects"][subject_loc]
+        for location, reason in problems:
+            table, loc = "subjects", subject_loc
+            if location is not None:
+                nested = _NESTED_ROW.match(location[len(subject_path) :])
+                if nested and subject_path + nested.group(0) in rows:
+                    table, loc = rows[subject_path + nested.group(0)]
+            self._problems[table].append((loc, location or subject_path, reason))
 
     def stage(
         self, source: str, fatal: Sequence[Any] = (), unavailable: Sequence[str] = ()

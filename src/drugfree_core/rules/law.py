@@ -118,8 +118,7 @@ REHAB_MAX_DURATION = Parameter(
                 "opioid_substitution": None,
             },
             citation=(
-                "Law 73/2021/QH14 Art. 28-33; "
-                "Law on Handling Administrative Violations Art. 95"
+                "Law 73/2021/QH14 Art. 28-33; Law on Handling Administrative Violations Art. 95"
             ),
             provenance=Provenance.READ,
             note=f"{S24A} ; {S24B} ; {S25}",

@@ -60,7 +60,7 @@ def _days_in_month(year: int, month: int) -> int:
 
 #: What a parameter may hold. ``None`` means "not known": rules using it report *unknown*.
 ParamValue: TypeAlias = (
-    int | Fraction | bool | str | Period | None | tuple[str, ...] | Mapping[str, "Period | None"]
+    int | Fraction | bool | str | Period | tuple[str, ...] | Mapping[str, "Period | None"] | None
 )
 
 

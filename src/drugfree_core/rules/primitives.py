@@ -263,8 +263,8 @@ class Compare:
 class InBand:
     """``lower <= measure < upper``.
 
-    A bound that is ``None`` (or a parameter holding ``None``) is not known, which makes the outcome unknown unless the other bound alone
-    already decides it.
+    A bound that is ``None`` (or a parameter holding ``None``) is not known, which makes
+    the outcome unknown unless the other bound alone already decides it.
     """
 
     measure: Measure
