@@ -77,7 +77,8 @@ elif mode == "oracle":
     t4 = time.perf_counter()
     verdicts = {{u.unit_code: u.verdict.value for u in evaluation.units}}
     agree = sum(1 for code, v in verdicts.items() if oracle.units[code].verdict == v)
-    result = dict(to_records=t1 - t0, oracle=t2 - t1, engine=t4 - t3, agree=agree, units=len(verdicts))
+    result = dict(to_records=t1 - t0, oracle=t2 - t1, engine=t4 - t3, agree=agree,
+                  units=len(verdicts))
 result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(result))
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import random
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 import attrs
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, Phase, settings
+from oracle import OracleEvaluation, OracleNode, oracle_evaluate
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES
@@ -32,7 +35,25 @@ from drugfree_core.model import (
     UnitKind,
 )
 from drugfree_core.rules.scheme import Scheme
-from oracle import OracleEvaluation, OracleNode, oracle_evaluate
+
+# Deterministic runs in CI: the same examples every time, and no shrinking (a failure is
+# reported at once, with a reproduce blob); per-test max_examples are set where the tests
+# are. HYPOTHESIS_PROFILE=dev explores randomly and shrinks failures to minimal examples.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "dev",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # ------------------------------------------------------------------- records -> dataset
 
@@ -125,7 +146,10 @@ def _tree_diff(engine: RuleResult, oracle: OracleNode, path: str, out: list[str]
     if oracle.rule == "AllSatisfy":
         if tuple(sorted(engine.failing_subjects)) != oracle.failing:
             out.append(f"{where}: failing engine {engine.failing_subjects} oracle {oracle.failing}")
-        if engine.outcome.value == "unknown" and tuple(sorted(engine.unknown_subjects)) != oracle.unknown:
+        if (
+            engine.outcome.value == "unknown"
+            and tuple(sorted(engine.unknown_subjects)) != oracle.unknown
+        ):
             out.append(f"{where}: unknown engine {engine.unknown_subjects} oracle {oracle.unknown}")
         if (engine.numerator, engine.denominator) != (oracle.numerator, oracle.denominator):
             out.append(
@@ -234,7 +258,8 @@ def person(
 ) -> Subject:
     return Subject(
         id=sid,
-        residences=tuple(residences) or (Residence(unit_code=unit, start=lived_from, end=lived_to),),
+        residences=tuple(residences)
+        or (Residence(unit_code=unit, start=lived_from, end=lived_to),),
         statuses=statuses,
         tests=tuple(tests),
         rehab_episodes=tuple(episodes),

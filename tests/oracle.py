@@ -108,7 +108,9 @@ class OracleUnit:
     criteria: dict[str, OracleCriterion]
     affected: bool
 
-    def as_tuple(self) -> tuple[str, str | None, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]]:
+    def as_tuple(
+        self,
+    ) -> tuple[str, str | None, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]]:
         """``(verdict, level, {criterion_id: (outcome, failing_ids, unknown_ids)})``."""
         return (
             self.verdict,
@@ -274,9 +276,9 @@ class _Oracle:
         if row.kind is SubjectKind.POST_REHAB:
             basis: RehabEpisode | None = None
             for e in s.rehab_episodes:
-                if e.completed and e.end is not None and e.end <= anchor:
-                    if basis is None or e.end > basis.end:  # type: ignore[operator]
-                        basis = e
+                done = e.completed and e.end is not None and e.end <= anchor
+                if done and (basis is None or e.end > basis.end):  # type: ignore[operator]
+                    basis = e
             if basis is None:
                 period = self.law("law.post_rehab_period_without_episode")
             else:
@@ -360,9 +362,7 @@ class _Oracle:
         if isinstance(pred, p.InCustody):
             return self.in_custody(s)
         if isinstance(pred, p.InTreatment):
-            eps = [
-                e for e in s.rehab_episodes if pred.forms is None or e.form in set(pred.forms)
-            ]
+            eps = [e for e in s.rehab_episodes if pred.forms is None or e.form in set(pred.forms)]
             if any(self.ongoing(e) for e in eps):
                 return True
             if any(self.stale(e) for e in eps):
@@ -471,7 +471,9 @@ class _Oracle:
                 denominator=len(values),
             )
         if isinstance(rule, p.Compare):
-            value = compare_range(self.measure(rule.measure, unit), rule.op, self.threshold(rule.value))
+            value = compare_range(
+                self.measure(rule.measure, unit), rule.op, self.threshold(rule.value)
+            )
             return OracleNode(rule=name, outcome=to_outcome(value))
         if isinstance(rule, p.InBand):
             measure = self.measure(rule.measure, unit)
@@ -567,6 +569,15 @@ def classify(
     return None, tuple(candidates)
 
 
+def population_members(
+    records: Any, scheme: Scheme, on: dt.date, population: p.Population
+) -> dict[str, dict[str, Member]]:
+    """Per unit in force, the members of *population* (``Member.certain`` tells which are
+    certain); parameters are resolved from *scheme*."""
+    o = _Oracle(records, scheme, on, ())
+    return {code: o.members(population, code) for code in o.evaluated}
+
+
 def oracle_evaluate(
     records: Any, scheme: Scheme, on: dt.date, *, quarantined: Sequence[Any] = ()
 ) -> OracleEvaluation:
@@ -582,10 +593,12 @@ __all__ = [
     "FAIL",
     "PASS",
     "UNKNOWN",
+    "Member",
     "OracleCriterion",
     "OracleEvaluation",
     "OracleNode",
     "OracleUnit",
     "classify",
     "oracle_evaluate",
+    "population_members",
 ]

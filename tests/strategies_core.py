@@ -9,6 +9,7 @@ fixed template with random options: a 3-into-1 merger on 1 July 2025 (A, B -> M)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -87,13 +88,18 @@ _DAY_OFFSETS = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=64)
+def _near_dates(on: dt.date) -> tuple[dt.date, ...]:
+    by_days = {on + dt.timedelta(days=n) for n in _DAY_OFFSETS}
+    by_years = {
+        Period(years=-k).add_to(on) + dt.timedelta(days=d) for k in (1, 2, 3) for d in (-1, 0, 1)
+    }
+    return tuple(sorted(by_days | by_years))
+
+
 def near(on: dt.date) -> st.SearchStrategy[dt.date]:
-    """A date near *on* or near one of its anniversaries (1-3 years, 12/24/36 months)."""
-    by_days = st.sampled_from(_DAY_OFFSETS).map(lambda n: on + dt.timedelta(days=n))
-    by_years = st.tuples(st.integers(1, 3), st.integers(-1, 1)).map(
-        lambda t: Period(years=-t[0]).add_to(on) + dt.timedelta(days=t[1])
-    )
-    return st.one_of(by_days, by_years)
+    """A date near *on* or near one of its anniversaries (1-3 years back, +-1 day)."""
+    return st.sampled_from(_near_dates(on))
 
 
 _DURATIONS = (0, 1, 29, 30, 31, 180, 364, 365, 366, 729, 730, 731)
@@ -155,7 +161,9 @@ def territories(draw: st.DrawFn) -> tuple[tuple[AdminUnit, ...], tuple[LineageLi
     ]
     if with_chain:
         units.append(_unit("O", UnitKind.COMMUNE, draw(pops), None, dt.date(2019, 12, 31)))
-        links.append(LineageLink(predecessor_code="O", successor_code="A", effective=a_from))
+        links.append(
+            LineageLink(predecessor_code="O", successor_code="A", effective=dt.date(2020, 1, 1))
+        )
     if with_split:
         units += [
             _unit("C", UnitKind.COMMUNE, draw(pops), None, R - dt.timedelta(days=1)),
@@ -179,7 +187,7 @@ def residences(draw: st.DrawFn, on: dt.date, codes: list[str]) -> tuple[Residenc
     n = draw(st.integers(0, 3))
     out: list[Residence] = []
     start = draw(near(on))
-    for i in range(n):
+    for _ in range(n):
         end = draw(end_after(start, on))
         out.append(Residence(unit_code=draw(st.sampled_from(codes)), start=start, end=end))
         if end is None:
@@ -262,7 +270,7 @@ def subjects(draw: st.DrawFn, sid: str, on: dt.date, codes: list[str]) -> Subjec
                 management_start=ms,
                 support_provided=s.support_provided,
             )
-    custody = ()
+    custody: tuple[CustodyPeriod, ...] = ()
     if draw(st.integers(0, 3)) == 0:
         c_start = draw(near(on))
         custody = (CustodyPeriod(start=c_start, end=draw(end_after(c_start, on))),)
@@ -412,6 +420,13 @@ thresholds = st.sampled_from(
      Fraction(5, 10000), Fraction(1, 2))
 )  # fmt: skip
 
+
+def _ordered_band(rule: p.InBand) -> bool:
+    """Bands with lower >= upper are empty and not worth generating."""
+    lo, hi = rule.lower, rule.upper
+    return lo is None or hi is None or lo < hi  # type: ignore[operator]
+
+
 _leaf_rules = st.one_of(
     st.builds(p.AllSatisfy, populations, predicates),
     st.builds(p.Compare, measures, st.sampled_from(p.Op), thresholds),
@@ -420,7 +435,7 @@ _leaf_rules = st.one_of(
         measure=measures,
         lower=st.one_of(st.none(), thresholds),
         upper=st.one_of(st.none(), thresholds),
-    ).filter(lambda r: r.lower is None or r.upper is None or r.lower < r.upper),
+    ).filter(_ordered_band),
     st.just(p.NotYetKnown(reason_en="not found", reason_vi="chưa tìm thấy")),
 )
 
