@@ -11,7 +11,6 @@ from typing import Any
 
 import attrs
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from oracle import OracleEvaluation, OracleNode, oracle_evaluate
 
@@ -86,27 +85,17 @@ def records_to_frames(records: DatasetRecords) -> dict[str, pl.DataFrame]:
     return frames
 
 
-def _from_records_available() -> bool:
-    try:
-        import drugfree_core.io.records  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def build_dataset(
     records: DatasetRecords, quarantined: Sequence[QuarantinedRecord] = ()
 ) -> Dataset:
-    """The engine's dataset for *records*: ``Dataset.from_records`` when it exists."""
-    if _from_records_available():
-        ds = Dataset.from_records(
-            units=records.units,
-            subjects=records.subjects,
-            lineage=records.lineage,
-            unit_facts=records.unit_facts,
-        )
-        return attrs.evolve(ds, quarantined=tuple(quarantined))
-    return Dataset.from_frames(records_to_frames(records), quarantined=quarantined)
+    """The engine's dataset for *records* (``Dataset.from_records``, which checks them)."""
+    ds = Dataset.from_records(
+        units=records.units,
+        subjects=records.subjects,
+        lineage=records.lineage,
+        unit_facts=records.unit_facts,
+    )
+    return attrs.evolve(ds, quarantined=tuple(quarantined))
 
 
 def make_records(
@@ -307,8 +296,3 @@ def episode(
 
 def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
-
-
-@pytest.fixture
-def rng() -> random.Random:
-    return random.Random(20250701)

@@ -404,6 +404,11 @@ class _Oracle:
     def facts_in_window(self, unit: str, kind: Any, lookback: Any) -> list[UnitFact]:
         period: Period = self.value(lookback)
         lo = minus(period, self.on)
+        for f in self.facts:
+            targets = self.map_unit(f.unit_code)
+            if f.kind is kind and len(targets) > 1 and lo < f.period_end <= self.on:
+                # a fact on a split predecessor may belong to any successor
+                self.affected.update(targets)
         return [
             f
             for f in self.facts
@@ -507,11 +512,13 @@ class _Oracle:
     def evaluate(self) -> OracleEvaluation:
         criteria = self.scheme.criteria_on(self.on)
         units: dict[str, OracleUnit] = {}
+        # Every tree first: reading facts can mark units as affected.
+        trees = {code: {c.id: self.rule(c.rule, code) for c in criteria} for code in self.evaluated}
         for code in self.evaluated:
             affected = code in self.affected
             results: dict[str, OracleCriterion] = {}
             for c in criteria:
-                tree = self.rule(c.rule, code)
+                tree = trees[code][c.id]
                 outcome = UNKNOWN if affected and tree.outcome == PASS else tree.outcome
                 results[c.id] = OracleCriterion(
                     outcome=outcome, failing=tree.failing, unknown=tree.unknown, tree=tree

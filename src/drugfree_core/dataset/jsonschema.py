@@ -24,6 +24,7 @@ import attrs
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.model import _checks
 
+#: The JSON Schema dialect the generated schema declares.
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

@@ -45,14 +45,21 @@ class Node:
 
 
 def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any]) -> pl.DataFrame:
-    """Left-join per-unit values onto every unit in force, in order, filling defaults."""
-    frame = ctx.unit_index.join(per_unit, on="unit_code", how="left", maintain_order="left")
+    """Left-join per-unit values onto every unit in force, in order.
+
+    *defaults* fill the rows of units absent from *per_unit* only: a null inside
+    *per_unit* is a real unknown and must stay one.
+    """
+    marked = per_unit.with_columns(pl.lit(True).alias("_present"))
+    frame = ctx.unit_index.join(marked, on="unit_code", how="left", maintain_order="left")
+    absent = pl.col("_present").is_null()
     fills = []
     for name, dtype in NODE_SCHEMA.items():
         if name not in frame.columns:
             fills.append(pl.lit(defaults.get(name), dtype=dtype).alias(name))
         elif name in defaults:
-            fills.append(pl.col(name).fill_null(pl.lit(defaults[name], dtype=dtype)).alias(name))
+            default = pl.lit(defaults[name], dtype=dtype)
+            fills.append(pl.when(absent).then(default).otherwise(pl.col(name)).alias(name))
     frame = frame.with_columns(fills)
     return frame.select(pl.col(n).cast(t) for n, t in NODE_SCHEMA.items())
 
@@ -163,6 +170,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         & (pl.col("period_end") > start_exclusive)
     )
     facts = ctx.map_codes(facts, "unit_code")
+    ctx.note_ambiguous_facts(facts)
     facts = facts.filter(pl.col("unit_code").is_not_null())
     if isinstance(measure, p.FactLatest):
         agg = facts.sort("period_end").group_by("unit_code").agg(pl.col("value").last().alias("lo"))
@@ -327,12 +335,16 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
     upper = _as_fraction(ctx.value(rule.upper))
     text = threshold_text(rule, ctx.value)
 
-    def inside(col: str) -> pl.Expr:
-        lo_ok = None if lower is None else _cmp(p.Op.GE, pl.col(col), pl.col("den"), lower)
-        hi_ok = None if upper is None else _cmp(p.Op.LT, pl.col(col), pl.col("den"), upper)
-        return _band_side(lo_ok) & _band_side(hi_ok)
+    def side(op: p.Op, bound: Fraction | None) -> pl.Expr:
+        # Each side is monotone in the measure, so its two range ends decide it.
+        if bound is None:
+            return _band_side(None)
+        at_lo = _cmp(op, pl.col("lo"), pl.col("den"), bound)
+        at_hi = _cmp(op, pl.col("hi"), pl.col("den"), bound)
+        return _decided(at_lo, at_hi)
 
-    frame = _measure_node(ctx, mf, _decided(inside("lo"), inside("hi")), False)
+    inside = side(p.Op.GE, lower) & side(p.Op.LT, upper)
+    frame = _measure_node(ctx, mf, inside, False)
     if lower is None or upper is None:
         missing = "lower" if lower is None else "upper"
         frame = frame.with_columns(

@@ -156,9 +156,27 @@ class EvalContext:
             )
         res = res.select("subject_id", "unit_code")
         res = self.map_codes(res, "unit_code")
-        unplaced = res.filter(pl.col("unit_code").is_null()).select("subject_id", "candidates")
-        placed = res.filter(pl.col("unit_code").is_not_null()).select("subject_id", "unit_code")
+        # A residence must end in a commune-level unit in force: otherwise (a unit that
+        # ended without successor, a link not yet effective) the person is unplaced.
+        in_force = self.dataset.units.filter(
+            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
+            & _active("valid_from", "valid_to", self.on)
+        )["code"]
+        ok = pl.col("unit_code").is_in(in_force.implode())
+        unplaced = res.filter(~ok.fill_null(False)).select("subject_id", "candidates")
+        placed = res.filter(ok.fill_null(False)).select("subject_id", "unit_code")
         return placed, unplaced
+
+    def note_ambiguous_facts(self, facts: pl.DataFrame) -> None:
+        """Remember the candidate units of facts reported on a split predecessor."""
+        noted: set[str] = self._memo.setdefault("ambiguous_fact_units", set())
+        for candidates in facts.filter(pl.col("unit_code").is_null())["candidates"].to_list():
+            noted.update(candidates or ())
+
+    def ambiguous_fact_units(self) -> set[str]:
+        """Units that may own a fact reported on a split predecessor."""
+        noted: set[str] = self._memo.get("ambiguous_fact_units", set())
+        return noted
 
     # ------------------------------------------------------------------- statuses
 

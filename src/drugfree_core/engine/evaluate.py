@@ -88,6 +88,10 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
         notes.setdefault(code, []).append(
             f"{n} person(s) living in a split predecessor may belong to this unit"
         )
+    for code in sorted(ctx.ambiguous_fact_units()):
+        notes.setdefault(code, []).append(
+            "facts reported on a split predecessor may belong to this unit"
+        )
     return notes
 
 

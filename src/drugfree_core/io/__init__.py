@@ -23,6 +23,7 @@ from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
 from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
 
+#: Formats :func:`save` writes.
 Format = Literal["json", "csv", "parquet"]
 
 

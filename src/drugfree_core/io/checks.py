@@ -14,7 +14,7 @@ subject (the subject id in table files, the subject's position in a document, wh
 children are nested and a duplicated id must not merge two people).
 
 Everything is columnar so that a national dataset (millions of drug tests) is checked
-in a fraction of a second when it is clean; Python only touches the rows with problems.
+in well under a second when it is clean; Python only touches the rows with problems.
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ from drugfree_core.model._checks import _ID, _NATIONAL_ID, is_identifier
 LOC = "_loc"
 #: Internal column of the subject tables: the key tying a row to its subject.
 SID = "_sid"
+#: Type of :data:`LOC`.
 LOC_DTYPE = pl.Int64()
 
+#: The tables about people: ``subjects`` and the tables of their nested records.
 SUBJECT_TABLES = (
     "subjects",
     "residences",
@@ -45,6 +47,7 @@ SUBJECT_TABLES = (
     "rehab_episodes",
     "custody_periods",
 )
+#: The tables whose rows belong to a subject through ``subject_id``.
 CHILD_TABLES = SUBJECT_TABLES[1:]
 
 #: The id columns kept for rejected rows: enough to name them and to follow references.
@@ -60,6 +63,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "unit_facts": ("unit_code",),
 }
 
+#: Columns of a problem frame: the blamed row, a precise location if any, the reason.
 PROBLEM_SCHEMA: dict[str, pl.DataType] = {
     LOC: LOC_DTYPE,
     "location": pl.String(),
@@ -117,7 +121,9 @@ class Staged:
 
 # --- checks on single rows (used by the table door; the other doors have attrs) ------------
 
+#: Reasons for a bad id, worded as ``model._checks.check_identifier`` words them.
 ID_FORMAT = "must be 1-64 characters of letters, digits, '.', '_', ':' or '-'"
+#: See :data:`ID_FORMAT`.
 ID_NATIONAL = "looks like a national identity number; use a pseudonymous id"
 
 
@@ -339,7 +345,7 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
         found["subjects"].append(
             _duplicates(subjects_all, ["id"], "duplicate subject id: {} records have this id")
         )
-        ids = subjects_all["id"].drop_nulls().unique()
+        ids = subjects_all["id"].drop_nulls()
         children = [t for t in CHILD_TABLES if t in have and good[t].height]
         if children:
             # One lookup over all child rows: building the id set is the costly part.

@@ -7,7 +7,6 @@ in a document) so that problems found across records can name it.
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -49,10 +48,6 @@ TOP_LEVEL: dict[str, type] = {
 _NESTED_ROW = re.compile(r"^\.[a-z_]+\[\d+\]")
 
 
-def _wire(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else value
-
-
 class RowBuilder:
     """Collects the rows of every table, kept or rejected, with their locations.
 
@@ -70,6 +65,13 @@ class RowBuilder:
             name: {c: [] for c in key_schema(name)} for name in TABLES_BY_NAME
         }
         self._problems: dict[str, list[tuple[int, str, str]]] = {t.name: [] for t in TABLES}
+        # Which columns come straight from a record attribute, and which are enums
+        # written by value; subject_id comes from the subject, not the nested record.
+        self._plain = {
+            t.name: [c.name for c in t.columns if c.enum is None and c.name != "subject_id"]
+            for t in TABLES
+        }
+        self._enums = {t.name: [c.name for c in t.columns if c.enum is not None] for t in TABLES}
 
     def locate(self, table: str, loc: int) -> str:
         """The location of row *loc* of *table*."""
@@ -86,27 +88,26 @@ class RowBuilder:
         record: Any,
         *,
         sid: str | None = None,
-        extra: dict[str, Any] | None = None,
+        subject_id: str | None = None,
     ) -> None:
         """Add a valid record (an attrs instance) as a row of *table*."""
         columns = self._good[table]
         columns[LOC].append(self._next(table, path))
         if table in SUBJECT_TABLES:
             columns[SID].append(sid)
-        values = {**(extra or {})}
-        for name in columns:
-            if name in (LOC, SID):
-                continue
-            columns[name].append(_wire(values[name] if name in values else getattr(record, name)))
+            if table != "subjects":
+                columns["subject_id"].append(subject_id)
+        for name in self._plain[table]:
+            columns[name].append(getattr(record, name))
+        for name in self._enums[table]:
+            columns[name].append(getattr(record, name).value)
 
     def add_subject(self, path: str, subject: Subject, sid: str) -> None:
         """Add a valid subject and all its nested rows."""
         self.add("subjects", path, subject, sid=sid)
         for table, field in CHILD_FIELDS.items():
             for j, child in enumerate(getattr(subject, field)):
-                self.add(
-                    table, f"{path}.{field}[{j}]", child, sid=sid, extra={"subject_id": subject.id}
-                )
+                self.add(table, f"{path}.{field}[{j}]", child, sid=sid, subject_id=subject.id)
 
     def reject(
         self,

@@ -225,9 +225,8 @@ def _type_table(table: Table, frame: pl.DataFrame, path: Path) -> _Read:
         work = work.with_columns(parsed)
     parts: list[pl.DataFrame] = []
     if cell_checks:
-        hits = work.select(cond.sum().alias(str(i)) for i, (cond, _) in enumerate(cell_checks)).row(
-            0
-        )
+        counts = work.select(cond.sum().alias(str(i)) for i, (cond, _) in enumerate(cell_checks))
+        hits = counts.row(0)
         for (cond, reason), count in zip(cell_checks, hits, strict=True):
             if count:
                 parts.append(

@@ -22,6 +22,7 @@ from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
 from drugfree_core.io.checks import CHILD_TABLES
 
+#: File formats of a folder of tables.
 TableFormat = Literal["csv", "parquet"]
 
 
@@ -66,7 +67,7 @@ def write_json(dataset: Dataset, path: str | os.PathLike[str]) -> None:
     Fields equal to their default are left out (see :mod:`drugfree_core.dataset.document`).
     Quarantined records are not part of the dataset and are not written.
     """
-    Path(path).write_text(document_text(dataset), encoding="utf-8")
+    Path(path).write_text(document_text(dataset), encoding="utf-8", newline="\n")
 
 
 def write_tables(

@@ -1,0 +1,235 @@
+"""The columnar engine against the plain-Python oracle, and invariants of evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from types import SimpleNamespace
+
+import attrs
+from conftest import (
+    build_dataset,
+    check_against_oracle,
+    commune,
+    diff_against_oracle,
+    make_records,
+    person,
+    province,
+    records_to_frames,
+    shuffled,
+    status,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import oracle_evaluate, population_members
+from strategies_core import MPS_START, QD28_START, Case, cases, schemes
+
+from drugfree_core.dataset.dataset import Dataset, DatasetRecords
+from drugfree_core.engine import Evaluation, Outcome, UnitResult, evaluate
+from drugfree_core.engine.serialize import rule_result_from_dict
+from drugfree_core.model import DrugTest, Subject, SubjectKind, TestResult, TestSchedule
+from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+
+MPS = mps_recognition_2024.SCHEME
+QD28 = qd28_complex_areas.SCHEME
+RANK = {Outcome.FAIL: 0, Outcome.UNKNOWN: 1, Outcome.PASS: 2}
+
+
+def dataset_of(case: Case) -> Dataset:
+    return build_dataset(case.records, case.quarantined)
+
+
+def by_unit(evaluation: Evaluation) -> dict[str, UnitResult]:
+    return {u.unit_code: u for u in evaluation.units}
+
+
+def with_test(records: DatasetRecords, sid: str, test: DrugTest) -> DatasetRecords:
+    subjects = tuple(
+        attrs.evolve(s, tests=(*s.tests, test)) if s.id == sid else s for s in records.subjects
+    )
+    return attrs.evolve(records, subjects=subjects)
+
+
+# ------------------------------------------------------------------ engine == oracle
+
+
+@settings(max_examples=40)
+@given(cases(min_date=MPS_START))
+def test_mps_scheme_matches_oracle(case: Case) -> None:
+    check_against_oracle(dataset_of(case), case.records, MPS, case.on)
+
+
+@settings(max_examples=40)
+@given(cases(min_date=QD28_START))
+def test_qd28_scheme_matches_oracle(case: Case) -> None:
+    check_against_oracle(dataset_of(case), case.records, QD28, case.on)
+
+
+@settings(max_examples=60)
+@given(cases(), schemes())
+def test_generated_scheme_matches_oracle(case: Case, scheme: object) -> None:
+    check_against_oracle(dataset_of(case), case.records, scheme, case.on)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------ invariants
+
+
+@settings(max_examples=15)
+@given(cases(min_date=QD28_START), st.data())
+def test_units_are_evaluated_independently(case: Case, data: st.DataObject) -> None:
+    codes = case.evaluated_units
+    subset = sorted(data.draw(st.sets(st.sampled_from(codes), min_size=1), label="subset"))
+    scheme = data.draw(st.sampled_from((MPS, QD28)), label="scheme")
+    ds = dataset_of(case)
+    full = by_unit(evaluate(ds, scheme, case.on))
+    only = by_unit(evaluate(ds, scheme, case.on, units=subset))
+    assert sorted(only) == subset
+    assert {c: only[c] for c in subset} == {c: full[c] for c in subset}
+    restricted = by_unit(evaluate(ds.restrict_to_units(subset), scheme, case.on, units=subset))
+    for code in subset:
+        assert restricted[code] == full[code], f"restrict_to_units({subset}) changed {code}"
+
+
+@settings(max_examples=15)
+@given(cases(), st.randoms(use_true_random=False))
+def test_row_order_does_not_matter(case: Case, rnd: random.Random) -> None:
+    ds = dataset_of(case)
+    scheme = QD28 if case.on >= QD28_START else MPS
+    first = evaluate(ds, scheme, case.on)
+    again = evaluate(shuffled(ds, rnd), scheme, case.on)
+    assert by_unit(again) == by_unit(first)
+    assert sorted(again.unplaced, key=lambda u: u.subject_id) == sorted(
+        first.unplaced, key=lambda u: u.subject_id
+    )
+
+
+@settings(max_examples=25)
+@given(cases(), st.data())
+def test_negative_test_in_window_never_hurts(case: Case, data: st.DataObject) -> None:
+    if not case.records.subjects:
+        return
+    sid = data.draw(st.sampled_from([s.id for s in case.records.subjects]), label="subject")
+    back = data.draw(st.integers(0, 30), label="days before")
+    test = DrugTest(
+        date=case.on - dt.timedelta(days=back),
+        result=TestResult.NEGATIVE,
+        schedule=data.draw(st.sampled_from(TestSchedule)),
+    )
+    before = by_unit(evaluate(dataset_of(case), MPS, case.on))
+    more = with_test(case.records, sid, test)
+    after = by_unit(evaluate(build_dataset(more, case.quarantined), MPS, case.on))
+    for code, u in before.items():
+        v = after[code]
+        c3_before, c3_after = u.criterion("TH.C3").outcome, v.criterion("TH.C3").outcome
+        assert RANK[c3_after] >= RANK[c3_before], (code, c3_before, c3_after)
+        assert RANK[v.verdict] >= RANK[u.verdict], (code, u.verdict, v.verdict)
+
+
+@settings(max_examples=30)
+@given(cases(max_subjects=6), st.data())
+def test_positive_test_in_window_fails_the_person(case: Case, data: st.DataObject) -> None:
+    pops = {
+        "TH.C3": mps_recognition_2024.ADDICTS_IN_COMMUNITY,
+        "TH.C4": MPS.criterion("TH.C4").rule.population,  # type: ignore[union-attr]
+    }
+    cid = data.draw(st.sampled_from(sorted(pops)), label="criterion")
+    members = population_members(case.records, MPS, case.on, pops[cid])
+    certain = sorted(
+        (code, sid) for code, ms in members.items() for sid, m in ms.items() if m.certain
+    )
+    if not certain:
+        return
+    code, sid = data.draw(st.sampled_from(certain), label="unit, subject")
+    back = data.draw(st.integers(0, 30), label="days before")
+    test = DrugTest(date=case.on - dt.timedelta(days=back), result=TestResult.POSITIVE)
+    more = with_test(case.records, sid, test)
+    result = evaluate(build_dataset(more, case.quarantined), MPS, case.on, units=[code])
+    crit = result.unit(code).criterion(cid)
+    assert crit.outcome is Outcome.FAIL
+    assert sid in crit.result.failing_subjects
+
+
+@settings(max_examples=12)
+@given(cases())
+def test_evaluation_is_deterministic(case: Case) -> None:
+    ds = dataset_of(case)
+    before = {name: frame.clone() for name, frame in ds.frames().items()}
+    scheme = QD28 if case.on >= QD28_START else MPS
+    first, second = evaluate(ds, scheme, case.on), evaluate(ds, scheme, case.on)
+    assert first == second
+    assert first.to_json() == second.to_json()
+    for name, frame in ds.frames().items():  # the engine leaves the dataset alone
+        assert frame.equals(before[name]), name
+
+
+@settings(max_examples=15)
+@given(cases(), schemes())
+def test_json_round_trips(case: Case, scheme: object) -> None:
+    evaluation = evaluate(dataset_of(case), scheme, case.on)  # type: ignore[arg-type]
+    data = json.loads(evaluation.to_json())
+    assert data["reference_date"] == case.on.isoformat()
+    assert data["summary"]["verdicts"] == evaluation.verdict_counts()
+    assert [u["unit_code"] for u in data["units"]] == [u.unit_code for u in evaluation.units]
+    for unit, unit_data in zip(evaluation.units, data["units"], strict=True):
+        assert unit_data["verdict"] == unit.verdict.value
+        assert unit_data.get("level") == unit.level
+        for crit, crit_data in zip(unit.criteria, unit_data["criteria"], strict=True):
+            assert crit_data["criterion_id"] == crit.criterion_id
+            assert crit_data["outcome"] == crit.outcome.value
+            assert rule_result_from_dict(crit_data["result"]) == crit.result
+    assert json.loads(evaluation.to_json()) == data
+    anonymous = evaluation.to_json(include_subjects=False)
+    assert "subj-" not in anonymous
+    json.loads(anonymous)
+
+
+# ------------------------------------------------------------------ the test helpers
+
+
+@settings(max_examples=15)
+@given(cases())
+def test_records_survive_the_dataset(case: Case) -> None:
+    ds = dataset_of(case)
+    assert ds.to_records() == case.records
+    flat = Dataset.from_frames(records_to_frames(case.records))
+    for name, frame in ds.frames().items():
+        assert flat.frame(name).equals(frame), name
+
+
+@settings(max_examples=20)
+@given(cases(), schemes())
+def test_oracle_is_order_independent(case: Case, scheme: object) -> None:
+    rnd = random.Random(len(case.records.subjects))
+    subjects = list(case.records.subjects)
+    rnd.shuffle(subjects)
+    reordered = attrs.evolve(
+        case.records,
+        subjects=tuple(
+            attrs.evolve(s, tests=tuple(reversed(s.tests)), statuses=tuple(reversed(s.statuses)))
+            for s in subjects
+        ),
+        unit_facts=tuple(reversed(case.records.unit_facts)),
+    )
+    a = oracle_evaluate(case.records, scheme, case.on)  # type: ignore[arg-type]
+    b = oracle_evaluate(reordered, scheme, case.on)  # type: ignore[arg-type]
+    assert a.simple() == b.simple()
+
+
+def test_diff_reports_disagreements() -> None:
+    """The comparison itself notices a wrong verdict (guards against a vacuous oracle)."""
+
+    on = dt.date(2025, 10, 1)
+    records = make_records(
+        [province(), commune("U1")], [person("s1", "U1", status(SubjectKind.ADDICT))]
+    )
+    evaluation = evaluate(build_dataset(records), MPS, on)
+    expected = oracle_evaluate(records, MPS, on)
+    assert not diff_against_oracle(evaluation, expected)
+    unit = evaluation.units[0]
+    broken = SimpleNamespace(
+        units=(attrs.evolve(unit, verdict=Outcome.PASS),), unplaced=evaluation.unplaced
+    )
+    assert diff_against_oracle(broken, expected)  # type: ignore[arg-type]
+    assert expected.units["U1"].verdict == "fail"
+    assert isinstance(records.subjects[0], Subject)

@@ -1,0 +1,432 @@
+"""The table door: folders of CSV / Parquet files, cell by cell, row numbers as people count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.schema import TABLES_BY_NAME
+from drugfree_core.errors import DatasetError, Problem
+from drugfree_core.io import load, read_json, read_tables, validate, write_tables
+
+SMALL = Path(__file__).parent / "data" / "io" / "small.json"
+
+UNITS = """code,name,kind,parent_code,resident_population,valid_from,valid_to
+38,Tỉnh Thanh Hóa,province,,,,
+16000,Xã Quảng Xương,commune,38,9000,,2025-06-30
+16100,Phường Hạc Thành,ward,38,21500,2025-07-01,
+"""
+SUBJECTS = "id\nS1\nS2\nS3\n"
+RESIDENCES = """subject_id,unit_code,start,end
+S1,16000,2019-03-01,2025-06-30
+S1,16100,2025-07-01,
+S2,16100,2021-05-05,
+S3,16100,2020-01-01,
+"""
+TESTS = """subject_id,date,result,method,schedule
+S1,2023-01-20,positive,confirmatory,periodic
+S1,2025-02-11,negative,screening,surprise
+S2,2025-01-10,positive,screening,periodic
+"""
+
+
+def folder(tmp_path: Path, **files: str) -> Path:
+    """A dataset folder with the given CSV texts (``units`` defaults to UNITS)."""
+    root = tmp_path / "ds"
+    root.mkdir()
+    files.setdefault("units", UNITS)
+    for name, content in files.items():
+        (root / f"{name}.csv").write_text(content, encoding="utf-8")
+    return root
+
+
+def problems_of(root: Path, *, quarantine: bool = False) -> list[tuple[str, str, str | None]]:
+    with pytest.raises(DatasetError) as info:
+        read_tables(root, quarantine=quarantine)
+    assert tuple(info.value.problems) == validate(root)
+    return [(p.location, p.reason, p.record_id) for p in info.value.problems]
+
+
+def data_rows(root: Path) -> Counter[str]:
+    return Counter({p.stem: pl.read_csv(p, infer_schema=False).height for p in root.glob("*.csv")})
+
+
+def assert_nothing_lost(root: Path, dataset: Dataset) -> None:
+    quarantined = Counter(q.table for q in dataset.quarantined)
+    for table, count in data_rows(root).items():
+        assert dataset.frame(table).height + quarantined[table] == count, table
+
+
+def test_minimal_folder_and_missing_tables_are_empty(tmp_path: Path) -> None:
+    dataset = read_tables(folder(tmp_path))
+    assert dataset.counts()["units"] == 3
+    assert dataset.units["code"].to_list() == ["38", "16000", "16100"]  # leading zeros kept
+    assert dataset.units["resident_population"].to_list() == [None, 9000, 21500]
+    assert dataset.units["valid_to"].to_list() == [None, dt.date(2025, 6, 30), None]
+    assert dataset.drug_tests.height == 0
+
+
+def test_bad_cells_are_problems_with_spreadsheet_row_numbers(tmp_path: Path) -> None:
+    units = UNITS.replace("9000", "abc").replace("21500,2025-07-01", "21500,1/7/2025")
+    units = units.replace(",ward,", ",phuong,")
+    assert problems_of(folder(tmp_path, units=units)) == [
+        ("units.csv:row 3", "resident_population: 'abc' is not an integer", "16000"),
+        (
+            "units.csv:row 4",
+            "kind: 'phuong' is not one of: province, district, commune, ward, town, special_zone",
+            "16100",
+        ),
+        ("units.csv:row 4", "valid_from: '1/7/2025' is not a date written YYYY-MM-DD", "16100"),
+    ]
+
+
+def test_subject_tables_never_repeat_cell_values(tmp_path: Path) -> None:
+    tests = TESTS.replace("2023-01-20", "20/01/2023").replace("negative", "NEG-X")
+    tests = tests.replace("S2,2025-01-10,positive,screening", "S2,,positive,LAB-Y")
+    root = folder(tmp_path, subjects=SUBJECTS, residences=RESIDENCES, drug_tests=tests)
+    found = problems_of(root)
+    assert found == [
+        ("drug_tests.csv:row 2", "date: value is not a date written YYYY-MM-DD", "S1"),
+        ("drug_tests.csv:row 3", "result: value is not one of: negative, positive", "S1"),
+        ("drug_tests.csv:row 4", "date: missing value (the column is required)", "S2"),
+        ("drug_tests.csv:row 4", "method: value is not one of: screening, confirmatory", "S2"),
+    ]
+    for value in ("20/01/2023", "NEG-X", "LAB-Y"):
+        assert all(value not in reason for _, reason, _ in found)
+
+
+def test_every_bad_row_is_reported(tmp_path: Path) -> None:
+    residences = "subject_id,unit_code,start,end\n" + "".join(
+        f"S{i},16100,2024-13-0{i},\n" for i in range(1, 4)
+    )
+    root = folder(tmp_path, subjects=SUBJECTS, residences=residences)
+    assert [loc for loc, _, _ in problems_of(root)] == [
+        "residences.csv:row 2",
+        "residences.csv:row 3",
+        "residences.csv:row 4",
+    ]
+
+
+def test_record_checks_match_the_model(tmp_path: Path) -> None:
+    root = folder(
+        tmp_path,
+        units=UNITS + "16 200,Xã Nga Sơn,commune,38,-4,2025-01-01,2024-01-01\n",
+        lineage="predecessor_code,successor_code,effective\n16000,16000,2025-07-01\n",
+        subjects="id\nS1\n012345678\n",
+        residences="subject_id,unit_code,start,end\nS1,16100,2025-07-01,2025-06-01\n",
+        status_periods="subject_id,kind,start,end,management_start\n"
+        "S1,addict,2024-01-01,2024-06-01,2024-07-01\n",
+        rehab_episodes="subject_id,form,start,end,completed\nS1,voluntary_facility,2024-01-01,,true\n",
+        unit_facts="unit_code,kind,period_start,period_end,value\n"
+        "16100,drug_use_locations,2025-01-01,2024-12-31,-1\n16100,arrested_drug_offenders,"
+        "2025-01-01,2025-01-31,inf\n",
+    )
+    found = problems_of(root)
+    id_format = "must be 1-64 characters of letters, digits, '.', '_', ':' or '-'"
+    assert found == [
+        ("units.csv:row 5", f"code {id_format}", None),
+        ("units.csv:row 5", "resident_population must not be negative", None),
+        ("units.csv:row 5", "valid_to is before valid_from", None),
+        ("lineage.csv:row 2", "a unit cannot be its own successor", "16000->16000"),
+        (
+            "subjects.csv:row 3",
+            "id looks like a national identity number; use a pseudonymous id",
+            None,
+        ),
+        ("residences.csv:row 2", "end is before start", "S1"),
+        ("status_periods.csv:row 2", "management_start is after end", "S1"),
+        ("rehab_episodes.csv:row 2", "a completed episode needs an end date", "S1"),
+        ("unit_facts.csv:row 2", "period_end is before period_start", "16100"),
+        ("unit_facts.csv:row 2", "value must not be negative", "16100"),
+        ("unit_facts.csv:row 3", "value: 'inf' is not a number", "16100"),
+    ]
+
+
+def test_booleans_defaults_and_empty_cells(tmp_path: Path) -> None:
+    rehab = """subject_id,form,start,end,completed
+S1,voluntary_facility,2024-01-01,2024-02-01,TRUE
+S1,voluntary_facility,2024-03-01,2024-04-01,0
+S2,opioid_substitution,2024-01-01,,
+S3,opioid_substitution,2024-01-01,,yes
+"""
+    tests = "subject_id,date,result\nS1,2024-01-01,negative\n"
+    root = folder(tmp_path, subjects=SUBJECTS, rehab_episodes=rehab, drug_tests=tests)
+    assert problems_of(root) == [
+        (
+            "rehab_episodes.csv:row 5",
+            "completed: value is not a boolean (true, false, 1 or 0)",
+            "S3",
+        )
+    ]
+    (root / "rehab_episodes.csv").write_text(
+        rehab.replace(",yes", ",1").replace(
+            "S3,opioid_substitution,2024-01-01,,", "S3,opioid_substitution,2024-01-01,2024-02-02,"
+        ),
+        encoding="utf-8",
+    )
+    dataset = read_tables(root)
+    assert dataset.rehab_episodes["completed"].to_list() == [True, False, False, True]
+    assert dataset.rehab_episodes["minor"].to_list() == [False] * 4  # column left out
+    assert dataset.drug_tests.row(0) == (
+        "S1",
+        dt.date(2024, 1, 1),
+        "negative",
+        "screening",
+        "periodic",
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "location", "reason"),
+    [
+        ({"units": "code,name\n38,Tỉnh\n"}, "units.csv", "missing required column 'kind'"),
+        (
+            {"units": UNITS.replace("valid_to", "note")},
+            "units.csv",
+            "unknown column 'note' (columns of units: code, name, kind, parent_code, "
+            "resident_population, valid_from, valid_to)",
+        ),
+        (
+            {"units": UNITS.replace("valid_to", "code")},
+            "units.csv",
+            "column 'code' appears more than once",
+        ),
+        (
+            {"notes": "x\n1\n"},
+            "notes.csv",
+            "unknown file; expected <table>.csv or <table>.parquet for one of: units, lineage, "
+            "subjects, residences, status_periods, drug_tests, rehab_episodes, custody_periods, "
+            "unit_facts",
+        ),
+        ({"subjects": ""}, "subjects.csv", "the file is empty (a header row is required)"),
+        ({"subjects": "id\nS1,S2\n"}, "subjects.csv", "a row has more fields than the header"),
+    ],
+)
+def test_file_level_problems_raise_even_in_quarantine(
+    tmp_path: Path, files: dict[str, str], location: str, reason: str
+) -> None:
+    root = folder(tmp_path, **files)
+    found = problems_of(root, quarantine=True)
+    assert (location, reason, None) in found
+
+
+def test_missing_units_and_double_formats(tmp_path: Path) -> None:
+    root = tmp_path / "ds"
+    root.mkdir()
+    (root / "subjects.csv").write_text(SUBJECTS, encoding="utf-8")
+    pl.DataFrame({"id": ["S9"]}).write_parquet(root / "subjects.parquet")
+    (root / ".DS_Store").write_bytes(b"\0")  # hidden files are ignored
+    (root / "extra").mkdir()
+    found = problems_of(root, quarantine=True)
+    assert found == [
+        ("extra", found[0][1], None),
+        ("subjects.parquet", "both subjects.csv and subjects.parquet exist; keep one", None),
+        (str(root), "missing units.csv or units.parquet (required)", None),
+    ]
+
+
+def test_not_utf8_is_a_file_problem(tmp_path: Path) -> None:
+    root = folder(tmp_path)
+    (root / "units.csv").write_bytes(UNITS.encode("cp1258", errors="replace"))
+    assert problems_of(root) == [("units.csv", "not UTF-8 text", None)]
+
+
+def test_cross_record_problems_in_tables(tmp_path: Path) -> None:
+    root = folder(
+        tmp_path,
+        units=UNITS + "16000,Xã trùng,commune,99,,,\n",
+        subjects="id\nS1\nS2\nS2\nS3\n",
+        residences=RESIDENCES.replace("S1,16100,2025-07-01", "S1,16100,2025-06-30"),
+        drug_tests=TESTS + "S7,2025-01-01,negative,screening,periodic\n",
+        lineage="predecessor_code,successor_code,effective\n16000,16100,2025-06-01\n"
+        "16000,16100,2025-07-01\n16001,16100,2025-07-01\n",
+    )
+    assert problems_of(root) == [
+        ("units.csv:row 3", "duplicate unit code: 2 records have this code", "16000"),
+        ("units.csv:row 5", "duplicate unit code: 2 records have this code", "16000"),
+        ("units.csv:row 5", "parent_code 99 does not match any unit", "16000"),
+        (
+            "lineage.csv:row 2",
+            "effective (2025-06-01) is not the successor's valid_from (2025-07-01)",
+            "16000->16100",
+        ),
+        (
+            "lineage.csv:row 2",
+            "duplicate lineage link: 2 links join these two units",
+            "16000->16100",
+        ),
+        (
+            "lineage.csv:row 3",
+            "duplicate lineage link: 2 links join these two units",
+            "16000->16100",
+        ),
+        ("lineage.csv:row 4", "predecessor_code 16001 does not match any unit", "16001->16100"),
+        ("subjects.csv:row 3", "duplicate subject id: 2 records have this id", "S2"),
+        ("subjects.csv:row 4", "duplicate subject id: 2 records have this id", "S2"),
+        (
+            "residences.csv:row 3",
+            "residence overlaps another residence of the same subject "
+            "(a person lives in one unit at a time)",
+            "S1",
+        ),
+        ("drug_tests.csv:row 5", "subject_id does not match any subject", "S7"),
+    ]
+
+
+def test_overlaps_are_found_behind_a_long_residence(tmp_path: Path) -> None:
+    residences = """subject_id,unit_code,start,end
+S1,16000,2010-01-01,2024-12-31
+S1,16100,2015-01-01,2015-02-01
+S1,16100,2020-01-01,2020-02-01
+S1,16100,2025-01-01,
+S2,16100,2020-01-01,2020-12-31
+S2,16000,2020-12-31,
+"""
+    root = folder(tmp_path, subjects=SUBJECTS, residences=residences)
+    assert [(loc, rid) for loc, _, rid in problems_of(root)] == [
+        ("residences.csv:row 3", "S1"),
+        ("residences.csv:row 4", "S1"),
+        ("residences.csv:row 7", "S2"),
+    ]
+
+
+def test_quarantine_in_tables_takes_the_whole_subject(tmp_path: Path) -> None:
+    tests = TESTS.replace("2025-02-11,negative", "2025-02-11,unclear")
+    root = folder(
+        tmp_path,
+        subjects=SUBJECTS,
+        residences=RESIDENCES,
+        drug_tests=tests + "S9,2025-01-01,negative,screening,periodic\n",
+        custody_periods="subject_id,start,end\nS1,2024-01-01,2024-02-01\n",
+    )
+    dataset = read_tables(root, quarantine=True)
+    assert_nothing_lost(root, dataset)
+    got = {q.location: q for q in dataset.quarantined}
+    assert set(got) == {
+        "subjects.csv:row 2",
+        "residences.csv:row 2",
+        "residences.csv:row 3",
+        "drug_tests.csv:row 2",
+        "drug_tests.csv:row 3",
+        "drug_tests.csv:row 5",
+        "custody_periods.csv:row 2",
+    }
+    assert got["drug_tests.csv:row 3"].reason == "result: value is not one of: negative, positive"
+    assert got["subjects.csv:row 2"].reason == (
+        "a record of this subject was quarantined (drug_tests.csv:row 3)"
+    )
+    assert got["residences.csv:row 2"].reason == "dropped with its subject (subjects.csv:row 2)"
+    assert got["custody_periods.csv:row 2"].unit_codes == ("16000", "16100")
+    orphan = got["drug_tests.csv:row 5"]
+    assert (orphan.reason, orphan.record_id, orphan.unit_codes) == (
+        "subject_id does not match any subject",
+        "S9",
+        (),
+    )
+    assert dataset.subjects["id"].to_list() == ["S2", "S3"]
+
+
+def test_quarantine_of_duplicate_units_and_subjects(tmp_path: Path) -> None:
+    root = folder(
+        tmp_path,
+        units=UNITS + "16000,Xã trùng,commune,38,,,\n",
+        subjects="id\nS1\nS2\nS2\nS3\n",
+        residences=RESIDENCES,
+        drug_tests=TESTS,
+        unit_facts="unit_code,kind,period_start,period_end,value\n"
+        "16000,drug_use_locations,2024-01-01,2024-12-31,2\n",
+    )
+    dataset = read_tables(root, quarantine=True)
+    assert_nothing_lost(root, dataset)
+    assert dataset.units["code"].to_list() == ["38", "16100"]
+    assert dataset.subjects["id"].to_list() == ["S3"]  # S1 lived in 16000; S2 is ambiguous
+    reasons = {q.location: q.reason for q in dataset.quarantined}
+    assert reasons["unit_facts.csv:row 2"] == "refers to quarantined unit 16000"
+    assert reasons["residences.csv:row 4"] == "dropped with its subject (subjects.csv:row 3)"
+
+
+def test_parquet_folder_reads_like_csv(tmp_path: Path) -> None:
+    dataset = read_json(SMALL)
+    write_tables(dataset, tmp_path / "csv", format="csv")
+    write_tables(dataset, tmp_path / "pq", format="parquet")
+    from_csv, from_parquet = load(tmp_path / "csv"), load(tmp_path / "pq")
+    for name, frame in dataset.frames().items():
+        assert from_csv.frame(name).equals(from_parquet.frame(name)), name
+        assert from_csv.frame(name).schema == frame.schema
+
+
+def test_parquet_types_are_converted_when_they_can_be(tmp_path: Path) -> None:
+    root = tmp_path / "pq"
+    root.mkdir()
+    pl.DataFrame(
+        {
+            "code": ["38", "16000", "16100"],
+            "name": ["Tỉnh", "Xã A", "Xã B"],
+            "kind": pl.Series(["province", "commune", "phường"], dtype=pl.Categorical),
+            "resident_population": pl.Series([None, 9000.0, 2.5], dtype=pl.Float64),
+            "valid_from": ["2025-07-01", None, "bad"],
+        }
+    ).write_parquet(root / "units.parquet")
+    pl.DataFrame(
+        {
+            "subject_id": ["S1", "S1"],
+            "form": ["voluntary_facility"] * 2,
+            "start": [dt.date(2024, 1, 1)] * 2,
+            "end": [dt.date(2024, 2, 1)] * 2,
+            "completed": pl.Series([1, 7], dtype=pl.Int8),
+        }
+    ).write_parquet(root / "rehab_episodes.parquet")
+    pl.DataFrame({"id": ["S1"]}).write_parquet(root / "subjects.parquet")
+    found = problems_of(root)
+    assert found == [
+        (
+            "units.parquet:row 3",
+            "kind: 'phường' is not one of: province, district, commune, ward, town, special_zone",
+            "16100",
+        ),
+        ("units.parquet:row 3", "resident_population: '2.5' is not an integer", "16100"),
+        ("units.parquet:row 3", "valid_from: 'bad' is not a date written YYYY-MM-DD", "16100"),
+        (
+            "rehab_episodes.parquet:row 2",
+            "completed: value is not a boolean (true, false, 1 or 0)",
+            "S1",
+        ),
+    ]
+
+
+def test_parquet_column_of_the_wrong_kind_is_a_file_problem(tmp_path: Path) -> None:
+    root = tmp_path / "pq"
+    root.mkdir()
+    pl.DataFrame(
+        {
+            "code": [38],
+            "name": ["Tỉnh"],
+            "kind": ["province"],
+            "valid_from": [dt.datetime(2025, 7, 1)],
+        }
+    ).write_parquet(root / "units.parquet")
+    reasons = [reason for _, reason, _ in problems_of(root, quarantine=True)]
+    assert reasons == [
+        "column 'code' has type Int64; expected String",
+        "column 'valid_from' has type Datetime(time_unit='us', time_zone=None); expected Date",
+    ]
+
+
+def test_schema_columns_all_have_readers() -> None:
+    # Every column type of the schema can be read from text.
+    kinds = {type(c.dtype) for t in TABLES_BY_NAME.values() for c in t.columns}
+    assert kinds == {pl.String, pl.Enum, pl.Date, pl.Int64, pl.Float64, pl.Boolean}
+
+
+def test_problem_strings_read_well(tmp_path: Path) -> None:
+    units = UNITS.replace("9000", "abc")
+    with pytest.raises(DatasetError) as info:
+        read_tables(folder(tmp_path, units=units))
+    (problem,) = info.value.problems
+    assert isinstance(problem, Problem)
+    assert str(problem) == "units.csv:row 3 [16000]: resident_population: 'abc' is not an integer"
