@@ -102,7 +102,7 @@ def _generate(seed: int) -> None:
     from drugfree_core.io import write_tables
     from drugfree_core.synth import SynthConfig, generate
 
-    marker = DATA / "SEED"
+    marker = OUT / "national.seed"
     if marker.exists() and marker.read_text() == str(seed):
         return
     t0 = time.perf_counter()

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
 import polars as pl
 
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
@@ -86,6 +87,10 @@ class Dataset:
     custody_periods: pl.DataFrame
     unit_facts: pl.DataFrame
     quarantined: tuple[QuarantinedRecord, ...] = ()
+    # Sorted copies of big tables, built on first use by restrict_to_units (explain).
+    _sorted: dict[tuple[str, str], pl.DataFrame] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
 
     @classmethod
     def from_frames(
@@ -167,25 +172,45 @@ class Dataset:
                 break
             keep = grown
         keep_series = pl.Series(sorted(keep), dtype=pl.String())
-        residences = self.residences.filter(pl.col("unit_code").is_in(keep_series.implode()))
+        residences = self._rows_where("residences", "unit_code", keep_series)
         subject_ids = residences["subject_id"].unique()
 
-        def by_subject(frame: pl.DataFrame) -> pl.DataFrame:
-            return frame.filter(pl.col("subject_id").is_in(subject_ids.implode()))
+        def by_subject(table: str) -> pl.DataFrame:
+            return self._rows_where(table, "subject_id", subject_ids)
 
         return attrs.evolve(
             self,
             units=self.units.filter(pl.col("code").is_in(keep_series.implode())),
             lineage=linked,
-            subjects=self.subjects.filter(pl.col("id").is_in(subject_ids.implode())),
-            residences=by_subject(self.residences),
-            status_periods=by_subject(self.status_periods),
-            drug_tests=by_subject(self.drug_tests),
-            rehab_episodes=by_subject(self.rehab_episodes),
-            custody_periods=by_subject(self.custody_periods),
+            subjects=self._rows_where("subjects", "id", subject_ids),
+            residences=by_subject("residences"),
+            status_periods=by_subject("status_periods"),
+            drug_tests=by_subject("drug_tests"),
+            rehab_episodes=by_subject("rehab_episodes"),
+            custody_periods=by_subject("custody_periods"),
             unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
             quarantined=tuple(q for q in self.quarantined if set(q.unit_codes) & keep),
         )
+
+    def _rows_where(self, table: str, column: str, values: pl.Series) -> pl.DataFrame:
+        """Rows of *table* whose *column* is one of *values*, in the table's order.
+
+        A lookup by binary search in a copy sorted by *column*, made once per dataset:
+        scanning millions of rows for every explained unit would cost more than the
+        whole evaluation of that unit.
+        """
+        key = (table, column)
+        if key not in self._sorted:
+            frame = self.frame(table).with_row_index("_row")
+            self._sorted[key] = frame.sort(column, maintain_order=True)
+        ordered = self._sorted[key]
+        keys = ordered[column]
+        wanted = values.sort()
+        starts = keys.search_sorted(wanted, side="left").to_numpy()
+        ends = keys.search_sorted(wanted, side="right").to_numpy()
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)] or [[]])
+        picked = ordered[rows.astype(np.int64)] if len(rows) else ordered.clear()
+        return picked.sort("_row").drop("_row")
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
