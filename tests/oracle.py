@@ -213,6 +213,13 @@ class _Oracle:
                 self.placement[s.id] = targets[0]
             else:
                 self.unplaced[s.id] = targets
+        # Indexes only (same answers as scanning every subject), so the benchmark can
+        # run the oracle on national data.
+        self.by_id: dict[str, Subject] = {s.id: s for s in self.subjects}
+        self.residents: dict[str, list[Subject]] = {}
+        for s in self.subjects:
+            if s.id in self.placement:
+                self.residents.setdefault(self.placement[s.id], []).append(s)
         affected: set[str] = set()
         for record in quarantined:
             for code in record.unit_codes:
@@ -318,9 +325,7 @@ class _Oracle:
         exempt_forms = {RehabForm(f) for f in (self.value(pop.exempt_forms) or ())}
         exempt_custody = bool(self.value(pop.exempt_custody))
         out: dict[str, Member] = {}
-        for s in self.subjects:
-            if self.placement.get(s.id) != unit:
-                continue
+        for s in self.residents.get(unit, ()):
             rows = [r for r in s.statuses if r.kind in kinds and covers(r.start, r.end, self.on)]
             if under:
                 rows = [
@@ -459,7 +464,7 @@ class _Oracle:
         name = type(rule).__name__
         if isinstance(rule, p.AllSatisfy):
             members = self.members(rule.population, unit)
-            by_id = {s.id: s for s in self.subjects}
+            by_id = self.by_id
             values: dict[str, Tri] = {}
             for sid, m in members.items():
                 v = self.predicate(rule.predicate, by_id[sid], m)
