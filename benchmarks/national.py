@@ -142,10 +142,11 @@ def main() -> None:
         f"write {pipeline['write']:.3f})   target ≤ 3 s"
     )
     print(f"peak RSS, pipeline process: {pipeline['peak_rss_mb']:.0f} MB   target ≤ 3072 MB")
+    # The first explain sorts copies of the big tables once (see Dataset._rows_where).
     print(
-        f"single-unit explain (median of {len(explain)}): "
-        f"{statistics.median(explain) * 1000:.1f} ms, max {max(explain) * 1000:.1f} ms"
-        "   target ≤ 50 ms"
+        f"single-unit explain: first {explain[0] * 1000:.0f} ms (builds the lookup), then "
+        f"median {statistics.median(explain[1:]) * 1000:.1f} ms, "
+        f"max {max(explain[1:]) * 1000:.1f} ms over {len(explain) - 1} units   target ≤ 50 ms"
     )
     print(f"verdicts: {pipeline['verdicts']}")
     if "oracle" in report:
