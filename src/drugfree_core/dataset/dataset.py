@@ -208,8 +208,9 @@ class Dataset:
         wanted = values.sort()
         starts = keys.search_sorted(wanted, side="left").to_numpy()
         ends = keys.search_sorted(wanted, side="right").to_numpy()
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)] or [[]])
-        picked = ordered[rows.astype(np.int64)] if len(rows) else ordered.clear()
+        ranges = [np.arange(a, b, dtype=np.int64) for a, b in zip(starts, ends, strict=True)]
+        rows = np.concatenate(ranges) if ranges else np.empty(0, dtype=np.int64)
+        picked = ordered[rows] if len(rows) else ordered.clear()
         return picked.sort("_row").drop("_row")
 
     def counts(self) -> dict[str, int]:
