@@ -368,3 +368,15 @@ def test_national_preset_is_fast_and_full_size() -> None:
     assert subjects == 400_000
     assert 3_800_000 < tests < 4_200_000
     assert 450_000 < rehab < 750_000
+
+
+def test_bundled_sample_is_the_demo_preset(tmp_path: Path) -> None:
+    """The sample shipped with the package is exactly the seeded demo preset, written as JSON."""
+    from drugfree_core.io import write_json
+    from drugfree_core.samples import demo_path
+
+    fresh = tmp_path / "demo.json"
+    write_json(generate(SynthConfig.demo()), fresh)
+    assert fresh.read_bytes() == demo_path().read_bytes(), (
+        "regenerate with: python -m drugfree_core.synth --preset demo --format json"
+    )
