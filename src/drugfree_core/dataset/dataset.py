@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -221,9 +220,6 @@ class Dataset:
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
-
-def _e(enum_cls: type[enum.Enum], value: Any) -> Any:
-    return enum_cls(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -161,9 +161,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
             )
         return MeasureFrame(_rate(frame), True)
     lookback = ctx.value(measure.lookback)
-    from drugfree_core.engine.context import _minus
-
-    start_exclusive = pl.lit(ctx.on).dt.offset_by(_minus(lookback))
+    start_exclusive = pl.lit(ctx.on).dt.offset_by(lookback.to_polars(backwards=True))
     facts = ctx.dataset.unit_facts.filter(
         (pl.col("kind") == measure.kind.value)
         & (pl.col("period_end") <= ctx.on)

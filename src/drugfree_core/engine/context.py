@@ -32,17 +32,6 @@ def _active(start: str, end: str, on: dt.date) -> pl.Expr:
     )
 
 
-def _minus(period: Period) -> str:
-    """The polars offset that goes *period* back in time."""
-    return (
-        "".join(
-            f"-{n}{unit}"
-            for n, unit in ((period.years, "y"), (period.months, "mo"), (period.days, "d"))
-            if n
-        )
-        or "0d"
-    )
-
 
 class EvalContext:
     """Derived frames for one dataset at one reference date, memoised by key."""

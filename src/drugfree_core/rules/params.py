@@ -30,14 +30,11 @@ class Period:
     months: int = 0
     days: int = 0
 
-    def to_polars(self) -> str:
-        """The duration as a polars ``offset_by`` string (e.g. ``"1y"``)."""
-        parts = [
-            f"{n}{unit}"
-            for n, unit in ((self.years, "y"), (self.months, "mo"), (self.days, "d"))
-            if n
-        ]
-        return "".join(parts) or "0d"
+    def to_polars(self, *, backwards: bool = False) -> str:
+        """The duration as a polars ``offset_by`` string (``"1y"``; ``"-1y"`` backwards)."""
+        sign = "-" if backwards else ""
+        units = ((self.years, "y"), (self.months, "mo"), (self.days, "d"))
+        return "".join(f"{sign}{n}{unit}" for n, unit in units if n) or "0d"
 
     def add_to(self, day: dt.date) -> dt.date:
         """*day* plus this period, clamping to the end of a shorter month."""
