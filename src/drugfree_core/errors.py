@@ -25,6 +25,10 @@ class SchemeError(DrugfreeError):
     """A scheme, criterion or parameter is malformed, unknown or not in force."""
 
 
+class PluginError(DrugfreeError):
+    """A plugin could not be loaded or registered something invalid; the message names it."""
+
+
 class UsageError(DrugfreeError):
     """The caller asked for something that cannot be done (unknown unit, bad date...)."""
 

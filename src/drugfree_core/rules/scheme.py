@@ -17,7 +17,8 @@ from drugfree_core.rules.primitives import Rule, param_refs
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
-def _check_id(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
+def check_id(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
+    """Attrs validator: an id is letters, digits, ".", "_" or "-" (at most 80)."""
     if not _ID.match(value):
         raise SchemeError(f"{attribute.name} {value!r} must be letters, digits, '.', '_', '-'")
 
@@ -34,7 +35,7 @@ class Criterion:
     we are of it (criteria.md §0); ``sources`` are the addresses read.
     """
 
-    id: str = attrs.field(validator=_check_id)
+    id: str = attrs.field(validator=check_id)
     title_vi: str = attrs.field(validator=v.min_len(1))
     title_en: str = attrs.field(validator=v.min_len(1))
     rule: Rule
@@ -58,7 +59,7 @@ class Level:
     A unit reaches the level when at least ``min_pass`` of ``criteria`` pass.
     """
 
-    id: str = attrs.field(validator=_check_id)
+    id: str = attrs.field(validator=check_id)
     name_vi: str
     name_en: str
     criteria: tuple[str, ...] = attrs.field(validator=v.min_len(1))
@@ -90,7 +91,7 @@ class Scheme:
     for that purpose only.
     """
 
-    id: str = attrs.field(validator=_check_id)
+    id: str = attrs.field(validator=check_id)
     version: str
     title_vi: str
     title_en: str

@@ -1,8 +1,7 @@
-"""Looking up schemes by id."""
+"""Looking up schemes by id: the built-in ones, and every scheme installed plugins add."""
 
 from __future__ import annotations
 
-from drugfree_core.errors import SchemeError
 from drugfree_core.rules.scheme import Scheme
 
 
@@ -13,9 +12,18 @@ def builtin_schemes() -> tuple[Scheme, ...]:
     return (mps_recognition_2024.SCHEME, qd28_complex_areas.SCHEME)
 
 
+def all_schemes() -> tuple[Scheme, ...]:
+    """Every scheme of the default plugin host: the built-ins, then installed plugins'."""
+    from drugfree_core.plugins.host import default_host
+
+    return default_host().schemes()
+
+
 def get_scheme(scheme_id: str) -> Scheme:
-    """The scheme called *scheme_id*; a clear error names the ones available."""
-    schemes = {s.id: s for s in builtin_schemes()}
-    if scheme_id not in schemes:
-        raise SchemeError(f"unknown scheme {scheme_id!r}; available: {', '.join(sorted(schemes))}")
-    return schemes[scheme_id]
+    """The scheme called *scheme_id*, built-in or from an installed plugin.
+
+    A clear :class:`~drugfree_core.errors.SchemeError` names the schemes available.
+    """
+    from drugfree_core.plugins.host import default_host
+
+    return default_host().scheme(scheme_id)

@@ -1,0 +1,105 @@
+"""The built-in plugin: the national rules, registered through the same hooks as any plugin.
+
+* Shared parameters: the management periods and rehab durations the drug law sets
+  (``law.*``, :mod:`drugfree_core.rules.law`).
+* Schemes: ``mps-recognition-2024`` (the Ministry's recognition criteria as reported) and
+  ``qd28-2025-complex-areas`` (Decision 28/2025/QĐ-TTg).
+* Jurisdiction: ``mps-recognition-2024`` is the national default for provinces without a
+  scheme of their own. The national text of Decision 28/2025 on drug-free communes has
+  not been found (criteria.md §2.4), so this default is [INFERRED].
+* Roadmap: the national target of Conclusion 132-KL/TW (criteria.md §5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from drugfree_core.model import Provenance
+from drugfree_core.plugins.hookspecs import hookimpl
+from drugfree_core.plugins.registrars import (
+    ParameterRegistrar,
+    RoadmapRegistrar,
+    SchemeRegistrar,
+)
+from drugfree_core.plugins.versioning import HOOK_API_VERSION
+from drugfree_core.rules.extension import Jurisdiction
+from drugfree_core.rules.law import LAW_PARAMETERS
+from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
+from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+
+DRUGFREE_HOOK_API = HOOK_API_VERSION
+
+#: Conclusion 132-KL/TW and Government Resolution 93/NQ-CP, read in Nghệ An's Plan 695.
+S3 = (
+    "https://hethongphapluat.com/ke-hoach-695-kh-ubnd-nam-2025-trien-khai-xay-dung-xa-phuong-"
+    "khong-ma-tuy-tren-dia-ban-tinh-nghe-an-giai-doan-2025-2030.html"
+)
+#: Hà Nội Plan 290 citing the national target programme (Resolution 163/2024/QH15).
+S8 = (
+    "http://hethongphapluat.com/ke-hoach-290-kh-ubnd-nam-2025-thuc-hien-cac-giai-phap-chuyen-"
+    "hoa-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-va-xay-dung-dia-ban-khong-ma-tuy-tren-dia-ban-"
+    "thanh-pho-ha-noi.html"
+)
+CONCLUSION_132 = "Conclusion 132-KL/TW (18 Mar 2025); Government Resolution 93/NQ-CP (16 Apr 2025)"
+NTP = "National target programme on drug prevention to 2030 (Resolution 163/2024/QH15)"
+
+NATIONAL_ROADMAP = Roadmap(
+    id="national-2030",
+    scope=NATIONAL,
+    scope_name="Việt Nam",
+    title_vi="Cả nước: ít nhất 50% xã, phường, đặc khu không ma túy đến hết năm 2030",
+    title_en="Nationwide: at least 50% of commune-level units drug-free by the end of 2030",
+    milestones=(
+        Milestone(
+            due=dt.date(2025, 12, 31),
+            share=Fraction(20, 100),
+            citation=NTP,
+            provenance=Provenance.READ_PARTIAL,
+            note="The year 2025 is implied, not stated, in the text read [INFERRED].",
+        ),
+        Milestone(
+            due=dt.date(2030, 12, 31),
+            share=Fraction(50, 100),
+            citation=CONCLUSION_132,
+            provenance=Provenance.READ,
+        ),
+    ),
+    citation=CONCLUSION_132,
+    provenance=Provenance.READ,
+    sources=(S3, S8),
+    effective_from=dt.date(2025, 3, 18),
+)
+
+
+@hookimpl
+def drugfree_register_parameters(registrar: ParameterRegistrar) -> None:
+    """The drug law's periods, shared by every scheme."""
+    for parameter in LAW_PARAMETERS:
+        registrar.add(parameter)
+
+
+@hookimpl
+def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
+    """The national schemes, and the national default jurisdiction."""
+    registrar.add(mps_recognition_2024.SCHEME)
+    registrar.add(qd28_complex_areas.SCHEME)
+    registrar.assign(
+        Jurisdiction(
+            province=NATIONAL,
+            province_name="Việt Nam",
+            scheme_id=mps_recognition_2024.SCHEME_ID,
+            citation=(
+                "No national text of the drug-free criteria found (criteria.md §2.4); the "
+                "Ministry's criteria as reported in Thanh Hóa are used as the default"
+            ),
+            provenance=Provenance.INFERRED,
+            effective_from=mps_recognition_2024.LAUNCHED,
+        )
+    )
+
+
+@hookimpl
+def drugfree_register_roadmaps(registrar: RoadmapRegistrar) -> None:
+    """The national target."""
+    registrar.add(NATIONAL_ROADMAP)

@@ -1,0 +1,562 @@
+"""The plugin host: loads plugins strictly, calls the hooks, and holds what they registered.
+
+Each :class:`PluginHost` has its own pluggy ``PluginManager``; nothing is loaded at import
+time. Loading:
+
+1. the hook specifications are added, then the built-in plugin (the national rules);
+2. plugins passed by the caller are registered;
+3. unless autoload is off, each ``drugfree`` entry point is loaded, honouring the
+   environment switches below;
+4. ``check_pending()`` makes a plugin that implements an unknown hook fail loudly, and
+   each plugin's ``DRUGFREE_HOOK_API`` is checked;
+5. the hooks are called one plugin at a time, so everything registered is stamped with
+   the plugin (and distribution) it came from;
+6. extensions, shared parameters, jurisdictions and roadmaps are resolved and checked.
+
+Environment switches (read when a host is created):
+
+``DRUGFREE_DISABLE_PLUGIN_AUTOLOAD=1``
+    load no entry-point plugins (built-ins still load).
+``DRUGFREE_PLUGINS=a,b``
+    load only these entry-point plugins (an empty value loads none).
+``DRUGFREE_DISABLED_PLUGINS=a,b``
+    never load these plugins.
+``DRUGFREE_TRACE_PLUGINS=1``
+    print every hook call, its plugins and its outcome to stderr.
+
+Only this module calls ``pm.hook.*``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata as md
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import ModuleType
+from typing import Any, TextIO
+
+import attrs
+import pluggy
+
+from drugfree_core.errors import DrugfreeError, PluginError, SchemeError, UsageError
+from drugfree_core.model import AdminUnit, LineageLink
+from drugfree_core.plugins import hookspecs
+from drugfree_core.plugins.registrars import (
+    AdminMapRegistrar,
+    Contributions,
+    ParameterRegistrar,
+    PluginRef,
+    Primitive,
+    PrimitiveRegistrar,
+    Registered,
+    RoadmapRegistrar,
+    SchemeRegistrar,
+)
+from drugfree_core.plugins.territory import TerritoryIndex
+from drugfree_core.plugins.versioning import api_incompatibility
+from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
+from drugfree_core.rules.params import Parameter
+from drugfree_core.rules.primitives import PythonRule
+from drugfree_core.rules.roadmap import NATIONAL, Roadmap
+from drugfree_core.rules.scheme import Scheme
+
+#: The order the hooks are called in, each with the registrar it hands plugins.
+HOOK_ORDER: tuple[tuple[str, type], ...] = (
+    ("drugfree_register_parameters", ParameterRegistrar),
+    ("drugfree_register_primitives", PrimitiveRegistrar),
+    ("drugfree_register_admin_map", AdminMapRegistrar),
+    ("drugfree_register_schemes", SchemeRegistrar),
+    ("drugfree_register_roadmaps", RoadmapRegistrar),
+)
+
+BUILTIN_NAME = "drugfree-core"
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _names(value: str) -> frozenset[str]:
+    return frozenset(n.strip() for n in value.split(",") if n.strip())
+
+
+@attrs.frozen(kw_only=True)
+class PluginInfo:
+    """One loaded plugin and what it registered (for ``drugfree plugins``)."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    builtin: bool
+    hooks: tuple[str, ...]
+    schemes: tuple[str, ...]
+    roadmaps: tuple[str, ...]
+    parameters: tuple[str, ...]
+    primitives: tuple[str, ...]
+    jurisdictions: tuple[str, ...]
+    units: int
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen(kw_only=True)
+class SchemeChoice:
+    """The scheme in force for a unit on a date, and why."""
+
+    unit_code: str
+    on: dt.date
+    province: str
+    province_name: str | None
+    scheme: Scheme
+    jurisdiction: Jurisdiction
+    roadmap: Roadmap | None
+
+
+def _tracer(stream: TextIO) -> tuple[Callable[..., None], Callable[..., None]]:
+    def before(hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+        names = ", ".join(i.plugin_name for i in impls)
+        stream.write(f"drugfree: calling {hook_name} on [{names}]\n")
+
+    def after(
+        outcome: pluggy.Result[Any],
+        hook_name: str,
+        impls: Sequence[pluggy.HookImpl],
+        kwargs: Mapping[str, Any],
+    ) -> None:
+        exc = outcome.exception
+        status = "ok" if exc is None else f"raised {type(exc).__name__}"
+        stream.write(f"drugfree: {hook_name} {status}\n")
+
+    return before, after
+
+
+class PluginHost:
+    """A plugin manager with the national rules, installed plugins and what they registered.
+
+    :param plugins: extra plugin objects (modules, classes or instances with
+        ``@hookimpl`` functions), registered before entry points; pass ``(name, plugin)``
+        pairs to choose their names.
+    :param autoload: load ``drugfree`` entry points; ``None`` follows
+        ``DRUGFREE_DISABLE_PLUGIN_AUTOLOAD``.
+    :param builtins: register the built-in national plugin (off only in tests).
+    :param environ: the environment to read switches from (default ``os.environ``).
+    :param trace: where to trace hook calls (default: stderr when
+        ``DRUGFREE_TRACE_PLUGINS`` is set).
+
+    Raises :class:`~drugfree_core.errors.PluginError` naming the plugin and its
+    distribution when any plugin fails to load or registers something invalid.
+    """
+
+    def __init__(
+        self,
+        *,
+        plugins: Iterable[object | tuple[str, object]] = (),
+        autoload: bool | None = None,
+        builtins: bool = True,
+        environ: Mapping[str, str] | None = None,
+        trace: TextIO | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self._pm.add_hookspecs(hookspecs)
+        self._refs: dict[str, PluginRef] = {}
+        self._builtin_names: set[str] = set()
+        if trace is None and _truthy(env.get("DRUGFREE_TRACE_PLUGINS")):
+            trace = sys.stderr
+        if trace is not None:
+            self._pm.add_hookcall_monitoring(*_tracer(trace))
+        for name in _names(env.get("DRUGFREE_DISABLED_PLUGINS", "")):
+            self._pm.set_blocked(name)
+        if builtins:
+            from drugfree_core.plugins import builtin
+
+            self._register(builtin, BUILTIN_NAME, _core_ref())
+            self._builtin_names.add(BUILTIN_NAME)
+        for item in plugins:
+            name, plugin = item if isinstance(item, tuple) else (None, item)
+            name = name or _plugin_name(plugin)
+            self._register(plugin, name, PluginRef(name=name))
+        if autoload is None:
+            autoload = not _truthy(env.get("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"))
+        if autoload:
+            allowed = env.get("DRUGFREE_PLUGINS")
+            self._load_entry_points(None if allowed is None else _names(allowed))
+        self._check_pending()
+        self._contributions = self._collect()
+        self._resolve()
+
+    # ------------------------------------------------------------------ loading
+
+    def _register(self, plugin: object, name: str, ref: PluginRef) -> None:
+        if self._pm.is_blocked(name):
+            return
+        if self._pm.has_plugin(name):
+            raise PluginError(f"{ref}: a plugin named {name!r} is already registered")
+        problem = api_incompatibility(getattr(plugin, "DRUGFREE_HOOK_API", None))
+        if problem:
+            raise PluginError(f"{ref} {problem}")
+        try:
+            self._pm.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"{ref}: {exc}") from exc
+        self._refs[name] = ref
+
+    def _load_entry_points(self, allowed: frozenset[str] | None) -> None:
+        for ep in md.entry_points(group=hookspecs.PROJECT):
+            if (allowed is not None and ep.name not in allowed) or self._pm.is_blocked(ep.name):
+                continue
+            dist = ep.dist
+            ref = PluginRef(
+                name=ep.name,
+                distribution=dist.metadata["Name"] if dist else None,
+                version=dist.version if dist else None,
+            )
+            if self._pm.has_plugin(ep.name):
+                other = self._refs.get(ep.name, PluginRef(name=ep.name))
+                raise PluginError(f"{ref}: the name {ep.name!r} is already used by {other}")
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                raise PluginError(f"{ref} failed to import {ep.value!r}: {exc}") from exc
+            self._register(plugin, ep.name, ref)
+
+    def _check_pending(self) -> None:
+        try:
+            self._pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            name = self._pm.get_name(exc.plugin) or "?"
+            ref = self._refs.get(name, PluginRef(name=name))
+            raise PluginError(
+                f"{ref} implements a hook drugfree-core does not define: {exc}. "
+                "Check the hook name against drugfree_core.plugins.hookspecs, or upgrade "
+                "drugfree-core if the plugin needs a newer hook API."
+            ) from exc
+
+    def _collect(self) -> Contributions:
+        store = Contributions()
+        for hook_name, registrar_type in HOOK_ORDER:
+            caller = getattr(self._pm.hook, hook_name)
+            for impl in caller.get_hookimpls():
+                ref = self._refs[impl.plugin_name]
+                others = [p for p in self._pm.get_plugins() if p is not impl.plugin]
+                one = self._pm.subset_hook_caller(hook_name, remove_plugins=others)
+                try:
+                    one(registrar=registrar_type(ref, store))
+                except DrugfreeError as exc:
+                    if isinstance(exc, PluginError):
+                        raise
+                    raise PluginError(f"{ref}, in {hook_name}: {exc}") from exc
+                except Exception as exc:
+                    raise PluginError(
+                        f"{ref} raised {type(exc).__name__} in {hook_name}: {exc}"
+                    ) from exc
+        return store
+
+    # ---------------------------------------------------------------- resolving
+
+    def _resolve(self) -> None:
+        store = self._contributions
+        self._parameters = _shared_parameters(store)
+        self._schemes: dict[str, Registered[Scheme]] = {}
+        for scheme_id in store.schemes:
+            self._resolve_scheme(scheme_id, ())
+        self._jurisdictions = _checked_jurisdictions(store.jurisdictions, self._schemes)
+        self._roadmaps = _checked_roadmaps(store.roadmaps)
+        self._map: Any = None
+
+    def _resolve_scheme(self, scheme_id: str, chain: tuple[str, ...]) -> Scheme:
+        if scheme_id in self._schemes:
+            return self._schemes[scheme_id].value
+        entry = self._contributions.schemes[scheme_id]
+        value = entry.value
+        if isinstance(value, SchemeExtension):
+            if value.base in chain or value.base == scheme_id:
+                cycle = " -> ".join((*chain, scheme_id, value.base))
+                raise PluginError(f"{entry.plugin}: scheme extensions form a cycle: {cycle}")
+            if value.base not in self._contributions.schemes:
+                raise PluginError(
+                    f"{entry.plugin}: scheme {scheme_id} extends {value.base!r}, which no "
+                    "installed plugin registers; available: "
+                    + ", ".join(sorted(self._contributions.schemes))
+                )
+            base = self._resolve_scheme(value.base, (*chain, scheme_id))
+            try:
+                scheme = value.apply(base)
+            except SchemeError as exc:
+                raise PluginError(f"{entry.plugin}: {exc}") from exc
+        else:
+            scheme = value
+        scheme = _with_shared_parameters(scheme, self._parameters)
+        self._schemes[scheme_id] = Registered(value=scheme, plugin=entry.plugin)
+        return scheme
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        """The underlying pluggy manager (for tools; plugins never need it)."""
+        return self._pm
+
+    def schemes(self) -> tuple[Scheme, ...]:
+        """Every registered scheme, built-ins first, in registration order."""
+        return tuple(r.value for r in self._schemes.values())
+
+    def scheme(self, scheme_id: str) -> Scheme:
+        """The scheme called *scheme_id*; a clear error lists the ones available."""
+        if scheme_id not in self._schemes:
+            raise SchemeError(
+                f"unknown scheme {scheme_id!r}; available: {', '.join(sorted(self._schemes))}"
+            )
+        return self._schemes[scheme_id].value
+
+    def origin(self, kind: str, object_id: str) -> PluginRef:
+        """The plugin that registered the scheme, roadmap, parameter or primitive *object_id*."""
+        tables: dict[str, Mapping[str, Registered[Any]]] = {
+            "scheme": self._schemes,
+            "roadmap": self._roadmaps,
+            "parameter": self._parameters,
+            "primitive": self._contributions.primitives,
+        }
+        if kind not in tables or object_id not in tables[kind]:
+            raise UsageError(f"no {kind} {object_id!r} is registered")
+        return tables[kind][object_id].plugin
+
+    def roadmaps(self) -> tuple[Roadmap, ...]:
+        """Every registered roadmap."""
+        return tuple(r.value for r in self._roadmaps.values())
+
+    def roadmap(self, roadmap_id: str) -> Roadmap:
+        """The roadmap called *roadmap_id*."""
+        if roadmap_id not in self._roadmaps:
+            raise UsageError(
+                f"unknown roadmap {roadmap_id!r}; available: {', '.join(sorted(self._roadmaps))}"
+            )
+        return self._roadmaps[roadmap_id].value
+
+    def roadmap_for(self, scope: str, on: dt.date) -> Roadmap | None:
+        """The roadmap in force on *on* for province *scope* (or ``"*"``, the nation)."""
+        return next((r for r in self.roadmaps() if r.scope == scope and r.in_force(on)), None)
+
+    def parameters(self) -> tuple[Parameter, ...]:
+        """The shared parameters, with every dated value plugins added."""
+        return tuple(r.value for r in self._parameters.values())
+
+    def primitives(self) -> tuple[Primitive, ...]:
+        """The registered custom primitives."""
+        return tuple(r.value for r in self._contributions.primitives.values())
+
+    def primitive(self, name: str) -> PythonRule:
+        """The custom rule registered as *name*, to use in a criterion."""
+        if name not in self._contributions.primitives:
+            known = ", ".join(sorted(self._contributions.primitives)) or "none"
+            raise SchemeError(f"unknown primitive {name!r}; registered: {known}")
+        return self._contributions.primitives[name].value.rule
+
+    def jurisdictions(self) -> tuple[Jurisdiction, ...]:
+        """Which province applies which scheme, over which dates."""
+        return tuple(r.value for r in self._jurisdictions)
+
+    def admin_map(self) -> tuple[tuple[AdminUnit, ...], tuple[LineageLink, ...]]:
+        """The administrative map plugins registered: units and lineage links."""
+        store = self._contributions
+        return (
+            tuple(r.value for r in store.units.values()),
+            tuple(r.value for r in store.lineage),
+        )
+
+    def _map_index(self, dataset: Any) -> TerritoryIndex:
+        if self._map is None:
+            from drugfree_core.dataset import Dataset
+
+            units, lineage = self.admin_map()
+            self._map = Dataset.from_records(units=units, lineage=lineage) if units else None
+        pairs = []
+        if dataset is not None:
+            pairs.append((dataset.units, dataset.lineage))
+        if self._map is not None:
+            pairs.append((self._map.units, self._map.lineage))
+        if not pairs:
+            raise UsageError("no administrative map: pass a dataset with units")
+        return TerritoryIndex.from_frames(*pairs)
+
+    def scheme_for(self, unit_code: str, on: dt.date, dataset: Any = None) -> SchemeChoice:
+        """The scheme in force for *unit_code* on *on*, chosen by the unit's province.
+
+        The province is found in *dataset*'s map (then in the map plugins registered),
+        following the lineage when the unit is not in force on the date, so a commune of
+        Bắc Giang before 1 July 2025 resolves to Bắc Giang's jurisdiction and its successor
+        after that date to Bắc Ninh's. A province without a jurisdiction of its own on
+        the date gets the national one (``"*"``).
+        """
+        index = self._map_index(dataset)
+        province = index.province_of(unit_code, on)
+        matches = [j for j in self._jurisdictions if j.value.in_force(on)]
+        own = [j for j in matches if j.value.province == province]
+        national = [j for j in matches if j.value.province == NATIONAL]
+        candidates = own or national
+        if not candidates:
+            raise SchemeError(
+                f"no scheme is in force for province {province} on {on.isoformat()} "
+                "and no national scheme applies then"
+            )
+        jurisdiction = candidates[0].value
+        return SchemeChoice(
+            unit_code=unit_code,
+            on=on,
+            province=province,
+            province_name=index.name(province) if province in index else None,
+            scheme=self.scheme(jurisdiction.scheme_id),
+            jurisdiction=jurisdiction,
+            roadmap=self.roadmap_for(province, on) or self.roadmap_for(NATIONAL, on),
+        )
+
+    def plugins(self) -> tuple[PluginInfo, ...]:
+        """Every loaded plugin with the hooks it implements and what it registered."""
+        store = self._contributions
+        infos = []
+        for name, plugin in self._pm.list_name_plugin():
+            if plugin is None:
+                continue
+            ref = self._refs[name]
+            hooks = sorted(h.name for h in self._pm.get_hookcallers(plugin) or ())
+
+            def mine(table: Iterable[Registered[Any]], ref: PluginRef = ref) -> list[Any]:
+                return [r.value for r in table if r.plugin == ref]
+
+            infos.append(
+                PluginInfo(
+                    name=name,
+                    distribution=ref.distribution,
+                    version=ref.version,
+                    builtin=name in self._builtin_names,
+                    hooks=tuple(hooks),
+                    schemes=tuple(s.id for s in mine(self._schemes.values())),
+                    roadmaps=tuple(r.id for r in mine(self._roadmaps.values())),
+                    parameters=tuple(p.id for p in mine(store.parameters.values()))
+                    + tuple(
+                        f"{pid}@{r.value.start}"
+                        for pid, r in store.parameter_values
+                        if r.plugin == ref
+                    ),
+                    primitives=tuple(p.name for p in mine(store.primitives.values())),
+                    jurisdictions=tuple(
+                        f"{j.province}:{j.scheme_id}" for j in mine(self._jurisdictions)
+                    ),
+                    units=len(mine(store.units.values())),
+                )
+            )
+        return tuple(infos)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _core_ref() -> PluginRef:
+    try:
+        version: str | None = md.version("drugfree-core")
+    except md.PackageNotFoundError:  # running from a source tree
+        version = None
+    return PluginRef(name=BUILTIN_NAME, distribution="drugfree-core", version=version)
+
+
+def _plugin_name(plugin: object) -> str:
+    if isinstance(plugin, ModuleType):
+        return plugin.__name__
+    name = getattr(plugin, "__name__", None) or type(plugin).__name__
+    return str(name)
+
+
+def _shared_parameters(store: Contributions) -> dict[str, Registered[Parameter]]:
+    shared = dict(store.parameters)
+    for parameter_id, entry in store.parameter_values:
+        if parameter_id not in shared:
+            known = ", ".join(sorted(shared)) or "none"
+            raise PluginError(
+                f"{entry.plugin}: adds a value to parameter {parameter_id!r}, which no plugin "
+                f"registers; shared parameters: {known}"
+            )
+        current = shared[parameter_id]
+        clash = [dv for dv in current.value.values if dv.start == entry.value.start]
+        if clash:
+            raise PluginError(
+                f"{entry.plugin}: parameter {parameter_id} already has a value from "
+                f"{entry.value.start} (registered by {current.plugin})"
+            )
+        values = tuple(sorted((*current.value.values, entry.value), key=lambda d: d.start))
+        shared[parameter_id] = Registered(
+            value=attrs.evolve(current.value, values=values), plugin=current.plugin
+        )
+    return shared
+
+
+def _with_shared_parameters(scheme: Scheme, shared: Mapping[str, Registered[Parameter]]) -> Scheme:
+    """*scheme* with each parameter that is shared replaced by the registered one."""
+    if not any(p.id in shared for p in scheme.parameters):
+        return scheme
+    params = tuple(
+        shared[p.id].value if p.id in shared and f"parameter:{p.id}" not in scheme.overrides else p
+        for p in scheme.parameters
+    )
+    return attrs.evolve(scheme, parameters=params)
+
+
+def _checked_jurisdictions(
+    entries: list[Registered[Jurisdiction]], schemes: Mapping[str, Registered[Scheme]]
+) -> list[Registered[Jurisdiction]]:
+    for i, entry in enumerate(entries):
+        j = entry.value
+        if j.scheme_id not in schemes:
+            raise PluginError(
+                f"{entry.plugin}: assigns scheme {j.scheme_id!r} to {j.province}, but no "
+                "plugin registers it"
+            )
+        for other in entries[:i]:
+            if j.overlaps(other.value):
+                raise PluginError(
+                    f"{entry.plugin} and {other.plugin} both assign a scheme to province "
+                    f"{j.province} over overlapping dates "
+                    f"({j.scheme_id} and {other.value.scheme_id})"
+                )
+    return entries
+
+
+def _checked_roadmaps(entries: Mapping[str, Registered[Roadmap]]) -> dict[str, Registered[Roadmap]]:
+    items = list(entries.values())
+    for i, entry in enumerate(items):
+        r = entry.value
+        for other in items[:i]:
+            o = other.value
+            if o.scope != r.scope:
+                continue
+            lo = max(r.effective_from or dt.date.min, o.effective_from or dt.date.min)
+            hi = min(r.effective_to or dt.date.max, o.effective_to or dt.date.max)
+            if lo <= hi:
+                raise PluginError(
+                    f"{entry.plugin} and {other.plugin} both register a roadmap for "
+                    f"{r.scope} in force on {lo.isoformat()} ({r.id} and {o.id}); give them "
+                    "non-overlapping effective dates"
+                )
+    return dict(entries)
+
+
+_DEFAULT: list[PluginHost] = []
+
+
+def default_host() -> PluginHost:
+    """The host the library's functions use: built once, on first use, then reused.
+
+    It loads every installed plugin (subject to the environment switches). Call
+    :func:`reset_default_host` after installing a plugin in a running process.
+    """
+    if not _DEFAULT:
+        _DEFAULT.append(PluginHost())
+    return _DEFAULT[0]
+
+
+def reset_default_host() -> None:
+    """Forget the default host, so the next use loads plugins again."""
+    _DEFAULT.clear()

@@ -1,0 +1,308 @@
+"""Registrars: what a hook hands a plugin, and what checks everything the plugin adds.
+
+Each registrar is bound to one plugin, so every object it accepts is stamped with the
+plugin's name and distribution, and every error names them. Checks done here: types,
+unique ids across plugins (a clash names both plugins), citations and provenance tags
+present, effective dates in order. Checks that need every plugin's contributions (an
+extension's base exists, jurisdictions do not overlap) are done by the host afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+import attrs
+
+from drugfree_core.errors import PluginError
+from drugfree_core.model import AdminUnit, LineageLink, Provenance
+from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
+from drugfree_core.rules.params import DatedValue, Parameter
+from drugfree_core.rules.primitives import PythonRule, walk_values
+from drugfree_core.rules.roadmap import Roadmap
+from drugfree_core.rules.scheme import Criterion, Scheme
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class PluginRef:
+    """A loaded plugin: its registered name, distribution and version (``None`` for local)."""
+
+    name: str
+    distribution: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.distribution is None:
+            return f"plugin {self.name!r}"
+        return (
+            f"plugin {self.name!r} (distribution {self.distribution} {self.version or ''})".replace(
+                " )", ")"
+            )
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Registered(Generic[T]):
+    """An object a plugin registered, with the plugin that registered it."""
+
+    value: T
+    plugin: PluginRef
+
+
+@attrs.frozen(kw_only=True)
+class Primitive:
+    """A custom criterion primitive: a Python rule with where it comes from."""
+
+    rule: PythonRule
+    citation: str
+    provenance: Provenance
+
+    @property
+    def name(self) -> str:
+        """The primitive's name (the rule's name)."""
+        return self.rule.name
+
+
+@attrs.define
+class Contributions:
+    """Everything the plugins registered, before the host resolves it."""
+
+    parameters: dict[str, Registered[Parameter]] = attrs.field(factory=dict)
+    parameter_values: list[tuple[str, Registered[DatedValue]]] = attrs.field(factory=list)
+    primitives: dict[str, Registered[Primitive]] = attrs.field(factory=dict)
+    units: dict[str, Registered[AdminUnit]] = attrs.field(factory=dict)
+    lineage: list[Registered[LineageLink]] = attrs.field(factory=list)
+    map_sources: list[Registered[str]] = attrs.field(factory=list)
+    schemes: dict[str, Registered[Scheme | SchemeExtension]] = attrs.field(factory=dict)
+    jurisdictions: list[Registered[Jurisdiction]] = attrs.field(factory=list)
+    roadmaps: dict[str, Registered[Roadmap]] = attrs.field(factory=dict)
+
+
+def _blank(text: str) -> bool:
+    return not text.strip()
+
+
+def _check_dates(what: str, start: dt.date | None, end: dt.date | None) -> str | None:
+    if start is not None and end is not None and start > end:
+        return f"{what}: effective_from {start} is after effective_to {end}"
+    return None
+
+
+class _Registrar:
+    """Shared plumbing: the plugin, the store, and errors that name the plugin."""
+
+    def __init__(self, plugin: PluginRef, store: Contributions) -> None:
+        self._plugin = plugin
+        self._store = store
+
+    @property
+    def plugin(self) -> PluginRef:
+        """The plugin this registrar records contributions for."""
+        return self._plugin
+
+    def _fail(self, message: str) -> PluginError:
+        return PluginError(f"{self._plugin}: {message}")
+
+    def _expect(self, value: object, kind: type, what: str) -> None:
+        if not isinstance(value, kind):
+            raise self._fail(f"{what} must be a {kind.__name__}, not {type(value).__name__}")
+
+    def _unique(self, table: dict[str, Registered[T]], key: str, what: str) -> None:
+        if key in table:
+            other = table[key].plugin
+            raise self._fail(f"{what} {key!r} is already registered by {other}; ids must be unique")
+
+    def _wrap(self, value: T) -> Registered[T]:
+        return Registered(value=value, plugin=self._plugin)
+
+
+def _check_dated_value(dv: DatedValue) -> str | None:
+    if _blank(dv.citation):
+        return f"the value from {dv.start} has no citation"
+    if not isinstance(dv.provenance, Provenance):
+        return f"the value from {dv.start} has no provenance tag"
+    return None
+
+
+def _check_criterion(criterion: Criterion) -> list[str]:
+    problems = []
+    if _blank(criterion.citation):
+        problems.append(f"criterion {criterion.id} has a blank citation")
+    if _blank(criterion.title_vi) or _blank(criterion.title_en):
+        problems.append(f"criterion {criterion.id} needs Vietnamese and English titles")
+    dates = _check_dates(
+        f"criterion {criterion.id}", criterion.effective_from, criterion.effective_to
+    )
+    if dates:
+        problems.append(dates)
+    return problems
+
+
+def scheme_problems(scheme: Scheme) -> list[str]:
+    """Metadata problems of *scheme*: blank texts, missing citations, dates out of order."""
+    problems = []
+    if _blank(scheme.version):
+        problems.append(f"scheme {scheme.id} has no version")
+    if _blank(scheme.title_vi) or _blank(scheme.title_en):
+        problems.append(f"scheme {scheme.id} needs Vietnamese and English titles")
+    dates = _check_dates(f"scheme {scheme.id}", scheme.effective_from, scheme.effective_to)
+    if dates:
+        problems.append(dates)
+    for criterion in scheme.criteria:
+        problems.extend(_check_criterion(criterion))
+    for parameter in scheme.parameters:
+        for dv in parameter.values:
+            problem = _check_dated_value(dv)
+            if problem:
+                problems.append(f"parameter {parameter.id}: {problem}")
+    return problems
+
+
+class ParameterRegistrar(_Registrar):
+    """Handed to :func:`~drugfree_core.plugins.hookspecs.drugfree_register_parameters`."""
+
+    def add(self, parameter: Parameter) -> None:
+        """Add a shared parameter; its id must be new and every value cited and tagged."""
+        self._expect(parameter, Parameter, "a parameter")
+        self._unique(self._store.parameters, parameter.id, "parameter")
+        for dv in parameter.values:
+            problem = _check_dated_value(dv)
+            if problem:
+                raise self._fail(f"parameter {parameter.id}: {problem}")
+        self._store.parameters[parameter.id] = self._wrap(parameter)
+
+    def add_value(self, parameter_id: str, value: DatedValue) -> None:
+        """Give the shared parameter *parameter_id* a new value from ``value.start`` on.
+
+        The parameter may be registered by another plugin; the host applies the values
+        once every plugin has registered (two values starting the same day are an error).
+        """
+        self._expect(value, DatedValue, "a dated value")
+        problem = _check_dated_value(value)
+        if problem:
+            raise self._fail(f"parameter {parameter_id}: {problem}")
+        self._store.parameter_values.append((parameter_id, self._wrap(value)))
+
+
+class PrimitiveRegistrar(_Registrar):
+    """Handed to :func:`~drugfree_core.plugins.hookspecs.drugfree_register_primitives`."""
+
+    def add(self, rule: PythonRule, *, citation: str, provenance: Provenance) -> None:
+        """Add a custom primitive under ``rule.name`` (unique across plugins)."""
+        self._expect(rule, PythonRule, "a primitive")
+        self._expect(provenance, Provenance, "the provenance")
+        if _blank(citation):
+            raise self._fail(f"primitive {rule.name!r} needs a citation")
+        if not callable(rule.func):
+            raise self._fail(f"primitive {rule.name!r}: func is not callable")
+        self._unique(self._store.primitives, rule.name, "primitive")
+        primitive = Primitive(rule=rule, citation=citation, provenance=provenance)
+        self._store.primitives[rule.name] = self._wrap(primitive)
+
+
+class AdminMapRegistrar(_Registrar):
+    """Handed to :func:`~drugfree_core.plugins.hookspecs.drugfree_register_admin_map`."""
+
+    def add(
+        self,
+        *,
+        units: Iterable[AdminUnit],
+        lineage: Iterable[LineageLink] = (),
+        source: str,
+        provenance: Provenance,
+    ) -> None:
+        """Add units and lineage links; unit codes must be unique across plugins."""
+        self._expect(provenance, Provenance, "the provenance")
+        if _blank(source):
+            raise self._fail("map data needs a source")
+        new_units = list(units)
+        for unit in new_units:
+            self._expect(unit, AdminUnit, "a unit")
+            self._unique(self._store.units, unit.code, "unit")
+        links = list(lineage)
+        for link in links:
+            self._expect(link, LineageLink, "a lineage link")
+        for unit in new_units:
+            self._store.units[unit.code] = self._wrap(unit)
+        self._store.lineage.extend(self._wrap(link) for link in links)
+        self._store.map_sources.append(self._wrap(f"{source} [{provenance.value}]"))
+
+
+class SchemeRegistrar(_Registrar):
+    """Handed to :func:`~drugfree_core.plugins.hookspecs.drugfree_register_schemes`."""
+
+    def add(self, scheme: Scheme) -> None:
+        """Add a complete scheme; its id must be new and its metadata complete."""
+        self._expect(scheme, Scheme, "a scheme")
+        problems = scheme_problems(scheme)
+        if problems:
+            raise self._fail("; ".join(problems))
+        self._unique(self._store.schemes, scheme.id, "scheme")
+        self._store.schemes[scheme.id] = self._wrap(scheme)
+
+    def extend(self, extension: SchemeExtension) -> None:
+        """Add a scheme defined as changes to another (resolved after every plugin ran)."""
+        self._expect(extension, SchemeExtension, "a scheme extension")
+        problems = [p for c in (*extension.replace, *extension.add) for p in _check_criterion(c)]
+        problems += [
+            f"override of {o.parameter_id}: {problem}"
+            for o in extension.overrides
+            if (problem := _check_dated_value(o.value))
+        ]
+        dates = _check_dates(
+            f"scheme {extension.id}", extension.effective_from, extension.effective_to
+        )
+        if dates:
+            problems.append(dates)
+        if problems:
+            raise self._fail("; ".join(problems))
+        self._unique(self._store.schemes, extension.id, "scheme")
+        self._store.schemes[extension.id] = self._wrap(extension)
+
+    def assign(self, jurisdiction: Jurisdiction) -> None:
+        """Record that a province (or ``"*"``, the nation) applies a scheme over some dates."""
+        self._expect(jurisdiction, Jurisdiction, "a jurisdiction")
+        if _blank(jurisdiction.citation):
+            raise self._fail(f"the jurisdiction of {jurisdiction.province} needs a citation")
+        self._store.jurisdictions.append(self._wrap(jurisdiction))
+
+
+class RoadmapRegistrar(_Registrar):
+    """Handed to :func:`~drugfree_core.plugins.hookspecs.drugfree_register_roadmaps`."""
+
+    def add(self, roadmap: Roadmap) -> None:
+        """Add a roadmap; its id must be new and every milestone cited."""
+        self._expect(roadmap, Roadmap, "a roadmap")
+        blank = [m.due.isoformat() for m in roadmap.milestones if _blank(m.citation)]
+        if blank or _blank(roadmap.citation):
+            raise self._fail(f"roadmap {roadmap.id} has blank citations {blank or ''}".strip())
+        self._unique(self._store.roadmaps, roadmap.id, "roadmap")
+        self._store.roadmaps[roadmap.id] = self._wrap(roadmap)
+
+
+def primitive_names(scheme: Scheme) -> set[str]:
+    """Names of the custom Python rules *scheme* uses."""
+    return {
+        value.name
+        for criterion in scheme.criteria
+        for value in walk_values(criterion.rule)
+        if isinstance(value, PythonRule)
+    }
+
+
+__all__ = [
+    "AdminMapRegistrar",
+    "Contributions",
+    "ParameterRegistrar",
+    "PluginRef",
+    "Primitive",
+    "PrimitiveRegistrar",
+    "Registered",
+    "RoadmapRegistrar",
+    "SchemeRegistrar",
+    "primitive_names",
+    "scheme_problems",
+]

@@ -1,0 +1,113 @@
+"""Which province a unit belongs to on a date, across the 2025 reorganisation.
+
+A unit in force on the date belongs to the province at the top of its parent chain. A unit
+not in force on the date is first carried along the lineage: forwards to its successors
+when it has ended, backwards to its predecessors when it has not begun yet. If those land
+in more than one province the answer is ambiguous and the caller gets a clear error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import attrs
+import polars as pl
+
+from drugfree_core.errors import UsageError
+from drugfree_core.model import UnitKind
+
+
+@attrs.frozen(kw_only=True)
+class _Unit:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+
+class TerritoryIndex:
+    """Units and lineage indexed for province look-ups."""
+
+    def __init__(self, units: Iterable[Mapping[str, object]], lineage: Iterable[tuple[str, str]]):
+        self._units: dict[str, _Unit] = {}
+        for row in units:
+            unit = _Unit(
+                code=str(row["code"]),
+                name=str(row["name"]),
+                kind=str(row["kind"]),
+                parent_code=row["parent_code"] if row["parent_code"] else None,  # type: ignore[arg-type]
+                valid_from=row["valid_from"],  # type: ignore[arg-type]
+                valid_to=row["valid_to"],  # type: ignore[arg-type]
+            )
+            self._units.setdefault(unit.code, unit)
+        self._successors: dict[str, list[str]] = {}
+        self._predecessors: dict[str, list[str]] = {}
+        for pred, succ in lineage:
+            self._successors.setdefault(pred, []).append(succ)
+            self._predecessors.setdefault(succ, []).append(pred)
+
+    @classmethod
+    def from_frames(cls, *pairs: tuple[pl.DataFrame, pl.DataFrame]) -> TerritoryIndex:
+        """Index ``(units, lineage)`` frame pairs; earlier pairs win on a code clash."""
+        columns = ["code", "name", "kind", "parent_code", "valid_from", "valid_to"]
+        rows: list[Mapping[str, object]] = []
+        links: list[tuple[str, str]] = []
+        for units, lineage in pairs:
+            rows.extend(units.select(columns).iter_rows(named=True))
+            links.extend(lineage.select("predecessor_code", "successor_code").iter_rows())
+        return cls(rows, links)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._units
+
+    def name(self, code: str) -> str:
+        """The unit's name."""
+        return self._units[code].name
+
+    def province_of(self, code: str, on: dt.date) -> str:
+        """The code of the province *code* belongs to on *on* (see the module docstring)."""
+        if code not in self._units:
+            raise UsageError(f"unit {code} is not in the administrative map")
+        provinces = {self._province_of_unit(c) for c in self._in_force_on(code, on, set())}
+        if not provinces:
+            raise UsageError(f"unit {code} has no unit in force on {on.isoformat()} in its lineage")
+        if len(provinces) > 1:
+            raise UsageError(
+                f"unit {code} maps to several provinces on {on.isoformat()}: "
+                + ", ".join(sorted(provinces))
+            )
+        return provinces.pop()
+
+    def _in_force_on(self, code: str, on: dt.date, seen: set[str]) -> set[str]:
+        if code in seen or code not in self._units:
+            return set()
+        seen.add(code)
+        unit = self._units[code]
+        if unit.in_force(on):
+            return {code}
+        ended = unit.valid_to is not None and unit.valid_to < on
+        neighbours = (self._successors if ended else self._predecessors).get(code, [])
+        found: set[str] = set()
+        for other in neighbours:
+            found |= self._in_force_on(other, on, seen)
+        return found
+
+    def _province_of_unit(self, code: str) -> str:
+        seen: set[str] = set()
+        current = self._units[code]
+        while current.kind != UnitKind.PROVINCE.value:
+            if current.parent_code is None or current.parent_code not in self._units:
+                raise UsageError(f"unit {code} has no province above it in the map")
+            if current.code in seen:
+                raise UsageError(f"unit {code} has a cycle in its parent chain")
+            seen.add(current.code)
+            current = self._units[current.parent_code]
+        return current.code

@@ -1,0 +1,63 @@
+"""The hook API version, compatibility checks and the deprecation path.
+
+Policy (documented for plugin authors in ``docs/plugins.md``):
+
+* The hook API has its own version, ``MAJOR.MINOR``, separate from the library's.
+* Within a major version changes are **additive only**: new hooks, new registrar methods,
+  new optional keyword arguments. A plugin written for ``1.0`` keeps working on ``1.x``.
+* A plugin declares the version it was written for in ``DRUGFREE_HOOK_API``. It loads
+  when the major versions match and its minor version is not newer than the library's.
+* Something that will go away is first deprecated: using it emits a
+  :class:`RemovedInHookApi2Warning` (a :class:`DrugfreeDeprecationWarning`) naming the
+  replacement, for at least two minor releases; it is removed only in the next major.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The hook API this library implements.
+HOOK_API_VERSION = "1.0"
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+
+
+class DrugfreeDeprecationWarning(DeprecationWarning):
+    """Something a plugin or caller uses is deprecated; the message names the replacement."""
+
+
+class RemovedInHookApi2Warning(DrugfreeDeprecationWarning):
+    """Deprecated in hook API 1.x; removed in hook API 2.0."""
+
+
+def parse_api_version(text: object) -> tuple[int, int] | None:
+    """``(major, minor)`` from ``"1.0"``; ``None`` when *text* is not of that form."""
+    if not isinstance(text, str):
+        return None
+    match = _VERSION.match(text)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def api_incompatibility(declared: object) -> str | None:
+    """Why a plugin declaring hook API *declared* cannot load, or ``None`` if it can."""
+    ours = parse_api_version(HOOK_API_VERSION)
+    assert ours is not None
+    theirs = parse_api_version(declared)
+    if declared is None:
+        return (
+            "does not declare the hook API it was written for; "
+            f'add DRUGFREE_HOOK_API = "{HOOK_API_VERSION}" to the plugin module'
+        )
+    if theirs is None:
+        return f'declares DRUGFREE_HOOK_API = {declared!r}; expected "MAJOR.MINOR" such as "1.0"'
+    if theirs[0] != ours[0]:
+        return (
+            f"was written for hook API {declared}, but this drugfree-core implements "
+            f"{HOOK_API_VERSION}; install a drugfree-core with hook API {theirs[0]}.x"
+        )
+    if theirs[1] > ours[1]:
+        return (
+            f"needs hook API {declared}, newer than this drugfree-core's {HOOK_API_VERSION}; "
+            "upgrade drugfree-core"
+        )
+    return None
