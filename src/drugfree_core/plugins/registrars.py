@@ -37,11 +37,8 @@ class PluginRef:
     def __str__(self) -> str:
         if self.distribution is None:
             return f"plugin {self.name!r}"
-        return (
-            f"plugin {self.name!r} (distribution {self.distribution} {self.version or ''})".replace(
-                " )", ")"
-            )
-        )
+        version = f" {self.version}" if self.version else ""
+        return f"plugin {self.name!r} (distribution {self.distribution}{version})"
 
 
 @attrs.frozen(kw_only=True)

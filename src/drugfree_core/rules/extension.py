@@ -94,7 +94,7 @@ class SchemeExtension:
 
 @attrs.frozen(kw_only=True)
 class Jurisdiction:
-    """Province ``province`` applies scheme ``scheme_id`` from ``effective_from`` to ``effective_to``.
+    """Province ``province`` applies scheme ``scheme_id`` over the effective dates.
 
     ``province`` is the code of the province unit in the administrative map (the
     official two-digit code in the embedded map); :data:`~drugfree_core.rules.roadmap.NATIONAL`
