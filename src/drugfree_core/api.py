@@ -9,6 +9,7 @@ from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.explain import explain_unit
 from drugfree_core.i18n import Lang
+from drugfree_core.plugins.host import SchemeChoice
 from drugfree_core.rules.scheme import Scheme
 
 
@@ -23,6 +24,17 @@ def evaluate_unit(
     part = dataset.restrict_to_units([unit_code])
     evaluation = evaluate(part, scheme, on, units=[unit_code])
     return evaluation.unit(unit_code), evaluation
+
+
+def scheme_for(unit_code: str, on: dt.date, dataset: Dataset | None = None) -> SchemeChoice:
+    """The scheme in force for *unit_code* on *on*, chosen by its province's jurisdiction.
+
+    Uses the default plugin host (built-ins and installed plugins); see
+    :meth:`drugfree_core.plugins.PluginHost.scheme_for`.
+    """
+    from drugfree_core.plugins.host import default_host
+
+    return default_host().scheme_for(unit_code, on, dataset)
 
 
 def explain(

@@ -146,7 +146,12 @@ def evaluate(
 @cli.command()
 @_path
 @click.option("--unit", "unit_code", required=True, help="The unit code to explain.")
-@_scheme
+@click.option(
+    "--scheme",
+    "scheme_id",
+    default=None,
+    help="Scheme id; by default the scheme in force for the unit's province on the date.",
+)
 @_ref_date
 @_lang
 @click.option(
@@ -155,17 +160,30 @@ def evaluate(
 @_quarantine
 @_friendly
 def explain(
-    path: Path, unit_code: str, scheme_id: str, on: dt.date, lang: str, fmt: str, quarantine: bool
+    path: Path,
+    unit_code: str,
+    scheme_id: str | None,
+    on: dt.date,
+    lang: str,
+    fmt: str,
+    quarantine: bool,
 ) -> None:
     """Explain, criterion by criterion, why one unit got its verdict."""
-    from drugfree_core.api import evaluate_unit
+    from drugfree_core.api import evaluate_unit, scheme_for
     from drugfree_core.engine.serialize import converter
     from drugfree_core.explain import explain_unit
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
 
-    scheme = get_scheme(scheme_id)
     dataset = load(path, quarantine=quarantine)
+    if scheme_id is None:
+        choice = scheme_for(unit_code, on, dataset)
+        scheme = choice.scheme
+        if fmt == "text":
+            where = choice.province_name or choice.province
+            click.echo(f"{where}: {scheme.id} ({choice.jurisdiction.citation})\n")
+    else:
+        scheme = get_scheme(scheme_id)
     unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code)
     if fmt == "json":
         click.echo(json.dumps(converter.unstructure(unit), ensure_ascii=False, indent=2))
@@ -179,14 +197,17 @@ def explain(
 )
 @_friendly
 def schemes(fmt: str) -> None:
-    """List the available schemes with version, effective dates and sources."""
-    from drugfree_core.schemes import builtin_schemes
+    """List the schemes and roadmaps of the built-ins and installed plugins."""
+    from drugfree_core.plugins import default_host
 
-    items = builtin_schemes()
+    host = default_host()
+    items = host.schemes()
     if fmt == "json":
         data = [
             {
                 "id": s.id,
+                "plugin": host.origin("scheme", s.id).name,
+                "provinces": [j.province for j in host.jurisdictions() if j.scheme_id == s.id],
                 "version": s.version,
                 "title_en": s.title_en,
                 "title_vi": s.title_vi,
@@ -198,11 +219,37 @@ def schemes(fmt: str) -> None:
             }
             for s in items
         ]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        roadmaps = [
+            {
+                "id": r.id,
+                "plugin": host.origin("roadmap", r.id).name,
+                "scope": r.scope,
+                "scope_name": r.scope_name,
+                "title_en": r.title_en,
+                "title_vi": r.title_vi,
+                "effective_from": r.effective_from.isoformat() if r.effective_from else None,
+                "effective_to": r.effective_to.isoformat() if r.effective_to else None,
+                "milestones": [
+                    {
+                        "due": m.due.isoformat(),
+                        "share": str(m.share),
+                        "provenance": m.provenance.value,
+                        "citation": m.citation,
+                    }
+                    for m in r.milestones
+                ],
+            }
+            for r in host.roadmaps()
+        ]
+        out = {"schemes": data, "roadmaps": roadmaps}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     for s in items:
         span = f"{s.effective_from or '…'} → {s.effective_to or '…'}"
-        click.echo(f"{s.id}  v{s.version}  in force {span}")
+        click.echo(f"{s.id}  v{s.version}  in force {span}  [{host.origin('scheme', s.id).name}]")
+        provinces = [j.province for j in host.jurisdictions() if j.scheme_id == s.id]
+        if provinces:
+            click.echo(f"  applied by: {', '.join(provinces)}")
         click.echo(f"  {s.title_en}")
         click.echo(f"  {s.title_vi}")
         click.echo(f"  criteria: {', '.join(c.id for c in s.criteria)}")
@@ -211,6 +258,16 @@ def schemes(fmt: str) -> None:
         for src in s.sources:
             click.echo(f"  source: {src}")
         click.echo("")
+    click.echo("Roadmaps")
+    for r in host.roadmaps():
+        span = f"{r.effective_from or '…'} → {r.effective_to or '…'}"
+        targets = ", ".join(
+            f"{float(m.share) * 100:g}% by {m.due.isoformat()} [{m.provenance.value}]"
+            for m in r.milestones
+        )
+        origin = host.origin("roadmap", r.id).name
+        click.echo(f"  {r.id}  {r.scope_name} ({r.scope})  in force {span}  [{origin}]")
+        click.echo(f"    {targets}")
 
 
 @cli.command()
@@ -299,12 +356,55 @@ def demo(on: dt.date, lang: str) -> None:
     )
 
 
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to create it (default: ./drugfree-NAME).",
+)
+@click.option("--province", default="99", show_default=True, help="The province's unit code.")
+@click.option(
+    "--province-name", default="Tỉnh Ví Dụ", show_default=True, help="The province's name."
+)
+@click.option(
+    "--start",
+    callback=_date,
+    default="2025-07-01",
+    show_default=True,
+    help="First day the province applies its scheme.",
+)
+@_friendly
+def new_plugin(
+    name: str, directory: Path | None, province: str, province_name: str, start: dt.date
+) -> None:
+    """Create a working plugin distribution drugfree-NAME that passes the conformance kit."""
+    from drugfree_core.scaffold import create_plugin
+
+    target = directory or Path(f"drugfree-{name}")
+    files = create_plugin(name, target, province=province, province_name=province_name, start=start)
+    for path in files:
+        click.echo(f"created {path}")
+    click.echo(f'\nnext: cd {target} && pip install -e ".[test]" && pytest')
+
+
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text)
     else:
         out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
+
+
+def _add_plugin_commands() -> None:
+    from drugfree_core.cli.plugins_cmd import plugins
+
+    cli.add_command(plugins)
+
+
+_add_plugin_commands()
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""``drugfree new-plugin``: write a working plugin distribution from the bundled template.
+
+The result installs with ``pip install -e ".[test]"`` and passes its own tests (the
+conformance kit on its scheme and roadmap) without any edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from drugfree_core.errors import UsageError
+from drugfree_core.model._checks import is_identifier
+from drugfree_core.plugins.versioning import HOOK_API_VERSION
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+#: Template file → path in the new distribution (``{module}`` is filled in).
+_FILES = {
+    "pyproject.toml.tmpl": "pyproject.toml",
+    "README.md.tmpl": "README.md",
+    "CHANGELOG.md.tmpl": "CHANGELOG.md",
+    "init.py.tmpl": "src/{module}/__init__.py",
+    "plugin.py.tmpl": "src/{module}/plugin.py",
+    "tests/test_plugin.py.tmpl": "tests/test_plugin.py",
+}
+
+
+def _core_range() -> tuple[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        current = version("drugfree-core")
+    except PackageNotFoundError:  # a source tree that is not installed
+        current = "0.1.0"
+    major, minor = (int(x) for x in current.split(".")[:2])
+    return f"{major}.{minor}", f"{major}.{minor + 1}"
+
+
+def create_plugin(
+    name: str,
+    destination: Path,
+    *,
+    province: str = "99",
+    province_name: str = "Tỉnh Ví Dụ",
+    start: dt.date = dt.date(2025, 7, 1),
+) -> list[Path]:
+    """Write the plugin distribution ``drugfree-NAME`` into *destination*; return the files.
+
+    *name* is lower-case letters, digits and hyphens (``"quang-tri"``). *destination*
+    must not exist yet, so nothing is ever overwritten.
+    """
+    if not _NAME.match(name):
+        raise UsageError(
+            f"plugin name {name!r} must be lower-case letters and digits separated by "
+            "hyphens, starting with a letter (e.g. quang-tri)"
+        )
+    if not is_identifier(province):
+        raise UsageError(f"province code {province!r} is not a valid unit code")
+    if destination.exists():
+        raise UsageError(f"{destination} already exists; choose another directory")
+    lo, hi = _core_range()
+    values = {
+        "name": name,
+        "module": "drugfree_" + name.replace("-", "_"),
+        "province": province,
+        "province_name": province_name,
+        "start": start.isoformat(),
+        "hook_api": HOOK_API_VERSION,
+        "core_min": lo,
+        "core_next": hi,
+    }
+    template = resources.files("drugfree_core.scaffold") / "template"
+    written = []
+    for source, target in _FILES.items():
+        text = Template((template / source).read_text(encoding="utf-8")).substitute(values)
+        path = destination / target.format(module=values["module"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    typed = destination / "src" / values["module"] / "py.typed"
+    typed.write_text("", encoding="utf-8")
+    written.append(typed)
+    return written
