@@ -44,9 +44,12 @@ def test_schemes_table_and_json(run) -> None:
     assert code == 0 and "mps-recognition-2024" in out and "source:" in out
     code, out, _ = run("schemes", "--format", "json")
     data = json.loads(out)
-    ids = {s["id"] for s in data}
+    ids = {s["id"] for s in data["schemes"]}
     assert ids == {"mps-recognition-2024", "qd28-2025-complex-areas"}
-    assert all(s["sources"] and s["version"] for s in data)
+    assert all(s["sources"] and s["version"] for s in data["schemes"])
+    assert all(s["plugin"] == "drugfree-core" for s in data["schemes"])
+    (national,) = data["roadmaps"]
+    assert national["id"] == "national-2030" and national["milestones"][-1]["share"] == "1/2"
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])

@@ -99,7 +99,15 @@ def explain_unit(
             lines.append(f"    {note}")
         from drugfree_core.rules.primitives import param_refs
 
-        used_params |= param_refs(criterion.rule)
+        refs = param_refs(criterion.rule)
+        used_params |= refs
+        # A province's change to a number this criterion uses is shown where it matters.
+        for p in evaluation.parameters:
+            if p.id in refs and p.overridden_by:
+                lines.append(
+                    f"    {p.overridden_by} {label('overrides', lang)} {criterion.id} "
+                    f"{p.id}: {_value_text(p.value)} ({label('source', lang)}: {p.citation})"
+                )
     law = {"law.user_management_period", "law.post_rehab_period", "law.rehab_max_duration"}
     shown = [p for p in evaluation.parameters if p.id in used_params or p.id in law]
     if shown:

@@ -47,6 +47,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason": ("lý do", "reason"),
     "source": ("nguồn", "source"),
     "overridden_by": ("ghi đè bởi", "overridden by"),
+    "overrides": ("quy định lại", "overrides"),
     "affected": ("ảnh hưởng", "affected"),
 }
 

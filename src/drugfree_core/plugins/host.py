@@ -202,7 +202,8 @@ class PluginHost:
         try:
             self._pm.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"{ref}: {exc}") from exc
+            detail = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+            raise PluginError(f"{ref}: {detail}") from exc
         self._refs[name] = ref
 
     def _load_entry_points(self, allowed: frozenset[str] | None) -> None:
@@ -230,8 +231,9 @@ class PluginHost:
         except pluggy.PluginValidationError as exc:
             name = self._pm.get_name(exc.plugin) or "?"
             ref = self._refs.get(name, PluginRef(name=name))
+            detail = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
             raise PluginError(
-                f"{ref} implements a hook drugfree-core does not define: {exc}. "
+                f"{ref} implements a hook drugfree-core does not define: {detail}. "
                 "Check the hook name against drugfree_core.plugins.hookspecs, or upgrade "
                 "drugfree-core if the plugin needs a newer hook API."
             ) from exc

@@ -1,0 +1,131 @@
+"""Tests of the Hải Phòng plugin: conformance, pinned numbers and dates, installation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+from drugfree_core.dataset import Dataset
+from drugfree_core.model import AdminUnit, Provenance, UnitKind
+from drugfree_core.plugins import PluginHost
+from drugfree_core.rules.scheme import Scheme
+from drugfree_core.testing import SchemeConformanceTests, check_roadmap
+
+import drugfree_hai_phong.plugin as plugin
+
+NAME = "hai-phong"
+DISTRIBUTION = "drugfree-hai-phong"
+
+
+@pytest.fixture(scope="module")
+def host() -> PluginHost:
+    """A host with the built-ins and this plugin only, built once for the module."""
+    return PluginHost(plugins=[(NAME, plugin)], autoload=False)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    """City 31 with one ward (the map does not need the other 113)."""
+    return Dataset.from_records(
+        units=[
+            AdminUnit(code="31", name="Thành phố Hải Phòng", kind=UnitKind.PROVINCE),
+            AdminUnit(code="31001", name="Phường Một", kind=UnitKind.WARD, parent_code="31"),
+        ]
+    )
+
+
+class TestHaiPhongScheme(SchemeConformanceTests):
+    max_examples = 10
+
+    @pytest.fixture
+    def scheme(self, host: PluginHost) -> Scheme:
+        return host.scheme(plugin.SCHEME_ID)
+
+
+def test_roadmap_conforms(host: PluginHost) -> None:
+    check_roadmap(host.roadmap(plugin.ROADMAP_ID)).raise_for_failures()
+
+
+# ------------------------------------------------------------------ the roadmap
+
+
+@pytest.mark.parametrize(
+    ("due", "share", "required"),
+    [
+        (dt.date(2025, 12, 31), Fraction(30, 100), 35),  # 34.2 rounds up
+        (dt.date(2027, 12, 31), Fraction(45, 100), 52),  # 51.3
+        (dt.date(2030, 12, 31), Fraction(60, 100), 69),  # 68.4
+        (dt.date(2035, 12, 31), Fraction(100, 100), 114),
+    ],
+)
+def test_milestones(host: PluginHost, due: dt.date, share: Fraction, required: int) -> None:
+    roadmap = host.roadmap(plugin.ROADMAP_ID)
+    (milestone,) = [m for m in roadmap.milestones if m.due == due]
+    assert milestone.share == share
+    assert milestone.provenance is Provenance.READ
+    assert milestone.required(plugin.UNITS) == required
+
+
+def test_roadmap_scope_and_dates(host: PluginHost) -> None:
+    roadmap = host.roadmap(plugin.ROADMAP_ID)
+    assert plugin.UNITS == 114
+    assert roadmap.scope == "31"
+    assert len(roadmap.milestones) == 4
+    assert (roadmap.effective_from, roadmap.effective_to) == (dt.date(2025, 7, 1), None)
+    # Before the reform the national roadmap is the one in force.
+    assert host.roadmap_for("31", dt.date(2025, 6, 30)) is None
+    in_force = host.roadmap_for("31", dt.date(2025, 7, 1))
+    assert in_force is not None
+    assert in_force.id == plugin.ROADMAP_ID
+
+
+# -------------------------------------------------------- scheme and jurisdiction
+
+
+def test_scheme_is_the_national_criteria_unchanged(host: PluginHost) -> None:
+    scheme = host.scheme(plugin.SCHEME_ID)
+    base = host.scheme("mps-recognition-2024")
+    assert scheme.criteria == base.criteria
+    assert scheme.parameters == base.parameters
+    assert dict(scheme.overrides) == {}
+    assert "[INFERRED]" in scheme.description_en
+    assert scheme.effective_from == dt.date(2025, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("on", "scheme_id", "roadmap_id"),
+    [
+        (dt.date(2025, 6, 30), "mps-recognition-2024", "national-2030"),
+        (dt.date(2025, 7, 1), plugin.SCHEME_ID, plugin.ROADMAP_ID),
+        (dt.date(2036, 1, 1), plugin.SCHEME_ID, plugin.ROADMAP_ID),
+    ],
+)
+def test_scheme_for_a_ward(
+    host: PluginHost, dataset: Dataset, on: dt.date, scheme_id: str, roadmap_id: str
+) -> None:
+    choice = host.scheme_for("31001", on, dataset)
+    assert choice.scheme.id == scheme_id
+    assert choice.roadmap is not None
+    assert choice.roadmap.id == roadmap_id
+
+
+def test_jurisdiction(host: PluginHost) -> None:
+    (mine,) = [j for j in host.jurisdictions() if j.province == "31"]
+    assert mine.scheme_id == plugin.SCHEME_ID
+    assert (mine.effective_from, mine.effective_to) == (dt.date(2025, 7, 1), None)
+    assert mine.provenance is Provenance.INFERRED
+
+
+# ------------------------------------------------------------------ installation
+
+
+def test_plugin_is_installed() -> None:
+    # Autoload on and the environment's switches ignored: is the entry point there?
+    host = PluginHost(autoload=True, environ={})
+    info = {p.name: p for p in host.plugins()}
+    assert NAME in info, f"entry point {NAME!r} not found: pip install -e plugins/hai-phong"
+    assert info[NAME].distribution == DISTRIBUTION
+    assert info[NAME].schemes == (plugin.SCHEME_ID,)
+    assert info[NAME].roadmaps == (plugin.ROADMAP_ID,)
+    assert host.roadmap(plugin.ROADMAP_ID).scope == "31"

@@ -1,0 +1,142 @@
+"""Nghệ An's drug-free roadmap, scheme and jurisdiction (entry point ``nghe-an``).
+
+What this plugin registers, with the provenance tags of criteria.md §0:
+
+* Roadmap ``nghe-an-2025-2030`` for the province's 130 commune-level units [READ] S5:
+  20 % by the end of 2025 and at least 50 % by the end of 2030, Plan 695/KH-UBND of
+  21 Aug 2025 [READ] S4; at least 30 % by the end of 2026, Plan 107/KH-UBND of 12 Feb
+  2026 [READ] S6. In force from 21 Aug 2025.
+* Scheme ``nghe-an-2025-2030``: Plan 695's criteria text is [UNKNOWN] (only its preamble
+  was read), so this extension of ``mps-recognition-2024`` applies the national criteria
+  unchanged [INFERRED]; a Nghệ An rule, once found, is one override away.
+* Jurisdiction: province 40 applies it from 21 Aug 2025 [INFERRED].
+
+The province's 2024 rule for districts "clean of drugs" (criteria.md §3.2) is not a
+commune-level scheme; it is :func:`drugfree_nghe_an.district.district_status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from drugfree_core.model import Provenance
+from drugfree_core.plugins import RoadmapRegistrar, SchemeRegistrar, hookimpl
+from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
+from drugfree_core.rules.roadmap import Milestone, Roadmap
+
+DRUGFREE_HOOK_API = "1.0"
+
+#: The official two-digit code of the province unit in the administrative map.
+PROVINCE = "40"
+PROVINCE_NAME = "Tỉnh Nghệ An"
+#: Commune-level units of the province after the 2025 reform [READ] S5.
+UNITS = 130
+
+SCHEME_ID = "nghe-an-2025-2030"
+BASE_SCHEME_ID = "mps-recognition-2024"
+ROADMAP_ID = "nghe-an-2025-2030"
+
+#: Issue date of Plan 695/KH-UBND [READ] S4.
+PLAN_695_ISSUED = dt.date(2025, 8, 21)
+
+S3 = (
+    "https://hethongphapluat.com/ke-hoach-695-kh-ubnd-nam-2025-trien-khai-xay-dung-xa-phuong-"
+    "khong-ma-tuy-tren-dia-ban-tinh-nghe-an-giai-doan-2025-2030.html"
+)
+S4 = "https://congly.vn/xay-dung-xa-phuong-nghe-an-khong-ma-tuy-500312.html"
+S5 = (
+    "https://baonghean.vn/en/nghe-an-trien-khai-xay-dung-xa-phuong-khong-ma-tuy-giai-doan-"
+    "2025-2030-10310383.html"
+)
+S6 = (
+    "https://nhansu.vn/van-ban-phap-luat/Ke-hoach-107-KH-UBND-2026-thuc-hien-diem-Chuong-"
+    "trinh-muc-tieu-quoc-gia-phong-chong-ma-tuy-Nghe-An-694913.html"
+)
+
+PLAN_695 = (
+    "Nghệ An Plan 695/KH-UBND (21 Aug 2025) on building drug-free communes and wards, "
+    "2025-2030"
+)
+PLAN_107 = (
+    "Nghệ An Plan 107/KH-UBND (12 Feb 2026) implementing the national target programme on "
+    "drug prevention in 2026"
+)
+
+ROADMAP = Roadmap(
+    id=ROADMAP_ID,
+    scope=PROVINCE,
+    scope_name=PROVINCE_NAME,
+    title_vi="Xây dựng xã, phường không ma túy tỉnh Nghệ An giai đoạn 2025-2030",
+    title_en="Drug-free communes and wards in Nghệ An, 2025-2030",
+    milestones=(
+        Milestone(
+            due=dt.date(2025, 12, 31),
+            share=Fraction(20, 100),
+            citation=PLAN_695,
+            provenance=Provenance.READ,
+        ),
+        Milestone(
+            due=dt.date(2026, 12, 31),
+            share=Fraction(30, 100),
+            citation=PLAN_107,
+            provenance=Provenance.READ,
+            note="Set by the later Plan 107/KH-UBND (12 Feb 2026); Plan 695 has no 2026 figure.",
+        ),
+        Milestone(
+            due=dt.date(2030, 12, 31),
+            share=Fraction(50, 100),
+            citation=PLAN_695,
+            provenance=Provenance.READ,
+        ),
+    ),
+    citation=f"{PLAN_695}; {PLAN_107}",
+    provenance=Provenance.READ,
+    sources=(S3, S4, S5, S6),
+    effective_from=PLAN_695_ISSUED,
+)
+
+SCHEME = SchemeExtension(
+    id=SCHEME_ID,
+    base=BASE_SCHEME_ID,
+    version="2025.08",
+    by=PROVINCE_NAME,
+    title_vi="Tiêu chí xã, phường không ma túy áp dụng tại tỉnh Nghệ An, giai đoạn 2025-2030",
+    title_en="Drug-free criteria applied in Nghệ An, 2025-2030",
+    description_en=(
+        "Plan 695/KH-UBND (21 Aug 2025) [READ] S4 sets the province's targets; its criteria "
+        "text is [UNKNOWN]. This scheme applies the national criteria (mps-recognition-2024) "
+        "unchanged [INFERRED]."
+    ),
+    description_vi=(
+        "Kế hoạch 695/KH-UBND (21/8/2025) đặt chỉ tiêu; chưa tìm thấy nội dung tiêu chí "
+        "[UNKNOWN]. Áp dụng nguyên tiêu chí quốc gia (mps-recognition-2024) [INFERRED]."
+    ),
+    effective_from=PLAN_695_ISSUED,
+    sources=(S3, S4),
+)
+
+JURISDICTION = Jurisdiction(
+    province=PROVINCE,
+    province_name=PROVINCE_NAME,
+    scheme_id=SCHEME_ID,
+    citation=(
+        f"{PLAN_695} (S4); its criteria text is not known, so the national criteria apply "
+        "[INFERRED]"
+    ),
+    provenance=Provenance.INFERRED,
+    effective_from=PLAN_695_ISSUED,
+)
+
+
+@hookimpl
+def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
+    """The province's scheme (the national criteria, unchanged) and its jurisdiction."""
+    registrar.extend(SCHEME)
+    registrar.assign(JURISDICTION)
+
+
+@hookimpl
+def drugfree_register_roadmaps(registrar: RoadmapRegistrar) -> None:
+    """Plans 695 and 107's targets to 2030."""
+    registrar.add(ROADMAP)
