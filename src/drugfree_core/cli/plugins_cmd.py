@@ -109,13 +109,13 @@ def check(modules: tuple[str, ...], include_builtin: bool, max_examples: int, fm
             failed |= not report.ok
             reports.append({"plugin": info.name, "kind": "scheme", **report.to_dict()})
             if fmt == "text":
-                click.echo(f"{info.name}: scheme {report}")
+                click.echo(f"{info.name}: {report}")
         for roadmap_id in info.roadmaps:
             report = check_roadmap(host.roadmap(roadmap_id))
             failed |= not report.ok
             reports.append({"plugin": info.name, "kind": "roadmap", **report.to_dict()})
             if fmt == "text":
-                click.echo(f"{info.name}: roadmap {report}")
+                click.echo(f"{info.name}: {report}")
     if fmt == "json":
         click.echo(json.dumps({"ok": not failed, "reports": reports}, ensure_ascii=False, indent=2))
     elif not reports:

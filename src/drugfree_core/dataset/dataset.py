@@ -171,6 +171,17 @@ class Dataset:
                 break
             keep = grown
         keep_series = pl.Series(sorted(keep), dtype=pl.String())
+        # Their districts and provinces too, so a unit still knows its province.
+        ancestors = set(keep)
+        while True:
+            rows = self.units.filter(pl.col("code").is_in(pl.Series(sorted(ancestors)).implode()))
+            grown = ancestors | set(rows["parent_code"].drop_nulls())
+            if grown == ancestors:
+                break
+            ancestors = grown
+        unit_rows = self.units.filter(
+            pl.col("code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
+        )
         residences = self._rows_where("residences", "unit_code", keep_series)
         subject_ids = residences["subject_id"].unique()
 
@@ -179,7 +190,7 @@ class Dataset:
 
         return attrs.evolve(
             self,
-            units=self.units.filter(pl.col("code").is_in(keep_series.implode())),
+            units=unit_rows,
             lineage=linked,
             subjects=self._rows_where("subjects", "id", subject_ids),
             residences=by_subject("residences"),

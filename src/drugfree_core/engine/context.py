@@ -14,7 +14,13 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import SchemeError
-from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS, RehabForm, SubjectKind, TestResult
+from drugfree_core.model.enums import (
+    COMMUNE_LEVEL_KINDS,
+    RehabForm,
+    SubjectKind,
+    TestResult,
+    UnitKind,
+)
 from drugfree_core.rules.law import COMPULSORY_MINOR
 from drugfree_core.rules.params import ParamRef, Period
 from drugfree_core.rules.primitives import Population
@@ -53,12 +59,25 @@ class EvalContext:
         )
         if unit_codes is not None:
             units = units.filter(pl.col("code").is_in(sorted(unit_codes)))
+        # Before 1 July 2025 a commune's parent is a district: its province is one level up.
+        parents = dataset.units.select(
+            pl.col("code").alias("parent_code"),
+            pl.col("kind").cast(pl.String).alias("parent_kind"),
+            pl.col("parent_code").alias("grandparent_code"),
+        )
         #: Commune-level units in force on the date: the rows of every result, in this order.
-        self.units = units.sort("code").select(
-            pl.col("code").alias("unit_code"),
-            "name",
-            "parent_code",
-            "resident_population",
+        self.units = (
+            units.join(parents, on="parent_code", how="left")
+            .sort("code")
+            .select(
+                pl.col("code").alias("unit_code"),
+                "name",
+                pl.when(pl.col("parent_kind") == UnitKind.PROVINCE.value)
+                .then(pl.col("parent_code"))
+                .otherwise(pl.col("grandparent_code"))
+                .alias("province_code"),
+                "resident_population",
+            )
         )
         self.unit_index = self.units.select("unit_code")
         self.placement, self.unplaced = self._place_people()

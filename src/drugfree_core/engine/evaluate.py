@@ -230,7 +230,7 @@ def _unit_result(
     return UnitResult(
         unit_code=code,
         unit_name=row["name"],
-        province_code=row["parent_code"],
+        province_code=row["province_code"],
         verdict=verdict,
         criteria=tuple(crits),
         level=level,

@@ -74,8 +74,9 @@ class CriterionResult:
 class UnitResult:
     """The verdict for one unit and the result of every criterion in force.
 
-    For classification schemes ``level`` is the level reached (``"none"`` when no level
-    applies, ``None`` when the data cannot decide) and ``level_candidates`` the levels
+    ``province_code`` is the province the unit belongs to (through its district before
+    1 July 2025). For classification schemes ``level`` is the level reached (``"none"``
+    when no level applies, ``None`` when the data cannot decide) and ``level_candidates`` the levels
     still possible. ``affected_by`` lists why outcomes were downgraded to unknown
     (quarantined records, people who could not be placed after a split).
     """

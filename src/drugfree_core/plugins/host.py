@@ -340,8 +340,14 @@ class PluginHost:
         return self._roadmaps[roadmap_id].value
 
     def roadmap_for(self, scope: str, on: dt.date) -> Roadmap | None:
-        """The roadmap in force on *on* for province *scope* (or ``"*"``, the nation)."""
-        return next((r for r in self.roadmaps() if r.scope == scope and r.in_force(on)), None)
+        """The roadmap in force on *on* for province *scope* (or ``"*"``, the nation).
+
+        When several are in force the one that started last wins: a later plan
+        supersedes an earlier one from its start (Thanh Hóa's Plan 258 of 22 Dec 2025
+        over its 2024-2025 project), even when they come from different plugins.
+        """
+        current = [r for r in self.roadmaps() if r.scope == scope and r.in_force(on)]
+        return max(current, key=lambda r: r.effective_from or dt.date.min, default=None)
 
     def parameters(self) -> tuple[Parameter, ...]:
         """The shared parameters, with every dated value plugins added."""
@@ -516,6 +522,16 @@ def _checked_jurisdictions(
                 f"{entry.plugin}: assigns scheme {j.scheme_id!r} to {j.province}, but no "
                 "plugin registers it"
             )
+        scheme = schemes[j.scheme_id].value
+        starts_early = (j.effective_from or dt.date.min) < (scheme.effective_from or dt.date.min)
+        ends_late = (j.effective_to or dt.date.max) > (scheme.effective_to or dt.date.max)
+        if starts_early or ends_late:
+            span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
+            raise PluginError(
+                f"{entry.plugin}: assigns {j.scheme_id} to {j.province} from "
+                f"{j.effective_from or '…'} to {j.effective_to or '…'}, but the scheme is "
+                f"in force only {span}"
+            )
         for other in entries[:i]:
             if j.overlaps(other.value):
                 raise PluginError(
@@ -532,15 +548,13 @@ def _checked_roadmaps(entries: Mapping[str, Registered[Roadmap]]) -> dict[str, R
         r = entry.value
         for other in items[:i]:
             o = other.value
-            if o.scope != r.scope:
-                continue
-            lo = max(r.effective_from or dt.date.min, o.effective_from or dt.date.min)
-            hi = min(r.effective_to or dt.date.max, o.effective_to or dt.date.max)
-            if lo <= hi:
+            # A later start supersedes; the same start leaves no way to choose.
+            if o.scope == r.scope and o.effective_from == r.effective_from:
+                start = r.effective_from.isoformat() if r.effective_from else "the beginning"
                 raise PluginError(
                     f"{entry.plugin} and {other.plugin} both register a roadmap for "
-                    f"{r.scope} in force on {lo.isoformat()} ({r.id} and {o.id}); give them "
-                    "non-overlapping effective dates"
+                    f"{r.scope} starting {start} ({r.id} and {o.id}); a later plan must "
+                    "start later to supersede an earlier one"
                 )
     return dict(entries)
 

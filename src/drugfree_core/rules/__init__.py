@@ -1,5 +1,6 @@
 """Rules as data: primitives, effective-dated parameters, criteria and schemes."""
 
+from drugfree_core.rules.extension import Jurisdiction, ParameterOverride, SchemeExtension
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.params import DatedValue, Parameter, ParamRef, Period, constant
 from drugfree_core.rules.primitives import (
@@ -32,10 +33,12 @@ from drugfree_core.rules.primitives import (
     TestedDuringManagement,
     TestWindowRule,
 )
+from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap, required_count
 from drugfree_core.rules.scheme import Criterion, Level, ResolvedParameter, Scheme
 
 __all__ = [
     "LAW_PARAMETERS",
+    "NATIONAL",
     "AllOf",
     "AllSatisfy",
     "AnyOf",
@@ -50,19 +53,24 @@ __all__ = [
     "InBand",
     "InCustody",
     "InTreatment",
+    "Jurisdiction",
     "Level",
+    "Milestone",
     "NegativeTestWithin",
     "Not",
     "NotYetKnown",
     "Op",
     "ParamRef",
     "Parameter",
+    "ParameterOverride",
     "Period",
     "Population",
     "PythonRule",
     "ResolvedParameter",
+    "Roadmap",
     "Rule",
     "Scheme",
+    "SchemeExtension",
     "SubjectAllOf",
     "SubjectAnyOf",
     "SubjectCount",
@@ -73,4 +81,5 @@ __all__ = [
     "TestWindowRule",
     "TestedDuringManagement",
     "constant",
+    "required_count",
 ]

@@ -55,6 +55,8 @@ class SchemeExtension:
     effective_to: dt.date | None = None
     sources: tuple[str, ...] = ()
 
+    # ``None`` dates inherit the base's; an extension cannot outlive its base's rules.
+
     def apply(self, base: Scheme) -> Scheme:
         """The scheme this extension makes of *base* (which must be the scheme ``base``)."""
         if base.id != self.base:
@@ -73,6 +75,7 @@ class SchemeExtension:
                 f"(use replace=): {', '.join(clashing)}"
             )
         scheme = base.with_parameters_added(self.parameters) if self.parameters else base
+        added = {f"parameter:{p.id}": self.by for p in self.parameters}
         for change in self.overrides:
             scheme = scheme.with_parameter(change.parameter_id, change.value, by=self.by)
         for criterion in (*self.replace, *self.add):
@@ -87,8 +90,8 @@ class SchemeExtension:
             description_vi=self.description_vi or base.description_vi,
             effective_from=self.effective_from or base.effective_from,
             effective_to=self.effective_to or base.effective_to,
-            sources=(*base.sources, *self.sources),
-            overrides=dict(scheme.overrides),
+            sources=tuple(dict.fromkeys((*base.sources, *self.sources))),
+            overrides={**scheme.overrides, **added},
         )
 
 

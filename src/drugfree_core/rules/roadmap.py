@@ -66,7 +66,8 @@ class Roadmap:
     ``scope`` is the province code the targets are for (the code of the province unit in
     the administrative map), or :data:`NATIONAL`. ``effective_from``/``effective_to``
     bound the period the roadmap applies, so a roadmap of a province that merged on
-    1 July 2025 can end the day before.
+    1 July 2025 can end the day before; a milestone may fall after the end (the plan was
+    superseded before its target). ``note`` holds caveats ("an ambition", "superseded").
     """
 
     id: str = attrs.field(validator=check_id)
@@ -80,6 +81,7 @@ class Roadmap:
     sources: tuple[str, ...] = ()
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
+    note: str = ""
 
     def __attrs_post_init__(self) -> None:
         dues = [m.due for m in self.milestones]

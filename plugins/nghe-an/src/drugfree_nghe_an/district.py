@@ -19,11 +19,11 @@ from collections.abc import Iterable
 
 import attrs
 import polars as pl
+
 from drugfree_core.dataset import Dataset
 from drugfree_core.engine import Evaluation, Outcome
 from drugfree_core.errors import UsageError
 from drugfree_core.model import COMMUNE_LEVEL_KINDS, Provenance, UnitKind
-
 from drugfree_nghe_an.plugin import PROVINCE
 
 S7 = (
@@ -90,8 +90,7 @@ CONDITIONS: tuple[Condition, ...] = (
         id="NA.D4",
         title_vi="100% xã, phường, thị trấn được công nhận sạch về ma túy và đang giữ vững",
         title_en=(
-            "100% of its commune-level units recognised 'clean of drugs' and still "
-            "maintaining it"
+            "100% of its commune-level units recognised 'clean of drugs' and still maintaining it"
         ),
         note=(
             "Computed from a commune-level evaluation on the date: a commune that passes is "
@@ -105,9 +104,7 @@ CONDITIONS: tuple[Condition, ...] = (
     ),
     Condition(
         id="NA.D6",
-        title_vi=(
-            "Phong trào Toàn dân bảo vệ an ninh Tổ quốc hằng năm được xếp loại Khá trở lên"
-        ),
+        title_vi="Phong trào Toàn dân bảo vệ an ninh Tổ quốc hằng năm được xếp loại Khá trở lên",
         title_en=(
             "The annual 'All people protect national security' movement rated 'Khá' "
             "(fair) or better"

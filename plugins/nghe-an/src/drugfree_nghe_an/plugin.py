@@ -55,8 +55,7 @@ S6 = (
 )
 
 PLAN_695 = (
-    "Nghệ An Plan 695/KH-UBND (21 Aug 2025) on building drug-free communes and wards, "
-    "2025-2030"
+    "Nghệ An Plan 695/KH-UBND (21 Aug 2025) on building drug-free communes and wards, 2025-2030"
 )
 PLAN_107 = (
     "Nghệ An Plan 107/KH-UBND (12 Feb 2026) implementing the national target programme on "

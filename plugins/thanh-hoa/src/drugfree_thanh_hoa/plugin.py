@@ -78,8 +78,7 @@ TEST_WINDOW = ParameterOverride(
         start=LAUNCHED,
         value=30,
         citation=(
-            f"{PROJECT_REPORT}: a negative test no more than 30 days before the "
-            "recognition request"
+            f"{PROJECT_REPORT}: a negative test no more than 30 days before the recognition request"
         ),
         provenance=Provenance.ARTICLE,
         # The override replaces the base value, so its note on the boundary is kept here.
@@ -96,9 +95,7 @@ SCHEME = SchemeExtension(
         "Đề án xây dựng xã, phường, thị trấn, huyện, thị xã, thành phố không ma túy "
         "tỉnh Thanh Hóa giai đoạn 2024-2025"
     ),
-    title_en=(
-        "Thanh Hóa project: drug-free communes, wards, towns and districts, 2024-2025"
-    ),
+    title_en="Thanh Hóa project: drug-free communes, wards, towns and districts, 2024-2025",
     description_en=(
         "The provincial police project launched on 15 Oct 2024 [READ] S10 applies the "
         "Ministry of Public Security's criteria as reported at its launch (mps-recognition-"
