@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from oracle import OracleEvaluation, OracleNode, oracle_evaluate
 
@@ -34,6 +35,20 @@ from drugfree_core.model import (
     UnitKind,
 )
 from drugfree_core.rules.scheme import Scheme
+
+# The library's own tests see only the built-in plugin, whatever is installed (province
+# plugins are tested in their own folders, and tests that load plugins say so).
+os.environ["DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fresh_default_host() -> Iterable[None]:
+    from drugfree_core.plugins import reset_default_host
+
+    reset_default_host()
+    yield
+    reset_default_host()
+
 
 # Deterministic runs in CI: the same examples every time, and no shrinking (a failure is
 # reported at once, with a reproduce blob); per-test max_examples are set where the tests
