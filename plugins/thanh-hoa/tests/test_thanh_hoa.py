@@ -48,23 +48,12 @@ class TestThanhHoaScheme(SchemeConformanceTests):
         return host.scheme(plugin.SCHEME_ID)
 
 
-# The kit wants every milestone inside the roadmap's effective period. The project
-# roadmap is cut short by Plan 258 [INFERRED] before its 2025 target falls due, so that
-# one problem is expected; it is pinned word for word, and every other check must pass.
-CUT_SHORT = {
-    plugin.PROJECT_ROADMAP_ID: "milestone due 2025-12-31 falls after the roadmap ends (2025-12-21)",
-}
 
 
 @pytest.mark.parametrize("roadmap_id", ROADMAP_IDS)
 def test_roadmap_conforms(host: PluginHost, roadmap_id: str) -> None:
-    """Each roadmap passes the kit's roadmap checks, but for the pinned cut-short milestone."""
-    report = check_roadmap(host.roadmap(roadmap_id))
-    if roadmap_id not in CUT_SHORT:
-        report.raise_for_failures()
-        return
-    failures = [(r.name, r.message) for r in report.results if not r.passed]
-    assert failures == [("check_roadmap_metadata", CUT_SHORT[roadmap_id])]
+    """Each roadmap passes the kit's roadmap checks (a milestone may fall after the end)."""
+    check_roadmap(host.roadmap(roadmap_id)).raise_for_failures()
 
 
 # ------------------------------------------------------------------ the scheme

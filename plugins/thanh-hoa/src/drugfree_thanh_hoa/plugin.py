@@ -13,8 +13,8 @@ What this plugin registers, with the provenance tags of criteria.md §0:
 * Roadmap ``thanh-hoa-project-2024-2025``: 100 % by 31 Dec 2025 [READ] S10, an ambition.
 * Roadmap ``thanh-hoa-2025-2030``: at least 50 % by 31 Dec 2030, Plan 258/KH-UBND of
   22 Dec 2025 [READ] S11. That the plan supersedes the project's target from its issue
-  date is [INFERRED]; the host forbids two roadmaps of one scope in force on the same
-  day, so the project roadmap ends on 21 Dec 2025.
+  date is [INFERRED], so the project roadmap ends on 21 Dec 2025 (the host would also
+  prefer the later-starting roadmap where two are in force).
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ PROJECT_ROADMAP = Roadmap(
     provenance=Provenance.READ,
     sources=(S10,),
     effective_from=LAUNCHED,
-    # The day before Plan 258 was issued: the host rejects overlapping roadmaps of a scope.
+    # The day before Plan 258 was issued, which supersedes it [INFERRED].
     effective_to=PLAN_258_ISSUED - dt.timedelta(days=1),
 )
 
