@@ -13,44 +13,100 @@ The public API in one place::
 
 from __future__ import annotations
 
-from drugfree_core.api import evaluate_unit, explain
-from drugfree_core.dataset import Dataset, DatasetRecords, QuarantinedRecord
-from drugfree_core.engine import (
-    CriterionResult,
-    CustomOutcome,
-    Evaluation,
-    Outcome,
-    RuleResult,
-    UnitResult,
-    UnitView,
-    UnplacedSubject,
-    evaluate,
-)
-from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
-from drugfree_core.explain import explain_unit
-from drugfree_core.io import load, save, validate
-from drugfree_core.model import (
-    AdminUnit,
-    CustodyPeriod,
-    DrugTest,
-    FactKind,
-    LineageLink,
-    Provenance,
-    RehabEpisode,
-    RehabForm,
-    Residence,
-    StatusPeriod,
-    Subject,
-    SubjectKind,
-    TestMethod,
-    TestResult,
-    TestSchedule,
-    UnitFact,
-    UnitKind,
-    UnitLevel,
-)
-from drugfree_core.rules import Criterion, Level, Parameter, Scheme
-from drugfree_core.schemes import builtin_schemes, get_scheme
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drugfree_core.api import evaluate_unit, explain
+    from drugfree_core.dataset import Dataset, DatasetRecords, QuarantinedRecord
+    from drugfree_core.engine import (
+        CriterionResult,
+        CustomOutcome,
+        Evaluation,
+        Outcome,
+        RuleResult,
+        UnitResult,
+        UnitView,
+        UnplacedSubject,
+        evaluate,
+    )
+    from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
+    from drugfree_core.explain import explain_unit
+    from drugfree_core.io import load, save, validate
+    from drugfree_core.model import (
+        AdminUnit,
+        CustodyPeriod,
+        DrugTest,
+        FactKind,
+        LineageLink,
+        Provenance,
+        RehabEpisode,
+        RehabForm,
+        Residence,
+        StatusPeriod,
+        Subject,
+        SubjectKind,
+        TestMethod,
+        TestResult,
+        TestSchedule,
+        UnitFact,
+        UnitKind,
+        UnitLevel,
+    )
+    from drugfree_core.rules import Criterion, Level, Parameter, Scheme
+    from drugfree_core.schemes import builtin_schemes, get_scheme
+
+# Names are imported on first use, so `import drugfree_core` (and Hypothesis, which
+# loads our strategies hook at start-up) does not pay for polars and the engine.
+_EXPORTS = {
+    "AdminUnit": "drugfree_core.model",
+    "Criterion": "drugfree_core.rules",
+    "CriterionResult": "drugfree_core.engine",
+    "CustodyPeriod": "drugfree_core.model",
+    "CustomOutcome": "drugfree_core.engine",
+    "Dataset": "drugfree_core.dataset",
+    "DatasetError": "drugfree_core.errors",
+    "DatasetRecords": "drugfree_core.dataset",
+    "DrugTest": "drugfree_core.model",
+    "DrugfreeError": "drugfree_core.errors",
+    "Evaluation": "drugfree_core.engine",
+    "FactKind": "drugfree_core.model",
+    "Level": "drugfree_core.rules",
+    "LineageLink": "drugfree_core.model",
+    "Outcome": "drugfree_core.engine",
+    "Parameter": "drugfree_core.rules",
+    "Problem": "drugfree_core.errors",
+    "Provenance": "drugfree_core.model",
+    "QuarantinedRecord": "drugfree_core.dataset",
+    "RehabEpisode": "drugfree_core.model",
+    "RehabForm": "drugfree_core.model",
+    "Residence": "drugfree_core.model",
+    "RuleResult": "drugfree_core.engine",
+    "Scheme": "drugfree_core.rules",
+    "SchemeError": "drugfree_core.errors",
+    "StatusPeriod": "drugfree_core.model",
+    "Subject": "drugfree_core.model",
+    "SubjectKind": "drugfree_core.model",
+    "TestMethod": "drugfree_core.model",
+    "TestResult": "drugfree_core.model",
+    "TestSchedule": "drugfree_core.model",
+    "UnitFact": "drugfree_core.model",
+    "UnitKind": "drugfree_core.model",
+    "UnitLevel": "drugfree_core.model",
+    "UnitResult": "drugfree_core.engine",
+    "UnitView": "drugfree_core.engine",
+    "UnplacedSubject": "drugfree_core.engine",
+    "UsageError": "drugfree_core.errors",
+    "builtin_schemes": "drugfree_core.schemes",
+    "evaluate": "drugfree_core.engine",
+    "evaluate_unit": "drugfree_core.api",
+    "explain": "drugfree_core.api",
+    "explain_unit": "drugfree_core.explain",
+    "get_scheme": "drugfree_core.schemes",
+    "load": "drugfree_core.io",
+    "save": "drugfree_core.io",
+    "validate": "drugfree_core.io",
+}
 
 __all__ = [
     "AdminUnit",
@@ -103,9 +159,18 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> Any:
     if name == "__version__":
         from importlib.metadata import version
 
         return version("drugfree-core")
-    raise AttributeError(name)
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
