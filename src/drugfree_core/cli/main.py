@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,10 @@ def _friendly(func: F) -> F:
             _fail(str(exc), 1)
         except DrugfreeError as exc:
             _fail(str(exc))
+        except BrokenPipeError:
+            # The reader went away (`drugfree demo | head`): stop quietly, as `cat` does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except OSError as exc:
             _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
 
