@@ -388,3 +388,20 @@ def test_unknown_names_are_attribute_errors() -> None:
     with pytest.raises(AttributeError):
         _ = kit.no_such_name  # type: ignore[attr-defined]
     assert "check_scheme" in dir(kit) and kit.strategies is dfs
+
+
+def test_assert_plugin_installed_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from drugfree_core.testing import assert_plugin_installed
+
+    monkeypatch.setattr("drugfree_core.plugins.host.md.entry_points", lambda group: ())
+    with pytest.raises(AssertionError, match="entry point 'nowhere' not found"):
+        assert_plugin_installed("nowhere", distribution="drugfree-nowhere")
+    with pytest.raises(AssertionError, match="schemes"):
+        assert_plugin_installed("drugfree-core", distribution="drugfree-core", schemes=["only-one"])
+    info = assert_plugin_installed(
+        "drugfree-core",
+        distribution="drugfree-core",
+        schemes=["mps-recognition-2024", "qd28-2025-complex-areas"],
+        roadmaps=["national-2030"],
+    )
+    assert info.builtin

@@ -12,7 +12,7 @@ from drugfree_core.dataset import Dataset
 from drugfree_core.model import AdminUnit, LineageLink, Provenance, UnitKind
 from drugfree_core.plugins import PluginHost
 from drugfree_core.rules.scheme import Scheme
-from drugfree_core.testing import SchemeConformanceTests, check_roadmap
+from drugfree_core.testing import SchemeConformanceTests, assert_plugin_installed, check_roadmap
 
 NAME = "bac-ninh"
 DISTRIBUTION = "drugfree-bac-ninh"
@@ -97,8 +97,6 @@ class TestBacNinhScheme(SchemeConformanceTests):
     def scheme(self, host: PluginHost) -> Scheme:
         """The scheme under test, as the host resolves it."""
         return host.scheme(plugin.BAC_NINH_SCHEME_ID)
-
-
 
 
 @pytest.mark.parametrize("roadmap_id", ROADMAP_IDS)
@@ -217,11 +215,7 @@ def test_schemes_are_the_national_criteria_unchanged(
 
 def test_plugin_is_installed() -> None:
     """The installed distribution is found through its entry point."""
-    # Autoload on and the environment's switches ignored: is the entry point there?
-    host = PluginHost(autoload=True, environ={})
-    info = {p.name: p for p in host.plugins()}
-    assert NAME in info, f"entry point {NAME!r} not found: pip install -e plugins/bac-ninh"
-    assert info[NAME].distribution == DISTRIBUTION
-    assert info[NAME].schemes == SCHEME_IDS
-    assert info[NAME].roadmaps == ROADMAP_IDS
-    assert {host.scheme(s).id for s in SCHEME_IDS} == set(SCHEME_IDS)
+    info = assert_plugin_installed(
+        NAME, distribution=DISTRIBUTION, schemes=SCHEME_IDS, roadmaps=ROADMAP_IDS
+    )
+    assert info.schemes == SCHEME_IDS and info.roadmaps == ROADMAP_IDS

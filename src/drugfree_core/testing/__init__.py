@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from drugfree_core.testing import strategies
+    from drugfree_core.testing._install import assert_plugin_installed
     from drugfree_core.testing._pytest_base import SchemeConformanceTests
     from drugfree_core.testing._report import CheckResult, ConformanceError, ConformanceReport
     from drugfree_core.testing._roadmap_checks import ROADMAP_CHECKS, check_roadmap
@@ -51,6 +52,7 @@ _EXPORTS = {
     "ConformanceError": "_report",
     "ConformanceReport": "_report",
     "SchemeConformanceTests": "_pytest_base",
+    "assert_plugin_installed": "_install",
 }
 
 
@@ -101,6 +103,7 @@ __all__ = [
     "ConformanceError",
     "ConformanceReport",
     "SchemeConformanceTests",
+    "assert_plugin_installed",
     "check_roadmap",
     "check_scheme",
     "run_check",
