@@ -215,7 +215,7 @@ def test_file_level_problems_raise_even_in_quarantine(
     assert (location, reason, None) in found
 
 
-def test_missing_units_and_double_formats(tmp_path: Path) -> None:
+def test_double_formats_and_stray_entries(tmp_path: Path) -> None:
     root = tmp_path / "ds"
     root.mkdir()
     (root / "subjects.csv").write_text(SUBJECTS, encoding="utf-8")
@@ -226,7 +226,6 @@ def test_missing_units_and_double_formats(tmp_path: Path) -> None:
     assert found == [
         ("extra", found[0][1], None),
         ("subjects.parquet", "both subjects.csv and subjects.parquet exist; keep one", None),
-        (str(root), "missing units.csv or units.parquet (required)", None),
     ]
 
 

@@ -27,6 +27,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "narcotic_plants_count": ("số cây có chất ma túy", "narcotic plants"),
     "narcotic_plants_area_m2": ("diện tích cây có chất ma túy (m²)", "narcotic plant area (m²)"),
     "on_complex_route": ("nằm trên tuyến trọng điểm", "on a complex drug route"),
+    "compulsory_rehab_dossiers": (
+        "hồ sơ cai nghiện bắt buộc đã hoàn thành",
+        "compulsory-rehab dossiers completed",
+    ),
+    "compulsory_rehab_dossiers_assigned": (
+        "chỉ tiêu hồ sơ cai nghiện bắt buộc được giao",
+        "compulsory-rehab dossiers assigned",
+    ),
     # outcomes
     "pass": ("đạt", "pass"),
     "fail": ("không đạt", "fail"),

@@ -405,8 +405,10 @@ def _emit(text: str, out: Path | None) -> None:
 
 def _add_plugin_commands() -> None:
     from drugfree_core.cli.plugins_cmd import plugins
+    from drugfree_core.cli.report_cmd import report
 
     cli.add_command(plugins)
+    cli.add_command(report)
 
 
 _add_plugin_commands()

@@ -86,6 +86,8 @@ class Dataset:
     custody_periods: pl.DataFrame
     unit_facts: pl.DataFrame
     quarantined: tuple[QuarantinedRecord, ...] = ()
+    #: Where the units came from when the data brought none (the embedded official map).
+    map_source: str | None = None
     # Sorted copies of big tables, built on first use by restrict_to_units (explain).
     _sorted: dict[tuple[str, str], pl.DataFrame] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
@@ -97,6 +99,7 @@ class Dataset:
         frames: Mapping[str, pl.DataFrame],
         *,
         quarantined: Sequence[QuarantinedRecord] = (),
+        map_source: str | None = None,
     ) -> Dataset:
         """Build from frames named after the tables; missing tables are empty.
 
@@ -109,7 +112,7 @@ class Dataset:
             t.name: _conform(t, frames[t.name]) if t.name in frames else empty_frame(t)
             for t in TABLES
         }
-        return cls(**conformed, quarantined=tuple(quarantined))
+        return cls(**conformed, quarantined=tuple(quarantined), map_source=map_source)
 
     def frame(self, table: str) -> pl.DataFrame:
         """The frame of the table called *table*."""

@@ -183,5 +183,7 @@ TABLES: tuple[Table, ...] = (
     UNIT_FACTS,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
-#: Tables a dataset folder must contain; the others may be left out when empty.
-REQUIRED_TABLES = frozenset({"units"})
+#: Tables a dataset folder must contain; the others may be left out when empty. None is
+#: required: a dataset without units uses the embedded official map
+#: (:mod:`drugfree_core.adminmap`).
+REQUIRED_TABLES: frozenset[str] = frozenset()

@@ -22,7 +22,8 @@ from drugfree_core.rules.describe import describe_rule
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 
 
-def _library_version() -> str:
+def library_version() -> str:
+    """The installed drugfree-core version ("0+unknown" from a bare source tree)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -183,7 +184,7 @@ def evaluate(
         scheme_title_en=scheme.title_en,
         scheme_title_vi=scheme.title_vi,
         reference_date=on,
-        library_version=_library_version(),
+        library_version=library_version(),
         parameters=tuple(scheme.resolve_parameters(on).values()),
         quarantined=dataset.quarantined,
         levels=tuple(level.id for level in scheme.levels),

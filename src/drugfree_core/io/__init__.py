@@ -15,9 +15,12 @@ import os
 from pathlib import Path
 from typing import Literal
 
+import attrs
+import polars as pl
+
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import Problem, UsageError
-from drugfree_core.io.checks import Staged, all_problems, finish
+from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file
 from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
@@ -30,9 +33,9 @@ Format = Literal["json", "csv", "parquet"]
 def _stage(path: str | os.PathLike[str]) -> Staged:
     target = Path(path)
     if target.is_dir():
-        return stage_tables(target)
+        return _with_official_map(stage_tables(target))
     if target.is_file() and target.suffix.lower() == ".json":
-        return stage_json_file(target)
+        return _with_official_map(stage_json_file(target))
     reason = (
         "no such file or folder"
         if not target.exists()
@@ -40,6 +43,36 @@ def _stage(path: str | os.PathLike[str]) -> Staged:
     )
     problem = Problem(table="", location=str(target), reason=reason)
     return Staged(source=str(target), locate=lambda _t, _i: str(target), good={}, fatal=(problem,))
+
+
+def _with_official_map(staged: Staged) -> Staged:
+    """Give a dataset that brings no units and no lineage the embedded official map.
+
+    Records then refer to official codes: ``"00004"`` after 1 July 2025,
+    ``"pre2025:00004"`` before (see :mod:`drugfree_core.adminmap`).
+    """
+    units = staged.good.get("units")
+    lineage = staged.good.get("lineage")
+    brought = staged.rejected.get("units")
+    if (
+        staged.fatal
+        or (units is not None and units.height)
+        or (lineage is not None and lineage.height)
+        or (brought is not None and brought.height)
+    ):
+        return staged
+    from drugfree_core.adminmap import official_map
+
+    official = official_map()
+    good = dict(staged.good)
+    for name, frame in (("units", official.units), ("lineage", official.lineage)):
+        good[name] = frame.with_row_index(LOC).with_columns(pl.col(LOC).cast(LOC_DTYPE))
+    source = official.source
+    described = (
+        f"embedded official map (extracted from {source.name} {source.version}, "
+        f"{source.licence}; upstream: {', '.join(source.upstream)})"
+    )
+    return attrs.evolve(staged, good=good, map_source=described)
 
 
 def load(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:

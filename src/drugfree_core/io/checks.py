@@ -117,6 +117,7 @@ class Staged:
     rejected: Mapping[str, pl.DataFrame] = attrs.field(factory=dict)
     problems: Mapping[str, pl.DataFrame] = attrs.field(factory=dict)
     fatal: tuple[Problem, ...] = ()
+    map_source: str | None = None
 
 
 # --- checks on single rows (used by the table door; the other doors have attrs) ------------
@@ -674,4 +675,5 @@ def finish(staged: Staged, *, quarantine: bool) -> Dataset:
     return Dataset.from_frames(
         {name: frame.drop(internal_columns(name)) for name, frame in frames.items()},
         quarantined=quarantined,
+        map_source=staged.map_source,
     )

@@ -95,6 +95,11 @@ class FactKind(enum.Enum):
     NARCOTIC_PLANTS_COUNT = "narcotic_plants_count"
     NARCOTIC_PLANTS_AREA_M2 = "narcotic_plants_area_m2"
     ON_COMPLEX_ROUTE = "on_complex_route"
+    #: Compulsory-rehab dossiers completed in the period (hồ sơ đưa vào cơ sở cai nghiện
+    #: bắt buộc đã hoàn thành), for campaign indicators such as Nghệ An Plan 359/2023.
+    COMPULSORY_REHAB_DOSSIERS = "compulsory_rehab_dossiers"
+    #: The number of such dossiers the unit was assigned as its target for the period.
+    COMPULSORY_REHAB_DOSSIERS_ASSIGNED = "compulsory_rehab_dossiers_assigned"
 
 
 class Provenance(enum.Enum):

@@ -25,6 +25,7 @@ from drugfree_core.plugins.registrars import (
     PluginRef,
     Primitive,
     PrimitiveRegistrar,
+    IndicatorRegistrar,
     RoadmapRegistrar,
     SchemeRegistrar,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Primitive",
     "PrimitiveRegistrar",
     "RemovedInHookApi2Warning",
+    "IndicatorRegistrar",
     "RoadmapRegistrar",
     "SchemeChoice",
     "SchemeRegistrar",

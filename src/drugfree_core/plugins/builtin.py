@@ -15,15 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from drugfree_core.model import Provenance
+from drugfree_core.model import Provenance, SubjectKind
 from drugfree_core.plugins.hookspecs import hookimpl
 from drugfree_core.plugins.registrars import (
+    IndicatorRegistrar,
     ParameterRegistrar,
     RoadmapRegistrar,
     SchemeRegistrar,
 )
 from drugfree_core.plugins.versioning import HOOK_API_VERSION
 from drugfree_core.rules.extension import Jurisdiction
+from drugfree_core.rules.indicator import Indicator, SubjectShare
+from drugfree_core.rules.primitives import HasManagementRecord, Population
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
 from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
@@ -103,3 +106,28 @@ def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
 def drugfree_register_roadmaps(registrar: RoadmapRegistrar) -> None:
     """The national target."""
     registrar.add(NATIONAL_ROADMAP)
+
+
+#: The share of addicts with a management record: the figure criterion TH.C2 of the MPS
+#: criteria needs at 100 % in every unit, followed province-wide as a campaign indicator.
+#: It has no target of its own: none was found for the share as a campaign figure.
+ADDICTS_WITH_RECORD = Indicator(
+    id="national.addicts-with-record",
+    title_vi="Tỷ lệ người nghiện có hồ sơ quản lý",
+    title_en="Share of addicts with a management record",
+    measure=SubjectShare(
+        population=Population(kinds=frozenset({SubjectKind.ADDICT})),
+        predicate=HasManagementRecord(),
+    ),
+    citation=(
+        "Indicator derived from criterion TH.C2 (every addict has a management record), "
+        "MPS criteria as reported by baothanhhoa.vn, 15 Oct 2024"
+    ),
+    provenance=Provenance.INFERRED,
+)
+
+
+@hookimpl
+def drugfree_register_indicators(registrar: IndicatorRegistrar) -> None:
+    """The national campaign indicators."""
+    registrar.add(ADDICTS_WITH_RECORD)

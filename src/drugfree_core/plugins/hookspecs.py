@@ -6,7 +6,7 @@ add objects, and the registrar checks them and records which plugin added them. 
 implements only the hooks it needs and may take fewer arguments than the spec names.
 
 Hooks are called once per host, in this order, after every plugin is loaded: parameters,
-primitives, administrative map, schemes, roadmaps. Their results are ``None``: everything
+primitives, administrative map, schemes, roadmaps, indicators. Their results are ``None``: everything
 a plugin gives goes through the registrar.
 
 A plugin module must declare the hook API it was written for::
@@ -25,6 +25,7 @@ import pluggy
 if TYPE_CHECKING:
     from drugfree_core.plugins.registrars import (
         AdminMapRegistrar,
+        IndicatorRegistrar,
         ParameterRegistrar,
         PrimitiveRegistrar,
         RoadmapRegistrar,
@@ -103,11 +104,28 @@ def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
 def drugfree_register_roadmaps(registrar: RoadmapRegistrar) -> None:
     """Add roadmaps: dated targets for the share of drug-free units of a province or the nation.
 
-    Called last. ``registrar.add(roadmap)`` adds a
+    Called after :func:`drugfree_register_schemes`. ``registrar.add(roadmap)`` adds a
     :class:`~drugfree_core.rules.roadmap.Roadmap`; ids are unique, and two roadmaps of the
     same scope may not be in force on the same day.
 
     :param registrar: the roadmap registrar.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def drugfree_register_indicators(registrar: IndicatorRegistrar) -> None:
+    """Add campaign indicators: indicator/target pairs that reports measure per scope.
+
+    Called last. ``registrar.add(indicator)`` adds a
+    :class:`~drugfree_core.rules.indicator.Indicator`: a share of people satisfying a
+    predicate, or one unit fact over another, for a province or ``"*"``, with an
+    optional target share due by a date (for example Nghệ An Plan 359/2023:
+    compulsory-rehab dossiers at ≥ 60 % of the assigned yearly target by end of June).
+    Ids are unique across all plugins.
+
+    :param registrar: the indicator registrar.
+
+    .. versionadded:: 1.1
     """

@@ -51,6 +51,7 @@ from drugfree_core.plugins.registrars import (
     Primitive,
     PrimitiveRegistrar,
     Registered,
+    IndicatorRegistrar,
     RoadmapRegistrar,
     SchemeRegistrar,
 )
@@ -59,6 +60,7 @@ from drugfree_core.plugins.versioning import api_incompatibility
 from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
 from drugfree_core.rules.params import Parameter
 from drugfree_core.rules.primitives import PythonRule
+from drugfree_core.rules.indicator import Indicator
 from drugfree_core.rules.roadmap import NATIONAL, Roadmap
 from drugfree_core.rules.scheme import Scheme
 
@@ -69,6 +71,7 @@ HOOK_ORDER: tuple[tuple[str, type], ...] = (
     ("drugfree_register_admin_map", AdminMapRegistrar),
     ("drugfree_register_schemes", SchemeRegistrar),
     ("drugfree_register_roadmaps", RoadmapRegistrar),
+    ("drugfree_register_indicators", IndicatorRegistrar),
 )
 
 BUILTIN_NAME = "drugfree-core"
@@ -97,6 +100,7 @@ class PluginInfo:
     primitives: tuple[str, ...]
     jurisdictions: tuple[str, ...]
     units: int
+    indicators: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -320,6 +324,7 @@ class PluginHost:
         tables: dict[str, Mapping[str, Registered[Any]]] = {
             "scheme": self._schemes,
             "roadmap": self._roadmaps,
+            "indicator": self._contributions.indicators,
             "parameter": self._parameters,
             "primitive": self._contributions.primitives,
         }
@@ -346,8 +351,14 @@ class PluginHost:
         supersedes an earlier one from its start (Thanh Hóa's Plan 258 of 22 Dec 2025
         over its 2024-2025 project), even when they come from different plugins.
         """
-        current = [r for r in self.roadmaps() if r.scope == scope and r.in_force(on)]
+        current = [
+            r for r in self.roadmaps() if (r.scope == scope or _same_province(r.scope, scope)) and r.in_force(on)
+        ]
         return max(current, key=lambda r: r.effective_from or dt.date.min, default=None)
+
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Every registered campaign indicator."""
+        return tuple(r.value for r in self._contributions.indicators.values())
 
     def parameters(self) -> tuple[Parameter, ...]:
         """The shared parameters, with every dated value plugins added."""
@@ -387,8 +398,11 @@ class PluginHost:
             pairs.append((dataset.units, dataset.lineage))
         if self._map is not None:
             pairs.append((self._map.units, self._map.lineage))
-        if not pairs:
-            raise UsageError("no administrative map: pass a dataset with units")
+        # The embedded official map comes last: a dataset or plugin may refine it.
+        from drugfree_core.adminmap import official_map
+
+        official = official_map()
+        pairs.append((official.units, official.lineage))
         return TerritoryIndex.from_frames(*pairs)
 
     def scheme_for(self, unit_code: str, on: dt.date, dataset: Any = None) -> SchemeChoice:
@@ -402,16 +416,7 @@ class PluginHost:
         """
         index = self._map_index(dataset)
         province = index.province_of(unit_code, on)
-        matches = [j for j in self._jurisdictions if j.value.in_force(on)]
-        own = [j for j in matches if j.value.province == province]
-        national = [j for j in matches if j.value.province == NATIONAL]
-        candidates = own or national
-        if not candidates:
-            raise SchemeError(
-                f"no scheme is in force for province {province} on {on.isoformat()} "
-                "and no national scheme applies then"
-            )
-        jurisdiction = candidates[0].value
+        jurisdiction = self.jurisdiction_for(province, on)
         return SchemeChoice(
             unit_code=unit_code,
             on=on,
@@ -421,6 +426,24 @@ class PluginHost:
             jurisdiction=jurisdiction,
             roadmap=self.roadmap_for(province, on) or self.roadmap_for(NATIONAL, on),
         )
+
+    def jurisdiction_for(self, province: str, on: dt.date) -> Jurisdiction:
+        """The jurisdiction in force for *province* on *on*, else the national one.
+
+        Province codes match by their official code, so the pre-reform unit
+        ``pre2025:24`` (Bắc Giang) matches a jurisdiction for ``"24"`` dated before
+        1 July 2025 and the post-reform ``24`` (Bắc Ninh) one dated after.
+        """
+        matches = [j for j in self._jurisdictions if j.value.in_force(on)]
+        own = [j for j in matches if _same_province(j.value.province, province)]
+        national = [j for j in matches if j.value.province == NATIONAL]
+        candidates = own or national
+        if not candidates:
+            raise SchemeError(
+                f"no scheme is in force for province {province} on {on.isoformat()} "
+                "and no national scheme applies then"
+            )
+        return candidates[0].value
 
     def plugins(self) -> tuple[PluginInfo, ...]:
         """Every loaded plugin with the hooks it implements and what it registered."""
@@ -455,12 +478,20 @@ class PluginHost:
                         f"{j.province}:{j.scheme_id}" for j in mine(self._jurisdictions)
                     ),
                     units=len(mine(store.units.values())),
+                    indicators=tuple(i.id for i in mine(store.indicators.values())),
                 )
             )
         return tuple(infos)
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _same_province(a: str, b: str) -> bool:
+    """Whether two province codes name the same official code (era prefix ignored)."""
+    from drugfree_core.adminmap import official_code
+
+    return a != NATIONAL and b != NATIONAL and official_code(a) == official_code(b)
 
 
 def _core_ref() -> PluginRef:

@@ -18,6 +18,7 @@ import attrs
 from drugfree_core.errors import PluginError
 from drugfree_core.model import AdminUnit, LineageLink, Provenance
 from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
+from drugfree_core.rules.indicator import Indicator
 from drugfree_core.rules.params import DatedValue, Parameter
 from drugfree_core.rules.primitives import PythonRule, walk_values
 from drugfree_core.rules.roadmap import Roadmap
@@ -76,6 +77,7 @@ class Contributions:
     schemes: dict[str, Registered[Scheme | SchemeExtension]] = attrs.field(factory=dict)
     jurisdictions: list[Registered[Jurisdiction]] = attrs.field(factory=list)
     roadmaps: dict[str, Registered[Roadmap]] = attrs.field(factory=dict)
+    indicators: dict[str, Registered[Indicator]] = attrs.field(factory=dict)
 
 
 def _blank(text: str) -> bool:
@@ -280,6 +282,28 @@ class RoadmapRegistrar(_Registrar):
         self._store.roadmaps[roadmap.id] = self._wrap(roadmap)
 
 
+class IndicatorRegistrar(_Registrar):
+    """Handed to :func:`~drugfree_core.plugins.hookspecs.drugfree_register_indicators`.
+
+    .. versionadded:: 1.1
+    """
+
+    def add(self, indicator: Indicator) -> None:
+        """Add a campaign indicator; its id must be new and it and its target cited."""
+        self._expect(indicator, Indicator, "an indicator")
+        if _blank(indicator.citation) or (
+            indicator.target is not None and _blank(indicator.target.citation)
+        ):
+            raise self._fail(f"indicator {indicator.id} needs citations for it and its target")
+        dates = _check_dates(
+            f"indicator {indicator.id}", indicator.effective_from, indicator.effective_to
+        )
+        if dates:
+            raise self._fail(dates)
+        self._unique(self._store.indicators, indicator.id, "indicator")
+        self._store.indicators[indicator.id] = self._wrap(indicator)
+
+
 def primitive_names(scheme: Scheme) -> set[str]:
     """Names of the custom Python rules *scheme* uses."""
     return {
@@ -293,6 +317,7 @@ def primitive_names(scheme: Scheme) -> set[str]:
 __all__ = [
     "AdminMapRegistrar",
     "Contributions",
+    "IndicatorRegistrar",
     "ParameterRegistrar",
     "PluginRef",
     "Primitive",

@@ -72,6 +72,11 @@ class TerritoryIndex:
         """The unit's name."""
         return self._units[code].name
 
+    def day_in_force(self, code: str) -> dt.date:
+        """A day on which *code* itself is in force: its last day, else its first."""
+        unit = self._units[code]
+        return unit.valid_to or unit.valid_from or dt.date.today()
+
     def province_of(self, code: str, on: dt.date) -> str:
         """The code of the province *code* belongs to on *on* (see the module docstring)."""
         if code not in self._units:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 #: The hook API this library implements.
-HOOK_API_VERSION = "1.0"
+HOOK_API_VERSION = "1.1"
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 

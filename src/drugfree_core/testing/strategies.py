@@ -89,6 +89,8 @@ _FACT_VALUES: dict[FactKind, tuple[float, ...]] = {
     FactKind.NARCOTIC_PLANTS_COUNT: (0, 499, 500, 1500, 2999, 3000),
     FactKind.NARCOTIC_PLANTS_AREA_M2: (0, 124.5, 125, 749.5, 750, 375),
     FactKind.ON_COMPLEX_ROUTE: (0, 1),
+    FactKind.COMPULSORY_REHAB_DOSSIERS: (0, 1, 3, 6, 10),
+    FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED: (0, 5, 10),
 }
 _FACT_END_OFFSETS = (-400, -366, -365, -364, -200, -30, -1, 0, 1)
 _FACT_LENGTHS = (0, 30, 365)

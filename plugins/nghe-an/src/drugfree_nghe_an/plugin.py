@@ -10,6 +10,9 @@ What this plugin registers, with the provenance tags of criteria.md §0:
   was read), so this extension of ``mps-recognition-2024`` applies the national criteria
   unchanged [INFERRED]; a Nghệ An rule, once found, is one override away.
 * Jurisdiction: province 40 applies it from 21 Aug 2025 [INFERRED].
+* Campaign indicator ``nghe-an.2023-compulsory-rehab-dossiers``: Plan 359/KH-UBND's
+  compulsory-rehab dossiers at ≥ 60 % of the assigned target by end of June 2023
+  [ARTICLE] (:mod:`drugfree_nghe_an.campaign`).
 
 The province's 2024 rule for districts "clean of drugs" (criteria.md §3.2) is not a
 commune-level scheme; it is :func:`drugfree_nghe_an.district.district_status`.
@@ -21,11 +24,12 @@ import datetime as dt
 from fractions import Fraction
 
 from drugfree_core.model import Provenance
-from drugfree_core.plugins import RoadmapRegistrar, SchemeRegistrar, hookimpl
+from drugfree_core.plugins import IndicatorRegistrar, RoadmapRegistrar, SchemeRegistrar, hookimpl
 from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
 from drugfree_core.rules.roadmap import Milestone, Roadmap
+from drugfree_nghe_an.campaign import DOSSIERS_2023
 
-DRUGFREE_HOOK_API = "1.0"
+DRUGFREE_HOOK_API = "1.1"
 
 #: The official two-digit code of the province unit in the administrative map.
 PROVINCE = "40"
@@ -139,3 +143,9 @@ def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
 def drugfree_register_roadmaps(registrar: RoadmapRegistrar) -> None:
     """Plans 695 and 107's targets to 2030."""
     registrar.add(ROADMAP)
+
+
+@hookimpl
+def drugfree_register_indicators(registrar: IndicatorRegistrar) -> None:
+    """Plan 359/2023's Action Month indicator."""
+    registrar.add(DOSSIERS_2023)

@@ -1,0 +1,340 @@
+"""Build a report: one scope, one reference date, every view computed once.
+
+The steps, each in its own module: evaluate the scope on the date, each province by its
+own scheme (:mod:`.runs`); read what every unit lacks (:mod:`.gaps`); evaluate the time
+series and fit the trend (:mod:`.trend`); judge every roadmap milestone
+(:mod:`.progress`); measure the campaign indicators (:mod:`.indicators`) and the data
+quality (:mod:`.quality`); stamp the provenance (:mod:`.provenance`). Small counts are
+suppressed last (:mod:`.suppress`), so nothing upstream can leak them.
+
+**Merger rule.** A unit that came out of the 1 July 2025 reorganisation is judged on its
+own data only: it is never recognised because its predecessors were. Beside its verdict
+the report shows how many of its predecessors met the criteria on 30 June 2025, the
+last day they existed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.engine.results import Outcome
+from drugfree_core.errors import UsageError
+from drugfree_core.model.territory import TWO_TIER_START
+from drugfree_core.plugins.host import PluginHost, default_host
+from drugfree_core.plugins.territory import TerritoryIndex
+from drugfree_core.reports.gaps import closest_to_passing, unit_cases, unit_row
+from drugfree_core.reports.indicators import measure_indicators
+from drugfree_core.reports.model import (
+    CaseList,
+    CriterionTally,
+    PluginVersion,
+    Predecessors,
+    Report,
+    ReportProvenance,
+    SchemeRef,
+    SeriesPoint,
+    UnitRow,
+)
+from drugfree_core.reports.progress import scope_progress
+from drugfree_core.reports.provenance import fingerprint
+from drugfree_core.reports.quality import assess_quality
+from drugfree_core.reports.runs import ScopeRun, ScopeRunner
+from drugfree_core.reports.suppress import suppress_small_counts
+from drugfree_core.reports.trend import period_ends
+from drugfree_core.rules.roadmap import NATIONAL
+from drugfree_core.rules.scheme import Scheme
+
+#: The last day of the pre-reform units, on which predecessors are shown.
+LAST_PRE_REFORM_DAY = TWO_TIER_START - dt.timedelta(days=1)
+
+
+@attrs.frozen(kw_only=True)
+class ReportOptions:
+    """How to build a report; every field has a documented default.
+
+    ``series_start``/``series_end``/``every`` set the time series (default: quarterly
+    over the year up to the reference date). ``closest`` is how many units the "closest
+    to passing" list keeps. ``suppress_below`` withholds counts of people below it in
+    the published aggregates (``None``: no suppression). ``stale_after_days`` is the
+    data-quality "live" threshold. ``scheme`` forces one scheme on every province
+    instead of each province's own.
+    """
+
+    series_start: dt.date | None = None
+    series_end: dt.date | None = None
+    every: str = "quarter"
+    series: bool = True
+    closest: int = 20
+    suppress_below: int | None = None
+    stale_after_days: int = 180
+    scheme: Scheme | None = None
+    generated_at: dt.datetime | None = None
+
+
+def build_report(
+    dataset: Dataset,
+    on: dt.date,
+    *,
+    province: str | None = None,
+    options: ReportOptions | None = None,
+    host: PluginHost | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Report:
+    """The report for *province* (a code) or, when ``None``, the nation, on *on*.
+
+    *progress* is called as ``progress(step, done, total)`` while dated evaluations
+    run (the CLI draws a bar with it).
+    """
+    options = options or ReportOptions()
+    host = host or default_host()
+    scope = NATIONAL if province is None else province
+    runner = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=options.scheme)
+    dates = _series_dates(on, options)
+    total = len(set(dates) | {on})
+
+    def tick(step: str) -> None:
+        if progress is not None:
+            progress(step, len(runner.runs()), total)
+
+    now = runner.run(on)
+    tick("evaluate")
+    series: list[SeriesPoint] = []
+    for date in dates:
+        series.extend(_points(runner.run(date), scope))
+        tick("series")
+    scopes = sorted(set(now.provinces.values())) if scope == NATIONAL else [scope]
+    predecessor_run = _pre_reform_run(runner, dataset, on)
+
+    def run_on(date: dt.date) -> ScopeRun | None:
+        return runner.run(date) if _evaluable(runner, date) else None
+
+    index = runner.index
+    progress_rows = tuple(
+        scope_progress(
+            scope=s,
+            name=index.name(s) if s in index else s,
+            now=now,
+            roadmap=host.roadmap_for(s, on) or host.roadmap_for(NATIONAL, on),
+            series=series,
+            run_on=run_on,
+        )
+        for s in scopes
+    )
+    overall = (
+        progress_rows[0]
+        if scope != NATIONAL
+        else scope_progress(
+            scope=NATIONAL,
+            name="*",
+            now=now,
+            roadmap=host.roadmap_for(NATIONAL, on),
+            series=series,
+            run_on=run_on,
+        )
+    )
+    units = tuple(
+        unit_row(result, scheme.id, _predecessors(dataset, code, predecessor_run))
+        for code, (scheme, result) in sorted(now.results.items())
+    )
+    codes = list(now.results)
+    indicators = measure_indicators(
+        [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
+        dataset,
+        on,
+        scope=scope,
+        units=codes,
+        shared=host.parameters(),
+    )
+    quality = assess_quality(dataset, on, stale_after_days=options.stale_after_days)
+    if scope != NATIONAL:
+        quality = attrs.evolve(
+            quality,
+            rows=tuple(q for q in quality.rows if q.unit_code is None or q.unit_code in now.results),
+        )
+    report = Report(
+        provenance=_provenance(dataset, host, now, scope, index, options),
+        progress=progress_rows,
+        overall=overall,
+        units=units,
+        closest=closest_to_passing(units, options.closest),
+        criteria=_tallies(now),
+        series=tuple(series),
+        indicators=indicators,
+        quality=quality,
+        notes=_notes(runner, dates, predecessor_run),
+    )
+    if options.suppress_below is not None:
+        report = suppress_small_counts(report, options.suppress_below)
+    return report
+
+
+def build_cases(dataset: Dataset, on: dt.date, report: Report, *, host: PluginHost | None = None,
+                province: str | None = None, scheme: Scheme | None = None) -> CaseList:
+    """The case-level list behind *report*: who makes each failing unit fail."""
+    host = host or default_host()
+    scope = NATIONAL if province is None else province
+    now = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=scheme).run(on)
+    return CaseList(
+        reference_date=on,
+        dataset_fingerprint=report.provenance.dataset_fingerprint,
+        cases=tuple(c for _, (_, r) in sorted(now.results.items()) for c in unit_cases(r)),
+    )
+
+
+def _series_dates(on: dt.date, options: ReportOptions) -> tuple[dt.date, ...]:
+    if not options.series:
+        return ()
+    end = options.series_end or on
+    start = options.series_start or dt.date(end.year - 1, end.month, 1)
+    if end > on:
+        raise UsageError(f"the series cannot end ({end}) after the reference date ({on})")
+    dates = [d for d in period_ends(start, end, options.every) if d <= on]
+    return tuple(dates)
+
+
+def _evaluable(runner: ScopeRunner, on: dt.date) -> bool:
+    return bool(runner.units_on(on))
+
+
+def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
+    scopes = sorted(set(run.provinces.values())) if scope == NATIONAL else [scope]
+    if scope == NATIONAL:
+        scopes.append(NATIONAL)
+    points = []
+    for s in scopes:
+        units, meeting, failing, unknown = run.counts(s)
+        if units:
+            points.append(
+                SeriesPoint(
+                    on=run.on,
+                    scope=s,
+                    units_in_force=units,
+                    meeting=meeting,
+                    failing=failing,
+                    unknown=unknown,
+                )
+            )
+    return points
+
+
+def _pre_reform_run(runner: ScopeRunner, dataset: Dataset, on: dt.date) -> ScopeRun | None:
+    """The scope on 30 June 2025, when the report date is after the merger and the
+    dataset holds lineage (else there is nothing to show)."""
+    if on < TWO_TIER_START or dataset.lineage.is_empty():
+        return None
+    if not _evaluable(runner, LAST_PRE_REFORM_DAY):
+        return None
+    return runner.run(LAST_PRE_REFORM_DAY)
+
+
+def _predecessors(dataset: Dataset, code: str, before: ScopeRun | None) -> Predecessors | None:
+    if before is None:
+        return None
+    links = dataset.lineage.filter(dataset.lineage["successor_code"] == code)
+    codes = tuple(sorted(links["predecessor_code"].to_list()))
+    if not codes:
+        return None
+    verdicts = [
+        before.results[c][1].verdict.value if c in before.results else Outcome.UNKNOWN.value
+        for c in codes
+    ]
+    return Predecessors(
+        on=before.on,
+        total=len(codes),
+        meeting=verdicts.count("pass"),
+        failing=verdicts.count("fail"),
+        unknown=verdicts.count("unknown"),
+        codes=codes,
+    )
+
+
+def _tallies(now: ScopeRun) -> tuple[CriterionTally, ...]:
+    tallies: dict[tuple[str, str], list[int]] = {}
+    titles: dict[tuple[str, str], tuple[str, str]] = {}
+    for scheme, evaluation in now.evaluations:
+        for criterion in scheme.criteria_on(now.on):
+            titles[(scheme.id, criterion.id)] = (criterion.title_en, criterion.title_vi)
+        for unit in evaluation.units:
+            for c in unit.criteria:
+                counts = tallies.setdefault((scheme.id, c.criterion_id), [0, 0, 0])
+                counts[("pass", "fail", "unknown").index(c.outcome.value)] += 1
+    return tuple(
+        CriterionTally(
+            scheme_id=scheme_id,
+            criterion_id=criterion_id,
+            title_en=titles[(scheme_id, criterion_id)][0],
+            title_vi=titles[(scheme_id, criterion_id)][1],
+            passed=counts[0],
+            failed=counts[1],
+            unknown=counts[2],
+        )
+        for (scheme_id, criterion_id), counts in sorted(tallies.items())
+    )
+
+
+def _provenance(
+    dataset: Dataset,
+    host: PluginHost,
+    now: ScopeRun,
+    scope: str,
+    index: TerritoryIndex,
+    options: ReportOptions,
+) -> ReportProvenance:
+    from drugfree_core.engine.evaluate import library_version
+
+    schemes = []
+    for scheme, _ in now.evaluations:
+        try:
+            origin = host.origin("scheme", scheme.id).name
+        except UsageError:
+            origin = "caller"
+        schemes.append(
+            SchemeRef(
+                id=scheme.id,
+                version=scheme.version,
+                title_en=scheme.title_en,
+                title_vi=scheme.title_vi,
+                origin=origin,
+            )
+        )
+    return ReportProvenance(
+        reference_date=now.on,
+        scope=scope,
+        scope_name="*" if scope == NATIONAL else (index.name(scope) if scope in index else scope),
+        library_version=library_version(),
+        schemes=tuple(schemes),
+        plugins=tuple(
+            PluginVersion(name=p.name, distribution=p.distribution, version=p.version)
+            for p in host.plugins()
+        ),
+        map_source=_map_source(dataset),
+        dataset_fingerprint=fingerprint(dataset),
+        generated_at=options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        suppression_threshold=None,
+        stale_after_days=options.stale_after_days,
+    )
+
+
+def _map_source(dataset: Dataset) -> str:
+    source = getattr(dataset, "map_source", None)
+    if source:
+        return str(source)
+    return f"supplied with the data ({len(dataset.units)} units, {len(dataset.lineage)} links)"
+
+
+def _notes(
+    runner: ScopeRunner, dates: Sequence[dt.date], before: ScopeRun | None
+) -> tuple[str, ...]:
+    notes: list[str] = []
+    for run in runner.runs():
+        notes.extend(run.notes)
+    if before is not None:
+        notes.append(
+            "Units created on 1 July 2025 are judged on their own data; their predecessors' "
+            f"results on {before.on.isoformat()} are shown beside them, never inherited."
+        )
+    return tuple(dict.fromkeys(notes))

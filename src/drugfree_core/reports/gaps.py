@@ -1,0 +1,158 @@
+"""What each unit lacks: shortfalls read off the engine's result trees, and the ranking.
+
+A failing criterion is walked down to the rules that actually failed. A rule over people
+("every addict has a negative test within 30 days") lacks as many people as failed it;
+a limit on a count ("at most 9 addicts") lacks how far the count is over. Units that
+fail are ranked by how little they lack: fewest failing criteria first, then the
+smallest total. Subject ids are read here only to build the case-level list.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+
+from drugfree_core.engine.results import CriterionResult, Outcome, RuleResult, UnitResult
+from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
+
+_LIMIT = re.compile(r"^\s*(≤|<|≥|>|=)\s*(-?\d+(?:\.\d+)?)\s*$")
+_EVERY_EN = "every one of "
+_EVERY_VI = "mọi "
+
+
+def unit_row(
+    result: UnitResult, scheme_id: str, predecessors: Predecessors | None = None
+) -> UnitRow:
+    """The aggregate row of one unit: verdict, failing criteria and what they lack."""
+    failing = [c for c in result.criteria if c.outcome is Outcome.FAIL]
+    shortfalls = tuple(s for c in failing for s in criterion_shortfalls(c))
+    counts = [s.count for s in shortfalls]
+    return UnitRow(
+        unit_code=result.unit_code,
+        unit_name=result.unit_name,
+        province_code=result.province_code,
+        scheme_id=scheme_id,
+        verdict=result.verdict.value,
+        failing_criteria=tuple(c.criterion_id for c in failing),
+        unknown_criteria=tuple(
+            c.criterion_id for c in result.criteria if c.outcome is Outcome.UNKNOWN
+        ),
+        shortfalls=shortfalls,
+        lack=sum(c for c in counts if c is not None) if failing else 0,
+        predecessors=predecessors,
+    )
+
+
+def closest_to_passing(rows: Iterable[UnitRow], limit: int) -> tuple[UnitRow, ...]:
+    """Failing units ranked by how little they lack (ties by unit code)."""
+    failing = [r for r in rows if r.verdict == Outcome.FAIL.value]
+    failing.sort(key=lambda r: (len(r.failing_criteria), r.lack or 0, r.unit_code))
+    return tuple(failing[:limit])
+
+
+def criterion_shortfalls(criterion: CriterionResult) -> tuple[Shortfall, ...]:
+    """The shortfalls of a failed criterion, one per failed rule that explains it."""
+    found = tuple(_shortfalls(criterion.criterion_id, criterion.result))
+    if found:
+        return found
+    # A combinator failed without a part that says why (e.g. AtLeast): report it whole.
+    return (_whole(criterion.criterion_id, criterion.result),)
+
+
+def _shortfalls(criterion_id: str, node: RuleResult) -> Iterator[Shortfall]:
+    if node.outcome is not Outcome.FAIL:
+        return
+    if node.rule == "AllSatisfy":
+        yield Shortfall(
+            criterion_id=criterion_id,
+            rule_id=node.id,
+            count=len(node.failing_subjects),
+            people=True,
+            what_en=_people_phrase(node.description_en, _EVERY_EN, "not meeting"),
+            what_vi=_people_phrase(node.description_vi, _EVERY_VI, "chưa đạt"),
+        )
+        return
+    if node.rule in ("Compare", "InBand") and node.observed is not None:
+        excess = _excess(node.observed, node.threshold)
+        if excess is not None:
+            observed = _number(node.observed)
+            yield Shortfall(
+                criterion_id=criterion_id,
+                rule_id=node.id,
+                count=excess,
+                people=False,
+                what_en=f"beyond the limit: {node.description_en} (now {observed})",
+                what_vi=f"vượt ngưỡng: {node.description_vi} (hiện {observed})",
+            )
+            return
+    for child in node.children:
+        yield from _shortfalls(criterion_id, child)
+
+
+def _whole(criterion_id: str, node: RuleResult) -> Shortfall:
+    return Shortfall(
+        criterion_id=criterion_id,
+        rule_id=node.id,
+        count=1,
+        people=False,
+        what_en=f"criterion not met: {node.description_en}",
+        what_vi=f"chưa đạt tiêu chí: {node.description_vi}",
+    )
+
+
+def _people_phrase(description: str, every: str, verb: str) -> str:
+    """"every one of addicts: negative test" → "addicts not meeting: negative test"."""
+    if description.startswith(every) and ": " in description:
+        population, predicate = description[len(every) :].split(": ", 1)
+        return f"{population} {verb}: {predicate}"
+    return f"{verb}: {description}"
+
+
+def _excess(observed: float, threshold: str) -> int | None:
+    """How many units of the measure separate *observed* from passing *threshold*."""
+    match = _LIMIT.match(threshold)
+    if match is None:
+        return None
+    op, value = match.group(1), float(match.group(2))
+    if op == "≤":
+        gap = observed - value
+    elif op == "<":
+        gap = observed - value + 1 if observed == int(observed) else observed - value
+    elif op == "≥":
+        gap = value - observed
+    elif op == ">":
+        gap = value - observed + 1 if observed == int(observed) else value - observed
+    else:
+        gap = abs(observed - value)
+    return max(1, math.ceil(gap)) if gap > 0 else None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.4g}"
+
+
+def unit_cases(result: UnitResult) -> Iterator[Case]:
+    """Every person behind a failed or undecided people rule of a failing criterion."""
+    for criterion in result.criteria:
+        if criterion.outcome is Outcome.PASS:
+            continue
+        yield from _cases(result.unit_code, criterion.criterion_id, criterion.result)
+
+
+def _cases(unit_code: str, criterion_id: str, node: RuleResult) -> Iterator[Case]:
+    if node.rule == "AllSatisfy":
+        for outcome, ids in (("fail", node.failing_subjects), ("unknown", node.unknown_subjects)):
+            for subject_id in ids:
+                yield Case(
+                    unit_code=unit_code,
+                    criterion_id=criterion_id,
+                    rule_id=node.id,
+                    subject_id=subject_id,
+                    outcome=outcome,
+                    what_en=node.description_en,
+                    what_vi=node.description_vi,
+                )
+        return
+    for child in node.children:
+        yield from _cases(unit_code, criterion_id, child)

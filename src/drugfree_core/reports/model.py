@@ -1,0 +1,272 @@
+"""What a report holds: frozen, JSON-ready records, with no subject id anywhere.
+
+A :class:`Report` is built once (:func:`drugfree_core.reports.build_report`) and then
+written in any format; every exporter reads the same object, so the JSON, the CSV files,
+the workbook and the HTML page cannot disagree. Counts of *people* are ``int | None``:
+``None`` means the count was suppressed as too small to publish (see
+:mod:`drugfree_core.reports.suppress`). The case-level list that does name pseudonymous
+subject ids is a separate object, :class:`CaseList`, never part of a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import attrs
+
+from drugfree_core.reports.quality import QualityReport
+
+#: Milestone statuses. ``met``/``missed``: the due date has passed and the data on that
+#: date decided it. ``on_track``/``off_track``: the due date is ahead and the projection
+#: from the trend reaches (or does not reach) the required count. ``unknown``: no trend.
+MILESTONE_STATUSES = ("met", "missed", "on_track", "off_track", "unknown")
+
+
+@attrs.frozen(kw_only=True)
+class SchemeRef:
+    """A scheme a report used, with its version and the plugin that registered it."""
+
+    id: str
+    version: str
+    title_en: str
+    title_vi: str
+    origin: str
+
+
+@attrs.frozen(kw_only=True)
+class PluginVersion:
+    """A plugin loaded while the report was built."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+
+
+@attrs.frozen(kw_only=True)
+class ReportProvenance:
+    """Where a report comes from, so a reader can reproduce or challenge it.
+
+    ``dataset_fingerprint`` is a SHA-256 over the dataset's tables in canonical order
+    (:func:`drugfree_core.reports.provenance.fingerprint`): two reports with the same
+    fingerprint, schemes and versions were computed from the same data.
+    """
+
+    reference_date: dt.date
+    scope: str
+    scope_name: str
+    library_version: str
+    schemes: tuple[SchemeRef, ...]
+    plugins: tuple[PluginVersion, ...]
+    map_source: str
+    dataset_fingerprint: str
+    generated_at: dt.datetime
+    suppression_threshold: int | None
+    stale_after_days: int
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneStatus:
+    """One milestone of a roadmap, measured against the units in force on its due date.
+
+    ``required`` is ``ceil(share × units_in_force)`` for the units in force on the
+    reference date (the count the province is working towards). ``meeting_at_due`` is
+    the count on the due date when it has passed and the data covers it;
+    ``projected_at_due`` the trend's projection when it is ahead.
+    """
+
+    due: dt.date
+    share: Fraction
+    required: int
+    status: str
+    meeting_at_due: int | None
+    projected_at_due: float | None
+    citation: str
+    provenance: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Progress:
+    """A province's (or the nation's) standing against its roadmap on the reference date.
+
+    ``gap`` is how many more units must meet the criteria for the next milestone (zero
+    when already reached). ``trend_per_month`` is the least-squares slope of the count of
+    units meeting the criteria over the time series, in units per 30.44 days.
+    """
+
+    scope: str
+    name: str
+    scheme_ids: tuple[str, ...]
+    roadmap_id: str | None
+    roadmap_title_en: str
+    roadmap_title_vi: str
+    units_in_force: int
+    meeting: int
+    failing: int
+    unknown: int
+    next_due: dt.date | None
+    next_share: Fraction | None
+    required: int | None
+    gap: int | None
+    trend_per_month: float | None
+    milestones: tuple[MilestoneStatus, ...]
+
+    @property
+    def share(self) -> float | None:
+        """The share of units in force that meet the criteria."""
+        return self.meeting / self.units_in_force if self.units_in_force else None
+
+
+@attrs.frozen(kw_only=True)
+class Shortfall:
+    """What one failing rule of a unit lacks, in words a commune officer can act on.
+
+    ``count`` is how many people fail the rule (``people=True``) or how far a measure is
+    beyond its limit; ``what_en`` / ``what_vi`` describe them, so :meth:`sentence` reads
+    "2 × addicts (…) not meeting: negative test within 30 days". ``count`` is ``None``
+    when it was suppressed as too small to publish.
+    """
+
+    criterion_id: str
+    rule_id: str
+    count: int | None
+    people: bool
+    what_en: str
+    what_vi: str
+
+    def sentence(self, lang: str, suppressed_below: int | None = None) -> str:
+        """The shortfall as one line in *lang* (``"vi"`` or ``"en"``)."""
+        if self.count is None:
+            n = f"< {suppressed_below}" if suppressed_below is not None else "?"
+        else:
+            n = str(self.count)
+        return f"{n} × {self.what_vi if lang == 'vi' else self.what_en}"
+
+
+@attrs.frozen(kw_only=True)
+class Predecessors:
+    """What a successor's predecessors had on the last day before the 2025 merger.
+
+    A successor is never recognised by inheritance: these counts are shown beside its own
+    verdict, not folded into it.
+    """
+
+    on: dt.date
+    total: int
+    meeting: int
+    failing: int
+    unknown: int
+    codes: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class UnitRow:
+    """One unit's verdict and what it lacks (aggregate: no subject id)."""
+
+    unit_code: str
+    unit_name: str
+    province_code: str | None
+    scheme_id: str
+    verdict: str
+    failing_criteria: tuple[str, ...]
+    unknown_criteria: tuple[str, ...]
+    shortfalls: tuple[Shortfall, ...]
+    lack: int | None
+    predecessors: Predecessors | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CriterionTally:
+    """How many units passed, failed or could not be decided on one criterion."""
+
+    scheme_id: str
+    criterion_id: str
+    title_en: str
+    title_vi: str
+    passed: int
+    failed: int
+    unknown: int
+
+
+@attrs.frozen(kw_only=True)
+class SeriesPoint:
+    """The count of units meeting the criteria in one province on one date.
+
+    Units are those in force on ``on``; ``scope`` is the province *as of the report's
+    reference date* that they belong to, so points before the 2025 merger add up the old
+    communes of every province that became this one and the trend stays comparable.
+    """
+
+    on: dt.date
+    scope: str
+    units_in_force: int
+    meeting: int
+    failing: int
+    unknown: int
+
+    @property
+    def share(self) -> float | None:
+        """The share meeting the criteria on that date."""
+        return self.meeting / self.units_in_force if self.units_in_force else None
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorResult:
+    """One campaign indicator measured over a scope, against its target if it has one.
+
+    ``status`` is ``met``, ``missed``, ``pending`` (below target, due date ahead),
+    ``no_target`` or ``unknown`` (the data cannot measure it).
+    """
+
+    id: str
+    scope: str
+    title_en: str
+    title_vi: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    target_share: Fraction | None
+    due: dt.date | None
+    status: str
+    citation: str
+    provenance: str
+    origin: str
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """Everything a report says, for one scope (a province or the nation) and one date."""
+
+    provenance: ReportProvenance
+    progress: tuple[Progress, ...]
+    overall: Progress
+    units: tuple[UnitRow, ...]
+    closest: tuple[UnitRow, ...]
+    criteria: tuple[CriterionTally, ...]
+    series: tuple[SeriesPoint, ...]
+    indicators: tuple[IndicatorResult, ...]
+    quality: QualityReport
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One person behind a failing rule: for the commune police, never for publication."""
+
+    unit_code: str
+    criterion_id: str
+    rule_id: str
+    subject_id: str
+    outcome: str
+    what_en: str
+    what_vi: str
+
+
+@attrs.frozen(kw_only=True)
+class CaseList:
+    """The case-level output: who makes each unit fail, by pseudonymous id."""
+
+    reference_date: dt.date
+    dataset_fingerprint: str
+    cases: tuple[Case, ...]

@@ -1,0 +1,109 @@
+"""A province's (or the nation's) standing against its roadmap on a date.
+
+``required = ceil(share × units in force)``, exactly (:func:`required_count`). A past
+milestone is judged on its own due date, against the units in force on that date; a
+milestone ahead is judged by projecting the trend of the share meeting the criteria to
+its due date. No trend (fewer than two dated points) gives ``unknown``, never
+``on_track``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from drugfree_core.reports.model import MilestoneStatus, Progress, SeriesPoint
+from drugfree_core.reports.runs import ScopeRun
+from drugfree_core.reports.trend import DAYS_PER_MONTH, least_squares_slope
+from drugfree_core.rules.roadmap import Roadmap
+
+
+def scope_progress(
+    *,
+    scope: str,
+    name: str,
+    now: ScopeRun,
+    roadmap: Roadmap | None,
+    series: Sequence[SeriesPoint],
+    run_on: Callable[[dt.date], ScopeRun | None],
+) -> Progress:
+    """The progress of *scope* on ``now.on``; *run_on* evaluates a past due date."""
+    units, meeting, failing, unknown = now.counts(scope)
+    slope = least_squares_slope(
+        [(p.on, p.share) for p in series if p.scope == scope and p.share is not None]
+    )
+    milestones = () if roadmap is None else _milestones(scope, now, units, meeting, roadmap, slope, run_on)
+    upcoming = [m for m in milestones if m.due >= now.on]
+    nxt = upcoming[0] if upcoming else None
+    return Progress(
+        scope=scope,
+        name=name,
+        scheme_ids=tuple(
+            sorted({s.id for code, (s, _) in now.results.items() if _in(scope, now, code)})
+        ),
+        roadmap_id=None if roadmap is None else roadmap.id,
+        roadmap_title_en="" if roadmap is None else roadmap.title_en,
+        roadmap_title_vi="" if roadmap is None else roadmap.title_vi,
+        units_in_force=units,
+        meeting=meeting,
+        failing=failing,
+        unknown=unknown,
+        next_due=None if nxt is None else nxt.due,
+        next_share=None if nxt is None else nxt.share,
+        required=None if nxt is None else nxt.required,
+        gap=None if nxt is None else max(0, nxt.required - meeting),
+        trend_per_month=None if slope is None else slope * DAYS_PER_MONTH * units,
+        milestones=milestones,
+    )
+
+
+def _in(scope: str, run: ScopeRun, code: str) -> bool:
+    return scope == "*" or run.provinces[code] == scope
+
+
+def _milestones(
+    scope: str,
+    now: ScopeRun,
+    units: int,
+    meeting: int,
+    roadmap: Roadmap,
+    slope: float | None,
+    run_on: Callable[[dt.date], ScopeRun | None],
+) -> tuple[MilestoneStatus, ...]:
+    statuses = []
+    for m in roadmap.milestones:
+        required = m.required(units)
+        meeting_at_due: int | None = None
+        units_then = 0
+        projected: float | None = None
+        if m.due <= now.on:
+            past = run_on(m.due)
+            if past is not None:
+                units_then, meeting_at_due, _, _ = past.counts(scope)
+            status = (
+                "unknown"
+                if meeting_at_due is None or not units_then
+                else "met"
+                if meeting_at_due >= m.required(units_then)
+                else "missed"
+            )
+        elif slope is None or not units:
+            status = "unknown"
+        else:
+            share_now = meeting / units
+            projected = max(0.0, min(1.0, share_now + slope * (m.due - now.on).days)) * units
+            status = "on_track" if projected >= required else "off_track"
+        statuses.append(
+            MilestoneStatus(
+                due=m.due,
+                share=m.share,
+                required=required,
+                status=status,
+                meeting_at_due=meeting_at_due,
+                projected_at_due=projected,
+                citation=m.citation,
+                provenance=m.provenance.value,
+                note=m.note,
+            )
+        )
+    return tuple(statuses)

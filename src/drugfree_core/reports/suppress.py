@@ -1,0 +1,58 @@
+"""Small-count suppression for published aggregates.
+
+A count of *people* between 1 and ``threshold - 1`` in a small commune can point at a
+person ("the one addict of hamlet X"), so a published report replaces it with ``None``,
+rendered as ``< k``. Zero is kept (it identifies nobody), and counts of *units* are never
+suppressed: they are public facts. Totals are left as they are; a reader who needs
+secondary suppression (hiding a second cell so that a total cannot reveal the first)
+should publish only province totals, which the report notes.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from drugfree_core.errors import UsageError
+from drugfree_core.reports.model import IndicatorResult, Report, UnitRow
+from drugfree_core.reports.quality import DIMENSIONS, QualityRow
+
+
+def suppress_small_counts(report: Report, threshold: int) -> Report:
+    """*report* with every count of people in ``1 .. threshold - 1`` withheld."""
+    if threshold < 2:
+        raise UsageError(f"the suppression threshold must be at least 2, not {threshold}")
+
+    def hide(value: int | None) -> int | None:
+        return None if value is not None and 0 < value < threshold else value
+
+    def row(r: UnitRow) -> UnitRow:
+        shortfalls = tuple(
+            attrs.evolve(s, count=hide(s.count)) if s.people else s for s in r.shortfalls
+        )
+        people_lack = sum(s.count or 0 for s in r.shortfalls if s.people)
+        return attrs.evolve(
+            r, shortfalls=shortfalls, lack=r.lack if people_lack == 0 else hide(r.lack)
+        )
+
+    def quality(q: QualityRow) -> QualityRow:
+        changes: dict[str, int | None] = {d: hide(getattr(q, d)) for d in DIMENSIONS}
+        return attrs.evolve(q, people=hide(q.people), **changes)
+
+    def indicator(i: IndicatorResult) -> IndicatorResult:
+        numerator = i.numerator
+        if numerator is not None and 0 < numerator < threshold:
+            return attrs.evolve(i, numerator=None)
+        return i
+
+    provenance = attrs.evolve(report.provenance, suppression_threshold=threshold)
+    return attrs.evolve(
+        report,
+        provenance=provenance,
+        units=tuple(row(r) for r in report.units),
+        closest=tuple(row(r) for r in report.closest),
+        indicators=tuple(indicator(i) for i in report.indicators),
+        quality=attrs.evolve(report.quality, rows=tuple(quality(q) for q in report.quality.rows)),
+    )
+
+
+

@@ -1,0 +1,391 @@
+"""A report as a list of tables ("views"), the one shape CSV, Excel and HTML all write.
+
+Each view has a stable machine name (the CSV file and sheet name), a title and column
+labels in the chosen language, and rows of plain values: ``str``, ``int``, ``float``,
+``datetime.date``, ``None`` (empty) or :class:`Suppressed` (a small count withheld).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
+
+from drugfree_core.i18n import Lang
+from drugfree_core.reports.labels import text
+from drugfree_core.reports.model import Progress, Report, UnitRow
+from drugfree_core.reports.quality import DIMENSIONS
+
+#: Column kinds: how an exporter formats the values.
+COLUMN_KINDS = ("text", "int", "share", "float", "date")
+
+
+@attrs.frozen
+class Suppressed:
+    """A count of people below the publication threshold, shown as ``< k``."""
+
+    below: int
+
+
+Cell = str | int | float | dt.date | Suppressed | None
+
+
+@attrs.frozen(kw_only=True)
+class Column:
+    """One column of a view: its key, its label in the report's language and its kind."""
+
+    key: str
+    label: str
+    kind: str = "text"
+
+
+@attrs.frozen(kw_only=True)
+class View:
+    """One table of a report."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def report_views(report: Report, lang: Lang) -> tuple[View, ...]:
+    """Every view of *report*, labelled in *lang*, in reading order."""
+    people = _people_cell(report.provenance.suppression_threshold)
+    return (
+        _progress_view(report, lang),
+        _milestones_view(report, lang),
+        _closest_view(report.closest, lang, people),
+        _units_view(report.units, lang, people),
+        _criteria_view(report, lang),
+        _series_view(report, lang),
+        _indicators_view(report, lang),
+        _quality_view(report, lang, people),
+        _provenance_view(report, lang),
+    )
+
+
+def _people_cell(threshold: int | None) -> _PeopleCell:
+    return _PeopleCell(threshold)
+
+
+@attrs.frozen
+class _PeopleCell:
+    """Renders a people count: ``None`` is a suppressed count when a threshold is set."""
+
+    threshold: int | None
+
+    def __call__(self, value: int | None) -> Cell:
+        if value is None and self.threshold is not None:
+            return Suppressed(self.threshold)
+        return value
+
+
+def _cols(lang: Lang, *spec: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(key=key, label=text(key, lang), kind=kind) for key, kind in spec)
+
+
+def _share(value: Fraction | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
+    return (
+        p.scope,
+        p.name,
+        ", ".join(p.scheme_ids),
+        p.roadmap_id or "",
+        p.units_in_force,
+        p.meeting,
+        p.failing,
+        p.unknown,
+        p.share,
+        p.next_due,
+        _share(p.next_share),
+        p.required,
+        p.gap,
+        None if p.trend_per_month is None else round(p.trend_per_month, 2),
+    )
+
+
+def _progress_view(report: Report, lang: Lang) -> View:
+    rows = [_progress_row(p, lang) for p in report.progress]
+    if len(report.progress) != 1 or report.progress[0].scope != report.overall.scope:
+        rows.append(_progress_row(report.overall, lang))
+    return View(
+        name="progress",
+        title=text("view_progress", lang),
+        columns=_cols(
+            lang,
+            ("province_code", "text"),
+            ("name", "text"),
+            ("scheme", "text"),
+            ("roadmap", "text"),
+            ("units_in_force", "int"),
+            ("meeting", "int"),
+            ("failing", "int"),
+            ("unknown", "int"),
+            ("share", "share"),
+            ("next_due", "date"),
+            ("target_share", "share"),
+            ("required", "int"),
+            ("gap", "int"),
+            ("trend_per_month", "float"),
+        ),
+        rows=tuple(rows),
+    )
+
+
+def _milestones_view(report: Report, lang: Lang) -> View:
+    rows: list[tuple[Cell, ...]] = []
+    for p in (*report.progress, report.overall):
+        for m in p.milestones:
+            rows.append(
+                (
+                    p.scope,
+                    p.name,
+                    p.roadmap_id or "",
+                    m.due,
+                    _share(m.share),
+                    m.required,
+                    text(m.status, lang),
+                    m.meeting_at_due,
+                    None if m.projected_at_due is None else round(m.projected_at_due, 1),
+                    m.citation,
+                    m.provenance,
+                )
+            )
+    return View(
+        name="milestones",
+        title=text("view_milestones", lang),
+        columns=_cols(
+            lang,
+            ("province_code", "text"),
+            ("name", "text"),
+            ("roadmap", "text"),
+            ("due", "date"),
+            ("target_share", "share"),
+            ("required", "int"),
+            ("status", "text"),
+            ("meeting_at_due", "int"),
+            ("projected_at_due", "float"),
+            ("citation", "text"),
+            ("provenance", "text"),
+        ),
+        rows=tuple(dict.fromkeys(rows)),  # a province's roadmap may also be the overall one
+    )
+
+
+def _lacks(row: UnitRow, lang: Lang, people: _PeopleCell) -> str:
+    return "; ".join(
+        f"{s.criterion_id}: {s.sentence(lang, people.threshold)}" for s in row.shortfalls
+    )
+
+
+def _closest_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> View:
+    return View(
+        name="closest",
+        title=text("view_closest", lang),
+        columns=_cols(
+            lang,
+            ("rank", "int"),
+            ("unit_code", "text"),
+            ("unit_name", "text"),
+            ("province_code", "text"),
+            ("verdict", "text"),
+            ("failing_criteria", "text"),
+            ("lack", "int"),
+            ("lacks", "text"),
+        ),
+        rows=tuple(
+            (
+                rank,
+                r.unit_code,
+                r.unit_name,
+                r.province_code,
+                text(r.verdict, lang),
+                ", ".join(r.failing_criteria),
+                people(r.lack),
+                _lacks(r, lang, people),
+            )
+            for rank, r in enumerate(rows, start=1)
+        ),
+    )
+
+
+def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> View:
+    def pred(r: UnitRow) -> tuple[Cell, Cell]:
+        if r.predecessors is None:
+            return None, None
+        return r.predecessors.total, r.predecessors.meeting
+
+    return View(
+        name="units",
+        title=text("view_units", lang),
+        columns=_cols(
+            lang,
+            ("unit_code", "text"),
+            ("unit_name", "text"),
+            ("province_code", "text"),
+            ("scheme", "text"),
+            ("verdict", "text"),
+            ("failing_criteria", "text"),
+            ("unknown_criteria", "text"),
+            ("lack", "int"),
+            ("predecessors", "int"),
+            ("predecessors_meeting", "int"),
+        ),
+        rows=tuple(
+            (
+                r.unit_code,
+                r.unit_name,
+                r.province_code,
+                r.scheme_id,
+                text(r.verdict, lang),
+                ", ".join(r.failing_criteria),
+                ", ".join(r.unknown_criteria),
+                people(r.lack),
+                *pred(r),
+            )
+            for r in rows
+        ),
+    )
+
+
+def _criteria_view(report: Report, lang: Lang) -> View:
+    return View(
+        name="criteria",
+        title=text("view_criteria", lang),
+        columns=_cols(
+            lang,
+            ("scheme", "text"),
+            ("criterion", "text"),
+            ("title", "text"),
+            ("passed", "int"),
+            ("failing", "int"),
+            ("unknown", "int"),
+        ),
+        rows=tuple(
+            (
+                c.scheme_id,
+                c.criterion_id,
+                c.title_vi if lang == "vi" else c.title_en,
+                c.passed,
+                c.failed,
+                c.unknown,
+            )
+            for c in report.criteria
+        ),
+    )
+
+
+def _series_view(report: Report, lang: Lang) -> View:
+    return View(
+        name="series",
+        title=text("view_series", lang),
+        columns=_cols(
+            lang,
+            ("date", "date"),
+            ("province_code", "text"),
+            ("units_in_force", "int"),
+            ("meeting", "int"),
+            ("failing", "int"),
+            ("unknown", "int"),
+            ("share", "share"),
+        ),
+        rows=tuple(
+            (s.on, s.scope, s.units_in_force, s.meeting, s.failing, s.unknown, s.share)
+            for s in report.series
+        ),
+    )
+
+
+def _indicators_view(report: Report, lang: Lang) -> View:
+    return View(
+        name="indicators",
+        title=text("view_indicators", lang),
+        columns=_cols(
+            lang,
+            ("indicator", "text"),
+            ("scope", "text"),
+            ("title", "text"),
+            ("numerator", "float"),
+            ("denominator", "float"),
+            ("value", "share"),
+            ("target_share", "share"),
+            ("due", "date"),
+            ("status", "text"),
+            ("citation", "text"),
+            ("provenance", "text"),
+            ("origin", "text"),
+        ),
+        rows=tuple(
+            (
+                i.id,
+                i.scope,
+                i.title_vi if lang == "vi" else i.title_en,
+                i.numerator,
+                i.denominator,
+                i.value,
+                _share(i.target_share),
+                i.due,
+                text(i.status, lang),
+                i.citation,
+                i.provenance,
+                i.origin,
+            )
+            for i in report.indicators
+        ),
+    )
+
+
+def _quality_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
+    return View(
+        name="quality",
+        title=text("view_quality", lang),
+        columns=_cols(
+            lang,
+            ("unit_code", "text"),
+            ("unit_name", "text"),
+            ("province_code", "text"),
+            ("people", "int"),
+            *((d, "int") for d in DIMENSIONS),
+            ("quality_score", "share"),
+        ),
+        rows=tuple(
+            (
+                q.unit_code,
+                q.unit_name,
+                q.province_code,
+                people(q.people),
+                *(people(getattr(q, d)) for d in DIMENSIONS),
+                q.score,
+            )
+            for q in report.quality.rows
+        ),
+    )
+
+
+def _provenance_view(report: Report, lang: Lang) -> View:
+    p = report.provenance
+    items: list[tuple[str, Cell]] = [
+        ("scope", f"{p.scope} {p.scope_name}"),
+        ("reference_date", p.reference_date),
+        ("generated_at", p.generated_at.isoformat(timespec="seconds")),
+        ("library_version", p.library_version),
+        *(("schemes", f"{s.id} {s.version} ({s.origin})") for s in p.schemes),
+        *(("plugins", f"{g.name} {g.distribution or ''} {g.version or ''}".strip()) for g in p.plugins),
+        ("map_source", p.map_source),
+        ("dataset_fingerprint", p.dataset_fingerprint),
+        ("suppression_threshold", p.suppression_threshold),
+        ("stale_after_days", p.stale_after_days),
+        *(("notes", note) for note in report.notes),
+    ]
+    return View(
+        name="provenance",
+        title=text("view_provenance", lang),
+        columns=_cols(lang, ("field", "text"), ("value", "text")),
+        rows=tuple((text(key, lang), value) for key, value in items),
+    )

@@ -1,0 +1,363 @@
+"""The report builder: roadmap arithmetic, the merger rule, gaps, trend, indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import pytest
+
+import drugfree_core as dfc
+from drugfree_core.dataset import Dataset
+from drugfree_core.engine.results import CriterionResult, Outcome, RuleResult, UnitResult
+from drugfree_core.model import (
+    AdminUnit,
+    FactKind,
+    LineageLink,
+    Provenance,
+    UnitFact,
+    UnitKind,
+)
+from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
+from drugfree_core.reports import ReportOptions, build_cases, build_report
+from drugfree_core.reports.gaps import closest_to_passing, unit_row
+from drugfree_core.reports.indicators import measure_indicators
+from drugfree_core.reports.trend import least_squares_slope, period_ends
+from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
+from drugfree_core.rules.params import Period
+from drugfree_core.rules.roadmap import Milestone, Roadmap
+from drugfree_core.samples import demo_path
+
+AFTER = dt.date(2025, 12, 31)
+
+
+class _RoadmapPlugin:
+    """A plugin object registering one roadmap."""
+
+    DRUGFREE_HOOK_API = "1.1"
+
+    def __init__(self, roadmap: Roadmap) -> None:
+        self.roadmap = roadmap
+
+    @hookimpl
+    def drugfree_register_roadmaps(self, registrar: RoadmapRegistrar) -> None:
+        registrar.add(self.roadmap)
+
+
+def _roadmap_plugin(scope: str, share: Fraction, due: dt.date) -> _RoadmapPlugin:
+    return _RoadmapPlugin(
+        Roadmap(
+            id=f"test-{scope}",
+            scope=scope,
+            scope_name=f"province {scope}",
+            title_vi="Lộ trình thử",
+            title_en="Test roadmap",
+            milestones=(
+                Milestone(due=due, share=share, citation="test", provenance=Provenance.INFERRED),
+            ),
+            citation="test",
+            provenance=Provenance.INFERRED,
+            effective_from=dt.date(2025, 7, 1),
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def official(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """No units, no people: the embedded official map, every unit trivially passing."""
+    path = tmp_path_factory.mktemp("official") / "empty.json"
+    path.write_text('{"format": "drugfree-dataset/1"}', encoding="utf-8")
+    return dfc.load(path)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    return dfc.load(demo_path())
+
+
+def test_dataset_without_units_uses_the_official_map(official: Dataset) -> None:
+    assert official.map_source is not None
+    assert "vietnamadminunits" in official.map_source
+    assert official.units.height > 13_000
+
+
+def test_hai_phong_30_percent_of_114_is_35(official: Dataset) -> None:
+    host = PluginHost(
+        plugins=[("hp", _roadmap_plugin("31", Fraction(30, 100), AFTER))], autoload=False
+    )
+    report = build_report(
+        official, AFTER, province="31", host=host, options=ReportOptions(series=False)
+    )
+    progress = report.overall
+    assert progress.units_in_force == 114
+    assert progress.required == 35  # 34.2 rounds up, never down
+    assert progress.meeting == 114  # nobody to fail: every criterion holds vacuously
+    assert progress.gap == 0
+    (milestone,) = progress.milestones
+    assert milestone.status == "met"
+    assert milestone.meeting_at_due == 114
+
+
+def test_national_50_percent_of_3321_is_1661(official: Dataset) -> None:
+    host = PluginHost(autoload=False)
+    report = build_report(
+        official, dt.date(2026, 1, 15), host=host, options=ReportOptions(series=False)
+    )
+    assert report.overall.units_in_force == 3321
+    due_2030 = [m for m in report.overall.milestones if m.due.year == 2030]
+    assert [m.required for m in due_2030] == [1661]
+    assert len(report.progress) == 34
+    hai_phong = next(p for p in report.progress if p.scope == "31")
+    assert hai_phong.units_in_force == 114
+    assert hai_phong.roadmap_id == "national-2030"  # no plugin: the national target applies
+
+
+def test_pre_reform_units_count_under_todays_province(official: Dataset) -> None:
+    """Points before the merger add up the old communes of every province that merged."""
+    host = PluginHost(autoload=False)
+    report = build_report(
+        official,
+        AFTER,
+        province="31",
+        host=host,
+        options=ReportOptions(series_start=dt.date(2025, 5, 1), every="month"),
+    )
+    by_date = {p.on: p for p in report.series if p.scope == "31"}
+    assert by_date[dt.date(2025, 7, 31)].units_in_force == 114
+    # Old Hải Phòng and old Hải Dương communes merged into today's Hải Phòng.
+    assert by_date[dt.date(2025, 5, 31)].units_in_force > 114
+    assert all(p.share == 1.0 for p in by_date.values())
+
+
+def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset) -> None:
+    report = build_report(
+        demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False),
+        options=ReportOptions(series=False),
+    )
+    with_predecessors = [u for u in report.units if u.predecessors is not None]
+    assert with_predecessors, "the demo province has merged units"
+    inherited = [
+        u
+        for u in with_predecessors
+        if u.predecessors is not None
+        and u.predecessors.meeting == u.predecessors.total
+        and u.verdict != "pass"
+    ]
+    # Whatever the predecessors had, the verdict is the unit's own evaluation.
+    evaluation = dfc.evaluate(demo, dfc.get_scheme("mps-recognition-2024"), dt.date(2025, 10, 1))
+    for row in report.units:
+        assert row.verdict == evaluation.unit(row.unit_code).verdict.value
+    assert all(u.predecessors.on == dt.date(2025, 6, 30) for u in with_predecessors)  # type: ignore[union-attr]
+    assert isinstance(inherited, list)
+    assert any("never inherited" in note for note in report.notes)
+
+
+def test_predecessor_counts_match_a_pre_reform_evaluation(demo: Dataset) -> None:
+    report = build_report(
+        demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False),
+        options=ReportOptions(series=False),
+    )
+    before = dfc.evaluate(demo, dfc.get_scheme("mps-recognition-2024"), dt.date(2025, 6, 30))
+    for row in report.units:
+        if row.predecessors is None:
+            continue
+        verdicts = [before.unit(code).verdict.value for code in row.predecessors.codes]
+        assert row.predecessors.meeting == verdicts.count("pass")
+        assert row.predecessors.total == len(verdicts)
+
+
+def _unit(code: str, verdict: Outcome, failing: dict[str, int]) -> UnitResult:
+    criteria = tuple(
+        CriterionResult(
+            criterion_id=cid,
+            outcome=Outcome.FAIL,
+            provenance="ARTICLE",
+            result=RuleResult(
+                id=cid,
+                rule="AllSatisfy",
+                outcome=Outcome.FAIL,
+                description_en="every one of addicts: negative test within 30 days",
+                description_vi="mọi người nghiện: xét nghiệm âm tính trong 30 ngày",
+                failing_subjects=tuple(f"S{code}{i}" for i in range(n)),
+            ),
+        )
+        for cid, n in failing.items()
+    )
+    return UnitResult(
+        unit_code=code, unit_name=code, province_code="P", verdict=verdict, criteria=criteria
+    )
+
+
+def test_closest_ranks_by_failing_criteria_then_lack() -> None:
+    rows = [
+        unit_row(_unit("A", Outcome.FAIL, {"C1": 5}), "s"),
+        unit_row(_unit("B", Outcome.FAIL, {"C1": 1, "C2": 1}), "s"),
+        unit_row(_unit("C", Outcome.FAIL, {"C3": 2}), "s"),
+        unit_row(_unit("D", Outcome.PASS, {}), "s"),
+    ]
+    assert [r.unit_code for r in closest_to_passing(rows, 10)] == ["C", "A", "B"]
+    assert [r.unit_code for r in closest_to_passing(rows, 1)] == ["C"]
+    (shortfall,) = rows[2].shortfalls
+    assert shortfall.sentence("en") == "2 × addicts not meeting: negative test within 30 days"
+    assert shortfall.sentence("vi") == "2 × người nghiện chưa đạt: xét nghiệm âm tính trong 30 ngày"
+
+
+def test_a_count_over_its_limit_lacks_the_excess() -> None:
+    node = RuleResult(
+        id="C2.1",
+        rule="Compare",
+        outcome=Outcome.FAIL,
+        description_en="number of addicts ≤ 9",
+        description_vi="số người nghiện ≤ 9",
+        observed=12.0,
+        threshold="≤ 9",
+    )
+    result = UnitResult(
+        unit_code="X",
+        unit_name="X",
+        province_code="P",
+        verdict=Outcome.FAIL,
+        criteria=(
+            CriterionResult(criterion_id="C2", outcome=Outcome.FAIL, provenance="A", result=node),
+        ),
+    )
+    (shortfall,) = unit_row(result, "s").shortfalls
+    assert shortfall.count == 3
+    assert not shortfall.people
+    assert "(now 12)" in shortfall.sentence("en")
+
+
+def test_cases_name_subjects_but_rows_do_not(demo: Dataset) -> None:
+    on = dt.date(2025, 10, 1)
+    host = PluginHost(autoload=False)
+    report = build_report(demo, on, host=host, options=ReportOptions(series=False))
+    cases = build_cases(demo, on, report, host=host)
+    subject_ids = set(demo.subjects["id"].to_list())
+    assert cases.cases and {c.subject_id for c in cases.cases} <= subject_ids
+    assert not any(sid in repr(report.units) for sid in subject_ids)
+
+
+def test_suppression_hides_small_people_counts(demo: Dataset) -> None:
+    report = build_report(
+        demo,
+        dt.date(2025, 10, 1),
+        host=PluginHost(autoload=False),
+        options=ReportOptions(series=False, suppress_below=5),
+    )
+    assert report.provenance.suppression_threshold == 5
+    for row in report.units:
+        for s in row.shortfalls:
+            assert s.count is None or not s.people or s.count == 0 or s.count >= 5
+    for q in report.quality.rows:
+        assert q.people is None or q.people == 0 or q.people >= 5
+
+
+def test_period_ends_and_slope() -> None:
+    assert period_ends(dt.date(2024, 1, 15), dt.date(2024, 3, 1), "month") == (
+        dt.date(2024, 1, 31),
+        dt.date(2024, 2, 29),
+        dt.date(2024, 3, 31),
+    )
+    assert period_ends(dt.date(2024, 2, 1), dt.date(2024, 6, 30), "quarter") == (
+        dt.date(2024, 3, 31),
+        dt.date(2024, 6, 30),
+    )
+    points = [(dt.date(2025, 1, 1), 0.1), (dt.date(2025, 1, 11), 0.2)]
+    assert least_squares_slope(points) == pytest.approx(0.01)
+    assert least_squares_slope(points[:1]) is None
+
+
+def test_trend_projects_milestones_ahead(demo: Dataset) -> None:
+    report = build_report(
+        demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False),
+        options=ReportOptions(series_start=dt.date(2025, 1, 1), every="month"),
+    )
+    ahead = [m for m in report.overall.milestones if m.due > dt.date(2025, 10, 1)]
+    assert ahead and all(m.status in ("on_track", "off_track") for m in ahead)
+    assert all(m.projected_at_due is not None for m in ahead)
+    assert report.overall.trend_per_month is not None
+
+
+def _dossier_dataset(assigned: float | None) -> Dataset:
+    units = [
+        AdminUnit(code="pre2025:40", name="Tỉnh Nghệ An", kind=UnitKind.PROVINCE,
+                  valid_to=dt.date(2025, 6, 30)),
+        AdminUnit(code="pre2025:412", name="Huyện A", kind=UnitKind.DISTRICT,
+                  parent_code="pre2025:40", valid_to=dt.date(2025, 6, 30)),
+        *(
+            AdminUnit(code=f"pre2025:1700{i}", name=f"Xã {i}", kind=UnitKind.COMMUNE,
+                      parent_code="pre2025:412", valid_to=dt.date(2025, 6, 30))
+            for i in (1, 2)
+        ),
+    ]
+    start, end = dt.date(2023, 1, 1), dt.date(2023, 6, 30)
+    facts = [
+        UnitFact(unit_code=f"pre2025:1700{i}", kind=FactKind.COMPULSORY_REHAB_DOSSIERS,
+                 period_start=start, period_end=end, value=done)
+        for i, done in ((1, 4.0), (2, 2.0))
+    ]
+    if assigned is not None:
+        facts += [
+            UnitFact(unit_code=f"pre2025:1700{i}", kind=FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED,
+                     period_start=start, period_end=end, value=assigned)
+            for i in (1, 2)
+        ]
+    return Dataset.from_records(units=units, unit_facts=facts)
+
+
+DOSSIERS = Indicator(
+    id="test.dossiers",
+    title_vi="Hồ sơ",
+    title_en="Dossiers",
+    measure=FactRatio(
+        numerator=FactKind.COMPULSORY_REHAB_DOSSIERS,
+        denominator=FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED,
+        lookback=Period(months=6),
+    ),
+    citation="test",
+    provenance=Provenance.INFERRED,
+    scope="40",
+    target=IndicatorTarget(
+        share=Fraction(3, 5), due=dt.date(2023, 6, 30), citation="t", provenance=Provenance.INFERRED
+    ),
+)
+
+
+@pytest.mark.parametrize(("assigned", "status", "value"), [(5.0, "met", 0.6), (6.0, "missed", 0.5), (None, "unknown", None)])
+def test_fact_ratio_indicator_against_its_target(
+    assigned: float | None, status: str, value: float | None
+) -> None:
+    dataset = _dossier_dataset(assigned)
+    host = PluginHost(autoload=False)
+    (result,) = measure_indicators(
+        [(DOSSIERS, "test")],
+        dataset,
+        dt.date(2023, 6, 30),
+        scope="pre2025:40",
+        units=["pre2025:17001", "pre2025:17002"],
+        shared=host.parameters(),
+    )
+    assert result.status == status
+    assert result.value == (None if value is None else pytest.approx(value))
+
+
+def test_an_indicator_of_another_province_is_not_measured() -> None:
+    other = attrs.evolve(DOSSIERS, scope="31")
+    assert measure_indicators(
+        [(other, "test")], _dossier_dataset(5.0), dt.date(2023, 6, 30),
+        scope="pre2025:40", units=["pre2025:17001"],
+    ) == ()
+
+
+def test_unknown_province_is_a_clear_error(official: Dataset) -> None:
+    with pytest.raises(dfc.UsageError, match="no commune-level unit of province 77"):
+        build_report(official, AFTER, province="77", host=PluginHost(autoload=False))
+
+
+def test_demo_report_has_every_part(demo: Dataset, tmp_path: Path) -> None:
+    report = build_report(demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False))
+    assert report.series and report.criteria and report.indicators and report.quality.rows
+    assert len(report.provenance.dataset_fingerprint) == 64
+    assert report.provenance.schemes[0].id == "mps-recognition-2024"
