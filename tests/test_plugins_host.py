@@ -18,6 +18,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,7 +27,7 @@ from hypothesis import strategies as st
 from drugfree_core import explain
 from drugfree_core.dataset import Dataset
 from drugfree_core.errors import PluginError, SchemeError, UsageError
-from drugfree_core.model import AdminUnit, LineageLink, Provenance, UnitKind
+from drugfree_core.model import AdminUnit, LineageLink, Provenance, SubjectKind, UnitKind
 from drugfree_core.plugins import (
     HOOK_API_VERSION,
     PluginHost,
@@ -267,6 +269,43 @@ def test_hook_drugfree_register_roadmaps() -> None:
     assert h.roadmap_for("31", dt.date(2025, 8, 1)) == h.roadmap("hp")
     assert h.roadmap_for("31", dt.date(2025, 6, 1)) is None
     assert h.roadmap_for(NATIONAL, dt.date(2025, 8, 1)) == h.roadmap("national-2030")
+
+
+def test_hook_drugfree_register_indicators() -> None:
+    from fractions import Fraction
+
+    from drugfree_core.rules.indicator import Indicator, IndicatorTarget, SubjectShare
+    from drugfree_core.rules.primitives import HasManagementRecord, Population
+
+    indicator = Indicator(
+        id="hp.records",
+        title_vi="Tỷ lệ có hồ sơ",
+        title_en="Share with a record",
+        measure=SubjectShare(
+            population=Population(kinds=frozenset({SubjectKind.ADDICT})),
+            predicate=HasManagementRecord(),
+        ),
+        citation="test plan",
+        provenance=Provenance.INFERRED,
+        scope="31",
+        target=IndicatorTarget(
+            share=Fraction(9, 10), due=MERGER, citation="test plan", provenance=Provenance.INFERRED
+        ),
+    )
+
+    def drugfree_register_indicators(registrar: Any) -> None:
+        registrar.add(indicator)
+
+    h = host(make_plugin("hp", drugfree_register_indicators=drugfree_register_indicators))
+    assert indicator in h.indicators()
+    assert h.origin("indicator", "hp.records").name == "hp"
+    blank = attrs.evolve(indicator, id="hp.blank", target=attrs.evolve(indicator.target, citation=" "))
+
+    def bad(registrar: Any) -> None:
+        registrar.add(blank)
+
+    with pytest.raises(PluginError, match="needs citations"):
+        host(make_plugin("bad", drugfree_register_indicators=bad))
 
 
 def test_every_hook_has_a_test_here() -> None:
@@ -695,8 +734,20 @@ def test_unit_outside_the_map_is_a_usage_error() -> None:
     dataset = Dataset.from_records(units=units, lineage=lineage)
     with pytest.raises(UsageError, match="unit NOPE is not in the administrative map"):
         PluginHost(autoload=False).scheme_for("NOPE", MERGER, dataset)
-    with pytest.raises(UsageError, match="no administrative map"):
+    with pytest.raises(UsageError, match="unit NEW is not in the administrative map"):
         PluginHost(autoload=False).scheme_for("NEW", MERGER)
+
+
+def test_without_a_dataset_the_official_map_decides() -> None:
+    """A Bắc Giang commune before the merger, its Bắc Ninh successor after (official codes)."""
+    from drugfree_core.adminmap import official_map
+
+    units = official_map().units
+    districts = units.filter(pl.col("parent_code") == "pre2025:24")["code"]
+    commune = units.filter(pl.col("parent_code").is_in(districts.implode()))["code"][0]
+    h = PluginHost(autoload=False)
+    assert h.scheme_for(commune, dt.date(2025, 6, 30)).province == "pre2025:24"
+    assert h.scheme_for(commune, MERGER).province == "24"  # followed the lineage
 
 
 def test_default_host_is_built_lazily_and_can_be_reset() -> None:
