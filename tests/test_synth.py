@@ -8,16 +8,22 @@ import sys
 import time
 from pathlib import Path
 
+import attrs
 import polars as pl
 import pytest
 
+import drugfree_core
+from drugfree_core.adminmap import official_map
 from drugfree_core.dataset import Dataset
 from drugfree_core.io import load
 from drugfree_core.io.writers import write_json, write_tables
 from drugfree_core.model import TWO_TIER_START
 from drugfree_core.model._checks import is_identifier
+from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.synth import NATIONAL_PROVINCES, SynthConfig, generate
 from drugfree_core.synth.__main__ import main as synth_main
+from drugfree_core.synth.official import build_official_territory
+from drugfree_core.synth.territory import Territory
 
 COMMUNE_LEVEL_NOW = ["commune", "ward", "special_zone"]
 LAST_PRE_REFORM_DAY = TWO_TIER_START - dt.timedelta(days=1)
@@ -31,6 +37,18 @@ def demo() -> Dataset:
 @pytest.fixture(scope="module")
 def scaled() -> Dataset:
     return generate(SynthConfig.scaled(units=300, subjects=20_000, seed=5))
+
+
+@pytest.fixture(scope="module")
+def official() -> Dataset:
+    """Hải Phòng on the official map: old Hải Phòng and Hải Dương before the reform."""
+    (spec,) = (p for p in NATIONAL_PROVINCES if p.code == "31")
+    return generate(SynthConfig(provinces=(spec,), subjects=5000, seed=4, official_map=True))
+
+
+@pytest.fixture(scope="module")
+def national_territory() -> Territory:
+    return build_official_territory(SynthConfig.national())
 
 
 def _successors(ds: Dataset) -> pl.DataFrame:
@@ -182,7 +200,7 @@ def test_demo_records_satisfy_model_validators(demo: Dataset) -> None:
     assert len(records.unit_facts) == demo.unit_facts.height
 
 
-@pytest.mark.parametrize("fixture", ["demo", "scaled"])
+@pytest.mark.parametrize("fixture", ["demo", "scaled", "official"])
 def test_no_id_looks_like_a_national_id(fixture: str, request: pytest.FixtureRequest) -> None:
     ds: Dataset = request.getfixturevalue(fixture)
     columns = [
@@ -227,7 +245,7 @@ def test_post_rehab_follows_a_completed_episode(scaled: Dataset) -> None:
     assert post.join(completed, on=["subject_id", "day"], how="anti").height == 0
 
 
-@pytest.mark.parametrize("fixture", ["demo", "scaled"])
+@pytest.mark.parametrize("fixture", ["demo", "scaled", "official"])
 def test_residences_of_a_subject_never_overlap(
     fixture: str, request: pytest.FixtureRequest
 ) -> None:
@@ -258,7 +276,7 @@ def test_lineage_is_consistent(fixture: str, request: pytest.FixtureRequest) -> 
     assert set(links["parent_code_pred"]) <= districts
 
 
-@pytest.mark.parametrize("fixture", ["demo", "scaled"])
+@pytest.mark.parametrize("fixture", ["demo", "scaled", "official"])
 def test_every_reference_resolves(fixture: str, request: pytest.FixtureRequest) -> None:
     ds: Dataset = request.getfixturevalue(fixture)
     codes = set(ds.units["code"])
@@ -325,6 +343,21 @@ def test_national_config_matches_the_2025_reform() -> None:
     assert min(by_name.values()) == 38 and max(by_name.values()) == 168
     zones = {p.name: p.special_zones for p in NATIONAL_PROVINCES if p.special_zones}
     assert zones["Tỉnh An Giang"] == 3 and zones["Thành phố Hải Phòng"] == 2
+    assert config.official_map
+
+
+def test_national_table_is_the_official_map() -> None:
+    m = official_map()
+    units = m.commune_level_in_force(TWO_TIER_START).with_columns(pl.col("kind").cast(pl.String))
+    counts = {(p, k): n for p, k, n in units.group_by("parent_code", "kind").len().iter_rows()}
+    names = dict(m.provinces(TWO_TIER_START).select("code", "name").iter_rows())
+    assert sorted(p.code for p in NATIONAL_PROVINCES) == sorted(names)
+    for p in NATIONAL_PROVINCES:
+        assert p.name == names[p.code]
+        have = tuple(counts.get((p.code, k), 0) for k in COMMUNE_LEVEL_NOW)
+        assert have == (p.communes, p.wards, p.special_zones), p.name
+        zones = units.filter((pl.col("parent_code") == p.code) & (pl.col("kind") == "special_zone"))
+        assert sorted(zones["name"].str.strip_prefix("Đặc khu ")) == sorted(p.special_zone_names)
 
 
 @pytest.mark.parametrize("units", [1, 17, 250, 3321])
@@ -349,6 +382,84 @@ def test_tiny_configs_work() -> None:
     assert small.subjects.height == 5
 
 
+# --- the official map (national preset) ----------------------------------------------------
+
+
+def test_national_territory_is_the_official_map(national_territory: Territory) -> None:
+    m = official_map()
+    units = national_territory.units
+    assert units.drop("resident_population").sort("code").equals(
+        m.units.drop("resident_population").sort("code")
+    )
+    assert national_territory.lineage.sort(pl.all()).equals(m.lineage.sort(pl.all()))
+    assert national_territory.n_successors == 3321
+    codes = national_territory.codes
+    assert len(codes) == 3321 + 10_035 + 5  # successors, then linked old communes and islands
+    assert not codes.head(3321).str.starts_with("pre2025:").any()
+    assert codes.tail(-3321).str.starts_with("pre2025:").all()
+    assert national_territory.succ_merged.all()
+    assert national_territory.link_ptr[-1] == 10_602
+    # A divided predecessor (a split, in synth terms) is listed under each of its successors.
+    linked = pl.Series(national_territory.link_pred).value_counts()
+    assert linked.filter(pl.col("count") > 1).height == 471
+
+
+def test_national_territory_has_populations(national_territory: Territory) -> None:
+    units = national_territory.units
+    pop = pl.col("resident_population")
+    missing = units.filter(pop.is_null())
+    assert missing.height == round(0.002 * 3321)
+    assert set(missing["kind"].cast(pl.String)) <= set(COMMUNE_LEVEL_NOW)
+    assert (units.filter(pop.is_not_null())["resident_population"] >= 100).all()
+    old = units.filter(pl.col("valid_to").is_not_null())
+    districts = old.filter(pl.col("kind") == "district")
+    by_province = districts.group_by("parent_code").agg(pop.sum())
+    provinces = old.filter(pl.col("kind") == "province").select("code", total=pop)
+    joined = provinces.join(by_province, left_on="code", right_on="parent_code")
+    assert joined.height == 63 and (joined["total"] == joined["resident_population"]).all()
+
+
+def test_official_subset_is_one_real_province(official: Dataset) -> None:
+    successors = _successors(official)
+    assert successors.height == 114 and set(successors["parent_code"]) == {"31"}
+    provinces = official.units.filter(pl.col("kind") == "province")
+    assert set(provinces["code"]) == {"31", "pre2025:30", "pre2025:31"}  # Hải Dương merged in
+    old = official.units.filter(pl.col("valid_to").is_not_null())
+    assert old["code"].str.starts_with("pre2025:").all()
+    res_codes = official.residences["unit_code"]
+    assert res_codes.str.starts_with("pre2025:").any()
+    assert res_codes.is_in(official.units["code"].implode()).all()
+    index = TerritoryIndex.from_frames((official.units, official.lineage))
+    assert index.province_of("11914", dt.date(2025, 10, 1)) == "31"  # Đặc khu Cát Hải
+
+
+def test_official_subset_loads_and_evaluates(official: Dataset, tmp_path: Path) -> None:
+    write_tables(official, tmp_path, "parquet")
+    loaded = load(tmp_path)
+    assert not loaded.quarantined
+    scheme = drugfree_core.get_scheme("mps-recognition-2024")
+    after = drugfree_core.evaluate(loaded, scheme, dt.date(2025, 10, 1))
+    assert len(after.units) == 114
+    old = official_map().commune_level_in_force(LAST_PRE_REFORM_DAY)
+    expected = sum(
+        official_map().commune_level_in_force(LAST_PRE_REFORM_DAY, p).height
+        for p in ("pre2025:30", "pre2025:31")
+    )
+    assert 0 < expected < old.height
+    before = drugfree_core.evaluate(loaded, scheme, LAST_PRE_REFORM_DAY)
+    assert len(before.units) == expected
+
+
+def test_official_config_must_match_the_map() -> None:
+    (spec,) = (p for p in NATIONAL_PROVINCES if p.code == "12")
+    wrong = attrs.evolve(spec, communes=spec.communes - 1, wards=spec.wards + 1)
+    with pytest.raises(ValueError, match="official map"):
+        generate(SynthConfig(provinces=(wrong,), subjects=1, official_map=True))
+    unknown = attrs.evolve(spec, code="99")
+    with pytest.raises(ValueError, match="not in the official map"):
+        generate(SynthConfig(provinces=(unknown,), subjects=1, official_map=True))
+
+
 # --- national scale -----------------------------------------------------------------------
 
 
@@ -359,12 +470,13 @@ def test_national_preset_is_fast_and_full_size() -> None:
         "from drugfree_core.synth import SynthConfig, generate\n"
         "t = time.perf_counter(); d = generate(SynthConfig.national())\n"
         "print(time.perf_counter() - t, d.subjects.height, d.drug_tests.height,\n"
-        "      d.rehab_episodes.height, d.units.height)\n"
+        "      d.rehab_episodes.height, d.units.height, d.lineage.height)\n"
     )
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, subjects, tests, rehab, _units = (float(x) for x in out.stdout.split())
+    seconds, subjects, tests, rehab, units, links = (float(x) for x in out.stdout.split())
     assert seconds < 20 and time.perf_counter() - started < 60
+    assert units == 34 + 3321 + 63 + 696 + 10_035 and links == 10_665  # the official map
     assert subjects == 400_000
     assert 3_800_000 < tests < 4_200_000
     assert 450_000 < rehab < 750_000

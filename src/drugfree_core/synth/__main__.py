@@ -30,7 +30,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m drugfree_core.synth",
         description="Generate a deterministic synthetic drug-free dataset.",
     )
-    parser.add_argument("--preset", choices=("demo", "national", "scaled"), default="demo")
+    parser.add_argument(
+        "--preset",
+        choices=("demo", "national", "scaled"),
+        default="demo",
+        help="demo: one invented province; national: the official map of 2025; "
+        "scaled: invented provinces of --units units in all",
+    )
     parser.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
     parser.add_argument("--units", type=int, help="commune-level units (scaled preset)")
     parser.add_argument("--subjects", type=int, help="people under management (scaled preset)")

@@ -1,11 +1,10 @@
 """Configuration of the synthetic data generator and its presets.
 
 The national table lists the 34 province-level units in force from 1 July 2025 with their
-commune-level unit counts. Totals (3,321 units: 2,621 communes, 687 wards, 13 special
-zones), the counts of Hà Nội (126), TP Hồ Chí Minh (168), Hải Phòng (114), Nghệ An (130)
-and Lai Châu (38) and the special zones come from criteria.md §7. The other per-province
-counts and the ward/commune split are recalled from the 2025 NA Standing Committee
-resolutions and not verified here; they only need to be plausible for synthetic data.
+counts of communes, wards and special zones, as in the bundled official map
+(:mod:`drugfree_core.adminmap`, 3,321 units: 2,621 communes, 687 wards, 13 special zones;
+a test checks the table against the map). The plant risk and burden of each province are
+rough guesses that only need to be plausible for synthetic data.
 """
 
 from __future__ import annotations
@@ -58,10 +57,10 @@ _NATIONAL: tuple[tuple[str, str, int, int, int, float, float], ...] = (
     ("Tỉnh Cao Bằng", "04", 53, 3, 0, _MT, 1.0),
     ("Tỉnh Tuyên Quang", "08", 117, 7, 0, _NW, 1.2),
     ("Tỉnh Điện Biên", "11", 42, 3, 0, _NW, 2.2),
-    ("Tỉnh Lai Châu", "12", 33, 5, 0, _NW, 1.6),
+    ("Tỉnh Lai Châu", "12", 36, 2, 0, _NW, 1.6),
     ("Tỉnh Sơn La", "14", 67, 8, 0, _NW, 2.2),
     ("Tỉnh Lào Cai", "15", 89, 10, 0, _NW, 1.3),
-    ("Tỉnh Thái Nguyên", "19", 78, 14, 0, _MT, 1.2),
+    ("Tỉnh Thái Nguyên", "19", 77, 15, 0, _MT, 1.2),
     ("Tỉnh Lạng Sơn", "20", 61, 4, 0, _MT, 1.2),
     ("Tỉnh Quảng Ninh", "22", 22, 30, 2, _LO, 1.2),
     ("Tỉnh Bắc Ninh", "24", 66, 33, 0, _LO, 0.9),
@@ -76,11 +75,11 @@ _NATIONAL: tuple[tuple[str, str, int, int, int, float, float], ...] = (
     ("Thành phố Huế", "46", 19, 21, 0, _LO, 0.8),
     ("Thành phố Đà Nẵng", "48", 70, 23, 1, _LO, 0.9),
     ("Tỉnh Quảng Ngãi", "51", 86, 9, 1, _MT, 0.7),
-    ("Tỉnh Gia Lai", "52", 111, 24, 0, _MT, 0.7),
+    ("Tỉnh Gia Lai", "52", 110, 25, 0, _MT, 0.7),
     ("Tỉnh Khánh Hòa", "56", 48, 16, 1, _LO, 0.8),
     ("Tỉnh Đắk Lắk", "66", 88, 14, 0, _MT, 0.8),
     ("Tỉnh Lâm Đồng", "68", 103, 20, 1, _MT, 0.8),
-    ("Tỉnh Đồng Nai", "75", 73, 22, 0, _LO, 1.0),
+    ("Tỉnh Đồng Nai", "75", 72, 23, 0, _LO, 1.0),
     ("Thành phố Hồ Chí Minh", "79", 54, 113, 1, _LO, 1.3),
     ("Tỉnh Tây Ninh", "80", 82, 14, 0, _LO, 0.9),
     ("Tỉnh Đồng Tháp", "82", 82, 20, 0, _LO, 0.7),
@@ -90,7 +89,7 @@ _NATIONAL: tuple[tuple[str, str, int, int, int, float, float], ...] = (
     ("Tỉnh Cà Mau", "96", 55, 9, 0, _LO, 0.7),
 )
 
-#: Special zones (đặc khu) by province code, criteria.md §7.
+#: Special zones (đặc khu) by province code; names for invented (scaled) territories.
 _SPECIAL_ZONES: dict[str, tuple[str, ...]] = {
     "91": ("Kiên Hải", "Phú Quốc", "Thổ Châu"),
     "31": ("Cát Hải", "Bạch Long Vĩ"),
@@ -103,7 +102,7 @@ _SPECIAL_ZONES: dict[str, tuple[str, ...]] = {
     "44": ("Cồn Cỏ",),
 }
 
-#: The 34 province-level units from 1 July 2025 (codes are prefixed ``P`` in unit codes).
+#: The 34 province-level units from 1 July 2025, with their official codes.
 NATIONAL_PROVINCES: tuple[ProvinceSpec, ...] = tuple(
     ProvinceSpec(
         name=name,
@@ -183,6 +182,10 @@ class SynthConfig:
     ``missing_population_share`` have no resident population. Test campaigns cluster in
     the 30 days before each of ``reference_dates``. History runs from ``history_start``
     (tests, facts) to ``as_of`` (the day the data were extracted).
+
+    With ``official_map`` the units and lineage are those of the bundled official map
+    for the configured provinces (whose counts must match it; ``unchanged_share`` and
+    ``split_share`` are then unused); otherwise they are invented.
     """
 
     seed: int = 0
@@ -201,6 +204,7 @@ class SynthConfig:
     reference_dates: tuple[dt.date, ...] = DEFAULT_REFERENCE_DATES
     history_start: dt.date = dt.date(2023, 1, 1)
     as_of: dt.date = dt.date(2026, 12, 31)
+    official_map: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.as_of <= self.history_start:
@@ -241,12 +245,17 @@ class SynthConfig:
 
     @classmethod
     def national(cls, seed: int = 2025) -> SynthConfig:
-        """Return the national config: 34 provinces, 3,321 units, about 400,000 people."""
+        """Return the national config: the official map, about 400,000 people.
+
+        That is 34 provinces and 3,321 units from 1 July 2025, with the 63 provinces, 696
+        districts and 10,035 communes before the reform as their predecessors.
+        """
         return cls(
             seed=seed,
             provinces=NATIONAL_PROVINCES,
             subjects=400_000,
             missing_population_share=0.002,
+            official_map=True,
         )
 
     @classmethod

@@ -17,13 +17,16 @@ from drugfree_core.synth.config import SynthConfig
 from drugfree_core.synth.territory import Territory
 
 _KINDS = tuple(FactKind)
-_LOC, _ARREST, _PLANTS, _AREA, _ROUTE = (_KINDS.index(k) for k in (
+#: The kinds generated (campaign figures such as rehab dossiers are not); gaps are drawn
+#: among these only, so adding a fact kind does not change the generated data.
+_GENERATED = (
     FactKind.DRUG_USE_LOCATIONS,
     FactKind.ARRESTED_DRUG_OFFENDERS,
     FactKind.NARCOTIC_PLANTS_COUNT,
     FactKind.NARCOTIC_PLANTS_AREA_M2,
     FactKind.ON_COMPLEX_ROUTE,
-))
+)
+_LOC, _ARREST, _PLANTS, _AREA, _ROUTE = (_KINDS.index(k) for k in _GENERATED)
 
 
 def build_facts(config: SynthConfig, territory: Territory, per_unit: Ints) -> pl.DataFrame:
@@ -89,7 +92,7 @@ def build_facts(config: SynthConfig, territory: Territory, per_unit: Ints) -> pl
         n_gap = max(1, n_gap)
         gap_units = rng.choice(n_units, min(n_gap, n_units), replace=False)
         gap_kind = np.full(n_units, -1)
-        gap_kind[gap_units] = rng.integers(0, len(_KINDS), len(gap_units))
+        gap_kind[gap_units] = rng.integers(0, len(_GENERATED), len(gap_units))
         keep &= kind_all != gap_kind[unit_all]
         late_units = rng.random(n_units) < config.missing_fact_share / 3
         keep &= ~(late_units[unit_all] & late_all)

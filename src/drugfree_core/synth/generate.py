@@ -5,13 +5,14 @@ from __future__ import annotations
 from drugfree_core.dataset import Dataset
 from drugfree_core.synth.config import SynthConfig
 from drugfree_core.synth.facts import build_facts
+from drugfree_core.synth.official import build_official_territory
 from drugfree_core.synth.people import build_people
 from drugfree_core.synth.territory import build_territory
 
 
 def generate(config: SynthConfig) -> Dataset:
     """Generate a synthetic dataset; the same *config* (and seed) gives identical frames."""
-    territory = build_territory(config)
+    territory = build_official_territory(config) if config.official_map else build_territory(config)
     people = build_people(config, territory)
     facts = build_facts(config, territory, people.per_successor)
     return Dataset.from_frames(

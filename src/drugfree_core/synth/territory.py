@@ -84,9 +84,7 @@ def build_territory(config: SynthConfig) -> Territory:
     succ_prov = np.concatenate(prov_parts).astype(np.int64)
     n_succ = len(succ_kind)
 
-    median = np.array([m for m, _ in _POPULATION])[succ_kind]
-    sigma = np.array([s for _, s in _POPULATION])[succ_kind]
-    population = np.maximum(200.0, np.round(median * np.exp(sigma * rng.standard_normal(n_succ))))
+    population = successor_population(rng, succ_kind)
 
     # Unchanged units (128 of 3,321 nationally), almost all rural communes.
     merged = np.ones(n_succ, dtype=np.bool_)
@@ -137,10 +135,7 @@ def build_territory(config: SynthConfig) -> Territory:
     link_ptr = group_ptr(np.bincount(link_succ, minlength=n_succ))
 
     # Missing populations are dropped only after the pre-reform split used them.
-    pop_known = np.ones(n_succ, dtype=np.bool_)
-    n_missing = round(config.missing_population_share * n_succ)
-    if n_missing:
-        pop_known[rng.choice(n_succ, n_missing, replace=False)] = False
+    pop_known = missing_populations(rng, config.missing_population_share, n_succ)
 
     succ_names, dist_names, pred_names = _names(
         config, succ_kind, succ_prov, pred_kind, pred_succ, np.array(district_prov), district_urban
@@ -226,6 +221,24 @@ def build_territory(config: SynthConfig) -> Territory:
         link_ptr=link_ptr,
         link_pred=link_pred,
     )
+
+
+def successor_population(rng: np.random.Generator, succ_kind: Ints) -> Floats:
+    """Draw resident populations of successors (lognormal by kind, at least 200)."""
+    median = np.array([m for m, _ in _POPULATION])[succ_kind]
+    sigma = np.array([s for _, s in _POPULATION])[succ_kind]
+    normal = rng.standard_normal(len(succ_kind))
+    population: Floats = np.maximum(200.0, np.round(median * np.exp(sigma * normal)))
+    return population
+
+
+def missing_populations(rng: np.random.Generator, share: float, n_succ: int) -> Mask:
+    """Pick the successors whose population is not known (``True`` = known)."""
+    known = np.ones(n_succ, dtype=np.bool_)
+    n_missing = round(share * n_succ)
+    if n_missing:
+        known[rng.choice(n_succ, n_missing, replace=False)] = False
+    return known
 
 
 def _unit_frame(
