@@ -133,7 +133,9 @@ def test_pre_reform_units_count_under_todays_province(official: Dataset) -> None
 
 def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset) -> None:
     report = build_report(
-        demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False),
+        demo,
+        dt.date(2025, 10, 1),
+        host=PluginHost(autoload=False),
         options=ReportOptions(series=False),
     )
     with_predecessors = [u for u in report.units if u.predecessors is not None]
@@ -156,7 +158,9 @@ def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset) -> None:
 
 def test_predecessor_counts_match_a_pre_reform_evaluation(demo: Dataset) -> None:
     report = build_report(
-        demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False),
+        demo,
+        dt.date(2025, 10, 1),
+        host=PluginHost(autoload=False),
         options=ReportOptions(series=False),
     )
     before = dfc.evaluate(demo, dfc.get_scheme("mps-recognition-2024"), dt.date(2025, 6, 30))
@@ -271,7 +275,9 @@ def test_period_ends_and_slope() -> None:
 
 def test_trend_projects_milestones_ahead(demo: Dataset) -> None:
     report = build_report(
-        demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False),
+        demo,
+        dt.date(2025, 10, 1),
+        host=PluginHost(autoload=False),
         options=ReportOptions(series_start=dt.date(2025, 1, 1), every="month"),
     )
     ahead = [m for m in report.overall.milestones if m.due > dt.date(2025, 10, 1)]
@@ -282,26 +288,50 @@ def test_trend_projects_milestones_ahead(demo: Dataset) -> None:
 
 def _dossier_dataset(assigned: float | None) -> Dataset:
     units = [
-        AdminUnit(code="pre2025:40", name="Tỉnh Nghệ An", kind=UnitKind.PROVINCE,
-                  valid_to=dt.date(2025, 6, 30)),
-        AdminUnit(code="pre2025:412", name="Huyện A", kind=UnitKind.DISTRICT,
-                  parent_code="pre2025:40", valid_to=dt.date(2025, 6, 30)),
+        AdminUnit(
+            code="pre2025:40",
+            name="Tỉnh Nghệ An",
+            kind=UnitKind.PROVINCE,
+            valid_to=dt.date(2025, 6, 30),
+        ),
+        AdminUnit(
+            code="pre2025:412",
+            name="Huyện A",
+            kind=UnitKind.DISTRICT,
+            parent_code="pre2025:40",
+            valid_to=dt.date(2025, 6, 30),
+        ),
         *(
-            AdminUnit(code=f"pre2025:1700{i}", name=f"Xã {i}", kind=UnitKind.COMMUNE,
-                      parent_code="pre2025:412", valid_to=dt.date(2025, 6, 30))
+            AdminUnit(
+                code=f"pre2025:1700{i}",
+                name=f"Xã {i}",
+                kind=UnitKind.COMMUNE,
+                parent_code="pre2025:412",
+                valid_to=dt.date(2025, 6, 30),
+            )
             for i in (1, 2)
         ),
     ]
     start, end = dt.date(2023, 1, 1), dt.date(2023, 6, 30)
     facts = [
-        UnitFact(unit_code=f"pre2025:1700{i}", kind=FactKind.COMPULSORY_REHAB_DOSSIERS,
-                 period_start=start, period_end=end, value=done)
+        UnitFact(
+            unit_code=f"pre2025:1700{i}",
+            kind=FactKind.COMPULSORY_REHAB_DOSSIERS,
+            period_start=start,
+            period_end=end,
+            value=done,
+        )
         for i, done in ((1, 4.0), (2, 2.0))
     ]
     if assigned is not None:
         facts += [
-            UnitFact(unit_code=f"pre2025:1700{i}", kind=FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED,
-                     period_start=start, period_end=end, value=assigned)
+            UnitFact(
+                unit_code=f"pre2025:1700{i}",
+                kind=FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED,
+                period_start=start,
+                period_end=end,
+                value=assigned,
+            )
             for i in (1, 2)
         ]
     return Dataset.from_records(units=units, unit_facts=facts)
@@ -325,7 +355,10 @@ DOSSIERS = Indicator(
 )
 
 
-@pytest.mark.parametrize(("assigned", "status", "value"), [(5.0, "met", 0.6), (6.0, "missed", 0.5), (None, "unknown", None)])
+@pytest.mark.parametrize(
+    ("assigned", "status", "value"),
+    [(5.0, "met", 0.6), (6.0, "missed", 0.5), (None, "unknown", None)],
+)
 def test_fact_ratio_indicator_against_its_target(
     assigned: float | None, status: str, value: float | None
 ) -> None:
@@ -345,10 +378,16 @@ def test_fact_ratio_indicator_against_its_target(
 
 def test_an_indicator_of_another_province_is_not_measured() -> None:
     other = attrs.evolve(DOSSIERS, scope="31")
-    assert measure_indicators(
-        [(other, "test")], _dossier_dataset(5.0), dt.date(2023, 6, 30),
-        scope="pre2025:40", units=["pre2025:17001"],
-    ) == ()
+    assert (
+        measure_indicators(
+            [(other, "test")],
+            _dossier_dataset(5.0),
+            dt.date(2023, 6, 30),
+            scope="pre2025:40",
+            units=["pre2025:17001"],
+        )
+        == ()
+    )
 
 
 def test_unknown_province_is_a_clear_error(official: Dataset) -> None:

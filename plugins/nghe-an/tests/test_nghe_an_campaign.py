@@ -33,8 +33,11 @@ def _dataset(
         ),
         *(
             AdminUnit(
-                code=code, name=f"Xã {code}", kind=UnitKind.COMMUNE,
-                parent_code="pre2025:412", valid_to=LAST,
+                code=code,
+                name=f"Xã {code}",
+                kind=UnitKind.COMMUNE,
+                parent_code="pre2025:412",
+                valid_to=LAST,
             )
             for code in COMMUNES
         ),
@@ -42,8 +45,13 @@ def _dataset(
 
     def facts(kind: FactKind, values: tuple[float, float]) -> list[UnitFact]:
         return [
-            UnitFact(unit_code=code, kind=kind, period_start=dt.date(2023, 1, 1),
-                     period_end=end, value=value)
+            UnitFact(
+                unit_code=code,
+                kind=kind,
+                period_start=dt.date(2023, 1, 1),
+                period_end=end,
+                value=value,
+            )
             for code, value in zip(COMMUNES, values, strict=True)
         ]
 

@@ -352,7 +352,9 @@ class PluginHost:
         over its 2024-2025 project), even when they come from different plugins.
         """
         current = [
-            r for r in self.roadmaps() if (r.scope == scope or _same_province(r.scope, scope)) and r.in_force(on)
+            r
+            for r in self.roadmaps()
+            if (r.scope == scope or _same_province(r.scope, scope)) and r.in_force(on)
         ]
         return max(current, key=lambda r: r.effective_from or dt.date.min, default=None)
 

@@ -37,7 +37,6 @@ from drugfree_core.reports.model import (
     ReportProvenance,
     SchemeRef,
     SeriesPoint,
-    UnitRow,
 )
 from drugfree_core.reports.progress import scope_progress
 from drugfree_core.reports.provenance import fingerprint
@@ -149,14 +148,23 @@ def build_report(
         units=codes,
         shared=host.parameters(),
     )
-    quality = assess_quality(dataset, on, stale_after_days=options.stale_after_days)
+    generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    quality = assess_quality(
+        dataset,
+        on,
+        stale_after_days=options.stale_after_days,
+        # Records after the report date but before today are later data, not errors.
+        extracted=max(on, generated_at.date()),
+    )
     if scope != NATIONAL:
         quality = attrs.evolve(
             quality,
-            rows=tuple(q for q in quality.rows if q.unit_code is None or q.unit_code in now.results),
+            rows=tuple(
+                q for q in quality.rows if q.unit_code is None or q.unit_code in now.results
+            ),
         )
     report = Report(
-        provenance=_provenance(dataset, host, now, scope, index, options),
+        provenance=_provenance(dataset, host, now, scope, index, options, generated_at),
         progress=progress_rows,
         overall=overall,
         units=units,
@@ -172,8 +180,15 @@ def build_report(
     return report
 
 
-def build_cases(dataset: Dataset, on: dt.date, report: Report, *, host: PluginHost | None = None,
-                province: str | None = None, scheme: Scheme | None = None) -> CaseList:
+def build_cases(
+    dataset: Dataset,
+    on: dt.date,
+    report: Report,
+    *,
+    host: PluginHost | None = None,
+    province: str | None = None,
+    scheme: Scheme | None = None,
+) -> CaseList:
     """The case-level list behind *report*: who makes each failing unit fail."""
     host = host or default_host()
     scope = NATIONAL if province is None else province
@@ -222,8 +237,10 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
 
 
 def _pre_reform_run(runner: ScopeRunner, dataset: Dataset, on: dt.date) -> ScopeRun | None:
-    """The scope on 30 June 2025, when the report date is after the merger and the
-    dataset holds lineage (else there is nothing to show)."""
+    """The scope on 30 June 2025, to show each successor's predecessors.
+
+    ``None`` when the report date is before the merger or the dataset has no lineage.
+    """
     if on < TWO_TIER_START or dataset.lineage.is_empty():
         return None
     if not _evaluable(runner, LAST_PRE_REFORM_DAY):
@@ -283,6 +300,7 @@ def _provenance(
     scope: str,
     index: TerritoryIndex,
     options: ReportOptions,
+    generated_at: dt.datetime,
 ) -> ReportProvenance:
     from drugfree_core.engine.evaluate import library_version
 
@@ -313,7 +331,7 @@ def _provenance(
         ),
         map_source=_map_source(dataset),
         dataset_fingerprint=fingerprint(dataset),
-        generated_at=options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        generated_at=generated_at,
         suppression_threshold=None,
         stale_after_days=options.stale_after_days,
     )

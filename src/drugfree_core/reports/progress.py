@@ -32,7 +32,9 @@ def scope_progress(
     slope = least_squares_slope(
         [(p.on, p.share) for p in series if p.scope == scope and p.share is not None]
     )
-    milestones = () if roadmap is None else _milestones(scope, now, units, meeting, roadmap, slope, run_on)
+    milestones = (
+        () if roadmap is None else _milestones(scope, now, units, meeting, roadmap, slope, run_on)
+    )
     upcoming = [m for m in milestones if m.due >= now.on]
     nxt = upcoming[0] if upcoming else None
     return Progress(

@@ -183,4 +183,3 @@ def _official(code: str) -> str:
     from drugfree_core.adminmap import official_code
 
     return official_code(code)
-

@@ -36,7 +36,7 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
 
     def quality(q: QualityRow) -> QualityRow:
         changes: dict[str, int | None] = {d: hide(getattr(q, d)) for d in DIMENSIONS}
-        return attrs.evolve(q, people=hide(q.people), **changes)
+        return attrs.evolve(q, people=hide(q.people), flagged=hide(q.flagged), **changes)
 
     def indicator(i: IndicatorResult) -> IndicatorResult:
         numerator = i.numerator
@@ -53,6 +53,3 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
         indicators=tuple(indicator(i) for i in report.indicators),
         quality=attrs.evolve(report.quality, rows=tuple(quality(q) for q in report.quality.rows)),
     )
-
-
-

@@ -15,8 +15,9 @@ import attrs
 
 from drugfree_core.i18n import Lang
 from drugfree_core.reports.labels import text
-from drugfree_core.reports.model import Progress, Report, UnitRow
+from drugfree_core.reports.model import IndicatorResult, Progress, Report, UnitRow
 from drugfree_core.reports.quality import DIMENSIONS
+from drugfree_core.rules.roadmap import NATIONAL
 
 #: Column kinds: how an exporter formats the values.
 COLUMN_KINDS = ("text", "int", "share", "float", "date")
@@ -91,10 +92,14 @@ def _share(value: Fraction | float | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _name(p: Progress, lang: Lang) -> str:
+    return text("national", lang) if p.scope == NATIONAL else p.name
+
+
 def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
     return (
         p.scope,
-        p.name,
+        _name(p, lang),
         ", ".join(p.scheme_ids),
         p.roadmap_id or "",
         p.units_in_force,
@@ -145,7 +150,7 @@ def _milestones_view(report: Report, lang: Lang) -> View:
             rows.append(
                 (
                     p.scope,
-                    p.name,
+                    _name(p, lang),
                     p.roadmap_id or "",
                     m.due,
                     _share(m.share),
@@ -303,6 +308,14 @@ def _series_view(report: Report, lang: Lang) -> View:
 
 
 def _indicators_view(report: Report, lang: Lang) -> View:
+    threshold = report.provenance.suppression_threshold
+
+    def numerator(i: IndicatorResult) -> Cell:
+        # A measured indicator whose numerator is gone had it withheld as a small count.
+        if i.numerator is None and i.value is not None and threshold is not None:
+            return Suppressed(threshold)
+        return i.numerator
+
     return View(
         name="indicators",
         title=text("view_indicators", lang),
@@ -326,7 +339,7 @@ def _indicators_view(report: Report, lang: Lang) -> View:
                 i.id,
                 i.scope,
                 i.title_vi if lang == "vi" else i.title_en,
-                i.numerator,
+                numerator(i),
                 i.denominator,
                 i.value,
                 _share(i.target_share),
@@ -361,7 +374,7 @@ def _quality_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
                 q.province_code,
                 people(q.people),
                 *(people(getattr(q, d)) for d in DIMENSIONS),
-                q.score,
+                None if q.people is None else q.score,  # a withheld count has no share
             )
             for q in report.quality.rows
         ),
@@ -371,12 +384,15 @@ def _quality_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
 def _provenance_view(report: Report, lang: Lang) -> View:
     p = report.provenance
     items: list[tuple[str, Cell]] = [
-        ("scope", f"{p.scope} {p.scope_name}"),
+        ("scope", text("national", lang) if p.scope == NATIONAL else f"{p.scope} {p.scope_name}"),
         ("reference_date", p.reference_date),
         ("generated_at", p.generated_at.isoformat(timespec="seconds")),
         ("library_version", p.library_version),
         *(("schemes", f"{s.id} {s.version} ({s.origin})") for s in p.schemes),
-        *(("plugins", f"{g.name} {g.distribution or ''} {g.version or ''}".strip()) for g in p.plugins),
+        *(
+            ("plugins", f"{g.name} {g.distribution or ''} {g.version or ''}".strip())
+            for g in p.plugins
+        ),
         ("map_source", p.map_source),
         ("dataset_fingerprint", p.dataset_fingerprint),
         ("suppression_threshold", p.suppression_threshold),
