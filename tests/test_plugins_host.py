@@ -299,7 +299,9 @@ def test_hook_drugfree_register_indicators() -> None:
     h = host(make_plugin("hp", drugfree_register_indicators=drugfree_register_indicators))
     assert indicator in h.indicators()
     assert h.origin("indicator", "hp.records").name == "hp"
-    blank = attrs.evolve(indicator, id="hp.blank", target=attrs.evolve(indicator.target, citation=" "))
+    assert indicator.target is not None
+    blank_target = attrs.evolve(indicator.target, citation=" ")
+    blank = attrs.evolve(indicator, id="hp.blank", target=blank_target)
 
     def bad(registrar: Any) -> None:
         registrar.add(blank)

@@ -15,7 +15,6 @@ from drugfree_core.engine.results import CriterionResult, Outcome, RuleResult, U
 from drugfree_core.model import (
     AdminUnit,
     FactKind,
-    LineageLink,
     Provenance,
     UnitFact,
     UnitKind,

@@ -62,6 +62,7 @@ def _dataset(
 
 
 def test_the_plugin_registers_the_indicator() -> None:
+    """The indicator is registered with the plan's 60 % by 30 June 2023."""
     host = PluginHost(plugins=[("nghe-an", plugin)], autoload=False)
     assert DOSSIERS_2023 in host.indicators()
     assert DOSSIERS_2023.target is not None
@@ -80,6 +81,7 @@ def test_the_plugin_registers_the_indicator() -> None:
 def test_sixty_percent_of_the_assigned_target_by_end_of_june(
     done: tuple[float, float], assigned: tuple[float, float] | None, status: str
 ) -> None:
+    """Exactly 60 % meets the target; below it misses; no assigned figure is unknown."""
     host = PluginHost(plugins=[("nghe-an", plugin)], autoload=False)
     (result,) = measure_indicators(
         [(DOSSIERS_2023, "nghe-an")],
@@ -93,6 +95,7 @@ def test_sixty_percent_of_the_assigned_target_by_end_of_june(
 
 
 def test_before_the_due_date_a_shortfall_is_pending() -> None:
+    """Below target before the due date is pending, not missed."""
     host = PluginHost(plugins=[("nghe-an", plugin)], autoload=False)
     (result,) = measure_indicators(
         [(DOSSIERS_2023, "nghe-an")],

@@ -24,6 +24,7 @@ class ProgressBar:
         self._drawn = False
 
     def __call__(self, step: str, done: int, total: int) -> None:
+        """Redraw the bar: *done* of *total* dated evaluations finished, now in *step*."""
         if not self._enabled or total <= 0:
             return
         done = min(done, total)

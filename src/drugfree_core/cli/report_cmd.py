@@ -45,7 +45,10 @@ from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, 
 )
 @click.option("--no-series", is_flag=True, help="Skip the time series (and the projection).")
 @click.option(
-    "--closest", default=20, show_default=True, help="How many units the closest-to-passing list keeps."
+    "--closest",
+    default=20,
+    show_default=True,
+    help="How many units the closest-to-passing list keeps.",
 )
 @click.option(
     "--suppress-below",
@@ -98,6 +101,10 @@ def report(
 
     if province and national:
         raise UsageError("give --province CODE or --national, not both")
+    if out is None and fmt in ("xlsx", "csv"):
+        # Checked before the (possibly long) run rather than after it.
+        where = "a file" if fmt == "xlsx" else "a folder"
+        raise UsageError(f"--format {fmt} cannot go to standard output: give {where} with --out")
     scheme = get_scheme(scheme_id) if scheme_id else None
     dataset = load(path, quarantine=quarantine)
     options = ReportOptions(

@@ -21,11 +21,11 @@ from drugfree_core.plugins.host import (
 )
 from drugfree_core.plugins.registrars import (
     AdminMapRegistrar,
+    IndicatorRegistrar,
     ParameterRegistrar,
     PluginRef,
     Primitive,
     PrimitiveRegistrar,
-    IndicatorRegistrar,
     RoadmapRegistrar,
     SchemeRegistrar,
 )
@@ -40,6 +40,7 @@ __all__ = [
     "PROJECT",
     "AdminMapRegistrar",
     "DrugfreeDeprecationWarning",
+    "IndicatorRegistrar",
     "ParameterRegistrar",
     "PluginHost",
     "PluginInfo",
@@ -47,7 +48,6 @@ __all__ = [
     "Primitive",
     "PrimitiveRegistrar",
     "RemovedInHookApi2Warning",
-    "IndicatorRegistrar",
     "RoadmapRegistrar",
     "SchemeChoice",
     "SchemeRegistrar",

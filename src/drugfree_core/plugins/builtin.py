@@ -26,8 +26,8 @@ from drugfree_core.plugins.registrars import (
 from drugfree_core.plugins.versioning import HOOK_API_VERSION
 from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.rules.indicator import Indicator, SubjectShare
-from drugfree_core.rules.primitives import HasManagementRecord, Population
 from drugfree_core.rules.law import LAW_PARAMETERS
+from drugfree_core.rules.primitives import HasManagementRecord, Population
 from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
 from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
 

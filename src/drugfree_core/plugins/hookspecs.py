@@ -6,8 +6,8 @@ add objects, and the registrar checks them and records which plugin added them. 
 implements only the hooks it needs and may take fewer arguments than the spec names.
 
 Hooks are called once per host, in this order, after every plugin is loaded: parameters,
-primitives, administrative map, schemes, roadmaps, indicators. Their results are ``None``: everything
-a plugin gives goes through the registrar.
+primitives, administrative map, schemes, roadmaps and indicators. Their results are
+``None``: everything a plugin gives goes through the registrar.
 
 A plugin module must declare the hook API it was written for::
 

@@ -46,21 +46,21 @@ from drugfree_core.plugins import hookspecs
 from drugfree_core.plugins.registrars import (
     AdminMapRegistrar,
     Contributions,
+    IndicatorRegistrar,
     ParameterRegistrar,
     PluginRef,
     Primitive,
     PrimitiveRegistrar,
     Registered,
-    IndicatorRegistrar,
     RoadmapRegistrar,
     SchemeRegistrar,
 )
 from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.plugins.versioning import api_incompatibility
 from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
+from drugfree_core.rules.indicator import Indicator
 from drugfree_core.rules.params import Parameter
 from drugfree_core.rules.primitives import PythonRule
-from drugfree_core.rules.indicator import Indicator
 from drugfree_core.rules.roadmap import NATIONAL, Roadmap
 from drugfree_core.rules.scheme import Scheme
 

@@ -42,7 +42,19 @@ _WHERE = {
     "suppress_small_counts": "drugfree_core.reports.suppress",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "FORMATS",
+    "CaseList",
+    "QualityReport",
+    "Report",
+    "ReportOptions",
+    "assess_quality",
+    "build_cases",
+    "build_report",
+    "suppress_small_counts",
+    "write_cases",
+    "write_report",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -102,7 +102,7 @@ def _whole(criterion_id: str, node: RuleResult) -> Shortfall:
 
 
 def _people_phrase(description: str, every: str, verb: str) -> str:
-    """ "every one of addicts: negative test" → "addicts not meeting: negative test"."""
+    """Turn "every one of addicts: test" into "addicts not meeting: test"."""
     if description.startswith(every) and ": " in description:
         population, predicate = description[len(every) :].split(": ", 1)
         return f"{population} {verb}: {predicate}"

@@ -9,8 +9,8 @@ scope's units.
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
@@ -18,7 +18,7 @@ from drugfree_core.engine.results import RuleResult
 from drugfree_core.reports.model import IndicatorResult
 from drugfree_core.rules.indicator import Indicator, SubjectShare
 from drugfree_core.rules.params import Parameter
-from drugfree_core.rules.primitives import AllSatisfy, Compare, FactTotal, Op
+from drugfree_core.rules.primitives import AllSatisfy, Compare, FactTotal, Op, Rule
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Criterion, Scheme
 
@@ -61,21 +61,21 @@ def _applies(indicator: Indicator, scope: str, on: dt.date) -> bool:
 
 def _criteria(indicator: Indicator) -> tuple[Criterion, ...]:
     measure = indicator.measure
-    common = {
-        "citation": indicator.citation,
-        "provenance": indicator.provenance,
-        "title_vi": indicator.title_vi,
-        "title_en": indicator.title_en,
-    }
-    if isinstance(measure, SubjectShare):
-        rule = AllSatisfy(measure.population, measure.predicate)
-        return (Criterion(id=f"{indicator.id}.share", rule=rule, **common),)
-    return tuple(
-        Criterion(
-            id=f"{indicator.id}.{part}",
-            rule=Compare(FactTotal(kind=kind, lookback=measure.lookback), Op.GE, 0),
-            **common,
+
+    def criterion(suffix: str, rule: Rule) -> Criterion:
+        return Criterion(
+            id=f"{indicator.id}.{suffix}",
+            title_vi=indicator.title_vi,
+            title_en=indicator.title_en,
+            rule=rule,
+            citation=indicator.citation,
+            provenance=indicator.provenance,
         )
+
+    if isinstance(measure, SubjectShare):
+        return (criterion("share", AllSatisfy(measure.population, measure.predicate)),)
+    return tuple(
+        criterion(part, Compare(FactTotal(kind=kind, lookback=measure.lookback), Op.GE, 0))
         for part, kind in (("num", measure.numerator), ("den", measure.denominator))
     )
 
@@ -100,6 +100,7 @@ def _add(sums: dict[str, list[float | None]], criterion_id: str, node: RuleResul
     quietly missing a commune would look better than it is.
     """
     slot = sums.setdefault(criterion_id, [0.0, 0.0])
+    pairs: tuple[tuple[int, float | None], ...]
     if criterion_id.endswith(".share"):
         pairs = ((0, node.numerator), (1, node.denominator))
     else:

@@ -122,7 +122,6 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     ),
     "contents": ("Mục lục", "Contents"),
     "sheet": ("Trang tính", "Sheet"),
-    "summary": ("Tóm tắt", "Summary"),
     "offline_note": (
         "Trang này tự chứa, mở được khi không có mạng.",
         "This page is self-contained and opens offline.",

@@ -14,7 +14,7 @@ import attrs
 
 from drugfree_core.errors import UsageError
 from drugfree_core.reports.model import IndicatorResult, Report, UnitRow
-from drugfree_core.reports.quality import DIMENSIONS, QualityRow
+from drugfree_core.reports.quality import QualityRow
 
 
 def suppress_small_counts(report: Report, threshold: int) -> Report:
@@ -35,8 +35,15 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
         )
 
     def quality(q: QualityRow) -> QualityRow:
-        changes: dict[str, int | None] = {d: hide(getattr(q, d)) for d in DIMENSIONS}
-        return attrs.evolve(q, people=hide(q.people), flagged=hide(q.flagged), **changes)
+        return attrs.evolve(
+            q,
+            people=hide(q.people),
+            flagged=hide(q.flagged),
+            correct=hide(q.correct),
+            sufficient=hide(q.sufficient),
+            clean=hide(q.clean),
+            live=hide(q.live),
+        )
 
     def indicator(i: IndicatorResult) -> IndicatorResult:
         numerator = i.numerator

@@ -25,8 +25,11 @@ from drugfree_core.rules.scheme import check_id
 
 @attrs.frozen(kw_only=True)
 class SubjectShare:
-    """The share of ``population`` satisfying ``predicate`` (people of unknown status
-    count in the denominator, not the numerator, so the share is never flattered)."""
+    """The share of ``population`` satisfying ``predicate``.
+
+    People whose data cannot decide count in the denominator, not the numerator, so the
+    share is never flattered.
+    """
 
     population: Population
     predicate: SubjectPredicate
@@ -34,8 +37,10 @@ class SubjectShare:
 
 @attrs.frozen(kw_only=True)
 class FactRatio:
-    """The total of fact ``numerator`` over the total of fact ``denominator``, summed over
-    the periods ending in ``(date - lookback, date]``."""
+    """The total of fact ``numerator`` over the total of fact ``denominator``.
+
+    Both are summed over the facts whose period ends in ``(date - lookback, date]``.
+    """
 
     numerator: FactKind
     denominator: FactKind

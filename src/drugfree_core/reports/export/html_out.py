@@ -1,0 +1,168 @@
+"""The report as one self-contained HTML page: inline CSS, inline SVG charts, no script.
+
+The page opens offline and from an e-mail attachment: it loads nothing (no script, font,
+image or style sheet from anywhere), and every text from the data is escaped. Long
+tables stop after :data:`MAX_ROWS` rows with a note pointing at the CSV/XLSX files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from html import escape
+
+from drugfree_core.i18n import Lang
+from drugfree_core.reports.export.charts import (
+    display_name,
+    failing_chart,
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    progress_chart,
+    trend_chart,
+)
+from drugfree_core.reports.labels import text
+from drugfree_core.reports.model import Report
+from drugfree_core.reports.views import Cell, Suppressed, View, report_views
+
+#: Most rows a table shows on the page; the CSV and XLSX files have them all.
+MAX_ROWS = 200
+
+_CSS = """
+:root { color-scheme: light; }
+body { font-family: "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif;
+  color: #222; margin: 0 auto; max-width: 1200px; padding: 16px 24px; line-height: 1.4; }
+h1 { font-size: 1.6em; margin: 0 0 4px; }
+h2 { font-size: 1.2em; margin: 28px 0 8px; }
+.scope { font-size: 1.15em; margin: 0; }
+.provenance { background: #F4F6F8; border: 1px solid #D0D7DE; border-radius: 6px;
+  padding: 8px 16px; margin: 16px 0; }
+.provenance h2 { margin-top: 4px; }
+.provenance dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px;
+  margin: 0; font-size: 0.9em; }
+.provenance dt { font-weight: bold; }
+.provenance dd { margin: 0; overflow-wrap: anywhere; }
+figure { margin: 12px 0 20px; }
+figcaption { font-weight: bold; margin-bottom: 4px; }
+svg.chart { max-width: 100%; height: auto; font-family: inherit; }
+nav ul { columns: 2; font-size: 0.9em; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.85em; margin-bottom: 6px; }
+th, td { border: 1px solid #D0D7DE; padding: 3px 6px; vertical-align: top; }
+th { background: #DDEBF7; text-align: left; }
+tbody tr:nth-child(even) { background: #F8FAFC; }
+td.num { text-align: right; white-space: nowrap; }
+.suppressed { font-style: italic; color: #595959; }
+.note, footer { font-size: 0.85em; color: #555; }
+@media print { .table-wrap { overflow: visible; } figure, tr { break-inside: avoid; } }
+"""
+
+
+def _cell(value: Cell, kind: str, lang: Lang) -> tuple[str, bool]:
+    """The escaped HTML of one cell and whether it is right-aligned."""
+    if value is None:
+        return "", False
+    if isinstance(value, Suppressed):
+        words = text("suppressed", lang, k=value.below)
+        return f'<span class="suppressed" title="{escape(words)}">&lt; {value.below}</span>', True
+    if isinstance(value, dt.date):
+        return escape(fmt_date(value, lang)), True
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "", True
+        if kind == "share":
+            return escape(fmt_percent(value, lang)), True
+        digits = 0 if isinstance(value, int) else 2
+        return escape(fmt_number(value, lang, digits)), True
+    return escape(value), False
+
+
+def _table(view: View, lang: Lang) -> str:
+    head = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in view.columns)
+    body = []
+    for row in view.rows[:MAX_ROWS]:
+        cells = []
+        for value, column in zip(row, view.columns, strict=True):
+            html, num = _cell(value, column.kind, lang)
+            cells.append(f'<td class="num">{html}</td>' if num else f"<td>{html}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    parts = [
+        f'<section id="{escape(view.name)}"><h2>{escape(view.title)}</h2>',
+        f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>',
+        f"<tbody>{''.join(body)}</tbody></table></div>",
+    ]
+    if not view.rows:
+        parts.append(f'<p class="note">{escape(text("none_yet", lang))}</p>')
+    elif len(view.rows) > MAX_ROWS:
+        note = text("rows_capped", lang, shown=MAX_ROWS, total=len(view.rows))
+        parts.append(f'<p class="note">{escape(note)}</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _provenance_box(view: View, lang: Lang) -> str:
+    items = []
+    for field, value in view.rows:
+        html = escape(text("none_yet", lang)) if value is None else _cell(value, "text", lang)[0]
+        items.append(f"<dt>{escape(str(field))}</dt><dd>{html}</dd>")
+    return (
+        f'<section class="provenance" id="{escape(view.name)}"><h2>{escape(view.title)}</h2>'
+        f"<dl>{''.join(items)}</dl></section>"
+    )
+
+
+def _charts(report: Report, lang: Lang) -> str:
+    several = len(report.progress) != 1 or report.progress[0].scope != report.overall.scope
+    names = {p.scope: p.name for p in (*report.progress, report.overall)}
+    charts = (
+        (
+            "chart_progress",
+            progress_chart(report.progress, report.overall if several else None, lang),
+        ),
+        ("chart_trend", trend_chart(report.series, names, lang)),
+        ("chart_failing", failing_chart(report.criteria, lang)),
+    )
+    return "".join(
+        f"<figure><figcaption>{escape(text(key, lang))}</figcaption>{svg}</figure>"
+        for key, svg in charts
+    )
+
+
+def _nav(views: Sequence[View]) -> str:
+    links = "".join(f'<li><a href="#{escape(v.name)}">{escape(v.title)}</a></li>' for v in views)
+    return f"<nav><ul>{links}</ul></nav>"
+
+
+def render_html(report: Report, lang: Lang) -> str:
+    """The whole report as one HTML page in *lang* (``"vi"`` or ``"en"``)."""
+    views = report_views(report, lang)
+    tables = [v for v in views if v.name != "provenance"]
+    provenance = next(v for v in views if v.name == "provenance")
+    p = report.provenance
+    title = text("report_title", lang)
+    scope = display_name(p.scope_name, lang)
+    generated = p.generated_at.isoformat(timespec="seconds")
+    return "".join(
+        [
+            "<!DOCTYPE html>\n",
+            f'<html lang="{escape(lang)}"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(title)} — {escape(scope)} — {escape(fmt_date(p.reference_date, lang))}"
+            "</title>",
+            f"<style>{_CSS}</style></head><body>",
+            f"<header><h1>{escape(title)}</h1>",
+            f'<p class="scope">{escape(text("scope", lang))}: <strong>{escape(scope)}</strong>',
+            f" · {escape(text('reference_date', lang))}: ",
+            f"<strong>{escape(fmt_date(p.reference_date, lang))}</strong></p></header>",
+            "<main>",
+            _provenance_box(provenance, lang),
+            _charts(report, lang),
+            _nav(tables),
+            *(_table(v, lang) for v in tables),
+            "</main>",
+            f"<footer><p>{escape(text('generated_at', lang))}: {escape(generated)} · ",
+            f"{escape(text('offline_note', lang))}</p></footer>",
+            "</body></html>\n",
+        ]
+    )

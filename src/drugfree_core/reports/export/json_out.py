@@ -1,0 +1,139 @@
+"""The report as one stable JSON document (``"format": "drugfree-report"``, version 1).
+
+Keys follow the fields of :mod:`drugfree_core.reports.model` in declaration order, so two
+runs over the same data print the same bytes (``generated_at`` aside). Conventions:
+
+* an exact share is a string ``"3/10"`` with its float beside it under ``<key>_value``;
+  ``progress`` and ``series`` entries also carry ``share`` (meeting / units in force);
+* dates are ISO strings (``2025-10-01``), timestamps ISO with seconds;
+* a suppressed count of people is ``null``; ``provenance.suppression_threshold`` says
+  that small counts were withheld, and below what;
+* ``quality`` holds the per-unit rows and counts per dimension and per check, never the
+  case-level issues (they may carry pseudonymous subject ids).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from drugfree_core.reports.model import Progress, Report, SeriesPoint
+from drugfree_core.reports.quality import CHECK_LABELS, QualityReport, QualityRow
+
+FORMAT = "drugfree-report"
+FORMAT_VERSION = 1
+
+JSON = dict[str, Any] | list[Any] | str | int | float | bool | None
+
+
+def fraction_text(value: Fraction) -> str:
+    """An exact share as ``"numerator/denominator"`` (always both, so ``1`` is ``"1/1"``)."""
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _scalar(value: object) -> JSON:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} to a report document")
+
+
+def _plain(obj: object) -> JSON:
+    """*obj* as JSON values: attrs records become objects in field order."""
+    return _record(obj) if attrs.has(type(obj)) else _scalar(obj)
+
+
+def _record(obj: object) -> dict[str, JSON]:
+    cls = type(obj)
+    if not attrs.has(cls):
+        raise TypeError(f"{cls.__name__} is not a record")
+    out: dict[str, JSON] = {}
+    for field in attrs.fields(cls):
+        _put(out, field.name, getattr(obj, field.name))
+        if field.name == "unknown" and isinstance(obj, Progress | SeriesPoint):
+            # The share sits beside the counts it is made of.
+            units = obj.units_in_force
+            _put(out, "share", Fraction(obj.meeting, units) if units else None, fraction=True)
+    if isinstance(obj, QualityRow):
+        out["total"] = _safe_total(obj)
+        withheld = obj.people is None or obj.flagged is None
+        out["score"] = None if withheld else _scalar(obj.score)
+    return out
+
+
+def _put(out: dict[str, JSON], key: str, value: object, *, fraction: bool = False) -> None:
+    if isinstance(value, Fraction) or (fraction and value is None):
+        out[key] = None if value is None else fraction_text(value)
+        out[f"{key}_value"] = None if value is None else float(value)
+    else:
+        out[key] = _plain(value)
+
+
+def _safe_total(row: QualityRow) -> int | None:
+    # A suppressed dimension leaves the total unknown, not smaller.
+    parts = (row.correct, row.sufficient, row.clean, row.live)
+    return None if any(p is None for p in parts) else row.total
+
+
+def _quality(quality: QualityReport, threshold: int | None) -> dict[str, JSON]:
+    return {
+        "rows": [_quality_row(r, threshold) for r in quality.rows],
+        "totals": dict(quality.totals()),
+        "by_check": dict(quality.by_check()),
+        "checks": [
+            {
+                "id": check,
+                "dimension": dimension,
+                "description": description,
+                "title_vi": CHECK_LABELS.get(check, (description, description))[0],
+                "title_en": CHECK_LABELS.get(check, (description, description))[1],
+            }
+            for check, dimension, description in quality.checks
+        ],
+    }
+
+
+def _quality_row(row: QualityRow, threshold: int | None) -> JSON:
+    out = _record(row)
+    # ``flagged`` counts people too, but the builder's suppression does not cover it (yet);
+    # withhold it here, and the share it gives away, rather than publish a small count.
+    if threshold is not None and row.flagged is not None and 0 < row.flagged < threshold:
+        out["flagged"] = None
+        out["score"] = None
+    return out
+
+
+def report_document(report: Report) -> dict[str, JSON]:
+    """The report as a JSON-ready dict, keys in the documented order."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "provenance": _plain(report.provenance),
+        "overall": _plain(report.overall),
+        "progress": _plain(report.progress),
+        "units": _plain(report.units),
+        "closest": _plain(report.closest),
+        "criteria": _plain(report.criteria),
+        "series": _plain(report.series),
+        "indicators": _plain(report.indicators),
+        "quality": _quality(report.quality, report.provenance.suppression_threshold),
+        "notes": list(report.notes),
+    }
+
+
+def render_json(report: Report) -> str:
+    """The report document as indented UTF-8 JSON text, ending in a newline."""
+    doc = report_document(report)
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

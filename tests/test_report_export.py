@@ -1,0 +1,448 @@
+"""The report exporters: JSON, a folder of CSV files, the workbook and the HTML page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import attrs
+import openpyxl  # type: ignore[import-untyped]
+import pytest
+from report_fixture import SECRET_SUBJECT, sample_cases, sample_report
+
+from drugfree_core.errors import UsageError
+from drugfree_core.reports.export import (
+    FORMATS,
+    render_html,
+    render_json,
+    write_cases,
+    write_report,
+)
+from drugfree_core.reports.export.charts import (
+    PROGRESS_BAR,
+    TREND_COLOURS,
+    failing_chart,
+    trend_lines,
+)
+from drugfree_core.reports.export.html_out import MAX_ROWS
+from drugfree_core.reports.labels import text
+from drugfree_core.reports.model import Report
+from drugfree_core.reports.views import Suppressed, View, report_views
+
+BOM = b"\xef\xbb\xbf"
+TOP_KEYS = [
+    "format",
+    "format_version",
+    "provenance",
+    "overall",
+    "progress",
+    "units",
+    "closest",
+    "criteria",
+    "series",
+    "indicators",
+    "quality",
+    "notes",
+]
+
+
+def _keys(doc: Any) -> set[str]:
+    if isinstance(doc, dict):
+        return set(doc) | {k for v in doc.values() for k in _keys(v)}
+    if isinstance(doc, list):
+        return {k for v in doc for k in _keys(v)}
+    return set()
+
+
+def _suppressed_cells(view: View) -> list[tuple[int, int, int]]:
+    return [
+        (r, c, cell.below)
+        for r, row in enumerate(view.rows)
+        for c, cell in enumerate(row)
+        if isinstance(cell, Suppressed)
+    ]
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def test_json_has_the_documented_keys_in_order() -> None:
+    doc = json.loads(render_json(sample_report()))
+    assert list(doc) == TOP_KEYS
+    assert doc["format"] == "drugfree-report"
+    assert doc["format_version"] == 1
+    assert list(doc["quality"]) == ["rows", "totals", "by_check", "checks"]
+    assert doc["quality"]["totals"] == {"correct": 1, "sufficient": 0, "clean": 0, "live": 1}
+    assert doc["quality"]["by_check"] == {"stale": 1, "future_test": 1, "duplicate_test": 0}
+    assert [c["id"] for c in doc["quality"]["checks"]] == ["stale", "future_test", "duplicate_test"]
+
+
+def test_json_leaves_out_case_level_issues() -> None:
+    raw = render_json(sample_report())
+    assert "issues" not in _keys(json.loads(raw))
+    assert SECRET_SUBJECT not in raw
+
+
+def test_json_writes_fractions_exactly_and_dates_in_iso() -> None:
+    doc = json.loads(render_json(sample_report()))
+    hai_phong = doc["progress"][0]
+    first = hai_phong["milestones"][0]
+    assert (first["share"], first["share_value"], first["due"]) == ("3/10", 0.3, "2025-12-31")
+    assert hai_phong["milestones"][-1]["share"] == "1/1"
+    assert (hai_phong["share"], hai_phong["share_value"]) == ("15/38", 45 / 114)
+    assert hai_phong["next_share"] == "9/20"
+    assert doc["provenance"]["reference_date"] == "2026-06-30"
+    assert doc["provenance"]["generated_at"] == "2026-07-02T09:30:00+00:00"
+    assert doc["series"][0]["on"] == "2024-01-31"
+    assert doc["indicators"][0]["target_share"] == "1/2"
+    assert doc["units"][0]["predecessors"]["on"] == "2025-06-30"
+
+
+def test_json_is_deterministic() -> None:
+    assert render_json(sample_report()) == render_json(sample_report())
+
+
+def test_json_withholds_suppressed_counts() -> None:
+    doc = json.loads(render_json(sample_report(suppression=5)))
+    assert doc["provenance"]["suppression_threshold"] == 5
+    lacks = {u["unit_code"]: u["lack"] for u in doc["units"]}
+    assert lacks["31002"] is None  # 2 people
+    assert lacks["31003"] == 10
+    small = next(q for q in doc["quality"]["rows"] if q["unit_code"] == "31002")
+    assert (small["people"], small["flagged"], small["score"]) == (None, None, None)
+    big = next(q for q in doc["quality"]["rows"] if q["unit_code"] == "31001")
+    assert big["people"] == 41
+    assert big["flagged"] == 6
+
+
+def test_json_to_stdout() -> None:
+    out = io.StringIO()
+    assert write_report(sample_report(), "json", lang="vi", out=None, stdout=out) == []
+    assert json.loads(out.getvalue())["format"] == "drugfree-report"
+
+
+def test_json_to_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "report.json"
+    assert write_report(sample_report(), "json", lang="en", out=path) == [path]
+    assert json.loads(path.read_text(encoding="utf-8"))["format_version"] == 1
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_csv_writes_one_file_per_view_with_bom_and_localized_header(
+    tmp_path: Path, lang: str
+) -> None:
+    report = sample_report()
+    views = report_views(report, lang)  # type: ignore[arg-type]
+    written = write_report(report, "csv", lang=lang, out=tmp_path / "csv")  # type: ignore[arg-type]
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted(
+        f"{v.name}.csv" for v in views
+    )
+    assert sorted(written) == sorted((tmp_path / "csv").iterdir())
+    for view in views:
+        raw = (tmp_path / "csv" / f"{view.name}.csv").read_bytes()
+        assert raw.startswith(BOM)
+        rows = list(csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8"))))
+        assert rows[0] == [c.label for c in view.columns]
+        assert len(rows) == len(view.rows) + 1
+    header = (tmp_path / "csv" / "progress.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert ("Mã tỉnh" in header) == (lang == "vi")
+    assert ("Province code" in header) == (lang == "en")
+
+
+def test_csv_needs_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="directory"):
+        write_report(sample_report(), "csv", lang="vi", out=None)
+    afile = tmp_path / "x.csv"
+    afile.write_text("", encoding="utf-8")
+    with pytest.raises(UsageError, match="directory"):
+        write_report(sample_report(), "csv", lang="vi", out=afile)
+
+
+def test_csv_keeps_a_formula_like_name_as_text(tmp_path: Path) -> None:
+    report = sample_report()
+    evil = attrs.evolve(report.units[0], unit_name="=HYPERLINK(1)")
+    report = attrs.evolve(report, units=(evil, *report.units[1:]))
+    write_report(report, "csv", lang="en", out=tmp_path)
+    assert "'=HYPERLINK(1)" in (tmp_path / "units.csv").read_text(encoding="utf-8-sig")
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+
+def _workbook(tmp_path: Path, report: Report, lang: str = "vi") -> Any:
+    path = tmp_path / "report.xlsx"
+    assert write_report(report, "xlsx", lang=lang, out=path) == [path]  # type: ignore[arg-type]
+    return openpyxl.load_workbook(path)
+
+
+def test_xlsx_sheets_headers_panes_and_formats(tmp_path: Path) -> None:
+    report = sample_report()
+    views = report_views(report, "vi")
+    wb = _workbook(tmp_path, report)
+    assert wb.sheetnames == ["summary", *(v.name for v in views)]
+    for view in views:
+        ws = wb[view.name]
+        header = [ws.cell(row=1, column=c + 1) for c in range(len(view.columns))]
+        assert [h.value for h in header] == [c.label for c in view.columns]
+        assert all(h.font.b for h in header)
+        assert all(h.fill.fgColor.rgb.endswith("DDEBF7") for h in header)
+        assert ws.freeze_panes == ("B2" if len(view.columns) > 8 else "A2")
+        assert ws.max_row - 1 == len(view.rows), view.name
+        for c, column in enumerate(view.columns, start=1):
+            values = [ws.cell(row=r, column=c) for r in range(2, ws.max_row + 1)]
+            filled = [v for v in values if v.value is not None]
+            if column.kind == "share":
+                assert all(v.number_format == "0.0%" for v in filled)
+            if column.kind == "date":
+                assert all(isinstance(v.value, dt.datetime) for v in filled)
+    progress = wb["progress"]
+    assert progress.cell(row=2, column=9).value == pytest.approx(45 / 114)
+    assert progress.column_dimensions["B"].width > 10
+
+
+def test_xlsx_summary_sheet(tmp_path: Path) -> None:
+    ws = _workbook(tmp_path, sample_report(provinces=1), "en")["summary"]
+    assert ws["A1"].value == text("report_title", "en")
+    assert ws["B2"].value == "31 Thành phố Hải Phòng"
+    assert ws["B3"].value == dt.datetime(2026, 6, 30)
+    assert ws["A7"].hyperlink.location == "'progress'!A1"
+
+
+def test_xlsx_needs_a_file(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="file"):
+        write_report(sample_report(), "xlsx", lang="vi", out=None)
+    with pytest.raises(UsageError, match="directory"):
+        write_report(sample_report(), "xlsx", lang="vi", out=tmp_path)
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """Collects what the assertions need from a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.svg_titles = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "title" and "svg" in self.stack:
+            self.svg_titles += 1
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop() != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def count(self, tag: str) -> int:
+        return sum(1 for t, _ in self.tags if t == tag)
+
+
+def _page(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_html_is_self_contained(lang: str) -> None:
+    html = render_html(sample_report(), lang)  # type: ignore[arg-type]
+    page = _page(html)
+    assert page.count("script") == 0
+    assert page.count("link") == 0 and page.count("img") == 0 and page.count("iframe") == 0
+    for _, attrs_ in page.tags:
+        for name in ("src", "href", "xlink:href", "action"):
+            value = attrs_.get(name) or ""
+            assert not value.startswith(("http:", "https:", "//")), value
+    assert "http://" not in html and "https://" not in html
+    assert "url(" not in html  # no font or image pulled in from CSS
+    html_tag = next(a for t, a in page.tags if t == "html")
+    assert html_tag["lang"] == lang
+
+
+def test_html_has_three_accessible_charts() -> None:
+    page = _page(render_html(sample_report(), "vi"))
+    svgs = [a for t, a in page.tags if t == "svg"]
+    assert len(svgs) == 3
+    assert all(a["role"] == "img" and a["aria-labelledby"] for a in svgs)
+    assert page.svg_titles >= 3
+    ids = {a.get("id") for _, a in page.tags}
+    for a in svgs:
+        assert set((a["aria-labelledby"] or "").split()) <= ids
+
+
+def test_html_speaks_the_language() -> None:
+    vi = " ".join(_page(render_html(sample_report(), "vi")).text)
+    en = " ".join(_page(render_html(sample_report(), "en")).text)
+    for key in ("report_title", "view_progress", "chart_trend", "merger_line", "national"):
+        assert text(key, "vi") in vi
+        assert text(key, "en") in en
+    assert "Tiến độ theo lộ trình" in vi and "Tiến độ theo lộ trình" not in en
+    assert "30/06/2026" in vi and "39,5 %" in vi
+    assert "2026-06-30" in en and "39.5%" in en
+
+
+def test_html_escapes_data() -> None:
+    html = render_html(sample_report(), "en")
+    assert "&lt;Tân Lập&gt;" in html
+    assert "<Tân Lập>" not in html
+    assert "Xã Đồng Hới & <Tân Lập>" in " ".join(_page(html).text)
+
+
+def test_html_renders_an_empty_series() -> None:
+    report = attrs.evolve(sample_report(), series=())
+    for lang in ("vi", "en"):
+        page = _page(render_html(report, lang))
+        assert page.count("svg") == 3
+        assert text("no_trend_data", lang) in " ".join(page.text)
+
+
+def test_html_renders_empty_criteria_and_one_date() -> None:
+    report = sample_report(provinces=1)
+    report = attrs.evolve(report, criteria=(), series=report.series[-1:])
+    page = _page(render_html(report, "en"))
+    assert page.count("svg") == 3
+    assert page.count("circle") == 1
+
+
+def test_html_one_province_draws_one_bar_and_one_line() -> None:
+    html = render_html(sample_report(provinces=1), "en")
+    assert html.count(f'fill="{PROGRESS_BAR}"') == 2  # the bar and its legend swatch
+    assert html.count(f'stroke="{TREND_COLOURS[0]}"') == 1
+    assert f'stroke="{TREND_COLOURS[1]}"' not in html
+
+
+def test_html_nation_draws_every_province_and_one_trend_line() -> None:
+    report = sample_report(provinces=34)
+    html = render_html(report, "vi")
+    assert html.count(f'fill="{PROGRESS_BAR}"') == 34 + 1 + 1  # provinces, nation, legend
+    assert html.count(f'stroke="{TREND_COLOURS[0]}"') == 1
+    assert f'stroke="{TREND_COLOURS[1]}"' not in html
+    assert _page(html).count("svg") == 3
+
+
+def test_html_two_provinces_draw_a_line_each() -> None:
+    html = render_html(sample_report(), "en")
+    assert html.count(f'stroke="{TREND_COLOURS[0]}"') == 1
+    assert html.count(f'stroke="{TREND_COLOURS[1]}"') == 1
+
+
+def test_html_caps_long_tables() -> None:
+    report = sample_report()
+    many = tuple(attrs.evolve(report.units[0], unit_code=f"U{i:04d}") for i in range(MAX_ROWS + 50))
+    html = render_html(attrs.evolve(report, units=many), "en")
+    assert "U0199" in html and "U0200" not in html
+    assert text("rows_capped", "en", shown=MAX_ROWS, total=MAX_ROWS + 50) in html
+
+
+def test_html_to_stdout_and_file(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert write_report(sample_report(), "html", lang="vi", out=None, stdout=out) == []
+    assert out.getvalue().startswith("<!DOCTYPE html>")
+    path = tmp_path / "r.html"
+    assert write_report(sample_report(), "html", lang="vi", out=path) == [path]
+    assert path.read_text(encoding="utf-8") == out.getvalue()
+
+
+# --- suppression in every format ----------------------------------------------------------
+
+
+def test_suppressed_counts_read_less_than_k_everywhere(tmp_path: Path) -> None:
+    report = sample_report(suppression=5)
+    views = {v.name: v for v in report_views(report, "vi")}
+    cells = {name: _suppressed_cells(v) for name, v in views.items()}
+    # Every view holding counts of people has a withheld one in this report.
+    assert {n for n, c in cells.items() if c} == {"closest", "units", "indicators", "quality"}
+
+    write_report(report, "csv", lang="vi", out=tmp_path / "csv")
+    wb = _workbook(tmp_path, report)
+    for name, positions in cells.items():
+        rows = list(
+            csv.reader(
+                io.StringIO((tmp_path / "csv" / f"{name}.csv").read_text(encoding="utf-8-sig"))
+            )
+        )
+        for r, c, k in positions:
+            assert rows[r + 1][c] == f"< {k}"
+            assert wb[name].cell(row=r + 2, column=c + 1).value == f"< {k}"
+
+    page = _page(render_html(report, "vi"))
+    spans = [a for t, a in page.tags if t == "span" and a.get("class") == "suppressed"]
+    assert len(spans) == sum(len(c) for c in cells.values())
+    assert "< 5" in page.text
+    # The shortfall sentences withhold their counts too.
+    assert "C2: < 5 × người nghiện chưa xét nghiệm âm tính trong 30 ngày" in page.text
+
+
+# --- misuse and the case list --------------------------------------------------------------
+
+
+def test_unknown_format_or_language() -> None:
+    assert FORMATS == ("json", "csv", "xlsx", "html")
+    with pytest.raises(UsageError, match="format"):
+        write_report(sample_report(), "pdf", lang="vi", out=None)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="language"):
+        write_report(sample_report(), "json", lang="fr", out=None)  # type: ignore[arg-type]
+
+
+def test_cases_json_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "cases.json"
+    assert write_cases(sample_cases(), path, "json") == [path]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["format"] == "drugfree-cases"
+    assert doc["reference_date"] == "2026-06-30"
+    assert doc["cases"][0]["subject_id"] == SECRET_SUBJECT
+
+
+def test_cases_csv(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    write_cases(sample_cases(), path, "csv")
+    raw = path.read_bytes()
+    assert raw.startswith(BOM)
+    rows = list(csv.DictReader(io.StringIO(raw[len(BOM) :].decode("utf-8"))))
+    assert [r["subject_id"] for r in rows] == [SECRET_SUBJECT, "SUBJ-0042-AB"]
+    assert rows[0]["what_vi"] == "chưa xét nghiệm âm tính trong 30 ngày"
+    out = io.StringIO()
+    assert write_cases(sample_cases(), None, "csv", out) == []
+    assert out.getvalue().startswith("unit_code,criterion_id,rule_id,subject_id")
+
+
+def test_trend_sums_many_provinces_when_the_series_has_no_total() -> None:
+    report = sample_report(provinces=10)
+    provinces_only = tuple(p for p in report.series if p.scope != "*")
+    lines = trend_lines(provinces_only, {})
+    assert [name for name, _ in lines] == ["*"]
+    total = {p.on: p for p in report.series if p.scope == "*"}
+    assert all(p == total[p.on] for p in lines[0][1])
+
+
+def test_count_axis_ticks_are_whole_numbers() -> None:
+    report = sample_report(provinces=1)
+    small = tuple(
+        attrs.evolve(c, failed=k + 7, unknown=k % 3) for k, c in enumerate(report.criteria)
+    )
+    svg = failing_chart(small, "en")
+    ticks = re.findall(r'text-anchor="middle">([^<]+)</text>', svg)
+    assert ticks == ["0", "5", "10", "15"]  # 1-2-5 steps: never 2.5, which would print "2"
