@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 import attrs
+import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.results import Outcome
@@ -106,7 +107,9 @@ def build_report(
         series.extend(_points(runner.run(date), scope))
         tick("series")
     scopes = sorted(set(now.provinces.values())) if scope == NATIONAL else [scope]
-    predecessor_run = _pre_reform_run(runner, dataset, on)
+    scoped = runner.dataset  # the scope's part of the data (all of it for the nation)
+    predecessor_run = _pre_reform_run(runner, scoped, on)
+    predecessors_of = _predecessor_map(scoped)
 
     def run_on(date: dt.date) -> ScopeRun | None:
         return runner.run(date) if _evaluable(runner, date) else None
@@ -136,13 +139,13 @@ def build_report(
         )
     )
     units = tuple(
-        unit_row(result, scheme.id, _predecessors(dataset, code, predecessor_run))
+        unit_row(result, scheme.id, _predecessors(predecessors_of.get(code, ()), predecessor_run))
         for code, (scheme, result) in sorted(now.results.items())
     )
     codes = list(now.results)
     indicators = measure_indicators(
         [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
-        dataset,
+        scoped,
         on,
         scope=scope,
         units=codes,
@@ -150,7 +153,7 @@ def build_report(
     )
     generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     quality = assess_quality(
-        dataset,
+        scoped,
         on,
         stale_after_days=options.stale_after_days,
         # Records after the report date but before today are later data, not errors.
@@ -248,12 +251,14 @@ def _pre_reform_run(runner: ScopeRunner, dataset: Dataset, on: dt.date) -> Scope
     return runner.run(LAST_PRE_REFORM_DAY)
 
 
-def _predecessors(dataset: Dataset, code: str, before: ScopeRun | None) -> Predecessors | None:
-    if before is None:
-        return None
-    links = dataset.lineage.filter(dataset.lineage["successor_code"] == code)
-    codes = tuple(sorted(links["predecessor_code"].to_list()))
-    if not codes:
+def _predecessor_map(dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """Each successor's direct predecessors, sorted."""
+    grouped = dataset.lineage.group_by("successor_code").agg(pl.col("predecessor_code").sort())
+    return {succ: tuple(preds) for succ, preds in grouped.iter_rows()}
+
+
+def _predecessors(codes: tuple[str, ...], before: ScopeRun | None) -> Predecessors | None:
+    if before is None or not codes:
         return None
     verdicts = [
         before.results[c][1].verdict.value if c in before.results else Outcome.UNKNOWN.value

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.model import MilestoneStatus, Progress, SeriesPoint
 from drugfree_core.reports.runs import ScopeRun
 from drugfree_core.reports.trend import DAYS_PER_MONTH, least_squares_slope
@@ -29,9 +30,7 @@ def scope_progress(
 ) -> Progress:
     """The progress of *scope* on ``now.on``; *run_on* evaluates a past due date."""
     units, meeting, failing, unknown = now.counts(scope)
-    slope = least_squares_slope(
-        [(p.on, p.share) for p in series if p.scope == scope and p.share is not None]
-    )
+    slope = least_squares_slope(_trend_points(scope, now.on, series))
     milestones = (
         () if roadmap is None else _milestones(scope, now, units, meeting, roadmap, slope, run_on)
     )
@@ -57,6 +56,20 @@ def scope_progress(
         trend_per_month=None if slope is None else slope * DAYS_PER_MONTH * units,
         milestones=milestones,
     )
+
+
+def _trend_points(
+    scope: str, on: dt.date, series: Sequence[SeriesPoint]
+) -> list[tuple[dt.date, float]]:
+    """The points the trend is fitted to: after the 2025 merger when there are two.
+
+    Merging three communes into one changes what a unit is, so the share can jump at
+    the merger for reasons that say nothing about the work since; a projection from
+    the present map's own points is the honest one once it has enough of them.
+    """
+    points = [(p.on, p.share) for p in series if p.scope == scope and p.share is not None]
+    since = [(d, s) for d, s in points if d >= TWO_TIER_START]
+    return since if on >= TWO_TIER_START and len({d for d, _ in since}) >= 2 else points
 
 
 def _in(scope: str, run: ScopeRun, code: str) -> bool:
