@@ -64,7 +64,8 @@ def main() -> None:
         timed("write html to memory", lambda: write_report(
             national, "html", lang="en", out=None, stdout=io.StringIO()))  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"timings_s": timings, "peak_rss_mb": round(peak)}, indent=2, ensure_ascii=False))
+    result = {"timings_s": timings, "peak_rss_mb": round(peak)}
+    print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
