@@ -139,19 +139,11 @@ def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset) -> None:
     )
     with_predecessors = [u for u in report.units if u.predecessors is not None]
     assert with_predecessors, "the demo province has merged units"
-    inherited = [
-        u
-        for u in with_predecessors
-        if u.predecessors is not None
-        and u.predecessors.meeting == u.predecessors.total
-        and u.verdict != "pass"
-    ]
     # Whatever the predecessors had, the verdict is the unit's own evaluation.
     evaluation = dfc.evaluate(demo, dfc.get_scheme("mps-recognition-2024"), dt.date(2025, 10, 1))
     for row in report.units:
         assert row.verdict == evaluation.unit(row.unit_code).verdict.value
     assert all(u.predecessors.on == dt.date(2025, 6, 30) for u in with_predecessors)  # type: ignore[union-attr]
-    assert isinstance(inherited, list)
     assert any("never inherited" in note for note in report.notes)
 
 

@@ -40,6 +40,7 @@ from typing import Any, TextIO
 import attrs
 import pluggy
 
+from drugfree_core.adminmap import official_code
 from drugfree_core.errors import DrugfreeError, PluginError, SchemeError, UsageError
 from drugfree_core.model import AdminUnit, LineageLink
 from drugfree_core.plugins import hookspecs
@@ -491,8 +492,6 @@ class PluginHost:
 
 def _same_province(a: str, b: str) -> bool:
     """Whether two province codes name the same official code (era prefix ignored)."""
-    from drugfree_core.adminmap import official_code
-
     return a != NATIONAL and b != NATIONAL and official_code(a) == official_code(b)
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
+from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import RuleResult
@@ -51,8 +52,6 @@ def measure_indicators(
 
 
 def _applies(indicator: Indicator, scope: str, on: dt.date) -> bool:
-    from drugfree_core.adminmap import official_code
-
     same = indicator.scope == NATIONAL or (
         scope != NATIONAL and official_code(indicator.scope) == official_code(scope)
     )

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import attrs
 import polars as pl
 
+from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import Evaluation, UnitResult
@@ -121,11 +122,11 @@ class ScopeRunner:
     def _scope_units(self) -> list[str]:
         """Codes of the commune-level units, of any date, whose home is the scope."""
         codes = self.dataset.units.filter(pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL))
-        return [
-            c
-            for c in codes["code"].to_list()
-            if _official(self.home_province(c)) == _official(self.scope)
-        ]
+        return [c for c in codes["code"].to_list() if self._in_scope(c)]
+
+    def _in_scope(self, unit_code: str) -> bool:
+        """Whether the unit's home province is the scope (matched by official code)."""
+        return official_code(self.home_province(unit_code)) == official_code(self.scope)
 
     def units_on(self, on: dt.date) -> list[str]:
         """Codes of the scope's commune-level units in force on *on*, sorted."""
@@ -137,7 +138,7 @@ class ScopeRunner:
         codes = sorted(frame["code"].to_list())
         if self.scope == NATIONAL:
             return codes
-        return [c for c in codes if _official(self.home_province(c)) == _official(self.scope)]
+        return [c for c in codes if self._in_scope(c)]
 
     def runs(self) -> tuple[ScopeRun, ...]:
         """Every date evaluated so far, in the order they ran."""
@@ -197,9 +198,3 @@ class ScopeRunner:
         except DrugfreeError as exc:
             notes.append(f"{on.isoformat()}: {exc}")
             return None
-
-
-def _official(code: str) -> str:
-    from drugfree_core.adminmap import official_code
-
-    return official_code(code)

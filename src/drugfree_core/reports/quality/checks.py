@@ -1,22 +1,8 @@
-"""Quality of the subject database per unit: "đúng, đủ, sạch, sống".
+"""The quality checks: one small, named, columnar function per kind of problem.
 
-Hải Phòng asks that the database of people under management be *correct* (đúng: no
-invalid records), *sufficient* (đủ: nothing the criteria need is left blank), *clean*
-(sạch: no duplicates or contradictions) and *live* (sống: kept up to date).
-:func:`assess_quality` runs one small, named, columnar check per problem and reports:
-
-* :class:`QualityIssue`: one per problem, for the commune police; it may carry a
-  pseudonymous subject id, never anything else about a person;
-* :class:`QualityRow`: counts per commune-level unit in force, with no subject id, fit for
-  publication.
-
-A person's problems are counted in the unit where the engine places them on the date
-(the residence covering the date, following lineage from a merged predecessor); problems
-of people placed nowhere, and records that concern no commune-level unit in force, go to
-one *unplaced* row (``unit_code`` None), so nothing is dropped.
-
-Locations such as ``drug_tests[12]`` are 0-based row indexes in the dataset's tables;
-quarantined records keep the location in the source file that the loader gave them.
+Each check takes the shared :class:`Inputs` and returns one row per issue in the shape
+of :data:`ISSUE_SCHEMA`; :data:`CHECKS` lists them in reporting order with their
+dimension and description.
 """
 
 from __future__ import annotations
@@ -29,126 +15,13 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.context import EvalContext
-from drugfree_core.errors import UsageError
 from drugfree_core.model.enums import SubjectKind
-
-#: The four dimensions of the standard, in reporting order.
-DIMENSIONS: tuple[str, ...] = ("correct", "sufficient", "clean", "live")
-
-#: Dimension → (Vietnamese, English) label.
-DIMENSION_LABELS: dict[str, tuple[str, str]] = {
-    "correct": ("đúng", "correct"),
-    "sufficient": ("đủ", "sufficient"),
-    "clean": ("sạch", "clean"),
-    "live": ("sống", "live"),
-}
-
-#: Check id → (Vietnamese, English) short label.
-CHECK_LABELS: dict[str, tuple[str, str]] = {
-    "quarantined_record": ("bản ghi không hợp lệ bị loại", "invalid record (quarantined)"),
-    "missing_management_record": ("thiếu thông tin hồ sơ quản lý", "management record not stated"),
-    "missing_support": ("thiếu thông tin hỗ trợ sau cai", "post-rehab support not stated"),
-    "missing_management_start": ("thiếu ngày bắt đầu quản lý", "management start date missing"),
-    "missing_population": ("thiếu dân số", "resident population missing"),
-    "unplaced": ("không xác định được nơi cư trú", "no place of residence on the date"),
-    "duplicate_test": ("kết quả xét nghiệm trùng lặp", "duplicate drug test"),
-    "duplicate_status": ("diện quản lý trùng lặp", "duplicate status period"),
-    "overlapping_residences": ("cư trú đồng thời hai nơi", "residing in two units at once"),
-    "overlapping_status": ("diện quản lý chồng lấn", "overlapping status periods"),
-    "future_test": ("xét nghiệm ghi ngày tương lai", "drug test dated in the future"),
-    "future_record": ("bản ghi ghi ngày tương lai", "record dated in the future"),
-    "rehab_in_custody": ("cai nghiện trong thời gian bị giam giữ", "rehab during custody"),
-    "stale": ("hồ sơ không được cập nhật", "record not kept up to date"),
-}
-
-#: Name of the row holding what no commune-level unit in force can take.
-UNPLACED_NAME = "(unplaced)"
-
-
-@attrs.frozen(kw_only=True)
-class QualityIssue:
-    """One problem in the database: case-level, for the unit that must fix it.
-
-    ``record_id`` is the pseudonymous subject id (or the unit code, for unit records);
-    ``unit_code`` is None for the unplaced row.
-    """
-
-    dimension: str
-    check: str
-    unit_code: str | None
-    table: str
-    record_id: str | None
-    location: str
-    detail: str
-
-
-@attrs.frozen(kw_only=True)
-class QualityRow:
-    """Issue counts of one unit (or of the unplaced row): aggregate, no subject id.
-
-    ``people`` are the people under a status in force on the date who are counted here;
-    ``flagged`` how many of them have at least one issue. A count is ``None`` when a
-    published report withheld it as too small (:mod:`drugfree_core.reports.suppress`).
-    """
-
-    unit_code: str | None
-    unit_name: str
-    province_code: str | None
-    people: int | None
-    flagged: int | None
-    correct: int | None
-    sufficient: int | None
-    clean: int | None
-    live: int | None
-
-    @property
-    def total(self) -> int | None:
-        """Issues of every dimension (``None`` when a count was withheld)."""
-        counts = (self.correct, self.sufficient, self.clean, self.live)
-        return None if None in counts else sum(c for c in counts if c is not None)
-
-    @property
-    def score(self) -> float | None:
-        """Share of the people counted here without any issue; None when there are none."""
-        if not self.people or self.flagged is None:  # none, or withheld by a report
-            return None
-        return (self.people - self.flagged) / self.people
-
-
-@attrs.frozen(kw_only=True)
-class QualityReport:
-    """The quality of a dataset on a date: rows per unit, the issues, and the checks run.
-
-    ``checks`` lists (check id, dimension, English description) for every check run,
-    including those that found nothing.
-    """
-
-    on: dt.date
-    stale_after_days: int
-    rows: tuple[QualityRow, ...]
-    issues: tuple[QualityIssue, ...]
-    checks: tuple[tuple[str, str, str], ...]
-
-    def totals(self) -> dict[str, int]:
-        """Number of issues per dimension."""
-        counts = dict.fromkeys(DIMENSIONS, 0)
-        for issue in self.issues:
-            counts[issue.dimension] += 1
-        return counts
-
-    def by_check(self) -> dict[str, int]:
-        """Number of issues per check id, zero for checks that found nothing."""
-        counts = {check: 0 for check, _, _ in self.checks}
-        for issue in self.issues:
-            counts[issue.check] += 1
-        return counts
-
 
 # --- inputs shared by the checks -----------------------------------------------------------
 
 #: What every check returns, one row per issue. A null ``unit_code`` with a subject means
 #: "the unit where that person is placed on the date"; ``row`` only orders the output.
-_ISSUE_SCHEMA = pl.Schema(
+ISSUE_SCHEMA = pl.Schema(
     {
         "unit_code": pl.String(),
         "subject_id": pl.String(),
@@ -164,14 +37,14 @@ _POST_REHAB = SubjectKind.POST_REHAB.value
 _OPEN = dt.date.max  # an open end runs forever
 
 
-def _in_force(start: str, end: str, on: dt.date) -> pl.Expr:
+def in_force(start: str, end: str, on: dt.date) -> pl.Expr:
     """The row's [start, end] (inclusive; null bounds are open) contains *on*."""
     return (pl.col(start).is_null() | (pl.col(start) <= on)) & (
         pl.col(end).is_null() | (pl.col(end) >= on)
     )
 
 
-def _indexed(frame: pl.DataFrame) -> pl.DataFrame:
+def indexed(frame: pl.DataFrame) -> pl.DataFrame:
     """*frame* with its 0-based row index as ``row``, the issue's location."""
     return frame.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64()))
 
@@ -182,7 +55,7 @@ def _text(column: str) -> pl.Expr:
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class _Inputs:
+class Inputs:
     """What the checks share: the dataset, the date and where people are on it."""
 
     dataset: Dataset
@@ -242,7 +115,7 @@ def _overlaps(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 # --- đúng: correct ------------------------------------------------------------------------
 
 
-def _check_quarantined_record(q: _Inputs) -> pl.DataFrame:
+def _check_quarantined_record(q: Inputs) -> pl.DataFrame:
     """Records a lenient load kept out because they were invalid (``dataset.quarantined``).
 
     Why: the evaluation never saw them, so the verdicts of the units they concern rest on
@@ -260,13 +133,13 @@ def _check_quarantined_record(q: _Inputs) -> pl.DataFrame:
             rows.append(
                 (code, None, record.record_id, record.table, i, record.location, record.reason)
             )
-    return pl.DataFrame(rows, schema=_ISSUE_SCHEMA, orient="row")
+    return pl.DataFrame(rows, schema=ISSUE_SCHEMA, orient="row")
 
 
 # --- đủ: sufficient ------------------------------------------------------------------------
 
 
-def _check_missing_management_record(q: _Inputs) -> pl.DataFrame:
+def _check_missing_management_record(q: Inputs) -> pl.DataFrame:
     """A status in force of a placed person that does not say whether a management record exists.
 
     Why: criteria count people "with a management record"; unstated, the person's
@@ -284,7 +157,7 @@ def _check_missing_management_record(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_missing_support(q: _Inputs) -> pl.DataFrame:
+def _check_missing_support(q: Inputs) -> pl.DataFrame:
     """A post-rehab status in force of a placed person that does not say whether support was given.
 
     Why: post-rehab management requires support measures; unstated, that criterion
@@ -300,7 +173,7 @@ def _check_missing_support(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_missing_management_start(q: _Inputs) -> pl.DataFrame:
+def _check_missing_management_start(q: Inputs) -> pl.DataFrame:
     """A status in force of a placed person with a management record but no management start.
 
     Why: the legal management period runs from the decision; without its date the engine
@@ -320,15 +193,15 @@ def _check_missing_management_start(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_missing_population(q: _Inputs) -> pl.DataFrame:
+def _check_missing_population(q: Inputs) -> pl.DataFrame:
     """A commune-level unit in force whose resident population is not stated.
 
     Why: criteria expressed per population (rates of users) cannot be computed.
     """
     codes = q.ctx.units["unit_code"]
-    rows = _indexed(q.dataset.units).filter(
+    rows = indexed(q.dataset.units).filter(
         pl.col("code").is_in(codes.implode())
-        & _in_force("valid_from", "valid_to", q.on)
+        & in_force("valid_from", "valid_to", q.on)
         & pl.col("resident_population").is_null()
     )
     return rows.select(
@@ -342,7 +215,7 @@ def _check_missing_population(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_unplaced(q: _Inputs) -> pl.DataFrame:
+def _check_unplaced(q: Inputs) -> pl.DataFrame:
     """A person under a status in force who cannot be placed in a unit on the date.
 
     Either no residence covers the date, or it lies in a unit that is not in force and
@@ -350,7 +223,7 @@ def _check_unplaced(q: _Inputs) -> pl.DataFrame:
     so no unit answers for them.
     """
     lost = q.people.filter(pl.col("unit_code").is_null()).select("subject_id")
-    subjects = _indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
+    subjects = indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
     rows = lost.join(q.ctx.unplaced, on="subject_id", how="left").join(
         subjects, on="subject_id", how="left"
     )
@@ -375,12 +248,12 @@ def _check_unplaced(q: _Inputs) -> pl.DataFrame:
 # --- sạch: clean ---------------------------------------------------------------------------
 
 
-def _check_duplicate_test(q: _Inputs) -> pl.DataFrame:
+def _check_duplicate_test(q: Inputs) -> pl.DataFrame:
     """A drug test repeating an earlier one: same subject, date, result, method and schedule.
 
     Why: copies inflate test counts and shares; each copy after the first is one issue.
     """
-    tests = _indexed(q.dataset.drug_tests)
+    tests = indexed(q.dataset.drug_tests)
     copies = _first_copies(tests, ["subject_id", "date", "result", "method", "schedule"])
     return _subject_issues(
         copies,
@@ -395,12 +268,12 @@ def _check_duplicate_test(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_duplicate_status(q: _Inputs) -> pl.DataFrame:
+def _check_duplicate_status(q: Inputs) -> pl.DataFrame:
     """A status period repeating an earlier one: same subject, kind and start.
 
     Why: a person counted twice in a population; each copy after the first is one issue.
     """
-    statuses = _indexed(q.dataset.status_periods)
+    statuses = indexed(q.dataset.status_periods)
     copies = _first_copies(statuses, ["subject_id", "kind", "start"])
     return _subject_issues(
         copies,
@@ -414,14 +287,14 @@ def _check_duplicate_status(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_overlapping_residences(q: _Inputs) -> pl.DataFrame:
+def _check_overlapping_residences(q: Inputs) -> pl.DataFrame:
     """Two residences of one person, in different units, that share a day.
 
     Why: a person lives in one unit at a time, so one of the records is wrong and the
     person may be counted in the wrong unit. One issue per pair, on the later residence.
     (Loaders reject such data; frames built directly may still hold it.)
     """
-    residences = _indexed(q.dataset.residences)
+    residences = indexed(q.dataset.residences)
     pairs = _overlaps(residences, ["subject_id"]).filter(
         pl.col("unit_code") != pl.col("unit_code_other")
     )
@@ -440,7 +313,7 @@ def _check_overlapping_residences(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_overlapping_status(q: _Inputs) -> pl.DataFrame:
+def _check_overlapping_status(q: Inputs) -> pl.DataFrame:
     """Two status periods of one person, of the same kind, that share a day.
 
     Why: the person would be under two management periods of one kind at once, and the
@@ -448,7 +321,7 @@ def _check_overlapping_status(q: _Inputs) -> pl.DataFrame:
     left to ``duplicate_status``; one issue per remaining pair, on the later period.
     """
     # Only people with two periods of a kind can clash: skip the rest before deduplicating.
-    statuses = _indexed(q.dataset.status_periods).filter(pl.len().over("subject_id", "kind") > 1)
+    statuses = indexed(q.dataset.status_periods).filter(pl.len().over("subject_id", "kind") > 1)
     distinct = statuses.filter(pl.struct("subject_id", "kind", "start").is_first_distinct())
     pairs = _overlaps(distinct, ["subject_id", "kind"])
     return _subject_issues(
@@ -465,13 +338,13 @@ def _check_overlapping_status(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_future_test(q: _Inputs) -> pl.DataFrame:
+def _check_future_test(q: Inputs) -> pl.DataFrame:
     """A drug test dated after the assessment date.
 
     Why: a result cannot exist before the test is taken; the date is mistyped. Assess on
     the date the data were extracted, or later tests are flagged as well.
     """
-    tests = _indexed(q.dataset.drug_tests).filter(pl.col("date") > q.extracted)
+    tests = indexed(q.dataset.drug_tests).filter(pl.col("date") > q.extracted)
     return _subject_issues(
         tests,
         "drug_tests",
@@ -479,7 +352,7 @@ def _check_future_test(q: _Inputs) -> pl.DataFrame:
     )
 
 
-def _check_future_record(q: _Inputs) -> pl.DataFrame:
+def _check_future_record(q: Inputs) -> pl.DataFrame:
     """Another record that starts after the assessment date, or a rehab completed after it.
 
     Covers residences, status periods (start or management start), rehab episodes and
@@ -489,12 +362,12 @@ def _check_future_record(q: _Inputs) -> pl.DataFrame:
     on = pl.lit(q.extracted)
     parts = [
         _subject_issues(
-            _indexed(q.dataset.residences).filter(pl.col("start") > q.extracted),
+            indexed(q.dataset.residences).filter(pl.col("start") > q.extracted),
             "residences",
             pl.format("residence in {} starts {}, after {}", "unit_code", "start", on),
         ),
         _subject_issues(
-            _indexed(q.dataset.status_periods).filter(
+            indexed(q.dataset.status_periods).filter(
                 (pl.col("start") > q.extracted) | (pl.col("management_start") > q.extracted)
             ),
             "status_periods",
@@ -507,7 +380,7 @@ def _check_future_record(q: _Inputs) -> pl.DataFrame:
             ),
         ),
         _subject_issues(
-            _indexed(q.dataset.rehab_episodes).filter(
+            indexed(q.dataset.rehab_episodes).filter(
                 (pl.col("start") > q.extracted)
                 | (pl.col("completed") & (pl.col("end") > q.extracted))
             ),
@@ -522,7 +395,7 @@ def _check_future_record(q: _Inputs) -> pl.DataFrame:
             ),
         ),
         _subject_issues(
-            _indexed(q.dataset.custody_periods).filter(pl.col("start") > q.extracted),
+            indexed(q.dataset.custody_periods).filter(pl.col("start") > q.extracted),
             "custody_periods",
             pl.format("custody starts {}, after {}", "start", on),
         ),
@@ -530,19 +403,19 @@ def _check_future_record(q: _Inputs) -> pl.DataFrame:
     return pl.concat(parts)
 
 
-def _check_rehab_in_custody(q: _Inputs) -> pl.DataFrame:
+def _check_rehab_in_custody(q: Inputs) -> pl.DataFrame:
     """A rehab episode that shares a day with a custody period of the same person.
 
     Why: a person in prison or detention is not in rehab at the same time; one of the
     records (often an episode left open) is wrong. One issue per pair, on the episode.
     """
-    custody = _indexed(q.dataset.custody_periods).select(
+    custody = indexed(q.dataset.custody_periods).select(
         "subject_id",
         pl.col("row").alias("custody_row"),
         pl.col("start").alias("custody_start"),
         pl.col("end").alias("custody_end"),
     )
-    episodes = _indexed(q.dataset.rehab_episodes).filter(
+    episodes = indexed(q.dataset.rehab_episodes).filter(
         pl.col("subject_id").is_in(custody["subject_id"].implode())
     )
     pairs = episodes.join(custody, on="subject_id").filter(
@@ -567,7 +440,7 @@ def _check_rehab_in_custody(q: _Inputs) -> pl.DataFrame:
 # --- sống: live ----------------------------------------------------------------------------
 
 
-def _latest_activity(q: _Inputs) -> pl.DataFrame:
+def _latest_activity(q: Inputs) -> pl.DataFrame:
     """Per person, the latest date on or before the assessment date in any of their records."""
     dated = (
         (q.dataset.drug_tests, ("date",)),
@@ -587,7 +460,7 @@ def _latest_activity(q: _Inputs) -> pl.DataFrame:
     return pl.concat(parts).group_by("subject_id").agg(pl.col("latest").max()).collect()
 
 
-def _check_stale(q: _Inputs) -> pl.DataFrame:
+def _check_stale(q: Inputs) -> pl.DataFrame:
     """A person under a status in force whose latest recorded activity is too old.
 
     Activity is any test, status or management start, residence start, or rehab or
@@ -596,7 +469,7 @@ def _check_stale(q: _Inputs) -> pl.DataFrame:
     not kept alive.
     """
     cutoff = q.on - dt.timedelta(days=q.stale_after_days)
-    subjects = _indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
+    subjects = indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
     rows = (
         q.people.select("subject_id")
         .join(_latest_activity(q), on="subject_id", how="left")
@@ -617,240 +490,99 @@ def _check_stale(q: _Inputs) -> pl.DataFrame:
 
 
 @attrs.frozen(kw_only=True)
-class _Check:
+class Check:
+    """One check: its id, the dimension it counts in, what it looks for, and the function."""
+
     id: str
     dimension: str
     description: str
-    run: Callable[[_Inputs], pl.DataFrame]
+    run: Callable[[Inputs], pl.DataFrame]
 
 
 #: Every check, in reporting order (grouped by dimension).
-_CHECKS: tuple[_Check, ...] = (
-    _Check(
+CHECKS: tuple[Check, ...] = (
+    Check(
         id="quarantined_record",
         dimension="correct",
         description="record kept out of the dataset by the loader as invalid",
         run=_check_quarantined_record,
     ),
-    _Check(
+    Check(
         id="missing_management_record",
         dimension="sufficient",
         description="status in force does not say whether a management record exists",
         run=_check_missing_management_record,
     ),
-    _Check(
+    Check(
         id="missing_support",
         dimension="sufficient",
         description="post-rehab status in force does not say whether support was provided",
         run=_check_missing_support,
     ),
-    _Check(
+    Check(
         id="missing_management_start",
         dimension="sufficient",
         description="status in force with a management record but no management start date",
         run=_check_missing_management_start,
     ),
-    _Check(
+    Check(
         id="missing_population",
         dimension="sufficient",
         description="commune-level unit in force without a resident population",
         run=_check_missing_population,
     ),
-    _Check(
+    Check(
         id="unplaced",
         dimension="sufficient",
         description="person under a status in force who resides in no unit in force on the date",
         run=_check_unplaced,
     ),
-    _Check(
+    Check(
         id="duplicate_test",
         dimension="clean",
         description="drug test repeating another (same subject, date, result, method, schedule)",
         run=_check_duplicate_test,
     ),
-    _Check(
+    Check(
         id="duplicate_status",
         dimension="clean",
         description="status period repeating another (same subject, kind, start)",
         run=_check_duplicate_status,
     ),
-    _Check(
+    Check(
         id="overlapping_residences",
         dimension="clean",
         description="residences of one person in two units on the same day",
         run=_check_overlapping_residences,
     ),
-    _Check(
+    Check(
         id="overlapping_status",
         dimension="clean",
         description="status periods of one person and kind that overlap",
         run=_check_overlapping_status,
     ),
-    _Check(
+    Check(
         id="future_test",
         dimension="clean",
         description="drug test dated after the assessment date",
         run=_check_future_test,
     ),
-    _Check(
+    Check(
         id="future_record",
         dimension="clean",
         description="residence, status, rehab or custody record dated after the assessment date",
         run=_check_future_record,
     ),
-    _Check(
+    Check(
         id="rehab_in_custody",
         dimension="clean",
         description="rehab episode overlapping a custody period of the same person",
         run=_check_rehab_in_custody,
     ),
-    _Check(
+    Check(
         id="stale",
         dimension="live",
         description="person under a status in force with no recorded activity for too long",
         run=_check_stale,
     ),
 )
-
-
-def _inputs(dataset: Dataset, on: dt.date, extracted: dt.date, stale_after_days: int) -> _Inputs:
-    # The engine's own placement, so quality rows count people where verdicts do.
-    ctx = EvalContext(dataset, on, {})
-    statuses = _indexed(dataset.status_periods).filter(_in_force("start", "end", on))
-    people = (
-        statuses.select("subject_id")
-        .unique()
-        .join(ctx.placement, on="subject_id", how="left")
-        .select("subject_id", "unit_code")
-    )
-    return _Inputs(
-        dataset=dataset,
-        on=on,
-        extracted=extracted,
-        stale_after_days=stale_after_days,
-        ctx=ctx,
-        placed_statuses=statuses.filter(
-            pl.col("subject_id").is_in(ctx.placement["subject_id"].implode())
-        ),
-        people=people,
-    )
-
-
-def _issue_frame(q: _Inputs) -> pl.DataFrame:
-    """Every issue of every check, attributed to a unit, in reporting order."""
-    parts = [
-        check.run(q)
-        .select(_ISSUE_SCHEMA.names())
-        .cast(_ISSUE_SCHEMA)
-        .with_columns(
-            pl.lit(check.id).alias("check"),
-            pl.lit(check.dimension).alias("dimension"),
-            pl.lit(i).alias("_check"),
-        )
-        for i, check in enumerate(_CHECKS)
-    ]
-    placed = q.ctx.placement.select("subject_id", pl.col("unit_code").alias("_placed"))
-    return (
-        pl.concat(parts)
-        .join(placed, on="subject_id", how="left")
-        .with_columns(pl.coalesce("unit_code", "_placed").alias("unit_code"))
-        .sort("unit_code", "_check", "row", "location", nulls_last=True, maintain_order=True)
-    )
-
-
-def _counts(frame: pl.DataFrame, name: str) -> pl.DataFrame:
-    """Rows per ``unit_code`` (the null group is the unplaced row)."""
-    return frame.group_by("unit_code").agg(pl.len().cast(pl.Int64()).alias(name))
-
-
-def _rows(q: _Inputs, issues: pl.DataFrame) -> tuple[QualityRow, ...]:
-    """One row per commune-level unit in force, then the unplaced row when it has anything."""
-    per_dimension = issues.group_by("unit_code").agg(
-        (pl.col("dimension") == d).sum().cast(pl.Int64()).alias(d) for d in DIMENSIONS
-    )
-    with_issue = issues["subject_id"].drop_nulls().unique()
-    stats = (
-        _counts(q.people, "people")
-        .join(
-            _counts(q.people.filter(pl.col("subject_id").is_in(with_issue.implode())), "flagged"),
-            on="unit_code",
-            how="full",
-            coalesce=True,
-            nulls_equal=True,
-        )
-        .join(per_dimension, on="unit_code", how="full", coalesce=True, nulls_equal=True)
-    )
-    units = q.ctx.units.select("unit_code", pl.col("name").alias("unit_name"), "province_code")
-    unplaced = pl.DataFrame(
-        {"unit_code": [None], "unit_name": [UNPLACED_NAME], "province_code": [None]},
-        schema=units.schema,
-    )
-    table = pl.concat([units, unplaced]).join(stats, on="unit_code", how="left", nulls_equal=True)
-    columns = ("people", "flagged", *DIMENSIONS)
-    table = table.with_columns(pl.col(c).fill_null(0) for c in columns)
-    nothing = pl.col("unit_code").is_null() & (pl.sum_horizontal(columns) == 0)
-    return tuple(QualityRow(**row) for row in table.filter(~nothing).iter_rows(named=True))
-
-
-def assess_quality(
-    dataset: Dataset,
-    on: dt.date,
-    *,
-    stale_after_days: int = 180,
-    extracted: dt.date | None = None,
-) -> QualityReport:
-    """Assess the subject database on *on* against "đúng, đủ, sạch, sống", per unit.
-
-    *extracted* is the date the data were extracted (default: *on*): records dated
-    after it are reported as future-dated (``future_test``, ``future_record``). A report
-    on an earlier date passes the run date, so later records are not mistaken for errors.
-
-    *stale_after_days* (INFERRED): a person under a status in force whose latest recorded
-    activity is more than this many days before *on* is reported as stale (``stale``).
-    Hải Phòng's resolution sets the standard ("sống": kept up to date) but no number;
-    180 days, two quarterly follow-ups missed, is this library's assumption. Override it
-    with the province's practice.
-    """
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise UsageError("the assessment date must be a datetime.date")
-    if isinstance(stale_after_days, bool) or not isinstance(stale_after_days, int):
-        raise UsageError("stale_after_days must be a whole number of days")
-    if stale_after_days < 0:
-        raise UsageError("stale_after_days must not be negative")
-    if extracted is not None and extracted < on:
-        raise UsageError("the extraction date cannot be before the assessment date")
-    q = _inputs(dataset, on, extracted or on, stale_after_days)
-    frame = _issue_frame(q)
-    issues = tuple(
-        QualityIssue(
-            dimension=dimension,
-            check=check,
-            unit_code=unit_code,
-            table=table,
-            record_id=record_id,
-            location=location,
-            detail=detail,
-        )
-        for dimension, check, unit_code, table, record_id, location, detail in frame.select(
-            "dimension", "check", "unit_code", "table", "record_id", "location", "detail"
-        ).iter_rows()
-    )
-    return QualityReport(
-        on=on,
-        stale_after_days=stale_after_days,
-        rows=_rows(q, frame),
-        issues=issues,
-        checks=tuple((c.id, c.dimension, c.description) for c in _CHECKS),
-    )
-
-
-__all__ = [
-    "CHECK_LABELS",
-    "DIMENSIONS",
-    "DIMENSION_LABELS",
-    "UNPLACED_NAME",
-    "QualityIssue",
-    "QualityReport",
-    "QualityRow",
-    "assess_quality",
-]
