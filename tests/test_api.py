@@ -210,3 +210,23 @@ def test_every_criterion_cites_and_tags_its_source() -> None:
         for parameter in scheme.parameters:
             for value in parameter.values:
                 assert value.citation and isinstance(value.provenance, Provenance), parameter.id
+
+
+def test_public_names_are_not_shadowed_by_submodules() -> None:
+    """Importing every submodule must leave each public name what it is documented to be.
+
+    (A submodule named like a function, once imported, replaced the package attribute:
+    ``drugfree_core.explain`` became a module after ``evaluate_unit`` was used.)
+    """
+    import importlib
+    import pkgutil
+    import types
+
+    import drugfree_core
+
+    for info in pkgutil.walk_packages(drugfree_core.__path__, "drugfree_core."):
+        if ".cli" in info.name or info.name.endswith("__main__"):
+            continue
+        importlib.import_module(info.name)
+    for name in drugfree_core.__all__:
+        assert not isinstance(getattr(drugfree_core, name), types.ModuleType), name

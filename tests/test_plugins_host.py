@@ -317,14 +317,10 @@ def test_every_hook_has_a_test_here() -> None:
 
 
 @pytest.mark.parametrize("hook", HOOKS)
-def test_every_hook_is_documented(hook: str) -> None:
-    func = getattr(hookspecs, hook)
-    assert func.__doc__ and ".. versionadded::" in func.__doc__
-    assert ":param registrar:" in func.__doc__
-    signature = inspect.signature(func)
+def test_every_hook_takes_only_its_registrar(hook: str) -> None:
+    # That it is documented (docstring and hook reference) is tested in test_docs.py.
+    signature = inspect.signature(getattr(hookspecs, hook))
     assert list(signature.parameters) == ["registrar"]
-    docs = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
-    assert f"### `{hook}(registrar)`" in docs, f"docs/plugins.md has no section for {hook}"
 
 
 def test_hook_order_covers_every_hook() -> None:

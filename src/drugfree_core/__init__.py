@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         evaluate,
     )
     from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
-    from drugfree_core.explain import explain_unit
+    from drugfree_core.explanation import explain_unit
     from drugfree_core.io import load, save, validate
     from drugfree_core.model import (
         AdminUnit,
@@ -101,7 +101,7 @@ _EXPORTS = {
     "evaluate": "drugfree_core.engine",
     "evaluate_unit": "drugfree_core.api",
     "explain": "drugfree_core.api",
-    "explain_unit": "drugfree_core.explain",
+    "explain_unit": "drugfree_core.explanation",
     "get_scheme": "drugfree_core.schemes",
     "load": "drugfree_core.io",
     "save": "drugfree_core.io",

@@ -7,7 +7,7 @@ import datetime as dt
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import Evaluation, UnitResult
-from drugfree_core.explain import explain_unit
+from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import Lang
 from drugfree_core.plugins.host import SchemeChoice
 from drugfree_core.rules.scheme import Scheme

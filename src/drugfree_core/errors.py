@@ -14,7 +14,7 @@ class DrugfreeError(Exception):
 
 
 class DatasetError(DrugfreeError):
-    """The dataset is invalid; :attr:`problems` lists every problem found."""
+    """The dataset is invalid; ``problems`` lists every problem found."""
 
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)

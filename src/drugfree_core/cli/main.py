@@ -176,7 +176,7 @@ def explain(
     """Explain, criterion by criterion, why one unit got its verdict."""
     from drugfree_core.api import evaluate_unit, scheme_for
     from drugfree_core.engine.serialize import converter
-    from drugfree_core.explain import explain_unit
+    from drugfree_core.explanation import explain_unit
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
 
@@ -198,14 +198,25 @@ def explain(
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="markdown: the criteria catalogue (every criterion, parameter and citation).",
 )
+@_lang
 @_friendly
-def schemes(fmt: str) -> None:
+def schemes(fmt: str, lang: str) -> None:
     """List the schemes and roadmaps of the built-ins and installed plugins."""
     from drugfree_core.plugins import default_host
 
     host = default_host()
+    if fmt == "markdown":
+        from drugfree_core.catalogue import render_catalogue
+
+        click.echo(render_catalogue(host, lang), nl=False)  # type: ignore[arg-type]
+        return
     items = host.schemes()
     if fmt == "json":
         data = [
@@ -334,7 +345,7 @@ def demo(on: dt.date, lang: str) -> None:
     from drugfree_core.cli.output import summary_text, table_text
     from drugfree_core.engine import Outcome
     from drugfree_core.engine import evaluate as run
-    from drugfree_core.explain import explain_unit
+    from drugfree_core.explanation import explain_unit
     from drugfree_core.io import load
     from drugfree_core.samples import demo_path
     from drugfree_core.schemes import get_scheme

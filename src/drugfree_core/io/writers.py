@@ -64,7 +64,8 @@ def document_text(dataset: Dataset) -> str:
 def write_json(dataset: Dataset, path: str | os.PathLike[str]) -> None:
     """Write *dataset* as a ``drugfree-dataset/1`` JSON document (UTF-8).
 
-    Fields equal to their default are left out (see :mod:`drugfree_core.dataset.document`).
+    Fields equal to their default are left out (see
+    :class:`~drugfree_core.dataset.document.DatasetDocument`).
     Quarantined records are not part of the dataset and are not written.
     """
     Path(path).write_text(document_text(dataset), encoding="utf-8", newline="\n")

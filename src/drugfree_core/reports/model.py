@@ -4,8 +4,8 @@ A :class:`Report` is built once (:func:`drugfree_core.reports.build_report`) and
 written in any format; every exporter reads the same object, so the JSON, the CSV files,
 the workbook and the HTML page cannot disagree. Counts of *people* are ``int | None``:
 ``None`` means the count was suppressed as too small to publish (see
-:mod:`drugfree_core.reports.suppress`). The case-level list that does name pseudonymous
-subject ids is a separate object, :class:`CaseList`, never part of a report.
+:func:`~drugfree_core.reports.suppress_small_counts`). The case-level list that does name
+pseudonymous subject ids is a separate object, :class:`CaseList`, never part of a report.
 """
 
 from __future__ import annotations

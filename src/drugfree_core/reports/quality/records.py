@@ -62,7 +62,8 @@ class QualityRow:
 
     ``people`` are the people under a status in force on the date who are counted here;
     ``flagged`` how many of them have at least one issue. A count is ``None`` when a
-    published report withheld it as too small (:mod:`drugfree_core.reports.suppress`).
+    published report withheld it as too small
+    (:func:`~drugfree_core.reports.suppress_small_counts`).
     """
 
     unit_code: str | None
