@@ -29,7 +29,7 @@ import datetime as dt, json, resource, statistics, sys, time
 from pathlib import Path
 sys.path.insert(0, {tests!r})
 import drugfree_core as dfc
-from drugfree_core.explain import explain_unit
+from drugfree_core.explanation import explain_unit
 mode, data, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 on = dt.date.fromisoformat({date!r})
 scheme = dfc.get_scheme({scheme!r})
