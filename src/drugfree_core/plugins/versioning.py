@@ -1,6 +1,6 @@
 """The hook API version, compatibility checks and the deprecation path.
 
-Policy (documented for plugin authors in ``docs/plugins.md``):
+Policy (documented for plugin authors in ``docs/explanation/hook-api-versioning.md``):
 
 * The hook API has its own version, ``MAJOR.MINOR``, separate from the library's.
 * Within a major version changes are **additive only**: new hooks, new registrar methods,
