@@ -237,6 +237,19 @@ def load_lazy_names(_app: Sphinx) -> None:
             setattr(module, name, getattr(module, name))
 
 
+def drop_type_docstrings(
+    _app: Sphinx, what: str, _name: str, obj: object, _options: Any, lines: list[str]
+) -> None:
+    """Keep a constant's entry from showing the docstring of its type (``str``, ``tuple``)."""
+    type_doc = getattr(type(obj), "__doc__", None)
+    if what not in ("data", "attribute") or not isinstance(type_doc, str):
+        return
+    first_of_type = next((line.strip() for line in type_doc.splitlines() if line.strip()), None)
+    first = next((line.strip() for line in lines if line.strip()), None)
+    if first is not None and first == first_of_type:
+        lines.clear()
+
+
 def check_hooks_documented(app: Sphinx, env: BuildEnvironment) -> None:
     """Warn for every hook with no entry on the hook reference page."""
     from drugfree_core.plugins import hookspecs
@@ -259,5 +272,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", generate_catalogues)
     app.connect("builder-inited", generate_dataset_schema)
     app.connect("missing-reference", resolve_public_path)
+    app.connect("autodoc-process-docstring", drop_type_docstrings)
     app.connect("env-check-consistency", check_hooks_documented)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
