@@ -28,7 +28,8 @@ EXAMPLES = Path(__file__).parent / "examples"
 def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A scratch folder with the example files, as the page's working directory."""
     workdir = tmp_path_factory.mktemp("docs")
-    shutil.copytree(EXAMPLES, workdir, dirs_exist_ok=True)
+    if EXAMPLES.is_dir():
+        shutil.copytree(EXAMPLES, workdir, dirs_exist_ok=True)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(workdir)
         mp.setenv("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD", "1")
