@@ -61,7 +61,9 @@ def tutorial_steps(markdown: str) -> list[Command | FileWrite]:
             steps += [Command(b[2:]) for b in body if b.startswith("$ ")]
         elif info.startswith("{code-block}"):
             options = [b for b in body if b.startswith(":")]
-            caption = next((o.split(":", 2)[2].strip() for o in options if o.startswith(":caption:")), None)
+            caption = next(
+                (o.split(":", 2)[2].strip() for o in options if o.startswith(":caption:")), None
+            )
             if caption:
                 content = body[len(options) :]
                 if content and not content[0].strip():

@@ -249,6 +249,37 @@ def test_suppression_hides_small_people_counts(demo: Dataset) -> None:
         assert q.people is None or q.people == 0 or q.people >= 5
 
 
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "kept"),
+    [
+        (98, 100, (None, 100, None)),  # 2 people without: the complement is small
+        (3, 100, (None, 100, None)),  # a small numerator, and the value that gives it back
+        (3, 4, (None, None, None)),  # a small denominator is itself a count of people
+        (50, 100, (50, 100, 0.5)),
+        (0, 100, (0, 100, 0.0)),
+        (100, 100, (100, 100, 1.0)),
+    ],
+)
+def test_suppression_withholds_what_would_give_a_small_indicator_count_back(
+    demo: Dataset, numerator: int, denominator: int, kept: tuple[object, ...]
+) -> None:
+    from drugfree_core.reports import suppress_small_counts
+
+    report = build_report(
+        demo,
+        dt.date(2025, 10, 1),
+        host=PluginHost(autoload=False),
+        options=ReportOptions(series=False),
+    )
+    (first, *_) = report.indicators
+    measured = attrs.evolve(
+        first, numerator=numerator, denominator=denominator, value=numerator / denominator
+    )
+    published = suppress_small_counts(attrs.evolve(report, indicators=(measured,)), 5)
+    (shown,) = published.indicators
+    assert (shown.numerator, shown.denominator, shown.value) == kept
+
+
 def test_period_ends_and_slope() -> None:
     assert period_ends(dt.date(2024, 1, 15), dt.date(2024, 3, 1), "month") == (
         dt.date(2024, 1, 31),

@@ -105,8 +105,9 @@ def drugfree_register_roadmaps(registrar: RoadmapRegistrar) -> None:
     """Add roadmaps: dated targets for the share of drug-free units of a province or the nation.
 
     Called after :func:`drugfree_register_schemes`. ``registrar.add(roadmap)`` adds a
-    :class:`~drugfree_core.rules.roadmap.Roadmap`; ids are unique, and two roadmaps of the
-    same scope may not be in force on the same day.
+    :class:`~drugfree_core.rules.roadmap.Roadmap`; ids are unique. When two roadmaps of a
+    scope are in force on a day, the one that started last applies (a later plan
+    supersedes an earlier one); two of a scope starting on the same day are an error.
 
     :param registrar: the roadmap registrar.
 

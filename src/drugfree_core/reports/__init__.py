@@ -11,8 +11,10 @@
                           options=ReportOptions(suppress_below=5))
     write_report(report, "html", lang="vi", out=Path("bao-cao.html"))
 
-A :class:`Report` holds aggregates only; the case-level list naming pseudonymous subject
-ids is built separately with :func:`build_cases`.
+A :class:`Report` is published as aggregates: its data-quality issues keep the
+pseudonymous id of each record they concern for the caller, but no exporter writes them.
+The case-level list naming pseudonymous subject ids is built separately with
+:func:`build_cases`.
 """
 
 from __future__ import annotations

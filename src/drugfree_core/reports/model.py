@@ -1,4 +1,4 @@
-"""What a report holds: frozen, JSON-ready records, with no subject id anywhere.
+"""What a report holds: frozen, JSON-ready records of aggregates.
 
 A :class:`Report` is built once (:func:`drugfree_core.reports.build_report`) and then
 written in any format; every exporter reads the same object, so the JSON, the CSV files,
@@ -91,8 +91,10 @@ class Progress:
     """A province's (or the nation's) standing against its roadmap on the reference date.
 
     ``gap`` is how many more units must meet the criteria for the next milestone (zero
-    when already reached). ``trend_per_month`` is the least-squares slope of the count of
-    units meeting the criteria over the time series, in units per 30.44 days.
+    when already reached). ``trend_per_month`` is the least-squares slope of the share of
+    units meeting the criteria over the time series, turned into units per 30.44 days at
+    today's number of units in force (the share is comparable across the merger; the
+    count is not).
     """
 
     scope: str

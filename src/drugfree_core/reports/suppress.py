@@ -45,10 +45,19 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
             live=hide(q.live),
         )
 
+    def small(value: float | None) -> bool:
+        return value is not None and 0 < value < threshold
+
     def indicator(i: IndicatorResult) -> IndicatorResult:
-        numerator = i.numerator
-        if numerator is not None and 0 < numerator < threshold:
-            return attrs.evolve(i, numerator=None)
+        # The value and the denominator give the numerator back, and a small complement
+        # (2 of 100 without a record) points at people as surely as a small numerator.
+        if small(i.denominator):
+            return attrs.evolve(i, numerator=None, denominator=None, value=None)
+        complement = (
+            None if i.numerator is None or i.denominator is None else (i.denominator - i.numerator)
+        )
+        if small(i.numerator) or small(complement):
+            return attrs.evolve(i, numerator=None, value=None)
         return i
 
     provenance = attrs.evolve(report.provenance, suppression_threshold=threshold)

@@ -310,11 +310,12 @@ def _series_view(report: Report, lang: Lang) -> View:
 def _indicators_view(report: Report, lang: Lang) -> View:
     threshold = report.provenance.suppression_threshold
 
-    def numerator(i: IndicatorResult) -> Cell:
-        # A measured indicator whose numerator is gone had it withheld as a small count.
-        if i.numerator is None and i.value is not None and threshold is not None:
+    def count(i: IndicatorResult, value: float | None) -> Cell:
+        # A measured indicator (any status but unknown) whose count is gone had it withheld
+        # as small, or as giving a small count back (see suppress_small_counts).
+        if value is None and i.status != "unknown" and threshold is not None:
             return Suppressed(threshold)
-        return i.numerator
+        return value
 
     return View(
         name="indicators",
@@ -339,8 +340,8 @@ def _indicators_view(report: Report, lang: Lang) -> View:
                 i.id,
                 i.scope,
                 i.title_vi if lang == "vi" else i.title_en,
-                numerator(i),
-                i.denominator,
+                count(i, i.numerator),
+                count(i, i.denominator),
                 i.value,
                 _share(i.target_share),
                 i.due,

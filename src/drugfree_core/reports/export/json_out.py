@@ -90,8 +90,8 @@ def _safe_total(row: QualityRow) -> int | None:
 def _quality(quality: QualityReport, threshold: int | None) -> dict[str, JSON]:
     return {
         "rows": [_quality_row(r, threshold) for r in quality.rows],
-        "totals": dict(quality.totals()),
-        "by_check": dict(quality.by_check()),
+        "totals": _withheld(quality.totals(), threshold),
+        "by_check": _withheld(quality.by_check(), threshold),
         "checks": [
             {
                 "id": check,
@@ -105,10 +105,16 @@ def _quality(quality: QualityReport, threshold: int | None) -> dict[str, JSON]:
     }
 
 
+def _withheld(counts: dict[str, int], threshold: int | None) -> dict[str, JSON]:
+    # Scope-wide issue counts: a small one could point at the people of one unit row.
+    if threshold is None:
+        return dict(counts)
+    return {k: None if 0 < v < threshold else v for k, v in counts.items()}
+
+
 def _quality_row(row: QualityRow, threshold: int | None) -> JSON:
     out = _record(row)
-    # ``flagged`` counts people too, but the builder's suppression does not cover it (yet);
-    # withhold it here, and the share it gives away, rather than publish a small count.
+    # A small ``flagged`` count also gives away the unit's score: withhold both.
     if threshold is not None and row.flagged is not None and 0 < row.flagged < threshold:
         out["flagged"] = None
         out["score"] = None
