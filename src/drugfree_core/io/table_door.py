@@ -1,11 +1,12 @@
 """Reading a folder of table files: ``<table>.csv`` or ``<table>.parquet``, one per table.
 
-``units`` is required; a table without a file is empty. CSV files are read with every
-column as text and then typed column by column, so each bad cell becomes its own
-problem (``units.csv:row 7: resident_population: 'abc' is not an integer``; rows are
-counted as a spreadsheet shows them, the header being row 1). Parquet files keep their
-types when they match the schema and are converted when they can be (text, other
-integer widths). Everything runs as polars expressions over whole columns.
+Every table may be left out: a table without a file is empty (without ``units`` the
+official map is used). CSV files are read with every column as text and then typed column
+by column, so each bad cell becomes its own problem
+(``units.csv:row 7: resident_population: 'abc' is not an integer``; rows are counted as a
+spreadsheet shows them, the header being row 1). Parquet files keep their types when they
+match the schema and are converted when they can be (text, other integer widths).
+Everything runs as polars expressions over whole columns.
 
 In the subject tables, messages never repeat a cell's value: the row and the subject
 id locate it, and the values are personal data.

@@ -30,9 +30,10 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
             attrs.evolve(s, count=hide(s.count)) if s.people else s for s in r.shortfalls
         )
         people_lack = sum(s.count or 0 for s in r.shortfalls if s.people)
-        return attrs.evolve(
-            r, shortfalls=shortfalls, lack=r.lack if people_lack == 0 else hide(r.lack)
-        )
+        # ``lack`` sums the row's shortfalls: beside a withheld one it would give it back.
+        withheld = any(s.count is None for s in shortfalls if s.people)
+        lack = None if withheld else (r.lack if people_lack == 0 else hide(r.lack))
+        return attrs.evolve(r, shortfalls=shortfalls, lack=lack)
 
     def quality(q: QualityRow) -> QualityRow:
         return attrs.evolve(
