@@ -36,11 +36,6 @@ exclude_patterns = [
     "examples",
     "**/_generated",
     "**/README.md",
-    # Old single pages, kept until their content has moved into the site.
-    "evaluation.md",
-    "criteria.md",
-    "plugins.md",
-    "reports.md",
 ]
 
 # The criteria catalogue lists the built-in schemes and those of this repository's plugins.

@@ -106,7 +106,9 @@ def test_every_hook_says_when_it_is_called_and_since_when(hook: str) -> None:
 
 def test_a_hook_missing_from_the_reference_fails_the_build(tmp_path: Path) -> None:
     """Removing a hook's entry makes the build fail (and so this suite, and CI)."""
-    copy = tmp_path / "docs"
+    copy = tmp_path / "repo" / "docs"
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "plugins").symlink_to(ROOT / "plugins")
     shutil.copytree(DOCS, copy, ignore=shutil.ignore_patterns("_build"))
     page = copy / "reference/hooks.md"
     text = page.read_text(encoding="utf-8")

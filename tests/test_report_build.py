@@ -280,6 +280,37 @@ def test_suppression_withholds_what_would_give_a_small_indicator_count_back(
     assert (shown.numerator, shown.denominator, shown.value) == kept
 
 
+@pytest.mark.parametrize(("observed", "kept"), [(3.0, (None, None)), (13.0, (4, 13.0))])
+def test_suppression_withholds_a_small_measure_beyond_its_limit(
+    demo: Dataset, observed: float, kept: tuple[object, ...]
+) -> None:
+    from drugfree_core.reports import suppress_small_counts
+    from drugfree_core.reports.model import Shortfall
+
+    report = build_report(
+        demo,
+        dt.date(2025, 10, 1),
+        host=PluginHost(autoload=False),
+        options=ReportOptions(series=False),
+    )
+    limit = Shortfall(
+        criterion_id="TH.C2",
+        rule_id="TH.C2.count",
+        count=4,
+        people=False,
+        what_en="beyond the limit: number of addicts ≤ 9",
+        what_vi="vượt ngưỡng: số người nghiện ≤ 9",
+        observed=observed,
+    )
+    row = attrs.evolve(report.units[0], shortfalls=(limit,), lack=4)
+    published = suppress_small_counts(attrs.evolve(report, units=(row,)), 5)
+    (shown,) = published.units[0].shortfalls
+    assert (shown.count, shown.observed) == kept
+    assert published.units[0].lack == (None if kept[0] is None else 4)
+    sentence = shown.sentence("en", 5)
+    assert ("(now 3)" not in sentence) and (kept[1] is None or "(now 13)" in sentence)
+
+
 def test_period_ends_and_slope() -> None:
     assert period_ends(dt.date(2024, 1, 15), dt.date(2024, 3, 1), "month") == (
         dt.date(2024, 1, 31),

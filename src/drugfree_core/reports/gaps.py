@@ -76,14 +76,14 @@ def _shortfalls(criterion_id: str, node: RuleResult) -> Iterator[Shortfall]:
     if node.rule in ("Compare", "InBand") and node.observed is not None:
         excess = _excess(node.observed, node.threshold)
         if excess is not None:
-            observed = _number(node.observed)
             yield Shortfall(
                 criterion_id=criterion_id,
                 rule_id=node.id,
                 count=excess,
                 people=False,
-                what_en=f"beyond the limit: {node.description_en} (now {observed})",
-                what_vi=f"vượt ngưỡng: {node.description_vi} (hiện {observed})",
+                what_en=f"beyond the limit: {node.description_en}",
+                what_vi=f"vượt ngưỡng: {node.description_vi}",
+                observed=node.observed,
             )
             return
     for child in node.children:
@@ -126,10 +126,6 @@ def _excess(observed: float, threshold: str) -> int | None:
     else:
         gap = abs(observed - value)
     return max(1, math.ceil(gap)) if gap > 0 else None
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.4g}"
 
 
 def unit_cases(result: UnitResult) -> Iterator[Case]:

@@ -126,8 +126,9 @@ class Shortfall:
 
     ``count`` is how many people fail the rule (``people=True``) or how far a measure is
     beyond its limit; ``what_en`` / ``what_vi`` describe them, so :meth:`sentence` reads
-    "2 × addicts (…) not meeting: negative test within 30 days". ``count`` is ``None``
-    when it was suppressed as too small to publish.
+    "2 × addicts (…) not meeting: negative test within 30 days". For a limit, ``observed``
+    is the measure's value ("95 × beyond the limit: number of addicts ≤ 9 (now 104)").
+    ``count`` and ``observed`` are ``None`` when suppressed as too small to publish.
     """
 
     criterion_id: str
@@ -136,6 +137,7 @@ class Shortfall:
     people: bool
     what_en: str
     what_vi: str
+    observed: float | None = None
 
     def sentence(self, lang: str, suppressed_below: int | None = None) -> str:
         """The shortfall as one line in *lang* (``"vi"`` or ``"en"``)."""
@@ -143,7 +145,12 @@ class Shortfall:
             n = f"< {suppressed_below}" if suppressed_below is not None else "?"
         else:
             n = str(self.count)
-        return f"{n} × {self.what_vi if lang == 'vi' else self.what_en}"
+        line = f"{n} × {self.what_vi if lang == 'vi' else self.what_en}"
+        if self.observed is not None:
+            value = self.observed
+            shown = str(int(value)) if value == int(value) else f"{value:.4g}"
+            line += f" ({'hiện' if lang == 'vi' else 'now'} {shown})"
+        return line
 
 
 @attrs.frozen(kw_only=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import attrs
 
 from drugfree_core.errors import UsageError
-from drugfree_core.reports.model import IndicatorResult, Report, UnitRow
+from drugfree_core.reports.model import IndicatorResult, Report, Shortfall, UnitRow
 from drugfree_core.reports.quality import QualityRow
 
 
@@ -25,13 +25,20 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
     def hide(value: int | None) -> int | None:
         return None if value is not None and 0 < value < threshold else value
 
+    def shortfall(s: Shortfall) -> Shortfall:
+        if s.people:
+            return attrs.evolve(s, count=hide(s.count))
+        # A limit's measure may count people ("number of addicts ≤ 9 (now 3)"); its value
+        # and the excess below it are withheld when small.
+        if s.observed is not None and 0 < s.observed < threshold:
+            return attrs.evolve(s, observed=None, count=None)
+        return s
+
     def row(r: UnitRow) -> UnitRow:
-        shortfalls = tuple(
-            attrs.evolve(s, count=hide(s.count)) if s.people else s for s in r.shortfalls
-        )
+        shortfalls = tuple(shortfall(s) for s in r.shortfalls)
         people_lack = sum(s.count or 0 for s in r.shortfalls if s.people)
         # ``lack`` sums the row's shortfalls: beside a withheld one it would give it back.
-        withheld = any(s.count is None for s in shortfalls if s.people)
+        withheld = any(s.count is None for s in shortfalls)
         lack = None if withheld else (r.lack if people_lack == 0 else hide(r.lack))
         return attrs.evolve(r, shortfalls=shortfalls, lack=lack)
 
