@@ -20,7 +20,7 @@ from drugfree_core.model import (
     UnitKind,
 )
 from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
-from drugfree_core.reports import ReportOptions, build_cases, build_report
+from drugfree_core.reports import Report, ReportOptions, build_cases, build_report
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
 from drugfree_core.reports.trend import least_squares_slope, period_ends
@@ -130,13 +130,8 @@ def test_pre_reform_units_count_under_todays_province(official: Dataset) -> None
     assert all(p.share == 1.0 for p in by_date.values())
 
 
-def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset) -> None:
-    report = build_report(
-        demo,
-        dt.date(2025, 10, 1),
-        host=PluginHost(autoload=False),
-        options=ReportOptions(series=False),
-    )
+def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset, demo_report: Report) -> None:
+    report = demo_report
     with_predecessors = [u for u in report.units if u.predecessors is not None]
     assert with_predecessors, "the demo province has merged units"
     # Whatever the predecessors had, the verdict is the unit's own evaluation.
@@ -147,13 +142,10 @@ def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset) -> None:
     assert any("never inherited" in note for note in report.notes)
 
 
-def test_predecessor_counts_match_a_pre_reform_evaluation(demo: Dataset) -> None:
-    report = build_report(
-        demo,
-        dt.date(2025, 10, 1),
-        host=PluginHost(autoload=False),
-        options=ReportOptions(series=False),
-    )
+def test_predecessor_counts_match_a_pre_reform_evaluation(
+    demo: Dataset, demo_report: Report
+) -> None:
+    report = demo_report
     before = dfc.evaluate(demo, dfc.get_scheme("mps-recognition-2024"), dt.date(2025, 6, 30))
     for row in report.units:
         if row.predecessors is None:
@@ -260,17 +252,23 @@ def test_suppression_hides_small_people_counts(demo: Dataset) -> None:
         (100, 100, (100, 100, 1.0)),
     ],
 )
-def test_suppression_withholds_what_would_give_a_small_indicator_count_back(
-    demo: Dataset, numerator: int, denominator: int, kept: tuple[object, ...]
-) -> None:
-    from drugfree_core.reports import suppress_small_counts
-
-    report = build_report(
+@pytest.fixture(scope="module")
+def demo_report(demo: Dataset) -> Report:
+    """The demo province's report on 1 Oct 2025, unsuppressed, without a series."""
+    return build_report(
         demo,
         dt.date(2025, 10, 1),
         host=PluginHost(autoload=False),
         options=ReportOptions(series=False),
     )
+
+
+def test_suppression_withholds_what_would_give_a_small_indicator_count_back(
+    demo_report: Report, numerator: int, denominator: int, kept: tuple[object, ...]
+) -> None:
+    from drugfree_core.reports import suppress_small_counts
+
+    report = demo_report
     (first, *_) = report.indicators
     measured = attrs.evolve(
         first, numerator=numerator, denominator=denominator, value=numerator / denominator
@@ -282,17 +280,12 @@ def test_suppression_withholds_what_would_give_a_small_indicator_count_back(
 
 @pytest.mark.parametrize(("observed", "kept"), [(3.0, (None, None)), (13.0, (4, 13.0))])
 def test_suppression_withholds_a_small_measure_beyond_its_limit(
-    demo: Dataset, observed: float, kept: tuple[object, ...]
+    demo_report: Report, observed: float, kept: tuple[object, ...]
 ) -> None:
     from drugfree_core.reports import suppress_small_counts
     from drugfree_core.reports.model import Shortfall
 
-    report = build_report(
-        demo,
-        dt.date(2025, 10, 1),
-        host=PluginHost(autoload=False),
-        options=ReportOptions(series=False),
-    )
+    report = demo_report
     limit = Shortfall(
         criterion_id="TH.C2",
         rule_id="TH.C2.count",
