@@ -241,17 +241,6 @@ def test_suppression_hides_small_people_counts(demo: Dataset) -> None:
         assert q.people is None or q.people == 0 or q.people >= 5
 
 
-@pytest.mark.parametrize(
-    ("numerator", "denominator", "kept"),
-    [
-        (98, 100, (None, 100, None)),  # 2 people without: the complement is small
-        (3, 100, (None, 100, None)),  # a small numerator, and the value that gives it back
-        (3, 4, (None, None, None)),  # a small denominator is itself a count of people
-        (50, 100, (50, 100, 0.5)),
-        (0, 100, (0, 100, 0.0)),
-        (100, 100, (100, 100, 1.0)),
-    ],
-)
 @pytest.fixture(scope="module")
 def demo_report(demo: Dataset) -> Report:
     """The demo province's report on 1 Oct 2025, unsuppressed, without a series."""
@@ -263,6 +252,17 @@ def demo_report(demo: Dataset) -> Report:
     )
 
 
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "kept"),
+    [
+        (98, 100, (None, 100, None)),  # 2 people without: the complement is small
+        (3, 100, (None, 100, None)),  # a small numerator, and the value that gives it back
+        (3, 4, (None, None, None)),  # a small denominator is itself a count of people
+        (50, 100, (50, 100, 0.5)),
+        (0, 100, (0, 100, 0.0)),
+        (100, 100, (100, 100, 1.0)),
+    ],
+)
 def test_suppression_withholds_what_would_give_a_small_indicator_count_back(
     demo_report: Report, numerator: int, denominator: int, kept: tuple[object, ...]
 ) -> None:
