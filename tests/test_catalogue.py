@@ -77,7 +77,6 @@ class _Province:
 
     @hookimpl
     def drugfree_register_schemes(self, registrar):  # type: ignore[no-untyped-def]
-        base = registrar  # the registrar checks what it is given
         criterion = Criterion(
             id="X.1",
             title_vi="Tiêu chí | có *dấu* đặc biệt",
@@ -89,7 +88,7 @@ class _Province:
             citation="Test citation [with brackets]",
             provenance=Provenance.INFERRED,
         )
-        base.extend(
+        registrar.extend(
             SchemeExtension(
                 id="x-scheme",
                 base="mps-recognition-2024",
@@ -111,7 +110,7 @@ class _Province:
                 ),
             )
         )
-        base.assign(
+        registrar.assign(
             Jurisdiction(
                 province="T1",
                 province_name="Tỉnh X",

@@ -81,11 +81,10 @@ def generate_catalogues(app: Sphinx) -> None:
 
     source = Path(app.srcdir)
     dirs = [source / d for d in app.config.drugfree_plugin_dirs]
-    folders = [p.parent for d in dirs for p in [d / "pyproject.toml"] if p.exists()]
-    if len(folders) != len(dirs):
-        missing = [str(d) for d in dirs if not (d / "pyproject.toml").exists()]
+    missing = [str(d) for d in dirs if not (d / "pyproject.toml").exists()]
+    if missing:
         logger.warning("drugfree: plugin folders without pyproject.toml: %s", ", ".join(missing))
-    host = catalogue_host(folders)
+    host = catalogue_host([d for d in dirs if str(d) not in missing])
     for page, lang, prefix in CATALOGUE_PAGES:
         text = render_catalogue(host, lang, targets=prefix)  # type: ignore[arg-type]
         _write_if_changed(source / page, _GENERATED_NOTE + text)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from drugfree_core.i18n import Lang
 from drugfree_core.model import Provenance
 from drugfree_core.rules import primitives as p
-from drugfree_core.rules.describe import describe_rule
+from drugfree_core.rules.describe import describe_rule, percent_text
 from drugfree_core.rules.params import ParamRef, Period
 
 if TYPE_CHECKING:
@@ -361,7 +361,7 @@ class _Catalogue:
             [
                 [
                     m.due.isoformat(),
-                    _percent(m.share),
+                    percent_text(m.share),
                     _md(m.citation) + (f"; {_md(m.note)}" if m.note else ""),
                     f"`{m.provenance.value}`",
                 ]
@@ -383,7 +383,7 @@ class _Catalogue:
             (self.t("registered_by"), _md(self.origin("indicator", indicator.id))),
             (
                 self.t("target"),
-                self.t("target_text", share=_percent(target.share), due=target.due.isoformat())
+                self.t("target_text", share=percent_text(target.share), due=target.due.isoformat())
                 + f" ({_md(target.citation)}, `{target.provenance.value}`)"
                 if target
                 else self.t("no_target"),
@@ -424,7 +424,7 @@ class _Catalogue:
         if isinstance(value, bool):
             return self.t("yes") if value else self.t("no")
         if isinstance(value, Fraction):
-            return _percent(value)
+            return percent_text(value)
         if isinstance(value, Period):
             return _period(value, self.lang)
         if isinstance(value, enum.Enum):
@@ -442,11 +442,6 @@ def _origin_text(ref: PluginRef) -> str:
         return f"{ref.name} {ref.version or ''}".strip()
     version = f" {ref.version}" if ref.version else ""
     return f"{ref.name} ({ref.distribution}{version})"
-
-
-def _percent(share: Fraction) -> str:
-    text = f"{float(share * 100):.4f}".rstrip("0").rstrip(".")
-    return f"{text} %"
 
 
 def _period(period: Period, lang: Lang) -> str:

@@ -12,13 +12,17 @@ from drugfree_core.rules import primitives as p
 Resolve = Callable[[Any], Any]
 
 
+def percent_text(share: Fraction) -> str:
+    """A share as a percentage with up to four decimals, e.g. ``0.05 %`` or ``30 %``."""
+    text = f"{float(share * 100):.4f}".rstrip("0").rstrip(".")
+    return f"{text} %"
+
+
 def _num(value: Any) -> str:
     if value is None:
         return "?"
     if isinstance(value, Fraction):
-        pct = value * 100
-        text = f"{float(pct):.4f}".rstrip("0").rstrip(".")
-        return f"{text} %"
+        return percent_text(value)
     return str(value)
 
 
