@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from oracle import OracleEvaluation, OracleNode, oracle_evaluate
+from pgserver import postgres_uri  # noqa: F401  (the session's PostgreSQL server)
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES

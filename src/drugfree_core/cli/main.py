@@ -80,7 +80,23 @@ _ref_date = click.option(
     callback=_date,
     help="Reference date (recognition request date), YYYY-MM-DD.",
 )
-_path = click.argument("path", type=click.Path(exists=True, path_type=Path))
+
+
+class DataSource(click.ParamType):
+    """DATA: an existing file or folder, or a ``postgresql://`` URI (kept as text)."""
+
+    name = "data"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """A :class:`Path` for a file or folder, the URI itself for a database."""
+        from drugfree_core.io.postgres import is_database_uri
+
+        if isinstance(value, Path) or not is_database_uri(value):
+            return click.Path(exists=True, path_type=Path).convert(value, param, ctx)
+        return value
+
+
+_path = click.argument("path", type=DataSource())
 _quarantine = click.option(
     "--quarantine",
     is_flag=True,
@@ -120,7 +136,7 @@ def cli() -> None:
 )
 @_friendly
 def evaluate(
-    path: Path,
+    path: Path | str,
     scheme_id: str,
     on: dt.date,
     unit_codes: tuple[str, ...],
@@ -130,7 +146,7 @@ def evaluate(
     lang: str,
     out: Path | None,
 ) -> None:
-    """Evaluate every unit of the dataset at PATH (a .json file or a folder of tables)."""
+    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI)."""
     from drugfree_core.cli.output import csv_text, summary_text, table_text
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
@@ -165,7 +181,7 @@ def evaluate(
 @_quarantine
 @_friendly
 def explain(
-    path: Path,
+    path: Path | str,
     unit_code: str,
     scheme_id: str | None,
     on: dt.date,
@@ -292,8 +308,9 @@ def schemes(fmt: str, lang: str) -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @_friendly
-def validate(path: Path, fmt: str) -> None:
+def validate(path: Path | str, fmt: str) -> None:
     """Check a dataset and report every problem with its location; exit 1 if any."""
+    from drugfree_core.io import display_source
     from drugfree_core.io import validate as check
 
     problems = check(path)
@@ -316,7 +333,8 @@ def validate(path: Path, fmt: str) -> None:
     else:
         for problem in problems:
             click.echo(str(problem))
-        click.echo(f"{len(problems)} problem(s) in {path}" if problems else f"{path}: valid")
+        shown = display_source(path)
+        click.echo(f"{len(problems)} problem(s) in {shown}" if problems else f"{shown}: valid")
     if problems:
         sys.exit(1)
 

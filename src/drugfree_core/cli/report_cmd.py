@@ -70,7 +70,7 @@ from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, 
 @_quarantine
 @_friendly
 def report(
-    path: Path,
+    path: Path | str,
     on: dt.date,
     province: str | None,
     national: bool,

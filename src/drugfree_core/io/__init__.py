@@ -22,6 +22,12 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import Problem, UsageError
 from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file
+from drugfree_core.io.postgres import (
+    display_source,
+    is_database_uri,
+    stage_postgres,
+    write_postgres,
+)
 from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
 from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
@@ -30,7 +36,13 @@ from drugfree_core.io.writers import dataset_to_document, write_json, write_tabl
 Format = Literal["json", "csv", "parquet"]
 
 
-def _stage(path: str | os.PathLike[str]) -> Staged:
+#: What :func:`load` and :func:`validate` read: a path, or a ``postgresql://`` URI.
+Source = str | os.PathLike[str]
+
+
+def _stage(path: Source) -> Staged:
+    if is_database_uri(path):
+        return _with_official_map(stage_postgres(str(path)))
     target = Path(path)
     if target.is_dir():
         return _with_official_map(stage_tables(target))
@@ -75,8 +87,11 @@ def _with_official_map(staged: Staged) -> Staged:
     return attrs.evolve(staged, good=good, map_source=described)
 
 
-def load(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:
-    """Load the dataset at *path*: a ``.json`` document or a folder of table files.
+def load(path: Source, *, quarantine: bool = False) -> Dataset:
+    """Load the dataset at *path*: a ``.json`` document, a folder of tables or a database.
+
+    A database is a PostgreSQL schema named by a URI such as
+    ``postgresql://user@host/db?schema=drugfree`` (see :mod:`drugfree_core.io.postgres`).
 
     Strict by default: any problem raises :class:`~drugfree_core.errors.DatasetError`
     whose ``problems`` lists every one. With *quarantine*, bad records and the records
@@ -87,17 +102,24 @@ def load(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:
     return finish(_stage(path), quarantine=quarantine)
 
 
-def validate(path: str | os.PathLike[str]) -> tuple[Problem, ...]:
-    """Every problem of the dataset at *path*; empty when it is valid. Never raises for content."""
+def validate(path: Source) -> tuple[Problem, ...]:
+    """Every problem of the dataset at *path* (file, folder or database URI); empty if valid.
+
+    Never raises for content.
+    """
     return all_problems(_stage(path))
 
 
-def save(dataset: Dataset, path: str | os.PathLike[str], *, format: Format | None = None) -> None:
-    """Write *dataset* to *path*: a JSON document or a folder of CSV or Parquet tables.
+def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> None:
+    """Write *dataset* to *path*: a JSON document, a folder of tables or a database schema.
 
-    Without *format*, a path ending in ``.json`` gets a document and anything else a
-    folder of CSV files.
+    Without *format*, a path ending in ``.json`` gets a document, a ``postgresql://`` URI
+    one table per dataset table in the URI's schema (which must not hold them yet), and
+    anything else a folder of CSV files.
     """
+    if is_database_uri(path):
+        write_postgres(dataset.frames(), str(path))
+        return
     chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
     if chosen == "json":
         write_json(dataset, path)
@@ -109,7 +131,10 @@ def save(dataset: Dataset, path: str | os.PathLike[str], *, format: Format | Non
 
 __all__ = [
     "Format",
+    "Source",
     "dataset_to_document",
+    "display_source",
+    "is_database_uri",
     "load",
     "read_json",
     "read_json_text",
