@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     )
     from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
     from drugfree_core.explanation import explain_unit
-    from drugfree_core.io import load, save, validate
+    from drugfree_core.io import load, pseudonymise, save, validate
     from drugfree_core.model import (
         AdminUnit,
         CustodyPeriod,
@@ -104,6 +104,7 @@ _EXPORTS = {
     "explain_unit": "drugfree_core.explanation",
     "get_scheme": "drugfree_core.schemes",
     "load": "drugfree_core.io",
+    "pseudonymise": "drugfree_core.io",
     "save": "drugfree_core.io",
     "validate": "drugfree_core.io",
 }
@@ -154,6 +155,7 @@ __all__ = [
     "explain_unit",
     "get_scheme",
     "load",
+    "pseudonymise",
     "save",
     "validate",
 ]

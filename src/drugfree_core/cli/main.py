@@ -434,9 +434,11 @@ def _emit(text: str, out: Path | None) -> None:
 
 def _add_plugin_commands() -> None:
     from drugfree_core.cli.plugins_cmd import plugins
+    from drugfree_core.cli.pseudonymise_cmd import pseudonymise
     from drugfree_core.cli.report_cmd import report
 
     cli.add_command(plugins)
+    cli.add_command(pseudonymise)
     cli.add_command(report)
 
 

@@ -28,6 +28,12 @@ from drugfree_core.io.postgres import (
     stage_postgres,
     write_postgres,
 )
+from drugfree_core.io.pseudonymise import (
+    PseudonymisationSummary,
+    pseudonym,
+    pseudonymise,
+    read_key,
+)
 from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
 from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
@@ -131,13 +137,17 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
 
 __all__ = [
     "Format",
+    "PseudonymisationSummary",
     "Source",
     "dataset_to_document",
     "display_source",
     "is_database_uri",
     "load",
+    "pseudonym",
+    "pseudonymise",
     "read_json",
     "read_json_text",
+    "read_key",
     "read_tables",
     "records_to_dataset",
     "save",
