@@ -82,7 +82,7 @@ _ref_date = click.option(
 )
 
 
-class DataSource(click.ParamType):
+class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
     """DATA: an existing file or folder, or a ``postgresql://`` URI (kept as text)."""
 
     name = "data"
@@ -436,10 +436,14 @@ def _add_plugin_commands() -> None:
     from drugfree_core.cli.plugins_cmd import plugins
     from drugfree_core.cli.pseudonymise_cmd import pseudonymise
     from drugfree_core.cli.report_cmd import report
+    from drugfree_core.cli.service_cmd import audit, serve, token
 
+    cli.add_command(audit)
     cli.add_command(plugins)
     cli.add_command(pseudonymise)
     cli.add_command(report)
+    cli.add_command(serve)
+    cli.add_command(token)
 
 
 _add_plugin_commands()

@@ -21,7 +21,7 @@ import polars as pl
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import Problem, UsageError
 from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
-from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file
+from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
 from drugfree_core.io.postgres import (
     display_source,
     is_database_uri,
@@ -116,6 +116,11 @@ def validate(path: Source) -> tuple[Problem, ...]:
     return all_problems(_stage(path))
 
 
+def validate_text(text: str, *, source: str = "<upload>") -> tuple[Problem, ...]:
+    """Every problem of a dataset document given as JSON *text* (an upload); empty if valid."""
+    return all_problems(_with_official_map(stage_json_text(text, source)))
+
+
 def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> None:
     """Write *dataset* to *path*: a JSON document, a folder of tables or a database schema.
 
@@ -152,6 +157,7 @@ __all__ = [
     "records_to_dataset",
     "save",
     "validate",
+    "validate_text",
     "write_json",
     "write_tables",
 ]

@@ -122,7 +122,7 @@ def pseudonymise_frames(
         frame = out[name]
         for column in names:
             stripped = frame[column].cast(pl.String()).str.strip_chars()
-            cells += stripped.is_not_null().sum()
+            cells += int(stripped.is_not_null().sum())
             # replace_strict runs in Rust over the whole column; no value is left behind.
             frame = frame.with_columns(
                 stripped.replace_strict(lookup, default=None, return_dtype=pl.String()).alias(
