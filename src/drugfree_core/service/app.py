@@ -21,13 +21,18 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import attrs
+from fastapi import FastAPI, Header, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException
 
 from drugfree_core.engine.results import Outcome
 from drugfree_core.engine.serialize import converter
-from drugfree_core.errors import DatasetError, DrugfreeError, SchemeError, UsageError
+from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.service.audit import AuditEntry, AuditLog
 from drugfree_core.service.auth import AGGREGATES, CASES, EXPLAIN, AccessError, Grant, TokenStore
@@ -45,9 +50,6 @@ from drugfree_core.service.models import (
 )
 from drugfree_core.service.schemas import OPENAPI_REFS, schemas_for
 from drugfree_core.service.state import ServedData
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI, Request, Response
 
 log = logging.getLogger("drugfree.service")
 
@@ -79,9 +81,44 @@ class NotFound(DrugfreeError):
     """The unit (or other thing) asked for does not exist in the data served."""
 
 
-def _json(obj: object, status: int = 200, media_type: str = "application/json") -> Response:
-    from fastapi import Response
+class ParameterError(DrugfreeError):
+    """A request parameter is out of bounds; ``location`` names it (``query.page_size``)."""
 
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"{location}: {reason}")
+        self.location = location
+        self.reason = reason
+
+
+# Parameter types shared by the endpoints (module level: FastAPI resolves annotations here).
+Auth = Annotated[str | None, Header(description="Bearer <token>", include_in_schema=False)]
+Date = Annotated[dt.date, Query(description="Reference date, YYYY-MM-DD.")]
+Lang = Annotated[Literal["vi", "en"], Query(description="Language of the text.")]
+SchemeId = Annotated[str, Query(description="Scheme id (see /v1/schemes).")]
+OptionalScheme = Annotated[
+    str | None, Query(description="Scheme id; default: the one in force for the unit's province.")
+]
+Province = Annotated[
+    str | None, Query(description="Province code; default: the token's whole scope.")
+]
+PageNumber = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+PageSize = Annotated[
+    int, Query(ge=1, description="Units per page (default 100, at most the server's limit).")
+]
+WithSubjects = Annotated[
+    bool, Query(description="Name the people behind each outcome (needs the cases permission).")
+]
+UnitCode = Annotated[str, PathParam(description="The unit's code.")]
+ReportFormat = Annotated[
+    Literal["json", "html", "csv", "xlsx"],
+    Query(description="Export format (csv: a ZIP of CSV files)."),
+]
+SuppressBelow = Annotated[
+    int | None, Query(ge=2, description="Withhold counts of people below this.")
+]
+
+
+def _json(obj: object, status: int = 200, media_type: str = "application/json") -> Response:
     body = json.dumps(converter.unstructure(obj), ensure_ascii=False, separators=(",", ":"))
     return Response(content=body.encode(), status_code=status, media_type=media_type)
 
@@ -134,10 +171,8 @@ def create_app(
     config: ServiceConfig, *, host: PluginHost | None = None, data: ServedData | None = None
 ) -> FastAPI:
     """The application serving *config*'s source (read now: a bad source fails here)."""
-    from fastapi import FastAPI, Header, Query
-    from fastapi import Path as PathParam
+    from fastapi import FastAPI
     from fastapi.exceptions import RequestValidationError
-    from fastapi.openapi.utils import get_openapi
     from starlette.exceptions import HTTPException
 
     from drugfree_core.engine.evaluate import library_version
@@ -215,10 +250,13 @@ def create_app(
     async def bad_request(request: Request, exc: DrugfreeError) -> Response:
         return _problem(400, "Bad request", str(exc), request.url.path)
 
+    @app.exception_handler(ParameterError)
+    async def out_of_bounds(request: Request, exc: ParameterError) -> Response:
+        problem = Problem(table="", location=exc.location, reason=exc.reason)
+        return _problem(400, "Bad request", str(exc), request.url.path, problems=(problem,))
+
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
-        from drugfree_core.errors import Problem
-
         problems = tuple(
             Problem(
                 table="",
@@ -259,7 +297,7 @@ def create_app(
         except DatasetError:
             record["status"] = 422
             raise
-        except (UsageError, SchemeError):
+        except (UsageError, SchemeError, ParameterError):
             record["status"] = 400
             raise
         except Exception:
@@ -284,10 +322,6 @@ def create_app(
     def outcome_counts(verdicts: list[str]) -> dict[str, int]:
         counts = Counter(verdicts)
         return {o.value: counts.get(o.value, 0) for o in Outcome}
-
-    Auth = Annotated[str | None, Header(description="Bearer <token>", include_in_schema=False)]
-    Date = Annotated[dt.date, Query(description="Reference date, YYYY-MM-DD.")]
-    Lang = Annotated[Literal["vi", "en"], Query(description="Language of the text.")]
 
     # ------------------------------------------------------------------ endpoints
 
@@ -355,8 +389,6 @@ def create_app(
     )
     def catalogue(lang: Lang = "en", authorization: Auth = None) -> Response:
         """The criteria catalogue (every criterion, parameter and citation) as Markdown."""
-        from fastapi import Response
-
         from drugfree_core.catalogue import render_catalogue
 
         grant_of(authorization)
@@ -369,23 +401,21 @@ def create_app(
         tags=["verdicts"],
     )
     def evaluations(
-        scheme: Annotated[str, Query(description="Scheme id (see /v1/schemes).")],
+        scheme: SchemeId,
         date: Date,
-        province: Annotated[
-            str | None, Query(description="Province code; default: the token's whole scope.")
-        ] = None,
-        page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
-        page_size: Annotated[
-            int, Query(ge=1, le=config.max_page_size, description="Units per page.")
-        ] = 100,
-        include_subjects: Annotated[
-            bool, Query(description="Subject ids behind each outcome (needs cases).")
-        ] = False,
+        province: Province = None,
+        page: PageNumber = 1,
+        page_size: PageSize | None = None,
+        include_subjects: WithSubjects = False,
         authorization: Auth = None,
     ) -> Response:
         """A scope's verdicts on a date: counts over the scope and per-unit results by page."""
         with audited("evaluate", authorization, scheme=scheme, date=date) as record:
             grant = authenticate(record, authorization)
+            if page_size is None:
+                page_size = min(100, config.max_page_size)
+            elif page_size > config.max_page_size:
+                raise ParameterError("query.page_size", f"at most {config.max_page_size}")
             grant.require(AGGREGATES)
             if include_subjects:
                 grant.require(CASES)
@@ -425,16 +455,11 @@ def create_app(
         tags=["verdicts"],
     )
     def explanation(
-        unit_code: Annotated[str, PathParam(description="The unit's code.")],
+        unit_code: UnitCode,
         date: Date,
-        scheme: Annotated[
-            str | None,
-            Query(description="Scheme id; default: the one in force for the unit's province."),
-        ] = None,
+        scheme: OptionalScheme = None,
         lang: Lang = "en",
-        include_subjects: Annotated[
-            bool, Query(description="Name the people behind each outcome (needs cases).")
-        ] = False,
+        include_subjects: WithSubjects = False,
         authorization: Auth = None,
     ) -> Response:
         """Why one unit got its verdict, criterion by criterion (text in vi or en, and tree)."""
@@ -498,21 +523,13 @@ def create_app(
     )
     def report(
         date: Date,
-        province: Annotated[
-            str | None, Query(description="Province code; omit for the nation (national token).")
-        ] = None,
-        format: Annotated[
-            Literal["json", "html", "csv", "xlsx"], Query(description="Export format.")
-        ] = "json",
+        province: Province = None,
+        format: ReportFormat = "json",
         lang: Lang = "en",
-        suppress_below: Annotated[
-            int | None, Query(ge=2, description="Withhold counts of people below this.")
-        ] = None,
+        suppress_below: SuppressBelow = None,
         authorization: Auth = None,
     ) -> Response:
         """Progress, gaps, trend, indicators and data quality for a province or the nation."""
-        from fastapi import Response
-
         from drugfree_core.reports import ReportOptions, build_report, write_report
 
         with audited("report", authorization, date=date) as record:

@@ -129,7 +129,7 @@ class ValidationResult:
     """Every problem of an uploaded dataset (empty when it is valid)."""
 
     valid: bool
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...]
 
 
 #: The classes whose schemas the OpenAPI document carries.
