@@ -179,6 +179,99 @@ def generate_dataset_schema(app: Sphinx) -> None:
     _write_if_changed(folder / "dataset.schema.json", text)
 
 
+def _openapi_type(spec: dict[str, Any]) -> str:
+    if "$ref" in spec:
+        name = spec["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#http-schema-{name.lower()})"
+    if "anyOf" in spec:
+        return " or ".join(_openapi_type(s) for s in spec["anyOf"])
+    if "enum" in spec:
+        return "one of " + ", ".join(f"`{v}`" for v in spec["enum"])
+    kind = spec.get("type", "any")
+    if kind == "array":
+        return f"array of {_openapi_type(spec.get('items', {}))}"
+    if kind == "object" and "additionalProperties" in spec:
+        value = spec["additionalProperties"]
+        return f"object of {_openapi_type(value)}" if isinstance(value, dict) else "object"
+    fmt = spec.get("format")
+    return f"{kind} ({fmt})" if fmt else str(kind)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_openapi(document: dict[str, Any]) -> str:
+    """The HTTP endpoints and response schemas of an OpenAPI document, as Markdown."""
+    lines: list[str] = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            lines += [f"### `{method.upper()} {path}`", ""]
+            lines += [operation.get("description") or operation.get("summary", ""), ""]
+            if operation.get("security"):
+                lines += ["Needs `Authorization: Bearer <token>`.", ""]
+            params = operation.get("parameters", [])
+            if params:
+                lines += [
+                    "| parameter | in | type | required | description |",
+                    "|---|---|---|---|---|",
+                ]
+                for param in params:
+                    row = [
+                        f"`{param['name']}`",
+                        param["in"],
+                        _openapi_type(param.get("schema", {})),
+                        "yes" if param.get("required") else "",
+                        param.get("description", ""),
+                    ]
+                    lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+                lines.append("")
+            body = operation.get("requestBody")
+            if body:
+                for media, spec in body.get("content", {}).items():
+                    lines += [f"Body ({media}): {_openapi_type(spec.get('schema', {}))}.", ""]
+            lines += ["| status | meaning | body |", "|---|---|---|"]
+            for status, response in operation.get("responses", {}).items():
+                bodies = [
+                    f"{media}" + (f" {_openapi_type(spec['schema'])}" if spec.get("schema") else "")
+                    for media, spec in response.get("content", {}).items()
+                ]
+                row = [status, response.get("description", ""), "; ".join(bodies)]
+                lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+            lines.append("")
+    lines += ["## Response schemas", ""]
+    schemas = document.get("components", {}).get("schemas", {})
+    for name, spec in schemas.items():
+        lines += [f"(http-schema-{name.lower()})=", "", f"### {name}", ""]
+        if spec.get("description"):
+            lines += [spec["description"], ""]
+        if "enum" in spec:
+            lines += ["One of: " + ", ".join(f"`{v}`" for v in spec["enum"]) + ".", ""]
+            continue
+        properties = spec.get("properties", {})
+        if not properties:
+            continue
+        required = set(spec.get("required", ()))
+        lines += ["| field | type | always present |", "|---|---|---|"]
+        for field, field_spec in properties.items():
+            row = [f"`{field}`", _openapi_type(field_spec), "yes" if field in required else ""]
+            lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def generate_http_reference(app: Sphinx) -> None:
+    """Write the HTTP API reference and the OpenAPI document from the service's code."""
+    from drugfree_core.service.app import openapi_document
+
+    document = openapi_document()
+    folder = Path(app.srcdir) / "reference" / "_generated"
+    folder.mkdir(exist_ok=True)
+    _write_if_changed(folder / "http-api.md", render_openapi(document))
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    _write_if_changed(folder / "openapi.json", text)
+
+
 def resolve_public_path(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
 ) -> nodes.Element | None:
@@ -222,6 +315,7 @@ PUBLIC_PACKAGES = (
     "drugfree_core.reports",
     "drugfree_core.rules",
     "drugfree_core.schemes",
+    "drugfree_core.service",
     "drugfree_core.synth",
     "drugfree_core.testing",
 )
@@ -273,6 +367,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", load_lazy_names)
     app.connect("builder-inited", generate_catalogues)
     app.connect("builder-inited", generate_dataset_schema)
+    app.connect("builder-inited", generate_http_reference)
     app.connect("missing-reference", resolve_public_path)
     app.connect("autodoc-process-docstring", drop_type_docstrings)
     app.connect("env-check-consistency", check_hooks_documented)

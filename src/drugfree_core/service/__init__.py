@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from drugfree_core.service.app import API_VERSION, ServiceConfig, create_app
+    from drugfree_core.service.app import API_VERSION, ServiceConfig, create_app, openapi_document
     from drugfree_core.service.audit import AuditEntry, AuditLog, AuditSummary, summarise
     from drugfree_core.service.auth import (
         PERMISSIONS,
@@ -32,6 +32,7 @@ _WHERE = {
     "API_VERSION": "drugfree_core.service.app",
     "ServiceConfig": "drugfree_core.service.app",
     "create_app": "drugfree_core.service.app",
+    "openapi_document": "drugfree_core.service.app",
     "AuditEntry": "drugfree_core.service.audit",
     "AuditLog": "drugfree_core.service.audit",
     "AuditSummary": "drugfree_core.service.audit",
@@ -59,6 +60,7 @@ __all__ = [
     "TokenStore",
     "create_app",
     "mint_token",
+    "openapi_document",
     "schemas_for",
     "summarise",
     "token_hash",

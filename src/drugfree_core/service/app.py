@@ -103,7 +103,8 @@ Province = Annotated[
 ]
 PageNumber = Annotated[int, Query(ge=1, description="Page number, from 1.")]
 PageSize = Annotated[
-    int, Query(ge=1, description="Units per page (default 100, at most the server's limit).")
+    int | None,
+    Query(ge=1, description="Units per page (default 100, at most the server's limit)."),
 ]
 WithSubjects = Annotated[
     bool, Query(description="Name the people behind each outcome (needs the cases permission).")
@@ -200,6 +201,8 @@ def create_app(
         ),
         docs_url="/docs",
         redoc_url=None,
+        # Endpoints return their own bodies (written by the converter): no default JSON.
+        default_response_class=Response,
     )
     app.state.served = served
 
@@ -405,7 +408,7 @@ def create_app(
         date: Date,
         province: Province = None,
         page: PageNumber = 1,
-        page_size: PageSize | None = None,
+        page_size: PageSize = None,
         include_subjects: WithSubjects = False,
         authorization: Auth = None,
     ) -> Response:
@@ -425,29 +428,41 @@ def create_app(
             record["scope"] = "national" if scope is None else ",".join(sorted(scope))
             chosen = host.scheme(scheme)
             scoped = served.evaluation(snap, chosen, date)
-            units = [
-                u for u in scoped.evaluation.units if scope is None or u.province_code in scope
-            ]
-            record["outcomes"] = outcome_counts([u.verdict.value for u in units])
-            shown = units[(page - 1) * page_size : page * page_size]
-            if not include_subjects:
-                shown = [u.without_subjects() for u in shown]
-            return _json(
-                EvaluationPage(
-                    scheme_id=chosen.id,
-                    scheme_version=chosen.version,
-                    reference_date=date,
-                    scope=("*",) if scope is None else tuple(sorted(scope)),
-                    dataset_fingerprint=snap.fingerprint,
-                    verdicts=record["outcomes"],
-                    total=len(units),
-                    page=page,
-                    page_size=page_size,
-                    pages=max(1, math.ceil(len(units) / page_size)),
-                    subjects_included=include_subjects,
-                    units=tuple(shown),
-                )
-            )
+            key = (
+                snap.fingerprint, chosen.id, chosen.version, date,
+                scope, page, page_size, include_subjects,
+            )  # fmt: skip
+
+            def render() -> tuple[dict[str, int], bytes]:
+                units = [
+                    u for u in scoped.evaluation.units if scope is None or u.province_code in scope
+                ]
+                verdicts = outcome_counts([u.verdict.value for u in units])
+                shown = units[(page - 1) * page_size : page * page_size]
+                if not include_subjects:
+                    shown = [u.without_subjects() for u in shown]
+                body = _json(
+                    EvaluationPage(
+                        scheme_id=chosen.id,
+                        scheme_version=chosen.version,
+                        reference_date=date,
+                        scope=("*",) if scope is None else tuple(sorted(scope)),
+                        dataset_fingerprint=snap.fingerprint,
+                        verdicts=verdicts,
+                        total=len(units),
+                        page=page,
+                        page_size=page_size,
+                        pages=max(1, math.ceil(len(units) / page_size)),
+                        subjects_included=include_subjects,
+                        units=tuple(shown),
+                    )
+                ).body
+                return verdicts, bytes(body)
+
+            # The same page of the same evaluation is written once (pages are immutable).
+            verdicts, body = served.pages.get(key, render)
+            record["outcomes"] = verdicts
+            return Response(content=body, media_type="application/json")
 
     @app.get(
         "/v1/units/{unit_code}/explanation",
@@ -640,3 +655,19 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The service's OpenAPI document, without a server (for the documentation build).
+
+    Built from an application over the bundled demo province with no tokens: the
+    document depends only on the code, not on the data or the tokens served.
+    """
+    from drugfree_core.samples import demo_path
+
+    with tempfile.TemporaryDirectory(prefix="drugfree-openapi-") as tmp:
+        (Path(tmp) / "tokens.toml").write_text("", encoding="utf-8")
+        config = ServiceConfig(
+            source=demo_path(), tokens=Path(tmp) / "tokens.toml", audit_log=Path(tmp) / "a.log"
+        )
+        return create_app(config).openapi()

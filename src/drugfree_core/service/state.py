@@ -2,8 +2,9 @@
 
 The dataset is read once (and again every ``refresh_seconds`` if asked, in the
 background, the new snapshot replacing the old one whole). Evaluations are cached per
-(dataset fingerprint, scheme, version, date) and reports per (fingerprint, date,
-province): the first request computes, concurrent ones for the same key wait for it,
+(dataset fingerprint, scheme, version, date), the written pages of units per the same
+and the scope and page, and reports per (fingerprint, date, province): the first
+request computes, concurrent ones for the same key wait for it,
 later ones reuse it, and the least recently used entries are dropped beyond the bound.
 """
 
@@ -99,6 +100,7 @@ class ServedData:
         self.quarantine = quarantine
         self.evaluations: LruCache[ScopedEvaluation] = LruCache(cache_size)
         self.reports: LruCache[object] = LruCache(max(4, cache_size // 4))
+        self.pages: LruCache[tuple[dict[str, int], bytes]] = LruCache(cache_size * 8)
         self._snapshot = self._read()
         self._stop = threading.Event()
 
