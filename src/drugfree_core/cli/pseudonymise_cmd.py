@@ -39,8 +39,8 @@ def pseudonymise(
     JSON dataset document (each subject's id) or one CSV/Parquet file with --column. The
     same key gives the same id for the same number; the key is never printed.
     """
-    from drugfree_core.io.pseudonymise import pseudonymise as run
-    from drugfree_core.io.pseudonymise import read_key
+    from drugfree_core.io.pseudonyms import pseudonymise as run
+    from drugfree_core.io.pseudonyms import read_key
 
     key = read_key(env=key_env, file=key_file)
     summary = run(source, out, key, columns=columns)

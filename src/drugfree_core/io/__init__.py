@@ -28,7 +28,7 @@ from drugfree_core.io.postgres import (
     stage_postgres,
     write_postgres,
 )
-from drugfree_core.io.pseudonymise import (
+from drugfree_core.io.pseudonyms import (
     PseudonymisationSummary,
     pseudonym,
     pseudonymise,
