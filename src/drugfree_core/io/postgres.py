@@ -10,7 +10,7 @@ is empty, as a table without a file is in a folder.
 The reader is the Arrow ADBC PostgreSQL driver (``pip install "drugfree-core[postgres]"``),
 which streams the rows in PostgreSQL's binary COPY format straight into Arrow columns that
 polars takes without a copy. Its columns then go through exactly the typing and checks of
-the file doors (:func:`drugfree_core.io.table_door.stage_frames`): each bad cell and each
+the file doors (``drugfree_core.io.table_door.stage_frames``): each bad cell and each
 bad record is a problem located as ``drugfree.drug_tests:row 12`` (with the subject id or
 unit code as the record id), and ``quarantine`` works the same.
 
@@ -175,7 +175,7 @@ def _select(
 
 
 def stage_postgres(uri: str) -> Staged:
-    """Read the dataset's relations of the URI's schema into a :class:`Staged` input."""
+    """Read the dataset's relations of the URI's schema into a staged input (before checks)."""
     driver_uri, schema = split_uri(uri)
     source = display_uri(uri)
 

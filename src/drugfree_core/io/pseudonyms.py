@@ -51,7 +51,7 @@ _SUFFIXES = (".csv", ".parquet")
 
 @attrs.frozen(kw_only=True)
 class PseudonymisationSummary:
-    """What :func:`pseudonymise` did: files written, cells rewritten, distinct numbers."""
+    """What :func:`drugfree_core.pseudonymise` did: files written, cells, distinct numbers."""
 
     written: tuple[Path, ...]
     cells: int

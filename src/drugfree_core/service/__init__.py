@@ -2,11 +2,11 @@
 
 A front over the library (install with ``pip install "drugfree-core[serve]"``): FastAPI
 and uvicorn serve the endpoints of :func:`create_app`; bearer tokens with a scope of
-provinces and permissions decide who may see what (:mod:`.auth`); every evaluation,
-explanation and report request is appended to the audit log (:mod:`.audit`). The
-service holds no logic of its own: it calls the library's functions and writes their
-attrs results through the one cattrs converter, and derives its OpenAPI schemas from
-the same classes (:mod:`.schemas`).
+provinces and permissions decide who may see what (:class:`TokenStore`,
+:class:`ScopeGuard`); every evaluation, explanation and report request is appended to the
+audit log (:class:`AuditLog`). The service holds no logic of its own: it calls the
+library's functions, writes their attrs results through the one cattrs converter, and
+derives its OpenAPI schemas from the same classes (:mod:`drugfree_core.service.schemas`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The envelopes of the HTTP API: attrs classes around the library's own result types.
 
 Every body the service sends is one of these (or a library type inside one), written by
-the one converter (:data:`drugfree_core.engine.serialize.converter`); the OpenAPI
+the one converter (``drugfree_core.engine.serialize.converter``); the OpenAPI
 schemas are derived from the same classes (:mod:`drugfree_core.service.schemas`).
 """
 

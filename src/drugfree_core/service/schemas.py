@@ -2,7 +2,7 @@
 
 The HTTP service's bodies are the library's own attrs types (``UnitResult``,
 ``Problem``...) and a few envelopes (:mod:`drugfree_core.service.models`), turned into
-JSON by :data:`drugfree_core.engine.serialize.converter`. Rather than keep a second,
+JSON by ``drugfree_core.engine.serialize.converter``. Rather than keep a second,
 hand-written description of the same shapes (pydantic models that could drift), the
 OpenAPI document's component schemas are derived here from the same classes, following
 the converter's rules: fields in declaration order, a field with a default may be left
