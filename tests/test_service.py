@@ -435,3 +435,38 @@ def test_minted_tokens_are_stored_hashed_and_bad_files_are_refused(tmp_path: Pat
     )
     assert result.exit_code == 0, result.output
     assert "[[tokens]]" in result.output and 'permissions = ["explain"]' in result.output
+
+
+def test_an_unexpected_error_is_a_500_whose_message_is_never_logged(
+    setup: dict[str, Any], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    app = create_app(setup["config"])
+    served = app.state.served
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("HP-A1 tested positive on 2025-09-01")
+
+    monkeypatch.setattr(served, "evaluation", broken)
+    with TestClient(app) as test_client:
+        response = explain(test_client, auth(setup, "national"), HP_UNIT)
+    body = assert_problem(response, 500)
+    assert "HP-A1" not in json.dumps(body)
+    assert "RuntimeError" in caplog.text and "HP-A1" not in caplog.text
+    assert read_entries(setup["config"].audit_log)[0][-1]["status"] == 500
+
+
+def test_the_served_data_is_read_again_on_refresh(tmp_path: Path) -> None:
+    from drugfree_core.plugins import default_host
+    from drugfree_core.service.state import ServedData
+
+    source = tmp_path / "data.json"
+    source.write_text(json.dumps(DOCUMENT), encoding="utf-8")
+    served = ServedData(source, default_host())
+    before = served.snapshot
+    assert served.refresh() is False and served.snapshot.fingerprint == before.fingerprint
+    fewer = {**DOCUMENT, "subjects": DOCUMENT["subjects"][:1]}
+    source.write_text(json.dumps(fewer), encoding="utf-8")
+    assert served.refresh() is True
+    assert served.snapshot.dataset.counts()["subjects"] == 1
+    assert before.dataset.counts()["subjects"] == 3  # a request holding it keeps it whole

@@ -224,7 +224,13 @@ def create_app(
                 request.url.path,
             )
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:
+                # Caught here, not by the server: its traceback would print the message,
+                # which could quote data. The type is enough to start looking.
+                log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+                response = _problem(500, "Internal error", "the request failed", "")
         # Path and status only: no query string, no header, no body is ever logged.
         log.info(
             "%s %s %d %.1fms",
