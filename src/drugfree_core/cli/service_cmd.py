@@ -90,6 +90,7 @@ def serve(
         max_body_bytes=max_body,
         max_page_size=max_page_size,
         refresh_seconds=refresh,
+        threads=workers_threads,
     )
     click.echo(f"reading {display_source(path)} …", err=True)
     app = create_app(config)
@@ -100,12 +101,6 @@ def serve(
         err=True,
     )
 
-    import anyio.to_thread
-
-    async def _threads() -> None:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
-
-    app.router.on_startup.append(_threads)
     # uvicorn's access log prints query strings; the service logs path and status itself.
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
 

@@ -18,11 +18,12 @@ import tempfile
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 import attrs
 from fastapi import FastAPI, Header, Query, Request, Response
 from fastapi import Path as PathParam
@@ -65,6 +66,7 @@ class ServiceConfig:
     ``source`` is what ``drugfree_core.load`` reads (file, folder or ``postgresql://``
     URI). ``max_body_bytes`` bounds an upload (413 beyond it), ``max_page_size`` a page
     of units. ``refresh_seconds`` re-reads the source that often (None: once).
+    ``threads`` bounds the requests computed at once (the rest wait their turn).
     """
 
     source: str | Path
@@ -75,6 +77,7 @@ class ServiceConfig:
     max_page_size: int = 1000
     cache_size: int = 64
     refresh_seconds: float | None = None
+    threads: int = 40
 
 
 class NotFound(DrugfreeError):
@@ -189,7 +192,14 @@ def create_app(
     if config.refresh_seconds:
         served.refresh_every(config.refresh_seconds)
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
+        yield
+        served.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="drugfree-core",
         version=API_VERSION,
         summary="Decide, explain and report drug-free commune-level units over HTTP.",
@@ -608,8 +618,6 @@ def create_app(
     )
     async def validate(request: Request, authorization: Auth = None) -> Response:
         """Every problem of an uploaded dataset document, located as the command line does."""
-        import anyio
-
         grant_of(authorization)
         chunks: list[bytes] = []
         size = 0
