@@ -15,10 +15,10 @@ bad record is a problem located as ``drugfree.drug_tests:row 12`` (with the subj
 unit code as the record id), and ``quarantine`` works the same.
 
 Row numbers count from 1 in the order of ``ORDER BY`` every column the relation shares
-with the table, in the table's column order, so the same content gives the same
-locations on every read. All relations are read in one ``REPEATABLE READ`` transaction:
-a snapshot, so that people, their residences and their tests agree even while the case
-system writes.
+with the table, in the table's column order (text compared as ``COLLATE "C"``, nulls
+last), so the same content gives the same locations on every read. All relations are
+read in one ``REPEATABLE READ`` transaction: a snapshot, so that people, their residences
+and their tests agree even while the case system writes.
 
 Columns of the native types (text, varchar, date, boolean, integers, floats) are read as
 they are; any other type (numeric, an enum type, uuid...) is read as text and parsed like
@@ -167,11 +167,18 @@ def _select(
             exprs.append(f"{quoted}::text AS {quoted}")
     if problems or not exprs:
         return None, problems
-    order = [str(i + 1) for i, name in enumerate(columns) if name in table.column_names]
-    sql = f"SELECT {', '.join(exprs)} FROM {_quote(schema)}.{_quote(relation)}"
-    if order:
-        sql += f" ORDER BY {', '.join(order)}"
-    return sql, []
+    return f"SELECT {', '.join(exprs)} FROM {_quote(schema)}.{_quote(relation)}", []
+
+
+def _in_row_order(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* sorted on the table's columns it has, so row numbers depend on content only.
+
+    Sorting here (polars, all cores) rather than with ``ORDER BY`` in the server is several
+    times faster on millions of rows; the order is that of ``ORDER BY`` those columns with
+    text compared byte by byte (``COLLATE "C"``) and nulls last.
+    """
+    keys = [c for c in table.column_names if c in frame.columns]
+    return frame.sort(keys, nulls_last=True, maintain_order=True) if keys else frame
 
 
 def stage_postgres(uri: str) -> Staged:
@@ -226,7 +233,8 @@ def stage_postgres(uri: str) -> Staged:
                 if sql is None:
                     continue
                 try:
-                    frames[table.name] = (f"{schema}.{table.name}", _query(cursor, sql))
+                    read = _in_row_order(table, _query(cursor, sql))
+                    frames[table.name] = (f"{schema}.{table.name}", read)
                 except Exception as exc:
                     problems.append(
                         Problem(
