@@ -48,7 +48,7 @@ from drugfree_core.cli.main import _friendly, _path, _quarantine
     help="Re-read DATA every this many seconds (default: read once at start).",
 )
 @click.option(
-    "--workers-threads",
+    "--threads",
     default=40,
     show_default=True,
     type=click.IntRange(min=1),
@@ -65,7 +65,7 @@ def serve(
     max_body: int,
     max_page_size: int,
     refresh: float | None,
-    workers_threads: int,
+    threads: int,
     quarantine: bool,
 ) -> None:
     """Serve the dataset at PATH over HTTP (OpenAPI at /openapi.json, docs at /docs)."""
@@ -90,7 +90,7 @@ def serve(
         max_body_bytes=max_body,
         max_page_size=max_page_size,
         refresh_seconds=refresh,
-        threads=workers_threads,
+        threads=threads,
     )
     click.echo(f"reading {display_source(path)} …", err=True)
     app = create_app(config)
