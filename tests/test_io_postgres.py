@@ -137,7 +137,7 @@ BAD = """
 CREATE SCHEMA {s};
 CREATE TABLE {s}.units (code text, name text, kind text, parent_code text,
     resident_population numeric, valid_from date, valid_to date);
-CREATE TABLE {s}.subjects (id text);
+CREATE TABLE {s}.subjects (id char(5));
 CREATE TABLE {s}.residences (subject_id text, unit_code text, start date, "end" date);
 CREATE TABLE {s}.drug_tests (subject_id text, date text, result text);
 INSERT INTO {s}.units VALUES ('98', 'Tỉnh Ví Dụ', 'province', NULL, NULL, NULL, NULL),

@@ -48,8 +48,9 @@ URI_SCHEMES = ("postgresql", "postgres")
 DEFAULT_SCHEMA = "public"
 
 # PostgreSQL types read as they are; anything else is cast to text in the query.
+# (char(n), "bpchar", is cast: its ::text drops the padding, so 'P99  ' is the code 'P99'.)
 _NATIVE = frozenset(
-    {"text", "varchar", "bpchar", "name", "date", "bool"}
+    {"text", "varchar", "name", "date", "bool"}
     | {"int2", "int4", "int8", "float4", "float8"}
 )
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
