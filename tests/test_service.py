@@ -470,3 +470,29 @@ def test_the_served_data_is_read_again_on_refresh(tmp_path: Path) -> None:
     assert served.refresh() is True
     assert served.snapshot.dataset.counts()["subjects"] == 1
     assert before.dataset.counts()["subjects"] == 3  # a request holding it keeps it whole
+
+
+def test_the_cache_computes_a_key_once_under_concurrency_and_stays_bounded() -> None:
+    import threading
+    import time
+
+    from drugfree_core.service.state import LruCache
+
+    cache: LruCache[int] = LruCache(2)
+    calls: list[str] = []
+
+    def slow(key: str) -> int:
+        calls.append(key)
+        time.sleep(0.05)
+        return len(calls)
+
+    threads = [threading.Thread(target=cache.get, args=("a", lambda: slow("a"))) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == ["a"]
+    cache.get("b", lambda: slow("b"))
+    cache.get("c", lambda: slow("c"))
+    assert len(cache) == 2
+    assert cache.get("a", lambda: slow("a")) == 4  # "a" was the least recently used: gone

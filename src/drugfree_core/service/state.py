@@ -71,12 +71,15 @@ class LruCache(Generic[T]):
             with self._lock:
                 if key in self._values:
                     return self._values[key]
-            value = compute()
-            with self._lock:
-                self._values[key] = value
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
-                self._locks.pop(key, None)
+            try:
+                value = compute()
+                with self._lock:
+                    self._values[key] = value
+                    while len(self._values) > self.size:
+                        self._values.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._locks.pop(key, None)
             return value
 
     def __len__(self) -> int:
