@@ -99,6 +99,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "off_track": ("chậm tiến độ", "off track"),
     "pending": ("chưa đến hạn, chưa đạt", "pending"),
     "no_target": ("không có chỉ tiêu", "no target"),
+    "value_unknown": ("chưa xác định", "unknown"),
     # charts
     "chart_progress": (
         "Tỷ lệ đơn vị đạt so với các mốc lộ trình",

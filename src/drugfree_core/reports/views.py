@@ -97,6 +97,14 @@ def _name(p: Progress, lang: Lang) -> str:
     return text("national", lang) if p.scope == NATIONAL else p.name
 
 
+def value_words(value: str, lang: Lang) -> str:
+    """A verdict or status value (``pass``, ``unknown``, ``on_track``…) as words in a cell."""
+    # "unknown" is also a column label ("Chưa xác định"); as a value it is lower case,
+    # like the other verdicts.
+    words = text(f"value_{value}", lang)
+    return text(value, lang) if words == f"value_{value}" else words
+
+
 def _code(scope: str) -> str:
     # The nation has no province code: its rows say "National" in the name column.
     return "" if scope == NATIONAL else scope
@@ -194,7 +202,7 @@ def _milestones_view(report: Report, lang: Lang) -> View:
                     m.due,
                     _share(m.share),
                     m.required,
-                    text(m.status, lang),
+                    value_words(m.status, lang),
                     m.meeting_at_due,
                     None if m.projected_at_due is None else round(m.projected_at_due, 1),
                     reader_citation(m.citation, lang),
@@ -249,7 +257,7 @@ def _closest_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> V
                 r.unit_code,
                 r.unit_name,
                 r.province_code,
-                text(r.verdict, lang),
+                value_words(r.verdict, lang),
                 ", ".join(r.failing_criteria),
                 people(r.lack),
                 _lacks(r, lang, people),
@@ -287,7 +295,7 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
                 r.unit_name,
                 r.province_code,
                 r.scheme_id,
-                text(r.verdict, lang),
+                value_words(r.verdict, lang),
                 ", ".join(r.failing_criteria),
                 ", ".join(r.unknown_criteria),
                 people(r.lack),
@@ -395,7 +403,7 @@ def _indicators_view(report: Report, lang: Lang) -> View:
                 i.value,
                 _share(i.target_share),
                 i.due,
-                text(i.status, lang),
+                value_words(i.status, lang),
                 reader_citation(i.citation, lang),
                 provenance_words(i.provenance, lang),
                 i.origin,
