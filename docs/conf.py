@@ -64,7 +64,6 @@ gettext_additional_targets = ["literal-block"]
 # reference, keep their English text under a Vietnamese title, and say so.
 drugfree_translated = [
     "index",
-    "changelog",
     "tutorials/*",
     "howto/*",
     "explanation/index",

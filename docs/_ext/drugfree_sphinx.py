@@ -29,7 +29,11 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.i18n import Locale
 from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import make_refnode
 
 logger = logging.getLogger(__name__)
@@ -118,7 +122,12 @@ def is_translated(app: Sphinx, docname: str) -> bool:
 
 def edition_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """In the Vietnamese edition: the catalogue in Vietnamese; a note on English pages."""
-    if _edition(app) != "vi" or app.builder.name == "gettext":
+    if app.builder.name == "gettext":
+        if docname == CATALOGUE_PAGE:
+            # Criteria are bilingual data: only the page's title is text to translate.
+            source[0] = source[0].split("\n# ", 1)[-1].split("\n", 1)[0].join(("# ", "\n"))
+        return
+    if _edition(app) != "vi":
         return
     if docname == CATALOGUE_PAGE:
         source[0] = render_catalogue_page(app, "vi")
@@ -306,6 +315,39 @@ def drop_type_docstrings(
         lines.clear()
 
 
+class TranslateCodeBlocks(SphinxTransform):
+    """Put the translated text of a code or output block in place, for Markdown pages.
+
+    Sphinx translates a literal block by wrapping the translation in reStructuredText's
+    ``::`` notation and parsing it with the page's parser, which on a MyST page turns it
+    into a paragraph reading "::". This runs just before Sphinx's own transform, swaps in
+    the translated text as it is, and marks the block done, so Sphinx leaves it alone.
+    """
+
+    default_priority = Locale.default_priority - 1
+
+    def apply(self, **_kwargs: Any) -> None:
+        """Translate every code block of the page that its catalogue translates."""
+        if not self.config.language or self.config.language == "en":
+            return
+        if "literal-block" not in self.config.gettext_additional_targets:
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [Path(self.env.srcdir) / d for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        messages: dict[str, str] = getattr(catalog, "_catalog", {})
+        for node in list(self.document.findall(nodes.literal_block)):
+            original = node.rawsource or node.astext()
+            translated = messages.get(original)
+            if translated and translated != original:
+                node.children = []
+                node += nodes.Text(translated)
+                node.rawsource = translated
+            node["translatable"] = False  # done here, whether changed or not
+
+
 def check_hooks_documented(app: Sphinx, env: BuildEnvironment) -> None:
     """Warn for every hook with no entry on the hook reference page."""
     from drugfree_core.plugins import hookspecs
@@ -329,6 +371,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", generate_catalogues)
     app.connect("source-read", edition_source)
     app.connect("html-page-context", other_edition)
+    app.add_transform(TranslateCodeBlocks)
     app.connect("builder-inited", generate_dataset_schema)
     app.connect("missing-reference", resolve_public_path)
     app.connect("autodoc-process-docstring", drop_type_docstrings)

@@ -87,8 +87,8 @@ def write_report(
 
     ``json`` and ``html`` go to *stdout* (default: ``sys.stdout``) when *out* is None;
     ``csv`` writes one file per view into the directory *out*; ``xlsx`` writes the
-    workbook *out* and ``pdf`` the document *out* (WeasyPrint must be installed, see
-    :mod:`~drugfree_core.reports.export.pdf_out`). Raises
+    workbook *out* and ``pdf`` the document *out* (WeasyPrint must be installed: the
+    ``pdf`` extra, ``pip install "drugfree-core[pdf]"``). Raises
     :class:`~drugfree_core.errors.UsageError` for an unknown format or language, or when
     csv, xlsx or pdf get no path.
     """
