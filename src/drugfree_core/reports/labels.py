@@ -68,7 +68,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Nội dung", "Title"),
     "passed": ("Đạt", "Passed"),
     "date": ("Ngày", "Date"),
-    "indicator": ("Chỉ tiêu", "Indicator"),
+    "indicator": ("Mã chỉ tiêu", "Indicator"),
     "numerator": ("Tử số", "Numerator"),
     "denominator": ("Mẫu số", "Denominator"),
     "value": ("Giá trị", "Value"),
