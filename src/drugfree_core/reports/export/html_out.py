@@ -60,7 +60,8 @@ tbody tr:nth-child(even) { background: #F8FAFC; }
 td.num { text-align: right; white-space: nowrap; }
 .suppressed { font-style: italic; color: #595959; }
 .note, footer { font-size: 0.85em; color: #555; }
-.answer { border-left: 6px solid #0072B2; background: #F4F8FC; padding: 4px 20px 12px;
+/* Not a chart colour: the screenshot test finds each chart element by its colour. */
+.answer { border-left: 6px solid #1F3B57; background: #F4F8FC; padding: 4px 20px 12px;
   margin: 16px 0 20px; }
 .answer h2 { margin-top: 12px; }
 .answer .headline { font-size: 1.35em; font-weight: bold; margin: 8px 0; }
