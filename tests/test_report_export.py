@@ -712,3 +712,13 @@ def test_default_filename_names_scope_and_date() -> None:
         one, provenance=attrs.evolve(one.provenance, scope="P99", scope_name="Tỉnh Đắk Lắk")
     )
     assert default_filename(odd, "html", "vi") == "bao-cao-dak-lak-2026-06-30.html"
+
+
+def test_verdicts_and_statuses_read_alike() -> None:
+    views = {v.name: v for v in report_views(sample_report(), "vi")}
+    verdicts = {row[4] for row in views["units"].rows}
+    assert verdicts == {"đạt", "không đạt", "chưa xác định"}  # all lower case
+    statuses = {row[6] for row in views["milestones"].rows}
+    assert "chưa xác định" in statuses
+    labels = [c.label for c in views["indicators"].columns]
+    assert len(set(labels)) == len(labels)  # no two columns with the same header
