@@ -67,6 +67,8 @@ def report_answer(report: Report, lang: Lang) -> Answer:
             units=overall.units_in_force,
             share=fmt_percent(overall.share or 0.0, lang),
         )
+        # How many units the data cover ("data for N of M") belongs right after the
+        # headline, as the first fact, once the report records its coverage.
         facts = [text("answer_breakdown", lang, failing=overall.failing, unknown=overall.unknown)]
     else:
         headline = text("answer_headline_empty", lang, scope=scope)
