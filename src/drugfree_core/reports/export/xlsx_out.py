@@ -298,7 +298,7 @@ def _write_summary(
     r += 1
     for view in views:
         # An internal link ("internal:" is a place in this workbook, not a URL).
-        sheet = names[view.name]
+        sheet = names[view.name].replace("'", "''")  # quoted sheet names double a quote
         ws.write_url(r, 1, f"internal:'{sheet}'!A1", fmt.link, view.title)
         r += 1
     _print_setup(ws, text("report_title", lang), lang, header_rows=False)
