@@ -160,3 +160,19 @@ def test_a_one_province_file_is_that_province(tmp_path: Path) -> None:
     page = html.read_text(encoding="utf-8")
     assert "Phạm vi: <strong>Tỉnh Sơn Hà</strong>" in page
     assert "Toàn quốc" not in page
+
+
+def test_a_missing_pdf_engine_stops_before_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from drugfree_core.errors import UsageError
+    from drugfree_core.reports.export import pdf_out
+
+    def missing() -> None:
+        raise UsageError("PDF output needs WeasyPrint; install it with: pip install x")
+
+    loaded: list[Path] = []
+    monkeypatch.setattr(pdf_out, "_weasyprint", missing)
+    monkeypatch.setattr("drugfree_core.io.load", lambda path, **_: loaded.append(path))
+    code, _, err = run("--format", "pdf", "--out", "r.pdf")
+    assert code != 0
+    assert "PDF output needs WeasyPrint" in err and "Traceback" not in err
+    assert loaded == []  # the dataset was not even read

@@ -108,6 +108,10 @@ def report(
         raise UsageError("give --province CODE or --national, not both")
     # Decided before the (possibly long) run, so a wrong --out fails at once.
     fmt, to_stdout = output_format(fmt, out, stdout_is_terminal=_stdout_is_terminal())
+    if fmt == "pdf":
+        from drugfree_core.reports.export.pdf_out import check_pdf_engine
+
+        check_pdf_engine()
     scheme = get_scheme(scheme_id) if scheme_id else None
     dataset = load(path, quarantine=quarantine)
     options = ReportOptions(

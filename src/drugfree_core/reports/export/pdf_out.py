@@ -39,6 +39,11 @@ def _weasyprint() -> Any:
         ) from None
 
 
+def check_pdf_engine() -> None:
+    """Raise :class:`UsageError` now if PDF output cannot work here (before a long run)."""
+    _weasyprint()
+
+
 def render_pdf(report: Report, lang: Lang) -> bytes:
     """The report as PDF bytes in *lang*, printed from :func:`.render_html`'s page."""
     weasyprint = _weasyprint()
