@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -125,7 +126,8 @@ def edition_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if app.builder.name == "gettext":
         if docname == CATALOGUE_PAGE:
             # Criteria are bilingual data: only the page's title is text to translate.
-            source[0] = source[0].split("\n# ", 1)[-1].split("\n", 1)[0].join(("# ", "\n"))
+            title = re.search(r"^# .*$", source[0], flags=re.MULTILINE)
+            source[0] = f"{title.group(0)}\n" if title else ""
         return
     if _edition(app) != "vi":
         return
