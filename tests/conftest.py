@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import polars as pl
 import pytest
+from docs_site import site, site_vi  # noqa: F401  (session fixtures: the built docs)
 from hypothesis import HealthCheck, Phase, settings
 from oracle import OracleEvaluation, OracleNode, oracle_evaluate
 from pgserver import postgres_uri  # noqa: F401  (the session's PostgreSQL server)
