@@ -1,93 +1,294 @@
-"""National-scale benchmark: evaluate, load + evaluate + write, peak memory, explain.
+"""National-scale benchmark: every figure as a ratio to a hand-written query, next to its target.
 
-Run ``python benchmarks/national.py`` (about two minutes on 2 cores, most of it the
-pure-Python oracle). It generates the national synthetic dataset once into
-``benchmarks/out/`` (3,321 units, ~400,000 people, ~4 million tests), then measures in
-fresh processes so one measurement's caches and memory do not flatter another. Targets
-(issue 2): evaluate ≤ 1 s; Parquet load + evaluate + write JSON ≤ 3 s; peak RSS ≤ 3 GB;
-single-unit explain ≤ 50 ms. Timings are medians; ratios come from the same run.
+Run ``python benchmarks/national.py`` (about ten minutes on 2 cores; ``--quick`` for three
+runs of each measure and no 10× data, ``--skip-10x`` to leave out only the 10× data). It
+generates, once, into ``benchmarks/out/``: the national synthetic dataset as Parquet
+(3,321 units, ~400,000 people, ~4 million tests, ~600,000 rehab episodes), a 40,000-person
+dataset as one JSON document, and (unless skipped) the national dataset with ten times
+the people.
+
+Every measure is a **whole process** (its wall time, and its peak resident memory from
+``wait4``), so imports, loading, checking and writing are all counted. The library's
+command and the reference (``benchmarks/reference_query.py``, a hand-written lazy polars
+query of the same criteria with the same failing people) run **alternately**, each
+``--runs`` times, and the ratio is that of the medians: on a shared machine the load
+changes from minute to minute, and alternating spreads it over both sides. Before any
+figure counts, the library's verdicts, outcomes and failing and undecided people are
+checked against the reference's, unit by unit; one difference stops the run.
+
+Targets (issue 14): ``drugfree evaluate`` (json, csv, parquet) ≤ 1.5× the reference in
+time and memory; ``drugfree explain --unit`` ≤ 1.5×, and in one process the first
+explanation after a load ≤ 100 ms, later ones ≤ 20 ms; ``drugfree report --national``
+(json, xlsx, html) ≤ 3× and ≤ 1 GB, with a monthly series ≤ 5×; ``import drugfree_core``
+and CLI start ≤ 150 ms; loading the 40,000-person JSON document ≤ 1 s; ten times the
+data: linear time, ≤ 3 GB.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-DATA = OUT / "national"
+NATIONAL = OUT / "national"
+TENFOLD = OUT / "national-10x"
+DOCUMENT = OUT / "people-40k.json"
+DOCUMENT_TABLES = OUT / "people-40k"
 DATE = "2025-10-01"
 SCHEME = "mps-recognition-2024"
+UNIT = "00004"  # Phường Ba Đình (Hà Nội): applies the national scheme
+REFERENCE = [sys.executable, str(HERE / "reference_query.py")]
+BIN = Path(sys.executable).parent
+DRUGFREE = [str(BIN / "drugfree")] if (BIN / "drugfree").exists() else ["drugfree"]
+MB = 1024 * 1024
 
-_CHILD = r"""
-import datetime as dt, json, resource, statistics, sys, time
-from pathlib import Path
-sys.path.insert(0, {tests!r})
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Sample:
+    """One whole-process run: wall seconds and peak resident memory in bytes."""
+
+    seconds: float
+    peak: int
+
+
+def run(cmd: Sequence[str], *, stdout: int | None = subprocess.DEVNULL) -> Sample:
+    """Run *cmd* to the end; its wall time and the peak memory of the process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return Sample(seconds, usage.ru_maxrss * 1024)  # Linux reports KiB
+
+
+@dataclass
+class Row:
+    """One line of the report: a measure, its figures and its target."""
+
+    name: str
+    value: float
+    unit: str
+    target: float
+    note: str = ""
+    details: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.target
+
+
+def median(samples: Sequence[Sample], attr: str) -> float:
+    return statistics.median(getattr(s, attr) for s in samples)
+
+
+def alternate(
+    library: Sequence[str], reference: Sequence[str] | None, runs: int
+) -> tuple[list[Sample], list[Sample]]:
+    """Run the two commands in turn, *runs* times each."""
+    ours: list[Sample] = []
+    theirs: list[Sample] = []
+    for _ in range(runs):
+        ours.append(run(library))
+        if reference is not None:
+            theirs.append(run(reference))
+    return ours, theirs
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# ------------------------------------------------------------------------------- data
+
+
+def _generate(seed: int) -> None:
+    """Write the datasets the measures use, unless already there for this seed."""
+    marker = OUT / "seed"
+    ready = NATIONAL.exists() and DOCUMENT.exists() and DOCUMENT_TABLES.exists()
+    if ready and marker.exists() and marker.read_text() == str(seed):
+        return
+    from drugfree_core.io import write_json, write_tables
+    from drugfree_core.synth import SynthConfig, generate
+
+    OUT.mkdir(exist_ok=True)
+    t0 = time.perf_counter()
+    national = generate(SynthConfig.national(seed=seed))
+    shutil.rmtree(NATIONAL, ignore_errors=True)
+    write_tables(national, NATIONAL, format="parquet")
+    print(f"national dataset in {time.perf_counter() - t0:.1f} s: {national.counts()}")
+    del national
+    people = generate(SynthConfig.scaled(units=332, subjects=40_000, seed=seed))
+    write_json(people, DOCUMENT)
+    shutil.rmtree(DOCUMENT_TABLES, ignore_errors=True)
+    write_tables(people, DOCUMENT_TABLES, format="parquet")
+    marker.write_text(str(seed))
+
+
+def _generate_tenfold(seed: int) -> None:
+    marker = OUT / "seed-10x"
+    if marker.exists() and marker.read_text() == str(seed) and TENFOLD.exists():
+        return
+    import attrs
+
+    from drugfree_core.io import write_tables
+    from drugfree_core.synth import SynthConfig, generate
+
+    t0 = time.perf_counter()
+    config = attrs.evolve(SynthConfig.national(seed=seed), subjects=4_000_000)
+    dataset = generate(config)
+    shutil.rmtree(TENFOLD, ignore_errors=True)
+    write_tables(dataset, TENFOLD, format="parquet")
+    marker.write_text(str(seed))
+    print(f"10× dataset in {time.perf_counter() - t0:.1f} s: {dataset.counts()}")
+
+
+# ------------------------------------------------------------------------------ checks
+
+
+def check_same_answers(tmp: Path) -> int:
+    """The library's JSON against the reference's, unit by unit; exits on a difference."""
+    sys.path.insert(0, str(HERE))
+    import polars as pl
+    import reference_query
+
+    ours, theirs = tmp / "check-library.json", tmp / "check-reference.json"
+    run(
+        [
+            *DRUGFREE,
+            "evaluate",
+            str(NATIONAL),
+            "--scheme",
+            SCHEME,
+            "--date",
+            DATE,
+            "--format",
+            "json",
+            "--include-subjects",
+            "--out",
+            str(ours),
+        ]
+    )
+    run([*REFERENCE, str(NATIONAL), "--date", DATE, "--format", "json", "--out", str(theirs)])
+    diffs = reference_query.compare(
+        pl.read_json(theirs), json.loads(ours.read_text(encoding="utf-8"))
+    )
+    if diffs:
+        print("\n".join(diffs[:30]))
+        sys.exit(f"the library and the reference disagree ({len(diffs)} differences)")
+    return pl.read_json(theirs).height
+
+
+# ---------------------------------------------------------------------------- measures
+
+
+def _evaluate_cmd(data: Path, fmt: str, out: Path) -> tuple[list[str], list[str]]:
+    subjects = ["--include-subjects"] if fmt != "csv" else []
+    ours = [
+        *DRUGFREE,
+        "evaluate",
+        str(data),
+        "--scheme",
+        SCHEME,
+        "--date",
+        DATE,
+        "--format",
+        fmt,
+        *subjects,
+        "--out",
+        str(out / f"lib.{fmt}"),
+    ]
+    theirs = [
+        *REFERENCE,
+        str(data),
+        "--date",
+        DATE,
+        "--format",
+        fmt,
+        "--out",
+        str(out / f"ref.{fmt}"),
+    ]
+    return ours, theirs
+
+
+def ratio_rows(
+    name: str,
+    ours: list[Sample],
+    theirs: list[Sample],
+    time_target: float,
+    memory_target: float | None = None,
+    memory_cap: int | None = None,
+) -> list[Row]:
+    t_ours, t_ref = median(ours, "seconds"), median(theirs, "seconds")
+    m_ours, m_ref = median(ours, "peak"), median(theirs, "peak")
+    details = {
+        "library_s": [round(s.seconds, 3) for s in ours],
+        "reference_s": [round(s.seconds, 3) for s in theirs],
+        "library_peak_mb": [round(s.peak / MB) for s in ours],
+        "reference_peak_mb": [round(s.peak / MB) for s in theirs],
+    }
+    rows = [
+        Row(name, t_ours / t_ref, "×", time_target, f"{t_ours:.2f} s vs {t_ref:.2f} s", details),
+    ]
+    if memory_target is not None:
+        rows.append(
+            Row(
+                f"{name} memory",
+                m_ours / m_ref,
+                "×",
+                memory_target,
+                f"{m_ours / MB:.0f} vs {m_ref / MB:.0f} MiB",
+            )
+        )
+    if memory_cap is not None:
+        rows.append(Row(f"{name} peak", m_ours / MB, "MiB", memory_cap / MB))
+    return rows
+
+
+_IN_PROCESS = r"""
+import datetime as dt, json, sys, time
+t0 = time.perf_counter()
 import drugfree_core as dfc
-from drugfree_core.explanation import explain_unit
-mode, data, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-on = dt.date.fromisoformat({date!r})
-scheme = dfc.get_scheme({scheme!r})
-result = {{}}
-if mode == "pipeline":
-    t0 = time.perf_counter()
-    dataset = dfc.load(data)
+mode, path = sys.argv[1], sys.argv[2]
+if mode == "document":
     t1 = time.perf_counter()
-    evaluation = dfc.evaluate(dataset, scheme, on)
-    t2 = time.perf_counter()
-    out.write_text(evaluation.to_json(include_subjects=True), encoding="utf-8")
-    t3 = time.perf_counter()
-    result = dict(load=t1 - t0, evaluate=t2 - t1, write=t3 - t2, total=t3 - t0,
-                  units=len(evaluation.units), verdicts=evaluation.verdict_counts(),
-                  rows=dataset.counts())
-elif mode == "evaluate":
-    dataset = dfc.load(data)
+    dataset = dfc.load(path)
+    print(json.dumps({"load": time.perf_counter() - t1, "people": dataset.subjects.height}))
+else:
+    on = dt.date.fromisoformat(sys.argv[3])
+    scheme = dfc.get_scheme(sys.argv[4])
+    dataset = dfc.load(path)
+    codes = dfc.evaluate(dataset, scheme, on).units  # to pick units; not timed
+    step = max(1, len(codes) // 21)
+    picked = [u.unit_code for u in codes[::step]][:21]
     times = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        evaluation = dfc.evaluate(dataset, scheme, on)
-        times.append(time.perf_counter() - t0)
-    result = dict(times=times)
-    codes = [u.unit_code for u in evaluation.units]
-    step = max(1, len(codes) // 20)
-    explain = []
-    for code in codes[::step][:20]:
-        t0 = time.perf_counter()
-        unit, ev = dfc.evaluate_unit(dataset, scheme, on, code)
-        explain_unit(unit, ev, scheme, "vi")
-        explain.append(time.perf_counter() - t0)
-        # the same unit from the full evaluation: units are independent
-        assert unit == evaluation.unit(code), code
-    result["explain"] = explain
-elif mode == "oracle":
-    from oracle import oracle_evaluate
-    dataset = dfc.load(data)
-    t0 = time.perf_counter()
-    records = dataset.to_records()
-    t1 = time.perf_counter()
-    oracle = oracle_evaluate(records, scheme, on)
-    t2 = time.perf_counter()
-    t3 = time.perf_counter()
-    evaluation = dfc.evaluate(dataset, scheme, on)
-    t4 = time.perf_counter()
-    verdicts = {{u.unit_code: u.verdict.value for u in evaluation.units}}
-    agree = sum(1 for code, v in verdicts.items() if oracle.units[code].verdict == v)
-    result = dict(to_records=t1 - t0, oracle=t2 - t1, engine=t4 - t3, agree=agree,
-                  units=len(verdicts))
-result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(result))
+    for code in picked:
+        t1 = time.perf_counter()
+        dfc.explain(dataset, scheme, on, code, lang="vi")
+        times.append(time.perf_counter() - t1)
+    print(json.dumps({"first": times[0], "later": times[1:]}))
 """
 
-def _child(mode: str) -> dict[str, object]:
-    code = _CHILD.format(tests=str(HERE.parent / "tests"), date=DATE, scheme=SCHEME)
-    out = OUT / "results.json"
+
+def in_process(mode: str, *args: str) -> dict[str, object]:
     proc = subprocess.run(
-        [sys.executable, "-c", code, mode, str(DATA), str(out)],
+        [sys.executable, "-c", _IN_PROCESS, mode, *args],
         capture_output=True,
         text=True,
         check=False,
@@ -98,68 +299,197 @@ def _child(mode: str) -> dict[str, object]:
     return result
 
 
-def _generate(seed: int) -> None:
-    from drugfree_core.io import write_tables
-    from drugfree_core.synth import SynthConfig, generate
+def measure(args: argparse.Namespace) -> list[Row]:
+    runs = args.runs
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="drugfree-bench-") as name:
+        tmp = Path(name)
+        units = check_same_answers(tmp)
+        print(f"same answers as the reference on all {units} units ✓")
 
-    marker = OUT / "national.seed"
-    if marker.exists() and marker.read_text() == str(seed):
-        return
-    t0 = time.perf_counter()
-    dataset = generate(SynthConfig.national(seed=seed))
-    t1 = time.perf_counter()
-    DATA.mkdir(parents=True, exist_ok=True)
-    write_tables(dataset, DATA, format="parquet")
-    marker.write_text(str(seed))
-    print(f"generated national dataset in {t1 - t0:.1f} s: {dataset.counts()}")
+        evaluated: dict[str, tuple[list[Sample], list[Sample]]] = {}
+        for fmt in ("json", "csv", "parquet"):
+            ours, theirs = alternate(*_evaluate_cmd(NATIONAL, fmt, tmp), runs)
+            evaluated[fmt] = (ours, theirs)
+            rows += ratio_rows(f"evaluate --format {fmt}", ours, theirs, 1.5, memory_target=1.5)
+            _progress(rows)
+        reference_json = evaluated["json"][1]
 
-
-def main() -> None:
-    """Run every measurement and print a report (also saved as out/benchmark.json)."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--skip-oracle", action="store_true", help="skip the slow oracle run")
-    args = parser.parse_args()
-    _generate(args.seed)
-
-    pipeline = _child("pipeline")
-    evaluate = _child("evaluate")
-    report: dict[str, object] = {"pipeline": pipeline, "evaluate": evaluate}
-    if not args.skip_oracle:
-        report["oracle"] = _child("oracle")
-    (OUT / "benchmark.json").write_text(json.dumps(report, indent=2))
-
-    times = evaluate["times"]
-    explain = evaluate["explain"]
-    assert isinstance(times, list) and isinstance(explain, list)
-    eval_median = statistics.median(times[1:])  # first run warms the thread pool
-    rows = pipeline["rows"]
-    print(f"dataset: {rows}")
-    print(f"evaluate (median of {len(times) - 1}, warm):  {eval_median:.3f} s   target ≤ 1 s")
-    print(
-        f"load + evaluate + write JSON (cold process): {pipeline['total']:.3f} s "
-        f"(load {pipeline['load']:.3f}, evaluate {pipeline['evaluate']:.3f}, "
-        f"write {pipeline['write']:.3f})   target ≤ 3 s"
-    )
-    print(f"peak RSS, pipeline process: {pipeline['peak_rss_mb']:.0f} MB   target ≤ 3072 MB")
-    # The first explain sorts copies of the big tables once (see Dataset._rows_where).
-    print(
-        f"single-unit explain: first {explain[0] * 1000:.0f} ms (builds the lookup), then "
-        f"median {statistics.median(explain[1:]) * 1000:.1f} ms, "
-        f"max {max(explain[1:]) * 1000:.1f} ms over {len(explain) - 1} units   target ≤ 50 ms"
-    )
-    print(f"verdicts: {pipeline['verdicts']}")
-    if "oracle" in report:
-        oracle = report["oracle"]
-        assert isinstance(oracle, dict)
-        ratio = oracle["oracle"] / oracle["engine"]
-        print(
-            f"oracle (pure Python): {oracle['oracle']:.1f} s vs engine {oracle['engine']:.3f} s "
-            f"in the same process → engine is {ratio:.0f}× faster; "
-            f"verdicts agree on {oracle['agree']}/{oracle['units']} units "
-            f"(records conversion {oracle['to_records']:.1f} s, not counted)"
+        ours, theirs = alternate(
+            [
+                *DRUGFREE,
+                "explain",
+                str(NATIONAL),
+                "--unit",
+                UNIT,
+                "--scheme",
+                SCHEME,
+                "--date",
+                DATE,
+                "--lang",
+                "vi",
+            ],
+            [*REFERENCE, str(NATIONAL), "--date", DATE, "--unit", UNIT],
+            runs,
         )
+        rows += ratio_rows(f"explain --unit {UNIT}", ours, theirs, 1.5, memory_target=1.5)
+        explained = in_process("explain", str(NATIONAL), DATE, SCHEME)
+        first, later = explained["first"], explained["later"]
+        assert isinstance(first, float) and isinstance(later, list)
+        rows.append(Row("explain in process, first after load", first * 1000, "ms", 100))
+        rows.append(
+            Row(
+                "explain in process, later (max)",
+                max(later) * 1000,
+                "ms",
+                20,
+                f"median {statistics.median(later) * 1000:.1f} ms",
+            )
+        )
+        _progress(rows)
+
+        reports = [("json", "r.json"), ("xlsx", "r.xlsx"), ("html", "r.html")]
+        for fmt, file in reports:
+            ours, _ = alternate(
+                [
+                    *DRUGFREE,
+                    "report",
+                    str(NATIONAL),
+                    "--date",
+                    DATE,
+                    "--national",
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(tmp / file),
+                ],
+                None,
+                runs,
+            )
+            rows += ratio_rows(
+                f"report --national --format {fmt}", ours, reference_json, 3.0, memory_cap=1024 * MB
+            )
+            _progress(rows)
+        if not args.quick:
+            ours, _ = alternate(
+                [
+                    *DRUGFREE,
+                    "report",
+                    str(NATIONAL),
+                    "--date",
+                    DATE,
+                    "--national",
+                    "--every",
+                    "month",
+                    "--out",
+                    str(tmp / "m.json"),
+                ],
+                None,
+                runs,
+            )
+            rows += ratio_rows(
+                "report --national --every month", ours, reference_json, 5.0, memory_cap=1024 * MB
+            )
+            _progress(rows)
+
+        starts = {
+            "import drugfree_core": [sys.executable, "-c", "import drugfree_core"],
+            "drugfree --help": [*DRUGFREE, "--help"],
+            "drugfree --version": [*DRUGFREE, "--version"],
+        }
+        bare = median([run([sys.executable, "-c", "pass"]) for _ in range(runs)], "seconds")
+        for label, cmd in starts.items():
+            samples = [run(cmd) for _ in range(max(runs, 5))]
+            value = median(samples, "seconds") * 1000
+            rows.append(Row(label, value, "ms", 150, f"bare python: {bare * 1000:.0f} ms"))
+        document = [in_process("document", str(DOCUMENT)) for _ in range(max(1, runs // 2))]
+        tables = [in_process("document", str(DOCUMENT_TABLES)) for _ in range(max(1, runs // 2))]
+        load = statistics.median(float(d["load"]) for d in document)  # type: ignore[arg-type]
+        load_pq = statistics.median(float(d["load"]) for d in tables)  # type: ignore[arg-type]
+        rows.append(
+            Row(
+                f"load JSON document, {document[0]['people']:,} people",
+                load,
+                "s",
+                1.0,
+                f"same data as Parquet: {load_pq:.2f} s",
+            )
+        )
+        _progress(rows)
+
+        if not (args.quick or args.skip_10x):
+            _generate_tenfold(args.seed)
+            ours, theirs = alternate(*_evaluate_cmd(TENFOLD, "parquet", tmp), args.runs_10x)
+            one_ours, one_ref = evaluated["parquet"]
+            growth = median(ours, "seconds") / median(one_ours, "seconds")
+            growth_ref = median(theirs, "seconds") / median(one_ref, "seconds")
+            rows.append(
+                Row(
+                    "10× data: time growth",
+                    growth,
+                    "×",
+                    11.0,
+                    f"reference grows {growth_ref:.1f}×; "
+                    f"{median(ours, 'seconds'):.1f} s vs {median(theirs, 'seconds'):.1f} s",
+                )
+            )
+            rows += ratio_rows(
+                "10× data evaluate --format parquet", ours, theirs, 1.5, memory_cap=3072 * MB
+            )
+    return rows
+
+
+# ------------------------------------------------------------------------------ output
+
+
+def _line(row: Row) -> str:
+    mark = "✓" if row.met else "✗"
+    value = f"{row.value:.2f}" if row.unit == "×" or row.unit == "s" else f"{row.value:.0f}"
+    target = f"{row.target:g}"
+    return f"{mark} {row.name:<44} {value:>8} {row.unit:<4} target ≤ {target:<6} {row.note}"
+
+
+def _progress(rows: list[Row]) -> None:
+    for row in rows[len(_progress.shown) :]:  # type: ignore[attr-defined]
+        print(_line(row), flush=True)
+    _progress.shown = list(rows)  # type: ignore[attr-defined]
+
+
+_progress.shown = []  # type: ignore[attr-defined]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure everything, print each ratio next to its target, save out/benchmark.json."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--runs", type=int, help="runs of each measure (default 5; --quick 3)")
+    parser.add_argument("--runs-10x", type=int, default=3, help="runs on the 10× data")
+    parser.add_argument("--quick", action="store_true", help="3 runs, no monthly report, no 10×")
+    parser.add_argument("--skip-10x", action="store_true", help="leave out the 10× data")
+    args = parser.parse_args(argv)
+    args.runs = args.runs or (3 if args.quick else 5)
+    _generate(args.seed)
+    before = loadavg()
+    print(f"load average before: {before}; {args.runs} alternating runs per measure")
+    started = time.perf_counter()
+    rows = measure(args)
+    after = loadavg()
+    print(f"\nload average after: {after}; {time.perf_counter() - started:.0f} s in all")
+    failed = [r for r in rows if not r.met]
+    print(f"{len(rows) - len(failed)}/{len(rows)} targets met")
+    (OUT / "benchmark.json").write_text(
+        json.dumps(
+            {
+                "load_average": [before, after],
+                "runs": args.runs,
+                "rows": [r.__dict__ | {"met": r.met} for r in rows],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    return 0 if not failed else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

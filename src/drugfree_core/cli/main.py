@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from drugfree_core.errors import DatasetError, DrugfreeError
+from drugfree_core.errors import DatasetError, DrugfreeError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_DATE = dt.date(2025, 10, 1)
@@ -118,14 +118,21 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "parquet"]),
     default="table",
     show_default=True,
+    help="parquet: one row per unit and rule node (needs --out).",
 )
 @click.option(
     "--include-subjects",
     is_flag=True,
-    help="JSON: include the ids of the people behind each outcome (case-level output).",
+    help="JSON and Parquet: include the ids of the people behind each outcome (case-level).",
+)
+@click.option(
+    "--indent",
+    type=click.IntRange(min=0),
+    default=None,
+    help="JSON: indent by this many spaces (default: one line, fastest to write and read).",
 )
 @_quarantine
 @_lang
@@ -142,6 +149,7 @@ def evaluate(
     unit_codes: tuple[str, ...],
     fmt: str,
     include_subjects: bool,
+    indent: int | None,
     quarantine: bool,
     lang: str,
     out: Path | None,
@@ -152,11 +160,20 @@ def evaluate(
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
 
+    if fmt == "parquet" and out is None:
+        raise UsageError("--format parquet cannot go to standard output: give a file with --out")
     scheme = get_scheme(scheme_id)
     dataset = load(path, quarantine=quarantine)
     evaluation = run(dataset, scheme, on, units=unit_codes or None)
+    if fmt == "parquet":
+        from drugfree_core.engine.tabular import write_evaluation_parquet
+
+        assert out is not None
+        write_evaluation_parquet(evaluation, out, include_subjects=include_subjects)
+        click.echo(f"wrote {out}", err=True)
+        return
     if fmt == "json":
-        text = evaluation.to_json(include_subjects=include_subjects, indent=2)
+        text = evaluation.to_json(include_subjects=include_subjects, indent=indent)
     elif fmt == "csv":
         text = csv_text(evaluation)
     else:

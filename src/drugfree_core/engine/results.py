@@ -10,13 +10,16 @@ import datetime as dt
 import enum
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
 from drugfree_core.rules.scheme import ResolvedParameter
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class Outcome(enum.Enum):
@@ -218,9 +221,16 @@ class Evaluation:
         return evaluation_to_dict(self, include_subjects=include_subjects)
 
     def to_json(self, *, include_subjects: bool = True, indent: int | None = None) -> str:
-        """The evaluation as a JSON document."""
-        import json
+        """The evaluation as a JSON document (one line unless *indent* is given)."""
+        from drugfree_core.engine.serialize import dumps
 
-        return json.dumps(
-            self.to_dict(include_subjects=include_subjects), ensure_ascii=False, indent=indent
-        )
+        return dumps(self.to_dict(include_subjects=include_subjects), indent=indent)
+
+    def to_frame(self, *, include_subjects: bool = False) -> pl.DataFrame:
+        """The evaluation as a polars DataFrame, one row per unit and rule node.
+
+        See :func:`drugfree_core.engine.tabular.evaluation_frame`.
+        """
+        from drugfree_core.engine.tabular import evaluation_frame
+
+        return evaluation_frame(self, include_subjects=include_subjects)

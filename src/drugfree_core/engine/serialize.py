@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from fractions import Fraction
 from typing import Any
 
 import cattrs
+import msgspec
 
 from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
 from drugfree_core.rules.params import Period
@@ -79,6 +81,13 @@ def _unit_dict(unit: UnitResult, include_subjects: bool) -> dict[str, Any]:
 def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dict[str, Any]:
     """A JSON-ready dict of *evaluation*; without subjects when asked (aggregate use)."""
     units = [_unit_dict(unit, include_subjects) for unit in evaluation.units]
+    return evaluation_header(evaluation, include_subjects=include_subjects, units=units)
+
+
+def evaluation_header(
+    evaluation: Evaluation, *, include_subjects: bool, units: list[Any] | None = None
+) -> dict[str, Any]:
+    """:func:`evaluation_to_dict` without the units (or with *units* in their place)."""
     params = [
         {
             "id": p.id,
@@ -104,7 +113,7 @@ def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dic
             **({"levels": evaluation.level_counts()} if evaluation.levels else {}),
         },
         "parameters": params,
-        "units": units,
+        **({"units": units} if units is not None else {}),
         "quarantined": [converter.unstructure(q) for q in evaluation.quarantined],
     }
     if include_subjects:
@@ -114,6 +123,24 @@ def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dic
         for q in out["quarantined"]:
             q.pop("record_id", None)
     return out
+
+
+def dumps(document: Any, *, indent: int | None = None) -> str:
+    """*document* as JSON text, exactly as ``json.dumps(..., ensure_ascii=False, indent=...)``.
+
+    The standard library writes indented JSON with its slow pure-Python encoder. Here the
+    fast C encoder writes it on one line and msgspec re-indents the text, which keeps
+    every token as written (numbers included), so the result is byte for byte the same.
+    What msgspec cannot take (``NaN``, lone surrogates, ``indent=0``) goes the slow way.
+    """
+    text = json.dumps(document, ensure_ascii=False)
+    if not indent:
+        return text if indent is None else json.dumps(document, ensure_ascii=False, indent=0)
+    try:
+        formatted: str = msgspec.json.format(text, indent=indent)
+    except (msgspec.DecodeError, UnicodeEncodeError):
+        return json.dumps(document, ensure_ascii=False, indent=indent)
+    return formatted
 
 
 def rule_result_from_dict(data: dict[str, Any]) -> RuleResult:

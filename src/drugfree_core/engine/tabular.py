@@ -1,0 +1,145 @@
+"""An evaluation as one table: a row per unit and rule node, for Parquet and dataframes.
+
+The JSON form nests each criterion's rule tree under its unit; analysts who load results
+into a dataframe or a database want them flat. :func:`evaluation_frame` gives one row per
+(unit, rule node) — the criterion's root first, then its parts in depth-first order —
+with the unit's verdict repeated on each row, and :func:`write_evaluation_parquet` writes
+it with the evaluation's header (scheme, date, library version, parameters, summary) as
+Parquet key-value metadata under :data:`PARQUET_METADATA_KEY`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from drugfree_core.engine.results import Evaluation, RuleResult
+
+#: The Parquet metadata key holding the evaluation's header as JSON.
+PARQUET_METADATA_KEY = "drugfree.evaluation"
+#: The version of the table layout, in the header (``format``).
+TABLE_FORMAT = "drugfree-evaluation-table/1"
+
+_IDS = pl.List(pl.String())
+_SCHEMA: dict[str, pl.DataType] = {
+    "unit_code": pl.String(),
+    "unit_name": pl.String(),
+    "province_code": pl.String(),
+    "verdict": pl.String(),
+    "level": pl.String(),
+    "affected_by": _IDS,
+    "criterion_id": pl.String(),
+    "provenance": pl.String(),
+    "overridden_by": pl.String(),
+    "node_id": pl.String(),
+    "rule": pl.String(),
+    "outcome": pl.String(),
+    "observed": pl.Float64(),
+    "numerator": pl.Float64(),
+    "denominator": pl.Float64(),
+    "threshold": pl.String(),
+    "reason": pl.String(),
+    "failing_count": pl.Int64(),
+    "unknown_count": pl.Int64(),
+}
+_SUBJECTS: dict[str, pl.DataType] = {"failing_subjects": _IDS, "unknown_subjects": _IDS}
+
+
+def _nodes(result: RuleResult) -> list[RuleResult]:
+    """*result* and its parts, depth first (the order the JSON nests them)."""
+    out = [result]
+    for child in result.children:
+        out.extend(_nodes(child))
+    return out
+
+
+def evaluation_frame(evaluation: Evaluation, *, include_subjects: bool = False) -> pl.DataFrame:
+    """One row per unit and rule node; subject ids only with *include_subjects*.
+
+    Columns: the unit (``unit_code``, ``unit_name``, ``province_code``, ``verdict``,
+    ``level``, ``affected_by``), the criterion (``criterion_id``, ``provenance`` and
+    ``overridden_by``; its ``outcome`` is that of the root node's row, where
+    ``node_id == criterion_id``), the node (``node_id``, ``rule``, ``outcome``,
+    ``observed``, ``numerator``, ``denominator``, ``threshold``, ``reason``) and how
+    many people made it fail or left it undecided (``failing_count``, ``unknown_count``);
+    with *include_subjects* also their ids (``failing_subjects``, ``unknown_subjects``).
+    Empty texts are null.
+    """
+    columns: dict[str, list[Any]] = {name: [] for name in _SCHEMA}
+    subjects: dict[str, list[Any]] = {name: [] for name in _SUBJECTS}
+    for unit in evaluation.units:
+        for criterion in unit.criteria:
+            for node in _nodes(criterion.result):
+                # the root's outcome is the criterion's (a pass downgraded to unknown)
+                outcome = criterion.outcome if node is criterion.result else node.outcome
+                row = (
+                    unit.unit_code,
+                    unit.unit_name,
+                    unit.province_code,
+                    unit.verdict.value,
+                    unit.level,
+                    list(unit.affected_by),
+                    criterion.criterion_id,
+                    criterion.provenance,
+                    criterion.overridden_by,
+                    node.id,
+                    node.rule,
+                    outcome.value,
+                    node.observed,
+                    node.numerator,
+                    node.denominator,
+                    node.threshold or None,
+                    node.reason or None,
+                    len(node.failing_subjects),
+                    len(node.unknown_subjects),
+                )
+                for name, value in zip(_SCHEMA, row, strict=True):
+                    columns[name].append(value)
+                if include_subjects:
+                    subjects["failing_subjects"].append(list(node.failing_subjects))
+                    subjects["unknown_subjects"].append(list(node.unknown_subjects))
+    frame = pl.DataFrame(columns, schema=_SCHEMA)
+    if include_subjects:
+        frame = frame.with_columns(
+            pl.Series(name, values, dtype=_SUBJECTS[name]) for name, values in subjects.items()
+        )
+    return frame
+
+
+def evaluation_header(evaluation: Evaluation, *, include_subjects: bool = False) -> dict[str, Any]:
+    """The evaluation without its units, as in its JSON: scheme, date, parameters, summary.
+
+    Quarantined records are listed without their ids and unplaced people counted, as in
+    aggregate JSON; ``format`` names the table layout and ``subjects_included`` says
+    whether the table holds subject ids.
+    """
+    from drugfree_core.engine.serialize import evaluation_header as header_dict
+
+    header = header_dict(evaluation, include_subjects=False)
+    header["format"] = TABLE_FORMAT
+    header["subjects_included"] = include_subjects
+    return header
+
+
+def write_evaluation_parquet(
+    evaluation: Evaluation, path: str | os.PathLike[str], *, include_subjects: bool = False
+) -> None:
+    """Write :func:`evaluation_frame` to *path* as Parquet, with the header as metadata."""
+    header = evaluation_header(evaluation, include_subjects=include_subjects)
+    frame = evaluation_frame(evaluation, include_subjects=include_subjects)
+    frame.write_parquet(
+        Path(path), metadata={PARQUET_METADATA_KEY: json.dumps(header, ensure_ascii=False)}
+    )
+
+
+__all__ = [
+    "PARQUET_METADATA_KEY",
+    "TABLE_FORMAT",
+    "evaluation_frame",
+    "evaluation_header",
+    "write_evaluation_parquet",
+]
