@@ -119,7 +119,10 @@ def loadavg() -> str:
 
 
 def _generate(seed: int) -> None:
-    """Write the datasets the measures use, unless already there for this seed."""
+    """Write the datasets the measures use, unless already there for this seed.
+
+    Called in a child process (``--generate``), so that the parent stays small.
+    """
     marker = OUT / "seed"
     ready = NATIONAL.exists() and DOCUMENT.exists() and DOCUMENT_TABLES.exists()
     if ready and marker.exists() and marker.read_text() == str(seed):
@@ -162,37 +165,43 @@ def _generate_tenfold(seed: int) -> None:
 # ------------------------------------------------------------------------------ checks
 
 
-def check_same_answers(tmp: Path) -> int:
-    """The library's JSON against the reference's, unit by unit; exits on a difference."""
-    sys.path.insert(0, str(HERE))
-    import polars as pl
-    import reference_query
+_COMPARE = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import polars as pl
+import reference_query
+reference = pl.read_json(sys.argv[2])
+with open(sys.argv[3], encoding="utf-8") as f:
+    library = json.load(f)
+diffs = reference_query.compare(reference, library)
+print("\n".join(diffs[:30]))
+print(json.dumps({"units": reference.height, "differences": len(diffs)}))
+"""
 
+
+def check_same_answers(tmp: Path) -> int:
+    """The library's JSON against the reference's, unit by unit; exits on a difference.
+
+    The comparison runs in a child process, like everything that uses much memory: a
+    child's peak memory as the system reports it starts from its parent's at the fork.
+    """
     ours, theirs = tmp / "check-library.json", tmp / "check-reference.json"
-    run(
-        [
-            *DRUGFREE,
-            "evaluate",
-            str(NATIONAL),
-            "--scheme",
-            SCHEME,
-            "--date",
-            DATE,
-            "--format",
-            "json",
-            "--include-subjects",
-            "--out",
-            str(ours),
-        ]
-    )
+    run([*DRUGFREE, "evaluate", str(NATIONAL), "--scheme", SCHEME, "--date", DATE,
+         "--format", "json", "--include-subjects", "--out", str(ours)])  # fmt: skip
     run([*REFERENCE, str(NATIONAL), "--date", DATE, "--format", "json", "--out", str(theirs)])
-    diffs = reference_query.compare(
-        pl.read_json(theirs), json.loads(ours.read_text(encoding="utf-8"))
-    )
-    if diffs:
-        print("\n".join(diffs[:30]))
-        sys.exit(f"the library and the reference disagree ({len(diffs)} differences)")
-    return pl.read_json(theirs).height
+    proc = subprocess.run(
+        [sys.executable, "-c", _COMPARE, str(HERE), str(theirs), str(ours)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        sys.exit(f"comparison failed:\n{proc.stderr}")
+    *diffs, last = proc.stdout.strip().splitlines()
+    result = json.loads(last)
+    if result["differences"]:
+        print("\n".join(diffs))
+        sys.exit(f"the library and the reference disagree ({result['differences']} differences)")
+    units: int = result["units"]
+    return units
 
 
 # ---------------------------------------------------------------------------- measures
@@ -299,126 +308,41 @@ def in_process(mode: str, *args: str) -> dict[str, object]:
     return result
 
 
+PARTS = ("evaluate", "explain", "report", "start", "document", "10x")
+
+
 def measure(args: argparse.Namespace) -> list[Row]:
     runs = args.runs
     rows: list[Row] = []
+    parts = set(args.only.split(",")) if args.only else set(PARTS)
     with tempfile.TemporaryDirectory(prefix="drugfree-bench-") as name:
         tmp = Path(name)
         units = check_same_answers(tmp)
         print(f"same answers as the reference on all {units} units ✓")
 
         evaluated: dict[str, tuple[list[Sample], list[Sample]]] = {}
-        for fmt in ("json", "csv", "parquet"):
+        # the reports' and the 10× data's ratios need the evaluate figures
+        formats = ("json", "csv", "parquet") if "evaluate" in parts else ("json", "parquet")
+        for fmt in formats:
             ours, theirs = alternate(*_evaluate_cmd(NATIONAL, fmt, tmp), runs)
             evaluated[fmt] = (ours, theirs)
-            rows += ratio_rows(f"evaluate --format {fmt}", ours, theirs, 1.5, memory_target=1.5)
-            _progress(rows)
+            if "evaluate" in parts:
+                rows += ratio_rows(f"evaluate --format {fmt}", ours, theirs, 1.5, memory_target=1.5)
+                _progress(rows)
         reference_json = evaluated["json"][1]
-
-        ours, theirs = alternate(
-            [
-                *DRUGFREE,
-                "explain",
-                str(NATIONAL),
-                "--unit",
-                UNIT,
-                "--scheme",
-                SCHEME,
-                "--date",
-                DATE,
-                "--lang",
-                "vi",
-            ],
-            [*REFERENCE, str(NATIONAL), "--date", DATE, "--unit", UNIT],
-            runs,
-        )
-        rows += ratio_rows(f"explain --unit {UNIT}", ours, theirs, 1.5, memory_target=1.5)
-        explained = in_process("explain", str(NATIONAL), DATE, SCHEME)
-        first, later = explained["first"], explained["later"]
-        assert isinstance(first, float) and isinstance(later, list)
-        rows.append(Row("explain in process, first after load", first * 1000, "ms", 100))
-        rows.append(
-            Row(
-                "explain in process, later (max)",
-                max(later) * 1000,
-                "ms",
-                20,
-                f"median {statistics.median(later) * 1000:.1f} ms",
+        if "explain" in parts:
+            rows += _explain(runs)
+        if "report" in parts:
+            rows += _reports(args, tmp, reference_json)
+        if "start" in parts:
+            rows += _starts(runs)
+        if "document" in parts:
+            rows += _document(runs)
+        if "10x" in parts and not (args.quick or args.skip_10x):
+            subprocess.run(
+                [sys.executable, __file__, "--generate", "10x", "--seed", str(args.seed)],
+                check=True,
             )
-        )
-        _progress(rows)
-
-        reports = [("json", "r.json"), ("xlsx", "r.xlsx"), ("html", "r.html")]
-        for fmt, file in reports:
-            ours, _ = alternate(
-                [
-                    *DRUGFREE,
-                    "report",
-                    str(NATIONAL),
-                    "--date",
-                    DATE,
-                    "--national",
-                    "--format",
-                    fmt,
-                    "--out",
-                    str(tmp / file),
-                ],
-                None,
-                runs,
-            )
-            rows += ratio_rows(
-                f"report --national --format {fmt}", ours, reference_json, 3.0, memory_cap=1024 * MB
-            )
-            _progress(rows)
-        if not args.quick:
-            ours, _ = alternate(
-                [
-                    *DRUGFREE,
-                    "report",
-                    str(NATIONAL),
-                    "--date",
-                    DATE,
-                    "--national",
-                    "--every",
-                    "month",
-                    "--out",
-                    str(tmp / "m.json"),
-                ],
-                None,
-                runs,
-            )
-            rows += ratio_rows(
-                "report --national --every month", ours, reference_json, 5.0, memory_cap=1024 * MB
-            )
-            _progress(rows)
-
-        starts = {
-            "import drugfree_core": [sys.executable, "-c", "import drugfree_core"],
-            "drugfree --help": [*DRUGFREE, "--help"],
-            "drugfree --version": [*DRUGFREE, "--version"],
-        }
-        bare = median([run([sys.executable, "-c", "pass"]) for _ in range(runs)], "seconds")
-        for label, cmd in starts.items():
-            samples = [run(cmd) for _ in range(max(runs, 5))]
-            value = median(samples, "seconds") * 1000
-            rows.append(Row(label, value, "ms", 150, f"bare python: {bare * 1000:.0f} ms"))
-        document = [in_process("document", str(DOCUMENT)) for _ in range(max(1, runs // 2))]
-        tables = [in_process("document", str(DOCUMENT_TABLES)) for _ in range(max(1, runs // 2))]
-        load = statistics.median(float(d["load"]) for d in document)  # type: ignore[arg-type]
-        load_pq = statistics.median(float(d["load"]) for d in tables)  # type: ignore[arg-type]
-        rows.append(
-            Row(
-                f"load JSON document, {document[0]['people']:,} people",
-                load,
-                "s",
-                1.0,
-                f"same data as Parquet: {load_pq:.2f} s",
-            )
-        )
-        _progress(rows)
-
-        if not (args.quick or args.skip_10x):
-            _generate_tenfold(args.seed)
             ours, theirs = alternate(*_evaluate_cmd(TENFOLD, "parquet", tmp), args.runs_10x)
             one_ours, one_ref = evaluated["parquet"]
             growth = median(ours, "seconds") / median(one_ours, "seconds")
@@ -436,6 +360,94 @@ def measure(args: argparse.Namespace) -> list[Row]:
             rows += ratio_rows(
                 "10× data evaluate --format parquet", ours, theirs, 1.5, memory_cap=3072 * MB
             )
+            _progress(rows)
+    return rows
+
+
+def _explain(runs: int) -> list[Row]:
+    ours, theirs = alternate(
+        [*DRUGFREE, "explain", str(NATIONAL), "--unit", UNIT, "--scheme", SCHEME,
+         "--date", DATE, "--lang", "vi"],
+        [*REFERENCE, str(NATIONAL), "--date", DATE, "--unit", UNIT],
+        runs,
+    )  # fmt: skip
+    rows = ratio_rows(f"explain --unit {UNIT}", ours, theirs, 1.5, memory_target=1.5)
+    explained = in_process("explain", str(NATIONAL), DATE, SCHEME)
+    first, later = explained["first"], explained["later"]
+    assert isinstance(first, float) and isinstance(later, list)
+    rows.append(Row("explain in process, first after load", first * 1000, "ms", 100))
+    rows.append(
+        Row(
+            "explain in process, later (max of 20)",
+            max(later) * 1000,
+            "ms",
+            20,
+            f"median {statistics.median(later) * 1000:.1f} ms",
+        )
+    )
+    _progress(rows)
+    return rows
+
+
+def _reports(args: argparse.Namespace, tmp: Path, reference: list[Sample]) -> list[Row]:
+    rows: list[Row] = []
+    base = [*DRUGFREE, "report", str(NATIONAL), "--date", DATE, "--national"]
+    runs: list[tuple[str, list[str], float]] = [
+        (
+            f"report --national --format {fmt}",
+            ["--format", fmt, "--out", str(tmp / f"r.{fmt}")],
+            3.0,
+        )
+        for fmt in ("json", "xlsx", "html")
+    ]
+    if not args.quick:
+        runs.append(
+            (
+                "report --national --every month",
+                ["--every", "month", "--out", str(tmp / "m.json")],
+                5.0,
+            )
+        )
+    for name, extra, target in runs:
+        ours, _ = alternate([*base, *extra], None, args.runs)
+        rows += ratio_rows(name, ours, reference, target, memory_cap=1024 * MB)
+        _progress(rows)
+    return rows
+
+
+def _starts(runs: int) -> list[Row]:
+    rows: list[Row] = []
+    starts = {
+        "import drugfree_core": [sys.executable, "-c", "import drugfree_core"],
+        "drugfree --help": [*DRUGFREE, "--help"],
+        "drugfree --version": [*DRUGFREE, "--version"],
+    }
+    bare = median([run([sys.executable, "-c", "pass"]) for _ in range(max(runs, 5))], "seconds")
+    for label, cmd in starts.items():
+        samples = [run(cmd) for _ in range(max(runs, 5))]
+        value = median(samples, "seconds") * 1000
+        rows.append(Row(label, value, "ms", 150, f"bare python: {bare * 1000:.0f} ms"))
+    _progress(rows)
+    return rows
+
+
+def _document(runs: int) -> list[Row]:
+    n = max(1, runs // 2)
+    document = [in_process("document", str(DOCUMENT)) for _ in range(n)]
+    tables = [in_process("document", str(DOCUMENT_TABLES)) for _ in range(n)]
+    load = statistics.median(float(d["load"]) for d in document)  # type: ignore[arg-type]
+    load_pq = statistics.median(float(d["load"]) for d in tables)  # type: ignore[arg-type]
+    people = document[0]["people"]
+    rows = [
+        Row(
+            f"load the JSON document ({people:,} people)",
+            load,
+            "s",
+            1.0,
+            f"the same data as Parquet: {load_pq:.2f} s",
+        )
+    ]
+    _progress(rows)
     return rows
 
 
@@ -449,13 +461,15 @@ def _line(row: Row) -> str:
     return f"{mark} {row.name:<44} {value:>8} {row.unit:<4} target ≤ {target:<6} {row.note}"
 
 
+_SHOWN: set[int] = set()
+
+
 def _progress(rows: list[Row]) -> None:
-    for row in rows[len(_progress.shown) :]:  # type: ignore[attr-defined]
-        print(_line(row), flush=True)
-    _progress.shown = list(rows)  # type: ignore[attr-defined]
-
-
-_progress.shown = []  # type: ignore[attr-defined]
+    """Print the rows not printed yet, as soon as they are measured."""
+    for row in rows:
+        if id(row) not in _SHOWN:
+            _SHOWN.add(id(row))
+            print(_line(row), flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -466,9 +480,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs-10x", type=int, default=3, help="runs on the 10× data")
     parser.add_argument("--quick", action="store_true", help="3 runs, no monthly report, no 10×")
     parser.add_argument("--skip-10x", action="store_true", help="leave out the 10× data")
+    parser.add_argument("--generate", choices=("1x", "10x"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", help=f"comma-separated parts to run, of: {', '.join(PARTS)}")
     args = parser.parse_args(argv)
     args.runs = args.runs or (3 if args.quick else 5)
-    _generate(args.seed)
+    if args.generate:
+        _generate(args.seed)
+        if args.generate == "10x":
+            _generate_tenfold(args.seed)
+        return 0
+    subprocess.run([sys.executable, __file__, "--generate", "1x", "--seed", str(args.seed)],
+                   check=True)  # fmt: skip
     before = loadavg()
     print(f"load average before: {before}; {args.runs} alternating runs per measure")
     started = time.perf_counter()

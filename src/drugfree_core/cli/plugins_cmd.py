@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from drugfree_core.errors import DrugfreeError, PluginError, UsageError
-from drugfree_core.plugins.host import PluginHost, PluginInfo
+
+if TYPE_CHECKING:  # the plugin host imports polars: loaded when a command runs, not at start
+    from drugfree_core.plugins.host import PluginHost, PluginInfo
 
 _extra_plugins = click.option(
     "--plugin",
@@ -31,6 +33,8 @@ def _load_modules(modules: tuple[str, ...]) -> list[tuple[str, object]]:
 
 
 def _host(modules: tuple[str, ...]) -> PluginHost:
+    from drugfree_core.plugins.host import PluginHost
+
     return PluginHost(plugins=_load_modules(modules))
 
 

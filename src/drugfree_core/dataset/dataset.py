@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
-import numpy as np
 import polars as pl
 
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
@@ -88,10 +87,6 @@ class Dataset:
     quarantined: tuple[QuarantinedRecord, ...] = ()
     #: Where the units came from when the data brought none (the embedded official map).
     map_source: str | None = None
-    # Sorted copies of big tables, built on first use by restrict_to_units (explain).
-    _sorted: dict[tuple[str, str], pl.DataFrame] = attrs.field(
-        factory=dict, init=False, repr=False, eq=False
-    )
 
     @classmethod
     def from_frames(
@@ -208,23 +203,10 @@ class Dataset:
     def _rows_where(self, table: str, column: str, values: pl.Series) -> pl.DataFrame:
         """Rows of *table* whose *column* is one of *values*, in the table's order.
 
-        A lookup by binary search in a copy sorted by *column*, made once per dataset:
-        scanning millions of rows for every explained unit would cost more than the
-        whole evaluation of that unit.
+        One filtering pass over the table (tens of milliseconds for millions of rows);
+        no sorted copy or index is kept, so the first look-up costs what the others do.
         """
-        key = (table, column)
-        if key not in self._sorted:
-            frame = self.frame(table).with_row_index("_row")
-            self._sorted[key] = frame.sort(column, maintain_order=True)
-        ordered = self._sorted[key]
-        keys = ordered[column]
-        wanted = values.sort()
-        starts = keys.search_sorted(wanted, side="left").to_numpy()
-        ends = keys.search_sorted(wanted, side="right").to_numpy()
-        ranges = [np.arange(a, b, dtype=np.int64) for a, b in zip(starts, ends, strict=True)]
-        rows = np.concatenate(ranges) if ranges else np.empty(0, dtype=np.int64)
-        picked = ordered[rows] if len(rows) else ordered.clear()
-        return picked.sort("_row").drop("_row")
+        return self.frame(table).filter(pl.col(column).is_in(values.implode()))
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""

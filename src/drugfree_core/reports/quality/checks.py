@@ -84,8 +84,10 @@ def _subject_issues(frame: pl.DataFrame, table: str, detail: pl.Expr) -> pl.Data
 
 def _first_copies(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Rows of *frame* that repeat an earlier row on *keys*, with that row as ``first``."""
-    # Sorting (stable, so the earliest row leads its run) beats hashing millions of keys.
-    ordered = frame.sort(keys, maintain_order=True)
+    # Copies are rare: one hashing pass (whatever the row order) finds the rows whose keys
+    # occur more than once, and only those are sorted (stable: the earliest leads its run).
+    candidates = frame.filter(pl.len().over(keys) > 1)
+    ordered = candidates.sort(keys, maintain_order=True)
     same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
     return ordered.with_columns(
         pl.when(same).then(None).otherwise(pl.col("row")).forward_fill().alias("first")
