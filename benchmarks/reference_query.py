@@ -21,7 +21,8 @@ Output: one row per commune-level unit in force (``unit_code``, ``unit_name``,
 subject ids). ``--format csv`` writes the outcomes only, like ``drugfree evaluate
 --format csv``.
 
-What it hard-codes, from the scheme and the law (values in force on 2025-10-01): the
+What it hard-codes, from the scheme and the law (values in force from 15 October 2024 to
+30 June 2026, the only dates it accepts): the
 30-day window (latest negative, no positive), at most 9 addicts, compulsory-facility and
 custody exemptions from C3, management periods of 1 year (illegal users) and 1 or 2
 years after rehab (2 without a completed episode), the longest legal rehab episodes
@@ -102,8 +103,14 @@ def _all_satisfy(people: pl.LazyFrame, ok: pl.Expr, node: str) -> pl.LazyFrame:
     )
 
 
+FIRST_DAY = dt.date(2024, 10, 15)  # the scheme comes into force
+LAST_DAY = dt.date(2026, 6, 30)  # the day before Law 120/2025 changes rehab durations
+
+
 def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
     """The whole computation as one lazy frame; *unit* restricts it to one unit."""
+    if not FIRST_DAY <= on <= LAST_DAY:
+        raise ValueError(f"the hard-coded values hold from {FIRST_DAY} to {LAST_DAY}")
 
     def scan(table: str) -> pl.LazyFrame:
         return pl.scan_parquet(data / f"{table}.parquet")

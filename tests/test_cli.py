@@ -214,3 +214,40 @@ def test_invalid_dataset_is_refused_then_quarantined(run, tmp_path: Path) -> Non
     result = json.loads(out)
     assert len(result["quarantined"]) >= 1
     assert result["quarantined"][0]["location"].startswith("$.subjects[0]")
+
+
+def test_evaluate_parquet_is_one_row_per_unit_and_node(run, tmp_path: Path) -> None:
+    import polars as pl
+
+    args = ["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE]
+    code, out, _ = run(*args, "--format", "json", "--include-subjects")
+    document = json.loads(out)
+    target = tmp_path / "e.parquet"
+    code, _, err = run(*args, "--format", "parquet", "--include-subjects", "--out", str(target))
+    assert code == 0 and "wrote" in err
+    frame = pl.read_parquet(target)
+    header = json.loads(pl.read_parquet_metadata(target)["drugfree.evaluation"])
+    assert header["summary"] == document["summary"] and header["subjects_included"] is True
+    for unit in document["units"]:
+        rows = frame.filter(pl.col("unit_code") == unit["unit_code"])
+        assert set(rows["verdict"]) == {unit["verdict"]}
+        for criterion in unit["criteria"]:
+            root = rows.filter(pl.col("node_id") == criterion["criterion_id"]).row(0, named=True)
+            assert root["outcome"] == criterion["outcome"]
+            assert root["failing_subjects"] == criterion["result"].get("failing_subjects", [])
+    # aggregate by default: counts, no ids
+    code, _, _ = run(*args, "--format", "parquet", "--out", str(target))
+    frame = pl.read_parquet(target)
+    assert "failing_subjects" not in frame.columns and "failing_count" in frame.columns
+    texts = [c for c, t in frame.schema.items() if t == pl.String()]
+    assert not frame.select(pl.any_horizontal(pl.col(texts).str.contains("S0"))).to_series().any()
+
+
+def test_evaluate_parquet_needs_a_file_and_json_indents_on_request(run) -> None:
+    args = ["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE]
+    code, _, err = run(*args, "--format", "parquet")
+    assert code == 2 and "--out" in err and "Traceback" not in err
+    code, out, _ = run(*args, "--format", "json")
+    assert code == 0 and out.count("\n") == 1  # one line by default
+    code, indented, _ = run(*args, "--format", "json", "--indent", "2")
+    assert indented.startswith('{\n  "scheme"') and json.loads(indented) == json.loads(out)

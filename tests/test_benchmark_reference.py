@@ -1,0 +1,65 @@
+"""The benchmark's hand-written reference query agrees with the library, unit by unit.
+
+``benchmarks/national.py`` measures the library against ``benchmarks/reference_query.py``
+and refuses figures when their answers differ; this keeps the reference honest on small
+data in every test run (verdicts, outcomes of every rule node, failing and undecided
+people), with merged and split communes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import attrs
+import pytest
+
+import drugfree_core as dfc
+from drugfree_core.synth import SynthConfig, generate
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def reference() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "reference_query", BENCHMARKS / "reference_query.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["reference_query"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    config = attrs.evolve(SynthConfig.scaled(units=80, subjects=3000, seed=5), split_share=0.1)
+    target = tmp_path_factory.mktemp("reference") / "data"
+    dfc.save(generate(config), target, format="parquet")
+    return target
+
+
+@pytest.mark.parametrize("on", [dt.date(2025, 10, 1), dt.date(2025, 3, 31), dt.date(2026, 6, 30)])
+def test_reference_query_gives_the_librarys_answers(
+    reference: ModuleType, folder: Path, on: dt.date
+) -> None:
+    evaluation = dfc.evaluate(dfc.load(folder), dfc.get_scheme("mps-recognition-2024"), on)
+    assert evaluation.verdict_counts()["fail"]  # a real test: failing people to compare
+    assert bool(evaluation.unplaced) == (on >= dt.date(2025, 7, 1))  # split communes
+    ours = reference.query(folder, on).collect()
+    assert ours.height == len(evaluation.units)
+    assert reference.compare(ours, evaluation.to_dict(include_subjects=True)) == []
+
+
+def test_reference_query_for_one_unit(reference: ModuleType, folder: Path) -> None:
+    on = dt.date(2025, 10, 1)
+    evaluation = dfc.evaluate(dfc.load(folder), dfc.get_scheme("mps-recognition-2024"), on)
+    code = evaluation.units[3].unit_code
+    ours = reference.query(folder, on, code).collect()
+    document = evaluation.to_dict(include_subjects=True)
+    document["units"] = [u for u in document["units"] if u["unit_code"] == code]
+    assert reference.compare(ours, document) == []

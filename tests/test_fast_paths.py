@@ -1,0 +1,275 @@
+"""The fast paths give what the code they replace gave (issue 14, "same answers").
+
+Each slow original is kept here, verbatim in behaviour, as the reference: the sorted-copy
+look-up of ``Dataset._rows_where``, the sort-based ``_first_copies`` and the standard
+library's indented JSON. The data fingerprint changed scheme on purpose (hashing rows
+instead of sorting them), so its tests check the properties that made it useful: the
+same content in any order or format gives the same value, any change gives another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import polars as pl
+import pytest
+from conftest import shuffled
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import drugfree_core as dfc
+from drugfree_core.api import evaluate_unit
+from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
+from drugfree_core.engine.serialize import dumps
+from drugfree_core.explanation import explain_unit
+from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
+from drugfree_core.reports.quality.checks import _first_copies
+from drugfree_core.samples import demo_path
+from drugfree_core.synth import SynthConfig, generate
+
+ON = dt.date(2025, 10, 1)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    return dfc.load(demo_path())
+
+
+@pytest.fixture(scope="module")
+def merged() -> Dataset:
+    """Invented provinces with merged and split communes, so lineage is exercised."""
+    config = SynthConfig.scaled(units=60, subjects=1500, seed=11)
+    return generate(attrs.evolve(config, split_share=0.1))
+
+
+# --- JSON: msgspec re-indents what the C encoder wrote -------------------------------------
+
+_json_leaf = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+)
+_json = st.recursive(
+    _json_leaf,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300)
+@given(document=_json, indent=st.one_of(st.none(), st.integers(min_value=0, max_value=4)))
+def test_json_fast_path_is_the_standard_library_byte_for_byte(document: Any, indent: Any) -> None:
+    # floats of every size (1e-05, 1e+16), NaN, big integers, control characters and
+    # lone surrogates: whatever msgspec cannot take goes the slow way, same bytes
+    assert dumps(document, indent=indent) == json.dumps(document, ensure_ascii=False, indent=indent)
+
+
+@pytest.mark.parametrize("include_subjects", [True, False])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_evaluation_json_is_the_old_encoders(
+    merged: Dataset, include_subjects: bool, indent: int | None
+) -> None:
+    for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
+        evaluation = dfc.evaluate(merged, dfc.get_scheme(scheme_id), ON)
+        old = json.dumps(
+            evaluation.to_dict(include_subjects=include_subjects),
+            ensure_ascii=False,
+            indent=indent,
+        )
+        assert evaluation.to_json(include_subjects=include_subjects, indent=indent) == old
+
+
+# --- explain: one filtering pass instead of a sorted copy -----------------------------------
+
+
+def _rows_where_sorted(frame: pl.DataFrame, column: str, values: pl.Series) -> pl.DataFrame:
+    """The replaced look-up: binary search in a copy sorted by *column*."""
+    ordered = frame.with_row_index("_row").sort(column, maintain_order=True)
+    keys = ordered[column]
+    wanted = values.sort()
+    starts = keys.search_sorted(wanted, side="left").to_numpy()
+    ends = keys.search_sorted(wanted, side="right").to_numpy()
+    ranges = [np.arange(a, b, dtype=np.int64) for a, b in zip(starts, ends, strict=True)]
+    rows = np.concatenate(ranges) if ranges else np.empty(0, dtype=np.int64)
+    picked = ordered[rows] if len(rows) else ordered.clear()
+    return picked.sort("_row").drop("_row")
+
+
+@settings(max_examples=100)
+@given(
+    keys=st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=40),
+    wanted=st.sets(st.sampled_from(["a", "b", "c", "x"]), max_size=4),
+)
+def test_rows_where_by_filter_is_the_sorted_lookup(keys: list[str], wanted: set[str]) -> None:
+    frame = pl.DataFrame(
+        {"subject_id": keys, "n": list(range(len(keys)))},
+        schema={"subject_id": pl.String(), "n": pl.Int64()},
+    )
+    dataset = attrs.evolve(Dataset.from_frames({}), drug_tests=frame)
+    values = pl.Series(sorted(wanted), dtype=pl.String())
+    got = dataset._rows_where("drug_tests", "subject_id", values)
+    assert got.equals(_rows_where_sorted(frame, "subject_id", values))
+
+
+def test_explain_of_one_unit_is_the_full_evaluations_byte_for_byte(merged: Dataset) -> None:
+    for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
+        scheme = dfc.get_scheme(scheme_id)
+        full = dfc.evaluate(merged, scheme, ON)
+        for unit in full.units:
+            one, part = evaluate_unit(merged, scheme, ON, unit.unit_code)
+            assert one == unit
+            for lang in ("en", "vi"):
+                assert explain_unit(one, part, scheme, lang) == explain_unit(
+                    unit, full, scheme, lang
+                )
+
+
+# --- quality: duplicates found by hashing, then only the copies sorted --------------------
+
+
+def _first_copies_sorted(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """The replaced check: sort everything on the keys, compare neighbours."""
+    ordered = frame.sort(keys, maintain_order=True)
+    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
+    return ordered.with_columns(
+        pl.when(same).then(None).otherwise(pl.col("row")).forward_fill().alias("first")
+    ).filter(same)
+
+
+@settings(max_examples=100)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["S1", "S2", "S3"]),
+            st.one_of(st.none(), st.integers(0, 3)),
+            st.sampled_from(["negative", "positive"]),
+        ),
+        max_size=40,
+    )
+)
+def test_first_copies_by_hashing_is_the_sorted_check(rows: list[tuple[Any, ...]]) -> None:
+    frame = pl.DataFrame(
+        rows,
+        schema={"subject_id": pl.String(), "day": pl.Int64(), "result": pl.String()},
+        orient="row",
+    ).with_row_index("row")
+    keys = ["subject_id", "day", "result"]
+    got = _first_copies(frame, keys).sort("row")
+    assert got.equals(_first_copies_sorted(frame, keys).sort("row"))
+
+
+# --- fingerprint: order and format do not count, content does ------------------------------
+
+
+def test_fingerprint_ignores_row_order(merged: Dataset) -> None:
+    value = fingerprint(merged)
+    assert len(value) == 64 and int(value, 16) >= 0
+    for seed in range(3):
+        assert fingerprint(shuffled(merged, random.Random(seed))) == value
+
+
+def test_fingerprint_ignores_the_file_format(demo: Dataset, tmp_path: Path) -> None:
+    value = fingerprint(demo)
+    for fmt, target in (("csv", "csv"), ("parquet", "pq"), ("json", "d.json")):
+        dfc.save(demo, tmp_path / target, format=fmt)  # type: ignore[arg-type]
+        assert fingerprint(dfc.load(tmp_path / target)) == value, fmt
+
+
+def _changed(dataset: Dataset, table: str, change: pl.Expr) -> Dataset:
+    frame = dataset.frame(table)
+    return attrs.evolve(dataset, **{table: frame.with_columns(change)})
+
+
+def _first_row(column: str, value: pl.Expr) -> pl.Expr:
+    return pl.when(pl.int_range(pl.len()) == 0).then(value).otherwise(pl.col(column)).alias(column)
+
+
+def test_fingerprint_sees_every_change(demo: Dataset) -> None:
+    value = fingerprint(demo)
+    tests = demo.drug_tests
+    variants = {
+        "a date one day later": _changed(
+            demo, "drug_tests", _first_row("date", pl.col("date") + dt.timedelta(days=1))
+        ),
+        "a result flipped": _changed(
+            demo,
+            "drug_tests",
+            _first_row("result", pl.lit("positive").cast(tests["result"].dtype))
+            if tests["result"][0] == "negative"
+            else _first_row("result", pl.lit("negative").cast(tests["result"].dtype)),
+        ),
+        "an id one character longer": _changed(
+            demo, "subjects", _first_row("id", pl.col("id") + "0")
+        ),
+        "a known value made unknown": _changed(
+            demo,
+            "status_periods",
+            _first_row("has_management_record", pl.lit(None, pl.Boolean())),
+        ),
+        "a population one more": _changed(
+            demo, "units", _first_row("resident_population", pl.col("resident_population") + 1)
+        ),
+        "a row twice": attrs.evolve(demo, drug_tests=pl.concat([tests, tests.head(1)])),
+        "a row less": attrs.evolve(demo, drug_tests=tests.slice(1)),
+        "two rows' dates swapped": attrs.evolve(
+            demo,
+            drug_tests=tests.with_columns(
+                pl.concat(
+                    [tests["date"].slice(1, 1), tests["date"].slice(0, 1), tests["date"].slice(2)]
+                ).alias("date")
+            ),
+        ),
+        "a quarantined record": attrs.evolve(
+            demo,
+            quarantined=(QuarantinedRecord(table="units", location="x:row 2", reason="r"),),
+        ),
+    }
+    assert tests["date"][0] != tests["date"][1]
+    seen = {value}
+    for name, variant in variants.items():
+        changed = fingerprint(variant)
+        assert changed not in seen, name
+        seen.add(changed)
+
+
+def test_fingerprint_tells_texts_apart_at_the_edges() -> None:
+    # lengths around the 8-byte words, a trailing zero byte, multi-byte characters
+    names = ["", "a", "a\x00", "abcdefgh", "abcdefgh\x00", "abcdefghi", "ệ", "e", None]
+    values = set()
+    for name in names:
+        frame = pl.DataFrame(
+            {"code": ["U1"], "name": [name], "kind": ["commune"]},
+            schema={"code": pl.String(), "name": pl.String(), "kind": pl.String()},
+        )
+        units = Dataset.from_frames({}).units
+        row = units.clear().vstack(
+            frame.with_columns(
+                pl.col("kind").cast(units.schema["kind"]),
+                pl.lit(None, pl.String()).alias("parent_code"),
+                pl.lit(None, pl.Int64()).alias("resident_population"),
+                pl.lit(None, pl.Date()).alias("valid_from"),
+                pl.lit(None, pl.Date()).alias("valid_to"),
+            ).select(units.columns)
+        )
+        values.add(fingerprint(attrs.evolve(Dataset.from_frames({}), units=row)))
+    assert len(values) == len(names)
+
+
+def test_fingerprint_is_pinned_by_its_scheme(demo: Dataset) -> None:
+    # A change in the computation must come with a new scheme name (and a CHANGELOG line):
+    # these values pin scheme 2.
+    assert FINGERPRINT_SCHEME == "drugfree-fingerprint/2"
+    assert (
+        fingerprint(Dataset.from_frames({}))
+        == "b36963d65edc3166953d6be52d87a68fb6f881d175326be0889aeb3285378e4e"
+    )
