@@ -273,3 +273,30 @@ def test_fingerprint_is_pinned_by_its_scheme(demo: Dataset) -> None:
         fingerprint(Dataset.from_frames({}))
         == "b36963d65edc3166953d6be52d87a68fb6f881d175326be0889aeb3285378e4e"
     )
+
+
+def test_report_json_is_the_old_encoders() -> None:
+    from report_fixture import sample_report
+
+    from drugfree_core.reports.export.json_out import render_json, report_document
+
+    for report in (sample_report(), sample_report(provinces=1, suppression=5)):
+        old = json.dumps(report_document(report), ensure_ascii=False, indent=2, allow_nan=False)
+        assert render_json(report) == old + "\n"
+
+
+def test_json_fast_path_refuses_nan_when_asked() -> None:
+    with pytest.raises(ValueError, match="JSON compliant"):
+        dumps({"x": float("nan")}, indent=2, allow_nan=False)
+
+
+def test_issue_table_counts_and_reads_like_the_records(merged: Dataset) -> None:
+    from drugfree_core.reports.quality import IssueTable, assess_quality
+
+    quality = assess_quality(merged, ON)
+    assert isinstance(quality.issues, IssueTable) and len(quality.issues) > 0
+    records = tuple(quality.issues)
+    as_tuple = attrs.evolve(quality, issues=records)
+    assert quality.totals() == as_tuple.totals() and quality.by_check() == as_tuple.by_check()
+    assert quality.issues == records and quality.issues[0] == records[0]
+    assert quality == as_tuple

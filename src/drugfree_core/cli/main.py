@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -156,6 +157,7 @@ def evaluate(
 ) -> None:
     """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI)."""
     from drugfree_core.cli.output import csv_text, summary_text, table_text
+    from drugfree_core.cli.progress import ProgressBar
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
@@ -163,22 +165,34 @@ def evaluate(
     if fmt == "parquet" and out is None:
         raise UsageError("--format parquet cannot go to standard output: give a file with --out")
     scheme = get_scheme(scheme_id)
-    dataset = load(path, quarantine=quarantine)
-    evaluation = run(dataset, scheme, on, units=unit_codes or None)
-    if fmt == "parquet":
-        from drugfree_core.engine.tabular import write_evaluation_parquet
+    bar = ProgressBar()
+    try:
+        with bar.phase("load"):
+            dataset = load(path, quarantine=quarantine)
+        with bar.phase("evaluate"):
+            evaluation = run(dataset, scheme, on, units=unit_codes or None)
+        # the per-unit results are built while writing: part of the "write" step
+        with bar.phase("write") if out is not None else nullcontext():
+            if fmt == "parquet":
+                from drugfree_core.engine.tabular import write_evaluation_parquet
 
-        assert out is not None
-        write_evaluation_parquet(evaluation, out, include_subjects=include_subjects)
+                assert out is not None
+                write_evaluation_parquet(evaluation, out, include_subjects=include_subjects)
+                text = None
+            elif fmt == "json":
+                text = evaluation.to_json(include_subjects=include_subjects, indent=indent)
+            elif fmt == "csv":
+                text = csv_text(evaluation)
+            else:
+                text = summary_text(evaluation, lang) + "\n\n" + table_text(evaluation, lang)  # type: ignore[arg-type]
+            if text is not None and out is not None:
+                _write(text, out)
+    finally:
+        bar.close()
+    if text is None or out is not None:
         click.echo(f"wrote {out}", err=True)
-        return
-    if fmt == "json":
-        text = evaluation.to_json(include_subjects=include_subjects, indent=indent)
-    elif fmt == "csv":
-        text = csv_text(evaluation)
     else:
-        text = summary_text(evaluation, lang) + "\n\n" + table_text(evaluation, lang)  # type: ignore[arg-type]
-    _emit(text, out)
+        click.echo(text)
 
 
 @cli.command()
@@ -441,12 +455,8 @@ def new_plugin(
     click.echo(f'\nnext: cd {target} && pip install -e ".[test]" && pytest')
 
 
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        click.echo(text)
-    else:
-        out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+def _write(text: str, out: Path) -> None:
+    out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
 
 
 def _add_plugin_commands() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -113,7 +114,13 @@ def report(
 
         check_pdf_engine()
     scheme = get_scheme(scheme_id) if scheme_id else None
-    dataset = load(path, quarantine=quarantine)
+    bar = ProgressBar()
+    try:
+        with bar.phase("load"):
+            dataset = load(path, quarantine=quarantine)
+    except BaseException:
+        bar.close()
+        raise
     options = ReportOptions(
         series_start=series_from,
         series_end=series_to,
@@ -124,20 +131,24 @@ def report(
         stale_after_days=stale_after,
         scheme=scheme,
     )
-    bar = ProgressBar()
     try:
         built = build_report(dataset, on, province=province, options=options, progress=bar)
+        if out is None and not to_stdout:
+            out = Path(default_filename(built, fmt, lang)).absolute()  # type: ignore[arg-type]
+        # to standard output the document itself is on the screen: no bar over it
+        with bar.phase("write") if not to_stdout else nullcontext():
+            written = write_report(built, fmt, lang=lang, out=out)  # type: ignore[arg-type]
     finally:
         bar.close()
-    if out is None and not to_stdout:
-        out = Path(default_filename(built, fmt, lang)).absolute()  # type: ignore[arg-type]
-    for written in write_report(built, fmt, lang=lang, out=out):  # type: ignore[arg-type]
-        click.echo(f"wrote {written}", err=True)
+    for path_written in written:
+        click.echo(f"wrote {path_written}", err=True)
     if cases is not None:
         case_list = build_cases(dataset, on, built, province=province, scheme=scheme)
         case_fmt = "csv" if cases.suffix.lower() == ".csv" else "json"
-        for written in write_cases(case_list, cases, case_fmt):  # type: ignore[arg-type]
-            click.echo(f"wrote {written} (case-level: contains pseudonymous subject ids)", err=True)
+        for case_file in write_cases(case_list, cases, case_fmt):  # type: ignore[arg-type]
+            click.echo(
+                f"wrote {case_file} (case-level: contains pseudonymous subject ids)", err=True
+            )
 
 
 def _stdout_is_terminal() -> bool:

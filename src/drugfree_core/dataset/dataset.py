@@ -217,7 +217,6 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
-
 @attrs.frozen(kw_only=True)
 class DatasetRecords:
     """A dataset as typed records: the object form of :class:`Dataset`."""

@@ -38,7 +38,6 @@ def _active(start: str, end: str, on: dt.date) -> pl.Expr:
     )
 
 
-
 class EvalContext:
     """Derived frames for one dataset at one reference date, memoised by key."""
 

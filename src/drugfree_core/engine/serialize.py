@@ -125,22 +125,25 @@ def evaluation_header(
     return out
 
 
-def dumps(document: Any, *, indent: int | None = None) -> str:
-    """*document* as JSON text, exactly as ``json.dumps(..., ensure_ascii=False, indent=...)``.
+def dumps(document: Any, *, indent: int | None = None, allow_nan: bool = True) -> str:
+    """*document* as JSON text, exactly as ``json.dumps(..., ensure_ascii=False, ...)``.
 
     The standard library writes indented JSON with its slow pure-Python encoder. Here the
     fast C encoder writes it on one line and msgspec re-indents the text, which keeps
     every token as written (numbers included), so the result is byte for byte the same.
     What msgspec cannot take (``NaN``, lone surrogates, ``indent=0``) goes the slow way.
     """
-    text = json.dumps(document, ensure_ascii=False)
-    if not indent:
-        return text if indent is None else json.dumps(document, ensure_ascii=False, indent=0)
-    try:
-        formatted: str = msgspec.json.format(text, indent=indent)
-    except (msgspec.DecodeError, UnicodeEncodeError):
-        return json.dumps(document, ensure_ascii=False, indent=indent)
-    return formatted
+    text = json.dumps(document, ensure_ascii=False, allow_nan=allow_nan)
+    if indent is None:
+        return text
+    if indent > 0:
+        try:
+            formatted: str = msgspec.json.format(text, indent=indent)
+        except (msgspec.DecodeError, UnicodeEncodeError):
+            pass
+        else:
+            return formatted
+    return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=allow_nan)
 
 
 def rule_result_from_dict(data: dict[str, Any]) -> RuleResult:

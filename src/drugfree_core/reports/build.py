@@ -88,8 +88,9 @@ def build_report(
 
     With no *province*, data whose units in force all belong to one province give that
     province's report (its roadmap, its name): one province's file is not the nation.
-    *progress* is called as ``progress(step, done, total)`` while dated evaluations
-    run (the CLI draws a bar with it).
+    *progress* is called as ``progress(step, done, total)``: *done* of *total* dated
+    evaluations have run, and *step* names what runs now (``evaluate``, ``series``,
+    ``gaps``, ``indicators``, ``quality``, ``provenance``); the CLI draws a bar with it.
     """
     options = options or ReportOptions()
     host = host or default_host()
@@ -147,11 +148,13 @@ def build_report(
             run_on=run_on,
         )
     )
+    tick("gaps")
     units = tuple(
         unit_row(result, scheme.id, _predecessors(predecessors_of.get(code, ()), predecessor_run))
         for code, (scheme, result) in sorted(now.results.items())
     )
     codes = list(now.results)
+    tick("indicators")
     indicators = measure_indicators(
         [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
         scoped,
@@ -161,6 +164,7 @@ def build_report(
         shared=host.parameters(),
     )
     generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    tick("quality")
     quality = assess_quality(
         scoped,
         on,
@@ -175,6 +179,7 @@ def build_report(
                 q for q in quality.rows if q.unit_code is None or q.unit_code in now.results
             ),
         )
+    tick("provenance")
     report = Report(
         provenance=_provenance(dataset, host, now, scope, index, options, generated_at),
         progress=progress_rows,

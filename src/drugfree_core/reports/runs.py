@@ -48,20 +48,24 @@ class ScopeRun:
     provinces: dict[str, str]
     evaluations: tuple[tuple[Scheme, Evaluation], ...]
     notes: tuple[str, ...]
+    _counts: dict[str, tuple[int, int, int, int]] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
 
     def counts(self, scope: str) -> tuple[int, int, int, int]:
         """``(units, meeting, failing, unknown)`` for a province, or ``"*"`` for all."""
-        verdicts = [
-            r.verdict.value
-            for code, (_, r) in self.results.items()
-            if scope == NATIONAL or self.provinces[code] == scope
-        ]
-        return (
-            len(verdicts),
-            verdicts.count("pass"),
-            verdicts.count("fail"),
-            verdicts.count("unknown"),
-        )
+        if not self._counts:
+            # Every scope's counts in one pass: a national series asks for each province.
+            tally: dict[str, list[int]] = {NATIONAL: [0, 0, 0, 0]}
+            slot = {"pass": 1, "fail": 2, "unknown": 3}
+            for code, (_, result) in self.results.items():
+                index = slot[result.verdict.value]
+                for key in (NATIONAL, self.provinces[code]):
+                    counts = tally.setdefault(key, [0, 0, 0, 0])
+                    counts[0] += 1
+                    counts[index] += 1
+            self._counts.update({key: (a, b, c, d) for key, (a, b, c, d) in tally.items()})
+        return self._counts.get(scope, (0, 0, 0, 0))
 
 
 class ScopeRunner:
@@ -155,8 +159,9 @@ class ScopeRunner:
     def _evaluate(self, on: dt.date) -> ScopeRun:
         groups: dict[str, list[str]] = {}
         notes: list[str] = []
+        by_province: dict[str, str | None] = {}  # one jurisdiction look-up per province
         for code in self.units_on(on):
-            scheme_id = self._scheme_id(code, on, notes)
+            scheme_id = self._scheme_id(code, on, notes, by_province)
             if scheme_id is not None:
                 groups.setdefault(scheme_id, []).append(code)
         results: dict[str, tuple[Scheme, UnitResult]] = {}
@@ -189,12 +194,16 @@ class ScopeRunner:
             notes=tuple(dict.fromkeys(notes)),
         )
 
-    def _scheme_id(self, code: str, on: dt.date, notes: list[str]) -> str | None:
+    def _scheme_id(
+        self, code: str, on: dt.date, notes: list[str], by_province: dict[str, str | None]
+    ) -> str | None:
         if self.scheme is not None:
             return self.scheme.id
         province = self._index.province_of(code, on)
-        try:
-            return self.host.jurisdiction_for(province, on).scheme_id
-        except DrugfreeError as exc:
-            notes.append(f"{on.isoformat()}: {exc}")
-            return None
+        if province not in by_province:
+            try:
+                by_province[province] = self.host.jurisdiction_for(province, on).scheme_id
+            except DrugfreeError as exc:
+                notes.append(f"{on.isoformat()}: {exc}")
+                by_province[province] = None
+        return by_province[province]

@@ -15,13 +15,13 @@ runs over the same data print the same bytes (``generated_at`` aside). Conventio
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
+from drugfree_core.engine.serialize import dumps
 from drugfree_core.reports.model import Progress, Report, SeriesPoint
 from drugfree_core.reports.quality import CHECK_LABELS, QualityReport, QualityRow
 
@@ -142,4 +142,5 @@ def report_document(report: Report) -> dict[str, JSON]:
 def render_json(report: Report) -> str:
     """The report document as indented UTF-8 JSON text, ending in a newline."""
     doc = report_document(report)
-    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    # the standard library's bytes, at the C encoder's speed (engine.serialize.dumps)
+    return dumps(doc, indent=2, allow_nan=False) + "\n"

@@ -13,7 +13,7 @@ from drugfree_core.reports.quality.checks import CHECKS, ISSUE_SCHEMA, Inputs, i
 from drugfree_core.reports.quality.records import (
     DIMENSIONS,
     UNPLACED_NAME,
-    QualityIssue,
+    IssueTable,
     QualityReport,
     QualityRow,
 )
@@ -127,24 +127,10 @@ def assess_quality(
         raise UsageError("the extraction date cannot be before the assessment date")
     q = _inputs(dataset, on, extracted or on, stale_after_days)
     frame = _issue_frame(q)
-    issues = tuple(
-        QualityIssue(
-            dimension=dimension,
-            check=check,
-            unit_code=unit_code,
-            table=table,
-            record_id=record_id,
-            location=location,
-            detail=detail,
-        )
-        for dimension, check, unit_code, table, record_id, location, detail in frame.select(
-            "dimension", "check", "unit_code", "table", "record_id", "location", "detail"
-        ).iter_rows()
-    )
     return QualityReport(
         on=on,
         stale_after_days=stale_after_days,
         rows=_rows(q, frame),
-        issues=issues,
+        issues=IssueTable(frame),
         checks=tuple((c.id, c.dimension, c.description) for c in CHECKS),
     )

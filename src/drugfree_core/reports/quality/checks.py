@@ -86,7 +86,7 @@ def _first_copies(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Rows of *frame* that repeat an earlier row on *keys*, with that row as ``first``."""
     # Copies are rare: one hashing pass (whatever the row order) finds the rows whose keys
     # occur more than once, and only those are sorted (stable: the earliest leads its run).
-    candidates = frame.filter(pl.len().over(keys) > 1)
+    candidates = frame.filter(pl.struct(keys).is_duplicated())
     ordered = candidates.sort(keys, maintain_order=True)
     same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
     return ordered.with_columns(

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, overload
 
 import attrs
+
+if TYPE_CHECKING:
+    import polars as pl
 
 #: The four dimensions of the standard, in reporting order.
 DIMENSIONS: tuple[str, ...] = ("correct", "sufficient", "clean", "live")
@@ -90,30 +96,92 @@ class QualityRow:
         return (self.people - self.flagged) / self.people
 
 
+#: The fields of :class:`QualityIssue`, in order: the columns of an :class:`IssueTable`.
+ISSUE_FIELDS = ("dimension", "check", "unit_code", "table", "record_id", "location", "detail")
+
+
+class IssueTable(Sequence[QualityIssue]):
+    """The issues of an assessment, kept as a table until someone reads them one by one.
+
+    A national assessment finds hundreds of thousands of issues, and a report only
+    publishes their counts: :meth:`count_by` counts in the table, and the
+    :class:`QualityIssue` records are made on first access (indexing, iteration).
+    Compares equal to any sequence of the same issues.
+    """
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame.select(ISSUE_FIELDS)
+        self._records: tuple[QualityIssue, ...] | None = None
+
+    def records(self) -> tuple[QualityIssue, ...]:
+        """Every issue as a record, in reporting order."""
+        if self._records is None:
+            self._records = tuple(
+                QualityIssue(**dict(zip(ISSUE_FIELDS, row, strict=True)))
+                for row in self._frame.iter_rows()
+            )
+        return self._records
+
+    def count_by(self, field: str) -> dict[str, int]:
+        """How many issues have each value of *field* (``dimension`` or ``check``)."""
+        counts = self._frame.group_by(field).len().iter_rows()
+        return {str(value): int(n) for value, n in counts}
+
+    def __len__(self) -> int:
+        return self._frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> QualityIssue: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[QualityIssue, ...]: ...
+    def __getitem__(self, index: int | slice) -> QualityIssue | tuple[QualityIssue, ...]:
+        return self.records()[index]
+
+    def __iter__(self) -> Iterator[QualityIssue]:
+        return iter(self.records())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # compared, not hashed
+
+    def __repr__(self) -> str:
+        return f"IssueTable({len(self)} issues)"
+
+
+def _count(issues: Sequence[QualityIssue], field: str) -> dict[str, int]:
+    if isinstance(issues, IssueTable):
+        return issues.count_by(field)
+    return dict(Counter(str(getattr(issue, field)) for issue in issues))
+
+
 @attrs.frozen(kw_only=True)
 class QualityReport:
     """The quality of a dataset on a date: rows per unit, the issues, and the checks run.
 
     ``checks`` lists (check id, dimension, English description) for every check run,
-    including those that found nothing.
+    including those that found nothing. ``issues`` is any sequence of
+    :class:`QualityIssue`; :func:`~drugfree_core.reports.assess_quality` gives an
+    :class:`IssueTable`, which makes the records only when they are read.
     """
 
     on: dt.date
     stale_after_days: int
     rows: tuple[QualityRow, ...]
-    issues: tuple[QualityIssue, ...]
+    issues: Sequence[QualityIssue]
     checks: tuple[tuple[str, str, str], ...]
 
     def totals(self) -> dict[str, int]:
         """Number of issues per dimension."""
-        counts = dict.fromkeys(DIMENSIONS, 0)
-        for issue in self.issues:
-            counts[issue.dimension] += 1
-        return counts
+        found = _count(self.issues, "dimension")
+        return {dimension: found.get(dimension, 0) for dimension in DIMENSIONS}
 
     def by_check(self) -> dict[str, int]:
         """Number of issues per check id, zero for checks that found nothing."""
-        counts = {check: 0 for check, _, _ in self.checks}
-        for issue in self.issues:
-            counts[issue.check] += 1
+        found = _count(self.issues, "check")
+        counts = {check: found.get(check, 0) for check, _, _ in self.checks}
+        # an issue of a check not listed still counts (as the loop over issues did)
+        counts.update({k: v for k, v in found.items() if k not in counts})
         return counts
