@@ -86,9 +86,11 @@ def test_units_are_evaluated_independently(case: Case, data: st.DataObject) -> N
     only = by_unit(evaluate(ds, scheme, case.on, units=subset))
     assert sorted(only) == subset
     assert {c: only[c] for c in subset} == {c: full[c] for c in subset}
-    restricted = by_unit(evaluate(ds.restrict_to_units(subset), scheme, case.on, units=subset))
-    for code in subset:
-        assert restricted[code] == full[code], f"restrict_to_units({subset}) changed {code}"
+    for people in ("linked", "own"):
+        part = ds.restrict_to_units(subset, people=people)  # type: ignore[arg-type]
+        restricted = by_unit(evaluate(part, scheme, case.on, units=subset))
+        for code in subset:
+            assert restricted[code] == full[code], f"restrict_to_units({subset}, {people})"
 
 
 @settings(max_examples=15)

@@ -21,7 +21,7 @@ def evaluate_unit(
     Gives the same result as evaluating everything and picking the unit, because units
     are evaluated independently.
     """
-    part = dataset.restrict_to_units([unit_code])
+    part = dataset.restrict_to_units([unit_code], people="own")
     evaluation = evaluate(part, scheme, on, units=[unit_code])
     return evaluation.unit(unit_code), evaluation
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
+import numpy as np
 import polars as pl
 
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
@@ -87,6 +88,10 @@ class Dataset:
     quarantined: tuple[QuarantinedRecord, ...] = ()
     #: Where the units came from when the data brought none (the embedded official map).
     map_source: str | None = None
+    # Columns found sorted, for look-ups by binary search (see _rows_where).
+    _lookups: dict[tuple[str, str], pl.Series | None] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
 
     @classmethod
     def from_frames(
@@ -146,12 +151,16 @@ class Dataset:
         """The dataset as typed records (slow at national scale; meant for small data)."""
         return DatasetRecords.from_dataset(self)
 
-    def restrict_to_units(self, unit_codes: Iterable[str]) -> Dataset:
+    def restrict_to_units(
+        self, unit_codes: Iterable[str], *, people: Literal["linked", "own"] = "linked"
+    ) -> Dataset:
         """The part of the dataset that concerns *unit_codes*.
 
         Keeps those units (and every unit linked to them by lineage, so residences in a
         predecessor still resolve), the subjects who ever resided there, and the facts
-        about them.
+        about them. With ``people="own"`` only the subjects who ever resided in
+        *unit_codes* or in their predecessors are kept: all that evaluating those units
+        needs, and far fewer when a split links many units (one unit's explanation).
         """
         codes = set(unit_codes)
         lineage = self.lineage
@@ -180,7 +189,8 @@ class Dataset:
         unit_rows = self.units.filter(
             pl.col("code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
         )
-        residences = self._rows_where("residences", "unit_code", keep_series)
+        homes = keep_series if people == "linked" else self._with_predecessors(codes, linked)
+        residences = self._rows_where("residences", "unit_code", homes)
         subject_ids = residences["subject_id"].unique()
 
         def by_subject(table: str) -> pl.DataFrame:
@@ -200,13 +210,48 @@ class Dataset:
             quarantined=tuple(q for q in self.quarantined if set(q.unit_codes) & keep),
         )
 
+    @staticmethod
+    def _with_predecessors(codes: set[str], lineage: pl.DataFrame) -> pl.Series:
+        """*codes* and every unit that became one of them, however many steps back."""
+        found = set(codes)
+        links = lineage.select("predecessor_code", "successor_code").rows()
+        while True:
+            grown = found | {pred for pred, succ in links if succ in found}
+            if grown == found:
+                return pl.Series(sorted(found), dtype=pl.String())
+            found = grown
+
     def _rows_where(self, table: str, column: str, values: pl.Series) -> pl.DataFrame:
         """Rows of *table* whose *column* is one of *values*, in the table's order.
 
-        One filtering pass over the table (tens of milliseconds for millions of rows);
-        no sorted copy or index is kept, so the first look-up costs what the others do.
+        Tables usually come sorted by their key (exports list each person's records
+        together): then a binary search in the column itself finds each value's rows
+        (microseconds, nothing copied). Otherwise one filtering pass over the table.
         """
-        return self.frame(table).filter(pl.col(column).is_in(values.implode()))
+        frame = self.frame(table)
+        ordered = self._sorted_column(table, column)
+        if ordered is None:
+            return frame.filter(pl.col(column).is_in(values.implode()))
+        wanted = values.drop_nulls().unique().sort()
+        starts = ordered.search_sorted(wanted, side="left").to_numpy().astype(np.int64)
+        ends = ordered.search_sorted(wanted, side="right").to_numpy().astype(np.int64)
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return frame.clear()
+        # every row of every [start, end) range, in order (ranges ascend with the values)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        picked: pl.DataFrame = frame[np.arange(total, dtype=np.int64) + offsets]
+        return picked
+
+    def _sorted_column(self, table: str, column: str) -> pl.Series | None:
+        """*column* of *table* flagged as sorted if it is (checked once), else None."""
+        key = (table, column)
+        if key not in self._lookups:
+            series = self.frame(table)[column]
+            ascending = series.null_count() == 0 and series.is_sorted()
+            self._lookups[key] = series.set_sorted() if ascending else None
+        return self._lookups[key]
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
