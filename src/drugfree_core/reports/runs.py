@@ -39,7 +39,9 @@ class ScopeRun:
     """Every commune-level unit of the scope in force on ``on``, evaluated.
 
     ``results`` maps unit code to ``(scheme, result)``; ``provinces`` maps unit code to
-    its province as of the report's reference date. ``notes`` say what could not be
+    its province as of the report's reference date. ``evaluations`` are the whole
+    evaluations behind the results, kept for the reference date only (empty on other
+    dates, whose frames would only hold memory). ``notes`` say what could not be
     evaluated and why (for example no scheme in force yet on an early date).
     """
 
@@ -190,7 +192,10 @@ class ScopeRunner:
             on=on,
             results=results,
             provinces=provinces,
-            evaluations=tuple(evaluations),
+            # Each evaluation holds every frame it derived (placements, statuses, test
+            # windows): only the reference date's are read again (criteria tallies,
+            # provenance), so the other dates keep just their unit results.
+            evaluations=tuple(evaluations) if on == self.reference_date else (),
             notes=tuple(dict.fromkeys(notes)),
         )
 
