@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
-import numpy as np
 import polars as pl
 
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
@@ -232,6 +231,8 @@ class Dataset:
         ordered = self._sorted_column(table, column)
         if ordered is None:
             return frame.filter(pl.col(column).is_in(values.implode()))
+        import numpy as np  # here: evaluating a whole dataset never needs it
+
         wanted = values.drop_nulls().unique().sort()
         starts = ordered.search_sorted(wanted, side="left").to_numpy().astype(np.int64)
         ends = ordered.search_sorted(wanted, side="right").to_numpy().astype(np.int64)
