@@ -38,6 +38,7 @@ def _active(start: str, end: str, on: dt.date) -> pl.Expr:
     )
 
 
+
 class EvalContext:
     """Derived frames for one dataset at one reference date, memoised by key."""
 
