@@ -92,6 +92,7 @@ class ScopeRunner:
         self._index = TerritoryIndex.from_frames((dataset.units, dataset.lineage))
         self._runs: dict[dt.date, ScopeRun] = {}
         self._home: dict[str, str] = {}
+        self._parts: dict[frozenset[str], Dataset] = {}
         if scope != NATIONAL:
             # Every date only ever looks at this province's units (of either era): cut
             # the rest of the country out once instead of filtering it on every run.
@@ -179,7 +180,7 @@ class ScopeRunner:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
             data = (
-                self.dataset.restrict_to_units(codes)
+                self._part(codes)
                 if len(codes) * 2 < sum(len(c) for c in groups.values())
                 else self.dataset
             )
@@ -198,6 +199,13 @@ class ScopeRunner:
             evaluations=tuple(evaluations) if on == self.reference_date else (),
             notes=tuple(dict.fromkeys(notes)),
         )
+
+    def _part(self, codes: list[str]) -> Dataset:
+        """The records that evaluating *codes* needs, cut once for every date they recur."""
+        key = frozenset(codes)
+        if key not in self._parts:
+            self._parts[key] = self.dataset.restrict_to_units(codes, people="own")
+        return self._parts[key]
 
     def _scheme_id(
         self, code: str, on: dt.date, notes: list[str], by_province: dict[str, str | None]
