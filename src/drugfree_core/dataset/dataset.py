@@ -231,19 +231,16 @@ class Dataset:
         ordered = self._sorted_column(table, column)
         if ordered is None:
             return frame.filter(pl.col(column).is_in(values.implode()))
-        import numpy as np  # here: evaluating a whole dataset never needs it
-
         wanted = values.drop_nulls().unique().sort()
-        starts = ordered.search_sorted(wanted, side="left").to_numpy().astype(np.int64)
-        ends = ordered.search_sorted(wanted, side="right").to_numpy().astype(np.int64)
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return frame.clear()
+        bounds = pl.DataFrame(
+            {
+                "start": ordered.search_sorted(wanted, side="left"),
+                "end": ordered.search_sorted(wanted, side="right"),
+            }
+        )
         # every row of every [start, end) range, in order (ranges ascend with the values)
-        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        picked: pl.DataFrame = frame[np.arange(total, dtype=np.int64) + offsets]
-        return picked
+        rows = bounds.select(pl.int_ranges("start", "end").explode().drop_nulls()).to_series()
+        return frame.clear() if rows.is_empty() else frame[rows]
 
     def _sorted_column(self, table: str, column: str) -> pl.Series | None:
         """*column* of *table* flagged as sorted if it is (checked once), else None."""
