@@ -124,7 +124,7 @@ def test_the_cli_reads_a_uri_wherever_it_reads_data(demo_in_postgres: str) -> No
     assert result.exit_code == 0, result.output
     expected = dfc.evaluate(
         dfc.load(demo_path()), dfc.get_scheme("mps-recognition-2024"), DEMO_DATE
-    ).to_json(include_subjects=False, indent=2)
+    ).to_json(include_subjects=False)
     assert result.output.strip() == expected
     missing = runner.invoke(cli, ["validate", "no-such-folder"])
     assert missing.exit_code != 0 and "no-such-folder" in missing.output
