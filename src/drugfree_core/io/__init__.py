@@ -49,7 +49,8 @@ def _with_official_map(staged: Staged) -> Staged:
     """Give a dataset that brings no units and no lineage the embedded official map.
 
     Records then refer to official codes: ``"00004"`` after 1 July 2025,
-    ``"pre2025:00004"`` before (see :mod:`drugfree_core.adminmap`).
+    ``"pre2025:00004"`` before (see :mod:`drugfree_core.adminmap`). The map says which
+    units exist, never which ones the data cover: only a ``coverage`` table does.
     """
     units = staged.good.get("units")
     lineage = staged.good.get("lineage")
@@ -72,7 +73,9 @@ def _with_official_map(staged: Staged) -> Staged:
         f"embedded official map (extracted from {source.name} {source.version}, "
         f"{source.licence}; upstream: {', '.join(source.upstream)})"
     )
-    return attrs.evolve(staged, good=good, map_source=described)
+    # The map is the library's, not the input's: units and lineage were not supplied.
+    supplied = staged.supplied - {"units", "lineage"}
+    return attrs.evolve(staged, good=good, map_source=described, supplied=supplied)
 
 
 def load(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:

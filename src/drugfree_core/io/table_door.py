@@ -1,8 +1,10 @@
 """Reading a folder of table files: ``<table>.csv`` or ``<table>.parquet``, one per table.
 
-Every table may be left out: a table without a file is empty (without ``units`` the
-official map is used). CSV files are read with every column as text and then typed column
-by column, so each bad cell becomes its own problem
+Every table may be left out: a table without a file is empty but *not supplied*, which a
+dataset records (:attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`) so
+that criteria reading it are *unknown*; a file with only its header row says "none".
+Without ``units`` the official map is used. CSV files are read with every column as text
+and then typed column by column, so each bad cell becomes its own problem
 (``units.csv:row 7: resident_population: 'abc' is not an integer``; rows are counted as a
 spreadsheet shows them, the header being row 1). Parquet files keep their types when they
 match the schema and are converted when they can be (text, other integer widths).
@@ -249,7 +251,9 @@ def _type_table(table: Table, frame: pl.DataFrame, path: Path) -> _Read:
     bad = problems[LOC].unique().implode()
     return _Read(
         good=typed.filter(~pl.col(LOC).is_in(bad)),
-        rejected=typed.filter(pl.col(LOC).is_in(bad)).select(list(key_schema(table.name))),
+        rejected=typed.filter(pl.col(LOC).is_in(bad)).select(
+            pl.col(name).cast(dtype) for name, dtype in key_schema(table.name).items()
+        ),
         problems=problems,
     )
 
@@ -339,6 +343,7 @@ def stage_tables(folder: str | os.PathLike[str]) -> Staged:
         rejected=rejected,
         problems=problems,
         fatal=tuple(fatal),
+        supplied=frozenset(files),
     )
 
 
