@@ -683,56 +683,59 @@ def _placeholders(
 
     A unit row left out leaves a gap in the count of units in force (and a province's
     required count would shrink with it). Every dropped unit code that is a valid id gets
-    one placeholder row: the official map's row when the code is there (and its parent
-    agrees), else what the input said (a row dropped only because of another row keeps
-    all it said; a bad row keeps its readable keys, its name being its code, its kind
-    ``commune`` when the kind cannot be read, its dates open when they cannot be read).
-    The quarantined record still names the unit, so its passing outcomes become
-    *unknown* rather than passes on data that the input itself called bad.
+    one placeholder row: a row dropped only because of another row keeps all it said;
+    else the official map's row when the code is there and nothing readable in the bad
+    row contradicts it (its parent, kind and dates); else the bad row's readable keys,
+    its name being its code, its kind ``commune`` when the kind cannot be read, its dates
+    open when they cannot be read or contradict each other. The quarantined record still
+    names the unit, so its passing outcomes become *unknown* rather than passes on data
+    that the input itself called bad.
     """
     from drugfree_core.adminmap import official_map
 
     schema = {**TABLES_BY_NAME["units"].polars_schema}
     rows = universe.join(dropped.select(LOC), on=LOC, how="semi").sort(LOC)
     good = staged.good.get("units")
-    good_rows = (
-        {}
-        if good is None
-        else {
-            r["code"]: r
-            for r in good.join(dropped.select(LOC), on=LOC, how="semi")
-            .sort(LOC)
-            .iter_rows(named=True)
-        }
-    )
+    good_rows: dict[str, dict[str, Any]] = {}
+    if good is not None:
+        for r in good.join(dropped.select(LOC), on=LOC, how="semi").sort(LOC).iter_rows(named=True):
+            good_rows.setdefault(r["code"], r)
     official: pl.DataFrame | None = None
+    kinds = {k.value for k in UnitKind}
     out: dict[str, dict[str, Any]] = {}
     for keys in rows.iter_rows(named=True):
         code = _valid(keys["code"])
         if code is None or code in kept or code in out:
             continue
+        if code in good_rows:
+            out[code] = {k: good_rows[code][k] for k in schema}
+            continue
+        said = {
+            "parent_code": _valid(keys["parent_code"]),
+            "kind": keys["kind"] if keys["kind"] in kinds else None,
+            "valid_from": _parse_date(keys["valid_from"]),
+            "valid_to": _parse_date(keys["valid_to"]),
+        }
         if official is None:
             official = official_map().units
         match = official.filter(pl.col("code") == code)
-        parent = _valid(keys["parent_code"])
-        if match.height and (parent is None or match["parent_code"][0] == parent):
-            out[code] = match.row(0, named=True)
-        elif code in good_rows:
-            out[code] = {k: good_rows[code][k] for k in schema}
-        else:
-            kinds = {k.value for k in UnitKind}
-            out[code] = {
-                "code": code,
-                "name": code,
-                "kind": keys["kind"] if keys["kind"] in kinds else UnitKind.COMMUNE.value,
-                "parent_code": parent,
-                "resident_population": None,
-                "valid_from": _parse_date(keys["valid_from"]),
-                "valid_to": _parse_date(keys["valid_to"]),
-            }
-            start, end = out[code]["valid_from"], out[code]["valid_to"]
-            if start is not None and end is not None and end < start:
-                out[code]["valid_from"] = out[code]["valid_to"] = None
+        if match.height:
+            row = match.row(0, named=True)
+            if all(v is None or row[k] == v for k, v in said.items()):
+                out[code] = {k: row[k] for k in schema}
+                continue
+        start, end = said["valid_from"], said["valid_to"]
+        if start is not None and end is not None and end < start:
+            start = end = None
+        out[code] = {
+            "code": code,
+            "name": code,
+            "kind": said["kind"] or UnitKind.COMMUNE.value,
+            "parent_code": said["parent_code"],
+            "resident_population": None,
+            "valid_from": start,
+            "valid_to": end,
+        }
     known = kept | set(out)
     for row in out.values():
         if row["parent_code"] not in known:
