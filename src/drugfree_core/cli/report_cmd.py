@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, _ref_date
+from drugfree_core.cli.main import (
+    _allow_no_coverage,
+    _date,
+    _friendly,
+    _lang,
+    _path,
+    _quarantine,
+    _ref_date,
+)
 
 
 @click.command()
@@ -68,6 +76,7 @@ from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, 
     help="Also write the case-level list (pseudonymous subject ids) to this .json/.csv file.",
 )
 @_quarantine
+@_allow_no_coverage
 @_friendly
 def report(
     path: Path,
@@ -87,10 +96,14 @@ def report(
     stale_after: int,
     cases: Path | None,
     quarantine: bool,
+    allow_no_coverage: bool,
 ) -> None:
     """Report on the dataset at PATH for a province or the nation on --date.
 
-    The report holds aggregates only; subject ids appear only in --cases.
+    The report holds aggregates only; subject ids appear only in --cases. Units the
+    dataset does not cover are counted as 'no data' beside every share, never as
+    meeting the criteria; a scope with no covered unit is an error unless
+    --allow-no-coverage.
     """
     from drugfree_core.cli.progress import ProgressBar
     from drugfree_core.errors import UsageError
@@ -116,6 +129,7 @@ def report(
         suppress_below=suppress_below,
         stale_after_days=stale_after,
         scheme=scheme,
+        allow_no_coverage=allow_no_coverage,
     )
     bar = ProgressBar()
     try:

@@ -38,6 +38,10 @@ CoverageBasis = Literal["declared", "units", "none"]
 ALL_TABLES: frozenset[str] = frozenset(t.name for t in TABLES)
 
 
+def _table_names(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(names)
+
+
 def empty_frame(table: Table) -> pl.DataFrame:
     """An empty frame with the table's canonical schema."""
     return pl.DataFrame(schema=table.polars_schema)
@@ -104,7 +108,7 @@ class Dataset:
     #: Where the units came from when the data brought none (the embedded official map).
     map_source: str | None = None
     #: The tables the input gave (see the class documentation).
-    supplied: frozenset[str] = attrs.field(default=ALL_TABLES, converter=frozenset)
+    supplied: frozenset[str] = attrs.field(default=ALL_TABLES, converter=_table_names)
     # Sorted copies of big tables, built on first use by restrict_to_units (explain).
     _sorted: dict[tuple[str, str], pl.DataFrame] = attrs.field(
         factory=dict, init=False, repr=False, eq=False

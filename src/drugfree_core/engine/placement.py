@@ -8,12 +8,15 @@ only make a unit look better:
 * ``split``: the residence is in a predecessor split between several successors; the
   candidate units are known and each gets a note that downgrades its passes;
 * ``gone``: the residence is in a unit that ended without a successor in force;
-* ``no_residence``: a status runs on the date but no residence covers it.
+* ``no_residence``: a status runs on the date but no residence covers it. They are
+  listed, never dropped; they do not threaten a covered unit, whose records are complete
+  by its coverage, so they show the data's gaps rather than widen a range.
 
 Likewise a quarantined record of a person or a unit fact whose unit cannot be determined
-(a mistyped code, a unit that no longer leads anywhere) may concern any unit. The people
-of the last two kinds and these records are counted as *unplaced anywhere*: each can turn
-at most one passing unit into a failing one, so a report gives the range they imply.
+(a mistyped code, a unit that no longer leads anywhere) may concern any unit: the record
+*is* some unit's data, only broken. These records and the ``gone`` people are counted as
+*unplaced anywhere*: each can turn at most one passing unit into a failing one, so a
+report gives the range they imply ("meet: 40, at least 37").
 """
 
 from __future__ import annotations
@@ -111,8 +114,9 @@ def place_people(
     """``(placed, unplaced)`` on *on*.
 
     ``placed`` has ``subject_id, unit_code``; ``unplaced`` has ``subject_id``,
-    ``candidates`` (a list, empty when the person could be anywhere) and ``why`` (a key
-    of :data:`UNPLACED_REASONS`).
+    ``candidates`` (a list, empty when the person could be anywhere), ``why`` (a key of
+    :data:`UNPLACED_REASONS`) and ``recorded`` (the unit of the residence as recorded;
+    for ``no_residence``, the latest residence that started before the date, if any).
     """
     res = dataset.residences.filter(active("start", "end", on))
     # Valid data has one residence per person on a date; be deterministic otherwise.
@@ -120,7 +124,11 @@ def place_people(
         res = res.sort("start", "unit_code", descending=True).unique(
             "subject_id", keep="first", maintain_order=True
         )
-    res = map_codes(res.select("subject_id", "unit_code"), "unit_code", successors)
+    res = map_codes(
+        res.select("subject_id", "unit_code", pl.col("unit_code").alias("recorded")),
+        "unit_code",
+        successors,
+    )
     # A residence must end in a commune-level unit in force: otherwise (a unit that
     # ended without successor, a link not yet effective) the person is unplaced.
     in_force = commune_units_in_force(dataset, on)["code"]
@@ -132,18 +140,27 @@ def place_people(
         .then(pl.lit("split"))
         .otherwise(pl.lit("gone"))
         .alias("why"),
+        "recorded",
     )
     placed = res.filter(ok).select("subject_id", "unit_code")
     # A person with a status running on the date but no residence on it is somewhere.
     statuses = dataset.status_periods.filter(active("start", "end", on)).select("subject_id")
+    last = (
+        dataset.residences.filter(pl.col("start") <= on)
+        .sort("start")
+        .group_by("subject_id")
+        .agg(pl.col("unit_code").last().alias("recorded"))
+    )
     homeless = (
         statuses.unique()
         .join(res.select("subject_id"), on="subject_id", how="anti")
+        .join(last, on="subject_id", how="left")
         .sort("subject_id")
         .select(
             "subject_id",
             pl.lit([], dtype=pl.List(pl.String)).alias("candidates"),
             pl.lit("no_residence").alias("why"),
+            "recorded",
         )
     )
     return placed, pl.concat([unplaced, homeless])
@@ -156,8 +173,12 @@ def unplaced_subjects(unplaced: pl.DataFrame) -> tuple[UnplacedSubject, ...]:
             subject_id=sid,
             candidate_units=tuple(cands or ()),
             reason=UNPLACED_REASONS[why],
+            kind=why,
+            unit_code=recorded,
         )
-        for sid, cands, why in unplaced.select("subject_id", "candidates", "why").rows()
+        for sid, cands, why, recorded in unplaced.select(
+            "subject_id", "candidates", "why", "recorded"
+        ).rows()
     )
 
 
@@ -194,7 +215,7 @@ class Census:
     @property
     def anywhere(self) -> int:
         """People and records that may belong to any unit of the scope."""
-        return sum(1 for u in self.unplaced if not u.candidate_units) + len(self.undetermined)
+        return sum(1 for u in self.unplaced if u.kind == "gone") + len(self.undetermined)
 
 
 def census(dataset: Dataset, on: dt.date) -> Census:

@@ -110,14 +110,18 @@ class UnitResult:
 class UnplacedSubject:
     """A person the engine could not place in one unit at the date.
 
-    ``candidate_units`` are the units the person may live in (after a split); empty
-    when the person may live anywhere (a unit that ended without successor, a status
-    with no residence on the date). ``reason`` says which.
+    ``kind`` says why: ``split`` (the residence is in a unit split between several
+    successors, ``candidate_units``), ``gone`` (in a unit that ended without a successor
+    in force) or ``no_residence`` (a status runs on the date, no residence does).
+    ``unit_code`` is the residence's unit as recorded (for ``no_residence``, the last
+    residence before the date, if any); ``reason`` says it in words.
     """
 
     subject_id: str
     candidate_units: tuple[str, ...]
     reason: str
+    kind: str = "split"
+    unit_code: str | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -206,11 +210,13 @@ class Evaluation:
     def unplaced_anywhere(self) -> int:
         """People and records that may belong to any unit (see :mod:`.placement`).
 
-        Unplaced people with no candidate unit and quarantined records whose unit cannot
-        be determined. Each could make one passing unit fail, so the passes are at
-        least ``pass - unplaced_anywhere``.
+        People whose residence is in a unit that ended without a successor, and
+        quarantined people and facts whose unit cannot be determined. Each could make
+        one passing unit fail, so the passes are at least ``pass - unplaced_anywhere``.
+        (People with no residence on the date are listed in :attr:`unplaced` but not
+        counted here: a covered unit's records are complete, so they do not live in one.)
         """
-        people = sum(1 for u in self.unplaced if not u.candidate_units)
+        people = sum(1 for u in self.unplaced if u.kind == "gone")
         return people + len(self.undetermined)
 
     def level_counts(self) -> dict[str, int]:

@@ -18,7 +18,7 @@ from typing import Literal
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.dataset import CoverageBasis, Dataset
 from drugfree_core.errors import Problem, UsageError
 from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file
@@ -90,6 +90,33 @@ def load(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:
     return finish(_stage(path), quarantine=quarantine)
 
 
+@attrs.frozen(kw_only=True)
+class Survey:
+    """What a look at a dataset finds without loading it: problems, tables, coverage.
+
+    ``problems`` are those :func:`validate` returns; ``supplied`` the tables the input
+    gave (see :attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`);
+    ``coverage_basis`` how it states the units it covers (see
+    :attr:`Dataset.coverage_basis <drugfree_core.dataset.Dataset.coverage_basis>`).
+    """
+
+    problems: tuple[Problem, ...]
+    supplied: frozenset[str]
+    coverage_basis: CoverageBasis
+
+
+def survey(path: str | os.PathLike[str]) -> Survey:
+    """Read the dataset at *path* once for :class:`Survey`. Never raises for content."""
+    staged = _stage(path)
+    if "coverage" in staged.supplied:
+        basis: CoverageBasis = "declared"
+    elif staged.map_source is None:
+        basis = "units"
+    else:
+        basis = "none"
+    return Survey(problems=all_problems(staged), supplied=staged.supplied, coverage_basis=basis)
+
+
 def validate(path: str | os.PathLike[str]) -> tuple[Problem, ...]:
     """Every problem of the dataset at *path*; empty when it is valid. Never raises for content."""
     return all_problems(_stage(path))
@@ -112,6 +139,7 @@ def save(dataset: Dataset, path: str | os.PathLike[str], *, format: Format | Non
 
 __all__ = [
     "Format",
+    "Survey",
     "dataset_to_document",
     "load",
     "read_json",
@@ -119,6 +147,7 @@ __all__ = [
     "read_tables",
     "records_to_dataset",
     "save",
+    "survey",
     "validate",
     "write_json",
     "write_tables",

@@ -698,7 +698,8 @@ def _placeholders(
     good = staged.good.get("units")
     good_rows: dict[str, dict[str, Any]] = {}
     if good is not None:
-        for r in good.join(dropped.select(LOC), on=LOC, how="semi").sort(LOC).iter_rows(named=True):
+        cut = good.join(dropped.select(LOC), on=LOC, how="semi").sort(LOC)
+        for r in cut.iter_rows(named=True):
             good_rows.setdefault(r["code"], r)
     official: pl.DataFrame | None = None
     kinds = {k.value for k in UnitKind}
@@ -710,11 +711,12 @@ def _placeholders(
         if code in good_rows:
             out[code] = {k: good_rows[code][k] for k in schema}
             continue
-        said = {
+        start, end = _parse_date(keys["valid_from"]), _parse_date(keys["valid_to"])
+        said: dict[str, Any] = {
             "parent_code": _valid(keys["parent_code"]),
             "kind": keys["kind"] if keys["kind"] in kinds else None,
-            "valid_from": _parse_date(keys["valid_from"]),
-            "valid_to": _parse_date(keys["valid_to"]),
+            "valid_from": start,
+            "valid_to": end,
         }
         if official is None:
             official = official_map().units
@@ -724,7 +726,6 @@ def _placeholders(
             if all(v is None or row[k] == v for k, v in said.items()):
                 out[code] = {k: row[k] for k in schema}
                 continue
-        start, end = said["valid_from"], said["valid_to"]
         if start is not None and end is not None and end < start:
             start = end = None
         out[code] = {

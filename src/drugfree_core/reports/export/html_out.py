@@ -24,7 +24,7 @@ from drugfree_core.reports.export.charts import (
 )
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Report
-from drugfree_core.reports.views import Cell, Suppressed, View, report_views
+from drugfree_core.reports.views import Cell, Suppressed, View, report_views, standing_text
 
 #: Most rows a table shows on the page; the CSV and XLSX files have them all.
 MAX_ROWS = 200
@@ -154,7 +154,8 @@ def render_html(report: Report, lang: Lang) -> str:
             f"<header><h1>{escape(title)}</h1>",
             f'<p class="scope">{escape(text("scope", lang))}: <strong>{escape(scope)}</strong>',
             f" · {escape(text('reference_date', lang))}: ",
-            f"<strong>{escape(fmt_date(p.reference_date, lang))}</strong></p></header>",
+            f"<strong>{escape(fmt_date(p.reference_date, lang))}</strong></p>",
+            f'<p class="standing">{escape(standing_text(report.overall, lang))}</p></header>',
             "<main>",
             _provenance_box(provenance, lang),
             _charts(report, lang),

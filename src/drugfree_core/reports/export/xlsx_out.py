@@ -22,7 +22,7 @@ from drugfree_core.i18n import Lang
 from drugfree_core.reports.export.charts import display_name
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Report
-from drugfree_core.reports.views import Cell, Suppressed, View
+from drugfree_core.reports.views import Cell, Suppressed, View, standing_text
 
 #: Views with more columns than this also freeze their first column.
 WIDE = 8
@@ -119,7 +119,9 @@ def _write_summary(
     ws.write_string(1, 1, f"{p.scope} {display_name(p.scope_name, lang)}".strip(), fmt.text)
     ws.write_string(2, 0, text("reference_date", lang), fmt.bold)
     _write_cell(ws, 2, 1, p.reference_date, "date", fmt)
-    r = 4
+    ws.write_string(3, 0, text("standing", lang), fmt.bold)
+    ws.write_string(3, 1, standing_text(report.overall, lang), fmt.text)
+    r = 5
     ws.write_string(r, 0, text("contents", lang), fmt.title)
     ws.write_string(r + 1, 0, text("sheet", lang), fmt.header)
     ws.write_string(r + 1, 1, text("title", lang), fmt.header)
