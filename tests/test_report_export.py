@@ -207,7 +207,8 @@ def test_xlsx_sheets_headers_panes_and_formats(tmp_path: Path) -> None:
             if column.kind == "date":
                 assert all(isinstance(v.value, dt.datetime) for v in filled)
     progress = wb["progress"]
-    assert progress.cell(row=2, column=9).value == pytest.approx(45 / 114)
+    share = 1 + next(i for i, c in enumerate(views[0].columns) if c.key == "share")
+    assert progress.cell(row=2, column=share).value == pytest.approx(45 / 114)
     assert progress.column_dimensions["B"].width > 10
 
 
@@ -216,7 +217,8 @@ def test_xlsx_summary_sheet(tmp_path: Path) -> None:
     assert ws["A1"].value == text("report_title", "en")
     assert ws["B2"].value == "31 Thành phố Hải Phòng"
     assert ws["B3"].value == dt.datetime(2026, 6, 30)
-    assert ws["A7"].hyperlink.location == "'progress'!A1"
+    assert ws["B4"].value == "45 of 114 meet · data for 114 of 114"
+    assert ws["A8"].hyperlink.location == "'progress'!A1"
 
 
 def test_xlsx_needs_a_file(tmp_path: Path) -> None:
