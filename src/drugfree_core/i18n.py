@@ -93,16 +93,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tables not supplied (criteria that read them are unknown): {tables}",
     ),
     "unplaced_anywhere": (
-        "{n} người hoặc bản ghi không xác định được thuộc đơn vị nào, nên số đạt có thể "
-        "ít hơn: đạt {meeting}, ít nhất {least}",
-        "{n} people or records could not be placed in any unit, so passes may be fewer: "
+        "không xác định được đơn vị: {n} người hoặc bản ghi, nên số đơn vị đạt có thể ít "
+        "hơn: đạt {meeting}, ít nhất {least}",
+        "not placed in any unit: {n} person(s) or record(s), so fewer units may pass: "
         "pass {meeting}, at least {least}",
     ),
     "unplaced_note": (
-        "{n} người hoặc bản ghi của bộ dữ liệu không xác định được đơn vị; bất kỳ ai trong "
-        "số đó cũng có thể thuộc đơn vị này",
-        "{n} people or records of the dataset could not be placed in any unit; any of them "
-        "may belong to this unit",
+        "không xác định được đơn vị: {n} người hoặc bản ghi của bộ dữ liệu, có thể thuộc "
+        "đơn vị này",
+        "not placed in any unit: {n} person(s) or record(s) of the dataset, which may "
+        "belong to this unit",
     ),
 }
 

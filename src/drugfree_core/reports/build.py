@@ -410,13 +410,13 @@ def _notes(
         )
     if counts.unplaced:
         notes.append(
-            f"{counts.unplaced} people or records could not be placed in any unit: "
+            f"{counts.unplaced} person(s) or record(s) could not be placed in any unit: "
             f"{counts.meeting} units meet the criteria on the data, at least "
-            f"{counts.meeting_at_least} whoever they are."
+            f"{counts.meeting_at_least} wherever they belong."
         )
     if counts.without_residence:
         notes.append(
-            f"{counts.without_residence} people have a status but no residence on the "
+            f"{counts.without_residence} person(s) have a status but no residence on the "
             "date; they are listed as unplaced (evaluate --format json), and since a "
             "covered unit's records are complete they are not counted in any unit."
         )
