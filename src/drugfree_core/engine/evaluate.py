@@ -171,8 +171,8 @@ def evaluate(
 
     Raises :class:`~drugfree_core.errors.SchemeError` when no criterion of the scheme is
     in force on *on* (every unit would pass without a check), and
-    :class:`~drugfree_core.errors.CoverageError` when no unit of the evaluation is
-    covered, unless *allow_no_coverage*.
+    :class:`~drugfree_core.errors.CoverageError` when the evaluation has units and the
+    dataset covers none of them, unless *allow_no_coverage*.
     """
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError("the reference date must be a datetime.date")
@@ -193,7 +193,7 @@ def evaluate(
             raise UsageError(
                 f"not a commune-level unit in force on {on.isoformat()}: {', '.join(missing)}"
             )
-    if not ctx.covered and not allow_no_coverage:
+    if ctx.units.height and not ctx.covered and not allow_no_coverage:
         raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height))
     nodes = [compile_node(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
@@ -259,8 +259,6 @@ def _safe(ctx: EvalContext) -> Any:
 
 def _no_coverage_message(dataset: Dataset, on: dt.date, units: int) -> str:
     day = on.isoformat()
-    if units == 0:
-        return f"no commune-level unit of this evaluation is in force on {day}"
     basis = dataset.coverage_basis
     if basis == "none":
         why = (

@@ -108,7 +108,7 @@ def build_report(
     now = runner.run(on)
     tick("evaluate")
     overall_counts = now.counts(scope)
-    if not overall_counts.covered and not options.allow_no_coverage:
+    if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
         raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
     series: list[SeriesPoint] = []
     for date in dates:
@@ -256,8 +256,6 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
 def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> str:
     where = "the nation" if scope == NATIONAL else f"province {scope}"
     day = on.isoformat()
-    if not units:
-        return f"no commune-level unit of {where} could be evaluated on {day}"
     if dataset.coverage_basis == "none":
         why = (
             "its units come from the embedded official map, which never says which units "
