@@ -208,7 +208,7 @@ class Evaluation:
 
     @property
     def unplaced_anywhere(self) -> int:
-        """People and records that may belong to any unit (see :mod:`.placement`).
+        """People and records that may belong to any unit of the evaluation.
 
         People whose residence is in a unit that ended without a successor, and
         quarantined people and facts whose unit cannot be determined. Each could make
