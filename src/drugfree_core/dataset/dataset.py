@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -113,6 +113,8 @@ class Dataset:
     _sorted: dict[tuple[str, str], pl.DataFrame] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
+    # Values derived from the frames by the layers above (see derived()).
+    _derived: dict[Any, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     @classmethod
     def from_frames(
@@ -161,6 +163,17 @@ class Dataset:
         if self.map_source is None:
             return "units"
         return "none"
+
+    def derived(self, key: Any, build: Callable[[], Any]) -> Any:
+        """The value *build* computes from this dataset, computed once per *key*.
+
+        A dataset never changes once built (a changed copy is a new dataset with nothing
+        cached), so what is derived from it, such as who cannot be placed on a date, can
+        be kept for the next caller (explaining one unit after another).
+        """
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     def frame(self, table: str) -> pl.DataFrame:
         """The frame of the table called *table*."""

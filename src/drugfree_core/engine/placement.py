@@ -145,23 +145,30 @@ def place_people(
     placed = res.filter(ok).select("subject_id", "unit_code")
     # A person with a status running on the date but no residence on it is somewhere.
     statuses = dataset.status_periods.filter(active("start", "end", on)).select("subject_id")
-    last = (
-        dataset.residences.filter(pl.col("start") <= on)
-        .sort("start")
-        .group_by("subject_id")
-        .agg(pl.col("unit_code").last().alias("recorded"))
-    )
     homeless = (
-        statuses.unique()
-        .join(res.select("subject_id"), on="subject_id", how="anti")
-        .join(last, on="subject_id", how="left")
+        statuses.join(res.select("subject_id"), on="subject_id", how="anti")
+        .unique()
         .sort("subject_id")
-        .select(
-            "subject_id",
-            pl.lit([], dtype=pl.List(pl.String)).alias("candidates"),
-            pl.lit("no_residence").alias("why"),
-            "recorded",
+    )
+    if homeless.height:
+        # Their last residence before the date, only for them (a handful, not millions).
+        last = (
+            dataset.residences.filter(
+                pl.col("subject_id").is_in(homeless["subject_id"].implode())
+                & (pl.col("start") <= on)
+            )
+            .sort("start")
+            .group_by("subject_id")
+            .agg(pl.col("unit_code").last().alias("recorded"))
         )
+        homeless = homeless.join(last, on="subject_id", how="left")
+    else:
+        homeless = homeless.with_columns(pl.lit(None, pl.String).alias("recorded"))
+    homeless = homeless.select(
+        "subject_id",
+        pl.lit([], dtype=pl.List(pl.String)).alias("candidates"),
+        pl.lit("no_residence").alias("why"),
+        "recorded",
     )
     return placed, pl.concat([unplaced, homeless])
 
@@ -219,7 +226,12 @@ class Census:
 
 
 def census(dataset: Dataset, on: dt.date) -> Census:
-    """The :class:`Census` of *dataset* on *on* (no scheme needed)."""
+    """The :class:`Census` of *dataset* on *on* (no scheme needed; kept on the dataset)."""
+    found: Census = dataset.derived(("census", on), lambda: _census(dataset, on))
+    return found
+
+
+def _census(dataset: Dataset, on: dt.date) -> Census:
     successors = successors_in_force(dataset, on)
     _placed, unplaced = place_people(dataset, on, successors)
     in_force = set(commune_units_in_force(dataset, on)["code"].to_list())
