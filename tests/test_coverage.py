@@ -402,3 +402,77 @@ def test_never_managed_user_repro_from_the_cli(tmp_path: Path) -> None:
         assert out.splitlines()[-1].split()[:3] == ["X", "Xã", "X"]
         assert " fail " in out.splitlines()[-1]
         assert "TH.C4: pass 0, fail 1" in out
+
+
+# ------------------------------------------- tables read by custom rules and new primitives
+
+
+def _any_fact(view: Any) -> Any:
+    from drugfree_core.engine import CustomOutcome
+
+    return CustomOutcome(outcome=Outcome.PASS if view.facts else Outcome.FAIL, reason="facts")
+
+
+def _custom_scheme(tables: tuple[str, ...]) -> Scheme:
+    from drugfree_core.rules import PythonRule
+
+    rule = PythonRule(
+        name="test.any-fact",
+        func=_any_fact,
+        description_en="some fact reported",
+        description_vi="có số liệu",
+        tables=tables,
+    )
+    criterion = Criterion(
+        id="C.1",
+        title_vi="Có số liệu",
+        title_en="Facts reported",
+        rule=rule,
+        citation="test",
+        provenance=Provenance.INFERRED,
+    )
+    return Scheme(
+        id="custom",
+        version="1",
+        title_vi="Tự viết",
+        title_en="Custom",
+        criteria=(criterion,),
+        parameters=LAW_PARAMETERS,
+    )
+
+
+def test_a_custom_rule_reading_a_missing_table_is_unknown(tmp_path: Path) -> None:
+    dataset = dfc.load(EXAMPLES / "commune.json")  # no unit_facts key
+    declared = dfc.evaluate(dataset, _custom_scheme(("unit_facts",)), ON).units[0]
+    assert declared.verdict is Outcome.UNKNOWN
+    assert "unit_facts table, not supplied" in declared.criteria[0].result.reason
+    silent = dfc.evaluate(dataset, _custom_scheme(()), ON).units[0]
+    assert silent.verdict is Outcome.FAIL  # what the rule says when it does not declare
+
+
+def test_a_primitive_naming_an_unknown_table_is_refused() -> None:
+    from drugfree_core.errors import PluginError
+    from drugfree_core.plugins import PluginHost, hookimpl
+
+    class Plugin:
+        DRUGFREE_HOOK_API = "1.1"
+
+        @hookimpl
+        def drugfree_register_primitives(self, registrar: Any) -> None:
+            rule = _custom_scheme(("unit_fact",)).criteria[0].rule
+            registrar.add(rule, citation="test", provenance=Provenance.INFERRED)
+
+    with pytest.raises(PluginError, match="unknown tables unit_fact"):
+        PluginHost(plugins=[("bad", Plugin())], autoload=False).primitive("test.any-fact")
+
+
+def test_a_primitive_added_later_registers_its_tables() -> None:
+    from drugfree_core.rules.tables import register_tables, tables_needed
+
+    class Violations:
+        """A stand-in for a primitive a later release (or a plugin) adds."""
+
+    register_tables(Violations, ("drug_law_violations",))
+    assert tables_needed(Violations()) == {"drug_law_violations"}
+    with pytest.raises(TypeError):
+        register_tables("Violations", ("x",))  # type: ignore[arg-type]

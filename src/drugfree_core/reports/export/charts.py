@@ -319,19 +319,26 @@ def trend_lines(
         return [(names.get(s, s), by_scope[s]) for s in sorted(provinces)]
     if NATIONAL in by_scope:
         return [(NATIONAL, by_scope[NATIONAL])]
-    summed: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    summed: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for point in series:
         acc = summed[point.on]
-        for k, v in enumerate((point.units_in_force, point.meeting, point.failing, point.unknown)):
+        counts = (point.units_in_force, point.meeting, point.failing, point.unknown, point.no_data)
+        for k, v in enumerate(counts):
             acc[k] += v
     return [
         (
             NATIONAL,
             [
                 SeriesPoint(
-                    on=on, scope=NATIONAL, units_in_force=u, meeting=m, failing=f, unknown=k
+                    on=on,
+                    scope=NATIONAL,
+                    units_in_force=u,
+                    meeting=m,
+                    failing=f,
+                    unknown=k,
+                    no_data=n,
                 )
-                for on, (u, m, f, k) in sorted(summed.items())
+                for on, (u, m, f, k, n) in sorted(summed.items())
             ],
         )
     ]
@@ -447,10 +454,11 @@ def trend_chart(series: Sequence[SeriesPoint], names: dict[str, str], lang: Lang
             _el("path", d=d, fill="none", stroke=colour, stroke_width=3, stroke_linejoin="round")
         )
         for p in pts:
-            tip = (
-                f"{label} {fmt_date(p.on, lang)}: {fmt_percent(p.share or 0.0, lang)} "
-                f"({p.meeting}/{p.units_in_force})"
+            standing = text(
+                "standing_text", lang, meeting=p.meeting, units=p.units_in_force, covered=p.covered
             )
+            share = fmt_percent(p.share or 0.0, lang)
+            tip = f"{label} {fmt_date(p.on, lang)}: {share} ({standing})"
             body.append(
                 _el("circle", _tip(tip), cx=x(p.on), cy=y(p.share or 0.0), r=3.5, fill=colour)
             )
