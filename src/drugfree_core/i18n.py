@@ -98,6 +98,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not placed in any unit: {n} person(s) or record(s), so fewer units may pass: "
         "pass {meeting}, at least {least}",
     ),
+    "quarantined_count": ("bản ghi bị cách ly: {n}", "quarantined records: {n}"),
+    "unplaced_count": (
+        "người chưa xác định được thuộc một đơn vị: {n}",
+        "people not placed in one unit: {n}",
+    ),
     "unplaced_note": (
         "không xác định được đơn vị: {n} người hoặc bản ghi của bộ dữ liệu, có thể thuộc "
         "đơn vị này",

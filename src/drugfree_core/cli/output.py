@@ -71,9 +71,9 @@ def summary_text(evaluation: Evaluation, lang: Lang) -> str:
             "  " + message("unplaced_anywhere", lang, n=anywhere, meeting=meeting, least=least)
         )
     if evaluation.quarantined:
-        lines.append(f"  quarantined records: {len(evaluation.quarantined)}")
+        lines.append("  " + message("quarantined_count", lang, n=len(evaluation.quarantined)))
     if evaluation.unplaced:
-        lines.append(f"  people not placed in one unit: {len(evaluation.unplaced)}")
+        lines.append("  " + message("unplaced_count", lang, n=len(evaluation.unplaced)))
     return "\n".join(lines)
 
 

@@ -77,7 +77,11 @@ class EvalContext:
             )
         )
         self.unit_index = self.units.select("unit_code")
-        self.placement, self.unplaced = place_people(dataset, on, self.successors_in_force())
+        # Kept on the dataset: a report evaluates each date several times (one scheme
+        # group after another, the census of people who cannot be placed).
+        self.placement, self.unplaced = dataset.derived(
+            ("placement", on), lambda: place_people(dataset, on, self.successors_in_force())
+        )
         #: The units of :attr:`units` that the dataset covers on the date.
         self.covered = covered_units(dataset, on, self.unit_index["unit_code"].to_list())
 

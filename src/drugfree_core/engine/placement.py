@@ -233,7 +233,9 @@ def census(dataset: Dataset, on: dt.date) -> Census:
 
 def _census(dataset: Dataset, on: dt.date) -> Census:
     successors = successors_in_force(dataset, on)
-    _placed, unplaced = place_people(dataset, on, successors)
+    _placed, unplaced = dataset.derived(
+        ("placement", on), lambda: place_people(dataset, on, successors)
+    )
     in_force = set(commune_units_in_force(dataset, on)["code"].to_list())
     return Census(
         unplaced=unplaced_subjects(unplaced),

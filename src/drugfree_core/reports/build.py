@@ -151,7 +151,7 @@ def build_report(
             result,
             scheme.id,
             _predecessors(predecessors_of.get(code, ()), predecessor_run),
-            notes=_unit_notes(result, now.counts(now.provinces[code]).unplaced),
+            notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
         )
         for code, (scheme, result) in sorted(now.results.items())
     )

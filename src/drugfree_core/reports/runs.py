@@ -87,13 +87,15 @@ class ScopeRun:
     unplaced: dict[str, int] = attrs.field(factory=dict)
     without_residence: dict[str, int] = attrs.field(factory=dict)
 
+    def unplaced_in(self, scope: str) -> int:
+        """People and records not placed in any unit that may belong to *scope*."""
+        return _tally(self.unplaced, scope)
+
     def counts(self, scope: str) -> ScopeCounts:
         """The :class:`ScopeCounts` of a province, or of ``"*"`` for all."""
 
         def tally(per_province: dict[str, int]) -> int:
-            if scope == NATIONAL:
-                return sum(per_province.values())
-            return per_province.get(NATIONAL, 0) + per_province.get(scope, 0)
+            return _tally(per_province, scope)
 
         verdicts = [
             r.verdict.value
@@ -111,6 +113,13 @@ class ScopeRun:
         )
 
 
+def _tally(per_province: dict[str, int], scope: str) -> int:
+    """What *per_province* counts for *scope* (``"*"`` entries belong to every scope)."""
+    if scope == NATIONAL:
+        return sum(per_province.values())
+    return per_province.get(NATIONAL, 0) + per_province.get(scope, 0)
+
+
 class ScopeRunner:
     """Evaluates one scope on any date, caching each date's run."""
 
@@ -125,9 +134,6 @@ class ScopeRunner:
         on_run: Callable[[dt.date], None] | None = None,
     ) -> None:
         self.dataset = dataset
-        #: All of the data, before it is cut down to the scope: people who cannot be
-        #: placed, and records whose unit is lost, may belong to any scope.
-        self.whole = dataset
         self.host = host
         self.reference_date = reference_date
         self.scope = scope
@@ -136,7 +142,18 @@ class ScopeRunner:
         self._index = TerritoryIndex.from_frames((dataset.units, dataset.lineage))
         self._runs: dict[dt.date, ScopeRun] = {}
         self._home: dict[str, str] = {}
+        # People with a status and no residence at all belong to no province: a province
+        # report counts them too, although cutting the data to its units leaves them out.
         if scope != NATIONAL:
+            self._never_housed = dataset.status_periods.filter(
+                pl.col("subject_id").is_in(
+                    dataset.subjects.join(
+                        dataset.residences.select(pl.col("subject_id").alias("id")).unique(),
+                        on="id",
+                        how="anti",
+                    )["id"].implode()
+                )
+            ).select("subject_id", "start", "end")
             # Every date only ever looks at this province's units (of either era): cut
             # the rest of the country out once instead of filtering it on every run.
             self.dataset = dataset.restrict_to_units(self._scope_units())
@@ -234,7 +251,9 @@ class ScopeRunner:
         unplaced: dict[str, int] = {}
         homeless: dict[str, int] = {}
         if results:
-            found = census(self.whole, on)
+            # The scope's part of the data holds everyone who ever lived in its units and
+            # every quarantined record whose unit cannot be told (restrict_to_units).
+            found = census(self.dataset, on)
             if found.undetermined:
                 unplaced[NATIONAL] = len(found.undetermined)
             for person in found.unplaced:
@@ -243,6 +262,13 @@ class ScopeRunner:
                 tally = unplaced if person.kind == "gone" else homeless
                 where = self._province_or_any(person.unit_code)
                 tally[where] = tally.get(where, 0) + 1
+            if self.scope != NATIONAL:
+                running = self._never_housed.filter(
+                    (pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on))
+                )
+                never = running["subject_id"].n_unique()
+                if never:
+                    homeless[NATIONAL] = homeless.get(NATIONAL, 0) + never
         return ScopeRun(
             on=on,
             results=results,
