@@ -1,8 +1,17 @@
-"""Sphinx configuration for the drugfree-core documentation.
+"""Sphinx configuration for the drugfree-core documentation, in English and Vietnamese.
 
-Build it with ``sphinx-build -W --keep-going -n -b html docs docs/_build/html`` (the
-README's command). ``-n`` makes every unresolved cross-reference a warning and ``-W`` makes
-every warning an error, so a broken internal link fails the build.
+Build it with ``sphinx-build -W --keep-going -n -b html docs docs/_build/html``, and the
+Vietnamese edition with ``-D language=vi`` into ``docs/_build/html/vi`` (the README's
+command does both). ``-n`` makes every unresolved cross-reference a warning and ``-W``
+makes every warning an error, so a broken internal link fails the build.
+
+The Vietnamese edition is Sphinx's own translation workflow: the English pages are the
+source, ``docs/locale/vi/LC_MESSAGES/<page>.po`` hold the Vietnamese of each paragraph,
+and Sphinx compiles them when it builds (the ``.mo`` files are not kept in git). After
+changing an English page, update the catalogues and translate what changed::
+
+    sphinx-build -b gettext docs docs/_build/gettext
+    sphinx-intl update -p docs/_build/gettext -l vi -d docs/locale
 """
 
 from __future__ import annotations
@@ -40,7 +49,27 @@ exclude_patterns = [
 
 # The criteria catalogue lists the built-in schemes and those of this repository's plugins.
 drugfree_plugin_dirs = sorted(str(p) for p in (DOCS.parent / "plugins").iterdir() if p.is_dir())
+
+# Translation: one catalogue per page, no line numbers (they would change with every
+# edit of the English page). Code and output blocks are translatable too, so that the
+# Vietnamese pages can show `--lang vi` and its output.
 language = "en"
+locale_dirs = ["locale/"]
+gettext_compact = False
+gettext_location = False
+gettext_uuid = False
+gettext_additional_targets = ["literal-block"]
+# The pages the Vietnamese edition translates whole (tests/test_docs.py checks that each
+# is translated to the last paragraph). Other pages, the explanations and the developer
+# reference, keep their English text under a Vietnamese title, and say so.
+drugfree_translated = [
+    "index",
+    "tutorials/*",
+    "howto/*",
+    "explanation/index",
+    "reference/index",
+    "reference/criteria-catalogue",
+]
 
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
 myst_heading_anchors = 3
@@ -65,12 +94,25 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(DataFrame|LazyFrame|Expr|SearchStrategy|PluginManager|HookimplMarker)"),
     (r"py:.*", r"(HookspecMarker|TextIO|BinaryIO|Any|Literal|Self|TypeAlias|ClassVar)"),
     (r"py:.*", r"(dt|importlib|PluginManager)\..*"),
+    (r"py:.*", r"(fastapi|starlette|threading)\..*"),
     # Internal type aliases and the registrars' shared base, which are not public names.
     (r"py:.*", r"(Lang|ParamValue|.*\._Registrar|.*\.Contributions)"),
 ]
 
 html_theme = "furo"
 html_title = f"drugfree-core {release}"
+templates_path = ["_templates"]
+# Furo's sidebar, with a link to the same page in the other language under the search box.
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/language.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/scroll-end.html",
+    ]
+}
 html_static_path = ["_static"]
 html_css_files = ["drugfree.css"]
 html_theme_options = {

@@ -12,8 +12,10 @@ from typing import Any
 import attrs
 import polars as pl
 import pytest
+from docs_site import site, site_vi  # noqa: F401  (session fixtures: the built docs)
 from hypothesis import HealthCheck, Phase, settings
 from oracle import OracleEvaluation, OracleNode, oracle_evaluate
+from pgserver import postgres_uri  # noqa: F401  (the session's PostgreSQL server)
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES

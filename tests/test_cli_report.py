@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from drugfree_core.cli.main import cli
+from drugfree_core.cli.report_cmd import output_format
 from drugfree_core.samples import demo_path
 
 DATE = "2025-10-01"
@@ -69,8 +70,7 @@ def test_cases_are_written_apart(tmp_path: Path) -> None:
     [
         (("--province", "P99", "--national"), "not both"),
         (("--province", "77"), "no commune-level unit of province 77"),
-        (("--format", "xlsx"), "give a file with --out"),
-        (("--format", "csv"), "give a folder with --out"),
+        (("--out", "report.docx"), "cannot tell the report format from --out report.docx"),
         (("--scheme", "nope"), "nope"),
     ],
 )
@@ -85,3 +85,94 @@ def test_no_progress_bar_when_not_a_terminal() -> None:
     code, _, err = run("--format", "json")
     assert code == 0
     assert "\r" not in err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "out", "terminal", "expected"),
+    [
+        # Nothing said: a person gets an HTML file, a pipe gets JSON.
+        (None, None, True, ("html", False)),
+        (None, None, False, ("json", True)),
+        # --out alone: its suffix says the format (none: a folder of CSV tables).
+        (None, "r.html", True, ("html", False)),
+        (None, "r.HTM", False, ("html", False)),
+        (None, "r.pdf", False, ("pdf", False)),
+        (None, "r.xlsx", True, ("xlsx", False)),
+        (None, "r.json", True, ("json", False)),
+        (None, "tables", True, ("csv", False)),
+        # --format alone: JSON is printed; HTML too in a pipe; the rest go to a file.
+        ("json", None, True, ("json", True)),
+        ("html", None, False, ("html", True)),
+        ("html", None, True, ("html", False)),
+        ("pdf", None, False, ("pdf", False)),
+        ("xlsx", None, False, ("xlsx", False)),
+        ("csv", None, True, ("csv", False)),
+        # Both: --format wins.
+        ("json", "r.html", True, ("json", False)),
+    ],
+)
+def test_output_format_rule(
+    fmt: str | None, out: str | None, terminal: bool, expected: tuple[str, bool]
+) -> None:
+    path = None if out is None else Path(out)
+    assert output_format(fmt, path, stdout_is_terminal=terminal) == expected
+
+
+def _run_in(folder: Path, *args: str, terminal: bool) -> tuple[int, str, str]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        mp.setattr("drugfree_core.cli.report_cmd._stdout_is_terminal", lambda: terminal)
+        return run(*args)
+
+
+def test_a_person_at_a_terminal_gets_an_html_file_named_after_scope_and_date(
+    tmp_path: Path,
+) -> None:
+    code, out, err = _run_in(tmp_path, "--lang", "vi", "--no-series", terminal=True)
+    assert code == 0, err
+    path = tmp_path / "bao-cao-son-ha-2025-10-01.html"
+    assert path.is_file()
+    assert f"wrote {path}" in err
+    assert out == ""  # nothing spilled on the terminal
+    html = path.read_text(encoding="utf-8")
+    assert 'lang="vi"' in html and "Kết quả chính" in html
+
+
+def test_a_pipe_gets_json_unless_asked_otherwise(tmp_path: Path) -> None:
+    code, out, err = _run_in(tmp_path, "--no-series", terminal=False)
+    assert code == 0, err
+    assert json.loads(out)["format"] == "drugfree-report"
+    assert list(tmp_path.iterdir()) == []
+    code, out, err = _run_in(tmp_path, "--no-series", "--format", "xlsx", terminal=False)
+    assert code == 0, err
+    assert (tmp_path / "report-son-ha-2025-10-01.xlsx").is_file()
+
+
+def test_a_one_province_file_is_that_province(tmp_path: Path) -> None:
+    code, out, err = run("--format", "json", "--no-series")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["provenance"]["scope"] == "P99"
+    assert document["provenance"]["scope_name"] == "Tỉnh Sơn Hà"
+    html = tmp_path / "r.html"
+    code, _, err = run("--lang", "vi", "--no-series", "--out", str(html))
+    assert code == 0, err
+    page = html.read_text(encoding="utf-8")
+    assert "Phạm vi: <strong>Tỉnh Sơn Hà</strong>" in page
+    assert "Toàn quốc" not in page
+
+
+def test_a_missing_pdf_engine_stops_before_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from drugfree_core.errors import UsageError
+    from drugfree_core.reports.export import pdf_out
+
+    def missing() -> None:
+        raise UsageError("PDF output needs WeasyPrint; install it with: pip install x")
+
+    loaded: list[Path] = []
+    monkeypatch.setattr(pdf_out, "_weasyprint", missing)
+    monkeypatch.setattr("drugfree_core.io.load", lambda path, **_: loaded.append(path))
+    code, _, err = run("--format", "pdf", "--out", "r.pdf")
+    assert code != 0
+    assert "PDF output needs WeasyPrint" in err and "Traceback" not in err
+    assert loaded == []  # the dataset was not even read

@@ -1,14 +1,19 @@
-"""The HTML report in a real browser: headless Chromium draws the charts, we count pixels.
+"""The HTML report and the documentation in a real browser, headless Chromium.
 
 Each chart element has a colour of its own (constants in ``charts.py``), so the
 screenshot proves that every element was drawn, and where: the three charts stack in
-page order. Without a browser the test is skipped, unless ``DRUGFREE_REQUIRE_BROWSER=1``
-(as in CI), where a missing browser is a failure.
+page order. The Vietnamese report and the Vietnamese edition's landing page are rendered
+too, and the text Chromium shows on them is checked against the Vietnamese catalogues
+(the report's labels, the documentation's ``docs/locale/vi`` files): the Vietnamese
+headings are there, the English ones are not. Without a browser the tests are skipped,
+unless ``DRUGFREE_REQUIRE_BROWSER=1`` (as in CI), where a missing browser is a failure.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -20,6 +25,7 @@ from PIL import Image
 from report_fixture import sample_report
 
 from drugfree_core.reports.export import render_html
+from drugfree_core.reports.export.answer import report_answer
 from drugfree_core.reports.export.charts import (
     FAILING_BAR,
     MILESTONE_MARKER,
@@ -28,6 +34,7 @@ from drugfree_core.reports.export.charts import (
     TREND_COLOURS,
     UNKNOWN_BAR,
 )
+from drugfree_core.reports.labels import text
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 WIDTH, HEIGHT = 1280, 2400
@@ -112,3 +119,102 @@ def test_charts_draw_in_headless_chromium(tmp_path: Path) -> None:
         return int(np.nonzero(_mask(pixels, colour).any(axis=1))[0][0])
 
     assert top(PROGRESS_BAR) < top(TREND_COLOURS[0]) < top(FAILING_BAR)
+
+
+def _dom(browser: str, page: Path, profile: Path) -> str:
+    """The page's DOM as Chromium has rendered it (after its scripts ran)."""
+    done = subprocess.run(
+        [
+            browser,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0 and "<body" in done.stdout, done.stderr[-2000:]
+    return done.stdout
+
+
+def _shown_text(dom: str) -> str:
+    """The words of a rendered page a reader sees: no script, style or markup."""
+    dom = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", dom, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom)).split())
+
+
+def _inked(png: Path) -> int:
+    """How many pixels of a screenshot are dark (text drawn with a real font)."""
+    with Image.open(png) as image:
+        pixels = np.asarray(image.convert("L"))
+    return int((pixels < 100).sum())
+
+
+def test_the_vietnamese_report_reads_in_vietnamese(tmp_path: Path) -> None:
+    browser = _browser()
+    report = sample_report()
+    page = tmp_path / "bao-cao.html"
+    page.write_text(render_html(report, "vi"), encoding="utf-8")
+    png = tmp_path / "bao-cao.png"
+    _screenshot(browser, page, png, tmp_path / "profile")
+    assert _inked(png) > 20_000  # the page is drawn, text and all
+
+    shown = _shown_text(_dom(browser, page, tmp_path / "profile"))
+    answer = report_answer(report, "vi")
+    headings = [
+        text("report_title", "vi"),
+        answer.title,
+        answer.closest_title,
+        text("view_progress", "vi"),
+        text("view_closest", "vi"),
+        text("view_quality", "vi"),
+        text("view_provenance", "vi"),
+    ]
+    for words in [*headings, answer.headline]:
+        assert words in shown, words
+    for key in ("report_title", "answer_title", "view_progress", "view_provenance", "scope"):
+        assert text(key, "en") not in shown, key
+    # The answer comes first, the provenance last.
+    assert shown.index(answer.title) < shown.index(text("view_progress", "vi"))
+    assert shown.rindex(text("view_provenance", "vi")) > shown.index(text("view_quality", "vi"))
+
+
+def _catalogue(page: str) -> dict[str, str]:
+    """The Vietnamese catalogue of one documentation page: English → Vietnamese."""
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[1] / "docs/locale/vi/LC_MESSAGES" / f"{page}.po"
+    with po.open("rb") as f:
+        return {str(m.id): str(m.string) for m in read_po(f) if m.id and m.string}
+
+
+def test_the_vietnamese_documentation_reads_in_vietnamese(site_vi: Path, tmp_path: Path) -> None:
+    browser = _browser()
+    page = site_vi / "index.html"
+    png = tmp_path / "docs.png"
+    _screenshot(browser, page, png, tmp_path / "profile")
+    assert _inked(png) > 20_000
+
+    shown = _shown_text(_dom(browser, page, tmp_path / "profile"))
+    landing = _catalogue("index")
+    navigation = {
+        **_catalogue("tutorials/index"),
+        **_catalogue("howto/index"),
+        **_catalogue("reference/index"),
+        **_catalogue("explanation/index"),
+    }
+    headings = ["Install and try", "Start where you are"]
+    sections = ["Tutorials", "How-to guides", "Reference", "Explanation"]
+    for english in headings:
+        assert landing[english] in shown, landing[english]
+        assert english not in shown, english
+    for english in sections:
+        assert navigation[english] in shown, navigation[english]
+        assert english not in shown, english
+    assert "Về đầu trang" in shown and "Back to top" not in shown

@@ -451,3 +451,20 @@ def test_demo_report_has_every_part(demo: Dataset, tmp_path: Path) -> None:
     assert report.series and report.criteria and report.indicators and report.quality.rows
     assert len(report.provenance.dataset_fingerprint) == 64
     assert report.provenance.schemes[0].id == "mps-recognition-2024"
+
+
+def test_a_one_province_file_is_that_provinces_report(demo: Dataset) -> None:
+    host = PluginHost(autoload=False)
+    options = ReportOptions(series=False, generated_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    report = build_report(demo, AFTER, host=host, options=options)
+    assert (report.provenance.scope, report.provenance.scope_name) == ("P99", "Tỉnh Sơn Hà")
+    assert [p.scope for p in report.progress] == ["P99"] and report.overall.scope == "P99"
+    assert build_report(demo, AFTER, province="P99", host=host, options=options) == report
+
+
+def test_data_of_several_provinces_give_the_national_report(official: Dataset) -> None:
+    report = build_report(
+        official, AFTER, host=PluginHost(autoload=False), options=ReportOptions(series=False)
+    )
+    assert report.provenance.scope == "*"
+    assert len(report.progress) == 34

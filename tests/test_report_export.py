@@ -8,6 +8,7 @@ import io
 import json
 import re
 import stat
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,13 @@ from report_fixture import SECRET_SUBJECT, sample_cases, sample_report
 from drugfree_core.errors import UsageError
 from drugfree_core.reports.export import (
     FORMATS,
+    default_filename,
     render_html,
     render_json,
     write_cases,
     write_report,
 )
+from drugfree_core.reports.export.answer import ANSWER_CLOSEST, report_answer
 from drugfree_core.reports.export.charts import (
     PROGRESS_BAR,
     TREND_COLOURS,
@@ -32,9 +35,16 @@ from drugfree_core.reports.export.charts import (
     trend_lines,
 )
 from drugfree_core.reports.export.html_out import MAX_ROWS
+from drugfree_core.reports.export.xlsx_out import sheet_names
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Report
-from drugfree_core.reports.views import Suppressed, View, report_views
+from drugfree_core.reports.views import (
+    Suppressed,
+    View,
+    provenance_words,
+    reader_citation,
+    report_views,
+)
 
 BOM = b"\xef\xbb\xbf"
 TOP_KEYS = [
@@ -186,13 +196,15 @@ def _workbook(tmp_path: Path, report: Report, lang: str = "vi") -> Any:
     return openpyxl.load_workbook(path)
 
 
-def test_xlsx_sheets_headers_panes_and_formats(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_xlsx_sheets_headers_panes_and_formats(tmp_path: Path, lang: str) -> None:
     report = sample_report()
-    views = report_views(report, "vi")
-    wb = _workbook(tmp_path, report)
-    assert wb.sheetnames == ["summary", *(v.name for v in views)]
+    views = report_views(report, lang)  # type: ignore[arg-type]
+    names = sheet_names(views, lang)  # type: ignore[arg-type]
+    wb = _workbook(tmp_path, report, lang)
+    assert wb.sheetnames == [names["summary"], *(names[v.name] for v in views)]
     for view in views:
-        ws = wb[view.name]
+        ws = wb[names[view.name]]
         header = [ws.cell(row=1, column=c + 1) for c in range(len(view.columns))]
         assert [h.value for h in header] == [c.label for c in view.columns]
         assert all(h.font.b for h in header)
@@ -206,19 +218,110 @@ def test_xlsx_sheets_headers_panes_and_formats(tmp_path: Path) -> None:
                 assert all(v.number_format == "0.0%" for v in filled)
             if column.kind == "date":
                 assert all(isinstance(v.value, dt.datetime) for v in filled)
-    progress = wb["progress"]
+    progress = wb[names["progress"]]
     share = 1 + next(i for i, c in enumerate(views[0].columns) if c.key == "share")
     assert progress.cell(row=2, column=share).value == pytest.approx(45 / 114)
     assert progress.column_dimensions["B"].width > 10
 
 
-def test_xlsx_summary_sheet(tmp_path: Path) -> None:
-    ws = _workbook(tmp_path, sample_report(provinces=1), "en")["summary"]
-    assert ws["A1"].value == text("report_title", "en")
-    assert ws["B2"].value == "31 Thành phố Hải Phòng"
-    assert ws["B3"].value == dt.datetime(2026, 6, 30)
-    assert ws["B4"].value == "45 of 114 meet · data for 114 of 114"
-    assert ws["A8"].hyperlink.location == "'progress'!A1"
+def test_xlsx_sheet_names_are_vietnamese_short_and_unique() -> None:
+    views = report_views(sample_report(), "vi")
+    names = sheet_names(views, "vi")
+    assert names["summary"] == "Tóm tắt"
+    assert names["progress"] == "Tiến độ"
+    assert names["provenance"] == "Nguồn gốc báo cáo"
+    assert all(len(n) <= 31 for n in names.values())
+    assert len({n.casefold() for n in names.values()}) == len(names)
+    assert sheet_names(views, "en")["progress"] == "progress"
+    # A view without a sheet label (a plugin's, a later one) gets its title, made legal.
+    extra = View(
+        name="extra",
+        title="Một bảng rất dài: [thử] tên/trang*tính? quá 31 ký tự",
+        columns=(),
+        rows=(),
+    )
+    twin = attrs.evolve(extra, name="twin")
+    more = sheet_names([*views, extra, twin], "vi")
+    assert more["extra"] == "Một bảng rất dài   thử  tên tra"[:31]
+    assert not set(more["extra"]) & set("[]:*?/\\")
+    assert more["twin"] == more["extra"][:27] + " (2)"
+    assert len(more["twin"]) <= 31
+
+
+def _xml(path: Path, member: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(member).decode("utf-8")
+
+
+def test_xlsx_first_sheet_answers_then_links(tmp_path: Path) -> None:
+    report = sample_report(provinces=1)
+    ws = _workbook(tmp_path, report, "en")["summary"]
+    column_a = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    column_b = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)]
+    assert column_a[0] == text("report_title", "en")
+    assert column_a[1] == "Scope: Thành phố Hải Phòng"
+    assert column_b[2] == dt.datetime(2026, 6, 30)
+    answer = report_answer(report, "en")
+    assert column_a[4] == answer.title
+    assert column_b[5] == answer.headline  # the answer is on top...
+    assert answer.facts[0] in column_b and answer.facts[1] in column_b
+    assert "Phường Lê Chân (31003)" in column_b
+    assert "C3: 3 × addicts not in rehab" in column_b
+    contents = column_a.index(text("contents", "en"))
+    assert contents > column_b.index(answer.headline)  # ... the contents after it
+    link = ws.cell(row=contents + 2, column=2)
+    assert link.hyperlink.location == "'progress'!A1"
+    assert link.value == text("view_progress", "en")
+    # Provenance is the last sheet, not the first thing read.
+    assert text("dataset_fingerprint", "en") not in column_a
+
+
+def test_xlsx_has_native_progress_and_trend_charts(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    write_report(sample_report(), "xlsx", lang="vi", out=path)
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert len(charts) == 2
+    bars, lines = _xml(path, charts[0]), _xml(path, charts[1])
+    assert "<c:barChart>" in bars and "<c:lineChart>" in lines
+    # The charts read the cells of the sheets: they stay right if a figure is corrected.
+    assert "'Tiến độ'!$B$2:$B$4" in bars and "'Tiến độ'!$I$2:$I$4" in bars
+    assert "'Tiến độ'!$K$2:$K$4" in bars
+    assert text("chart_progress", "vi") in bars and text("chart_trend", "vi") in lines
+    assert lines.count("<c:ser>") == 2  # one line per province
+    assert "'Diễn biến theo thời gian'!$J$2:$J$" in lines  # the date column of the table
+    # Both sit on the first sheet, under the answer.
+    drawing = _xml(path, "xl/worksheets/_rels/sheet1.xml.rels")
+    assert "drawing" in drawing
+
+
+def test_xlsx_trend_table_beside_the_series(tmp_path: Path) -> None:
+    report = sample_report()
+    ws = _workbook(tmp_path, report, "en")["series"]
+    width = len(next(v for v in report_views(report, "en") if v.name == "series").columns)
+    first = width + 2  # one empty column between the two tables
+    assert ws.cell(row=1, column=first).value == text("date", "en")
+    assert [ws.cell(row=1, column=first + i).value for i in (1, 2)] == [
+        "Thành phố Hải Phòng",
+        "Tỉnh Nghệ An",
+    ]
+    assert ws.cell(row=2, column=first).value == dt.datetime(2024, 1, 31)
+    shares = [p for p in report.series if p.scope == "31"]
+    assert ws.cell(row=2, column=first + 1).value == pytest.approx(shares[0].share)
+
+
+def test_xlsx_prints_a4_landscape_fitted_to_width(tmp_path: Path) -> None:
+    wb = _workbook(tmp_path, sample_report(), "vi")
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # One page wide (1 is Excel's default, which the file may leave out), any length.
+        assert ws.page_setup.fitToWidth in (None, 1), ws.title
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        assert "&P" in (ws.oddFooter.right.text or ""), ws.title
+    for ws in wb.worksheets[1:]:
+        assert ws.print_title_rows == "$1:$1", ws.title  # the header row on every page
 
 
 def test_xlsx_needs_a_file(tmp_path: Path) -> None:
@@ -380,6 +483,7 @@ def test_suppressed_counts_read_less_than_k_everywhere(tmp_path: Path) -> None:
 
     write_report(report, "csv", lang="vi", out=tmp_path / "csv")
     wb = _workbook(tmp_path, report)
+    sheet = sheet_names(list(views.values()), "vi")
     for name, positions in cells.items():
         rows = list(
             csv.reader(
@@ -388,7 +492,7 @@ def test_suppressed_counts_read_less_than_k_everywhere(tmp_path: Path) -> None:
         )
         for r, c, k in positions:
             assert rows[r + 1][c] == f"< {k}"
-            assert wb[name].cell(row=r + 2, column=c + 1).value == f"< {k}"
+            assert wb[sheet[name]].cell(row=r + 2, column=c + 1).value == f"< {k}"
 
     page = _page(render_html(report, "vi"))
     spans = [a for t, a in page.tags if t == "span" and a.get("class") == "suppressed"]
@@ -402,9 +506,9 @@ def test_suppressed_counts_read_less_than_k_everywhere(tmp_path: Path) -> None:
 
 
 def test_unknown_format_or_language() -> None:
-    assert FORMATS == ("json", "csv", "xlsx", "html")
+    assert FORMATS == ("json", "csv", "xlsx", "html", "pdf")
     with pytest.raises(UsageError, match="format"):
-        write_report(sample_report(), "pdf", lang="vi", out=None)  # type: ignore[arg-type]
+        write_report(sample_report(), "docx", lang="vi", out=None)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="language"):
         write_report(sample_report(), "json", lang="fr", out=None)  # type: ignore[arg-type]
 
@@ -449,3 +553,173 @@ def test_count_axis_ticks_are_whole_numbers() -> None:
     svg = failing_chart(small, "en")
     ticks = re.findall(r'text-anchor="middle">([^<]+)</text>', svg)
     assert ticks == ["0", "5", "10", "15"]  # 1-2-5 steps: never 2.5, which would print "2"
+
+
+# --- the answer first, provenance last -------------------------------------------------
+
+
+def _visible_text(html: str) -> str:
+    return " ".join(_page(html).text)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_html_opens_with_the_answer_and_ends_with_the_provenance(lang: str) -> None:
+    html = render_html(sample_report(), lang)  # type: ignore[arg-type]
+    main = html[html.index("<main>") :]
+    sections = re.findall(r'<section[^>]*\bid="([^"]+)"', main)
+    assert sections[0] == "answer"
+    assert sections[-1] == "provenance"
+    assert main.index('id="answer"') < main.index("<svg") < main.index('id="progress"')
+    assert html.index("SHA-256") > html.index('id="quality"')
+
+
+def test_html_answer_in_vietnamese() -> None:
+    words = _visible_text(render_html(sample_report(provinces=1), "vi"))
+    assert (
+        "Thành phố Hải Phòng: 45 trên 114 đơn vị cấp xã đạt tiêu chí không ma túy (39,5 %)."
+        in words
+    )
+    assert "Chưa đạt: 60 đơn vị; chưa xác định (dữ liệu chưa đủ để kết luận): 9 đơn vị." in words
+    assert (
+        "Mốc kế tiếp của lộ trình “Lộ trình của Thành phố Hải Phòng”: 45 % số đơn vị vào ngày "
+        "31/12/2027, tức ít nhất 52 trên 114 đơn vị. Theo xu hướng hiện tại (+1,37 đơn vị/tháng) "
+        "mốc này sẽ đạt: dự báo 58,2 đơn vị vào ngày đến hạn; hôm nay còn thiếu 7 đơn vị."
+    ) in words
+    assert "Đơn vị gần đạt nhất và phần còn thiếu" in words
+    assert "Xã Đồng Hới & <Tân Lập> (31002)" in words
+    assert "C1: 7 × người nghiện đang quản lý" in words
+
+
+def test_html_answer_in_english_for_the_nation() -> None:
+    words = _visible_text(render_html(sample_report(), "en"))
+    assert (
+        "National (data of 2 provinces): 65 of 244 commune-level units meet the drug-free "
+        "criteria (26.6%)." in words
+    )
+    assert "met or on track in 1; missed or off track in 1" in words
+    # Closest units name their province in a report of several.
+    assert "Xã Quỳnh Lưu (40002), Tỉnh Nghệ An" in words
+
+
+def _progress(report: Report, **changes: Any) -> Report:
+    overall = attrs.evolve(report.overall, **changes)
+    return attrs.evolve(report, overall=overall, progress=(overall,))
+
+
+def _milestone_line(report: Report, lang: str = "en") -> str:
+    return report_answer(report, lang).facts[1]  # type: ignore[arg-type]
+
+
+def test_answer_says_whether_the_next_milestone_will_be_met() -> None:
+    report = sample_report(provinces=1)
+    nxt = report.overall.milestones[1]  # 2027: 45 %, 52 required, on track
+    assert "it will be met: 58.2 projected" in _milestone_line(report)
+    off = attrs.evolve(nxt, status="off_track", projected_at_due=40.0)
+    changed = _progress(report, milestones=(report.overall.milestones[0], off))
+    assert "it will not be met: 40.0 projected on the due date; 7 more are needed." in (
+        _milestone_line(changed)
+    )
+    unknown = attrs.evolve(nxt, status="unknown", projected_at_due=None)
+    changed = _progress(report, milestones=(unknown,), trend_per_month=None)
+    assert _milestone_line(changed).endswith(
+        "7 more are needed; there are too few dated points to tell whether it will be met."
+    )
+    reached = _progress(report, meeting=60)
+    assert "Already reached, and at the current trend (+1.37 units a month) it will hold" in (
+        _milestone_line(reached)
+    )
+    none = _progress(report, roadmap_id=None, milestones=())
+    assert _milestone_line(none) == text("answer_no_roadmap", "en")
+
+
+def test_answer_judges_a_milestone_due_on_the_date_and_names_the_next() -> None:
+    report = sample_report(provinces=1)
+    due_today = attrs.evolve(
+        report.overall.milestones[0], due=dt.date(2026, 6, 30), status="missed", meeting_at_due=30
+    )
+    changed = _progress(report, milestones=(due_today, *report.overall.milestones[1:]))
+    facts = report_answer(changed, "vi").facts
+    assert (
+        "Mốc này đến hạn đúng ngày báo cáo và không đạt: mới có 30 đơn vị đạt, còn thiếu 5."
+        in (facts[1])
+    )
+    assert facts[2].startswith("Mốc sau đó: 45 % số đơn vị vào ngày 31/12/2027")
+
+
+def test_answer_with_no_failing_unit_and_with_a_long_list() -> None:
+    report = sample_report(provinces=1)
+    assert report_answer(attrs.evolve(report, closest=()), "en").closest_note == text(
+        "answer_closest_none", "en"
+    )
+    many = tuple(attrs.evolve(report.closest[0], unit_code=f"U{i}") for i in range(12))
+    answer = report_answer(attrs.evolve(report, closest=many), "en")
+    assert len(answer.closest) == ANSWER_CLOSEST
+    assert answer.closest_note == text(
+        "answer_closest_more", "en", n=12, table=text("view_closest", "en")
+    )
+
+
+def test_answer_withholds_small_counts() -> None:
+    answer = report_answer(sample_report(provinces=1, suppression=5), "vi")
+    assert answer.closest[0].lacks == (
+        "C2: < 5 × người nghiện chưa xét nghiệm âm tính trong 30 ngày",
+    )
+
+
+def test_no_star_code_in_any_view() -> None:
+    for lang in ("vi", "en"):
+        for view in report_views(sample_report(), lang):  # type: ignore[arg-type]
+            for row in view.rows:
+                assert "*" not in row, (view.name, row)
+    series = next(v for v in report_views(sample_report(), "vi") if v.name == "series")
+    national = [row for row in series.rows if row[2] == "Toàn quốc"]
+    assert national and all(row[1] == "" for row in national)
+
+
+def test_provenance_tags_and_citations_in_words() -> None:
+    views = {v.name: v for v in report_views(sample_report(), "vi")}
+    milestones = views["milestones"]
+    tag = [c.key for c in milestones.columns].index("provenance")
+    assert {row[tag] for row in milestones.rows} == {"đã đọc trong văn bản"}
+    indicators = views["indicators"]
+    assert indicators.rows[0][-2] == "theo báo chí, chưa thấy văn bản"
+    assert provenance_words("INFERRED", "en") == (
+        "the library's interpretation (an overridable parameter)"
+    )
+    assert (
+        reader_citation(
+            "Bắc Giang's plan implementing Conclusion 132-KL/TW, as reported; text not found "
+            "(criteria.md §3.7)",
+            "en",
+        )
+        == "Bắc Giang's plan implementing Conclusion 132-KL/TW, as reported; text not found"
+    )
+    assert reader_citation(
+        "Conclusion 132-KL/TW (18 Mar 2025): at least 50% by 2030, applied to the merged "
+        "province [INFERRED]",
+        "vi",
+    ).endswith("applied to the merged province (cách hiểu của thư viện (tham số thay đổi được))")
+
+
+def test_default_filename_names_scope_and_date() -> None:
+    one = sample_report(provinces=1)
+    assert default_filename(one, "html", "vi") == "bao-cao-hai-phong-2026-06-30.html"
+    assert default_filename(one, "pdf", "en") == "report-hai-phong-2026-06-30.pdf"
+    assert default_filename(one, "csv", "vi") == "bao-cao-hai-phong-2026-06-30"
+    nation = sample_report()
+    assert default_filename(nation, "xlsx", "vi") == "bao-cao-toan-quoc-2026-06-30.xlsx"
+    assert default_filename(nation, "json", "en") == "report-national-2026-06-30.json"
+    odd = attrs.evolve(
+        one, provenance=attrs.evolve(one.provenance, scope="P99", scope_name="Tỉnh Đắk Lắk")
+    )
+    assert default_filename(odd, "html", "vi") == "bao-cao-dak-lak-2026-06-30.html"
+
+
+def test_verdicts_and_statuses_read_alike() -> None:
+    views = {v.name: v for v in report_views(sample_report(), "vi")}
+    verdicts = {row[4] for row in views["units"].rows}
+    assert verdicts == {"đạt", "không đạt", "chưa xác định"}  # all lower case
+    statuses = {row[6] for row in views["milestones"].rows}
+    assert "chưa xác định" in statuses
+    labels = [c.label for c in views["indicators"].columns]
+    assert len(set(labels)) == len(labels)  # no two columns with the same header

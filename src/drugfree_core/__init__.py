@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from drugfree_core.explanation import explain_unit
-    from drugfree_core.io import load, save, survey, validate
+    from drugfree_core.io import load, pseudonymise, save, survey, validate
     from drugfree_core.model import (
         AdminUnit,
         Coverage,
@@ -114,6 +114,7 @@ _EXPORTS = {
     "explain_unit": "drugfree_core.explanation",
     "get_scheme": "drugfree_core.schemes",
     "load": "drugfree_core.io",
+    "pseudonymise": "drugfree_core.io",
     "save": "drugfree_core.io",
     "supply_warnings": "drugfree_core.api",
     "survey": "drugfree_core.io",
@@ -168,6 +169,7 @@ __all__ = [
     "explain_unit",
     "get_scheme",
     "load",
+    "pseudonymise",
     "save",
     "supply_warnings",
     "survey",

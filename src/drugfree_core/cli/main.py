@@ -80,7 +80,23 @@ _ref_date = click.option(
     callback=_date,
     help="Reference date (recognition request date), YYYY-MM-DD.",
 )
-_path = click.argument("path", type=click.Path(exists=True, path_type=Path))
+
+
+class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
+    """DATA: an existing file or folder, or a ``postgresql://`` URI (kept as text)."""
+
+    name = "data"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """A :class:`Path` for a file or folder, the URI itself for a database."""
+        from drugfree_core.io.postgres import is_database_uri
+
+        if isinstance(value, Path) or not is_database_uri(value):
+            return click.Path(exists=True, path_type=Path).convert(value, param, ctx)
+        return value
+
+
+_path = click.argument("path", type=DataSource())
 _quarantine = click.option(
     "--quarantine",
     is_flag=True,
@@ -126,7 +142,7 @@ def cli() -> None:
 )
 @_friendly
 def evaluate(
-    path: Path,
+    path: Path | str,
     scheme_id: str,
     on: dt.date,
     unit_codes: tuple[str, ...],
@@ -137,7 +153,7 @@ def evaluate(
     lang: str,
     out: Path | None,
 ) -> None:
-    """Evaluate every unit of the dataset at PATH (a .json file or a folder of tables).
+    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI).
 
     A unit the dataset does not cover is 'no data', never a pass; when no unit of the
     evaluation is covered, the command stops with an error unless --allow-no-coverage.
@@ -178,7 +194,7 @@ def evaluate(
 @_quarantine
 @_friendly
 def explain(
-    path: Path,
+    path: Path | str,
     unit_code: str,
     scheme_id: str | None,
     on: dt.date,
@@ -311,7 +327,7 @@ def schemes(fmt: str, lang: str) -> None:
     help="Warn about the tables these schemes read (repeatable; default: every scheme).",
 )
 @_friendly
-def validate(path: Path, fmt: str, scheme_ids: tuple[str, ...]) -> None:
+def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     """Check a dataset and report every problem with its location; exit 1 if any.
 
     Also warns (without failing) about tables the schemes read that the dataset did not
@@ -319,14 +335,15 @@ def validate(path: Path, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     """
     from drugfree_core.api import supply_warnings
     from drugfree_core.i18n import message
-    from drugfree_core.io import survey
+    from drugfree_core.io import display_source, survey
     from drugfree_core.plugins import default_host
     from drugfree_core.schemes import get_scheme
 
     found = survey(path)
     problems = found.problems
     schemes = [get_scheme(s) for s in scheme_ids] if scheme_ids else default_host().schemes()
-    warnings = supply_warnings(found.supplied, schemes, location=str(path))
+    shown = display_source(path)
+    warnings = supply_warnings(found.supplied, schemes, location=shown)
     coverage = message(f"coverage_{found.coverage_basis}", "en")
     if fmt == "json":
         rows = [
@@ -348,10 +365,10 @@ def validate(path: Path, fmt: str, scheme_ids: tuple[str, ...]) -> None:
             click.echo(f"warning: {warning}")
         if found.coverage_basis == "none":
             click.echo(
-                f"warning: {path}: {coverage}: every unit will be 'no data'; declare what the "
-                "records cover in a coverage table"
+                f"warning: {shown}: {coverage}: every unit will be 'no data'; declare what "
+                "the records cover in a coverage table"
             )
-        click.echo(f"{len(problems)} problem(s) in {path}" if problems else f"{path}: valid")
+        click.echo(f"{len(problems)} problem(s) in {shown}" if problems else f"{shown}: valid")
         click.echo(coverage)
     if problems:
         sys.exit(1)
@@ -452,10 +469,16 @@ def _emit(text: str, out: Path | None) -> None:
 
 def _add_plugin_commands() -> None:
     from drugfree_core.cli.plugins_cmd import plugins
+    from drugfree_core.cli.pseudonymise_cmd import pseudonymise
     from drugfree_core.cli.report_cmd import report
+    from drugfree_core.cli.service_cmd import audit, serve, token
 
+    cli.add_command(audit)
     cli.add_command(plugins)
+    cli.add_command(pseudonymise)
     cli.add_command(report)
+    cli.add_command(serve)
+    cli.add_command(token)
 
 
 _add_plugin_commands()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -26,16 +27,18 @@ from drugfree_core.cli.main import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "xlsx", "html"]),
-    default="json",
-    show_default=True,
-    help="csv writes a folder of tables; xlsx needs --out.",
+    type=click.Choice(["html", "pdf", "xlsx", "csv", "json"]),
+    default=None,
+    help="html, pdf (printable A4), xlsx, csv (a folder of tables) or json. Default: "
+    "from the --out suffix; else html written to a file on a terminal, json in a pipe.",
 )
 @_lang
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    help="File (json, xlsx, html) or folder (csv) to write; default: standard output.",
+    help="File (html, pdf, xlsx, json) or folder (csv) to write. Default: a file named "
+    "after the scope and date (bao-cao-hai-phong-2025-12-31.html); json, and html in a "
+    "pipe, go to standard output.",
 )
 @click.option(
     "--scheme",
@@ -79,11 +82,11 @@ from drugfree_core.cli.main import (
 @_allow_no_coverage
 @_friendly
 def report(
-    path: Path,
+    path: Path | str,
     on: dt.date,
     province: str | None,
     national: bool,
-    fmt: str,
+    fmt: str | None,
     lang: str,
     out: Path | None,
     scheme_id: str | None,
@@ -100,7 +103,9 @@ def report(
 ) -> None:
     """Report on the dataset at PATH for a province or the nation on --date.
 
-    The report holds aggregates only; subject ids appear only in --cases. Units the
+    The report holds aggregates only; subject ids appear only in --cases. Without
+    --format and --out, a person at a terminal gets an HTML file named after the scope
+    and date in the current folder; a pipe gets JSON on standard output. Units the
     dataset does not cover are counted as 'no data' beside every share, never as
     meeting the criteria; a scope with no covered unit is an error unless
     --allow-no-coverage.
@@ -109,15 +114,17 @@ def report(
     from drugfree_core.errors import UsageError
     from drugfree_core.io import load
     from drugfree_core.reports import ReportOptions, build_cases, build_report
-    from drugfree_core.reports.export import write_cases, write_report
+    from drugfree_core.reports.export import default_filename, write_cases, write_report
     from drugfree_core.schemes import get_scheme
 
     if province and national:
         raise UsageError("give --province CODE or --national, not both")
-    if out is None and fmt in ("xlsx", "csv"):
-        # Checked before the (possibly long) run rather than after it.
-        where = "a file" if fmt == "xlsx" else "a folder"
-        raise UsageError(f"--format {fmt} cannot go to standard output: give {where} with --out")
+    # Decided before the (possibly long) run, so a wrong --out fails at once.
+    fmt, to_stdout = output_format(fmt, out, stdout_is_terminal=_stdout_is_terminal())
+    if fmt == "pdf":
+        from drugfree_core.reports.export.pdf_out import check_pdf_engine
+
+        check_pdf_engine()
     scheme = get_scheme(scheme_id) if scheme_id else None
     dataset = load(path, quarantine=quarantine)
     options = ReportOptions(
@@ -136,6 +143,8 @@ def report(
         built = build_report(dataset, on, province=province, options=options, progress=bar)
     finally:
         bar.close()
+    if out is None and not to_stdout:
+        out = Path(default_filename(built, fmt, lang)).absolute()  # type: ignore[arg-type]
     for written in write_report(built, fmt, lang=lang, out=out):  # type: ignore[arg-type]
         click.echo(f"wrote {written}", err=True)
     if cases is not None:
@@ -143,3 +152,39 @@ def report(
         case_fmt = "csv" if cases.suffix.lower() == ".csv" else "json"
         for written in write_cases(case_list, cases, case_fmt):  # type: ignore[arg-type]
             click.echo(f"wrote {written} (case-level: contains pseudonymous subject ids)", err=True)
+
+
+def _stdout_is_terminal() -> bool:
+    """Whether a person reads standard output (not a pipe, a file or a test runner)."""
+    return sys.stdout.isatty()
+
+
+#: The format a ``--out`` suffix asks for (no suffix: a folder of CSV tables).
+_BY_SUFFIX = {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}
+
+
+def output_format(
+    fmt: str | None, out: Path | None, *, stdout_is_terminal: bool
+) -> tuple[str, bool]:
+    """The report's format, and whether it goes to standard output.
+
+    The rule, for a person first: ``--format`` wins; else the suffix of ``--out``
+    (``.html``, ``.pdf``, ``.xlsx``, ``.json``; none: a CSV folder); else HTML on a
+    terminal, JSON in a pipe. Without ``--out``, JSON (and HTML in a pipe) go to standard
+    output and every other format to a file named after the scope and date.
+    """
+    from drugfree_core.errors import UsageError
+
+    if fmt is None and out is not None:
+        suffix = out.suffix.lower()
+        if suffix and suffix not in _BY_SUFFIX:
+            raise UsageError(
+                f"cannot tell the report format from --out {out}: give --format "
+                "(html, pdf, xlsx, csv or json)"
+            )
+        fmt = _BY_SUFFIX.get(suffix, "csv")
+    if fmt is None:
+        fmt = "html" if stdout_is_terminal else "json"
+    if out is not None:
+        return fmt, False
+    return fmt, fmt == "json" or (fmt == "html" and not stdout_is_terminal)

@@ -65,6 +65,17 @@ class RuleResult:
     reason: str = ""
     children: tuple[RuleResult, ...] = ()
 
+    def without_subjects(self) -> RuleResult:
+        """A copy of the result and its parts without any subject id (aggregate use)."""
+        if not (self.failing_subjects or self.unknown_subjects or self.children):
+            return self
+        return attrs.evolve(
+            self,
+            failing_subjects=(),
+            unknown_subjects=(),
+            children=tuple(c.without_subjects() for c in self.children),
+        )
+
 
 @attrs.frozen(kw_only=True)
 class CriterionResult:
@@ -97,6 +108,15 @@ class UnitResult:
     level: str | None = None
     level_candidates: tuple[str, ...] = ()
     affected_by: tuple[str, ...] = ()
+
+    def without_subjects(self) -> UnitResult:
+        """A copy of the unit's result without any subject id (counts and reasons stay)."""
+        return attrs.evolve(
+            self,
+            criteria=tuple(
+                attrs.evolve(c, result=c.result.without_subjects()) for c in self.criteria
+            ),
+        )
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         """The result of *criterion_id* for this unit."""

@@ -21,16 +21,34 @@ import polars as pl
 from drugfree_core.dataset.dataset import CoverageBasis, Dataset
 from drugfree_core.errors import Problem, UsageError
 from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
-from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file
+from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
+from drugfree_core.io.postgres import (
+    display_source,
+    is_database_uri,
+    stage_postgres,
+    write_postgres,
+)
+from drugfree_core.io.pseudonyms import (
+    PseudonymisationSummary,
+    pseudonym,
+    pseudonymise,
+    read_key,
+)
 from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
-from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
+from drugfree_core.io.writers import dataset_to_document, write_json, write_tables, written_tables
 
 #: Formats :func:`save` writes.
 Format = Literal["json", "csv", "parquet"]
 
 
-def _stage(path: str | os.PathLike[str]) -> Staged:
+#: What :func:`load` and :func:`validate` read: a path, or a ``postgresql://`` URI.
+Source = str | os.PathLike[str]
+
+
+def _stage(path: Source) -> Staged:
+    if is_database_uri(path):
+        return _with_official_map(stage_postgres(str(path)))
     target = Path(path)
     if target.is_dir():
         return _with_official_map(stage_tables(target))
@@ -78,8 +96,11 @@ def _with_official_map(staged: Staged) -> Staged:
     return attrs.evolve(staged, good=good, map_source=described, supplied=supplied)
 
 
-def load(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:
-    """Load the dataset at *path*: a ``.json`` document or a folder of table files.
+def load(path: Source, *, quarantine: bool = False) -> Dataset:
+    """Load the dataset at *path*: a ``.json`` document, a folder of tables or a database.
+
+    A database is a PostgreSQL schema named by a URI such as
+    ``postgresql://user@host/db?schema=drugfree`` (see :mod:`drugfree_core.io.postgres`).
 
     Strict by default: any problem raises :class:`~drugfree_core.errors.DatasetError`
     whose ``problems`` lists every one. With *quarantine*, bad records and the records
@@ -105,8 +126,11 @@ class Survey:
     coverage_basis: CoverageBasis
 
 
-def survey(path: str | os.PathLike[str]) -> Survey:
-    """Read the dataset at *path* once for :class:`Survey`. Never raises for content."""
+def survey(path: Source) -> Survey:
+    """Read the dataset at *path* (file, folder or database URI) once for :class:`Survey`.
+
+    Never raises for content.
+    """
     staged = _stage(path)
     if "coverage" in staged.supplied:
         basis: CoverageBasis = "declared"
@@ -117,17 +141,33 @@ def survey(path: str | os.PathLike[str]) -> Survey:
     return Survey(problems=all_problems(staged), supplied=staged.supplied, coverage_basis=basis)
 
 
-def validate(path: str | os.PathLike[str]) -> tuple[Problem, ...]:
-    """Every problem of the dataset at *path*; empty when it is valid. Never raises for content."""
+def validate(path: Source) -> tuple[Problem, ...]:
+    """Every problem of the dataset at *path* (file, folder or database URI); empty if valid.
+
+    Never raises for content.
+    """
     return all_problems(_stage(path))
 
 
-def save(dataset: Dataset, path: str | os.PathLike[str], *, format: Format | None = None) -> None:
-    """Write *dataset* to *path*: a JSON document or a folder of CSV or Parquet tables.
+def validate_text(text: str, *, source: str = "<upload>") -> tuple[Problem, ...]:
+    """Every problem of a dataset document given as JSON *text* (an upload); empty if valid."""
+    return all_problems(_with_official_map(stage_json_text(text, source)))
 
-    Without *format*, a path ending in ``.json`` gets a document and anything else a
-    folder of CSV files.
+
+def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> None:
+    """Write *dataset* to *path*: a JSON document, a folder of tables or a database schema.
+
+    Without *format*, a path ending in ``.json`` gets a document, a ``postgresql://`` URI
+    one table per dataset table in the URI's schema (which must not hold them yet), and
+    anything else a folder of CSV files. Only the tables the dataset was given are
+    written (see :mod:`drugfree_core.io.writers`).
     """
+    if is_database_uri(path):
+        # Like the other writers: only the tables the dataset was given, never the map.
+        wanted = set(written_tables(dataset))
+        frames = {name: f for name, f in dataset.frames().items() if name in wanted}
+        write_postgres(frames, str(path))
+        return
     chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
     if chosen == "json":
         write_json(dataset, path)
@@ -139,16 +179,24 @@ def save(dataset: Dataset, path: str | os.PathLike[str], *, format: Format | Non
 
 __all__ = [
     "Format",
+    "PseudonymisationSummary",
+    "Source",
     "Survey",
     "dataset_to_document",
+    "display_source",
+    "is_database_uri",
     "load",
+    "pseudonym",
+    "pseudonymise",
     "read_json",
     "read_json_text",
+    "read_key",
     "read_tables",
     "records_to_dataset",
     "save",
     "survey",
     "validate",
+    "validate_text",
     "write_json",
     "write_tables",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -31,6 +32,7 @@ from drugfree_core.io.checks import (
     LOC_DTYPE,
     SID,
     SUBJECT_TABLES,
+    Locator,
     Staged,
     empty_problems,
     finish,
@@ -149,33 +151,41 @@ def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Prob
         else:
             reason = "cannot be read as Parquet"
         return None, [_fatal(table.name, name, reason)]
+    return frame, []
 
+
+def column_problems(table: Table, columns: Sequence[str], label: str) -> list[Problem]:
+    """Problems with the column names of a raw *table* read from *label*.
+
+    Unknown, repeated and missing required columns; every door that reads whole tables
+    (files, database relations) checks its columns with this.
+    """
     problems: list[Problem] = []
     known = set(table.column_names)
-    for column in frame.columns:
+    present = set(columns)
+    for column in columns:
         repeated = _DUPLICATED.match(column)
-        if repeated and repeated.group(1) in frame.columns:
+        if repeated and repeated.group(1) in present:
             problems.append(
-                _fatal(table.name, name, f"column {repeated.group(1)!r} appears more than once")
+                _fatal(table.name, label, f"column {repeated.group(1)!r} appears more than once")
             )
         elif column not in known:
             problems.append(
                 _fatal(
                     table.name,
-                    name,
+                    label,
                     f"unknown column {column[:40]!r} (columns of {table.name}: "
                     f"{', '.join(table.column_names)})",
                 )
             )
     for col in table.columns:
-        if col.name not in frame.columns and not col.optional_in_files:
-            problems.append(_fatal(table.name, name, f"missing required column {col.name!r}"))
-    return (None, problems) if problems else (frame, [])
+        if col.name not in present and not col.optional_in_files:
+            problems.append(_fatal(table.name, label, f"missing required column {col.name!r}"))
+    return problems
 
 
-def _type_table(table: Table, frame: pl.DataFrame, path: Path) -> _Read:
+def _type_table(table: Table, frame: pl.DataFrame, name: str) -> _Read:
     """Type every column, report bad and missing cells, then the per-record checks."""
-    name = path.name
     show_values = table.name not in SUBJECT_TABLES
     fatal: list[Problem] = []
     work = frame.with_columns(pl.int_range(pl.len(), dtype=LOC_DTYPE).alias(LOC))
@@ -300,6 +310,54 @@ def _find_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     return files, fatal
 
 
+def stage_frames(
+    source: str,
+    frames: Mapping[str, tuple[str, pl.DataFrame]],
+    *,
+    locate: Locator,
+    fatal: Sequence[Problem] = (),
+) -> Staged:
+    """Type raw tables into a :class:`Staged` input: the shared half of the table doors.
+
+    *frames* maps a table name to ``(label, raw frame)``, the label naming where it came
+    from in messages (``units.csv``, ``drugfree.units``). Columns are checked, typed cell
+    by cell and checked record by record; a table left out is empty (unless required)
+    and *not supplied* (:attr:`Staged.supplied <drugfree_core.io.checks.Staged.supplied>`).
+    """
+    problems_fatal = list(fatal)
+    good: dict[str, pl.DataFrame] = {}
+    rejected: dict[str, pl.DataFrame] = {}
+    problems: dict[str, pl.DataFrame] = {}
+    for table in TABLES:
+        found = frames.get(table.name)
+        if found is None:
+            if table.name not in REQUIRED_TABLES:
+                good[table.name] = _empty(table)
+            continue
+        label, frame = found
+        bad_columns = column_problems(table, frame.columns, label)
+        if bad_columns:
+            problems_fatal.extend(bad_columns)
+            continue
+        read = _type_table(table, frame, label)
+        problems_fatal.extend(read.fatal)
+        if read.good is not None:
+            good[table.name] = read.good
+        if read.rejected is not None:
+            rejected[table.name] = read.rejected
+        if read.problems.height:
+            problems[table.name] = read.problems
+    return Staged(
+        source=source,
+        locate=locate,
+        good=good,
+        rejected=rejected,
+        problems=problems,
+        fatal=tuple(problems_fatal),
+        supplied=frozenset(frames),
+    )
+
+
 def stage_tables(folder: str | os.PathLike[str]) -> Staged:
     """Read and type every table file of *folder* into a :class:`Staged` input."""
     root = Path(folder)
@@ -314,37 +372,26 @@ def stage_tables(folder: str | os.PathLike[str]) -> Staged:
         problem = _fatal("", source, "not a folder")
         return Staged(source=source, locate=locate, good={}, fatal=(problem,))
     files, fatal = _find_files(root)
-    good: dict[str, pl.DataFrame] = {}
-    rejected: dict[str, pl.DataFrame] = {}
-    problems: dict[str, pl.DataFrame] = {}
+    frames: dict[str, tuple[str, pl.DataFrame]] = {}
     for table in TABLES:
         path = files.get(table.name)
         if path is None:
-            if table.name not in REQUIRED_TABLES:
-                good[table.name] = _empty(table)
             continue
         first_row[table.name] = (path.name, _FIRST_ROW[path.suffix])
         frame, file_problems = _read_file(table, path)
         fatal.extend(file_problems)
-        if frame is None:
-            continue
-        read = _type_table(table, frame, path)
-        fatal.extend(read.fatal)
-        if read.good is not None:
-            good[table.name] = read.good
-        if read.rejected is not None:
-            rejected[table.name] = read.rejected
-        if read.problems.height:
-            problems[table.name] = read.problems
-    return Staged(
-        source=source,
-        locate=locate,
-        good=good,
-        rejected=rejected,
-        problems=problems,
-        fatal=tuple(fatal),
-        supplied=frozenset(files),
-    )
+        if frame is not None:
+            frames[table.name] = (path.name, frame)
+    staged = stage_frames(source, frames, locate=locate, fatal=fatal)
+    # Every file present was supplied, even one that could not be read (that is fatal).
+    staged = attrs.evolve(staged, supplied=frozenset(files))
+    # An unreadable file is not an empty table: leave it out, so the checks needing it skip.
+    unreadable = {t.name for t in TABLES if t.name in files and t.name not in frames}
+    if unreadable:
+        staged = attrs.evolve(
+            staged, good={k: v for k, v in staged.good.items() if k not in unreadable}
+        )
+    return staged
 
 
 def read_tables(folder: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:

@@ -390,6 +390,13 @@ class PluginHost:
             tuple(r.value for r in store.lineage),
         )
 
+    def territory(self, dataset: Any = None) -> TerritoryIndex:
+        """The map *dataset* brings, then the plugins' and the embedded official map, indexed.
+
+        The index :meth:`scheme_for` uses to find a unit's province on a date.
+        """
+        return self._map_index(dataset)
+
     def _map_index(self, dataset: Any) -> TerritoryIndex:
         if self._map is None:
             from drugfree_core.dataset import Dataset

@@ -91,6 +91,15 @@ class TerritoryIndex:
             )
         return provinces.pop()
 
+    def in_force_on(self, code: str, on: dt.date) -> frozenset[str]:
+        """The units standing for *code* on *on*: itself if in force, else along the lineage.
+
+        A province merged away is carried to its successor, one not yet created to its
+        predecessors (so Hải Phòng ``31`` on a day in 2024 is ``pre2025:31`` and
+        ``pre2025:30``, Hải Dương, which it absorbed). Unknown codes give an empty set.
+        """
+        return frozenset(self._in_force_on(code, on, set()))
+
     def _in_force_on(self, code: str, on: dt.date, seen: set[str]) -> set[str]:
         if code in seen or code not in self._units:
             return set()

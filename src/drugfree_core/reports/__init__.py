@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from drugfree_core.reports.build import ReportOptions, build_cases, build_report
-    from drugfree_core.reports.export import FORMATS, write_cases, write_report
+    from drugfree_core.reports.export import (
+        FORMATS,
+        default_filename,
+        write_cases,
+        write_report,
+    )
     from drugfree_core.reports.model import CaseList, Report
     from drugfree_core.reports.quality import QualityReport, assess_quality
     from drugfree_core.reports.suppress import suppress_small_counts
@@ -35,6 +40,7 @@ _WHERE = {
     "build_cases": "drugfree_core.reports.build",
     "build_report": "drugfree_core.reports.build",
     "FORMATS": "drugfree_core.reports.export",
+    "default_filename": "drugfree_core.reports.export",
     "write_cases": "drugfree_core.reports.export",
     "write_report": "drugfree_core.reports.export",
     "CaseList": "drugfree_core.reports.model",
@@ -53,6 +59,7 @@ __all__ = [
     "assess_quality",
     "build_cases",
     "build_report",
+    "default_filename",
     "suppress_small_counts",
     "write_cases",
     "write_report",

@@ -89,6 +89,8 @@ def build_report(
 ) -> Report:
     """The report for *province* (a code) or, when ``None``, the nation, on *on*.
 
+    With no *province*, data whose units in force all belong to one province give that
+    province's report (its roadmap, its name): one province's file is not the nation.
     *progress* is called as ``progress(step, done, total)`` while dated evaluations
     run (the CLI draws a bar with it). Raises
     :class:`~drugfree_core.errors.CoverageError` when the dataset covers no unit of the
@@ -98,6 +100,13 @@ def build_report(
     host = host or default_host()
     scope = NATIONAL if province is None else province
     runner = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=options.scheme)
+    if province is None:
+        provinces = {runner.home_province(code) for code in runner.units_on(on)}
+        if len(provinces) == 1:
+            scope = provinces.pop()
+            runner = ScopeRunner(
+                dataset, host, reference_date=on, scope=scope, scheme=options.scheme
+            )
     dates = _series_dates(on, options)
     total = len(set(dates) | {on})
 

@@ -18,7 +18,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "national": ("Toàn quốc", "National"),
     "reference_date": ("Ngày tham chiếu", "Reference date"),
     "generated_at": ("Thời điểm lập", "Generated at"),
-    # views (sheet and file names stay English; titles follow the language)
+    # views (CSV file names stay English; titles and sheet names follow the language)
     "view_progress": ("Tiến độ theo lộ trình", "Progress against the roadmap"),
     "view_milestones": ("Các mốc lộ trình", "Roadmap milestones"),
     "view_units": ("Kết quả từng đơn vị", "Result of every unit"),
@@ -104,7 +104,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Nội dung", "Title"),
     "passed": ("Đạt", "Passed"),
     "date": ("Ngày", "Date"),
-    "indicator": ("Chỉ tiêu", "Indicator"),
+    "indicator": ("Mã chỉ tiêu", "Indicator"),
     "numerator": ("Tử số", "Numerator"),
     "denominator": ("Mẫu số", "Denominator"),
     "value": ("Giá trị", "Value"),
@@ -136,6 +136,8 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "off_track": ("chậm tiến độ", "off track"),
     "pending": ("chưa đến hạn, chưa đạt", "pending"),
     "no_target": ("không có chỉ tiêu", "no target"),
+    "value_unknown": ("chưa xác định", "unknown"),
+    "value_no_data": ("không có dữ liệu", "no data"),
     # charts
     "chart_progress": (
         "Tỷ lệ đơn vị đạt so với các mốc lộ trình",
@@ -157,6 +159,159 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Hiển thị {shown} trên {total} dòng; danh sách đầy đủ có trong tệp CSV/XLSX.",
         "Showing {shown} of {total} rows; the full list is in the CSV/XLSX files.",
     ),
+    # the answer the report opens with (reports/export/answer.py builds the sentences)
+    "answer_title": ("Kết quả chính", "The answer"),
+    "scope_national_partial": (
+        "Toàn quốc (dữ liệu của {n} tỉnh, thành phố)",
+        "National (data of {n} provinces)",
+    ),
+    "answer_headline": (
+        "{scope}: {meeting} trên {units} đơn vị cấp xã đạt tiêu chí không ma túy ({share}).",
+        "{scope}: {meeting} of {units} commune-level units meet the drug-free criteria ({share}).",
+    ),
+    "answer_headline_empty": (
+        "{scope}: không có đơn vị cấp xã nào được đánh giá vào ngày này.",
+        "{scope}: no commune-level unit was evaluated on this date.",
+    ),
+    "answer_coverage": (
+        "Dữ liệu có cho {covered} trên {units} đơn vị; {no_data} đơn vị không có dữ liệu, "
+        "không bao giờ được tính là đạt.",
+        "The data cover {covered} of the {units} units; {no_data} have no data and are "
+        "never counted as meeting the criteria.",
+    ),
+    "answer_coverage_full": (
+        "Dữ liệu có cho cả {units} đơn vị.",
+        "The data cover all {units} units.",
+    ),
+    "answer_at_least": (
+        "{unplaced} người hoặc bản ghi không xác định được đơn vị, nên có thể chỉ có ít "
+        "nhất {least} đơn vị đạt.",
+        "{unplaced} people or records could not be placed in any unit, so at least "
+        "{least} units meet the criteria.",
+    ),
+    "answer_due_cannot_judge": (
+        "Mốc này đến hạn đúng ngày báo cáo nhưng chưa thể kết luận: mới có {meeting} đơn "
+        "vị đạt, và các đơn vị không có dữ liệu có thể làm thay đổi kết quả.",
+        "It falls due on the report's date and cannot be judged: {meeting} meeting, and "
+        "the units with no data could change the answer.",
+    ),
+    "answer_breakdown": (
+        "Chưa đạt: {failing} đơn vị; chưa xác định (dữ liệu chưa đủ để kết luận): "
+        "{unknown} đơn vị.",
+        "Not meeting them: {failing}; undecided, because the data cannot decide: {unknown}.",
+    ),
+    "answer_no_roadmap": (
+        "Không có lộ trình nào áp dụng cho phạm vi này, nên không có mốc để so sánh.",
+        "No roadmap applies to this scope, so there is no milestone to measure against.",
+    ),
+    "answer_all_passed": (
+        "Mọi mốc của lộ trình “{roadmap}” đều đã qua.",
+        "Every milestone of the roadmap “{roadmap}” has passed.",
+    ),
+    "answer_milestone": (
+        "Mốc kế tiếp của lộ trình “{roadmap}”: {share} số đơn vị vào ngày {due}, "
+        "tức ít nhất {required} trên {units} đơn vị.",
+        "Next milestone of the roadmap “{roadmap}”: {share} of the units by {due}, "
+        "that is at least {required} of {units}.",
+    ),
+    "answer_milestone_after": (
+        "Mốc sau đó: {share} số đơn vị vào ngày {due}, tức ít nhất {required} đơn vị.",
+        "The one after: {share} of the units by {due}, that is at least {required}.",
+    ),
+    "answer_due_met": (
+        "Mốc này đến hạn đúng ngày báo cáo và đã đạt ({meeting} đơn vị đạt).",
+        "It falls due on the report's date and is met ({meeting} meeting).",
+    ),
+    "answer_due_missed": (
+        "Mốc này đến hạn đúng ngày báo cáo và không đạt: mới có {meeting} đơn vị đạt, "
+        "còn thiếu {gap}.",
+        "It falls due on the report's date and is missed: {meeting} meeting, {gap} short.",
+    ),
+    "answer_due_unknown": (
+        "Mốc này đến hạn đúng ngày báo cáo; dữ liệu chưa đủ để kết luận đạt hay không.",
+        "It falls due on the report's date; the data cannot tell whether it is met.",
+    ),
+    "answer_on_track_reached": (
+        "Đã đủ số đơn vị cần đạt, và theo xu hướng hiện tại ({trend}) sẽ giữ được "
+        "đến hạn (dự báo {projected} đơn vị).",
+        "Already reached, and at the current trend ({trend}) it will hold until the due "
+        "date ({projected} projected).",
+    ),
+    "answer_on_track": (
+        "Theo xu hướng hiện tại ({trend}) mốc này sẽ đạt: dự báo {projected} đơn vị "
+        "vào ngày đến hạn; hôm nay còn thiếu {gap} đơn vị.",
+        "At the current trend ({trend}) it will be met: {projected} projected on the "
+        "due date; {gap} more are needed today.",
+    ),
+    "answer_off_track_reached": (
+        "Hiện đã đủ số đơn vị cần đạt, nhưng theo xu hướng hiện tại ({trend}) sẽ không "
+        "giữ được: dự báo chỉ còn {projected} đơn vị vào ngày đến hạn.",
+        "Reached today, but at the current trend ({trend}) it will not hold: "
+        "{projected} projected on the due date.",
+    ),
+    "answer_off_track": (
+        "Theo xu hướng hiện tại ({trend}) mốc này sẽ không đạt: dự báo {projected} "
+        "đơn vị vào ngày đến hạn; còn thiếu {gap} đơn vị.",
+        "At the current trend ({trend}) it will not be met: {projected} projected on the "
+        "due date; {gap} more are needed.",
+    ),
+    "answer_unknown_reached": (
+        "Hiện đã đủ số đơn vị cần đạt; chưa đủ số liệu theo thời gian để dự báo có giữ "
+        "được đến hạn hay không.",
+        "Reached today; there are too few dated points to tell whether it will hold.",
+    ),
+    "answer_unknown": (
+        "Còn thiếu {gap} đơn vị; chưa đủ số liệu theo thời gian để dự báo có kịp hay không.",
+        "{gap} more are needed; there are too few dated points to tell whether it will be met.",
+    ),
+    "trend_words": ("{value} đơn vị/tháng", "{value} units a month"),
+    "answer_provinces": (
+        "Mốc kế tiếp theo lộ trình của từng tỉnh, thành phố: {good} tỉnh đã đạt hoặc sẽ "
+        "đạt; {bad} tỉnh không đạt hoặc sẽ không đạt; {unknown} tỉnh chưa dự báo được; "
+        "{none} tỉnh không có lộ trình hay mốc sắp tới.",
+        "Each province's next milestone (on its own roadmap): met or on track in {good}; "
+        "missed or off track in {bad}; cannot tell in {unknown}; no roadmap or milestone "
+        "ahead in {none}.",
+    ),
+    "answer_closest": (
+        "Đơn vị gần đạt nhất và phần còn thiếu",
+        "Closest to meeting the criteria, and what each lacks",
+    ),
+    "answer_closest_none": (
+        "Không có đơn vị nào chưa đạt tiêu chí.",
+        "No unit fails the criteria.",
+    ),
+    "answer_closest_more": (
+        "Danh sách đầy đủ ({n} đơn vị) ở bảng “{table}”.",
+        "The full list ({n} units) is in the table “{table}”.",
+    ),
+    # provenance tags, in words (the catalogue's legend says the same at length)
+    "tag_READ": ("đã đọc trong văn bản", "read in the legal text"),
+    "tag_READ-PARTIAL": ("đọc được một phần văn bản", "partly read in the legal text"),
+    "tag_ARTICLE": (
+        "theo báo chí, chưa thấy văn bản",
+        "from a news report; no legal text found",
+    ),
+    "tag_INFERRED": (
+        "cách hiểu của thư viện (tham số thay đổi được)",
+        "the library's interpretation (an overridable parameter)",
+    ),
+    "tag_UNKNOWN": ("chưa tìm thấy căn cứ", "no source found"),
+    # the workbook's sheet names (≤ 31 characters; see xlsx_out.sheet_names)
+    "sheet_summary": ("Tóm tắt", "summary"),
+    "sheet_progress": ("Tiến độ", "progress"),
+    "sheet_milestones": ("Các mốc lộ trình", "milestones"),
+    "sheet_closest": ("Đơn vị gần đạt nhất", "closest"),
+    "sheet_units": ("Kết quả từng đơn vị", "units"),
+    "sheet_criteria": ("Kết quả theo tiêu chí", "criteria"),
+    "sheet_series": ("Diễn biến theo thời gian", "series"),
+    "sheet_indicators": ("Chỉ tiêu chiến dịch", "indicators"),
+    "sheet_quality": ("Chất lượng dữ liệu", "quality"),
+    "sheet_provenance": ("Nguồn gốc báo cáo", "provenance"),
+    "chart_data": ("Số liệu của biểu đồ", "Chart data"),
+    "page_of": ("Trang &P/&N", "Page &P of &N"),
+    "default_file_stem": ("bao-cao", "report"),
+    "national_slug": ("toan-quoc", "national"),
     "contents": ("Mục lục", "Contents"),
     "sheet": ("Trang tính", "Sheet"),
     "offline_note": (

@@ -8,6 +8,7 @@ labels in the chosen language, and rows of plain values: ``str``, ``int``, ``flo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -104,9 +105,55 @@ def standing_text(p: Progress, lang: Lang) -> str:
     return text("standing_text", lang, **fields)
 
 
+def value_words(value: str, lang: Lang) -> str:
+    """A verdict or status value (``pass``, ``unknown``, ``on_track``…) as words in a cell."""
+    # "unknown" is also a column label ("Chưa xác định"); as a value it is lower case,
+    # like the other verdicts.
+    words = text(f"value_{value}", lang)
+    return text(value, lang) if words == f"value_{value}" else words
+
+
+def _code(scope: str) -> str:
+    # The nation has no province code: its rows say "National" in the name column.
+    return "" if scope == NATIONAL else scope
+
+
+def scope_label(report: Report, lang: Lang) -> str:
+    """The report's scope for people: a province's name, or the nation's.
+
+    A national report says how many provinces its data come from, so that "National"
+    never reads as the whole country's figures when the data hold a few provinces.
+    """
+    p = report.provenance
+    if p.scope != NATIONAL:
+        return p.scope_name or p.scope
+    provinces = [row for row in report.progress if row.scope != NATIONAL]
+    if provinces:
+        return text("scope_national_partial", lang, n=len(provinces))
+    return text("national", lang)
+
+
+def provenance_words(tag: str, lang: Lang) -> str:
+    """A provenance tag (``READ``, ``INFERRED``…) in words a reader understands."""
+    words = text(f"tag_{tag}", lang)
+    return tag if words == f"tag_{tag}" else words
+
+
+# A reference to the domain notes ("criteria.md §3.7") means nothing to a reader without
+# them; a tag written inside a citation ("[INFERRED]") is said in words.
+_NOTES_REF = re.compile(r"\s*\((?:see )?criteria\.md §[\d.]+\)|;?\s*criteria\.md §[\d.]+")
+_TAG = re.compile(r"\[(READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\]")
+
+
+def reader_citation(citation: str, lang: Lang) -> str:
+    """*citation* for a reader: the legal reference whole, internal note references out."""
+    shown = _NOTES_REF.sub("", citation)
+    return _TAG.sub(lambda m: f"({provenance_words(m.group(1), lang)})", shown).strip()
+
+
 def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
     return (
-        p.scope,
+        _code(p.scope),
         _name(p, lang),
         ", ".join(p.scheme_ids),
         p.roadmap_id or "",
@@ -169,19 +216,19 @@ def _milestones_view(report: Report, lang: Lang) -> View:
         for m in p.milestones:
             rows.append(
                 (
-                    p.scope,
+                    _code(p.scope),
                     _name(p, lang),
                     p.roadmap_id or "",
                     m.due,
                     _share(m.share),
                     m.required,
-                    text(m.status, lang),
+                    value_words(m.status, lang),
                     m.meeting_at_due,
                     m.meeting_at_least_at_due,
                     m.no_data_at_due,
                     None if m.projected_at_due is None else round(m.projected_at_due, 1),
-                    m.citation,
-                    m.provenance,
+                    reader_citation(m.citation, lang),
+                    provenance_words(m.provenance, lang),
                 )
             )
     return View(
@@ -234,7 +281,7 @@ def _closest_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> V
                 r.unit_code,
                 r.unit_name,
                 r.province_code,
-                text(r.verdict, lang),
+                value_words(r.verdict, lang),
                 ", ".join(r.failing_criteria),
                 people(r.lack),
                 _lacks(r, lang, people),
@@ -273,7 +320,7 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
                 r.unit_name,
                 r.province_code,
                 r.scheme_id,
-                text(r.verdict, lang),
+                value_words(r.verdict, lang),
                 ", ".join(r.failing_criteria),
                 ", ".join(r.unknown_criteria),
                 people(r.lack),
@@ -315,6 +362,7 @@ def _criteria_view(report: Report, lang: Lang) -> View:
 
 
 def _series_view(report: Report, lang: Lang) -> View:
+    names = {p.scope: _name(p, lang) for p in (*report.progress, report.overall)}
     return View(
         name="series",
         title=text("view_series", lang),
@@ -322,6 +370,7 @@ def _series_view(report: Report, lang: Lang) -> View:
             lang,
             ("date", "date"),
             ("province_code", "text"),
+            ("name", "text"),
             ("units_in_force", "int"),
             ("meeting", "int"),
             ("failing", "int"),
@@ -333,7 +382,8 @@ def _series_view(report: Report, lang: Lang) -> View:
         rows=tuple(
             (
                 s.on,
-                s.scope,
+                _code(s.scope),
+                names.get(s.scope, s.scope),
                 s.units_in_force,
                 s.meeting,
                 s.failing,
@@ -378,16 +428,16 @@ def _indicators_view(report: Report, lang: Lang) -> View:
         rows=tuple(
             (
                 i.id,
-                i.scope,
+                text("national", lang) if i.scope == NATIONAL else i.scope,
                 i.title_vi if lang == "vi" else i.title_en,
                 count(i, i.numerator),
                 count(i, i.denominator),
                 i.value,
                 _share(i.target_share),
                 i.due,
-                text(i.status, lang),
-                i.citation,
-                i.provenance,
+                value_words(i.status, lang),
+                reader_citation(i.citation, lang),
+                provenance_words(i.provenance, lang),
                 i.origin,
             )
             for i in report.indicators
@@ -424,8 +474,9 @@ def _quality_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
 
 def _provenance_view(report: Report, lang: Lang) -> View:
     p = report.provenance
+    scope = scope_label(report, lang) if p.scope == NATIONAL else f"{p.scope} {p.scope_name}"
     items: list[tuple[str, Cell]] = [
-        ("scope", text("national", lang) if p.scope == NATIONAL else f"{p.scope} {p.scope_name}"),
+        ("scope", scope),
         ("reference_date", p.reference_date),
         ("generated_at", p.generated_at.isoformat(timespec="seconds")),
         ("library_version", p.library_version),

@@ -1,14 +1,17 @@
-"""Write a report as JSON, a folder of CSV files, an Excel workbook or an HTML page.
+"""Write a report as JSON, a folder of CSV files, an Excel workbook, an HTML page or a PDF.
 
 Every format reads the same :class:`~drugfree_core.reports.model.Report` and the same
 views (:func:`~drugfree_core.reports.views.report_views`), so they cannot disagree.
-JSON and HTML go to standard output when no path is given; CSV needs a directory and
-XLSX a file.
+JSON and HTML go to standard output when no path is given; CSV needs a directory, and
+XLSX and PDF a file. :func:`default_filename` names the file a person gets when they
+name none (``bao-cao-hai-phong-2025-12-31.html``).
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Literal, TextIO, get_args
 
@@ -22,22 +25,37 @@ from drugfree_core.reports.export.cases_out import (
 from drugfree_core.reports.export.csv_out import ENCODING, write_csv_dir
 from drugfree_core.reports.export.html_out import render_html
 from drugfree_core.reports.export.json_out import render_json
+from drugfree_core.reports.export.pdf_out import render_pdf
 from drugfree_core.reports.export.xlsx_out import write_workbook
+from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import CaseList, Report
 from drugfree_core.reports.views import report_views
+from drugfree_core.rules.roadmap import NATIONAL
 
-ReportFormat = Literal["json", "csv", "xlsx", "html"]
+ReportFormat = Literal["json", "csv", "xlsx", "html", "pdf"]
 CaseFormat = Literal["json", "csv"]
 
 #: The formats :func:`write_report` writes.
 FORMATS: tuple[str, ...] = get_args(ReportFormat)
 
+#: The file name suffix of each format (CSV is a folder: no suffix).
+SUFFIXES: dict[str, str] = {
+    "json": ".json",
+    "csv": "",
+    "xlsx": ".xlsx",
+    "html": ".html",
+    "pdf": ".pdf",
+}
+
 __all__ = [
     "FORMATS",
+    "SUFFIXES",
     "CaseFormat",
     "ReportFormat",
+    "default_filename",
     "render_html",
     "render_json",
+    "render_pdf",
     "write_cases",
     "write_report",
 ]
@@ -69,8 +87,10 @@ def write_report(
 
     ``json`` and ``html`` go to *stdout* (default: ``sys.stdout``) when *out* is None;
     ``csv`` writes one file per view into the directory *out*; ``xlsx`` writes the
-    workbook *out*. Raises :class:`~drugfree_core.errors.UsageError` for an unknown
-    format or language, or when csv/xlsx get no path.
+    workbook *out* and ``pdf`` the document *out* (WeasyPrint must be installed: the
+    ``pdf`` extra, ``pip install "drugfree-core[pdf]"``). Raises
+    :class:`~drugfree_core.errors.UsageError` for an unknown format or language, or when
+    csv, xlsx or pdf get no path.
     """
     _check_lang(lang)
     if fmt == "json":
@@ -91,7 +111,43 @@ def write_report(
         out.parent.mkdir(parents=True, exist_ok=True)
         write_workbook(report, report_views(report, lang), lang, out)
         return [out]
+    if fmt == "pdf":
+        if out is None:
+            raise UsageError("a PDF cannot go to standard output: give a file with --out")
+        if out.is_dir():
+            raise UsageError(f"a PDF needs a file path, but {out} is a directory")
+        content = render_pdf(report, lang)  # before the folder: a missing engine writes nothing
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(content)
+        return [out]
     raise UsageError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+# Words that name the kind of a province in its name: the file says "hai-phong", not
+# "thanh-pho-hai-phong".
+_PROVINCE_KINDS = re.compile(r"^(thành phố|tỉnh|tp\.?)\s+", re.IGNORECASE)
+
+
+def _slug(words: str) -> str:
+    """*words* as a file-name part: no diacritics, lower case, hyphens between words."""
+    plain = unicodedata.normalize("NFD", words.replace("đ", "d").replace("Đ", "D"))
+    ascii_only = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
+
+
+def default_filename(report: Report, fmt: ReportFormat, lang: Lang) -> str:
+    """The name of the file (the folder, for CSV) a person gets when they name none.
+
+    After the report, its scope and its date, in *lang*:
+    ``bao-cao-hai-phong-2025-12-31.html``, ``report-national-2025-12-31.xlsx``.
+    """
+    p = report.provenance
+    if p.scope == NATIONAL:
+        scope = text("national_slug", lang)
+    else:
+        scope = _slug(_PROVINCE_KINDS.sub("", p.scope_name.strip())) or _slug(p.scope)
+    stem = f"{text('default_file_stem', lang)}-{scope or 'scope'}-{p.reference_date.isoformat()}"
+    return stem + SUFFIXES[fmt]
 
 
 def write_cases(

@@ -19,6 +19,7 @@ from drugfree_core.i18n import Lang
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import CriterionTally, Progress, SeriesPoint
+from drugfree_core.reports.views import value_words
 from drugfree_core.rules.roadmap import NATIONAL
 
 #: Bar of the current share meeting the criteria (Okabe–Ito blue).
@@ -292,9 +293,8 @@ def _progress_row(
             )
         )
     for m in p.milestones:
-        tip = (
-            f"{fmt_date(m.due, lang)}: {fmt_percent(float(m.share), lang)} — {text(m.status, lang)}"
-        )
+        status = value_words(m.status, lang)
+        tip = f"{fmt_date(m.due, lang)}: {fmt_percent(float(m.share), lang)} — {status}"
         out.append(_diamond(x(float(m.share)), mid, 6, MILESTONE_MARKER, tip))
     out.append(_label(x(1.0) + 14, mid + 4, fmt_percent(share, lang)))
     return "".join(out)

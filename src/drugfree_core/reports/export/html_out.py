@@ -1,8 +1,13 @@
 """The report as one self-contained HTML page: inline CSS, inline SVG charts, no script.
 
-The page opens offline and from an e-mail attachment: it loads nothing (no script, font,
-image or style sheet from anywhere), and every text from the data is escaped. Long
-tables stop after :data:`MAX_ROWS` rows with a note pointing at the CSV/XLSX files.
+The page opens with the answer in words (:mod:`.answer`): how many units meet out of how
+many, whether the next milestone will be met, which units are closest and what each
+lacks. The charts and the tables follow; where the report comes from (schemes, versions,
+the data's fingerprint) closes it. The page opens offline and from an e-mail attachment:
+it loads nothing (no script, font, image or style sheet from anywhere), and every text
+from the data is escaped. Long tables stop after :data:`MAX_ROWS` rows with a note
+pointing at the CSV/XLSX files. Its print style sheet lays it out on A4 landscape pages,
+which is how the PDF (:mod:`.pdf_out`) is made.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ from collections.abc import Sequence
 from html import escape
 
 from drugfree_core.i18n import Lang
+from drugfree_core.reports.export.answer import Answer, report_answer
 from drugfree_core.reports.export.charts import (
-    display_name,
     failing_chart,
     fmt_date,
     fmt_number,
@@ -24,7 +29,13 @@ from drugfree_core.reports.export.charts import (
 )
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Report
-from drugfree_core.reports.views import Cell, Suppressed, View, report_views, standing_text
+from drugfree_core.reports.views import (
+    Cell,
+    Suppressed,
+    View,
+    report_views,
+    scope_label,
+)
 
 #: Most rows a table shows on the page; the CSV and XLSX files have them all.
 MAX_ROWS = 200
@@ -47,7 +58,7 @@ figure { margin: 12px 0 20px; }
 figcaption { font-weight: bold; margin-bottom: 4px; }
 svg.chart { max-width: 100%; height: auto; font-family: inherit; }
 nav ul { columns: 2; font-size: 0.9em; }
-.table-wrap { overflow-x: auto; }
+@media screen { .table-wrap { overflow-x: auto; } }
 table { border-collapse: collapse; font-size: 0.85em; margin-bottom: 6px; }
 th, td { border: 1px solid #D0D7DE; padding: 3px 6px; vertical-align: top; }
 th { background: #DDEBF7; text-align: left; }
@@ -55,7 +66,27 @@ tbody tr:nth-child(even) { background: #F8FAFC; }
 td.num { text-align: right; white-space: nowrap; }
 .suppressed { font-style: italic; color: #595959; }
 .note, footer { font-size: 0.85em; color: #555; }
-@media print { .table-wrap { overflow: visible; } figure, tr { break-inside: avoid; } }
+/* Not a chart colour: the screenshot test finds each chart element by its colour. */
+.answer { border-left: 6px solid #1F3B57; background: #F4F8FC; padding: 4px 20px 12px;
+  margin: 16px 0 20px; }
+.answer h2 { margin-top: 12px; }
+.answer .headline { font-size: 1.35em; font-weight: bold; margin: 8px 0; }
+.answer ul.facts { margin: 8px 0; padding-left: 20px; }
+.answer ul.facts li { margin: 3px 0; }
+.answer h3 { font-size: 1.05em; margin: 14px 0 4px; }
+.answer ol.closest { margin: 4px 0; padding-left: 24px; }
+.answer ol.closest ul { margin: 2px 0 6px; padding-left: 18px; font-size: 0.95em; }
+@page { size: A4 landscape; margin: 12mm 12mm 14mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; color: #555; } }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  table { font-size: 8pt; width: 100%; }
+  td, th { overflow-wrap: anywhere; }
+  thead { display: table-header-group; }
+  figure, tr, .answer { break-inside: avoid; }
+  section > h2 { break-after: avoid; }
+  .provenance { break-before: page; }
+}
 """
 
 
@@ -134,6 +165,26 @@ def _nav(views: Sequence[View]) -> str:
     return f"<nav><ul>{links}</ul></nav>"
 
 
+def _answer(answer: Answer) -> str:
+    facts = "".join(f"<li>{escape(f)}</li>" for f in answer.facts)
+    closest = "".join(
+        f"<li><strong>{escape(line.unit)}</strong>"
+        + ("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in line.lacks) + "</ul>")
+        + "</li>"
+        for line in answer.closest
+    )
+    parts = [
+        f'<section class="answer" id="answer"><h2>{escape(answer.title)}</h2>',
+        f'<p class="headline">{escape(answer.headline)}</p>',
+        f'<ul class="facts">{facts}</ul>' if facts else "",
+        f"<h3>{escape(answer.closest_title)}</h3>",
+        f'<ol class="closest">{closest}</ol>' if closest else "",
+        f'<p class="note">{escape(answer.closest_note)}</p>' if answer.closest_note else "",
+        "</section>",
+    ]
+    return "".join(parts)
+
+
 def render_html(report: Report, lang: Lang) -> str:
     """The whole report as one HTML page in *lang* (``"vi"`` or ``"en"``)."""
     views = report_views(report, lang)
@@ -141,26 +192,28 @@ def render_html(report: Report, lang: Lang) -> str:
     provenance = next(v for v in views if v.name == "provenance")
     p = report.provenance
     title = text("report_title", lang)
-    scope = display_name(p.scope_name, lang)
+    scope = scope_label(report, lang)
     generated = p.generated_at.isoformat(timespec="seconds")
     return "".join(
         [
             "<!DOCTYPE html>\n",
             f'<html lang="{escape(lang)}"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            # Read by PDF writers for the document's dates, so a PDF is stamped like the report.
+            f'<meta name="dcterms.created" content="{escape(generated)}">',
             f"<title>{escape(title)} — {escape(scope)} — {escape(fmt_date(p.reference_date, lang))}"
             "</title>",
             f"<style>{_CSS}</style></head><body>",
             f"<header><h1>{escape(title)}</h1>",
             f'<p class="scope">{escape(text("scope", lang))}: <strong>{escape(scope)}</strong>',
             f" · {escape(text('reference_date', lang))}: ",
-            f"<strong>{escape(fmt_date(p.reference_date, lang))}</strong></p>",
-            f'<p class="standing">{escape(standing_text(report.overall, lang))}</p></header>',
+            f"<strong>{escape(fmt_date(p.reference_date, lang))}</strong></p></header>",
             "<main>",
-            _provenance_box(provenance, lang),
+            _answer(report_answer(report, lang)),
             _charts(report, lang),
-            _nav(tables),
+            _nav([*tables, provenance]),
             *(_table(v, lang) for v in tables),
+            _provenance_box(provenance, lang),
             "</main>",
             f"<footer><p>{escape(text('generated_at', lang))}: {escape(generated)} · ",
             f"{escape(text('offline_note', lang))}</p></footer>",

@@ -1,0 +1,172 @@
+"""``drugfree serve``, ``drugfree token new`` and ``drugfree audit``: the HTTP service."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from drugfree_core.cli.main import _friendly, _path, _quarantine
+
+
+@click.command()
+@_path
+@click.option(
+    "--tokens",
+    "tokens_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file of token hashes, scopes and permissions (see `drugfree token new`).",
+)
+@click.option(
+    "--audit-log",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append one JSON line per evaluation, explanation and report request here.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--max-body",
+    default=32 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest request body accepted, in bytes (413 beyond).",
+)
+@click.option(
+    "--max-page-size",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest page of units an evaluation returns.",
+)
+@click.option(
+    "--refresh",
+    type=click.FloatRange(min=1),
+    help="Re-read DATA every this many seconds (default: read once at start).",
+)
+@click.option(
+    "--threads",
+    default=40,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads computing requests at once.",
+)
+@_quarantine
+@_friendly
+def serve(
+    path: Path | str,
+    tokens_file: Path,
+    audit_log: Path,
+    host: str,
+    port: int,
+    max_body: int,
+    max_page_size: int,
+    refresh: float | None,
+    threads: int,
+    quarantine: bool,
+) -> None:
+    """Serve the dataset at PATH over HTTP (OpenAPI at /openapi.json, docs at /docs)."""
+    try:
+        import uvicorn
+    except ImportError:
+        from drugfree_core.errors import UsageError
+
+        raise UsageError(
+            'serving needs the [serve] extra: pip install "drugfree-core[serve]"'
+        ) from None
+
+    from drugfree_core.io import display_source
+    from drugfree_core.service.app import ServiceConfig, create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = ServiceConfig(
+        source=path,
+        tokens=tokens_file,
+        audit_log=audit_log,
+        quarantine=quarantine,
+        max_body_bytes=max_body,
+        max_page_size=max_page_size,
+        refresh_seconds=refresh,
+        threads=threads,
+    )
+    click.echo(f"reading {display_source(path)} …", err=True)
+    app = create_app(config)
+    snapshot = app.state.served.snapshot
+    click.echo(
+        f"serving {display_source(path)} (fingerprint {snapshot.fingerprint[:12]}) "
+        f"on http://{host}:{port}",
+        err=True,
+    )
+
+    # uvicorn's access log prints query strings; the service logs path and status itself.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+
+
+@click.group()
+def token() -> None:
+    """Make bearer tokens for `drugfree serve`."""
+
+
+@token.command("new")
+@click.argument("token_id")
+@click.option(
+    "--scope",
+    "scope",
+    required=True,
+    help='"national", or province codes separated by commas (31,40).',
+)
+@click.option(
+    "--permission",
+    "permissions",
+    multiple=True,
+    required=True,
+    type=click.Choice(["aggregates", "explain", "cases"]),
+    help="What the token may do (repeatable).",
+)
+@_friendly
+def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
+    """Mint a token called TOKEN_ID: the token on stderr, its tokens-file entry on stdout.
+
+    The file stores only the hash; the token is shown this once, for its holder.
+    """
+    from drugfree_core.service.auth import NATIONAL, mint_token
+
+    codes = NATIONAL if scope == NATIONAL else [c.strip() for c in scope.split(",") if c.strip()]
+    secret, entry = mint_token(token_id, codes, permissions)
+    click.echo(f"token (give it to its holder; it is not stored): {secret}", err=True)
+    click.echo(entry, nl=False)
+
+
+@click.command()
+@click.argument("log_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_friendly
+def audit(log_file: Path, fmt: str) -> None:
+    """Summarise an audit log: requests by token, action and status, denials, durations."""
+    import attrs
+
+    from drugfree_core.service.audit import read_entries, summarise
+
+    entries, bad = read_entries(log_file)
+    summary = summarise(entries, bad)
+    if fmt == "json":
+        click.echo(json.dumps(attrs.asdict(summary), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{summary.requests} request(s) from {summary.first} to {summary.last}")
+    click.echo(f"denied (401/403): {summary.denied}")
+    for title, counts in (
+        ("by token", summary.by_token),
+        ("by action", summary.by_action),
+        ("by status", summary.by_status),
+    ):
+        click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if summary.median_ms is not None:
+        click.echo(f"duration: median {summary.median_ms:.1f} ms, p95 {summary.p95_ms:.1f} ms")
+    if summary.bad_lines:
+        shown = ", ".join(str(n) for n in summary.bad_lines[:10])
+        click.echo(f"lines that are not audit entries: {shown}")

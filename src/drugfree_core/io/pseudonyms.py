@@ -1,0 +1,251 @@
+"""Pseudonymisation at the door: national identity numbers become stable subject ids.
+
+A case system knows a person by their national identity number (9-digit CMND or 12-digit
+CCCD); a dataset must not (the doors refuse ids that look like one). This turns each
+number into ``p-`` followed by 26 base32 characters of HMAC-SHA256(key, number), so that:
+
+- the same person gets the same id in every extract made with the same key (a province
+  keeps one key, and its extracts link up over time);
+- without the key, an id cannot be turned back into the number nor linked to ids made
+  with another key (HMAC is a keyed pseudorandom function; 130 bits are kept);
+- the key is read from an environment variable or a file and never written anywhere:
+  not in the output, not in a message, not in a log.
+
+What is rewritten, exactly: in a **folder of table files** (the dataset layout,
+``subjects.csv``, ``residences.parquet``...), ``subjects.id`` and the ``subject_id``
+column of every table that refers to subjects; in a **JSON dataset document**, each
+``subjects[i].id``; in a **single CSV or Parquet file**, the columns named by the caller.
+Each value is stripped of surrounding spaces before hashing (``" 001234567890"`` and
+``"001234567890"`` are one person); an empty cell stays empty. Everything else is copied
+unchanged, in the same format, to a new location: the input is never modified. The
+hashing runs once per distinct number and is joined back onto the columns, so a national
+extract takes seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import attrs
+import polars as pl
+
+from drugfree_core.dataset.schema import TABLES
+from drugfree_core.errors import UsageError
+
+#: Environment variable read for the key when no key file is given.
+KEY_ENV = "DRUGFREE_PSEUDONYM_KEY"
+#: The shortest key accepted, in bytes (32 random bytes, 64 hex characters, are advised).
+MIN_KEY_BYTES = 16
+#: The prefix of every pseudonymous id made here.
+PREFIX = "p-"
+
+_SUFFIXES = (".csv", ".parquet")
+
+
+@attrs.frozen(kw_only=True)
+class PseudonymisationSummary:
+    """What :func:`drugfree_core.pseudonymise` did: files written, cells, distinct numbers."""
+
+    written: tuple[Path, ...]
+    cells: int
+    distinct: int
+
+
+def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) -> bytes:
+    """The key: the contents of *file* if given, else of the environment variable *env*.
+
+    Surrounding whitespace (a trailing newline) is dropped. Raises
+    :class:`~drugfree_core.errors.UsageError`, never quoting the key, when it is missing
+    or shorter than :data:`MIN_KEY_BYTES`.
+    """
+    if file is not None:
+        try:
+            key = Path(file).read_bytes().strip()
+        except OSError as exc:
+            raise UsageError(f"cannot read the key file {file}: {exc.strerror}") from None
+        where = f"the key file {file}"
+    else:
+        key = os.environ.get(env, "").strip().encode()
+        where = f"the environment variable {env}"
+        if not key:
+            raise UsageError(f"no key: set {env} or give a key file")
+    if len(key) < MIN_KEY_BYTES:
+        raise UsageError(
+            f"{where} holds {len(key)} bytes; a key needs at least {MIN_KEY_BYTES} "
+            "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return key
+
+
+def pseudonym(number: str, key: bytes) -> str:
+    """The pseudonymous id of the identity *number* under *key*."""
+    digest = hmac.new(key, number.strip().encode(), hashlib.sha256).digest()
+    return PREFIX + base64.b32encode(digest).decode().lower()[:26]
+
+
+def _mapping(values: pl.Series, key: bytes) -> pl.DataFrame:
+    stripped = values.cast(pl.String()).str.strip_chars()
+    distinct = stripped.filter(stripped.is_not_null() & (stripped != "")).unique().sort()
+    return pl.DataFrame(
+        {"number": distinct, "pseudonym": [pseudonym(v, key) for v in distinct]},
+        schema={"number": pl.String(), "pseudonym": pl.String()},
+    )
+
+
+def pseudonymise_frames(
+    frames: Mapping[str, pl.DataFrame], columns: Mapping[str, Sequence[str]], key: bytes
+) -> tuple[dict[str, pl.DataFrame], int, int]:
+    """Rewrite ``columns[name]`` of each frame; return the frames, cells and distinct numbers.
+
+    One mapping is built over all the named columns of all frames, so a person has the
+    same id in every table.
+    """
+    for name, names in columns.items():
+        missing = [c for c in names if c not in frames[name].columns]
+        if missing:
+            raise UsageError(f"{name}: no column {', '.join(repr(c) for c in missing)}")
+    parts = [frames[name][c] for name, names in columns.items() for c in names]
+    if not parts:
+        return dict(frames), 0, 0
+    mapping = _mapping(pl.concat([p.cast(pl.String()) for p in parts]), key)
+    lookup = dict(zip(mapping["number"], mapping["pseudonym"], strict=True))
+    out = dict(frames)
+    cells = 0
+    for name, names in columns.items():
+        frame = out[name]
+        for column in names:
+            stripped = frame[column].cast(pl.String()).str.strip_chars()
+            cells += int(stripped.is_not_null().sum())
+            # replace_strict runs in Rust over the whole column; no value is left behind.
+            frame = frame.with_columns(
+                stripped.replace_strict(lookup, default=None, return_dtype=pl.String()).alias(
+                    column
+                )
+            )
+        out[name] = frame
+    return out, cells, mapping.height
+
+
+def _read(path: Path) -> pl.DataFrame:
+    try:
+        if path.suffix == ".csv":
+            return pl.read_csv(path, infer_schema=False)
+        return pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError):
+        # The parser's message may quote a cell: name the file only.
+        raise UsageError(f"{path.name}: cannot be read as {path.suffix[1:].upper()}") from None
+
+
+def _write(frame: pl.DataFrame, path: Path) -> None:
+    if path.suffix == ".csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path)
+
+
+def _subject_columns() -> dict[str, tuple[str, ...]]:
+    """Per table of the dataset, its columns holding subject ids (from the schema)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for table in TABLES:
+        if table.name == "subjects":
+            found[table.name] = table.key
+        elif table.parent is not None and table.parent[1] == "subjects":
+            found[table.name] = (table.parent[0],)
+    return found
+
+
+def _folder(source: Path, out: Path, key: bytes) -> PseudonymisationSummary:
+    subject_columns = _subject_columns()
+    tables: dict[str, Path] = {}
+    for entry in sorted(source.iterdir()):
+        if entry.is_file() and entry.suffix in _SUFFIXES and entry.stem in subject_columns:
+            tables[entry.stem] = entry
+    if "subjects" not in tables:
+        raise UsageError(f"{source}: no subjects.csv or subjects.parquet to pseudonymise")
+    frames = {name: _read(path) for name, path in tables.items()}
+    columns = {
+        name: [c for c in subject_columns[name] if c in frames[name].columns] for name in frames
+    }
+    rewritten, cells, distinct = pseudonymise_frames(frames, columns, key)
+    out.mkdir(parents=True)
+    written = []
+    for entry in sorted(source.iterdir()):
+        target = out / entry.name
+        if entry.stem in rewritten and entry == tables.get(entry.stem):
+            _write(rewritten[entry.stem], target)
+        elif entry.is_file():
+            shutil.copy2(entry, target)
+        else:
+            continue
+        written.append(target)
+    return PseudonymisationSummary(written=tuple(written), cells=cells, distinct=distinct)
+
+
+def _document(source: Path, out: Path, key: bytes) -> PseudonymisationSummary:
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise UsageError(f"{source.name}: cannot be read as a JSON document") from None
+    subjects = document.get("subjects") if isinstance(document, dict) else None
+    if not isinstance(subjects, list):
+        raise UsageError(f"{source.name}: no subjects list to pseudonymise")
+    numbers = [s.get("id") if isinstance(s, dict) else None for s in subjects]
+    present = pl.Series("id", [n if isinstance(n, str) else None for n in numbers])
+    mapping = _mapping(present, key)
+    lookup = dict(zip(mapping["number"], mapping["pseudonym"], strict=True))
+    cells = 0
+    for subject, number in zip(subjects, numbers, strict=True):
+        if isinstance(number, str) and number.strip():
+            subject["id"] = lookup[number.strip()]
+            cells += 1
+    out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return PseudonymisationSummary(written=(out,), cells=cells, distinct=mapping.height)
+
+
+def pseudonymise(
+    source: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    key: bytes,
+    *,
+    columns: Sequence[str] = (),
+) -> PseudonymisationSummary:
+    """Write a copy of *source* to *out* with identity numbers replaced by pseudonyms.
+
+    *source* is a folder of table files, a JSON dataset document, or (with *columns*) a
+    single CSV or Parquet file; see the module docstring for what is rewritten. *out*
+    must not exist. Raises :class:`~drugfree_core.errors.UsageError` for anything that
+    cannot be done, with a message that quotes neither a value nor the key.
+    """
+    if len(key) < MIN_KEY_BYTES:
+        raise UsageError(f"a key needs at least {MIN_KEY_BYTES} bytes")
+    src, dst = Path(source), Path(out)
+    if not src.exists():
+        raise UsageError(f"{src}: no such file or folder")
+    if dst.exists():
+        raise UsageError(f"{dst} already exists; give a new path (the input is never modified)")
+    if src.is_dir():
+        if columns:
+            raise UsageError("--column is for a single file; a folder's subject ids are known")
+        return _folder(src, dst, key)
+    if src.suffix.lower() == ".json":
+        if columns:
+            raise UsageError("--column is for a CSV or Parquet file, not a JSON document")
+        return _document(src, dst, key)
+    if src.suffix.lower() not in _SUFFIXES:
+        raise UsageError(f"{src.name}: expected a folder, a .json, .csv or .parquet file")
+    if not columns:
+        raise UsageError(f"{src.name}: name the columns holding identity numbers (--column)")
+    if dst.suffix.lower() != src.suffix.lower():
+        raise UsageError(f"{dst.name}: write a {src.suffix} file, as the input is")
+    frame = _read(src)
+    rewritten, cells, distinct = pseudonymise_frames({"file": frame}, {"file": columns}, key)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    _write(rewritten["file"], dst)
+    return PseudonymisationSummary(written=(dst,), cells=cells, distinct=distinct)

@@ -1,0 +1,687 @@
+"""The HTTP API: a FastAPI application over the library's functions, with no logic of its own.
+
+Every endpoint authenticates the bearer token, checks its permission and scope
+(:mod:`drugfree_core.service.auth`), calls the library (``evaluate``, ``explain_unit``,
+``build_report``, ``validate_text``), writes the result through the one converter, and
+for evaluations, explanations and reports appends a line to the audit log. Errors are
+RFC 9457 problem details. See ``docs/howto/serve.md`` for a session with ``curl``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import math
+import tempfile
+import time
+import zipfile
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio.to_thread
+import attrs
+from fastapi import FastAPI, Header, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException
+
+from drugfree_core.engine.results import Outcome
+from drugfree_core.engine.serialize import converter
+from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
+from drugfree_core.plugins.host import PluginHost, default_host
+from drugfree_core.service.audit import AuditEntry, AuditLog
+from drugfree_core.service.auth import AGGREGATES, CASES, EXPLAIN, AccessError, Grant, TokenStore
+from drugfree_core.service.models import (
+    RESPONSE_MODELS,
+    EvaluationPage,
+    Explanation,
+    Health,
+    PluginVersion,
+    ProblemDetails,
+    SchemeList,
+    SchemeSummary,
+    ValidationResult,
+    VersionInfo,
+)
+from drugfree_core.service.schemas import OPENAPI_REFS, schemas_for
+from drugfree_core.service.state import ServedData
+
+log = logging.getLogger("drugfree.service")
+
+#: The version of the HTTP API (the path prefix is ``/v1``).
+API_VERSION = "1"
+_PROBLEM = "application/problem+json"
+
+
+@attrs.frozen(kw_only=True)
+class ServiceConfig:
+    """How to run the service: the data, the tokens file, the audit log and the limits.
+
+    ``source`` is what ``drugfree_core.load`` reads (file, folder or ``postgresql://``
+    URI). ``max_body_bytes`` bounds an upload (413 beyond it), ``max_page_size`` a page
+    of units. ``refresh_seconds`` re-reads the source that often (None: once).
+    ``threads`` bounds the requests computed at once (the rest wait their turn).
+    """
+
+    source: str | Path
+    tokens: Path
+    audit_log: Path
+    quarantine: bool = False
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_page_size: int = 1000
+    cache_size: int = 64
+    refresh_seconds: float | None = None
+    threads: int = 40
+
+
+class NotFound(DrugfreeError):
+    """The unit (or other thing) asked for does not exist in the data served."""
+
+
+class ParameterError(DrugfreeError):
+    """A request parameter is out of bounds; ``location`` names it (``query.page_size``)."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"{location}: {reason}")
+        self.location = location
+        self.reason = reason
+
+
+# Parameter types shared by the endpoints (module level: FastAPI resolves annotations here).
+Auth = Annotated[str | None, Header(description="Bearer <token>", include_in_schema=False)]
+Date = Annotated[dt.date, Query(description="Reference date, YYYY-MM-DD.")]
+Lang = Annotated[Literal["vi", "en"], Query(description="Language of the text.")]
+SchemeId = Annotated[str, Query(description="Scheme id (see /v1/schemes).")]
+OptionalScheme = Annotated[
+    str | None, Query(description="Scheme id; default: the one in force for the unit's province.")
+]
+Province = Annotated[
+    str | None, Query(description="Province code; default: the token's whole scope.")
+]
+PageNumber = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+PageSize = Annotated[
+    int | None,
+    Query(ge=1, description="Units per page (default 100, at most the server's limit)."),
+]
+WithSubjects = Annotated[
+    bool, Query(description="Name the people behind each outcome (needs the cases permission).")
+]
+UnitCode = Annotated[str, PathParam(description="The unit's code.")]
+ReportFormat = Annotated[
+    Literal["json", "html", "csv", "xlsx"],
+    Query(description="Export format (csv: a ZIP of CSV files)."),
+]
+SuppressBelow = Annotated[
+    int | None, Query(ge=2, description="Withhold counts of people below this.")
+]
+
+
+def _json(obj: object, status: int = 200, media_type: str = "application/json") -> Response:
+    body = json.dumps(converter.unstructure(obj), ensure_ascii=False, separators=(",", ":"))
+    return Response(content=body.encode(), status_code=status, media_type=media_type)
+
+
+def _problem(status: int, title: str, detail: str, instance: str, **extra: Any) -> Response:
+    problem = ProblemDetails(title=title, status=status, detail=detail, instance=instance, **extra)
+    response = _json(problem, status, _PROBLEM)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="drugfree"'
+    return response
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"schema": {"$ref": OPENAPI_REFS + name}}
+
+
+def _responses(name: str, *extra: int, media: str = "application/json") -> dict[int | str, Any]:
+    titles = {
+        400: "Bad request (a parameter or the data asked for is wrong)",
+        401: "No valid bearer token",
+        403: "The token lacks the permission or does not cover the scope",
+        404: "No such unit in the data served",
+        413: "The request body is too large",
+        422: "The dataset served is invalid",
+    }
+    out: dict[int | str, Any] = {200: {"description": "OK", "content": {media: _ref(name)}}}
+    for status in extra:
+        out[status] = {"description": titles[status], "content": {_PROBLEM: _ref("ProblemDetails")}}
+    return out
+
+
+def openapi_components() -> dict[str, Any]:
+    """The component schemas of the OpenAPI document: responses and the dataset document."""
+    from drugfree_core.dataset.jsonschema import dataset_json_schema
+
+    components = schemas_for(RESPONSE_MODELS)
+    document = dataset_json_schema()
+    defs = document.pop("$defs", {})
+    text = json.dumps({"DatasetDocument": document, **defs})
+    # The dataset schema's own references point into its $defs; here they are components.
+    text = text.replace('"#/$defs/', f'"{OPENAPI_REFS}')
+    for name, schema in json.loads(text).items():
+        schema.pop("$schema", None)
+        schema.pop("$id", None)
+        components.setdefault(name, schema)
+    return components
+
+
+def create_app(
+    config: ServiceConfig, *, host: PluginHost | None = None, data: ServedData | None = None
+) -> FastAPI:
+    """The application serving *config*'s source (read now: a bad source fails here)."""
+    from fastapi import FastAPI
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException
+
+    from drugfree_core.engine.evaluate import library_version
+    from drugfree_core.explanation import explain_unit
+    from drugfree_core.io import validate_text
+
+    host = host or default_host()
+    tokens = TokenStore.from_file(config.tokens)
+    audit = AuditLog(config.audit_log)
+    served = data or ServedData(
+        config.source, host, quarantine=config.quarantine, cache_size=config.cache_size
+    )
+    if config.refresh_seconds:
+        served.refresh_every(config.refresh_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
+        yield
+        served.stop()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="drugfree-core",
+        version=API_VERSION,
+        summary="Decide, explain and report drug-free commune-level units over HTTP.",
+        description=(
+            "Every endpoint under /v1 needs `Authorization: Bearer <token>`; a token's scope "
+            "(national or provinces, on the map in force on the date asked) and permissions "
+            "(aggregates, explain, cases) decide what it may see. Errors are RFC 9457 "
+            "problem details."
+        ),
+        docs_url="/docs",
+        redoc_url=None,
+        # Endpoints return their own bodies (written by the converter): no default JSON.
+        default_response_class=Response,
+    )
+    app.state.served = served
+
+    # ------------------------------------------------------------------ plumbing
+
+    @app.middleware("http")
+    async def limits_and_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        declared = request.headers.get("content-length")
+        if declared is not None and (
+            not declared.isdigit() or int(declared) > config.max_body_bytes
+        ):
+            response = _problem(
+                413,
+                "Content too large",
+                f"the body may hold at most {config.max_body_bytes} bytes",
+                request.url.path,
+            )
+        else:
+            try:
+                response = await call_next(request)
+            except Exception as exc:
+                # Caught here, not by the server: its traceback would print the message,
+                # which could quote data. The type is enough to start looking.
+                log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+                response = _problem(500, "Internal error", "the request failed", "")
+        # Path and status only: no query string, no header, no body is ever logged.
+        log.info(
+            "%s %s %d %.1fms",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    @app.exception_handler(AccessError)
+    async def access_error(request: Request, exc: AccessError) -> Response:
+        title = "Unauthorized" if exc.status == 401 else "Forbidden"
+        return _problem(exc.status, title, str(exc), request.url.path)
+
+    @app.exception_handler(DatasetError)
+    async def dataset_error(request: Request, exc: DatasetError) -> Response:
+        return _problem(422, "Invalid dataset", str(exc), request.url.path, problems=exc.problems)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _problem(404, "Not found", str(exc), request.url.path)
+
+    @app.exception_handler(UsageError)
+    @app.exception_handler(SchemeError)
+    async def bad_request(request: Request, exc: DrugfreeError) -> Response:
+        return _problem(400, "Bad request", str(exc), request.url.path)
+
+    @app.exception_handler(ParameterError)
+    async def out_of_bounds(request: Request, exc: ParameterError) -> Response:
+        problem = Problem(table="", location=exc.location, reason=exc.reason)
+        return _problem(400, "Bad request", str(exc), request.url.path, problems=(problem,))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        problems = tuple(
+            Problem(
+                table="",
+                location=".".join(str(part) for part in error.get("loc", ())),
+                reason=str(error.get("msg", "invalid")),
+            )
+            for error in exc.errors()
+        )
+        detail = "; ".join(f"{p.location}: {p.reason}" for p in problems)
+        return _problem(400, "Bad request", detail, request.url.path, problems=problems)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # The type only: a message could quote data.
+        log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+        return _problem(500, "Internal error", "the request failed; see the server log", "")
+
+    def grant_of(authorization: str | None) -> Grant:
+        return tokens.authenticate(authorization)
+
+    @contextmanager
+    def audited(action: str, authorization: str | None, **fields: Any) -> Iterator[dict[str, Any]]:
+        """Time the request and append its audit line, whatever the outcome."""
+        started = time.perf_counter()
+        record: dict[str, Any] = {"token": None, "outcomes": {}, "status": 200, **fields}
+        try:
+            yield record
+        except AccessError as exc:
+            record["status"] = exc.status
+            raise
+        except NotFound:
+            record["status"] = 404
+            raise
+        except DatasetError:
+            record["status"] = 422
+            raise
+        except (UsageError, SchemeError, ParameterError):
+            record["status"] = 400
+            raise
+        except Exception:
+            record["status"] = 500
+            raise
+        finally:
+            audit.write(
+                AuditEntry(
+                    at=dt.datetime.now(dt.UTC),
+                    action=action,
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                    **record,
+                )
+            )
+
+    def authenticate(record: dict[str, Any], authorization: str | None) -> Grant:
+        grant = grant_of(authorization)
+        record["token"] = grant.id
+        record["scope"] = grant.scope_text()
+        return grant
+
+    def outcome_counts(verdicts: list[str]) -> dict[str, int]:
+        counts = Counter(verdicts)
+        return {o.value: counts.get(o.value, 0) for o in Outcome}
+
+    # ------------------------------------------------------------------ endpoints
+
+    @app.get("/health", responses=_responses("Health"), tags=["service"])
+    def health() -> Response:
+        """The service is up; which data it serves (no token needed)."""
+        snap = served.snapshot
+        return _json(
+            Health(
+                status="ok",
+                source=served.shown,
+                dataset_fingerprint=snap.fingerprint,
+                loaded_at=snap.loaded_at,
+                counts=snap.dataset.counts(),
+                quarantined=len(snap.dataset.quarantined),
+            )
+        )
+
+    @app.get("/version", responses=_responses("VersionInfo"), tags=["service"])
+    def version() -> Response:
+        """Library, API and plugin versions (no token needed)."""
+        return _json(
+            VersionInfo(
+                library_version=library_version(),
+                api_version=API_VERSION,
+                plugins=tuple(
+                    PluginVersion(name=p.name, distribution=p.distribution, version=p.version)
+                    for p in host.plugins()
+                ),
+            )
+        )
+
+    @app.get("/v1/schemes", responses=_responses("SchemeList", 401), tags=["rules"])
+    def schemes(authorization: Auth = None) -> Response:
+        """Every scheme: id, version, titles, dates in force, criteria, provinces applying it."""
+        grant_of(authorization)
+        jurisdictions = host.jurisdictions()
+        return _json(
+            SchemeList(
+                schemes=tuple(
+                    SchemeSummary(
+                        id=s.id,
+                        version=s.version,
+                        title_en=s.title_en,
+                        title_vi=s.title_vi,
+                        plugin=host.origin("scheme", s.id).name,
+                        effective_from=s.effective_from,
+                        effective_to=s.effective_to,
+                        criteria=tuple(c.id for c in s.criteria),
+                        levels=tuple(lv.id for lv in s.levels),
+                        provinces=tuple(j.province for j in jurisdictions if j.scheme_id == s.id),
+                    )
+                    for s in host.schemes()
+                )
+            )
+        )
+
+    @app.get(
+        "/v1/catalogue",
+        responses={
+            200: {"description": "The criteria catalogue", "content": {"text/markdown": {}}},
+            401: _responses("ProblemDetails", 401)[401],
+        },
+        tags=["rules"],
+    )
+    def catalogue(lang: Lang = "en", authorization: Auth = None) -> Response:
+        """The criteria catalogue (every criterion, parameter and citation) as Markdown."""
+        from drugfree_core.catalogue import render_catalogue
+
+        grant_of(authorization)
+        text = render_catalogue(host, lang)
+        return Response(content=text, media_type="text/markdown; charset=utf-8")
+
+    @app.get(
+        "/v1/evaluations",
+        responses=_responses("EvaluationPage", 400, 401, 403, 422),
+        tags=["verdicts"],
+    )
+    def evaluations(
+        scheme: SchemeId,
+        date: Date,
+        province: Province = None,
+        page: PageNumber = 1,
+        page_size: PageSize = None,
+        include_subjects: WithSubjects = False,
+        authorization: Auth = None,
+    ) -> Response:
+        """A scope's verdicts on a date: counts over the scope and per-unit results by page."""
+        with audited("evaluate", authorization, scheme=scheme, date=date) as record:
+            grant = authenticate(record, authorization)
+            if page_size is None:
+                page_size = min(100, config.max_page_size)
+            elif page_size > config.max_page_size:
+                raise ParameterError("query.page_size", f"at most {config.max_page_size}")
+            grant.require(AGGREGATES)
+            if include_subjects:
+                grant.require(CASES)
+            snap = served.snapshot
+            record["dataset"] = snap.fingerprint
+            scope = snap.guard.scope(grant, province, date)
+            record["scope"] = "national" if scope is None else ",".join(sorted(scope))
+            chosen = host.scheme(scheme)
+            scoped = served.evaluation(snap, chosen, date)
+            key = (
+                snap.fingerprint, chosen.id, chosen.version, date,
+                scope, page, page_size, include_subjects,
+            )  # fmt: skip
+
+            def render() -> tuple[dict[str, int], bytes]:
+                units = [
+                    u for u in scoped.evaluation.units if scope is None or u.province_code in scope
+                ]
+                verdicts = outcome_counts([u.verdict.value for u in units])
+                shown = units[(page - 1) * page_size : page * page_size]
+                if not include_subjects:
+                    shown = [u.without_subjects() for u in shown]
+                body = _json(
+                    EvaluationPage(
+                        scheme_id=chosen.id,
+                        scheme_version=chosen.version,
+                        reference_date=date,
+                        scope=("*",) if scope is None else tuple(sorted(scope)),
+                        dataset_fingerprint=snap.fingerprint,
+                        verdicts=verdicts,
+                        total=len(units),
+                        page=page,
+                        page_size=page_size,
+                        pages=max(1, math.ceil(len(units) / page_size)),
+                        subjects_included=include_subjects,
+                        units=tuple(shown),
+                    )
+                ).body
+                return verdicts, bytes(body)
+
+            # The same page of the same evaluation is written once (pages are immutable).
+            verdicts, body = served.pages.get(key, render)
+            record["outcomes"] = verdicts
+            return Response(content=body, media_type="application/json")
+
+    @app.get(
+        "/v1/units/{unit_code}/explanation",
+        responses=_responses("Explanation", 400, 401, 403, 404, 422),
+        tags=["verdicts"],
+    )
+    def explanation(
+        unit_code: UnitCode,
+        date: Date,
+        scheme: OptionalScheme = None,
+        lang: Lang = "en",
+        include_subjects: WithSubjects = False,
+        authorization: Auth = None,
+    ) -> Response:
+        """Why one unit got its verdict, criterion by criterion (text in vi or en, and tree)."""
+        with audited("explain", authorization, unit=unit_code, scheme=scheme, date=date) as record:
+            grant = authenticate(record, authorization)
+            grant.require(EXPLAIN)
+            if include_subjects:
+                grant.require(CASES)
+            snap = served.snapshot
+            record["dataset"] = snap.fingerprint
+            province = snap.guard.check_unit(grant, unit_code, date)
+            chosen = host.scheme(
+                scheme if scheme else host.jurisdiction_for(province, date).scheme_id
+            )
+            record["scheme"] = chosen.id
+            scoped = served.evaluation(snap, chosen, date)
+            unit = scoped.by_code.get(unit_code)
+            if unit is None:
+                raise NotFound(
+                    f"unit {unit_code} is not a commune-level unit in force on "
+                    f"{date.isoformat()} in the data served"
+                )
+            record["outcomes"] = outcome_counts([unit.verdict.value])
+            if not include_subjects:
+                unit = unit.without_subjects()
+            return _json(
+                Explanation(
+                    unit_code=unit_code,
+                    province=province,
+                    scheme_id=chosen.id,
+                    reference_date=date,
+                    lang=lang,
+                    dataset_fingerprint=snap.fingerprint,
+                    subjects_included=include_subjects,
+                    text=explain_unit(unit, scoped.evaluation, chosen, lang),
+                    unit=unit,
+                )
+            )
+
+    report_media = {
+        "json": "application/json",
+        "html": "text/html; charset=utf-8",
+        "csv": "application/zip",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+
+    @app.get(
+        "/v1/reports",
+        responses={
+            200: {
+                "description": "The report: JSON document, HTML page, ZIP of CSV files or XLSX",
+                "content": {media.split(";")[0]: {} for media in report_media.values()},
+            },
+            **{
+                k: v
+                for k, v in _responses("ProblemDetails", 400, 401, 403, 422).items()
+                if k != 200
+            },
+        },
+        tags=["reports"],
+    )
+    def report(
+        date: Date,
+        province: Province = None,
+        format: ReportFormat = "json",
+        lang: Lang = "en",
+        suppress_below: SuppressBelow = None,
+        authorization: Auth = None,
+    ) -> Response:
+        """Progress, gaps, trend, indicators and data quality for a province or the nation."""
+        from drugfree_core.reports import ReportOptions, build_report, write_report
+
+        with audited("report", authorization, date=date) as record:
+            grant = authenticate(record, authorization)
+            record["scope"] = province or "national"
+            grant.require(AGGREGATES)
+            snap = served.snapshot
+            record["dataset"] = snap.fingerprint
+            if province is None and not grant.national:
+                raise UsageError("give province=CODE: a province token has no national report")
+            if province is not None:
+                snap.guard.scope(grant, province, date)
+            options = ReportOptions(suppress_below=suppress_below)
+
+            def build() -> object:
+                return build_report(
+                    snap.dataset, date, province=province, options=options, host=host
+                )
+
+            built: Any = served.reports.get(
+                (snap.fingerprint, date, province, suppress_below), build
+            )
+            record["scheme"] = ",".join(s.id for s in built.provenance.schemes) or None
+            record["outcomes"] = outcome_counts([u.verdict for u in built.units])
+            with tempfile.TemporaryDirectory(prefix="drugfree-report-") as tmp:
+                target = Path(tmp) / ("report" if format == "csv" else f"report.{format}")
+                write_report(built, format, lang=lang, out=target)
+                if format == "csv":
+                    buffer = io.BytesIO()
+                    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                        for file in sorted(target.iterdir()):
+                            archive.write(file, file.name)
+                    content = buffer.getvalue()
+                else:
+                    content = target.read_bytes()
+            name = f"report-{province or 'national'}-{date.isoformat()}"
+            suffix = "zip" if format == "csv" else format
+            return Response(
+                content=content,
+                media_type=report_media[format],
+                headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
+            )
+
+    @app.post(
+        "/v1/validate",
+        responses=_responses("ValidationResult", 400, 401, 413),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "A dataset document (format drugfree-dataset/1).",
+                "content": {"application/json": _ref("DatasetDocument")},
+            }
+        },
+        tags=["data"],
+    )
+    async def validate(request: Request, authorization: Auth = None) -> Response:
+        """Every problem of an uploaded dataset document, located as the command line does."""
+        grant_of(authorization)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > config.max_body_bytes:
+                return _problem(
+                    413,
+                    "Content too large",
+                    f"the body may hold at most {config.max_body_bytes} bytes",
+                    request.url.path,
+                )
+            chunks.append(chunk)
+        try:
+            text = b"".join(chunks).decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("the body is not UTF-8 text") from None
+        problems = await anyio.to_thread.run_sync(lambda: validate_text(text, source="upload"))
+        return _json(ValidationResult(valid=not problems, problems=problems))
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                description=app.description,
+                routes=app.routes,
+            )
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            # FastAPI's own validation-error models are not used: errors are problem details.
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(unused, None)
+            schemas.update(openapi_components())
+            document["components"]["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer"}
+            }
+            for path, operations in document["paths"].items():
+                for operation in operations.values():
+                    if path.startswith("/v1/"):
+                        operation["security"] = [{"bearer": []}]
+                    responses = operation.get("responses", {})
+                    # FastAPI adds a 422 for parameter errors; here they are 400s (declared).
+                    auto = responses.get("422", {}).get("content", {}).get("application/json")
+                    if auto and auto["schema"].get("$ref", "").endswith("/HTTPValidationError"):
+                        del responses["422"]
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The service's OpenAPI document, without a server (for the documentation build).
+
+    Built from an application over the bundled demo province with no tokens: the
+    document depends only on the code, not on the data or the tokens served.
+    """
+    from drugfree_core.samples import demo_path
+
+    with tempfile.TemporaryDirectory(prefix="drugfree-openapi-") as tmp:
+        (Path(tmp) / "tokens.toml").write_text("", encoding="utf-8")
+        config = ServiceConfig(
+            source=demo_path(), tokens=Path(tmp) / "tokens.toml", audit_log=Path(tmp) / "a.log"
+        )
+        return create_app(config).openapi()

@@ -1,0 +1,238 @@
+"""Who may see what: bearer tokens, their scope of provinces and their permissions.
+
+Tokens are configured in a TOML file that holds only their SHA-256 hashes::
+
+    [[tokens]]
+    id = "hai-phong-analyst"          # names the token in the audit log
+    hash = "sha256:3f1c…"             # drugfree token new prints this line
+    scope = ["31"]                    # province codes, or "national"
+    permissions = ["aggregates", "explain"]
+
+A token is 32 random bytes (``secrets.token_urlsafe``), so a plain SHA-256 is enough to
+store it: there is no password to guess, and a leaked file gives no token. Comparison
+is constant-time.
+
+Permissions: ``aggregates`` (evaluations and reports), ``explain`` (one unit's
+explanation) and ``cases`` (subject ids, in explanations, evaluations and case lists).
+
+A scope is checked on the map in force on the requested date: a province token
+covers, on a date before 1 July 2025, the provinces it absorbed (a Hải Phòng token
+covers Hải Dương's communes on 30 June 2025), and after it the successor of the
+province it names. :class:`ScopeGuard` does this with the lineage of
+:class:`~drugfree_core.plugins.territory.TerritoryIndex`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from drugfree_core.errors import DrugfreeError, UsageError
+from drugfree_core.plugins.territory import TerritoryIndex
+
+AGGREGATES = "aggregates"
+EXPLAIN = "explain"
+CASES = "cases"
+#: Every permission a token can hold.
+PERMISSIONS = (AGGREGATES, EXPLAIN, CASES)
+#: The scope word for the whole country.
+NATIONAL = "national"
+_HASH_PREFIX = "sha256:"
+
+
+class AccessError(DrugfreeError):
+    """A request without a valid token (401) or outside its token's scope (403)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@attrs.frozen(kw_only=True)
+class Grant:
+    """What one token may do: its id, provinces (none when national) and permissions."""
+
+    id: str
+    national: bool
+    provinces: tuple[str, ...] = ()
+    permissions: frozenset[str] = frozenset()
+
+    def scope_text(self) -> str:
+        """``national`` or the province codes, for the audit log."""
+        return NATIONAL if self.national else ",".join(self.provinces)
+
+    def require(self, permission: str) -> None:
+        """Raise a 403 :class:`AccessError` unless the token holds *permission*."""
+        if permission not in self.permissions:
+            raise AccessError(403, f"token {self.id!r} lacks the {permission!r} permission")
+
+
+def token_hash(token: str) -> str:
+    """The line stored for *token* in the tokens file: ``sha256:<hex>``."""
+    return _HASH_PREFIX + hashlib.sha256(token.encode()).hexdigest()
+
+
+def _grant(entry: object, where: str) -> tuple[str, Grant]:
+    if not isinstance(entry, dict):
+        raise UsageError(f"{where}: expected a table with id, hash, scope and permissions")
+    unknown = set(entry) - {"id", "hash", "scope", "permissions"}
+    if unknown:
+        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    token_id, stored, scope = entry.get("id"), entry.get("hash"), entry.get("scope")
+    permissions = entry.get("permissions", [])
+    if not isinstance(token_id, str) or not token_id:
+        raise UsageError(f"{where}: id must be a non-empty string")
+    if not isinstance(stored, str) or not stored.startswith(_HASH_PREFIX) or len(stored) != 71:
+        raise UsageError(f"{where} ({token_id}): hash must be 'sha256:' and 64 hex digits")
+    if not isinstance(permissions, list) or not all(p in PERMISSIONS for p in permissions):
+        raise UsageError(
+            f"{where} ({token_id}): permissions must be a list of {', '.join(PERMISSIONS)}"
+        )
+    if scope == NATIONAL:
+        grant = Grant(id=token_id, national=True, permissions=frozenset(permissions))
+    elif isinstance(scope, list) and scope and all(isinstance(p, str) and p for p in scope):
+        grant = Grant(
+            id=token_id,
+            national=False,
+            provinces=tuple(scope),
+            permissions=frozenset(permissions),
+        )
+    else:
+        raise UsageError(
+            f'{where} ({token_id}): scope must be "national" or a list of province codes'
+        )
+    return stored, grant
+
+
+class TokenStore:
+    """The configured tokens, looked up by the hash of a presented bearer token."""
+
+    def __init__(self, grants: Iterable[tuple[str, Grant]]) -> None:
+        self._by_hash: dict[str, Grant] = {}
+        ids: set[str] = set()
+        for stored, grant in grants:
+            if grant.id in ids:
+                raise UsageError(f"token id {grant.id!r} appears more than once")
+            ids.add(grant.id)
+            self._by_hash[stored] = grant
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> TokenStore:
+        """Read a tokens file (see the module docstring); raise a clear UsageError if bad."""
+        file = Path(path)
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(f"cannot read the tokens file {file}: {exc.strerror}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{file}: not valid TOML ({exc})") from None
+        entries = data.get("tokens", [])
+        if not isinstance(entries, list):
+            raise UsageError(f"{file}: 'tokens' must be an array of tables ([[tokens]])")
+        return cls(_grant(e, f"{file}: tokens[{i}]") for i, e in enumerate(entries))
+
+    def __len__(self) -> int:
+        return len(self._by_hash)
+
+    def authenticate(self, authorization: str | None) -> Grant:
+        """The grant of the ``Authorization: Bearer <token>`` header; 401 if none matches."""
+        if not authorization:
+            raise AccessError(401, "a bearer token is required (Authorization: Bearer …)")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AccessError(401, "the Authorization header must be 'Bearer <token>'")
+        presented = token_hash(token.strip())
+        found = None
+        for stored, grant in self._by_hash.items():
+            # Every entry is compared, in constant time, so timing tells nothing.
+            if hmac.compare_digest(stored, presented):
+                found = grant
+        if found is None:
+            raise AccessError(401, "unknown token")
+        return found
+
+
+def mint_token(
+    token_id: str, scope: str | Iterable[str], permissions: Iterable[str]
+) -> tuple[str, str]:
+    """A new token and the TOML entry to add to the tokens file (which holds its hash only).
+
+    *scope* is ``"national"`` or province codes. The token is shown once, to its holder.
+    """
+    permissions = list(dict.fromkeys(permissions))
+    bad = [p for p in permissions if p not in PERMISSIONS]
+    if bad:
+        raise UsageError(f"unknown permission(s) {', '.join(bad)}; use {', '.join(PERMISSIONS)}")
+    if not permissions:
+        raise UsageError(f"give at least one permission ({', '.join(PERMISSIONS)})")
+    token = "dfc_" + secrets.token_urlsafe(32)
+    if isinstance(scope, str) and scope == NATIONAL:
+        scope_text = f'"{NATIONAL}"'
+    else:
+        codes = [scope] if isinstance(scope, str) else list(scope)
+        if not codes or not all(codes):
+            raise UsageError('give "national" or at least one province code as the scope')
+        scope_text = "[" + ", ".join(f'"{c}"' for c in codes) + "]"
+    entry = (
+        "[[tokens]]\n"
+        f'id = "{token_id}"\n'
+        f'hash = "{token_hash(token)}"\n'
+        f"scope = {scope_text}\n"
+        "permissions = [" + ", ".join(f'"{p}"' for p in permissions) + "]\n"
+    )
+    _grant(tomllib.loads(entry)["tokens"][0], "the new entry")  # the entry reads back
+    return token, entry
+
+
+class ScopeGuard:
+    """Decides whether a grant covers a unit or a province on a date, on the map then."""
+
+    def __init__(self, index: TerritoryIndex) -> None:
+        self.index = index
+
+    def provinces_on(self, grant: Grant, on: dt.date) -> frozenset[str] | None:
+        """The province codes *grant* covers on *on* (None: the whole country)."""
+        if grant.national:
+            return None
+        found: set[str] = set()
+        for province in grant.provinces:
+            found |= self.index.in_force_on(province, on)
+        return frozenset(found)
+
+    def province_of(self, unit_code: str, on: dt.date) -> str:
+        """The province of *unit_code* on *on* (a UsageError when the map cannot say)."""
+        return self.index.province_of(unit_code, on)
+
+    def check_unit(self, grant: Grant, unit_code: str, on: dt.date) -> str:
+        """The unit's province on *on*; a 403 :class:`AccessError` if *grant* does not cover it."""
+        province = self.province_of(unit_code, on)
+        allowed = self.provinces_on(grant, on)
+        if allowed is not None and province not in allowed:
+            raise AccessError(
+                403, f"token {grant.id!r} does not cover unit {unit_code} (province {province})"
+            )
+        return province
+
+    def scope(self, grant: Grant, province: str | None, on: dt.date) -> frozenset[str] | None:
+        """The provinces a request covers: *province* (checked) or all the grant's.
+
+        None stands for the whole country (a national grant asking for no province).
+        """
+        allowed = self.provinces_on(grant, on)
+        if province is None:
+            return allowed
+        if province not in self.index:
+            raise UsageError(f"unit {province} is not in the administrative map")
+        wanted = self.index.in_force_on(province, on)
+        if not wanted:
+            raise UsageError(f"province {province} has no unit in force on {on.isoformat()}")
+        if allowed is not None and not wanted <= allowed:
+            raise AccessError(403, f"token {grant.id!r} does not cover province {province}")
+        return wanted

@@ -1,0 +1,498 @@
+"""The HTTP service: tokens, scopes, permissions, limits, problem details, audit, OpenAPI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from drugfree_core.cli.main import cli
+from drugfree_core.errors import UsageError
+from drugfree_core.service import (
+    ScopeGuard,
+    ServiceConfig,
+    TokenStore,
+    create_app,
+    mint_token,
+    schemas_for,
+)
+from drugfree_core.service.audit import read_entries
+from drugfree_core.service.models import RESPONSE_MODELS
+
+ON = "2025-10-01"
+BEFORE = "2025-06-01"  # on the map before the merger
+HP_UNIT, NA_UNIT, HD_OLD_UNIT = "10507", "16681", "pre2025:10507"  # Hải Phòng, Nghệ An, Hải Dương
+SUBJECTS = ("HP-A1", "HP-A2", "NA-B1")
+
+
+def residence(unit_before: str, unit_after: str) -> list[dict[str, Any]]:
+    return [
+        {"unit_code": unit_before, "start": "2019-01-01", "end": "2025-06-30"},
+        {"unit_code": unit_after, "start": "2025-07-01"},
+    ]
+
+
+def person(sid: str, before: str, after: str, positive: bool) -> dict[str, Any]:
+    return {
+        "id": sid,
+        "residences": residence(before, after),
+        "statuses": [
+            {
+                "kind": "addict",
+                "start": "2024-01-01",
+                "has_management_record": True,
+                "management_start": "2024-01-01",
+                "support_provided": True,
+            }
+        ],
+        "tests": [{"date": "2025-09-01", "result": "positive" if positive else "negative"}],
+    }
+
+
+DOCUMENT = {
+    "format": "drugfree-dataset/1",
+    "subjects": [
+        person("HP-A1", HD_OLD_UNIT, HP_UNIT, True),
+        person("HP-A2", HD_OLD_UNIT, HP_UNIT, False),
+        person("NA-B1", "pre2025:16681", NA_UNIT, True),
+    ],
+}
+
+TOKENS: dict[str, tuple[Any, list[str]]] = {
+    "hp-analyst": (["31"], ["aggregates", "explain"]),
+    "hp-cases": (["31"], ["aggregates", "explain", "cases"]),
+    "na-analyst": (["40"], ["aggregates", "explain"]),
+    "national": ("national", ["aggregates", "explain"]),
+    "explain-only": (["31"], ["explain"]),
+}
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("service")
+    (root / "data.json").write_text(json.dumps(DOCUMENT), encoding="utf-8")
+    secrets: dict[str, str] = {}
+    entries = []
+    for token_id, (scope, permissions) in TOKENS.items():
+        secret, entry = mint_token(token_id, scope, permissions)
+        secrets[token_id] = secret
+        entries.append(entry)
+    (root / "tokens.toml").write_text("\n".join(entries), encoding="utf-8")
+    config = ServiceConfig(
+        source=root / "data.json",
+        tokens=root / "tokens.toml",
+        audit_log=root / "audit.jsonl",
+        max_body_bytes=20_000,
+        max_page_size=50,
+    )
+    return {"root": root, "secrets": secrets, "config": config}
+
+
+@pytest.fixture(scope="module")
+def client(setup: dict[str, Any]) -> Iterator[TestClient]:
+    with TestClient(create_app(setup["config"])) as test_client:
+        yield test_client
+
+
+def auth(setup: dict[str, Any], token_id: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {setup['secrets'][token_id]}"}
+
+
+def explain(client: TestClient, headers: dict[str, str], unit: str, on: str = ON, **q: Any) -> Any:
+    return client.get(f"/v1/units/{unit}/explanation", params={"date": on, **q}, headers=headers)
+
+
+def schema_validator(name: str) -> jsonschema.Draft202012Validator:
+    schemas = schemas_for(RESPONSE_MODELS, refs="#/$defs/")
+    return jsonschema.Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": schemas})
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    schema_validator("ProblemDetails").validate(body)
+    assert body["status"] == status
+    return body
+
+
+# ------------------------------------------------------------------- who may see what
+
+
+def test_without_a_valid_token_every_v1_endpoint_answers_401(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    for path in ("/v1/schemes", "/v1/catalogue", f"/v1/units/{HP_UNIT}/explanation?date={ON}",
+                 f"/v1/evaluations?scheme=mps-recognition-2024&date={ON}",
+                 f"/v1/reports?date={ON}&province=31"):  # fmt: skip
+        body = assert_problem(client.get(path), 401)
+        assert "bearer token is required" in body["detail"]
+    wrong = client.get("/v1/schemes", headers={"Authorization": "Bearer dfc_not-a-token"})
+    assert assert_problem(wrong, 401)["detail"] == "unknown token"
+    assert wrong.headers["www-authenticate"].startswith("Bearer")
+    basic = client.get("/v1/schemes", headers={"Authorization": "Basic abc"})
+    assert_problem(basic, 401)
+    assert client.post("/v1/validate", content=b"{}").status_code == 401
+
+
+def test_a_hai_phong_token_sees_hai_phong_and_gets_403_for_nghe_an(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    ok = explain(client, hp, HP_UNIT)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["province"] == "31"
+    body = assert_problem(explain(client, hp, NA_UNIT), 403)
+    assert "does not cover unit 16681 (province 40)" in body["detail"]
+    evaluations = "/v1/evaluations"
+    params = {"scheme": "mps-recognition-2024", "date": ON, "province": "40"}
+    assert_problem(client.get(evaluations, params=params, headers=hp), 403)
+    na = auth(setup, "na-analyst")
+    assert explain(client, na, NA_UNIT).status_code == 200
+    assert_problem(explain(client, na, HP_UNIT), 403)
+    national = auth(setup, "national")
+    assert explain(client, national, NA_UNIT).status_code == 200
+    assert explain(client, national, HP_UNIT).status_code == 200
+
+
+def test_scopes_follow_the_map_in_force_on_the_date_asked(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    # Before 1 July 2025 this commune was in Hải Dương, which Hải Phòng absorbed.
+    hp, na = auth(setup, "hp-analyst"), auth(setup, "na-analyst")
+    before = explain(client, hp, HD_OLD_UNIT, BEFORE)
+    assert before.status_code == 200, before.text
+    assert before.json()["province"] == "pre2025:30"
+    assert_problem(explain(client, na, HD_OLD_UNIT, BEFORE), 403)
+    page = client.get(
+        "/v1/evaluations",
+        params={"scheme": "mps-recognition-2024", "date": BEFORE},
+        headers=hp,
+    ).json()
+    assert page["scope"] == ["pre2025:30", "pre2025:31"]
+    assert {u["province_code"] for u in page["units"]} <= {"pre2025:30", "pre2025:31"}
+
+
+def test_scope_guard_resolves_a_province_token_on_each_date(setup: dict[str, Any]) -> None:
+    from drugfree_core.plugins import default_host
+
+    guard = ScopeGuard(default_host().territory())
+    store = TokenStore.from_file(setup["config"].tokens)
+    grant = store.authenticate(f"Bearer {setup['secrets']['hp-analyst']}")
+    assert guard.provinces_on(grant, dt.date(2024, 1, 1)) == {"pre2025:30", "pre2025:31"}
+    assert guard.provinces_on(grant, dt.date(2025, 7, 1)) == {"31"}
+    national = store.authenticate(f"Bearer {setup['secrets']['national']}")
+    assert guard.provinces_on(national, dt.date(2025, 7, 1)) is None
+
+
+def test_permissions_decide_explain_aggregates_and_subject_ids(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    explain_only = auth(setup, "explain-only")
+    assert explain(client, explain_only, HP_UNIT).status_code == 200
+    params = {"scheme": "mps-recognition-2024", "date": ON}
+    body = assert_problem(client.get("/v1/evaluations", params=params, headers=explain_only), 403)
+    assert "'aggregates'" in body["detail"]
+
+    hp = auth(setup, "hp-analyst")
+    plain = explain(client, hp, HP_UNIT)
+    assert plain.json()["subjects_included"] is False
+    for sid in SUBJECTS:
+        assert sid not in plain.text
+    assert_problem(explain(client, hp, HP_UNIT, include_subjects=True), 403)
+    assert_problem(
+        client.get("/v1/evaluations", params={**params, "include_subjects": True}, headers=hp), 403
+    )
+
+    cases = explain(client, auth(setup, "hp-cases"), HP_UNIT, include_subjects=True)
+    assert cases.status_code == 200
+    assert "HP-A1" in cases.text and cases.json()["subjects_included"] is True
+
+
+# ------------------------------------------------------------------------ endpoints
+
+
+def test_evaluations_count_the_whole_scope_and_page_its_units(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    params = {"scheme": "mps-recognition-2024", "date": ON, "page_size": 20}
+    first = client.get("/v1/evaluations", params=params, headers=hp)
+    assert first.status_code == 200, first.text
+    page = first.json()
+    schema_validator("EvaluationPage").validate(page)
+    assert page["scope"] == ["31"] and page["total"] == sum(page["verdicts"].values())
+    assert set(page["verdicts"]) >= {"pass", "fail", "unknown"}
+    assert page["pages"] == -(-page["total"] // 20) and len(page["units"]) == 20
+    assert {u["province_code"] for u in page["units"]} == {"31"}
+    last = client.get(
+        "/v1/evaluations", params={**params, "page": page["pages"]}, headers=hp
+    ).json()
+    codes = [u["unit_code"] for u in page["units"]] + [u["unit_code"] for u in last["units"]]
+    assert len(set(codes)) == len(codes)
+    hp_result = explain(client, hp, HP_UNIT).json()["unit"]
+    assert hp_result["verdict"] == "fail"  # a positive test in September
+    too_big = client.get("/v1/evaluations", params={**params, "page_size": 51}, headers=hp)
+    body = assert_problem(too_big, 400)
+    assert body["problems"][0]["location"] == "query.page_size"
+    bad_date = client.get("/v1/evaluations", params={**params, "date": "1/10/2025"}, headers=hp)
+    assert assert_problem(bad_date, 400)["problems"][0]["location"] == "query.date"
+    unknown = client.get("/v1/evaluations", params={**params, "scheme": "nope"}, headers=hp)
+    assert "nope" in assert_problem(unknown, 400)["detail"]
+
+
+def test_explanations_in_vietnamese_and_english_follow_the_provinces_scheme(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    national = auth(setup, "national")
+    en = explain(client, national, HP_UNIT, lang="en").json()
+    vi = explain(client, national, HP_UNIT, lang="vi").json()
+    schema_validator("Explanation").validate(en)
+    assert en["unit"] == vi["unit"] and en["text"] != vi["text"]
+    assert "kết luận: KHÔNG ĐẠT" in vi["text"] and "verdict: FAIL" in en["text"]
+    missing = explain(client, national, "31")  # a province is not a commune-level unit
+    assert "not a commune-level unit" in assert_problem(missing, 404)["detail"]
+    nowhere = explain(client, national, "99999")
+    assert "not in the administrative map" in assert_problem(nowhere, 400)["detail"]
+
+
+def test_schemes_catalogue_health_and_version(client: TestClient, setup: dict[str, Any]) -> None:
+    hp = auth(setup, "hp-analyst")
+    schemes = client.get("/v1/schemes", headers=hp).json()
+    schema_validator("SchemeList").validate(schemes)
+    assert "mps-recognition-2024" in {s["id"] for s in schemes["schemes"]}
+    catalogue = client.get("/v1/catalogue", params={"lang": "vi"}, headers=hp)
+    assert catalogue.headers["content-type"].startswith("text/markdown")
+    assert "mps-recognition-2024" in catalogue.text
+    health = client.get("/health").json()
+    schema_validator("Health").validate(health)
+    assert health["status"] == "ok" and health["counts"]["subjects"] == 3
+    version = client.get("/version").json()
+    schema_validator("VersionInfo").validate(version)
+    assert version["api_version"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media", "magic"),
+    [
+        ("json", "application/json", b"{"),
+        ("html", "text/html; charset=utf-8", b"<!DOCTYPE html>"),
+        ("csv", "application/zip", b"PK"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+    ],
+)
+def test_reports_in_every_export_format(
+    client: TestClient, setup: dict[str, Any], fmt: str, media: str, magic: bytes
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    params = {"date": ON, "province": "31", "format": fmt, "lang": "vi"}
+    response = client.get("/v1/reports", params=params, headers=hp)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media
+    assert response.content.startswith(magic)
+    assert "attachment" in response.headers["content-disposition"]
+    for sid in SUBJECTS:
+        assert sid.encode() not in response.content
+
+
+def test_report_scope_is_checked(client: TestClient, setup: dict[str, Any]) -> None:
+    hp = auth(setup, "hp-analyst")
+    assert_problem(
+        client.get("/v1/reports", params={"date": ON, "province": "40"}, headers=hp), 403
+    )
+    assert_problem(client.get("/v1/reports", params={"date": ON}, headers=hp), 400)
+
+
+def test_uploads_are_validated_and_size_limited(client: TestClient, setup: dict[str, Any]) -> None:
+    hp = auth(setup, "hp-analyst")
+    good = client.post("/v1/validate", content=json.dumps(DOCUMENT), headers=hp)
+    assert good.status_code == 200 and good.json() == {"valid": True, "problems": []}
+    bad_document = {**DOCUMENT, "subjects": [{**DOCUMENT["subjects"][0], "id": "001234567890"}]}
+    bad = client.post("/v1/validate", content=json.dumps(bad_document), headers=hp).json()
+    schema_validator("ValidationResult").validate(bad)
+    assert bad["valid"] is False
+    assert bad["problems"][0]["location"] == "$.subjects[0].id"
+    assert "national identity number" in bad["problems"][0]["reason"]
+    assert "001234567890" not in json.dumps(bad)
+    huge = b'{"format": "drugfree-dataset/1", "subjects": [' + b" " * 30_000 + b"]}"
+    assert_problem(client.post("/v1/validate", content=huge, headers=hp), 413)
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the body is counted as it comes
+        for _ in range(30):
+            yield b" " * 1000
+
+    assert_problem(client.post("/v1/validate", content=chunks(), headers=hp), 413)
+
+
+# ---------------------------------------------------------------- OpenAPI and caches
+
+
+def test_the_openapi_document_lists_every_endpoint_with_generated_schemas(
+    client: TestClient,
+) -> None:
+    document = client.get("/openapi.json").json()
+    assert set(document["paths"]) == {
+        "/health", "/version", "/v1/schemes", "/v1/catalogue", "/v1/evaluations",
+        "/v1/units/{unit_code}/explanation", "/v1/reports", "/v1/validate",
+    }  # fmt: skip
+    schemas = document["components"]["schemas"]
+    assert {"EvaluationPage", "UnitResult", "RuleResult", "Problem", "DatasetDocument"} <= set(
+        schemas
+    )
+    assert "HTTPValidationError" not in json.dumps(document)
+    text = json.dumps(document)
+    for ref in set(__import__("re").findall(r'"#/components/schemas/([^"]+)"', text)):
+        assert ref in schemas, ref
+    operation = document["paths"]["/v1/evaluations"]["get"]
+    assert operation["security"] == [{"bearer": []}]
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "422"}
+
+
+def test_one_evaluation_per_dataset_scheme_and_date_is_computed(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    served = client.app.state.served  # type: ignore[attr-defined]
+    params = {"scheme": "qd28-2025-complex-areas", "date": "2025-11-01"}
+    before = len(served.evaluations)
+    for token_id in ("hp-analyst", "na-analyst", "national"):
+        response = client.get("/v1/evaluations", params=params, headers=auth(setup, token_id))
+        assert response.status_code == 200
+    assert len(served.evaluations) == before + 1
+
+
+# --------------------------------------------------------------------- audit and logs
+
+
+def test_every_request_is_audited_without_tokens_or_personal_values(
+    client: TestClient, setup: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    cases = auth(setup, "hp-cases")
+    explain(client, cases, HP_UNIT, include_subjects=True)
+    client.get(
+        "/v1/evaluations",
+        params={"scheme": "mps-recognition-2024", "date": ON, "include_subjects": True},
+        headers=cases,
+    )
+    explain(client, auth(setup, "na-analyst"), HP_UNIT)  # denied: audited too
+    explain(client, {}, HP_UNIT)  # no token: audited too
+    entries, bad = read_entries(setup["config"].audit_log)
+    assert not bad and entries
+    last = entries[-4:]
+    assert [e["action"] for e in last] == ["explain", "evaluate", "explain", "explain"]
+    assert [e["status"] for e in last] == [200, 200, 403, 401]
+    assert [e["token"] for e in last] == ["hp-cases", "hp-cases", "na-analyst", None]
+    first = last[0]
+    assert first["unit"] == HP_UNIT and first["scheme"] and first["date"] == ON
+    assert len(first["dataset"]) == 64 and first["duration_ms"] >= 0
+    assert set(first["outcomes"]) >= {"pass", "fail", "unknown"}
+    assert last[1]["scope"] == "31"
+    audit_text = Path(setup["config"].audit_log).read_text(encoding="utf-8")
+    logs = caplog.text
+    assert "drugfree.service" in {r.name for r in caplog.records}
+    for secret in setup["secrets"].values():
+        assert secret not in audit_text and secret not in logs
+    for sid in SUBJECTS:
+        assert sid not in audit_text, sid
+        assert sid not in logs, sid
+
+    summary = CliRunner().invoke(cli, ["audit", str(setup["config"].audit_log)])
+    assert summary.exit_code == 0, summary.output
+    assert "denied (401/403):" in summary.output and "hp-cases" in summary.output
+    as_json = CliRunner().invoke(cli, ["audit", str(setup["config"].audit_log), "--format", "json"])
+    data = json.loads(as_json.output)
+    assert data["requests"] == len(entries) and data["denied"] >= 2
+
+
+# ----------------------------------------------------------------------- tokens file
+
+
+def test_minted_tokens_are_stored_hashed_and_bad_files_are_refused(tmp_path: Path) -> None:
+    secret, entry = mint_token("t1", ["31", "40"], ["aggregates"])
+    assert secret not in entry and 'scope = ["31", "40"]' in entry
+    (tmp_path / "t.toml").write_text(entry, encoding="utf-8")
+    store = TokenStore.from_file(tmp_path / "t.toml")
+    assert store.authenticate(f"Bearer {secret}").provinces == ("31", "40")
+    with pytest.raises(UsageError, match="permission"):
+        mint_token("t2", "national", ["everything"])
+    (tmp_path / "bad.toml").write_text(entry + entry, encoding="utf-8")
+    with pytest.raises(UsageError, match="more than once"):
+        TokenStore.from_file(tmp_path / "bad.toml")
+    (tmp_path / "bad2.toml").write_text(entry.replace("sha256:", "md5:"), encoding="utf-8")
+    with pytest.raises(UsageError, match="hash must be"):
+        TokenStore.from_file(tmp_path / "bad2.toml")
+
+    result = CliRunner().invoke(
+        cli, ["token", "new", "hp", "--scope", "31", "--permission", "explain"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[[tokens]]" in result.output and 'permissions = ["explain"]' in result.output
+
+
+def test_an_unexpected_error_is_a_500_whose_message_is_never_logged(
+    setup: dict[str, Any], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    app = create_app(setup["config"])
+    served = app.state.served
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("HP-A1 tested positive on 2025-09-01")
+
+    monkeypatch.setattr(served, "evaluation", broken)
+    with TestClient(app) as test_client:
+        response = explain(test_client, auth(setup, "national"), HP_UNIT)
+    body = assert_problem(response, 500)
+    assert "HP-A1" not in json.dumps(body)
+    assert "RuntimeError" in caplog.text and "HP-A1" not in caplog.text
+    assert read_entries(setup["config"].audit_log)[0][-1]["status"] == 500
+
+
+def test_the_served_data_is_read_again_on_refresh(tmp_path: Path) -> None:
+    from drugfree_core.plugins import default_host
+    from drugfree_core.service.state import ServedData
+
+    source = tmp_path / "data.json"
+    source.write_text(json.dumps(DOCUMENT), encoding="utf-8")
+    served = ServedData(source, default_host())
+    before = served.snapshot
+    assert served.refresh() is False and served.snapshot.fingerprint == before.fingerprint
+    fewer = {**DOCUMENT, "subjects": DOCUMENT["subjects"][:1]}
+    source.write_text(json.dumps(fewer), encoding="utf-8")
+    assert served.refresh() is True
+    assert served.snapshot.dataset.counts()["subjects"] == 1
+    assert before.dataset.counts()["subjects"] == 3  # a request holding it keeps it whole
+
+
+def test_the_cache_computes_a_key_once_under_concurrency_and_stays_bounded() -> None:
+    import threading
+    import time
+
+    from drugfree_core.service.state import LruCache
+
+    cache: LruCache[int] = LruCache(2)
+    calls: list[str] = []
+
+    def slow(key: str) -> int:
+        calls.append(key)
+        time.sleep(0.05)
+        return len(calls)
+
+    threads = [threading.Thread(target=cache.get, args=("a", lambda: slow("a"))) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == ["a"]
+    cache.get("b", lambda: slow("b"))
+    cache.get("c", lambda: slow("c"))
+    assert len(cache) == 2
+    assert cache.get("a", lambda: slow("a")) == 4  # "a" was the least recently used: gone
