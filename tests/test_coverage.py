@@ -186,9 +186,15 @@ def test_xlsx_summary_shows_the_coverage(tmp_path: Path) -> None:
     code, _, err = invoke(*args, "--format", "xlsx", "--out", str(out))
     assert code == 0, err
     book = openpyxl.load_workbook(out)
-    assert book["summary"]["B4"].value == "0 of 114 meet · data for 1 of 114"
+    summary = [c for row in book["summary"].iter_rows(values_only=True) for c in row if c]
+    assert (
+        "The data cover 1 of the 114 units; 113 have no data and are never counted as "
+        "meeting the criteria." in " ".join(str(c) for c in summary)
+    )
     verdicts = [row[4] for row in book["units"].iter_rows(min_row=2, values_only=True)]
-    assert verdicts.count("No data") == 113
+    assert verdicts.count("no data") == 113
+    progress = [c for row in book["progress"].iter_rows(values_only=True) for c in row]
+    assert "0 of 114 meet · data for 1 of 114" in progress
 
 
 def test_explain_says_no_data(tmp_path: Path) -> None:
