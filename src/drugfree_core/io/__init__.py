@@ -160,7 +160,7 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
     Without *format*, a path ending in ``.json`` gets a document, a ``postgresql://`` URI
     one table per dataset table in the URI's schema (which must not hold them yet), and
     anything else a folder of CSV files. Only the tables the dataset was given are
-    written (see :mod:`drugfree_core.io.writers`).
+    written, and never the embedded official map (see :func:`write_tables`).
     """
     if is_database_uri(path):
         # Like the other writers: only the tables the dataset was given, never the map.
