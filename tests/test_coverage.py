@@ -268,9 +268,7 @@ def test_json_document_key_left_out_is_not_supplied(tmp_path: Path) -> None:
     ]
     facts = dfc.get_scheme("qd28-2025-complex-areas")
     left_out = dfc.load(write(tmp_path / "a.json", document(units=units, subjects=[])))
-    given = dfc.load(
-        write(tmp_path / "b.json", document(units=units, subjects=[], unit_facts=[]))
-    )
+    given = dfc.load(write(tmp_path / "b.json", document(units=units, subjects=[], unit_facts=[])))
     assert "unit_facts" not in left_out.supplied and "unit_facts" in given.supplied
     t1b = dfc.evaluate(left_out, facts, ON).unit("X1").criterion("T1.b").result
     assert "unit_facts table, not supplied" in t1b.reason

@@ -463,8 +463,6 @@ def test_a_one_province_file_is_that_provinces_report(demo: Dataset) -> None:
 
 
 def test_data_of_several_provinces_give_the_national_report(official: Dataset) -> None:
-    report = build_report(
-        official, AFTER, host=PluginHost(autoload=False), options=ReportOptions(series=False)
-    )
+    report = build_report(official, AFTER, host=PluginHost(autoload=False), options=NO_COVERAGE)
     assert report.provenance.scope == "*"
     assert len(report.progress) == 34

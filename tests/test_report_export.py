@@ -676,8 +676,9 @@ def test_answer_says_what_the_data_cover_and_the_range() -> None:
         meeting_at_due=30,
     )
     judged = _progress(report, milestones=(due_today,), no_data=62)
-    assert "cannot be judged: 30 meeting, and the units with no data could change" in (
-        report_answer(judged, "en").facts[2]
+    assert (
+        "cannot be judged: 30 meeting, and the units with no data could change"
+        in (report_answer(judged, "en").facts[2])
     )
 
 

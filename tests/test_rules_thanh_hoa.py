@@ -434,9 +434,7 @@ def never_managed() -> Subject:
         id="u1",
         residences=(Residence(unit_code="U1", start=dt.date(2024, 1, 1)),),
         statuses=(
-            StatusPeriod(
-                kind=USER, start=dt.date(2024, 9, 10), has_management_record=False
-            ),
+            StatusPeriod(kind=USER, start=dt.date(2024, 9, 10), has_management_record=False),
         ),
         tests=(DrugTest(date=dt.date(2024, 9, 10), result=TestResult.POSITIVE),),
     )

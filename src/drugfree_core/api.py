@@ -36,9 +36,7 @@ def evaluate_unit(
     unless *allow_no_coverage*, when its verdict is *no data*.
     """
     part = dataset.restrict_to_units([unit_code])
-    evaluation = evaluate(
-        part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage
-    )
+    evaluation = evaluate(part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage)
     whole = census(dataset, on)
     evaluation = attrs.evolve(
         evaluation, undetermined=whole.undetermined, build_unplaced=lambda: whole.unplaced

@@ -163,9 +163,7 @@ EMPTY_AFTER_2025 = attrs.evolve(
     good.SCHEME,
     id="kit-broken-vacuous",
     title_en="Conformance kit example: no criterion in force from 2026",
-    criteria=tuple(
-        attrs.evolve(c, effective_to=dt.date(2025, 12, 31)) for c in good.criteria()
-    ),
+    criteria=tuple(attrs.evolve(c, effective_to=dt.date(2025, 12, 31)) for c in good.criteria()),
 )
 
 #: The broken scheme designed to fail each check (and pass the others).

@@ -37,9 +37,7 @@ def scope_progress(
     counts = now.counts(scope)
     units, meeting = counts.units, counts.meeting
     slope = least_squares_slope(_trend_points(scope, now.on, series))
-    milestones = (
-        () if roadmap is None else _milestones(scope, now, counts, roadmap, slope, run_on)
-    )
+    milestones = () if roadmap is None else _milestones(scope, now, counts, roadmap, slope, run_on)
     upcoming = [m for m in milestones if m.due >= now.on]
     nxt = upcoming[0] if upcoming else None
     return Progress(
@@ -118,9 +116,7 @@ def _milestones(
             if past is not None:
                 then = past.counts(scope)
             status = (
-                "unknown"
-                if then is None or not then.units
-                else judge(m.required(then.units), then)
+                "unknown" if then is None or not then.units else judge(m.required(then.units), then)
             )
         elif slope is None or not units:
             status = "unknown"

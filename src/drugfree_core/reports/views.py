@@ -98,7 +98,7 @@ def _name(p: Progress, lang: Lang) -> str:
 
 
 def standing_text(p: Progress, lang: Lang) -> str:
-    """"35 of 114 meet · data for 52 of 114": a share never goes without its coverage."""
+    """A share never goes without its coverage: "35 of 114 meet · data for 52 of 114"."""
     fields = {"meeting": p.meeting, "units": p.units_in_force, "covered": p.covered}
     if p.meeting_at_least < p.meeting:
         return text("standing_at_least", lang, least=p.meeting_at_least, **fields)

@@ -374,9 +374,7 @@ def vacuous_days(scheme: Scheme) -> tuple[dt.date, ...]:
             days.add(c.effective_from)
         if c.effective_to is not None and c.effective_to < dt.date.max:
             days.add(c.effective_to + dt.timedelta(days=1))
-    return tuple(
-        sorted(d for d in days if start <= d <= end and not scheme.criteria_on(d))
-    )
+    return tuple(sorted(d for d in days if start <= d <= end and not scheme.criteria_on(d)))
 
 
 def _check_metadata(scheme: Scheme, _budget: _Budget) -> str:

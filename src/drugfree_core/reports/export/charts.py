@@ -226,8 +226,7 @@ def progress_chart(progress: Sequence[Progress], overall: Progress | None, lang:
         )
     )
     desc = "; ".join(
-        f"{display_name(p.name, lang)}: {fmt_percent(p.share or 0.0, lang)} "
-        f"({_standing(p, lang)})"
+        f"{display_name(p.name, lang)}: {fmt_percent(p.share or 0.0, lang)} ({_standing(p, lang)})"
         for p in rows
     )
     return _svg("chart_progress", lang, height, desc, body)
