@@ -18,7 +18,9 @@ Output: one row per commune-level unit in force (``unit_code``, ``unit_name``,
 ``province_code``, ``verdict``) and, for every rule node the library reports
 (``TH.C1``, ``TH.C2``, ``TH.C2.1``, ``TH.C2.2``, ``TH.C3``, ``TH.C4``, ``TH.C5``),
 ``<node>`` (pass / fail / unknown), ``<node>.failing`` and ``<node>.unknown`` (sorted
-subject ids). ``--format csv`` writes the outcomes only, like ``drugfree evaluate
+subject ids). A unit the data do not cover on the date (its ``coverage`` rows, see
+below) is ``no_data``, and so is each criterion; their parts are null, as the library
+reports no parts for them. ``--format csv`` writes the outcomes only, like ``drugfree evaluate
 --format csv``.
 
 What it hard-codes, from the scheme and the law (values in force from 15 October 2024 to
@@ -28,8 +30,13 @@ custody exemptions from C3, management periods of 1 year (illegal users) and 1 o
 years after rehab (2 without a completed episode), the longest legal rehab episodes
 (12 / 12 / 24 months; substitution open-ended), and the merger rule (residences in a
 pre-reform commune follow the lineage; a split one leaves the person unplaced and the
-candidate units undecided). Lineage is followed one step, which is all the official
-map has.
+candidate units undecided), statutory periods ending at the end of their anniversary
+(the Civil Code reading, ``law.period_end_rule``), an illegal user detected and never
+given a management decision counting for as long as the status runs, and coverage (a
+``coverage.parquet`` row for the unit, its district or its province containing the date;
+failing any row, every predecessor covered; without the table, every unit of the data).
+Lineage is followed one step, which is all the official map has. Every other table must
+be there: the reference does not know which criteria a missing table leaves unknown.
 """
 
 from __future__ import annotations
@@ -103,6 +110,16 @@ def _all_satisfy(people: pl.LazyFrame, ok: pl.Expr, node: str) -> pl.LazyFrame:
     )
 
 
+_TABLES = (
+    "units",
+    "lineage",
+    "subjects",
+    "residences",
+    "status_periods",
+    "drug_tests",
+    "rehab_episodes",
+    "custody_periods",
+)
 FIRST_DAY = dt.date(2024, 10, 15)  # the scheme comes into force
 LAST_DAY = dt.date(2026, 6, 30)  # the day before Law 120/2025 changes rehab durations
 
@@ -114,6 +131,10 @@ def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
 
     def scan(table: str) -> pl.LazyFrame:
         return pl.scan_parquet(data / f"{table}.parquet")
+
+    missing = [t for t in _TABLES if not (data / f"{t}.parquet").exists()]
+    if missing:
+        raise ValueError(f"the reference needs every table; missing: {', '.join(missing)}")
 
     all_units = scan("units")
     in_force_any = all_units.filter(_active("valid_from", "valid_to", on)).select("code")
@@ -136,9 +157,13 @@ def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
             .then(pl.col("parent_code"))
             .otherwise(pl.col("grandparent"))
             .alias("province_code"),
+            "parent_code",
+            "grandparent",
         )
         .sort("unit_code")
     )
+    covered = _coverage(data, on, units, all_units, scan("lineage"))
+    units = units.drop("parent_code", "grandparent")
 
     # Where people live on the date, a pre-reform code following the lineage one step.
     successors = (
@@ -222,14 +247,27 @@ def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
                     .replace_strict(_POST_REHAB, default=_POST_REHAB_NO_EPISODE)
                     .fill_null(_POST_REHAB_NO_EPISODE)
                 )
-                > on
+                >= on  # the anniversary is the last day managed
             ).alias("running")
         )
         .drop("episode_end", "basis")
     )
+    # An illegal user's year runs from the decision; never given one (no record): for as
+    # long as the status runs; not known whether there was one: after the year, unknown.
+    by_period = pl.col("anchor").dt.offset_by(_USER_PERIOD) >= on
+    record = pl.col("has_management_record")
+    user_running = (
+        pl.when(pl.col("management_start").is_not_null())
+        .then(by_period)
+        .when(record.is_not_null() & ~record)
+        .then(pl.lit(True))
+        .when(record.is_null())
+        .then(pl.when(by_period).then(pl.lit(True)).otherwise(pl.lit(None, pl.Boolean)))
+        .otherwise(by_period)
+    )
     others = statuses.filter(pl.col("kind") != "post_rehab").with_columns(
         pl.when(pl.col("kind") == "illegal_user")
-        .then(pl.col("anchor").dt.offset_by(_USER_PERIOD) > on)
+        .then(user_running)
         .otherwise(True)
         .alias("running")
     )
@@ -239,10 +277,17 @@ def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
 
     def population(kinds: list[str], running: bool) -> pl.LazyFrame:
         st = statuses.filter(pl.col("kind").is_in(kinds))
+        certain = pl.lit(True)
         if running:
-            st = st.filter(pl.col("running"))
+            # a person whose management may or may not run is a member, undecided
+            st = st.filter(pl.col("running").is_null() | pl.col("running"))
+            certain = pl.col("running").fill_null(False)
         return st.group_by("subject_id", "unit_code").agg(
-            pl.lit(True).alias("member"),
+            pl.when(certain)
+            .then(pl.lit(True))
+            .otherwise(pl.lit(None, pl.Boolean))
+            .max()
+            .alias("member"),
             pl.col("has_management_record").all(ignore_nulls=False).alias("has_record"),
             pl.col("support_provided").all(ignore_nulls=False).alias("support"),
             pl.col("anchor").min(),
@@ -372,16 +417,87 @@ def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
             .otherwise(pl.lit("fail"))
         )
 
-    return frame.select(
+    # A unit the data do not cover: no data, each criterion too, and no parts at all.
+    here = pl.col("_covered")
+
+    def node_columns(n: str) -> list[pl.Expr]:
+        if n in CRITERIA:
+            return [
+                pl.when(here).then(word(n)).otherwise(pl.lit("no_data")).alias(n),
+                pl.when(here).then(pl.col(f"{n}.failing")).otherwise(empty).alias(f"{n}.failing"),
+                pl.when(here).then(pl.col(f"{n}.unknown")).otherwise(empty).alias(f"{n}.unknown"),
+            ]
+        return [
+            pl.when(here).then(word(n)).alias(n),
+            pl.when(here).then(pl.col(f"{n}.failing")).alias(f"{n}.failing"),
+            pl.when(here).then(pl.col(f"{n}.unknown")).alias(f"{n}.unknown"),
+        ]
+
+    return frame.join(covered, on="unit_code", how="left", maintain_order="left").select(
         "unit_code",
         "unit_name",
         "province_code",
-        verdict.alias("verdict"),
-        *[
-            x
-            for n in NODES
-            for x in (word(n).alias(n), pl.col(f"{n}.failing"), pl.col(f"{n}.unknown"))
-        ],
+        pl.when(here).then(verdict).otherwise(pl.lit("no_data")).alias("verdict"),
+        *[x for n in NODES for x in node_columns(n)],
+    )
+
+
+def _coverage(
+    data: Path, on: dt.date, units: pl.LazyFrame, all_units: pl.LazyFrame, lineage: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Per unit of *units*: ``_covered`` (whether the data vouch for it on *on*)."""
+    if not (data / "coverage.parquet").exists():  # the data's own units: all covered
+        return units.select("unit_code", pl.lit(True).alias("_covered"))
+    inside = (
+        pl.scan_parquet(data / "coverage.parquet")
+        .group_by("unit_code")
+        .agg(_active("covered_from", "covered_to", on).any().alias("_in"))
+    )
+
+    def own(frame: pl.LazyFrame, code: str, parent: str, grandparent: str) -> pl.LazyFrame:
+        # null when no row names the unit or one above it; else whether one holds the date
+        for i, column in enumerate((code, parent, grandparent)):
+            frame = frame.join(
+                inside.rename({"unit_code": column, "_in": f"_in{i}"}),
+                on=column,
+                how="left",
+                maintain_order="left",
+            )
+        flags = [pl.col(f"_in{i}") for i in range(3)]
+        return frame.with_columns(
+            pl.when(pl.all_horizontal(f.is_null() for f in flags))
+            .then(pl.lit(None, pl.Boolean))
+            .otherwise(pl.any_horizontal(f.fill_null(False) for f in flags))
+            .alias("_own")
+        )
+
+    parents = all_units.select(
+        pl.col("code").alias("parent_code"), pl.col("parent_code").alias("grandparent")
+    )
+    predecessors = own(
+        lineage.filter(pl.col("effective") <= on)
+        .select(pl.col("successor_code").alias("unit_code"), pl.col("predecessor_code"))
+        .join(
+            all_units.select(pl.col("code").alias("predecessor_code"), "parent_code"),
+            on="predecessor_code",
+            how="left",
+        )
+        .join(parents, on="parent_code", how="left"),
+        "predecessor_code",
+        "parent_code",
+        "grandparent",
+    )
+    # every unit it was formed from covered by its own rows (one step of lineage)
+    formed = predecessors.group_by("unit_code").agg(
+        pl.col("_own").fill_null(False).all().alias("_formed")
+    )
+    return (
+        own(units, "unit_code", "parent_code", "grandparent")
+        .join(formed, on="unit_code", how="left")
+        .select(
+            "unit_code",
+            pl.coalesce("_own", pl.col("_formed").fill_null(False)).alias("_covered"),
+        )
     )
 
 

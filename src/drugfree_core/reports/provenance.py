@@ -9,10 +9,10 @@ whatever the row order and the file format, without sorting millions of rows:
   time; a missing cell becomes a marker of its column;
 * each row is folded, cell by cell in column order, into two independent 64-bit hashes
   (two multipliers, two final mixers: splitmix64 and MurmurHash3's fmix64);
-* each table adds its name, columns and row count and the sums of its rows' hashes
-  modulo 2**64 to a SHA-256 (a sum does not depend on the order of the rows), and
-  quarantined records follow by table, location and reason, since leaving them out
-  changes the results.
+* each table adds its name, whether the input supplied it, its columns and row count
+  and the sums of its rows' hashes modulo 2**64 to a SHA-256 (a sum does not depend on
+  the order of the rows), and quarantined records follow by table, location and reason,
+  since leaving them out changes the results.
 
 Scheme 1 (drugfree-core 0.1) sorted every table on all its columns and hashed it as CSV;
 the same data give another value under scheme 2. Equal fingerprints mean the same data
@@ -146,13 +146,14 @@ def fingerprint(dataset: Dataset) -> str:
     """SHA-256 (hex) identifying the dataset's content, independent of row order and format.
 
     The same records read from JSON, CSV or Parquet, in any order, give the same value;
-    see the module documentation for how it is computed (scheme
-    :data:`FINGERPRINT_SCHEME`).
+    whether a table was supplied at all counts too, and so do quarantined records. See
+    the module documentation for how it is computed (scheme :data:`FINGERPRINT_SCHEME`).
     """
     digest = hashlib.sha256(FINGERPRINT_SCHEME.encode())
     for table in TABLES:
         frame = dataset.frame(table.name)
-        header = f"\x00{table.name}\x00{len(frame)}\x00{','.join(frame.columns)}\x00"
+        given = "given" if table.name in dataset.supplied else "absent"
+        header = f"\x00{table.name}\x00{given}\x00{len(frame)}\x00{','.join(frame.columns)}\x00"
         digest.update(header.encode())
         if len(frame):
             _table_digest(frame, digest)

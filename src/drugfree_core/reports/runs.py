@@ -23,7 +23,8 @@ import polars as pl
 from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.engine.placement import census
+from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
 from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.model.enums import UnitKind, UnitLevel
 from drugfree_core.plugins.host import PluginHost
@@ -35,6 +36,36 @@ _COMMUNE_LEVEL = [k.value for k in UnitKind if k.level is UnitLevel.COMMUNE_LEVE
 
 
 @attrs.frozen(kw_only=True)
+class ScopeCounts:
+    """How the units of a scope stand on a date.
+
+    ``no_data`` units are not covered by the dataset; ``unplaced`` counts the people and
+    records that could not be placed in any unit (each may turn one passing unit into a
+    failing one), so at least ``meeting - unplaced`` units meet the criteria.
+    ``without_residence`` counts the people with a status and no residence on the date
+    whose last residence was in the scope (or who never had one): listed, not a range.
+    """
+
+    units: int
+    meeting: int
+    failing: int
+    unknown: int
+    no_data: int
+    unplaced: int = 0
+    without_residence: int = 0
+
+    @property
+    def covered(self) -> int:
+        """Units the dataset covers."""
+        return self.units - self.no_data
+
+    @property
+    def meeting_at_least(self) -> int:
+        """The fewest units that meet the criteria, whoever the unplaced people are."""
+        return max(0, self.meeting - self.unplaced)
+
+
+@attrs.frozen(kw_only=True)
 class ScopeRun:
     """Every commune-level unit of the scope in force on ``on``, evaluated.
 
@@ -43,6 +74,11 @@ class ScopeRun:
     evaluations behind the results, kept for the reference date only (empty on other
     dates, whose frames would only hold memory). ``notes`` say what could not be
     evaluated and why (for example no scheme in force yet on an early date).
+    ``unplaced`` and ``without_residence`` count, per province (key ``"*"``: any
+    province), the people and records of the whole dataset that could not be placed in
+    any unit on the date (see :mod:`drugfree_core.engine.placement`): a person whose
+    residence is in a unit that ended belongs to that unit's province; a record whose
+    unit cannot be determined, or a person who never had a residence, to any.
     """
 
     on: dt.date
@@ -50,24 +86,46 @@ class ScopeRun:
     provinces: dict[str, str]
     evaluations: tuple[tuple[Scheme, Evaluation], ...]
     notes: tuple[str, ...]
-    _counts: dict[str, tuple[int, int, int, int]] = attrs.field(
+    unplaced: dict[str, int] = attrs.field(factory=dict)
+    without_residence: dict[str, int] = attrs.field(factory=dict)
+    _verdicts: dict[str, dict[str, int]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
 
-    def counts(self, scope: str) -> tuple[int, int, int, int]:
-        """``(units, meeting, failing, unknown)`` for a province, or ``"*"`` for all."""
-        if not self._counts:
-            # Every scope's counts in one pass: a national series asks for each province.
-            tally: dict[str, list[int]] = {NATIONAL: [0, 0, 0, 0]}
-            slot = {"pass": 1, "fail": 2, "unknown": 3}
+    def unplaced_in(self, scope: str) -> int:
+        """People and records not placed in any unit that may belong to *scope*."""
+        return _tally(self.unplaced, scope)
+
+    def counts(self, scope: str) -> ScopeCounts:
+        """The :class:`ScopeCounts` of a province, or of ``"*"`` for all."""
+
+        def tally(per_province: dict[str, int]) -> int:
+            return _tally(per_province, scope)
+
+        if not self._verdicts:
+            # Every scope's verdicts in one pass: a national series asks for each province.
+            self._verdicts[NATIONAL] = {}
             for code, (_, result) in self.results.items():
-                index = slot[result.verdict.value]
                 for key in (NATIONAL, self.provinces[code]):
-                    counts = tally.setdefault(key, [0, 0, 0, 0])
-                    counts[0] += 1
-                    counts[index] += 1
-            self._counts.update({key: (a, b, c, d) for key, (a, b, c, d) in tally.items()})
-        return self._counts.get(scope, (0, 0, 0, 0))
+                    tally_of = self._verdicts.setdefault(key, {})
+                    tally_of[result.verdict.value] = tally_of.get(result.verdict.value, 0) + 1
+        verdicts = self._verdicts.get(scope, {})
+        return ScopeCounts(
+            units=sum(verdicts.values()),
+            meeting=verdicts.get(Outcome.PASS.value, 0),
+            failing=verdicts.get(Outcome.FAIL.value, 0),
+            unknown=verdicts.get(Outcome.UNKNOWN.value, 0),
+            no_data=verdicts.get(Outcome.NO_DATA.value, 0),
+            unplaced=tally(self.unplaced),
+            without_residence=tally(self.without_residence),
+        )
+
+
+def _tally(per_province: dict[str, int], scope: str) -> int:
+    """What *per_province* counts for *scope* (``"*"`` entries belong to every scope)."""
+    if scope == NATIONAL:
+        return sum(per_province.values())
+    return per_province.get(NATIONAL, 0) + per_province.get(scope, 0)
 
 
 class ScopeRunner:
@@ -93,7 +151,18 @@ class ScopeRunner:
         self._runs: dict[dt.date, ScopeRun] = {}
         self._home: dict[str, str] = {}
         self._parts: dict[frozenset[str], Dataset] = {}
+        # People with a status and no residence at all belong to no province: a province
+        # report counts them too, although cutting the data to its units leaves them out.
         if scope != NATIONAL:
+            self._never_housed = dataset.status_periods.filter(
+                pl.col("subject_id").is_in(
+                    dataset.subjects.join(
+                        dataset.residences.select(pl.col("subject_id").alias("id")).unique(),
+                        on="id",
+                        how="anti",
+                    )["id"].implode()
+                )
+            ).select("subject_id", "start", "end")
             # Every date only ever looks at this province's units (of either era): cut
             # the rest of the country out once instead of filtering it on every run.
             self.dataset = dataset.restrict_to_units(self._scope_units())
@@ -184,11 +253,32 @@ class ScopeRunner:
                 if len(codes) * 2 < sum(len(c) for c in groups.values())
                 else self.dataset
             )
-            evaluation = evaluate(data, scheme, on, units=codes)
+            evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
             evaluations.append((scheme, evaluation))
             for unit in evaluation.units:
                 results[unit.unit_code] = (scheme, unit)
         provinces = {code: self.home_province(code) for code in results}
+        unplaced: dict[str, int] = {}
+        homeless: dict[str, int] = {}
+        if results:
+            # The scope's part of the data holds everyone who ever lived in its units and
+            # every quarantined record whose unit cannot be told (restrict_to_units).
+            found = census(self.dataset, on)
+            if found.undetermined:
+                unplaced[NATIONAL] = len(found.undetermined)
+            for person in found.unplaced:
+                if person.kind == "split":
+                    continue  # its candidate units carry the note and the downgrade
+                tally = unplaced if person.kind == "gone" else homeless
+                where = self._province_or_any(person.unit_code)
+                tally[where] = tally.get(where, 0) + 1
+            if self.scope != NATIONAL:
+                running = self._never_housed.filter(
+                    (pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on))
+                )
+                never = running["subject_id"].n_unique()
+                if never:
+                    homeless[NATIONAL] = homeless.get(NATIONAL, 0) + never
         return ScopeRun(
             on=on,
             results=results,
@@ -198,7 +288,18 @@ class ScopeRunner:
             # provenance), so the other dates keep just their unit results.
             evaluations=tuple(evaluations) if on == self.reference_date else (),
             notes=tuple(dict.fromkeys(notes)),
+            unplaced=unplaced,
+            without_residence=homeless,
         )
+
+    def _province_or_any(self, unit_code: str | None) -> str:
+        """The home province of *unit_code*, or ``"*"`` (any) when it cannot be told."""
+        if unit_code is None or unit_code not in self._index:
+            return NATIONAL
+        try:
+            return self.home_province(unit_code)
+        except DrugfreeError:
+            return NATIONAL
 
     def _part(self, codes: list[str]) -> Dataset:
         """The records that evaluating *codes* needs, cut once for every date they recur."""
