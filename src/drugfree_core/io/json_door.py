@@ -17,6 +17,7 @@ from drugfree_core.dataset.document import FORMAT, converter, describe_errors, o
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
 from drugfree_core.io.checks import Staged, finish
+from drugfree_core.io.json_fast import stage_fast
 from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
 
 # Which key of a rejected top-level element names it, to follow duplicates and references.
@@ -106,6 +107,16 @@ def stage_document(data: Any, source: str) -> Staged:
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:
     """Parse and structure JSON text; malformed JSON is one fatal problem."""
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the general way names it
+        raw = None
+    fast = stage_fast(raw, source) if raw is not None else None
+    return fast if fast is not None else _stage_text(text, source)
+
+
+def _stage_text(text: str, source: str) -> Staged:
+    """The general way: every element structured into the model's records."""
     data, fatal = _parse(text, source)
     if fatal:
         return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=tuple(fatal))
@@ -121,12 +132,16 @@ def stage_json_file(path: str | os.PathLike[str]) -> Staged:
     except OSError as exc:
         problem = _fatal(source, f"cannot read the file: {exc.strerror or exc}")
         return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=(problem,))
+    # Most documents are clean: read them the fast way (json_fast), else the general one.
+    fast = stage_fast(raw.removeprefix(b"\xef\xbb\xbf"), source)  # utf-8-sig
+    if fast is not None:
+        return fast
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problem = _fatal(f"{source}:byte {exc.start}", "not UTF-8 text")
         return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=(problem,))
-    return stage_json_text(text, source)
+    return _stage_text(text, source)
 
 
 def read_json(path: str | os.PathLike[str], *, quarantine: bool = False) -> Dataset:
