@@ -24,6 +24,19 @@ import polars as pl
 from drugfree_core.dataset.dataset import Dataset
 
 
+def _index(
+    dataset: Dataset,
+) -> tuple[dict[str, list[tuple[dt.date | None, dt.date | None]]], dict[str, str | None]]:
+    """Coverage rows by unit, and each unit's parent: read once per dataset, not per date."""
+    rows: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
+    for code, start, end in dataset.coverage.select(
+        "unit_code", "covered_from", "covered_to"
+    ).iter_rows():
+        rows.setdefault(code, []).append((start, end))
+    parents = dict(dataset.units.select("code", "parent_code").iter_rows())
+    return rows, parents
+
+
 def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozenset[str]:
     """The codes among *units* (commune-level units in force on *on*) that are covered."""
     codes = list(units)
@@ -32,12 +45,7 @@ def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozen
         return frozenset()
     if basis == "units":
         return frozenset(codes)
-    rows: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
-    for code, start, end in dataset.coverage.select(
-        "unit_code", "covered_from", "covered_to"
-    ).iter_rows():
-        rows.setdefault(code, []).append((start, end))
-    parents = dict(dataset.units.select("code", "parent_code").iter_rows())
+    rows, parents = dataset.derived(("coverage rows",), lambda: _index(dataset))
     predecessors: dict[str, list[str]] = {}
     for pred, succ in (
         dataset.lineage.filter(pl.col("effective") <= on)
