@@ -37,9 +37,13 @@ def evaluate_unit(
     """
     part = dataset.restrict_to_units([unit_code], people="own")
     evaluation = evaluate(part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage)
-    whole = census(dataset, on)
+    # The whole dataset's census places every person: paid only when asked for (an
+    # explanation asks when the unit passes) or when quarantined records may belong here.
+    undetermined = census(dataset, on).undetermined if dataset.quarantined else ()
     evaluation = attrs.evolve(
-        evaluation, undetermined=whole.undetermined, build_unplaced=lambda: whole.unplaced
+        evaluation,
+        undetermined=undetermined,
+        build_unplaced=lambda: census(dataset, on).unplaced,
     )
     return evaluation.unit(unit_code), evaluation
 
