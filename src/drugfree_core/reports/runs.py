@@ -238,6 +238,10 @@ class ScopeRunner:
                 groups.setdefault(scheme_id, []).append(code)
         results: dict[str, tuple[Scheme, UnitResult]] = {}
         evaluations: list[tuple[Scheme, Evaluation]] = []
+        # Shallow copies (the same frames) whose derived values (this date's placements
+        # and census) go with the date's run instead of piling up, date after date, on
+        # the dataset a series reads.
+        whole = attrs.evolve(self.dataset)
         for scheme_id, codes in sorted(groups.items()):
             scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
             if not scheme.in_force(on):
@@ -249,9 +253,9 @@ class ScopeRunner:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
             data = (
-                self._part(codes)
+                attrs.evolve(self._part(codes))
                 if len(codes) * 2 < sum(len(c) for c in groups.values())
-                else self.dataset
+                else whole
             )
             evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
             evaluations.append((scheme, evaluation))
@@ -263,7 +267,7 @@ class ScopeRunner:
         if results:
             # The scope's part of the data holds everyone who ever lived in its units and
             # every quarantined record whose unit cannot be told (restrict_to_units).
-            found = census(self.dataset, on)
+            found = census(whole, on)
             if found.undetermined:
                 unplaced[NATIONAL] = len(found.undetermined)
             for person in found.unplaced:
