@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from drugfree_core.dataset.checks import id_expr_ok
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import converter
 from drugfree_core.errors import DatasetError, UsageError
@@ -29,7 +30,6 @@ from drugfree_core.io import (
     write_json,
     write_tables,
 )
-from drugfree_core.io.checks import id_expr_ok
 from drugfree_core.io.writers import canonical_order
 from drugfree_core.model import (
     AdminUnit,

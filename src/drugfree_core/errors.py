@@ -1,7 +1,11 @@
 """The library's exceptions and the problem records that validation reports.
 
 Every message names the record by its location (file and row, or JSON path) and its id,
-never by personal data.
+never by personal data: a bad value is described, not quoted.
+
+Public functions raise only these types (all subclasses of :class:`DrugfreeError`) for
+anything they can foresee: a bad argument, an invalid dataset, a scheme that is not in
+force, a plugin that cannot load. Anything else is a bug.
 """
 
 from __future__ import annotations
@@ -26,11 +30,29 @@ class SchemeError(DrugfreeError):
 
 
 class PluginError(DrugfreeError):
-    """A plugin could not be loaded or registered something invalid; the message names it."""
+    """A plugin could not be loaded or registered something invalid; the message names it.
+
+    ``plugins`` are the names of the plugins at fault (empty when none can be blamed):
+    leaving them out, with ``DRUGFREE_DISABLED_PLUGINS`` or the command line's
+    ``--disable-plugin NAME``, lets everything else run.
+    """
+
+    def __init__(self, message: str, plugins: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.plugins = plugins
 
 
 class UsageError(DrugfreeError):
     """The caller asked for something that cannot be done (unknown unit, bad date...)."""
+
+
+class RecordError(DrugfreeError, ValueError):
+    """A record built in Python (a unit, a subject, a drug test...) is invalid.
+
+    Raised by the model's validators, so ``AdminUnit(code="", ...)`` fails at once with
+    the field and the rule it breaks. It is also a :class:`ValueError`, as attrs
+    validators conventionally raise.
+    """
 
 
 @attrs.frozen(kw_only=True)

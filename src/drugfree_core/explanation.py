@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
+from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
 from drugfree_core.i18n import Lang, label
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
 from drugfree_core.rules.scheme import Scheme
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from drugfree_core.engine.results import Evaluation
 from drugfree_core.i18n import Lang, label
+from drugfree_core.safe_csv import csv_text as safe_csv_text
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -64,10 +62,6 @@ def table_text(evaluation: Evaluation, lang: Lang) -> str:
 
 
 def csv_text(evaluation: Evaluation) -> str:
-    """CSV, one row per unit (machine labels, no subject ids)."""
+    """CSV, one row per unit (machine labels, no subject ids; formula-like text made safe)."""
     headers, rows = _rows(evaluation, "en")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return safe_csv_text(headers, rows)

@@ -8,12 +8,18 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, _ref_date
+from drugfree_core.cli.common import (
+    lang_option,
+    parse_date,
+    path_argument,
+    quarantine_option,
+    ref_date_option,
+)
 
 
 @click.command()
-@_path
-@_ref_date
+@path_argument
+@ref_date_option
 @click.option("--province", help="Province code (the unit code of the province in the data).")
 @click.option("--national", is_flag=True, help="The whole country (the default).")
 @click.option(
@@ -24,7 +30,7 @@ from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, 
     help="html, pdf (printable A4), xlsx, csv (a folder of tables) or json. Default: "
     "from the --out suffix; else html written to a file on a terminal, json in a pipe.",
 )
-@_lang
+@lang_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -37,8 +43,10 @@ from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, 
     "scheme_id",
     help="Apply this scheme everywhere instead of each province's own (see `drugfree schemes`).",
 )
-@click.option("--series-from", callback=_date, help="First month of the time series, YYYY-MM-DD.")
-@click.option("--series-to", callback=_date, help="Last month of the time series (≤ --date).")
+@click.option(
+    "--series-from", callback=parse_date, help="First month of the time series, YYYY-MM-DD."
+)
+@click.option("--series-to", callback=parse_date, help="Last month of the time series (≤ --date).")
 @click.option(
     "--every",
     type=click.Choice(["month", "quarter"]),
@@ -70,8 +78,7 @@ from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, 
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the case-level list (pseudonymous subject ids) to this .json/.csv file.",
 )
-@_quarantine
-@_friendly
+@quarantine_option
 def report(
     path: Path | str,
     on: dt.date,

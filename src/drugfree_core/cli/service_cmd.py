@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _friendly, _path, _quarantine
+from drugfree_core.cli.common import path_argument, quarantine_option
 
 
 @click.command()
-@_path
+@path_argument
 @click.option(
     "--tokens",
     "tokens_file",
@@ -54,8 +54,7 @@ from drugfree_core.cli.main import _friendly, _path, _quarantine
     type=click.IntRange(min=1),
     help="Threads computing requests at once.",
 )
-@_quarantine
-@_friendly
+@quarantine_option
 def serve(
     path: Path | str,
     tokens_file: Path,
@@ -126,7 +125,6 @@ def token() -> None:
     type=click.Choice(["aggregates", "explain", "cases"]),
     help="What the token may do (repeatable).",
 )
-@_friendly
 def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
     """Mint a token called TOKEN_ID: the token on stderr, its tokens-file entry on stdout.
 
@@ -145,7 +143,6 @@ def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_friendly
 def audit(log_file: Path, fmt: str) -> None:
     """Summarise an audit log: requests by token, action and status, denials, durations."""
     import attrs

@@ -9,6 +9,9 @@ import attrs
 import numpy as np
 import polars as pl
 
+from drugfree_core.dataset.checks import Staged, finish
+from drugfree_core.dataset.quarantine import QuarantinedRecord
+from drugfree_core.dataset.records import records_to_staged
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import DatasetError
 from drugfree_core.model import (
@@ -49,21 +52,6 @@ def _conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
             + (f"; unexpected columns: {', '.join(extra)}" if extra else "")
         )
     return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns)
-
-
-@attrs.frozen(kw_only=True)
-class QuarantinedRecord:
-    """A record kept out of evaluation because it was invalid, with where and why.
-
-    ``unit_codes`` are the units the record concerned, so their verdicts can be marked
-    as affected instead of silently evaluated on partial data.
-    """
-
-    table: str
-    location: str
-    reason: str
-    record_id: str | None = None
-    unit_codes: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -138,13 +126,26 @@ class Dataset:
 
         Raises :class:`~drugfree_core.errors.DatasetError` listing every problem.
         """
-        from drugfree_core.io.records import records_to_dataset
-
-        return records_to_dataset(
+        staged = records_to_staged(
             units=list(units),
             subjects=list(subjects),
             lineage=list(lineage),
             unit_facts=list(unit_facts),
+        )
+        return cls.from_staged(staged, quarantine=False)
+
+    @classmethod
+    def from_staged(cls, staged: Staged, *, quarantine: bool = False) -> Dataset:
+        """Check what a door read (:class:`~drugfree_core.dataset.checks.Staged`) and build.
+
+        The checks across records run here; then any problem raises
+        :class:`~drugfree_core.errors.DatasetError` (strict), or, with *quarantine*, the
+        bad records and everything that depends on them are left out and listed in
+        :attr:`quarantined`. A fatal problem raises in both modes.
+        """
+        checked = finish(staged, quarantine=quarantine)
+        return cls.from_frames(
+            checked.frames, quarantined=checked.quarantined, map_source=checked.map_source
         )
 
     def to_records(self) -> DatasetRecords:
@@ -233,7 +234,6 @@ class Dataset:
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
-
 
 
 @attrs.frozen(kw_only=True)

@@ -12,13 +12,13 @@ from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
-    Outcome,
     RuleResult,
     UnitResult,
     UnplacedSubject,
 )
 from drugfree_core.errors import SchemeError, UsageError
 from drugfree_core.rules.describe import describe_rule
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 
 

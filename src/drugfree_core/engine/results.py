@@ -7,7 +7,6 @@ All result classes are frozen attrs objects that serialise to JSON with
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -16,22 +15,8 @@ import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
-
-
-class Outcome(enum.Enum):
-    """Three-valued outcome: a criterion the data cannot decide is UNKNOWN, never PASS."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-
-    @classmethod
-    def from_bool(cls, value: bool | None) -> Outcome:
-        """``True`` → PASS, ``False`` → FAIL, ``None`` → UNKNOWN."""
-        if value is None:
-            return cls.UNKNOWN
-        return cls.PASS if value else cls.FAIL
 
 
 @attrs.frozen(kw_only=True)

@@ -12,15 +12,16 @@ records out and list each one in :attr:`Dataset.quarantined`.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 import attrs
 import polars as pl
 
+from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import Problem, UsageError
-from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
 from drugfree_core.io.postgres import (
     display_source,
@@ -34,9 +35,9 @@ from drugfree_core.io.pseudonyms import (
     pseudonymise,
     read_key,
 )
-from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
 from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
+from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
 
 #: Formats :func:`save` writes.
 Format = Literal["json", "csv", "parquet"]
@@ -105,7 +106,7 @@ def load(path: Source, *, quarantine: bool = False) -> Dataset:
     that no single record can be blamed for (malformed JSON, a missing ``units`` table, a
     missing column) raise in both modes.
     """
-    return finish(_stage(path), quarantine=quarantine)
+    return Dataset.from_staged(_stage(path), quarantine=quarantine)
 
 
 def validate(path: Source) -> tuple[Problem, ...]:
@@ -119,6 +120,26 @@ def validate(path: Source) -> tuple[Problem, ...]:
 def validate_text(text: str, *, source: str = "<upload>") -> tuple[Problem, ...]:
     """Every problem of a dataset document given as JSON *text* (an upload); empty if valid."""
     return all_problems(_with_official_map(stage_json_text(text, source)))
+
+
+def records_to_dataset(
+    *,
+    units: Sequence[AdminUnit],
+    subjects: Sequence[Subject] = (),
+    lineage: Sequence[LineageLink] = (),
+    unit_facts: Sequence[UnitFact] = (),
+) -> Dataset:
+    """Build a :class:`Dataset` from typed records, checking what single records cannot.
+
+    The same as :meth:`Dataset.from_records <drugfree_core.dataset.Dataset.from_records>`:
+    the records validated themselves when they were made; this adds the checks across
+    records (duplicates, references, overlapping residences, lineage dates). Raises
+    :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
+    ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
+    """
+    return Dataset.from_records(
+        units=units, subjects=subjects, lineage=lineage, unit_facts=unit_facts
+    )
 
 
 def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> None:

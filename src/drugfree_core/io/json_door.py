@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, converter, describe_errors, object_pairs
+from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
-from drugfree_core.io.checks import Staged, finish
-from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
 
 # Which key of a rejected top-level element names it, to follow duplicates and references.
 _KEYS = {
@@ -135,9 +135,9 @@ def read_json(path: str | os.PathLike[str], *, quarantine: bool = False) -> Data
     left out and listed in :attr:`Dataset.quarantined`; a document that cannot be read
     at all (malformed JSON, wrong ``format``, unknown top-level key) still raises.
     """
-    return finish(stage_json_file(path), quarantine=quarantine)
+    return Dataset.from_staged(stage_json_file(path), quarantine=quarantine)
 
 
 def read_json_text(text: str, *, quarantine: bool = False, source: str = "<string>") -> Dataset:
     """Like :func:`read_json`, from JSON text; *source* names it in messages."""
-    return finish(stage_json_text(text, source), quarantine=quarantine)
+    return Dataset.from_staged(stage_json_text(text, source), quarantine=quarantine)

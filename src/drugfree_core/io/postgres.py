@@ -37,9 +37,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import attrs
 import polars as pl
 
+from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import Problem, UsageError
-from drugfree_core.io.checks import Staged
 from drugfree_core.io.table_door import stage_frames
 
 #: URI schemes the door answers to.

@@ -22,10 +22,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
-from drugfree_core.errors import Problem
-from drugfree_core.io.checks import (
+from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
     SID,
@@ -33,11 +30,13 @@ from drugfree_core.io.checks import (
     Locator,
     Staged,
     empty_problems,
-    finish,
     internal_columns,
     key_schema,
     record_problems,
 )
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
+from drugfree_core.errors import Problem
 
 #: File name endings the reader knows, in order of preference in messages.
 SUFFIXES = (".csv", ".parquet")
@@ -394,4 +393,4 @@ def read_tables(folder: str | os.PathLike[str], *, quarantine: bool = False) -> 
     left out and listed in :attr:`Dataset.quarantined`; problems that belong to no single
     row (missing ``units`` file, unknown file or column, unreadable file) still raise.
     """
-    return finish(stage_tables(folder), quarantine=quarantine)
+    return Dataset.from_staged(stage_tables(folder), quarantine=quarantine)

@@ -16,11 +16,11 @@ from typing import Literal
 import attrs
 import polars as pl
 
+from drugfree_core.dataset.checks import CHILD_TABLES
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
-from drugfree_core.io.checks import CHILD_TABLES
 
 #: File formats of a folder of tables.
 TableFormat = Literal["csv", "parquet"]

@@ -22,7 +22,6 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.results import Outcome
 from drugfree_core.errors import UsageError
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.plugins.host import PluginHost, default_host
@@ -45,6 +44,7 @@ from drugfree_core.reports.quality import assess_quality
 from drugfree_core.reports.runs import ScopeRun, ScopeRunner
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
 

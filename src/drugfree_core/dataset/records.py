@@ -13,19 +13,17 @@ from typing import Any
 
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
-from drugfree_core.io.checks import (
+from drugfree_core.dataset.checks import (
     KEY_COLUMNS,
     LOC,
     PROBLEM_SCHEMA,
     SID,
     SUBJECT_TABLES,
     Staged,
-    finish,
     internal_columns,
     key_schema,
 )
+from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
 from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
 
 #: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
@@ -51,7 +49,7 @@ _NESTED_ROW = re.compile(r"^\.[a-z_]+\[\d+\]")
 class RowBuilder:
     """Collects the rows of every table, kept or rejected, with their locations.
 
-    Row indexes (:data:`~drugfree_core.io.checks.LOC`) count good and rejected rows of a
+    Row indexes (:data:`~drugfree_core.dataset.checks.LOC`) count good and rejected rows of a
     table together, in input order, and index :attr:`paths`.
     """
 
@@ -168,7 +166,7 @@ class RowBuilder:
     def stage(
         self, source: str, fatal: Sequence[Any] = (), unavailable: Sequence[str] = ()
     ) -> Staged:
-        """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input."""
+        """The collected rows as a :class:`~drugfree_core.dataset.checks.Staged` input."""
         good = {}
         for t in TABLES:
             if t.name in unavailable:
@@ -198,19 +196,18 @@ class RowBuilder:
         )
 
 
-def records_to_dataset(
+def records_to_staged(
     *,
     units: Sequence[AdminUnit],
     subjects: Sequence[Subject] = (),
     lineage: Sequence[LineageLink] = (),
     unit_facts: Sequence[UnitFact] = (),
-) -> Dataset:
-    """Build a :class:`Dataset` from typed records, checking what single records cannot.
+) -> Staged:
+    """Typed records as a :class:`~drugfree_core.dataset.checks.Staged` input.
 
-    The records validated themselves when they were made; this adds the checks across
-    records (duplicates, references, overlapping residences, lineage dates). Raises
-    :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
-    ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
+    The records validated themselves when they were made; a value of the wrong type in
+    a list is a problem of its own. Problems are located as ``units[2]`` or
+    ``subjects[3].residences[1]`` (positions in the arguments).
     """
     builder = RowBuilder()
     given = {"units": units, "lineage": lineage, "subjects": subjects, "unit_facts": unit_facts}
@@ -228,4 +225,4 @@ def records_to_dataset(
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return finish(builder.stage("records"), quarantine=False)
+    return builder.stage("records")

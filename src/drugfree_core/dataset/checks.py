@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
+from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.model._checks import _ID, _NATIONAL_ID, is_identifier
@@ -651,8 +651,20 @@ def _unit_codes(
     return tuple(sorted({c for c in codes if _valid(c)}))
 
 
-def finish(staged: Staged, *, quarantine: bool) -> Dataset:
-    """Run the checks across records, then raise (strict) or quarantine, and build the dataset.
+@attrs.frozen(kw_only=True)
+class Checked:
+    """What passed the checks: the frames to build a dataset from, and what was left out.
+
+    :meth:`drugfree_core.dataset.Dataset.from_staged` turns it into a dataset.
+    """
+
+    frames: Mapping[str, pl.DataFrame]
+    quarantined: tuple[QuarantinedRecord, ...] = ()
+    map_source: str | None = None
+
+
+def finish(staged: Staged, *, quarantine: bool) -> Checked:
+    """Run the checks across records, then raise (strict) or quarantine.
 
     Raises :class:`~drugfree_core.errors.DatasetError` listing every problem when there is a
     fatal problem, or any problem at all unless *quarantine*.
@@ -672,8 +684,8 @@ def finish(staged: Staged, *, quarantine: bool) -> Dataset:
             else frame
             for name, frame in frames.items()
         }
-    return Dataset.from_frames(
-        {name: frame.drop(internal_columns(name)) for name, frame in frames.items()},
-        quarantined=quarantined,
+    return Checked(
+        frames={name: frame.drop(internal_columns(name)) for name, frame in frames.items()},
+        quarantined=tuple(quarantined),
         map_source=staged.map_source,
     )
