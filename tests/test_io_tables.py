@@ -188,13 +188,25 @@ S3,opioid_substitution,2024-01-01,,yes
         (
             {"units": UNITS.replace("valid_to", "note")},
             "units.csv",
-            "unknown column 'note' (columns of units: code, name, kind, parent_code, "
-            "resident_population, valid_from, valid_to)",
+            "unknown column (the 7th column of the header); columns of units: code, name, kind, "
+            "parent_code, resident_population, valid_from, valid_to",
+        ),
+        (
+            {"units": UNITS.replace("valid_to", "Valid_To")},
+            "units.csv",
+            "unknown column (the 7th column of the header; did you mean 'valid_to'?); columns "
+            "of units: code, name, kind, parent_code, resident_population, valid_from, valid_to",
         ),
         (
             {"units": UNITS.replace("valid_to", "code")},
             "units.csv",
-            "column 'code' appears more than once",
+            "column 'code' appears more than once in the header",
+        ),
+        (
+            {"subjects": "S-1\nS-2\n"},
+            "subjects.csv",
+            "the first row is not a header: no cell of it is a column name of subjects (id); "
+            "add the header row",
         ),
         (
             {"notes": "x\n1\n"},

@@ -29,7 +29,8 @@ import polars as pl
 from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import DatasetError, Problem
-from drugfree_core.model._checks import _ID, _NATIONAL_ID, is_identifier
+from drugfree_core.model._checks import _ID, _NATIONAL_ID, CONTROL_CHARACTERS, is_identifier
+from drugfree_core.model.territory import TWO_TIER_START
 
 #: Internal column: the row's index in its table, turned into a location on demand.
 LOC = "_loc"
@@ -154,6 +155,10 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         *_id_checks("code"),
         *_id_checks("parent_code"),
         (pl.col("name").str.len_chars() == 0, "name must not be empty"),
+        (
+            pl.col("name").str.contains(CONTROL_CHARACTERS),
+            "name contains a control character, such as a line break, tab, NUL or escape",
+        ),
         (pl.col("resident_population") < 0, "resident_population must not be negative"),
         _not_before("valid_to", "valid_from"),
     ],
@@ -294,6 +299,149 @@ def _lineage_dates(lineage: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _cycle_problems(
+    frame: pl.DataFrame, edges: dict[int, tuple[str, str]], what: str
+) -> pl.DataFrame:
+    """Problems for the rows (by :data:`LOC`) whose edge lies on a cycle, the cycle listed.
+
+    *edges* maps a row to its edge ``(from, to)``: a unit and its parent, or a
+    predecessor and its successor. Each row on a cycle gets the cycle through its own
+    edge, written from the row's ``from`` back to it (``A -> B -> C -> A``).
+    """
+    graph: dict[str, set[str]] = {}
+    for a, b in edges.values():
+        graph.setdefault(a, set()).add(b)
+    on_cycle = _cyclic_nodes(graph)
+    if not on_cycle:
+        return empty_problems()
+    locs: list[int] = []
+    reasons: list[str] = []
+    for loc, (a, b) in edges.items():
+        if a in on_cycle and b in on_cycle:
+            back = _path(graph, b, a, on_cycle)
+            if back is not None:
+                locs.append(loc)
+                reasons.append(f"{what} form a cycle: {' -> '.join([a, *back])}")
+    if not locs:
+        return empty_problems()
+    return pl.DataFrame(
+        {LOC: locs, "location": [None] * len(locs), "reason": reasons}, schema=PROBLEM_SCHEMA
+    )
+
+
+def _cyclic_nodes(graph: dict[str, set[str]]) -> set[str]:
+    """The nodes that lie on some cycle (strongly connected, or with an edge to themselves)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[str] = set()
+    for root in graph:
+        if root in index:
+            continue
+        # Iterative Tarjan: a national map is too deep for recursion.
+        work: list[tuple[str, list[str]]] = [(root, sorted(graph.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, todo = work[-1]
+            if todo:
+                nxt = todo.pop()
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, sorted(graph.get(nxt, ()))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, ()):
+                    found.update(component)
+    return found
+
+
+def _path(graph: dict[str, set[str]], start: str, goal: str, within: set[str]) -> list[str] | None:
+    """The shortest path from *start* to *goal* through *within* (both ends included)."""
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if node == goal:
+            path = []
+            step: str | None = node
+            while step is not None:
+                path.append(step)
+                step = previous[step]
+            return path[::-1]
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in within and nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def _parent_cycles(units: pl.DataFrame) -> pl.DataFrame:
+    rows = units.select(LOC, "code", "parent_code").drop_nulls().iter_rows()
+    return _cycle_problems(units, {loc: (c, p) for loc, c, p in rows}, "parent units")
+
+
+def _lineage_cycles(lineage: pl.DataFrame) -> pl.DataFrame:
+    rows = lineage.select(LOC, "predecessor_code", "successor_code").drop_nulls().iter_rows()
+    return _cycle_problems(lineage, {loc: (a, b) for loc, a, b in rows}, "lineage links")
+
+
+def _residence_levels(residences: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """Residences in a province, or in a district after districts were abolished.
+
+    People live in commune-level units. Before 1 July 2025 an island district without
+    communes (Bạch Long Vĩ, Cồn Cỏ) was itself the place of residence, and lineage
+    follows it to its special zone; from that day there are no districts to live in.
+    """
+    reform = TWO_TIER_START
+    kinds = units.select(
+        pl.col("code").alias("unit_code"),
+        pl.col("kind").cast(pl.String()).alias("_kind"),
+        pl.col("valid_to").alias("_unit_to"),
+    ).unique("unit_code", keep="first")
+    joined = residences.select(LOC, "unit_code", "end").join(kinds, on="unit_code")
+    after_reform = (pl.col("end").is_null() | (pl.col("end") >= reform)) & (
+        pl.col("_unit_to").is_null() | (pl.col("_unit_to") >= reform)
+    )
+    province = joined.filter(pl.col("_kind") == "province")
+    district = joined.filter((pl.col("_kind") == "district") & after_reform)
+    parts = [
+        _problems(
+            province,
+            pl.format(
+                "unit_code {} is a province; a residence must be in a commune-level unit "
+                "(xã, phường, thị trấn or đặc khu)",
+                pl.col("unit_code"),
+            ),
+        ),
+        _problems(
+            district,
+            pl.format(
+                "unit_code {} is a district, and districts were abolished on {}; a residence "
+                "from then on must be in a commune-level unit (xã, phường or đặc khu)",
+                pl.col("unit_code"),
+                pl.lit(reform.isoformat()),
+            ),
+        ),
+    ]
+    return pl.concat(parts)
+
+
 def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
     """Problems across records, per table; checks whose tables could not be read are skipped."""
     good = staged.good
@@ -331,8 +479,12 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
                 )
         if "lineage" in have:
             found["lineage"].append(_lineage_dates(good["lineage"], good["units"]))
+        found["units"].append(_parent_cycles(good["units"]))
+        if "residences" in have:
+            found["residences"].append(_residence_levels(good["residences"], good["units"]))
 
     if "lineage" in have:
+        found["lineage"].append(_lineage_cycles(good["lineage"]))
         found["lineage"].append(
             _duplicates(
                 _universe(staged, "lineage"),

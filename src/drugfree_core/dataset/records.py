@@ -25,6 +25,7 @@ from drugfree_core.dataset.checks import (
 )
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
 from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+from drugfree_core.model._checks import is_unicode
 
 #: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
 CHILD_FIELDS: dict[str, str] = {
@@ -127,7 +128,8 @@ class RowBuilder:
             columns[SID].append(sid)
         for name in KEY_COLUMNS[table]:
             value = keys.get(name)
-            columns[name].append(value if isinstance(value, str) else None)
+            # A raw key from a rejected element may be anything, even unwritable text.
+            columns[name].append(value if isinstance(value, str) and is_unicode(value) else None)
         for location, reason in problems:
             self._problems[table].append((loc, location or self.paths[table][loc], reason))
         return loc

@@ -14,6 +14,7 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import SchemeError
+from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import (
     COMMUNE_LEVEL_KINDS,
     RehabForm,
@@ -400,7 +401,7 @@ class EvalContext:
         """Per person: whether their tests in ``[on - days, on]`` pass under *rule*."""
 
         def build() -> pl.DataFrame:
-            start = self.on - dt.timedelta(days=days)
+            start = shift(self.on, -days)  # stops at 1 January of year 1
             tests = self.dataset.drug_tests.filter(
                 (pl.col("date") >= start) & (pl.col("date") <= self.on)
             ).select("subject_id", "date", (pl.col("result") == _POSITIVE).alias("positive"))

@@ -14,7 +14,13 @@ from typing import Any
 
 from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.document import FORMAT, converter, describe_errors, object_pairs
+from drugfree_core.dataset.document import (
+    FORMAT,
+    converter,
+    describe_errors,
+    object_pairs,
+    unknown_key_reason,
+)
 from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
@@ -60,14 +66,14 @@ def stage_document(data: Any, source: str) -> Staged:
     if not isinstance(data, dict):
         fatal.append(_fatal("$", "a dataset document must be a JSON object"))
         return builder.stage(source, fatal, unavailable=[t.name for t in TABLES])
-    for key in getattr(data, "duplicates", ()):
-        fatal.append(_fatal(f"$.{key}", "key given more than once"))
     allowed = ("format", *TOP_LEVEL)
-    for key in data:
+    for key in getattr(data, "duplicates", ()):
+        if key in allowed:  # an unknown key given twice is reported once, as unknown
+            fatal.append(_fatal(f"$.{key}", "key given more than once"))
+    for position, key in enumerate(data, start=1):
         if key not in allowed:
-            fatal.append(
-                _fatal(f"$[{str(key)[:40]!r}]", f"unknown key (allowed: {', '.join(allowed)})")
-            )
+            # Named by position, never quoted: a key can be personal data.
+            fatal.append(_fatal("$", unknown_key_reason(position, key, list(allowed))))
     if "format" not in data:
         fatal.append(_fatal("$.format", f"required field missing (expected {FORMAT!r})"))
     elif data["format"] != FORMAT:

@@ -23,6 +23,7 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import UsageError
+from drugfree_core.model._dates import month_start
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -216,7 +217,7 @@ def _series_dates(on: dt.date, options: ReportOptions) -> tuple[dt.date, ...]:
     if not options.series:
         return ()
     end = options.series_end or on
-    start = options.series_start or dt.date(end.year - 1, end.month, 1)
+    start = options.series_start or month_start(end.year - 1, end.month)
     if end > on:
         raise UsageError(f"the series cannot end ({end}) after the reference date ({on})")
     dates = [d for d in period_ends(start, end, options.every) if d <= on]
