@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import Evaluation, UnitResult
@@ -21,6 +22,8 @@ def evaluate_unit(
     Gives the same result as evaluating everything and picking the unit, because units
     are evaluated independently.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(unit_code, str, "the unit code", "a str")
     part = dataset.restrict_to_units([unit_code])
     evaluation = evaluate(part, scheme, on, units=[unit_code])
     return evaluation.unit(unit_code), evaluation
@@ -34,6 +37,10 @@ def scheme_for(unit_code: str, on: dt.date, dataset: Dataset | None = None) -> S
     """
     from drugfree_core.plugins.host import default_host
 
+    expect(unit_code, str, "the unit code", "a str")
+    expect_date(on, "the date")
+    if dataset is not None:
+        expect(dataset, Dataset, "the dataset", "a Dataset or None")
     return default_host().scheme_for(unit_code, on, dataset)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from drugfree_core._args import expect
 from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
+from drugfree_core.errors import UsageError
 from drugfree_core.i18n import Lang, label
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
@@ -72,6 +74,11 @@ def explain_unit(
     unit: UnitResult, evaluation: Evaluation, scheme: Scheme, lang: Lang = "en"
 ) -> str:
     """A tree of why *unit* got its verdict, in Vietnamese (``vi``) or English (``en``)."""
+    expect(unit, UnitResult, "the unit", "a UnitResult (from an Evaluation)")
+    expect(evaluation, Evaluation, "the evaluation", "an Evaluation")
+    expect(scheme, Scheme, "the scheme", "a Scheme")
+    if lang not in ("vi", "en"):
+        raise UsageError(f"unknown language {lang!r}; use 'vi' or 'en'")
     title = scheme.title_vi if lang == "vi" else scheme.title_en
     lines = [
         f"{unit.unit_name} ({unit.unit_code}) — {title}",

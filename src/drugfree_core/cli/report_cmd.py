@@ -16,6 +16,13 @@ from drugfree_core.cli.common import (
     ref_date_option,
 )
 
+#: The closest-to-passing list: at most every commune-level unit there ever was.
+MAX_CLOSEST = 20_000
+#: A record is stale after at most a century without news (beyond that, a typo).
+MAX_STALE_DAYS = 36_500
+#: Small counts withheld: a threshold above a million would withhold every count.
+MAX_SUPPRESS = 1_000_000
+
 
 @click.command()
 @path_argument
@@ -59,18 +66,19 @@ from drugfree_core.cli.common import (
     "--closest",
     default=20,
     show_default=True,
+    type=click.IntRange(min=0, max=MAX_CLOSEST),
     help="How many units the closest-to-passing list keeps.",
 )
 @click.option(
     "--suppress-below",
-    type=click.IntRange(min=2),
+    type=click.IntRange(min=2, max=MAX_SUPPRESS),
     help="Publish counts of people below K as '< K' (small-count suppression).",
 )
 @click.option(
     "--stale-after",
     default=180,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_STALE_DAYS),
     help="Data quality: a record with no update or test for this many days is stale.",
 )
 @click.option(

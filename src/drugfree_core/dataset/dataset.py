@@ -13,7 +13,7 @@ from drugfree_core.dataset.checks import Staged, finish
 from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.records import records_to_staged
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
-from drugfree_core.errors import DatasetError
+from drugfree_core.errors import DatasetError, UsageError
 from drugfree_core.model import (
     AdminUnit,
     CustodyPeriod,
@@ -93,6 +93,10 @@ class Dataset:
 
         Only the columns and dtypes are checked here; the loaders check content.
         """
+        if not isinstance(frames, Mapping) or not all(
+            isinstance(f, pl.DataFrame) for f in frames.values()
+        ):
+            raise UsageError("frames must map table names to polars DataFrames")
         unknown = set(frames) - set(TABLES_BY_NAME)
         if unknown:
             raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")

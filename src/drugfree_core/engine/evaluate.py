@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from drugfree_core._args import expect, expect_codes
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_rule
 from drugfree_core.engine.context import EvalContext
@@ -138,8 +139,12 @@ def evaluate(
     some unit codes (they must be commune-level units in force on the date). Outcomes
     are three-valued: missing data gives *unknown*, never *pass*.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError("the reference date must be a datetime.date")
+    if units is not None:
+        units = expect_codes(units, "units")
     if not scheme.in_force(on):
         span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
         raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Literal
 
 import attrs
 import polars as pl
 
+from drugfree_core._args import expect, expect_path
 from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import Problem, UsageError
@@ -50,7 +50,7 @@ Source = str | os.PathLike[str]
 def _stage(path: Source) -> Staged:
     if is_database_uri(path):
         return _with_official_map(stage_postgres(str(path)))
-    target = Path(path)
+    target = expect_path(path, "the dataset path")
     if target.is_dir():
         return _with_official_map(stage_tables(target))
     if target.is_file() and target.suffix.lower() == ".json":
@@ -149,14 +149,16 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
     one table per dataset table in the URI's schema (which must not hold them yet), and
     anything else a folder of CSV files.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset")
     if is_database_uri(path):
         write_postgres(dataset.frames(), str(path))
         return
-    chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
+    target = expect_path(path, "the path to save to")
+    chosen = format or ("json" if target.suffix.lower() == ".json" else "csv")
     if chosen == "json":
-        write_json(dataset, path)
+        write_json(dataset, target)
     elif chosen in ("csv", "parquet"):
-        write_tables(dataset, path, format=chosen)
+        write_tables(dataset, target, format=chosen)
     else:
         raise UsageError(f"unknown format {chosen!r}; use 'json', 'csv' or 'parquet'")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
+from drugfree_core._args import expect, expect_path
 from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import (
@@ -110,6 +110,8 @@ def stage_document(data: Any, source: str) -> Staged:
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:
     """Parse and structure JSON text; malformed JSON is one fatal problem."""
+    expect(text, str, "the JSON text", "a str")
+    expect(source, str, "source", "a str")
     data, fatal = _parse(text, source)
     if fatal:
         return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=tuple(fatal))
@@ -118,7 +120,7 @@ def stage_json_text(text: str, source: str = "<string>") -> Staged:
 
 def stage_json_file(path: str | os.PathLike[str]) -> Staged:
     """Read a document file (UTF-8) and structure it."""
-    file = Path(path)
+    file = expect_path(path, "the JSON file")
     source = str(file)
     try:
         raw = file.read_bytes()

@@ -26,6 +26,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from drugfree_core._args import expect_path
 from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
@@ -453,7 +454,7 @@ def stage_frames(
 
 def stage_tables(folder: str | os.PathLike[str]) -> Staged:
     """Read and type every table file of *folder* into a :class:`Staged` input."""
-    root = Path(folder)
+    root = expect_path(folder, "the folder of tables")
     source = str(root)
     first_row: dict[str, tuple[str, int]] = {}
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 import attrs
 import polars as pl
 
+from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import UsageError
 from drugfree_core.model._dates import month_start
@@ -75,6 +76,27 @@ class ReportOptions:
     scheme: Scheme | None = None
     generated_at: dt.datetime | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # Checked here, so a bad option fails at once with its name, not deep in a run
+        # (a negative ``closest`` would silently cut the list from the end).
+        for name, low in (("closest", 0), ("stale_after_days", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise UsageError(f"ReportOptions.{name} must be a whole number ≥ {low}")
+        below = self.suppress_below
+        if below is not None and (isinstance(below, bool) or not isinstance(below, int)):
+            raise UsageError("ReportOptions.suppress_below must be a whole number ≥ 2 or None")
+        if below is not None and below < 2:
+            raise UsageError("ReportOptions.suppress_below must be a whole number ≥ 2 or None")
+        for name in ("series_start", "series_end"):
+            value = getattr(self, name)
+            if value is not None and (
+                not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+            ):
+                raise UsageError(f"ReportOptions.{name} must be a datetime.date or None")
+        if self.scheme is not None and not isinstance(self.scheme, Scheme):
+            raise UsageError("ReportOptions.scheme must be a Scheme or None")
+
 
 def build_report(
     dataset: Dataset,
@@ -92,6 +114,9 @@ def build_report(
     *progress* is called as ``progress(step, done, total)`` while dated evaluations
     run (the CLI draws a bar with it).
     """
+    _check_arguments(dataset, on, province, host)
+    if options is not None:
+        expect(options, ReportOptions, "options", "a ReportOptions")
     options = options or ReportOptions()
     host = host or default_host()
     scope = NATIONAL if province is None else province
@@ -203,6 +228,10 @@ def build_cases(
     scheme: Scheme | None = None,
 ) -> CaseList:
     """The case-level list behind *report*: who makes each failing unit fail."""
+    _check_arguments(dataset, on, province, host)
+    expect(report, Report, "the report", "a Report (from build_report)")
+    if scheme is not None:
+        expect(scheme, Scheme, "the scheme", "a Scheme or None")
     host = host or default_host()
     scope = NATIONAL if province is None else province
     now = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=scheme).run(on)
@@ -211,6 +240,15 @@ def build_cases(
         dataset_fingerprint=report.provenance.dataset_fingerprint,
         cases=tuple(c for _, (_, r) in sorted(now.results.items()) for c in unit_cases(r)),
     )
+
+
+def _check_arguments(dataset: object, on: object, province: object, host: object) -> None:
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect_date(on, "the reference date")
+    if province is not None:
+        expect(province, str, "the province", "a province code (str) or None")
+    if host is not None:
+        expect(host, PluginHost, "the host", "a PluginHost or None")
 
 
 def _series_dates(on: dt.date, options: ReportOptions) -> tuple[dt.date, ...]:
