@@ -44,6 +44,8 @@ LAYER_OF = {
     "drugfree_core.samples": "data",
     "drugfree_core.api": "fronts",
     "drugfree_core.cli": "fronts",
+    # The HTTP service is a front beside the CLI (`drugfree serve` only starts it).
+    "drugfree_core.service": "fronts",
     "drugfree_core.testing": "fronts",
     "drugfree_core.scaffold": "fronts",
     "drugfree_core.synth": "fronts",
@@ -203,6 +205,24 @@ def test_no_import_circles() -> None:
 def test_the_three_old_circles_stay_broken(lower: str, higher: str) -> None:
     # The circles issue 13 broke, named so that a regression reads plainly.
     assert not any(t == higher or t.startswith(higher + ".") for t in GRAPH[lower])
+
+
+def test_the_service_is_a_front_beside_the_cli() -> None:
+    # The CLI starts the service; the service never reaches back into the CLI, and no
+    # layer below the fronts knows the service exists.
+    service = [m for m in MODULES if m.startswith("drugfree_core.service")]
+    assert service
+    assert all(layer(m) == "fronts" for m in service)
+    back = [(m, t) for m in service for t in GRAPH[m] if t.startswith("drugfree_core.cli")]
+    assert not back, back
+    below = [
+        (m, t)
+        for m in MODULES
+        if layer(m) != "fronts"
+        for t in GRAPH[m]
+        if t.startswith("drugfree_core.service")
+    ]
+    assert not below, below
 
 
 def test_the_checker_sees_an_upward_import() -> None:

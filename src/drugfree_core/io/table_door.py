@@ -86,13 +86,17 @@ def _phrase(col: Column, source: pl.DataType) -> str:
     return "is not valid"  # pragma: no cover - text columns never fail to parse
 
 
+_OUT_OF_RANGE = f"is out of range: it must lie between {-(2**63)} and {2**63 - 1}"
+_NO_SUCH_DAY = "is written YYYY-MM-DD but no such day exists (check month and day; years 0001-9999)"
+
+
 def _near_miss(col: Column, raw: pl.Expr) -> tuple[pl.Expr, str] | None:
     """Cells that look right but cannot be stored, with what is wrong with them."""
     text = raw.cast(pl.String())
     if col.dtype == pl.Date():
-        return text.str.contains(_DATE_TEXT), "is not a day of the calendar (years 0001 to 9999)"
+        return text.str.contains(_DATE_TEXT), _NO_SUCH_DAY
     if col.dtype == pl.Int64():
-        return text.str.contains(_INT_TEXT), f"is too large: the limit is {2**63 - 1}"
+        return text.str.contains(_INT_TEXT), _OUT_OF_RANGE
     return None
 
 
@@ -262,7 +266,7 @@ def column_problems(
             guess = _guess(header, known)
             hint = f"; did you mean {guess!r}?" if guess else ""
             if where is None:
-                reason = f"unknown column {header[:40]!r}{hint}; columns of {table.name}: {listed}"
+                reason = f"unknown column {header[:40]!r} (columns of {table.name}: {listed}){hint}"
             elif not header.strip():
                 reason = f"{where} has no name{hint}; columns of {table.name}: {listed}"
             else:
