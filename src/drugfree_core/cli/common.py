@@ -12,6 +12,7 @@ module, so that translating them later is mechanical.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import sys
@@ -46,6 +47,13 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         except ValueError:
             pass
     return _bad_date(value)
+
+
+def finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    """Click callback: refuse ``nan`` (which passes every range check) and infinities."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 def _bad_date(value: str) -> NoReturn:

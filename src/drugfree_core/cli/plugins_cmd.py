@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from drugfree_core.cli.common import plugin_way_out
+from drugfree_core.cli.common import DrugfreeGroup, plugin_way_out
 from drugfree_core.errors import PluginError
 from drugfree_core.plugins.host import PluginFailure, PluginHost, PluginInfo
 
@@ -73,7 +73,7 @@ def _info_lines(info: PluginInfo) -> list[str]:
     return lines
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=DrugfreeGroup, invoke_without_command=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
