@@ -40,6 +40,7 @@ KNOWN = {
     "minimum",
     "maximum",
     "minLength",
+    "maxLength",
     "format",
     "default",
 }
@@ -83,6 +84,8 @@ def mini_errors(
         out.append(f"{path}: maximum")
     if "minLength" in schema and len(value) < schema["minLength"]:
         out.append(f"{path}: minLength")
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        out.append(f"{path}: maxLength")
     if "anyOf" in schema and all(mini_errors(s, value, root, path) for s in schema["anyOf"]):
         out.append(f"{path}: anyOf")
     if kind == "array":
@@ -143,6 +146,7 @@ def test_field_details() -> None:
         {"type": "null"},
     ]
     assert unit["name"]["minLength"] == 1
+    assert unit["name"]["maxLength"] == 200
     test = defs["DrugTest"]["properties"]
     assert test["date"]["format"] == "date"
     assert test["method"] == {"$ref": "#/$defs/TestMethod", "default": "screening"}

@@ -10,7 +10,25 @@ force, a plugin that cannot load. Anything else is a bug.
 
 from __future__ import annotations
 
+import re
+
 import attrs
+
+# Characters a message must not carry as they are: control characters (a line break, an
+# escape sequence that recolours a terminal), invisible and direction-changing marks, and
+# lone surrogates (which no output encoding can write).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def printable(text: str) -> str:
+    """*text* with every character that could break or disguise a line replaced by U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def _printable_or_none(text: str | None) -> str | None:
+    return None if text is None else printable(text)
 
 
 class DrugfreeError(Exception):
@@ -61,13 +79,15 @@ class Problem:
 
     ``location`` is ``file:row N`` for tables or a JSON path such as
     ``$.subjects[3].tests[0].date`` for documents. ``record_id`` is the pseudonymous id of
-    the record (or its subject), never personal data.
+    the record (or its subject), never personal data. Characters that could break or
+    disguise the line (control characters, direction marks, lone surrogates) are shown
+    as U+FFFD.
     """
 
     table: str
-    location: str
-    reason: str
-    record_id: str | None = None
+    location: str = attrs.field(converter=printable)
+    reason: str = attrs.field(converter=printable)
+    record_id: str | None = attrs.field(default=None, converter=_printable_or_none)
 
     def __str__(self) -> str:
         rid = f" [{self.record_id}]" if self.record_id else ""

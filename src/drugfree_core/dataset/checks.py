@@ -29,7 +29,13 @@ import polars as pl
 from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import DatasetError, Problem
-from drugfree_core.model._checks import _ID, _NATIONAL_ID, CONTROL_CHARACTERS, is_identifier
+from drugfree_core.model._checks import (
+    _ID,
+    _NATIONAL_ID,
+    CONTROL_CHARACTERS,
+    MAX_NAME,
+    is_identifier,
+)
 from drugfree_core.model.territory import TWO_TIER_START
 
 #: Internal column: the row's index in its table, turned into a location on demand.
@@ -155,6 +161,7 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         *_id_checks("code"),
         *_id_checks("parent_code"),
         (pl.col("name").str.len_chars() == 0, "name must not be empty"),
+        (pl.col("name").str.len_chars() > MAX_NAME, f"name is longer than {MAX_NAME} characters"),
         (
             pl.col("name").str.contains(CONTROL_CHARACTERS),
             "name contains a control character, such as a line break, tab, NUL or escape",

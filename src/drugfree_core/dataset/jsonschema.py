@@ -67,6 +67,7 @@ def _constraints(field: attrs.Attribute[Any]) -> dict[str, Any]:
             extra["maximum"] = _checks.MAX_INTEGER
         elif validator is _checks.check_text:
             extra["minLength"] = 1
+            extra["maxLength"] = _checks.MAX_NAME
             extra["pattern"] = f"^[^{_checks.CONTROL_CHARACTERS[1:-1]}]*$"
     return extra
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import attrs
 
+from drugfree_core.errors import printable
+
+
+def _printable_or_none(text: str | None) -> str | None:
+    return None if text is None else printable(text)
+
 
 @attrs.frozen(kw_only=True)
 class QuarantinedRecord:
@@ -14,9 +20,9 @@ class QuarantinedRecord:
     """
 
     table: str
-    location: str
-    reason: str
-    record_id: str | None = None
+    location: str = attrs.field(converter=printable)
+    reason: str = attrs.field(converter=printable)
+    record_id: str | None = attrs.field(default=None, converter=_printable_or_none)
     unit_codes: tuple[str, ...] = ()
 
 

@@ -101,16 +101,20 @@ def _near_miss(col: Column, raw: pl.Expr) -> tuple[pl.Expr, str] | None:
 
 
 def _cell_reason(col: Column, source: pl.DataType, raw: pl.Expr, show: bool) -> pl.Expr:
-    """Why a cell of *col* could not be read; its value quoted only when *show*."""
-    shown = raw.cast(pl.String()).str.slice(0, 40)
+    """Why a cell of *col* could not be read; its value quoted only when *show*.
+
+    A stored date or time is never quoted: one outside the calendar cannot be written.
+    """
+    temporal = source.is_temporal()
+    shown = raw if temporal else raw.cast(pl.String()).str.slice(0, 40)
 
     def say(phrase: str) -> pl.Expr:
-        if show:
+        if show and not temporal:
             return pl.format(f"{col.name}: '{{}}' {phrase}", shown)
         return pl.lit(f"{col.name}: value {phrase}")
 
     reason = say(_phrase(col, source))
-    near = _near_miss(col, raw) if source != col.dtype else None
+    near = _near_miss(col, raw) if source != col.dtype and not temporal else None
     if near is not None:
         condition, phrase = near
         reason = pl.when(condition).then(say(phrase)).otherwise(reason)
@@ -210,10 +214,14 @@ def _without_trailing_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _blank_row(columns: Sequence[str]) -> pl.Expr:
-    """True for a row whose every cell is empty (a blank line of a CSV file, read as text)."""
+    """True for a blank line of a CSV file: no cell holds anything, not even ``""``.
+
+    (A quoted empty cell, ``""``, is read as empty text, not as nothing: a row of them
+    was written on purpose and is checked like any other.)
+    """
     if not columns:
         return pl.lit(False)
-    return pl.all_horizontal((pl.col(c).is_null() | (pl.col(c) == "")) for c in columns)
+    return pl.all_horizontal(pl.col(c).is_null() for c in columns)
 
 
 def _guess(header: str, names: tuple[str, ...]) -> str | None:
@@ -346,10 +354,11 @@ def _type_table(table: Table, frame: pl.DataFrame, name: str, *, blank_lines: bo
                         reason.alias("reason"),
                     )
                 )
+    # As text whatever the file stored (a Parquet categorical, a column of nulls).
     if table.name == "subjects":
-        final.append(pl.col("id").alias(SID))
+        final.append(pl.col("id").cast(pl.String()).alias(SID))
     elif table.name in SUBJECT_TABLES:
-        final.append(pl.col("subject_id").alias(SID))
+        final.append(pl.col("subject_id").cast(pl.String()).alias(SID))
     typed = work.select(final)
     parts.append(record_problems(table.name, typed))
     problems = pl.concat(parts).sort(LOC, maintain_order=True)

@@ -24,6 +24,8 @@ _NATIONAL_ID = re.compile(r"^(\d{9}|\d{12})$")
 # C0 and C1 control characters (line breaks, tabs, NUL, escape sequences) and DEL.
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f-\x9f]"
 _CONTROL = re.compile(CONTROL_CHARACTERS)
+#: The longest name a unit may have, in characters (the longest official one has ~40).
+MAX_NAME = 200
 #: The largest integer a table column holds (64-bit signed).
 MAX_INTEGER = 2**63 - 1
 
@@ -60,6 +62,8 @@ def text_problem(value: str) -> str | None:
     """Why *value* is not acceptable text for a name, or ``None`` if it is."""
     if not value:
         return "must not be empty"
+    if len(value) > MAX_NAME:
+        return f"is longer than {MAX_NAME} characters"
     if not is_unicode(value):
         return "is not valid Unicode text: it holds a lone surrogate"
     if _CONTROL.search(value):
