@@ -34,9 +34,40 @@ def expect_path(value: object, what: str) -> Path:
     """*value* as a :class:`~pathlib.Path` if it is a path or a string of one."""
     if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
         text = os.fspath(value)
-        if isinstance(text, str) and text and "\x00" not in text:
+        if isinstance(text, str):
+            if not text or "\x00" in text:
+                raise UsageError(f"{what} must be a non-empty path without NUL characters")
+            try:
+                os.fsencode(text)
+            except UnicodeEncodeError:
+                raise UsageError(f"{what} is not a path this system can name") from None
             return Path(text)
     raise UsageError(f"{what} must be a path (str or os.PathLike), not {type(value).__name__}")
+
+
+def expect_choice(value: object, choices: tuple[str, ...], what: str) -> str:
+    """*value* if it is one of the words *choices*, else a :class:`UsageError`."""
+    if not isinstance(value, str) or value not in choices:
+        shown = repr(value[:40]) if isinstance(value, str) else type(value).__name__
+        listed = ", ".join(repr(c) for c in choices)
+        raise UsageError(f"unknown {what} {shown}; use {listed}")
+    return value
+
+
+def expect_lang(value: object) -> None:
+    """A :class:`UsageError` unless *value* is a language of the library (``vi``, ``en``)."""
+    expect_choice(value, ("vi", "en"), "language")
+
+
+def expect_items(value: object, kind: type, what: str, wanted: str) -> tuple[object, ...]:
+    """*value* as a tuple if it is a collection (not a string) of *kind* objects."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise UsageError(f"{what} must be a list of {wanted}, not {type(value).__name__}")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, kind):
+            raise UsageError(f"{what} must hold {wanted}, not {type(item).__name__}")
+    return items
 
 
 def expect_codes(value: object, what: str) -> tuple[str, ...]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from drugfree_core._args import expect
+from drugfree_core._args import expect, expect_lang
 from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
-from drugfree_core.errors import UsageError
 from drugfree_core.i18n import Lang, label
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
@@ -77,8 +76,7 @@ def explain_unit(
     expect(unit, UnitResult, "the unit", "a UnitResult (from an Evaluation)")
     expect(evaluation, Evaluation, "the evaluation", "an Evaluation")
     expect(scheme, Scheme, "the scheme", "a Scheme")
-    if lang not in ("vi", "en"):
-        raise UsageError(f"unknown language {lang!r}; use 'vi' or 'en'")
+    expect_lang(lang)
     title = scheme.title_vi if lang == "vi" else scheme.title_en
     lines = [
         f"{unit.unit_name} ({unit.unit_code}) — {title}",

@@ -130,6 +130,10 @@ class Dataset:
 
         Raises :class:`~drugfree_core.errors.DatasetError` listing every problem.
         """
+        given = {"units": units, "subjects": subjects, "lineage": lineage, "unit_facts": unit_facts}
+        for name, value in given.items():
+            if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+                raise UsageError(f"{name} must be a list of records, not {type(value).__name__}")
         staged = records_to_staged(
             units=list(units),
             subjects=list(subjects),

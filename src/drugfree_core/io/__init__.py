@@ -18,10 +18,10 @@ from typing import Literal
 import attrs
 import polars as pl
 
-from drugfree_core._args import expect, expect_path
+from drugfree_core._args import expect, expect_choice, expect_path
 from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.errors import Problem, UsageError
+from drugfree_core.errors import Problem
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
 from drugfree_core.io.postgres import (
     display_source,
@@ -154,13 +154,14 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
         write_postgres(dataset.frames(), str(path))
         return
     target = expect_path(path, "the path to save to")
-    chosen = format or ("json" if target.suffix.lower() == ".json" else "csv")
+    if format is None:
+        chosen = "json" if target.suffix.lower() == ".json" else "csv"
+    else:
+        chosen = expect_choice(format, ("json", "csv", "parquet"), "format")
     if chosen == "json":
         write_json(dataset, target)
-    elif chosen in ("csv", "parquet"):
-        write_tables(dataset, target, format=chosen)
     else:
-        raise UsageError(f"unknown format {chosen!r}; use 'json', 'csv' or 'parquet'")
+        write_tables(dataset, target, format="csv" if chosen == "csv" else "parquet")
 
 
 __all__ = [

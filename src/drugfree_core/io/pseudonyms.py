@@ -30,7 +30,7 @@ import hmac
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -67,14 +67,20 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
     :class:`~drugfree_core.errors.UsageError`, never quoting the key, when it is missing
     or shorter than :data:`MIN_KEY_BYTES`.
     """
+    expect(env, str, "env", "the name of an environment variable (str)")
     if file is not None:
+        path = expect_path(file, "the key file")
         try:
-            key = Path(file).read_bytes().strip()
+            key = path.read_bytes().strip()
         except OSError as exc:
             raise UsageError(f"cannot read the key file {file}: {exc.strerror}") from None
         where = f"the key file {file}"
     else:
-        key = os.environ.get(env, "").strip().encode()
+        try:
+            # The variable's bytes as the system gave them (not UTF-8 is fine for a key).
+            key = os.fsencode(os.environ.get(env, "")).strip()
+        except (UnicodeError, ValueError):
+            raise UsageError("env is not a name an environment variable can have") from None
         where = f"the environment variable {env}"
         if not key:
             raise UsageError(f"no key: set {env} or give a key file")
@@ -88,7 +94,13 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
 
 def pseudonym(number: str, key: bytes) -> str:
     """The pseudonymous id of the identity *number* under *key*."""
-    digest = hmac.new(key, number.strip().encode(), hashlib.sha256).digest()
+    expect(number, str, "the identity number", "a str")
+    expect(key, bytes, "the key", "bytes (see read_key)")
+    try:
+        text = number.strip().encode()
+    except UnicodeEncodeError:
+        raise UsageError("the identity number is not valid Unicode text") from None
+    digest = hmac.new(key, text, hashlib.sha256).digest()
     return PREFIX + base64.b32encode(digest).decode().lower()[:26]
 
 
@@ -243,7 +255,10 @@ def pseudonymise(
     cannot be done, with a message that quotes neither a value nor the key.
     """
     expect(key, bytes, "the key", "bytes (see read_key)")
-    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+    if isinstance(columns, str | bytes) or not isinstance(columns, Iterable):
+        raise UsageError("columns must be a list of column names")
+    columns = tuple(columns)
+    if not all(isinstance(c, str) for c in columns):
         raise UsageError("columns must be a list of column names")
     if len(key) < MIN_KEY_BYTES:
         raise UsageError(f"a key needs at least {MIN_KEY_BYTES} bytes")

@@ -18,7 +18,7 @@ from typing import Literal
 import attrs
 import polars as pl
 
-from drugfree_core._args import expect, expect_path
+from drugfree_core._args import expect, expect_choice, expect_path
 from drugfree_core.dataset.checks import CHILD_TABLES
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
@@ -48,7 +48,7 @@ def canonical_order(dataset: Dataset) -> Dataset:
 
 def dataset_to_document(dataset: Dataset) -> DatasetDocument:
     """*dataset* as a :class:`~drugfree_core.dataset.document.DatasetDocument` (sorted)."""
-    records = canonical_order(dataset).to_records()
+    records = canonical_order(_dataset(dataset)).to_records()
     return DatasetDocument(
         format=FORMAT,
         units=records.units,
@@ -87,8 +87,7 @@ def write_tables(
     CSV). Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
     table in the other format, since the folder could not be read back.
     """
-    if format not in ("csv", "parquet"):
-        raise UsageError(f"unknown table format {format!r}; use 'csv' or 'parquet'")
+    expect_choice(format, ("csv", "parquet"), "table format")
     dataset = _dataset(dataset)
     root = expect_path(folder, "the folder to write")
     if root.exists() and not root.is_dir():

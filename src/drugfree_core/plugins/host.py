@@ -48,6 +48,7 @@ from typing import Any, TextIO
 import attrs
 import pluggy
 
+from drugfree_core._args import expect
 from drugfree_core.adminmap import official_code
 from drugfree_core.errors import DrugfreeError, PluginError, SchemeError, UsageError
 from drugfree_core.model import AdminUnit, LineageLink
@@ -402,6 +403,7 @@ class PluginHost:
 
     def scheme(self, scheme_id: str) -> Scheme:
         """The scheme called *scheme_id*; a clear error lists the ones available."""
+        expect(scheme_id, str, "the scheme id", "a str")
         if scheme_id not in self._schemes:
             raise SchemeError(
                 f"unknown scheme {scheme_id!r}; available: {', '.join(sorted(self._schemes))}"
@@ -417,6 +419,8 @@ class PluginHost:
             "parameter": self._parameters,
             "primitive": self._contributions.primitives,
         }
+        if not isinstance(kind, str) or not isinstance(object_id, str):
+            raise UsageError("kind and object_id must be str")
         if kind not in tables or object_id not in tables[kind]:
             raise UsageError(f"no {kind} {object_id!r} is registered")
         return tables[kind][object_id].plugin
@@ -427,6 +431,7 @@ class PluginHost:
 
     def roadmap(self, roadmap_id: str) -> Roadmap:
         """The roadmap called *roadmap_id*."""
+        expect(roadmap_id, str, "the roadmap id", "a str")
         if roadmap_id not in self._roadmaps:
             raise UsageError(
                 f"unknown roadmap {roadmap_id!r}; available: {', '.join(sorted(self._roadmaps))}"
