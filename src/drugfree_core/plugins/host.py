@@ -201,6 +201,30 @@ class PluginHost:
         extra = [item if isinstance(item, tuple) else (None, item) for item in plugins]
         blocked = set(_names(env.get("DRUGFREE_DISABLED_PLUGINS", ""))) | set(disabled)
         failures: dict[str, PluginFailure] = {}
+        # While plugins are imported, a plugin that uses the library (get_scheme() at
+        # module level) gets the built-ins only (see default_host): never a second load
+        # of the plugins from inside this one, which would see it half-imported.
+        _STATE.building += 1
+        try:
+            self._load_until_settled(
+                extra, builtins, autoload, allowed, blocked, trace, strict, failures
+            )
+        finally:
+            _STATE.building -= 1
+        self._failures = tuple(failures.values())
+
+    def _load_until_settled(
+        self,
+        extra: list[tuple[str | None, object]],
+        builtins: bool,
+        autoload: bool,
+        allowed: str | None,
+        blocked: set[str],
+        trace: TextIO | None,
+        strict: bool,
+        failures: dict[str, PluginFailure],
+    ) -> None:
+        """Load; a lenient host loads again without each plugin at fault, until none is."""
         while True:
             try:
                 self._load(
@@ -220,7 +244,6 @@ class PluginHost:
                 # nothing they registered before failing survives.
                 for name in culprits:
                     failures[name] = PluginFailure(name=name, message=str(exc))
-        self._failures = tuple(failures.values())
 
     def _load(
         self,
@@ -719,9 +742,9 @@ def _checked_roadmaps(entries: Mapping[str, Registered[Roadmap]]) -> dict[str, R
 
 
 class _DefaultState(threading.local):
-    """Per thread: whether this thread is building the default host right now."""
+    """Per thread: how many plugin hosts this thread is building right now."""
 
-    building = False
+    building = 0
 
 
 _LOCK = threading.RLock()
@@ -738,10 +761,10 @@ def default_host() -> PluginHost:
     :func:`configure_default_host`). Call :func:`reset_default_host` after installing a
     plugin in a running process.
 
-    A plugin that uses the library while it is being imported (``get_scheme(...)`` at
-    module level) gets a host with the built-in rules only: the other plugins are not
-    loaded yet, and loading them again from inside the import would see that plugin
-    half-imported.
+    A plugin that uses the library while it is being imported by any host
+    (``get_scheme(...)`` at module level) gets a host with the built-in rules only: the
+    other plugins are not loaded yet, and loading them again from inside the import
+    would see that plugin half-imported (and fail with whatever fails in them).
     """
     with _LOCK:
         if _DEFAULT:
@@ -750,11 +773,7 @@ def default_host() -> PluginHost:
             if not _BUILTINS_ONLY:
                 _BUILTINS_ONLY.append(PluginHost(autoload=False))
             return _BUILTINS_ONLY[0]
-        _STATE.building = True
-        try:
-            host = PluginHost(disabled=_DISABLED[0])
-        finally:
-            _STATE.building = False
+        host = PluginHost(disabled=_DISABLED[0])
         _DEFAULT.append(host)
         return host
 
