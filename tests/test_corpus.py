@@ -1,8 +1,9 @@
 """The hand-written corpus of hostile inputs, each run through the command line.
 
 Every file ``tests/corpus/*.toml`` is one case: the input files, the command, the exit
-code and the message expected (see ``tests/corpus/README.md`` for the format). Whatever
-the case, the run must also keep the promises every run keeps:
+code and the message expected (see ``tests/corpus/README.md`` for the format); a few
+cases call the Python API instead (``python``), and must raise one of the library's
+errors. Whatever the case, the run must also keep the promises every run keeps:
 
 * no traceback, and no exception escapes the command's handler;
 * an error is said on stderr, in lines that start with ``error:`` or name a location;
@@ -49,6 +50,8 @@ KEYS = {
     "plugin",
     "env",
     "outputs",
+    "python",
+    "raises",
 }
 
 
@@ -57,7 +60,10 @@ def _load(path: Path) -> dict[str, Any]:
     unknown = set(case) - KEYS
     assert not unknown, f"{path.name}: unknown keys {unknown}"
     assert case.get("why"), f"{path.name}: say which problem the case is about"
-    assert "command" in case and "exit" in case, f"{path.name}: command and exit are required"
+    if "python" in case:
+        assert "raises" in case and "command" not in case, f"{path.name}: python needs raises"
+    else:
+        assert "command" in case and "exit" in case, f"{path.name}: command and exit are required"
     return case
 
 
@@ -135,11 +141,11 @@ def isolated() -> Iterator[None]:
             del sys.modules[name]
 
 
-def _outputs(root: Path, data: Path) -> str:
+def _outputs(root: Path, data: Path, inputs: set[str]) -> str:
     """Every text file the run wrote (reports, case lists), for the privacy check."""
     texts = []
     for path in sorted(root.rglob("*")):
-        if path == data or data in path.parents:
+        if path == data or data in path.parents or path.name in inputs:
             continue  # the input itself
         if path.is_file() and path.suffix in {".csv", ".json", ".html", ".txt", ".md"}:
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
@@ -165,6 +171,8 @@ def test_case(
             target = work / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+        for name, hexdump in case.get("hex_files", {}).items():
+            (work / name).write_bytes(bytes.fromhex("".join(hexdump.split())))
     if "plugin" in case:
         site = tmp_path / "site"
         for name, text in case.get("files", {}).items():
@@ -176,6 +184,9 @@ def test_case(
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(work)
     places = {"data": str(data), "work": str(work), "demo": str(demo_path())}
+    if "python" in case:
+        _python_case(case, places)
+        return
     args = [arg.format(**places) for arg in case["command"]]
 
     result = CliRunner().invoke(cli, args)
@@ -192,7 +203,8 @@ def test_case(
         assert text in out, f"missing {text!r} on stdout:\n{out[-3000:]}"
     for text in case.get("absent", []):
         assert text not in everything, f"{text!r} should not appear:\n{everything[-3000:]}"
-    written = _outputs(work, data) if case.get("secrets") else ""
+    inputs = {*case.get("files", {}), *case.get("hex_files", {})}
+    written = _outputs(work, data, inputs) if case.get("secrets") else ""
     for name, texts in case.get("outputs", {}).items():
         content = (work / name).read_text(encoding="utf-8")
         for text in texts:
@@ -209,10 +221,35 @@ def test_case(
         )
 
 
+def _python_case(case: dict[str, Any], places: dict[str, str]) -> None:
+    """Run the case's Python code: it must raise the library error named in ``raises``."""
+    import datetime as dt
+
+    import drugfree_core as dfc
+    from drugfree_core import errors, reports
+
+    namespace = {"dfc": dfc, "dt": dt, "Path": Path, "reports": reports, **places}
+    code = case["python"]
+    try:
+        exec(code, namespace)  # test data, written in this folder
+    except errors.DrugfreeError as exc:
+        assert type(exc).__name__ == case["raises"], repr(exc)
+        message = str(exc)
+    except BaseException as exc:
+        raise AssertionError(f"{type(exc).__name__} escaped the library: {exc!r}") from exc
+    else:
+        raise AssertionError(f"no error; expected {case['raises']}")
+    assert "\n" not in message, message
+    for text in case.get("expect", []):
+        assert text in message, f"missing {text!r} in {message!r}"
+    for secret in case.get("secrets", []):
+        assert secret not in message, f"personal value {secret!r} in {message!r}"
+
+
 def test_the_corpus_is_big_enough() -> None:
     # Issue 13: at least 60 hand-written bad inputs, each with its expected message.
     assert len(CASES) >= 60
-    assert all(_load(p).get("expect") or _load(p)["exit"] == 0 for p in CASES)
+    assert all(_load(p).get("expect") or _load(p).get("exit") == 0 for p in CASES)
 
 
 def test_parquet_expressions_only_build_frames() -> None:

@@ -11,6 +11,7 @@ module, so that translating them later is mechanical.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -121,8 +122,10 @@ class DrugfreeGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:
-            # The reader went away (`drugfree demo | head`): stop quietly, as `cat` does.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            # The reader went away (`drugfree demo | head`): stop quietly, as `cat` does
+            # (stdout points at nothing, so the interpreter's final flush cannot fail).
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
         except Exception as exc:
             handle_error(exc, ctx)

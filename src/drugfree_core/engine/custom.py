@@ -68,8 +68,13 @@ def run_python_rule(rule: PythonRule, ctx: EvalContext) -> pl.DataFrame:
     for code in ctx.unit_index["unit_code"]:
         try:
             result = rule.func(views[code])
-        except Exception as exc:
-            raise SchemeError(f"custom rule {rule.name!r} failed on unit {code}: {exc}") from exc
+        except (Exception, SystemExit) as exc:
+            # The rule's own message is left out: it may quote a person's records. The
+            # type says what went wrong; `drugfree --debug` shows where.
+            what = "called sys.exit()" if isinstance(exc, SystemExit) else type(exc).__name__
+            raise SchemeError(
+                f"custom rule {rule.name!r} failed on unit {code}: it raised {what}"
+            ) from exc
         if not isinstance(result, CustomOutcome):
             raise SchemeError(
                 f"custom rule {rule.name!r} returned {type(result).__name__}, not CustomOutcome"

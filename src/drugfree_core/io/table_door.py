@@ -90,6 +90,33 @@ _OUT_OF_RANGE = f"is out of range: it must lie between {-(2**63)} and {2**63 - 1
 _NO_SUCH_DAY = "is written YYYY-MM-DD but no such day exists (check month and day; years 0001-9999)"
 
 
+def _type_words(dtype: pl.DataType) -> str:
+    """A column type in words (``list values``, ``dates``), as a person would say it."""
+    if dtype.is_integer():
+        return "whole numbers"
+    if dtype.is_float() or dtype.is_decimal():
+        return "numbers"
+    names = {
+        pl.String: "text",
+        pl.Categorical: "text categories",
+        pl.Enum: "text categories",
+        pl.Boolean: "true/false values",
+        pl.Date: "dates",
+        pl.Datetime: "dates with times",
+        pl.Time: "times of day",
+        pl.Duration: "durations",
+        pl.Binary: "raw bytes",
+        pl.List: "lists",
+        pl.Array: "lists",
+        pl.Struct: "structures",
+        pl.Null: "nothing",
+    }
+    for kind, words in names.items():
+        if isinstance(dtype, kind):
+            return words
+    return str(dtype)
+
+
 def _near_miss(col: Column, raw: pl.Expr) -> tuple[pl.Expr, str] | None:
     """Cells that look right but cannot be stored, with what is wrong with them."""
     text = raw.cast(pl.String())
@@ -179,8 +206,33 @@ def _converter(col: Column, source: pl.DataType) -> pl.Expr | None:
     return None
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SAVE_AS = "save the file as CSV UTF-8"
+
+
+def _not_utf8(table: Table, path: Path) -> Problem:
+    """The problem of a CSV file that is not UTF-8, at the first byte that is not."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _fatal(table.name, f"{path.name}:byte {exc.start}", f"not UTF-8 text; {_SAVE_AS}")
+    except OSError:
+        pass
+    return _fatal(table.name, path.name, f"not UTF-8 text; {_SAVE_AS}")
+
+
 def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Problem]]:
     name = path.name
+    if path.suffix == ".csv":
+        try:
+            with path.open("rb") as file:
+                start = file.read(2)
+        except OSError:
+            start = b""
+        if start in _UTF16_BOMS:
+            # polars would read the header as text with NULs between its letters.
+            reason = f"not UTF-8 text: the file is UTF-16 (Excel's 'Unicode text'); {_SAVE_AS}"
+            return None, [_fatal(table.name, f"{name}:byte 0", reason)]
     try:
         if path.suffix == ".csv":
             frame = pl.read_csv(path, infer_schema=False, raise_if_empty=True)
@@ -192,8 +244,8 @@ def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Prob
         # Parser messages can quote cells (personal data); name the problem instead.
         text = str(exc).lower()
         if "utf-8" in text or "utf8" in text:
-            reason = "not UTF-8 text"
-        elif "more fields" in text:
+            return None, [_not_utf8(table, path)]
+        if "more fields" in text:
             reason = "a row has more fields than the header"
         elif path.suffix == ".csv":
             reason = "cannot be read as CSV (check quotes and separators)"
@@ -312,7 +364,13 @@ def _type_table(table: Table, frame: pl.DataFrame, name: str, *, blank_lines: bo
                 _fatal(
                     table.name,
                     name,
-                    f"column {col.name!r} has type {frame.schema[col.name]}; expected {col.dtype}",
+                    f"column {col.name!r} holds {_type_words(frame.schema[col.name])}; "
+                    f"expected {_type_words(col.dtype)}"
+                    + (
+                        " (codes and ids are text: a number loses their leading zeros)"
+                        if col.dtype == pl.String() and frame.schema[col.name].is_numeric()
+                        else ""
+                    ),
                 )
             )
             continue
