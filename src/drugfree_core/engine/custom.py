@@ -71,10 +71,13 @@ def run_python_rule(rule: PythonRule, ctx: EvalContext) -> pl.DataFrame:
         except (Exception, SystemExit) as exc:
             # The rule's own message is left out: it may quote a person's records. The
             # type says what went wrong; `drugfree --debug` shows where.
-            what = "called sys.exit()" if isinstance(exc, SystemExit) else type(exc).__name__
-            raise SchemeError(
-                f"custom rule {rule.name!r} failed on unit {code}: it raised {what}"
-            ) from exc
+            what = (
+                "called sys.exit(), which a rule must not do"
+                if isinstance(exc, SystemExit)
+                else f"raised {type(exc).__name__}"
+            )
+            failed = f"custom rule {rule.name!r} failed on unit {code}"
+            raise SchemeError(f"{failed}: it {what}") from exc
         if not isinstance(result, CustomOutcome):
             raise SchemeError(
                 f"custom rule {rule.name!r} returned {type(result).__name__}, not CustomOutcome"
