@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from drugfree_core._args import expect, expect_lang
 from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
-from drugfree_core.i18n import Lang, label
+from drugfree_core.i18n import Lang, label, message
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
 from drugfree_core.rules.scheme import Scheme
 
-_MARK = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?"}
+_MARK = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?", Outcome.NO_DATA: "∅"}
 _MAX_IDS = 10
 
 
@@ -83,12 +83,15 @@ def explain_unit(
         f"{scheme.id} v{scheme.version} · {evaluation.reference_date.isoformat()}",
         f"{label('verdict', lang)}: {label(unit.verdict.value, lang).upper()}",
     ]
-    if scheme.levels:
+    if scheme.levels and unit.verdict is not Outcome.NO_DATA:
         level = unit.level or label("unknown", lang)
         level = label("none", lang) if level == "none" else level
         extra = f" ({' / '.join(unit.level_candidates)})" if unit.level_candidates else ""
         lines.append(f"{label('level', lang)}: {level}{extra}")
     for note in unit.affected_by:
+        lines.append(f"! {label('affected', lang)}: {note}")
+    if evaluation.unplaced_anywhere and unit.verdict is Outcome.PASS:
+        note = message("unplaced_note", lang, n=evaluation.unplaced_anywhere)
         lines.append(f"! {label('affected', lang)}: {note}")
     used_params: set[str] = set()
     for cr in unit.criteria:

@@ -104,6 +104,11 @@ quarantine_option = click.option(
     is_flag=True,
     help="Keep going without invalid records and list each one in the output.",
 )
+allow_no_coverage_option = click.option(
+    "--allow-no-coverage",
+    is_flag=True,
+    help="Give a result even when the dataset covers no unit of it (every unit 'no data').",
+)
 
 
 def debug_enabled() -> bool:

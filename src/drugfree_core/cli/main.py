@@ -14,6 +14,7 @@ import click
 
 from drugfree_core.cli.common import (
     DrugfreeGroup,
+    allow_no_coverage_option,
     lang_option,
     parse_date,
     path_argument,
@@ -79,6 +80,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="JSON: include the ids of the people behind each outcome (case-level output).",
 )
 @quarantine_option
+@allow_no_coverage_option
 @lang_option
 @click.option(
     "--out",
@@ -93,10 +95,15 @@ def evaluate(
     fmt: str,
     include_subjects: bool,
     quarantine: bool,
+    allow_no_coverage: bool,
     lang: str,
     out: Path | None,
 ) -> None:
-    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI)."""
+    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI).
+
+    A unit the dataset does not cover is 'no data', never a pass; when no unit of the
+    evaluation is covered, the command stops with an error unless --allow-no-coverage.
+    """
     from drugfree_core.cli.output import csv_text, summary_text, table_text
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
@@ -104,7 +111,9 @@ def evaluate(
 
     scheme = get_scheme(scheme_id)
     dataset = load(path, quarantine=quarantine)
-    evaluation = run(dataset, scheme, on, units=unit_codes or None)
+    evaluation = run(
+        dataset, scheme, on, units=unit_codes or None, allow_no_coverage=allow_no_coverage
+    )
     if fmt == "json":
         text = evaluation.to_json(include_subjects=include_subjects, indent=2)
     elif fmt == "csv":
@@ -154,7 +163,7 @@ def explain(
             click.echo(f"{where}: {scheme.id} ({choice.jurisdiction.citation})\n")
     else:
         scheme = get_scheme(scheme_id)
-    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code)
+    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)
     if fmt == "json":
         click.echo(json.dumps(converter.unstructure(unit), ensure_ascii=False, indent=2))
     else:
@@ -255,33 +264,55 @@ def schemes(fmt: str, lang: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate(path: Path | str, fmt: str) -> None:
-    """Check a dataset and report every problem with its location; exit 1 if any."""
-    from drugfree_core.io import display_source
-    from drugfree_core.io import validate as check
+@click.option(
+    "--scheme",
+    "scheme_ids",
+    multiple=True,
+    help="Warn about the tables these schemes read (repeatable; default: every scheme).",
+)
+def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
+    """Check a dataset and report every problem with its location; exit 1 if any.
 
-    problems = check(path)
+    Also warns (without failing) about tables the schemes read that the dataset did not
+    supply, and says how it states the units it covers.
+    """
+    from drugfree_core.api import supply_warnings
+    from drugfree_core.i18n import message
+    from drugfree_core.io import display_source, survey
+    from drugfree_core.plugins import default_host
+    from drugfree_core.schemes import get_scheme
+
+    found = survey(path)
+    problems = found.problems
+    schemes = [get_scheme(s) for s in scheme_ids] if scheme_ids else default_host().schemes()
+    shown = display_source(path)
+    warnings = supply_warnings(found.supplied, schemes, location=shown)
+    coverage = message(f"coverage_{found.coverage_basis}", "en")
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "table": p.table,
-                        "location": p.location,
-                        "reason": p.reason,
-                        "record_id": p.record_id,
-                    }
-                    for p in problems
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        rows = [
+            {
+                "severity": severity,
+                "table": p.table,
+                "location": p.location,
+                "reason": p.reason,
+                "record_id": p.record_id,
+            }
+            for severity, group in (("error", problems), ("warning", warnings))
+            for p in group
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             click.echo(str(problem))
-        shown = display_source(path)
+        for warning in warnings:
+            click.echo(f"warning: {warning}")
+        if found.coverage_basis == "none":
+            click.echo(
+                f"warning: {shown}: {coverage}: every unit will be 'no data'; declare what "
+                "the records cover in a coverage table"
+            )
         click.echo(f"{len(problems)} problem(s) in {shown}" if problems else f"{shown}: valid")
+        click.echo(coverage)
     if problems:
         sys.exit(1)
 

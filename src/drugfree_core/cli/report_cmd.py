@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from drugfree_core.cli.common import (
+    allow_no_coverage_option,
     lang_option,
     parse_date,
     path_argument,
@@ -87,6 +88,7 @@ MAX_SUPPRESS = 1_000_000
     help="Also write the case-level list (pseudonymous subject ids) to this .json/.csv file.",
 )
 @quarantine_option
+@allow_no_coverage_option
 def report(
     path: Path | str,
     on: dt.date,
@@ -105,12 +107,16 @@ def report(
     stale_after: int,
     cases: Path | None,
     quarantine: bool,
+    allow_no_coverage: bool,
 ) -> None:
     """Report on the dataset at PATH for a province or the nation on --date.
 
     The report holds aggregates only; subject ids appear only in --cases. Without
     --format and --out, a person at a terminal gets an HTML file named after the scope
-    and date in the current folder; a pipe gets JSON on standard output.
+    and date in the current folder; a pipe gets JSON on standard output. Units the
+    dataset does not cover are counted as 'no data' beside every share, never as
+    meeting the criteria; a scope with no covered unit is an error unless
+    --allow-no-coverage.
     """
     from drugfree_core.cli.progress import ProgressBar
     from drugfree_core.errors import UsageError
@@ -138,6 +144,7 @@ def report(
         suppress_below=suppress_below,
         stale_after_days=stale_after,
         scheme=scheme,
+        allow_no_coverage=allow_no_coverage,
     )
     bar = ProgressBar()
     try:

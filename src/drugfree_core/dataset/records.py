@@ -24,7 +24,7 @@ from drugfree_core.dataset.checks import (
     key_schema,
 )
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
-from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
 from drugfree_core.model._checks import is_unicode
 
 #: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
@@ -41,7 +41,16 @@ TOP_LEVEL: dict[str, type] = {
     "lineage": LineageLink,
     "subjects": Subject,
     "unit_facts": UnitFact,
+    "coverage": Coverage,
 }
+
+
+def supplied_tables(top_level: Sequence[str]) -> frozenset[str]:
+    """The tables supplied by these top-level lists: ``subjects`` brings its nested tables."""
+    tables = set(top_level)
+    if "subjects" in tables:
+        tables |= set(CHILD_FIELDS)
+    return frozenset(tables)
 
 
 _NESTED_ROW = re.compile(r"^\.[a-z_]+\[\d+\]")
@@ -166,7 +175,11 @@ class RowBuilder:
             self._problems[table].append((loc, location or subject_path, reason))
 
     def stage(
-        self, source: str, fatal: Sequence[Any] = (), unavailable: Sequence[str] = ()
+        self,
+        source: str,
+        fatal: Sequence[Any] = (),
+        unavailable: Sequence[str] = (),
+        supplied: frozenset[str] = frozenset(),
     ) -> Staged:
         """The collected rows as a :class:`~drugfree_core.dataset.checks.Staged` input."""
         good = {}
@@ -195,24 +208,34 @@ class RowBuilder:
             rejected=rejected,
             problems=problems,
             fatal=tuple(fatal),
+            supplied=supplied,
         )
 
 
 def records_to_staged(
     *,
     units: Sequence[AdminUnit],
-    subjects: Sequence[Subject] = (),
-    lineage: Sequence[LineageLink] = (),
-    unit_facts: Sequence[UnitFact] = (),
+    subjects: Sequence[Subject] | None = None,
+    lineage: Sequence[LineageLink] | None = None,
+    unit_facts: Sequence[UnitFact] | None = None,
+    coverage: Sequence[Coverage] | None = None,
 ) -> Staged:
     """Typed records as a :class:`~drugfree_core.dataset.checks.Staged` input.
 
     The records validated themselves when they were made; a value of the wrong type in
-    a list is a problem of its own. Problems are located as ``units[2]`` or
-    ``subjects[3].residences[1]`` (positions in the arguments).
+    a list is a problem of its own. An argument left as ``None`` is a table not supplied
+    (see :attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`). Problems are
+    located as ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
     """
     builder = RowBuilder()
-    given = {"units": units, "lineage": lineage, "subjects": subjects, "unit_facts": unit_facts}
+    arguments = {
+        "units": units,
+        "lineage": lineage,
+        "subjects": subjects,
+        "unit_facts": unit_facts,
+        "coverage": coverage,
+    }
+    given = {table: records for table, records in arguments.items() if records is not None}
     for table, records in given.items():
         cls = TOP_LEVEL[table]
         for i, record in enumerate(records):
@@ -227,4 +250,4 @@ def records_to_staged(
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return builder.stage("records")
+    return builder.stage("records", supplied=supplied_tables(list(given)))

@@ -20,9 +20,10 @@ import polars as pl
 
 from drugfree_core._args import expect, expect_choice, expect_path
 from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
-from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.dataset import CoverageBasis, Dataset
 from drugfree_core.errors import Problem
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
+from drugfree_core.io.known_units import with_known_units
 from drugfree_core.io.postgres import (
     display_source,
     is_database_uri,
@@ -36,8 +37,8 @@ from drugfree_core.io.pseudonyms import (
     read_key,
 )
 from drugfree_core.io.table_door import read_tables, stage_tables
-from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
-from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+from drugfree_core.io.writers import dataset_to_document, write_json, write_tables, written_tables
+from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
 
 #: Formats :func:`save` writes.
 Format = Literal["json", "csv", "parquet"]
@@ -68,7 +69,8 @@ def _with_official_map(staged: Staged) -> Staged:
     """Give a dataset that brings no units and no lineage the embedded official map.
 
     Records then refer to official codes: ``"00004"`` after 1 July 2025,
-    ``"pre2025:00004"`` before (see :mod:`drugfree_core.adminmap`).
+    ``"pre2025:00004"`` before (see :mod:`drugfree_core.adminmap`). The map says which
+    units exist, never which ones the data cover: only a ``coverage`` table does.
     """
     units = staged.good.get("units")
     lineage = staged.good.get("lineage")
@@ -91,7 +93,9 @@ def _with_official_map(staged: Staged) -> Staged:
         f"embedded official map (extracted from {source.name} {source.version}, "
         f"{source.licence}; upstream: {', '.join(source.upstream)})"
     )
-    return attrs.evolve(staged, good=good, map_source=described)
+    # The map is the library's, not the input's: units and lineage were not supplied.
+    supplied = staged.supplied - {"units", "lineage"}
+    return attrs.evolve(staged, good=good, map_source=described, supplied=supplied)
 
 
 def load(path: Source, *, quarantine: bool = False) -> Dataset:
@@ -106,7 +110,37 @@ def load(path: Source, *, quarantine: bool = False) -> Dataset:
     that no single record can be blamed for (malformed JSON, a missing ``units`` table, a
     missing column) raise in both modes.
     """
-    return Dataset.from_staged(_stage(path), quarantine=quarantine)
+    return Dataset.from_staged(with_known_units(_stage(path)), quarantine=quarantine)
+
+
+@attrs.frozen(kw_only=True)
+class Survey:
+    """What a look at a dataset finds without loading it: problems, tables, coverage.
+
+    ``problems`` are those :func:`validate` returns; ``supplied`` the tables the input
+    gave (see :attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`);
+    ``coverage_basis`` how it states the units it covers (see
+    :attr:`Dataset.coverage_basis <drugfree_core.dataset.Dataset.coverage_basis>`).
+    """
+
+    problems: tuple[Problem, ...]
+    supplied: frozenset[str]
+    coverage_basis: CoverageBasis
+
+
+def survey(path: Source) -> Survey:
+    """Read the dataset at *path* (file, folder or database URI) once for :class:`Survey`.
+
+    Never raises for content.
+    """
+    staged = _stage(path)
+    if "coverage" in staged.supplied:
+        basis: CoverageBasis = "declared"
+    elif staged.map_source is None:
+        basis = "units"
+    else:
+        basis = "none"
+    return Survey(problems=all_problems(staged), supplied=staged.supplied, coverage_basis=basis)
 
 
 def validate(path: Source) -> tuple[Problem, ...]:
@@ -125,20 +159,23 @@ def validate_text(text: str, *, source: str = "<upload>") -> tuple[Problem, ...]
 def records_to_dataset(
     *,
     units: Sequence[AdminUnit],
-    subjects: Sequence[Subject] = (),
-    lineage: Sequence[LineageLink] = (),
-    unit_facts: Sequence[UnitFact] = (),
+    subjects: Sequence[Subject] | None = None,
+    lineage: Sequence[LineageLink] | None = None,
+    unit_facts: Sequence[UnitFact] | None = None,
+    coverage: Sequence[Coverage] | None = None,
 ) -> Dataset:
     """Build a :class:`Dataset` from typed records, checking what single records cannot.
 
     The same as :meth:`Dataset.from_records <drugfree_core.dataset.Dataset.from_records>`:
     the records validated themselves when they were made; this adds the checks across
-    records (duplicates, references, overlapping residences, lineage dates). Raises
+    records (duplicates, references, overlapping residences, lineage dates). An argument
+    left as ``None`` is a table not supplied (see :attr:`Dataset.supplied
+    <drugfree_core.dataset.Dataset.supplied>`). Raises
     :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
     ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
     """
     return Dataset.from_records(
-        units=units, subjects=subjects, lineage=lineage, unit_facts=unit_facts
+        units=units, subjects=subjects, lineage=lineage, unit_facts=unit_facts, coverage=coverage
     )
 
 
@@ -147,11 +184,15 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
 
     Without *format*, a path ending in ``.json`` gets a document, a ``postgresql://`` URI
     one table per dataset table in the URI's schema (which must not hold them yet), and
-    anything else a folder of CSV files.
+    anything else a folder of CSV files. Only the tables the dataset was given are
+    written, and never the embedded official map (see :func:`write_tables`).
     """
     expect(dataset, Dataset, "the dataset", "a Dataset")
     if is_database_uri(path):
-        write_postgres(dataset.frames(), str(path))
+        # Like the other writers: only the tables the dataset was given, never the map.
+        wanted = set(written_tables(dataset))
+        frames = {name: f for name, f in dataset.frames().items() if name in wanted}
+        write_postgres(frames, str(path))
         return
     target = expect_path(path, "the path to save to")
     if format is None:
@@ -168,6 +209,7 @@ __all__ = [
     "Format",
     "PseudonymisationSummary",
     "Source",
+    "Survey",
     "dataset_to_document",
     "display_source",
     "is_database_uri",
@@ -180,6 +222,7 @@ __all__ = [
     "read_tables",
     "records_to_dataset",
     "save",
+    "survey",
     "validate",
     "validate_text",
     "write_json",

@@ -21,15 +21,17 @@ from drugfree_core.dataset.document import (
     object_pairs,
     unknown_key_reason,
 )
-from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
+from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
+from drugfree_core.io.known_units import with_known_units
 
 # Which key of a rejected top-level element names it, to follow duplicates and references.
 _KEYS = {
-    "units": ("code", "parent_code"),
+    "units": ("code", "parent_code", "kind", "valid_from", "valid_to"),
     "lineage": ("predecessor_code", "successor_code"),
     "unit_facts": ("unit_code",),
+    "coverage": ("unit_code",),
 }
 
 
@@ -105,7 +107,8 @@ def stage_document(data: Any, source: str) -> Staged:
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return builder.stage(source, fatal, unavailable=unavailable)
+    given = [table for table in TOP_LEVEL if table in data and table not in unavailable]
+    return builder.stage(source, fatal, unavailable=unavailable, supplied=supplied_tables(given))
 
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:
@@ -143,9 +146,10 @@ def read_json(path: str | os.PathLike[str], *, quarantine: bool = False) -> Data
     left out and listed in :attr:`Dataset.quarantined`; a document that cannot be read
     at all (malformed JSON, wrong ``format``, unknown top-level key) still raises.
     """
-    return Dataset.from_staged(stage_json_file(path), quarantine=quarantine)
+    return Dataset.from_staged(with_known_units(stage_json_file(path)), quarantine=quarantine)
 
 
 def read_json_text(text: str, *, quarantine: bool = False, source: str = "<string>") -> Dataset:
     """Like :func:`read_json`, from JSON text; *source* names it in messages."""
-    return Dataset.from_staged(stage_json_text(text, source), quarantine=quarantine)
+    staged = with_known_units(stage_json_text(text, source))
+    return Dataset.from_staged(staged, quarantine=quarantine)

@@ -1,4 +1,4 @@
-"""The three-valued outcome of a rule, and what a custom Python rule sees and returns.
+"""The outcome of a rule, and what a custom Python rule sees and returns.
 
 These types belong to the rules, not to the engine: :class:`~drugfree_core.rules.PythonRule`
 names them in its signature, and the rules layer never imports the engine. The engine
@@ -19,11 +19,18 @@ from drugfree_core.rules.params import ParamValue
 
 
 class Outcome(enum.Enum):
-    """Three-valued outcome: a criterion the data cannot decide is UNKNOWN, never PASS."""
+    """The outcome of a rule, a criterion or a unit's verdict.
+
+    PASS, FAIL and UNKNOWN are three-valued logic: what the data cannot decide is
+    UNKNOWN, never PASS. NO_DATA is for a unit the dataset does not cover on the date
+    (see :class:`~drugfree_core.model.Coverage`): nothing is judged there, and it is never
+    counted as passing.
+    """
 
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"
+    NO_DATA = "no_data"
 
     @classmethod
     def from_bool(cls, value: bool | None) -> Outcome:
