@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from drugfree_core._args import expect, expect_date
+from drugfree_core._args import expect, expect_date, expect_items
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census
@@ -81,9 +81,12 @@ def supply_warnings(
     Each names the schemes and criteria that will be *unknown* for want of it, and how
     to say "none" instead (an empty table). ``location`` is the dataset's path.
     """
-    given = set(supplied)
+    given = set(expect_items(supplied, str, "supplied", "table names (str)"))
+    chosen = expect_items(schemes, Scheme, "schemes", "Scheme objects")
+    expect(location, str, "location", "text")
     readers: dict[str, list[str]] = {}
-    for scheme in schemes:
+    for scheme in chosen:
+        assert isinstance(scheme, Scheme)
         for table, criteria in scheme_tables(scheme.criteria).items():
             if table not in given:
                 readers.setdefault(table, []).append(f"{scheme.id} ({', '.join(criteria)})")
