@@ -112,8 +112,10 @@ def test_database_only_values_are_problems_at_their_row(
     postgres_uri: str, pop: str, value: str, date: str, reason: str
 ) -> None:
     schema, uri = _fresh(postgres_uri)
-    _run(postgres_uri, f"CREATE SCHEMA {schema};\n" + UNITS.format(s=schema, pop=pop,
-                                                                    value=value, date=date))
+    _run(
+        postgres_uri,
+        f"CREATE SCHEMA {schema};\n" + UNITS.format(s=schema, pop=pop, value=value, date=date),
+    )
     problems, error = library_only(lambda: dfc.validate(uri))
     assert error is None
     assert [p.location for p in problems] == [f"{schema}.units:row 2"], problems
