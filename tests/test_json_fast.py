@@ -23,13 +23,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import drugfree_core as dfc
+from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import object_pairs
 from drugfree_core.errors import DatasetError
 from drugfree_core.io import read_json_text, write_json
-from drugfree_core.io.checks import Staged, finish
 from drugfree_core.io.json_door import _stage_text, stage_json_file
 from drugfree_core.io.json_fast import count_keys, stage_fast
+from drugfree_core.io.known_units import with_known_units
 from drugfree_core.samples import demo_path
 from drugfree_core.synth import SynthConfig, generate
 
@@ -72,7 +73,8 @@ def _outcome(load: Any, text: str, quarantine: bool) -> Any:
 
 
 def _general(text: str, quarantine: bool) -> Dataset:
-    return finish(_stage_text(text, "<string>"), quarantine=quarantine)
+    staged = with_known_units(_stage_text(text, "<string>"))
+    return Dataset.from_staged(staged, quarantine=quarantine)
 
 
 def _door(text: str, quarantine: bool) -> Dataset:
@@ -103,7 +105,8 @@ def test_the_demo_file_loads_the_same_both_ways() -> None:
     fast = stage_json_file(path)
     text = Path(path).read_text(encoding="utf-8-sig")
     _same_staged(fast, _stage_text(text, str(path)))
-    _same_dataset(dfc.load(path), finish(_stage_text(text, str(path)), quarantine=False))
+    general = with_known_units(_stage_text(text, str(path)))
+    _same_dataset(dfc.load(path), Dataset.from_staged(general, quarantine=False))
 
 
 def test_a_byte_order_mark_and_indentation_change_nothing(synth_text: str, tmp_path: Path) -> None:

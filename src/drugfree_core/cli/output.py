@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from drugfree_core.engine.results import Evaluation, Outcome
+from drugfree_core.engine.results import Evaluation
 from drugfree_core.i18n import Lang, label, message
+from drugfree_core.rules.outcome import Outcome
+from drugfree_core.safe_csv import csv_text as safe_csv_text
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -84,10 +83,9 @@ def table_text(evaluation: Evaluation, lang: Lang) -> str:
 
 
 def csv_text(evaluation: Evaluation) -> str:
-    """CSV, one row per unit (wire values such as ``no_data``, no subject ids)."""
+    """CSV, one row per unit (wire values such as ``no_data``, no subject ids).
+
+    Text a spreadsheet would run as a formula is made safe.
+    """
     headers, rows = _rows(evaluation, "en", machine=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return safe_csv_text(headers, rows)

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from drugfree_core._args import expect, expect_codes
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_node
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.placement import (
     commune_units_in_force,
     undetermined_records,
@@ -17,12 +19,12 @@ from drugfree_core.engine.placement import (
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
-    Outcome,
     RuleResult,
     UnitResult,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
 from drugfree_core.rules.describe import describe_rule
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 from drugfree_core.rules.tables import tables_needed
 
@@ -174,8 +176,12 @@ def evaluate(
     :class:`~drugfree_core.errors.CoverageError` when the evaluation has units and the
     dataset covers none of them, unless *allow_no_coverage*.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError("the reference date must be a datetime.date")
+    if units is not None:
+        units = expect_codes(units, "units")
     if not scheme.in_force(on):
         span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
         raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")
@@ -259,14 +265,7 @@ def _safe(ctx: EvalContext) -> Any:
 
 def _no_coverage_message(dataset: Dataset, on: dt.date, units: int) -> str:
     day = on.isoformat()
-    basis = dataset.coverage_basis
-    if basis == "none":
-        why = (
-            "its units come from the embedded official map, which never says which units "
-            "the data cover, and it has no coverage table"
-        )
-    else:
-        why = f"its coverage table covers none of the {units} unit(s) in force"
+    why = no_coverage_reason(dataset, units)
     return (
         f"the dataset covers no unit of this evaluation on {day}: {why}. Declare what the "
         "records cover in a coverage table, or allow a result that is all 'no data' "

@@ -7,41 +7,16 @@ All result classes are frozen attrs objects that serialise to JSON with
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
-
-if TYPE_CHECKING:
-    import polars as pl
-
-
-class Outcome(enum.Enum):
-    """The outcome of a rule, a criterion or a unit's verdict.
-
-    PASS, FAIL and UNKNOWN are three-valued logic: what the data cannot decide is
-    UNKNOWN, never PASS. NO_DATA is for a unit the dataset does not cover on the date
-    (see :class:`~drugfree_core.model.Coverage`): nothing is judged there, and it is never
-    counted as passing.
-    """
-
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-    NO_DATA = "no_data"
-
-    @classmethod
-    def from_bool(cls, value: bool | None) -> Outcome:
-        """``True`` → PASS, ``False`` → FAIL, ``None`` → UNKNOWN."""
-        if value is None:
-            return cls.UNKNOWN
-        return cls.PASS if value else cls.FAIL
 
 
 @attrs.frozen(kw_only=True)
@@ -275,12 +250,3 @@ class Evaluation:
         from drugfree_core.engine.serialize import dumps
 
         return dumps(self.to_dict(include_subjects=include_subjects), indent=indent)
-
-    def to_frame(self, *, include_subjects: bool = False) -> pl.DataFrame:
-        """The evaluation as a polars DataFrame, one row per unit and rule node.
-
-        See :func:`drugfree_core.engine.tabular.evaluation_frame`.
-        """
-        from drugfree_core.engine.tabular import evaluation_frame
-
-        return evaluation_frame(self, include_subjects=include_subjects)

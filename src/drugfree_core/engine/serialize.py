@@ -10,7 +10,8 @@ from typing import Any
 import cattrs
 import msgspec
 
-from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
+from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
 
 converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)

@@ -3,7 +3,7 @@
 The general way (:mod:`drugfree_core.io.json_door`) structures each element into the
 model's attrs records, which locates every problem at its JSON path but costs some
 20 µs a record: 10 s for a 40,000-person document. Most documents have no bad record,
-and for them this module gives the same :class:`~drugfree_core.io.checks.Staged` input
+and for them this module gives the same :class:`~drugfree_core.dataset.checks.Staged` input
 in a fraction of that:
 
 * msgspec decodes the bytes straight into flat structs (generated from the model's
@@ -12,7 +12,7 @@ in a fraction of that:
   collector tracking the millions of objects;
 * each field becomes a column by one pass over the records, and dates, categories and
   the record checks run as polars expressions over whole columns (the table door's
-  :data:`~drugfree_core.io.checks.RECORD_CHECKS`, the attrs validators as columns);
+  :data:`~drugfree_core.dataset.checks.RECORD_CHECKS`, the attrs validators as columns);
 * a key given twice in one object, which msgspec would silently collapse, is found by
   counting the keys of the text and comparing with the keys decoded.
 
@@ -39,9 +39,7 @@ import msgspec
 import numpy as np
 import polars as pl
 
-from drugfree_core.dataset.document import FORMAT
-from drugfree_core.dataset.schema import TABLES, Table
-from drugfree_core.io.checks import (
+from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
     SID,
@@ -50,7 +48,9 @@ from drugfree_core.io.checks import (
     empty_keys,
     record_problems,
 )
-from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, supplied_tables
+from drugfree_core.dataset.document import FORMAT
+from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, supplied_tables
+from drugfree_core.dataset.schema import TABLES, Table
 from drugfree_core.model import Subject
 
 _DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
