@@ -84,7 +84,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @click.option(
     "--indent",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=16),
     default=None,
     help="JSON: indent by this many spaces (default: one line, fastest to write and read).",
 )
