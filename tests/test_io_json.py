@@ -13,6 +13,7 @@ import pytest
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.io import load, read_json, read_json_text, validate
+from drugfree_core.io.records import TOP_LEVEL
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
 CHILD_FIELDS = {
@@ -42,7 +43,7 @@ def problems_of(data: Any) -> tuple[Problem, ...]:
 
 def input_rows(data: dict[str, Any]) -> Counter[str]:
     rows: Counter[str] = Counter()
-    for table in ("units", "lineage", "subjects", "unit_facts"):
+    for table in TOP_LEVEL:
         rows[table] = len(data.get(table, []))
     for subject in data.get("subjects", []):
         for table, field in CHILD_FIELDS.items():
@@ -99,7 +100,8 @@ def test_not_utf8(tmp_path: Path) -> None:
         (
             {"format": "drugfree-dataset/1", "people": []},
             "$['people']",
-            "unknown key (allowed: format, units, lineage, subjects, unit_facts)",
+            "unknown key (allowed: format, units, lineage, subjects, unit_facts, "
+            "drug_law_violations, wanted_fugitives, drug_use_locations, recognitions)",
         ),
         ({"format": "drugfree-dataset/1", "units": {}}, "$.units", "expected a list"),
     ],

@@ -9,14 +9,19 @@ import attrs
 import numpy as np
 import polars as pl
 
-from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import DatasetError
 from drugfree_core.model import (
     AdminUnit,
     CustodyPeriod,
+    DrugLawViolation,
     DrugTest,
+    DrugUseLocation,
     FactKind,
     LineageLink,
+    LocationBasis,
+    LocationKind,
+    Recognition,
     RehabEpisode,
     RehabForm,
     Residence,
@@ -28,6 +33,8 @@ from drugfree_core.model import (
     TestSchedule,
     UnitFact,
     UnitKind,
+    ViolationKind,
+    WantedFugitive,
 )
 
 
@@ -73,7 +80,10 @@ class Dataset:
     Build one with :func:`drugfree_core.load` (JSON document or folder of tables) or
     :meth:`from_records` (typed model objects). Frames follow
     :data:`drugfree_core.dataset.schema.TABLES`; ``quarantined`` lists the records that a
-    lenient load kept out.
+    lenient load kept out. ``supplied`` names the tables the input brought (a file, a
+    document key, a records argument), empty ones included: a finding table
+    (:data:`~drugfree_core.dataset.schema.FINDING_TABLES`) that was not supplied makes
+    the criteria that read it *unknown*, while one supplied empty means none.
     """
 
     units: pl.DataFrame
@@ -85,7 +95,12 @@ class Dataset:
     rehab_episodes: pl.DataFrame
     custody_periods: pl.DataFrame
     unit_facts: pl.DataFrame
+    drug_law_violations: pl.DataFrame
+    wanted_fugitives: pl.DataFrame
+    drug_use_locations: pl.DataFrame
+    recognitions: pl.DataFrame
     quarantined: tuple[QuarantinedRecord, ...] = ()
+    supplied: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
     #: Where the units came from when the data brought none (the embedded official map).
     map_source: str | None = None
     # Sorted copies of big tables, built on first use by restrict_to_units (explain).
@@ -100,19 +115,34 @@ class Dataset:
         *,
         quarantined: Sequence[QuarantinedRecord] = (),
         map_source: str | None = None,
+        supplied: Iterable[str] | None = None,
     ) -> Dataset:
         """Build from frames named after the tables; missing tables are empty.
 
+        *supplied* names the tables the input brought (default: those in *frames*).
         Only the columns and dtypes are checked here; the loaders check content.
         """
         unknown = set(frames) - set(TABLES_BY_NAME)
+        if supplied is not None:
+            unknown |= set(supplied) - set(TABLES_BY_NAME)
         if unknown:
             raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")
         conformed = {
             t.name: _conform(t, frames[t.name]) if t.name in frames else empty_frame(t)
             for t in TABLES
         }
-        return cls(**conformed, quarantined=tuple(quarantined), map_source=map_source)
+        return cls(
+            **conformed,
+            quarantined=tuple(quarantined),
+            map_source=map_source,
+            supplied=frozenset(frames if supplied is None else supplied),
+        )
+
+    def is_supplied(self, table: str) -> bool:
+        """Whether the input brought the table *table* (possibly empty)."""
+        if table not in TABLES_BY_NAME:
+            raise KeyError(table)
+        return table in self.supplied
 
     def frame(self, table: str) -> pl.DataFrame:
         """The frame of the table called *table*."""
@@ -133,18 +163,31 @@ class Dataset:
         subjects: Iterable[Subject] = (),
         lineage: Iterable[LineageLink] = (),
         unit_facts: Iterable[UnitFact] = (),
+        drug_law_violations: Iterable[DrugLawViolation] | None = None,
+        wanted_fugitives: Iterable[WantedFugitive] | None = None,
+        drug_use_locations: Iterable[DrugUseLocation] | None = None,
+        recognitions: Iterable[Recognition] | None = None,
     ) -> Dataset:
         """Build from typed records, checking references and duplicates.
 
+        A finding table left ``None`` is not supplied (its criteria are *unknown*); an
+        empty iterable is supplied and means none.
         Raises :class:`~drugfree_core.errors.DatasetError` listing every problem.
         """
         from drugfree_core.io.records import records_to_dataset
+
+        def listed(items: Iterable[Any] | None) -> list[Any] | None:
+            return None if items is None else list(items)
 
         return records_to_dataset(
             units=list(units),
             subjects=list(subjects),
             lineage=list(lineage),
             unit_facts=list(unit_facts),
+            drug_law_violations=listed(drug_law_violations),
+            wanted_fugitives=listed(wanted_fugitives),
+            drug_use_locations=listed(drug_use_locations),
+            recognitions=listed(recognitions),
         )
 
     def to_records(self) -> DatasetRecords:
@@ -202,6 +245,15 @@ class Dataset:
             rehab_episodes=by_subject("rehab_episodes"),
             custody_periods=by_subject("custody_periods"),
             unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
+            # Findings about the units; a province's own findings stay with its units.
+            **{
+                table: self.frame(table).filter(
+                    pl.col("unit_code").is_in(
+                        pl.Series(sorted(ancestors), dtype=pl.String()).implode()
+                    )
+                )
+                for table in FINDING_TABLES
+            },
             quarantined=tuple(q for q in self.quarantined if set(q.unit_codes) & keep),
         )
 
@@ -235,15 +287,21 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
-
 @attrs.frozen(kw_only=True)
 class DatasetRecords:
-    """A dataset as typed records: the object form of :class:`Dataset`."""
+    """A dataset as typed records: the object form of :class:`Dataset`.
+
+    A finding table that the dataset did not supply is ``None``.
+    """
 
     units: tuple[AdminUnit, ...]
     lineage: tuple[LineageLink, ...]
     subjects: tuple[Subject, ...]
     unit_facts: tuple[UnitFact, ...]
+    drug_law_violations: tuple[DrugLawViolation, ...] | None = None
+    wanted_fugitives: tuple[WantedFugitive, ...] | None = None
+    drug_use_locations: tuple[DrugUseLocation, ...] | None = None
+    recognitions: tuple[Recognition, ...] | None = None
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> DatasetRecords:
@@ -284,6 +342,7 @@ class DatasetRecords:
                     end=r["end"],
                     completed=r["completed"],
                     minor=r["minor"],
+                    rank=r["rank"],
                 )
             )
         for r in _rows(dataset.custody_periods):
@@ -333,7 +392,38 @@ class DatasetRecords:
                 )
                 for r in _rows(dataset.unit_facts)
             ),
+            **_findings(dataset),
         )
+
+
+def _findings(dataset: Dataset) -> dict[str, tuple[Any, ...] | None]:
+    """The finding tables as records; ``None`` for those the dataset did not supply."""
+    makers: dict[str, Any] = {
+        "drug_law_violations": lambda r: DrugLawViolation(
+            subject_id=r["subject_id"],
+            unit_code=r["unit_code"],
+            date=r["date"],
+            kind=ViolationKind(r["kind"]),
+        ),
+        "wanted_fugitives": lambda r: WantedFugitive(
+            id=r["id"], unit_code=r["unit_code"], start=r["start"], end=r["end"]
+        ),
+        "drug_use_locations": lambda r: DrugUseLocation(
+            id=r["id"],
+            unit_code=r["unit_code"],
+            kind=LocationKind(r["kind"]),
+            basis=LocationBasis(r["basis"]),
+            identified_on=r["identified_on"],
+            closed_on=r["closed_on"],
+        ),
+        "recognitions": lambda r: Recognition(**r),
+    }
+    return {
+        table: tuple(make(r) for r in _rows(dataset.frame(table)))
+        if dataset.is_supplied(table)
+        else None
+        for table, make in makers.items()
+    }
 
 
 __all__ = ["Dataset", "DatasetRecords", "QuarantinedRecord"]

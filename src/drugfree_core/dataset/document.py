@@ -7,7 +7,8 @@ A document looks like::
       "units": [{"code": "00001", "name": "Phường Ba Đình", "kind": "ward"}],
       "lineage": [],
       "subjects": [{"id": "S-1", "residences": [{"unit_code": "00001", "start": "2024-01-01"}]}],
-      "unit_facts": []
+      "unit_facts": [],
+      "drug_use_locations": []
     }
 
 Rules enforced by :data:`converter`:
@@ -48,7 +49,16 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+from drugfree_core.model import (
+    AdminUnit,
+    DrugLawViolation,
+    DrugUseLocation,
+    LineageLink,
+    Recognition,
+    Subject,
+    UnitFact,
+    WantedFugitive,
+)
 
 #: The value of ``format`` in every document this version reads and writes.
 FORMAT = "drugfree-dataset/1"
@@ -71,12 +81,20 @@ def _tuple_of(cls: type) -> Any:
     )
 
 
+def _optional_tuple_of(cls: type) -> Any:
+    return v.optional(_tuple_of(cls))
+
+
 @attrs.frozen(kw_only=True)
 class DatasetDocument:
     """A dataset as one JSON document: units, lineage links, subjects and unit facts.
 
     Each subject carries its own residences, status periods, drug tests, rehabilitation
     episodes and custody periods. ``format`` must be ``"drugfree-dataset/1"``.
+
+    The findings (drug-law violations, wanted fugitives, drug-use locations) and the
+    recognitions are optional lists: a list left out is not supplied, and the criteria
+    that read it are *unknown*; an empty list means there were none.
     """
 
     format: str = attrs.field(validator=_check_format)
@@ -84,6 +102,18 @@ class DatasetDocument:
     lineage: tuple[LineageLink, ...] = attrs.field(default=(), validator=_tuple_of(LineageLink))
     subjects: tuple[Subject, ...] = attrs.field(default=(), validator=_tuple_of(Subject))
     unit_facts: tuple[UnitFact, ...] = attrs.field(default=(), validator=_tuple_of(UnitFact))
+    drug_law_violations: tuple[DrugLawViolation, ...] | None = attrs.field(
+        default=None, validator=_optional_tuple_of(DrugLawViolation)
+    )
+    wanted_fugitives: tuple[WantedFugitive, ...] | None = attrs.field(
+        default=None, validator=_optional_tuple_of(WantedFugitive)
+    )
+    drug_use_locations: tuple[DrugUseLocation, ...] | None = attrs.field(
+        default=None, validator=_optional_tuple_of(DrugUseLocation)
+    )
+    recognitions: tuple[Recognition, ...] | None = attrs.field(
+        default=None, validator=_optional_tuple_of(Recognition)
+    )
 
 
 class DuplicateKeys(dict[str, Any]):

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
+from drugfree_core.dataset.schema import FINDING_TABLES
 from drugfree_core.model import _checks
 
 #: The JSON Schema dialect the generated schema declares.
@@ -146,6 +147,16 @@ def dataset_json_schema() -> dict[str, Any]:
         "description": "Name and version of the document format.",
         "const": FORMAT,
     }
+    for table in sorted(FINDING_TABLES):
+        # Optional lists: left out means "not supplied"; null is not a value for them.
+        prop = root["properties"][table]
+        root["properties"][table] = {
+            "description": (
+                "Optional. Left out: not supplied, and the criteria that read it are "
+                "unknown. An empty list: supplied, and there were none."
+            ),
+            **prop["anyOf"][0],
+        }
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "drugfree-core dataset document",

@@ -13,12 +13,15 @@ import polars as pl
 
 from drugfree_core.model.enums import (
     FactKind,
+    LocationBasis,
+    LocationKind,
     RehabForm,
     SubjectKind,
     TestMethod,
     TestResult,
     TestSchedule,
     UnitKind,
+    ViolationKind,
 )
 
 
@@ -148,6 +151,7 @@ REHAB_EPISODES = Table(
         Column(name="end", dtype=_D, nullable=True),
         Column(name="completed", dtype=_B, default=False),
         Column(name="minor", dtype=_B, default=False),
+        Column(name="rank", dtype=_I, nullable=True),
     ),
 )
 CUSTODY_PERIODS = Table(
@@ -170,6 +174,50 @@ UNIT_FACTS = Table(
     ),
 )
 
+DRUG_LAW_VIOLATIONS = Table(
+    name="drug_law_violations",
+    columns=(
+        Column(name="subject_id", dtype=_S),
+        Column(name="unit_code", dtype=_S),
+        Column(name="date", dtype=_D),
+        _enum("kind", ViolationKind),
+    ),
+)
+WANTED_FUGITIVES = Table(
+    name="wanted_fugitives",
+    key=("id",),
+    columns=(
+        Column(name="id", dtype=_S),
+        Column(name="unit_code", dtype=_S),
+        Column(name="start", dtype=_D),
+        Column(name="end", dtype=_D, nullable=True),
+    ),
+)
+DRUG_USE_LOCATIONS = Table(
+    name="drug_use_locations",
+    key=("id",),
+    columns=(
+        Column(name="id", dtype=_S),
+        Column(name="unit_code", dtype=_S),
+        _enum("kind", LocationKind),
+        _enum("basis", LocationBasis),
+        Column(name="identified_on", dtype=_D),
+        Column(name="closed_on", dtype=_D, nullable=True),
+    ),
+)
+RECOGNITIONS = Table(
+    name="recognitions",
+    key=("unit_code", "scheme_id", "assessment_year"),
+    columns=(
+        Column(name="unit_code", dtype=_S),
+        Column(name="scheme_id", dtype=_S),
+        Column(name="assessment_year", dtype=_I),
+        Column(name="decided_on", dtype=_D),
+        Column(name="decision_ref", dtype=_S, nullable=True),
+        Column(name="withdrawn_on", dtype=_D, nullable=True),
+    ),
+)
+
 #: Every table, in the order files are read and problems are reported.
 TABLES: tuple[Table, ...] = (
     UNITS,
@@ -181,9 +229,18 @@ TABLES: tuple[Table, ...] = (
     REHAB_EPISODES,
     CUSTODY_PERIODS,
     UNIT_FACTS,
+    DRUG_LAW_VIOLATIONS,
+    WANTED_FUGITIVES,
+    DRUG_USE_LOCATIONS,
+    RECOGNITIONS,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 #: Tables a dataset folder must contain; the others may be left out when empty. None is
 #: required: a dataset without units uses the embedded official map
 #: (:mod:`drugfree_core.adminmap`).
 REQUIRED_TABLES: frozenset[str] = frozenset()
+#: Tables of findings a criterion cannot do without: when the data does not bring one,
+#: the criteria that read it are *unknown*; brought empty, it means there were none.
+FINDING_TABLES: frozenset[str] = frozenset(
+    {"drug_law_violations", "wanted_fugitives", "drug_use_locations", "recognitions"}
+)

@@ -14,7 +14,7 @@ from typing import Any
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, converter, describe_errors, object_pairs
-from drugfree_core.dataset.schema import TABLES
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES
 from drugfree_core.errors import Problem
 from drugfree_core.io.checks import Staged, finish
 from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
@@ -24,6 +24,10 @@ _KEYS = {
     "units": ("code", "parent_code"),
     "lineage": ("predecessor_code", "successor_code"),
     "unit_facts": ("unit_code",),
+    "drug_law_violations": ("subject_id", "unit_code"),
+    "wanted_fugitives": ("id", "unit_code"),
+    "drug_use_locations": ("id", "unit_code"),
+    "recognitions": ("unit_code", "scheme_id"),
 }
 
 
@@ -73,6 +77,11 @@ def stage_document(data: Any, source: str) -> Staged:
     elif data["format"] != FORMAT:
         fatal.append(_fatal("$.format", f"format must be {FORMAT!r}"))
 
+    # A finding table is supplied when its key is present (an empty list means none);
+    # the other tables keep their former reading: present, possibly empty.
+    supplied = frozenset(t.name for t in TABLES) - {
+        table for table in FINDING_TABLES if table not in data
+    }
     for table, cls in TOP_LEVEL.items():
         elements = data.get(table, [])
         if not isinstance(elements, list):
@@ -99,7 +108,7 @@ def stage_document(data: Any, source: str) -> Staged:
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return builder.stage(source, fatal, unavailable=unavailable)
+    return builder.stage(source, fatal, unavailable=unavailable, supplied=supplied)
 
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:

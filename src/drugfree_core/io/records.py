@@ -26,7 +26,16 @@ from drugfree_core.io.checks import (
     internal_columns,
     key_schema,
 )
-from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+from drugfree_core.model import (
+    AdminUnit,
+    DrugLawViolation,
+    DrugUseLocation,
+    LineageLink,
+    Recognition,
+    Subject,
+    UnitFact,
+    WantedFugitive,
+)
 
 #: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
 CHILD_FIELDS: dict[str, str] = {
@@ -42,6 +51,10 @@ TOP_LEVEL: dict[str, type] = {
     "lineage": LineageLink,
     "subjects": Subject,
     "unit_facts": UnitFact,
+    "drug_law_violations": DrugLawViolation,
+    "wanted_fugitives": WantedFugitive,
+    "drug_use_locations": DrugUseLocation,
+    "recognitions": Recognition,
 }
 
 
@@ -68,7 +81,11 @@ class RowBuilder:
         # Which columns come straight from a record attribute, and which are enums
         # written by value; subject_id comes from the subject, not the nested record.
         self._plain = {
-            t.name: [c.name for c in t.columns if c.enum is None and c.name != "subject_id"]
+            t.name: [
+                c.name
+                for c in t.columns
+                if c.enum is None and not (c.name == "subject_id" and t.name in SUBJECT_TABLES)
+            ]
             for t in TABLES
         }
         self._enums = {t.name: [c.name for c in t.columns if c.enum is not None] for t in TABLES}
@@ -166,9 +183,16 @@ class RowBuilder:
             self._problems[table].append((loc, location or subject_path, reason))
 
     def stage(
-        self, source: str, fatal: Sequence[Any] = (), unavailable: Sequence[str] = ()
+        self,
+        source: str,
+        fatal: Sequence[Any] = (),
+        unavailable: Sequence[str] = (),
+        supplied: frozenset[str] | None = None,
     ) -> Staged:
-        """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input."""
+        """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input.
+
+        *supplied* names the tables the input brought (default: every table).
+        """
         good = {}
         for t in TABLES:
             if t.name in unavailable:
@@ -195,6 +219,7 @@ class RowBuilder:
             rejected=rejected,
             problems=problems,
             fatal=tuple(fatal),
+            supplied=frozenset(TABLES_BY_NAME) if supplied is None else supplied,
         )
 
 
@@ -204,16 +229,34 @@ def records_to_dataset(
     subjects: Sequence[Subject] = (),
     lineage: Sequence[LineageLink] = (),
     unit_facts: Sequence[UnitFact] = (),
+    drug_law_violations: Sequence[DrugLawViolation] | None = None,
+    wanted_fugitives: Sequence[WantedFugitive] | None = None,
+    drug_use_locations: Sequence[DrugUseLocation] | None = None,
+    recognitions: Sequence[Recognition] | None = None,
 ) -> Dataset:
     """Build a :class:`Dataset` from typed records, checking what single records cannot.
 
     The records validated themselves when they were made; this adds the checks across
-    records (duplicates, references, overlapping residences, lineage dates). Raises
+    records (duplicates, references, overlapping residences, lineage dates). A finding
+    table passed as ``None`` is not supplied. Raises
     :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
     ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
     """
     builder = RowBuilder()
-    given = {"units": units, "lineage": lineage, "subjects": subjects, "unit_facts": unit_facts}
+    given: dict[str, Sequence[Any]] = {
+        "units": units,
+        "lineage": lineage,
+        "subjects": subjects,
+        "unit_facts": unit_facts,
+    }
+    findings = {
+        "drug_law_violations": drug_law_violations,
+        "wanted_fugitives": wanted_fugitives,
+        "drug_use_locations": drug_use_locations,
+        "recognitions": recognitions,
+    }
+    given.update({table: rows for table, rows in findings.items() if rows is not None})
+    supplied = frozenset(TABLES_BY_NAME) - {t for t, rows in findings.items() if rows is None}
     for table, records in given.items():
         cls = TOP_LEVEL[table]
         for i, record in enumerate(records):
@@ -228,4 +271,4 @@ def records_to_dataset(
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return finish(builder.stage("records"), quarantine=False)
+    return finish(builder.stage("records", supplied=supplied), quarantine=False)

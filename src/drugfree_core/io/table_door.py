@@ -23,7 +23,14 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
+from drugfree_core.dataset.schema import (
+    FINDING_TABLES,
+    REQUIRED_TABLES,
+    TABLES,
+    TABLES_BY_NAME,
+    Column,
+    Table,
+)
 from drugfree_core.errors import Problem
 from drugfree_core.io.checks import (
     LOC,
@@ -317,7 +324,8 @@ def stage_frames(
 
     *frames* maps a table name to ``(label, raw frame)``, the label naming where it came
     from in messages (``units.csv``, ``drugfree.units``). Columns are checked, typed cell
-    by cell and checked record by record; a table left out is empty (unless required).
+    by cell and checked record by record; a table left out is empty (unless required),
+    except a finding table, which is then not supplied (its criteria are unknown).
     """
     problems_fatal = list(fatal)
     good: dict[str, pl.DataFrame] = {}
@@ -349,6 +357,11 @@ def stage_frames(
         rejected=rejected,
         problems=problems,
         fatal=tuple(problems_fatal),
+        # A finding table the input does not bring is not supplied; the other tables keep
+        # their former reading: a table left out is an empty one.
+        supplied=frozenset(
+            t.name for t in TABLES if t.name in frames or t.name not in FINDING_TABLES
+        ),
     )
 
 

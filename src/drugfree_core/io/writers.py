@@ -18,7 +18,7 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
-from drugfree_core.dataset.schema import TABLES
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES
 from drugfree_core.errors import UsageError
 from drugfree_core.io.checks import CHILD_TABLES
 
@@ -52,6 +52,10 @@ def dataset_to_document(dataset: Dataset) -> DatasetDocument:
         lineage=records.lineage,
         subjects=records.subjects,
         unit_facts=records.unit_facts,
+        drug_law_violations=records.drug_law_violations,
+        wanted_fugitives=records.wanted_fugitives,
+        drug_use_locations=records.drug_use_locations,
+        recognitions=records.recognitions,
     )
 
 
@@ -77,7 +81,8 @@ def write_tables(
     """Write every table of *dataset* to *folder* as ``<table>.csv`` or ``<table>.parquet``.
 
     The folder is created if needed. Every table is written, empty ones too (a header-only
-    CSV). Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
+    CSV), except a finding table the dataset did not supply, which is left out so that it
+    reads back as not supplied. Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
     table in the other format, since the folder could not be read back.
     """
     if format not in ("csv", "parquet"):
@@ -86,12 +91,20 @@ def write_tables(
     other = "parquet" if format == "csv" else "csv"
     if root.is_dir():
         clashes = sorted(p.name for t in TABLES if (p := root / f"{t.name}.{other}").exists())
+        # A finding table left over there would read back as supplied.
+        clashes += sorted(
+            p.name
+            for t in sorted(FINDING_TABLES)
+            if not dataset.is_supplied(t) and (p := root / f"{t}.{format}").exists()
+        )
         if clashes:
             raise UsageError(
                 f"{root} already holds {', '.join(clashes)}; remove them or write to another folder"
             )
     root.mkdir(parents=True, exist_ok=True)
     for name, frame in canonical_order(dataset).frames().items():
+        if name in FINDING_TABLES and not dataset.is_supplied(name):
+            continue
         target = root / f"{name}.{format}"
         if format == "csv":
             frame.write_csv(target)

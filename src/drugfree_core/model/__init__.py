@@ -1,8 +1,13 @@
-"""The typed data model: units, lineage, subjects and their dated records, unit facts."""
+"""The typed data model: units, lineage, subjects and their dated records, unit facts,
+findings about units (violations, fugitives, drug-use locations), recognitions and the
+assessment year."""
 
 from drugfree_core.model.enums import (
     COMMUNE_LEVEL_KINDS,
+    Authority,
     FactKind,
+    LocationBasis,
+    LocationKind,
     Provenance,
     RehabForm,
     SubjectKind,
@@ -11,8 +16,12 @@ from drugfree_core.model.enums import (
     TestSchedule,
     UnitKind,
     UnitLevel,
+    ViolationKind,
 )
+from drugfree_core.model.events import DrugLawViolation, DrugUseLocation, WantedFugitive
 from drugfree_core.model.facts import UnitFact
+from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
+from drugfree_core.model.recognition import Recognition
 from drugfree_core.model.subjects import (
     CustodyPeriod,
     DrugTest,
@@ -27,11 +36,19 @@ __all__ = [
     "COMMUNE_LEVEL_KINDS",
     "TWO_TIER_START",
     "AdminUnit",
+    "AssessmentPeriod",
+    "Authority",
     "CustodyPeriod",
+    "DateOrPeriod",
+    "DrugLawViolation",
     "DrugTest",
+    "DrugUseLocation",
     "FactKind",
     "LineageLink",
+    "LocationBasis",
+    "LocationKind",
     "Provenance",
+    "Recognition",
     "RehabEpisode",
     "RehabForm",
     "Residence",
@@ -44,4 +61,7 @@ __all__ = [
     "UnitFact",
     "UnitKind",
     "UnitLevel",
+    "ViolationKind",
+    "WantedFugitive",
+    "reference_date_of",
 ]
