@@ -18,7 +18,7 @@ from oracle import OracleEvaluation, OracleNode, oracle_evaluate
 from pgserver import postgres_uri  # noqa: F401  (the session's PostgreSQL server)
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
-from drugfree_core.dataset.schema import TABLES
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES
 from drugfree_core.engine import Evaluation, RuleResult, evaluate
 from drugfree_core.model import (
     AdminUnit,
@@ -37,6 +37,7 @@ from drugfree_core.model import (
     UnitKind,
 )
 from drugfree_core.rules.scheme import Scheme
+from drugfree_core.testing.strategies import dataset_from_records
 
 # The library's own tests see only the built-in plugin, whatever is installed (province
 # plugins are tested in their own folders, and tests that load plugins say so).
@@ -88,6 +89,13 @@ def records_to_frames(records: DatasetRecords) -> dict[str, pl.DataFrame]:
     rows["units"] = [_row(u) for u in records.units]
     rows["lineage"] = [_row(link) for link in records.lineage]
     rows["unit_facts"] = [_row(f) for f in records.unit_facts]
+    absent = set()
+    for table in FINDING_TABLES:
+        found = getattr(records, table)
+        if found is None:
+            absent.add(table)
+        else:
+            rows[table] = [_row(r) for r in found]
     for s in records.subjects:
         rows["subjects"].append({"id": s.id})
         rows["residences"] += [_row(r, subject_id=s.id) for r in s.residences]
@@ -97,6 +105,8 @@ def records_to_frames(records: DatasetRecords) -> dict[str, pl.DataFrame]:
         rows["custody_periods"] += [_row(r, subject_id=s.id) for r in s.custody]
     frames = {}
     for t in TABLES:
+        if t.name in absent:
+            continue
         data = [{c: r.get(c) for c in t.column_names} for r in rows[t.name]]
         frames[t.name] = pl.DataFrame(data, schema=t.polars_schema, orient="row")
     return frames
@@ -106,13 +116,7 @@ def build_dataset(
     records: DatasetRecords, quarantined: Sequence[QuarantinedRecord] = ()
 ) -> Dataset:
     """The engine's dataset for *records* (``Dataset.from_records``, which checks them)."""
-    ds = Dataset.from_records(
-        units=records.units,
-        subjects=records.subjects,
-        lineage=records.lineage,
-        unit_facts=records.unit_facts,
-    )
-    return attrs.evolve(ds, quarantined=tuple(quarantined))
+    return dataset_from_records(records, quarantined)
 
 
 def make_records(
@@ -120,12 +124,15 @@ def make_records(
     subjects: Iterable[Subject] = (),
     lineage: Iterable[LineageLink] = (),
     unit_facts: Iterable[UnitFact] = (),
+    **findings: Any,
 ) -> DatasetRecords:
+    """Records; *findings* are finding tables by name (left out: not supplied)."""
     return DatasetRecords(
         units=tuple(units),
         subjects=tuple(subjects),
         lineage=tuple(lineage),
         unit_facts=tuple(unit_facts),
+        **{k: None if v is None else tuple(v) for k, v in findings.items()},
     )
 
 
@@ -136,7 +143,9 @@ def shuffled(dataset: Dataset, rng: random.Random) -> Dataset:
         order = list(range(frame.height))
         rng.shuffle(order)
         frames[name] = frame[order] if order else frame
-    return Dataset.from_frames(frames, quarantined=dataset.quarantined)
+    return Dataset.from_frames(
+        frames, quarantined=dataset.quarantined, supplied=dataset.supplied
+    )
 
 
 # ------------------------------------------------------------------ engine vs oracle

@@ -17,6 +17,7 @@ import polars as pl
 
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.errors import SchemeError
+from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.describe import threshold_text
 from drugfree_core.rules.primitives import Rule, SubjectPredicate
@@ -160,15 +161,19 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
                 False,
             )
         return MeasureFrame(_rate(frame), True)
-    lookback = ctx.value(measure.lookback)
-    start_exclusive = pl.lit(ctx.on).dt.offset_by(lookback.to_polars(backwards=True))
+    if isinstance(measure, p.ResidentViolations | p.WantedFugitives | p.DrugUseLocations):
+        return _finding_frame(ctx, measure, units)
+    if isinstance(measure, p.CommuneShare):
+        return MeasureFrame(_commune_share(ctx, measure, units), True)
+    start = ctx.window_start(measure.lookback)
     facts = ctx.dataset.unit_facts.filter(
         (pl.col("kind") == measure.kind.value)
         & (pl.col("period_end") <= ctx.on)
-        & (pl.col("period_end") > start_exclusive)
+        & (pl.col("period_end") >= start)
     )
     facts = ctx.map_codes(facts, "unit_code")
     ctx.note_ambiguous_facts(facts)
+    facts = ctx.to_rows(facts.filter(pl.col("unit_code").is_not_null()), "unit_code")
     facts = facts.filter(pl.col("unit_code").is_not_null())
     if isinstance(measure, p.FactLatest):
         agg = facts.sort("period_end").group_by("unit_code").agg(pl.col("value").last().alias("lo"))
@@ -184,6 +189,109 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True)
     return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False)
+
+
+_FINDING_TABLE = {
+    p.ResidentViolations: "drug_law_violations",
+    p.WantedFugitives: "wanted_fugitives",
+    p.DrugUseLocations: "drug_use_locations",
+}
+
+
+def _finding_frame(
+    ctx: EvalContext,
+    measure: p.ResidentViolations | p.WantedFugitives | p.DrugUseLocations,
+    units: pl.DataFrame,
+) -> MeasureFrame:
+    """Counts from a finding table; *unknown* for every unit when it was not supplied."""
+    table = _FINDING_TABLE[type(measure)]
+    if not ctx.dataset.is_supplied(table):
+        if isinstance(measure, p.DrugUseLocations) and measure.facts_when_absent:
+            return measure_frame(
+                ctx, p.FactTotal(kind=FactKind.DRUG_USE_LOCATIONS, lookback=measure.window)
+            )
+        frame = units.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("lo"),
+            pl.lit(None, dtype=pl.Float64).alias("hi"),
+            pl.lit([], dtype=_IDS).alias("members"),
+            pl.lit(f"the {table} table was not supplied").alias("reason"),
+            pl.lit(1.0).alias("den"),
+        )
+        return MeasureFrame(frame, False)
+    if isinstance(measure, p.ResidentViolations):
+        counts = ctx.resident_violations(measure)
+    elif isinstance(measure, p.WantedFugitives):
+        counts = ctx.wanted_fugitives(measure.window)
+    else:
+        counts = ctx.drug_use_locations(measure)
+    if "members" not in counts.columns:
+        counts = counts.with_columns(pl.lit([], dtype=_IDS).alias("members"))
+    frame = units.join(counts, on="unit_code", how="left", maintain_order="left").with_columns(
+        pl.col("lo").fill_null(0.0),
+        pl.col("hi").fill_null(0.0),
+        pl.col("members").fill_null([]),
+        pl.lit(None, dtype=pl.String).alias("reason"),
+        pl.lit(1.0).alias("den"),
+    )
+    return MeasureFrame(frame, False)
+
+
+def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFrame) -> pl.DataFrame:
+    """Per province: communes placed by the commune-level scheme (lo..hi) of all in force."""
+    from drugfree_core.engine.evaluate import evaluate
+
+    if ctx.level is not UnitLevel.PROVINCE:
+        raise SchemeError(
+            f"{measure.scheme_id}: a share of commune-level units is measured for provinces "
+            "only (a scheme whose unit_level is province)"
+        )
+    codes = ctx.communes.filter(pl.col("province_code").is_in(units["unit_code"].implode()))
+    key = ("commune_share", measure.scheme_id, measure.scheme.version, measure.levels)
+
+    def classify() -> pl.DataFrame:
+        rows: list[tuple[str, bool, bool]] = []
+        if codes.height:
+            evaluation = evaluate(ctx.dataset, measure.scheme, ctx.on, units=codes["unit_code"])
+            for unit in evaluation.units:
+                if measure.levels:
+                    sure = bool(set(unit.levels_reached) & set(measure.levels))
+                    maybe = unit.level is None and bool(
+                        set(unit.level_candidates) & set(measure.levels)
+                    )
+                else:
+                    sure = unit.verdict.value == "pass"
+                    maybe = unit.verdict.value == "unknown"
+                rows.append((unit.unit_code, sure, sure or maybe))
+        return pl.DataFrame(
+            rows,
+            schema={"unit_code": pl.String, "sure": pl.Boolean, "maybe": pl.Boolean},
+            orient="row",
+        )
+
+    placed: pl.DataFrame = ctx.memo(key, classify)
+    per_province = (
+        codes.select("unit_code", "province_code")
+        .join(placed, on="unit_code", how="left")
+        .group_by("province_code")
+        .agg(
+            pl.col("sure").fill_null(False).sum().cast(pl.Float64).alias("lo"),
+            pl.col("maybe").fill_null(True).sum().cast(pl.Float64).alias("hi"),
+            pl.len().cast(pl.Float64).alias("_n"),
+        )
+        .rename({"province_code": "unit_code"})
+    )
+    frame = units.select("unit_code").join(
+        per_province, on="unit_code", how="left", maintain_order="left"
+    )
+    return frame.with_columns(
+        pl.col("lo").fill_null(0.0),
+        pl.col("hi").fill_null(0.0),
+        pl.lit([], dtype=_IDS).alias("members"),
+        pl.when(pl.col("_n") > 0).then(pl.col("_n")).alias("den"),
+        pl.when(pl.col("_n").is_null())
+        .then(pl.lit("the province has no commune-level unit in force"))
+        .alias("reason"),
+    ).drop("_n")
 
 
 def _rate(frame: pl.DataFrame) -> pl.DataFrame:
@@ -318,7 +426,7 @@ def _(rule: p.Compare, ctx: EvalContext, path: str) -> Node:
         return Node(rule, path, text, frame)
     lo = _cmp(rule.op, pl.col("lo"), pl.col("den"), threshold)
     hi = _cmp(rule.op, pl.col("hi"), pl.col("den"), threshold)
-    counts = isinstance(rule.measure, p.SubjectCount)
+    counts = isinstance(rule.measure, p.SubjectCount | p.ResidentViolations | p.WantedFugitives)
     return Node(rule, path, text, _measure_node(ctx, mf, _decided(lo, hi), counts))
 
 
@@ -352,6 +460,18 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
             .alias("reason")
         )
     return Node(rule, path, text, frame)
+
+
+@compile_rule.register
+def _(rule: p.ParamFlag, ctx: EvalContext, path: str) -> Node:
+    value = ctx.value(rule.parameter)
+    if value is not None and not isinstance(value, bool):
+        raise SchemeError(f"parameter {rule.parameter.id} must be true or false, not {value!r}")
+    reason = None if value is not None else f"parameter {rule.parameter.id} is not known"
+    frame = _aligned(
+        ctx, ctx.unit_index, {"outcome": value, "reason": reason, "failing": [], "unknown": []}
+    )
+    return Node(rule, path, "yes" if value else "no" if value is not None else "?", frame)
 
 
 @compile_rule.register

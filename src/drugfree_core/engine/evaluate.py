@@ -18,6 +18,8 @@ from drugfree_core.engine.results import (
     UnplacedSubject,
 )
 from drugfree_core.errors import SchemeError, UsageError
+from drugfree_core.model.enums import UnitLevel
+from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.rules.describe import describe_rule
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 
@@ -68,38 +70,51 @@ class _Columns:
 
 
 def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
-    """Why each unit's outcomes cannot be trusted fully: quarantine and unplaced people."""
+    """Why each unit's outcomes cannot be trusted fully: quarantine and unplaced people.
+
+    At province level a province is affected by what affects any of its communes.
+    """
     succ = ctx.successors_in_force()
     notes: dict[str, list[str]] = {}
 
-    def in_force(code: str) -> tuple[str, ...]:
-        return succ.get(code, (code,))
+    def rows(codes: set[str]) -> set[str]:
+        return ctx.row_codes({c for raw in codes for c in succ.get(raw, (raw,))})
 
     quarantined_per_unit: dict[str, int] = {}
     for record in dataset.quarantined:
-        for code in {c for raw in record.unit_codes for c in in_force(raw)}:
+        for code in rows(set(record.unit_codes)):
             quarantined_per_unit[code] = quarantined_per_unit.get(code, 0) + 1
     for code, n in quarantined_per_unit.items():
         notes.setdefault(code, []).append(f"{n} quarantined record(s) concern this unit")
     unplaced_per_unit: dict[str, int] = {}
     for candidates in ctx.unplaced["candidates"].to_list():
-        for code in candidates or ():
+        for code in rows(set(candidates or ())):
             unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + 1
     for code, n in unplaced_per_unit.items():
         notes.setdefault(code, []).append(
             f"{n} person(s) living in a split predecessor may belong to this unit"
         )
-    for code in sorted(ctx.ambiguous_fact_units()):
+    for code in sorted(rows(ctx.ambiguous_fact_units())):
         notes.setdefault(code, []).append(
             "facts reported on a split predecessor may belong to this unit"
         )
     return notes
 
 
+def _reached(level: Level, outcomes: dict[str, Outcome]) -> bool | None:
+    """Whether at least ``min_pass`` of the level's criteria pass (None: cannot tell)."""
+    results = [outcomes.get(cid, Outcome.UNKNOWN) for cid in level.criteria]
+    passed = sum(r is Outcome.PASS for r in results)
+    open_ = sum(r is Outcome.UNKNOWN for r in results)
+    if passed >= level.min_pass:
+        return True
+    return None if passed + open_ >= level.min_pass else False
+
+
 def _classify(
-    levels: tuple[Level, ...], outcomes: dict[str, Outcome]
+    levels: tuple[Level, ...], outcomes: dict[str, Outcome], no_level: str = "none"
 ) -> tuple[str | None, tuple[str, ...]]:
-    """The first level reached, ``"none"``, or ``None`` with the levels still possible."""
+    """The first level reached, *no_level*, or ``None`` with the levels still possible."""
     candidates: list[str] = []
     for level in levels:
         results = [outcomes.get(cid, Outcome.UNKNOWN) for cid in level.criteria]
@@ -112,7 +127,7 @@ def _classify(
             if passed >= level.min_pass:
                 break  # lower levels cannot be reached once this one is certain
     if not candidates:
-        return "none", ()
+        return no_level, ()
     return None, tuple(candidates)
 
 
@@ -128,30 +143,43 @@ def _downgrade(result: CriterionResult, why: str) -> CriterionResult:
 def evaluate(
     dataset: Dataset,
     scheme: Scheme,
-    on: dt.date,
+    on: DateOrPeriod,
     *,
     units: Iterable[str] | None = None,
 ) -> Evaluation:
-    """Evaluate *scheme* for every commune-level unit in force on *on*.
+    """Evaluate *scheme* for every unit in force on *on* at the scheme's level.
 
-    One columnar pass over the whole dataset; pass ``units`` to restrict the output to
-    some unit codes (they must be commune-level units in force on the date). Outcomes
-    are three-valued: missing data gives *unknown*, never *pass*.
+    *on* is the reference date, or an :class:`~drugfree_core.model.AssessmentPeriod`
+    standing for its last day (``AssessmentPeriod(2025)``: 14 Dec 2025, counting from
+    15 Dec 2024). The units are the commune-level units in force, or the provinces for
+    a scheme whose ``unit_level`` is province. One columnar pass over the whole
+    dataset; pass ``units`` to restrict the output to some unit codes (units in force
+    on the date, at that level). Outcomes are three-valued: missing data gives
+    *unknown*, never *pass*.
     """
+    if isinstance(on, AssessmentPeriod):
+        on = on.reference_date
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise UsageError("the reference date must be a datetime.date")
+        raise UsageError("the reference date must be a datetime.date or an AssessmentPeriod")
     if not scheme.in_force(on):
         span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
         raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")
     wanted = None if units is None else frozenset(units)
-    ctx = EvalContext(dataset, on, scheme.resolve_parameters(on), wanted)
+    ctx = EvalContext(
+        dataset,
+        on,
+        scheme.resolve_parameters(on),
+        wanted,
+        level=scheme.unit_level,
+        dated={p.id: p for p in scheme.parameters},
+    )
     if wanted is not None:
         missing = sorted(wanted - set(ctx.unit_index["unit_code"]))
         if missing:
-            raise UsageError(
-                f"not a commune-level unit in force on {on.isoformat()}: {', '.join(missing)}"
-            )
+            what = "province" if scheme.unit_level is UnitLevel.PROVINCE else "commune-level unit"
+            raise UsageError(f"not a {what} in force on {on.isoformat()}: {', '.join(missing)}")
     criteria = scheme.criteria_on(on)
+    levels = scheme.levels_on(on)
     nodes = [compile_rule(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
     unit_rows: list[dict[str, Any]] = ctx.units.to_dicts()
@@ -160,7 +188,7 @@ def evaluate(
     def build_units() -> tuple[UnitResult, ...]:
         columns = [_Columns(node, ctx) for node in nodes]
         return tuple(
-            _unit_result(i, row, scheme, criteria, columns, affected)
+            _unit_result(i, row, scheme, criteria, columns, affected, levels)
             for i, row in enumerate(unit_rows)
         )
 
@@ -187,7 +215,9 @@ def evaluate(
         library_version=library_version(),
         parameters=tuple(scheme.resolve_parameters(on).values()),
         quarantined=dataset.quarantined,
-        levels=tuple(level.id for level in scheme.levels),
+        levels=tuple(level.id for level in levels),
+        unit_level=scheme.unit_level.value,
+        no_level=scheme.no_level,
         build_units=build_units,
         build_unplaced=build_unplaced,
     )
@@ -200,6 +230,7 @@ def _unit_result(
     criteria: tuple[Criterion, ...],
     columns: list[_Columns],
     affected: dict[str, list[str]],
+    levels: tuple[Level, ...],
 ) -> UnitResult:
     code = row["unit_code"]
     why = "; ".join(affected.get(code, ()))
@@ -215,9 +246,11 @@ def _unit_result(
         )
         crits.append(_downgrade(cr, why) if why else cr)
     outcomes = {c.criterion_id: c.outcome for c in crits}
-    if scheme.levels:
-        level, candidates = _classify(scheme.levels, outcomes)
+    reached: tuple[str, ...] = ()
+    if levels:
+        level, candidates = _classify(levels, outcomes, scheme.no_level)
         verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
+        reached = tuple(lv.id for lv in scheme.levels if _reached(lv, outcomes))
     else:
         level, candidates = None, ()
         values = set(outcomes.values())
@@ -236,5 +269,6 @@ def _unit_result(
         criteria=tuple(crits),
         level=level,
         level_candidates=candidates,
+        levels_reached=reached,
         affected_by=tuple(affected.get(code, ())),
     )

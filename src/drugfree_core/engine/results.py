@@ -86,10 +86,13 @@ class UnitResult:
     """The verdict for one unit and the result of every criterion in force.
 
     ``province_code`` is the province the unit belongs to (through its district before
-    1 July 2025). For classification schemes ``level`` is the level reached (``"none"``
-    when no level applies, ``None`` when the data cannot decide) and ``level_candidates`` the levels
-    still possible. ``affected_by`` lists why outcomes were downgraded to unknown
-    (quarantined records, people who could not be placed after a split).
+    1 July 2025; a province's own code when provinces are evaluated). For classification
+    schemes ``level`` is the level reached (the scheme's ``no_level`` label, such as
+    ``"none"`` or ``"unclassified"``, when none applies; ``None`` when the data cannot
+    decide), ``level_candidates`` the levels still possible and ``levels_reached`` every
+    level whose criteria are certainly met, whatever the precedence (a unit may meet
+    type III and be drug-free). ``affected_by`` lists why outcomes were downgraded to
+    unknown (quarantined records, people who could not be placed after a split).
     """
 
     unit_code: str
@@ -99,6 +102,7 @@ class UnitResult:
     criteria: tuple[CriterionResult, ...]
     level: str | None = None
     level_candidates: tuple[str, ...] = ()
+    levels_reached: tuple[str, ...] = ()
     affected_by: tuple[str, ...] = ()
 
     def without_subjects(self) -> UnitResult:
@@ -134,6 +138,9 @@ class Evaluation:
     The engine computes every outcome in columnar form; the per-unit objects in
     :attr:`units` (and :attr:`unplaced`) are built on first access, so a caller who only
     needs a few units or the JSON does not pay for objects it never reads.
+    ``unit_level`` says what the units are (``"commune_level"`` or ``"province"``);
+    ``levels`` are the scheme's levels in the order they were tried and ``no_level`` the
+    label of a unit that reaches none.
     """
 
     scheme_id: str
@@ -145,6 +152,8 @@ class Evaluation:
     parameters: tuple[ResolvedParameter, ...] = ()
     quarantined: tuple[QuarantinedRecord, ...] = ()
     levels: tuple[str, ...] = ()
+    unit_level: str = "commune_level"
+    no_level: str = "none"
     build_units: Callable[[], tuple[UnitResult, ...]] = attrs.field(repr=False)
     build_unplaced: Callable[[], tuple[UnplacedSubject, ...]] = attrs.field(repr=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)

@@ -9,7 +9,7 @@ from typing import Any
 import cattrs
 
 from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
-from drugfree_core.rules.params import Period
+from drugfree_core.rules.params import Deadline, Period
 
 converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
@@ -20,7 +20,7 @@ converter.register_unstructure_hook(Outcome, lambda o: o.value)
 def _param_value(value: object) -> Any:
     if isinstance(value, Fraction):
         return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
-    if isinstance(value, Period):
+    if isinstance(value, Period | Deadline):
         return str(value)
     if isinstance(value, dict):
         return {k: _param_value(v) for k, v in value.items()}
@@ -71,6 +71,8 @@ def _unit_dict(unit: UnitResult, include_subjects: bool) -> dict[str, Any]:
         out["level"] = unit.level
     if unit.level_candidates:
         out["level_candidates"] = list(unit.level_candidates)
+    if unit.levels_reached:
+        out["levels_reached"] = list(unit.levels_reached)
     if unit.affected_by:
         out["affected_by"] = list(unit.affected_by)
     return out
@@ -97,6 +99,7 @@ def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dic
             "title_vi": evaluation.scheme_title_vi,
         },
         "reference_date": evaluation.reference_date.isoformat(),
+        "unit_level": evaluation.unit_level,
         "library_version": evaluation.library_version,
         "summary": {
             "verdicts": evaluation.verdict_counts(),

@@ -82,8 +82,9 @@ def write_tables(
 
     The folder is created if needed. Every table is written, empty ones too (a header-only
     CSV), except a finding table the dataset did not supply, which is left out so that it
-    reads back as not supplied. Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
-    table in the other format, since the folder could not be read back.
+    reads back as not supplied. Raises :class:`~drugfree_core.errors.UsageError` if the
+    folder already holds a table in the other format, or a finding table this dataset
+    does not supply, since the folder could not be read back as it was written.
     """
     if format not in ("csv", "parquet"):
         raise UsageError(f"unknown table format {format!r}; use 'csv' or 'parquet'")

@@ -1,6 +1,8 @@
-"""The typed data model: units, lineage, subjects and their dated records, unit facts,
-findings about units (violations, fugitives, drug-use locations), recognitions and the
-assessment year."""
+"""The typed data model: units, lineage, subjects and their records, findings, recognitions.
+
+Subjects carry their dated records; units carry facts and findings (violations,
+fugitives, drug-use locations); recognitions and the assessment year complete it.
+"""
 
 from drugfree_core.model.enums import (
     COMMUNE_LEVEL_KINDS,

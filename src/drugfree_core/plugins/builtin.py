@@ -1,12 +1,17 @@
 """The built-in plugin: the national rules, registered through the same hooks as any plugin.
 
-* Shared parameters: the management periods and rehab durations the drug law sets
-  (``law.*``, :mod:`drugfree_core.rules.law`).
-* Schemes: ``mps-recognition-2024`` (the Ministry's recognition criteria as reported) and
-  ``qd28-2025-complex-areas`` (Decision 28/2025/QĐ-TTg).
-* Jurisdiction: ``mps-recognition-2024`` is the national default for provinces without a
-  scheme of their own. The national text of Decision 28/2025 on drug-free communes has
-  not been found (criteria.md §2.4), so this default is [INFERRED].
+* Shared parameters: the management periods, rehab durations and decision deadlines the
+  drug law sets, dated for the change of 1 July 2026 (``law.*``,
+  :mod:`drugfree_core.rules.law`).
+* Schemes: the national ones of Decision 28/2025/QĐ-TTg, ``qd28-2025-drug-free``
+  (Art. 6), ``qd28-2025-complex-areas`` (Art. 4 and 6) and the province-level
+  ``qd28-2025-provinces`` (Art. 5) with the two readings of a drug-free province; and
+  ``mps-recognition-2024``, the criteria reported for Thanh Hóa's provincial project.
+* Jurisdiction, the national default for provinces without a scheme of their own, which
+  follows the dates: ``mps-recognition-2024`` from 15 Oct 2024 to 23 Aug 2025 (no
+  national text for that time was found; the Thanh Hóa report says its project followed
+  the Ministry's criteria [INFERRED]), then ``qd28-2025-drug-free`` from 24 Aug 2025,
+  when Decision 28/2025 took effect [READ].
 * Roadmap: the national target of Conclusion 132-KL/TW (criteria.md §5).
 """
 
@@ -29,7 +34,8 @@ from drugfree_core.rules.indicator import Indicator, SubjectShare
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.primitives import HasManagementRecord, Population
 from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
-from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+from drugfree_core.schemes import mps_recognition_2024, qd28_drug_free
+from drugfree_core.schemes.registry import builtin_schemes
 
 DRUGFREE_HOOK_API = HOOK_API_VERSION
 
@@ -82,24 +88,42 @@ def drugfree_register_parameters(registrar: ParameterRegistrar) -> None:
         registrar.add(parameter)
 
 
+#: The national default before Decision 28/2025 [INFERRED], then Art. 6 [READ].
+NATIONAL_JURISDICTIONS = (
+    Jurisdiction(
+        province=NATIONAL,
+        province_name="Việt Nam",
+        scheme_id=mps_recognition_2024.SCHEME_ID,
+        citation=(
+            "No national text of drug-free criteria in force before 24 Aug 2025 was found; "
+            "the Thanh Hóa report says its project followed the Ministry's criteria of the "
+            "time, so those (as reported) serve as the default (criteria.md §2.4)"
+        ),
+        provenance=Provenance.INFERRED,
+        effective_from=mps_recognition_2024.LAUNCHED,
+        effective_to=qd28_drug_free.SIGNED - dt.timedelta(days=1),
+    ),
+    Jurisdiction(
+        province=NATIONAL,
+        province_name="Việt Nam",
+        scheme_id=qd28_drug_free.SCHEME_ID,
+        citation=(
+            "Decision 28/2025/QĐ-TTg Art. 6, in force from its signature on 24 Aug 2025 "
+            "(Art. 8), with no transitional provisions"
+        ),
+        provenance=Provenance.READ,
+        effective_from=qd28_drug_free.SIGNED,
+    ),
+)
+
+
 @hookimpl
 def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
-    """The national schemes, and the national default jurisdiction."""
-    registrar.add(mps_recognition_2024.SCHEME)
-    registrar.add(qd28_complex_areas.SCHEME)
-    registrar.assign(
-        Jurisdiction(
-            province=NATIONAL,
-            province_name="Việt Nam",
-            scheme_id=mps_recognition_2024.SCHEME_ID,
-            citation=(
-                "No national text of the drug-free criteria found (criteria.md §2.4); the "
-                "Ministry's criteria as reported in Thanh Hóa are used as the default"
-            ),
-            provenance=Provenance.INFERRED,
-            effective_from=mps_recognition_2024.LAUNCHED,
-        )
-    )
+    """The built-in schemes, and the national default jurisdiction over the dates."""
+    for scheme in builtin_schemes():
+        registrar.add(scheme)
+    for jurisdiction in NATIONAL_JURISDICTIONS:
+        registrar.assign(jurisdiction)
 
 
 @hookimpl

@@ -8,6 +8,7 @@ from typing import Any
 
 from drugfree_core.i18n import Lang, label
 from drugfree_core.rules import primitives as p
+from drugfree_core.rules.params import Period, Window
 
 Resolve = Callable[[Any], Any]
 
@@ -42,13 +43,37 @@ def describe_population(pop: p.Population, lang: Lang) -> str:
         extras.append("có hồ sơ quản lý" if lang == "vi" else "with a management record")
     if pop.under_management is not False:
         extras.append("còn thời hạn quản lý" if lang == "vi" else "while management runs")
-    if pop.exempt_forms or pop.exempt_custody is not False:
+    if pop.exempt_forms or pop.exempt_custody is not False or pop.exempt_facility is not False:
         extras.append(
             "trừ người đang ở cơ sở/trại"
             if lang == "vi"
             else "excluding those in a facility or custody"
         )
+    if pop.exempt_running:
+        running = ", ".join(label(k.value, lang) for k in pop.exempt_running)
+        extras.append(
+            f"trừ {running} còn thời hạn quản lý"
+            if lang == "vi"
+            else f"excluding {running} under running management"
+        )
     return kinds + (f" ({'; '.join(extras)})" if extras else "")
+
+
+def describe_window(window: Any, lang: Lang) -> str:
+    """A window: ``in the assessment period``, ``on the date`` or ``over 1 year``."""
+    vi = lang == "vi"
+    if isinstance(window, Window) or window in {w.value for w in Window}:
+        if Window(window) is Window.ASSESSMENT_PERIOD:
+            return "trong kỳ đánh giá" if vi else "in the assessment period"
+        return "tại ngày tham chiếu" if vi else "on the reference date"
+    if isinstance(window, Period):
+        return f"trong {window}" if not vi else f"trong {_period_vi(window)}"
+    return f"({window})"
+
+
+def _period_vi(period: Period) -> str:
+    names = ((period.years, "năm"), (period.months, "tháng"), (period.days, "ngày"))
+    return " ".join(f"{n} {name}" for n, name in names if n) or "0 ngày"
 
 
 def describe_predicate(pred: p.SubjectPredicate, lang: Lang, resolve: Resolve) -> str:
@@ -82,9 +107,38 @@ def describe_predicate(pred: p.SubjectPredicate, lang: Lang, resolve: Resolve) -
     return type(pred).__name__
 
 
-def describe_measure(measure: p.Measure, lang: Lang) -> str:
-    """A short phrase for a measure."""
+def describe_measure(measure: p.Measure, lang: Lang, resolve: Resolve | None = None) -> str:
+    """A short phrase for a measure (*resolve* reads the parameters it names)."""
     vi = lang == "vi"
+    resolve = resolve or (lambda x: x)
+    if isinstance(measure, p.ResidentViolations):
+        window = describe_window(resolve(measure.window), lang)
+        return (
+            f"số người cư trú vi phạm pháp luật về ma túy trên địa bàn {window}"
+            if vi
+            else f"residents who violated the drug law in the unit {window}"
+        )
+    if isinstance(measure, p.WantedFugitives):
+        window = describe_window(resolve(measure.window), lang)
+        return (
+            f"số đối tượng truy nã về ma túy lẩn trốn trên địa bàn {window}"
+            if vi
+            else f"people wanted for a drug crime hiding in the unit {window}"
+        )
+    if isinstance(measure, p.DrugUseLocations):
+        window = describe_window(resolve(measure.window), lang)
+        return (
+            f"số điểm tổ chức, chứa chấp sử dụng trái phép chất ma túy {window}"
+            if vi
+            else f"locations organising or harbouring drug use {window}"
+        )
+    if isinstance(measure, p.CommuneShare):
+        what = ", ".join(measure.levels) if measure.levels else ("đạt" if vi else "passing")
+        return (
+            f"tỷ lệ đơn vị cấp xã thuộc {what} ({measure.scheme_id})"
+            if vi
+            else f"share of commune-level units {what} ({measure.scheme_id})"
+        )
     if isinstance(measure, p.SubjectCount):
         return ("số " if vi else "number of ") + describe_population(measure.population, lang)
     if isinstance(measure, p.SubjectRate):
@@ -93,6 +147,8 @@ def describe_measure(measure: p.Measure, lang: Lang) -> str:
     name = label(measure.kind.value, lang)
     if isinstance(measure, p.FactRate):
         return f"{name} trên dân số" if vi else f"{name} per resident population"
+    if isinstance(measure, p.FactTotal):
+        return f"{name} {describe_window(resolve(measure.lookback), lang)}"
     return name
 
 
@@ -104,9 +160,20 @@ def describe_rule(rule: p.Rule, lang: Lang, resolve: Resolve) -> str:
         pred = describe_predicate(rule.predicate, lang, resolve)
         return f"mọi {pop}: {pred}" if vi else f"every one of {pop}: {pred}"
     if isinstance(rule, p.Compare | p.InBand):
-        return f"{describe_measure(rule.measure, lang)} {threshold_text(rule, resolve)}"
+        return f"{describe_measure(rule.measure, lang, resolve)} {threshold_text(rule, resolve)}"
     if isinstance(rule, p.NotYetKnown):
         return rule.reason_vi if vi else rule.reason_en
+    if isinstance(rule, p.ParamFlag):
+        value = resolve(rule.parameter)
+        shown = value if isinstance(value, str) else rule.parameter.id
+        if isinstance(value, bool):
+            state = ("đúng" if value else "sai") if vi else ("yes" if value else "no")
+            return (
+                f"tham số {rule.parameter.id}: {state}"
+                if vi
+                else (f"parameter {rule.parameter.id}: {state}")
+            )
+        return f"tham số {shown}" if vi else f"parameter {shown}"
     if isinstance(rule, p.AllOf):
         return "tất cả các điều kiện sau" if vi else "all of the following"
     if isinstance(rule, p.AnyOf):

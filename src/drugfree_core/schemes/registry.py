@@ -7,9 +7,19 @@ from drugfree_core.rules.scheme import Scheme
 
 def builtin_schemes() -> tuple[Scheme, ...]:
     """The schemes that ship with the library, in display order."""
-    from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+    from drugfree_core.schemes import (
+        mps_recognition_2024,
+        qd28_complex_areas,
+        qd28_drug_free,
+        qd28_provinces,
+    )
 
-    return (mps_recognition_2024.SCHEME, qd28_complex_areas.SCHEME)
+    return (
+        qd28_drug_free.SCHEME,
+        qd28_complex_areas.SCHEME,
+        *qd28_provinces.SCHEMES,
+        mps_recognition_2024.SCHEME,
+    )
 
 
 def all_schemes() -> tuple[Scheme, ...]:
