@@ -28,11 +28,24 @@ from strategies_core import MPS_START, QD28_START, Case, cases, schemes
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords
 from drugfree_core.engine import Evaluation, Outcome, UnitResult, evaluate
 from drugfree_core.engine.serialize import rule_result_from_dict
-from drugfree_core.model import DrugTest, Subject, SubjectKind, TestResult, TestSchedule
-from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+from drugfree_core.model import (
+    DrugTest,
+    Subject,
+    SubjectKind,
+    TestResult,
+    TestSchedule,
+    UnitLevel,
+)
+from drugfree_core.schemes import (
+    mps_recognition_2024,
+    qd28_complex_areas,
+    qd28_drug_free,
+    qd28_provinces,
+)
 
 MPS = mps_recognition_2024.SCHEME
 QD28 = qd28_complex_areas.SCHEME
+DRUG_FREE = qd28_drug_free.SCHEME
 RANK = {Outcome.FAIL: 0, Outcome.UNKNOWN: 1, Outcome.PASS: 2}
 
 
@@ -233,3 +246,24 @@ def test_diff_reports_disagreements() -> None:
     assert diff_against_oracle(broken, expected)  # type: ignore[arg-type]
     assert expected.units["U1"].verdict == "fail"
     assert isinstance(records.subjects[0], Subject)
+
+
+# ------------------------------------------------------- Decision 28/2025, new primitives
+
+
+@settings(max_examples=40)
+@given(cases(min_date=QD28_START))
+def test_drug_free_scheme_matches_oracle(case: Case) -> None:
+    check_against_oracle(dataset_of(case), case.records, DRUG_FREE, case.on)
+
+
+@settings(max_examples=25)
+@given(cases(min_date=QD28_START), st.sampled_from(qd28_provinces.SCHEMES))
+def test_province_schemes_match_oracle(case: Case, scheme: object) -> None:
+    check_against_oracle(dataset_of(case), case.records, scheme, case.on)  # type: ignore[arg-type]
+
+
+@settings(max_examples=40)
+@given(cases(), schemes(unit_level=UnitLevel.PROVINCE))
+def test_generated_province_scheme_matches_oracle(case: Case, scheme: object) -> None:
+    check_against_oracle(dataset_of(case), case.records, scheme, case.on)  # type: ignore[arg-type]

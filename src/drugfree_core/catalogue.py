@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from drugfree_core.i18n import Lang
 from drugfree_core.model import Provenance
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.describe import describe_rule, percent_text
-from drugfree_core.rules.params import ParamRef, Period
+from drugfree_core.rules.params import Deadline, ParamRef, Period
 
 if TYPE_CHECKING:
     from drugfree_core.plugins import PluginHost
@@ -72,6 +72,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "schemes": ("Các bộ tiêu chí", "Schemes"),
     "scheme": ("Bộ tiêu chí", "Scheme"),
     "version": ("Phiên bản", "Version"),
+    "authority": ("Cấp ban hành", "Issued by"),
+    "authority_national": ("quốc gia", "national"),
+    "authority_provincial": ("cấp tỉnh", "provincial"),
+    "unit_level": ("Đơn vị đánh giá", "Units judged"),
+    "unit_level_commune_level": ("xã, phường, đặc khu", "commune-level units"),
+    "unit_level_province": ("tỉnh, thành phố", "provinces"),
+    "no_level": ("Không đạt mức nào", "Reaching no level"),
+    "no_limit": ("không giới hạn", "no limit"),
+    "level_order": ("Thứ tự ưu tiên theo tham số", "Order set by the parameter"),
     "in_force": ("Hiệu lực", "In force"),
     "registered_by": ("Đăng ký bởi", "Registered by"),
     "applied_by": ("Áp dụng tại", "Applied by"),
@@ -174,10 +183,17 @@ class _Catalogue:
         yield f"## {self.t('schemes')}"
         yield ""
         yield from _table(
-            [self.t("scheme"), self.t("version"), self.t("in_force"), self.t("registered_by")],
+            [
+                self.t("scheme"),
+                self.t("authority"),
+                self.t("version"),
+                self.t("in_force"),
+                self.t("registered_by"),
+            ],
             [
                 [
                     f"`{s.id}`: {_md(self.pick(s.title_vi, s.title_en))}",
+                    self.t(f"authority_{s.authority.value}"),
                     _md(s.version),
                     self.span(s.effective_from, s.effective_to),
                     _md(self.origin("scheme", s.id)),
@@ -220,6 +236,8 @@ class _Catalogue:
         other = scheme.title_en if self.vi else scheme.title_vi
         facts = [
             (self.t("other_lang"), _md(other)),
+            (self.t("authority"), self.t(f"authority_{scheme.authority.value}")),
+            (self.t("unit_level"), self.t(f"unit_level_{scheme.unit_level.value}")),
             (self.t("version"), _md(scheme.version)),
             (self.t("in_force"), self.span(scheme.effective_from, scheme.effective_to)),
             (self.t("registered_by"), _md(self.origin("scheme", scheme.id))),
@@ -246,6 +264,14 @@ class _Catalogue:
                     ]
                     for level in scheme.levels
                 ],
+            )
+            yield from _facts(
+                [(self.t("no_level"), f"`{scheme.no_level}`")]
+                + (
+                    [(self.t("level_order"), f"`{scheme.level_order}`")]
+                    if scheme.level_order
+                    else []
+                )
             )
         else:
             yield self.t("verdict")
@@ -427,11 +453,19 @@ class _Catalogue:
             return percent_text(value)
         if isinstance(value, Period):
             return _period(value, self.lang)
+        if isinstance(value, Deadline):
+            return _deadline(value, self.lang)
         if isinstance(value, enum.Enum):
             return str(value.value)
         if isinstance(value, tuple | frozenset | list):
-            items = sorted(self.value(v) for v in value)
-            return ", ".join(items) or "–"
+            items = [self.value(v) for v in value]
+            # An order is data (a level order): keep it; a set of forms reads sorted.
+            return ", ".join(items if isinstance(value, tuple) else sorted(items)) or "–"
+        if isinstance(value, Mapping):
+            return "; ".join(
+                f"{key}: {self.t('no_limit') if v is None else self.value(v)}"
+                for key, v in value.items()
+            )
         return str(value)
 
 
@@ -442,6 +476,13 @@ def _origin_text(ref: PluginRef) -> str:
         return f"{ref.name} {ref.version or ''}".strip()
     version = f" {ref.version}" if ref.version else ""
     return f"{ref.name} ({ref.distribution}{version})"
+
+
+def _deadline(deadline: Deadline, lang: Lang) -> str:
+    if lang == "en":
+        return str(deadline)
+    unit = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ"}[deadline.unit]
+    return f"{deadline.amount} {unit}"
 
 
 def _period(period: Period, lang: Lang) -> str:

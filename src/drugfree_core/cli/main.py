@@ -238,6 +238,8 @@ def schemes(fmt: str, lang: str) -> None:
         data = [
             {
                 "id": s.id,
+                "authority": s.authority.value,
+                "unit_level": s.unit_level.value,
                 "plugin": host.origin("scheme", s.id).name,
                 "provinces": [j.province for j in host.jurisdictions() if j.scheme_id == s.id],
                 "version": s.version,
@@ -279,9 +281,16 @@ def schemes(fmt: str, lang: str) -> None:
     for s in items:
         span = f"{s.effective_from or '…'} → {s.effective_to or '…'}"
         click.echo(f"{s.id}  v{s.version}  in force {span}  [{host.origin('scheme', s.id).name}]")
-        provinces = [j.province for j in host.jurisdictions() if j.scheme_id == s.id]
-        if provinces:
-            click.echo(f"  applied by: {', '.join(provinces)}")
+        level = "provinces" if s.unit_level.value == "province" else "commune-level units"
+        click.echo(f"  {s.authority.value} criteria, judging {level}")
+        applied = [
+            f"{'nationwide' if j.province == '*' else j.province} "
+            f"{j.effective_from or '…'} → {j.effective_to or '…'}"
+            for j in host.jurisdictions()
+            if j.scheme_id == s.id
+        ]
+        if applied:
+            click.echo(f"  applied by: {'; '.join(applied)}")
         click.echo(f"  {s.title_en}")
         click.echo(f"  {s.title_vi}")
         click.echo(f"  criteria: {', '.join(c.id for c in s.criteria)}")

@@ -105,6 +105,15 @@ _FACT_VALUES: dict[FactKind, tuple[float, ...]] = {
     FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED: (0, 5, 10),
 }
 _FACT_END_OFFSETS = (-400, -366, -365, -364, -200, -30, -1, 0, 1)
+#: The fact kinds a complete report of a unit holds.
+_COMPLETE_KINDS = (
+    FactKind.DRUG_USE_LOCATIONS,
+    FactKind.ARRESTED_DRUG_OFFENDERS,
+    FactKind.NARCOTIC_PLANTS_COUNT,
+    FactKind.NARCOTIC_PLANTS_AREA_M2,
+    FactKind.ON_COMPLEX_ROUTE,
+    FactKind.ON_INTER_PROVINCIAL_ROUTE,
+)
 #: Scheme ids generated recognitions name.
 RECOGNITION_SCHEMES = ("qd28-2025-drug-free", "mps-recognition-2024")
 _FACT_LENGTHS = (0, 30, 365)
@@ -638,6 +647,14 @@ def _fact_set(draw: st.DrawFn, on: dt.date, codes: Sequence[str]) -> tuple[UnitF
     )
     out: list[UnitFact] = []
     seen: set[tuple[FactKind, dt.date]] = set()
+    if draw(st.integers(0, 2)) == 0:
+        # A complete report: every unit, every kind Decision 28/2025 counts, in the
+        # window (a day apart per unit, so no two facts of a kind end on the same day).
+        for i, code in enumerate(codes):
+            end = on - dt.timedelta(days=i)
+            for kind in _COMPLETE_KINDS:
+                seen.add((kind, end))
+                out.append(_fact(code, kind, end, 30, draw(st.integers(0, 5))))
     for code, kind, end_offset, length, value_index in raw:
         end = on + dt.timedelta(days=end_offset)
         # Unique (kind, period_end): "the latest fact" is never a tie after lineage mapping.
@@ -881,7 +898,9 @@ def dataset_records(
     """A small valid dataset as typed records, around the reference date *on*.
 
     A territory from :func:`territories` (or *territory*), up to *max_subjects* people
-    with ids ``subj-00``, ``subj-01``... and up to 10 unit facts. Each finding table
+    with ids ``subj-00``, ``subj-01``... and up to 10 unit facts, or one time in three a
+    complete report of every unit besides (every kind Decision 28/2025 counts). Each
+    finding table
     (violations by these people, wanted fugitives, drug-use locations, recognitions) is
     left unsupplied (``None``) one time in four, else holds a few rows, often none.
 
