@@ -167,6 +167,7 @@ def build_report(
         stale_after_days=options.stale_after_days,
         # Records after the report date but before today are later data, not errors.
         extracted=max(on, generated_at.date()),
+        law=[p for p in host.parameters() if p.id.startswith("law.")],
     )
     if scope != NATIONAL:
         quality = attrs.evolve(
