@@ -244,7 +244,11 @@ class _Oracle:
                 if row is not None:
                     self.placement[s.id] = row
             elif len(targets) != 1:
-                self.unplaced[s.id] = targets
+                row = self.one_row(targets)
+                if row is not None:  # a split whose parts all count for one province
+                    self.placement[s.id] = row
+                else:
+                    self.unplaced[s.id] = targets
         # Indexes only (same answers as scanning every subject), so the benchmark can
         # run the oracle on national data.
         self.by_id: dict[str, Subject] = {s.id: s for s in self.subjects}
@@ -318,6 +322,15 @@ class _Oracle:
 
     def rows(self, codes: Iterable[str]) -> set[str]:
         return {r for c in codes if (r := self.row_of(c)) is not None}
+
+    def one_row(self, candidates: Sequence[str]) -> str | None:
+        """At province level, the one row every candidate counts for (else None)."""
+        if not self.province_level or not candidates:
+            return None
+        rows = [self.row_of(c) for c in candidates]
+        if any(r is None for r in rows) or len(set(rows)) != 1:
+            return None
+        return rows[0]
 
     def residence_unit(self, s: Subject) -> str | None:
         current = [r for r in s.residences if covers(r.start, r.end, self.on)]
@@ -495,6 +508,9 @@ class _Oracle:
         """The row a record about unit *code* counts for; a split one marks its rows."""
         targets = self.map_unit(code)
         if len(targets) > 1:
+            row = self.one_row(targets)
+            if row is not None:
+                return row
             # it may belong to any successor: they cannot be decided on it
             self.affected.update(self.rows(targets))
             return None
@@ -539,6 +555,8 @@ class _Oracle:
                         continue
                     homes = self.map_unit(r.unit_code)
                     if len(homes) == 1 and self.row_of(homes[0]) == unit:
+                        sure.add(s.id)
+                    elif len(homes) > 1 and self.one_row(homes) == unit:
                         sure.add(s.id)
                     elif len(homes) > 1 and unit in self.rows(homes):
                         maybe.add(s.id)

@@ -35,6 +35,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "chỉ tiêu hồ sơ cai nghiện bắt buộc được giao",
         "compulsory-rehab dossiers assigned",
     ),
+    "on_inter_provincial_route": (
+        "nằm trên tuyến trọng điểm liên tỉnh",
+        "on an inter-provincial complex drug route",
+    ),
+    # levels of Decision 28/2025
+    "type-I": ("loại I", "type I"),
+    "type-II": ("loại II", "type II"),
+    "type-III": ("loại III", "type III"),
+    "drug-free": ("không ma túy", "drug-free"),
+    "unclassified": ("chưa phân loại", "unclassified"),
+    "key-complex": ("trọng điểm phức tạp", "key complex"),
+    "not-key-complex": ("không trọng điểm", "not key complex"),
     # outcomes
     "pass": ("đạt", "pass"),
     "fail": ("không đạt", "fail"),

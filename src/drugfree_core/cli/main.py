@@ -6,6 +6,7 @@ Every user mistake ends in one clear line on stderr and a non-zero exit, never a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -73,13 +74,52 @@ _lang = click.option(
 _scheme = click.option(
     "--scheme", "scheme_id", required=True, help="Scheme id (see `drugfree schemes`)."
 )
-_ref_date = click.option(
-    "--date",
-    "on",
-    required=True,
-    callback=_date,
-    help="Reference date (recognition request date), YYYY-MM-DD.",
-)
+
+
+def _reference_date(
+    on: dt.date | None, year: int | None, default: dt.date | None = None
+) -> dt.date:
+    """The reference date from ``--date`` or ``--assessment-year`` (exactly one of them)."""
+    from drugfree_core.model import AssessmentPeriod
+
+    if on is not None and year is not None:
+        raise click.UsageError("give --date or --assessment-year, not both")
+    if year is not None:
+        return AssessmentPeriod(year).reference_date
+    if on is not None:
+        return on
+    if default is not None:
+        return default
+    raise click.UsageError("give the reference date: --date YYYY-MM-DD or --assessment-year YYYY")
+
+
+def _ref_date(func: F, default: dt.date | None = None) -> F:
+    """Add ``--date`` and ``--assessment-year``; the command receives the date as ``on``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, on: dt.date | None, assessment_year: int | None, **kw: Any) -> Any:
+        return func(*args, on=_reference_date(on, assessment_year, default), **kw)
+
+    year = click.option(
+        "--assessment-year",
+        "assessment_year",
+        type=click.IntRange(1901, 9999),
+        help=(
+            "Assessment year Y of Decision 28/2025 (15 Dec Y-1 to 14 Dec Y): the reference "
+            "date is 14 Dec Y and counts run from 15 Dec Y-1. Not with --date."
+        ),
+    )
+    fallback = f" Default: {default.isoformat()}." if default is not None else ""
+    date = click.option(
+        "--date",
+        "on",
+        callback=_date,
+        help=(
+            "Reference date, YYYY-MM-DD (the recognition request date; for the national "
+            f"criteria, the last day of the assessment year). Not with --assessment-year.{fallback}"
+        ),
+    )
+    return date(year(wrapper))  # type: ignore[return-value]
 
 
 class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
@@ -114,6 +154,14 @@ def cli() -> None:
 @_path
 @_scheme
 @_ref_date
+@click.option(
+    "--compare",
+    "compare_id",
+    help=(
+        "A second scheme: show, unit by unit, where its result differs from --scheme's "
+        "(national and provincial verdicts side by side)."
+    ),
+)
 @click.option("--unit", "unit_codes", multiple=True, help="Only these unit codes (repeatable).")
 @click.option(
     "--format",
@@ -139,6 +187,7 @@ def evaluate(
     path: Path | str,
     scheme_id: str,
     on: dt.date,
+    compare_id: str | None,
     unit_codes: tuple[str, ...],
     fmt: str,
     include_subjects: bool,
@@ -146,14 +195,22 @@ def evaluate(
     lang: str,
     out: Path | None,
 ) -> None:
-    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI)."""
+    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI).
+
+    The units are the commune-level units in force, or the provinces for a province-level
+    scheme (such as qd28-2025-provinces).
+    """
     from drugfree_core.cli.output import csv_text, summary_text, table_text
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
 
     scheme = get_scheme(scheme_id)
+    other = get_scheme(compare_id) if compare_id else None
     dataset = load(path, quarantine=quarantine)
+    if other is not None:
+        _emit(_comparison(dataset, scheme, other, on, unit_codes, fmt, lang), out)
+        return
     evaluation = run(dataset, scheme, on, units=unit_codes or None)
     if fmt == "json":
         text = evaluation.to_json(include_subjects=include_subjects, indent=2)
@@ -162,6 +219,26 @@ def evaluate(
     else:
         text = summary_text(evaluation, lang) + "\n\n" + table_text(evaluation, lang)  # type: ignore[arg-type]
     _emit(text, out)
+
+
+def _comparison(
+    dataset: Any,
+    scheme: Any,
+    other: Any,
+    on: dt.date,
+    unit_codes: tuple[str, ...],
+    fmt: str,
+    lang: str,
+) -> str:
+    from drugfree_core.cli.output import comparison_csv, comparison_text
+    from drugfree_core.engine import compare
+
+    comparison = compare(dataset, scheme, other, on, units=unit_codes or None)
+    if fmt == "json":
+        return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return comparison_csv(comparison)
+    return comparison_text(comparison, lang)  # type: ignore[arg-type]
 
 
 @cli.command()
@@ -357,14 +434,7 @@ def schema() -> None:
 
 
 @cli.command()
-@click.option(
-    "--date",
-    "on",
-    callback=_date,
-    default=DEMO_DATE.isoformat(),
-    show_default=True,
-    help="Reference date.",
-)
+@functools.partial(_ref_date, default=DEMO_DATE)
 @_lang
 @_friendly
 def demo(on: dt.date, lang: str) -> None:
@@ -380,8 +450,11 @@ def demo(on: dt.date, lang: str) -> None:
     path = demo_path()
     dataset = load(path)
     click.echo(f"Sample dataset: {path}")
-    for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
+    for scheme_id in ("qd28-2025-drug-free", "qd28-2025-complex-areas", "mps-recognition-2024"):
         scheme = get_scheme(scheme_id)
+        if not scheme.in_force(on):
+            click.echo(f"\n{scheme_id}: not in force on {on.isoformat()}")
+            continue
         evaluation = run(dataset, scheme, on)
         click.echo("")
         click.echo(summary_text(evaluation, lang))  # type: ignore[arg-type]
@@ -395,7 +468,11 @@ def demo(on: dt.date, lang: str) -> None:
     click.echo("")
     click.echo(
         f"Try: drugfree explain {path} --unit CODE "
-        f"--scheme mps-recognition-2024 --date {on.isoformat()}"
+        f"--scheme qd28-2025-drug-free --date {on.isoformat()}"
+    )
+    click.echo(
+        f"     drugfree evaluate {path} --scheme qd28-2025-drug-free "
+        f"--compare mps-recognition-2024 --date {on.isoformat()}"
     )
 
 

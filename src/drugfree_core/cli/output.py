@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from drugfree_core.engine.compare import Comparison
 from drugfree_core.engine.results import Evaluation
 from drugfree_core.i18n import Lang, label
 
@@ -70,4 +71,43 @@ def csv_text(evaluation: Evaluation) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def comparison_text(comparison: Comparison, lang: Lang) -> str:
+    """Both schemes, the counts, then one row per unit where they differ."""
+    vi = lang == "vi"
+    a, b = comparison.a, comparison.b
+    counts = comparison.counts()
+    lines = [
+        f"A: {a.scheme_id} v{a.scheme_version}  ·  B: {b.scheme_id} v{b.scheme_version}  ·  "
+        f"{comparison.reference_date.isoformat()}",
+        (
+            "  giống nhau: {agree}, trái ngược: {opposite}, một bên chưa xác định: {undecided}"
+        ).format(**counts)
+        if vi
+        else "  agree: {agree}, opposite: {opposite}, one undecided: {undecided}".format(**counts),
+        "",
+    ]
+    rows = [
+        [u.unit_code, u.unit_name, label(u.result_a, lang), label(u.result_b, lang), u.difference]
+        for u in comparison.disagreements()
+        if u.difference is not None
+    ]
+    if not rows:
+        lines.append("Hai bộ tiêu chí cho cùng kết quả." if vi else "The two schemes agree.")
+        return "\n".join(lines)
+    headers = ["unit", "name", "A", "B", "khác biệt" if vi else "difference"]
+    return "\n".join(lines) + _table(headers, rows)
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """CSV of every unit: its result under A and under B, and how they differ."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["unit", "name", comparison.a.scheme_id, comparison.b.scheme_id, "difference"])
+    writer.writerows(
+        [u.unit_code, u.unit_name, u.result_a, u.result_b, u.difference or ""]
+        for u in comparison.units
+    )
     return buffer.getvalue()

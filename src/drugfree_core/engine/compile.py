@@ -171,10 +171,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         & (pl.col("period_end") <= ctx.on)
         & (pl.col("period_end") >= start)
     )
-    facts = ctx.map_codes(facts, "unit_code")
-    ctx.note_ambiguous_facts(facts)
-    facts = ctx.to_rows(facts.filter(pl.col("unit_code").is_not_null()), "unit_code")
-    facts = facts.filter(pl.col("unit_code").is_not_null())
+    facts = ctx.resolve_rows(facts, "unit_code")
     if isinstance(measure, p.FactLatest):
         agg = facts.sort("period_end").group_by("unit_code").agg(pl.col("value").last().alias("lo"))
     else:

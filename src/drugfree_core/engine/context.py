@@ -106,10 +106,20 @@ class EvalContext:
         #: The rows of every result, in this order: units in force at the scheme's level.
         self.units = units
         self.unit_index = self.units.select("unit_code")
-        self.commune_placement, self.unplaced = self._place_people()
+        self.commune_placement, unplaced = self._place_people()
+        # At province level a person in a split commune whose parts all lie in one
+        # province is that province's, whichever part they live in.
+        resolved = self._single_row(unplaced, "candidates")
+        #: People who could not be placed in one row on the date (with their candidates).
+        self.unplaced = unplaced.join(resolved.select("subject_id"), on="subject_id", how="anti")
         #: Where each placed person counts on the date: (subject_id, unit_code) of a row.
-        self.placement = self.to_rows(self.commune_placement, "unit_code").filter(
-            pl.col("unit_code").is_not_null()
+        self.placement = pl.concat(
+            [
+                self.to_rows(self.commune_placement, "unit_code").filter(
+                    pl.col("unit_code").is_not_null()
+                ),
+                resolved.select("subject_id", "unit_code"),
+            ]
         )
 
     def _provinces(self) -> pl.DataFrame:
@@ -165,6 +175,50 @@ class EvalContext:
             return frame
         mapped = frame.join(self._row_map(), left_on=column, right_on="_code", how="left")
         return mapped.with_columns(pl.col("_row").alias(column)).drop("_row")
+
+    def _single_row(
+        self, frame: pl.DataFrame, candidates: str, into: str = "unit_code"
+    ) -> pl.DataFrame:
+        """Rows of *frame* whose *candidates* (unit codes) all count for one row.
+
+        Returns them with that row in *into* (province level only; at commune level
+        candidates are distinct rows and nothing resolves).
+        """
+        if self.level is UnitLevel.COMMUNE_LEVEL or frame.is_empty():
+            return frame.clear().with_columns(pl.lit(None, dtype=pl.String).alias(into))
+        indexed = frame.with_row_index("_i")
+        exploded = indexed.select("_i", pl.col(candidates).alias("_c")).explode("_c")
+        rows = self.to_rows(exploded, "_c")
+        single = (
+            rows.group_by("_i")
+            .agg(
+                pl.col("_c").n_unique().alias("_n"),
+                pl.col("_c").null_count().alias("_none"),
+                pl.col("_c").first().alias("_row"),
+            )
+            .filter((pl.col("_n") == 1) & (pl.col("_none") == 0))
+        )
+        out = indexed.join(single.select("_i", "_row"), on="_i")
+        return out.with_columns(pl.col("_row").alias(into)).drop("_i", "_row")
+
+    def resolve_rows(self, frame: pl.DataFrame, column: str = "unit_code") -> pl.DataFrame:
+        """*frame* with *column* mapped to rows; what a split leaves ambiguous is noted.
+
+        Codes follow the lineage to the units in force, then count for their row. A code
+        of a split unit whose successors count for different rows cannot be attributed:
+        its candidates are noted (their outcomes are downgraded) and the record dropped.
+        """
+        mapped = self.map_codes(frame.with_row_index("_ri"), column)
+        ambiguous = mapped.filter(pl.col(column).is_null() & pl.col("candidates").is_not_null())
+        resolved = self._single_row(ambiguous, "candidates", into=column)
+        self.note_ambiguous_facts(ambiguous.join(resolved.select("_ri"), on="_ri", how="anti"))
+        known = self.to_rows(mapped.filter(pl.col(column).is_not_null()), column)
+        return (
+            pl.concat([known, resolved.select(known.columns)])
+            .filter(pl.col(column).is_not_null())
+            .sort("_ri")
+            .drop("_ri", "candidates")
+        )
 
     def row_codes(self, codes: Iterable[str]) -> set[str]:
         """The rows that in-force unit *codes* count for."""
@@ -587,10 +641,7 @@ class EvalContext:
 
     def _finding_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Findings with ``unit_code`` mapped to the rows (ambiguous ones noted, then dropped)."""
-        mapped = self.map_codes(frame, "unit_code")
-        self.note_ambiguous_facts(mapped)
-        mapped = mapped.filter(pl.col("unit_code").is_not_null()).drop("candidates")
-        return self.to_rows(mapped, "unit_code").filter(pl.col("unit_code").is_not_null())
+        return self.resolve_rows(frame, "unit_code")
 
     def resident_violations(self, spec: ResidentViolations) -> pl.DataFrame:
         """Per row: the violators counted (``lo``/``hi`` people, ``members``).
@@ -644,8 +695,21 @@ class EvalContext:
         )
         lived = self.map_codes(lived, "_home")
         known = self.to_rows(lived.filter(pl.col("_home").is_not_null()), "_home")
-        sure = known.filter(pl.col("_home") == pl.col("unit_code")).select(
-            "subject_id", "unit_code", pl.lit(True).alias("sure")
+        # A home split since whose parts all count for one row (a province) is that row.
+        whole = self._single_row(
+            lived.filter(pl.col("_home").is_null() & pl.col("candidates").is_not_null()),
+            "candidates",
+            into="_home",
+        )
+        sure = (
+            pl.concat(
+                [
+                    known.select("subject_id", "unit_code", "_home"),
+                    whole.select("subject_id", "unit_code", "_home"),
+                ]
+            )
+            .filter(pl.col("_home") == pl.col("unit_code"))
+            .select("subject_id", "unit_code", pl.lit(True).alias("sure"))
         )
         # A home that was split since may be this unit: possible, not certain.
         split = lived.filter(pl.col("_home").is_null() & pl.col("candidates").is_not_null())

@@ -116,10 +116,7 @@ def _fugitives(config: SynthConfig, territory: Territory) -> pl.DataFrame:
 def _recognitions(config: SynthConfig, territory: Territory) -> pl.DataFrame:
     rng = stream(config.seed, "recognitions")
     n_units = territory.n_successors
-    if config.as_of < _DECIDED:
-        n = 0
-    else:
-        n = round(_RECOGNISED_SHARE * n_units)
+    n = 0 if config.as_of < _DECIDED else round(_RECOGNISED_SHARE * n_units)
     units = np.sort(rng.choice(n_units, n, replace=False)) if n else np.zeros(0, np.int64)
     withdrawn = rng.random(n) < _WITHDRAWN_SHARE
     when = day(_DECIDED) + np.floor(
