@@ -65,9 +65,17 @@ def _roadmap_plugin(scope: str, share: Fraction, due: dt.date) -> _RoadmapPlugin
 
 @pytest.fixture(scope="module")
 def official(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    """No units, no people: the embedded official map, every unit trivially passing."""
+    """No units, no people, no findings: the embedded official map, every unit passing.
+
+    The finding tables are supplied empty: without them the national criteria (Art. 6
+    of Decision 28/2025, from 24 Aug 2025) could not be decided.
+    """
     path = tmp_path_factory.mktemp("official") / "empty.json"
-    path.write_text('{"format": "drugfree-dataset/1"}', encoding="utf-8")
+    path.write_text(
+        '{"format": "drugfree-dataset/1", "drug_law_violations": [], '
+        '"wanted_fugitives": [], "drug_use_locations": []}',
+        encoding="utf-8",
+    )
     return dfc.load(path)
 
 
@@ -445,7 +453,8 @@ def test_demo_report_has_every_part(demo: Dataset, tmp_path: Path) -> None:
     report = build_report(demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False))
     assert report.series and report.criteria and report.indicators and report.quality.rows
     assert len(report.provenance.dataset_fingerprint) == 64
-    assert report.provenance.schemes[0].id == "mps-recognition-2024"
+    # from 24 Aug 2025 the national default is Art. 6 of Decision 28/2025
+    assert report.provenance.schemes[0].id == "qd28-2025-drug-free"
 
 
 def test_a_one_province_file_is_that_provinces_report(demo: Dataset) -> None:

@@ -219,7 +219,9 @@ def test_xlsx_sheets_headers_panes_and_formats(tmp_path: Path, lang: str) -> Non
             if column.kind == "date":
                 assert all(isinstance(v.value, dt.datetime) for v in filled)
     progress = wb[names["progress"]]
-    assert progress.cell(row=2, column=9).value == pytest.approx(45 / 114)
+    header = [c.value for c in progress[1]]
+    share = header.index(text("share", lang)) + 1
+    assert progress.cell(row=2, column=share).value == pytest.approx(45 / 114)
     assert progress.column_dimensions["B"].width > 10
 
 
@@ -284,8 +286,9 @@ def test_xlsx_has_native_progress_and_trend_charts(tmp_path: Path) -> None:
     bars, lines = _xml(path, charts[0]), _xml(path, charts[1])
     assert "<c:barChart>" in bars and "<c:lineChart>" in lines
     # The charts read the cells of the sheets: they stay right if a figure is corrected.
-    assert "'Tiến độ'!$B$2:$B$4" in bars and "'Tiến độ'!$I$2:$I$4" in bars
-    assert "'Tiến độ'!$K$2:$K$4" in bars
+    # names in B, the share in K, the target in M (after basis, meeting and recognised)
+    assert "'Tiến độ'!$B$2:$B$4" in bars and "'Tiến độ'!$K$2:$K$4" in bars
+    assert "'Tiến độ'!$M$2:$M$4" in bars
     assert text("chart_progress", "vi") in bars and text("chart_trend", "vi") in lines
     assert lines.count("<c:ser>") == 2  # one line per province
     assert "'Diễn biến theo thời gian'!$J$2:$J$" in lines  # the date column of the table

@@ -22,8 +22,10 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import Outcome
-from drugfree_core.errors import UsageError
+from drugfree_core.errors import DrugfreeError, UsageError
+from drugfree_core.model.periods import DateOrPeriod, reference_date_of
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -42,6 +44,13 @@ from drugfree_core.reports.model import (
 from drugfree_core.reports.progress import scope_progress
 from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.reports.quality import assess_quality
+from drugfree_core.reports.recognition import (
+    Recognised,
+    RecognitionSummary,
+    recognised_units,
+    recognition_year,
+    summarise,
+)
 from drugfree_core.reports.runs import ScopeRun, ScopeRunner
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
@@ -61,7 +70,10 @@ class ReportOptions:
     to passing" list keeps. ``suppress_below`` withholds counts of people below it in
     the published aggregates (``None``: no suppression). ``stale_after_days`` is the
     data-quality "live" threshold. ``scheme`` forces one scheme on every province
-    instead of each province's own.
+    instead of each province's own. ``recognition_year`` is the assessment year whose
+    recognitions are set beside the data (default: the latest year completed on the
+    reference date). ``national_beside`` adds, for units judged by a provincial scheme,
+    their verdict under the national scheme in force.
     """
 
     series_start: dt.date | None = None
@@ -73,11 +85,13 @@ class ReportOptions:
     stale_after_days: int = 180
     scheme: Scheme | None = None
     generated_at: dt.datetime | None = None
+    recognition_year: int | None = None
+    national_beside: bool = True
 
 
 def build_report(
     dataset: Dataset,
-    on: dt.date,
+    on: DateOrPeriod,
     *,
     province: str | None = None,
     options: ReportOptions | None = None,
@@ -89,8 +103,10 @@ def build_report(
     With no *province*, data whose units in force all belong to one province give that
     province's report (its roadmap, its name): one province's file is not the nation.
     *progress* is called as ``progress(step, done, total)`` while dated evaluations
-    run (the CLI draws a bar with it).
+    run (the CLI draws a bar with it). *on* is a date or an
+    :class:`~drugfree_core.model.AssessmentPeriod` (its last day).
     """
+    on = reference_date_of(on)
     options = options or ReportOptions()
     host = host or default_host()
     scope = NATIONAL if province is None else province
@@ -123,6 +139,20 @@ def build_report(
     def run_on(date: dt.date) -> ScopeRun | None:
         return runner.run(date) if _evaluable(runner, date) else None
 
+    def standing(run: ScopeRun) -> dict[str, Recognised] | None:
+        chosen = options.recognition_year if run.on == on else None
+        return recognised_units(scoped, run.on, recognition_year(run.on, chosen))
+
+    def recognised(s: str, run: ScopeRun) -> int | None:
+        found = standing(run)
+        if found is None:
+            return None
+        return sum(
+            1
+            for code in run.results
+            if code in found and (s == NATIONAL or run.provinces[code] == s)
+        )
+
     index = runner.index
     progress_rows = tuple(
         scope_progress(
@@ -132,6 +162,7 @@ def build_report(
             roadmap=host.roadmap_for(s, on) or host.roadmap_for(NATIONAL, on),
             series=series,
             run_on=run_on,
+            recognised=recognised,
         )
         for s in scopes
     )
@@ -145,12 +176,24 @@ def build_report(
             roadmap=host.roadmap_for(NATIONAL, on),
             series=series,
             run_on=run_on,
+            recognised=recognised,
         )
     )
+    found = standing(now)
+    beside = _national_beside(runner, now, host) if options.national_beside else {}
     units = tuple(
-        unit_row(result, scheme.id, _predecessors(predecessors_of.get(code, ()), predecessor_run))
+        attrs.evolve(
+            unit_row(
+                result, scheme.id, _predecessors(predecessors_of.get(code, ()), predecessor_run)
+            ),
+            recognised=None if found is None else code in found,
+            recognition_scheme=found[code].scheme_id if found and code in found else None,
+            national_scheme_id=beside[code][0] if code in beside else None,
+            national_verdict=beside[code][1] if code in beside else None,
+        )
         for code, (scheme, result) in sorted(now.results.items())
     )
+    recognition = _recognition(now, found, scopes, scope, options, on)
     codes = list(now.results)
     indicators = measure_indicators(
         [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
@@ -187,6 +230,7 @@ def build_report(
         indicators=indicators,
         quality=quality,
         notes=_notes(runner, dates, predecessor_run),
+        recognition=recognition,
     )
     if options.suppress_below is not None:
         report = suppress_small_counts(report, options.suppress_below)
@@ -195,7 +239,7 @@ def build_report(
 
 def build_cases(
     dataset: Dataset,
-    on: dt.date,
+    on: DateOrPeriod,
     report: Report,
     *,
     host: PluginHost | None = None,
@@ -203,6 +247,7 @@ def build_cases(
     scheme: Scheme | None = None,
 ) -> CaseList:
     """The case-level list behind *report*: who makes each failing unit fail."""
+    on = reference_date_of(on)
     host = host or default_host()
     scope = NATIONAL if province is None else province
     now = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=scheme).run(on)
@@ -210,6 +255,56 @@ def build_cases(
         reference_date=on,
         dataset_fingerprint=report.provenance.dataset_fingerprint,
         cases=tuple(c for _, (_, r) in sorted(now.results.items()) for c in unit_cases(r)),
+    )
+
+
+def _national_beside(
+    runner: ScopeRunner, now: ScopeRun, host: PluginHost
+) -> dict[str, tuple[str, str]]:
+    """For units judged by a provincial scheme: (national scheme id, verdict under it)."""
+    if runner.scheme is not None:
+        return {}
+    try:
+        national = host.scheme(host.jurisdiction_for(NATIONAL, now.on).scheme_id)
+    except DrugfreeError:
+        return {}
+    codes = [
+        code
+        for code, (scheme, _) in now.results.items()
+        if scheme.id != national.id and not scheme.is_national
+    ]
+    if not codes or not national.in_force(now.on) or not national.is_national:
+        return {}
+    data = runner.dataset.restrict_to_units(codes)
+    evaluation = evaluate(data, national, now.on, units=codes)
+    return {u.unit_code: (national.id, u.verdict.value) for u in evaluation.units}
+
+
+def _recognition(
+    now: ScopeRun,
+    found: dict[str, Recognised] | None,
+    scopes: list[str],
+    scope: str,
+    options: ReportOptions,
+    on: dt.date,
+) -> tuple[RecognitionSummary, ...]:
+    """Recognised units beside those meeting the criteria, per province (and overall)."""
+    if found is None:
+        return ()
+    year = recognition_year(on, options.recognition_year)
+    wanted = [*scopes, NATIONAL] if scope == NATIONAL else scopes
+    return tuple(
+        summarise(
+            s,
+            year,
+            {
+                code: result.verdict.value
+                for code, (_, result) in now.results.items()
+                if s == NATIONAL or now.provinces[code] == s
+            },
+            found,
+        )
+        for s in wanted
     )
 
 

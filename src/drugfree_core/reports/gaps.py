@@ -129,7 +129,11 @@ def _excess(observed: float, threshold: str) -> int | None:
 
 
 def unit_cases(result: UnitResult) -> Iterator[Case]:
-    """Every person behind a failed or undecided people rule of a failing criterion."""
+    """Every person behind a failed or undecided people rule of a failing criterion.
+
+    People rules are requirements on each person (``AllSatisfy``) and limits on a count
+    of people (``Compare``: addicts, violators or fugitives beyond the limit).
+    """
     for criterion in result.criteria:
         if criterion.outcome is Outcome.PASS:
             continue
@@ -137,7 +141,9 @@ def unit_cases(result: UnitResult) -> Iterator[Case]:
 
 
 def _cases(unit_code: str, criterion_id: str, node: RuleResult) -> Iterator[Case]:
-    if node.rule == "AllSatisfy":
+    # A rule over people names who fails it: everyone failing a requirement, or the
+    # people counted beyond a limit (addicts, violators, wanted fugitives).
+    if node.rule == "AllSatisfy" or (node.rule == "Compare" and node.failing_subjects):
         for outcome, ids in (("fail", node.failing_subjects), ("unknown", node.unknown_subjects)):
             for subject_id in ids:
                 yield Case(

@@ -31,6 +31,10 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Data quality (correct, sufficient, clean, live)",
     ),
     "view_provenance": ("Nguồn gốc báo cáo", "Report provenance"),
+    "view_recognitions": (
+        "Công nhận chính thức và kết quả trên dữ liệu",
+        "Formal recognition beside the data",
+    ),
     # columns
     "scope": ("Phạm vi", "Scope"),
     "province": ("Tỉnh, thành phố", "Province"),
@@ -88,6 +92,26 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "suppression_threshold": ("Ngưỡng ẩn số nhỏ", "Small-count suppression threshold"),
     "stale_after_days": ("Coi là không cập nhật sau (ngày)", "Stale after (days)"),
     "notes": ("Ghi chú", "Notes"),
+    "recognised": ("Đã công nhận", "Recognised"),
+    "recognition_scheme": ("Công nhận theo", "Recognised under"),
+    "recognition_year": ("Năm đánh giá", "Assessment year"),
+    "recognised_and_meeting": ("Công nhận và đạt", "Recognised and meeting"),
+    "recognised_undecided": ("Công nhận, chưa xác định", "Recognised, undecided on the data"),
+    "withdrawal_candidates": (
+        "Đã công nhận nhưng không còn đạt (xem xét đưa ra khỏi danh sách)",
+        "Recognised but no longer meeting (candidates for withdrawal)",
+    ),
+    "recognition_candidates": (
+        "Đạt nhưng chưa được công nhận",
+        "Meeting but not recognised",
+    ),
+    "national_scheme": ("Bộ tiêu chí quốc gia", "National scheme"),
+    "national_verdict": ("Kết luận theo tiêu chí quốc gia", "Verdict under the national scheme"),
+    "basis": ("Cách tính tiến độ", "Progress counts"),
+    "basis_meeting": ("đơn vị đạt trên dữ liệu", "units meeting on the data"),
+    "basis_recognised": ("đơn vị được công nhận", "units formally recognised"),
+    "yes": ("có", "yes"),
+    "no": ("không", "no"),
     "suppressed": ("< {k} (ẩn)", "< {k} (suppressed)"),
     "none_yet": ("không có", "none"),
     # statuses

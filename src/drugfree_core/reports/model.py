@@ -16,6 +16,7 @@ from fractions import Fraction
 import attrs
 
 from drugfree_core.reports.quality import QualityReport
+from drugfree_core.reports.recognition import RecognitionSummary
 
 #: Milestone statuses. ``met``/``missed``: the due date has passed and the data on that
 #: date decided it. ``on_track``/``off_track``: the due date is ahead and the projection
@@ -95,6 +96,12 @@ class Progress:
     units meeting the criteria over the time series, turned into units per 30.44 days at
     today's number of units in force (the share is comparable across the merger; the
     count is not).
+
+    ``basis`` is what the roadmap counts toward its targets (its ``counts``):
+    ``"meeting"``, the units meeting the criteria on the data, or ``"recognised"``, the
+    units formally recognised for the assessment year; ``recognised`` is that count
+    (``None`` when the data holds no recognitions). ``required`` and ``gap`` are
+    measured on the basis.
     """
 
     scope: str
@@ -113,6 +120,8 @@ class Progress:
     gap: int | None
     trend_per_month: float | None
     milestones: tuple[MilestoneStatus, ...]
+    basis: str = "meeting"
+    recognised: int | None = None
 
     @property
     def share(self) -> float | None:
@@ -171,7 +180,14 @@ class Predecessors:
 
 @attrs.frozen(kw_only=True)
 class UnitRow:
-    """One unit's verdict and what it lacks (aggregate: no subject id)."""
+    """One unit's verdict and what it lacks (aggregate: no subject id).
+
+    ``recognised`` says whether the unit is formally recognised for the report's
+    recognition year (``None``: the data holds no recognitions) and
+    ``recognition_scheme`` under which scheme. When the unit's own scheme is provincial,
+    ``national_scheme_id`` and ``national_verdict`` give its verdict under the national
+    scheme in force on the date, beside it (never merged into it).
+    """
 
     unit_code: str
     unit_name: str
@@ -183,6 +199,10 @@ class UnitRow:
     shortfalls: tuple[Shortfall, ...]
     lack: int | None
     predecessors: Predecessors | None = None
+    recognised: bool | None = None
+    recognition_scheme: str | None = None
+    national_scheme_id: str | None = None
+    national_verdict: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -245,7 +265,11 @@ class IndicatorResult:
 
 @attrs.frozen(kw_only=True)
 class Report:
-    """Everything a report says, for one scope (a province or the nation) and one date."""
+    """Everything a report says, for one scope (a province or the nation) and one date.
+
+    ``recognition`` compares formal recognitions with the data, per province and, for
+    the nation, overall (empty when the data holds no recognitions).
+    """
 
     provenance: ReportProvenance
     progress: tuple[Progress, ...]
@@ -257,6 +281,7 @@ class Report:
     indicators: tuple[IndicatorResult, ...]
     quality: QualityReport
     notes: tuple[str, ...] = ()
+    recognition: tuple[RecognitionSummary, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

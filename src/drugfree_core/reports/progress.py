@@ -5,6 +5,11 @@ milestone is judged on its own due date, against the units in force on that date
 milestone ahead is judged by projecting the trend of the share meeting the criteria to
 its due date. No trend (fewer than two dated points) gives ``unknown``, never
 ``on_track``.
+
+A roadmap counts either the units meeting the criteria on the data or the units formally
+recognised (its ``counts``). Counting recognitions, the achieved count is theirs, and a
+milestone ahead is projected from it along the data's trend (recognitions follow the
+data a year behind); with no recognitions in the data it is ``unknown``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.model import MilestoneStatus, Progress, SeriesPoint
 from drugfree_core.reports.runs import ScopeRun
 from drugfree_core.reports.trend import DAYS_PER_MONTH, least_squares_slope
-from drugfree_core.rules.roadmap import Roadmap
+from drugfree_core.rules.roadmap import MEETING, Roadmap
+
+#: Counts the units of a scope recognised in a run (``None``: no recognitions known).
+RecognisedCount = Callable[[str, ScopeRun], int | None]
+
+
+def _none(_scope: str, _run: ScopeRun) -> int | None:
+    return None
 
 
 def scope_progress(
@@ -27,15 +39,29 @@ def scope_progress(
     roadmap: Roadmap | None,
     series: Sequence[SeriesPoint],
     run_on: Callable[[dt.date], ScopeRun | None],
+    recognised: RecognisedCount = _none,
 ) -> Progress:
-    """The progress of *scope* on ``now.on``; *run_on* evaluates a past due date."""
+    """The progress of *scope* on ``now.on``; *run_on* evaluates a past due date.
+
+    *recognised* counts the scope's recognised units in a run, for roadmaps that count
+    recognitions and for the ``recognised`` figure beside the meeting one.
+    """
     units, meeting, failing, unknown = now.counts(scope)
+    recognised_now = recognised(scope, now)
+    basis = MEETING if roadmap is None else roadmap.counts
+
+    def achieved(run: ScopeRun) -> int | None:
+        return run.counts(scope)[1] if basis == MEETING else recognised(scope, run)
+
     slope = least_squares_slope(_trend_points(scope, now.on, series))
     milestones = (
-        () if roadmap is None else _milestones(scope, now, units, meeting, roadmap, slope, run_on)
+        ()
+        if roadmap is None
+        else _milestones(scope, now, units, achieved(now), roadmap, slope, run_on, achieved)
     )
     upcoming = [m for m in milestones if m.due >= now.on]
     nxt = upcoming[0] if upcoming else None
+    reached = achieved(now)
     return Progress(
         scope=scope,
         name=name,
@@ -52,9 +78,11 @@ def scope_progress(
         next_due=None if nxt is None else nxt.due,
         next_share=None if nxt is None else nxt.share,
         required=None if nxt is None else nxt.required,
-        gap=None if nxt is None else max(0, nxt.required - meeting),
+        gap=None if nxt is None or reached is None else max(0, nxt.required - reached),
         trend_per_month=None if slope is None else slope * DAYS_PER_MONTH * units,
         milestones=milestones,
+        basis=basis,
+        recognised=recognised_now,
     )
 
 
@@ -80,10 +108,11 @@ def _milestones(
     scope: str,
     now: ScopeRun,
     units: int,
-    meeting: int,
+    meeting: int | None,
     roadmap: Roadmap,
     slope: float | None,
     run_on: Callable[[dt.date], ScopeRun | None],
+    achieved: Callable[[ScopeRun], int | None],
 ) -> tuple[MilestoneStatus, ...]:
     statuses = []
     for m in roadmap.milestones:
@@ -94,7 +123,8 @@ def _milestones(
         if m.due <= now.on:
             past = run_on(m.due)
             if past is not None:
-                units_then, meeting_at_due, _, _ = past.counts(scope)
+                units_then = past.counts(scope)[0]
+                meeting_at_due = achieved(past)
             status = (
                 "unknown"
                 if meeting_at_due is None or not units_then
@@ -102,7 +132,7 @@ def _milestones(
                 if meeting_at_due >= m.required(units_then)
                 else "missed"
             )
-        elif slope is None or not units:
+        elif slope is None or not units or meeting is None:
             status = "unknown"
         else:
             share_now = meeting / units

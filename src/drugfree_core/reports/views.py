@@ -65,6 +65,7 @@ def report_views(report: Report, lang: Lang) -> tuple[View, ...]:
         _series_view(report, lang),
         _indicators_view(report, lang),
         _quality_view(report, lang, people),
+        *((_recognitions_view(report, lang),) if report.recognition else ()),
         _provenance_view(report, lang),
     )
 
@@ -149,8 +150,10 @@ def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
         _name(p, lang),
         ", ".join(p.scheme_ids),
         p.roadmap_id or "",
+        text(f"basis_{p.basis}", lang),
         p.units_in_force,
         p.meeting,
+        p.recognised,
         p.failing,
         p.unknown,
         p.share,
@@ -175,8 +178,10 @@ def _progress_view(report: Report, lang: Lang) -> View:
             ("name", "text"),
             ("scheme", "text"),
             ("roadmap", "text"),
+            ("basis", "text"),
             ("units_in_force", "int"),
             ("meeting", "int"),
+            ("recognised", "int"),
             ("failing", "int"),
             ("unknown", "int"),
             ("share", "share"),
@@ -288,6 +293,9 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
             ("lack", "int"),
             ("predecessors", "int"),
             ("predecessors_meeting", "int"),
+            ("recognised", "text"),
+            ("national_scheme", "text"),
+            ("national_verdict", "text"),
         ),
         rows=tuple(
             (
@@ -300,8 +308,45 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
                 ", ".join(r.unknown_criteria),
                 people(r.lack),
                 *pred(r),
+                None if r.recognised is None else text("yes" if r.recognised else "no", lang),
+                r.national_scheme_id,
+                None if r.national_verdict is None else text(r.national_verdict, lang),
             )
             for r in rows
+        ),
+    )
+
+
+def _recognitions_view(report: Report, lang: Lang) -> View:
+    """Recognised units beside units meeting the criteria, and where they disagree."""
+    return View(
+        name="recognitions",
+        title=text("view_recognitions", lang),
+        columns=_cols(
+            lang,
+            ("scope", "text"),
+            ("recognition_year", "int"),
+            ("units_in_force", "int"),
+            ("recognised", "int"),
+            ("meeting", "int"),
+            ("recognised_and_meeting", "int"),
+            ("recognised_undecided", "int"),
+            ("withdrawal_candidates", "text"),
+            ("recognition_candidates", "text"),
+        ),
+        rows=tuple(
+            (
+                text("national", lang) if r.scope == NATIONAL else r.scope,
+                r.year,
+                r.units_in_force,
+                r.recognised,
+                r.meeting,
+                r.recognised_and_meeting,
+                r.recognised_undecided,
+                ", ".join(r.withdrawal_candidates),
+                ", ".join(r.recognition_candidates),
+            )
+            for r in report.recognition
         ),
     )
 
