@@ -135,8 +135,8 @@ def test_roadmap_in_force(host: PluginHost, on: dt.date, expected: str) -> None:
         (dt.date(2024, 10, 15), plugin.SCHEME_ID, plugin.PROJECT_ROADMAP_ID),
         (dt.date(2025, 12, 21), plugin.SCHEME_ID, plugin.PROJECT_ROADMAP_ID),
         (dt.date(2025, 12, 31), plugin.SCHEME_ID, plugin.PLAN_ROADMAP_ID),
-        # After the project period the national default applies.
-        (dt.date(2026, 1, 1), "mps-recognition-2024", plugin.PLAN_ROADMAP_ID),
+        # After the project period the national default applies: Art. 6 of Decision 28.
+        (dt.date(2026, 1, 1), "qd28-2025-drug-free", plugin.PLAN_ROADMAP_ID),
     ],
 )
 def test_scheme_for_a_commune(
