@@ -78,10 +78,14 @@ def explain_unit(
         f"{label('verdict', lang)}: {label(unit.verdict.value, lang).upper()}",
     ]
     if scheme.levels:
-        level = unit.level or label("unknown", lang)
-        level = label("none", lang) if level == "none" else level
-        extra = f" ({' / '.join(unit.level_candidates)})" if unit.level_candidates else ""
+        level = label(unit.level, lang) if unit.level else label("unknown", lang)
+        candidates = " / ".join(label(c, lang) for c in unit.level_candidates)
+        extra = f" ({candidates})" if candidates else ""
         lines.append(f"{label('level', lang)}: {level}{extra}")
+        if len(unit.levels_reached) > 1:
+            # Several levels met: the label is the first in the order; say the others.
+            met = ", ".join(label(x, lang) for x in unit.levels_reached)
+            lines.append(f"{'đạt các mức' if lang == 'vi' else 'levels met'}: {met}")
     for note in unit.affected_by:
         lines.append(f"! {label('affected', lang)}: {note}")
     used_params: set[str] = set()
@@ -108,7 +112,12 @@ def explain_unit(
                     f"    {p.overridden_by} {label('overrides', lang)} {criterion.id} "
                     f"{p.id}: {_value_text(p.value)} ({label('source', lang)}: {p.citation})"
                 )
-    law = {"law.user_management_period", "law.post_rehab_period", "law.rehab_max_duration"}
+    law = {
+        "law.user_management_period",
+        "law.post_rehab_period",
+        "law.rehab_max_duration",
+        "law.rehab_term_law",
+    }
     shown = [p for p in evaluation.parameters if p.id in used_params or p.id in law]
     if shown:
         lines.append("")

@@ -468,7 +468,7 @@ def _(rule: p.ParamFlag, ctx: EvalContext, path: str) -> Node:
     frame = _aligned(
         ctx, ctx.unit_index, {"outcome": value, "reason": reason, "failing": [], "unknown": []}
     )
-    return Node(rule, path, "yes" if value else "no" if value is not None else "?", frame)
+    return Node(rule, path, "", frame)
 
 
 @compile_rule.register
