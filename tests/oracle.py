@@ -554,9 +554,8 @@ class _Oracle:
                     if not covers(r.start, r.end, v.date):
                         continue
                     homes = self.map_unit(r.unit_code)
-                    if len(homes) == 1 and self.row_of(homes[0]) == unit:
-                        sure.add(s.id)
-                    elif len(homes) > 1 and self.one_row(homes) == unit:
+                    one = self.row_of(homes[0]) if len(homes) == 1 else self.one_row(homes)
+                    if one == unit:
                         sure.add(s.id)
                     elif len(homes) > 1 and unit in self.rows(homes):
                         maybe.add(s.id)
