@@ -58,6 +58,10 @@ def _conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns)
 
 
+def _table_names(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(names)
+
+
 @attrs.frozen(kw_only=True)
 class QuarantinedRecord:
     """A record kept out of evaluation because it was invalid, with where and why.
@@ -100,7 +104,7 @@ class Dataset:
     drug_use_locations: pl.DataFrame
     recognitions: pl.DataFrame
     quarantined: tuple[QuarantinedRecord, ...] = ()
-    supplied: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    supplied: frozenset[str] = attrs.field(default=frozenset(), converter=_table_names)
     #: Where the units came from when the data brought none (the embedded official map).
     map_source: str | None = None
     # Sorted copies of big tables, built on first use by restrict_to_units (explain).
@@ -135,7 +139,7 @@ class Dataset:
             **conformed,
             quarantined=tuple(quarantined),
             map_source=map_source,
-            supplied=frozenset(frames if supplied is None else supplied),
+            supplied=_table_names(frames if supplied is None else supplied),
         )
 
     def is_supplied(self, table: str) -> bool:
@@ -234,6 +238,13 @@ class Dataset:
         def by_subject(table: str) -> pl.DataFrame:
             return self._rows_where(table, "subject_id", subject_ids)
 
+        findings: dict[str, Any] = {
+            # A province's own findings stay with its units.
+            table: self.frame(table).filter(
+                pl.col("unit_code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
+            )
+            for table in FINDING_TABLES
+        }
         return attrs.evolve(
             self,
             units=unit_rows,
@@ -245,15 +256,7 @@ class Dataset:
             rehab_episodes=by_subject("rehab_episodes"),
             custody_periods=by_subject("custody_periods"),
             unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
-            # Findings about the units; a province's own findings stay with its units.
-            **{
-                table: self.frame(table).filter(
-                    pl.col("unit_code").is_in(
-                        pl.Series(sorted(ancestors), dtype=pl.String()).implode()
-                    )
-                )
-                for table in FINDING_TABLES
-            },
+            **findings,
             quarantined=tuple(q for q in self.quarantined if set(q.unit_codes) & keep),
         )
 

@@ -38,7 +38,6 @@ _COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
 _STATUTORY = (SubjectKind.ILLEGAL_USER.value, SubjectKind.POST_REHAB.value)
 _POSITIVE = TestResult.POSITIVE.value
 _FACILITY_FORMS = (RehabForm.COMPULSORY_FACILITY.value, RehabForm.VOLUNTARY_FACILITY.value)
-_ROW_SCHEMA = {"_code": pl.String(), "_row": pl.String()}
 
 
 def _active(start: str, end: str, on: dt.date) -> pl.Expr:
@@ -160,7 +159,7 @@ class EvalContext:
             own = self.units.select(
                 pl.col("unit_code").alias("_code"), pl.col("unit_code").alias("_row")
             )
-            return pl.concat([communes.cast(_ROW_SCHEMA), own.cast(_ROW_SCHEMA)]).unique("_code")
+            return pl.concat([communes, own]).cast(pl.String).unique("_code")
 
         result: pl.DataFrame = self.memo("row_map", build)
         return result
@@ -447,6 +446,8 @@ class EvalContext:
             versions = [(dv.start, dv.value) for dv in dated.values]
         else:
             versions = [(self.on, self.value(ParamRef(parameter_id)))]
+        if not all(isinstance(table, Mapping) for _, table in versions):
+            raise SchemeError(f"parameter {parameter_id} must map rehab forms to durations")
         form = pl.col("form").cast(pl.String)
         rank_key = (
             pl.when(pl.col("rank") == 1)
@@ -462,9 +463,9 @@ class EvalContext:
             by_form = form.replace_strict(offsets, default=None, return_dtype=pl.String)
             return pl.coalesce(by_rank, by_form)
 
-        expr = lookup(versions[0][1])
+        expr = lookup(versions[0][1])  # type: ignore[arg-type]  # checked above
         for start, table in versions[1:]:
-            expr = pl.when(pl.col("start") >= start).then(lookup(table)).otherwise(expr)
+            expr = pl.when(pl.col("start") >= start).then(lookup(table)).otherwise(expr)  # type: ignore[arg-type]
         return expr
 
     def in_treatment(self, forms: tuple[str, ...] | None) -> pl.DataFrame:

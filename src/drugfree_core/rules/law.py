@@ -61,6 +61,7 @@ def _by_rank(first: Period, later: Period, unknown: Period) -> dict[str, Period 
         table[f"{form}:{LATER}"] = later
     return table
 
+
 USER_MANAGEMENT_PERIOD = Parameter(
     id="law.user_management_period",
     description_en="How long an illegal drug user is managed, from the management decision.",
@@ -77,8 +78,7 @@ USER_MANAGEMENT_PERIOD = Parameter(
             start=LAW_2025_START,
             value=Period(years=1),
             citation=(
-                f"{LAW_2025} Art. 24.2: 1 year from the date of the management decision, "
-                "unchanged"
+                f"{LAW_2025} Art. 24.2: 1 year from the date of the management decision, unchanged"
             ),
             provenance=Provenance.READ,
             note=S35,

@@ -296,9 +296,7 @@ DF3 = Criterion(
     title_vi="Không có điểm tổ chức, chứa chấp sử dụng trái phép chất ma túy",
     title_en="No location organising or harbouring illegal drug use",
     rule=Compare(LOCATIONS, Op.LE, 0),
-    citation=(
-        f"{DECISION} Art. 6.3; Art. 2.1 (a place, an area or a vehicle; suspicion suffices)"
-    ),
+    citation=(f"{DECISION} Art. 6.3; Art. 2.1 (a place, an area or a vehicle; suspicion suffices)"),
     provenance=Provenance.READ,
     sources=SOURCES,
     effective_from=SIGNED,
