@@ -229,7 +229,7 @@ def build_report(
         series=tuple(series),
         indicators=indicators,
         quality=quality,
-        notes=_notes(runner, dates, predecessor_run),
+        notes=_notes(runner, dates, predecessor_run, series),
         recognition=recognition,
     )
     if options.suppress_below is not None:
@@ -331,6 +331,13 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
     for s in scopes:
         units, meeting, failing, unknown = run.counts(s)
         if units:
+            schemes = sorted(
+                {
+                    scheme.id
+                    for code, (scheme, _) in run.results.items()
+                    if s == NATIONAL or run.provinces[code] == s
+                }
+            )
             points.append(
                 SeriesPoint(
                     on=run.on,
@@ -339,6 +346,7 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
                     meeting=meeting,
                     failing=failing,
                     unknown=unknown,
+                    scheme_ids=tuple(schemes),
                 )
             )
     return points
@@ -455,11 +463,29 @@ def _map_source(dataset: Dataset) -> str:
 
 
 def _notes(
-    runner: ScopeRunner, dates: Sequence[dt.date], before: ScopeRun | None
+    runner: ScopeRunner,
+    dates: Sequence[dt.date],
+    before: ScopeRun | None,
+    series: Sequence[SeriesPoint] = (),
 ) -> tuple[str, ...]:
     notes: list[str] = []
     for run in runner.runs():
         notes.extend(run.notes)
+    # The criteria can change along the series (the national default became Art. 6 of
+    # Decision 28/2025 on 24 Aug 2025): say where, since shares across it differ in kind.
+    changes: dict[str, list[tuple[dt.date, tuple[str, ...]]]] = {}
+    for point in sorted(series, key=lambda p: p.on):
+        seen = changes.setdefault(point.scope, [])
+        if not seen or seen[-1][1] != point.scheme_ids:
+            seen.append((point.on, point.scheme_ids))
+    for scope, steps in sorted(changes.items()):
+        if len(steps) > 1:
+            where = "; ".join(f"{', '.join(ids)} from {day.isoformat()}" for day, ids in steps)
+            notes.append(
+                f"The time series of {'the nation' if scope == NATIONAL else scope} is "
+                f"judged by different schemes over its dates ({where}); its trend uses the "
+                "points since the last change when there are two."
+            )
     if before is not None:
         notes.append(
             "Units created on 1 July 2025 are judged on their own data; their predecessors' "

@@ -225,6 +225,8 @@ class SeriesPoint:
     Units are those in force on ``on``; ``scope`` is the province *as of the report's
     reference date* that they belong to, so points before the 2025 merger add up the old
     communes of every province that became this one and the trend stays comparable.
+    ``scheme_ids`` are the schemes the units were judged by on that date (they change
+    when the criteria do, as the national default did on 24 Aug 2025).
     """
 
     on: dt.date
@@ -233,6 +235,7 @@ class SeriesPoint:
     meeting: int
     failing: int
     unknown: int
+    scheme_ids: tuple[str, ...] = ()
 
     @property
     def share(self) -> float | None:

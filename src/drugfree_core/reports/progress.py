@@ -89,15 +89,24 @@ def scope_progress(
 def _trend_points(
     scope: str, on: dt.date, series: Sequence[SeriesPoint]
 ) -> list[tuple[dt.date, float]]:
-    """The points the trend is fitted to: after the 2025 merger when there are two.
+    """The points the trend is fitted to: after the last break when there are two.
 
     Merging three communes into one changes what a unit is, so the share can jump at
-    the merger for reasons that say nothing about the work since; a projection from
-    the present map's own points is the honest one once it has enough of them.
+    the merger for reasons that say nothing about the work since; a change of criteria
+    (the national default became Art. 6 of Decision 28/2025 on 24 Aug 2025) changes what
+    "meeting" means. A projection from the points since the later of the two is the
+    honest one once it has enough of them.
     """
-    points = [(p.on, p.share) for p in series if p.scope == scope and p.share is not None]
-    since = [(d, s) for d, s in points if d >= TWO_TIER_START]
-    return since if on >= TWO_TIER_START and len({d for d, _ in since}) >= 2 else points
+    mine = sorted(
+        (p for p in series if p.scope == scope and p.share is not None), key=lambda p: p.on
+    )
+    points = [(p.on, share) for p in mine if (share := p.share) is not None]
+    changed = [p.on for i, p in enumerate(mine) if i and mine[i - 1].scheme_ids != p.scheme_ids]
+    start = TWO_TIER_START if on >= TWO_TIER_START else dt.date.min
+    if changed:
+        start = max(start, changed[-1])
+    since = [(d, s) for d, s in points if d >= start]
+    return since if len({d for d, _ in since}) >= 2 else points
 
 
 def _in(scope: str, run: ScopeRun, code: str) -> bool:

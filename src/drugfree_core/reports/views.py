@@ -393,6 +393,7 @@ def _series_view(report: Report, lang: Lang) -> View:
             ("failing", "int"),
             ("unknown", "int"),
             ("share", "share"),
+            ("scheme", "text"),
         ),
         rows=tuple(
             (
@@ -404,6 +405,7 @@ def _series_view(report: Report, lang: Lang) -> View:
                 s.failing,
                 s.unknown,
                 s.share,
+                ", ".join(s.scheme_ids),
             )
             for s in report.series
         ),
