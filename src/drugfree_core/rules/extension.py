@@ -104,7 +104,7 @@ class Jurisdiction:
     """Province ``province`` applies scheme ``scheme_id`` over the effective dates.
 
     ``province`` is the code of the province unit in the administrative map (the
-    official two-digit code in the embedded map); :data:`~drugfree_core.rules.roadmap.NATIONAL`
+    official two-digit code in the embedded map); :data:`~drugfree_core.rules.NATIONAL`
     (``"*"``) makes the scheme the default for provinces without a jurisdiction of their
     own on the date. Dates are inclusive; ``None`` is open-ended.
     """
