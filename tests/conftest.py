@@ -143,9 +143,7 @@ def shuffled(dataset: Dataset, rng: random.Random) -> Dataset:
         order = list(range(frame.height))
         rng.shuffle(order)
         frames[name] = frame[order] if order else frame
-    return Dataset.from_frames(
-        frames, quarantined=dataset.quarantined, supplied=dataset.supplied
-    )
+    return Dataset.from_frames(frames, quarantined=dataset.quarantined, supplied=dataset.supplied)
 
 
 # ------------------------------------------------------------------ engine vs oracle

@@ -374,3 +374,16 @@ def test_an_assessment_year_stands_for_its_last_day() -> None:
     ds = build_dataset(records)
     assert evaluate(ds, DF, YEAR) == evaluate(ds, DF, dt.date(2025, 12, 14))
     assert evaluate(ds, DF, YEAR).reference_date == dt.date(2025, 12, 14)
+
+
+def test_the_exceptions_are_said_in_the_criterion_text() -> None:
+    from drugfree_core.rules.describe import describe_population
+    from drugfree_core.schemes.qd28_drug_free import ADDICTS
+
+    en = describe_population(ADDICTS, "en")
+    assert "excluding those in opioid substitution therapy, voluntary rehab at home/community" in en
+    assert "post-rehab persons under running management" in en
+    vi = describe_population(ADDICTS, "vi")
+    assert (
+        "trừ người đang điều trị thay thế (methadone), cai tự nguyện tại gia đình, cộng đồng" in vi
+    )

@@ -164,6 +164,14 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "{unknown} đơn vị.",
         "Not meeting them: {failing}; undecided, because the data cannot decide: {unknown}.",
     ),
+    "answer_recognition": (
+        "Được công nhận chính thức cho năm đánh giá {year}: {recognised} đơn vị, trong đó "
+        "{withdraw} đơn vị nay không còn đạt trên dữ liệu (có thể xem xét thu hồi); "
+        "{candidates} đơn vị đạt trên dữ liệu nhưng chưa được công nhận.",
+        "Formally recognised for assessment year {year}: {recognised}; of these, no longer "
+        "meeting the criteria on the data (candidates for withdrawal): {withdraw}. Meeting "
+        "them on the data without being recognised: {candidates}.",
+    ),
     "answer_no_roadmap": (
         "Không có lộ trình nào áp dụng cho phạm vi này, nên không có mốc để so sánh.",
         "No roadmap applies to this scope, so there is no milestone to measure against.",

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from drugfree_core.i18n import Lang, label
+from drugfree_core.model.enums import RehabForm
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.params import Period, Window
 
@@ -49,6 +50,10 @@ def describe_population(pop: p.Population, lang: Lang) -> str:
             if lang == "vi"
             else "excluding those in a facility or custody"
         )
+    community = _community_forms(pop.exempt_forms)
+    if community:
+        forms = ", ".join(label(f.value, lang) for f in community)
+        extras.append(f"trừ người đang {forms}" if lang == "vi" else f"excluding those in {forms}")
     if pop.exempt_running:
         running = ", ".join(label(k.value, lang) for k in pop.exempt_running)
         extras.append(
@@ -57,6 +62,19 @@ def describe_population(pop: p.Population, lang: Lang) -> str:
             else f"excluding {running} under running management"
         )
     return kinds + (f" ({'; '.join(extras)})" if extras else "")
+
+
+def _community_forms(forms: Any) -> tuple[RehabForm, ...]:
+    """The exempt forms, when given as such, that are not at a facility (say them)."""
+    if not isinstance(forms, (tuple, frozenset, set)):
+        return ()  # a parameter: the catalogue shows its value
+    facility = {RehabForm.COMPULSORY_FACILITY, RehabForm.VOLUNTARY_FACILITY}
+    return tuple(
+        sorted(
+            (f for f in forms if isinstance(f, RehabForm) and f not in facility),
+            key=lambda f: f.value,
+        )
+    )
 
 
 def describe_window(window: Any, lang: Lang) -> str:

@@ -74,6 +74,18 @@ def report_answer(report: Report, lang: Lang) -> Answer:
         headline = text("answer_headline_empty", lang, scope=scope)
         facts = []
     facts.extend(milestone_sentences(overall, on, lang))
+    recognition = next((r for r in report.recognition if r.scope == overall.scope), None)
+    if recognition is not None and overall.units_in_force:
+        facts.append(
+            text(
+                "answer_recognition",
+                lang,
+                year=recognition.year,
+                recognised=recognition.recognised,
+                withdraw=len(recognition.withdrawal_candidates),
+                candidates=len(recognition.recognition_candidates),
+            )
+        )
     provinces = [p for p in report.progress if p.scope != NATIONAL]
     if len(provinces) > 1:
         facts.append(_provinces_sentence(provinces, lang))
