@@ -166,7 +166,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     ),
     "answer_recognition": (
         "Được công nhận chính thức cho năm đánh giá {year}: {recognised} đơn vị, trong đó "
-        "{withdraw} đơn vị nay không còn đạt trên dữ liệu (có thể xem xét thu hồi); "
+        "{withdraw} đơn vị nay không còn đạt trên dữ liệu (xem xét đưa ra khỏi danh sách); "
         "{candidates} đơn vị đạt trên dữ liệu nhưng chưa được công nhận.",
         "Formally recognised for assessment year {year}: {recognised}; of these, no longer "
         "meeting the criteria on the data (candidates for withdrawal): {withdraw}. Meeting "
