@@ -279,6 +279,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "sheet_series": ("Diễn biến theo thời gian", "series"),
     "sheet_indicators": ("Chỉ tiêu chiến dịch", "indicators"),
     "sheet_quality": ("Chất lượng dữ liệu", "quality"),
+    "sheet_recognitions": ("Công nhận và dữ liệu", "recognitions"),
     "sheet_provenance": ("Nguồn gốc báo cáo", "provenance"),
     "chart_data": ("Số liệu của biểu đồ", "Chart data"),
     "page_of": ("Trang &P/&N", "Page &P of &N"),
