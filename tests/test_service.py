@@ -269,6 +269,15 @@ def test_schemes_catalogue_health_and_version(client: TestClient, setup: dict[st
     schemes = client.get("/v1/schemes", headers=hp).json()
     schema_validator("SchemeList").validate(schemes)
     assert "mps-recognition-2024" in {s["id"] for s in schemes["schemes"]}
+    by_id = {s["id"]: s for s in schemes["schemes"]}
+    assert (
+        by_id["qd28-2025-drug-free"]["authority"],
+        by_id["mps-recognition-2024"]["authority"],
+    ) == (
+        "national",
+        "provincial",
+    )
+    assert by_id["qd28-2025-provinces"]["unit_level"] == "province"
     catalogue = client.get("/v1/catalogue", params={"lang": "vi"}, headers=hp)
     assert catalogue.headers["content-type"].startswith("text/markdown")
     assert "mps-recognition-2024" in catalogue.text

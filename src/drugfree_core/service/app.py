@@ -387,6 +387,8 @@ def create_app(
                         title_en=s.title_en,
                         title_vi=s.title_vi,
                         plugin=host.origin("scheme", s.id).name,
+                        authority=s.authority.value,
+                        unit_level=s.unit_level.value,
                         effective_from=s.effective_from,
                         effective_to=s.effective_to,
                         criteria=tuple(c.id for c in s.criteria),
