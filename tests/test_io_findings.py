@@ -64,10 +64,10 @@ def document(**tables: object) -> str:
 
 def test_left_out_is_not_supplied_and_empty_is_supplied() -> None:
     absent = read_json_text(document())
-    assert not any(absent.is_supplied(t) for t in FINDING_TABLES)
+    assert not any(t in absent.supplied for t in FINDING_TABLES)
     empty = read_json_text(document(drug_use_locations=[], recognitions=[]))
-    assert empty.is_supplied("drug_use_locations") and empty.is_supplied("recognitions")
-    assert not empty.is_supplied("drug_law_violations")
+    assert "drug_use_locations" in empty.supplied and "recognitions" in empty.supplied
+    assert "drug_law_violations" not in empty.supplied
     full = read_json_text(
         document(
             drug_law_violations=[VIOLATION],
@@ -116,8 +116,8 @@ def test_a_folder_supplies_a_table_by_its_file(tmp_path: Path) -> None:
         "id,unit_code,kind,basis,identified_on,closed_on\n", encoding="utf-8"
     )
     dataset = load(tmp_path)
-    assert dataset.is_supplied("drug_use_locations") and dataset.drug_use_locations.height == 0
-    assert not dataset.is_supplied("wanted_fugitives")
+    assert "drug_use_locations" in dataset.supplied and dataset.drug_use_locations.height == 0
+    assert "wanted_fugitives" not in dataset.supplied
 
 
 def test_writing_next_to_a_stale_finding_table_is_refused(tmp_path: Path) -> None:
@@ -247,8 +247,8 @@ def test_records_say_what_they_supply() -> None:
         wanted_fugitives=[WantedFugitive(id="f1", unit_code="U1", start=dt.date(2025, 1, 1))],
         recognitions=[],
     )
-    assert ds.is_supplied("wanted_fugitives") and ds.is_supplied("recognitions")
-    assert not ds.is_supplied("drug_use_locations")
+    assert "wanted_fugitives" in ds.supplied and "recognitions" in ds.supplied
+    assert "drug_use_locations" not in ds.supplied
     assert ds.to_records().subjects[0].rehab_episodes[0].rank == 2
     with pytest.raises(ValueError, match="rank must be 1"):
         RehabEpisode(form=RehabForm.VOLUNTARY_FACILITY, start=dt.date(2025, 1, 1), rank=0)

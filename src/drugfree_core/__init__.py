@@ -17,7 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from drugfree_core.api import evaluate_unit, explain
+    from drugfree_core.api import evaluate_unit, explain, supply_warnings
     from drugfree_core.dataset import Dataset, DatasetRecords, QuarantinedRecord
     from drugfree_core.engine import (
         Comparison,
@@ -32,12 +32,20 @@ if TYPE_CHECKING:
         compare,
         evaluate,
     )
-    from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
+    from drugfree_core.errors import (
+        CoverageError,
+        DatasetError,
+        DrugfreeError,
+        Problem,
+        SchemeError,
+        UsageError,
+    )
     from drugfree_core.explanation import explain_unit
-    from drugfree_core.io import load, pseudonymise, save, validate
+    from drugfree_core.io import load, pseudonymise, save, survey, validate
     from drugfree_core.model import (
         AdminUnit,
         AssessmentPeriod,
+        Coverage,
         CustodyPeriod,
         DrugLawViolation,
         DrugTest,
@@ -74,6 +82,8 @@ _EXPORTS = {
     "Recognition": "drugfree_core.model",
     "WantedFugitive": "drugfree_core.model",
     "compare": "drugfree_core.engine",
+    "Coverage": "drugfree_core.model",
+    "CoverageError": "drugfree_core.errors",
     "Criterion": "drugfree_core.rules",
     "CriterionResult": "drugfree_core.engine",
     "CustodyPeriod": "drugfree_core.model",
@@ -120,6 +130,8 @@ _EXPORTS = {
     "load": "drugfree_core.io",
     "pseudonymise": "drugfree_core.io",
     "save": "drugfree_core.io",
+    "supply_warnings": "drugfree_core.api",
+    "survey": "drugfree_core.io",
     "validate": "drugfree_core.io",
 }
 
@@ -127,6 +139,8 @@ __all__ = [
     "AdminUnit",
     "AssessmentPeriod",
     "Comparison",
+    "Coverage",
+    "CoverageError",
     "Criterion",
     "CriterionResult",
     "CustodyPeriod",
@@ -178,6 +192,8 @@ __all__ = [
     "load",
     "pseudonymise",
     "save",
+    "supply_warnings",
+    "survey",
     "validate",
 ]
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from drugfree_core.rules import Criterion, Parameter, Roadmap, Scheme
     from drugfree_core.rules.indicator import Indicator
 
-__all__ = ["PROVENANCE_MEANING", "render_catalogue"]
+__all__ = ["OUTCOME_MEANING", "PROVENANCE_MEANING", "render_catalogue"]
 
 #: What each provenance tag says about a rule or number, in (Vietnamese, English).
 PROVENANCE_MEANING: dict[Provenance, tuple[str, str]] = {
@@ -55,6 +55,27 @@ PROVENANCE_MEANING: dict[Provenance, tuple[str, str]] = {
     ),
 }
 
+#: What each outcome of a rule, criterion or unit means, in (Vietnamese, English).
+OUTCOME_MEANING: dict[str, tuple[str, str]] = {
+    "pass": ("đạt: dữ liệu cho thấy tiêu chí được đáp ứng", "the data show the rule holds"),
+    "fail": (
+        "không đạt: dữ liệu cho thấy tiêu chí không được đáp ứng",
+        "the data show it does not",
+    ),
+    "unknown": (
+        "chưa xác định: dữ liệu chưa đủ để kết luận (thiếu thông tin, thiếu bảng dữ liệu, "
+        "quy tắc chưa tìm thấy); không bao giờ được tính là đạt",
+        "the data cannot decide (a missing fact, a table not supplied, a rule not found); "
+        "never counted as a pass",
+    ),
+    "no_data": (
+        "không có dữ liệu: bộ dữ liệu không bao quát đơn vị này vào ngày xét (bảng "
+        "coverage); không đánh giá, không bao giờ được tính là đạt",
+        "the dataset does not cover the unit on the date (its coverage table): nothing is "
+        "judged, and it is never counted as a pass",
+    ),
+}
+
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("Danh mục tiêu chí", "Criteria catalogue"),
     "intro": (
@@ -67,6 +88,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_plugins": ("(không có)", "(none)"),
     "tags": ("Mức độ tin cậy", "Provenance tags"),
+    "outcomes": ("Kết quả", "Outcomes"),
+    "outcome": ("Kết quả", "Outcome"),
     "tag": ("Nhãn", "Tag"),
     "meaning": ("Ý nghĩa", "Meaning"),
     "schemes": ("Các bộ tiêu chí", "Schemes"),
@@ -100,8 +123,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "A unit is classified into the first level below that it reaches.",
     ),
     "verdict": (
-        "Đơn vị đạt khi mọi tiêu chí đang có hiệu lực đều đạt.",
-        "A unit passes when every criterion in force passes.",
+        "Đơn vị đạt khi mọi tiêu chí đang có hiệu lực đều đạt, trên dữ liệu mà bộ dữ liệu "
+        "bao quát; đơn vị không được bao quát là không có dữ liệu.",
+        "A unit passes when every criterion in force passes, on data the dataset covers; a "
+        "unit it does not cover has no data.",
     ),
     "other_lang": ("Tiếng Anh", "Vietnamese"),
     "rule": ("Quy tắc", "Rule"),
@@ -121,9 +146,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "share": ("Tỷ lệ đơn vị", "Share of units"),
     "milestones_rule": (
         "Số đơn vị cần đạt của một mốc là ⌈tỷ lệ × số đơn vị đang có hiệu lực⌉, "
-        "tính chính xác (30 % của 114 là 35).",
+        "tính chính xác (30 % của 114 là 35). Chỉ tính các đơn vị đạt trên dữ liệu được "
+        "bao quát; đơn vị không có dữ liệu không bao giờ được tính là đạt.",
         "The required count of a milestone is ⌈share × units in force⌉ in exact "
-        "arithmetic (30 % of 114 is 35).",
+        "arithmetic (30 % of 114 is 35). Only units that pass on covered data count; a "
+        "unit with no data never counts as meeting it.",
     ),
     "indicators": ("Chỉ tiêu chiến dịch", "Campaign indicators"),
     "target": ("Mục tiêu", "Target"),
@@ -180,6 +207,15 @@ class _Catalogue:
         yield self.t("intro", plugins=names)
         yield ""
         yield from self.provenance_legend()
+        yield f"## {self.t('outcomes')}"
+        yield ""
+        yield from _table(
+            [self.t("outcome"), self.t("meaning")],
+            [
+                [f"`{key}`", _md(meaning[0] if self.vi else meaning[1])]
+                for key, meaning in OUTCOME_MEANING.items()
+            ],
+        )
         yield f"## {self.t('schemes')}"
         yield ""
         yield from _table(

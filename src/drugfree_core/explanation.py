@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
-from drugfree_core.i18n import Lang, label
+from drugfree_core.i18n import Lang, label, message
 from drugfree_core.rules.params import Period
 from drugfree_core.rules.scheme import Scheme
 
-_MARK = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?"}
+_MARK = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?", Outcome.NO_DATA: "∅"}
 _MAX_IDS = 10
 
 
@@ -77,7 +77,7 @@ def explain_unit(
         f"{scheme.id} v{scheme.version} · {evaluation.reference_date.isoformat()}",
         f"{label('verdict', lang)}: {label(unit.verdict.value, lang).upper()}",
     ]
-    if scheme.levels:
+    if scheme.levels and unit.verdict is not Outcome.NO_DATA:
         level = label(unit.level, lang) if unit.level else label("unknown", lang)
         candidates = " / ".join(label(c, lang) for c in unit.level_candidates)
         extra = f" ({candidates})" if candidates else ""
@@ -87,6 +87,9 @@ def explain_unit(
             met = ", ".join(label(x, lang) for x in unit.levels_reached)
             lines.append(f"{'đạt các mức' if lang == 'vi' else 'levels met'}: {met}")
     for note in unit.affected_by:
+        lines.append(f"! {label('affected', lang)}: {note}")
+    if evaluation.unplaced_anywhere and unit.verdict is Outcome.PASS:
+        note = message("unplaced_note", lang, n=evaluation.unplaced_anywhere)
         lines.append(f"! {label('affected', lang)}: {note}")
     used_params: set[str] = set()
     for cr in unit.criteria:

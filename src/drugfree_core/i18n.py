@@ -51,6 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pass": ("đạt", "pass"),
     "fail": ("không đạt", "fail"),
     "unknown": ("chưa xác định", "unknown"),
+    "no_data": ("không có dữ liệu", "no data"),
     # words used in explanations
     "all": ("tất cả", "all"),
     "any": ("ít nhất một", "any"),
@@ -78,3 +79,52 @@ def label(key: str, lang: Lang) -> str:
     if pair is None:
         return key
     return pair[0] if lang == "vi" else pair[1]
+
+
+#: Sentences with ``{fields}``, by key → (Vietnamese, English): what the CLI and the
+#: explanations say about coverage, tables not supplied and people not placed.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "units_covered": (
+        "{total} đơn vị · có dữ liệu {covered}/{total}",
+        "{total} units · data for {covered} of {total}",
+    ),
+    "coverage_declared": (
+        "phạm vi dữ liệu: theo bảng coverage của bộ dữ liệu",
+        "coverage: as the dataset's coverage table declares",
+    ),
+    "coverage_units": (
+        "phạm vi dữ liệu: mọi đơn vị trong bảng units của bộ dữ liệu (không có bảng coverage)",
+        "coverage: every unit of the dataset's own units table (no coverage table)",
+    ),
+    "coverage_none": (
+        "phạm vi dữ liệu: không có (đơn vị lấy từ bản đồ chính thức, không khai báo coverage)",
+        "coverage: none (units from the official map, no coverage declared)",
+    ),
+    "missing_tables": (
+        "bảng không được cung cấp (tiêu chí dùng chúng là chưa xác định): {tables}",
+        "tables not supplied (criteria that read them are unknown): {tables}",
+    ),
+    "unplaced_anywhere": (
+        "không xác định được đơn vị: {n} người hoặc bản ghi, nên số đơn vị đạt có thể ít "
+        "hơn: đạt {meeting}, ít nhất {least}",
+        "not placed in any unit: {n} person(s) or record(s), so fewer units may pass: "
+        "pass {meeting}, at least {least}",
+    ),
+    "quarantined_count": ("bản ghi bị cách ly: {n}", "quarantined records: {n}"),
+    "unplaced_count": (
+        "người chưa xác định được thuộc một đơn vị: {n}",
+        "people not placed in one unit: {n}",
+    ),
+    "unplaced_note": (
+        "không xác định được đơn vị: {n} người hoặc bản ghi của bộ dữ liệu, có thể thuộc "
+        "đơn vị này",
+        "not placed in any unit: {n} person(s) or record(s) of the dataset, which may "
+        "belong to this unit",
+    ),
+}
+
+
+def message(key: str, lang: Lang, **fields: object) -> str:
+    """The sentence *key* of :data:`MESSAGES` in *lang*, with its fields filled in."""
+    vi, en = MESSAGES[key]
+    return (vi if lang == "vi" else en).format(**fields)

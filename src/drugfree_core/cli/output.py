@@ -6,8 +6,8 @@ import csv
 import io
 
 from drugfree_core.engine.compare import Comparison
-from drugfree_core.engine.results import Evaluation
-from drugfree_core.i18n import Lang, label
+from drugfree_core.engine.results import Evaluation, Outcome
+from drugfree_core.i18n import Lang, label, message
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -20,30 +20,39 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def _rows(evaluation: Evaluation, lang: Lang) -> tuple[list[str], list[list[str]]]:
+def _rows(
+    evaluation: Evaluation, lang: Lang, *, machine: bool = False
+) -> tuple[list[str], list[list[str]]]:
     criteria = [c.criterion_id for c in evaluation.units[0].criteria] if evaluation.units else []
-    headers = ["unit", "name", label("verdict", lang)]
+    headers = ["unit", "name", "verdict" if machine else label("verdict", lang)]
     if evaluation.levels:
-        headers.append(label("level", lang))
+        headers.append("level" if machine else label("level", lang))
     headers += criteria
+
+    def word(outcome: Outcome) -> str:
+        return outcome.value if machine else label(outcome.value, lang)
+
     rows = []
     for u in evaluation.units:
-        row = [u.unit_code, u.unit_name, label(u.verdict.value, lang)]
+        row = [u.unit_code, u.unit_name, word(u.verdict)]
         if evaluation.levels:
-            row.append(u.level or ("?" + "/".join(u.level_candidates)))
-        row += [label(c.outcome.value, lang) for c in u.criteria]
+            if u.verdict is Outcome.NO_DATA:
+                row.append("")
+            else:
+                row.append(u.level or ("?" + "/".join(u.level_candidates)))
+        row += [word(c.outcome) for c in u.criteria]
         rows.append(row)
     return headers, rows
 
 
 def summary_text(evaluation: Evaluation, lang: Lang) -> str:
-    """Counts of verdicts (and levels) and per-criterion outcomes."""
+    """Counts of verdicts (and levels) and per-criterion outcomes, with the coverage."""
     vc = evaluation.verdict_counts()
     total = sum(vc.values())
+    covered = message("units_covered", lang, total=total, covered=evaluation.covered_count())
     lines = [
         f"{evaluation.scheme_id} v{evaluation.scheme_version} · "
-        f"{evaluation.reference_date.isoformat()} · {total} "
-        + ("đơn vị" if lang == "vi" else "units"),
+        f"{evaluation.reference_date.isoformat()} · {covered}",
     ]
     if evaluation.levels:
         lines.append("  " + ", ".join(f"{k}: {v}" for k, v in evaluation.level_counts().items()))
@@ -51,10 +60,21 @@ def summary_text(evaluation: Evaluation, lang: Lang) -> str:
         lines.append("  " + ", ".join(f"{label(k, lang)}: {v}" for k, v in vc.items()))
     for cid, counts in evaluation.criterion_counts().items():
         lines.append(f"  {cid}: " + ", ".join(f"{label(k, lang)} {v}" for k, v in counts.items()))
+    lines.append("  " + message(f"coverage_{evaluation.coverage_basis}", lang))
+    if evaluation.missing_tables:
+        tables = ", ".join(evaluation.missing_tables)
+        lines.append("  " + message("missing_tables", lang, tables=tables))
+    anywhere = evaluation.unplaced_anywhere
+    if anywhere and not evaluation.levels:
+        meeting = vc["pass"]
+        least = max(0, meeting - anywhere)
+        lines.append(
+            "  " + message("unplaced_anywhere", lang, n=anywhere, meeting=meeting, least=least)
+        )
     if evaluation.quarantined:
-        lines.append(f"  quarantined records: {len(evaluation.quarantined)}")
+        lines.append("  " + message("quarantined_count", lang, n=len(evaluation.quarantined)))
     if evaluation.unplaced:
-        lines.append(f"  people not placed in one unit: {len(evaluation.unplaced)}")
+        lines.append("  " + message("unplaced_count", lang, n=len(evaluation.unplaced)))
     return "\n".join(lines)
 
 
@@ -65,8 +85,8 @@ def table_text(evaluation: Evaluation, lang: Lang) -> str:
 
 
 def csv_text(evaluation: Evaluation) -> str:
-    """CSV, one row per unit (machine labels, no subject ids)."""
-    headers, rows = _rows(evaluation, "en")
+    """CSV, one row per unit (wire values such as ``no_data``, no subject ids)."""
+    headers, rows = _rows(evaluation, "en", machine=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
@@ -83,10 +103,14 @@ def comparison_text(comparison: Comparison, lang: Lang) -> str:
         f"A: {a.scheme_id} v{a.scheme_version}  ·  B: {b.scheme_id} v{b.scheme_version}  ·  "
         f"{comparison.reference_date.isoformat()}",
         (
-            "  giống nhau: {agree}, trái ngược: {opposite}, một bên chưa xác định: {undecided}"
+            "  giống nhau: {agree}, trái ngược: {opposite}, một bên chưa xác định: {undecided}, "
+            "không có dữ liệu: {no_data}"
         ).format(**counts)
         if vi
-        else "  agree: {agree}, opposite: {opposite}, one undecided: {undecided}".format(**counts),
+        else (
+            "  agree: {agree}, opposite: {opposite}, one undecided: {undecided}, "
+            "no data: {no_data}"
+        ).format(**counts),
         "",
     ]
     rows = [
@@ -95,7 +119,12 @@ def comparison_text(comparison: Comparison, lang: Lang) -> str:
         if u.difference is not None
     ]
     if not rows:
-        lines.append("Hai bộ tiêu chí cho cùng kết quả." if vi else "The two schemes agree.")
+        if counts["agree"] or not counts["no_data"]:
+            lines.append(
+                "Hai bộ tiêu chí cho cùng kết quả ở mọi đơn vị có dữ liệu."
+                if vi
+                else "The two schemes agree on every unit with data."
+            )
         return "\n".join(lines)
     headers = ["unit", "name", "A", "B", "khác biệt" if vi else "difference"]
     return "\n".join(lines) + _table(headers, rows)

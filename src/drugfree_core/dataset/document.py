@@ -51,6 +51,7 @@ from cattrs.errors import (
 
 from drugfree_core.model import (
     AdminUnit,
+    Coverage,
     DrugLawViolation,
     DrugUseLocation,
     LineageLink,
@@ -81,38 +82,72 @@ def _tuple_of(cls: type) -> Any:
     )
 
 
-def _optional_tuple_of(cls: type) -> Any:
-    return v.optional(_tuple_of(cls))
+def _list(cls: type, description: str) -> Any:
+    """A top-level list of the document: optional, and described for the JSON Schema."""
+    return attrs.field(default=(), validator=_tuple_of(cls), metadata={"description": description})
+
+
+_LEFT_OUT = (
+    " Leaving the key out means the table was not supplied, so criteria that read it are "
+    "unknown; an empty list means none."
+)
 
 
 @attrs.frozen(kw_only=True)
 class DatasetDocument:
-    """A dataset as one JSON document: units, lineage links, subjects and unit facts.
+    """A dataset as one JSON document: units, lineage links, subjects, unit facts, coverage.
 
     Each subject carries its own residences, status periods, drug tests, rehabilitation
-    episodes and custody periods. ``format`` must be ``"drugfree-dataset/1"``.
-
-    The findings (drug-law violations, wanted fugitives, drug-use locations) and the
-    recognitions are optional lists: a list left out is not supplied, and the criteria
-    that read it are *unknown*; an empty list means there were none.
+    episodes and custody periods. ``format`` must be ``"drugfree-dataset/1"``. A list
+    that is left out is a table that was not supplied, which is not the same as an empty
+    list: see each key.
     """
 
     format: str = attrs.field(validator=_check_format)
-    units: tuple[AdminUnit, ...] = attrs.field(default=(), validator=_tuple_of(AdminUnit))
-    lineage: tuple[LineageLink, ...] = attrs.field(default=(), validator=_tuple_of(LineageLink))
-    subjects: tuple[Subject, ...] = attrs.field(default=(), validator=_tuple_of(Subject))
-    unit_facts: tuple[UnitFact, ...] = attrs.field(default=(), validator=_tuple_of(UnitFact))
-    drug_law_violations: tuple[DrugLawViolation, ...] | None = attrs.field(
-        default=None, validator=_optional_tuple_of(DrugLawViolation)
+    units: tuple[AdminUnit, ...] = _list(
+        AdminUnit,
+        "The administrative units the records refer to. Left out (with lineage), the "
+        "embedded official map is used: it says which units exist, never which ones the "
+        "data cover.",
     )
-    wanted_fugitives: tuple[WantedFugitive, ...] | None = attrs.field(
-        default=None, validator=_optional_tuple_of(WantedFugitive)
+    lineage: tuple[LineageLink, ...] = _list(
+        LineageLink, "Links from units that were merged or split to the units they became."
     )
-    drug_use_locations: tuple[DrugUseLocation, ...] | None = attrs.field(
-        default=None, validator=_optional_tuple_of(DrugUseLocation)
+    subjects: tuple[Subject, ...] = _list(
+        Subject,
+        "The people on the units' lists, each with their residences, statuses, tests, "
+        "rehabilitation episodes and custody periods (a person's list left out is empty)."
+        + _LEFT_OUT,
     )
-    recognitions: tuple[Recognition, ...] | None = attrs.field(
-        default=None, validator=_optional_tuple_of(Recognition)
+    unit_facts: tuple[UnitFact, ...] = _list(
+        UnitFact, "Counts and measures reported about units for a period." + _LEFT_OUT
+    )
+    coverage: tuple[Coverage, ...] = _list(
+        Coverage,
+        "Which units the records cover, and over which days. A unit that is not covered "
+        "on the reference date has no data and is never counted as passing. Left out, "
+        "every commune-level unit of `units` is covered whenever it is in force; with "
+        "the official map, no unit is. An empty list covers nothing.",
+    )
+    drug_law_violations: tuple[DrugLawViolation, ...] = _list(
+        DrugLawViolation,
+        "Drug-law violations (crimes or administrative offences) committed in a unit, each "
+        "by a subject on a date (Decision 28/2025 Art. 6.2)." + _LEFT_OUT,
+    )
+    wanted_fugitives: tuple[WantedFugitive, ...] = _list(
+        WantedFugitive,
+        "Wanted drug fugitives known to hide in a unit, from a date until a date "
+        "(Decision 28/2025 Art. 6.2)." + _LEFT_OUT,
+    )
+    drug_use_locations: tuple[DrugUseLocation, ...] = _list(
+        DrugUseLocation,
+        "Places, areas or vehicles organising or harbouring illegal drug use, identified "
+        "on a date and closed on a date (Decision 28/2025 Art. 6.3)." + _LEFT_OUT,
+    )
+    recognitions: tuple[Recognition, ...] = _list(
+        Recognition,
+        "Formal recognitions of a unit under a scheme for an assessment year, with the "
+        "decision and its withdrawal (Decision 28/2025 Art. 9)." + _LEFT_OUT,
     )
 
 

@@ -174,6 +174,15 @@ UNIT_FACTS = Table(
     ),
 )
 
+COVERAGE = Table(
+    name="coverage",
+    columns=(
+        Column(name="unit_code", dtype=_S),
+        Column(name="covered_from", dtype=_D, nullable=True),
+        Column(name="covered_to", dtype=_D, nullable=True),
+        Column(name="source_system", dtype=_S, nullable=True),
+    ),
+)
 DRUG_LAW_VIOLATIONS = Table(
     name="drug_law_violations",
     columns=(
@@ -229,18 +238,22 @@ TABLES: tuple[Table, ...] = (
     REHAB_EPISODES,
     CUSTODY_PERIODS,
     UNIT_FACTS,
+    COVERAGE,
     DRUG_LAW_VIOLATIONS,
     WANTED_FUGITIVES,
     DRUG_USE_LOCATIONS,
     RECOGNITIONS,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
-#: Tables a dataset folder must contain; the others may be left out when empty. None is
-#: required: a dataset without units uses the embedded official map
-#: (:mod:`drugfree_core.adminmap`).
+#: Tables a dataset folder must contain. None is required: a dataset without units uses
+#: the embedded official map (:mod:`drugfree_core.adminmap`), and any other table may be
+#: left out. A table left out is *not supplied*, which is not the same as empty: a
+#: criterion that reads it is *unknown* (see :attr:`Dataset.supplied
+#: <drugfree_core.dataset.Dataset.supplied>`); an empty file (a header row) says "none".
 REQUIRED_TABLES: frozenset[str] = frozenset()
-#: Tables of findings a criterion cannot do without: when the data does not bring one,
-#: the criteria that read it are *unknown*; brought empty, it means there were none.
+#: Tables of findings about a unit (Decision 28/2025 Art. 6) and of its recognitions:
+#: each row names its unit by ``unit_code`` and is checked against the units. Whether
+#: one was supplied matters as for any table (:mod:`drugfree_core.rules.tables`).
 FINDING_TABLES: frozenset[str] = frozenset(
     {"drug_law_violations", "wanted_fugitives", "drug_use_locations", "recognitions"}
 )

@@ -16,7 +16,7 @@ import attrs
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
 from drugfree_core.errors import UsageError
 from drugfree_core.model.periods import DateOrPeriod
 from drugfree_core.rules.scheme import Scheme
@@ -24,16 +24,22 @@ from drugfree_core.rules.scheme import Scheme
 #: How two results differ: ``opposite`` (both decided, differently) or ``undecided``
 #: (one of them is unknown).
 DIFFERENCES = ("opposite", "undecided")
+#: The result of a unit the dataset does not cover (the same under both schemes, since
+#: coverage belongs to the data): counted apart, neither agreeing nor differing.
+NO_DATA = "no_data"
 
 
 def result_of(unit: UnitResult) -> str:
     """A unit's result: its level for a classification, else its verdict.
 
-    An undecided classification is ``"unknown"``.
+    An undecided classification is ``"unknown"``; a unit the dataset does not cover is
+    ``"no_data"``.
     """
+    if unit.verdict is Outcome.NO_DATA:
+        return NO_DATA
     if unit.level is not None or unit.level_candidates:
         return unit.level or "unknown"
-    return unit.verdict.value
+    return str(unit.verdict.value)
 
 
 @attrs.frozen(kw_only=True)
@@ -48,14 +54,20 @@ class UnitComparison:
 
     @property
     def agree(self) -> bool:
-        """Whether both schemes reach the same result."""
-        return self.result_a == self.result_b
+        """Whether both schemes reach the same result (no data is no agreement)."""
+        return self.result_a == self.result_b != NO_DATA
 
     @property
     def difference(self) -> str | None:
-        """``None`` when they agree, else ``"opposite"`` or ``"undecided"``."""
+        """How the results differ, ``None`` when they agree.
+
+        ``"no_data"`` for a unit the data do not cover, else ``"opposite"`` or
+        ``"undecided"``.
+        """
         if self.agree:
             return None
+        if NO_DATA in (self.result_a, self.result_b):
+            return NO_DATA
         return "undecided" if "unknown" in (self.result_a, self.result_b) else "opposite"
 
 
@@ -73,13 +85,16 @@ class Comparison:
         return self.a.reference_date
 
     def disagreements(self) -> tuple[UnitComparison, ...]:
-        """The units whose results differ, in unit-code order."""
-        return tuple(u for u in self.units if not u.agree)
+        """The units whose results differ, in unit-code order (not those with no data)."""
+        return tuple(u for u in self.units if u.difference in DIFFERENCES)
 
     def counts(self) -> dict[str, int]:
-        """How many units agree, differ in opposite ways, or differ by one being unknown."""
+        """How many units agree, differ (opposite, one undecided), or have no data.
+
+        A unit with no data is not covered by the dataset: neither scheme judges it.
+        """
         tally = Counter(u.difference or "agree" for u in self.units)
-        return {k: tally.get(k, 0) for k in ("agree", *DIFFERENCES)}
+        return {k: tally.get(k, 0) for k in ("agree", *DIFFERENCES, NO_DATA)}
 
     def crosstab(self) -> dict[tuple[str, str], int]:
         """Units per pair of results ``(result under A, result under B)``."""
@@ -118,11 +133,14 @@ def compare(
     on: DateOrPeriod,
     *,
     units: Iterable[str] | None = None,
+    allow_no_coverage: bool = False,
 ) -> Comparison:
     """Evaluate *scheme_a* and *scheme_b* over the same units on *on* and line them up.
 
     Both must judge the same kind of unit and give the same kind of result (two
-    pass/fail schemes, or two classifications), or a :class:`UsageError` says why.
+    pass/fail schemes, or two classifications), or a :class:`UsageError` says why. A
+    unit the dataset does not cover is *no data* under both, neither agreeing nor
+    differing (see :func:`evaluate` for *allow_no_coverage*).
     """
     if scheme_a.unit_level is not scheme_b.unit_level:
         raise UsageError(
@@ -136,8 +154,8 @@ def compare(
             "classifications"
         )
     wanted = None if units is None else list(units)
-    a = evaluate(dataset, scheme_a, on, units=wanted)
-    b = evaluate(dataset, scheme_b, on, units=wanted)
+    a = evaluate(dataset, scheme_a, on, units=wanted, allow_no_coverage=allow_no_coverage)
+    b = evaluate(dataset, scheme_b, on, units=wanted, allow_no_coverage=allow_no_coverage)
     by_code = {u.unit_code: u for u in b.units}
     rows = tuple(
         UnitComparison(

@@ -13,9 +13,16 @@ from typing import Any
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.engine.coverage import covered_units
+from drugfree_core.engine.placement import (
+    active,
+    commune_units_in_force,
+    map_codes,
+    place_people,
+    successors_in_force,
+)
 from drugfree_core.errors import SchemeError
 from drugfree_core.model.enums import (
-    COMMUNE_LEVEL_KINDS,
     RehabForm,
     SubjectKind,
     TestResult,
@@ -23,7 +30,14 @@ from drugfree_core.model.enums import (
     UnitLevel,
     ViolationKind,
 )
-from drugfree_core.rules.law import COMPULSORY_MINOR, FIRST, LATER
+from drugfree_core.rules.law import (
+    ANNIVERSARY_EXCLUSIVE,
+    CIVIL_CODE,
+    COMPULSORY_MINOR,
+    FIRST,
+    LATER,
+    PERIOD_END_RULES,
+)
 from drugfree_core.rules.params import Parameter, ParamRef, Period, Window, window_start
 from drugfree_core.rules.primitives import (
     DrugUseLocations,
@@ -33,18 +47,12 @@ from drugfree_core.rules.primitives import (
     ResidentViolations,
 )
 from drugfree_core.rules.scheme import ResolvedParameter
+from drugfree_core.rules.tables import tables_needed
 
-_COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
 _STATUTORY = (SubjectKind.ILLEGAL_USER.value, SubjectKind.POST_REHAB.value)
 _POSITIVE = TestResult.POSITIVE.value
 _FACILITY_FORMS = (RehabForm.COMPULSORY_FACILITY.value, RehabForm.VOLUNTARY_FACILITY.value)
-
-
-def _active(start: str, end: str, on: dt.date) -> pl.Expr:
-    """Row's [start, end] (end open when null) contains *on*."""
-    return (pl.col(start).is_null() | (pl.col(start) <= on)) & (
-        pl.col(end).is_null() | (pl.col(end) >= on)
-    )
+_active = active
 
 
 class EvalContext:
@@ -75,10 +83,7 @@ class EvalContext:
         self.level = level
         self.dated: Mapping[str, Parameter] = dated or {}
         self._memo: dict[Any, Any] = {}
-        communes = dataset.units.filter(
-            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
-            & _active("valid_from", "valid_to", on)
-        )
+        communes = commune_units_in_force(dataset, on)
         # Before 1 July 2025 a commune's parent is a district: its province is one level up.
         parents = dataset.units.select(
             pl.col("code").alias("parent_code"),
@@ -105,7 +110,13 @@ class EvalContext:
         #: The rows of every result, in this order: units in force at the scheme's level.
         self.units = units
         self.unit_index = self.units.select("unit_code")
-        self.commune_placement, unplaced = self._place_people()
+        # Kept on the dataset: a report evaluates each date several times (one scheme
+        # group after another, the census of people who cannot be placed).
+        commune_placement, unplaced = dataset.derived(
+            ("placement", on), lambda: place_people(dataset, on, self.successors_in_force())
+        )
+        #: Where each person is placed among the commune-level units in force.
+        self.commune_placement: pl.DataFrame = commune_placement
         # At province level a person in a split commune whose parts all lie in one
         # province is that province's, whichever part they live in.
         resolved = self._single_row(unplaced, "candidates")
@@ -119,6 +130,21 @@ class EvalContext:
                 ),
                 resolved.select("subject_id", "unit_code"),
             ]
+        )
+        #: The commune-level units in force that the dataset covers on the date.
+        self.covered_communes = dataset.derived(
+            ("covered", on),
+            lambda: covered_units(dataset, on, self.communes["unit_code"].to_list()),
+        )
+        #: The rows of :attr:`units` that the dataset covers on the date. A province is
+        #: covered when it has commune-level units in force and every one is covered: its
+        #: values add up their records, which are complete only then.
+        self.covered: frozenset[str] = (
+            frozenset(
+                c for c in self.unit_index["unit_code"].to_list() if c in self.covered_communes
+            )
+            if level is UnitLevel.COMMUNE_LEVEL
+            else self._covered_provinces()
         )
 
     def _provinces(self) -> pl.DataFrame:
@@ -146,6 +172,30 @@ class EvalContext:
                 .alias("resident_population"),
             )
         )
+
+    def _covered_provinces(self) -> frozenset[str]:
+        """Provinces of :attr:`units` whose commune-level units in force are all covered.
+
+        A province's counts and rates add up its communes' records: with one commune not
+        covered they could be higher (or lower) than the data shows, so the province is
+        *no data*, like an uncovered commune, rather than judged on part of itself.
+        """
+        per_province: dict[str, list[bool]] = {}
+        for code, province in self.communes.select("unit_code", "province_code").iter_rows():
+            per_province.setdefault(province, []).append(code in self.covered_communes)
+        return frozenset(
+            code
+            for code in self.unit_index["unit_code"].to_list()
+            if per_province.get(code) and all(per_province[code])
+        )
+
+    def uncovered_share(self, province: str) -> tuple[int, int]:
+        """``(not covered, in force)``: the province's commune-level units on the date."""
+        flags = [
+            code in self.covered_communes
+            for code in self.communes.filter(pl.col("province_code") == province)["unit_code"]
+        ]
+        return flags.count(False), len(flags)
 
     # --------------------------------------------------------------- rows
 
@@ -243,82 +293,46 @@ class EvalContext:
             self._memo[key] = build()
         return self._memo[key]
 
+    def missing_tables(self, rule: object) -> tuple[str, ...]:
+        """The tables *rule* reads that the dataset did not supply, sorted."""
+
+        def resolve(item: Any) -> Any:
+            try:
+                return self.value(item)
+            except SchemeError:
+                return item  # not in force: counted as needed; the rule reports the rest
+
+        supplied = self.dataset.supplied
+        return tuple(sorted(tables_needed(rule, resolve, supplied) - supplied))
+
+    def period_ends_after(self, end: pl.Expr) -> pl.Expr:
+        """Whether a statutory period ending at *end* still runs on the date.
+
+        ``law.period_end_rule`` decides whether the anniversary itself is inside the
+        period (``civil_code``: Civil Code 2015 Art. 147.2, 148.4) or the first day free
+        (``anniversary_exclusive``); criteria.md §6.5.
+        """
+        rule = self.value(ParamRef("law.period_end_rule"))
+        if rule == CIVIL_CODE:
+            return end >= self.on
+        if rule == ANNIVERSARY_EXCLUSIVE:
+            return end > self.on
+        raise SchemeError(
+            f"law.period_end_rule is {rule!r}; expected one of {', '.join(PERIOD_END_RULES)}"
+        )
+
     # ------------------------------------------------------------------ territory
 
     def successors_in_force(self) -> dict[str, tuple[str, ...]]:
         """For each unit code not in force on the date, the in-force units it became."""
-
-        def build() -> dict[str, tuple[str, ...]]:
-            in_force = set(
-                self.dataset.units.filter(_active("valid_from", "valid_to", self.on))["code"]
-            )
-            links: dict[str, list[str]] = {}
-            for pred, succ in (
-                self.dataset.lineage.filter(pl.col("effective") <= self.on)
-                .select("predecessor_code", "successor_code")
-                .iter_rows()
-            ):
-                links.setdefault(pred, []).append(succ)
-
-            def resolve(code: str, seen: frozenset[str]) -> set[str]:
-                if code in in_force:
-                    return {code}
-                out: set[str] = set()
-                for nxt in links.get(code, []):
-                    if nxt not in seen:
-                        out |= resolve(nxt, seen | {nxt})
-                return out
-
-            return {code: tuple(sorted(resolve(code, frozenset({code})))) for code in links}
-
-        result: dict[str, tuple[str, ...]] = self.memo("successors", build)
+        result: dict[str, tuple[str, ...]] = self.memo(
+            "successors", lambda: successors_in_force(self.dataset, self.on)
+        )
         return result
 
     def map_codes(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        """Rewrite *column* to in-force unit codes.
-
-        Adds ``candidates`` (a list) for codes that map to several units or to none;
-        those rows get a null *column*.
-        """
-        succ = self.successors_in_force()
-        if not succ:
-            return frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("candidates"))
-        mapping = pl.DataFrame(
-            {
-                "_code": list(succ),
-                "_target": [v[0] if len(v) == 1 else None for v in succ.values()],
-                "candidates": [list(v) if len(v) != 1 else None for v in succ.values()],
-            },
-            schema={"_code": pl.String, "_target": pl.String, "candidates": pl.List(pl.String)},
-        )
-        joined = frame.join(mapping, left_on=column, right_on="_code", how="left")
-        return joined.with_columns(
-            pl.when(pl.col("_target").is_not_null() | pl.col("candidates").is_not_null())
-            .then(pl.col("_target"))
-            .otherwise(pl.col(column))
-            .alias(column)
-        ).drop("_target")
-
-    def _place_people(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Where each person lives on the date: (subject_id, unit_code) and the unplaced."""
-        res = self.dataset.residences.filter(_active("start", "end", self.on))
-        # Valid data has one residence per person on a date; be deterministic otherwise.
-        if res["subject_id"].is_duplicated().any():
-            res = res.sort("start", "unit_code", descending=True).unique(
-                "subject_id", keep="first", maintain_order=True
-            )
-        res = res.select("subject_id", "unit_code")
-        res = self.map_codes(res, "unit_code")
-        # A residence must end in a commune-level unit in force: otherwise (a unit that
-        # ended without successor, a link not yet effective) the person is unplaced.
-        in_force = self.dataset.units.filter(
-            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
-            & _active("valid_from", "valid_to", self.on)
-        )["code"]
-        ok = pl.col("unit_code").is_in(in_force.implode())
-        unplaced = res.filter(~ok.fill_null(False)).select("subject_id", "candidates")
-        placed = res.filter(ok.fill_null(False)).select("subject_id", "unit_code")
-        return placed, unplaced
+        """Rewrite *column* to in-force unit codes (see :func:`.placement.map_codes`)."""
+        return map_codes(frame, column, self.successors_in_force())
 
     def note_ambiguous_facts(self, facts: pl.DataFrame) -> None:
         """Remember the candidate units of facts reported on a split predecessor."""
@@ -338,6 +352,7 @@ class EvalContext:
         return self.memo("statuses", self._build_statuses)  # type: ignore[no-any-return]
 
     def _build_statuses(self) -> pl.DataFrame:
+        """Running statuses; ``management_running`` is true, false or null (not known)."""
         on = self.on
         st = self.dataset.status_periods.filter(_active("start", "end", on)).with_columns(
             pl.col("kind").cast(pl.String),
@@ -380,11 +395,30 @@ class EvalContext:
             .fill_null(fallback.to_polars())
             .alias("_offset")
         ).with_columns(
-            (pl.col("anchor").dt.offset_by(pl.col("_offset")) > on).alias("management_running")
+            self.period_ends_after(pl.col("anchor").dt.offset_by(pl.col("_offset"))).alias(
+                "management_running"
+            )
+        )
+        by_period = self.period_ends_after(pl.col("anchor").dt.offset_by(user_period.to_polars()))
+        record = pl.col("has_management_record")
+        # An illegal user's management runs from the decision. Detected and never given
+        # one (no record): they count for as long as the status runs, the worst case of
+        # management, not one that expires. Not known whether a decision exists: the
+        # period from detection is certain, after it the person may or may not count.
+        # A record without its date: the decision follows detection within days, so the
+        # period runs from the status start [INFERRED].
+        user_running = (
+            pl.when(pl.col("management_start").is_not_null())
+            .then(by_period)
+            .when(record.is_not_null() & ~record)
+            .then(pl.lit(True))
+            .when(record.is_null())
+            .then(pl.when(by_period).then(pl.lit(True)).otherwise(pl.lit(None, pl.Boolean)))
+            .otherwise(by_period)
         )
         others = st.filter(pl.col("kind") != SubjectKind.POST_REHAB.value).with_columns(
             pl.when(pl.col("kind") == SubjectKind.ILLEGAL_USER.value)
-            .then(pl.col("anchor").dt.offset_by(user_period.to_polars()) > on)
+            .then(user_running)
             .otherwise(pl.lit(True))
             .alias("management_running")
         )
@@ -531,15 +565,19 @@ class EvalContext:
         exempt_running: tuple[str, ...] = (),
     ) -> pl.DataFrame:
         st = self.statuses().filter(pl.col("kind").is_in(list(kinds)))
+        # A row counts for sure when each condition is known to hold; a row whose
+        # condition is not known (null) keeps the person as an uncertain member.
+        certain = pl.lit(True)
         if under:
-            st = st.filter(pl.col("management_running"))
+            running = pl.col("management_running")
+            st = st.filter(running.is_null() | running)
+            certain = certain & running.fill_null(False)
         if with_record:
-            st = st.filter(
-                pl.col("has_management_record").is_null() | pl.col("has_management_record")
-            )
-            member = pl.col("has_management_record").max()  # any true → true, else null
-        else:
-            member = pl.lit(True)
+            record = pl.col("has_management_record")
+            st = st.filter(record.is_null() | record)
+            certain = certain & record.fill_null(False)
+        # any certain row → true, else null (polars' max of booleans skips nulls)
+        member = pl.when(certain).then(pl.lit(True)).otherwise(pl.lit(None, pl.Boolean)).max()
         people = st.group_by("subject_id", "unit_code").agg(
             member.alias("member"),
             pl.col("has_management_record").all(ignore_nulls=False).alias("has_record"),

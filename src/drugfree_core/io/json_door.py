@@ -14,20 +14,21 @@ from typing import Any
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, converter, describe_errors, object_pairs
-from drugfree_core.dataset.schema import FINDING_TABLES, TABLES
+from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
 from drugfree_core.io.checks import Staged, finish
-from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
+from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
 
 # Which key of a rejected top-level element names it, to follow duplicates and references.
 _KEYS = {
-    "units": ("code", "parent_code"),
+    "units": ("code", "parent_code", "kind", "valid_from", "valid_to"),
     "lineage": ("predecessor_code", "successor_code"),
     "unit_facts": ("unit_code",),
     "drug_law_violations": ("subject_id", "unit_code"),
     "wanted_fugitives": ("id", "unit_code"),
     "drug_use_locations": ("id", "unit_code"),
     "recognitions": ("unit_code", "scheme_id"),
+    "coverage": ("unit_code",),
 }
 
 
@@ -77,11 +78,6 @@ def stage_document(data: Any, source: str) -> Staged:
     elif data["format"] != FORMAT:
         fatal.append(_fatal("$.format", f"format must be {FORMAT!r}"))
 
-    # A finding table is supplied when its key is present (an empty list means none);
-    # the other tables keep their former reading: present, possibly empty.
-    supplied = frozenset(t.name for t in TABLES) - {
-        table for table in FINDING_TABLES if table not in data
-    }
     for table, cls in TOP_LEVEL.items():
         elements = data.get(table, [])
         if not isinstance(elements, list):
@@ -108,7 +104,8 @@ def stage_document(data: Any, source: str) -> Staged:
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return builder.stage(source, fatal, unavailable=unavailable, supplied=supplied)
+    given = [table for table in TOP_LEVEL if table in data and table not in unavailable]
+    return builder.stage(source, fatal, unavailable=unavailable, supplied=supplied_tables(given))
 
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:

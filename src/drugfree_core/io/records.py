@@ -28,6 +28,7 @@ from drugfree_core.io.checks import (
 )
 from drugfree_core.model import (
     AdminUnit,
+    Coverage,
     DrugLawViolation,
     DrugUseLocation,
     LineageLink,
@@ -51,11 +52,20 @@ TOP_LEVEL: dict[str, type] = {
     "lineage": LineageLink,
     "subjects": Subject,
     "unit_facts": UnitFact,
+    "coverage": Coverage,
     "drug_law_violations": DrugLawViolation,
     "wanted_fugitives": WantedFugitive,
     "drug_use_locations": DrugUseLocation,
     "recognitions": Recognition,
 }
+
+
+def supplied_tables(top_level: Sequence[str]) -> frozenset[str]:
+    """The tables supplied by these top-level lists: ``subjects`` brings its nested tables."""
+    tables = set(top_level)
+    if "subjects" in tables:
+        tables |= set(CHILD_FIELDS)
+    return frozenset(tables)
 
 
 _NESTED_ROW = re.compile(r"^\.[a-z_]+\[\d+\]")
@@ -187,11 +197,11 @@ class RowBuilder:
         source: str,
         fatal: Sequence[Any] = (),
         unavailable: Sequence[str] = (),
-        supplied: frozenset[str] | None = None,
+        supplied: frozenset[str] = frozenset(),
     ) -> Staged:
         """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input.
 
-        *supplied* names the tables the input brought (default: every table).
+        *supplied* names the tables the input brought (default: none).
         """
         good = {}
         for t in TABLES:
@@ -219,16 +229,17 @@ class RowBuilder:
             rejected=rejected,
             problems=problems,
             fatal=tuple(fatal),
-            supplied=frozenset(TABLES_BY_NAME) if supplied is None else supplied,
+            supplied=supplied,
         )
 
 
 def records_to_dataset(
     *,
     units: Sequence[AdminUnit],
-    subjects: Sequence[Subject] = (),
-    lineage: Sequence[LineageLink] = (),
-    unit_facts: Sequence[UnitFact] = (),
+    subjects: Sequence[Subject] | None = None,
+    lineage: Sequence[LineageLink] | None = None,
+    unit_facts: Sequence[UnitFact] | None = None,
+    coverage: Sequence[Coverage] | None = None,
     drug_law_violations: Sequence[DrugLawViolation] | None = None,
     wanted_fugitives: Sequence[WantedFugitive] | None = None,
     drug_use_locations: Sequence[DrugUseLocation] | None = None,
@@ -237,26 +248,24 @@ def records_to_dataset(
     """Build a :class:`Dataset` from typed records, checking what single records cannot.
 
     The records validated themselves when they were made; this adds the checks across
-    records (duplicates, references, overlapping residences, lineage dates). A finding
-    table passed as ``None`` is not supplied. Raises
+    records (duplicates, references, overlapping residences, lineage dates). An argument
+    left as ``None`` is a table not supplied (see :attr:`Dataset.supplied`). Raises
     :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
     ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
     """
     builder = RowBuilder()
-    given: dict[str, Sequence[Any]] = {
+    arguments: dict[str, Sequence[Any] | None] = {
         "units": units,
         "lineage": lineage,
         "subjects": subjects,
         "unit_facts": unit_facts,
-    }
-    findings = {
+        "coverage": coverage,
         "drug_law_violations": drug_law_violations,
         "wanted_fugitives": wanted_fugitives,
         "drug_use_locations": drug_use_locations,
         "recognitions": recognitions,
     }
-    given.update({table: rows for table, rows in findings.items() if rows is not None})
-    supplied = frozenset(TABLES_BY_NAME) - {t for t, rows in findings.items() if rows is None}
+    given = {table: records for table, records in arguments.items() if records is not None}
     for table, records in given.items():
         cls = TOP_LEVEL[table]
         for i, record in enumerate(records):
@@ -271,4 +280,4 @@ def records_to_dataset(
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return finish(builder.stage("records", supplied=supplied), quarantine=False)
+    return finish(builder.stage("records", supplied=supplied_tables(list(given))), quarantine=False)

@@ -1,9 +1,11 @@
 """The typed data model: units, lineage, subjects and their records, findings, recognitions.
 
 Subjects carry their dated records; units carry facts and findings (violations,
-fugitives, drug-use locations); recognitions and the assessment year complete it.
+fugitives, drug-use locations) and their coverage; recognitions and the assessment year
+complete it.
 """
 
+from drugfree_core.model.coverage import Coverage
 from drugfree_core.model.enums import (
     COMMUNE_LEVEL_KINDS,
     Authority,
@@ -40,6 +42,7 @@ __all__ = [
     "AdminUnit",
     "AssessmentPeriod",
     "Authority",
+    "Coverage",
     "CustodyPeriod",
     "DateOrPeriod",
     "DrugLawViolation",

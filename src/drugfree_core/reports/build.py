@@ -23,8 +23,9 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.results import Outcome
-from drugfree_core.errors import DrugfreeError, UsageError
+from drugfree_core.engine.results import Outcome, UnitResult
+from drugfree_core.errors import CoverageError, DrugfreeError, UsageError
+from drugfree_core.i18n import message
 from drugfree_core.model.periods import DateOrPeriod, reference_date_of
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.plugins.host import PluginHost, default_host
@@ -51,7 +52,7 @@ from drugfree_core.reports.recognition import (
     recognition_year,
     summarise,
 )
-from drugfree_core.reports.runs import ScopeRun, ScopeRunner
+from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
 from drugfree_core.rules.roadmap import NATIONAL
@@ -73,7 +74,9 @@ class ReportOptions:
     instead of each province's own. ``recognition_year`` is the assessment year whose
     recognitions are set beside the data (default: the latest year completed on the
     reference date). ``national_beside`` adds, for units judged by a provincial scheme,
-    their verdict under the national scheme in force.
+    their verdict under the national scheme in force. ``allow_no_coverage`` builds a
+    report whose scope has no unit the dataset covers (every unit *no data*) instead of
+    refusing it.
     """
 
     series_start: dt.date | None = None
@@ -87,6 +90,7 @@ class ReportOptions:
     generated_at: dt.datetime | None = None
     recognition_year: int | None = None
     national_beside: bool = True
+    allow_no_coverage: bool = False
 
 
 def build_report(
@@ -104,7 +108,9 @@ def build_report(
     province's report (its roadmap, its name): one province's file is not the nation.
     *progress* is called as ``progress(step, done, total)`` while dated evaluations
     run (the CLI draws a bar with it). *on* is a date or an
-    :class:`~drugfree_core.model.AssessmentPeriod` (its last day).
+    :class:`~drugfree_core.model.AssessmentPeriod` (its last day). Raises
+    :class:`~drugfree_core.errors.CoverageError` when the dataset covers no unit of the
+    scope on *on*, unless ``options.allow_no_coverage``.
     """
     on = reference_date_of(on)
     options = options or ReportOptions()
@@ -127,6 +133,9 @@ def build_report(
 
     now = runner.run(on)
     tick("evaluate")
+    overall_counts = now.counts(scope)
+    if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
+        raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
     series: list[SeriesPoint] = []
     for date in dates:
         series.extend(_points(runner.run(date), scope))
@@ -184,7 +193,10 @@ def build_report(
     units = tuple(
         attrs.evolve(
             unit_row(
-                result, scheme.id, _predecessors(predecessors_of.get(code, ()), predecessor_run)
+                result,
+                scheme.id,
+                _predecessors(predecessors_of.get(code, ()), predecessor_run),
+                notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
             ),
             recognised=None if found is None else code in found,
             recognition_scheme=found[code].scheme_id if found and code in found else None,
@@ -229,7 +241,7 @@ def build_report(
         series=tuple(series),
         indicators=indicators,
         quality=quality,
-        notes=_notes(runner, dates, predecessor_run, series),
+        notes=_notes(runner, dates, predecessor_run, overall_counts, series),
         recognition=recognition,
     )
     if options.suppress_below is not None:
@@ -276,7 +288,7 @@ def _national_beside(
     if not codes or not national.in_force(now.on) or not national.is_national:
         return {}
     data = runner.dataset.restrict_to_units(codes)
-    evaluation = evaluate(data, national, now.on, units=codes)
+    evaluation = evaluate(data, national, now.on, units=codes, allow_no_coverage=True)
     return {u.unit_code: (national.id, u.verdict.value) for u in evaluation.units}
 
 
@@ -329,8 +341,8 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
         scopes.append(NATIONAL)
     points = []
     for s in scopes:
-        units, meeting, failing, unknown = run.counts(s)
-        if units:
+        counts = run.counts(s)
+        if counts.units:
             schemes = sorted(
                 {
                     scheme.id
@@ -342,14 +354,41 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
                 SeriesPoint(
                     on=run.on,
                     scope=s,
-                    units_in_force=units,
-                    meeting=meeting,
-                    failing=failing,
-                    unknown=unknown,
+                    units_in_force=counts.units,
+                    meeting=counts.meeting,
+                    failing=counts.failing,
+                    unknown=counts.unknown,
+                    no_data=counts.no_data,
                     scheme_ids=tuple(schemes),
                 )
             )
     return points
+
+
+def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> str:
+    where = "the nation" if scope == NATIONAL else f"province {scope}"
+    day = on.isoformat()
+    if dataset.coverage_basis == "none":
+        why = (
+            "its units come from the embedded official map, which never says which units "
+            "the data cover, and it has no coverage table"
+        )
+    else:
+        why = f"its coverage table covers none of the {units} unit(s) in force"
+    return (
+        f"the dataset covers no unit of {where} on {day}: {why}. Declare what the records "
+        "cover in a coverage table, or allow a report that is all 'no data' "
+        "(ReportOptions(allow_no_coverage=True), --allow-no-coverage)"
+    )
+
+
+def _unit_notes(result: UnitResult, unplaced: int) -> tuple[str, ...]:
+    # unplaced: the people and records that may belong to any unit of the scope
+    """Why a unit's outcomes may be incomplete (see :class:`UnitRow`)."""
+    notes = list(result.affected_by)
+    if unplaced and result.verdict is Outcome.PASS:
+        notes.append(message("unplaced_note", "en", n=unplaced))
+    return tuple(notes)
 
 
 def _pre_reform_run(runner: ScopeRunner, dataset: Dataset, on: dt.date) -> ScopeRun | None:
@@ -384,10 +423,12 @@ def _predecessors(codes: tuple[str, ...], before: ScopeRun | None) -> Predecesso
         failing=verdicts.count("fail"),
         unknown=verdicts.count("unknown"),
         codes=codes,
+        no_data=verdicts.count("no_data"),
     )
 
 
 def _tallies(now: ScopeRun) -> tuple[CriterionTally, ...]:
+    order = [o.value for o in Outcome]
     tallies: dict[tuple[str, str], list[int]] = {}
     titles: dict[tuple[str, str], tuple[str, str]] = {}
     for scheme, evaluation in now.evaluations:
@@ -395,17 +436,18 @@ def _tallies(now: ScopeRun) -> tuple[CriterionTally, ...]:
             titles[(scheme.id, criterion.id)] = (criterion.title_en, criterion.title_vi)
         for unit in evaluation.units:
             for c in unit.criteria:
-                counts = tallies.setdefault((scheme.id, c.criterion_id), [0, 0, 0])
-                counts[("pass", "fail", "unknown").index(c.outcome.value)] += 1
+                counts = tallies.setdefault((scheme.id, c.criterion_id), [0] * len(order))
+                counts[order.index(c.outcome.value)] += 1
     return tuple(
         CriterionTally(
             scheme_id=scheme_id,
             criterion_id=criterion_id,
             title_en=titles[(scheme_id, criterion_id)][0],
             title_vi=titles[(scheme_id, criterion_id)][1],
-            passed=counts[0],
-            failed=counts[1],
-            unknown=counts[2],
+            passed=counts[order.index(Outcome.PASS.value)],
+            failed=counts[order.index(Outcome.FAIL.value)],
+            unknown=counts[order.index(Outcome.UNKNOWN.value)],
+            no_data=counts[order.index(Outcome.NO_DATA.value)],
         )
         for (scheme_id, criterion_id), counts in sorted(tallies.items())
     )
@@ -452,6 +494,7 @@ def _provenance(
         generated_at=generated_at,
         suppression_threshold=None,
         stale_after_days=options.stale_after_days,
+        coverage_basis=dataset.coverage_basis,
     )
 
 
@@ -466,9 +509,28 @@ def _notes(
     runner: ScopeRunner,
     dates: Sequence[dt.date],
     before: ScopeRun | None,
+    counts: ScopeCounts,
     series: Sequence[SeriesPoint] = (),
 ) -> tuple[str, ...]:
     notes: list[str] = []
+    if counts.no_data:
+        notes.append(
+            f"{counts.no_data} of {counts.units} units in force have no data (the dataset "
+            "does not cover them): they are never counted as meeting the criteria, and a "
+            "milestone they could decide cannot be judged."
+        )
+    if counts.unplaced:
+        notes.append(
+            f"{counts.unplaced} person(s) or record(s) could not be placed in any unit: "
+            f"{counts.meeting} units meet the criteria on the data, at least "
+            f"{counts.meeting_at_least} wherever they belong."
+        )
+    if counts.without_residence:
+        notes.append(
+            f"{counts.without_residence} person(s) have a status but no residence on the "
+            "date; they are listed as unplaced (evaluate --format json), and since a "
+            "covered unit's records are complete they are not counted in any unit."
+        )
     for run in runner.runs():
         notes.extend(run.notes)
     # The criteria can change along the series (the national default became Art. 6 of

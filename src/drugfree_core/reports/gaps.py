@@ -22,7 +22,11 @@ _EVERY_VI = "mọi "
 
 
 def unit_row(
-    result: UnitResult, scheme_id: str, predecessors: Predecessors | None = None
+    result: UnitResult,
+    scheme_id: str,
+    predecessors: Predecessors | None = None,
+    *,
+    notes: tuple[str, ...] = (),
 ) -> UnitRow:
     """The aggregate row of one unit: verdict, failing criteria and what they lack."""
     failing = [c for c in result.criteria if c.outcome is Outcome.FAIL]
@@ -41,6 +45,7 @@ def unit_row(
         shortfalls=shortfalls,
         lack=sum(c for c in counts if c is not None) if failing else 0,
         predecessors=predecessors,
+        notes=notes,
     )
 
 
@@ -135,7 +140,7 @@ def unit_cases(result: UnitResult) -> Iterator[Case]:
     of people (``Compare``: addicts, violators or fugitives beyond the limit).
     """
     for criterion in result.criteria:
-        if criterion.outcome is Outcome.PASS:
+        if criterion.outcome in (Outcome.PASS, Outcome.NO_DATA):
             continue
         yield from _cases(result.unit_code, criterion.criterion_id, criterion.result)
 

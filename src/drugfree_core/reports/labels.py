@@ -48,6 +48,42 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "meeting": ("Đạt tiêu chí", "Meeting the criteria"),
     "failing": ("Chưa đạt", "Failing"),
     "unknown": ("Chưa xác định", "Unknown"),
+    "no_data": ("Không có dữ liệu", "No data"),
+    "covered": ("Có dữ liệu", "With data"),
+    "coverage": ("Tỷ lệ có dữ liệu", "Share with data"),
+    "meeting_at_least": ("Đạt (ít nhất)", "Meeting (at least)"),
+    "unplaced": (
+        "Người/bản ghi không xác định được đơn vị",
+        "People or records not placed",
+    ),
+    "without_residence": (
+        "Người có tình trạng nhưng không có nơi cư trú",
+        "People with a status and no residence",
+    ),
+    "standing": ("Tình hình", "Standing"),
+    "standing_text": (
+        "{meeting}/{units} đạt · có dữ liệu {covered}/{units}",
+        "{meeting} of {units} meet · data for {covered} of {units}",
+    ),
+    "standing_at_least": (
+        "{meeting}/{units} đạt (ít nhất {least}) · có dữ liệu {covered}/{units}",
+        "{meeting} of {units} meet (at least {least}) · data for {covered} of {units}",
+    ),
+    "no_data_at_due": ("Không có dữ liệu tại thời hạn", "No data at due date"),
+    "coverage_basis": ("Phạm vi dữ liệu", "Coverage"),
+    "coverage_declared": (
+        "theo bảng coverage của bộ dữ liệu",
+        "as the dataset's coverage table declares",
+    ),
+    "coverage_units": (
+        "mọi đơn vị trong bảng units của bộ dữ liệu (không có bảng coverage)",
+        "every unit of the dataset's own units table (no coverage table)",
+    ),
+    "coverage_none": (
+        "không có (bản đồ chính thức, không khai báo coverage)",
+        "none (official map, no coverage declared)",
+    ),
+    "unit_notes": ("Ghi chú", "Notes"),
     "share": ("Tỷ lệ đạt", "Share meeting"),
     "next_due": ("Mốc kế tiếp", "Next milestone"),
     "target_share": ("Chỉ tiêu", "Target share"),
@@ -97,6 +133,10 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "recognition_year": ("Năm đánh giá", "Assessment year"),
     "recognised_and_meeting": ("Công nhận và đạt", "Recognised and meeting"),
     "recognised_undecided": ("Công nhận, chưa xác định", "Recognised, undecided on the data"),
+    "recognised_no_data": (
+        "Công nhận, không có dữ liệu",
+        "Recognised, no data (not covered)",
+    ),
     "withdrawal_candidates": (
         "Đã công nhận nhưng không còn đạt (xem xét đưa ra khỏi danh sách)",
         "Recognised but no longer meeting (candidates for withdrawal)",
@@ -119,11 +159,13 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "fail": ("không đạt", "fail"),
     "met": ("đã đạt", "met"),
     "missed": ("không đạt", "missed"),
+    "cannot_judge": ("chưa thể kết luận", "cannot be judged"),
     "on_track": ("đúng tiến độ", "on track"),
     "off_track": ("chậm tiến độ", "off track"),
     "pending": ("chưa đến hạn, chưa đạt", "pending"),
     "no_target": ("không có chỉ tiêu", "no target"),
     "value_unknown": ("chưa xác định", "unknown"),
+    "value_no_data": ("không có dữ liệu", "no data"),
     # charts
     "chart_progress": (
         "Tỷ lệ đơn vị đạt so với các mốc lộ trình",
@@ -158,6 +200,28 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "answer_headline_empty": (
         "{scope}: không có đơn vị cấp xã nào được đánh giá vào ngày này.",
         "{scope}: no commune-level unit was evaluated on this date.",
+    ),
+    "answer_coverage": (
+        "Dữ liệu có cho {covered} trên {units} đơn vị; {no_data} đơn vị không có dữ liệu, "
+        "không bao giờ được tính là đạt.",
+        "The data cover {covered} of the {units} units; {no_data} have no data and are "
+        "never counted as meeting the criteria.",
+    ),
+    "answer_coverage_full": (
+        "Dữ liệu có cho cả {units} đơn vị.",
+        "The data cover all {units} units.",
+    ),
+    "answer_at_least": (
+        "{unplaced} người hoặc bản ghi không xác định được đơn vị, nên có thể chỉ có ít "
+        "nhất {least} đơn vị đạt.",
+        "{unplaced} people or records could not be placed in any unit, so at least "
+        "{least} units meet the criteria.",
+    ),
+    "answer_due_cannot_judge": (
+        "Mốc này đến hạn đúng ngày báo cáo nhưng chưa thể kết luận: mới có {meeting} đơn "
+        "vị đạt, và các đơn vị không có dữ liệu có thể làm thay đổi kết quả.",
+        "It falls due on the report's date and cannot be judged: {meeting} meeting, and "
+        "the units with no data could change the answer.",
     ),
     "answer_breakdown": (
         "Chưa đạt: {failing} đơn vị; chưa xác định (dữ liệu chưa đủ để kết luận): "

@@ -1,15 +1,21 @@
 """A province's (or the nation's) standing against its roadmap on a date.
 
-``required = ceil(share × units in force)``, exactly (:func:`required_count`). A past
-milestone is judged on its own due date, against the units in force on that date; a
-milestone ahead is judged by projecting the trend of the share meeting the criteria to
-its due date. No trend (fewer than two dated points) gives ``unknown``, never
+``required = ceil(share × units in force)``, exactly (:func:`required_count`). Only units
+that pass on covered data count as meeting the criteria; units the dataset does not cover
+(*no data*) are counted beside them, never among them. A past milestone is judged on its
+own due date, against the units in force on that date: ``met`` when even the fewest units
+that may meet the criteria (the passes less the people who could not be placed) reach the
+required count, ``missed`` when even every uncovered unit passing would not, and
+``cannot_judge`` in between. A milestone ahead is judged by projecting the trend of the
+share meeting the criteria to its due date, ``cannot_judge`` when the uncovered units
+could change the answer. No trend (fewer than two dated points) gives ``unknown``, never
 ``on_track``.
 
 A roadmap counts either the units meeting the criteria on the data or the units formally
-recognised (its ``counts``). Counting recognitions, the achieved count is theirs, and a
-milestone ahead is projected from it along the data's trend (recognitions follow the
-data a year behind); with no recognitions in the data it is ``unknown``.
+recognised (its ``counts``). Counting recognitions, the achieved count is theirs (a
+recognition is a decision, whatever the data cover), and a milestone ahead is projected
+from it along the data's trend (recognitions follow the data a year behind); with no
+recognitions in the data it is ``unknown``.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.model import MilestoneStatus, Progress, SeriesPoint
-from drugfree_core.reports.runs import ScopeRun
+from drugfree_core.reports.runs import ScopeCounts, ScopeRun
 from drugfree_core.reports.trend import DAYS_PER_MONTH, least_squares_slope
 from drugfree_core.rules.roadmap import MEETING, Roadmap
 
@@ -46,22 +52,19 @@ def scope_progress(
     *recognised* counts the scope's recognised units in a run, for roadmaps that count
     recognitions and for the ``recognised`` figure beside the meeting one.
     """
-    units, meeting, failing, unknown = now.counts(scope)
+    counts = now.counts(scope)
+    units, meeting = counts.units, counts.meeting
     recognised_now = recognised(scope, now)
     basis = MEETING if roadmap is None else roadmap.counts
-
-    def achieved(run: ScopeRun) -> int | None:
-        return run.counts(scope)[1] if basis == MEETING else recognised(scope, run)
-
     slope = least_squares_slope(_trend_points(scope, now.on, series))
     milestones = (
         ()
         if roadmap is None
-        else _milestones(scope, now, units, achieved(now), roadmap, slope, run_on, achieved)
+        else _milestones(scope, now, counts, roadmap, slope, run_on, recognised)
     )
     upcoming = [m for m in milestones if m.due >= now.on]
     nxt = upcoming[0] if upcoming else None
-    reached = achieved(now)
+    reached = counts.meeting_at_least if basis == MEETING else recognised_now
     return Progress(
         scope=scope,
         name=name,
@@ -73,8 +76,11 @@ def scope_progress(
         roadmap_title_vi="" if roadmap is None else roadmap.title_vi,
         units_in_force=units,
         meeting=meeting,
-        failing=failing,
-        unknown=unknown,
+        failing=counts.failing,
+        unknown=counts.unknown,
+        no_data=counts.no_data,
+        unplaced=counts.unplaced,
+        without_residence=counts.without_residence,
         next_due=None if nxt is None else nxt.due,
         next_share=None if nxt is None else nxt.share,
         required=None if nxt is None else nxt.required,
@@ -113,51 +119,74 @@ def _in(scope: str, run: ScopeRun, code: str) -> bool:
     return scope == "*" or run.provinces[code] == scope
 
 
+def judge(required: int, counts: ScopeCounts) -> str:
+    """``met``, ``missed`` or ``cannot_judge`` for *required* units, on the data of *counts*.
+
+    Met only on counted passes, and only when the people who could not be placed could
+    not bring them below the required count; missed only when the uncovered units, all
+    passing, could not bring them up to it.
+    """
+    if counts.meeting_at_least >= required:
+        return "met"
+    if counts.meeting + counts.no_data < required:
+        return "missed"
+    return "cannot_judge"
+
+
 def _milestones(
     scope: str,
     now: ScopeRun,
-    units: int,
-    meeting: int | None,
+    counts: ScopeCounts,
     roadmap: Roadmap,
     slope: float | None,
     run_on: Callable[[dt.date], ScopeRun | None],
-    achieved: Callable[[ScopeRun], int | None],
+    recognised: RecognisedCount,
 ) -> tuple[MilestoneStatus, ...]:
+    units = counts.units
+    by_meeting = roadmap.counts == MEETING
+    # The count a projection starts from: units meeting, or units recognised, today.
+    base = counts.meeting if by_meeting else recognised(scope, now)
     statuses = []
     for m in roadmap.milestones:
         required = m.required(units)
-        meeting_at_due: int | None = None
-        units_then = 0
+        then: ScopeCounts | None = None
+        achieved: int | None = None
         projected: float | None = None
         if m.due <= now.on:
             past = run_on(m.due)
             if past is not None:
-                units_then = past.counts(scope)[0]
-                meeting_at_due = achieved(past)
-            status = (
-                "unknown"
-                if meeting_at_due is None or not units_then
-                else "met"
-                if meeting_at_due >= m.required(units_then)
-                else "missed"
-            )
-        elif slope is None or not units or meeting is None:
+                then = past.counts(scope)
+                achieved = then.meeting if by_meeting else recognised(scope, past)
+            if then is None or not then.units or achieved is None:
+                status = "unknown"
+            elif by_meeting:
+                status = judge(m.required(then.units), then)
+            else:
+                status = "met" if achieved >= m.required(then.units) else "missed"
+        elif slope is None or not units or base is None:
             status = "unknown"
         else:
-            share_now = meeting / units
+            share_now = base / units
             projected = max(0.0, min(1.0, share_now + slope * (m.due - now.on).days)) * units
-            status = "on_track" if projected >= required else "off_track"
+            if projected >= required:
+                status = "on_track"
+            elif not by_meeting or projected + counts.no_data < required:
+                status = "off_track"
+            else:
+                status = "cannot_judge"  # the uncovered units could change the answer
         statuses.append(
             MilestoneStatus(
                 due=m.due,
                 share=m.share,
                 required=required,
                 status=status,
-                meeting_at_due=meeting_at_due,
+                meeting_at_due=achieved,
                 projected_at_due=projected,
                 citation=m.citation,
                 provenance=m.provenance.value,
                 note=m.note,
+                no_data_at_due=None if then is None else then.no_data,
+                meeting_at_least_at_due=None if then is None else then.meeting_at_least,
             )
         )
     return tuple(statuses)

@@ -7,6 +7,10 @@ the data shows on a date. They disagree in two ways a province acts on:
   data now;
 * **recognition candidates**: units that pass on the data and are not recognised.
 
+A unit the dataset does not cover (*no data*) is neither: the data say nothing about it,
+so a recognised unit with no data is counted apart (``recognised_no_data``), never as
+still meeting the criteria nor as a withdrawal candidate.
+
 Which recognitions count on a date *D* [INFERRED, documented]: those for the latest
 assessment year completed on *D* (a year ends on 14 December; decisions often come
 after it, so the decision date does not matter), of any scheme, for the unit's own code
@@ -45,7 +49,7 @@ def recognised_units(dataset: Dataset, on: dt.date, year: int) -> dict[str, Reco
     ``None`` when the dataset does not supply the recognitions table: then nobody can
     say which units are recognised (never "none are").
     """
-    if not dataset.is_supplied("recognitions"):
+    if "recognitions" not in dataset.supplied:
         return None
     rows = dataset.recognitions.filter(
         (pl.col("assessment_year") == year)
@@ -65,7 +69,8 @@ class RecognitionSummary:
 
     ``year`` is the assessment year whose recognitions are counted. Counts are of
     units in force on the report date; ``recognised_undecided`` are recognised units the
-    data cannot decide on. The two lists are the disagreements, by unit code.
+    data cannot decide on, ``recognised_no_data`` recognised units the dataset does not
+    cover. The two lists are the disagreements, by unit code.
     """
 
     scope: str
@@ -77,6 +82,7 @@ class RecognitionSummary:
     recognised_undecided: int
     withdrawal_candidates: tuple[str, ...]
     recognition_candidates: tuple[str, ...]
+    recognised_no_data: int = 0
 
 
 def summarise(
@@ -85,7 +91,7 @@ def summarise(
     verdicts: dict[str, str],
     recognised: dict[str, Recognised],
 ) -> RecognitionSummary:
-    """The summary over units with *verdicts* (unit code → pass/fail/unknown)."""
+    """The summary over units with *verdicts* (unit code → pass/fail/unknown/no_data)."""
     mine = {code for code in verdicts if code in recognised}
     return RecognitionSummary(
         scope=scope,
@@ -95,6 +101,7 @@ def summarise(
         meeting=sum(v == "pass" for v in verdicts.values()),
         recognised_and_meeting=sum(verdicts[c] == "pass" for c in mine),
         recognised_undecided=sum(verdicts[c] == "unknown" for c in mine),
+        recognised_no_data=sum(verdicts[c] == "no_data" for c in mine),
         withdrawal_candidates=tuple(sorted(c for c in mine if verdicts[c] == "fail")),
         recognition_candidates=tuple(
             sorted(c for c, v in verdicts.items() if v == "pass" and c not in recognised)

@@ -98,6 +98,14 @@ def _name(p: Progress, lang: Lang) -> str:
     return text("national", lang) if p.scope == NATIONAL else p.name
 
 
+def standing_text(p: Progress, lang: Lang) -> str:
+    """A share never goes without its coverage: "35 of 114 meet · data for 52 of 114"."""
+    fields = {"meeting": p.meeting, "units": p.units_in_force, "covered": p.covered}
+    if p.meeting_at_least < p.meeting:
+        return text("standing_at_least", lang, least=p.meeting_at_least, **fields)
+    return text("standing_text", lang, **fields)
+
+
 def value_words(value: str, lang: Lang) -> str:
     """A verdict or status value (``pass``, ``unknown``, ``on_track``…) as words in a cell."""
     # "unknown" is also a column label ("Chưa xác định"); as a value it is lower case,
@@ -154,9 +162,15 @@ def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
         p.units_in_force,
         p.meeting,
         p.recognised,
+        p.meeting_at_least,
         p.failing,
         p.unknown,
+        p.no_data,
         p.share,
+        p.coverage,
+        standing_text(p, lang),
+        p.unplaced,
+        p.without_residence,
         p.next_due,
         _share(p.next_share),
         p.required,
@@ -182,9 +196,15 @@ def _progress_view(report: Report, lang: Lang) -> View:
             ("units_in_force", "int"),
             ("meeting", "int"),
             ("recognised", "int"),
+            ("meeting_at_least", "int"),
             ("failing", "int"),
             ("unknown", "int"),
+            ("no_data", "int"),
             ("share", "share"),
+            ("coverage", "share"),
+            ("standing", "text"),
+            ("unplaced", "int"),
+            ("without_residence", "int"),
             ("next_due", "date"),
             ("target_share", "share"),
             ("required", "int"),
@@ -209,6 +229,8 @@ def _milestones_view(report: Report, lang: Lang) -> View:
                     m.required,
                     value_words(m.status, lang),
                     m.meeting_at_due,
+                    m.meeting_at_least_at_due,
+                    m.no_data_at_due,
                     None if m.projected_at_due is None else round(m.projected_at_due, 1),
                     reader_citation(m.citation, lang),
                     provenance_words(m.provenance, lang),
@@ -227,6 +249,8 @@ def _milestones_view(report: Report, lang: Lang) -> View:
             ("required", "int"),
             ("status", "text"),
             ("meeting_at_due", "int"),
+            ("meeting_at_least", "int"),
+            ("no_data_at_due", "int"),
             ("projected_at_due", "float"),
             ("citation", "text"),
             ("provenance", "text"),
@@ -296,6 +320,7 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
             ("recognised", "text"),
             ("national_scheme", "text"),
             ("national_verdict", "text"),
+            ("unit_notes", "text"),
         ),
         rows=tuple(
             (
@@ -311,6 +336,7 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
                 None if r.recognised is None else text("yes" if r.recognised else "no", lang),
                 r.national_scheme_id,
                 None if r.national_verdict is None else text(r.national_verdict, lang),
+                "; ".join(r.notes),
             )
             for r in rows
         ),
@@ -331,6 +357,7 @@ def _recognitions_view(report: Report, lang: Lang) -> View:
             ("meeting", "int"),
             ("recognised_and_meeting", "int"),
             ("recognised_undecided", "int"),
+            ("recognised_no_data", "int"),
             ("withdrawal_candidates", "text"),
             ("recognition_candidates", "text"),
         ),
@@ -343,6 +370,7 @@ def _recognitions_view(report: Report, lang: Lang) -> View:
                 r.meeting,
                 r.recognised_and_meeting,
                 r.recognised_undecided,
+                r.recognised_no_data,
                 ", ".join(r.withdrawal_candidates),
                 ", ".join(r.recognition_candidates),
             )
@@ -363,6 +391,7 @@ def _criteria_view(report: Report, lang: Lang) -> View:
             ("passed", "int"),
             ("failing", "int"),
             ("unknown", "int"),
+            ("no_data", "int"),
         ),
         rows=tuple(
             (
@@ -372,6 +401,7 @@ def _criteria_view(report: Report, lang: Lang) -> View:
                 c.passed,
                 c.failed,
                 c.unknown,
+                c.no_data,
             )
             for c in report.criteria
         ),
@@ -392,8 +422,10 @@ def _series_view(report: Report, lang: Lang) -> View:
             ("meeting", "int"),
             ("failing", "int"),
             ("unknown", "int"),
+            ("no_data", "int"),
             ("share", "share"),
             ("scheme", "text"),
+            ("coverage", "share"),
         ),
         rows=tuple(
             (
@@ -404,8 +436,10 @@ def _series_view(report: Report, lang: Lang) -> View:
                 s.meeting,
                 s.failing,
                 s.unknown,
+                s.no_data,
                 s.share,
                 ", ".join(s.scheme_ids),
+                s.covered / s.units_in_force if s.units_in_force else None,
             )
             for s in report.series
         ),
@@ -501,6 +535,7 @@ def _provenance_view(report: Report, lang: Lang) -> View:
             for g in p.plugins
         ),
         ("map_source", p.map_source),
+        ("coverage_basis", text(f"coverage_{p.coverage_basis}", lang)),
         ("dataset_fingerprint", p.dataset_fingerprint),
         ("suppression_threshold", p.suppression_threshold),
         ("stale_after_days", p.stale_after_days),

@@ -944,12 +944,17 @@ def quarantined_records(
 def dataset_from_records(
     records: DatasetRecords, quarantined: Sequence[QuarantinedRecord] = ()
 ) -> Dataset:
-    """The engine's :class:`Dataset` for *records*, with *quarantined* records attached."""
+    """The engine's :class:`Dataset` for *records*, with *quarantined* records attached.
+
+    No coverage rows: the records' own units are covered. A finding table that is
+    ``None`` in *records* is not supplied.
+    """
     dataset = Dataset.from_records(
         units=records.units,
         subjects=records.subjects,
         lineage=records.lineage,
         unit_facts=records.unit_facts,
+        coverage=records.coverage or None,
         drug_law_violations=records.drug_law_violations,
         wanted_fugitives=records.wanted_fugitives,
         drug_use_locations=records.drug_use_locations,
