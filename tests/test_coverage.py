@@ -132,9 +132,10 @@ def test_hai_phong_file_counts_only_covered_passes(
     code, _, err = invoke("report", str(bare), "--date", "2025-12-31", "--province", "31")
     assert code == 2 and "covers no unit of province 31" in err
     path = write(tmp_path / "hp.json", document(subjects=[person], coverage=coverage))
-    report = build_report(
-        dfc.load(path), END_2025, province="31", options=ReportOptions(series=False)
-    )
+    # The Thanh Hóa-reported criteria, pinned: under Art. 6 (the national default from
+    # 24 Aug 2025) a person on opioid substitution is an exception and fails nothing.
+    options = ReportOptions(series=False, scheme=dfc.get_scheme(MPS))
+    report = build_report(dfc.load(path), END_2025, province="31", options=options)
     p = report.overall
     assert (p.units_in_force, p.meeting, p.covered, p.failing) == (114, meeting, covered, 1)
     assert standing_text(p, "en") == f"{meeting} of 114 meet · data for {covered} of 114"
@@ -203,12 +204,11 @@ def test_explain_says_no_data(tmp_path: Path) -> None:
         tmp_path / "hp.json",
         document(subjects=[person], coverage=[{"unit_code": HAI_PHONG_UNIT}]),
     )
-    code, out, _ = invoke("explain", str(path), "--unit", "10525", "--date", "2025-10-01")
+    args = ["explain", str(path), "--unit", "10525", "--date", "2025-10-01", "--scheme", MPS]
+    code, out, _ = invoke(*args)
     assert code == 0
     assert "verdict: NO DATA" in out and "∅ TH.C1" in out
-    code, out, _ = invoke(
-        "explain", str(path), "--unit", "10525", "--date", "2025-10-01", "--lang", "vi"
-    )
+    code, out, _ = invoke(*args, "--lang", "vi")
     assert "KHÔNG CÓ DỮ LIỆU" in out
 
 
@@ -268,7 +268,10 @@ def test_json_document_key_left_out_is_not_supplied(tmp_path: Path) -> None:
     ]
     facts = dfc.get_scheme("qd28-2025-complex-areas")
     left_out = dfc.load(write(tmp_path / "a.json", document(units=units, subjects=[])))
-    given = dfc.load(write(tmp_path / "b.json", document(units=units, subjects=[], unit_facts=[])))
+    findings = {"drug_law_violations": [], "wanted_fugitives": []}  # type III reads them
+    given = dfc.load(
+        write(tmp_path / "b.json", document(units=units, subjects=[], unit_facts=[], **findings))
+    )
     assert "unit_facts" not in left_out.supplied and "unit_facts" in given.supplied
     t1b = dfc.evaluate(left_out, facts, ON).unit("X1").criterion("T1.b").result
     assert "unit_facts table, not supplied" in t1b.reason
@@ -331,7 +334,8 @@ def test_mistyped_residence_does_not_make_a_silent_pass(tmp_path: Path) -> None:
     assert code == 0
     assert "not placed in any unit: 1 person(s) or record(s)" in out
     assert "pass 2, at least 1" in out
-    report = build_report(dataset, ON, province="P1", options=ReportOptions(series=False))
+    options = ReportOptions(series=False, scheme=scheme)
+    report = build_report(dataset, ON, province="P1", options=options)
     assert (report.overall.meeting, report.overall.meeting_at_least) == (2, 1)
     assert standing_text(report.overall, "en") == "2 of 2 meet (at least 1) · data for 2 of 2"
     row = next(u for u in report.units if u.unit_code == "X2")

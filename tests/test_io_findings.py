@@ -15,7 +15,7 @@ import pytest
 
 from drugfree_core.dataset.jsonschema import dataset_json_schema
 from drugfree_core.dataset.schema import FINDING_TABLES
-from drugfree_core.errors import DatasetError, UsageError
+from drugfree_core.errors import DatasetError
 from drugfree_core.io import load, read_json_text, save, validate
 from drugfree_core.model import (
     AdminUnit,
@@ -120,10 +120,11 @@ def test_a_folder_supplies_a_table_by_its_file(tmp_path: Path) -> None:
     assert "wanted_fugitives" not in dataset.supplied
 
 
-def test_writing_next_to_a_stale_finding_table_is_refused(tmp_path: Path) -> None:
+def test_writing_over_a_stale_finding_table_removes_it(tmp_path: Path) -> None:
     save(read_json_text(document(drug_use_locations=[LOCATION])), tmp_path, format="csv")
-    with pytest.raises(UsageError, match=r"drug_use_locations\.csv"):
-        save(read_json_text(document()), tmp_path, format="csv")
+    save(read_json_text(document()), tmp_path, format="csv")
+    assert not (tmp_path / "drug_use_locations.csv").exists()
+    assert "drug_use_locations" not in load(tmp_path).supplied
 
 
 @pytest.mark.parametrize(
@@ -194,7 +195,7 @@ def test_a_violation_goes_with_its_quarantined_subject() -> None:
     assert violation.unit_codes == ("U1",)  # its unit is downgraded, never passed
 
 
-def test_a_finding_about_a_quarantined_unit_is_quarantined_too() -> None:
+def test_a_finding_about_a_quarantined_unit_stays_with_its_placeholder() -> None:
     units = [*UNITS, {"code": "U2", "name": "", "kind": "commune", "parent_code": "P"}]
     text = json.dumps(
         {
@@ -204,8 +205,10 @@ def test_a_finding_about_a_quarantined_unit_is_quarantined_too() -> None:
         }
     )
     dataset = read_json_text(text, quarantine=True)
-    (location,) = [q for q in dataset.quarantined if q.table == "drug_use_locations"]
-    assert location.reason == "refers to quarantined unit U2"
+    # The bad unit row stays as a placeholder (its unit is downgraded, never passed), so
+    # the finding about it is kept: dropping it could only make U2 look better.
+    assert [q.table for q in dataset.quarantined] == ["units"]
+    assert dataset.drug_use_locations["unit_code"].to_list() == ["U2"]
 
 
 def test_the_json_schema_describes_the_optional_tables() -> None:

@@ -16,6 +16,7 @@ from drugfree_core.i18n import Lang
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import DateOrPeriod, reference_date_of
 from drugfree_core.plugins.host import SchemeChoice
+from drugfree_core.rules.primitives import CommuneShare, walk_values
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.rules.tables import scheme_tables
 
@@ -82,11 +83,15 @@ def supply_warnings(
     """One warning per table that *schemes* read and that the dataset did not supply.
 
     Each names the schemes and criteria that will be *unknown* for want of it, and how
-    to say "none" instead (an empty table). ``location`` is the dataset's path.
+    to say "none" instead (an empty table). The commune-level schemes that a province
+    scheme's commune share evaluates (P.4 of ``qd28-2025-provinces``) are checked too. A
+    table with a stand-in that was supplied (the units' reported drug-use locations for
+    the ``drug_use_locations`` table) is not warned about. ``location`` is the dataset's
+    path.
     """
     given = set(supplied)
     readers: dict[str, list[str]] = {}
-    for scheme in schemes:
+    for scheme in _with_commune_schemes(schemes):
         for table, criteria in scheme_tables(scheme.criteria, given).items():
             if table not in given:
                 readers.setdefault(table, []).append(f"{scheme.id} ({', '.join(criteria)})")
@@ -101,3 +106,22 @@ def supply_warnings(
         )
         for table, names in sorted(readers.items())
     )
+
+
+def _with_commune_schemes(schemes: Iterable[Scheme]) -> list[Scheme]:
+    """*schemes*, then the commune-level schemes their commune shares evaluate."""
+    out: list[Scheme] = []
+    for scheme in schemes:
+        for found in (scheme, *_commune_schemes(scheme)):
+            if all(found.id != s.id for s in out):
+                out.append(found)
+    return out
+
+
+def _commune_schemes(scheme: Scheme) -> list[Scheme]:
+    return [
+        node.scheme
+        for criterion in scheme.criteria
+        for node in walk_values(criterion.rule)
+        if isinstance(node, CommuneShare)
+    ]

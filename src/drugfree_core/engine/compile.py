@@ -16,6 +16,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.results import Outcome
 from drugfree_core.errors import SchemeError
 from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
@@ -234,7 +235,13 @@ def _finding_frame(
 
 
 def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFrame) -> pl.DataFrame:
-    """Per province: communes placed by the commune-level scheme (lo..hi) of all in force."""
+    """Per province: communes placed by the commune-level scheme (lo..hi) of all in force.
+
+    ``lo`` counts the communes certainly placed, ``hi`` adds those the data cannot decide
+    and those with no data (not covered): a share is claimed only when the communes
+    known to be placed reach it, and denied only when even every undecided or uncovered
+    commune could not.
+    """
     from drugfree_core.engine.evaluate import evaluate
 
     if ctx.level is not UnitLevel.PROVINCE:
@@ -248,8 +255,18 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
     def classify() -> pl.DataFrame:
         rows: list[tuple[str, bool, bool]] = []
         if codes.height:
-            evaluation = evaluate(ctx.dataset, measure.scheme, ctx.on, units=codes["unit_code"])
+            evaluation = evaluate(
+                ctx.dataset,
+                measure.scheme,
+                ctx.on,
+                units=codes["unit_code"],
+                allow_no_coverage=True,  # uncovered communes are counted as undecided
+            )
             for unit in evaluation.units:
+                if unit.verdict is Outcome.NO_DATA:
+                    # No data is never counted as placed, nor as certainly not placed.
+                    rows.append((unit.unit_code, False, True))
+                    continue
                 if measure.levels:
                     sure = bool(set(unit.levels_reached) & set(measure.levels))
                     maybe = unit.level is None and bool(

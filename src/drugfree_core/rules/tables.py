@@ -148,12 +148,6 @@ def _locations_stand_in(node: p.DrugUseLocations, _resolve: Resolve) -> Iterable
     return ("unit_facts",) if node.facts_when_absent else ()
 
 
-def _commune_share(node: p.CommuneShare, _resolve: Resolve) -> Iterable[str]:
-    # The communes' own evaluation under the other scheme reads its tables.
-    found: set[str] = set()
-    for criterion in node.scheme.criteria:
-        found |= tables_needed(criterion.rule)
-    return found
 
 
 register_tables(p.Population, _population)
@@ -169,7 +163,9 @@ register_tables(p.ResidentViolations, _violations)
 register_tables(p.WantedFugitives, ("wanted_fugitives",))
 register_tables(p.DrugUseLocations, ("drug_use_locations",))
 register_stand_in(p.DrugUseLocations, _locations_stand_in)
-register_tables(p.CommuneShare, _commune_share)
+# A commune share reads nothing itself: the communes' evaluation under the other scheme
+# leaves unknown what a missing table decides, and the share counts them as "maybe".
+register_tables(p.CommuneShare, ())
 
 __all__ = [
     "PEOPLE_TABLES",
