@@ -536,3 +536,55 @@ def test_the_cache_computes_a_key_once_under_concurrency_and_stays_bounded() -> 
     cache.get("c", lambda: slow("c"))
     assert len(cache) == 2
     assert cache.get("a", lambda: slow("a")) == 4  # "a" was the least recently used: gone
+
+
+def test_an_assessment_year_stands_for_its_last_day(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    by_year = client.get(
+        "/v1/evaluations",
+        params={"scheme": "qd28-2025-drug-free", "assessment_year": 2025},
+        headers=hp,
+    )
+    assert by_year.status_code == 200, by_year.text
+    assert by_year.json()["reference_date"] == "2025-12-14"
+    by_date = client.get(
+        "/v1/evaluations",
+        params={"scheme": "qd28-2025-drug-free", "date": "2025-12-14"},
+        headers=hp,
+    )
+    assert by_year.json()["verdicts"] == by_date.json()["verdicts"]
+    both = client.get(
+        "/v1/evaluations",
+        params={"scheme": "qd28-2025-drug-free", "date": ON, "assessment_year": 2025},
+        headers=hp,
+    )
+    assert assert_problem(both, 400)["problems"][0]["location"] == "query.assessment_year"
+    neither = client.get("/v1/evaluations", params={"scheme": "qd28-2025-drug-free"}, headers=hp)
+    assert assert_problem(neither, 400)["problems"][0]["location"] == "query.date"
+    text = client.get(
+        f"/v1/units/{HP_UNIT}/explanation", params={"assessment_year": 2025}, headers=hp
+    ).json()["text"]
+    assert "2025-12-14" in text
+    params = {"assessment_year": 2025, "province": "31"}
+    report = client.get("/v1/reports", params=params, headers=hp)
+    assert report.status_code == 200 and report.json()["provenance"]["reference_date"] == (
+        "2025-12-14"
+    )
+
+
+def test_provinces_are_evaluated_and_covered_only_when_all_their_communes_are(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    national = auth(setup, "national")
+    params = {"scheme": "qd28-2025-provinces", "assessment_year": 2025}
+    page = client.get("/v1/evaluations", params={**params, "page_size": 50}, headers=national)
+    assert page.status_code == 200, page.text
+    units = {u["unit_code"]: u for u in page.json()["units"]}
+    # Hải Phòng and Nghệ An are covered in full; Hà Nội is not covered at all.
+    assert units["31"]["verdict"] != "no_data" and units["01"]["verdict"] == "no_data"
+    assert page.json()["total"] == 34 and page.json()["verdicts"]["no_data"] == 32
+    hp = auth(setup, "hp-analyst")
+    mine = client.get("/v1/evaluations", params=params, headers=hp).json()
+    assert [u["unit_code"] for u in mine["units"]] == ["31"]

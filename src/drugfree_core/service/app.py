@@ -41,6 +41,7 @@ from drugfree_core.errors import (
     SchemeError,
     UsageError,
 )
+from drugfree_core.model.periods import AssessmentPeriod
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.service.audit import AuditEntry, AuditLog
 from drugfree_core.service.auth import AGGREGATES, CASES, EXPLAIN, AccessError, Grant, TokenStore
@@ -100,9 +101,37 @@ class ParameterError(DrugfreeError):
         self.reason = reason
 
 
+def reference_day(date: dt.date | None, assessment_year: int | None) -> dt.date:
+    """The reference date of a request: ``date``, or the last day of ``assessment_year``.
+
+    Exactly one of them must be given (a :class:`ParameterError` says which is wrong).
+    """
+    if date is not None and assessment_year is not None:
+        raise ParameterError("query.assessment_year", "give date or assessment_year, not both")
+    if assessment_year is not None:
+        return AssessmentPeriod(assessment_year).reference_date
+    if date is None:
+        raise ParameterError("query.date", "give date=YYYY-MM-DD or assessment_year=YYYY")
+    return date
+
+
 # Parameter types shared by the endpoints (module level: FastAPI resolves annotations here).
 Auth = Annotated[str | None, Header(description="Bearer <token>", include_in_schema=False)]
-Date = Annotated[dt.date, Query(description="Reference date, YYYY-MM-DD.")]
+Date = Annotated[
+    dt.date | None,
+    Query(description="Reference date, YYYY-MM-DD (or give assessment_year instead)."),
+]
+AssessmentYear = Annotated[
+    int | None,
+    Query(
+        ge=1901,
+        le=9999,
+        description=(
+            "The Decision 28/2025 assessment year instead of a date: 2025 means reference "
+            "date 2025-12-14, counting periods from 2024-12-15. Not with date."
+        ),
+    ),
+]
 Lang = Annotated[Literal["vi", "en"], Query(description="Language of the text.")]
 SchemeId = Annotated[str, Query(description="Scheme id (see /v1/schemes).")]
 OptionalScheme = Annotated[
@@ -437,7 +466,8 @@ def create_app(
     )
     def evaluations(
         scheme: SchemeId,
-        date: Date,
+        date: Date = None,
+        assessment_year: AssessmentYear = None,
         province: Province = None,
         page: PageNumber = 1,
         page_size: PageSize = None,
@@ -447,10 +477,15 @@ def create_app(
     ) -> Response:
         """A scope's verdicts on a date: counts over the scope and per-unit results by page.
 
-        A unit the data do not cover is ``no_data``, never a pass; a scope whose units
-        are all ``no_data`` is a 400 unless ``allow_no_coverage``.
+        The units are commune-level, or provinces for a province-level scheme
+        (``qd28-2025-provinces``: a province's P.4 uses its communes' own classification
+        in the same run). ``assessment_year`` stands for its last day (14 December). A
+        unit the data do not cover is ``no_data``, never a pass (a province is covered
+        when all its communes are); a scope whose units are all ``no_data`` is a 400
+        unless ``allow_no_coverage``.
         """
         with audited("evaluate", authorization, scheme=scheme, date=date) as record:
+            date = record["date"] = reference_day(date, assessment_year)
             grant = authenticate(record, authorization)
             if page_size is None:
                 page_size = min(100, config.max_page_size)
@@ -519,7 +554,8 @@ def create_app(
     )
     def explanation(
         unit_code: UnitCode,
-        date: Date,
+        date: Date = None,
+        assessment_year: AssessmentYear = None,
         scheme: OptionalScheme = None,
         lang: Lang = "en",
         include_subjects: WithSubjects = False,
@@ -527,6 +563,7 @@ def create_app(
     ) -> Response:
         """Why one unit got its verdict, criterion by criterion (text in vi or en, and tree)."""
         with audited("explain", authorization, unit=unit_code, scheme=scheme, date=date) as record:
+            date = record["date"] = reference_day(date, assessment_year)
             grant = authenticate(record, authorization)
             grant.require(EXPLAIN)
             if include_subjects:
@@ -585,7 +622,8 @@ def create_app(
         tags=["reports"],
     )
     def report(
-        date: Date,
+        date: Date = None,
+        assessment_year: AssessmentYear = None,
         province: Province = None,
         format: ReportFormat = "json",
         lang: Lang = "en",
@@ -601,6 +639,7 @@ def create_app(
         from drugfree_core.reports import ReportOptions, build_report, write_report
 
         with audited("report", authorization, date=date) as record:
+            date = record["date"] = reference_day(date, assessment_year)
             grant = authenticate(record, authorization)
             record["scope"] = province or "national"
             grant.require(AGGREGATES)
