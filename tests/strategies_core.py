@@ -16,6 +16,7 @@ import attrs
 from hypothesis import strategies as st
 
 from drugfree_core.dataset.dataset import ALL_TABLES, DatasetRecords, QuarantinedRecord
+from drugfree_core.dataset.schema import FINDING_TABLES
 from drugfree_core.model import (
     Coverage,
     FactKind,
@@ -124,7 +125,9 @@ def cases(
     if quarantine:
         codes = [u.code for u in records.units if u.kind is not UnitKind.PROVINCE]
         quarantined = draw(quarantined_records(unit_codes=codes))
-    supplied = ALL_TABLES - {"coverage"}
+    # A finding table the records leave as None is not supplied.
+    absent = {t for t in FINDING_TABLES if getattr(records, t) is None}
+    supplied = ALL_TABLES - {"coverage"} - absent
     declared = False
     if vary_data and draw(st.integers(0, 2)) == 0:
         declared = True

@@ -119,7 +119,7 @@ def test_compare_lists_where_national_and_provincial_differ() -> None:
     (only,) = comparison.disagreements()
     assert (only.unit_code, only.result_a, only.result_b) == ("U1", "pass", "fail")
     assert only.difference == "opposite"
-    assert comparison.counts() == {"agree": 1, "opposite": 1, "undecided": 0}
+    assert comparison.counts() == {"agree": 1, "opposite": 1, "undecided": 0, "no_data": 0}
     assert comparison.crosstab() == {("pass", "fail"): 1, ("pass", "pass"): 1}
     assert comparison.to_dict()["disagreements"][0]["unit_code"] == "U1"
 
@@ -139,7 +139,7 @@ def test_compare_on_the_cli(fmt: str) -> None:
     if fmt == "json":
         data = json.loads(out)
         assert data["scheme_a"]["id"] == "qd28-2025-drug-free"
-        assert set(data["counts"]) == {"agree", "opposite", "undecided"}
+        assert set(data["counts"]) == {"agree", "opposite", "undecided", "no_data"}
     elif fmt == "csv":
         assert (
             out.splitlines()[0] == "unit,name,qd28-2025-drug-free,mps-recognition-2024,difference"
