@@ -78,8 +78,10 @@ def _own_tables(node: object, resolve: Resolve, supplied: frozenset[str] | None)
     own = _lookup(_NEEDS, node, resolve)
     if supplied is None or own <= supplied:
         return own
+    # The stand-in counts only when it was supplied itself; else the primitive's own
+    # tables are the ones to name as missing.
     stand_in = _lookup(_STAND_INS, node, resolve)
-    return stand_in or own
+    return stand_in if stand_in and stand_in <= supplied else own
 
 
 def tables_needed(
@@ -90,7 +92,8 @@ def tables_needed(
     Without *resolve*, a choice held by a parameter counts as made (the table is
     needed), which is what a check made before any date is known wants. With
     *supplied* (the tables a dataset gave), a primitive whose own tables are not all
-    supplied counts its stand-in tables instead, if it has any (:func:`register_stand_in`).
+    supplied counts its stand-in tables instead when it has some and they were supplied
+    (:func:`register_stand_in`).
     """
     given = None if supplied is None else frozenset(supplied)
     needed: set[str] = set()
