@@ -274,7 +274,11 @@ def test_json_document_key_left_out_is_not_supplied(tmp_path: Path) -> None:
     )
     assert "unit_facts" not in left_out.supplied and "unit_facts" in given.supplied
     t1b = dfc.evaluate(left_out, facts, ON).unit("X1").criterion("T1.b").result
-    assert "unit_facts table, not supplied" in t1b.reason
+    # T1.b counts drug-use locations: from their table, or from the unit facts standing
+    # in for it; with neither supplied it names the table it reads.
+    assert "drug_use_locations table, not supplied" in t1b.reason
+    t1c = dfc.evaluate(left_out, facts, ON).unit("X1").criterion("T1.c").result
+    assert "unit_facts table, not supplied" in t1c.reason
     assert dfc.evaluate(given, facts, ON).missing_tables == ()
 
 
