@@ -588,3 +588,10 @@ def test_provinces_are_evaluated_and_covered_only_when_all_their_communes_are(
     hp = auth(setup, "hp-analyst")
     mine = client.get("/v1/evaluations", params=params, headers=hp).json()
     assert [u["unit_code"] for u in mine["units"]] == ["31"]
+    text = client.get(
+        "/v1/units/31/explanation",
+        params={"scheme": "qd28-2025-provinces", "assessment_year": 2025},
+        headers=hp,
+    )
+    assert text.status_code == 200, text.text
+    assert "qd28-2025-provinces" in text.json()["text"] and "P.4" in text.json()["text"]
