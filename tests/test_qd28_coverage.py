@@ -19,6 +19,7 @@ from drugfree_core.engine.compile import measure_frame
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.model import Coverage, Recognition, SubjectKind, UnitLevel
 from drugfree_core.reports import ReportOptions, build_report
+from drugfree_core.reports.export.answer import report_answer
 from drugfree_core.rules.primitives import CommuneShare
 from drugfree_core.rules.tables import tables_needed
 from drugfree_core.schemes import get_scheme, qd28_drug_free, qd28_provinces
@@ -99,6 +100,9 @@ def test_a_recognised_unit_with_no_data_is_no_withdrawal_candidate() -> None:
     assert summary.recognised == 2 and summary.recognised_no_data == 1
     assert summary.withdrawal_candidates == ()
     assert summary.recognised_and_meeting == 1  # C2
+    facts = " ".join(report_answer(report, "en").facts)
+    assert "Of the recognised units, 1 have no data" in facts
+    assert "không có dữ liệu" in " ".join(report_answer(report, "vi").facts)
 
 
 def test_the_national_tables_are_registered_and_warned_about() -> None:

@@ -236,6 +236,12 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "meeting the criteria on the data (candidates for withdrawal): {withdraw}. Meeting "
         "them on the data without being recognised: {candidates}.",
     ),
+    "answer_recognised_no_data": (
+        "Trong số đơn vị được công nhận, {n} đơn vị không có dữ liệu (dữ liệu không bao quát): "
+        "không thể xác nhận còn đạt hay không.",
+        "Of the recognised units, {n} have no data (the data do not cover them): whether they "
+        "still meet the criteria cannot be told.",
+    ),
     "answer_no_roadmap": (
         "Không có lộ trình nào áp dụng cho phạm vi này, nên không có mốc để so sánh.",
         "No roadmap applies to this scope, so there is no milestone to measure against.",

@@ -97,6 +97,10 @@ def report_answer(report: Report, lang: Lang) -> Answer:
                 candidates=len(recognition.recognition_candidates),
             )
         )
+        if recognition.recognised_no_data:
+            facts.append(
+                text("answer_recognised_no_data", lang, n=recognition.recognised_no_data)
+            )
     provinces = [p for p in report.progress if p.scope != NATIONAL]
     if len(provinces) > 1:
         facts.append(_provinces_sentence(provinces, lang))
