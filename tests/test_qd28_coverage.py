@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from conftest import PROVINCE, build_dataset, commune, make_records, person, province, status
 
 from drugfree_core.api import supply_warnings
 from drugfree_core.engine import Outcome, compare, evaluate
 from drugfree_core.engine.compile import measure_frame
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.errors import CoverageError
 from drugfree_core.model import Coverage, Recognition, SubjectKind, UnitLevel
 from drugfree_core.reports import ReportOptions, build_report
 from drugfree_core.reports.export.answer import report_answer
@@ -63,6 +65,13 @@ def test_a_province_is_covered_only_when_every_commune_is() -> None:
     # A coverage row for the province covers its communes, hence the province.
     whole = evaluate(dataset((PROVINCE,)), scheme, ON).unit(PROVINCE)
     assert whole.verdict is Outcome.FAIL
+
+
+def test_provinces_none_covered_in_full_is_an_error_unless_allowed() -> None:
+    with pytest.raises(CoverageError, match=r"none of the 1 province\(s\) in force in full"):
+        evaluate(dataset(("C2",)), qd28_provinces.SCHEME, ON)
+    allowed = evaluate(dataset(("C2",)), qd28_provinces.SCHEME, ON, allow_no_coverage=True)
+    assert allowed.verdict_counts()["no_data"] == 1
 
 
 def test_a_commune_share_counts_no_data_as_undecided() -> None:

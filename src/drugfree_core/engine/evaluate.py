@@ -215,7 +215,9 @@ def evaluate(
             what = "province" if scheme.unit_level is UnitLevel.PROVINCE else "commune-level unit"
             raise UsageError(f"not a {what} in force on {on.isoformat()}: {', '.join(missing)}")
     if ctx.units.height and not ctx.covered and not allow_no_coverage:
-        raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height))
+        raise CoverageError(
+            _no_coverage_message(dataset, on, ctx.units.height, scheme.unit_level)
+        )
     levels = scheme.levels_on(on)
     nodes = [compile_node(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
@@ -299,13 +301,20 @@ def _safe(ctx: EvalContext) -> Any:
     return resolve
 
 
-def _no_coverage_message(dataset: Dataset, on: dt.date, units: int) -> str:
+def _no_coverage_message(
+    dataset: Dataset, on: dt.date, units: int, level: UnitLevel = UnitLevel.COMMUNE_LEVEL
+) -> str:
     day = on.isoformat()
     basis = dataset.coverage_basis
     if basis == "none":
         why = (
             "its units come from the embedded official map, which never says which units "
             "the data cover, and it has no coverage table"
+        )
+    elif level is UnitLevel.PROVINCE:
+        why = (
+            f"its coverage covers none of the {units} province(s) in force in full (a "
+            "province is covered when every one of its commune-level units is)"
         )
     else:
         why = f"its coverage table covers none of the {units} unit(s) in force"
