@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.records import TOP_LEVEL
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.io import load, read_json, read_json_text, validate
-from drugfree_core.io.records import TOP_LEVEL
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
 CHILD_FIELDS = {
@@ -107,9 +107,10 @@ def test_not_utf8(tmp_path: Path) -> None:
         ({"format": "drugfree-dataset/0"}, "$.format", "format must be 'drugfree-dataset/1'"),
         (
             {"format": "drugfree-dataset/1", "people": []},
-            "$['people']",
-            "unknown key (allowed: format, units, lineage, subjects, unit_facts, coverage, "
-            "drug_law_violations, wanted_fugitives, drug_use_locations, recognitions)",
+            "$",
+            "unknown key (the 2nd key of this object); "
+            "allowed keys: format, units, lineage, subjects, unit_facts, coverage, "
+            "drug_law_violations, wanted_fugitives, drug_use_locations, recognitions",
         ),
         ({"format": "drugfree-dataset/1", "units": {}}, "$.units", "expected a list"),
     ],
@@ -264,7 +265,7 @@ def test_quarantine_of_broken_elements_of_any_shape() -> None:
     got = {q.location: q for q in dataset.quarantined}
     assert got["$.units[5]"].reason == "$.units[5]: expected an object"
     assert got["$.subjects[3]"].reason.startswith(
-        "$.subjects[3].id: expected a string; $.subjects[3].x: unknown key"
+        "$.subjects[3].id: expected a string; $.subjects[3]: unknown key (the 3rd key"
     )
     assert got["$.subjects[3].tests[0]"].record_id is None
     assert got["$.subjects[4]"].unit_codes == ()

@@ -74,13 +74,24 @@ def test_provinces_none_covered_in_full_is_an_error_unless_allowed() -> None:
     assert allowed.verdict_counts()["no_data"] == 1
 
 
+def context(ds: Any) -> EvalContext:
+    """A province-level context whose communes are evaluated as the engine does."""
+
+    def communes(scheme: Any, codes: list[str]) -> Any:
+        return evaluate(ds, scheme, ON, units=codes, allow_no_coverage=True)
+
+    return EvalContext(
+        ds, ON, DF.resolve_parameters(ON), level=UnitLevel.PROVINCE, commune_evaluator=communes
+    )
+
+
 def test_a_commune_share_counts_no_data_as_undecided() -> None:
     ds = dataset(("C2",))  # C2 passes Art. 6 on covered data; C1 has no data
-    ctx = EvalContext(ds, ON, DF.resolve_parameters(ON), level=UnitLevel.PROVINCE)
+    ctx = context(ds)
     row = measure_frame(ctx, CommuneShare(scheme=DF)).frame.row(0, named=True)
     assert (row["lo"], row["hi"], row["den"]) == (1.0, 2.0, 2.0)
     # Covered, C1 certainly fails: the share is exactly one of two.
-    ctx = EvalContext(dataset(None), ON, DF.resolve_parameters(ON), level=UnitLevel.PROVINCE)
+    ctx = context(dataset(None))
     row = measure_frame(ctx, CommuneShare(scheme=DF)).frame.row(0, named=True)
     assert (row["lo"], row["hi"]) == (1.0, 1.0)
 

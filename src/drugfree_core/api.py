@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from drugfree_core._args import expect, expect_date, expect_items
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census
@@ -14,7 +15,7 @@ from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import Lang
 from drugfree_core.model.enums import UnitLevel
-from drugfree_core.model.periods import DateOrPeriod, reference_date_of
+from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
 from drugfree_core.plugins.host import SchemeChoice
 from drugfree_core.rules.primitives import CommuneShare, walk_values
 from drugfree_core.rules.scheme import Scheme
@@ -40,6 +41,8 @@ def evaluate_unit(
     raises :class:`~drugfree_core.errors.CoverageError` unless *allow_no_coverage*, when
     its verdict is *no data*.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(unit_code, str, "the unit code", "a str")
     if scheme.unit_level is UnitLevel.PROVINCE:
         evaluation = evaluate(
             dataset, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage
@@ -63,7 +66,13 @@ def scheme_for(unit_code: str, on: DateOrPeriod, dataset: Dataset | None = None)
     """
     from drugfree_core.plugins.host import default_host
 
-    return default_host().scheme_for(unit_code, reference_date_of(on), dataset)
+    expect(unit_code, str, "the unit code", "a str")
+    if isinstance(on, AssessmentPeriod):
+        on = on.reference_date
+    expect_date(on, "the date")
+    if dataset is not None:
+        expect(dataset, Dataset, "the dataset", "a Dataset or None")
+    return default_host().scheme_for(unit_code, on, dataset)
 
 
 def explain(
@@ -89,9 +98,11 @@ def supply_warnings(
     the ``drug_use_locations`` table) is not warned about. ``location`` is the dataset's
     path.
     """
-    given = set(supplied)
+    given = {str(t) for t in expect_items(supplied, str, "supplied", "table names (str)")}
+    chosen = expect_items(schemes, Scheme, "schemes", "Scheme objects")
+    expect(location, str, "location", "text")
     readers: dict[str, list[str]] = {}
-    for scheme in _with_commune_schemes(schemes):
+    for scheme in _with_commune_schemes([s for s in chosen if isinstance(s, Scheme)]):
         for table, criteria in scheme_tables(scheme.criteria, given).items():
             if table not in given:
                 readers.setdefault(table, []).append(f"{scheme.id} ({', '.join(criteria)})")

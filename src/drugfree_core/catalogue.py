@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from drugfree_core._args import expect, expect_lang
 from drugfree_core.i18n import Lang
 from drugfree_core.model import Provenance
 from drugfree_core.rules import primitives as p
@@ -171,6 +172,12 @@ def render_catalogue(host: PluginHost, lang: Lang = "en", *, targets: str | None
     :param targets: when given, each scheme, criterion and roadmap heading is preceded by
         a MyST target ``(<targets>-<kind>-<id>)=`` so that other pages can link to it.
     """
+    from drugfree_core.plugins.host import PluginHost
+
+    expect(host, PluginHost, "the host", "a PluginHost")
+    expect_lang(lang)
+    if targets is not None:
+        expect(targets, str, "targets", "a str or None")
     return "\n".join(_Catalogue(host, lang, targets).lines()).rstrip() + "\n"
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
+from drugfree_core._args import expect, expect_lang
+from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
 from drugfree_core.i18n import Lang, label, message
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
 from drugfree_core.rules.scheme import Scheme
 
@@ -71,6 +73,10 @@ def explain_unit(
     unit: UnitResult, evaluation: Evaluation, scheme: Scheme, lang: Lang = "en"
 ) -> str:
     """A tree of why *unit* got its verdict, in Vietnamese (``vi``) or English (``en``)."""
+    expect(unit, UnitResult, "the unit", "a UnitResult (from an Evaluation)")
+    expect(evaluation, Evaluation, "the evaluation", "an Evaluation")
+    expect(scheme, Scheme, "the scheme", "a Scheme")
+    expect_lang(lang)
     title = scheme.title_vi if lang == "vi" else scheme.title_en
     lines = [
         f"{unit.unit_name} ({unit.unit_code}) — {title}",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from drugfree_core.engine.compare import Comparison
-from drugfree_core.engine.results import Evaluation, Outcome
+from drugfree_core.engine.results import Evaluation
 from drugfree_core.i18n import Lang, label, message
+from drugfree_core.rules.outcome import Outcome
+from drugfree_core.safe_csv import csv_text as safe_csv_text
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -85,13 +84,12 @@ def table_text(evaluation: Evaluation, lang: Lang) -> str:
 
 
 def csv_text(evaluation: Evaluation) -> str:
-    """CSV, one row per unit (wire values such as ``no_data``, no subject ids)."""
+    """CSV, one row per unit (wire values such as ``no_data``, no subject ids).
+
+    Text a spreadsheet would run as a formula is made safe.
+    """
     headers, rows = _rows(evaluation, "en", machine=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return safe_csv_text(headers, rows)
 
 
 def comparison_text(comparison: Comparison, lang: Lang) -> str:
@@ -131,12 +129,13 @@ def comparison_text(comparison: Comparison, lang: Lang) -> str:
 
 
 def comparison_csv(comparison: Comparison) -> str:
-    """CSV of every unit: its result under A and under B, and how they differ."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["unit", "name", comparison.a.scheme_id, comparison.b.scheme_id, "difference"])
-    writer.writerows(
+    """CSV of every unit: its result under A and under B, and how they differ.
+
+    Text a spreadsheet would run as a formula is made safe.
+    """
+    headers = ["unit", "name", comparison.a.scheme_id, comparison.b.scheme_id, "difference"]
+    rows = [
         [u.unit_code, u.unit_name, u.result_a, u.result_b, u.difference or ""]
         for u in comparison.units
-    )
-    return buffer.getvalue()
+    ]
+    return safe_csv_text(headers, rows)

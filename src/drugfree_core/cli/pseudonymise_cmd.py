@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _friendly
-
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
@@ -29,7 +27,6 @@ from drugfree_core.cli.main import _friendly
     show_default=True,
     help="Environment variable holding the key (when no --key-file).",
 )
-@_friendly
 def pseudonymise(
     source: Path, out: Path, columns: tuple[str, ...], key_file: Path | None, key_env: str
 ) -> None:

@@ -8,11 +8,18 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _friendly, _path, _quarantine
+from drugfree_core.cli.common import DrugfreeGroup, finite, path_argument, quarantine_option
+
+#: Bounds of the serve options: a body up to 16 GiB, pages up to a million units, a
+#: refresh at most yearly (seconds), up to 1024 computing threads.
+MAX_BODY = 16 * 1024**3
+MAX_PAGE = 1_000_000
+MAX_REFRESH = 365 * 24 * 3600
+MAX_THREADS = 1024
 
 
 @click.command()
-@_path
+@path_argument
 @click.option(
     "--tokens",
     "tokens_file",
@@ -32,30 +39,30 @@ from drugfree_core.cli.main import _friendly, _path, _quarantine
     "--max-body",
     default=32 * 1024 * 1024,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_BODY),
     help="Largest request body accepted, in bytes (413 beyond).",
 )
 @click.option(
     "--max-page-size",
     default=1000,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_PAGE),
     help="Largest page of units an evaluation returns.",
 )
 @click.option(
     "--refresh",
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(min=1, max=MAX_REFRESH),
+    callback=finite,
     help="Re-read DATA every this many seconds (default: read once at start).",
 )
 @click.option(
     "--threads",
     default=40,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_THREADS),
     help="Threads computing requests at once.",
 )
-@_quarantine
-@_friendly
+@quarantine_option
 def serve(
     path: Path | str,
     tokens_file: Path,
@@ -105,7 +112,7 @@ def serve(
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
 
 
-@click.group()
+@click.group(cls=DrugfreeGroup)
 def token() -> None:
     """Make bearer tokens for `drugfree serve`."""
 
@@ -126,7 +133,6 @@ def token() -> None:
     type=click.Choice(["aggregates", "explain", "cases"]),
     help="What the token may do (repeatable).",
 )
-@_friendly
 def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
     """Mint a token called TOKEN_ID: the token on stderr, its tokens-file entry on stdout.
 
@@ -145,7 +151,6 @@ def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_friendly
 def audit(log_file: Path, fmt: str) -> None:
     """Summarise an audit log: requests by token, action and status, denials, durations."""
     import attrs
@@ -157,16 +162,20 @@ def audit(log_file: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(attrs.asdict(summary), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{summary.requests} request(s) from {summary.first} to {summary.last}")
-    click.echo(f"denied (401/403): {summary.denied}")
-    for title, counts in (
-        ("by token", summary.by_token),
-        ("by action", summary.by_action),
-        ("by status", summary.by_status),
-    ):
-        click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if summary.requests:
+        click.echo(f"{summary.requests} request(s) from {summary.first} to {summary.last}")
+        click.echo(f"denied (401/403): {summary.denied}")
+        for title, counts in (
+            ("by token", summary.by_token),
+            ("by action", summary.by_action),
+            ("by status", summary.by_status),
+        ):
+            click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    else:
+        click.echo("no request in the log")
     if summary.median_ms is not None:
         click.echo(f"duration: median {summary.median_ms:.1f} ms, p95 {summary.p95_ms:.1f} ms")
     if summary.bad_lines:
         shown = ", ".join(str(n) for n in summary.bad_lines[:10])
-        click.echo(f"lines that are not audit entries: {shown}")
+        more = f" and {len(summary.bad_lines) - 10} more" if len(summary.bad_lines) > 10 else ""
+        click.echo(f"lines that are not audit entries: {shown}{more}")

@@ -14,11 +14,13 @@ from collections.abc import Iterable
 
 import attrs
 
+from drugfree_core._args import expect
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
+from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import UsageError
 from drugfree_core.model.periods import DateOrPeriod
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import Scheme
 
 #: How two results differ: ``opposite`` (both decided, differently) or ``undecided``
@@ -142,6 +144,10 @@ def compare(
     unit the dataset does not cover is *no data* under both, neither agreeing nor
     differing (see :func:`evaluate` for *allow_no_coverage*).
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(scheme_a, Scheme, "scheme A", "a Scheme (see drugfree_core.get_scheme)")
+    expect(scheme_b, Scheme, "scheme B", "a Scheme (see drugfree_core.get_scheme)")
+    expect(allow_no_coverage, bool, "allow_no_coverage", "True or False")
     if scheme_a.unit_level is not scheme_b.unit_level:
         raise UsageError(
             f"{scheme_a.id} judges {scheme_a.unit_level.value} units and {scheme_b.id} "

@@ -16,11 +16,11 @@ import attrs
 import polars as pl
 
 from drugfree_core.engine.context import EvalContext
-from drugfree_core.engine.results import Outcome
 from drugfree_core.errors import SchemeError
 from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.describe import threshold_text
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.primitives import Rule, SubjectPredicate
 
 _IDS = pl.List(pl.String)
@@ -242,8 +242,6 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
     known to be placed reach it, and denied only when even every undecided or uncovered
     commune could not.
     """
-    from drugfree_core.engine.evaluate import evaluate
-
     if ctx.level is not UnitLevel.PROVINCE:
         raise SchemeError(
             f"{measure.scheme_id}: a share of commune-level units is measured for provinces "
@@ -255,13 +253,8 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
     def classify() -> pl.DataFrame:
         rows: list[tuple[str, bool, bool]] = []
         if codes.height:
-            evaluation = evaluate(
-                ctx.dataset,
-                measure.scheme,
-                ctx.on,
-                units=codes["unit_code"],
-                allow_no_coverage=True,  # uncovered communes are counted as undecided
-            )
+            # Uncovered communes come back as no data, counted below as undecided.
+            evaluation = ctx.evaluate_communes(measure.scheme, codes["unit_code"].to_list())
             for unit in evaluation.units:
                 if unit.verdict is Outcome.NO_DATA:
                     # No data is never counted as placed, nor as certainly not placed.

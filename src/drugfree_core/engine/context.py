@@ -22,6 +22,7 @@ from drugfree_core.engine.placement import (
     successors_in_force,
 )
 from drugfree_core.errors import SchemeError
+from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import (
     RehabForm,
     SubjectKind,
@@ -51,6 +52,8 @@ from drugfree_core.rules.tables import tables_needed
 
 _STATUTORY = (SubjectKind.ILLEGAL_USER.value, SubjectKind.POST_REHAB.value)
 _POSITIVE = TestResult.POSITIVE.value
+#: Evaluates a commune-level scheme for some unit codes: ``(scheme, codes) -> Evaluation``.
+CommuneEvaluator = Callable[[Any, list[str]], Any]
 _FACILITY_FORMS = (RehabForm.COMPULSORY_FACILITY.value, RehabForm.VOLUNTARY_FACILITY.value)
 _active = active
 
@@ -76,12 +79,14 @@ class EvalContext:
         *,
         level: UnitLevel = UnitLevel.COMMUNE_LEVEL,
         dated: Mapping[str, Parameter] | None = None,
+        commune_evaluator: CommuneEvaluator | None = None,
     ) -> None:
         self.dataset = dataset
         self.on = on
         self.parameters = parameters
         self.level = level
         self.dated: Mapping[str, Parameter] = dated or {}
+        self._communes = commune_evaluator
         self._memo: dict[Any, Any] = {}
         communes = commune_units_in_force(dataset, on)
         # Before 1 July 2025 a commune's parent is a district: its province is one level up.
@@ -292,6 +297,16 @@ class EvalContext:
         if key not in self._memo:
             self._memo[key] = build()
         return self._memo[key]
+
+    def evaluate_communes(self, scheme: Any, codes: list[str]) -> Any:
+        """The evaluation of commune-level *scheme* for *codes* on the date (no data allowed).
+
+        The evaluator is given by whoever built this context (the engine's ``evaluate``),
+        so that a rule measured on provinces can use its communes' own results.
+        """
+        if self._communes is None:
+            raise SchemeError("this evaluation cannot evaluate communes (no evaluator given)")
+        return self._communes(scheme, codes)
 
     def missing_tables(self, rule: object) -> tuple[str, ...]:
         """The tables *rule* reads that the dataset did not supply, sorted."""
@@ -621,7 +636,7 @@ class EvalContext:
         """Per person: whether their tests in ``[on - days, on]`` pass under *rule*."""
 
         def build() -> pl.DataFrame:
-            start = self.on - dt.timedelta(days=days)
+            start = shift(self.on, -days)  # stops at 1 January of year 1
             tests = self.dataset.drug_tests.filter(
                 (pl.col("date") >= start) & (pl.col("date") <= self.on)
             ).select("subject_id", "date", (pl.col("result") == _POSITIVE).alias("positive"))

@@ -72,3 +72,21 @@ def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozen
         return decided
 
     return frozenset(c for c in codes if covered(c, frozenset({c})))
+
+
+def no_coverage_reason(dataset: Dataset, units: int) -> str:
+    """Why *dataset* covers none of *units* units in force: for the error that says so.
+
+    Names the coverage rows left out by quarantine, since they may be why nothing is
+    covered (a table whose only row was bad covers nothing).
+    """
+    if dataset.coverage_basis == "none":
+        return (
+            "its units come from the embedded official map, which never says which units "
+            "the data cover, and it has no coverage table"
+        )
+    why = f"its coverage table covers none of the {units} unit(s) in force"
+    left_out = sum(1 for q in dataset.quarantined if q.table == "coverage")
+    if left_out:
+        why += f" ({left_out} coverage row(s) were quarantined)"
+    return why

@@ -6,14 +6,15 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from drugfree_core._args import expect, expect_codes
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_node
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.placement import undetermined_records, unplaced_subjects
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
-    Outcome,
     RuleResult,
     UnitResult,
 )
@@ -21,6 +22,7 @@ from drugfree_core.errors import CoverageError, SchemeError, UsageError
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.rules.describe import describe_rule
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 from drugfree_core.rules.tables import tables_needed
 
@@ -122,6 +124,8 @@ def _reached(level: Level, outcomes: dict[str, Outcome]) -> bool | None:
     if passed >= level.min_pass:
         return True
     return None if passed + open_ >= level.min_pass else False
+
+
 def no_data_reason(basis: str, on: dt.date) -> str:
     """Why a unit is *no data*, by how the dataset states its coverage."""
     day = on.isoformat()
@@ -187,10 +191,14 @@ def evaluate(
     :class:`~drugfree_core.errors.CoverageError` when the evaluation has units and the
     dataset covers none of them, unless *allow_no_coverage*.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
     if isinstance(on, AssessmentPeriod):
         on = on.reference_date
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError("the reference date must be a datetime.date or an AssessmentPeriod")
+    if units is not None:
+        units = expect_codes(units, "units")
     if not scheme.in_force(on):
         span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
         raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")
@@ -208,6 +216,9 @@ def evaluate(
         wanted,
         level=scheme.unit_level,
         dated={p.id: p for p in scheme.parameters},
+        commune_evaluator=lambda commune_scheme, codes: evaluate(
+            dataset, commune_scheme, on, units=codes, allow_no_coverage=True
+        ),
     )
     if wanted is not None:
         missing = sorted(wanted - set(ctx.unit_index["unit_code"]))
@@ -215,9 +226,7 @@ def evaluate(
             what = "province" if scheme.unit_level is UnitLevel.PROVINCE else "commune-level unit"
             raise UsageError(f"not a {what} in force on {on.isoformat()}: {', '.join(missing)}")
     if ctx.units.height and not ctx.covered and not allow_no_coverage:
-        raise CoverageError(
-            _no_coverage_message(dataset, on, ctx.units.height, scheme.unit_level)
-        )
+        raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height, scheme.unit_level))
     levels = scheme.levels_on(on)
     nodes = [compile_node(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
@@ -305,19 +314,13 @@ def _no_coverage_message(
     dataset: Dataset, on: dt.date, units: int, level: UnitLevel = UnitLevel.COMMUNE_LEVEL
 ) -> str:
     day = on.isoformat()
-    basis = dataset.coverage_basis
-    if basis == "none":
-        why = (
-            "its units come from the embedded official map, which never says which units "
-            "the data cover, and it has no coverage table"
-        )
-    elif level is UnitLevel.PROVINCE:
+    if level is UnitLevel.PROVINCE and dataset.coverage_basis != "none":
         why = (
             f"its coverage covers none of the {units} province(s) in force in full (a "
             "province is covered when every one of its commune-level units is)"
         )
     else:
-        why = f"its coverage table covers none of the {units} unit(s) in force"
+        why = no_coverage_reason(dataset, units)
     return (
         f"the dataset covers no unit of this evaluation on {day}: {why}. Declare what the "
         "records cover in a coverage table, or allow a result that is all 'no data' "

@@ -34,8 +34,13 @@ from drugfree_core.rules.indicator import Indicator, SubjectShare
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.primitives import HasManagementRecord, Population
 from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
-from drugfree_core.schemes import mps_recognition_2024, qd28_drug_free
-from drugfree_core.schemes.registry import builtin_schemes
+from drugfree_core.rules.scheme import Scheme
+from drugfree_core.schemes import (
+    mps_recognition_2024,
+    qd28_complex_areas,
+    qd28_drug_free,
+    qd28_provinces,
+)
 
 DRUGFREE_HOOK_API = HOOK_API_VERSION
 
@@ -88,6 +93,14 @@ def drugfree_register_parameters(registrar: ParameterRegistrar) -> None:
         registrar.add(parameter)
 
 
+#: The schemes that ship with the library, in display order.
+BUILTIN_SCHEMES: tuple[Scheme, ...] = (
+    qd28_drug_free.SCHEME,
+    qd28_complex_areas.SCHEME,
+    *qd28_provinces.SCHEMES,
+    mps_recognition_2024.SCHEME,
+)
+
 #: The national default before Decision 28/2025 [INFERRED], then Art. 6 [READ].
 NATIONAL_JURISDICTIONS = (
     Jurisdiction(
@@ -120,7 +133,7 @@ NATIONAL_JURISDICTIONS = (
 @hookimpl
 def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
     """The built-in schemes, and the national default jurisdiction over the dates."""
-    for scheme in builtin_schemes():
+    for scheme in BUILTIN_SCHEMES:
         registrar.add(scheme)
     for jurisdiction in NATIONAL_JURISDICTIONS:
         registrar.assign(jurisdiction)

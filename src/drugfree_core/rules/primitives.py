@@ -20,11 +20,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 from attrs import validators as v
 
+from drugfree_core.errors import SchemeError
 from drugfree_core.model.enums import (
     FactKind,
     LocationBasis,
@@ -33,11 +34,8 @@ from drugfree_core.model.enums import (
     SubjectKind,
     TestSchedule,
 )
+from drugfree_core.rules.outcome import CustomOutcome, UnitView
 from drugfree_core.rules.params import ParamRef, Period, Window
-
-if TYPE_CHECKING:
-    from drugfree_core.engine.custom import CustomOutcome, UnitView
-    from drugfree_core.rules.scheme import Scheme
 
 #: A number in a rule: a literal, or a reference to a parameter.
 NumberOrRef: TypeAlias = int | Fraction | ParamRef
@@ -326,13 +324,20 @@ class CommuneShare:
     runs in the same call. Only a province-level scheme can use it.
     """
 
-    scheme: Scheme = attrs.field(eq=False, hash=False, metadata={"opaque": True})
+    # A :class:`~drugfree_core.rules.Scheme`; typed loosely because the scheme module
+    # builds on this one (a rule cannot name the class that holds rules).
+    scheme: Any = attrs.field(eq=False, hash=False, metadata={"opaque": True})
     levels: tuple[str, ...] = ()
+
+    @scheme.validator
+    def _a_scheme(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(getattr(value, "id", None), str) or not hasattr(value, "criteria"):
+            raise SchemeError(f"CommuneShare needs a Scheme, not {type(value).__name__}")
 
     @property
     def scheme_id(self) -> str:
         """The id of the commune-level scheme counted."""
-        return self.scheme.id
+        return str(self.scheme.id)
 
 
 Measure: TypeAlias = (
@@ -452,8 +457,8 @@ class Not:
 class PythonRule:
     """A custom rule written in Python over one unit's records; run per unit.
 
-    ``func`` receives a :class:`~drugfree_core.engine.custom.UnitView` and returns a
-    :class:`~drugfree_core.engine.custom.CustomOutcome`. It must be pure: same view, same
+    ``func`` receives a :class:`~drugfree_core.engine.UnitView` and returns a
+    :class:`~drugfree_core.engine.CustomOutcome`. It must be pure: same view, same
     outcome. ``name`` identifies it in results (functions do not compare by content).
     ``tables`` names the dataset tables the function reads (``"status_periods"``,
     ``"drug_tests"``...): when the input did not supply one of them, the rule is *unknown*

@@ -16,13 +16,32 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from drugfree_core.errors import DrugfreeError
 from drugfree_core.io.writers import write_json, write_tables
 from drugfree_core.synth.config import SynthConfig
 from drugfree_core.synth.generate import generate
+
+#: Bounds of the scaled preset: ten times the country's units and people, at most.
+MAX_UNITS = 100_000
+MAX_SUBJECTS = 5_000_000
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from *low* to *high*, or a clear error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not in the range {low} to {high:,}")
+        return value
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,9 +56,19 @@ def _parser() -> argparse.ArgumentParser:
         help="demo: one invented province; national: the official map of 2025; "
         "scaled: invented provinces of --units units in all",
     )
-    parser.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
-    parser.add_argument("--units", type=int, help="commune-level units (scaled preset)")
-    parser.add_argument("--subjects", type=int, help="people under management (scaled preset)")
+    parser.add_argument(
+        "--seed", type=_whole(0, 2**63 - 1), default=2025, help="random seed (default 2025)"
+    )
+    parser.add_argument(
+        "--units",
+        type=_whole(1, MAX_UNITS),
+        help=f"commune-level units, 1 to {MAX_UNITS:,} (scaled)",
+    )
+    parser.add_argument(
+        "--subjects",
+        type=_whole(0, MAX_SUBJECTS),
+        help=f"people under management, 0 to {MAX_SUBJECTS:,} (scaled preset)",
+    )
     parser.add_argument("--format", choices=("csv", "parquet", "json"), default="csv")
     parser.add_argument("--out", required=True, help="output folder (or .json file)")
     return parser
