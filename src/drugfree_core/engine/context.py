@@ -493,8 +493,11 @@ class EvalContext:
         dated = self.dated.get(parameter_id)
         if rule is not None and rule.value == "episode_start" and dated is not None:
             versions = [(dv.start, dv.value) for dv in dated.values]
-        else:
+        elif parameter_id in self.parameters:
             versions = [(self.on, self.value(ParamRef(parameter_id)))]
+        else:
+            # No law in force on the date sets a term (a date before Law 73/2021).
+            return pl.lit(None, dtype=pl.String)
         if not all(isinstance(table, Mapping) for _, table in versions):
             raise SchemeError(f"parameter {parameter_id} must map rehab forms to durations")
         form = pl.col("form").cast(pl.String)

@@ -72,6 +72,26 @@ class AssessmentPeriod:
         return f"{self.year} ({self.start.isoformat()} – {self.end.isoformat()})"
 
 
+def period_start_on(day: dt.date) -> dt.date:
+    """The first day of the assessment year *day* falls in, for any date.
+
+    15 December of the year before (or of *day*'s year from 15 December), even outside
+    the years an :class:`AssessmentPeriod` names; 1 January of year 1 at the start of the
+    calendar.
+    """
+    year = day.year if (day.month, day.day) >= PERIOD_START else day.year - 1
+    return dt.date(year, *PERIOD_START) if year >= dt.MINYEAR else dt.date.min
+
+
+def last_completed_year(day: dt.date) -> int:
+    """The label of the latest assessment year whose last day is on or before *day*.
+
+    Plain arithmetic, so any date has one (a year before 1901 or after 9999 labels no
+    :class:`AssessmentPeriod`, and no recognition either).
+    """
+    return day.year if (day.month, day.day) >= PERIOD_END else day.year - 1
+
+
 #: A reference date, or an assessment year standing for its last day.
 DateOrPeriod = dt.date | AssessmentPeriod
 

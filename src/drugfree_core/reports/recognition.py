@@ -26,7 +26,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.model.periods import AssessmentPeriod
+from drugfree_core.model.periods import last_completed_year
 
 
 @attrs.frozen(kw_only=True)
@@ -40,7 +40,7 @@ class Recognised:
 
 def recognition_year(on: dt.date, year: int | None = None) -> int:
     """The assessment year whose recognitions stand on *on* (or *year* when given)."""
-    return year if year is not None else AssessmentPeriod.last_completed(on).year
+    return year if year is not None else last_completed_year(on)
 
 
 def recognised_units(dataset: Dataset, on: dt.date, year: int) -> dict[str, Recognised] | None:

@@ -20,7 +20,7 @@ from attrs import validators as v
 from drugfree_core.errors import SchemeError
 from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import Provenance
-from drugfree_core.model.periods import AssessmentPeriod
+from drugfree_core.model.periods import period_start_on
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +90,7 @@ def window_start(window: Period | Window | str, on: dt.date) -> dt.date:
     kind = Window(window)
     if kind is Window.REFERENCE_DATE:
         return on
-    return AssessmentPeriod.containing(on).start
+    return period_start_on(on)
 
 
 _DEADLINE_UNITS = ("working_days", "days", "hours")
