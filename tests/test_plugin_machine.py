@@ -41,6 +41,7 @@ from drugfree_core.plugins import (
     default_host,
     reset_default_host,
 )
+from drugfree_core.plugins.builtin import BUILTIN_SCHEMES
 
 HEADER = '''
 import attrs
@@ -89,7 +90,7 @@ def drugfree_register_schemes(registrar):
 SCHEMES = {"smgood_a": "sm-a", "smgood_b": "sm-b", "smuses": "sm-uses", "smclash": "sm-a"}
 ALWAYS_BROKEN = {"smexit", "smkbi", "smraise", "smreturns"}
 NAMES = sorted(PLUGINS)
-BUILTIN = {"mps-recognition-2024", "qd28-2025-complex-areas"}
+BUILTIN = {s.id for s in BUILTIN_SCHEMES}
 
 
 def _install(site: Path) -> None:
