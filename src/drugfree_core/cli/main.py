@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
+from drugfree_core.cli.language import LanguageScopedGroup, lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,13 +64,7 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-_lang = click.option(
-    "--lang",
-    type=click.Choice(["en", "vi"]),
-    default="en",
-    show_default=True,
-    help="Language of labels and explanations.",
-)
+_lang = lang_option
 _scheme = click.option(
     "--scheme", "scheme_id", required=True, help="Scheme id (see `drugfree schemes`)."
 )
@@ -104,7 +99,7 @@ _quarantine = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LanguageScopedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drugfree-core")
 def cli() -> None:
     """Decide, explain and report drug-free commune-level units (xã, phường, đặc khu)."""

@@ -5,66 +5,129 @@ from __future__ import annotations
 import csv
 import io
 
-from drugfree_core.engine.results import Evaluation
-from drugfree_core.i18n import Lang, label
+from drugfree_core.cli.table import Cell, Column, outcome_cell, render_table
+from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
+from drugfree_core.i18n import Lang, format_date, label, msg, msgn, resolve_lang
+from drugfree_core.rules.scheme import Scheme
 
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(out)
+#: The mark of each outcome in a criterion's column (the legend under the table says it).
+MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "no_data": "–"}
 
 
 def _rows(evaluation: Evaluation, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    """Machine headers and values: unit code, name, verdict, level, each criterion."""
     criteria = [c.criterion_id for c in evaluation.units[0].criteria] if evaluation.units else []
-    headers = ["unit", "name", label("verdict", lang)]
+    headers = ["unit", "name", "verdict"]
     if evaluation.levels:
-        headers.append(label("level", lang))
+        headers.append("level")
     headers += criteria
     rows = []
     for u in evaluation.units:
-        row = [u.unit_code, u.unit_name, label(u.verdict.value, lang)]
+        row = [u.unit_code, u.unit_name, u.verdict.value]
         if evaluation.levels:
-            row.append(u.level or ("?" + "/".join(u.level_candidates)))
-        row += [label(c.outcome.value, lang) for c in u.criteria]
+            row.append(u.level or "")
+        row += [c.outcome.value for c in u.criteria]
         rows.append(row)
     return headers, rows
 
 
-def summary_text(evaluation: Evaluation, lang: Lang) -> str:
-    """Counts of verdicts (and levels) and per-criterion outcomes."""
+def _level_words(unit: UnitResult, lang: Lang) -> str:
+    if unit.level == "none":
+        return label("none", lang)
+    if unit.level is not None:
+        return unit.level
+    if unit.level_candidates:
+        return msg(
+            "undecided: {levels}", levels=msg(" or ").render(lang).join(unit.level_candidates)
+        ).render(lang)
+    return label("unknown", lang)
+
+
+def _level_name(level_id: str, scheme: Scheme | None, lang: Lang) -> str:
+    if level_id in ("none", "unknown"):
+        return label(level_id, lang)
+    for level in scheme.levels if scheme else ():
+        if level.id == level_id:
+            return f"{level_id} ({level.name_vi if lang == 'vi' else level.name_en})"
+    return level_id
+
+
+def summary_text(
+    evaluation: Evaluation, lang: Lang | None = None, scheme: Scheme | None = None
+) -> str:
+    """Counts of verdicts (and levels, named after *scheme*) and per-criterion outcomes."""
+    code = resolve_lang(lang)
     vc = evaluation.verdict_counts()
     total = sum(vc.values())
+    units = msgn("{n} unit", "{n} units", total).render(code)
     lines = [
         f"{evaluation.scheme_id} v{evaluation.scheme_version} · "
-        f"{evaluation.reference_date.isoformat()} · {total} "
-        + ("đơn vị" if lang == "vi" else "units"),
+        f"{format_date(evaluation.reference_date, code)} · {units}",
     ]
     if evaluation.levels:
-        lines.append("  " + ", ".join(f"{k}: {v}" for k, v in evaluation.level_counts().items()))
+        for level_id, count in evaluation.level_counts().items():
+            lines.append(f"  {_level_name(level_id, scheme, code)}: {count}")
     else:
-        lines.append("  " + ", ".join(f"{label(k, lang)}: {v}" for k, v in vc.items()))
+        lines.append("  " + ", ".join(f"{label(k, code)}: {v}" for k, v in vc.items()))
     for cid, counts in evaluation.criterion_counts().items():
-        lines.append(f"  {cid}: " + ", ".join(f"{label(k, lang)} {v}" for k, v in counts.items()))
+        lines.append(f"  {cid}: " + ", ".join(f"{label(k, code)} {v}" for k, v in counts.items()))
     if evaluation.quarantined:
-        lines.append(f"  quarantined records: {len(evaluation.quarantined)}")
+        n = len(evaluation.quarantined)
+        quarantined = msgn("{n} record quarantined", "{n} records quarantined", n)
+        lines.append("  " + quarantined.render(code))
     if evaluation.unplaced:
-        lines.append(f"  people not placed in one unit: {len(evaluation.unplaced)}")
+        n = len(evaluation.unplaced)
+        lines.append(
+            "  "
+            + msgn(
+                "{n} person not placed in one unit", "{n} people not placed in one unit", n
+            ).render(code)
+        )
     return "\n".join(lines)
 
 
-def table_text(evaluation: Evaluation, lang: Lang) -> str:
-    """One row per unit with its verdict and each criterion's outcome."""
-    headers, rows = _rows(evaluation, lang)
-    return _table(headers, rows)
+def table_text(
+    evaluation: Evaluation,
+    lang: Lang | None = None,
+    *,
+    width: int | None = None,
+    colour: bool = False,
+) -> str:
+    """One row per unit: its verdict, level, and a mark per criterion, then a legend.
+
+    With *width*, long names are shortened (``…``) so that the table fits; with
+    *colour*, verdicts and marks are coloured by outcome (for a terminal).
+    """
+    code = resolve_lang(lang)
+    criteria = [c.criterion_id for c in evaluation.units[0].criteria] if evaluation.units else []
+    columns = [
+        Column(header=msg("Unit code").render(code)),
+        Column(header=msg("Unit name").render(code), shrink=True),
+        Column(header=msg("Verdict").render(code)),
+    ]
+    if evaluation.levels:
+        columns.append(Column(header=msg("Level").render(code), shrink=True))
+    columns += [Column(header=cid) for cid in criteria]
+    rows: list[list[str | Cell]] = []
+    for u in evaluation.units:
+        row: list[str | Cell] = [
+            u.unit_code,
+            u.unit_name,
+            outcome_cell(label(u.verdict.value, code), u.verdict.value),
+        ]
+        if evaluation.levels:
+            row.append(_level_words(u, code))
+        row += [outcome_cell(MARKS.get(c.outcome.value, "?"), c.outcome.value) for c in u.criteria]
+        rows.append(row)
+    legend = "  ".join(
+        f"{MARKS[o.value]} {label(o.value, code)}" for o in Outcome if o.value in MARKS
+    )
+    table = render_table(columns, rows, width=width, colour=colour)
+    return f"{table}\n\n{legend}" if criteria else table
 
 
 def csv_text(evaluation: Evaluation) -> str:
-    """CSV, one row per unit (machine labels, no subject ids)."""
+    """CSV, one row per unit, for programs: English headers and outcome codes, no ids."""
     headers, rows = _rows(evaluation, "en")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

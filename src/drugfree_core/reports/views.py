@@ -8,16 +8,16 @@ labels in the chosen language, and rows of plain values: ``str``, ``int``, ``flo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from fractions import Fraction
 
 import attrs
 
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, resolve_lang
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import IndicatorResult, Progress, Report, UnitRow
 from drugfree_core.reports.quality import DIMENSIONS
+from drugfree_core.rules.describe import provenance_words, reader_citation
 from drugfree_core.rules.roadmap import NATIONAL
 
 #: Column kinds: how an exporter formats the values.
@@ -53,8 +53,9 @@ class View:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def report_views(report: Report, lang: Lang) -> tuple[View, ...]:
-    """Every view of *report*, labelled in *lang*, in reading order."""
+def report_views(report: Report, lang: Lang | None = None) -> tuple[View, ...]:
+    """Every view of *report*, labelled in *lang* (default: current), in reading order."""
+    lang = resolve_lang(lang)
     people = _people_cell(report.provenance.suppression_threshold)
     return (
         _progress_view(report, lang),
@@ -123,24 +124,6 @@ def scope_label(report: Report, lang: Lang) -> str:
     if provinces:
         return text("scope_national_partial", lang, n=len(provinces))
     return text("national", lang)
-
-
-def provenance_words(tag: str, lang: Lang) -> str:
-    """A provenance tag (``READ``, ``INFERRED``…) in words a reader understands."""
-    words = text(f"tag_{tag}", lang)
-    return tag if words == f"tag_{tag}" else words
-
-
-# A reference to the domain notes ("criteria.md §3.7") means nothing to a reader without
-# them; a tag written inside a citation ("[INFERRED]") is said in words.
-_NOTES_REF = re.compile(r"\s*\((?:see )?criteria\.md §[\d.]+\)|;?\s*criteria\.md §[\d.]+")
-_TAG = re.compile(r"\[(READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\]")
-
-
-def reader_citation(citation: str, lang: Lang) -> str:
-    """*citation* for a reader: the legal reference whole, internal note references out."""
-    shown = _NOTES_REF.sub("", citation)
-    return _TAG.sub(lambda m: f"({provenance_words(m.group(1), lang)})", shown).strip()
 
 
 def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
