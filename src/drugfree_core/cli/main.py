@@ -143,6 +143,7 @@ def evaluate(
 ) -> None:
     """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI)."""
     from drugfree_core.cli.output import csv_text, summary_text, table_text
+    from drugfree_core.cli.table import terminal_colour, terminal_width
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
@@ -155,7 +156,14 @@ def evaluate(
     elif fmt == "csv":
         text = csv_text(evaluation)
     else:
-        text = summary_text(evaluation, lang) + "\n\n" + table_text(evaluation, lang)  # type: ignore[arg-type]
+        screen = out is None  # a table for the terminal fits it and has colours
+        table = table_text(
+            evaluation,
+            lang,  # type: ignore[arg-type]
+            width=terminal_width() if screen else None,
+            colour=screen and terminal_colour(),
+        )
+        text = summary_text(evaluation, lang, scheme) + "\n\n" + table  # type: ignore[arg-type]
     _emit(text, out)
 
 
@@ -356,6 +364,7 @@ def schema() -> None:
 def demo(on: dt.date, lang: str) -> None:
     """Evaluate the bundled sample province and print a readable summary."""
     from drugfree_core.cli.output import summary_text, table_text
+    from drugfree_core.cli.table import terminal_colour, terminal_width
     from drugfree_core.engine import Outcome
     from drugfree_core.engine import evaluate as run
     from drugfree_core.explanation import explain_unit
@@ -370,9 +379,10 @@ def demo(on: dt.date, lang: str) -> None:
         scheme = get_scheme(scheme_id)
         evaluation = run(dataset, scheme, on)
         click.echo("")
-        click.echo(summary_text(evaluation, lang))  # type: ignore[arg-type]
+        click.echo(summary_text(evaluation, lang, scheme))  # type: ignore[arg-type]
         click.echo("")
-        click.echo(table_text(evaluation, lang))  # type: ignore[arg-type]
+        table = table_text(evaluation, lang, width=terminal_width(), colour=terminal_colour())  # type: ignore[arg-type]
+        click.echo(table)
         if not scheme.levels:
             failing = [u for u in evaluation.units if u.verdict is Outcome.FAIL]
             if failing:

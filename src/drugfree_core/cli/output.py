@@ -107,7 +107,7 @@ def table_text(
     ]
     if evaluation.levels:
         columns.append(Column(header=msg("Level").render(code), shrink=True))
-    columns += [Column(header=cid) for cid in criteria]
+    columns += [Column(header=cid, gap=1) for cid in criteria]
     rows: list[list[str | Cell]] = []
     for u in evaluation.units:
         row: list[str | Cell] = [

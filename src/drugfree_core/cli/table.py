@@ -8,6 +8,8 @@ grey no data) are added only when the output is a terminal that shows them.
 
 from __future__ import annotations
 
+import shutil
+import sys
 import unicodedata
 from collections.abc import Sequence
 
@@ -19,16 +21,19 @@ OUTCOME_COLOURS = {"pass": "green", "fail": "red", "unknown": "yellow", "no_data
 
 #: A column narrower than this is never shortened further.
 MIN_WIDTH = 8
-_GAP = "  "
 
 
 @attrs.frozen(kw_only=True)
 class Column:
-    """A column: its header, whether it may be shortened, and its alignment."""
+    """A column: its header, whether it may be shortened, its alignment and its gap.
+
+    ``gap`` is the space before the column; narrow columns of marks take one.
+    """
 
     header: str
     shrink: bool = False
     right: bool = False
+    gap: int = 2
 
 
 @attrs.frozen
@@ -44,6 +49,18 @@ def outcome_cell(text: str, outcome: str) -> Cell:
     return Cell(text, OUTCOME_COLOURS.get(outcome))
 
 
+def terminal_width() -> int | None:
+    """The width of the terminal standard output shows on, or ``None`` for a pipe or file."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def terminal_colour() -> bool:
+    """Whether standard output is a terminal, where colours help (never in a file)."""
+    return sys.stdout.isatty()
+
+
 def text_width(text: str) -> int:
     """How many terminal columns *text* takes (combining marks take none)."""
     return sum(0 if unicodedata.combining(ch) else 1 for ch in unicodedata.normalize("NFC", text))
@@ -57,12 +74,18 @@ def cut(text: str, width: int) -> str:
     return text[: max(0, width - 1)].rstrip() + "…"
 
 
-def fit_widths(natural: Sequence[int], shrink: Sequence[bool], width: int | None) -> list[int]:
-    """Column widths that fit *width* (gaps included), cutting the widest shrinkable first."""
+def fit_widths(
+    natural: Sequence[int], shrink: Sequence[bool], width: int | None, gaps: int | None = None
+) -> list[int]:
+    """Column widths that fit *width* with *gaps* (default: two spaces between columns).
+
+    The widest shrinkable column is cut first, one column at a time, down to
+    :data:`MIN_WIDTH`.
+    """
     widths = list(natural)
     if width is None:
         return widths
-    budget = width - len(_GAP) * (len(widths) - 1)
+    budget = width - (2 * (len(widths) - 1) if gaps is None else gaps)
     while sum(widths) > budget:
         candidates = [i for i, w in enumerate(widths) if shrink[i] and w > MIN_WIDTH]
         if not candidates:
@@ -84,7 +107,8 @@ def render_table(
         max([text_width(c.header), *(text_width(r[i].text) for r in cells)])
         for i, c in enumerate(columns)
     ]
-    widths = fit_widths(natural, [c.shrink for c in columns], width)
+    gaps = sum(c.gap for c in columns[1:])
+    widths = fit_widths(natural, [c.shrink for c in columns], width, gaps)
 
     def line(row: Sequence[Cell]) -> str:
         out = []
@@ -93,9 +117,14 @@ def render_table(
             pad = " " * (widths[i] - text_width(shown))
             if colour and cell.colour:
                 shown = click.style(shown, fg=cell.colour)
-            out.append(pad + shown if column.right else shown + pad)
-        return _GAP.join(out).rstrip()
+            gap = " " * column.gap if i else ""
+            out.append(gap + (pad + shown if column.right else shown + pad))
+        return "".join(out).rstrip()
 
-    out = [line([Cell(c.header) for c in columns]), _GAP.join("-" * w for w in widths)]
+    rule = "".join(
+        (" " * c.gap if i else "") + "-" * w
+        for i, (c, w) in enumerate(zip(columns, widths, strict=True))
+    )
+    out = [line([Cell(c.header) for c in columns]), rule]
     out += [line(row) for row in cells]
     return "\n".join(out)

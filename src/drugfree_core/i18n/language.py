@@ -30,7 +30,7 @@ _current: contextvars.ContextVar[Lang | None] = contextvars.ContextVar(
 
 
 class LanguageError(ValueError):
-    """A language that is not one of :data:`LANGS` was asked for."""
+    """A language that is not one of :data:`~drugfree_core.i18n.LANGS` was asked for."""
 
 
 def parse_lang(value: str) -> Lang | None:

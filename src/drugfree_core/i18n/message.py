@@ -162,7 +162,7 @@ def _decode(value: Any) -> Param:
 
 
 def render_param(value: Param, lang: Lang) -> str:
-    """One parameter value as *lang* writes it (see :data:`Param`)."""
+    """One parameter value as *lang* writes it (see :data:`~drugfree_core.i18n.Param`)."""
     if isinstance(value, Message):
         return value.render(lang)
     if isinstance(value, str):
