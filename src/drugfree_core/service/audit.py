@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 
 #: The keys of an audit line, in the order written.
 FIELDS = (
@@ -117,7 +118,13 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any]], li
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise UsageError(f"cannot read the audit log {path}: {exc.strerror}") from None
+        raise UsageError(
+            msg(
+                "cannot read the audit log {file}: {reason}",
+                file=str(path),
+                reason=str(exc.strerror),
+            )
+        ) from None
     entries: list[dict[str, Any]] = []
     bad: list[int] = []
     for number, line in enumerate(lines, start=1):
