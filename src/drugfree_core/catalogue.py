@@ -24,6 +24,7 @@ from drugfree_core.rules.describe import (
     percent_text,
     provenance_words,
     reader_citation,
+    reader_text,
 )
 from drugfree_core.rules.params import ParamRef
 
@@ -134,8 +135,8 @@ class _Catalogue:
         return message.render(self.lang)
 
     def pick(self, vi: str, en: str) -> str:
-        """The text in the catalogue's language, falling back to the other one."""
-        return (vi or en) if self.vi else (en or vi)
+        """The text in the catalogue's language (else the other one), tags in words."""
+        return reader_text((vi or en) if self.vi else (en or vi), self.lang)
 
     def target(self, kind: str, object_id: str) -> Iterator[str]:
         if self.targets is not None:
@@ -308,7 +309,7 @@ class _Catalogue:
             if by and i == len(parameter.values) - 1:
                 citation += f" ({self.t('changed_by').lower()} {_md(by)})"
             if dated.note:
-                citation += f"; {_md(dated.note)}"
+                citation += f"; {self.note(dated.note)}"
             yield [
                 f"`{parameter.id}`" if i == 0 else "",
                 description if i == 0 else "",
@@ -337,7 +338,7 @@ class _Catalogue:
             (self.t("provenance"), self.tag(roadmap.provenance)),
         ]
         if roadmap.note:
-            facts.append((self.t("note"), _md(roadmap.note)))
+            facts.append((self.t("note"), self.note(roadmap.note)))
         yield from _facts(facts)
         yield from _table(
             [self.t("due"), self.t("share"), self.t("citation"), self.t("provenance")],
@@ -345,7 +346,7 @@ class _Catalogue:
                 [
                     format_date(m.due, self.lang),
                     percent_text(m.share, self.lang),
-                    self.citation(m.citation) + (f"; {_md(m.note)}" if m.note else ""),
+                    self.citation(m.citation) + (f"; {self.note(m.note)}" if m.note else ""),
                     self.tag(m.provenance),
                 ]
                 for m in roadmap.milestones
@@ -415,6 +416,10 @@ class _Catalogue:
     def tag(self, tag: Provenance | str) -> str:
         """A provenance tag in words (the legend gives the tags themselves)."""
         return _md(provenance_words(tag, self.lang))
+
+    def note(self, note: str) -> str:
+        """A note of the rule data, in the catalogue's language when translated."""
+        return _md(reader_citation(note, self.lang))
 
     def citation(self, citation: str) -> str:
         """A citation for readers: no references to the project's research notes."""

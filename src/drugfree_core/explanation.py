@@ -14,7 +14,12 @@ from drugfree_core.i18n import (
     render,
     resolve_lang,
 )
-from drugfree_core.rules.describe import describe_value, provenance_words, reader_citation
+from drugfree_core.rules.describe import (
+    describe_value,
+    provenance_words,
+    reader_citation,
+    reader_text,
+)
 from drugfree_core.rules.primitives import param_refs
 from drugfree_core.rules.scheme import Scheme
 
@@ -128,7 +133,7 @@ def explain_unit(
         )
         note = criterion.note_vi if code == "vi" else criterion.note_en
         if note:
-            lines.append(f"    {note}")
+            lines.append(f"    {reader_text(note, code)}")
         refs = param_refs(criterion.rule)
         used_params |= refs
         # A province's change to a number this criterion uses is shown where it matters.

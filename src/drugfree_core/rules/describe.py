@@ -55,14 +55,24 @@ _NOTES_REF = re.compile(r"\s*\((?:see )?criteria\.md §[\d.]+\)|;?\s*criteria\.m
 _TAG = re.compile(r"\[(READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\]")
 
 
-def reader_citation(citation: str, lang: str | None = None) -> str:
-    """*citation* for a reader: the legal reference whole, internal note references out.
+def reader_text(text: str, lang: str | None = None) -> str:
+    """*text* of the rule data for a reader: note references out, tags in words.
 
-    The built-in rules' citations are in the catalogue (:func:`~drugfree_core.i18n.localize`):
-    a Vietnamese reader gets the legal reference and its explanation in Vietnamese.
+    A reference to the project's research notes (``criteria.md §3.4``) is dropped and a
+    provenance tag written in the text (``[INFERRED]``) is said in words.
     """
-    shown = _NOTES_REF.sub("", localize(citation, lang))
+    shown = _NOTES_REF.sub("", text)
     return _TAG.sub(lambda m: f"({provenance_words(m.group(1), lang)})", shown).strip()
+
+
+def reader_citation(citation: str, lang: str | None = None) -> str:
+    """*citation* (or a note) for a reader, in *lang* when the catalogue has it.
+
+    The built-in rules' citations are in the catalogue
+    (:func:`~drugfree_core.i18n.localize`): a Vietnamese reader gets the legal reference
+    and its explanation in Vietnamese. Then as :func:`reader_text`.
+    """
+    return reader_text(localize(citation, lang), lang)
 
 
 def percent_text(share: Fraction, lang: str | None = None) -> str:
