@@ -9,10 +9,18 @@ runs, so its tables, reports and error messages are all in it.
 from __future__ import annotations
 
 import contextvars
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
+from drugfree_core.cli.clicktext import (
+    TranslatingContext,
+    format_commands,
+    show_usage_error,
+    use_translating_contexts,
+)
 from drugfree_core.i18n import (
     LANG_ENV,
     LANGS,
@@ -20,7 +28,9 @@ from drugfree_core.i18n import (
     LanguageError,
     check_lang,
     default_lang,
+    msg,
     set_lang,
+    use_lang,
 )
 
 
@@ -56,16 +66,67 @@ def apply_lang(ctx: click.Context, _param: click.Parameter, value: Lang | None) 
 
 
 class LanguageScopedGroup(click.Group):
-    """A group whose commands run in their own :mod:`contextvars` context.
+    """A group whose commands run in their own language, help and errors included.
 
-    The language a command's ``--lang`` sets is then forgotten when it ends, however it
-    ends (a program or a test suite running several commands in one process sees each
-    with its own language).
+    Each command runs in a copy of the :mod:`contextvars` context, so the language its
+    ``--lang`` sets is forgotten when it ends, however it ends (a program or a test suite
+    running several commands in one process sees each with its own language). Its help
+    pages and Click's usage errors are written in that language
+    (:mod:`drugfree_core.cli.clicktext`).
     """
+
+    context_class = TranslatingContext
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add *cmd*; it and its subcommands write their help in the reader's language."""
+        use_translating_contexts(cmd)
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Invoke the chosen command inside a copy of the current context."""
         return contextvars.copy_context().run(super().invoke, ctx)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, each command's help in the current language."""
+        format_commands(self, ctx, formatter)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's ``main``, with its usage errors said in the command's language."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = contextvars.copy_context().run(
+                super().main, args, prog_name, complete_var, False, **extra
+            )
+        except click.UsageError as exc:
+            # The language of a failed command is the one its --lang would have set,
+            # else the default (the command's own context is gone).
+            with use_lang(_lang_of(exc.ctx)):
+                show_usage_error(exc)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo(msg("Aborted!").render(), err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _lang_of(ctx: click.Context | None) -> Lang | None:
+    while ctx is not None:
+        lang = ctx.params.get("lang")
+        if lang in LANGS:
+            return lang  # type: ignore[no-any-return]
+        ctx = ctx.parent
+    return None
 
 
 #: The ``--lang`` option every command that prints for people takes.
