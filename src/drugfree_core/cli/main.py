@@ -442,12 +442,14 @@ def _add_plugin_commands() -> None:
     from drugfree_core.cli.pseudonymise_cmd import pseudonymise
     from drugfree_core.cli.report_cmd import report
     from drugfree_core.cli.service_cmd import audit, serve, token
+    from drugfree_core.cli.synth_cmd import synth
 
     cli.add_command(audit)
     cli.add_command(plugins)
     cli.add_command(pseudonymise)
     cli.add_command(report)
     cli.add_command(serve)
+    cli.add_command(synth)
     cli.add_command(token)
 
 
