@@ -91,6 +91,7 @@ def records_to_frames(records: DatasetRecords) -> dict[str, pl.DataFrame]:
     rows["units"] = [_row(u) for u in records.units]
     rows["lineage"] = [_row(link) for link in records.lineage]
     rows["unit_facts"] = [_row(f) for f in records.unit_facts]
+    rows["coverage"] = [_row(c) for c in records.coverage]
     for s in records.subjects:
         rows["subjects"].append({"id": s.id})
         rows["residences"] += [_row(r, subject_id=s.id) for r in s.residences]
@@ -114,6 +115,7 @@ def build_dataset(
         subjects=records.subjects,
         lineage=records.lineage,
         unit_facts=records.unit_facts,
+        coverage=records.coverage or None,
     )
     return attrs.evolve(ds, quarantined=tuple(quarantined))
 
@@ -139,7 +141,12 @@ def shuffled(dataset: Dataset, rng: random.Random) -> Dataset:
         order = list(range(frame.height))
         rng.shuffle(order)
         frames[name] = frame[order] if order else frame
-    return Dataset.from_frames(frames, quarantined=dataset.quarantined)
+    return Dataset.from_frames(
+        frames,
+        quarantined=dataset.quarantined,
+        map_source=dataset.map_source,
+        supplied=dataset.supplied,
+    )
 
 
 # ------------------------------------------------------------------ engine vs oracle
@@ -219,8 +226,15 @@ def _outcome(value: str) -> Any:
 def check_against_oracle(
     dataset: Dataset, records: DatasetRecords, scheme: Scheme, on: dt.date
 ) -> tuple[Evaluation, OracleEvaluation]:
-    evaluation = evaluate(dataset, scheme, on)
-    expected = oracle_evaluate(records, scheme, on, quarantined=dataset.quarantined)
+    evaluation = evaluate(dataset, scheme, on, allow_no_coverage=True)
+    expected = oracle_evaluate(
+        records,
+        scheme,
+        on,
+        quarantined=dataset.quarantined,
+        supplied=dataset.supplied,
+        coverage_basis=dataset.coverage_basis,
+    )
     problems = diff_against_oracle(evaluation, expected)
     assert not problems, "engine != oracle on " + on.isoformat() + ":\n" + "\n".join(problems)
     return evaluation, expected

@@ -6,7 +6,10 @@ their docstrings and in the engine spec, without looking at the columnar engine.
 compare the engine against it; a benchmark script may import it too (no pytest here).
 
 Three-valued logic uses ``True`` / ``False`` / ``None`` (unknown) throughout; outcomes
-are reported with the wire values ``"pass"`` / ``"fail"`` / ``"unknown"``.
+are reported with the wire values ``"pass"`` / ``"fail"`` / ``"unknown"``, and
+``"no_data"`` for a unit the dataset does not cover on the date (its coverage rows, or
+by default every unit of its own units table; see :func:`oracle_evaluate`). A leaf rule
+that reads a table the dataset did not supply is ``"unknown"``.
 
 Usage::
 
@@ -40,7 +43,21 @@ from drugfree_core.rules.params import ParamRef, Period
 from drugfree_core.rules.scheme import Level, Scheme
 
 Tri = bool | None
-PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+PASS, FAIL, UNKNOWN, NO_DATA = "pass", "fail", "unknown", "no_data"
+ALL_TABLES = frozenset(
+    {
+        "units",
+        "lineage",
+        "subjects",
+        "residences",
+        "status_periods",
+        "drug_tests",
+        "rehab_episodes",
+        "custody_periods",
+        "unit_facts",
+        "coverage",
+    }
+)
 
 
 # ----------------------------------------------------------------------- Kleene logic
@@ -187,19 +204,30 @@ def compare_range(measure: Range, op: p.Op, value: Fraction | None) -> Tri:
 
 class _Oracle:
     def __init__(
-        self, records: Any, scheme: Scheme, on: dt.date, quarantined: Sequence[Any]
+        self,
+        records: Any,
+        scheme: Scheme,
+        on: dt.date,
+        quarantined: Sequence[Any],
+        supplied: frozenset[str] = ALL_TABLES,
+        coverage_basis: str = "units",
     ) -> None:
         self.on = on
         self.scheme = scheme
+        self.supplied = supplied
+        self.coverage_basis = coverage_basis
+        self.coverage = list(getattr(records, "coverage", ()))
         self.params = {k: v.value for k, v in scheme.resolve_parameters(on).items()}
         self.units: dict[str, AdminUnit] = {u.code: u for u in records.units}
         self.evaluated = sorted(
             u.code for u in records.units if u.kind in COMMUNE_LEVEL_KINDS and u.in_force(on)
         )
         self.links: dict[str, list[str]] = {}
+        self.preds: dict[str, list[str]] = {}
         for link in records.lineage:
             if link.effective <= on:
                 self.links.setdefault(link.predecessor_code, []).append(link.successor_code)
+                self.preds.setdefault(link.successor_code, []).append(link.predecessor_code)
         self.subjects: list[Subject] = list(records.subjects)
         self.facts: list[UnitFact] = list(records.unit_facts)
         self.placement: dict[str, str] = {}
@@ -207,6 +235,8 @@ class _Oracle:
         for s in self.subjects:
             code = self.residence_unit(s)
             if code is None:
+                if any(covers(r.start, r.end, on) for r in s.statuses):
+                    self.unplaced[s.id] = ()  # a status, but no residence on the date
                 continue
             targets = self.map_unit(code)
             if len(targets) == 1:
@@ -269,17 +299,93 @@ class _Oracle:
             return None
         return max(current, key=lambda r: r.start).unit_code
 
+    # -- coverage
+
+    def own_coverage(self, code: str) -> Tri:
+        """Rows naming the unit or an ancestor: None when there is no such row."""
+        found: Tri = None
+        chain: list[str] = []
+        current: str | None = code
+        while current is not None and current not in chain:
+            chain.append(current)
+            unit = self.units.get(current)
+            current = unit.parent_code if unit is not None else None
+        for row in self.coverage:
+            if row.unit_code in chain:
+                found = bool(found) or row.contains(self.on)
+        return found
+
+    def covered(self, code: str, path: tuple[str, ...] = ()) -> bool:
+        if self.coverage_basis == "none":
+            return False
+        if self.coverage_basis == "units":
+            return True
+        own = self.own_coverage(code)
+        if own is not None:
+            return own
+        preds = self.preds.get(code, [])
+        if not preds or any(p in path or p == code for p in preds):
+            return False
+        return all(self.covered(p, (*path, code)) for p in preds)
+
+    # -- tables
+
+    def tables_of(self, node: Any) -> set[str]:
+        """The tables a leaf rule reads (written out here, apart from the library's map)."""
+        if isinstance(node, p.Population):
+            out = {"subjects", "residences", "status_periods"}
+            if self.value(node.exempt_forms):
+                out.add("rehab_episodes")
+            if self.value(node.exempt_custody):
+                out.add("custody_periods")
+            return out
+        if isinstance(node, p.InTreatment):
+            return {"rehab_episodes"}
+        if isinstance(node, p.InCustody):
+            return {"custody_periods"}
+        if isinstance(node, p.NegativeTestWithin | p.TestedDuringManagement):
+            return {"drug_tests"}
+        if isinstance(node, p.FactTotal | p.FactRate | p.FactLatest):
+            return {"unit_facts"}
+        if isinstance(node, p.PythonRule):
+            return set(node.tables)
+        if isinstance(node, p.AllSatisfy):
+            return self.tables_of(node.population) | self.tables_of(node.predicate)
+        if isinstance(node, p.SubjectCount | p.SubjectRate):
+            return self.tables_of(node.population)
+        if isinstance(node, p.Compare | p.InBand):
+            return self.tables_of(node.measure)
+        if isinstance(node, p.SubjectAllOf | p.SubjectAnyOf):
+            return set().union(*(self.tables_of(x) for x in node.predicates))
+        if isinstance(node, p.SubjectNot):
+            return self.tables_of(node.predicate)
+        return set()
+
     # -- statuses and episodes
 
     @staticmethod
     def anchor(row: StatusPeriod) -> dt.date:
         return row.management_start if row.management_start is not None else row.start
 
-    def management_runs(self, s: Subject, row: StatusPeriod) -> bool:
+    def still_runs(self, period: Period, anchor: dt.date) -> bool:
+        """Whether a period of *period* from *anchor* still runs on the date (§6.5)."""
+        last = period.add_to(anchor)  # the anniversary
+        if self.law("law.period_end_rule") == "civil_code":
+            return self.on <= last  # the anniversary is the last day inside
+        return self.on < last  # the anniversary is the first day free
+
+    def management_runs(self, s: Subject, row: StatusPeriod) -> Tri:
         anchor = self.anchor(row)
         if row.kind is SubjectKind.ILLEGAL_USER:
             period: Period = self.law("law.user_management_period")
-            return self.on < period.add_to(anchor)
+            runs = self.still_runs(period, anchor)
+            if row.management_start is not None:
+                return runs
+            if row.has_management_record is False:
+                return True  # detected, never managed: counts while the status runs
+            if row.has_management_record is None:
+                return True if runs else None  # a decision may never have been made
+            return runs  # a record without its date: from the status start
         if row.kind is SubjectKind.POST_REHAB:
             basis: RehabEpisode | None = None
             for e in s.rehab_episodes:
@@ -293,7 +399,7 @@ class _Oracle:
                 if basis.form is RehabForm.COMPULSORY_FACILITY and basis.minor:
                     key = "compulsory_facility_minor"
                 period = self.law("law.post_rehab_period")[key]
-            return self.on < period.add_to(anchor)
+            return self.still_runs(period, anchor)
         return True
 
     def max_duration(self, form: RehabForm) -> Period | None:
@@ -327,17 +433,15 @@ class _Oracle:
         out: dict[str, Member] = {}
         for s in self.residents.get(unit, ()):
             rows = [r for r in s.statuses if r.kind in kinds and covers(r.start, r.end, self.on)]
-            if under:
-                rows = [
-                    r
-                    for r in rows
-                    if r.kind not in (SubjectKind.ILLEGAL_USER, SubjectKind.POST_REHAB)
-                    or self.management_runs(s, r)
-                ]
-            certain = True
+            runs = {id(r): self.management_runs(s, r) if under else True for r in rows}
+            rows = [r for r in rows if runs[id(r)] is not False]
             if pop.with_record:
                 rows = [r for r in rows if r.has_management_record is not False]
-                certain = any(r.has_management_record is True for r in rows)
+            # certain when some row is known to hold on every condition
+            certain = any(
+                runs[id(r)] is True and (not pop.with_record or r.has_management_record is True)
+                for r in rows
+            )
             if not rows:
                 continue
             if exempt_forms:
@@ -462,6 +566,9 @@ class _Oracle:
 
     def rule(self, rule: Any, unit: str) -> OracleNode:
         name = type(rule).__name__
+        combinator = isinstance(rule, p.AllOf | p.AnyOf | p.AtLeast | p.Not)
+        if not combinator and self.tables_of(rule) - self.supplied:
+            return OracleNode(rule=name, outcome=UNKNOWN)  # reads a table not supplied
         if isinstance(rule, p.AllSatisfy):
             members = self.members(rule.population, unit)
             by_id = self.by_id
@@ -522,6 +629,20 @@ class _Oracle:
         for code in self.evaluated:
             affected = code in self.affected
             results: dict[str, OracleCriterion] = {}
+            if not self.covered(code):
+                for c in criteria:
+                    node = OracleNode(rule=type(c.rule).__name__, outcome=NO_DATA)
+                    results[c.id] = OracleCriterion(
+                        outcome=NO_DATA, failing=(), unknown=(), tree=node
+                    )
+                units[code] = OracleUnit(
+                    verdict=NO_DATA,
+                    level=None,
+                    level_candidates=(),
+                    criteria=results,
+                    affected=affected,
+                )
+                continue
             for c in criteria:
                 tree = trees[code][c.id]
                 outcome = UNKNOWN if affected and tree.outcome == PASS else tree.outcome
@@ -591,18 +712,30 @@ def population_members(
 
 
 def oracle_evaluate(
-    records: Any, scheme: Scheme, on: dt.date, *, quarantined: Sequence[Any] = ()
+    records: Any,
+    scheme: Scheme,
+    on: dt.date,
+    *,
+    quarantined: Sequence[Any] = (),
+    supplied: frozenset[str] = ALL_TABLES,
+    coverage_basis: str = "units",
 ) -> OracleEvaluation:
     """Evaluate *scheme* on *records* (a ``DatasetRecords``) at *on*, the naive way.
 
     *quarantined* are records with ``unit_codes`` (e.g. ``Dataset.quarantined``); the
     units they name (mapped to successors) get their passing criteria turned unknown.
+    *supplied* names the tables the dataset was given (``Dataset.supplied``), and
+    *coverage_basis* is ``"declared"`` (the ``coverage`` rows of *records* decide: a row
+    for the unit or an ancestor containing the date; without own rows, all the unit's
+    lineage predecessors covered), ``"units"`` (every unit covered) or ``"none"``.
     """
-    return _Oracle(records, scheme, on, quarantined).evaluate()
+    return _Oracle(records, scheme, on, quarantined, supplied, coverage_basis).evaluate()
 
 
 __all__ = [
+    "ALL_TABLES",
     "FAIL",
+    "NO_DATA",
     "PASS",
     "UNKNOWN",
     "Member",

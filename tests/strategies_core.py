@@ -9,13 +9,15 @@ quarantined records together) and a generator of random schemes for the oracle t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
+import attrs
 from hypothesis import strategies as st
 
-from drugfree_core.dataset.dataset import DatasetRecords, QuarantinedRecord
+from drugfree_core.dataset.dataset import ALL_TABLES, DatasetRecords, QuarantinedRecord
 from drugfree_core.model import (
+    Coverage,
     FactKind,
     Provenance,
     RehabForm,
@@ -41,11 +43,18 @@ assert MPS_START in REFERENCE_DATES and QD28_START in REFERENCE_DATES
 
 @dataclass(frozen=True)
 class Case:
-    """A generated dataset (as records), a reference date and quarantined records."""
+    """A generated dataset (as records), a reference date and quarantined records.
+
+    ``supplied`` names the tables the dataset was given (the records of the others are
+    empty); ``coverage_declared`` says whether ``records.coverage`` is a supplied coverage
+    table (possibly empty) rather than absent (every unit covered by default).
+    """
 
     records: DatasetRecords
     on: dt.date
     quarantined: tuple[QuarantinedRecord, ...] = ()
+    supplied: frozenset[str] = field(default=ALL_TABLES - {"coverage"})
+    coverage_declared: bool = False
 
     @property
     def evaluated_units(self) -> list[str]:
@@ -56,21 +65,80 @@ class Case:
         )
 
 
+#: Tables a generated case may leave unsupplied (the others are always given).
+DROPPABLE = ("drug_tests", "rehab_episodes", "custody_periods", "unit_facts", "status_periods")
+_CHILD_FIELD = {
+    "residences": "residences",
+    "status_periods": "statuses",
+    "drug_tests": "tests",
+    "rehab_episodes": "rehab_episodes",
+    "custody_periods": "custody",
+}
+
+
+def _without(records: DatasetRecords, tables: frozenset[str]) -> DatasetRecords:
+    """*records* with the rows of *tables* removed (as a dataset that lacked them)."""
+    cleared = {_CHILD_FIELD[t]: () for t in tables if t in _CHILD_FIELD}
+    subjects = tuple(attrs.evolve(s, **cleared) for s in records.subjects) if cleared else None
+    return attrs.evolve(
+        records,
+        subjects=records.subjects if subjects is None else subjects,
+        unit_facts=() if "unit_facts" in tables else records.unit_facts,
+    )
+
+
+@st.composite
+def coverage_rows(draw: st.DrawFn, on: dt.date, codes: list[str]) -> tuple[Coverage, ...]:
+    """Up to four coverage rows on *codes*, with bounds around *on* (or open)."""
+    day = dt.timedelta(days=1)
+    near = st.sampled_from((None, on - 400 * day, on - day, on, on + day))
+    rows = []
+    for _ in range(draw(st.integers(0, 4))):
+        start, end = draw(near), draw(near)
+        if start is not None and end is not None and end < start:
+            start, end = end, start
+        code = draw(st.sampled_from(codes))
+        rows.append(Coverage(unit_code=code, covered_from=start, covered_to=end))
+    return tuple(rows)
+
+
 @st.composite
 def cases(
     draw: st.DrawFn,
     min_date: dt.date = MPS_START,
     max_subjects: int = 10,
     quarantine: bool = True,
+    vary_data: bool = True,
 ) -> Case:
-    """A small valid dataset around a reference date on or after *min_date*."""
+    """A small valid dataset around a reference date on or after *min_date*.
+
+    With *vary_data*, one case in three declares random coverage (possibly none) and one
+    in four leaves a table or two unsupplied.
+    """
     on = draw(reference_dates(min_date=min_date))
     records = draw(dataset_records(on=on, max_subjects=max_subjects))
     quarantined: tuple[QuarantinedRecord, ...] = ()
     if quarantine:
         codes = [u.code for u in records.units if u.kind is not UnitKind.PROVINCE]
         quarantined = draw(quarantined_records(unit_codes=codes))
-    return Case(records=records, on=on, quarantined=quarantined)
+    supplied = ALL_TABLES - {"coverage"}
+    declared = False
+    if vary_data and draw(st.integers(0, 2)) == 0:
+        declared = True
+        supplied = supplied | {"coverage"}
+        rows = draw(coverage_rows(on, [u.code for u in records.units]))
+        records = attrs.evolve(records, coverage=rows)
+    if vary_data and draw(st.integers(0, 3)) == 0:
+        dropped = frozenset(draw(st.sets(st.sampled_from(DROPPABLE), min_size=1, max_size=2)))
+        supplied = supplied - dropped
+        records = _without(records, dropped)
+    return Case(
+        records=records,
+        on=on,
+        quarantined=quarantined,
+        supplied=supplied,
+        coverage_declared=declared,
+    )
 
 
 # -------------------------------------------------------------------------------- schemes
@@ -170,6 +238,9 @@ rules = st.recursive(
 def schemes(draw: st.DrawFn) -> Scheme:
     """A small scheme of random criteria with literal thresholds, sometimes with levels."""
     n = draw(st.integers(1, 4))
+    # The first criterion is always in force: a scheme with none on a date is refused.
+    later = st.sampled_from((None, None, None, dt.date(2025, 7, 1)))
+    starts = [None] + [draw(later) for _ in range(n - 1)]
     criteria = tuple(
         Criterion(
             id=f"G{i}",
@@ -178,7 +249,7 @@ def schemes(draw: st.DrawFn) -> Scheme:
             rule=draw(rules),
             citation="generated",
             provenance=Provenance.INFERRED,
-            effective_from=draw(st.sampled_from((None, None, None, dt.date(2025, 7, 1)))),
+            effective_from=starts[i],
         )
         for i in range(n)
     )

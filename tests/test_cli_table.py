@@ -67,7 +67,7 @@ def test_summary_names_levels_and_counts_in_words(evaluations) -> None:
     assert "17 đơn vị" in text and "01/10/2025" in text
     assert "chưa xác định: 17" in text  # the levels the sample's data cannot decide
     en = summary_text(evaluations["mps-recognition-2024"], "en")  # type: ignore[arg-type]
-    assert "17 units" in en and "1 person not placed in one unit" in en
+    assert "17 units" in en and "4 people not placed in one unit" in en
 
 
 def test_csv_is_for_programs(evaluations) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import random
 from types import SimpleNamespace
+from typing import Any
 
 import attrs
 from conftest import (
@@ -33,11 +34,21 @@ from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
 
 MPS = mps_recognition_2024.SCHEME
 QD28 = qd28_complex_areas.SCHEME
-RANK = {Outcome.FAIL: 0, Outcome.UNKNOWN: 1, Outcome.PASS: 2}
+# No data never changes with people's records, so its rank only has to equal itself.
+RANK = {Outcome.FAIL: 0, Outcome.UNKNOWN: 1, Outcome.PASS: 2, Outcome.NO_DATA: 3}
 
 
-def dataset_of(case: Case) -> Dataset:
-    return build_dataset(case.records, case.quarantined)
+def dataset_of(case: Case, records: DatasetRecords | None = None) -> Dataset:
+    """The dataset of *case* (with *records* instead of its own, when given)."""
+    ds = build_dataset(case.records if records is None else records, case.quarantined)
+    if case.coverage_declared and not case.records.coverage:
+        ds = attrs.evolve(ds, supplied=ds.supplied | {"coverage"})  # declared: none
+    return attrs.evolve(ds, supplied=case.supplied)
+
+
+def run(dataset: Dataset, scheme: Any, on: dt.date, **kwargs: Any) -> Evaluation:
+    """Evaluate, with no data allowed: generated cases may cover no unit at all."""
+    return evaluate(dataset, scheme, on, allow_no_coverage=True, **kwargs)
 
 
 def by_unit(evaluation: Evaluation) -> dict[str, UnitResult]:
@@ -82,11 +93,11 @@ def test_units_are_evaluated_independently(case: Case, data: st.DataObject) -> N
     subset = sorted(data.draw(st.sets(st.sampled_from(codes), min_size=1), label="subset"))
     scheme = data.draw(st.sampled_from((MPS, QD28)), label="scheme")
     ds = dataset_of(case)
-    full = by_unit(evaluate(ds, scheme, case.on))
-    only = by_unit(evaluate(ds, scheme, case.on, units=subset))
+    full = by_unit(run(ds, scheme, case.on))
+    only = by_unit(run(ds, scheme, case.on, units=subset))
     assert sorted(only) == subset
     assert {c: only[c] for c in subset} == {c: full[c] for c in subset}
-    restricted = by_unit(evaluate(ds.restrict_to_units(subset), scheme, case.on, units=subset))
+    restricted = by_unit(run(ds.restrict_to_units(subset), scheme, case.on, units=subset))
     for code in subset:
         assert restricted[code] == full[code], f"restrict_to_units({subset}) changed {code}"
 
@@ -96,8 +107,8 @@ def test_units_are_evaluated_independently(case: Case, data: st.DataObject) -> N
 def test_row_order_does_not_matter(case: Case, rnd: random.Random) -> None:
     ds = dataset_of(case)
     scheme = QD28 if case.on >= QD28_START else MPS
-    first = evaluate(ds, scheme, case.on)
-    again = evaluate(shuffled(ds, rnd), scheme, case.on)
+    first = run(ds, scheme, case.on)
+    again = run(shuffled(ds, rnd), scheme, case.on)
     assert by_unit(again) == by_unit(first)
     assert sorted(again.unplaced, key=lambda u: u.subject_id) == sorted(
         first.unplaced, key=lambda u: u.subject_id
@@ -116,9 +127,9 @@ def test_negative_test_in_window_never_hurts(case: Case, data: st.DataObject) ->
         result=TestResult.NEGATIVE,
         schedule=data.draw(st.sampled_from(TestSchedule)),
     )
-    before = by_unit(evaluate(dataset_of(case), MPS, case.on))
+    before = by_unit(run(dataset_of(case), MPS, case.on))
     more = with_test(case.records, sid, test)
-    after = by_unit(evaluate(build_dataset(more, case.quarantined), MPS, case.on))
+    after = by_unit(run(dataset_of(case, more), MPS, case.on))
     for code, u in before.items():
         v = after[code]
         c3_before, c3_after = u.criterion("TH.C3").outcome, v.criterion("TH.C3").outcome
@@ -144,7 +155,7 @@ def test_positive_test_in_window_fails_the_person(case: Case, data: st.DataObjec
     back = data.draw(st.integers(0, 30), label="days before")
     test = DrugTest(date=case.on - dt.timedelta(days=back), result=TestResult.POSITIVE)
     more = with_test(case.records, sid, test)
-    result = evaluate(build_dataset(more, case.quarantined), MPS, case.on, units=[code])
+    result = run(dataset_of(case, more), MPS, case.on, units=[code])
     crit = result.unit(code).criterion(cid)
     assert crit.outcome is Outcome.FAIL
     assert sid in crit.result.failing_subjects
@@ -156,7 +167,7 @@ def test_evaluation_is_deterministic(case: Case) -> None:
     ds = dataset_of(case)
     before = {name: frame.clone() for name, frame in ds.frames().items()}
     scheme = QD28 if case.on >= QD28_START else MPS
-    first, second = evaluate(ds, scheme, case.on), evaluate(ds, scheme, case.on)
+    first, second = run(ds, scheme, case.on), run(ds, scheme, case.on)
     assert first == second
     assert first.to_json() == second.to_json()
     for name, frame in ds.frames().items():  # the engine leaves the dataset alone
@@ -166,7 +177,7 @@ def test_evaluation_is_deterministic(case: Case) -> None:
 @settings(max_examples=15)
 @given(cases(), schemes())
 def test_json_round_trips(case: Case, scheme: object) -> None:
-    evaluation = evaluate(dataset_of(case), scheme, case.on)  # type: ignore[arg-type]
+    evaluation = run(dataset_of(case), scheme, case.on)  # type: ignore[arg-type]
     data = json.loads(evaluation.to_json())
     assert data["reference_date"] == case.on.isoformat()
     assert data["summary"]["verdicts"] == evaluation.verdict_counts()
@@ -223,7 +234,7 @@ def test_diff_reports_disagreements() -> None:
     records = make_records(
         [province(), commune("U1")], [person("s1", "U1", status(SubjectKind.ADDICT))]
     )
-    evaluation = evaluate(build_dataset(records), MPS, on)
+    evaluation = run(build_dataset(records), MPS, on)
     expected = oracle_evaluate(records, MPS, on)
     assert not diff_against_oracle(evaluation, expected)
     unit = evaluation.units[0]

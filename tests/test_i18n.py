@@ -124,12 +124,12 @@ def test_use_lang_is_local_to_its_block_and_to_its_thread() -> None:
 
 
 def test_a_message_is_rendered_when_shown_in_the_language_of_that_moment() -> None:
-    reason = msgn("{n} unit", "{n} units", 1234)
-    assert reason.render("en") == "1,234 units"
-    assert reason.render("vi") == "1.234 đơn vị"
+    reason = msgn("{n} record quarantined", "{n} records quarantined", 1234)
+    assert reason.render("en") == "1,234 records quarantined"
+    assert reason.render("vi") == "1.234 bản ghi bị cách ly"
     with use_lang("vi"):
-        assert str(reason) == "1.234 đơn vị"
-    assert str(reason) == "1,234 units"
+        assert str(reason) == "1.234 bản ghi bị cách ly"
+    assert str(reason) == "1,234 records quarantined"
 
 
 @pytest.mark.parametrize("n,en", [(0, "0 days"), (1, "1 day"), (2, "2 days")])
@@ -145,7 +145,7 @@ def test_parameters_are_formatted_for_the_language() -> None:
     )
     assert message.render("en") == "2 years per resident population"
     assert message.render("vi") == "2 năm trên dân số"
-    assert gettext("{n} unit", "vi", n=3) == "3 đơn vị"
+    assert gettext("{n} problem in {source}", "vi", n=3, source="x") == "3 lỗi trong x"
     text = msg("negative test within {duration}", duration=dt.date(2025, 12, 31))
     assert text.render("vi") == "xét nghiệm âm tính trong 31/12/2025"
     assert text.render("en") == "negative test within 2025-12-31"

@@ -170,9 +170,9 @@ def test_the_wheel_ships_the_compiled_catalogue(tmp_path: Path) -> None:
     probe = (
         "import sys; sys.path.insert(0, sys.argv[1]); import drugfree_core.i18n as i; "
         "assert i.__file__.startswith(sys.argv[1]), i.__file__; "
-        "print(i.gettext('{n} unit', 'vi', n=3))"
+        "print(i.ngettext('{n} record quarantined', '{n} records quarantined', 3, 'vi'))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe, str(site)], check=True, capture_output=True, text=True
     )
-    assert out.stdout.strip() == "3 đơn vị"
+    assert out.stdout.strip() == "3 bản ghi bị cách ly"

@@ -241,7 +241,6 @@ NOT_YET: dict[str, str] = {
     "explain-levels": "the built-in rules' citations",
     "schemes": "the schemes table in cli/main.py",
     "schemes-markdown": "the built-in rules' citations and notes",
-    "validate": "cli/main.py's validate lines",
     "report-html": "the report's notes and map line (reports/build.py)",
     "report-xlsx": "the report's notes and map line (reports/build.py)",
     "report-pdf": "the report's notes and map line (reports/build.py)",
@@ -257,7 +256,6 @@ NOT_YET: dict[str, str] = {
     "scheme-not-in-force": "engine/evaluate.py's errors",
     "unknown-scheme": "plugins/host.py's errors and the CLI's error prefix",
     "unknown-unit": "engine/results.py's and api's errors",
-    "synth-validate": "cli/main.py's validate lines",
 }
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from drugfree_core.dataset.dataset import Dataset
@@ -42,7 +43,7 @@ def problems_of(data: Any) -> tuple[Problem, ...]:
 
 def input_rows(data: dict[str, Any]) -> Counter[str]:
     rows: Counter[str] = Counter()
-    for table in ("units", "lineage", "subjects", "unit_facts"):
+    for table in ("units", "lineage", "subjects", "unit_facts", "coverage"):
         rows[table] = len(data.get(table, []))
     for subject in data.get("subjects", []):
         for table, field in CHILD_FIELDS.items():
@@ -51,10 +52,17 @@ def input_rows(data: dict[str, Any]) -> Counter[str]:
     return rows
 
 
+def placeholders(dataset: Dataset) -> int:
+    """Units kept in the map for quarantined unit rows (one per code)."""
+    codes = set(dataset.units["code"].to_list())
+    return len({q.record_id for q in dataset.quarantined if q.table == "units"} & codes)
+
+
 def assert_nothing_lost(data: dict[str, Any], dataset: Dataset) -> None:
     quarantined = Counter(q.table for q in dataset.quarantined)
     for table, count in input_rows(data).items():
-        assert dataset.frame(table).height + quarantined[table] == count, table
+        kept = dataset.frame(table).height - (placeholders(dataset) if table == "units" else 0)
+        assert kept + quarantined[table] == count, table
     locations = [q.location for q in dataset.quarantined]
     assert len(locations) == len(set(locations))
 
@@ -99,7 +107,7 @@ def test_not_utf8(tmp_path: Path) -> None:
         (
             {"format": "drugfree-dataset/1", "people": []},
             "$['people']",
-            "unknown key (allowed: format, units, lineage, subjects, unit_facts)",
+            "unknown key (allowed: format, units, lineage, subjects, unit_facts, coverage)",
         ),
         ({"format": "drugfree-dataset/1", "units": {}}, "$.units", "expected a list"),
     ],
@@ -212,37 +220,34 @@ def test_quarantine_drops_a_bad_subject_with_all_its_rows() -> None:
     assert "S-0001" not in dataset.drug_tests["subject_id"].to_list()
 
 
-def test_quarantined_unit_takes_its_dependents() -> None:
+def test_quarantined_unit_stays_as_a_placeholder_with_its_dependents() -> None:
     data = small()
     data["units"][1]["valid_from"] = "2026-01-01"  # after its valid_to: unit 16000 is bad
     dataset = read_json_text(text(data), quarantine=True)
     assert_nothing_lost(data, dataset)
-    got = {(q.table, q.location): q.reason for q in dataset.quarantined}
-    assert got[("units", "$.units[1]")] == "$.units[1].valid_to: valid_to is before valid_from"
-    assert got[("lineage", "$.lineage[0]")] == "refers to quarantined unit 16000"
-    assert got[("residences", "$.subjects[0].residences[0]")] == "refers to quarantined unit 16000"
-    assert got[("subjects", "$.subjects[0]")] == (
-        "a record of this subject was quarantined ($.subjects[0].residences[0])"
-    )
-    assert (
-        got[("drug_tests", "$.subjects[0].tests[0]")] == "dropped with its subject ($.subjects[0])"
-    )
-    # The other merged commune, its link, its subject and the successor stay.
-    assert dataset.units["code"].to_list() == ["38", "16003", "16100", "16200"]
-    assert dataset.lineage["predecessor_code"].to_list() == ["16003"]
-    assert dataset.subjects["id"].to_list() == ["S-0002", "S-0003"]
+    (record,) = dataset.quarantined
+    assert (record.table, record.location, record.unit_codes) == ("units", "$.units[1]", ("16000",))
+    assert record.reason == "$.units[1].valid_to: valid_to is before valid_from"
+    # The unit stays in the map (its dates contradict each other, so they are open) and
+    # nothing that refers to it is lost: its link, its people and their records stay.
+    placeholder = dataset.units.filter(pl.col("code") == "16000").row(0, named=True)
+    assert placeholder["kind"] == "commune" and placeholder["parent_code"] == "38"
+    assert (placeholder["valid_from"], placeholder["valid_to"]) == (None, None)
+    assert dataset.lineage.height == 2
+    assert dataset.subjects["id"].to_list() == ["S-0001", "S-0002", "S-0003"]
 
 
-def test_quarantined_province_takes_its_communes() -> None:
+def test_quarantined_province_keeps_its_communes() -> None:
     data = small()
     data["units"][0]["kind"] = "country"
     dataset = read_json_text(text(data), quarantine=True)
     assert_nothing_lost(data, dataset)
-    assert dataset.units.height == 0
-    assert dataset.subjects.height == 0
-    reasons = {q.location: q.reason for q in dataset.quarantined}
-    assert reasons["$.units[3]"] == "parent unit 38 was quarantined"
-    assert reasons["$.unit_facts[0]"] == "refers to quarantined unit 16100"
+    # The official map has province 38 and nothing readable in the bad row contradicts it.
+    assert dataset.units.height == 5
+    province = dataset.units.filter(pl.col("code") == "38").row(0, named=True)
+    assert province["kind"] == "province" and province["name"] == "Tỉnh Thanh Hóa"
+    assert dataset.subjects.height == 3
+    assert [q.location for q in dataset.quarantined] == ["$.units[0]"]
 
 
 def test_quarantine_of_broken_elements_of_any_shape() -> None:

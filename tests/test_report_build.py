@@ -65,7 +65,7 @@ def _roadmap_plugin(scope: str, share: Fraction, due: dt.date) -> _RoadmapPlugin
 
 @pytest.fixture(scope="module")
 def official(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    """No units, no people: the embedded official map, every unit trivially passing."""
+    """No units, no people, no coverage: the embedded official map, every unit no data."""
     path = tmp_path_factory.mktemp("official") / "empty.json"
     path.write_text('{"format": "drugfree-dataset/1"}', encoding="utf-8")
     return dfc.load(path)
@@ -82,29 +82,32 @@ def test_dataset_without_units_uses_the_official_map(official: Dataset) -> None:
     assert official.units.height > 13_000
 
 
+NO_COVERAGE = ReportOptions(series=False, allow_no_coverage=True)
+
+
 def test_hai_phong_30_percent_of_114_is_35(official: Dataset) -> None:
     host = PluginHost(
         plugins=[("hp", _roadmap_plugin("31", Fraction(30, 100), AFTER))], autoload=False
     )
-    report = build_report(
-        official, AFTER, province="31", host=host, options=ReportOptions(series=False)
-    )
+    with pytest.raises(dfc.CoverageError, match="covers no unit of province 31"):
+        build_report(official, AFTER, province="31", host=host, options=ReportOptions())
+    report = build_report(official, AFTER, province="31", host=host, options=NO_COVERAGE)
     progress = report.overall
     assert progress.units_in_force == 114
     assert progress.required == 35  # 34.2 rounds up, never down
-    assert progress.meeting == 114  # nobody to fail: every criterion holds vacuously
-    assert progress.gap == 0
+    # No data is never a pass: the map says which units exist, not what the data cover.
+    assert (progress.meeting, progress.no_data, progress.covered) == (0, 114, 0)
+    assert progress.gap == 35
     (milestone,) = progress.milestones
-    assert milestone.status == "met"
-    assert milestone.meeting_at_due == 114
+    assert milestone.status == "cannot_judge"  # the 114 uncovered units could reach 35
+    assert (milestone.meeting_at_due, milestone.no_data_at_due) == (0, 114)
 
 
 def test_national_50_percent_of_3321_is_1661(official: Dataset) -> None:
     host = PluginHost(autoload=False)
-    report = build_report(
-        official, dt.date(2026, 1, 15), host=host, options=ReportOptions(series=False)
-    )
+    report = build_report(official, dt.date(2026, 1, 15), host=host, options=NO_COVERAGE)
     assert report.overall.units_in_force == 3321
+    assert report.overall.no_data == 3321 and report.overall.meeting == 0
     due_2030 = [m for m in report.overall.milestones if m.due.year == 2030]
     assert [m.required for m in due_2030] == [1661]
     assert len(report.progress) == 34
@@ -121,13 +124,15 @@ def test_pre_reform_units_count_under_todays_province(official: Dataset) -> None
         AFTER,
         province="31",
         host=host,
-        options=ReportOptions(series_start=dt.date(2025, 5, 1), every="month"),
+        options=ReportOptions(
+            series_start=dt.date(2025, 5, 1), every="month", allow_no_coverage=True
+        ),
     )
     by_date = {p.on: p for p in report.series if p.scope == "31"}
     assert by_date[dt.date(2025, 7, 31)].units_in_force == 114
     # Old Hải Phòng and old Hải Dương communes merged into today's Hải Phòng.
     assert by_date[dt.date(2025, 5, 31)].units_in_force > 114
-    assert all(p.share == 1.0 for p in by_date.values())
+    assert all(p.share == 0.0 and p.no_data == p.units_in_force for p in by_date.values())
 
 
 def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset, demo_report: Report) -> None:
@@ -139,7 +144,7 @@ def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset, demo_report
     for row in report.units:
         assert row.verdict == evaluation.unit(row.unit_code).verdict.value
     assert all(u.predecessors.on == dt.date(2025, 6, 30) for u in with_predecessors)  # type: ignore[union-attr]
-    assert any("never inherited" in note for note in report.notes)
+    assert any("never inherited" in str(note) for note in report.notes)
 
 
 def test_predecessor_counts_match_a_pre_reform_evaluation(
@@ -458,8 +463,6 @@ def test_a_one_province_file_is_that_provinces_report(demo: Dataset) -> None:
 
 
 def test_data_of_several_provinces_give_the_national_report(official: Dataset) -> None:
-    report = build_report(
-        official, AFTER, host=PluginHost(autoload=False), options=ReportOptions(series=False)
-    )
+    report = build_report(official, AFTER, host=PluginHost(autoload=False), options=NO_COVERAGE)
     assert report.provenance.scope == "*"
     assert len(report.progress) == 34

@@ -219,7 +219,8 @@ def test_xlsx_sheets_headers_panes_and_formats(tmp_path: Path, lang: str) -> Non
             if column.kind == "date":
                 assert all(isinstance(v.value, dt.datetime) for v in filled)
     progress = wb[names["progress"]]
-    assert progress.cell(row=2, column=9).value == pytest.approx(45 / 114)
+    share = 1 + next(i for i, c in enumerate(views[0].columns) if c.key == "share")
+    assert progress.cell(row=2, column=share).value == pytest.approx(45 / 114)
     assert progress.column_dimensions["B"].width > 10
 
 
@@ -284,11 +285,19 @@ def test_xlsx_has_native_progress_and_trend_charts(tmp_path: Path) -> None:
     bars, lines = _xml(path, charts[0]), _xml(path, charts[1])
     assert "<c:barChart>" in bars and "<c:lineChart>" in lines
     # The charts read the cells of the sheets: they stay right if a figure is corrected.
-    assert "'Tiến độ'!$B$2:$B$4" in bars and "'Tiến độ'!$I$2:$I$4" in bars
-    assert "'Tiến độ'!$K$2:$K$4" in bars
+    views = {v.name: v for v in report_views(sample_report(), "vi")}
+    keys = [c.key for c in views["progress"].columns]
+
+    def letter(index: int) -> str:
+        return chr(ord("A") + index)
+
+    share, target = letter(keys.index("share")), letter(keys.index("target_share"))
+    assert "'Tiến độ'!$B$2:$B$4" in bars and f"'Tiến độ'!${share}$2:${share}$4" in bars
+    assert f"'Tiến độ'!${target}$2:${target}$4" in bars
     assert text("chart_progress", "vi") in bars and text("chart_trend", "vi") in lines
     assert lines.count("<c:ser>") == 2  # one line per province
-    assert "'Diễn biến theo thời gian'!$J$2:$J$" in lines  # the date column of the table
+    dates = letter(len(views["series"].columns) + 1)  # the table beside the series
+    assert f"'Diễn biến theo thời gian'!${dates}$2:${dates}$" in lines
     # Both sit on the first sheet, under the answer.
     drawing = _xml(path, "xl/worksheets/_rels/sheet1.xml.rels")
     assert "drawing" in drawing
@@ -606,7 +615,8 @@ def _progress(report: Report, **changes: Any) -> Report:
 
 
 def _milestone_line(report: Report, lang: str = "en") -> str:
-    return report_answer(report, lang).facts[1]  # type: ignore[arg-type]
+    # After the coverage and the breakdown of the counts.
+    return report_answer(report, lang).facts[2]  # type: ignore[arg-type]
 
 
 def test_answer_says_whether_the_next_milestone_will_be_met() -> None:
@@ -640,9 +650,36 @@ def test_answer_judges_a_milestone_due_on_the_date_and_names_the_next() -> None:
     facts = report_answer(changed, "vi").facts
     assert (
         "Mốc này đến hạn đúng ngày báo cáo và không đạt: mới có 30 đơn vị đạt, còn thiếu 5."
-        in (facts[1])
+        in (facts[2])
     )
-    assert facts[2].startswith("Mốc sau đó: 45 % số đơn vị vào ngày 31/12/2027")
+    assert facts[3].startswith("Mốc sau đó: 45 % số đơn vị vào ngày 31/12/2027")
+
+
+def test_answer_says_what_the_data_cover_and_the_range() -> None:
+    report = sample_report(provinces=1)
+    assert report_answer(report, "en").facts[0] == "The data cover all 114 units."
+    partial = _progress(report, no_data=62, unplaced=3)
+    facts = report_answer(partial, "en").facts
+    assert facts[0] == (
+        "The data cover 52 of the 114 units; 62 have no data and are never counted as "
+        "meeting the criteria."
+    )
+    assert facts[1] == (
+        "3 people or records could not be placed in any unit, so at least 42 units meet "
+        "the criteria."
+    )
+    assert report_answer(partial, "vi").facts[0].startswith("Dữ liệu có cho 52 trên 114 đơn vị")
+    due_today = attrs.evolve(
+        report.overall.milestones[0],
+        due=dt.date(2026, 6, 30),
+        status="cannot_judge",
+        meeting_at_due=30,
+    )
+    judged = _progress(report, milestones=(due_today,), no_data=62)
+    assert (
+        "cannot be judged: 30 meeting, and the units with no data could change"
+        in (report_answer(judged, "en").facts[2])
+    )
 
 
 def test_answer_with_no_failing_unit_and_with_a_long_list() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import attrs
 import pytest
 from conftest import (
     build_dataset,
@@ -32,13 +33,18 @@ from drugfree_core.model import (
     CustodyPeriod,
     DrugTest,
     LineageLink,
+    Provenance,
     RehabForm,
     Residence,
+    StatusPeriod,
     Subject,
     SubjectKind,
+    TestResult,
     TestSchedule,
     UnitKind,
 )
+from drugfree_core.rules import DatedValue, Scheme
+from drugfree_core.rules.law import ANNIVERSARY_EXCLUSIVE, CIVIL_CODE, LAW_2021_START
 from drugfree_core.schemes.mps_recognition_2024 import SCHEME as MPS
 
 ON = dt.date(2025, 10, 1)
@@ -60,13 +66,14 @@ def run(
     units: Sequence[AdminUnit] = (),
     lineage: Sequence[LineageLink] = (),
     quarantined: Sequence[QuarantinedRecord] = (),
+    scheme: Scheme = MPS,
 ) -> tuple[Evaluation, DatasetRecords]:
     records = make_records(
         [province(), *(units or [commune("U1"), commune("U2")])],
         subjects,
         lineage,
     )
-    return evaluate(build_dataset(records, quarantined), MPS, on), records
+    return evaluate(build_dataset(records, quarantined), scheme, on), records
 
 
 def expect(
@@ -80,7 +87,8 @@ def expect(
     """Assert the criterion outcomes of *unit* (engine and oracle); return the engine's."""
     evaluation, records = run(subjects, on, **kw)  # type: ignore[arg-type]
     quarantined = kw.get("quarantined", ())
-    oracle = oracle_evaluate(records, MPS, on, quarantined=quarantined)  # type: ignore[arg-type]
+    scheme = kw.get("scheme", MPS)
+    oracle = oracle_evaluate(records, scheme, on, quarantined=quarantined)  # type: ignore[arg-type]
     got = evaluation.unit(unit)
     engine_outcomes = {cid: got.criterion(cid).outcome.value for cid in expected}
     oracle_outcomes = {cid: oracle.units[unit].criteria[cid].outcome for cid in expected}
@@ -360,27 +368,104 @@ def test_missing_management_record_is_unknown_not_pass() -> None:
 # ------------------------------------------------------------------ C4: user period
 
 
+def with_end_rule(rule: str) -> Scheme:
+    """MPS with ``law.period_end_rule`` set to *rule* (criteria.md §6.5)."""
+    value = DatedValue(
+        start=LAW_2021_START,
+        value=rule,
+        citation="test",
+        provenance=Provenance.INFERRED,
+    )
+    return MPS.with_parameter("law.period_end_rule", value, by="test")
+
+
+def test_period_end_rule_is_a_documented_parameter_defaulting_to_the_civil_code() -> None:
+    param = MPS.parameter("law.period_end_rule")
+    assert param.at(ON).value == CIVIL_CODE
+    assert param.at(ON).provenance is Provenance.INFERRED
+    assert "148" in param.at(ON).citation and "147" in param.at(ON).citation
+
+
 @pytest.mark.parametrize(
-    ("on", "counted"),
-    [(dt.date(2025, 3, 9), True), (dt.date(2025, 3, 10), False), (dt.date(2025, 3, 11), False)],
-    ids=["day-before-anniversary", "anniversary", "day-after"],
+    ("rule", "on", "counted"),
+    [
+        (CIVIL_CODE, dt.date(2025, 3, 9), True),
+        (CIVIL_CODE, dt.date(2025, 3, 10), True),  # the anniversary is the last day
+        (CIVIL_CODE, dt.date(2025, 3, 11), False),
+        (ANNIVERSARY_EXCLUSIVE, dt.date(2025, 3, 9), True),
+        (ANNIVERSARY_EXCLUSIVE, dt.date(2025, 3, 10), False),  # the anniversary is free
+        (ANNIVERSARY_EXCLUSIVE, dt.date(2025, 3, 11), False),
+    ],
+    ids=[
+        "civil-day-before",
+        "civil-anniversary",
+        "civil-day-after",
+        "exclusive-day-before",
+        "exclusive-anniversary",
+        "exclusive-day-after",
+    ],
 )
-def test_c4_user_outside_after_one_year_of_management(on: dt.date, counted: bool) -> None:
-    # management decision 10 Mar 2024; management runs while on < 10 Mar 2025
+def test_c4_user_outside_after_one_year_of_management(
+    rule: str, on: dt.date, counted: bool
+) -> None:
+    # management decision 10 Mar 2024: 1 year, ending on or before 10 Mar 2025 by the rule
     u = user("u1", dt.date(2024, 3, 10))  # no test: fails C4 while managed
-    expect([u], {"TH.C4": "fail" if counted else "pass"}, on=on)
+    expect([u], {"TH.C4": "fail" if counted else "pass"}, on=on, scheme=with_end_rule(rule))
 
 
 def test_c4_period_runs_from_status_start_without_decision_date() -> None:
-    u = user("u1", None, start=dt.date(2024, 11, 1))
-    expect([u], {"TH.C4": "fail"}, on=dt.date(2025, 10, 31))
-    expect([u], {"TH.C4": "pass"}, on=dt.date(2025, 11, 1))
+    u = user("u1", None, start=dt.date(2024, 11, 1))  # a record, but no decision date
+    expect([u], {"TH.C4": "fail"}, on=dt.date(2025, 11, 1))
+    expect([u], {"TH.C4": "pass"}, on=dt.date(2025, 11, 2))
 
 
 def test_c4_leap_day_decision() -> None:
     u = user("u1", dt.date(2024, 2, 29), start=dt.date(2024, 2, 29))
-    expect([u], {"TH.C4": "fail"}, on=dt.date(2025, 2, 27))
-    expect([u], {"TH.C4": "pass"}, on=dt.date(2025, 2, 28))  # 29 Feb + 1 year = 28 Feb
+    expect([u], {"TH.C4": "fail"}, on=dt.date(2025, 2, 28))  # 29 Feb + 1 year = 28 Feb
+    expect([u], {"TH.C4": "pass"}, on=dt.date(2025, 3, 1))
+    exclusive = with_end_rule(ANNIVERSARY_EXCLUSIVE)
+    expect([u], {"TH.C4": "fail"}, on=dt.date(2025, 2, 27), scheme=exclusive)
+    expect([u], {"TH.C4": "pass"}, on=dt.date(2025, 2, 28), scheme=exclusive)
+
+
+def never_managed() -> Subject:
+    """The issue's repro: detected on 10 Sep 2024, never given a management decision."""
+    return Subject(
+        id="u1",
+        residences=(Residence(unit_code="U1", start=dt.date(2024, 1, 1)),),
+        statuses=(
+            StatusPeriod(kind=USER, start=dt.date(2024, 9, 10), has_management_record=False),
+        ),
+        tests=(DrugTest(date=dt.date(2024, 9, 10), result=TestResult.POSITIVE),),
+    )
+
+
+@pytest.mark.parametrize(
+    "on",
+    [dt.date(2025, 9, 9), dt.date(2025, 9, 10), dt.date(2025, 9, 11), dt.date(2025, 11, 30)],
+)
+def test_c4_never_managed_user_counts_while_the_status_runs(on: dt.date) -> None:
+    # Detected and never managed is the worst case for C4, not one that expires.
+    got = expect([never_managed()], {"TH.C4": "fail"}, on=on)
+    assert got.criterion("TH.C4").result.failing_subjects == ("u1",)
+    assert got.verdict.value == "fail"
+
+
+def test_c4_never_managed_user_leaves_when_the_status_ends() -> None:
+    ended = attrs.evolve(
+        never_managed(),
+        statuses=(attrs.evolve(never_managed().statuses[0], end=dt.date(2025, 6, 30)),),
+    )
+    expect([ended], {"TH.C4": "pass"}, on=dt.date(2025, 7, 1))
+
+
+def test_c4_user_without_known_decision_is_unknown_after_the_year() -> None:
+    # Whether a decision was made is not known: counted for sure during the first year
+    # (whatever the decision date), then maybe counted (never managed) or maybe not.
+    u = user("u1", None, start=dt.date(2024, 9, 10), record=None)
+    expect([u], {"TH.C4": "fail"}, on=dt.date(2025, 9, 10))
+    got = expect([u], {"TH.C4": "unknown"}, on=dt.date(2025, 9, 11))
+    assert got.criterion("TH.C4").result.unknown_subjects == ("u1",)
 
 
 def test_c4_record_unknown_is_unknown() -> None:
@@ -437,7 +522,7 @@ def post_rehab(
 def test_c5_post_rehab_period_by_form(form: RehabForm | None, minor: bool, years: int) -> None:
     ended = dt.date(2023, 10, 20)
     s = post_rehab("r1", ended, form, minor=minor)  # never tested: fails C5 while managed
-    last_day = dt.date(2023 + years, 10, 19)
+    last_day = dt.date(2023 + years, 10, 20)  # the anniversary (Civil Code, §6.5)
     expect([s], {"TH.C5": "fail"}, on=last_day)
     expect([s], {"TH.C5": "pass"}, on=last_day + days(1))
 

@@ -64,6 +64,12 @@ DOCUMENT = {
         person("HP-A2", HD_OLD_UNIT, HP_UNIT, False),
         person("NA-B1", "pre2025:16681", NA_UNIT, True),
     ],
+    # The data vouch for Hải Phòng, Nghệ An and old Hải Dương (a province row covers its
+    # units); the rest of the country is 'no data'.
+    "coverage": [
+        {"unit_code": code, "source_system": "test"}
+        for code in ("31", "40", "pre2025:30", "pre2025:31", "pre2025:40")
+    ],
 }
 
 TOKENS: dict[str, tuple[Any, list[str]]] = {
@@ -220,6 +226,31 @@ def test_permissions_decide_explain_aggregates_and_subject_ids(
 # ------------------------------------------------------------------------ endpoints
 
 
+def test_a_scope_the_data_do_not_cover_is_no_data_never_a_pass(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    national = auth(setup, "national")
+    params = {"scheme": "mps-recognition-2024", "date": ON, "province": "01"}  # Hà Nội
+    body = assert_problem(client.get("/v1/evaluations", params=params, headers=national), 400)
+    assert "cover no unit of this scope" in body["detail"]
+    allowed = client.get(
+        "/v1/evaluations", params={**params, "allow_no_coverage": True}, headers=national
+    )
+    assert allowed.status_code == 200, allowed.text
+    verdicts = allowed.json()["verdicts"]
+    assert verdicts["no_data"] == allowed.json()["total"] == 126 and verdicts["pass"] == 0
+    text = explain(client, national, "00004").json()["text"]
+    assert "verdict: NO DATA" in text
+    report = client.get("/v1/reports", params={"date": ON, "province": "01"}, headers=national)
+    assert "covers no unit of province 01" in assert_problem(report, 400)["detail"]
+    report = client.get(
+        "/v1/reports",
+        params={"date": ON, "province": "01", "allow_no_coverage": True},
+        headers=national,
+    )
+    assert report.status_code == 200 and report.json()["overall"]["no_data"] == 126
+
+
 def test_evaluations_count_the_whole_scope_and_page_its_units(
     client: TestClient, setup: dict[str, Any]
 ) -> None:
@@ -230,7 +261,7 @@ def test_evaluations_count_the_whole_scope_and_page_its_units(
     page = first.json()
     schema_validator("EvaluationPage").validate(page)
     assert page["scope"] == ["31"] and page["total"] == sum(page["verdicts"].values())
-    assert set(page["verdicts"]) >= {"pass", "fail", "unknown"}
+    assert set(page["verdicts"]) >= {"pass", "fail", "unknown", "no_data"}
     assert page["pages"] == -(-page["total"] // 20) and len(page["units"]) == 20
     assert {u["province_code"] for u in page["units"]} == {"31"}
     last = client.get(

@@ -20,6 +20,8 @@ from kit_examples import broken, broken_plugin, good, good_plugin
 
 import drugfree_core.testing as kit
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.engine import evaluate
+from drugfree_core.errors import SchemeError
 from drugfree_core.model import (
     AdminUnit,
     CustodyPeriod,
@@ -110,6 +112,22 @@ def test_a_crash_on_empty_units_fails_bad_input_and_total() -> None:
     assert not bad_input.passed
     assert "a unit with no people, no facts" in bad_input.message
     assert not run_check(scheme, "check_total", max_examples=EXAMPLES).passed
+
+
+def good_dataset() -> Dataset:
+    unit = AdminUnit(code="U1", name="Xã Một", kind=UnitKind.COMMUNE)
+    return Dataset.from_records(units=[unit], subjects=[])
+
+
+def test_a_scheme_empty_on_some_days_is_rejected() -> None:
+    scheme = broken.EMPTY_AFTER_2025
+    metadata = run_check(scheme, "check_metadata")
+    assert not metadata.passed
+    assert "no criterion is in force on 2026-01-01" in metadata.message
+    assert run_check(good.SCHEME, "check_metadata").passed
+    # Evaluating it on such a day is an error, not 'every unit passes'.
+    with pytest.raises(SchemeError, match="no criterion in force on 2026-03-01"):
+        evaluate(good_dataset(), scheme, dt.date(2026, 3, 1))
 
 
 def test_skipped_examples_are_reported() -> None:

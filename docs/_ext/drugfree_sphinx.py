@@ -198,6 +198,10 @@ def render_dataset_schema(schema: dict[str, Any]) -> str:
             row = [f"`{name}`", _schema_type(field), needed, shown, _schema_constraints(field)]
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
         lines.append("")
+        properties = spec["properties"].items()
+        described = [(n, f["description"]) for n, f in properties if "description" in f]
+        for name, text in described:
+            lines.extend([f"`{name}`", f": {text}", ""])
 
     lines += ["(schema-document)=", "", "### The document", "", schema["description"], ""]
     fields(schema)

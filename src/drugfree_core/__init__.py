@@ -17,7 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from drugfree_core.api import evaluate_unit, explain
+    from drugfree_core.api import evaluate_unit, explain, supply_warnings
     from drugfree_core.dataset import Dataset, DatasetRecords, QuarantinedRecord
     from drugfree_core.engine import (
         CriterionResult,
@@ -30,11 +30,19 @@ if TYPE_CHECKING:
         UnplacedSubject,
         evaluate,
     )
-    from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
+    from drugfree_core.errors import (
+        CoverageError,
+        DatasetError,
+        DrugfreeError,
+        Problem,
+        SchemeError,
+        UsageError,
+    )
     from drugfree_core.explanation import explain_unit
-    from drugfree_core.io import load, pseudonymise, save, validate
+    from drugfree_core.io import load, pseudonymise, save, survey, validate
     from drugfree_core.model import (
         AdminUnit,
+        Coverage,
         CustodyPeriod,
         DrugTest,
         FactKind,
@@ -60,6 +68,8 @@ if TYPE_CHECKING:
 # loads our strategies hook at start-up) does not pay for polars and the engine.
 _EXPORTS = {
     "AdminUnit": "drugfree_core.model",
+    "Coverage": "drugfree_core.model",
+    "CoverageError": "drugfree_core.errors",
     "Criterion": "drugfree_core.rules",
     "CriterionResult": "drugfree_core.engine",
     "CustodyPeriod": "drugfree_core.model",
@@ -106,11 +116,15 @@ _EXPORTS = {
     "load": "drugfree_core.io",
     "pseudonymise": "drugfree_core.io",
     "save": "drugfree_core.io",
+    "supply_warnings": "drugfree_core.api",
+    "survey": "drugfree_core.io",
     "validate": "drugfree_core.io",
 }
 
 __all__ = [
     "AdminUnit",
+    "Coverage",
+    "CoverageError",
     "Criterion",
     "CriterionResult",
     "CustodyPeriod",
@@ -157,6 +171,8 @@ __all__ = [
     "load",
     "pseudonymise",
     "save",
+    "supply_warnings",
+    "survey",
     "validate",
 ]
 

@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+
+import attrs
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
+from drugfree_core.engine.placement import census
 from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import Lang
 from drugfree_core.plugins.host import SchemeChoice
 from drugfree_core.rules.scheme import Scheme
+from drugfree_core.rules.tables import scheme_tables
 
 
 def evaluate_unit(
-    dataset: Dataset, scheme: Scheme, on: dt.date, unit_code: str
+    dataset: Dataset,
+    scheme: Scheme,
+    on: dt.date,
+    unit_code: str,
+    *,
+    allow_no_coverage: bool = False,
 ) -> tuple[UnitResult, Evaluation]:
     """Evaluate one unit fast: the dataset is first cut down to the records that concern it.
 
     Gives the same result as evaluating everything and picking the unit, because units
-    are evaluated independently.
+    are evaluated independently. The evaluation's unplaced people and undetermined
+    records are those of the whole dataset (any of them may belong to this unit). A unit
+    the dataset does not cover raises :class:`~drugfree_core.errors.CoverageError`
+    unless *allow_no_coverage*, when its verdict is *no data*.
     """
     part = dataset.restrict_to_units([unit_code])
-    evaluation = evaluate(part, scheme, on, units=[unit_code])
+    evaluation = evaluate(part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage)
+    whole = census(dataset, on)
+    evaluation = attrs.evolve(
+        evaluation, undetermined=whole.undetermined, build_unplaced=lambda: whole.unplaced
+    )
     return evaluation.unit(unit_code), evaluation
 
 
@@ -40,6 +58,36 @@ def scheme_for(unit_code: str, on: dt.date, dataset: Dataset | None = None) -> S
 def explain(
     dataset: Dataset, scheme: Scheme, on: dt.date, unit_code: str, *, lang: Lang = "en"
 ) -> str:
-    """The readable explanation of one unit's verdict (see :func:`explain_unit`)."""
-    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code)
+    """The readable explanation of one unit's verdict (see :func:`explain_unit`).
+
+    A unit the dataset does not cover is explained as *no data*, with the reason.
+    """
+    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)
     return explain_unit(unit, evaluation, scheme, lang)
+
+
+def supply_warnings(
+    supplied: Iterable[str], schemes: Iterable[Scheme], *, location: str = ""
+) -> tuple[Problem, ...]:
+    """One warning per table that *schemes* read and that the dataset did not supply.
+
+    Each names the schemes and criteria that will be *unknown* for want of it, and how
+    to say "none" instead (an empty table). ``location`` is the dataset's path.
+    """
+    given = set(supplied)
+    readers: dict[str, list[str]] = {}
+    for scheme in schemes:
+        for table, criteria in scheme_tables(scheme.criteria).items():
+            if table not in given:
+                readers.setdefault(table, []).append(f"{scheme.id} ({', '.join(criteria)})")
+    return tuple(
+        Problem(
+            table=table,
+            location=location,
+            reason=(
+                f"table {table} was not supplied; criteria that read it will be unknown: "
+                f"{'; '.join(names)}. If there are none, supply it empty"
+            ),
+        )
+        for table, names in sorted(readers.items())
+    )

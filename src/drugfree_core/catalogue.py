@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from drugfree_core.rules import Criterion, Parameter, Roadmap, Scheme
     from drugfree_core.rules.indicator import Indicator
 
-__all__ = ["PROVENANCE_MEANING", "render_catalogue"]
+__all__ = ["OUTCOME_MEANING", "PROVENANCE_MEANING", "render_catalogue"]
 
 #: What each provenance tag says about a rule or number (the legend's longer wording).
 PROVENANCE_MEANING: dict[Provenance, Message] = {
@@ -43,6 +43,20 @@ PROVENANCE_MEANING: dict[Provenance, Message] = {
     Provenance.ARTICLE: msg("stated in a news report; no legal text found"),
     Provenance.INFERRED: msg("an interpretation needed to compute it; an overridable parameter"),
     Provenance.UNKNOWN: msg("looked for and not found; evaluates to unknown"),
+}
+
+#: What each outcome of a rule, criterion or unit means.
+OUTCOME_MEANING: dict[str, Message] = {
+    "pass": msg("the data show the rule holds"),
+    "fail": msg("the data show it does not"),
+    "unknown": msg(
+        "the data cannot decide (a missing fact, a table not supplied, a rule not found); "
+        "never counted as a pass"
+    ),
+    "no_data": msg(
+        "the dataset does not cover the unit on the date (its coverage table): nothing is "
+        "judged, and it is never counted as a pass"
+    ),
 }
 
 _TEXT: dict[str, Message] = {
@@ -54,6 +68,8 @@ _TEXT: dict[str, Message] = {
     ),
     "no_plugins": msg("(none)"),
     "tags": msg("Provenance tags"),
+    "outcomes": msg("Outcomes"),
+    "outcome": msg("Outcome"),
     "tag": msg("Tag"),
     "meaning": msg("Meaning"),
     "schemes": msg("Schemes"),
@@ -74,7 +90,10 @@ _TEXT: dict[str, Message] = {
     "level": msg("Level"),
     "min_pass": msg("At least"),
     "levels_intro": msg("A unit is classified into the first level below that it reaches."),
-    "verdict": msg("A unit passes when every criterion in force passes."),
+    "verdict": msg(
+        "A unit passes when every criterion in force passes, on data the dataset covers; a "
+        "unit it does not cover has no data."
+    ),
     "other_lang": msg("Vietnamese"),
     "rule": msg("Rule"),
     "citation": msg("Citation"),
@@ -93,7 +112,8 @@ _TEXT: dict[str, Message] = {
     "share": msg("Share of units"),
     "milestones_rule": msg(
         "The required count of a milestone is ⌈share × units in force⌉ in exact "
-        "arithmetic (30 % of 114 is 35)."
+        "arithmetic (30 % of 114 is 35). Only units that pass on covered data count; a "
+        "unit with no data never counts as meeting it."
     ),
     "indicators": msg("Campaign indicators"),
     "target": msg("Target"),
@@ -154,6 +174,15 @@ class _Catalogue:
         yield self.t("intro", plugins=names)
         yield ""
         yield from self.provenance_legend()
+        yield f"## {self.t('outcomes')}"
+        yield ""
+        yield from _table(
+            [self.t("outcome"), self.t("meaning")],
+            [
+                [f"`{key}`", _md(meaning.render(self.lang))]
+                for key, meaning in OUTCOME_MEANING.items()
+            ],
+        )
         yield f"## {self.t('schemes')}"
         yield ""
         yield from _table(

@@ -33,6 +33,14 @@ class UsageError(DrugfreeError):
     """The caller asked for something that cannot be done (unknown unit, bad date...)."""
 
 
+class CoverageError(UsageError):
+    """The scope asked for has no unit that the dataset covers: there is nothing to judge.
+
+    Every unit would be *no data*; a result that says so is allowed only on request
+    (``allow_no_coverage=True``, ``--allow-no-coverage``).
+    """
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
     """One problem in the input: where it is, what is wrong, and which record it is.

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
+from drugfree_core.engine.results import (
+    Evaluation,
+    Outcome,
+    RuleResult,
+    UnitResult,
+    unplaced_note,
+)
 from drugfree_core.i18n import (
     Lang,
     Text,
@@ -23,7 +29,7 @@ from drugfree_core.rules.describe import (
 from drugfree_core.rules.primitives import param_refs
 from drugfree_core.rules.scheme import Scheme
 
-_MARK = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?"}
+_MARK = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?", Outcome.NO_DATA: "∅"}
 _MAX_IDS = 10
 #: The law's periods, shown under every explanation because every criterion depends on
 #: who is under management.
@@ -91,8 +97,10 @@ def _level_line(unit: UnitResult, scheme: Scheme, lang: Lang) -> str:
     else:
         shown = label("unknown", lang)
         if unit.level_candidates:
-            names = msg(" or ").render(lang).join(
-                _level_name(scheme, c, lang) for c in unit.level_candidates
+            names = (
+                msg(" or ")
+                .render(lang)
+                .join(_level_name(scheme, c, lang) for c in unit.level_candidates)
             )
             shown = msg("{unknown} (one of: {levels})", unknown=shown, levels=names).render(lang)
     return f"{label('level', lang)}: {shown}"
@@ -114,10 +122,13 @@ def explain_unit(
         f"{scheme.id} v{scheme.version} · {format_date(evaluation.reference_date, code)}",
         f"{label('verdict', code)}: {label(unit.verdict.value, code).upper()}",
     ]
-    if scheme.levels:
+    if scheme.levels and unit.verdict is not Outcome.NO_DATA:
         lines.append(_level_line(unit, scheme, code))
     for note in unit.affected_by:
         lines.append(f"! {label('affected', code)}: {render(note, code)}")
+    if evaluation.unplaced_anywhere and unit.verdict is Outcome.PASS:
+        note = unplaced_note(evaluation.unplaced_anywhere).render(code)
+        lines.append(f"! {label('affected', code)}: {note}")
     used_params: set[str] = set()
     for cr in unit.criteria:
         criterion = scheme.criterion(cr.criterion_id)

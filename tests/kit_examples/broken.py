@@ -21,6 +21,8 @@ only the kit's stricter checks find the defects:
 
 :data:`EMPTY_UNIT_CRASH` (``view.subjects[0]``) breaks ``check_bad_input`` on a unit
 with no people, and ``check_total`` too, since generated units are often empty.
+:data:`EMPTY_AFTER_2025` has no criterion in force from 1 January 2026 although it stays
+in force: ``check_metadata`` names the day (and evaluation refuses it from that day).
 """
 
 from __future__ import annotations
@@ -155,6 +157,13 @@ def _first_person_tested(view: UnitView) -> CustomOutcome:
 
 EMPTY_UNIT_CRASH = _variant(
     "kit-broken-empty-unit", _first_person_tested, "first person tested (crashes when empty)"
+)
+
+EMPTY_AFTER_2025 = attrs.evolve(
+    good.SCHEME,
+    id="kit-broken-vacuous",
+    title_en="Conformance kit example: no criterion in force from 2026",
+    criteria=tuple(attrs.evolve(c, effective_to=dt.date(2025, 12, 31)) for c in good.criteria()),
 )
 
 #: The broken scheme designed to fail each check (and pass the others).

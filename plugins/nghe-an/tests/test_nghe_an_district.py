@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+import polars as pl
 import pytest
 from drugfree_nghe_an import CONDITIONS, district_status
 
@@ -133,6 +135,24 @@ def test_a_commune_left_out_of_the_evaluation_is_unknown(dataset: Dataset) -> No
     d1 = {s.district_code: s for s in district_status(partial, dataset, ON)}["D1"]
     assert d1.condition("NA.D4").outcome is Outcome.UNKNOWN
     assert d1.condition("NA.D4").unknown_units == ("D1C2",)
+
+
+def test_a_commune_with_no_data_is_unknown_never_pass(dataset: Dataset) -> None:
+    """A commune the dataset does not cover leaves condition 4 undecided."""
+    covered = attrs.evolve(
+        dataset,
+        coverage=pl.DataFrame(
+            {"unit_code": ["D1C1"], "covered_from": [None], "covered_to": [None]},
+            schema={"unit_code": pl.String, "covered_from": pl.Date, "covered_to": pl.Date},
+        ).with_columns(pl.lit(None, pl.String).alias("source_system")),
+        supplied=dataset.supplied | {"coverage"},
+    )
+    evaluation = evaluate(covered, MPS, ON)
+    assert evaluation.unit("D1C2").verdict is Outcome.NO_DATA
+    d1 = {s.district_code: s for s in district_status(evaluation, covered, ON)}["D1"]
+    assert d1.condition("NA.D4").outcome is Outcome.UNKNOWN
+    assert d1.condition("NA.D4").unknown_units == ("D1C2",)
+    assert "have no data" in d1.condition("NA.D4").reason
 
 
 def test_only_nghe_an_districts_by_default(dataset: Dataset, evaluation: Evaluation) -> None:

@@ -97,6 +97,11 @@ _quarantine = click.option(
     is_flag=True,
     help="Keep going without invalid records and list each one in the output.",
 )
+_allow_no_coverage = click.option(
+    "--allow-no-coverage",
+    is_flag=True,
+    help="Give a result even when the dataset covers no unit of it (every unit 'no data').",
+)
 
 
 @click.group(cls=LanguageScopedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,6 +128,7 @@ def cli() -> None:
     help="JSON: include the ids of the people behind each outcome (case-level output).",
 )
 @_quarantine
+@_allow_no_coverage
 @_lang
 @click.option(
     "--out",
@@ -138,10 +144,15 @@ def evaluate(
     fmt: str,
     include_subjects: bool,
     quarantine: bool,
+    allow_no_coverage: bool,
     lang: str,
     out: Path | None,
 ) -> None:
-    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI)."""
+    """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI).
+
+    A unit the dataset does not cover is 'no data', never a pass; when no unit of the
+    evaluation is covered, the command stops with an error unless --allow-no-coverage.
+    """
     from drugfree_core.cli.output import csv_text, summary_text, table_text
     from drugfree_core.cli.table import terminal_colour, terminal_width
     from drugfree_core.engine import evaluate as run
@@ -150,7 +161,9 @@ def evaluate(
 
     scheme = get_scheme(scheme_id)
     dataset = load(path, quarantine=quarantine)
-    evaluation = run(dataset, scheme, on, units=unit_codes or None)
+    evaluation = run(
+        dataset, scheme, on, units=unit_codes or None, allow_no_coverage=allow_no_coverage
+    )
     if fmt == "json":
         text = evaluation.to_json(include_subjects=include_subjects, indent=2)
     elif fmt == "csv":
@@ -208,7 +221,7 @@ def explain(
             click.echo(f"{where}: {scheme.id} ({choice.jurisdiction.citation})\n")
     else:
         scheme = get_scheme(scheme_id)
-    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code)
+    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)
     if fmt == "json":
         click.echo(json.dumps(converter.unstructure(unit), ensure_ascii=False, indent=2))
     else:
@@ -310,34 +323,65 @@ def schemes(fmt: str, lang: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--scheme",
+    "scheme_ids",
+    multiple=True,
+    help="Warn about the tables these schemes read (repeatable; default: every scheme).",
+)
 @_friendly
-def validate(path: Path | str, fmt: str) -> None:
-    """Check a dataset and report every problem with its location; exit 1 if any."""
-    from drugfree_core.io import display_source
-    from drugfree_core.io import validate as check
+def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
+    """Check a dataset and report every problem with its location; exit 1 if any.
 
-    problems = check(path)
+    Also warns (without failing) about tables the schemes read that the dataset did not
+    supply, and says how it states the units it covers.
+    """
+    from drugfree_core.api import supply_warnings
+    from drugfree_core.cli.output import COVERAGE_BASIS
+    from drugfree_core.i18n import msg, msgn
+    from drugfree_core.io import display_source, survey
+    from drugfree_core.plugins import default_host
+    from drugfree_core.schemes import get_scheme
+
+    found = survey(path)
+    problems = found.problems
+    schemes = [get_scheme(s) for s in scheme_ids] if scheme_ids else default_host().schemes()
+    shown = display_source(path)
+    warnings = supply_warnings(found.supplied, schemes, location=shown)
+    coverage = COVERAGE_BASIS[found.coverage_basis].render()
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "table": p.table,
-                        "location": p.location,
-                        "reason": p.reason,
-                        "record_id": p.record_id,
-                    }
-                    for p in problems
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        rows = [
+            {
+                "severity": severity,
+                "table": p.table,
+                "location": p.location,
+                "reason": p.reason,
+                "record_id": p.record_id,
+            }
+            for severity, group in (("error", problems), ("warning", warnings))
+            for p in group
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             click.echo(str(problem))
-        shown = display_source(path)
-        click.echo(f"{len(problems)} problem(s) in {shown}" if problems else f"{shown}: valid")
+        for warning in warnings:
+            click.echo(msg("warning: {problem}", problem=str(warning)).render())
+        if found.coverage_basis == "none":
+            click.echo(
+                msg(
+                    "warning: {source}: {coverage}: every unit will be 'no data'; declare "
+                    "what the records cover in a coverage table",
+                    source=shown,
+                    coverage=coverage,
+                ).render()
+            )
+        if problems:
+            summary = msgn("{n} problem in {source}", "{n} problems in {source}", len(problems))
+            click.echo(summary.with_params(source=shown).render())
+        else:
+            click.echo(msg("{source}: valid", source=shown).render())
+        click.echo(coverage)
     if problems:
         sys.exit(1)
 

@@ -7,14 +7,41 @@ import io
 
 from drugfree_core.cli.table import Cell, Column, outcome_cell, render_table
 from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
-from drugfree_core.i18n import Lang, format_date, label, msg, msgn, resolve_lang
+from drugfree_core.i18n import (
+    Lang,
+    Message,
+    format_count,
+    format_date,
+    label,
+    msg,
+    msgn,
+    resolve_lang,
+)
 from drugfree_core.rules.scheme import Scheme
+
+#: Where the evaluation's coverage comes from (its dataset's ``coverage_basis``).
+COVERAGE_BASIS: dict[str, Message] = {
+    "declared": msg("coverage: as the dataset's coverage table declares"),
+    "units": msg("coverage: every unit of the dataset's own units table (no coverage table)"),
+    "none": msg("coverage: none (units from the official map, no coverage declared)"),
+}
+
+
+def missing_tables_line(tables: tuple[str, ...]) -> Message:
+    """The line naming the tables the data did not supply."""
+    return msgn(
+        "table not supplied (criteria that read it are unknown): {tables}",
+        "tables not supplied (criteria that read them are unknown): {tables}",
+        len(tables),
+        tables=", ".join(tables),
+    )
+
 
 #: The mark of each outcome in a criterion's column (the legend under the table says it).
 MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "no_data": "–"}
 
 
-def _rows(evaluation: Evaluation, lang: Lang) -> tuple[list[str], list[list[str]]]:
+def _rows(evaluation: Evaluation) -> tuple[list[str], list[list[str]]]:
     """Machine headers and values: unit code, name, verdict, level, each criterion."""
     criteria = [c.criterion_id for c in evaluation.units[0].criteria] if evaluation.units else []
     headers = ["unit", "name", "verdict"]
@@ -25,13 +52,18 @@ def _rows(evaluation: Evaluation, lang: Lang) -> tuple[list[str], list[list[str]
     for u in evaluation.units:
         row = [u.unit_code, u.unit_name, u.verdict.value]
         if evaluation.levels:
-            row.append(u.level or "")
+            if u.verdict is Outcome.NO_DATA:
+                row.append("")
+            else:
+                row.append(u.level or ("?" + "/".join(u.level_candidates)))
         row += [c.outcome.value for c in u.criteria]
         rows.append(row)
     return headers, rows
 
 
 def _level_words(unit: UnitResult, lang: Lang) -> str:
+    if unit.verdict is Outcome.NO_DATA:
+        return ""
     if unit.level == "none":
         return label("none", lang)
     if unit.level is not None:
@@ -59,18 +91,45 @@ def summary_text(
     code = resolve_lang(lang)
     vc = evaluation.verdict_counts()
     total = sum(vc.values())
-    units = msgn("{n} unit", "{n} units", total).render(code)
+    covered = msgn(
+        "{n} unit · data for {covered} of {n}",
+        "{n} units · data for {covered} of {n}",
+        total,
+        covered=evaluation.covered_count(),
+    ).render(code)
     lines = [
         f"{evaluation.scheme_id} v{evaluation.scheme_version} · "
-        f"{format_date(evaluation.reference_date, code)} · {units}",
+        f"{format_date(evaluation.reference_date, code)} · {covered}",
     ]
     if evaluation.levels:
         for level_id, count in evaluation.level_counts().items():
-            lines.append(f"  {_level_name(level_id, scheme, code)}: {count}")
+            lines.append(f"  {_level_name(level_id, scheme, code)}: {format_count(count, code)}")
     else:
-        lines.append("  " + ", ".join(f"{label(k, code)}: {v}" for k, v in vc.items()))
+        lines.append(
+            "  " + ", ".join(f"{label(k, code)}: {format_count(v, code)}" for k, v in vc.items())
+        )
     for cid, counts in evaluation.criterion_counts().items():
-        lines.append(f"  {cid}: " + ", ".join(f"{label(k, code)} {v}" for k, v in counts.items()))
+        lines.append(
+            f"  {cid}: "
+            + ", ".join(f"{label(k, code)} {format_count(v, code)}" for k, v in counts.items())
+        )
+    lines.append("  " + COVERAGE_BASIS[evaluation.coverage_basis].render(code))
+    if evaluation.missing_tables:
+        lines.append("  " + missing_tables_line(evaluation.missing_tables).render(code))
+    anywhere = evaluation.unplaced_anywhere
+    if anywhere and not evaluation.levels:
+        meeting = vc["pass"]
+        least = max(0, meeting - anywhere)
+        unplaced = msgn(
+            "not placed in any unit: {n} person or record, so fewer units may pass: "
+            "pass {meeting}, at least {least}",
+            "not placed in any unit: {n} people or records, so fewer units may pass: "
+            "pass {meeting}, at least {least}",
+            anywhere,
+            meeting=meeting,
+            least=least,
+        )
+        lines.append("  " + unplaced.render(code))
     if evaluation.quarantined:
         n = len(evaluation.quarantined)
         quarantined = msgn("{n} record quarantined", "{n} records quarantined", n)
@@ -128,7 +187,7 @@ def table_text(
 
 def csv_text(evaluation: Evaluation) -> str:
     """CSV, one row per unit, for programs: English headers and outcome codes, no ids."""
-    headers, rows = _rows(evaluation, "en")
+    headers, rows = _rows(evaluation)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, _ref_date
+from drugfree_core.cli.main import (
+    _allow_no_coverage,
+    _date,
+    _friendly,
+    _lang,
+    _path,
+    _quarantine,
+    _ref_date,
+)
 
 
 @click.command()
@@ -71,6 +79,7 @@ from drugfree_core.cli.main import _date, _friendly, _lang, _path, _quarantine, 
     help="Also write the case-level list (pseudonymous subject ids) to this .json/.csv file.",
 )
 @_quarantine
+@_allow_no_coverage
 @_friendly
 def report(
     path: Path | str,
@@ -90,12 +99,16 @@ def report(
     stale_after: int,
     cases: Path | None,
     quarantine: bool,
+    allow_no_coverage: bool,
 ) -> None:
     """Report on the dataset at PATH for a province or the nation on --date.
 
     The report holds aggregates only; subject ids appear only in --cases. Without
     --format and --out, a person at a terminal gets an HTML file named after the scope
-    and date in the current folder; a pipe gets JSON on standard output.
+    and date in the current folder; a pipe gets JSON on standard output. Units the
+    dataset does not cover are counted as 'no data' beside every share, never as
+    meeting the criteria; a scope with no covered unit is an error unless
+    --allow-no-coverage.
     """
     from drugfree_core.cli.progress import ProgressBar
     from drugfree_core.errors import UsageError
@@ -123,6 +136,7 @@ def report(
         suppress_below=suppress_below,
         stale_after_days=stale_after,
         scheme=scheme,
+        allow_no_coverage=allow_no_coverage,
     )
     bar = ProgressBar()
     try:

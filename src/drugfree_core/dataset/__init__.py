@@ -1,12 +1,20 @@
 """Datasets: the tabular schema and the columnar container the engine reads."""
 
-from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
+from drugfree_core.dataset.dataset import (
+    ALL_TABLES,
+    CoverageBasis,
+    Dataset,
+    DatasetRecords,
+    QuarantinedRecord,
+)
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Column, Table
 
 __all__ = [
+    "ALL_TABLES",
     "TABLES",
     "TABLES_BY_NAME",
     "Column",
+    "CoverageBasis",
     "Dataset",
     "DatasetRecords",
     "QuarantinedRecord",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -13,6 +13,7 @@ from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import DatasetError
 from drugfree_core.model import (
     AdminUnit,
+    Coverage,
     CustodyPeriod,
     DrugTest,
     FactKind,
@@ -29,6 +30,16 @@ from drugfree_core.model import (
     UnitFact,
     UnitKind,
 )
+
+#: How a dataset says which units it covers (see :attr:`Dataset.coverage_basis`).
+CoverageBasis = Literal["declared", "units", "none"]
+
+#: Every table name: what a dataset built from frames or records in full has supplied.
+ALL_TABLES: frozenset[str] = frozenset(t.name for t in TABLES)
+
+
+def _table_names(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(names)
 
 
 def empty_frame(table: Table) -> pl.DataFrame:
@@ -74,6 +85,13 @@ class Dataset:
     :meth:`from_records` (typed model objects). Frames follow
     :data:`drugfree_core.dataset.schema.TABLES`; ``quarantined`` lists the records that a
     lenient load kept out.
+
+    ``supplied`` names the tables the input actually gave (a key of the JSON document, a
+    file of the folder, an argument of :meth:`from_records`). A table that was not
+    supplied has an empty frame here, but it is *not known to be empty*: criteria that
+    read it are *unknown*. A supplied empty table means "none". In a JSON document the
+    tables nested in each subject (residences, statuses, tests, rehab episodes, custody)
+    come with ``subjects``.
     """
 
     units: pl.DataFrame
@@ -85,13 +103,18 @@ class Dataset:
     rehab_episodes: pl.DataFrame
     custody_periods: pl.DataFrame
     unit_facts: pl.DataFrame
+    coverage: pl.DataFrame
     quarantined: tuple[QuarantinedRecord, ...] = ()
     #: Where the units came from when the data brought none (the embedded official map).
     map_source: str | None = None
+    #: The tables the input gave (see the class documentation).
+    supplied: frozenset[str] = attrs.field(default=ALL_TABLES, converter=_table_names)
     # Sorted copies of big tables, built on first use by restrict_to_units (explain).
     _sorted: dict[tuple[str, str], pl.DataFrame] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
+    # Values derived from the frames by the layers above (see derived()).
+    _derived: dict[Any, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     @classmethod
     def from_frames(
@@ -100,19 +123,57 @@ class Dataset:
         *,
         quarantined: Sequence[QuarantinedRecord] = (),
         map_source: str | None = None,
+        supplied: Iterable[str] | None = None,
     ) -> Dataset:
-        """Build from frames named after the tables; missing tables are empty.
+        """Build from frames named after the tables; a table left out is empty.
 
-        Only the columns and dtypes are checked here; the loaders check content.
+        *supplied* names the tables the input gave; by default, the tables in *frames*
+        (a table left out is then *not supplied*, see :attr:`supplied`). Only the
+        columns and dtypes are checked here; the loaders check content.
         """
         unknown = set(frames) - set(TABLES_BY_NAME)
+        given = set(frames) if supplied is None else set(supplied)
+        unknown |= given - set(TABLES_BY_NAME)
         if unknown:
             raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")
         conformed = {
             t.name: _conform(t, frames[t.name]) if t.name in frames else empty_frame(t)
             for t in TABLES
         }
-        return cls(**conformed, quarantined=tuple(quarantined), map_source=map_source)
+        return cls(
+            **conformed,
+            quarantined=tuple(quarantined),
+            map_source=map_source,
+            supplied=frozenset(given),
+        )
+
+    @property
+    def coverage_basis(self) -> CoverageBasis:
+        """How the units this dataset covers are known.
+
+        ``"declared"``: the dataset supplied a ``coverage`` table (an empty one covers
+        nothing). ``"units"``: it brought its own ``units`` table and no coverage table,
+        so every commune-level unit of that table is covered on every day it is in force
+        (the dataset describes those units and no others). ``"none"``: its units come
+        from the embedded official map, which says which units exist but never which
+        ones the data cover, so no unit is covered.
+        """
+        if "coverage" in self.supplied:
+            return "declared"
+        if self.map_source is None:
+            return "units"
+        return "none"
+
+    def derived(self, key: Any, build: Callable[[], Any]) -> Any:
+        """The value *build* computes from this dataset, computed once per *key*.
+
+        A dataset never changes once built (a changed copy is a new dataset with nothing
+        cached), so what is derived from it, such as who cannot be placed on a date, can
+        be kept for the next caller (explaining one unit after another).
+        """
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     def frame(self, table: str) -> pl.DataFrame:
         """The frame of the table called *table*."""
@@ -130,21 +191,27 @@ class Dataset:
         cls,
         *,
         units: Iterable[AdminUnit],
-        subjects: Iterable[Subject] = (),
-        lineage: Iterable[LineageLink] = (),
-        unit_facts: Iterable[UnitFact] = (),
+        subjects: Iterable[Subject] | None = None,
+        lineage: Iterable[LineageLink] | None = None,
+        unit_facts: Iterable[UnitFact] | None = None,
+        coverage: Iterable[Coverage] | None = None,
     ) -> Dataset:
         """Build from typed records, checking references and duplicates.
 
-        Raises :class:`~drugfree_core.errors.DatasetError` listing every problem.
+        An argument left as ``None`` is a table *not supplied* (criteria that read it are
+        *unknown*); pass an empty list to say "none". ``subjects`` supplies the tables
+        nested in each subject too. Without ``coverage``, every commune-level unit of
+        *units* is covered (see :attr:`coverage_basis`). Raises
+        :class:`~drugfree_core.errors.DatasetError` listing every problem.
         """
         from drugfree_core.io.records import records_to_dataset
 
         return records_to_dataset(
             units=list(units),
-            subjects=list(subjects),
-            lineage=list(lineage),
-            unit_facts=list(unit_facts),
+            subjects=None if subjects is None else list(subjects),
+            lineage=None if lineage is None else list(lineage),
+            unit_facts=None if unit_facts is None else list(unit_facts),
+            coverage=None if coverage is None else list(coverage),
         )
 
     def to_records(self) -> DatasetRecords:
@@ -155,8 +222,10 @@ class Dataset:
         """The part of the dataset that concerns *unit_codes*.
 
         Keeps those units (and every unit linked to them by lineage, so residences in a
-        predecessor still resolve), the subjects who ever resided there, and the facts
-        about them.
+        predecessor still resolve), the subjects who ever resided there, the facts and the
+        coverage rows about them (and about their districts and provinces), and the
+        quarantined records that concern them or that concern no unit of the dataset at
+        all (their unit could not be determined, so they may concern any unit).
         """
         codes = set(unit_codes)
         lineage = self.lineage
@@ -202,7 +271,19 @@ class Dataset:
             rehab_episodes=by_subject("rehab_episodes"),
             custody_periods=by_subject("custody_periods"),
             unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
-            quarantined=tuple(q for q in self.quarantined if set(q.unit_codes) & keep),
+            coverage=self.coverage.filter(
+                pl.col("unit_code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
+            ),
+            quarantined=self._quarantined_for(keep),
+        )
+
+    def _quarantined_for(self, keep: set[str]) -> tuple[QuarantinedRecord, ...]:
+        """The quarantined records about *keep*, and those that name no unit of the data."""
+        if not self.quarantined:
+            return ()
+        known = set(self.units["code"].to_list())
+        return tuple(
+            q for q in self.quarantined if set(q.unit_codes) & keep or not set(q.unit_codes) & known
         )
 
     def _rows_where(self, table: str, column: str, values: pl.Series) -> pl.DataFrame:
@@ -235,15 +316,19 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
-
 @attrs.frozen(kw_only=True)
 class DatasetRecords:
-    """A dataset as typed records: the object form of :class:`Dataset`."""
+    """A dataset as typed records: the object form of :class:`Dataset`.
+
+    It holds the rows only: which tables were supplied, and where the units came from,
+    stay on the :class:`Dataset`.
+    """
 
     units: tuple[AdminUnit, ...]
     lineage: tuple[LineageLink, ...]
     subjects: tuple[Subject, ...]
     unit_facts: tuple[UnitFact, ...]
+    coverage: tuple[Coverage, ...] = ()
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> DatasetRecords:
@@ -333,7 +418,16 @@ class DatasetRecords:
                 )
                 for r in _rows(dataset.unit_facts)
             ),
+            coverage=tuple(
+                Coverage(
+                    unit_code=r["unit_code"],
+                    covered_from=r["covered_from"],
+                    covered_to=r["covered_to"],
+                    source_system=r["source_system"],
+                )
+                for r in _rows(dataset.coverage)
+            ),
         )
 
 
-__all__ = ["Dataset", "DatasetRecords", "QuarantinedRecord"]
+__all__ = ["ALL_TABLES", "CoverageBasis", "Dataset", "DatasetRecords", "QuarantinedRecord"]

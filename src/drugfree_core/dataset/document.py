@@ -48,7 +48,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
 
 #: The value of ``format`` in every document this version reads and writes.
 FORMAT = "drugfree-dataset/1"
@@ -71,19 +71,53 @@ def _tuple_of(cls: type) -> Any:
     )
 
 
+def _list(cls: type, description: str) -> Any:
+    """A top-level list of the document: optional, and described for the JSON Schema."""
+    return attrs.field(default=(), validator=_tuple_of(cls), metadata={"description": description})
+
+
+_LEFT_OUT = (
+    " Leaving the key out means the table was not supplied, so criteria that read it are "
+    "unknown; an empty list means none."
+)
+
+
 @attrs.frozen(kw_only=True)
 class DatasetDocument:
-    """A dataset as one JSON document: units, lineage links, subjects and unit facts.
+    """A dataset as one JSON document: units, lineage links, subjects, unit facts, coverage.
 
     Each subject carries its own residences, status periods, drug tests, rehabilitation
-    episodes and custody periods. ``format`` must be ``"drugfree-dataset/1"``.
+    episodes and custody periods. ``format`` must be ``"drugfree-dataset/1"``. A list
+    that is left out is a table that was not supplied, which is not the same as an empty
+    list: see each key.
     """
 
     format: str = attrs.field(validator=_check_format)
-    units: tuple[AdminUnit, ...] = attrs.field(default=(), validator=_tuple_of(AdminUnit))
-    lineage: tuple[LineageLink, ...] = attrs.field(default=(), validator=_tuple_of(LineageLink))
-    subjects: tuple[Subject, ...] = attrs.field(default=(), validator=_tuple_of(Subject))
-    unit_facts: tuple[UnitFact, ...] = attrs.field(default=(), validator=_tuple_of(UnitFact))
+    units: tuple[AdminUnit, ...] = _list(
+        AdminUnit,
+        "The administrative units the records refer to. Left out (with lineage), the "
+        "embedded official map is used: it says which units exist, never which ones the "
+        "data cover.",
+    )
+    lineage: tuple[LineageLink, ...] = _list(
+        LineageLink, "Links from units that were merged or split to the units they became."
+    )
+    subjects: tuple[Subject, ...] = _list(
+        Subject,
+        "The people on the units' lists, each with their residences, statuses, tests, "
+        "rehabilitation episodes and custody periods (a person's list left out is empty)."
+        + _LEFT_OUT,
+    )
+    unit_facts: tuple[UnitFact, ...] = _list(
+        UnitFact, "Counts and measures reported about units for a period." + _LEFT_OUT
+    )
+    coverage: tuple[Coverage, ...] = _list(
+        Coverage,
+        "Which units the records cover, and over which days. A unit that is not covered "
+        "on the reference date has no data and is never counted as passing. Left out, "
+        "every commune-level unit of `units` is covered whenever it is in force; with "
+        "the official map, no unit is. An empty list covers nothing.",
+    )
 
 
 class DuplicateKeys(dict[str, Any]):

@@ -170,6 +170,16 @@ UNIT_FACTS = Table(
     ),
 )
 
+COVERAGE = Table(
+    name="coverage",
+    columns=(
+        Column(name="unit_code", dtype=_S),
+        Column(name="covered_from", dtype=_D, nullable=True),
+        Column(name="covered_to", dtype=_D, nullable=True),
+        Column(name="source_system", dtype=_S, nullable=True),
+    ),
+)
+
 #: Every table, in the order files are read and problems are reported.
 TABLES: tuple[Table, ...] = (
     UNITS,
@@ -181,9 +191,12 @@ TABLES: tuple[Table, ...] = (
     REHAB_EPISODES,
     CUSTODY_PERIODS,
     UNIT_FACTS,
+    COVERAGE,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
-#: Tables a dataset folder must contain; the others may be left out when empty. None is
-#: required: a dataset without units uses the embedded official map
-#: (:mod:`drugfree_core.adminmap`).
+#: Tables a dataset folder must contain. None is required: a dataset without units uses
+#: the embedded official map (:mod:`drugfree_core.adminmap`), and any other table may be
+#: left out. A table left out is *not supplied*, which is not the same as empty: a
+#: criterion that reads it is *unknown* (see :attr:`Dataset.supplied
+#: <drugfree_core.dataset.Dataset.supplied>`); an empty file (a header row) says "none".
 REQUIRED_TABLES: frozenset[str] = frozenset()

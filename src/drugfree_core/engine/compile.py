@@ -267,6 +267,32 @@ def _measure_node(
 # ------------------------------------------------------------------------ unit rules
 
 
+def compile_node(rule: Any, ctx: EvalContext, path: str) -> Node:
+    """The :class:`Node` of *rule*, or *unknown* everywhere if it reads a missing table.
+
+    A rule (other than a combinator, whose parts are checked one by one) that reads a
+    table the dataset did not supply is not run: an absent table would look like "nobody"
+    or "nothing" and pass it. Which tables a rule reads comes from
+    :func:`drugfree_core.rules.tables.tables_needed`, so a primitive a plugin adds is
+    covered as soon as it registers its tables.
+    """
+    if isinstance(rule, p.COMBINATOR_TYPES):
+        return compile_rule(rule, ctx, path)
+    missing = ctx.missing_tables(rule)
+    if not missing:
+        return compile_rule(rule, ctx, path)
+    names = ", ".join(missing)
+    reason = f"needs the {names} table{'s' if len(missing) > 1 else ''}, not supplied in the data"
+    frame = _aligned(ctx, ctx.unit_index, {"reason": reason, "failing": [], "unknown": []})
+    return Node(rule, path, _threshold_of(rule, ctx), frame)
+
+
+def _threshold_of(rule: Any, ctx: EvalContext) -> str:
+    if isinstance(rule, p.Compare | p.InBand):
+        return threshold_text(rule, ctx.value)
+    return {p.AllSatisfy: "all", p.PythonRule: "custom"}.get(type(rule), "—")
+
+
 @singledispatch
 def compile_rule(rule: Any, ctx: EvalContext, path: str) -> Node:
     """The columnar :class:`Node` of *rule* for every unit in force."""
@@ -368,7 +394,7 @@ def _combine(
     outcome: Callable[[list[pl.Expr]], pl.Expr],
     threshold: str,
 ) -> Node:
-    nodes = tuple(compile_rule(child, ctx, f"{path}.{i + 1}") for i, child in enumerate(children))
+    nodes = tuple(compile_node(child, ctx, f"{path}.{i + 1}") for i, child in enumerate(children))
     outcomes = pl.DataFrame({f"c{i}": n.frame["outcome"] for i, n in enumerate(nodes)})
     cols = [pl.col(f"c{i}") for i in range(len(nodes))]
     passed = pl.sum_horizontal([c.fill_null(False).cast(pl.Int32) for c in cols])

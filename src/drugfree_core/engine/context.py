@@ -13,30 +13,30 @@ from typing import Any
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.errors import SchemeError
-from drugfree_core.model.enums import (
-    COMMUNE_LEVEL_KINDS,
-    RehabForm,
-    SubjectKind,
-    TestResult,
-    UnitKind,
+from drugfree_core.engine.coverage import covered_units
+from drugfree_core.engine.placement import (
+    active,
+    commune_units_in_force,
+    map_codes,
+    place_people,
+    successors_in_force,
 )
-from drugfree_core.rules.law import COMPULSORY_MINOR
+from drugfree_core.errors import SchemeError
+from drugfree_core.model.enums import RehabForm, SubjectKind, TestResult, UnitKind
+from drugfree_core.rules.law import (
+    ANNIVERSARY_EXCLUSIVE,
+    CIVIL_CODE,
+    COMPULSORY_MINOR,
+    PERIOD_END_RULES,
+)
 from drugfree_core.rules.params import ParamRef, Period
 from drugfree_core.rules.primitives import Population
 from drugfree_core.rules.scheme import ResolvedParameter
+from drugfree_core.rules.tables import tables_needed
 
-_COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
 _STATUTORY = (SubjectKind.ILLEGAL_USER.value, SubjectKind.POST_REHAB.value)
 _POSITIVE = TestResult.POSITIVE.value
-
-
-def _active(start: str, end: str, on: dt.date) -> pl.Expr:
-    """Row's [start, end] (end open when null) contains *on*."""
-    return (pl.col(start).is_null() | (pl.col(start) <= on)) & (
-        pl.col(end).is_null() | (pl.col(end) >= on)
-    )
-
+_active = active
 
 
 class EvalContext:
@@ -53,10 +53,7 @@ class EvalContext:
         self.on = on
         self.parameters = parameters
         self._memo: dict[Any, Any] = {}
-        units = dataset.units.filter(
-            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
-            & _active("valid_from", "valid_to", on)
-        )
+        units = commune_units_in_force(dataset, on)
         if unit_codes is not None:
             units = units.filter(pl.col("code").is_in(sorted(unit_codes)))
         # Before 1 July 2025 a commune's parent is a district: its province is one level up.
@@ -80,7 +77,13 @@ class EvalContext:
             )
         )
         self.unit_index = self.units.select("unit_code")
-        self.placement, self.unplaced = self._place_people()
+        # Kept on the dataset: a report evaluates each date several times (one scheme
+        # group after another, the census of people who cannot be placed).
+        self.placement, self.unplaced = dataset.derived(
+            ("placement", on), lambda: place_people(dataset, on, self.successors_in_force())
+        )
+        #: The units of :attr:`units` that the dataset covers on the date.
+        self.covered = covered_units(dataset, on, self.unit_index["unit_code"].to_list())
 
     # ---------------------------------------------------------------- parameters
 
@@ -98,82 +101,45 @@ class EvalContext:
             self._memo[key] = build()
         return self._memo[key]
 
+    def missing_tables(self, rule: object) -> tuple[str, ...]:
+        """The tables *rule* reads that the dataset did not supply, sorted."""
+
+        def resolve(item: Any) -> Any:
+            try:
+                return self.value(item)
+            except SchemeError:
+                return item  # not in force: counted as needed; the rule reports the rest
+
+        return tuple(sorted(tables_needed(rule, resolve) - self.dataset.supplied))
+
+    def period_ends_after(self, end: pl.Expr) -> pl.Expr:
+        """Whether a statutory period ending at *end* still runs on the date.
+
+        ``law.period_end_rule`` decides whether the anniversary itself is inside the
+        period (``civil_code``: Civil Code 2015 Art. 147.2, 148.4) or the first day free
+        (``anniversary_exclusive``); criteria.md §6.5.
+        """
+        rule = self.value(ParamRef("law.period_end_rule"))
+        if rule == CIVIL_CODE:
+            return end >= self.on
+        if rule == ANNIVERSARY_EXCLUSIVE:
+            return end > self.on
+        raise SchemeError(
+            f"law.period_end_rule is {rule!r}; expected one of {', '.join(PERIOD_END_RULES)}"
+        )
+
     # ------------------------------------------------------------------ territory
 
     def successors_in_force(self) -> dict[str, tuple[str, ...]]:
         """For each unit code not in force on the date, the in-force units it became."""
-
-        def build() -> dict[str, tuple[str, ...]]:
-            in_force = set(
-                self.dataset.units.filter(_active("valid_from", "valid_to", self.on))["code"]
-            )
-            links: dict[str, list[str]] = {}
-            for pred, succ in (
-                self.dataset.lineage.filter(pl.col("effective") <= self.on)
-                .select("predecessor_code", "successor_code")
-                .iter_rows()
-            ):
-                links.setdefault(pred, []).append(succ)
-
-            def resolve(code: str, seen: frozenset[str]) -> set[str]:
-                if code in in_force:
-                    return {code}
-                out: set[str] = set()
-                for nxt in links.get(code, []):
-                    if nxt not in seen:
-                        out |= resolve(nxt, seen | {nxt})
-                return out
-
-            return {code: tuple(sorted(resolve(code, frozenset({code})))) for code in links}
-
-        result: dict[str, tuple[str, ...]] = self.memo("successors", build)
+        result: dict[str, tuple[str, ...]] = self.memo(
+            "successors", lambda: successors_in_force(self.dataset, self.on)
+        )
         return result
 
     def map_codes(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        """Rewrite *column* to in-force unit codes.
-
-        Adds ``candidates`` (a list) for codes that map to several units or to none;
-        those rows get a null *column*.
-        """
-        succ = self.successors_in_force()
-        if not succ:
-            return frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("candidates"))
-        mapping = pl.DataFrame(
-            {
-                "_code": list(succ),
-                "_target": [v[0] if len(v) == 1 else None for v in succ.values()],
-                "candidates": [list(v) if len(v) != 1 else None for v in succ.values()],
-            },
-            schema={"_code": pl.String, "_target": pl.String, "candidates": pl.List(pl.String)},
-        )
-        joined = frame.join(mapping, left_on=column, right_on="_code", how="left")
-        return joined.with_columns(
-            pl.when(pl.col("_target").is_not_null() | pl.col("candidates").is_not_null())
-            .then(pl.col("_target"))
-            .otherwise(pl.col(column))
-            .alias(column)
-        ).drop("_target")
-
-    def _place_people(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Where each person lives on the date: (subject_id, unit_code) and the unplaced."""
-        res = self.dataset.residences.filter(_active("start", "end", self.on))
-        # Valid data has one residence per person on a date; be deterministic otherwise.
-        if res["subject_id"].is_duplicated().any():
-            res = res.sort("start", "unit_code", descending=True).unique(
-                "subject_id", keep="first", maintain_order=True
-            )
-        res = res.select("subject_id", "unit_code")
-        res = self.map_codes(res, "unit_code")
-        # A residence must end in a commune-level unit in force: otherwise (a unit that
-        # ended without successor, a link not yet effective) the person is unplaced.
-        in_force = self.dataset.units.filter(
-            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
-            & _active("valid_from", "valid_to", self.on)
-        )["code"]
-        ok = pl.col("unit_code").is_in(in_force.implode())
-        unplaced = res.filter(~ok.fill_null(False)).select("subject_id", "candidates")
-        placed = res.filter(ok.fill_null(False)).select("subject_id", "unit_code")
-        return placed, unplaced
+        """Rewrite *column* to in-force unit codes (see :func:`.placement.map_codes`)."""
+        return map_codes(frame, column, self.successors_in_force())
 
     def note_ambiguous_facts(self, facts: pl.DataFrame) -> None:
         """Remember the candidate units of facts reported on a split predecessor."""
@@ -193,6 +159,7 @@ class EvalContext:
         return self.memo("statuses", self._build_statuses)  # type: ignore[no-any-return]
 
     def _build_statuses(self) -> pl.DataFrame:
+        """Running statuses; ``management_running`` is true, false or null (not known)."""
         on = self.on
         st = self.dataset.status_periods.filter(_active("start", "end", on)).with_columns(
             pl.col("kind").cast(pl.String),
@@ -235,11 +202,30 @@ class EvalContext:
             .fill_null(fallback.to_polars())
             .alias("_offset")
         ).with_columns(
-            (pl.col("anchor").dt.offset_by(pl.col("_offset")) > on).alias("management_running")
+            self.period_ends_after(pl.col("anchor").dt.offset_by(pl.col("_offset"))).alias(
+                "management_running"
+            )
+        )
+        by_period = self.period_ends_after(pl.col("anchor").dt.offset_by(user_period.to_polars()))
+        record = pl.col("has_management_record")
+        # An illegal user's management runs from the decision. Detected and never given
+        # one (no record): they count for as long as the status runs, the worst case of
+        # management, not one that expires. Not known whether a decision exists: the
+        # period from detection is certain, after it the person may or may not count.
+        # A record without its date: the decision follows detection within days, so the
+        # period runs from the status start [INFERRED].
+        user_running = (
+            pl.when(pl.col("management_start").is_not_null())
+            .then(by_period)
+            .when(record.is_not_null() & ~record)
+            .then(pl.lit(True))
+            .when(record.is_null())
+            .then(pl.when(by_period).then(pl.lit(True)).otherwise(pl.lit(None, pl.Boolean)))
+            .otherwise(by_period)
         )
         others = st.filter(pl.col("kind") != SubjectKind.POST_REHAB.value).with_columns(
             pl.when(pl.col("kind") == SubjectKind.ILLEGAL_USER.value)
-            .then(pl.col("anchor").dt.offset_by(user_period.to_polars()) > on)
+            .then(user_running)
             .otherwise(pl.lit(True))
             .alias("management_running")
         )
@@ -353,15 +339,19 @@ class EvalContext:
         exempt_custody: bool,
     ) -> pl.DataFrame:
         st = self.statuses().filter(pl.col("kind").is_in(list(kinds)))
+        # A row counts for sure when each condition is known to hold; a row whose
+        # condition is not known (null) keeps the person as an uncertain member.
+        certain = pl.lit(True)
         if under:
-            st = st.filter(pl.col("management_running"))
+            running = pl.col("management_running")
+            st = st.filter(running.is_null() | running)
+            certain = certain & running.fill_null(False)
         if with_record:
-            st = st.filter(
-                pl.col("has_management_record").is_null() | pl.col("has_management_record")
-            )
-            member = pl.col("has_management_record").max()  # any true → true, else null
-        else:
-            member = pl.lit(True)
+            record = pl.col("has_management_record")
+            st = st.filter(record.is_null() | record)
+            certain = certain & record.fill_null(False)
+        # any certain row → true, else null (polars' max of booleans skips nulls)
+        member = pl.when(certain).then(pl.lit(True)).otherwise(pl.lit(None, pl.Boolean)).max()
         people = st.group_by("subject_id", "unit_code").agg(
             member.alias("member"),
             pl.col("has_management_record").all(ignore_nulls=False).alias("has_record"),

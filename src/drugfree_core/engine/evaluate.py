@@ -7,19 +7,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.compile import Node, compile_rule
+from drugfree_core.engine.compile import Node, compile_node
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.coverage import no_coverage_why
+from drugfree_core.engine.placement import (
+    commune_units_in_force,
+    undetermined_records,
+    unplaced_subjects,
+)
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
     Outcome,
     RuleResult,
     UnitResult,
-    UnplacedSubject,
 )
-from drugfree_core.errors import SchemeError, UsageError
+from drugfree_core.errors import CoverageError, SchemeError, UsageError
+from drugfree_core.i18n import Message, msg
 from drugfree_core.rules.describe import describe_rule
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
+from drugfree_core.rules.tables import tables_needed
 
 
 def library_version() -> str:
@@ -48,6 +55,18 @@ class _Columns:
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
+
+    def no_data(self, reason: str) -> RuleResult:
+        """The root of a unit the dataset does not cover: named, not evaluated."""
+        return RuleResult(
+            id=self.node.path,
+            rule=type(self.node.rule).__name__,
+            outcome=Outcome.NO_DATA,
+            description_en=self.en,
+            description_vi=self.vi,
+            threshold=self.node.threshold,
+            reason=reason,
+        )
 
     def result(self, i: int) -> RuleResult:
         return RuleResult(
@@ -96,6 +115,17 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
     return notes
 
 
+def no_data_reason(basis: str, on: dt.date) -> str:
+    """Why a unit is *no data*, by how the dataset states its coverage."""
+    day = on.isoformat()
+    if basis == "none":
+        return (
+            f"no data: the units come from the official map and the dataset declares no "
+            f"coverage, so it does not say it holds every record of this unit on {day}"
+        )
+    return f"no data: the dataset's coverage does not include this unit on {day}"
+
+
 def _classify(
     levels: tuple[Level, ...], outcomes: dict[str, Outcome]
 ) -> tuple[str | None, tuple[str, ...]]:
@@ -131,18 +161,32 @@ def evaluate(
     on: dt.date,
     *,
     units: Iterable[str] | None = None,
+    allow_no_coverage: bool = False,
 ) -> Evaluation:
     """Evaluate *scheme* for every commune-level unit in force on *on*.
 
     One columnar pass over the whole dataset; pass ``units`` to restrict the output to
     some unit codes (they must be commune-level units in force on the date). Outcomes
-    are three-valued: missing data gives *unknown*, never *pass*.
+    never claim more than the data shows: missing data gives *unknown*, a table the
+    dataset did not supply makes the rules that read it *unknown*, and a unit the
+    dataset does not cover is *no data* (never a pass).
+
+    Raises :class:`~drugfree_core.errors.SchemeError` when no criterion of the scheme is
+    in force on *on* (every unit would pass without a check), and
+    :class:`~drugfree_core.errors.CoverageError` when the evaluation has units and the
+    dataset covers none of them, unless *allow_no_coverage*.
     """
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError("the reference date must be a datetime.date")
     if not scheme.in_force(on):
         span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
         raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")
+    criteria = scheme.criteria_on(on)
+    if not criteria:
+        raise SchemeError(
+            f"scheme {scheme.id} has no criterion in force on {on.isoformat()}: evaluating "
+            "it would pass every unit without checking anything"
+        )
     wanted = None if units is None else frozenset(units)
     ctx = EvalContext(dataset, on, scheme.resolve_parameters(on), wanted)
     if wanted is not None:
@@ -151,31 +195,40 @@ def evaluate(
             raise UsageError(
                 f"not a commune-level unit in force on {on.isoformat()}: {', '.join(missing)}"
             )
-    criteria = scheme.criteria_on(on)
-    nodes = [compile_rule(c.rule, ctx, c.id) for c in criteria]
+    if ctx.units.height and not ctx.covered and not allow_no_coverage:
+        raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height))
+    nodes = [compile_node(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
     unit_rows: list[dict[str, Any]] = ctx.units.to_dicts()
-    unplaced_rows = ctx.unplaced.select("subject_id", "candidates").rows()
+    unplaced_frame = ctx.unplaced
+    covered = ctx.covered
+    why_no_data = no_data_reason(dataset.coverage_basis, on)
+    # A record is placed if it leads to any unit in force, whatever the output is cut to.
+    all_units = ctx.units if wanted is None else commune_units_in_force(dataset, on)
+    undetermined = undetermined_records(
+        dataset.quarantined,
+        ctx.successors_in_force(),
+        set(all_units["unit_code" if wanted is None else "code"].to_list()),
+    )
+    needed: set[str] = set()
+    for c in criteria:
+        needed |= set(tables_needed(c.rule, _safe(ctx)))
+    missing_tables = tuple(sorted(needed - dataset.supplied))
 
     def build_units() -> tuple[UnitResult, ...]:
         columns = [_Columns(node, ctx) for node in nodes]
         return tuple(
-            _unit_result(i, row, scheme, criteria, columns, affected)
-            for i, row in enumerate(unit_rows)
-        )
-
-    def build_unplaced() -> tuple[UnplacedSubject, ...]:
-        return tuple(
-            UnplacedSubject(
-                subject_id=sid,
-                candidate_units=tuple(cands or ()),
-                reason=(
-                    "resides in a unit that was split; the successor is not known"
-                    if cands
-                    else "resides in a unit that is not in force and has no successor"
-                ),
+            _unit_result(
+                i,
+                row,
+                scheme,
+                criteria,
+                columns,
+                affected,
+                row["unit_code"] in covered,
+                why_no_data,
             )
-            for sid, cands in unplaced_rows
+            for i, row in enumerate(unit_rows)
         )
 
     return Evaluation(
@@ -188,8 +241,31 @@ def evaluate(
         parameters=tuple(scheme.resolve_parameters(on).values()),
         quarantined=dataset.quarantined,
         levels=tuple(level.id for level in scheme.levels),
+        coverage_basis=dataset.coverage_basis,
+        undetermined=undetermined,
+        missing_tables=missing_tables,
         build_units=build_units,
-        build_unplaced=build_unplaced,
+        build_unplaced=lambda: unplaced_subjects(unplaced_frame),
+    )
+
+
+def _safe(ctx: EvalContext) -> Any:
+    def resolve(item: Any) -> Any:
+        try:
+            return ctx.value(item)
+        except SchemeError:
+            return item
+
+    return resolve
+
+
+def _no_coverage_message(dataset: Dataset, on: dt.date, units: int) -> Message:
+    return msg(
+        "the dataset covers no unit of this evaluation on {date}: {why}. Declare what the "
+        "records cover in a coverage table, or allow a result that is all 'no data' "
+        "(--allow-no-coverage; in Python, allow_no_coverage)",
+        date=on,
+        why=no_coverage_why(dataset.coverage_basis, units),
     )
 
 
@@ -200,8 +276,28 @@ def _unit_result(
     criteria: tuple[Criterion, ...],
     columns: list[_Columns],
     affected: dict[str, list[str]],
+    covered: bool,
+    why_no_data: str,
 ) -> UnitResult:
     code = row["unit_code"]
+    if not covered:
+        return UnitResult(
+            unit_code=code,
+            unit_name=row["name"],
+            province_code=row["province_code"],
+            verdict=Outcome.NO_DATA,
+            criteria=tuple(
+                CriterionResult(
+                    criterion_id=criterion.id,
+                    outcome=Outcome.NO_DATA,
+                    provenance=criterion.provenance.value,
+                    result=col.no_data(why_no_data),
+                    overridden_by=scheme.overrides.get(f"criterion:{criterion.id}"),
+                )
+                for criterion, col in zip(criteria, columns, strict=True)
+            ),
+            affected_by=tuple(affected.get(code, ())),
+        )
     why = "; ".join(affected.get(code, ()))
     crits = []
     for criterion, col in zip(criteria, columns, strict=True):

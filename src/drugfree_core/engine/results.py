@@ -16,15 +16,23 @@ import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import Message, msgn
 from drugfree_core.rules.scheme import ResolvedParameter
 
 
 class Outcome(enum.Enum):
-    """Three-valued outcome: a criterion the data cannot decide is UNKNOWN, never PASS."""
+    """The outcome of a rule, a criterion or a unit's verdict.
+
+    PASS, FAIL and UNKNOWN are three-valued logic: what the data cannot decide is
+    UNKNOWN, never PASS. NO_DATA is for a unit the dataset does not cover on the date
+    (see :class:`~drugfree_core.model.Coverage`): nothing is judged there, and it is never
+    counted as passing.
+    """
 
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"
+    NO_DATA = "no_data"
 
     @classmethod
     def from_bool(cls, value: bool | None) -> Outcome:
@@ -89,7 +97,8 @@ class UnitResult:
     1 July 2025). For classification schemes ``level`` is the level reached (``"none"``
     when no level applies, ``None`` when the data cannot decide) and ``level_candidates`` the levels
     still possible. ``affected_by`` lists why outcomes were downgraded to unknown
-    (quarantined records, people who could not be placed after a split).
+    (quarantined records, people who could not be placed after a split). A unit the
+    dataset does not cover has the verdict ``NO_DATA``, and so has each of its criteria.
     """
 
     unit_code: str
@@ -120,11 +129,20 @@ class UnitResult:
 
 @attrs.frozen(kw_only=True)
 class UnplacedSubject:
-    """A person the engine could not place in one unit at the date (e.g. a split unit)."""
+    """A person the engine could not place in one unit at the date.
+
+    ``kind`` says why: ``split`` (the residence is in a unit split between several
+    successors, ``candidate_units``), ``gone`` (in a unit that ended without a successor
+    in force) or ``no_residence`` (a status runs on the date, no residence does).
+    ``unit_code`` is the residence's unit as recorded (for ``no_residence``, the last
+    residence before the date, if any); ``reason`` says it in words.
+    """
 
     subject_id: str
     candidate_units: tuple[str, ...]
     reason: str
+    kind: str = "split"
+    unit_code: str | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -145,6 +163,12 @@ class Evaluation:
     parameters: tuple[ResolvedParameter, ...] = ()
     quarantined: tuple[QuarantinedRecord, ...] = ()
     levels: tuple[str, ...] = ()
+    #: How the dataset says which units it covers (``Dataset.coverage_basis``).
+    coverage_basis: str = "units"
+    #: Quarantined people and facts whose unit cannot be determined: they may be anywhere.
+    undetermined: tuple[QuarantinedRecord, ...] = ()
+    #: Tables the criteria in force read that the dataset did not supply.
+    missing_tables: tuple[str, ...] = ()
     build_units: Callable[[], tuple[UnitResult, ...]] = attrs.field(repr=False)
     build_unplaced: Callable[[], tuple[UnplacedSubject, ...]] = attrs.field(repr=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
@@ -173,6 +197,9 @@ class Evaluation:
             self.parameters,
             self.quarantined,
             self.levels,
+            self.coverage_basis,
+            self.undetermined,
+            self.missing_tables,
             self.units,
             self.unplaced,
         )
@@ -192,17 +219,41 @@ class Evaluation:
         raise UsageError(f"unit {unit_code!r} is not in this evaluation")
 
     def verdict_counts(self) -> dict[str, int]:
-        """How many units passed, failed or are unknown."""
+        """How many units passed, failed, are unknown, or have no data."""
         counts = Counter(u.verdict.value for u in self.units)
         return {o.value: counts.get(o.value, 0) for o in Outcome}
 
+    def covered_count(self) -> int:
+        """How many units the dataset covers (every unit but the *no data* ones)."""
+        return sum(1 for u in self.units if u.verdict is not Outcome.NO_DATA)
+
+    @property
+    def unplaced_anywhere(self) -> int:
+        """People and records that may belong to any unit of the evaluation.
+
+        People whose residence is in a unit that ended without a successor, and
+        quarantined people and facts whose unit cannot be determined. Each could make
+        one passing unit fail, so the passes are at least ``pass - unplaced_anywhere``.
+        (People with no residence on the date are listed in :attr:`unplaced` but not
+        counted here: a covered unit's records are complete, so they do not live in one.)
+        """
+        people = sum(1 for u in self.unplaced if u.kind == "gone")
+        return people + len(self.undetermined)
+
     def level_counts(self) -> dict[str, int]:
         """For classification schemes: how many units reached each level."""
-        counts = Counter("unknown" if u.level is None else u.level for u in self.units)
+        counts = Counter(
+            Outcome.NO_DATA.value
+            if u.verdict is Outcome.NO_DATA
+            else "unknown"
+            if u.level is None
+            else u.level
+            for u in self.units
+        )
         return dict(sorted(counts.items()))
 
     def criterion_counts(self) -> dict[str, dict[str, int]]:
-        """Per criterion, how many units passed, failed or are unknown."""
+        """Per criterion, how many units passed, failed, are unknown or have no data."""
         table: dict[str, Counter[str]] = {}
         for u in self.units:
             for c in u.criteria:
@@ -224,3 +275,14 @@ class Evaluation:
         return json.dumps(
             self.to_dict(include_subjects=include_subjects), ensure_ascii=False, indent=indent
         )
+
+
+def unplaced_note(n: int) -> Message:
+    """The note on a passing unit when *n* people or records were placed in no unit."""
+    return msgn(
+        "not placed in any unit: {n} person or record of the dataset, which may belong to "
+        "this unit",
+        "not placed in any unit: {n} people or records of the dataset, which may belong to "
+        "this unit",
+        n,
+    )

@@ -47,6 +47,7 @@ from drugfree_core.i18n.message import (
     Message,
     Param,
     Text,
+    exception_text,
     gettext,
     localize,
     msg,
@@ -77,6 +78,7 @@ __all__ = [
     "compile_catalogue",
     "current_lang",
     "default_lang",
+    "exception_text",
     "format_count",
     "format_date",
     "format_datetime",
@@ -138,6 +140,7 @@ LABELS: dict[str, Message] = {
     "pass": msg("pass"),
     "fail": msg("fail"),
     "unknown": msg("unknown"),
+    "no_data": msg("no data"),
     # words used in explanations
     "all": msg("all"),
     "any": msg("any"),

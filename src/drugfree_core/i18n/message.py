@@ -199,6 +199,17 @@ def localize(text: str, lang: str | None = None) -> str:
     return translate(code, text, data=True) if text else text
 
 
+def exception_text(exc: BaseException) -> Text:
+    """The text *exc* was raised with: its :class:`Message` (to render later) or ``str(exc)``.
+
+    Keeping the message lets a note made from an error be shown in whichever language
+    its reader chooses, later.
+    """
+    if len(exc.args) == 1 and isinstance(exc.args[0], Message):
+        return exc.args[0]
+    return str(exc)
+
+
 # ------------------------------------------------------------------ constructors
 
 

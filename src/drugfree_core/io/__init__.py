@@ -18,7 +18,7 @@ from typing import Literal
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.dataset import CoverageBasis, Dataset
 from drugfree_core.errors import Problem, UsageError
 from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
@@ -36,7 +36,7 @@ from drugfree_core.io.pseudonyms import (
 )
 from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
-from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
+from drugfree_core.io.writers import dataset_to_document, write_json, write_tables, written_tables
 
 #: Formats :func:`save` writes.
 Format = Literal["json", "csv", "parquet"]
@@ -67,7 +67,8 @@ def _with_official_map(staged: Staged) -> Staged:
     """Give a dataset that brings no units and no lineage the embedded official map.
 
     Records then refer to official codes: ``"00004"`` after 1 July 2025,
-    ``"pre2025:00004"`` before (see :mod:`drugfree_core.adminmap`).
+    ``"pre2025:00004"`` before (see :mod:`drugfree_core.adminmap`). The map says which
+    units exist, never which ones the data cover: only a ``coverage`` table does.
     """
     units = staged.good.get("units")
     lineage = staged.good.get("lineage")
@@ -90,7 +91,9 @@ def _with_official_map(staged: Staged) -> Staged:
         f"embedded official map (extracted from {source.name} {source.version}, "
         f"{source.licence}; upstream: {', '.join(source.upstream)})"
     )
-    return attrs.evolve(staged, good=good, map_source=described)
+    # The map is the library's, not the input's: units and lineage were not supplied.
+    supplied = staged.supplied - {"units", "lineage"}
+    return attrs.evolve(staged, good=good, map_source=described, supplied=supplied)
 
 
 def load(path: Source, *, quarantine: bool = False) -> Dataset:
@@ -106,6 +109,36 @@ def load(path: Source, *, quarantine: bool = False) -> Dataset:
     missing column) raise in both modes.
     """
     return finish(_stage(path), quarantine=quarantine)
+
+
+@attrs.frozen(kw_only=True)
+class Survey:
+    """What a look at a dataset finds without loading it: problems, tables, coverage.
+
+    ``problems`` are those :func:`validate` returns; ``supplied`` the tables the input
+    gave (see :attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`);
+    ``coverage_basis`` how it states the units it covers (see
+    :attr:`Dataset.coverage_basis <drugfree_core.dataset.Dataset.coverage_basis>`).
+    """
+
+    problems: tuple[Problem, ...]
+    supplied: frozenset[str]
+    coverage_basis: CoverageBasis
+
+
+def survey(path: Source) -> Survey:
+    """Read the dataset at *path* (file, folder or database URI) once for :class:`Survey`.
+
+    Never raises for content.
+    """
+    staged = _stage(path)
+    if "coverage" in staged.supplied:
+        basis: CoverageBasis = "declared"
+    elif staged.map_source is None:
+        basis = "units"
+    else:
+        basis = "none"
+    return Survey(problems=all_problems(staged), supplied=staged.supplied, coverage_basis=basis)
 
 
 def validate(path: Source) -> tuple[Problem, ...]:
@@ -126,10 +159,14 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
 
     Without *format*, a path ending in ``.json`` gets a document, a ``postgresql://`` URI
     one table per dataset table in the URI's schema (which must not hold them yet), and
-    anything else a folder of CSV files.
+    anything else a folder of CSV files. Only the tables the dataset was given are
+    written, and never the embedded official map (see :func:`write_tables`).
     """
     if is_database_uri(path):
-        write_postgres(dataset.frames(), str(path))
+        # Like the other writers: only the tables the dataset was given, never the map.
+        wanted = set(written_tables(dataset))
+        frames = {name: f for name, f in dataset.frames().items() if name in wanted}
+        write_postgres(frames, str(path))
         return
     chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
     if chosen == "json":
@@ -144,6 +181,7 @@ __all__ = [
     "Format",
     "PseudonymisationSummary",
     "Source",
+    "Survey",
     "dataset_to_document",
     "display_source",
     "is_database_uri",
@@ -156,6 +194,7 @@ __all__ = [
     "read_tables",
     "records_to_dataset",
     "save",
+    "survey",
     "validate",
     "validate_text",
     "write_json",

@@ -27,9 +27,10 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
-from drugfree_core.dataset.schema import TABLES
+from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.model._checks import _ID, _NATIONAL_ID, is_identifier
+from drugfree_core.model.enums import UnitKind
 
 #: Internal column: the row's index in its table, turned into a location on demand.
 LOC = "_loc"
@@ -50,9 +51,10 @@ SUBJECT_TABLES = (
 #: The tables whose rows belong to a subject through ``subject_id``.
 CHILD_TABLES = SUBJECT_TABLES[1:]
 
-#: The id columns kept for rejected rows: enough to name them and to follow references.
+#: The id columns kept for rejected rows: enough to name them and to follow references
+#: (and, for units, to keep a quarantined unit in the count as a placeholder).
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "units": ("code", "parent_code"),
+    "units": ("code", "parent_code", "kind", "valid_from", "valid_to"),
     "lineage": ("predecessor_code", "successor_code"),
     "subjects": ("id",),
     "residences": ("subject_id", "unit_code"),
@@ -61,6 +63,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "rehab_episodes": ("subject_id",),
     "custody_periods": ("subject_id",),
     "unit_facts": ("unit_code",),
+    "coverage": ("unit_code",),
 }
 
 #: Columns of a problem frame: the blamed row, a precise location if any, the reason.
@@ -109,6 +112,8 @@ class Staged:
     null when the row's location says it all). ``fatal`` are the problems that no record
     can be blamed for (unreadable file, missing column): they always raise. A table
     missing from ``good`` could not be read, and the checks that need it are skipped.
+    ``supplied`` names the tables the input gave, which the dataset keeps (a table it
+    did not give is not known to be empty).
     """
 
     source: str
@@ -118,6 +123,8 @@ class Staged:
     problems: Mapping[str, pl.DataFrame] = attrs.field(factory=dict)
     fatal: tuple[Problem, ...] = ()
     map_source: str | None = None
+    #: The tables the input gave (a key of the document, a file of the folder).
+    supplied: frozenset[str] = frozenset()
 
 
 # --- checks on single rows (used by the table door; the other doors have attrs) ------------
@@ -183,6 +190,11 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         (pl.col("value") < 0, "value must not be negative"),
         (~pl.col("value").is_finite(), "value must be a finite number"),
     ],
+    "coverage": [
+        *_id_checks("unit_code"),
+        _not_before("covered_to", "covered_from"),
+        (pl.col("source_system").str.len_chars() == 0, "source_system must not be empty"),
+    ],
 }
 
 
@@ -220,8 +232,8 @@ def record_problems(table: str, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _universe(staged: Staged, table: str) -> pl.DataFrame:
-    """Keys of every row of *table*, good or rejected."""
-    cols = list(key_schema(table))
+    """Keys of every row of *table*, good or rejected (as text, like rejected rows keep them)."""
+    cols = [pl.col(name).cast(dtype) for name, dtype in key_schema(table).items()]
     parts = [staged.good[table].select(cols)] if table in staged.good else []
     rejected = staged.rejected.get(table)
     if rejected is not None and rejected.height:
@@ -319,6 +331,7 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
             ("lineage", "successor_code"),
             ("residences", "unit_code"),
             ("unit_facts", "unit_code"),
+            ("coverage", "unit_code"),
         ):
             if table in have:
                 found[table].append(
@@ -403,7 +416,7 @@ def _record_id(table: str, keys: Mapping[str, Any] | None) -> str | None:
         return f"{pred}->{succ}" if pred and succ else None
     if table == "subjects":
         return _valid(keys["id"])
-    if table == "unit_facts":
+    if table in ("unit_facts", "coverage"):
         return _valid(keys["unit_code"])
     return _valid(keys["subject_id"])
 
@@ -475,10 +488,12 @@ def _cascade(
 ) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
     """Which rows to drop and why: bad rows, then everything that depends on them.
 
-    Dependencies: a unit's children (parent_code), lineage links, facts and residences
-    depend on the unit; a subject is kept whole or not at all (one bad or dropped row of a
-    person drops the person and all their rows), so that no person is evaluated on part
-    of their record.
+    Dependencies: a unit's children (parent_code), lineage links, facts, coverage rows and
+    residences depend on the unit; a subject is kept whole or not at all (one bad or
+    dropped row of a person drops the person and all their rows), so that no person is
+    evaluated on part of their record. A dropped unit row whose code is a valid id is
+    replaced by a placeholder (see :func:`_placeholders`), so nothing that refers to it
+    is lost with it: its people still count where they live.
     """
     universe = {t.name: _universe(staged, t.name) for t in TABLES}
     dropped: dict[str, pl.DataFrame] = {}
@@ -498,9 +513,11 @@ def _cascade(
         kept_codes = live("units")["code"].drop_nulls().unique()
         lost = (
             units.join(dropped["units"], on=LOC, how="semi")
-            .filter(pl.col("code").is_not_null() & ~pl.col("code").is_in(kept_codes.implode()))[
-                "code"
-            ]
+            .filter(
+                pl.col("code").is_not_null()
+                & ~pl.col("code").is_in(kept_codes.implode())
+                & ~id_expr_ok("code").fill_null(False)
+            )["code"]
             .unique()
         )
         if lost.len():
@@ -509,6 +526,7 @@ def _cascade(
                 ("lineage", "predecessor_code", "unit"),
                 ("lineage", "successor_code", "unit"),
                 ("unit_facts", "unit_code", "unit"),
+                ("coverage", "unit_code", "unit"),
                 ("residences", "unit_code", "unit"),
             ):
                 hit = live(table).filter(pl.col(column).is_in(lost.implode()))
@@ -642,13 +660,89 @@ def _unit_codes(
         codes = [row["code"]]
     elif table == "lineage":
         codes = [row["predecessor_code"], row["successor_code"]]
-    elif table == "unit_facts":
+    elif table in ("unit_facts", "coverage"):
         codes = [row["unit_code"]]
     else:
         codes = list(sid_units.get(row[SID], [])) if row[SID] is not None else []
         if table == "residences":
             codes.append(row["unit_code"])
     return tuple(sorted({c for c in codes if _valid(c)}))
+
+
+def _parse_date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _placeholders(
+    staged: Staged, dropped: pl.DataFrame, universe: pl.DataFrame, kept: set[str]
+) -> pl.DataFrame:
+    """Rows that keep quarantined units in the map, so that they still count as units.
+
+    A unit row left out leaves a gap in the count of units in force (and a province's
+    required count would shrink with it). Every dropped unit code that is a valid id gets
+    one placeholder row: a row dropped only because of another row keeps all it said;
+    else the official map's row when the code is there and nothing readable in the bad
+    row contradicts it (its parent, kind and dates); else the bad row's readable keys,
+    its name being its code, its kind ``commune`` when the kind cannot be read, its dates
+    open when they cannot be read or contradict each other. The quarantined record still
+    names the unit, so its passing outcomes become *unknown* rather than passes on data
+    that the input itself called bad.
+    """
+    from drugfree_core.adminmap import official_map
+
+    schema = {**TABLES_BY_NAME["units"].polars_schema}
+    rows = universe.join(dropped.select(LOC), on=LOC, how="semi").sort(LOC)
+    good = staged.good.get("units")
+    good_rows: dict[str, dict[str, Any]] = {}
+    if good is not None:
+        cut = good.join(dropped.select(LOC), on=LOC, how="semi").sort(LOC)
+        for r in cut.iter_rows(named=True):
+            good_rows.setdefault(r["code"], r)
+    official: pl.DataFrame | None = None
+    kinds = {k.value for k in UnitKind}
+    out: dict[str, dict[str, Any]] = {}
+    for keys in rows.iter_rows(named=True):
+        code = _valid(keys["code"])
+        if code is None or code in kept or code in out:
+            continue
+        if code in good_rows:
+            out[code] = {k: good_rows[code][k] for k in schema}
+            continue
+        start, end = _parse_date(keys["valid_from"]), _parse_date(keys["valid_to"])
+        said: dict[str, Any] = {
+            "parent_code": _valid(keys["parent_code"]),
+            "kind": keys["kind"] if keys["kind"] in kinds else None,
+            "valid_from": start,
+            "valid_to": end,
+        }
+        if official is None:
+            official = official_map().units
+        match = official.filter(pl.col("code") == code)
+        if match.height:
+            row = match.row(0, named=True)
+            if all(v is None or row[k] == v for k, v in said.items()):
+                out[code] = {k: row[k] for k in schema}
+                continue
+        if start is not None and end is not None and end < start:
+            start = end = None
+        out[code] = {
+            "code": code,
+            "name": code,
+            "kind": said["kind"] or UnitKind.COMMUNE.value,
+            "parent_code": said["parent_code"],
+            "resident_population": None,
+            "valid_from": start,
+            "valid_to": end,
+        }
+    known = kept | set(out)
+    for row in out.values():
+        if row["parent_code"] not in known:
+            row["parent_code"] = None
+    frame = pl.DataFrame(list(out.values()), schema=schema, orient="row")
+    return frame.with_columns(pl.lit(None, LOC_DTYPE).alias(LOC))
 
 
 def finish(staged: Staged, *, quarantine: bool) -> Dataset:
@@ -672,8 +766,16 @@ def finish(staged: Staged, *, quarantine: bool) -> Dataset:
             else frame
             for name, frame in frames.items()
         }
+        if dropped["units"].height and "units" in frames:
+            kept = set(frames["units"]["code"].to_list())
+            extra = _placeholders(staged, dropped["units"], universe["units"], kept)
+            if extra.height:
+                frames["units"] = pl.concat(
+                    [frames["units"], extra.select(frames["units"].columns)]
+                )
     return Dataset.from_frames(
         {name: frame.drop(internal_columns(name)) for name, frame in frames.items()},
         quarantined=quarantined,
         map_source=staged.map_source,
+        supplied=staged.supplied,
     )

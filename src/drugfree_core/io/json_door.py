@@ -17,13 +17,14 @@ from drugfree_core.dataset.document import FORMAT, converter, describe_errors, o
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
 from drugfree_core.io.checks import Staged, finish
-from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder
+from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
 
 # Which key of a rejected top-level element names it, to follow duplicates and references.
 _KEYS = {
-    "units": ("code", "parent_code"),
+    "units": ("code", "parent_code", "kind", "valid_from", "valid_to"),
     "lineage": ("predecessor_code", "successor_code"),
     "unit_facts": ("unit_code",),
+    "coverage": ("unit_code",),
 }
 
 
@@ -99,7 +100,8 @@ def stage_document(data: Any, source: str) -> Staged:
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return builder.stage(source, fatal, unavailable=unavailable)
+    given = [table for table in TOP_LEVEL if table in data and table not in unavailable]
+    return builder.stage(source, fatal, unavailable=unavailable, supplied=supplied_tables(given))
 
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:

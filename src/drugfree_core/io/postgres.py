@@ -251,6 +251,8 @@ def stage_postgres(uri: str) -> Staged:
     finally:
         connection.close()
     staged = stage_frames(source, frames, locate=locate, fatal=problems)
+    # Every relation present was supplied (an unreadable one is a problem, not "none").
+    staged = attrs.evolve(staged, supplied=frozenset(relations))
     unread = {t for t in relations if t not in frames}
     if unread:
         # A relation that could not be read is not an empty table: skip the checks needing it.

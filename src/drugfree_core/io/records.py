@@ -26,7 +26,7 @@ from drugfree_core.io.checks import (
     internal_columns,
     key_schema,
 )
-from drugfree_core.model import AdminUnit, LineageLink, Subject, UnitFact
+from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
 
 #: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
 CHILD_FIELDS: dict[str, str] = {
@@ -42,7 +42,16 @@ TOP_LEVEL: dict[str, type] = {
     "lineage": LineageLink,
     "subjects": Subject,
     "unit_facts": UnitFact,
+    "coverage": Coverage,
 }
+
+
+def supplied_tables(top_level: Sequence[str]) -> frozenset[str]:
+    """The tables supplied by these top-level lists: ``subjects`` brings its nested tables."""
+    tables = set(top_level)
+    if "subjects" in tables:
+        tables |= set(CHILD_FIELDS)
+    return frozenset(tables)
 
 
 _NESTED_ROW = re.compile(r"^\.[a-z_]+\[\d+\]")
@@ -166,7 +175,11 @@ class RowBuilder:
             self._problems[table].append((loc, location or subject_path, reason))
 
     def stage(
-        self, source: str, fatal: Sequence[Any] = (), unavailable: Sequence[str] = ()
+        self,
+        source: str,
+        fatal: Sequence[Any] = (),
+        unavailable: Sequence[str] = (),
+        supplied: frozenset[str] = frozenset(),
     ) -> Staged:
         """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input."""
         good = {}
@@ -195,25 +208,35 @@ class RowBuilder:
             rejected=rejected,
             problems=problems,
             fatal=tuple(fatal),
+            supplied=supplied,
         )
 
 
 def records_to_dataset(
     *,
     units: Sequence[AdminUnit],
-    subjects: Sequence[Subject] = (),
-    lineage: Sequence[LineageLink] = (),
-    unit_facts: Sequence[UnitFact] = (),
+    subjects: Sequence[Subject] | None = None,
+    lineage: Sequence[LineageLink] | None = None,
+    unit_facts: Sequence[UnitFact] | None = None,
+    coverage: Sequence[Coverage] | None = None,
 ) -> Dataset:
     """Build a :class:`Dataset` from typed records, checking what single records cannot.
 
     The records validated themselves when they were made; this adds the checks across
-    records (duplicates, references, overlapping residences, lineage dates). Raises
+    records (duplicates, references, overlapping residences, lineage dates). An argument
+    left as ``None`` is a table not supplied (see :attr:`Dataset.supplied`). Raises
     :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
     ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
     """
     builder = RowBuilder()
-    given = {"units": units, "lineage": lineage, "subjects": subjects, "unit_facts": unit_facts}
+    arguments = {
+        "units": units,
+        "lineage": lineage,
+        "subjects": subjects,
+        "unit_facts": unit_facts,
+        "coverage": coverage,
+    }
+    given = {table: records for table, records in arguments.items() if records is not None}
     for table, records in given.items():
         cls = TOP_LEVEL[table]
         for i, record in enumerate(records):
@@ -228,4 +251,4 @@ def records_to_dataset(
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return finish(builder.stage("records"), quarantine=False)
+    return finish(builder.stage("records", supplied=supplied_tables(list(given))), quarantine=False)

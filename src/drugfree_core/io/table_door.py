@@ -1,8 +1,10 @@
 """Reading a folder of table files: ``<table>.csv`` or ``<table>.parquet``, one per table.
 
-Every table may be left out: a table without a file is empty (without ``units`` the
-official map is used). CSV files are read with every column as text and then typed column
-by column, so each bad cell becomes its own problem
+Every table may be left out: a table without a file is empty but *not supplied*, which a
+dataset records (:attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`) so
+that criteria reading it are *unknown*; a file with only its header row says "none".
+Without ``units`` the official map is used. CSV files are read with every column as text
+and then typed column by column, so each bad cell becomes its own problem
 (``units.csv:row 7: resident_population: 'abc' is not an integer``; rows are counted as a
 spreadsheet shows them, the header being row 1). Parquet files keep their types when they
 match the schema and are converted when they can be (text, other integer widths).
@@ -259,7 +261,9 @@ def _type_table(table: Table, frame: pl.DataFrame, name: str) -> _Read:
     bad = problems[LOC].unique().implode()
     return _Read(
         good=typed.filter(~pl.col(LOC).is_in(bad)),
-        rejected=typed.filter(pl.col(LOC).is_in(bad)).select(list(key_schema(table.name))),
+        rejected=typed.filter(pl.col(LOC).is_in(bad)).select(
+            pl.col(name).cast(dtype) for name, dtype in key_schema(table.name).items()
+        ),
         problems=problems,
     )
 
@@ -317,7 +321,8 @@ def stage_frames(
 
     *frames* maps a table name to ``(label, raw frame)``, the label naming where it came
     from in messages (``units.csv``, ``drugfree.units``). Columns are checked, typed cell
-    by cell and checked record by record; a table left out is empty (unless required).
+    by cell and checked record by record; a table left out is empty (unless required)
+    and *not supplied* (:attr:`Staged.supplied <drugfree_core.io.checks.Staged.supplied>`).
     """
     problems_fatal = list(fatal)
     good: dict[str, pl.DataFrame] = {}
@@ -349,6 +354,7 @@ def stage_frames(
         rejected=rejected,
         problems=problems,
         fatal=tuple(problems_fatal),
+        supplied=frozenset(frames),
     )
 
 
@@ -377,6 +383,8 @@ def stage_tables(folder: str | os.PathLike[str]) -> Staged:
         if frame is not None:
             frames[table.name] = (path.name, frame)
     staged = stage_frames(source, frames, locate=locate, fatal=fatal)
+    # Every file present was supplied, even one that could not be read (that is fatal).
+    staged = attrs.evolve(staged, supplied=frozenset(files))
     # An unreadable file is not an empty table: leave it out, so the checks needing it skip.
     unreadable = {t.name for t in TABLES if t.name in files and t.name not in frames}
     if unreadable:

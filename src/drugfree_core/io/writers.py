@@ -2,8 +2,13 @@
 
 Output order is deterministic: subjects by id, and the rows of each subject table by
 subject id then date (start date; test date for drug tests), ties kept in input order.
-Units, lineage links and unit facts keep the dataset's order. Reading what was written
-gives back the same frames, whichever format went in between.
+Units, lineage links, unit facts and coverage rows keep the dataset's order. Reading what
+was written gives back the same frames and the same supplied tables, whichever format
+went in between: only the tables the dataset was given are written (an empty one as an
+empty list or a header-only file), and units that came from the embedded official map
+are not written, so the copy uses the map again (and, like the original, covers nothing
+it did not declare). A JSON document cannot say that one of the tables nested in its
+subjects was not supplied: with ``subjects`` they all are.
 """
 
 from __future__ import annotations
@@ -43,22 +48,35 @@ def canonical_order(dataset: Dataset) -> Dataset:
     )
 
 
+def written_tables(dataset: Dataset) -> tuple[str, ...]:
+    """The tables a writer writes: the supplied ones, less a map the library supplied."""
+    skip = {"units", "lineage"} if dataset.map_source is not None else set()
+    return tuple(t.name for t in TABLES if t.name in dataset.supplied and t.name not in skip)
+
+
 def dataset_to_document(dataset: Dataset) -> DatasetDocument:
     """*dataset* as a :class:`~drugfree_core.dataset.document.DatasetDocument` (sorted)."""
     records = canonical_order(dataset).to_records()
     return DatasetDocument(
         format=FORMAT,
-        units=records.units,
-        lineage=records.lineage,
+        units=records.units if dataset.map_source is None else (),
+        lineage=records.lineage if dataset.map_source is None else (),
         subjects=records.subjects,
         unit_facts=records.unit_facts,
+        coverage=records.coverage,
     )
 
 
 def document_text(dataset: Dataset) -> str:
     """The JSON text :func:`write_json` writes (UTF-8 names kept as they are)."""
     data = converter.unstructure(dataset_to_document(dataset))
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    keys = set(written_tables(dataset)) & {f.name for f in attrs.fields(DatasetDocument)}
+    # A supplied table is written even when empty ("none"); one not supplied is left out.
+    ordered = {"format": data["format"]}
+    for field in attrs.fields(DatasetDocument):
+        if field.name in keys:
+            ordered[field.name] = data.get(field.name, [])
+    return json.dumps(ordered, ensure_ascii=False, indent=2) + "\n"
 
 
 def write_json(dataset: Dataset, path: str | os.PathLike[str]) -> None:
@@ -76,8 +94,9 @@ def write_tables(
 ) -> None:
     """Write every table of *dataset* to *folder* as ``<table>.csv`` or ``<table>.parquet``.
 
-    The folder is created if needed. Every table is written, empty ones too (a header-only
-    CSV). Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
+    The folder is created if needed. Every supplied table is written, empty ones too (a
+    header-only CSV); a table the dataset was not given is not (see the module
+    documentation). Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
     table in the other format, since the folder could not be read back.
     """
     if format not in ("csv", "parquet"):
@@ -91,8 +110,14 @@ def write_tables(
                 f"{root} already holds {', '.join(clashes)}; remove them or write to another folder"
             )
     root.mkdir(parents=True, exist_ok=True)
+    wanted = set(written_tables(dataset))
     for name, frame in canonical_order(dataset).frames().items():
         target = root / f"{name}.{format}"
+        if name not in wanted:
+            # An older file of this table would be read back as supplied: it is replaced
+            # by no file, as a supplied table's file is replaced by the new one.
+            target.unlink(missing_ok=True)
+            continue
         if format == "csv":
             frame.write_csv(target)
         else:

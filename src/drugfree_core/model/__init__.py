@@ -1,5 +1,6 @@
-"""The typed data model: units, lineage, subjects and their dated records, unit facts."""
+"""The typed data model: units, lineage, subjects and their dated records, unit facts, coverage."""
 
+from drugfree_core.model.coverage import Coverage
 from drugfree_core.model.enums import (
     COMMUNE_LEVEL_KINDS,
     FactKind,
@@ -27,6 +28,7 @@ __all__ = [
     "COMMUNE_LEVEL_KINDS",
     "TWO_TIER_START",
     "AdminUnit",
+    "Coverage",
     "CustodyPeriod",
     "DrugTest",
     "FactKind",

@@ -62,7 +62,9 @@ def drugfree_register_primitives(registrar: PrimitiveRegistrar) -> None:
 
     Called after :func:`drugfree_register_parameters`. A primitive is a
     :class:`~drugfree_core.rules.PythonRule` with a citation and a provenance tag; schemes
-    of any plugin can use it by name with ``host.primitive(name)``.
+    of any plugin can use it by name with ``host.primitive(name)``. Name the dataset
+    tables the function reads in ``rule.tables``: when a dataset did not supply one, the
+    rule is *unknown* instead of running on a table that only looks empty.
 
     :param registrar: call ``registrar.add(rule, citation=..., provenance=...)``.
 

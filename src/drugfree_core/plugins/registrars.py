@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from drugfree_core.dataset.schema import TABLES_BY_NAME
 from drugfree_core.errors import PluginError
 from drugfree_core.model import AdminUnit, LineageLink, Provenance
 from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
@@ -197,6 +198,12 @@ class PrimitiveRegistrar(_Registrar):
             raise self._fail(f"primitive {rule.name!r} needs a citation")
         if not callable(rule.func):
             raise self._fail(f"primitive {rule.name!r}: func is not callable")
+        unknown = sorted(set(rule.tables) - set(TABLES_BY_NAME))
+        if unknown:
+            raise self._fail(
+                f"primitive {rule.name!r} reads unknown tables {', '.join(unknown)} "
+                f"(tables: {', '.join(TABLES_BY_NAME)})"
+            )
         self._unique(self._store.primitives, rule.name, "primitive")
         primitive = Primitive(rule=rule, citation=citation, provenance=provenance)
         self._store.primitives[rule.name] = self._wrap(primitive)

@@ -22,8 +22,10 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.results import Outcome
-from drugfree_core.errors import UsageError
+from drugfree_core.engine.coverage import no_coverage_why
+from drugfree_core.engine.results import Outcome, UnitResult, unplaced_note
+from drugfree_core.errors import CoverageError, UsageError
+from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -42,7 +44,7 @@ from drugfree_core.reports.model import (
 from drugfree_core.reports.progress import scope_progress
 from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.reports.quality import assess_quality
-from drugfree_core.reports.runs import ScopeRun, ScopeRunner
+from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
 from drugfree_core.rules.roadmap import NATIONAL
@@ -61,7 +63,8 @@ class ReportOptions:
     to passing" list keeps. ``suppress_below`` withholds counts of people below it in
     the published aggregates (``None``: no suppression). ``stale_after_days`` is the
     data-quality "live" threshold. ``scheme`` forces one scheme on every province
-    instead of each province's own.
+    instead of each province's own. ``allow_no_coverage`` builds a report whose scope has
+    no unit the dataset covers (every unit *no data*) instead of refusing it.
     """
 
     series_start: dt.date | None = None
@@ -73,6 +76,7 @@ class ReportOptions:
     stale_after_days: int = 180
     scheme: Scheme | None = None
     generated_at: dt.datetime | None = None
+    allow_no_coverage: bool = False
 
 
 def build_report(
@@ -89,7 +93,9 @@ def build_report(
     With no *province*, data whose units in force all belong to one province give that
     province's report (its roadmap, its name): one province's file is not the nation.
     *progress* is called as ``progress(step, done, total)`` while dated evaluations
-    run (the CLI draws a bar with it).
+    run (the CLI draws a bar with it). Raises
+    :class:`~drugfree_core.errors.CoverageError` when the dataset covers no unit of the
+    scope on *on*, unless ``options.allow_no_coverage``.
     """
     options = options or ReportOptions()
     host = host or default_host()
@@ -111,6 +117,9 @@ def build_report(
 
     now = runner.run(on)
     tick("evaluate")
+    overall_counts = now.counts(scope)
+    if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
+        raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
     series: list[SeriesPoint] = []
     for date in dates:
         series.extend(_points(runner.run(date), scope))
@@ -148,7 +157,12 @@ def build_report(
         )
     )
     units = tuple(
-        unit_row(result, scheme.id, _predecessors(predecessors_of.get(code, ()), predecessor_run))
+        unit_row(
+            result,
+            scheme.id,
+            _predecessors(predecessors_of.get(code, ()), predecessor_run),
+            notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
+        )
         for code, (scheme, result) in sorted(now.results.items())
     )
     codes = list(now.results)
@@ -185,7 +199,7 @@ def build_report(
         series=tuple(series),
         indicators=indicators,
         quality=quality,
-        notes=_notes(runner, dates, predecessor_run),
+        notes=_notes(runner, dates, predecessor_run, overall_counts),
     )
     if options.suppress_below is not None:
         report = suppress_small_counts(report, options.suppress_below)
@@ -233,19 +247,51 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
         scopes.append(NATIONAL)
     points = []
     for s in scopes:
-        units, meeting, failing, unknown = run.counts(s)
-        if units:
+        counts = run.counts(s)
+        if counts.units:
             points.append(
                 SeriesPoint(
                     on=run.on,
                     scope=s,
-                    units_in_force=units,
-                    meeting=meeting,
-                    failing=failing,
-                    unknown=unknown,
+                    units_in_force=counts.units,
+                    meeting=counts.meeting,
+                    failing=counts.failing,
+                    unknown=counts.unknown,
+                    no_data=counts.no_data,
                 )
             )
     return points
+
+
+def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> Message:
+    why = no_coverage_why(dataset.coverage_basis, units)
+    tail = msg(
+        "Declare what the records cover in a coverage table, or allow a report that is all "
+        "'no data' (--allow-no-coverage; in Python, ReportOptions.allow_no_coverage)"
+    )
+    if scope == NATIONAL:
+        return msg(
+            "the dataset covers no unit of the nation on {date}: {why}. {tail}",
+            date=on,
+            why=why,
+            tail=tail,
+        )
+    return msg(
+        "the dataset covers no unit of province {province} on {date}: {why}. {tail}",
+        province=scope,
+        date=on,
+        why=why,
+        tail=tail,
+    )
+
+
+def _unit_notes(result: UnitResult, unplaced: int) -> tuple[Text, ...]:
+    # unplaced: the people and records that may belong to any unit of the scope
+    """Why a unit's outcomes may be incomplete (see :class:`UnitRow`)."""
+    notes: list[Text] = list(result.affected_by)
+    if unplaced and result.verdict is Outcome.PASS:
+        notes.append(unplaced_note(unplaced))
+    return tuple(notes)
 
 
 def _pre_reform_run(runner: ScopeRunner, dataset: Dataset, on: dt.date) -> ScopeRun | None:
@@ -280,10 +326,12 @@ def _predecessors(codes: tuple[str, ...], before: ScopeRun | None) -> Predecesso
         failing=verdicts.count("fail"),
         unknown=verdicts.count("unknown"),
         codes=codes,
+        no_data=verdicts.count("no_data"),
     )
 
 
 def _tallies(now: ScopeRun) -> tuple[CriterionTally, ...]:
+    order = [o.value for o in Outcome]
     tallies: dict[tuple[str, str], list[int]] = {}
     titles: dict[tuple[str, str], tuple[str, str]] = {}
     for scheme, evaluation in now.evaluations:
@@ -291,17 +339,18 @@ def _tallies(now: ScopeRun) -> tuple[CriterionTally, ...]:
             titles[(scheme.id, criterion.id)] = (criterion.title_en, criterion.title_vi)
         for unit in evaluation.units:
             for c in unit.criteria:
-                counts = tallies.setdefault((scheme.id, c.criterion_id), [0, 0, 0])
-                counts[("pass", "fail", "unknown").index(c.outcome.value)] += 1
+                counts = tallies.setdefault((scheme.id, c.criterion_id), [0] * len(order))
+                counts[order.index(c.outcome.value)] += 1
     return tuple(
         CriterionTally(
             scheme_id=scheme_id,
             criterion_id=criterion_id,
             title_en=titles[(scheme_id, criterion_id)][0],
             title_vi=titles[(scheme_id, criterion_id)][1],
-            passed=counts[0],
-            failed=counts[1],
-            unknown=counts[2],
+            passed=counts[order.index(Outcome.PASS.value)],
+            failed=counts[order.index(Outcome.FAIL.value)],
+            unknown=counts[order.index(Outcome.UNKNOWN.value)],
+            no_data=counts[order.index(Outcome.NO_DATA.value)],
         )
         for (scheme_id, criterion_id), counts in sorted(tallies.items())
     )
@@ -348,25 +397,83 @@ def _provenance(
         generated_at=generated_at,
         suppression_threshold=None,
         stale_after_days=options.stale_after_days,
+        coverage_basis=dataset.coverage_basis,
     )
 
 
-def _map_source(dataset: Dataset) -> str:
-    source = getattr(dataset, "map_source", None)
-    if source:
-        return str(source)
-    return f"supplied with the data ({len(dataset.units)} units, {len(dataset.lineage)} links)"
+def _map_source(dataset: Dataset) -> Text:
+    if getattr(dataset, "map_source", None):
+        from drugfree_core.adminmap import official_map
+
+        source = official_map().source
+        return msg(
+            "embedded official map (extracted from {name} {version}, {licence}; upstream: "
+            "{upstream})",
+            name=source.name,
+            version=source.version,
+            licence=source.licence,
+            upstream=", ".join(source.upstream),
+        )
+    return msgn(
+        "supplied with the data ({n} unit, {links} lineage links)",
+        "supplied with the data ({n} units, {links} lineage links)",
+        len(dataset.units),
+        links=len(dataset.lineage),
+    )
 
 
 def _notes(
-    runner: ScopeRunner, dates: Sequence[dt.date], before: ScopeRun | None
-) -> tuple[str, ...]:
-    notes: list[str] = []
+    runner: ScopeRunner,
+    dates: Sequence[dt.date],
+    before: ScopeRun | None,
+    counts: ScopeCounts,
+) -> tuple[Text, ...]:
+    notes: list[Text] = []
+    if counts.no_data:
+        notes.append(
+            msgn(
+                "{n} of {units} units in force has no data (the dataset does not cover it): "
+                "it is never counted as meeting the criteria, and a milestone it could "
+                "decide cannot be judged.",
+                "{n} of {units} units in force have no data (the dataset does not cover "
+                "them): they are never counted as meeting the criteria, and a milestone they "
+                "could decide cannot be judged.",
+                counts.no_data,
+                units=counts.units,
+            )
+        )
+    if counts.unplaced:
+        notes.append(
+            msgn(
+                "{n} person or record could not be placed in any unit: {meeting} units meet "
+                "the criteria on the data, at least {least} wherever it belongs.",
+                "{n} people or records could not be placed in any unit: {meeting} units meet "
+                "the criteria on the data, at least {least} wherever they belong.",
+                counts.unplaced,
+                meeting=counts.meeting,
+                least=counts.meeting_at_least,
+            )
+        )
+    if counts.without_residence:
+        notes.append(
+            msgn(
+                "{n} person has a status but no residence on the date; they are listed as "
+                "unplaced (evaluate --format json), and since a covered unit's records are "
+                "complete they are not counted in any unit.",
+                "{n} people have a status but no residence on the date; they are listed as "
+                "unplaced (evaluate --format json), and since a covered unit's records are "
+                "complete they are not counted in any unit.",
+                counts.without_residence,
+            )
+        )
     for run in runner.runs():
         notes.extend(run.notes)
     if before is not None:
         notes.append(
-            "Units created on 1 July 2025 are judged on their own data; their predecessors' "
-            f"results on {before.on.isoformat()} are shown beside them, never inherited."
+            msg(
+                "Units created on 1 July 2025 are judged on their own data; their "
+                "predecessors' results on {date} are shown beside them, never inherited.",
+                date=before.on,
+            )
         )
     return tuple(dict.fromkeys(notes))

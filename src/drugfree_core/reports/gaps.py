@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from drugfree_core.engine.results import CriterionResult, Outcome, RuleResult, UnitResult
+from drugfree_core.i18n import Text
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
 
 _LIMIT = re.compile(r"^\s*(≤|<|≥|>|=)\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -22,7 +23,11 @@ _EVERY_VI = "mọi "
 
 
 def unit_row(
-    result: UnitResult, scheme_id: str, predecessors: Predecessors | None = None
+    result: UnitResult,
+    scheme_id: str,
+    predecessors: Predecessors | None = None,
+    *,
+    notes: tuple[Text, ...] = (),
 ) -> UnitRow:
     """The aggregate row of one unit: verdict, failing criteria and what they lack."""
     failing = [c for c in result.criteria if c.outcome is Outcome.FAIL]
@@ -41,6 +46,7 @@ def unit_row(
         shortfalls=shortfalls,
         lack=sum(c for c in counts if c is not None) if failing else 0,
         predecessors=predecessors,
+        notes=notes,
     )
 
 
@@ -131,7 +137,7 @@ def _excess(observed: float, threshold: str) -> int | None:
 def unit_cases(result: UnitResult) -> Iterator[Case]:
     """Every person behind a failed or undecided people rule of a failing criterion."""
     for criterion in result.criteria:
-        if criterion.outcome is Outcome.PASS:
+        if criterion.outcome in (Outcome.PASS, Outcome.NO_DATA):
             continue
         yield from _cases(result.unit_code, criterion.criterion_id, criterion.result)
 

@@ -43,7 +43,8 @@ def measure_indicators(
     if not applicable or not codes:
         return ()
     scheme = _scheme([i for i, _ in applicable], on, shared)
-    evaluation = evaluate(dataset, scheme, on, units=codes)
+    # A unit with no data adds nothing known: the figure over the scope becomes unknown.
+    evaluation = evaluate(dataset, scheme, on, units=codes, allow_no_coverage=True)
     sums: dict[str, list[float | None]] = {}
     for unit in evaluation.units:
         for criterion in unit.criteria:
@@ -95,8 +96,8 @@ def _scheme(indicators: Sequence[Indicator], on: dt.date, shared: Sequence[Param
 def _add(sums: dict[str, list[float | None]], criterion_id: str, node: RuleResult) -> None:
     """Add one unit's numerator and denominator (or fact total) to the running sums.
 
-    A unit whose value is unknown makes the whole sum unknown: a campaign figure
-    quietly missing a commune would look better than it is.
+    A unit whose value is unknown (or that has no data) makes the whole sum unknown: a
+    campaign figure quietly missing a commune would look better than it is.
     """
     slot = sums.setdefault(criterion_id, [0.0, 0.0])
     pairs: tuple[tuple[int, float | None], ...]

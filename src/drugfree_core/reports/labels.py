@@ -43,6 +43,23 @@ REPORT_LABELS: dict[str, Message] = {
     "meeting": msg("Meeting the criteria"),
     "failing": msg("Failing"),
     "unknown": msg("Unknown"),
+    "no_data": msg("No data"),
+    "covered": msg("With data"),
+    "coverage": msg("Share with data"),
+    "meeting_at_least": msg("Meeting (at least)"),
+    "unplaced": msg("People or records not placed"),
+    "without_residence": msg("People with a status and no residence"),
+    "standing": msg("Standing"),
+    "standing_text": msg("{meeting} of {units} meet · data for {covered} of {units}"),
+    "standing_at_least": msg(
+        "{meeting} of {units} meet (at least {least}) · data for {covered} of {units}"
+    ),
+    "no_data_at_due": msg("No data at due date"),
+    "coverage_basis": msg("Coverage"),
+    "coverage_declared": msg("as the dataset's coverage table declares"),
+    "coverage_units": msg("every unit of the dataset's own units table (no coverage table)"),
+    "coverage_none": msg("none (official map, no coverage declared)"),
+    "unit_notes": msg("Notes"),
     "share": msg("Share meeting"),
     "next_due": msg("Next milestone"),
     "target_share": msg("Target share"),
@@ -94,11 +111,13 @@ REPORT_LABELS: dict[str, Message] = {
     "fail": msg("fail"),
     "met": msg("met"),
     "missed": msg("missed"),
+    "cannot_judge": msg("cannot be judged"),
     "on_track": msg("on track"),
     "off_track": msg("off track"),
     "pending": msg("pending"),
     "no_target": msg("no target"),
     "value_unknown": msg("unknown"),
+    "value_no_data": msg("no data"),
     # charts
     "chart_progress": msg("Share of units meeting the criteria against roadmap milestones"),
     "chart_trend": msg("Units meeting the criteria over time"),
@@ -107,9 +126,7 @@ REPORT_LABELS: dict[str, Message] = {
     "legend_milestone": msg("Milestone"),
     "merger_line": msg("Reorganisation 1 Jul 2025"),
     "no_trend_data": msg("There is no trend data to draw."),
-    "rows_capped": msg(
-        "Showing {shown} of {total} rows; the full list is in the CSV/XLSX files."
-    ),
+    "rows_capped": msg("Showing {shown} of {total} rows; the full list is in the CSV/XLSX files."),
     # the answer the report opens with (reports/export/answer.py builds the sentences)
     "answer_title": msg("The answer"),
     "scope_national_partial": msgn(
@@ -124,6 +141,22 @@ REPORT_LABELS: dict[str, Message] = {
     "answer_breakdown": msg(
         "Not meeting them: {failing}; undecided, because the data cannot decide: {unknown}."
     ),
+    "answer_coverage": msg(
+        "The data cover {covered} of the {units} units; {no_data} have no data and are "
+        "never counted as meeting the criteria."
+    ),
+    "answer_coverage_full": msg("The data cover all {units} units."),
+    "answer_at_least": msgn(
+        "{n} person or record could not be placed in any unit, so at least {least} units "
+        "meet the criteria.",
+        "{n} people or records could not be placed in any unit, so at least {least} units "
+        "meet the criteria.",
+        0,
+    ),
+    "answer_due_cannot_judge": msg(
+        "It falls due on the report's date and cannot be judged: {meeting} meeting, and "
+        "the units with no data could change the answer."
+    ),
     "answer_no_roadmap": msg(
         "No roadmap applies to this scope, so there is no milestone to measure against."
     ),
@@ -135,7 +168,7 @@ REPORT_LABELS: dict[str, Message] = {
     "answer_milestone_after": msg(
         "The one after: {share} of the units by {due}, that is at least {required}."
     ),
-    'answer_due_met': msg("It falls due on the report's date and is met ({meeting} meeting)."),
+    "answer_due_met": msg("It falls due on the report's date and is met ({meeting} meeting)."),
     "answer_due_missed": msg(
         "It falls due on the report's date and is missed: {meeting} meeting, {gap} short."
     ),

@@ -15,12 +15,15 @@ from fractions import Fraction
 
 import attrs
 
+from drugfree_core.i18n import Text
 from drugfree_core.reports.quality import QualityReport
 
 #: Milestone statuses. ``met``/``missed``: the due date has passed and the data on that
 #: date decided it. ``on_track``/``off_track``: the due date is ahead and the projection
-#: from the trend reaches (or does not reach) the required count. ``unknown``: no trend.
-MILESTONE_STATUSES = ("met", "missed", "on_track", "off_track", "unknown")
+#: from the trend reaches (or does not reach) the required count. ``cannot_judge``: the
+#: units the dataset does not cover (or the people it could not place) could change the
+#: answer. ``unknown``: no data on the due date, or no trend.
+MILESTONE_STATUSES = ("met", "missed", "cannot_judge", "on_track", "off_track", "unknown")
 
 
 @attrs.frozen(kw_only=True)
@@ -58,11 +61,13 @@ class ReportProvenance:
     library_version: str
     schemes: tuple[SchemeRef, ...]
     plugins: tuple[PluginVersion, ...]
-    map_source: str
+    map_source: Text
     dataset_fingerprint: str
     generated_at: dt.datetime
     suppression_threshold: int | None
     stale_after_days: int
+    #: How the dataset states the units it covers (``Dataset.coverage_basis``).
+    coverage_basis: str = "units"
 
 
 @attrs.frozen(kw_only=True)
@@ -71,8 +76,10 @@ class MilestoneStatus:
 
     ``required`` is ``ceil(share × units_in_force)`` for the units in force on the
     reference date (the count the province is working towards). ``meeting_at_due`` is
-    the count on the due date when it has passed and the data covers it;
-    ``projected_at_due`` the trend's projection when it is ahead.
+    the count on the due date when it has passed and the data covers it, with
+    ``meeting_at_least_at_due`` (less the people who could not be placed) and
+    ``no_data_at_due`` (units not covered then) beside it; ``projected_at_due`` the
+    trend's projection when it is ahead.
     """
 
     due: dt.date
@@ -84,17 +91,26 @@ class MilestoneStatus:
     citation: str
     provenance: str
     note: str = ""
+    no_data_at_due: int | None = None
+    meeting_at_least_at_due: int | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Progress:
     """A province's (or the nation's) standing against its roadmap on the reference date.
 
-    ``gap`` is how many more units must meet the criteria for the next milestone (zero
-    when already reached). ``trend_per_month`` is the least-squares slope of the share of
-    units meeting the criteria over the time series, turned into units per 30.44 days at
-    today's number of units in force (the share is comparable across the merger; the
-    count is not).
+    ``meeting`` counts only units that pass on data the dataset covers; ``no_data`` the
+    units it does not cover, so a share always comes with its coverage ("35 of 114 meet ·
+    data for 52 of 114"). ``unplaced`` counts people and records that could not be placed
+    in any unit: at least ``meeting_at_least`` units meet the criteria.
+    ``without_residence`` counts people with a status and no residence on the date
+    (their last residence in the scope, or none): listed so they are not invisible, not
+    a range, since a covered unit's records are complete. ``gap`` is how
+    many more units must meet the criteria for the next milestone, counted from that
+    lower bound (zero when already reached). ``trend_per_month`` is the least-squares slope
+    of the share of units meeting the criteria over the time series, turned into units
+    per 30.44 days at today's number of units in force (the share is comparable across
+    the merger; the count is not).
     """
 
     scope: str
@@ -113,11 +129,29 @@ class Progress:
     gap: int | None
     trend_per_month: float | None
     milestones: tuple[MilestoneStatus, ...]
+    no_data: int = 0
+    unplaced: int = 0
+    without_residence: int = 0
 
     @property
     def share(self) -> float | None:
         """The share of units in force that meet the criteria."""
         return self.meeting / self.units_in_force if self.units_in_force else None
+
+    @property
+    def covered(self) -> int:
+        """Units in force that the dataset covers."""
+        return self.units_in_force - self.no_data
+
+    @property
+    def coverage(self) -> float | None:
+        """The share of units in force that the dataset covers."""
+        return self.covered / self.units_in_force if self.units_in_force else None
+
+    @property
+    def meeting_at_least(self) -> int:
+        """The fewest units that meet the criteria, whoever the unplaced people are."""
+        return max(0, self.meeting - self.unplaced)
 
 
 @attrs.frozen(kw_only=True)
@@ -167,11 +201,18 @@ class Predecessors:
     failing: int
     unknown: int
     codes: tuple[str, ...]
+    no_data: int = 0
 
 
 @attrs.frozen(kw_only=True)
 class UnitRow:
-    """One unit's verdict and what it lacks (aggregate: no subject id)."""
+    """One unit's verdict and what it lacks (aggregate: no subject id).
+
+    ``verdict`` is ``no_data`` for a unit the dataset does not cover. ``notes`` say why
+    its outcomes may be incomplete: quarantined records or unplaced people that concern
+    it (which turned its passes into unknowns), or, for a passing unit, people and records
+    that could not be placed anywhere and may belong to it.
+    """
 
     unit_code: str
     unit_name: str
@@ -183,11 +224,12 @@ class UnitRow:
     shortfalls: tuple[Shortfall, ...]
     lack: int | None
     predecessors: Predecessors | None = None
+    notes: tuple[Text, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
 class CriterionTally:
-    """How many units passed, failed or could not be decided on one criterion."""
+    """How many units passed, failed, could not be decided or had no data, on one criterion."""
 
     scheme_id: str
     criterion_id: str
@@ -196,6 +238,7 @@ class CriterionTally:
     passed: int
     failed: int
     unknown: int
+    no_data: int = 0
 
 
 @attrs.frozen(kw_only=True)
@@ -213,11 +256,17 @@ class SeriesPoint:
     meeting: int
     failing: int
     unknown: int
+    no_data: int = 0
 
     @property
     def share(self) -> float | None:
         """The share meeting the criteria on that date."""
         return self.meeting / self.units_in_force if self.units_in_force else None
+
+    @property
+    def covered(self) -> int:
+        """Units the dataset covers on that date."""
+        return self.units_in_force - self.no_data
 
 
 @attrs.frozen(kw_only=True)
@@ -256,7 +305,7 @@ class Report:
     series: tuple[SeriesPoint, ...]
     indicators: tuple[IndicatorResult, ...]
     quality: QualityReport
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

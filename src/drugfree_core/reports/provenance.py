@@ -14,14 +14,15 @@ def fingerprint(dataset: Dataset) -> str:
     """SHA-256 of the dataset's content, independent of row order and of file format.
 
     Each table is sorted on all its columns and written as CSV, so the same records read
-    from JSON, CSV or Parquet, in any order, give the same fingerprint; quarantined
-    records are included by location and reason, since leaving them out changes the
-    result.
+    from JSON, CSV or Parquet, in any order, give the same fingerprint; whether a table
+    was supplied at all is included, and so are quarantined records, by location and
+    reason, since either changes the result.
     """
     digest = hashlib.sha256()
     for table in TABLES:
         frame = dataset.frame(table.name)
-        digest.update(f"\x00{table.name}\x00{len(frame)}\x00".encode())
+        given = "given" if table.name in dataset.supplied else "absent"
+        digest.update(f"\x00{table.name}\x00{given}\x00{len(frame)}\x00".encode())
         if len(frame):
             ordered = frame.with_columns(pl.col(pl.Enum).cast(pl.String)).sort(
                 frame.columns, nulls_last=True

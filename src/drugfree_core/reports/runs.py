@@ -23,8 +23,10 @@ import polars as pl
 from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.engine.placement import census
+from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
 from drugfree_core.errors import DrugfreeError, UsageError
+from drugfree_core.i18n import Text, exception_text, msg, msgn
 from drugfree_core.model.enums import UnitKind, UnitLevel
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -35,33 +37,88 @@ _COMMUNE_LEVEL = [k.value for k in UnitKind if k.level is UnitLevel.COMMUNE_LEVE
 
 
 @attrs.frozen(kw_only=True)
+class ScopeCounts:
+    """How the units of a scope stand on a date.
+
+    ``no_data`` units are not covered by the dataset; ``unplaced`` counts the people and
+    records that could not be placed in any unit (each may turn one passing unit into a
+    failing one), so at least ``meeting - unplaced`` units meet the criteria.
+    ``without_residence`` counts the people with a status and no residence on the date
+    whose last residence was in the scope (or who never had one): listed, not a range.
+    """
+
+    units: int
+    meeting: int
+    failing: int
+    unknown: int
+    no_data: int
+    unplaced: int = 0
+    without_residence: int = 0
+
+    @property
+    def covered(self) -> int:
+        """Units the dataset covers."""
+        return self.units - self.no_data
+
+    @property
+    def meeting_at_least(self) -> int:
+        """The fewest units that meet the criteria, whoever the unplaced people are."""
+        return max(0, self.meeting - self.unplaced)
+
+
+@attrs.frozen(kw_only=True)
 class ScopeRun:
     """Every commune-level unit of the scope in force on ``on``, evaluated.
 
     ``results`` maps unit code to ``(scheme, result)``; ``provinces`` maps unit code to
     its province as of the report's reference date. ``notes`` say what could not be
     evaluated and why (for example no scheme in force yet on an early date).
+    ``unplaced`` and ``without_residence`` count, per province (key ``"*"``: any
+    province), the people and records of the whole dataset that could not be placed in
+    any unit on the date (see :mod:`drugfree_core.engine.placement`): a person whose
+    residence is in a unit that ended belongs to that unit's province; a record whose
+    unit cannot be determined, or a person who never had a residence, to any.
     """
 
     on: dt.date
     results: dict[str, tuple[Scheme, UnitResult]]
     provinces: dict[str, str]
     evaluations: tuple[tuple[Scheme, Evaluation], ...]
-    notes: tuple[str, ...]
+    notes: tuple[Text, ...]
+    unplaced: dict[str, int] = attrs.field(factory=dict)
+    without_residence: dict[str, int] = attrs.field(factory=dict)
 
-    def counts(self, scope: str) -> tuple[int, int, int, int]:
-        """``(units, meeting, failing, unknown)`` for a province, or ``"*"`` for all."""
+    def unplaced_in(self, scope: str) -> int:
+        """People and records not placed in any unit that may belong to *scope*."""
+        return _tally(self.unplaced, scope)
+
+    def counts(self, scope: str) -> ScopeCounts:
+        """The :class:`ScopeCounts` of a province, or of ``"*"`` for all."""
+
+        def tally(per_province: dict[str, int]) -> int:
+            return _tally(per_province, scope)
+
         verdicts = [
             r.verdict.value
             for code, (_, r) in self.results.items()
             if scope == NATIONAL or self.provinces[code] == scope
         ]
-        return (
-            len(verdicts),
-            verdicts.count("pass"),
-            verdicts.count("fail"),
-            verdicts.count("unknown"),
+        return ScopeCounts(
+            units=len(verdicts),
+            meeting=verdicts.count(Outcome.PASS.value),
+            failing=verdicts.count(Outcome.FAIL.value),
+            unknown=verdicts.count(Outcome.UNKNOWN.value),
+            no_data=verdicts.count(Outcome.NO_DATA.value),
+            unplaced=tally(self.unplaced),
+            without_residence=tally(self.without_residence),
         )
+
+
+def _tally(per_province: dict[str, int], scope: str) -> int:
+    """What *per_province* counts for *scope* (``"*"`` entries belong to every scope)."""
+    if scope == NATIONAL:
+        return sum(per_province.values())
+    return per_province.get(NATIONAL, 0) + per_province.get(scope, 0)
 
 
 class ScopeRunner:
@@ -86,7 +143,18 @@ class ScopeRunner:
         self._index = TerritoryIndex.from_frames((dataset.units, dataset.lineage))
         self._runs: dict[dt.date, ScopeRun] = {}
         self._home: dict[str, str] = {}
+        # People with a status and no residence at all belong to no province: a province
+        # report counts them too, although cutting the data to its units leaves them out.
         if scope != NATIONAL:
+            self._never_housed = dataset.status_periods.filter(
+                pl.col("subject_id").is_in(
+                    dataset.subjects.join(
+                        dataset.residences.select(pl.col("subject_id").alias("id")).unique(),
+                        on="id",
+                        how="anti",
+                    )["id"].implode()
+                )
+            ).select("subject_id", "start", "end")
             # Every date only ever looks at this province's units (of either era): cut
             # the rest of the country out once instead of filtering it on every run.
             self.dataset = dataset.restrict_to_units(self._scope_units())
@@ -154,7 +222,7 @@ class ScopeRunner:
 
     def _evaluate(self, on: dt.date) -> ScopeRun:
         groups: dict[str, list[str]] = {}
-        notes: list[str] = []
+        notes: list[Text] = []
         for code in self.units_on(on):
             scheme_id = self._scheme_id(code, on, notes)
             if scheme_id is not None:
@@ -165,8 +233,13 @@ class ScopeRunner:
             scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
             if not scheme.in_force(on):
                 notes.append(
-                    f"{on.isoformat()}: scheme {scheme.id} is not in force; "
-                    f"{len(codes)} units not evaluated"
+                    msgn(
+                        "{date}: scheme {scheme} is not in force; {n} unit not evaluated",
+                        "{date}: scheme {scheme} is not in force; {n} units not evaluated",
+                        len(codes),
+                        date=on,
+                        scheme=scheme.id,
+                    )
                 )
                 continue
             # A province's own scheme covers few units: evaluate only the records that
@@ -176,25 +249,57 @@ class ScopeRunner:
                 if len(codes) * 2 < sum(len(c) for c in groups.values())
                 else self.dataset
             )
-            evaluation = evaluate(data, scheme, on, units=codes)
+            evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
             evaluations.append((scheme, evaluation))
             for unit in evaluation.units:
                 results[unit.unit_code] = (scheme, unit)
         provinces = {code: self.home_province(code) for code in results}
+        unplaced: dict[str, int] = {}
+        homeless: dict[str, int] = {}
+        if results:
+            # The scope's part of the data holds everyone who ever lived in its units and
+            # every quarantined record whose unit cannot be told (restrict_to_units).
+            found = census(self.dataset, on)
+            if found.undetermined:
+                unplaced[NATIONAL] = len(found.undetermined)
+            for person in found.unplaced:
+                if person.kind == "split":
+                    continue  # its candidate units carry the note and the downgrade
+                tally = unplaced if person.kind == "gone" else homeless
+                where = self._province_or_any(person.unit_code)
+                tally[where] = tally.get(where, 0) + 1
+            if self.scope != NATIONAL:
+                running = self._never_housed.filter(
+                    (pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on))
+                )
+                never = running["subject_id"].n_unique()
+                if never:
+                    homeless[NATIONAL] = homeless.get(NATIONAL, 0) + never
         return ScopeRun(
             on=on,
             results=results,
             provinces=provinces,
             evaluations=tuple(evaluations),
             notes=tuple(dict.fromkeys(notes)),
+            unplaced=unplaced,
+            without_residence=homeless,
         )
 
-    def _scheme_id(self, code: str, on: dt.date, notes: list[str]) -> str | None:
+    def _province_or_any(self, unit_code: str | None) -> str:
+        """The home province of *unit_code*, or ``"*"`` (any) when it cannot be told."""
+        if unit_code is None or unit_code not in self._index:
+            return NATIONAL
+        try:
+            return self.home_province(unit_code)
+        except DrugfreeError:
+            return NATIONAL
+
+    def _scheme_id(self, code: str, on: dt.date, notes: list[Text]) -> str | None:
         if self.scheme is not None:
             return self.scheme.id
         province = self._index.province_of(code, on)
         try:
             return self.host.jurisdiction_for(province, on).scheme_id
         except DrugfreeError as exc:
-            notes.append(f"{on.isoformat()}: {exc}")
+            notes.append(msg("{date}: {error}", date=on, error=exception_text(exc)))
             return None

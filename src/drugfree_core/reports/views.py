@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import attrs
 
-from drugfree_core.i18n import Lang, resolve_lang
+from drugfree_core.i18n import Lang, join_texts, render, resolve_lang
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import IndicatorResult, Progress, Report, UnitRow
 from drugfree_core.reports.quality import DIMENSIONS
@@ -98,6 +98,14 @@ def _name(p: Progress, lang: Lang) -> str:
     return text("national", lang) if p.scope == NATIONAL else p.name
 
 
+def standing_text(p: Progress, lang: Lang) -> str:
+    """A share never goes without its coverage: "35 of 114 meet · data for 52 of 114"."""
+    fields = {"meeting": p.meeting, "units": p.units_in_force, "covered": p.covered}
+    if p.meeting_at_least < p.meeting:
+        return text("standing_at_least", lang, least=p.meeting_at_least, **fields)
+    return text("standing_text", lang, **fields)
+
+
 def value_words(value: str, lang: Lang) -> str:
     """A verdict or status value (``pass``, ``unknown``, ``on_track``…) as words in a cell."""
     # "unknown" is also a column label ("Chưa xác định"); as a value it is lower case,
@@ -134,9 +142,15 @@ def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
         p.roadmap_id or "",
         p.units_in_force,
         p.meeting,
+        p.meeting_at_least,
         p.failing,
         p.unknown,
+        p.no_data,
         p.share,
+        p.coverage,
+        standing_text(p, lang),
+        p.unplaced,
+        p.without_residence,
         p.next_due,
         _share(p.next_share),
         p.required,
@@ -160,9 +174,15 @@ def _progress_view(report: Report, lang: Lang) -> View:
             ("roadmap", "text"),
             ("units_in_force", "int"),
             ("meeting", "int"),
+            ("meeting_at_least", "int"),
             ("failing", "int"),
             ("unknown", "int"),
+            ("no_data", "int"),
             ("share", "share"),
+            ("coverage", "share"),
+            ("standing", "text"),
+            ("unplaced", "int"),
+            ("without_residence", "int"),
             ("next_due", "date"),
             ("target_share", "share"),
             ("required", "int"),
@@ -187,6 +207,8 @@ def _milestones_view(report: Report, lang: Lang) -> View:
                     m.required,
                     value_words(m.status, lang),
                     m.meeting_at_due,
+                    m.meeting_at_least_at_due,
+                    m.no_data_at_due,
                     None if m.projected_at_due is None else round(m.projected_at_due, 1),
                     reader_citation(m.citation, lang),
                     provenance_words(m.provenance, lang),
@@ -205,6 +227,8 @@ def _milestones_view(report: Report, lang: Lang) -> View:
             ("required", "int"),
             ("status", "text"),
             ("meeting_at_due", "int"),
+            ("meeting_at_least", "int"),
+            ("no_data_at_due", "int"),
             ("projected_at_due", "float"),
             ("citation", "text"),
             ("provenance", "text"),
@@ -271,6 +295,7 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
             ("lack", "int"),
             ("predecessors", "int"),
             ("predecessors_meeting", "int"),
+            ("unit_notes", "text"),
         ),
         rows=tuple(
             (
@@ -283,6 +308,7 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
                 ", ".join(r.unknown_criteria),
                 people(r.lack),
                 *pred(r),
+                join_texts(r.notes, lang, "; "),
             )
             for r in rows
         ),
@@ -301,6 +327,7 @@ def _criteria_view(report: Report, lang: Lang) -> View:
             ("passed", "int"),
             ("failing", "int"),
             ("unknown", "int"),
+            ("no_data", "int"),
         ),
         rows=tuple(
             (
@@ -310,6 +337,7 @@ def _criteria_view(report: Report, lang: Lang) -> View:
                 c.passed,
                 c.failed,
                 c.unknown,
+                c.no_data,
             )
             for c in report.criteria
         ),
@@ -330,7 +358,9 @@ def _series_view(report: Report, lang: Lang) -> View:
             ("meeting", "int"),
             ("failing", "int"),
             ("unknown", "int"),
+            ("no_data", "int"),
             ("share", "share"),
+            ("coverage", "share"),
         ),
         rows=tuple(
             (
@@ -341,7 +371,9 @@ def _series_view(report: Report, lang: Lang) -> View:
                 s.meeting,
                 s.failing,
                 s.unknown,
+                s.no_data,
                 s.share,
+                s.covered / s.units_in_force if s.units_in_force else None,
             )
             for s in report.series
         ),
@@ -436,11 +468,12 @@ def _provenance_view(report: Report, lang: Lang) -> View:
             ("plugins", f"{g.name} {g.distribution or ''} {g.version or ''}".strip())
             for g in p.plugins
         ),
-        ("map_source", p.map_source),
+        ("map_source", render(p.map_source, lang)),
+        ("coverage_basis", text(f"coverage_{p.coverage_basis}", lang)),
         ("dataset_fingerprint", p.dataset_fingerprint),
         ("suppression_threshold", p.suppression_threshold),
         ("stale_after_days", p.stale_after_days),
-        *(("notes", note) for note in report.notes),
+        *(("notes", render(note, lang)) for note in report.notes),
     ]
     return View(
         name="provenance",

@@ -141,10 +141,55 @@ REHAB_MAX_DURATION = Parameter(
     ),
 )
 
+S46 = (
+    "https://thuvienphapluat.vn/hoi-dap-phap-luat/3896F-hd-thoi-diem-bat-dau-va-ket-thuc-"
+    "thoi-han-duoc-xac-dinh-nhu-the-nao.html ; "
+    "https://anslawfirm.com/cau-hoi/thoi-diem-bat-dau-thoi-han-duoc-tinh-the-nao/"
+)
+
+#: The Civil Code reading of a period's end: the anniversary is the last day inside it.
+CIVIL_CODE = "civil_code"
+#: The other reading: the period ends before its anniversary, which is the first day free.
+ANNIVERSARY_EXCLUSIVE = "anniversary_exclusive"
+#: The values ``law.period_end_rule`` may take.
+PERIOD_END_RULES = (CIVIL_CODE, ANNIVERSARY_EXCLUSIVE)
+
+PERIOD_END_RULE = Parameter(
+    id="law.period_end_rule",
+    description_en=(
+        "How the end of a statutory management period (illegal-user management, post-rehab "
+        "management) is counted. 'civil_code' (default): the first day is not counted and a "
+        "period of N years ends at the end of the corresponding day of the last year, so the "
+        "person is still under management on the anniversary and free from the next day. "
+        "'anniversary_exclusive': the period ends the day before the anniversary. The drug "
+        "law does not say; the Civil Code's general rules apply unless another law provides "
+        "otherwise (Art. 145.1). A 29 February start ends on 28 February."
+    ),
+    description_vi=(
+        "Cách tính ngày kết thúc thời hạn quản lý (người sử dụng trái phép, sau cai nghiện). "
+        "'civil_code' (mặc định): không tính ngày đầu tiên; thời hạn N năm kết thúc vào cuối "
+        "ngày, tháng tương ứng của năm cuối cùng, nên người đó vẫn bị quản lý trong ngày "
+        "tròn năm và hết thời hạn từ ngày hôm sau. 'anniversary_exclusive': thời hạn kết thúc "
+        "vào ngày trước ngày tròn năm."
+    ),
+    values=(
+        DatedValue(
+            start=LAW_2021_START,
+            value=CIVIL_CODE,
+            citation="Civil Code 2015 (91/2015/QH13) Art. 145.1, 147.2, 148.3, 148.4 "
+            "(criteria.md §6.5)",
+            provenance=Provenance.INFERRED,
+            note="Applying the Civil Code's counting to drug-law periods is an "
+            "interpretation: the drug laws do not say how to count. " + S46,
+        ),
+    ),
+)
+
 #: The national law parameters every scheme includes.
 LAW_PARAMETERS: tuple[Parameter, ...] = (
     USER_MANAGEMENT_PERIOD,
     POST_REHAB_PERIOD,
     POST_REHAB_PERIOD_WITHOUT_EPISODE,
     REHAB_MAX_DURATION,
+    PERIOD_END_RULE,
 )

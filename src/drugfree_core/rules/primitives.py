@@ -320,12 +320,16 @@ class PythonRule:
     ``func`` receives a :class:`~drugfree_core.engine.custom.UnitView` and returns a
     :class:`~drugfree_core.engine.custom.CustomOutcome`. It must be pure: same view, same
     outcome. ``name`` identifies it in results (functions do not compare by content).
+    ``tables`` names the dataset tables the function reads (``"status_periods"``,
+    ``"drug_tests"``...): when the input did not supply one of them, the rule is *unknown*
+    instead of being run on a table that only looks empty.
     """
 
     name: str
     func: Callable[[UnitView], CustomOutcome] = attrs.field(eq=False)
     description_en: str
     description_vi: str
+    tables: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
 
 Rule: TypeAlias = (

@@ -33,7 +33,14 @@ from starlette.exceptions import HTTPException
 
 from drugfree_core.engine.results import Outcome
 from drugfree_core.engine.serialize import converter
-from drugfree_core.errors import DatasetError, DrugfreeError, Problem, SchemeError, UsageError
+from drugfree_core.errors import (
+    CoverageError,
+    DatasetError,
+    DrugfreeError,
+    Problem,
+    SchemeError,
+    UsageError,
+)
 from drugfree_core.i18n import Lang as LangCode
 from drugfree_core.i18n import (
     Message,
@@ -134,6 +141,13 @@ UnitCode = Annotated[str, PathParam(description="The unit's code.")]
 ReportFormat = Annotated[
     Literal["json", "html", "csv", "xlsx"],
     Query(description="Export format (csv: a ZIP of CSV files)."),
+]
+AllowNoCoverage = Annotated[
+    bool,
+    Query(
+        description="Answer even when the data cover no unit of the scope (every unit "
+        "'no data'); otherwise that is a 400."
+    ),
 ]
 SuppressBelow = Annotated[
     int | None, Query(ge=2, description="Withhold counts of people below this.")
@@ -485,9 +499,14 @@ def create_app(
         page: PageNumber = 1,
         page_size: PageSize = None,
         include_subjects: WithSubjects = False,
+        allow_no_coverage: AllowNoCoverage = False,
         authorization: Auth = None,
     ) -> Response:
-        """A scope's verdicts on a date: counts over the scope and per-unit results by page."""
+        """A scope's verdicts on a date: counts over the scope and per-unit results by page.
+
+        A unit the data do not cover is ``no_data``, never a pass; a scope whose units
+        are all ``no_data`` is a 400 unless ``allow_no_coverage``.
+        """
         with audited("evaluate", authorization, scheme=scheme, date=date) as record:
             grant = authenticate(record, authorization)
             if page_size is None:
@@ -508,10 +527,24 @@ def create_app(
                 scope, page, page_size, include_subjects,
             )  # fmt: skip
 
+            in_scope = [
+                u for u in scoped.evaluation.units if scope is None or u.province_code in scope
+            ]
+            if (
+                in_scope
+                and not allow_no_coverage
+                and all(u.verdict is Outcome.NO_DATA for u in in_scope)
+            ):
+                raise CoverageError(
+                    msg(
+                        "the data served cover no unit of this scope on {date}; give "
+                        "allow_no_coverage=true for a result that is all 'no data'",
+                        date=date,
+                    )
+                )
+
             def render() -> tuple[dict[str, int], bytes]:
-                units = [
-                    u for u in scoped.evaluation.units if scope is None or u.province_code in scope
-                ]
+                units = in_scope
                 verdicts = outcome_counts([u.verdict.value for u in units])
                 shown = units[(page - 1) * page_size : page * page_size]
                 if not include_subjects:
@@ -621,9 +654,14 @@ def create_app(
         format: ReportFormat = "json",
         lang: Lang = None,
         suppress_below: SuppressBelow = None,
+        allow_no_coverage: AllowNoCoverage = False,
         authorization: Auth = None,
     ) -> Response:
-        """Progress, gaps, trend, indicators and data quality for a province or the nation."""
+        """Progress, gaps, trend, indicators and data quality for a province or the nation.
+
+        Only units that pass on covered data count as meeting the criteria; a scope the
+        data do not cover at all is a 400 unless ``allow_no_coverage``.
+        """
         from drugfree_core.reports import ReportOptions, build_report, write_report
 
         with audited("report", authorization, date=date) as record:
@@ -636,7 +674,9 @@ def create_app(
                 raise UsageError(msg("give province=CODE: a province token has no national report"))
             if province is not None:
                 snap.guard.scope(grant, province, date)
-            options = ReportOptions(suppress_below=suppress_below)
+            options = ReportOptions(
+                suppress_below=suppress_below, allow_no_coverage=allow_no_coverage
+            )
 
             def build() -> object:
                 return build_report(
@@ -644,7 +684,7 @@ def create_app(
                 )
 
             built: Any = served.reports.get(
-                (snap.fingerprint, date, province, suppress_below), build
+                (snap.fingerprint, date, province, suppress_below, allow_no_coverage), build
             )
             record["scheme"] = ",".join(s.id for s in built.provenance.schemes) or None
             record["outcomes"] = outcome_counts([u.verdict for u in built.units])

@@ -149,10 +149,14 @@ class ServedData:
         self._stop.set()
 
     def evaluation(self, snapshot: Snapshot, scheme: Scheme, on: dt.date) -> ScopedEvaluation:
-        """*scheme* evaluated over the whole of *snapshot* on *on*, cached."""
+        """*scheme* evaluated over the whole of *snapshot* on *on*, cached.
+
+        Units the data do not cover are *no data* here; whether a scope with none covered
+        is an answer or an error is the endpoint's to decide, scope by scope.
+        """
 
         def compute() -> ScopedEvaluation:
-            evaluation = evaluate(snapshot.dataset, scheme, on)
+            evaluation = evaluate(snapshot.dataset, scheme, on, allow_no_coverage=True)
             return ScopedEvaluation(
                 evaluation=evaluation, by_code={u.unit_code: u for u in evaluation.units}
             )

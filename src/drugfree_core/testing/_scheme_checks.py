@@ -300,8 +300,9 @@ def metadata_problems(scheme: Scheme) -> list[str]:
     On top of :func:`~drugfree_core.plugins.registrars.scheme_problems`: ids match the
     id pattern, the version matches :data:`VERSION_PATTERN`, provenance tags are
     :class:`~drugfree_core.model.Provenance` values, every criterion is in force at some
-    point of the scheme's period, parameters and custom rules are described in both
-    languages, one name means one custom function, and the metadata is stable.
+    point of the scheme's period, no day of that period is without a criterion (see
+    :func:`vacuous_days`), parameters and custom rules are described in both languages,
+    one name means one custom function, and the metadata is stable.
     """
     problems = list(scheme_problems(scheme))
     problems += _id_problem("scheme id", scheme.id)
@@ -334,6 +335,12 @@ def metadata_problems(scheme: Scheme) -> list[str]:
                     f"two different functions are called {node.name!r}: custom rules compare "
                     "by name, so give each function its own"
                 )
+    for day in vacuous_days(scheme):
+        problems.append(
+            f"no criterion is in force on {day.isoformat()}, inside the scheme's period: "
+            "evaluating it then would pass every unit without a check (end the scheme "
+            "earlier, or keep a criterion in force)"
+        )
     for p in scheme.parameters:
         problems += _id_problem("parameter id", p.id)
         if _blank(p.description_en) or _blank(p.description_vi):
@@ -351,6 +358,23 @@ def metadata_problems(scheme: Scheme) -> list[str]:
         hash_form = scheme
     problems += stability_problems(scheme, "scheme", hash_form=hash_form)
     return problems
+
+
+def vacuous_days(scheme: Scheme) -> tuple[dt.date, ...]:
+    """The first day of every stretch of the scheme's period with no criterion in force.
+
+    The criteria in force change only on a criterion's first day or the day after its
+    last, so checking those days (and the scheme's first) covers every day of the period.
+    """
+    start = scheme.effective_from or dt.date.min
+    end = scheme.effective_to or dt.date.max
+    days = {start}
+    for c in scheme.criteria:
+        if c.effective_from is not None:
+            days.add(c.effective_from)
+        if c.effective_to is not None and c.effective_to < dt.date.max:
+            days.add(c.effective_to + dt.timedelta(days=1))
+    return tuple(sorted(d for d in days if start <= d <= end and not scheme.criteria_on(d)))
 
 
 def _check_metadata(scheme: Scheme, _budget: _Budget) -> str:

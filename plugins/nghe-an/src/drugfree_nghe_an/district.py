@@ -177,8 +177,10 @@ def _communes_condition(
             reason="the district has no commune-level unit in force on the date",
         )
     failing = tuple(c for c in communes if verdicts.get(c) is Outcome.FAIL)
-    # A commune missing from the evaluation (e.g. restricted to some units) is undecided.
-    unknown = tuple(c for c in communes if verdicts.get(c) in (None, Outcome.UNKNOWN))
+    # A commune missing from the evaluation (e.g. restricted to some units), or one the
+    # dataset does not cover (no data), is undecided: it never counts as passing.
+    undecided = (None, Outcome.UNKNOWN, Outcome.NO_DATA)
+    unknown = tuple(c for c in communes if verdicts.get(c) in undecided)
     if failing:
         outcome = Outcome.FAIL
         reason = f"{len(failing)} of {len(communes)} commune-level units fail {scheme_id}"
@@ -186,7 +188,7 @@ def _communes_condition(
         outcome = Outcome.UNKNOWN
         reason = (
             f"{len(unknown)} of {len(communes)} commune-level units are unknown under "
-            f"{scheme_id} or not in the evaluation"
+            f"{scheme_id}, have no data, or are not in the evaluation"
         )
     else:
         outcome = Outcome.PASS

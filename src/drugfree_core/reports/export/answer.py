@@ -67,9 +67,20 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
             n=overall.units_in_force,
             share=format_percent(overall.share or 0.0, lang),
         )
-        # How many units the data cover ("data for N of M") belongs right after the
-        # headline, as the first fact, once the report records its coverage.
-        facts = [text("answer_breakdown", lang, failing=overall.failing, unknown=overall.unknown)]
+        # How many units the data cover comes first: a share never goes without it.
+        facts = [_coverage_sentence(overall, lang)]
+        if overall.meeting_at_least < overall.meeting:
+            facts.append(
+                text(
+                    "answer_at_least",
+                    lang,
+                    n=overall.unplaced,
+                    least=overall.meeting_at_least,
+                )
+            )
+        facts.append(
+            text("answer_breakdown", lang, failing=overall.failing, unknown=overall.unknown)
+        )
     else:
         headline = text("answer_headline_empty", lang, scope=scope)
         facts = []
@@ -97,6 +108,14 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
         closest=tuple(_closest_line(row, names, threshold, lang) for row in closest),
         closest_note=note,
     )
+
+
+def _coverage_sentence(p: Progress, lang: Lang) -> str:
+    if p.no_data:
+        return text(
+            "answer_coverage", lang, covered=p.covered, units=p.units_in_force, no_data=p.no_data
+        )
+    return text("answer_coverage_full", lang, units=p.units_in_force)
 
 
 def milestone_sentences(p: Progress, on: dt.date, lang: Lang) -> list[str]:
@@ -141,12 +160,14 @@ def _share_digits(m: MilestoneStatus) -> int:
 
 
 def _status_sentence(p: Progress, m: MilestoneStatus, on: dt.date, lang: Lang) -> str:
-    gap = max(0, m.required - p.meeting)
+    gap = max(0, m.required - p.meeting_at_least)
     if m.due == on:
         meeting = p.meeting if m.meeting_at_due is None else m.meeting_at_due
-        key = {"met": "answer_due_met", "missed": "answer_due_missed"}.get(
-            m.status, "answer_due_unknown"
-        )
+        key = {
+            "met": "answer_due_met",
+            "missed": "answer_due_missed",
+            "cannot_judge": "answer_due_cannot_judge",
+        }.get(m.status, "answer_due_unknown")
         return text(key, lang, meeting=meeting, gap=max(0, m.required - meeting))
     trend = _trend(p.trend_per_month, lang)
     projected = (

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
-from drugfree_core.i18n import Lang, format_count, format_date, format_number, format_percent
+from drugfree_core.i18n import Lang, format_date, format_number, format_percent
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import CriterionTally, Progress, SeriesPoint
@@ -24,6 +24,8 @@ from drugfree_core.rules.roadmap import NATIONAL
 
 #: Bar of the current share meeting the criteria (Okabe–Ito blue).
 PROGRESS_BAR = "#0072B2"
+#: Outline of the share of units the dataset covers, around that bar (Okabe–Ito sky blue).
+COVERAGE_OUTLINE = "#56B4E9"
 #: Diamond at each milestone's share (Okabe–Ito orange).
 MILESTONE_MARKER = "#E69F00"
 #: Line at the next milestone's share (Okabe–Ito reddish purple).
@@ -142,8 +144,10 @@ def _diamond(cx: float, cy: float, r: float, fill: str, tip: str = "") -> str:
 def progress_chart(progress: Sequence[Progress], overall: Progress | None, lang: Lang) -> str:
     """Horizontal bars of each scope's share meeting the criteria, with its milestones.
 
-    A diamond marks every milestone's share and a vertical line the next one's; *overall*
-    (the nation, when the report covers several provinces) is drawn last, in bold.
+    An outline around each bar reaches the share of units the dataset covers (a share
+    never goes without its coverage). A diamond marks every milestone's share and a
+    vertical line the next one's; *overall* (the nation, when the report covers several
+    provinces) is drawn last, in bold.
     """
     rows = [*progress, *([overall] if overall is not None else [])]
     if not rows:
@@ -178,6 +182,19 @@ def progress_chart(progress: Sequence[Progress], overall: Progress | None, lang:
             legend_y,
             [
                 (_el("rect", width=16, height=12, fill=PROGRESS_BAR), text("legend_current", lang)),
+                (
+                    _el(
+                        "rect",
+                        x=1,
+                        y=1,
+                        width=14,
+                        height=10,
+                        fill="none",
+                        stroke=COVERAGE_OUTLINE,
+                        stroke_width=2,
+                    ),
+                    text("covered", lang),
+                ),
                 (_diamond(8, 6, 6, MILESTONE_MARKER), text("legend_milestone", lang)),
                 (
                     _el("line", x1=8, x2=8, y1=-1, y2=13, stroke=NEXT_MILESTONE, stroke_width=3),
@@ -187,9 +204,18 @@ def progress_chart(progress: Sequence[Progress], overall: Progress | None, lang:
         )
     )
     desc = "; ".join(
-        f"{display_name(p.name, lang)}: {format_percent(p.share or 0.0, lang)}" for p in rows
+        f"{display_name(p.name, lang)}: {format_percent(p.share or 0.0, lang)} "
+        f"({_standing(p, lang)})"
+        for p in rows
     )
     return _svg("chart_progress", lang, height, desc, body)
+
+
+def _standing(p: Progress, lang: Lang) -> str:
+    fields = {"meeting": p.meeting, "units": p.units_in_force, "covered": p.covered}
+    if p.meeting_at_least < p.meeting:
+        return text("standing_at_least", lang, least=p.meeting_at_least, **fields)
+    return text("standing_text", lang, **fields)
 
 
 def _progress_row(
@@ -198,6 +224,7 @@ def _progress_row(
     name = display_name(p.name, lang)
     mid = y + row_h / 2
     share = p.share or 0.0
+    standing = _standing(p, lang)
     out = [
         _label(
             x(0.0) - 8,
@@ -208,10 +235,19 @@ def _progress_row(
         ),
         _el(
             "rect",
-            _tip(
-                f"{name}: {format_percent(share, lang)} "
-                f"({format_count(p.meeting, lang)}/{format_count(p.units_in_force, lang)})"
-            ),
+            _tip(f"{name}: {text('covered', lang)} {format_percent(p.coverage or 0.0, lang)}"),
+            x=x(0.0),
+            y=mid - 9,
+            width=x(p.coverage or 0.0) - x(0.0),
+            height=18,
+            fill="none",
+            stroke=COVERAGE_OUTLINE,
+            stroke_width=2,
+            shape_rendering="crispEdges",
+        ),
+        _el(
+            "rect",
+            _tip(f"{name}: {format_percent(share, lang)} ({standing})"),
             x=x(0.0),
             y=mid - 7,
             width=x(share) - x(0.0),
@@ -261,19 +297,26 @@ def trend_lines(
         return [(names.get(s, s), by_scope[s]) for s in sorted(provinces)]
     if NATIONAL in by_scope:
         return [(NATIONAL, by_scope[NATIONAL])]
-    summed: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    summed: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for point in series:
         acc = summed[point.on]
-        for k, v in enumerate((point.units_in_force, point.meeting, point.failing, point.unknown)):
+        counts = (point.units_in_force, point.meeting, point.failing, point.unknown, point.no_data)
+        for k, v in enumerate(counts):
             acc[k] += v
     return [
         (
             NATIONAL,
             [
                 SeriesPoint(
-                    on=on, scope=NATIONAL, units_in_force=u, meeting=m, failing=f, unknown=k
+                    on=on,
+                    scope=NATIONAL,
+                    units_in_force=u,
+                    meeting=m,
+                    failing=f,
+                    unknown=k,
+                    no_data=n,
                 )
-                for on, (u, m, f, k) in sorted(summed.items())
+                for on, (u, m, f, k, n) in sorted(summed.items())
             ],
         )
     ]
@@ -389,10 +432,11 @@ def trend_chart(series: Sequence[SeriesPoint], names: dict[str, str], lang: Lang
             _el("path", d=d, fill="none", stroke=colour, stroke_width=3, stroke_linejoin="round")
         )
         for p in pts:
-            tip = (
-                f"{label} {format_date(p.on, lang)}: {format_percent(p.share or 0.0, lang)} "
-                f"({p.meeting}/{p.units_in_force})"
+            standing = text(
+                "standing_text", lang, meeting=p.meeting, units=p.units_in_force, covered=p.covered
             )
+            share = format_percent(p.share or 0.0, lang)
+            tip = f"{label} {format_date(p.on, lang)}: {share} ({standing})"
             body.append(
                 _el("circle", _tip(tip), cx=x(p.on), cy=y(p.share or 0.0), r=3.5, fill=colour)
             )

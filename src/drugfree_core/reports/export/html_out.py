@@ -33,7 +33,13 @@ from drugfree_core.reports.export.charts import (
 )
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Report
-from drugfree_core.reports.views import Cell, Suppressed, View, report_views, scope_label
+from drugfree_core.reports.views import (
+    Cell,
+    Suppressed,
+    View,
+    report_views,
+    scope_label,
+)
 
 #: Most rows a table shows on the page; the CSV and XLSX files have them all.
 MAX_ROWS = 200

@@ -4,7 +4,10 @@ Keys follow the fields of :mod:`drugfree_core.reports.model` in declaration orde
 runs over the same data print the same bytes (``generated_at`` aside). Conventions:
 
 * an exact share is a string ``"3/10"`` with its float beside it under ``<key>_value``;
-  ``progress`` and ``series`` entries also carry ``share`` (meeting / units in force);
+  ``progress`` and ``series`` entries also carry ``share`` (meeting / units in force)
+  and, beside it, ``covered`` and ``coverage`` (units with data, and their share: a share
+  never goes without its coverage); ``progress`` entries carry ``meeting_at_least``
+  (the passes less the people who could not be placed);
 * dates are ISO strings (``2025-10-01``), timestamps ISO with seconds;
 * a suppressed count of people is ``null``; ``provenance.suppression_threshold`` says
   that small counts were withheld, and below what;
@@ -22,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from drugfree_core.i18n import Message, render
 from drugfree_core.reports.model import Progress, Report, SeriesPoint
 from drugfree_core.reports.quality import CHECK_LABELS, QualityReport, QualityRow
 
@@ -47,6 +51,8 @@ def _scalar(value: object) -> JSON:
         return [_plain(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, Message):
+        return value.render()  # a note, in the language in force
     raise TypeError(f"cannot write {type(value).__name__} to a report document")
 
 
@@ -63,9 +69,15 @@ def _record(obj: object) -> dict[str, JSON]:
     for field in attrs.fields(cls):
         _put(out, field.name, getattr(obj, field.name))
         if field.name == "unknown" and isinstance(obj, Progress | SeriesPoint):
-            # The share sits beside the counts it is made of.
+            # The share sits beside the counts it is made of, and its coverage beside it.
             units = obj.units_in_force
+            _put(out, "no_data", obj.no_data)
+            _put(out, "covered", obj.covered)
             _put(out, "share", Fraction(obj.meeting, units) if units else None, fraction=True)
+            coverage = Fraction(obj.covered, units) if units else None
+            _put(out, "coverage", coverage, fraction=True)
+            if isinstance(obj, Progress):
+                _put(out, "meeting_at_least", obj.meeting_at_least)
     if isinstance(obj, QualityRow):
         out["total"] = _safe_total(obj)
         withheld = obj.people is None or obj.flagged is None
@@ -135,7 +147,7 @@ def report_document(report: Report) -> dict[str, JSON]:
         "series": _plain(report.series),
         "indicators": _plain(report.indicators),
         "quality": _quality(report.quality, report.provenance.suppression_threshold),
-        "notes": list(report.notes),
+        "notes": [render(note) for note in report.notes],
     }
 
 

@@ -1,0 +1,89 @@
+"""Which units a dataset covers on a date (see :class:`~drugfree_core.model.Coverage`).
+
+A unit that is not covered is *no data*: the dataset does not say that nobody there is
+under management, so nothing is claimed about it. How coverage is established depends on
+:attr:`Dataset.coverage_basis <drugfree_core.dataset.Dataset.coverage_basis>`:
+
+* ``declared``: a unit in force is covered when a coverage row for the unit, its district
+  or its province contains the date. A unit with no such row of its own is covered when
+  it was formed by lineage and every unit it was formed from is covered on the date (by
+  the same rule), so coverage declared for the communes before the 2025 merger carries
+  over to a successor made only of covered communes;
+* ``units``: every commune-level unit of the dataset's own units table, while in force;
+* ``none``: nothing (the embedded official map says which units exist, never which ones
+  the data cover).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import polars as pl
+
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.i18n import Message, msg, msgn
+
+
+def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozenset[str]:
+    """The codes among *units* (commune-level units in force on *on*) that are covered."""
+    codes = list(units)
+    basis = dataset.coverage_basis
+    if basis == "none":
+        return frozenset()
+    if basis == "units":
+        return frozenset(codes)
+    rows: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
+    for code, start, end in dataset.coverage.select(
+        "unit_code", "covered_from", "covered_to"
+    ).iter_rows():
+        rows.setdefault(code, []).append((start, end))
+    parents = dict(dataset.units.select("code", "parent_code").iter_rows())
+    predecessors: dict[str, list[str]] = {}
+    for pred, succ in (
+        dataset.lineage.filter(pl.col("effective") <= on)
+        .select("predecessor_code", "successor_code")
+        .iter_rows()
+    ):
+        predecessors.setdefault(succ, []).append(pred)
+
+    def own(code: str) -> bool | None:
+        """Whether the unit's own rows (or its ancestors') cover the date; None: no row."""
+        found: bool | None = None
+        seen: set[str] = set()
+        current: str | None = code
+        while current is not None and current not in seen:
+            seen.add(current)
+            for start, end in rows.get(current, ()):
+                inside = (start is None or start <= on) and (end is None or on <= end)
+                found = found or inside
+            current = parents.get(current)
+        return found
+
+    memo: dict[str, bool] = {}
+
+    def covered(code: str, path: frozenset[str]) -> bool:
+        if code in memo:
+            return memo[code]
+        decided = own(code)
+        if decided is None:
+            preds = predecessors.get(code, [])
+            decided = bool(preds) and all(p not in path and covered(p, path | {p}) for p in preds)
+        memo[code] = decided
+        return decided
+
+    return frozenset(c for c in codes if covered(c, frozenset({c})))
+
+
+def no_coverage_why(basis: str, units: int) -> Message:
+    """Why a dataset with coverage *basis* covers none of *units* units in force."""
+    if basis == "none":
+        return msg(
+            "its units come from the embedded official map, which never says which units "
+            "the data cover, and it has no coverage table"
+        )
+    return msgn(
+        "its coverage table covers none of the {n} unit in force",
+        "its coverage table covers none of the {n} units in force",
+        units,
+    )

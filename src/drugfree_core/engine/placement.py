@@ -1,0 +1,243 @@
+"""Where each person lives on a date, who cannot be placed, and records whose unit is lost.
+
+A person counts for the commune-level unit in force where their residence on the date
+leads (following the lineage from a unit that no longer exists). Three kinds of people
+cannot be placed, and none of them may simply vanish, since a person who vanishes can
+only make a unit look better:
+
+* ``split``: the residence is in a predecessor split between several successors; the
+  candidate units are known and each gets a note that downgrades its passes;
+* ``gone``: the residence is in a unit that ended without a successor in force;
+* ``no_residence``: a status runs on the date but no residence covers it. They are
+  listed, never dropped; they do not threaten a covered unit, whose records are complete
+  by its coverage, so they show the data's gaps rather than widen a range.
+
+Likewise a quarantined record of a person or a unit fact whose unit cannot be determined
+(a mistyped code, a unit that no longer leads anywhere) may concern any unit: the record
+*is* some unit's data, only broken. These records and the ``gone`` people are counted as
+*unplaced anywhere*: each can turn at most one passing unit into a failing one, so a
+report gives the range they imply ("meet: 40, at least 37").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+import polars as pl
+
+from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
+from drugfree_core.engine.results import UnplacedSubject
+from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
+
+_COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
+#: Quarantined records that stand for one person or one fact (a subject's other rows are
+#: quarantined with its subject row, so counting subject rows counts people).
+_PLACED_TABLES = ("subjects", "unit_facts")
+
+#: Why a person could not be placed, by kind (see the module documentation).
+UNPLACED_REASONS: dict[str, str] = {
+    "split": "resides in a unit that was split; the successor is not known",
+    "gone": "resides in a unit that is not in force and has no successor",
+    "no_residence": "has a status on the date but no residence on it",
+}
+
+
+def active(start: str, end: str, on: dt.date) -> pl.Expr:
+    """Row's [start, end] (end open when null) contains *on*."""
+    return (pl.col(start).is_null() | (pl.col(start) <= on)) & (
+        pl.col(end).is_null() | (pl.col(end) >= on)
+    )
+
+
+def commune_units_in_force(dataset: Dataset, on: dt.date) -> pl.DataFrame:
+    """The commune-level rows of the dataset's units that are in force on *on*."""
+    return dataset.units.filter(
+        pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL) & active("valid_from", "valid_to", on)
+    )
+
+
+def successors_in_force(dataset: Dataset, on: dt.date) -> dict[str, tuple[str, ...]]:
+    """For each unit code with lineage links in force, the in-force units it became."""
+    in_force = set(dataset.units.filter(active("valid_from", "valid_to", on))["code"])
+    links: dict[str, list[str]] = {}
+    for pred, succ in (
+        dataset.lineage.filter(pl.col("effective") <= on)
+        .select("predecessor_code", "successor_code")
+        .iter_rows()
+    ):
+        links.setdefault(pred, []).append(succ)
+
+    def resolve(code: str, seen: frozenset[str]) -> set[str]:
+        if code in in_force:
+            return {code}
+        out: set[str] = set()
+        for nxt in links.get(code, []):
+            if nxt not in seen:
+                out |= resolve(nxt, seen | {nxt})
+        return out
+
+    return {code: tuple(sorted(resolve(code, frozenset({code})))) for code in links}
+
+
+def map_codes(
+    frame: pl.DataFrame, column: str, successors: dict[str, tuple[str, ...]]
+) -> pl.DataFrame:
+    """Rewrite *column* to in-force unit codes.
+
+    Adds ``candidates`` (a list) for codes that map to several units or to none; those
+    rows get a null *column*.
+    """
+    if not successors:
+        return frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("candidates"))
+    mapping = pl.DataFrame(
+        {
+            "_code": list(successors),
+            "_target": [v[0] if len(v) == 1 else None for v in successors.values()],
+            "candidates": [list(v) if len(v) != 1 else None for v in successors.values()],
+        },
+        schema={"_code": pl.String, "_target": pl.String, "candidates": pl.List(pl.String)},
+    )
+    joined = frame.join(mapping, left_on=column, right_on="_code", how="left")
+    return joined.with_columns(
+        pl.when(pl.col("_target").is_not_null() | pl.col("candidates").is_not_null())
+        .then(pl.col("_target"))
+        .otherwise(pl.col(column))
+        .alias(column)
+    ).drop("_target")
+
+
+def place_people(
+    dataset: Dataset, on: dt.date, successors: dict[str, tuple[str, ...]]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(placed, unplaced)`` on *on*.
+
+    ``placed`` has ``subject_id, unit_code``; ``unplaced`` has ``subject_id``,
+    ``candidates`` (a list, empty when the person could be anywhere), ``why`` (a key of
+    :data:`UNPLACED_REASONS`) and ``recorded`` (the unit of the residence as recorded;
+    for ``no_residence``, the latest residence that started before the date, if any).
+    """
+    res = dataset.residences.filter(active("start", "end", on))
+    # Valid data has one residence per person on a date; be deterministic otherwise.
+    if res["subject_id"].is_duplicated().any():
+        res = res.sort("start", "unit_code", descending=True).unique(
+            "subject_id", keep="first", maintain_order=True
+        )
+    res = map_codes(
+        res.select("subject_id", "unit_code", pl.col("unit_code").alias("recorded")),
+        "unit_code",
+        successors,
+    )
+    # A residence must end in a commune-level unit in force: otherwise (a unit that
+    # ended without successor, a link not yet effective) the person is unplaced.
+    in_force = commune_units_in_force(dataset, on)["code"]
+    ok = pl.col("unit_code").is_in(in_force.implode()).fill_null(False)
+    unplaced = res.filter(~ok).select(
+        "subject_id",
+        pl.col("candidates").fill_null([]),
+        pl.when(pl.col("candidates").list.len() > 1)
+        .then(pl.lit("split"))
+        .otherwise(pl.lit("gone"))
+        .alias("why"),
+        "recorded",
+    )
+    placed = res.filter(ok).select("subject_id", "unit_code")
+    # A person with a status running on the date but no residence on it is somewhere.
+    statuses = dataset.status_periods.filter(active("start", "end", on)).select("subject_id")
+    homeless = (
+        statuses.join(res.select("subject_id"), on="subject_id", how="anti")
+        .unique()
+        .sort("subject_id")
+    )
+    if homeless.height:
+        # Their last residence before the date, only for them (a handful, not millions).
+        last = (
+            dataset.residences.filter(
+                pl.col("subject_id").is_in(homeless["subject_id"].implode())
+                & (pl.col("start") <= on)
+            )
+            .sort("start")
+            .group_by("subject_id")
+            .agg(pl.col("unit_code").last().alias("recorded"))
+        )
+        homeless = homeless.join(last, on="subject_id", how="left")
+    else:
+        homeless = homeless.with_columns(pl.lit(None, pl.String).alias("recorded"))
+    homeless = homeless.select(
+        "subject_id",
+        pl.lit([], dtype=pl.List(pl.String)).alias("candidates"),
+        pl.lit("no_residence").alias("why"),
+        "recorded",
+    )
+    return placed, pl.concat([unplaced, homeless])
+
+
+def unplaced_subjects(unplaced: pl.DataFrame) -> tuple[UnplacedSubject, ...]:
+    """The rows of an ``unplaced`` frame as :class:`UnplacedSubject` records."""
+    return tuple(
+        UnplacedSubject(
+            subject_id=sid,
+            candidate_units=tuple(cands or ()),
+            reason=UNPLACED_REASONS[why],
+            kind=why,
+            unit_code=recorded,
+        )
+        for sid, cands, why, recorded in unplaced.select(
+            "subject_id", "candidates", "why", "recorded"
+        ).rows()
+    )
+
+
+def undetermined_records(
+    records: Iterable[QuarantinedRecord],
+    successors: dict[str, tuple[str, ...]],
+    in_force: set[str],
+) -> tuple[QuarantinedRecord, ...]:
+    """The quarantined people and facts whose unit cannot be determined on the date.
+
+    A record is undetermined when it names no unit, or when one of the units it names
+    leads to no commune-level unit in force (an unknown code, a unit that ended without
+    a successor): the person or fact may then belong to any unit.
+    """
+    out = []
+    for record in records:
+        if record.table not in _PLACED_TABLES:
+            continue
+        lost = not record.unit_codes or any(
+            not (set(successors.get(code, (code,))) & in_force) for code in record.unit_codes
+        )
+        if lost:
+            out.append(record)
+    return tuple(out)
+
+
+@attrs.frozen(kw_only=True)
+class Census:
+    """Who and what could not be placed in one unit on a date (see the module doc)."""
+
+    unplaced: tuple[UnplacedSubject, ...]
+    undetermined: tuple[QuarantinedRecord, ...]
+
+    @property
+    def anywhere(self) -> int:
+        """People and records that may belong to any unit of the scope."""
+        return sum(1 for u in self.unplaced if u.kind == "gone") + len(self.undetermined)
+
+
+def census(dataset: Dataset, on: dt.date) -> Census:
+    """The :class:`Census` of *dataset* on *on* (no scheme needed; kept on the dataset)."""
+    found: Census = dataset.derived(("census", on), lambda: _census(dataset, on))
+    return found
+
+
+def _census(dataset: Dataset, on: dt.date) -> Census:
+    successors = successors_in_force(dataset, on)
+    _placed, unplaced = dataset.derived(
+        ("placement", on), lambda: place_people(dataset, on, successors)
+    )
+    in_force = set(commune_units_in_force(dataset, on)["code"].to_list())
+    return Census(
+        unplaced=unplaced_subjects(unplaced),
+        undetermined=undetermined_records(dataset.quarantined, successors, in_force),
+    )
