@@ -105,7 +105,7 @@ def test_one_commune_file_judges_only_that_commune(tmp_path: Path) -> None:
     other = evaluation.unit("00004")
     assert other.verdict is Outcome.NO_DATA
     assert {c.outcome for c in other.criteria} == {Outcome.NO_DATA}
-    assert "does not include this unit" in other.criteria[0].result.reason
+    assert "does not include this unit" in str(other.criteria[0].result.reason)
     code, out, _ = invoke("evaluate", str(path), "--scheme", MPS, "--date", "2025-10-01")
     assert code == 0 and "3,321 units · data for 1 of 3,321" in out
     assert "pass: 0, fail: 1, unknown: 0, no data: 3,320" in out
@@ -232,7 +232,7 @@ def test_missing_table_is_unknown_not_empty(tmp_path: Path) -> None:
     assert evaluation.verdict_counts() == {"pass": 0, "fail": 0, "unknown": 3, "no_data": 0}
     c1 = evaluation.unit("98001").criterion("TH.C1")
     assert c1.outcome is Outcome.UNKNOWN
-    assert c1.result.reason == "needs the status_periods table, not supplied in the data"
+    assert str(c1.result.reason) == "needs the status_periods table, not supplied in the data"
     code, out, _ = invoke("validate", str(folder), "--scheme", MPS)
     assert code == 0  # warnings do not fail validation
     assert "warning: " in out and "table status_periods was not supplied" in out
@@ -271,7 +271,7 @@ def test_json_document_key_left_out_is_not_supplied(tmp_path: Path) -> None:
     given = dfc.load(write(tmp_path / "b.json", document(units=units, subjects=[], unit_facts=[])))
     assert "unit_facts" not in left_out.supplied and "unit_facts" in given.supplied
     t1b = dfc.evaluate(left_out, facts, ON).unit("X1").criterion("T1.b").result
-    assert "unit_facts table, not supplied" in t1b.reason
+    assert "unit_facts table, not supplied" in str(t1b.reason)
     assert dfc.evaluate(given, facts, ON).missing_tables == ()
 
 
@@ -377,7 +377,7 @@ def test_person_with_a_status_and_no_residence_is_listed(tmp_path: Path) -> None
         "no_residence",
         "X1",
     )
-    assert unplaced.reason == "has a status on the date but no residence on it"
+    assert str(unplaced.reason) == "has a status on the date but no residence on it"
     report = build_report(dataset, ON, province="P1", options=ReportOptions(series=False))
     assert report.overall.without_residence == 1
     assert any("status but no residence" in str(note) for note in report.notes)
@@ -450,7 +450,7 @@ def test_a_custom_rule_reading_a_missing_table_is_unknown(tmp_path: Path) -> Non
     dataset = dfc.load(EXAMPLES / "commune.json")  # no unit_facts key
     declared = dfc.evaluate(dataset, _custom_scheme(("unit_facts",)), ON).units[0]
     assert declared.verdict is Outcome.UNKNOWN
-    assert "unit_facts table, not supplied" in declared.criteria[0].result.reason
+    assert "unit_facts table, not supplied" in str(declared.criteria[0].result.reason)
     silent = dfc.evaluate(dataset, _custom_scheme(()), ON).units[0]
     assert silent.verdict is Outcome.FAIL  # what the rule says when it does not declare
 

@@ -17,6 +17,7 @@ import click
 
 from drugfree_core.cli.language import LanguageScopedGroup, lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError
+from drugfree_core.i18n import msg, msgn
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_DATE = dt.date(2025, 10, 1)
@@ -28,11 +29,13 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        raise click.BadParameter(
+            msg("{value} is not a date in the form YYYY-MM-DD", value=value).render()
+        ) from None
 
 
 def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(msg("error: {message}", message=message).render(), err=True)
     sys.exit(code)
 
 
@@ -46,9 +49,12 @@ def _friendly(func: F) -> F:
             for problem in exc.problems[:20]:
                 click.echo(f"  {problem}", err=True)
             if len(exc.problems) > 20:
-                click.echo(
-                    f"  … and {len(exc.problems) - 20} more (run drugfree validate)", err=True
+                more = msgn(
+                    "  … and {n} more (run drugfree validate)",
+                    "  … and {n} more (run drugfree validate)",
+                    len(exc.problems) - 20,
                 )
+                click.echo(more.render(), err=True)
             _fail(str(exc), 1)
         except DrugfreeError as exc:
             _fail(str(exc))
@@ -210,6 +216,7 @@ def explain(
     from drugfree_core.engine.serialize import converter
     from drugfree_core.explanation import explain_unit
     from drugfree_core.io import load
+    from drugfree_core.rules.describe import reader_citation
     from drugfree_core.schemes import get_scheme
 
     dataset = load(path, quarantine=quarantine)
@@ -218,7 +225,8 @@ def explain(
         scheme = choice.scheme
         if fmt == "text":
             where = choice.province_name or choice.province
-            click.echo(f"{where}: {scheme.id} ({choice.jurisdiction.citation})\n")
+            citation = reader_citation(choice.jurisdiction.citation)
+            click.echo(f"{where}: {scheme.id} ({citation})\n")
     else:
         scheme = get_scheme(scheme_id)
     unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)
@@ -292,30 +300,9 @@ def schemes(fmt: str, lang: str) -> None:
         out = {"schemes": data, "roadmaps": roadmaps}
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    for s in items:
-        span = f"{s.effective_from or '…'} → {s.effective_to or '…'}"
-        click.echo(f"{s.id}  v{s.version}  in force {span}  [{host.origin('scheme', s.id).name}]")
-        provinces = [j.province for j in host.jurisdictions() if j.scheme_id == s.id]
-        if provinces:
-            click.echo(f"  applied by: {', '.join(provinces)}")
-        click.echo(f"  {s.title_en}")
-        click.echo(f"  {s.title_vi}")
-        click.echo(f"  criteria: {', '.join(c.id for c in s.criteria)}")
-        if s.levels:
-            click.echo(f"  levels: {', '.join(lv.id for lv in s.levels)}")
-        for src in s.sources:
-            click.echo(f"  source: {src}")
-        click.echo("")
-    click.echo("Roadmaps")
-    for r in host.roadmaps():
-        span = f"{r.effective_from or '…'} → {r.effective_to or '…'}"
-        targets = ", ".join(
-            f"{float(m.share) * 100:g}% by {m.due.isoformat()} [{m.provenance.value}]"
-            for m in r.milestones
-        )
-        origin = host.origin("roadmap", r.id).name
-        click.echo(f"  {r.id}  {r.scope_name} ({r.scope})  in force {span}  [{origin}]")
-        click.echo(f"    {targets}")
+    from drugfree_core.cli.output import schemes_text
+
+    click.echo(schemes_text(host), nl=False)
 
 
 @cli.command()
@@ -338,7 +325,6 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     """
     from drugfree_core.api import supply_warnings
     from drugfree_core.cli.output import COVERAGE_BASIS
-    from drugfree_core.i18n import msg, msgn
     from drugfree_core.io import display_source, survey
     from drugfree_core.plugins import default_host
     from drugfree_core.schemes import get_scheme
@@ -418,7 +404,7 @@ def demo(on: dt.date, lang: str) -> None:
 
     path = demo_path()
     dataset = load(path)
-    click.echo(f"Sample dataset: {path}")
+    click.echo(msg("Sample dataset: {path}", path=str(path)).render())
     for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
         scheme = get_scheme(scheme_id)
         evaluation = run(dataset, scheme, on)
@@ -433,10 +419,10 @@ def demo(on: dt.date, lang: str) -> None:
                 click.echo("")
                 click.echo(explain_unit(failing[0], evaluation, scheme, lang))  # type: ignore[arg-type]
     click.echo("")
-    click.echo(
-        f"Try: drugfree explain {path} --unit CODE "
-        f"--scheme mps-recognition-2024 --date {on.isoformat()}"
+    command = (
+        f"drugfree explain {path} --unit CODE --scheme mps-recognition-2024 --date {on.isoformat()}"
     )
+    click.echo(msg("Try: {command}", command=command).render())
 
 
 @cli.command("new-plugin")
@@ -469,8 +455,9 @@ def new_plugin(
     target = directory or Path(f"drugfree-{name}")
     files = create_plugin(name, target, province=province, province_name=province_name, start=start)
     for path in files:
-        click.echo(f"created {path}")
-    click.echo(f'\nnext: cd {target} && pip install -e ".[test]" && pytest')
+        click.echo(msg("created {path}", path=str(path)).render())
+    command = f'cd {target} && pip install -e ".[test]" && pytest'
+    click.echo("\n" + msg("next: {command}", command=command).render())
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -478,7 +465,7 @@ def _emit(text: str, out: Path | None) -> None:
         click.echo(text)
     else:
         out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        click.echo(msg("wrote {path}", path=str(out)).render(), err=True)
 
 
 def _add_plugin_commands() -> None:

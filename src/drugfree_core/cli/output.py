@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from drugfree_core.cli.table import Cell, Column, outcome_cell, render_table
@@ -17,6 +18,9 @@ from drugfree_core.i18n import (
     msgn,
     resolve_lang,
 )
+from drugfree_core.plugins.host import PluginHost
+from drugfree_core.rules.describe import provenance_words
+from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
 
 #: Where the evaluation's coverage comes from (its dataset's ``coverage_basis``).
@@ -193,3 +197,68 @@ def csv_text(evaluation: Evaluation) -> str:
     writer.writerow(headers)
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _span(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:
+    first = "…" if start is None else format_date(start, lang)
+    last = "…" if end is None else format_date(end, lang)
+    return f"{first} → {last}"
+
+
+def schemes_text(host: PluginHost, lang: Lang | None = None) -> str:
+    """The schemes and roadmaps of *host*, one block each, in *lang*."""
+    code = resolve_lang(lang)
+    lines: list[str] = []
+    for s in host.schemes():
+        lines.append(
+            msg(
+                "{scheme}  v{version}  in force {span}  [{plugin}]",
+                scheme=s.id,
+                version=s.version,
+                span=_span(s.effective_from, s.effective_to, code),
+                plugin=host.origin("scheme", s.id).name,
+            ).render(code)
+        )
+        lines.append("  " + ((s.title_vi or s.title_en) if code == "vi" else s.title_en))
+        provinces = [
+            msg("nationwide (default)").render(code) if j.province == NATIONAL else j.province
+            for j in host.jurisdictions()
+            if j.scheme_id == s.id
+        ]
+        if provinces:
+            applied = msg("applied by: {provinces}", provinces=", ".join(provinces))
+            lines.append("  " + applied.render(code))
+        criteria = msg("criteria: {ids}", ids=", ".join(c.id for c in s.criteria))
+        lines.append("  " + criteria.render(code))
+        if s.levels:
+            levels = msg("levels: {ids}", ids=", ".join(lv.id for lv in s.levels))
+            lines.append("  " + levels.render(code))
+        for src in s.sources:
+            lines.append("  " + msg("source: {source}", source=src).render(code))
+        lines.append("")
+    roadmaps = host.roadmaps()
+    if roadmaps:
+        lines.append(msg("Roadmaps").render(code))
+    for r in roadmaps:
+        lines.append(
+            "  "
+            + msg(
+                "{roadmap}  {name} ({scope})  in force {span}  [{plugin}]",
+                roadmap=r.id,
+                name=r.scope_name,
+                scope=msg("National").render(code) if r.scope == NATIONAL else r.scope,
+                span=_span(r.effective_from, r.effective_to, code),
+                plugin=host.origin("roadmap", r.id).name,
+            ).render(code)
+        )
+        targets = [
+            msg(
+                "{share} by {due} ({provenance})",
+                share=m.share,
+                due=m.due,
+                provenance=provenance_words(m.provenance, code),
+            ).render(code)
+            for m in r.milestones
+        ]
+        lines.append("    " + "; ".join(targets))
+    return "\n".join(lines) + "\n"

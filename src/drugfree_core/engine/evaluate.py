@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.compile import Node, compile_node
+from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_why
 from drugfree_core.engine.placement import (
@@ -23,7 +23,7 @@ from drugfree_core.engine.results import (
     UnitResult,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
-from drugfree_core.i18n import Message, msg
+from drugfree_core.i18n import Message, msg, msgn
 from drugfree_core.rules.describe import describe_rule
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 from drugfree_core.rules.tables import tables_needed
@@ -51,12 +51,12 @@ class _Columns:
         self.observed = f["observed"].to_list()
         self.failing = f["failing"].to_list()
         self.unknown = f["unknown"].to_list()
-        self.reason = f["reason"].to_list()
+        self.reason = [decode_reason(r) for r in f["reason"].to_list()]
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
 
-    def no_data(self, reason: str) -> RuleResult:
+    def no_data(self, reason: Message) -> RuleResult:
         """The root of a unit the dataset does not cover: named, not evaluated."""
         return RuleResult(
             id=self.node.path,
@@ -81,15 +81,15 @@ class _Columns:
             threshold=self.node.threshold,
             failing_subjects=tuple(self.failing[i] or ()),
             unknown_subjects=tuple(self.unknown[i] or ()),
-            reason=self.reason[i] or "",
+            reason=self.reason[i],
             children=tuple(c.result(i) for c in self.children),
         )
 
 
-def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
+def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Message]]:
     """Why each unit's outcomes cannot be trusted fully: quarantine and unplaced people."""
     succ = ctx.successors_in_force()
-    notes: dict[str, list[str]] = {}
+    notes: dict[str, list[Message]] = {}
 
     def in_force(code: str) -> tuple[str, ...]:
         return succ.get(code, (code,))
@@ -99,31 +99,51 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
         for code in {c for raw in record.unit_codes for c in in_force(raw)}:
             quarantined_per_unit[code] = quarantined_per_unit.get(code, 0) + 1
     for code, n in quarantined_per_unit.items():
-        notes.setdefault(code, []).append(f"{n} quarantined record(s) concern this unit")
+        notes.setdefault(code, []).append(
+            msgn(
+                "{n} quarantined record concerns this unit",
+                "{n} quarantined records concern this unit",
+                n,
+            )
+        )
     unplaced_per_unit: dict[str, int] = {}
     for candidates in ctx.unplaced["candidates"].to_list():
         for code in candidates or ():
             unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + 1
     for code, n in unplaced_per_unit.items():
         notes.setdefault(code, []).append(
-            f"{n} person(s) living in a split predecessor may belong to this unit"
+            msgn(
+                "{n} person living in a split predecessor may belong to this unit",
+                "{n} people living in a split predecessor may belong to this unit",
+                n,
+            )
         )
     for code in sorted(ctx.ambiguous_fact_units()):
         notes.setdefault(code, []).append(
-            "facts reported on a split predecessor may belong to this unit"
+            msg("facts reported on a split predecessor may belong to this unit")
         )
     return notes
 
 
-def no_data_reason(basis: str, on: dt.date) -> str:
+def _joined(notes: list[Message]) -> Message | None:
+    """The notes as one reason (``a; b``), or ``None`` when there are none."""
+    if not notes:
+        return None
+    joined = notes[0]
+    for note in notes[1:]:
+        joined = msg("{first}; {then}", first=joined, then=note)
+    return joined
+
+
+def no_data_reason(basis: str, on: dt.date) -> Message:
     """Why a unit is *no data*, by how the dataset states its coverage."""
-    day = on.isoformat()
     if basis == "none":
-        return (
-            f"no data: the units come from the official map and the dataset declares no "
-            f"coverage, so it does not say it holds every record of this unit on {day}"
+        return msg(
+            "no data: the units come from the official map and the dataset declares no "
+            "coverage, so it does not say it holds every record of this unit on {date}",
+            date=on,
         )
-    return f"no data: the dataset's coverage does not include this unit on {day}"
+    return msg("no data: the dataset's coverage does not include this unit on {date}", date=on)
 
 
 def _classify(
@@ -146,7 +166,7 @@ def _classify(
     return None, tuple(candidates)
 
 
-def _downgrade(result: CriterionResult, why: str) -> CriterionResult:
+def _downgrade(result: CriterionResult, why: Message) -> CriterionResult:
     if result.outcome is not Outcome.PASS:
         return result
     from attrs import evolve
@@ -275,9 +295,9 @@ def _unit_result(
     scheme: Scheme,
     criteria: tuple[Criterion, ...],
     columns: list[_Columns],
-    affected: dict[str, list[str]],
+    affected: dict[str, list[Message]],
     covered: bool,
-    why_no_data: str,
+    why_no_data: Message,
 ) -> UnitResult:
     code = row["unit_code"]
     if not covered:
@@ -298,7 +318,7 @@ def _unit_result(
             ),
             affected_by=tuple(affected.get(code, ())),
         )
-    why = "; ".join(affected.get(code, ()))
+    why = _joined(affected.get(code, []))
     crits = []
     for criterion, col in zip(criteria, columns, strict=True):
         root = col.result(i)

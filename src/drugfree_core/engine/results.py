@@ -16,7 +16,7 @@ import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import Message, msgn
+from drugfree_core.i18n import Message, Text, msgn, render
 from drugfree_core.rules.scheme import ResolvedParameter
 
 
@@ -63,8 +63,20 @@ class RuleResult:
     threshold: str = ""
     failing_subjects: tuple[str, ...] = ()
     unknown_subjects: tuple[str, ...] = ()
-    reason: str = ""
+    reason: Text = ""
     children: tuple[RuleResult, ...] = ()
+
+    def in_words(self, lang: str | None = None) -> RuleResult:
+        """A copy whose reasons (its own and its parts') are text in *lang*.
+
+        What the result's JSON holds, and so what reading that JSON back gives.
+        ``lang=None`` is the language in force.
+        """
+        return attrs.evolve(
+            self,
+            reason=render(self.reason, lang),
+            children=tuple(c.in_words(lang) for c in self.children),
+        )
 
     def without_subjects(self) -> RuleResult:
         """A copy of the result and its parts without any subject id (aggregate use)."""
@@ -108,7 +120,7 @@ class UnitResult:
     criteria: tuple[CriterionResult, ...]
     level: str | None = None
     level_candidates: tuple[str, ...] = ()
-    affected_by: tuple[str, ...] = ()
+    affected_by: tuple[Text, ...] = ()
 
     def without_subjects(self) -> UnitResult:
         """A copy of the unit's result without any subject id (counts and reasons stay)."""
@@ -140,7 +152,7 @@ class UnplacedSubject:
 
     subject_id: str
     candidate_units: tuple[str, ...]
-    reason: str
+    reason: Text
     kind: str = "split"
     unit_code: str | None = None
 

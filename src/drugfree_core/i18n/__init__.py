@@ -47,6 +47,7 @@ from drugfree_core.i18n.message import (
     Message,
     Param,
     Text,
+    bilingual,
     exception_text,
     gettext,
     localize,
@@ -73,6 +74,7 @@ __all__ = [
     "Message",
     "Param",
     "Text",
+    "bilingual",
     "catalogue_paths",
     "check_lang",
     "compile_catalogue",
@@ -121,6 +123,7 @@ LABELS: dict[str, Message] = {
     "voluntary_facility": msg("voluntary rehab at a facility"),
     "compulsory_facility": msg("compulsory rehab at a facility"),
     "opioid_substitution": msg("opioid substitution therapy"),
+    "compulsory_facility_minor": msg("compulsory rehab at a facility, served as a minor"),
     # facts
     "drug_use_locations": msg("drug-use locations"),
     "arrested_drug_offenders": msg("arrested drug offenders"),

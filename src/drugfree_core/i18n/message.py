@@ -78,10 +78,16 @@ class Message:
     context: str | None = None
     #: The values of the text's ``{fields}``, by name.
     params: tuple[tuple[str, Param], ...] = ()
+    #: Texts of the data written in other languages by their author, by language
+    #: (:func:`bilingual`): they are shown instead of the catalogue's.
+    own: tuple[tuple[str, str], ...] = ()
 
     def render(self, lang: str | None = None) -> str:
         """The message in *lang* (default: :func:`.current_lang`), values formatted."""
         code = resolve_lang(lang)
+        own = dict(self.own).get(code)
+        if own is not None:
+            return own
         template = translate(code, self.msgid, plural=self.plural, n=self.n, context=self.context)
         if not self.params and self.plural is None:
             return template
@@ -108,6 +114,8 @@ class Message:
             out["context"] = self.context
         if self.params:
             out["params"] = {name: _encode(value) for name, value in self.params}
+        if self.own:
+            out["own"] = dict(self.own)
         return out
 
     @classmethod
@@ -120,6 +128,7 @@ class Message:
             n=data.get("n"),
             context=data.get("context"),
             params=_check_params(params),
+            own=tuple(sorted(data.get("own", {}).items())),
         )
 
     def encode(self) -> str:
@@ -243,6 +252,15 @@ def ngettext(
 def pgettext(context: str, msgid: str, lang: str | None = None, /, **params: Param) -> str:
     """*msgid* in its *context*, in *lang*."""
     return pmsg(context, msgid, **params).render(lang)
+
+
+def bilingual(en: str, vi: str) -> Message:
+    """A text of the data that its author wrote in both languages (a rule's reason).
+
+    It is shown as written in each language, never looked up in the catalogue; an empty
+    Vietnamese text falls back to the English.
+    """
+    return Message(msgid=en, own=(("vi", vi),) if vi else ())
 
 
 def N_(msgid: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from drugfree_core.i18n import N_
 from drugfree_core.model import Provenance, SubjectKind
 from drugfree_core.plugins.hookspecs import hookimpl
 from drugfree_core.plugins.registrars import (
@@ -44,8 +45,10 @@ S8 = (
     "hoa-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-va-xay-dung-dia-ban-khong-ma-tuy-tren-dia-ban-"
     "thanh-pho-ha-noi.html"
 )
-CONCLUSION_132 = "Conclusion 132-KL/TW (18 Mar 2025); Government Resolution 93/NQ-CP (16 Apr 2025)"
-NTP = "National target programme on drug prevention to 2030 (Resolution 163/2024/QH15)"
+CONCLUSION_132 = N_(
+    "Conclusion 132-KL/TW (18 Mar 2025); Government Resolution 93/NQ-CP (16 Apr 2025)"
+)
+NTP = N_("National target programme on drug prevention to 2030 (Resolution 163/2024/QH15)")
 
 NATIONAL_ROADMAP = Roadmap(
     id="national-2030",
@@ -92,7 +95,7 @@ def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
             province=NATIONAL,
             province_name="Việt Nam",
             scheme_id=mps_recognition_2024.SCHEME_ID,
-            citation=(
+            citation=N_(
                 "No national text of the drug-free criteria found (criteria.md §2.4); the "
                 "Ministry's criteria as reported in Thanh Hóa are used as the default"
             ),
@@ -119,7 +122,7 @@ ADDICTS_WITH_RECORD = Indicator(
         population=Population(kinds=frozenset({SubjectKind.ADDICT})),
         predicate=HasManagementRecord(),
     ),
-    citation=(
+    citation=N_(
         "Indicator derived from criterion TH.C2 (every addict has a management record), "
         "MPS criteria as reported by baothanhhoa.vn, 15 Oct 2024"
     ),

@@ -106,6 +106,7 @@ REPORT_LABELS: dict[str, Message] = {
     "notes": msg("Notes"),
     "suppressed": msg("< {k} (suppressed)"),
     "none_yet": msg("none"),
+    "unplaced_row": msg("(not placed in any unit)"),
     # statuses
     "pass": msg("pass"),
     "fail": msg("fail"),

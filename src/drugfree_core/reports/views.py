@@ -16,7 +16,7 @@ import attrs
 from drugfree_core.i18n import Lang, join_texts, render, resolve_lang
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import IndicatorResult, Progress, Report, UnitRow
-from drugfree_core.reports.quality import DIMENSIONS
+from drugfree_core.reports.quality import DIMENSIONS, UNPLACED_NAME
 from drugfree_core.rules.describe import provenance_words, reader_citation
 from drugfree_core.rules.roadmap import NATIONAL
 
@@ -444,7 +444,7 @@ def _quality_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
         rows=tuple(
             (
                 q.unit_code,
-                q.unit_name,
+                text("unplaced_row", lang) if q.unit_name == UNPLACED_NAME else q.unit_name,
                 q.province_code,
                 people(q.people),
                 *(people(getattr(q, d)) for d in DIMENSIONS),

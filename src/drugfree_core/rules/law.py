@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import Provenance
 from drugfree_core.rules.params import DatedValue, Parameter, Period
 
@@ -33,14 +34,14 @@ USER_MANAGEMENT_PERIOD = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=Period(years=1),
-            citation="Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP",
+            citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
             note=S22,
         ),
         DatedValue(
             start=LAW_2025_START,
             value=Period(years=1),
-            citation="Law 120/2025/QH15 (amended Law on Drug Prevention and Control)",
+            citation=N_("Law 120/2025/QH15 (amended Law on Drug Prevention and Control)"),
             provenance=Provenance.READ,
             note=S29,
         ),
@@ -69,7 +70,7 @@ POST_REHAB_PERIOD = Parameter(
                 "compulsory_facility": Period(years=2),
                 COMPULSORY_MINOR: Period(years=1),
             },
-            citation="Law 73/2021/QH14 Art. 40",
+            citation=N_("Law 73/2021/QH14 Art. 40"),
             provenance=Provenance.READ,
             note=S20,
         ),
@@ -91,7 +92,7 @@ POST_REHAB_PERIOD_WITHOUT_EPISODE = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=Period(years=2),
-            citation="Interpretation of Law 73/2021/QH14 Art. 40",
+            citation=N_("Interpretation of Law 73/2021/QH14 Art. 40"),
             provenance=Provenance.INFERRED,
         ),
     ),
@@ -117,7 +118,7 @@ REHAB_MAX_DURATION = Parameter(
                 "compulsory_facility": Period(months=24),
                 "opioid_substitution": None,
             },
-            citation=(
+            citation=N_(
                 "Law 73/2021/QH14 Art. 28-33; Law on Handling Administrative Violations Art. 95"
             ),
             provenance=Provenance.READ,
@@ -131,12 +132,14 @@ REHAB_MAX_DURATION = Parameter(
                 "compulsory_facility": Period(months=36),
                 "opioid_substitution": None,
             },
-            citation="Law 120/2025/QH15: 24 months for a first rehab, 36 for later ones",
+            citation=N_("Law 120/2025/QH15: 24 months for a first rehab, 36 for later ones"),
             provenance=Provenance.INFERRED,
-            note=(
+            note=N_(
                 "READ: 24 / 36 months (S29). INFERRED: the episode's rank is not in the "
-                "data, so the longer 36 months bounds every episode. " + S29
-            ),
+                "data, so the longer 36 months bounds every episode."
+            )
+            + " "
+            + S29,
         ),
     ),
 )
@@ -176,11 +179,16 @@ PERIOD_END_RULE = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=CIVIL_CODE,
-            citation="Civil Code 2015 (91/2015/QH13) Art. 145.1, 147.2, 148.3, 148.4 "
-            "(criteria.md §6.5)",
+            citation=N_(
+                "Civil Code 2015 (91/2015/QH13) Art. 145.1, 147.2, 148.3, 148.4 (criteria.md §6.5)"
+            ),
             provenance=Provenance.INFERRED,
-            note="Applying the Civil Code's counting to drug-law periods is an "
-            "interpretation: the drug laws do not say how to count. " + S46,
+            note=N_(
+                "Applying the Civil Code's counting to drug-law periods is an "
+                "interpretation: the drug laws do not say how to count."
+            )
+            + " "
+            + S46,
         ),
     ),
 )

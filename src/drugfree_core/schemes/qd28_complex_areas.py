@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import FactKind, Provenance, SubjectKind
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.params import ParamRef, Period, constant
@@ -34,9 +35,11 @@ SCHEME_ID = "qd28-2025-complex-areas"
 SIGNED = dt.date(2025, 8, 24)
 S1 = "https://thongtin.vietnam.vn/en/tieu-chi-xac-dinh-tuyen-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-dia-ban-khong-ma-tuy"
 S2 = "https://ja.congdoanvietnam.vn/thoi-su/tieu-chi-xac-dinh-tuyen-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-11043.tld"
-CITATION_I = "Decision 28/2025/QĐ-TTg (24 Aug 2025), key complex commune-level areas, type I"
-CITATION_II = "Decision 28/2025/QĐ-TTg (24 Aug 2025), key complex commune-level areas, type II"
-CITATION_III = "Decision 28/2025/QĐ-TTg (24 Aug 2025), key complex commune-level areas, type III"
+CITATION_I = N_("Decision 28/2025/QĐ-TTg (24 Aug 2025), key complex commune-level areas, type I")
+CITATION_II = N_("Decision 28/2025/QĐ-TTg (24 Aug 2025), key complex commune-level areas, type II")
+CITATION_III = N_(
+    "Decision 28/2025/QĐ-TTg (24 Aug 2025), key complex commune-level areas, type III"
+)
 
 PERIOD = ParamRef("qd28.reference_period")
 PARAMETERS = (
@@ -50,9 +53,9 @@ PARAMETERS = (
             "period was not found."
         ),
         vi="Khoảng thời gian tính số liệu (điểm, tụ điểm, bắt giữ, cây có chất ma túy).",
-        citation="Decision 28/2025/QĐ-TTg: reference period not found",
+        citation=N_("Decision 28/2025/QĐ-TTg: reference period not found"),
         provenance=Provenance.UNKNOWN,
-        note="Default of 1 year is [INFERRED].",
+        note=N_("Default of 1 year is [INFERRED]."),
     ),
     constant(
         "qd28.count_only_running_management",
@@ -60,7 +63,7 @@ PARAMETERS = (
         since=SIGNED,
         en="Illegal users count only while their 1-year management period runs.",
         vi="Chỉ tính người sử dụng trái phép còn trong thời hạn quản lý.",
-        citation="Interpretation of 'with management records' (criteria.md §2.2)",
+        citation=N_("Interpretation of 'with management records' (criteria.md §2.2)"),
         provenance=Provenance.INFERRED,
     ),
     constant(
