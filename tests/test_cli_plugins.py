@@ -106,9 +106,9 @@ def test_plugins_check_reports_a_plugin_that_cannot_load(run, tmp_path, monkeypa
 
 
 def test_new_plugin_refuses_bad_names_and_existing_folders(run, tmp_path) -> None:
-    code, _, err = run("new-plugin", "Bad_Name", "--dir", str(tmp_path / "x"))
+    code, _, err = run("new-plugin", "Bad_Name", "--dir", str(tmp_path / "x"), "--province", "44")
     assert code == 2 and "lower-case letters" in err
-    code, _, err = run("new-plugin", "ok", "--dir", str(tmp_path))
+    code, _, err = run("new-plugin", "ok", "--dir", str(tmp_path), "--province", "44")
     assert code == 2 and "already exists" in err
 
 

@@ -93,7 +93,19 @@ def test_dates_must_be_iso_days(value: object) -> None:
         ("resident_population", True, "expected an integer"),
         ("resident_population", -1, "resident_population must not be negative"),
         ("name", 5, "expected a string"),
-        ("name", "", "Length of 'name' must be >= 1: 0"),
+        ("name", "", "name must not be empty"),
+        (
+            "name",
+            "Xã\tA",
+            "name contains a control character, such as a line break, tab, NUL or escape",
+        ),
+        ("name", "\ud800", "text is not valid Unicode: it holds a lone surrogate"),
+        (
+            "resident_population",
+            2**63,
+            f"integer out of range: it must lie between {-(2**63)} and {2**63 - 1}",
+        ),
+        ("resident_population", True, "expected an integer"),
         ("kind", "Ward", "expected one of: province, district, commune, ward, town, special_zone"),
         (
             "code",
@@ -137,11 +149,22 @@ def test_unknown_keys_are_rejected_at_every_level() -> None:
     data["units"][0]["population"] = 1
     data["subjects"][1]["tests"][0]["lab"] = "X"
     data["subjects"][2]["name"] = "Nguyễn Văn A"
+    data["subjects"][0]["079123456789"] = "id-card number used as a key"
+    data["subjects"][0]["statuse"] = []
     found = errors_of(data)
-    assert ("$.units[0].population", found[0][1]) in found
     paths = [p for p, _ in found]
-    assert paths == ["$.units[0].population", "$.subjects[1].tests[0].lab", "$.subjects[2].name"]
-    assert all(r.startswith("unknown key (allowed: ") for _, r in found)
+    # The object is the location; the key is named by position, never quoted.
+    assert paths == [
+        "$.units[0]",
+        "$.subjects[0]",
+        "$.subjects[0]",
+        "$.subjects[1].tests[0]",
+        "$.subjects[2]",
+    ]
+    assert all(r.startswith("unknown key (the ") for _, r in found)
+    assert "079123456789" not in repr(found) and "Nguyễn" not in repr(found)
+    assert "the 4th key of this object); allowed keys: code, name" in found[0][1]
+    assert "did you mean 'statuses'?" in found[2][1]
 
 
 def test_duplicate_keys_are_rejected() -> None:

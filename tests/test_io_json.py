@@ -106,8 +106,9 @@ def test_not_utf8(tmp_path: Path) -> None:
         ({"format": "drugfree-dataset/0"}, "$.format", "format must be 'drugfree-dataset/1'"),
         (
             {"format": "drugfree-dataset/1", "people": []},
-            "$['people']",
-            "unknown key (allowed: format, units, lineage, subjects, unit_facts, coverage)",
+            "$",
+            "unknown key (the 2nd key of this object); "
+            "allowed keys: format, units, lineage, subjects, unit_facts, coverage",
         ),
         ({"format": "drugfree-dataset/1", "units": {}}, "$.units", "expected a list"),
     ],
@@ -262,7 +263,7 @@ def test_quarantine_of_broken_elements_of_any_shape() -> None:
     got = {q.location: q for q in dataset.quarantined}
     assert got["$.units[5]"].reason == "$.units[5]: expected an object"
     assert got["$.subjects[3]"].reason.startswith(
-        "$.subjects[3].id: expected a string; $.subjects[3].x: unknown key"
+        "$.subjects[3].id: expected a string; $.subjects[3]: unknown key (the 3rd key"
     )
     assert got["$.subjects[3].tests[0]"].record_id is None
     assert got["$.subjects[4]"].unit_codes == ()

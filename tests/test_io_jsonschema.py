@@ -38,7 +38,9 @@ KNOWN = {
     "pattern",
     "not",
     "minimum",
+    "maximum",
     "minLength",
+    "maxLength",
     "format",
     "default",
 }
@@ -78,8 +80,12 @@ def mini_errors(
         out.append(f"{path}: matches not")
     if "minimum" in schema and value < schema["minimum"]:
         out.append(f"{path}: minimum")
+    if "maximum" in schema and value > schema["maximum"]:
+        out.append(f"{path}: maximum")
     if "minLength" in schema and len(value) < schema["minLength"]:
         out.append(f"{path}: minLength")
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        out.append(f"{path}: maxLength")
     if "anyOf" in schema and all(mini_errors(s, value, root, path) for s in schema["anyOf"]):
         out.append(f"{path}: anyOf")
     if kind == "array":
@@ -136,10 +142,11 @@ def test_field_details() -> None:
     assert unit["code"]["pattern"].startswith("^")
     assert unit["code"]["not"] == {"pattern": r"^(\d{9}|\d{12})$"}
     assert unit["resident_population"]["anyOf"] == [
-        {"type": "integer", "minimum": 0},
+        {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
         {"type": "null"},
     ]
     assert unit["name"]["minLength"] == 1
+    assert unit["name"]["maxLength"] == 200
     test = defs["DrugTest"]["properties"]
     assert test["date"]["format"] == "date"
     assert test["method"] == {"$ref": "#/$defs/TestMethod", "default": "screening"}
@@ -182,6 +189,9 @@ MUTATIONS = [
     ("units", 1, "kind", "village"),
     ("units", 1, "extra", 1),
     ("units", 1, "name", ""),
+    ("units", 1, "name", "Xã\nMột"),
+    ("units", 1, "name", "Xã\x1b[2JMột"),
+    ("units", 1, "resident_population", 2**63),
     ("lineage", 0, "effective", "1 July 2025"),
     ("unit_facts", 0, "value", "3"),
     ("unit_facts", 0, "value", -1),

@@ -159,7 +159,12 @@ def test_bad_rows_are_reported_with_their_table_row_and_key(postgres_uri: str) -
     assert problems == [
         (f"{schema}.units:row 3", "98002", "resident_population: '12.5' is not an integer"),
         (f"{schema}.residences:row 2", "S2", "unit_code 98009 does not match any unit"),
-        (f"{schema}.drug_tests:row 1", "S1", "date: value is not a date written YYYY-MM-DD"),
+        (
+            f"{schema}.drug_tests:row 1",
+            "S1",
+            "date: value is written YYYY-MM-DD but no such day exists "
+            "(check month and day; years 0001-9999)",
+        ),
         (f"{schema}.drug_tests:row 2", "S3", "result: value is not one of: negative, positive"),
     ]
     with pytest.raises(DatasetError, match=f"4 problems in postgresql://.*schema={schema}"):

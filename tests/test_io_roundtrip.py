@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from drugfree_core.dataset.checks import id_expr_ok
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import converter
 from drugfree_core.errors import DatasetError, UsageError
@@ -29,7 +30,6 @@ from drugfree_core.io import (
     write_json,
     write_tables,
 )
-from drugfree_core.io.checks import id_expr_ok
 from drugfree_core.io.writers import canonical_order
 from drugfree_core.model import (
     AdminUnit,
@@ -52,7 +52,8 @@ from drugfree_core.model import (
 from drugfree_core.model._checks import is_identifier
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
-NAMES = ["Xã Quảng Đức", 'Phường "Ba Đình", Hà Nội', "Đặc khu\nCôn Đảo", " Xã có dấu cách ", "x"]
+# Names with quotes, separators and spaces; not line breaks, which a name may not hold.
+NAMES = ["Xã Quảng Đức", 'Phường "Ba Đình", Hà Nội', "Đặc khu; Côn Đảo", " Xã có dấu cách ", "x"]
 VALUES = [0.0, 0.1, 1 / 3, 1e-7, 12.5, 1e20, 3000.0]
 
 
@@ -65,7 +66,7 @@ def maybe(rng: random.Random, value: Any) -> Any:
 
 
 def random_dataset(seed: int, n_subjects: int = 25) -> Dataset:
-    """A valid dataset with awkward values (names with quotes, newlines, odd floats)."""
+    """A valid dataset with awkward values (names with quotes and separators, odd floats)."""
     rng = random.Random(seed)
     units = [AdminUnit(code="01", name="Thành phố Hà Nội", kind=UnitKind.PROVINCE)]
     for i in range(8):
@@ -278,10 +279,12 @@ def test_records_door_reports_positions() -> None:
         ("units[2]", "C1"),
         ("lineage[0]", None),
         ("subjects[0].residences[0]", "S1"),
+        ("subjects[1].residences[0]", "S2"),
         ("subjects[1].residences[1]", "S2"),
     ]
     assert info.value.problems[3].reason == "expected LineageLink, got str"
-    assert str(info.value).startswith("6 problems in records; first: units[1] [C1]: duplicate")
+    assert info.value.problems[5].reason.startswith("unit_code P is a province; a residence")
+    assert str(info.value).startswith("7 problems in records; first: units[1] [C1]: duplicate")
 
 
 def test_from_records_builds_the_same_frames_as_the_json_door() -> None:

@@ -195,13 +195,25 @@ S3,opioid_substitution,2024-01-01,,yes
         (
             {"units": UNITS.replace("valid_to", "note")},
             "units.csv",
-            "unknown column 'note' (columns of units: code, name, kind, parent_code, "
-            "resident_population, valid_from, valid_to)",
+            "unknown column (the 7th column of the header); columns of units: code, name, kind, "
+            "parent_code, resident_population, valid_from, valid_to",
+        ),
+        (
+            {"units": UNITS.replace("valid_to", "Valid_To")},
+            "units.csv",
+            "unknown column (the 7th column of the header; did you mean 'valid_to'?); columns "
+            "of units: code, name, kind, parent_code, resident_population, valid_from, valid_to",
         ),
         (
             {"units": UNITS.replace("valid_to", "code")},
             "units.csv",
-            "column 'code' appears more than once",
+            "column 'code' appears more than once in the header",
+        ),
+        (
+            {"subjects": "S-1\nS-2\n"},
+            "subjects.csv",
+            "the first row is not a header: no cell of it is a column name of subjects (id); "
+            "add the header row",
         ),
         (
             {"notes": "x\n1\n"},
@@ -239,7 +251,10 @@ def test_double_formats_and_stray_entries(tmp_path: Path) -> None:
 def test_not_utf8_is_a_file_problem(tmp_path: Path) -> None:
     root = folder(tmp_path)
     (root / "units.csv").write_bytes(UNITS.encode("cp1258", errors="replace"))
-    assert problems_of(root) == [("units.csv", "not UTF-8 text", None)]
+    # At the first byte that is not UTF-8 (a Vietnamese letter in the Windows code page).
+    assert problems_of(root) == [
+        ("units.csv:byte 82", "not UTF-8 text; save the file as CSV UTF-8", None)
+    ]
 
 
 def test_cross_record_problems_in_tables(tmp_path: Path) -> None:
@@ -422,8 +437,9 @@ def test_parquet_column_of_the_wrong_kind_is_a_file_problem(tmp_path: Path) -> N
     ).write_parquet(root / "units.parquet")
     reasons = [reason for _, reason, _ in problems_of(root, quarantine=True)]
     assert reasons == [
-        "column 'code' has type Int64; expected String",
-        "column 'valid_from' has type Datetime(time_unit='us', time_zone=None); expected Date",
+        "column 'code' holds whole numbers; expected text (codes and ids are text: a number "
+        "loses their leading zeros)",
+        "column 'valid_from' holds dates with times; expected dates",
     ]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import drugfree_core as dfc
 from drugfree_core.dataset import Dataset
-from drugfree_core.engine.results import CriterionResult, Outcome, RuleResult, UnitResult
+from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.model import (
     AdminUnit,
     FactKind,
@@ -25,6 +25,7 @@ from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
 from drugfree_core.reports.trend import least_squares_slope, period_ends
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
 from drugfree_core.rules.roadmap import Milestone, Roadmap
 from drugfree_core.samples import demo_path

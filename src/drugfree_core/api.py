@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from drugfree_core._args import expect, expect_date, expect_items
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census
@@ -35,6 +36,8 @@ def evaluate_unit(
     the dataset does not cover raises :class:`~drugfree_core.errors.CoverageError`
     unless *allow_no_coverage*, when its verdict is *no data*.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(unit_code, str, "the unit code", "a str")
     part = dataset.restrict_to_units([unit_code])
     evaluation = evaluate(part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage)
     whole = census(dataset, on)
@@ -52,6 +55,10 @@ def scheme_for(unit_code: str, on: dt.date, dataset: Dataset | None = None) -> S
     """
     from drugfree_core.plugins.host import default_host
 
+    expect(unit_code, str, "the unit code", "a str")
+    expect_date(on, "the date")
+    if dataset is not None:
+        expect(dataset, Dataset, "the dataset", "a Dataset or None")
     return default_host().scheme_for(unit_code, on, dataset)
 
 
@@ -74,9 +81,12 @@ def supply_warnings(
     Each names the schemes and criteria that will be *unknown* for want of it, and how
     to say "none" instead (an empty table). ``location`` is the dataset's path.
     """
-    given = set(supplied)
+    given = set(expect_items(supplied, str, "supplied", "table names (str)"))
+    chosen = expect_items(schemes, Scheme, "schemes", "Scheme objects")
+    expect(location, str, "location", "text")
     readers: dict[str, list[str]] = {}
-    for scheme in schemes:
+    for scheme in chosen:
+        assert isinstance(scheme, Scheme)
         for table, criteria in scheme_tables(scheme.criteria).items():
             if table not in given:
                 readers.setdefault(table, []).append(f"{scheme.id} ({', '.join(criteria)})")

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from drugfree_core._args import expect, expect_lang
 from drugfree_core.i18n import Lang, Message, format_date, msg, resolve_lang
 from drugfree_core.model import Provenance
 from drugfree_core.rules import primitives as p
@@ -137,6 +138,12 @@ def render_catalogue(
     :param targets: when given, each scheme, criterion and roadmap heading is preceded by
         a MyST target ``(<targets>-<kind>-<id>)=`` so that other pages can link to it.
     """
+    from drugfree_core.plugins.host import PluginHost
+
+    expect(host, PluginHost, "the host", "a PluginHost")
+    expect_lang(lang)
+    if targets is not None:
+        expect(targets, str, "targets", "a str or None")
     code = resolve_lang(lang)
     return "\n".join(_Catalogue(host, code, targets).lines()).rstrip() + "\n"
 

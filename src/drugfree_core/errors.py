@@ -1,12 +1,34 @@
 """The library's exceptions and the problem records that validation reports.
 
 Every message names the record by its location (file and row, or JSON path) and its id,
-never by personal data.
+never by personal data: a bad value is described, not quoted.
+
+Public functions raise only these types (all subclasses of :class:`DrugfreeError`) for
+anything they can foresee: a bad argument, an invalid dataset, a scheme that is not in
+force, a plugin that cannot load. Anything else is a bug.
 """
 
 from __future__ import annotations
 
+import re
+
 import attrs
+
+# Characters a message must not carry as they are: control characters (a line break, an
+# escape sequence that recolours a terminal), invisible and direction-changing marks, and
+# lone surrogates (which no output encoding can write).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def printable(text: str) -> str:
+    """*text* with every character that could break or disguise a line replaced by U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def _printable_or_none(text: str | None) -> str | None:
+    return None if text is None else printable(text)
 
 
 class DrugfreeError(Exception):
@@ -26,7 +48,16 @@ class SchemeError(DrugfreeError):
 
 
 class PluginError(DrugfreeError):
-    """A plugin could not be loaded or registered something invalid; the message names it."""
+    """A plugin could not be loaded or registered something invalid; the message names it.
+
+    ``plugins`` are the names of the plugins at fault (empty when none can be blamed):
+    leaving them out, with ``DRUGFREE_DISABLED_PLUGINS`` or the command line's
+    ``--disable-plugin NAME``, lets everything else run.
+    """
+
+    def __init__(self, message: str, plugins: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.plugins = plugins
 
 
 class UsageError(DrugfreeError):
@@ -41,19 +72,30 @@ class CoverageError(UsageError):
     """
 
 
+class RecordError(DrugfreeError, ValueError):
+    """A record built in Python (a unit, a subject, a drug test...) is invalid.
+
+    Raised by the model's validators, so ``AdminUnit(code="", ...)`` fails at once with
+    the field and the rule it breaks. It is also a :class:`ValueError`, as attrs
+    validators conventionally raise.
+    """
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
     """One problem in the input: where it is, what is wrong, and which record it is.
 
     ``location`` is ``file:row N`` for tables or a JSON path such as
     ``$.subjects[3].tests[0].date`` for documents. ``record_id`` is the pseudonymous id of
-    the record (or its subject), never personal data.
+    the record (or its subject), never personal data. Characters that could break or
+    disguise the line (control characters, direction marks, lone surrogates) are shown
+    as U+FFFD.
     """
 
     table: str
-    location: str
-    reason: str
-    record_id: str | None = None
+    location: str = attrs.field(converter=printable)
+    reason: str = attrs.field(converter=printable)
+    record_id: str | None = attrs.field(default=None, converter=_printable_or_none)
 
     def __str__(self) -> str:
         rid = f" [{self.record_id}]" if self.record_id else ""

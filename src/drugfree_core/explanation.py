@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from drugfree_core._args import expect, expect_lang
 from drugfree_core.engine.results import (
     Evaluation,
-    Outcome,
     RuleResult,
     UnitResult,
     unplaced_note,
@@ -26,6 +26,7 @@ from drugfree_core.rules.describe import (
     reader_citation,
     reader_text,
 )
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.primitives import param_refs
 from drugfree_core.rules.scheme import Scheme
 
@@ -115,6 +116,10 @@ def explain_unit(
     Provenance tags are said in words, citations without the project's note
     references, parameter values as durations, percentages and labels.
     """
+    expect(unit, UnitResult, "the unit", "a UnitResult (from an Evaluation)")
+    expect(evaluation, Evaluation, "the evaluation", "an Evaluation")
+    expect(scheme, Scheme, "the scheme", "a Scheme")
+    expect_lang(lang)
     code = resolve_lang(lang)
     title = scheme.title_vi if code == "vi" else scheme.title_en
     lines = [

@@ -33,8 +33,7 @@ from fractions import Fraction
 
 import attrs
 
-from drugfree_core.engine.custom import CustomOutcome, UnitView
-from drugfree_core.engine.results import Outcome
+from drugfree_core.engine import CustomOutcome, Outcome, UnitView
 from drugfree_core.model import Provenance
 from drugfree_core.rules.primitives import PythonRule
 from drugfree_core.rules.roadmap import Milestone, Roadmap

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drugfree_core.engine.custom import CustomOutcome, UnitView
-from drugfree_core.engine.results import Outcome
+from drugfree_core.engine import CustomOutcome, Outcome, UnitView
 from drugfree_core.model import FactKind, Provenance, SubjectKind
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.params import ParamRef, constant

@@ -7,119 +7,67 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from drugfree_core.cli.language import LanguageScopedGroup, lang_option
-from drugfree_core.errors import DatasetError, DrugfreeError
+from drugfree_core.cli.common import (
+    DrugfreeGroup,
+    allow_no_coverage_option,
+    lang_option,
+    parse_date,
+    path_argument,
+    quarantine_option,
+    ref_date_option,
+)
+from drugfree_core.cli.plugins_cmd import plugins
+from drugfree_core.cli.pseudonymise_cmd import pseudonymise
+from drugfree_core.cli.report_cmd import report
+from drugfree_core.cli.service_cmd import audit, serve, token
+from drugfree_core.cli.synth_cmd import synth
 from drugfree_core.i18n import msg, msgn
 
-F = TypeVar("F", bound=Callable[..., Any])
 DEMO_DATE = dt.date(2025, 10, 1)
 
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            msg("{value} is not a date in the form YYYY-MM-DD", value=value).render()
-        ) from None
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(msg("error: {message}", message=message).render(), err=True)
-    sys.exit(code)
-
-
-def _friendly(func: F) -> F:
-    """Turn the library's errors into one line on stderr."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DatasetError as exc:
-            for problem in exc.problems[:20]:
-                click.echo(f"  {problem}", err=True)
-            if len(exc.problems) > 20:
-                more = msgn(
-                    "  … and {n} more (run drugfree validate)",
-                    "  … and {n} more (run drugfree validate)",
-                    len(exc.problems) - 20,
-                )
-                click.echo(more.render(), err=True)
-            _fail(str(exc), 1)
-        except DrugfreeError as exc:
-            _fail(str(exc))
-        except BrokenPipeError:
-            # The reader went away (`drugfree demo | head`): stop quietly, as `cat` does.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(0)
-        except OSError as exc:
-            _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper  # type: ignore[return-value]
-
-
-_lang = lang_option
 _scheme = click.option(
     "--scheme", "scheme_id", required=True, help="Scheme id (see `drugfree schemes`)."
 )
-_ref_date = click.option(
-    "--date",
-    "on",
-    required=True,
-    callback=_date,
-    help="Reference date (recognition request date), YYYY-MM-DD.",
-)
 
 
-class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
-    """DATA: an existing file or folder, or a ``postgresql://`` URI (kept as text)."""
+def _disable_plugins(ctx: click.Context, _param: click.Parameter, names: tuple[str, ...]) -> None:
+    from drugfree_core.plugins import configure_default_host
 
-    name = "data"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        """A :class:`Path` for a file or folder, the URI itself for a database."""
-        from drugfree_core.io.postgres import is_database_uri
-
-        if isinstance(value, Path) or not is_database_uri(value):
-            return click.Path(exists=True, path_type=Path).convert(value, param, ctx)
-        return value
+    ctx.meta["drugfree.disabled_plugins"] = names
+    configure_default_host(disabled=names)
 
 
-_path = click.argument("path", type=DataSource())
-_quarantine = click.option(
-    "--quarantine",
-    is_flag=True,
-    help="Keep going without invalid records and list each one in the output.",
-)
-_allow_no_coverage = click.option(
-    "--allow-no-coverage",
-    is_flag=True,
-    help="Give a result even when the dataset covers no unit of it (every unit 'no data').",
-)
-
-
-@click.group(cls=LanguageScopedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DrugfreeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drugfree-core")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an unexpected error, print the traceback (it may show values from the data).",
+)
+@click.option(
+    "--disable-plugin",
+    "disabled_plugins",
+    multiple=True,
+    metavar="NAME",
+    callback=_disable_plugins,
+    expose_value=False,
+    help="Do not load the plugin NAME in this run (repeatable); as DRUGFREE_DISABLED_PLUGINS.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Decide, explain and report drug-free commune-level units (xã, phường, đặc khu)."""
+    ctx.meta["drugfree.debug"] = debug
 
 
 @cli.command()
-@_path
+@path_argument
 @_scheme
-@_ref_date
+@ref_date_option
 @click.option("--unit", "unit_codes", multiple=True, help="Only these unit codes (repeatable).")
 @click.option(
     "--format",
@@ -133,15 +81,14 @@ def cli() -> None:
     is_flag=True,
     help="JSON: include the ids of the people behind each outcome (case-level output).",
 )
-@_quarantine
-@_allow_no_coverage
-@_lang
+@quarantine_option
+@allow_no_coverage_option
+@lang_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-@_friendly
 def evaluate(
     path: Path | str,
     scheme_id: str,
@@ -187,7 +134,7 @@ def evaluate(
 
 
 @cli.command()
-@_path
+@path_argument
 @click.option("--unit", "unit_code", required=True, help="The unit code to explain.")
 @click.option(
     "--scheme",
@@ -195,13 +142,12 @@ def evaluate(
     default=None,
     help="Scheme id; by default the scheme in force for the unit's province on the date.",
 )
-@_ref_date
-@_lang
+@ref_date_option
+@lang_option
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_quarantine
-@_friendly
+@quarantine_option
 def explain(
     path: Path | str,
     unit_code: str,
@@ -245,8 +191,7 @@ def explain(
     show_default=True,
     help="markdown: the criteria catalogue (every criterion, parameter and citation).",
 )
-@_lang
-@_friendly
+@lang_option
 def schemes(fmt: str, lang: str) -> None:
     """List the schemes and roadmaps of the built-ins and installed plugins."""
     from drugfree_core.plugins import default_host
@@ -306,7 +251,7 @@ def schemes(fmt: str, lang: str) -> None:
 
 
 @cli.command()
-@_path
+@path_argument
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -316,7 +261,6 @@ def schemes(fmt: str, lang: str) -> None:
     multiple=True,
     help="Warn about the tables these schemes read (repeatable; default: every scheme).",
 )
-@_friendly
 def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     """Check a dataset and report every problem with its location; exit 1 if any.
 
@@ -384,45 +328,47 @@ def schema() -> None:
 @click.option(
     "--date",
     "on",
-    callback=_date,
+    callback=parse_date,
     default=DEMO_DATE.isoformat(),
     show_default=True,
     help="Reference date.",
 )
-@_lang
-@_friendly
+@lang_option
 def demo(on: dt.date, lang: str) -> None:
-    """Evaluate the bundled sample province and print a readable summary."""
+    """Evaluate the bundled sample province and print a readable summary.
+
+    Only the built-in schemes are used: installed plugins are not loaded, so the demo
+    runs even when one of them is broken.
+    """
     from drugfree_core.cli.output import summary_text, table_text
-    from drugfree_core.cli.table import terminal_colour, terminal_width
     from drugfree_core.engine import Outcome
     from drugfree_core.engine import evaluate as run
     from drugfree_core.explanation import explain_unit
     from drugfree_core.io import load
+    from drugfree_core.plugins import PluginHost
     from drugfree_core.samples import demo_path
-    from drugfree_core.schemes import get_scheme
 
     path = demo_path()
     dataset = load(path)
+    builtins = PluginHost(autoload=False)
     click.echo(msg("Sample dataset: {path}", path=str(path)).render())
     for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
-        scheme = get_scheme(scheme_id)
+        scheme = builtins.scheme(scheme_id)
         evaluation = run(dataset, scheme, on)
         click.echo("")
-        click.echo(summary_text(evaluation, lang, scheme))  # type: ignore[arg-type]
+        click.echo(summary_text(evaluation, lang))  # type: ignore[arg-type]
         click.echo("")
-        table = table_text(evaluation, lang, width=terminal_width(), colour=terminal_colour())  # type: ignore[arg-type]
-        click.echo(table)
+        click.echo(table_text(evaluation, lang))  # type: ignore[arg-type]
         if not scheme.levels:
             failing = [u for u in evaluation.units if u.verdict is Outcome.FAIL]
             if failing:
                 click.echo("")
                 click.echo(explain_unit(failing[0], evaluation, scheme, lang))  # type: ignore[arg-type]
     click.echo("")
-    command = (
-        f"drugfree explain {path} --unit CODE --scheme mps-recognition-2024 --date {on.isoformat()}"
+    click.echo(
+        f"Try: drugfree explain {path} --unit CODE "
+        f"--scheme mps-recognition-2024 --date {on.isoformat()}"
     )
-    click.echo(msg("Try: {command}", command=command).render())
 
 
 @cli.command("new-plugin")
@@ -434,25 +380,28 @@ def demo(on: dt.date, lang: str) -> None:
     default=None,
     help="Where to create it (default: ./drugfree-NAME).",
 )
-@click.option("--province", default="99", show_default=True, help="The province's unit code.")
+@click.option(
+    "--province",
+    required=True,
+    help="The province's unit code (one no installed plugin serves yet, e.g. 44).",
+)
 @click.option(
     "--province-name", default="Tỉnh Ví Dụ", show_default=True, help="The province's name."
 )
 @click.option(
     "--start",
-    callback=_date,
+    callback=parse_date,
     default="2025-07-01",
     show_default=True,
     help="First day the province applies its scheme.",
 )
-@_friendly
 def new_plugin(
     name: str, directory: Path | None, province: str, province_name: str, start: dt.date
 ) -> None:
     """Create a working plugin distribution drugfree-NAME that passes the conformance kit."""
-    from drugfree_core.scaffold import create_plugin
+    from drugfree_core.scaffold import create_plugin, plugin_name
 
-    target = directory or Path(f"drugfree-{name}")
+    target = directory or Path(f"drugfree-{plugin_name(name)}")
     files = create_plugin(name, target, province=province, province_name=province_name, start=start)
     for path in files:
         click.echo(msg("created {path}", path=str(path)).render())
@@ -468,23 +417,13 @@ def _emit(text: str, out: Path | None) -> None:
         click.echo(msg("wrote {path}", path=str(out)).render(), err=True)
 
 
-def _add_plugin_commands() -> None:
-    from drugfree_core.cli.plugins_cmd import plugins
-    from drugfree_core.cli.pseudonymise_cmd import pseudonymise
-    from drugfree_core.cli.report_cmd import report
-    from drugfree_core.cli.service_cmd import audit, serve, token
-    from drugfree_core.cli.synth_cmd import synth
-
-    cli.add_command(audit)
-    cli.add_command(plugins)
-    cli.add_command(pseudonymise)
-    cli.add_command(report)
-    cli.add_command(serve)
-    cli.add_command(synth)
-    cli.add_command(token)
-
-
-_add_plugin_commands()
+cli.add_command(audit)
+cli.add_command(plugins)
+cli.add_command(pseudonymise)
+cli.add_command(report)
+cli.add_command(serve)
+cli.add_command(synth)
+cli.add_command(token)
 
 
 def main() -> None:

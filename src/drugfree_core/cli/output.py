@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from drugfree_core.cli.table import Cell, Column, outcome_cell, render_table
-from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
+from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.i18n import (
     Lang,
     Message,
@@ -20,8 +18,10 @@ from drugfree_core.i18n import (
 )
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.rules.describe import provenance_words
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
+from drugfree_core.safe_csv import csv_text as safe_csv_text
 
 #: Where the evaluation's coverage comes from (its dataset's ``coverage_basis``).
 COVERAGE_BASIS: dict[str, Message] = {
@@ -190,13 +190,12 @@ def table_text(
 
 
 def csv_text(evaluation: Evaluation) -> str:
-    """CSV, one row per unit, for programs: English headers and outcome codes, no ids."""
+    """CSV, one row per unit, for programs: English headers and outcome codes, no ids.
+
+    Text a spreadsheet would run as a formula is made safe.
+    """
     headers, rows = _rows(evaluation)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return safe_csv_text(headers, rows)
 
 
 def _span(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:

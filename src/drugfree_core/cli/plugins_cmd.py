@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from drugfree_core.errors import DrugfreeError, PluginError, UsageError
-from drugfree_core.plugins.host import PluginHost, PluginInfo
+from drugfree_core.cli.common import DrugfreeGroup, plugin_way_out
+from drugfree_core.errors import PluginError
+from drugfree_core.plugins.host import PluginFailure, PluginHost, PluginInfo
 
 _extra_plugins = click.option(
     "--plugin",
@@ -20,18 +21,39 @@ _extra_plugins = click.option(
 )
 
 
-def _load_modules(modules: tuple[str, ...]) -> list[tuple[str, object]]:
+def _load_modules(modules: tuple[str, ...]) -> tuple[list[tuple[str, object]], list[PluginFailure]]:
     loaded: list[tuple[str, object]] = []
+    failed: list[PluginFailure] = []
     for name in modules:
         try:
             loaded.append((name, importlib.import_module(name)))
-        except ImportError as exc:
-            raise UsageError(f"cannot import plugin module {name!r}: {exc}") from exc
-    return loaded
+        except BaseException as exc:  # even SystemExit: a plugin's fault is reported
+            what = "it called sys.exit()" if isinstance(exc, SystemExit) else repr(exc)
+            message = f"cannot import plugin module {name!r}: {what}"
+            failed.append(PluginFailure(name=name, message=message))
+    return loaded, failed
 
 
-def _host(modules: tuple[str, ...]) -> PluginHost:
-    return PluginHost(plugins=_load_modules(modules))
+def _host(ctx: click.Context, modules: tuple[str, ...]) -> PluginHost:
+    """A lenient host: every plugin that loads, and the failures of those that do not."""
+    loaded, failed = _load_modules(modules)
+    disabled = ctx.find_root().meta.get("drugfree.disabled_plugins", ())
+    host = PluginHost(plugins=loaded, disabled=disabled, strict=False)
+    failures = (*failed, *host.failures)
+    ctx.meta["drugfree.plugin_failures"] = failures
+    return host
+
+
+def _failures(ctx: click.Context) -> tuple[PluginFailure, ...]:
+    failures: tuple[PluginFailure, ...] = ctx.meta.get("drugfree.plugin_failures", ())
+    return failures
+
+
+def _echo_failures(failures: tuple[PluginFailure, ...]) -> None:
+    for failure in failures:
+        click.echo(f"FAIL {failure.name}: {failure.message}", err=True)
+    if failures:
+        click.echo(plugin_way_out(tuple(f.name for f in failures)), err=True)
 
 
 def _info_lines(info: PluginInfo) -> list[str]:
@@ -51,7 +73,7 @@ def _info_lines(info: PluginInfo) -> list[str]:
     return lines
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=DrugfreeGroup, invoke_without_command=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -61,16 +83,18 @@ def plugins(ctx: click.Context, fmt: str, modules: tuple[str, ...]) -> None:
     """List loaded plugins: distribution, version, hooks, and what each registered."""
     if ctx.invoked_subcommand is not None:
         return
-    try:
-        infos = _host(modules).plugins()
-    except DrugfreeError as exc:
-        raise click.ClickException(str(exc)) from exc
+    infos = _host(ctx, modules).plugins()
+    failures = _failures(ctx)
     if fmt == "json":
         click.echo(json.dumps([i.to_dict() for i in infos], ensure_ascii=False, indent=2))
-        return
-    for info in infos:
-        click.echo("\n".join(_info_lines(info)))
-        click.echo("")
+    else:
+        for info in infos:
+            click.echo("\n".join(_info_lines(info)))
+            click.echo("")
+    # The plugins that load are listed; the broken ones are named, and the exit code says so.
+    _echo_failures(failures)
+    if failures:
+        raise SystemExit(1)
 
 
 @plugins.command("check")
@@ -88,19 +112,30 @@ def plugins(ctx: click.Context, fmt: str, modules: tuple[str, ...]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def check(modules: tuple[str, ...], include_builtin: bool, max_examples: int, fmt: str) -> None:
+@click.pass_context
+def check(
+    ctx: click.Context,
+    modules: tuple[str, ...],
+    include_builtin: bool,
+    max_examples: int,
+    fmt: str,
+) -> None:
     """Load plugins strictly and run the conformance kit; exit 1 on any failure."""
     try:
         from drugfree_core.testing import check_roadmap, check_scheme
     except ImportError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        host = _host(modules)
-    except (PluginError, UsageError) as exc:
-        _report_load_failure(str(exc), fmt)
+        host = _host(ctx, modules)
+    except PluginError as exc:  # the built-in plugin itself: nothing can run
+        _report_load_failure([PluginFailure(name="drugfree-core", message=str(exc))], fmt, [])
         raise SystemExit(1) from exc
+    # A plugin that cannot load fails the check; the others are still checked.
+    failures = list(_failures(ctx))
+    if failures and fmt == "text":
+        _report_load_failure(failures, fmt, [])
     reports: list[dict[str, Any]] = []
-    failed = False
+    failed = bool(failures)
     for info in host.plugins():
         if info.builtin and not include_builtin:
             continue
@@ -117,8 +152,13 @@ def check(modules: tuple[str, ...], include_builtin: bool, max_examples: int, fm
             if fmt == "text":
                 click.echo(f"{info.name}: {report}")
     if fmt == "json":
-        click.echo(json.dumps({"ok": not failed, "reports": reports}, ensure_ascii=False, indent=2))
-    elif not reports:
+        if failures:
+            _report_load_failure(failures, fmt, reports)
+        else:
+            click.echo(
+                json.dumps({"ok": not failed, "reports": reports}, ensure_ascii=False, indent=2)
+            )
+    elif not reports and not failures:
         click.echo("no plugin schemes or roadmaps to check (use --all for the built-ins)")
     else:
         click.echo("all checks passed" if not failed else "some checks FAILED", err=failed)
@@ -126,8 +166,19 @@ def check(modules: tuple[str, ...], include_builtin: bool, max_examples: int, fm
         raise SystemExit(1)
 
 
-def _report_load_failure(message: str, fmt: str) -> None:
+def _report_load_failure(
+    failures: list[PluginFailure], fmt: str, reports: list[dict[str, Any]]
+) -> None:
     if fmt == "json":
-        click.echo(json.dumps({"ok": False, "load_error": message}, ensure_ascii=False, indent=2))
+        errors = [f.to_dict() for f in failures]
+        doc = {
+            "ok": False,
+            "load_error": errors[0]["message"],
+            "load_errors": errors,
+            "reports": reports,
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"FAIL loading plugins: {message}", err=True)
+        for failure in failures:
+            click.echo(f"FAIL loading plugins: {failure.message}", err=True)
+        click.echo(plugin_way_out(tuple(f.name for f in failures)), err=True)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _friendly
 from drugfree_core.i18n import msg, msgn
 
 
@@ -30,7 +29,6 @@ from drugfree_core.i18n import msg, msgn
     show_default=True,
     help="Environment variable holding the key (when no --key-file).",
 )
-@_friendly
 def pseudonymise(
     source: Path, out: Path, columns: tuple[str, ...], key_file: Path | None, key_env: str
 ) -> None:

@@ -8,21 +8,27 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import (
-    _allow_no_coverage,
-    _date,
-    _friendly,
-    _lang,
-    _path,
-    _quarantine,
-    _ref_date,
+from drugfree_core.cli.common import (
+    allow_no_coverage_option,
+    lang_option,
+    parse_date,
+    path_argument,
+    quarantine_option,
+    ref_date_option,
 )
 from drugfree_core.i18n import msg
 
+#: The closest-to-passing list: at most every commune-level unit there ever was.
+MAX_CLOSEST = 20_000
+#: A record is stale after at most a century without news (beyond that, a typo).
+MAX_STALE_DAYS = 36_500
+#: Small counts withheld: a threshold above a million would withhold every count.
+MAX_SUPPRESS = 1_000_000
+
 
 @click.command()
-@_path
-@_ref_date
+@path_argument
+@ref_date_option
 @click.option("--province", help="Province code (the unit code of the province in the data).")
 @click.option("--national", is_flag=True, help="The whole country (the default).")
 @click.option(
@@ -33,7 +39,7 @@ from drugfree_core.i18n import msg
     help="html, pdf (printable A4), xlsx, csv (a folder of tables) or json. Default: "
     "from the --out suffix; else html written to a file on a terminal, json in a pipe.",
 )
-@_lang
+@lang_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -46,8 +52,10 @@ from drugfree_core.i18n import msg
     "scheme_id",
     help="Apply this scheme everywhere instead of each province's own (see `drugfree schemes`).",
 )
-@click.option("--series-from", callback=_date, help="First month of the time series, YYYY-MM-DD.")
-@click.option("--series-to", callback=_date, help="Last month of the time series (≤ --date).")
+@click.option(
+    "--series-from", callback=parse_date, help="First month of the time series, YYYY-MM-DD."
+)
+@click.option("--series-to", callback=parse_date, help="Last month of the time series (≤ --date).")
 @click.option(
     "--every",
     type=click.Choice(["month", "quarter"]),
@@ -60,18 +68,19 @@ from drugfree_core.i18n import msg
     "--closest",
     default=20,
     show_default=True,
+    type=click.IntRange(min=0, max=MAX_CLOSEST),
     help="How many units the closest-to-passing list keeps.",
 )
 @click.option(
     "--suppress-below",
-    type=click.IntRange(min=2),
+    type=click.IntRange(min=2, max=MAX_SUPPRESS),
     help="Publish counts of people below K as '< K' (small-count suppression).",
 )
 @click.option(
     "--stale-after",
     default=180,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_STALE_DAYS),
     help="Data quality: a record with no update or test for this many days is stale.",
 )
 @click.option(
@@ -79,9 +88,8 @@ from drugfree_core.i18n import msg
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the case-level list (pseudonymous subject ids) to this .json/.csv file.",
 )
-@_quarantine
-@_allow_no_coverage
-@_friendly
+@quarantine_option
+@allow_no_coverage_option
 def report(
     path: Path | str,
     on: dt.date,

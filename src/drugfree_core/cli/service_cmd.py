@@ -8,12 +8,19 @@ from pathlib import Path
 
 import click
 
-from drugfree_core.cli.main import _friendly, _path, _quarantine
+from drugfree_core.cli.common import DrugfreeGroup, finite, path_argument, quarantine_option
 from drugfree_core.i18n import format_count, format_number, msg, msgn
+
+#: Bounds of the serve options: a body up to 16 GiB, pages up to a million units, a
+#: refresh at most yearly (seconds), up to 1024 computing threads.
+MAX_BODY = 16 * 1024**3
+MAX_PAGE = 1_000_000
+MAX_REFRESH = 365 * 24 * 3600
+MAX_THREADS = 1024
 
 
 @click.command()
-@_path
+@path_argument
 @click.option(
     "--tokens",
     "tokens_file",
@@ -33,30 +40,30 @@ from drugfree_core.i18n import format_count, format_number, msg, msgn
     "--max-body",
     default=32 * 1024 * 1024,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_BODY),
     help="Largest request body accepted, in bytes (413 beyond).",
 )
 @click.option(
     "--max-page-size",
     default=1000,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_PAGE),
     help="Largest page of units an evaluation returns.",
 )
 @click.option(
     "--refresh",
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(min=1, max=MAX_REFRESH),
+    callback=finite,
     help="Re-read DATA every this many seconds (default: read once at start).",
 )
 @click.option(
     "--threads",
     default=40,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_THREADS),
     help="Threads computing requests at once.",
 )
-@_quarantine
-@_friendly
+@quarantine_option
 def serve(
     path: Path | str,
     tokens_file: Path,
@@ -108,7 +115,7 @@ def serve(
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
 
 
-@click.group()
+@click.group(cls=DrugfreeGroup)
 def token() -> None:
     """Make bearer tokens for `drugfree serve`."""
 
@@ -129,7 +136,6 @@ def token() -> None:
     type=click.Choice(["aggregates", "explain", "cases"]),
     help="What the token may do (repeatable).",
 )
-@_friendly
 def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
     """Mint a token called TOKEN_ID: the token on stderr, its tokens-file entry on stdout.
 
@@ -139,7 +145,8 @@ def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
 
     codes = NATIONAL if scope == NATIONAL else [c.strip() for c in scope.split(",") if c.strip()]
     secret, entry = mint_token(token_id, codes, permissions)
-    click.echo(f"token (give it to its holder; it is not stored): {secret}", err=True)
+    shown = msg("token (give it to its holder; it is not stored): {token}", token=secret)
+    click.echo(shown.render(), err=True)
     click.echo(entry, nl=False)
 
 
@@ -148,7 +155,6 @@ def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_friendly
 def audit(log_file: Path, fmt: str) -> None:
     """Summarise an audit log: requests by token, action and status, denials, durations."""
     import attrs
@@ -160,25 +166,28 @@ def audit(log_file: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(attrs.asdict(summary), ensure_ascii=False, indent=2))
         return
-    requests = msgn(
-        "{n} request from {first} to {last}",
-        "{n} requests from {first} to {last}",
-        summary.requests,
-        first=str(summary.first),
-        last=str(summary.last),
-    )
-    click.echo(requests.render())
-    click.echo(msg("denied (401/403): {n}", n=summary.denied).render())
-    no_token = msg("no token").render()
-    for title, counts in (
-        (msg("by token: {counts}"), summary.by_token),
-        (msg("by action: {counts}"), summary.by_action),
-        (msg("by status: {counts}"), summary.by_status),
-    ):
-        listed = ", ".join(
-            f"{no_token if k is None else k} {format_count(v)}" for k, v in counts.items()
+    if summary.requests:
+        requests = msgn(
+            "{n} request from {first} to {last}",
+            "{n} requests from {first} to {last}",
+            summary.requests,
+            first=str(summary.first),
+            last=str(summary.last),
         )
-        click.echo(title.with_params(counts=listed).render())
+        click.echo(requests.render())
+        click.echo(msg("denied (401/403): {n}", n=summary.denied).render())
+        no_token = msg("no token").render()
+        for title, counts in (
+            (msg("by token: {counts}"), summary.by_token),
+            (msg("by action: {counts}"), summary.by_action),
+            (msg("by status: {counts}"), summary.by_status),
+        ):
+            listed = ", ".join(
+                f"{no_token if k is None else k} {format_count(v)}" for k, v in counts.items()
+            )
+            click.echo(title.with_params(counts=listed).render())
+    else:
+        click.echo(msg("no request in the log").render())
     if summary.median_ms is not None and summary.p95_ms is not None:
         duration = msg(
             "duration: median {median} ms, p95 {p95} ms",
@@ -188,4 +197,10 @@ def audit(log_file: Path, fmt: str) -> None:
         click.echo(duration.render())
     if summary.bad_lines:
         shown = ", ".join(str(n) for n in summary.bad_lines[:10])
+        if len(summary.bad_lines) > 10:
+            shown = (
+                msgn("{lines} and {n} more", "{lines} and {n} more", len(summary.bad_lines) - 10)
+                .with_params(lines=shown)
+                .render()
+            )
         click.echo(msg("lines that are not audit entries: {lines}", lines=shown).render())

@@ -9,8 +9,11 @@ import attrs
 import numpy as np
 import polars as pl
 
+from drugfree_core.dataset.checks import Staged, finish
+from drugfree_core.dataset.quarantine import QuarantinedRecord
+from drugfree_core.dataset.records import records_to_staged
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
-from drugfree_core.errors import DatasetError
+from drugfree_core.errors import DatasetError, UsageError
 from drugfree_core.model import (
     AdminUnit,
     Coverage,
@@ -60,21 +63,6 @@ def _conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
             + (f"; unexpected columns: {', '.join(extra)}" if extra else "")
         )
     return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns)
-
-
-@attrs.frozen(kw_only=True)
-class QuarantinedRecord:
-    """A record kept out of evaluation because it was invalid, with where and why.
-
-    ``unit_codes`` are the units the record concerned, so their verdicts can be marked
-    as affected instead of silently evaluated on partial data.
-    """
-
-    table: str
-    location: str
-    reason: str
-    record_id: str | None = None
-    unit_codes: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -131,6 +119,10 @@ class Dataset:
         (a table left out is then *not supplied*, see :attr:`supplied`). Only the
         columns and dtypes are checked here; the loaders check content.
         """
+        if not isinstance(frames, Mapping) or not all(
+            isinstance(f, pl.DataFrame) for f in frames.values()
+        ):
+            raise UsageError("frames must map table names to polars DataFrames")
         unknown = set(frames) - set(TABLES_BY_NAME)
         given = set(frames) if supplied is None else set(supplied)
         unknown |= given - set(TABLES_BY_NAME)
@@ -204,14 +196,42 @@ class Dataset:
         *units* is covered (see :attr:`coverage_basis`). Raises
         :class:`~drugfree_core.errors.DatasetError` listing every problem.
         """
-        from drugfree_core.io.records import records_to_dataset
-
-        return records_to_dataset(
+        given = {
+            "units": units,
+            "subjects": subjects,
+            "lineage": lineage,
+            "unit_facts": unit_facts,
+            "coverage": coverage,
+        }
+        for name, value in given.items():
+            if value is None and name != "units":
+                continue
+            if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+                raise UsageError(f"{name} must be a list of records, not {type(value).__name__}")
+        staged = records_to_staged(
             units=list(units),
             subjects=None if subjects is None else list(subjects),
             lineage=None if lineage is None else list(lineage),
             unit_facts=None if unit_facts is None else list(unit_facts),
             coverage=None if coverage is None else list(coverage),
+        )
+        return cls.from_staged(staged, quarantine=False)
+
+    @classmethod
+    def from_staged(cls, staged: Staged, *, quarantine: bool = False) -> Dataset:
+        """Check what a door read (:class:`~drugfree_core.dataset.checks.Staged`) and build.
+
+        The checks across records run here; then any problem raises
+        :class:`~drugfree_core.errors.DatasetError` (strict), or, with *quarantine*, the
+        bad records and everything that depends on them are left out and listed in
+        :attr:`quarantined`. A fatal problem raises in both modes.
+        """
+        checked = finish(staged, quarantine=quarantine)
+        return cls.from_frames(
+            checked.frames,
+            quarantined=checked.quarantined,
+            map_source=checked.map_source,
+            supplied=checked.supplied,
         )
 
     def to_records(self) -> DatasetRecords:
@@ -224,8 +244,9 @@ class Dataset:
         Keeps those units (and every unit linked to them by lineage, so residences in a
         predecessor still resolve), the subjects who ever resided there, the facts and the
         coverage rows about them (and about their districts and provinces), and the
-        quarantined records that concern them or that concern no unit of the dataset at
-        all (their unit could not be determined, so they may concern any unit).
+        quarantined records that concern them, their districts or provinces, or no unit
+        of the dataset at all (their unit could not be determined, so they may concern
+        any unit).
         """
         codes = set(unit_codes)
         lineage = self.lineage
@@ -274,7 +295,8 @@ class Dataset:
             coverage=self.coverage.filter(
                 pl.col("unit_code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
             ),
-            quarantined=self._quarantined_for(keep),
+            # A bad row of their district or province concerns them too (never dropped).
+            quarantined=self._quarantined_for(ancestors),
         )
 
     def _quarantined_for(self, keep: set[str]) -> tuple[QuarantinedRecord, ...]:

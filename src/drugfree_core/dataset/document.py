@@ -17,7 +17,9 @@ Rules enforced by :data:`converter`:
 * lists become tuples; a JSON value of the wrong type is rejected, never coerced
   (``"12"`` is not an integer, ``1`` is not ``true``);
 * an optional field (one with a default) may be left out; an unknown key anywhere is an
-  error, and so is a key given twice in one object (see :class:`DuplicateKeys`);
+  error (named by its position, never quoted: see :class:`UnknownKeys`), and so is a
+  key given twice in one object (see :class:`DuplicateKeys`);
+* integers fit in 64 bits and text is valid Unicode, so every value can be stored;
 * on output, a field whose value equals its default is left out, to keep national-scale
   documents small (``"method": "screening"`` is the default of every drug test, for
   example); reading the smaller document gives back equal records.
@@ -29,12 +31,13 @@ trees; :func:`describe_errors` turns one into ``(JSON path, reason)`` pairs.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import math
 import re
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import attrs
@@ -49,6 +52,7 @@ from cattrs.errors import (
 )
 
 from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
+from drugfree_core.model._checks import MAX_INTEGER, is_unicode
 
 #: The value of ``format`` in every document this version reads and writes.
 FORMAT = "drugfree-dataset/1"
@@ -152,6 +156,9 @@ def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _structure_str(value: object, _t: object) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a string")
+    if not is_unicode(value):
+        # JSON may escape half of a surrogate pair ("\\ud800"), which no output can write.
+        raise ValueError("text is not valid Unicode: it holds a lone surrogate")
     return value
 
 
@@ -159,15 +166,23 @@ def _structure_int(value: object, _t: object) -> int:
     # bool is an int in Python but not in JSON.
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError("expected an integer")
+    if not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
+        raise ValueError(
+            f"integer out of range: it must lie between {-MAX_INTEGER - 1} and {MAX_INTEGER}"
+        )
     return value
 
 
 def _structure_float(value: object, _t: object) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise ValueError("expected a number")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        raise ValueError("number too large") from None
+    if not math.isfinite(number):
         raise ValueError("expected a finite number")
-    return float(value)
+    return number
 
 
 def _structure_bool(value: object, _t: object) -> bool:
@@ -298,11 +313,12 @@ def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, object],
             elif required:
                 errors.append(_note(ValueError("required field missing"), name, t))
         for key in getattr(value, "duplicates", ()):
-            errors.append(_note(ValueError("key given more than once"), key, None))
+            if key in names:  # an unknown key given twice is reported once, as unknown
+                errors.append(_note(ValueError("key given more than once"), key, None))
         if conv.forbid_extra_keys:
             extra = value.keys() - names
             if extra:
-                errors.append(ForbiddenExtraKeysError(None, cls, extra))
+                errors.append(UnknownKeys(list(value), names, [f.name for f in fields]))
         if not errors:
             try:
                 return cls(**given)
@@ -338,6 +354,40 @@ converter: cattrs.Converter = _make_converter()
 # --- turning structuring errors into (path, reason) pairs --------------------------------
 
 
+class UnknownKeys(ValueError):
+    """Keys an object may not have, told by position: a key can be personal data.
+
+    A key is never quoted (an identity-card number or a name used as a key would be
+    repeated in every message); it is named by its position among the object's keys,
+    with the closest allowed key when one is close enough to be a typo.
+    """
+
+    def __init__(self, keys: list[str], known: Collection[str], allowed: list[str]) -> None:
+        super().__init__("unknown keys")
+        self.positions = [(i + 1, key) for i, key in enumerate(keys) if key not in known]
+        self.allowed = allowed
+
+    def reasons(self) -> list[str]:
+        """One reason per unknown key, in the object's order."""
+        return [unknown_key_reason(n, key, self.allowed) for n, key in self.positions]
+
+
+def unknown_key_reason(position: int, key: object, allowed: list[str]) -> str:
+    """``unknown key (the 3rd key of this object; did you mean 'statuses'?); allowed: ...``."""
+    guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
+    hint = f"; did you mean {guess[0]!r}?" if guess else ""
+    return (
+        f"unknown key (the {ordinal(position)} key of this object{hint}); "
+        f"allowed keys: {', '.join(allowed)}"
+    )
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``21st``..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _key_path(path: str, key: object) -> str:
     text = str(key)[:40]
     return f"{path}.{text}" if _PLAIN_KEY.match(text) else f"{path}[{text!r}]"
@@ -364,10 +414,12 @@ def _walk(exc: BaseException, path: str) -> Iterator[tuple[str, str]]:
             yield from _walk(sub, f"{path}[{item_note.index!r}]")
         for sub in without:
             yield from _walk(sub, path)
+    elif isinstance(exc, UnknownKeys):
+        yield from ((path, reason) for reason in exc.reasons())
     elif isinstance(exc, ForbiddenExtraKeysError):
-        allowed = ", ".join(f.name for f in attrs.fields(exc.cl))
-        for key in sorted(exc.extra_fields, key=str):
-            yield _key_path(path, key), f"unknown key (allowed: {allowed})"
+        allowed = [f.name for f in attrs.fields(exc.cl)]
+        for reason in UnknownKeys(sorted(exc.extra_fields, key=str), (), allowed).reasons():
+            yield path, reason
     else:
         yield path, _reason(exc)
 
@@ -385,6 +437,7 @@ __all__ = [
     "FORMAT",
     "DatasetDocument",
     "DuplicateKeys",
+    "UnknownKeys",
     "converter",
     "describe_errors",
     "object_pairs",

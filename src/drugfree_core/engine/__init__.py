@@ -1,15 +1,14 @@
 """The columnar evaluation engine and its results."""
 
-from drugfree_core.engine.custom import CustomOutcome, UnitView
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
-    Outcome,
     RuleResult,
     UnitResult,
     UnplacedSubject,
 )
+from drugfree_core.rules.outcome import CustomOutcome, Outcome, UnitView
 
 __all__ = [
     "CriterionResult",

@@ -22,6 +22,7 @@ from drugfree_core.engine.placement import (
     successors_in_force,
 )
 from drugfree_core.errors import SchemeError
+from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import RehabForm, SubjectKind, TestResult, UnitKind
 from drugfree_core.rules.law import (
     ANNIVERSARY_EXCLUSIVE,
@@ -390,7 +391,7 @@ class EvalContext:
         """Per person: whether their tests in ``[on - days, on]`` pass under *rule*."""
 
         def build() -> pl.DataFrame:
-            start = self.on - dt.timedelta(days=days)
+            start = shift(self.on, -days)  # stops at 1 January of year 1
             tests = self.dataset.drug_tests.filter(
                 (pl.col("date") >= start) & (pl.col("date") <= self.on)
             ).select("subject_id", "date", (pl.col("result") == _POSITIVE).alias("positive"))

@@ -75,15 +75,28 @@ def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozen
     return frozenset(c for c in codes if covered(c, frozenset({c})))
 
 
-def no_coverage_why(basis: str, units: int) -> Message:
-    """Why a dataset with coverage *basis* covers none of *units* units in force."""
-    if basis == "none":
+def no_coverage_reason(dataset: Dataset, units: int) -> Message:
+    """Why *dataset* covers none of *units* units in force: for the error that says so.
+
+    Names the coverage rows left out by quarantine, since they may be why nothing is
+    covered (a table whose only row was bad covers nothing).
+    """
+    if dataset.coverage_basis == "none":
         return msg(
             "its units come from the embedded official map, which never says which units "
             "the data cover, and it has no coverage table"
         )
-    return msgn(
+    why = msgn(
         "its coverage table covers none of the {n} unit in force",
         "its coverage table covers none of the {n} units in force",
         units,
     )
+    left_out = sum(1 for q in dataset.quarantined if q.table == "coverage")
+    if left_out:
+        return msgn(
+            "{why} ({n} coverage row was quarantined)",
+            "{why} ({n} coverage rows were quarantined)",
+            left_out,
+            why=why,
+        )
+    return why

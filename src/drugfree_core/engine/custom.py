@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import DatasetRecords
-from drugfree_core.engine.results import Outcome
 from drugfree_core.errors import SchemeError
-from drugfree_core.model import AdminUnit, Subject, UnitFact
-from drugfree_core.rules.params import ParamValue
+from drugfree_core.model import Subject, UnitFact
+from drugfree_core.rules.outcome import CustomOutcome, Outcome, UnitView
 
 if TYPE_CHECKING:
     from drugfree_core.engine.context import EvalContext
     from drugfree_core.rules.primitives import PythonRule
-
-
-@attrs.frozen(kw_only=True)
-class UnitView:
-    """What a custom rule sees.
-
-    One unit on the date, the people placed there on that date (with all their records),
-    the unit's facts and the scheme's parameter values.
-    """
-
-    unit: AdminUnit
-    on: dt.date
-    subjects: tuple[Subject, ...]
-    facts: tuple[UnitFact, ...]
-    parameters: Mapping[str, ParamValue]
-
-
-@attrs.frozen(kw_only=True)
-class CustomOutcome:
-    """What a custom rule returns for one unit."""
-
-    outcome: Outcome
-    observed: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    failing_subjects: tuple[str, ...] = ()
-    reason: str = ""
 
 
 def _unit_views(ctx: EvalContext) -> dict[str, UnitView]:
@@ -98,8 +68,16 @@ def run_python_rule(rule: PythonRule, ctx: EvalContext) -> pl.DataFrame:
     for code in ctx.unit_index["unit_code"]:
         try:
             result = rule.func(views[code])
-        except Exception as exc:
-            raise SchemeError(f"custom rule {rule.name!r} failed on unit {code}: {exc}") from exc
+        except (Exception, SystemExit) as exc:
+            # The rule's own message is left out: it may quote a person's records. The
+            # type says what went wrong; `drugfree --debug` shows where.
+            what = (
+                "called sys.exit(), which a rule must not do"
+                if isinstance(exc, SystemExit)
+                else f"raised {type(exc).__name__}"
+            )
+            failed = f"custom rule {rule.name!r} failed on unit {code}"
+            raise SchemeError(f"{failed}: it {what}") from exc
         if not isinstance(result, CustomOutcome):
             raise SchemeError(
                 f"custom rule {rule.name!r} returned {type(result).__name__}, not CustomOutcome"

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from drugfree_core._args import expect, expect_codes
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
-from drugfree_core.engine.coverage import no_coverage_why
+from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.placement import (
     commune_units_in_force,
     undetermined_records,
@@ -18,13 +19,13 @@ from drugfree_core.engine.placement import (
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
-    Outcome,
     RuleResult,
     UnitResult,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
 from drugfree_core.i18n import Message, msg, msgn
 from drugfree_core.rules.describe import describe_rule
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 from drugfree_core.rules.tables import tables_needed
 
@@ -196,8 +197,12 @@ def evaluate(
     :class:`~drugfree_core.errors.CoverageError` when the evaluation has units and the
     dataset covers none of them, unless *allow_no_coverage*.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError("the reference date must be a datetime.date")
+    if units is not None:
+        units = expect_codes(units, "units")
     if not scheme.in_force(on):
         span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
         raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")
@@ -285,7 +290,7 @@ def _no_coverage_message(dataset: Dataset, on: dt.date, units: int) -> Message:
         "records cover in a coverage table, or allow a result that is all 'no data' "
         "(--allow-no-coverage; in Python, allow_no_coverage)",
         date=on,
-        why=no_coverage_why(dataset.coverage_basis, units),
+        why=no_coverage_reason(dataset, units),
     )
 
 

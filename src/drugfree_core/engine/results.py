@@ -7,7 +7,6 @@ All result classes are frozen attrs objects that serialise to JSON with
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -17,29 +16,8 @@ import attrs
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
 from drugfree_core.i18n import Message, Text, msgn, render
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
-
-
-class Outcome(enum.Enum):
-    """The outcome of a rule, a criterion or a unit's verdict.
-
-    PASS, FAIL and UNKNOWN are three-valued logic: what the data cannot decide is
-    UNKNOWN, never PASS. NO_DATA is for a unit the dataset does not cover on the date
-    (see :class:`~drugfree_core.model.Coverage`): nothing is judged there, and it is never
-    counted as passing.
-    """
-
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-    NO_DATA = "no_data"
-
-    @classmethod
-    def from_bool(cls, value: bool | None) -> Outcome:
-        """``True`` → PASS, ``False`` → FAIL, ``None`` → UNKNOWN."""
-        if value is None:
-            return cls.UNKNOWN
-        return cls.PASS if value else cls.FAIL
 
 
 @attrs.frozen(kw_only=True)

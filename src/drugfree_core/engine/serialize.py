@@ -8,8 +8,9 @@ from typing import Any
 
 import cattrs
 
-from drugfree_core.engine.results import Evaluation, Outcome, RuleResult, UnitResult
+from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
 from drugfree_core.i18n import Message, Text, render
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
 
 converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)

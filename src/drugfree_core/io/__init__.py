@@ -12,16 +12,18 @@ records out and list each one in :attr:`Dataset.quarantined`.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Literal
 
 import attrs
 import polars as pl
 
+from drugfree_core._args import expect, expect_choice, expect_path
+from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import CoverageBasis, Dataset
-from drugfree_core.errors import Problem, UsageError
-from drugfree_core.io.checks import LOC, LOC_DTYPE, Staged, all_problems, finish
+from drugfree_core.errors import Problem
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
+from drugfree_core.io.known_units import with_known_units
 from drugfree_core.io.postgres import (
     display_source,
     is_database_uri,
@@ -34,9 +36,9 @@ from drugfree_core.io.pseudonyms import (
     pseudonymise,
     read_key,
 )
-from drugfree_core.io.records import records_to_dataset
 from drugfree_core.io.table_door import read_tables, stage_tables
 from drugfree_core.io.writers import dataset_to_document, write_json, write_tables, written_tables
+from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
 
 #: Formats :func:`save` writes.
 Format = Literal["json", "csv", "parquet"]
@@ -49,7 +51,7 @@ Source = str | os.PathLike[str]
 def _stage(path: Source) -> Staged:
     if is_database_uri(path):
         return _with_official_map(stage_postgres(str(path)))
-    target = Path(path)
+    target = expect_path(path, "the dataset path")
     if target.is_dir():
         return _with_official_map(stage_tables(target))
     if target.is_file() and target.suffix.lower() == ".json":
@@ -108,7 +110,7 @@ def load(path: Source, *, quarantine: bool = False) -> Dataset:
     that no single record can be blamed for (malformed JSON, a missing ``units`` table, a
     missing column) raise in both modes.
     """
-    return finish(_stage(path), quarantine=quarantine)
+    return Dataset.from_staged(with_known_units(_stage(path)), quarantine=quarantine)
 
 
 @attrs.frozen(kw_only=True)
@@ -154,6 +156,29 @@ def validate_text(text: str, *, source: str = "<upload>") -> tuple[Problem, ...]
     return all_problems(_with_official_map(stage_json_text(text, source)))
 
 
+def records_to_dataset(
+    *,
+    units: Sequence[AdminUnit],
+    subjects: Sequence[Subject] | None = None,
+    lineage: Sequence[LineageLink] | None = None,
+    unit_facts: Sequence[UnitFact] | None = None,
+    coverage: Sequence[Coverage] | None = None,
+) -> Dataset:
+    """Build a :class:`Dataset` from typed records, checking what single records cannot.
+
+    The same as :meth:`Dataset.from_records <drugfree_core.dataset.Dataset.from_records>`:
+    the records validated themselves when they were made; this adds the checks across
+    records (duplicates, references, overlapping residences, lineage dates). An argument
+    left as ``None`` is a table not supplied (see :attr:`Dataset.supplied
+    <drugfree_core.dataset.Dataset.supplied>`). Raises
+    :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
+    ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
+    """
+    return Dataset.from_records(
+        units=units, subjects=subjects, lineage=lineage, unit_facts=unit_facts, coverage=coverage
+    )
+
+
 def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> None:
     """Write *dataset* to *path*: a JSON document, a folder of tables or a database schema.
 
@@ -162,19 +187,22 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
     anything else a folder of CSV files. Only the tables the dataset was given are
     written, and never the embedded official map (see :func:`write_tables`).
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset")
     if is_database_uri(path):
         # Like the other writers: only the tables the dataset was given, never the map.
         wanted = set(written_tables(dataset))
         frames = {name: f for name, f in dataset.frames().items() if name in wanted}
         write_postgres(frames, str(path))
         return
-    chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
-    if chosen == "json":
-        write_json(dataset, path)
-    elif chosen in ("csv", "parquet"):
-        write_tables(dataset, path, format=chosen)
+    target = expect_path(path, "the path to save to")
+    if format is None:
+        chosen = "json" if target.suffix.lower() == ".json" else "csv"
     else:
-        raise UsageError(f"unknown format {chosen!r}; use 'json', 'csv' or 'parquet'")
+        chosen = expect_choice(format, ("json", "csv", "parquet"), "format")
+    if chosen == "json":
+        write_json(dataset, target)
+    else:
+        write_tables(dataset, target, format="csv" if chosen == "csv" else "parquet")
 
 
 __all__ = [

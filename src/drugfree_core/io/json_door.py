@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
+from drugfree_core._args import expect, expect_path
+from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.document import FORMAT, converter, describe_errors, object_pairs
+from drugfree_core.dataset.document import (
+    FORMAT,
+    converter,
+    describe_errors,
+    object_pairs,
+    unknown_key_reason,
+)
+from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
-from drugfree_core.io.checks import Staged, finish
-from drugfree_core.io.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
+from drugfree_core.io.known_units import with_known_units
 
 # Which key of a rejected top-level element names it, to follow duplicates and references.
 _KEYS = {
@@ -61,14 +68,14 @@ def stage_document(data: Any, source: str) -> Staged:
     if not isinstance(data, dict):
         fatal.append(_fatal("$", "a dataset document must be a JSON object"))
         return builder.stage(source, fatal, unavailable=[t.name for t in TABLES])
-    for key in getattr(data, "duplicates", ()):
-        fatal.append(_fatal(f"$.{key}", "key given more than once"))
     allowed = ("format", *TOP_LEVEL)
-    for key in data:
+    for key in getattr(data, "duplicates", ()):
+        if key in allowed:  # an unknown key given twice is reported once, as unknown
+            fatal.append(_fatal(f"$.{key}", "key given more than once"))
+    for position, key in enumerate(data, start=1):
         if key not in allowed:
-            fatal.append(
-                _fatal(f"$[{str(key)[:40]!r}]", f"unknown key (allowed: {', '.join(allowed)})")
-            )
+            # Named by position, never quoted: a key can be personal data.
+            fatal.append(_fatal("$", unknown_key_reason(position, key, list(allowed))))
     if "format" not in data:
         fatal.append(_fatal("$.format", f"required field missing (expected {FORMAT!r})"))
     elif data["format"] != FORMAT:
@@ -106,6 +113,8 @@ def stage_document(data: Any, source: str) -> Staged:
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:
     """Parse and structure JSON text; malformed JSON is one fatal problem."""
+    expect(text, str, "the JSON text", "a str")
+    expect(source, str, "source", "a str")
     data, fatal = _parse(text, source)
     if fatal:
         return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=tuple(fatal))
@@ -114,7 +123,7 @@ def stage_json_text(text: str, source: str = "<string>") -> Staged:
 
 def stage_json_file(path: str | os.PathLike[str]) -> Staged:
     """Read a document file (UTF-8) and structure it."""
-    file = Path(path)
+    file = expect_path(path, "the JSON file")
     source = str(file)
     try:
         raw = file.read_bytes()
@@ -137,9 +146,10 @@ def read_json(path: str | os.PathLike[str], *, quarantine: bool = False) -> Data
     left out and listed in :attr:`Dataset.quarantined`; a document that cannot be read
     at all (malformed JSON, wrong ``format``, unknown top-level key) still raises.
     """
-    return finish(stage_json_file(path), quarantine=quarantine)
+    return Dataset.from_staged(with_known_units(stage_json_file(path)), quarantine=quarantine)
 
 
 def read_json_text(text: str, *, quarantine: bool = False, source: str = "<string>") -> Dataset:
     """Like :func:`read_json`, from JSON text; *source* names it in messages."""
-    return finish(stage_json_text(text, source), quarantine=quarantine)
+    staged = with_known_units(stage_json_text(text, source))
+    return Dataset.from_staged(staged, quarantine=quarantine)

@@ -37,9 +37,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import attrs
 import polars as pl
 
+from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
-from drugfree_core.errors import Problem, UsageError
-from drugfree_core.io.checks import Staged
+from drugfree_core.errors import Problem, UsageError, printable
 from drugfree_core.io.table_door import stage_frames
 
 #: URI schemes the door answers to.
@@ -53,6 +53,7 @@ _NATIVE = frozenset(
     {"text", "varchar", "name", "date", "bool"} | {"int2", "int4", "int8", "float4", "float8"}
 )
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _RELKINDS = "('r', 'v', 'm', 'f', 'p')"  # table, view, materialised view, foreign, partitioned
 
 _CATALOGUE = f"""
@@ -112,13 +113,34 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+# Names a server message may quote as they are: the dataset's tables and columns.
+_NAMES = frozenset(t.name for t in TABLES) | {c for t in TABLES for c in t.column_names}
+
+
 def _scrub(message: str, uri: str) -> str:
-    """A driver message cut to its first meaningful line, without the URI's password."""
+    """A driver message cut to its first meaningful line, without the URI's password.
+
+    The server quotes the values it could not read (``invalid input syntax for type
+    date: "12/03/1987"``): every quoted text but a table or column name of the dataset
+    is replaced by ``…``, so that no value of a row reaches a message.
+    """
     password = urlsplit(uri).password
     if password:
         message = message.replace(password, "***")
+    message = message.strip()
+    # The server's own words follow its severity ("... [PGRES_FATAL_ERROR]: ERROR:  ...").
+    server = re.search(r"\b(?:ERROR|FATAL):\s+(.*)", message, flags=re.DOTALL)
+    if server:
+        message = server.group(1)
     message = re.sub(r"^[A-Z_]+: (\[libpq\] )?", "", message.strip())
-    return message.splitlines()[0].strip() if message else "unknown error"
+    line = message.splitlines()[0].strip() if message else ""
+
+    def hide(match: re.Match[str]) -> str:
+        quote, text = match.group(1), match.group(2)
+        return match.group(0) if text in _NAMES else f"{quote}…{quote}"
+
+    line = re.sub(r"(\"|')(.*?)\1", hide, line)
+    return printable(line) or "unknown error"
 
 
 def _connect(uri: str) -> Any:
@@ -160,9 +182,14 @@ def _select(
             )
         elif type_name in _NATIVE and not is_enum:
             exprs.append(quoted)
-        elif type_name == "numeric" and wanted in (pl.Int64(), pl.Float64()):
-            # As a float, so that 9200.0 is the whole number 9200, as in a Parquet file.
-            exprs.append(f"{quoted}::float8 AS {quoted}")
+        elif type_name == "numeric" and wanted == pl.Int64():
+            # A whole number as its integer text, so that 9200.0 is the whole number 9200
+            # (as in a Parquet file); anything else (12.5, NaN, a number beyond 64 bits)
+            # as its own text, which the typing reports at its row.
+            exprs.append(
+                f"CASE WHEN {quoted} = trunc({quoted}) AND {quoted} BETWEEN {_INT64_MIN} "
+                f"AND {_INT64_MAX} THEN {quoted}::int8::text ELSE {quoted}::text END AS {quoted}"
+            )
         else:
             exprs.append(f"{quoted}::text AS {quoted}")
     if problems or not exprs:

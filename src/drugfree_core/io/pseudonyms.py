@@ -30,14 +30,16 @@ import hmac
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
 import polars as pl
 
+from drugfree_core._args import expect, expect_path
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
+from drugfree_core.model._checks import is_unicode
 
 #: Environment variable read for the key when no key file is given.
 KEY_ENV = "DRUGFREE_PSEUDONYM_KEY"
@@ -65,14 +67,20 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
     :class:`~drugfree_core.errors.UsageError`, never quoting the key, when it is missing
     or shorter than :data:`MIN_KEY_BYTES`.
     """
+    expect(env, str, "env", "the name of an environment variable (str)")
     if file is not None:
+        path = expect_path(file, "the key file")
         try:
-            key = Path(file).read_bytes().strip()
+            key = path.read_bytes().strip()
         except OSError as exc:
             raise UsageError(f"cannot read the key file {file}: {exc.strerror}") from None
         where = f"the key file {file}"
     else:
-        key = os.environ.get(env, "").strip().encode()
+        try:
+            # The variable's bytes as the system gave them (not UTF-8 is fine for a key).
+            key = os.fsencode(os.environ.get(env, "")).strip()
+        except (UnicodeError, ValueError):
+            raise UsageError("env is not a name an environment variable can have") from None
         where = f"the environment variable {env}"
         if not key:
             raise UsageError(f"no key: set {env} or give a key file")
@@ -86,7 +94,13 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
 
 def pseudonym(number: str, key: bytes) -> str:
     """The pseudonymous id of the identity *number* under *key*."""
-    digest = hmac.new(key, number.strip().encode(), hashlib.sha256).digest()
+    expect(number, str, "the identity number", "a str")
+    expect(key, bytes, "the key", "bytes (see read_key)")
+    try:
+        text = number.strip().encode()
+    except UnicodeEncodeError:
+        raise UsageError("the identity number is not valid Unicode text") from None
+    digest = hmac.new(key, text, hashlib.sha256).digest()
     return PREFIX + base64.b32encode(digest).decode().lower()[:26]
 
 
@@ -197,7 +211,19 @@ def _document(source: Path, out: Path, key: bytes) -> PseudonymisationSummary:
     if not isinstance(subjects, list):
         raise UsageError(f"{source.name}: no subjects list to pseudonymise")
     numbers = [s.get("id") if isinstance(s, dict) else None for s in subjects]
-    present = pl.Series("id", [n if isinstance(n, str) else None for n in numbers])
+    for index, (subject, number) in enumerate(zip(subjects, numbers, strict=True)):
+        # An id left as it is would be an identity number left in the output: refuse.
+        where = f"{source.name}: $.subjects[{index}]"
+        if not isinstance(subject, dict):
+            raise UsageError(f"{where} is not an object; nothing was written")
+        if number is not None and not isinstance(number, str):
+            raise UsageError(
+                f"{where}.id is a {type(number).__name__}, not text; write identity numbers "
+                "as JSON strings (nothing was written)"
+            )
+        if isinstance(number, str) and not is_unicode(number):
+            raise UsageError(f"{where}.id is not valid Unicode; nothing was written")
+    present = pl.Series("id", numbers, dtype=pl.String())
     mapping = _mapping(present, key)
     lookup = dict(zip(mapping["number"], mapping["pseudonym"], strict=True))
     cells = 0
@@ -205,7 +231,12 @@ def _document(source: Path, out: Path, key: bytes) -> PseudonymisationSummary:
         if isinstance(number, str) and number.strip():
             subject["id"] = lookup[number.strip()]
             cells += 1
-    out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if not is_unicode(text):
+        # A lone surrogate elsewhere in the document: copied as the escape it was written as
+        # (the door reports it when the copy is read).
+        text = json.dumps(document, ensure_ascii=True, indent=1) + "\n"
+    out.write_text(text, encoding="utf-8")
     return PseudonymisationSummary(written=(out,), cells=cells, distinct=mapping.height)
 
 
@@ -223,9 +254,27 @@ def pseudonymise(
     must not exist. Raises :class:`~drugfree_core.errors.UsageError` for anything that
     cannot be done, with a message that quotes neither a value nor the key.
     """
+    expect(key, bytes, "the key", "bytes (see read_key)")
+    if isinstance(columns, str | bytes) or not isinstance(columns, Iterable):
+        raise UsageError("columns must be a list of column names")
+    columns = tuple(columns)
+    if not all(isinstance(c, str) for c in columns):
+        raise UsageError("columns must be a list of column names")
     if len(key) < MIN_KEY_BYTES:
         raise UsageError(f"a key needs at least {MIN_KEY_BYTES} bytes")
-    src, dst = Path(source), Path(out)
+    src = expect_path(source, "the source")
+    dst = expect_path(out, "out")
+    try:
+        return _pseudonymise(src, dst, key, columns)
+    except OSError as exc:
+        # No permission, a full disk: one line naming the file, as for any other write.
+        where = exc.filename or dst
+        raise UsageError(f"cannot write {where}: {exc.strerror or type(exc).__name__}") from None
+
+
+def _pseudonymise(
+    src: Path, dst: Path, key: bytes, columns: Sequence[str]
+) -> PseudonymisationSummary:
     if not src.exists():
         raise UsageError(f"{src}: no such file or folder")
     if dst.exists():

@@ -11,23 +11,25 @@ match the schema and are converted when they can be (text, other integer widths)
 Everything runs as polars expressions over whole columns.
 
 In the subject tables, messages never repeat a cell's value: the row and the subject
-id locate it, and the values are personal data.
+id locate it, and the values are personal data. A header cell that is not a column name
+is named by its position, never quoted (a file without its header row would otherwise
+have its first row of data repeated back). Blank lines at the end of a CSV file are
+ignored; a blank line between rows is reported once, as an empty row.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
-from drugfree_core.errors import Problem
-from drugfree_core.io.checks import (
+from drugfree_core._args import expect_path
+from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
     SID,
@@ -35,11 +37,15 @@ from drugfree_core.io.checks import (
     Locator,
     Staged,
     empty_problems,
-    finish,
     internal_columns,
     key_schema,
     record_problems,
 )
+from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.document import ordinal
+from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
+from drugfree_core.errors import Problem
+from drugfree_core.io.known_units import with_known_units
 
 #: File name endings the reader knows, in order of preference in messages.
 SUFFIXES = (".csv", ".parquet")
@@ -66,11 +72,13 @@ def _fatal(table: str, location: str, reason: str) -> Problem:
     return Problem(table=table, location=location, reason=reason)
 
 
-def _phrase(col: Column) -> str:
-    """What a bad cell of *col* is not."""
+def _phrase(col: Column, source: pl.DataType) -> str:
+    """What a bad cell of *col*, stored as *source*, is not."""
     if col.enum is not None:
         return f"is not one of: {', '.join(str(m.value) for m in col.enum)}"
     if col.dtype == pl.Date():
+        if source == pl.Date():
+            return "is not a date between the years 1 and 9999"
         return "is not a date written YYYY-MM-DD"
     if col.dtype == pl.Int64():
         return "is not an integer"
@@ -81,13 +89,78 @@ def _phrase(col: Column) -> str:
     return "is not valid"  # pragma: no cover - text columns never fail to parse
 
 
+_OUT_OF_RANGE = f"is out of range: it must lie between {-(2**63)} and {2**63 - 1}"
+_NO_SUCH_DAY = "is written YYYY-MM-DD but no such day exists (check month and day; years 0001-9999)"
+
+
+def _type_words(dtype: pl.DataType) -> str:
+    """A column type in words (``list values``, ``dates``), as a person would say it."""
+    if dtype.is_integer():
+        return "whole numbers"
+    if dtype.is_float() or dtype.is_decimal():
+        return "numbers"
+    names = {
+        pl.String: "text",
+        pl.Categorical: "text categories",
+        pl.Enum: "text categories",
+        pl.Boolean: "true/false values",
+        pl.Date: "dates",
+        pl.Datetime: "dates with times",
+        pl.Time: "times of day",
+        pl.Duration: "durations",
+        pl.Binary: "raw bytes",
+        pl.List: "lists",
+        pl.Array: "lists",
+        pl.Struct: "structures",
+        pl.Null: "nothing",
+    }
+    for kind, words in names.items():
+        if isinstance(dtype, kind):
+            return words
+    return str(dtype)
+
+
+def _near_miss(col: Column, raw: pl.Expr) -> tuple[pl.Expr, str] | None:
+    """Cells that look right but cannot be stored, with what is wrong with them."""
+    text = raw.cast(pl.String())
+    if col.dtype == pl.Date():
+        return text.str.contains(_DATE_TEXT), _NO_SUCH_DAY
+    if col.dtype == pl.Int64():
+        return text.str.contains(_INT_TEXT), _OUT_OF_RANGE
+    return None
+
+
+def _cell_reason(col: Column, source: pl.DataType, raw: pl.Expr, show: bool) -> pl.Expr:
+    """Why a cell of *col* could not be read; its value quoted only when *show*.
+
+    A stored date or time is never quoted: one outside the calendar cannot be written.
+    """
+    temporal = source.is_temporal()
+    shown = raw if temporal else raw.cast(pl.String()).str.slice(0, 40)
+
+    def say(phrase: str) -> pl.Expr:
+        if show and not temporal:
+            return pl.format(f"{col.name}: '{{}}' {phrase}", shown)
+        return pl.lit(f"{col.name}: value {phrase}")
+
+    reason = say(_phrase(col, source))
+    near = _near_miss(col, raw) if source != col.dtype and not temporal else None
+    if near is not None:
+        condition, phrase = near
+        reason = pl.when(condition).then(say(phrase)).otherwise(reason)
+    return reason
+
+
 def _from_text(col: Column, raw: pl.Expr) -> pl.Expr:
     """Parse text cells into *col*'s type; null where a cell does not parse."""
     dtype = col.dtype
     if col.enum is not None:
         return raw.cast(dtype, strict=False)
     if dtype == pl.Date():
-        return pl.when(raw.str.contains(_DATE_TEXT)).then(raw.str.to_date("%Y-%m-%d", strict=False))
+        # polars reads "0000-01-01"; Python's calendar (and every output) starts at year 1.
+        return _in_calendar(
+            pl.when(raw.str.contains(_DATE_TEXT)).then(raw.str.to_date("%Y-%m-%d", strict=False))
+        )
     if dtype == pl.Int64():
         return pl.when(raw.str.contains(_INT_TEXT)).then(raw.cast(pl.Int64(), strict=False))
     if dtype == pl.Float64():
@@ -103,12 +176,18 @@ def _from_text(col: Column, raw: pl.Expr) -> pl.Expr:
     return raw
 
 
+def _in_calendar(date: pl.Expr) -> pl.Expr:
+    """*date* where it falls in the years 1 to 9999; null (a bad cell) elsewhere."""
+    return pl.when(date.dt.year().is_between(1, 9999)).then(date)
+
+
 def _converter(col: Column, source: pl.DataType) -> pl.Expr | None:
     """How to bring a column stored as *source* to *col*'s type; None if it cannot be."""
     raw = pl.col(col.name)
     target = col.dtype
     if source == target:
-        return raw
+        # A Parquet date can lie far outside the calendar Python (and every output) holds.
+        return _in_calendar(raw) if target == pl.Date() else raw
     if source == pl.Null():
         return raw.cast(target)
     if isinstance(source, pl.String | pl.Categorical | pl.Enum):
@@ -130,8 +209,33 @@ def _converter(col: Column, source: pl.DataType) -> pl.Expr | None:
     return None
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SAVE_AS = "save the file as CSV UTF-8"
+
+
+def _not_utf8(table: Table, path: Path) -> Problem:
+    """The problem of a CSV file that is not UTF-8, at the first byte that is not."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _fatal(table.name, f"{path.name}:byte {exc.start}", f"not UTF-8 text; {_SAVE_AS}")
+    except OSError:
+        pass
+    return _fatal(table.name, path.name, f"not UTF-8 text; {_SAVE_AS}")
+
+
 def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Problem]]:
     name = path.name
+    if path.suffix == ".csv":
+        try:
+            with path.open("rb") as file:
+                start = file.read(2)
+        except OSError:
+            start = b""
+        if start in _UTF16_BOMS:
+            # polars would read the header as text with NULs between its letters.
+            reason = f"not UTF-8 text: the file is UTF-16 (Excel's 'Unicode text'); {_SAVE_AS}"
+            return None, [_fatal(table.name, f"{name}:byte 0", reason)]
     try:
         if path.suffix == ".csv":
             frame = pl.read_csv(path, infer_schema=False, raise_if_empty=True)
@@ -143,54 +247,115 @@ def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Prob
         # Parser messages can quote cells (personal data); name the problem instead.
         text = str(exc).lower()
         if "utf-8" in text or "utf8" in text:
-            reason = "not UTF-8 text"
-        elif "more fields" in text:
+            return None, [_not_utf8(table, path)]
+        if "more fields" in text:
             reason = "a row has more fields than the header"
         elif path.suffix == ".csv":
             reason = "cannot be read as CSV (check quotes and separators)"
         else:
             reason = "cannot be read as Parquet"
         return None, [_fatal(table.name, name, reason)]
+
+    if path.suffix == ".csv":
+        frame = _without_trailing_blank_rows(frame)
     return frame, []
 
 
-def column_problems(table: Table, columns: Sequence[str], label: str) -> list[Problem]:
+def _without_trailing_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* without the blank lines (rows of empty cells) that end the file."""
+    blank = _blank_row(frame.columns)
+    filled = frame.select((~blank).arg_true().max()).item()
+    return frame.head(0 if filled is None else filled + 1)
+
+
+def _blank_row(columns: Sequence[str]) -> pl.Expr:
+    """True for a blank line of a CSV file: no cell holds anything, not even ``""``.
+
+    (A quoted empty cell, ``""``, is read as empty text, not as nothing: a row of them
+    was written on purpose and is checked like any other.)
+    """
+    if not columns:
+        return pl.lit(False)
+    return pl.all_horizontal(pl.col(c).is_null() for c in columns)
+
+
+def _guess(header: str, names: tuple[str, ...]) -> str | None:
+    """The column name *header* was probably meant to be (case or a small typo)."""
+    text = header.strip().lower()
+    if text in names:
+        return text
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def column_problems(
+    table: Table, columns: Sequence[str], label: str, *, header_row: bool = False
+) -> list[Problem]:
     """Problems with the column names of a raw *table* read from *label*.
 
     Unknown, repeated and missing required columns; every door that reads whole tables
-    (files, database relations) checks its columns with this.
+    (files, database relations) checks its columns with this. With *header_row* the names
+    were read from the first row of a file: a name that is not a column name is named by
+    its position, never quoted (in a file without its header row it is data), and a row of
+    which no cell is a column name is reported once, as a missing header row. Without it
+    (a database's catalogue) an unknown name is quoted, as the schema's own text.
     """
+    known = table.column_names
+    listed = ", ".join(known)
+    headers = list(columns)
+    plain = [
+        h for h in headers if not _DUPLICATED.match(h) or _DUPLICATED.sub(r"\1", h) not in headers
+    ]
+    if header_row and plain and not any(h in known or _guess(h, known) for h in plain):
+        reason = (
+            f"the first row is not a header: no cell of it is a column name of "
+            f"{table.name} ({listed}); add the header row"
+        )
+        return [_fatal(table.name, label, reason)]
     problems: list[Problem] = []
-    known = set(table.column_names)
-    present = set(columns)
-    for column in columns:
-        repeated = _DUPLICATED.match(column)
-        if repeated and repeated.group(1) in present:
-            problems.append(
-                _fatal(table.name, label, f"column {repeated.group(1)!r} appears more than once")
-            )
-        elif column not in known:
-            problems.append(
-                _fatal(
-                    table.name,
-                    label,
-                    f"unknown column {column[:40]!r} (columns of {table.name}: "
-                    f"{', '.join(table.column_names)})",
-                )
-            )
+    for position, header in enumerate(headers, start=1):
+        repeated = _DUPLICATED.match(header)
+        where = f"the {ordinal(position)} column of the header" if header_row else None
+        if repeated and repeated.group(1) in headers:
+            first = repeated.group(1)
+            if not first.strip():
+                reason = f"the {ordinal(position)} column of the header has no name"
+            elif first in known or not header_row:
+                reason = f"column {first[:40]!r} appears more than once in the header"
+            else:
+                reason = f"the {ordinal(position)} column of the header repeats an earlier name"
+            problems.append(_fatal(table.name, label, reason))
+        elif header not in known:
+            guess = _guess(header, known)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            if where is None:
+                reason = f"unknown column {header[:40]!r} (columns of {table.name}: {listed}){hint}"
+            elif not header.strip():
+                reason = f"{where} has no name{hint}; columns of {table.name}: {listed}"
+            else:
+                reason = f"unknown column ({where}{hint}); columns of {table.name}: {listed}"
+            problems.append(_fatal(table.name, label, reason))
     for col in table.columns:
-        if col.name not in present and not col.optional_in_files:
+        if col.name not in headers and not col.optional_in_files:
             problems.append(_fatal(table.name, label, f"missing required column {col.name!r}"))
     return problems
 
 
-def _type_table(table: Table, frame: pl.DataFrame, name: str) -> _Read:
-    """Type every column, report bad and missing cells, then the per-record checks."""
+def _type_table(table: Table, frame: pl.DataFrame, name: str, *, blank_lines: bool) -> _Read:
+    """Type every column, report bad and missing cells, then the per-record checks.
+
+    With *blank_lines* (a CSV file, every cell read as text) a row of empty cells is a
+    blank line, reported once as an empty row rather than once per required cell.
+    """
     show_values = table.name not in SUBJECT_TABLES
     fatal: list[Problem] = []
     work = frame.with_columns(pl.int_range(pl.len(), dtype=LOC_DTYPE).alias(LOC))
     parsed: list[pl.Expr] = []
-    cell_checks: list[tuple[pl.Expr, pl.Expr]] = []
+    # A blank line between rows is one problem ("empty row"), not one per required cell.
+    blank = _blank_row(frame.columns) if blank_lines else pl.lit(False)
+    cell_checks: list[tuple[pl.Expr, pl.Expr]] = [
+        (blank, pl.lit("empty row: every cell is empty (delete the line)"))
+    ]
     final: list[pl.Expr] = [pl.col(LOC)]
     for col in table.columns:
         if col.name not in frame.columns:
@@ -202,7 +367,13 @@ def _type_table(table: Table, frame: pl.DataFrame, name: str) -> _Read:
                 _fatal(
                     table.name,
                     name,
-                    f"column {col.name!r} has type {frame.schema[col.name]}; expected {col.dtype}",
+                    f"column {col.name!r} holds {_type_words(frame.schema[col.name])}; "
+                    f"expected {_type_words(col.dtype)}"
+                    + (
+                        " (codes and ids are text: a number loses their leading zeros)"
+                        if col.dtype == pl.String() and frame.schema[col.name].is_numeric()
+                        else ""
+                    ),
                 )
             )
             continue
@@ -213,16 +384,11 @@ def _type_table(table: Table, frame: pl.DataFrame, name: str) -> _Read:
             parsed.append(convert.alias(tmp))
             value = pl.col(tmp)
             raw = pl.col(col.name)
-            shown = raw.cast(pl.String()).str.slice(0, 40)
-            reason = (
-                pl.format(f"{col.name}: '{{}}' {_phrase(col)}", shown)
-                if show_values
-                else pl.lit(f"{col.name}: value {_phrase(col)}")
-            )
+            reason = _cell_reason(col, frame.schema[col.name], raw, show_values)
             cell_checks.append((raw.is_not_null() & value.is_null(), reason))
-            missing = raw.is_null()
+            missing = raw.is_null() & ~blank
         else:
-            missing = value.is_null()
+            missing = value.is_null() & ~blank
         if col.default is not None:
             # An empty cell in a column with a default takes the default, as a left-out column does.
             value = value.fill_null(pl.lit(col.default, col.dtype))
@@ -249,10 +415,11 @@ def _type_table(table: Table, frame: pl.DataFrame, name: str) -> _Read:
                         reason.alias("reason"),
                     )
                 )
+    # As text whatever the file stored (a Parquet categorical, a column of nulls).
     if table.name == "subjects":
-        final.append(pl.col("id").alias(SID))
+        final.append(pl.col("id").cast(pl.String()).alias(SID))
     elif table.name in SUBJECT_TABLES:
-        final.append(pl.col("subject_id").alias(SID))
+        final.append(pl.col("subject_id").cast(pl.String()).alias(SID))
     typed = work.select(final)
     parts.append(record_problems(table.name, typed))
     problems = pl.concat(parts).sort(LOC, maintain_order=True)
@@ -316,13 +483,18 @@ def stage_frames(
     *,
     locate: Locator,
     fatal: Sequence[Problem] = (),
+    header_rows: bool = False,
+    blank_lines: Collection[str] = (),
 ) -> Staged:
     """Type raw tables into a :class:`Staged` input: the shared half of the table doors.
 
     *frames* maps a table name to ``(label, raw frame)``, the label naming where it came
     from in messages (``units.csv``, ``drugfree.units``). Columns are checked, typed cell
     by cell and checked record by record; a table left out is empty (unless required)
-    and *not supplied* (:attr:`Staged.supplied <drugfree_core.io.checks.Staged.supplied>`).
+    and *not supplied* (:attr:`Staged.supplied <drugfree_core.dataset.checks.Staged.supplied>`).
+    With *header_rows* the column names were read from the files' first rows (see
+    :func:`column_problems`); the tables in *blank_lines* were read from CSV text, where a
+    row of empty cells is a blank line.
     """
     problems_fatal = list(fatal)
     good: dict[str, pl.DataFrame] = {}
@@ -335,11 +507,11 @@ def stage_frames(
                 good[table.name] = _empty(table)
             continue
         label, frame = found
-        bad_columns = column_problems(table, frame.columns, label)
+        bad_columns = column_problems(table, frame.columns, label, header_row=header_rows)
         if bad_columns:
             problems_fatal.extend(bad_columns)
             continue
-        read = _type_table(table, frame, label)
+        read = _type_table(table, frame, label, blank_lines=table.name in blank_lines)
         problems_fatal.extend(read.fatal)
         if read.good is not None:
             good[table.name] = read.good
@@ -360,7 +532,7 @@ def stage_frames(
 
 def stage_tables(folder: str | os.PathLike[str]) -> Staged:
     """Read and type every table file of *folder* into a :class:`Staged` input."""
-    root = Path(folder)
+    root = expect_path(folder, "the folder of tables")
     source = str(root)
     first_row: dict[str, tuple[str, int]] = {}
 
@@ -382,7 +554,10 @@ def stage_tables(folder: str | os.PathLike[str]) -> Staged:
         fatal.extend(file_problems)
         if frame is not None:
             frames[table.name] = (path.name, frame)
-    staged = stage_frames(source, frames, locate=locate, fatal=fatal)
+    csv_tables = {name for name, path in files.items() if path.suffix == ".csv"}
+    staged = stage_frames(
+        source, frames, locate=locate, fatal=fatal, header_rows=True, blank_lines=csv_tables
+    )
     # Every file present was supplied, even one that could not be read (that is fatal).
     staged = attrs.evolve(staged, supplied=frozenset(files))
     # An unreadable file is not an empty table: leave it out, so the checks needing it skip.
@@ -402,4 +577,4 @@ def read_tables(folder: str | os.PathLike[str], *, quarantine: bool = False) -> 
     left out and listed in :attr:`Dataset.quarantined`; problems that belong to no single
     row (missing ``units`` file, unknown file or column, unreadable file) still raise.
     """
-    return finish(stage_tables(folder), quarantine=quarantine)
+    return Dataset.from_staged(with_known_units(stage_tables(folder)), quarantine=quarantine)

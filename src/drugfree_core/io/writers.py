@@ -13,19 +13,22 @@ subjects was not supplied: with ``subjects`` they all are.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 import attrs
 import polars as pl
 
+from drugfree_core._args import expect, expect_choice, expect_path
+from drugfree_core.dataset.checks import CHILD_TABLES
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
-from drugfree_core.io.checks import CHILD_TABLES
 
 #: File formats of a folder of tables.
 TableFormat = Literal["csv", "parquet"]
@@ -56,7 +59,7 @@ def written_tables(dataset: Dataset) -> tuple[str, ...]:
 
 def dataset_to_document(dataset: Dataset) -> DatasetDocument:
     """*dataset* as a :class:`~drugfree_core.dataset.document.DatasetDocument` (sorted)."""
-    records = canonical_order(dataset).to_records()
+    records = canonical_order(_dataset(dataset)).to_records()
     return DatasetDocument(
         format=FORMAT,
         units=records.units if dataset.map_source is None else (),
@@ -84,9 +87,13 @@ def write_json(dataset: Dataset, path: str | os.PathLike[str]) -> None:
 
     Fields equal to their default are left out (see
     :class:`~drugfree_core.dataset.document.DatasetDocument`).
-    Quarantined records are not part of the dataset and are not written.
+    Quarantined records are not part of the dataset and are not written. Raises
+    :class:`~drugfree_core.errors.UsageError` when the file cannot be written.
     """
-    Path(path).write_text(document_text(dataset), encoding="utf-8", newline="\n")
+    target = expect_path(path, "the JSON file to write")
+    text = document_text(_dataset(dataset))
+    with _writing(target):
+        target.write_text(text, encoding="utf-8", newline="\n")
 
 
 def write_tables(
@@ -99,9 +106,11 @@ def write_tables(
     documentation). Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
     table in the other format, since the folder could not be read back.
     """
-    if format not in ("csv", "parquet"):
-        raise UsageError(f"unknown table format {format!r}; use 'csv' or 'parquet'")
-    root = Path(folder)
+    expect_choice(format, ("csv", "parquet"), "table format")
+    dataset = _dataset(dataset)
+    root = expect_path(folder, "the folder to write")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} is a file; tables are written into a folder")
     other = "parquet" if format == "csv" else "csv"
     if root.is_dir():
         clashes = sorted(p.name for t in TABLES if (p := root / f"{t.name}.{other}").exists())
@@ -109,16 +118,35 @@ def write_tables(
             raise UsageError(
                 f"{root} already holds {', '.join(clashes)}; remove them or write to another folder"
             )
-    root.mkdir(parents=True, exist_ok=True)
     wanted = set(written_tables(dataset))
-    for name, frame in canonical_order(dataset).frames().items():
-        target = root / f"{name}.{format}"
-        if name not in wanted:
-            # An older file of this table would be read back as supplied: it is replaced
-            # by no file, as a supplied table's file is replaced by the new one.
-            target.unlink(missing_ok=True)
-            continue
-        if format == "csv":
-            frame.write_csv(target)
-        else:
-            frame.write_parquet(target)
+    with _writing(root):
+        root.mkdir(parents=True, exist_ok=True)
+        for name, frame in canonical_order(dataset).frames().items():
+            target = root / f"{name}.{format}"
+            if name not in wanted:
+                # An older file of this table would be read back as supplied: it is replaced
+                # by no file, as a supplied table's file is replaced by the new one.
+                target.unlink(missing_ok=True)
+                continue
+            if format == "csv":
+                frame.write_csv(target)
+            else:
+                frame.write_parquet(target)
+
+
+def _dataset(value: object) -> Dataset:
+    expect(value, Dataset, "the dataset", "a Dataset")
+    assert isinstance(value, Dataset)
+    return value
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn a failed write (no permission, a full disk, a file in the way) into one line."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away: the front decides (the CLI stops quietly)
+    except OSError as exc:
+        where = exc.filename or target
+        raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from exc

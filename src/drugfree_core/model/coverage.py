@@ -7,9 +7,14 @@ import datetime as dt
 import attrs
 from attrs import validators as v
 
-from drugfree_core.model._checks import check_identifier, check_not_before
+from drugfree_core.model._checks import (
+    check_identifier,
+    check_not_before,
+    check_text,
+    instance_of,
+)
 
-_opt_date = v.optional(v.instance_of(dt.date))
+_opt_date = instance_of(dt.date, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -31,9 +36,7 @@ class Coverage:
     covered_to: dt.date | None = attrs.field(
         default=None, validator=[_opt_date, check_not_before("covered_from")]
     )
-    source_system: str | None = attrs.field(
-        default=None, validator=v.optional(v.and_(v.instance_of(str), v.min_len(1)))
-    )
+    source_system: str | None = attrs.field(default=None, validator=v.optional(check_text))
 
     def contains(self, on: dt.date) -> bool:
         """Whether *on* lies inside the covered period (both bounds inclusive)."""

@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from attrs import validators as v
 
-from drugfree_core.model._checks import check_identifier, check_non_negative, check_not_before
+from drugfree_core.model._checks import (
+    check_identifier,
+    check_non_negative,
+    check_not_before,
+    instance_of,
+    to_number,
+)
 from drugfree_core.model.enums import FactKind
 
 
@@ -21,11 +26,9 @@ class UnitFact:
     """
 
     unit_code: str = attrs.field(validator=check_identifier)
-    kind: FactKind = attrs.field(validator=v.instance_of(FactKind))
-    period_start: dt.date = attrs.field(validator=v.instance_of(dt.date))
+    kind: FactKind = attrs.field(validator=instance_of(FactKind))
+    period_start: dt.date = attrs.field(validator=instance_of(dt.date))
     period_end: dt.date = attrs.field(
-        validator=[v.instance_of(dt.date), check_not_before("period_start")]
+        validator=[instance_of(dt.date), check_not_before("period_start")]
     )
-    value: float = attrs.field(
-        converter=float, validator=[v.instance_of(float), check_non_negative]
-    )
+    value: float = attrs.field(converter=to_number, validator=check_non_negative)

@@ -6,12 +6,11 @@ Identifiers are pseudonymous: the model holds no names, birth dates or identity 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
-from attrs import validators as v
 
-from drugfree_core.model._checks import check_identifier, check_not_before
+from drugfree_core.errors import RecordError
+from drugfree_core.model._checks import check_identifier, check_not_before, instance_of, tuple_of
 from drugfree_core.model.enums import (
     RehabForm,
     SubjectKind,
@@ -20,9 +19,9 @@ from drugfree_core.model.enums import (
     TestSchedule,
 )
 
-_date = v.instance_of(dt.date)
-_opt_date = v.optional(_date)
-_opt_bool = v.optional(v.instance_of(bool))
+_date = instance_of(dt.date)
+_opt_date = instance_of(dt.date, optional=True)
+_opt_bool = instance_of(bool, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -53,7 +52,7 @@ class StatusPeriod:
     persons and released offenders.
     """
 
-    kind: SubjectKind = attrs.field(validator=v.instance_of(SubjectKind))
+    kind: SubjectKind = attrs.field(validator=instance_of(SubjectKind))
     start: dt.date = attrs.field(validator=_date)
     end: dt.date | None = attrs.field(
         default=None, validator=[_opt_date, check_not_before("start")]
@@ -65,7 +64,7 @@ class StatusPeriod:
     def __attrs_post_init__(self) -> None:
         start, end = self.management_start, self.end
         if start is not None and end is not None and start > end:
-            raise ValueError(f"management_start ({start}) is after end ({end})")
+            raise RecordError("management_start is after end")
 
 
 @attrs.frozen(kw_only=True)
@@ -75,12 +74,12 @@ class DrugTest:
     __test__ = False  # not a pytest test class
 
     date: dt.date = attrs.field(validator=_date)
-    result: TestResult = attrs.field(validator=v.instance_of(TestResult))
+    result: TestResult = attrs.field(validator=instance_of(TestResult))
     method: TestMethod = attrs.field(
-        default=TestMethod.SCREENING, validator=v.instance_of(TestMethod)
+        default=TestMethod.SCREENING, validator=instance_of(TestMethod)
     )
     schedule: TestSchedule = attrs.field(
-        default=TestSchedule.PERIODIC, validator=v.instance_of(TestSchedule)
+        default=TestSchedule.PERIODIC, validator=instance_of(TestSchedule)
     )
 
 
@@ -94,17 +93,17 @@ class RehabEpisode:
     after compulsory rehab is 1 year instead of 2 (Law 73/2021 Art. 40).
     """
 
-    form: RehabForm = attrs.field(validator=v.instance_of(RehabForm))
+    form: RehabForm = attrs.field(validator=instance_of(RehabForm))
     start: dt.date = attrs.field(validator=_date)
     end: dt.date | None = attrs.field(
         default=None, validator=[_opt_date, check_not_before("start")]
     )
-    completed: bool = attrs.field(default=False, validator=v.instance_of(bool))
-    minor: bool = attrs.field(default=False, validator=v.instance_of(bool))
+    completed: bool = attrs.field(default=False, validator=instance_of(bool))
+    minor: bool = attrs.field(default=False, validator=instance_of(bool))
 
     def __attrs_post_init__(self) -> None:
         if self.completed and self.end is None:
-            raise ValueError("a completed episode needs an end date")
+            raise RecordError("a completed episode needs an end date")
 
 
 @attrs.frozen(kw_only=True)
@@ -117,21 +116,15 @@ class CustodyPeriod:
     )
 
 
-def _tuple_of(cls: type) -> Any:
-    return v.deep_iterable(
-        member_validator=v.instance_of(cls), iterable_validator=v.instance_of(tuple)
-    )
-
-
 @attrs.frozen(kw_only=True)
 class Subject:
     """A person on a commune's lists, with every dated record about them."""
 
     id: str = attrs.field(validator=check_identifier)
-    residences: tuple[Residence, ...] = attrs.field(default=(), validator=_tuple_of(Residence))
-    statuses: tuple[StatusPeriod, ...] = attrs.field(default=(), validator=_tuple_of(StatusPeriod))
-    tests: tuple[DrugTest, ...] = attrs.field(default=(), validator=_tuple_of(DrugTest))
+    residences: tuple[Residence, ...] = attrs.field(default=(), validator=tuple_of(Residence))
+    statuses: tuple[StatusPeriod, ...] = attrs.field(default=(), validator=tuple_of(StatusPeriod))
+    tests: tuple[DrugTest, ...] = attrs.field(default=(), validator=tuple_of(DrugTest))
     rehab_episodes: tuple[RehabEpisode, ...] = attrs.field(
-        default=(), validator=_tuple_of(RehabEpisode)
+        default=(), validator=tuple_of(RehabEpisode)
     )
-    custody: tuple[CustodyPeriod, ...] = attrs.field(default=(), validator=_tuple_of(CustodyPeriod))
+    custody: tuple[CustodyPeriod, ...] = attrs.field(default=(), validator=tuple_of(CustodyPeriod))

@@ -7,13 +7,20 @@ import datetime as dt
 import attrs
 from attrs import validators as v
 
-from drugfree_core.model._checks import check_identifier, check_non_negative, check_not_before
+from drugfree_core.errors import RecordError
+from drugfree_core.model._checks import (
+    check_count,
+    check_identifier,
+    check_not_before,
+    check_text,
+    instance_of,
+)
 from drugfree_core.model.enums import UnitKind, UnitLevel
 
 #: First day of two-tier local government: districts abolished, communes merged.
 TWO_TIER_START = dt.date(2025, 7, 1)
 
-_opt_date = v.optional(v.instance_of(dt.date))
+_opt_date = instance_of(dt.date, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -26,12 +33,10 @@ class AdminUnit:
     """
 
     code: str = attrs.field(validator=check_identifier)
-    name: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
-    kind: UnitKind = attrs.field(validator=v.instance_of(UnitKind))
+    name: str = attrs.field(validator=check_text)
+    kind: UnitKind = attrs.field(validator=instance_of(UnitKind))
     parent_code: str | None = attrs.field(default=None, validator=v.optional(check_identifier))
-    resident_population: int | None = attrs.field(
-        default=None, validator=[v.optional(v.instance_of(int)), check_non_negative]
-    )
+    resident_population: int | None = attrs.field(default=None, validator=check_count)
     valid_from: dt.date | None = attrs.field(default=None, validator=_opt_date)
     valid_to: dt.date | None = attrs.field(
         default=None, validator=[_opt_date, check_not_before("valid_from")]
@@ -59,8 +64,8 @@ class LineageLink:
 
     predecessor_code: str = attrs.field(validator=check_identifier)
     successor_code: str = attrs.field(validator=check_identifier)
-    effective: dt.date = attrs.field(validator=v.instance_of(dt.date))
+    effective: dt.date = attrs.field(validator=instance_of(dt.date))
 
     def __attrs_post_init__(self) -> None:
         if self.predecessor_code == self.successor_code:
-            raise ValueError("a unit cannot be its own successor")
+            raise RecordError("a unit cannot be its own successor")

@@ -13,9 +13,11 @@ A plugin author needs :data:`hookimpl`, the registrars' methods and the rule cla
 
 from drugfree_core.plugins.hookspecs import PROJECT, hookimpl, hookspec
 from drugfree_core.plugins.host import (
+    PluginFailure,
     PluginHost,
     PluginInfo,
     SchemeChoice,
+    configure_default_host,
     default_host,
     reset_default_host,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "DrugfreeDeprecationWarning",
     "IndicatorRegistrar",
     "ParameterRegistrar",
+    "PluginFailure",
     "PluginHost",
     "PluginInfo",
     "PluginRef",
@@ -51,6 +54,7 @@ __all__ = [
     "RoadmapRegistrar",
     "SchemeChoice",
     "SchemeRegistrar",
+    "configure_default_host",
     "default_host",
     "hookimpl",
     "hookspec",

@@ -24,6 +24,13 @@ Environment switches (read when a host is created):
 ``DRUGFREE_TRACE_PLUGINS=1``
     print every hook call, its plugins and its outcome to stderr.
 
+A plugin is untrusted code: whatever it raises while it is imported or while its hooks
+run (even ``SystemExit`` or ``KeyboardInterrupt``), and a hook that returns a value
+instead of calling its registrar, becomes a :class:`~drugfree_core.errors.PluginError`
+naming it (``PluginError.plugins``) and the way to run without it. With
+``strict=False`` a host leaves such plugins out and lists them in
+:attr:`PluginHost.failures` instead.
+
 Only this module calls ``pm.hook.*``.
 """
 
@@ -33,6 +40,7 @@ import datetime as dt
 import importlib.metadata as md
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, TextIO
@@ -40,6 +48,7 @@ from typing import Any, TextIO
 import attrs
 import pluggy
 
+from drugfree_core._args import expect
 from drugfree_core.adminmap import official_code
 from drugfree_core.errors import DrugfreeError, PluginError, SchemeError, UsageError
 from drugfree_core.model import AdminUnit, LineageLink
@@ -109,6 +118,18 @@ class PluginInfo:
 
 
 @attrs.frozen(kw_only=True)
+class PluginFailure:
+    """A plugin a lenient host (``strict=False``) left out, and why."""
+
+    name: str
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen(kw_only=True)
 class SchemeChoice:
     """The scheme in force for a unit on a date, and why."""
 
@@ -151,6 +172,10 @@ class PluginHost:
     :param environ: the environment to read switches from (default ``os.environ``).
     :param trace: where to trace hook calls (default: stderr when
         ``DRUGFREE_TRACE_PLUGINS`` is set).
+    :param disabled: names of plugins not to load, on top of ``DRUGFREE_DISABLED_PLUGINS``
+        (the command line's ``--disable-plugin``).
+    :param strict: when true (the default), any faulty plugin raises; when false, faulty
+        plugins are left out and listed in :attr:`failures`, and the rest load.
 
     Raises :class:`~drugfree_core.errors.PluginError` naming the plugin and its
     distribution when any plugin fails to load or registers something invalid.
@@ -164,32 +189,90 @@ class PluginHost:
         builtins: bool = True,
         environ: Mapping[str, str] | None = None,
         trace: TextIO | None = None,
+        disabled: Iterable[str] = (),
+        strict: bool = True,
     ) -> None:
         env = os.environ if environ is None else environ
+        if trace is None and _truthy(env.get("DRUGFREE_TRACE_PLUGINS")):
+            trace = sys.stderr
+        if autoload is None:
+            autoload = not _truthy(env.get("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"))
+        allowed = env.get("DRUGFREE_PLUGINS")
+        extra = [item if isinstance(item, tuple) else (None, item) for item in plugins]
+        blocked = set(_names(env.get("DRUGFREE_DISABLED_PLUGINS", ""))) | set(disabled)
+        failures: dict[str, PluginFailure] = {}
+        # While plugins are imported, a plugin that uses the library (get_scheme() at
+        # module level) gets the built-ins only (see default_host): never a second load
+        # of the plugins from inside this one, which would see it half-imported.
+        _STATE.building += 1
+        try:
+            self._load_until_settled(
+                extra, builtins, autoload, allowed, blocked, trace, strict, failures
+            )
+        finally:
+            _STATE.building -= 1
+        self._failures = tuple(failures.values())
+
+    def _load_until_settled(
+        self,
+        extra: list[tuple[str | None, object]],
+        builtins: bool,
+        autoload: bool,
+        allowed: str | None,
+        blocked: set[str],
+        trace: TextIO | None,
+        strict: bool,
+        failures: dict[str, PluginFailure],
+    ) -> None:
+        """Load; a lenient host loads again without each plugin at fault, until none is."""
+        while True:
+            try:
+                self._load(
+                    extra,
+                    builtins=builtins,
+                    entry_points=autoload,
+                    allowed=None if allowed is None else _names(allowed),
+                    blocked=blocked | set(failures),
+                    trace=trace,
+                )
+                break
+            except PluginError as exc:
+                culprits = [n for n in exc.plugins if n not in self._builtin_names]
+                if strict or not culprits or set(culprits) <= set(failures):
+                    raise
+                # Leave the culprits out and load everything again without them, so
+                # nothing they registered before failing survives.
+                for name in culprits:
+                    failures[name] = PluginFailure(name=name, message=str(exc))
+
+    def _load(
+        self,
+        extra: list[tuple[str | None, object]],
+        *,
+        builtins: bool,
+        entry_points: bool,
+        allowed: frozenset[str] | None,
+        blocked: set[str],
+        trace: TextIO | None,
+    ) -> None:
         self._pm = pluggy.PluginManager(hookspecs.PROJECT)
         self._pm.add_hookspecs(hookspecs)
         self._refs: dict[str, PluginRef] = {}
         self._builtin_names: set[str] = set()
-        if trace is None and _truthy(env.get("DRUGFREE_TRACE_PLUGINS")):
-            trace = sys.stderr
         if trace is not None:
             self._pm.add_hookcall_monitoring(*_tracer(trace))
-        for name in _names(env.get("DRUGFREE_DISABLED_PLUGINS", "")):
+        for name in blocked:
             self._pm.set_blocked(name)
         if builtins:
             from drugfree_core.plugins import builtin
 
-            self._register(builtin, BUILTIN_NAME, _core_ref())
             self._builtin_names.add(BUILTIN_NAME)
-        for item in plugins:
-            name, plugin = item if isinstance(item, tuple) else (None, item)
-            name = name or _plugin_name(plugin)
+            self._register(builtin, BUILTIN_NAME, _core_ref())
+        for given_name, plugin in extra:
+            name = given_name or _plugin_name(plugin)
             self._register(plugin, name, PluginRef(name=name))
-        if autoload is None:
-            autoload = not _truthy(env.get("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"))
-        if autoload:
-            allowed = env.get("DRUGFREE_PLUGINS")
-            self._load_entry_points(None if allowed is None else _names(allowed))
+        if entry_points:
+            self._load_entry_points(allowed)
         self._check_pending()
         self._contributions = self._collect()
         self._resolve()
@@ -200,15 +283,23 @@ class PluginHost:
         if self._pm.is_blocked(name):
             return
         if self._pm.has_plugin(name):
-            raise PluginError(f"{ref}: a plugin named {name!r} is already registered")
-        problem = api_incompatibility(getattr(plugin, "DRUGFREE_HOOK_API", None))
-        if problem:
-            raise PluginError(f"{ref} {problem}")
+            raise PluginError(
+                f"{ref}: a plugin named {name!r} is already registered", plugins=(name,)
+            )
         try:
+            problem = api_incompatibility(getattr(plugin, "DRUGFREE_HOOK_API", None))
+            if problem:
+                raise PluginError(f"{ref} {problem}", plugins=(name,))
             self._pm.register(plugin, name=name)
+        except PluginError:
+            raise
         except pluggy.PluginValidationError as exc:
             detail = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-            raise PluginError(f"{ref}: {detail}") from exc
+            raise PluginError(f"{ref}: {detail}", plugins=(name,)) from exc
+        except BaseException as exc:
+            raise PluginError(
+                f"{ref} cannot be registered: {_fault(exc)}", plugins=(name,)
+            ) from exc
         self._refs[name] = ref
 
     def _load_entry_points(self, allowed: frozenset[str] | None) -> None:
@@ -223,11 +314,15 @@ class PluginHost:
             )
             if self._pm.has_plugin(ep.name):
                 other = self._refs.get(ep.name, PluginRef(name=ep.name))
-                raise PluginError(f"{ref}: the name {ep.name!r} is already used by {other}")
+                raise PluginError(
+                    f"{ref}: the name {ep.name!r} is already used by {other}", plugins=(ep.name,)
+                )
             try:
                 plugin = ep.load()
-            except Exception as exc:
-                raise PluginError(f"{ref} failed to import {ep.value!r}: {exc}") from exc
+            except BaseException as exc:
+                raise PluginError(
+                    f"{ref} failed to import {ep.value!r}: {_fault(exc)}", plugins=(ep.name,)
+                ) from exc
             self._register(plugin, ep.name, ref)
 
     def _check_pending(self) -> None:
@@ -240,7 +335,8 @@ class PluginHost:
             raise PluginError(
                 f"{ref} implements a hook drugfree-core does not define: {detail}. "
                 "Check the hook name against drugfree_core.plugins.hookspecs, or upgrade "
-                "drugfree-core if the plugin needs a newer hook API."
+                "drugfree-core if the plugin needs a newer hook API.",
+                plugins=(name,),
             ) from exc
 
     def _collect(self) -> Contributions:
@@ -252,15 +348,22 @@ class PluginHost:
                 others = [p for p in self._pm.get_plugins() if p is not impl.plugin]
                 one = self._pm.subset_hook_caller(hook_name, remove_plugins=others)
                 try:
-                    one(registrar=registrar_type(ref, store))
+                    returned = one(registrar=registrar_type(ref, store))
                 except DrugfreeError as exc:
                     if isinstance(exc, PluginError):
                         raise
-                    raise PluginError(f"{ref}, in {hook_name}: {exc}") from exc
-                except Exception as exc:
+                    raise PluginError(f"{ref}, in {hook_name}: {exc}", plugins=(ref.name,)) from exc
+                except BaseException as exc:
                     raise PluginError(
-                        f"{ref} raised {type(exc).__name__} in {hook_name}: {exc}"
+                        f"{ref} {_raised(exc, hook_name)}", plugins=(ref.name,)
                     ) from exc
+                if returned:
+                    raise PluginError(
+                        f"{ref}: {hook_name} returned a {type(returned[0]).__name__} instead "
+                        "of registering it; call the registrar (registrar.add(...)) and "
+                        "return nothing",
+                        plugins=(ref.name,),
+                    )
         return store
 
     # ---------------------------------------------------------------- resolving
@@ -283,18 +386,22 @@ class PluginHost:
         if isinstance(value, SchemeExtension):
             if value.base in chain or value.base == scheme_id:
                 cycle = " -> ".join((*chain, scheme_id, value.base))
-                raise PluginError(f"{entry.plugin}: scheme extensions form a cycle: {cycle}")
+                raise PluginError(
+                    f"{entry.plugin}: scheme extensions form a cycle: {cycle}",
+                    plugins=(entry.plugin.name,),
+                )
             if value.base not in self._contributions.schemes:
                 raise PluginError(
                     f"{entry.plugin}: scheme {scheme_id} extends {value.base!r}, which no "
                     "installed plugin registers; available: "
-                    + ", ".join(sorted(self._contributions.schemes))
+                    + ", ".join(sorted(self._contributions.schemes)),
+                    plugins=(entry.plugin.name,),
                 )
             base = self._resolve_scheme(value.base, (*chain, scheme_id))
             try:
                 scheme = value.apply(base)
             except SchemeError as exc:
-                raise PluginError(f"{entry.plugin}: {exc}") from exc
+                raise PluginError(f"{entry.plugin}: {exc}", plugins=(entry.plugin.name,)) from exc
         else:
             scheme = value
         scheme = _with_shared_parameters(scheme, self._parameters)
@@ -308,12 +415,18 @@ class PluginHost:
         """The underlying pluggy manager (for tools; plugins never need it)."""
         return self._pm
 
+    @property
+    def failures(self) -> tuple[PluginFailure, ...]:
+        """The plugins a lenient host (``strict=False``) left out, and why (else empty)."""
+        return self._failures
+
     def schemes(self) -> tuple[Scheme, ...]:
         """Every registered scheme, built-ins first, in registration order."""
         return tuple(r.value for r in self._schemes.values())
 
     def scheme(self, scheme_id: str) -> Scheme:
         """The scheme called *scheme_id*; a clear error lists the ones available."""
+        expect(scheme_id, str, "the scheme id", "a str")
         if scheme_id not in self._schemes:
             raise SchemeError(
                 f"unknown scheme {scheme_id!r}; available: {', '.join(sorted(self._schemes))}"
@@ -329,6 +442,8 @@ class PluginHost:
             "parameter": self._parameters,
             "primitive": self._contributions.primitives,
         }
+        if not isinstance(kind, str) or not isinstance(object_id, str):
+            raise UsageError("kind and object_id must be str")
         if kind not in tables or object_id not in tables[kind]:
             raise UsageError(f"no {kind} {object_id!r} is registered")
         return tables[kind][object_id].plugin
@@ -339,6 +454,7 @@ class PluginHost:
 
     def roadmap(self, roadmap_id: str) -> Roadmap:
         """The roadmap called *roadmap_id*."""
+        expect(roadmap_id, str, "the roadmap id", "a str")
         if roadmap_id not in self._roadmaps:
             raise UsageError(
                 f"unknown roadmap {roadmap_id!r}; available: {', '.join(sorted(self._roadmaps))}"
@@ -497,6 +613,27 @@ class PluginHost:
 # ---------------------------------------------------------------------- helpers
 
 
+def _culprits(*refs: PluginRef) -> tuple[str, ...]:
+    """The names of the plugins in a conflict, the built-in left out (it is not optional)."""
+    return tuple(dict.fromkeys(r.name for r in refs if r.name != BUILTIN_NAME))
+
+
+def _fault(exc: BaseException) -> str:
+    """What a plugin raised, in words (``SystemExit`` is a request to exit, not an error)."""
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r}), which a plugin must not do"
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _raised(exc: BaseException, hook_name: str) -> str:
+    """``raised KeyError in <hook>: 'x'``, or that the plugin tried to exit in it."""
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({exc.code!r}) in {hook_name}, which a plugin must not do"
+    text = str(exc)
+    return f"raised {type(exc).__name__} in {hook_name}" + (f": {text}" if text else "")
+
+
 def _same_province(a: str, b: str) -> bool:
     """Whether two province codes name the same official code (era prefix ignored)."""
     return a != NATIONAL and b != NATIONAL and official_code(a) == official_code(b)
@@ -524,14 +661,16 @@ def _shared_parameters(store: Contributions) -> dict[str, Registered[Parameter]]
             known = ", ".join(sorted(shared)) or "none"
             raise PluginError(
                 f"{entry.plugin}: adds a value to parameter {parameter_id!r}, which no plugin "
-                f"registers; shared parameters: {known}"
+                f"registers; shared parameters: {known}",
+                plugins=(entry.plugin.name,),
             )
         current = shared[parameter_id]
         clash = [dv for dv in current.value.values if dv.start == entry.value.start]
         if clash:
             raise PluginError(
                 f"{entry.plugin}: parameter {parameter_id} already has a value from "
-                f"{entry.value.start} (registered by {current.plugin})"
+                f"{entry.value.start} (registered by {current.plugin})",
+                plugins=(entry.plugin.name,),
             )
         values = tuple(sorted((*current.value.values, entry.value), key=lambda d: d.start))
         shared[parameter_id] = Registered(
@@ -559,7 +698,8 @@ def _checked_jurisdictions(
         if j.scheme_id not in schemes:
             raise PluginError(
                 f"{entry.plugin}: assigns scheme {j.scheme_id!r} to {j.province}, but no "
-                "plugin registers it"
+                "plugin registers it",
+                plugins=(entry.plugin.name,),
             )
         scheme = schemes[j.scheme_id].value
         starts_early = (j.effective_from or dt.date.min) < (scheme.effective_from or dt.date.min)
@@ -569,14 +709,16 @@ def _checked_jurisdictions(
             raise PluginError(
                 f"{entry.plugin}: assigns {j.scheme_id} to {j.province} from "
                 f"{j.effective_from or '…'} to {j.effective_to or '…'}, but the scheme is "
-                f"in force only {span}"
+                f"in force only {span}",
+                plugins=(entry.plugin.name,),
             )
         for other in entries[:i]:
             if j.overlaps(other.value):
                 raise PluginError(
                     f"{entry.plugin} and {other.plugin} both assign a scheme to province "
                     f"{j.province} over overlapping dates "
-                    f"({j.scheme_id} and {other.value.scheme_id})"
+                    f"({j.scheme_id} and {other.value.scheme_id})",
+                    plugins=_culprits(entry.plugin, other.plugin),
                 )
     return entries
 
@@ -593,25 +735,65 @@ def _checked_roadmaps(entries: Mapping[str, Registered[Roadmap]]) -> dict[str, R
                 raise PluginError(
                     f"{entry.plugin} and {other.plugin} both register a roadmap for "
                     f"{r.scope} starting {start} ({r.id} and {o.id}); a later plan must "
-                    "start later to supersede an earlier one"
+                    "start later to supersede an earlier one",
+                    plugins=_culprits(entry.plugin, other.plugin),
                 )
     return dict(entries)
 
 
+class _DefaultState(threading.local):
+    """Per thread: how many plugin hosts this thread is building right now."""
+
+    building = 0
+
+
+_LOCK = threading.RLock()
+_STATE = _DefaultState()
 _DEFAULT: list[PluginHost] = []
+_BUILTINS_ONLY: list[PluginHost] = []
+_DISABLED: list[frozenset[str]] = [frozenset()]
 
 
 def default_host() -> PluginHost:
     """The host the library's functions use: built once, on first use, then reused.
 
-    It loads every installed plugin (subject to the environment switches). Call
-    :func:`reset_default_host` after installing a plugin in a running process.
+    It loads every installed plugin (subject to the environment switches and to
+    :func:`configure_default_host`). Call :func:`reset_default_host` after installing a
+    plugin in a running process.
+
+    A plugin that uses the library while it is being imported by any host
+    (``get_scheme(...)`` at module level) gets a host with the built-in rules only: the
+    other plugins are not loaded yet, and loading them again from inside the import
+    would see that plugin half-imported (and fail with whatever fails in them).
     """
-    if not _DEFAULT:
-        _DEFAULT.append(PluginHost())
-    return _DEFAULT[0]
+    with _LOCK:
+        if _DEFAULT:
+            return _DEFAULT[0]
+        if _STATE.building:
+            if not _BUILTINS_ONLY:
+                _BUILTINS_ONLY.append(PluginHost(autoload=False))
+            return _BUILTINS_ONLY[0]
+        host = PluginHost(disabled=_DISABLED[0])
+        _DEFAULT.append(host)
+        return host
+
+
+def configure_default_host(*, disabled: Iterable[str] = ()) -> None:
+    """Leave the plugins named in *disabled* out of the default host, from now on.
+
+    They are left out on top of ``DRUGFREE_DISABLED_PLUGINS``; the command line's
+    ``--disable-plugin NAME`` calls this. The default host is rebuilt on next use if
+    the set changed.
+    """
+    names = frozenset(disabled)
+    with _LOCK:
+        if names != _DISABLED[0]:
+            _DISABLED[0] = names
+            _DEFAULT.clear()
 
 
 def reset_default_host() -> None:
     """Forget the default host, so the next use loads plugins again."""
-    _DEFAULT.clear()
+    with _LOCK:
+        _DEFAULT.clear()
+        _BUILTINS_ONLY.clear()

@@ -104,7 +104,7 @@ class _Registrar:
         return self._plugin
 
     def _fail(self, message: str) -> PluginError:
-        return PluginError(f"{self._plugin}: {message}")
+        return PluginError(f"{self._plugin}: {message}", plugins=(self._plugin.name,))
 
     def _expect(self, value: object, kind: type, what: str) -> None:
         if not isinstance(value, kind):

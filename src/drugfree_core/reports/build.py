@@ -21,11 +21,13 @@ from collections.abc import Callable, Sequence
 import attrs
 import polars as pl
 
+from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.coverage import no_coverage_why
-from drugfree_core.engine.results import Outcome, UnitResult, unplaced_note
+from drugfree_core.engine.coverage import no_coverage_reason
+from drugfree_core.engine.results import UnitResult, unplaced_note
 from drugfree_core.errors import CoverageError, UsageError
 from drugfree_core.i18n import Message, Text, msg, msgn
+from drugfree_core.model._dates import month_start
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -47,6 +49,7 @@ from drugfree_core.reports.quality import assess_quality
 from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
 
@@ -78,6 +81,27 @@ class ReportOptions:
     generated_at: dt.datetime | None = None
     allow_no_coverage: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        # Checked here, so a bad option fails at once with its name, not deep in a run
+        # (a negative ``closest`` would silently cut the list from the end).
+        for name, low in (("closest", 0), ("stale_after_days", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise UsageError(f"ReportOptions.{name} must be a whole number ≥ {low}")
+        below = self.suppress_below
+        if below is not None and (isinstance(below, bool) or not isinstance(below, int)):
+            raise UsageError("ReportOptions.suppress_below must be a whole number ≥ 2 or None")
+        if below is not None and below < 2:
+            raise UsageError("ReportOptions.suppress_below must be a whole number ≥ 2 or None")
+        for name in ("series_start", "series_end"):
+            value = getattr(self, name)
+            if value is not None and (
+                not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+            ):
+                raise UsageError(f"ReportOptions.{name} must be a datetime.date or None")
+        if self.scheme is not None and not isinstance(self.scheme, Scheme):
+            raise UsageError("ReportOptions.scheme must be a Scheme or None")
+
 
 def build_report(
     dataset: Dataset,
@@ -97,6 +121,9 @@ def build_report(
     :class:`~drugfree_core.errors.CoverageError` when the dataset covers no unit of the
     scope on *on*, unless ``options.allow_no_coverage``.
     """
+    _check_arguments(dataset, on, province, host)
+    if options is not None:
+        expect(options, ReportOptions, "options", "a ReportOptions")
     options = options or ReportOptions()
     host = host or default_host()
     scope = NATIONAL if province is None else province
@@ -216,6 +243,10 @@ def build_cases(
     scheme: Scheme | None = None,
 ) -> CaseList:
     """The case-level list behind *report*: who makes each failing unit fail."""
+    _check_arguments(dataset, on, province, host)
+    expect(report, Report, "the report", "a Report (from build_report)")
+    if scheme is not None:
+        expect(scheme, Scheme, "the scheme", "a Scheme or None")
     host = host or default_host()
     scope = NATIONAL if province is None else province
     now = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=scheme).run(on)
@@ -226,11 +257,20 @@ def build_cases(
     )
 
 
+def _check_arguments(dataset: object, on: object, province: object, host: object) -> None:
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect_date(on, "the reference date")
+    if province is not None:
+        expect(province, str, "the province", "a province code (str) or None")
+    if host is not None:
+        expect(host, PluginHost, "the host", "a PluginHost or None")
+
+
 def _series_dates(on: dt.date, options: ReportOptions) -> tuple[dt.date, ...]:
     if not options.series:
         return ()
     end = options.series_end or on
-    start = options.series_start or dt.date(end.year - 1, end.month, 1)
+    start = options.series_start or month_start(end.year - 1, end.month)
     if end > on:
         raise UsageError(f"the series cannot end ({end}) after the reference date ({on})")
     dates = [d for d in period_ends(start, end, options.every) if d <= on]
@@ -264,7 +304,7 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
 
 
 def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> Message:
-    why = no_coverage_why(dataset.coverage_basis, units)
+    why = no_coverage_reason(dataset, units)
     tail = msg(
         "Declare what the records cover in a coverage table, or allow a report that is all "
         "'no data' (--allow-no-coverage; in Python, ReportOptions.allow_no_coverage)"

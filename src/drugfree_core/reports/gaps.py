@@ -13,9 +13,10 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 
-from drugfree_core.engine.results import CriterionResult, Outcome, RuleResult, UnitResult
+from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import Text
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
+from drugfree_core.rules.outcome import Outcome
 
 _LIMIT = re.compile(r"^\s*(≤|<|≥|>|=)\s*(-?\d+(?:\.\d+)?)\s*$")
 _EVERY_EN = "every one of "

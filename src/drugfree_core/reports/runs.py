@@ -24,12 +24,13 @@ from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census
-from drugfree_core.engine.results import Evaluation, Outcome, UnitResult
+from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.i18n import Text, exception_text, msg, msgn
 from drugfree_core.model.enums import UnitKind, UnitLevel
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.territory import TerritoryIndex
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import attrs
 
+from drugfree_core._args import expect
 from drugfree_core.errors import UsageError
 from drugfree_core.reports.model import IndicatorResult, Report, Shortfall, UnitRow
 from drugfree_core.reports.quality import QualityRow
@@ -19,6 +20,9 @@ from drugfree_core.reports.quality import QualityRow
 
 def suppress_small_counts(report: Report, threshold: int) -> Report:
     """*report* with every count of people in ``1 .. threshold - 1`` withheld."""
+    expect(report, Report, "the report", "a Report (from build_report)")
+    if isinstance(threshold, bool) or not isinstance(threshold, int):
+        raise UsageError("the suppression threshold must be a whole number")
     if threshold < 2:
         raise UsageError(f"the suppression threshold must be at least 2, not {threshold}")
 

@@ -7,6 +7,7 @@ reference date, and a province scheme can override any of them.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
@@ -16,6 +17,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
+from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import Provenance
 
 
@@ -37,12 +39,17 @@ class Period:
         return "".join(f"{sign}{n}{unit}" for n, unit in units if n) or "0d"
 
     def add_to(self, day: dt.date) -> dt.date:
-        """*day* plus this period, clamping to the end of a shorter month."""
+        """*day* plus this period, clamping to the end of a shorter month.
+
+        A result beyond the calendar (before year 1 or after 9999) is its first or last day.
+        """
         total_months = day.year * 12 + (day.month - 1) + self.years * 12 + self.months
         year, month0 = divmod(total_months, 12)
         month = month0 + 1
+        if not dt.MINYEAR <= year <= dt.MAXYEAR:
+            return dt.date.min if year < dt.MINYEAR else dt.date.max
         last = _days_in_month(year, month)
-        return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=self.days)
+        return shift(dt.date(year, month, min(day.day, last)), self.days)
 
     def __str__(self) -> str:
         names = (("year", self.years), ("month", self.months), ("day", self.days))
@@ -51,8 +58,7 @@ class Period:
 
 
 def _days_in_month(year: int, month: int) -> int:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
+    return calendar.monthrange(year, month)[1]
 
 
 #: What a parameter may hold. ``None`` means "not known": rules using it report *unknown*.

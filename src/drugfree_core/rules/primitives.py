@@ -20,16 +20,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 from attrs import validators as v
 
 from drugfree_core.model.enums import FactKind, RehabForm, SubjectKind, TestSchedule
+from drugfree_core.rules.outcome import CustomOutcome, UnitView
 from drugfree_core.rules.params import ParamRef, Period
-
-if TYPE_CHECKING:
-    from drugfree_core.engine.custom import CustomOutcome, UnitView
 
 #: A number in a rule: a literal, or a reference to a parameter.
 NumberOrRef: TypeAlias = int | Fraction | ParamRef
@@ -317,8 +315,8 @@ class Not:
 class PythonRule:
     """A custom rule written in Python over one unit's records; run per unit.
 
-    ``func`` receives a :class:`~drugfree_core.engine.custom.UnitView` and returns a
-    :class:`~drugfree_core.engine.custom.CustomOutcome`. It must be pure: same view, same
+    ``func`` receives a :class:`~drugfree_core.engine.UnitView` and returns a
+    :class:`~drugfree_core.engine.CustomOutcome`. It must be pure: same view, same
     outcome. ``name`` identifies it in results (functions do not compare by content).
     ``tables`` names the dataset tables the function reads (``"status_periods"``,
     ``"drug_tests"``...): when the input did not supply one of them, the rule is *unknown*

@@ -14,7 +14,7 @@ from fractions import Fraction
 import attrs
 from attrs import validators as v
 
-from drugfree_core.errors import SchemeError
+from drugfree_core.errors import SchemeError, UsageError
 from drugfree_core.model.enums import Provenance
 from drugfree_core.rules.scheme import check_id
 
@@ -35,6 +35,10 @@ def required_count(share: Fraction, units: int) -> int:
     >>> required_count(Fraction(1, 2), 3321)
     1661
     """
+    if not isinstance(share, Fraction | int) or isinstance(share, bool):
+        raise UsageError(f"the share must be a Fraction, not {type(share).__name__}")
+    if isinstance(units, bool) or not isinstance(units, int):
+        raise UsageError(f"the unit count must be a whole number, not {type(units).__name__}")
     if units < 0:
         raise SchemeError(f"a unit count cannot be negative: {units}")
     return math.ceil(share * units)

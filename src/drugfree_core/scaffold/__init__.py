@@ -12,11 +12,16 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from drugfree_core._args import expect, expect_date, expect_path
+from drugfree_core.adminmap import official_code
 from drugfree_core.errors import UsageError
-from drugfree_core.model._checks import is_identifier
+from drugfree_core.model._checks import is_identifier, is_unicode
+from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.versioning import HOOK_API_VERSION
+from drugfree_core.rules.roadmap import NATIONAL
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_PROVINCE_NAME = re.compile(r"[^\"'\\$\x00-\x1f\x7f-\x9f\u2028\u2029]{1,100}")
 
 #: Template file → path in the new distribution (``{module}`` is filled in).
 _FILES = {
@@ -40,26 +45,75 @@ def _core_range() -> tuple[str, str]:
     return f"{major}.{minor}", f"{major}.{minor + 1}"
 
 
+def plugin_name(name: str) -> str:
+    """*name* without a leading ``drugfree-`` (the distribution adds it back once)."""
+    return name.removeprefix("drugfree-")
+
+
+def claimed_by(province: str, host: PluginHost | None = None) -> str | None:
+    """The installed plugin that already assigns a scheme to *province*, if any.
+
+    Plugins that cannot load are ignored here (``drugfree plugins`` reports them).
+    """
+    host = host or PluginHost(strict=False)
+    for info in host.plugins():
+        for assigned in info.jurisdictions:  # "province:scheme"
+            code = assigned.rsplit(":", 1)[0]
+            if code != NATIONAL and official_code(code) == official_code(province):
+                return info.distribution or info.name
+    return None
+
+
 def create_plugin(
     name: str,
     destination: Path,
     *,
-    province: str = "99",
+    province: str,
     province_name: str = "Tỉnh Ví Dụ",
     start: dt.date = dt.date(2025, 7, 1),
+    host: PluginHost | None = None,
 ) -> list[Path]:
     """Write the plugin distribution ``drugfree-NAME`` into *destination*; return the files.
 
-    *name* is lower-case letters, digits and hyphens (``"quang-tri"``). *destination*
-    must not exist yet, so nothing is ever overwritten.
+    *name* is lower-case letters, digits and hyphens (``"quang-tri"``; a leading
+    ``drugfree-`` is dropped, so the distribution is never ``drugfree-drugfree-...``).
+    *province* is the code of the province the plugin serves: it must not be one an
+    installed plugin (in *host*, by default every installed plugin) already assigns a
+    scheme to, since the two would clash. *destination* must not exist yet, so nothing
+    is ever overwritten.
     """
-    if not _NAME.match(name):
+    expect(name, str, "the plugin name", "a str")
+    expect(province, str, "the province code", "a str")
+    expect_date(start, "the start date")
+    destination = expect_path(destination, "the destination")
+    name = plugin_name(name)
+    if not _NAME.fullmatch(name):
         raise UsageError(
             f"plugin name {name!r} must be lower-case letters and digits separated by "
             "hyphens, starting with a letter (e.g. quang-tri)"
         )
     if not is_identifier(province):
-        raise UsageError(f"province code {province!r} is not a valid unit code")
+        raise UsageError(
+            f"province code {province!r} is not a valid unit code (1-64 letters, digits, "
+            "'.', '_', ':' or '-', e.g. 44)"
+        )
+    if (
+        not isinstance(province_name, str)
+        or not _PROVINCE_NAME.fullmatch(province_name)
+        or not province_name.strip()
+        or not is_unicode(province_name)
+    ):
+        # It is written into Python, TOML and Markdown files: no quote may end a string.
+        raise UsageError(
+            "the province name must be 1 to 100 characters without quotes, backslashes, "
+            "'$' or control characters (e.g. Tỉnh Quảng Trị)"
+        )
+    owner = claimed_by(province, host)
+    if owner is not None:
+        raise UsageError(
+            f"province {province} already has a scheme from the installed plugin {owner}; "
+            "give the code of another province with --province"
+        )
     if destination.exists():
         raise UsageError(f"{destination} already exists; choose another directory")
     lo, hi = _core_range()
@@ -73,6 +127,14 @@ def create_plugin(
         "core_min": lo,
         "core_next": hi,
     }
+    try:
+        return _write(destination, values)
+    except OSError as exc:
+        where = exc.filename or destination
+        raise UsageError(f"cannot write {where}: {exc.strerror or type(exc).__name__}") from None
+
+
+def _write(destination: Path, values: dict[str, str]) -> list[Path]:
     template = resources.files("drugfree_core.scaffold") / "template"
     written = []
     for source, target in _FILES.items():

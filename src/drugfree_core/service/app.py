@@ -31,7 +31,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from starlette.exceptions import HTTPException
 
-from drugfree_core.engine.results import Outcome
+from drugfree_core.engine import Outcome
 from drugfree_core.engine.serialize import converter
 from drugfree_core.errors import (
     CoverageError,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import statistics
 import threading
@@ -24,6 +25,7 @@ import attrs
 
 from drugfree_core.errors import UsageError
 from drugfree_core.i18n import msg
+from drugfree_core.model._checks import is_unicode
 
 #: The keys of an audit line, in the order written.
 FIELDS = (
@@ -114,9 +116,15 @@ class AuditSummary:
 
 
 def read_entries(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any]], list[int]]:
-    """The entries of an audit log as dicts, and the numbers of lines that are not JSON."""
+    """The entries of an audit log as dicts, and the numbers of lines that are not entries.
+
+    A line is an entry when it is a JSON object with a text ``action``, a whole-number
+    ``status`` and a finite ``duration_ms`` (as :class:`AuditLog` writes them); any other
+    line (not UTF-8, not JSON, a truncated or edited line) is counted by its number, so a
+    damaged log is summarised and its damage shown, never silently skipped.
+    """
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(
             msg(
@@ -127,19 +135,39 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any]], li
         ) from None
     entries: list[dict[str, Any]] = []
     bad: list[int] = []
-    for number, line in enumerate(lines, start=1):
+    for number, chunk in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+            continue
         if not line.strip():
             continue
         try:
             value = json.loads(line)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON, or a number too long to read
             bad.append(number)
             continue
-        if isinstance(value, dict) and "action" in value:
+        if _is_entry(value):
             entries.append(value)
         else:
             bad.append(number)
     return entries, bad
+
+
+def _is_entry(value: object) -> bool:
+    """Whether *value* has the shape of an audit line (what :func:`summarise` reads)."""
+    if not isinstance(value, dict) or not isinstance(value.get("action"), str):
+        return False
+    status, duration = value.get("status"), value.get("duration_ms")
+    if not isinstance(status, int) or isinstance(status, bool):
+        return False
+    if not isinstance(duration, int | float) or isinstance(duration, bool):
+        return False
+    texts = [value.get(key) for key in ("action", "token", "at")]
+    if not all(t is None or (isinstance(t, str) and is_unicode(t)) for t in texts):
+        return False
+    return math.isfinite(duration)
 
 
 def summarise(entries: Iterable[Mapping[str, Any]], bad_lines: Iterable[int] = ()) -> AuditSummary:

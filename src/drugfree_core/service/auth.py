@@ -27,15 +27,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import attrs
 
 from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.i18n import Text, msg, msgn
+from drugfree_core.model._checks import is_identifier
 from drugfree_core.plugins.territory import TerritoryIndex
 
 AGGREGATES = "aggregates"
@@ -46,6 +48,7 @@ PERMISSIONS = (AGGREGATES, EXPLAIN, CASES)
 #: The scope word for the whole country.
 NATIONAL = "national"
 _HASH_PREFIX = "sha256:"
+_TOKEN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class AccessError(DrugfreeError):
@@ -211,6 +214,20 @@ def mint_token(
 
     *scope* is ``"national"`` or province codes. The token is shown once, to its holder.
     """
+    if not isinstance(token_id, str) or not _TOKEN_ID.fullmatch(token_id):
+        raise UsageError(
+            "a token id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
+            "or digit (it names the token in the audit log)"
+        )
+    if isinstance(permissions, str | bytes) or not isinstance(permissions, Iterable):
+        raise UsageError(f"permissions must be a list of {', '.join(PERMISSIONS)}")
+    if not isinstance(scope, str) and (
+        isinstance(scope, bytes | Mapping) or not isinstance(scope, Iterable)
+    ):
+        raise UsageError('the scope must be "national" or a list of province codes')
+    permissions = list(permissions)
+    if not all(isinstance(p, str) for p in permissions):
+        raise UsageError(f"permissions must be a list of {', '.join(PERMISSIONS)}")
     permissions = list(dict.fromkeys(permissions))
     bad = [p for p in permissions if p not in PERMISSIONS]
     if bad:
@@ -234,6 +251,10 @@ def mint_token(
         codes = [scope] if isinstance(scope, str) else list(scope)
         if not codes or not all(codes):
             raise UsageError(msg('give "national" or at least one province code as the scope'))
+        if not all(isinstance(c, str) and is_identifier(c) for c in codes):
+            raise UsageError(
+                msg("a province code is 1 to 64 letters, digits, '.', '_', ':' or '-' (e.g. 31)")
+            )
         scope_text = "[" + ", ".join(f'"{c}"' for c in codes) + "]"
     entry = (
         "[[tokens]]\n"

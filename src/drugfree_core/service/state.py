@@ -23,6 +23,7 @@ import attrs
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.errors import DrugfreeError
 from drugfree_core.io import display_source, load
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.reports.provenance import fingerprint
@@ -137,8 +138,10 @@ class ServedData:
                     if self.refresh():
                         log.info("dataset changed; now serving %s", self._snapshot.fingerprint)
                 except Exception as exc:  # keep serving the last good snapshot
-                    log.warning("refresh failed (%s); still serving the previous data",
-                                type(exc).__name__)  # fmt: skip
+                    # The library's messages never quote a personal value (the privacy
+                    # rule), so they may be logged; anything else by its type only.
+                    why = str(exc) if isinstance(exc, DrugfreeError) else type(exc).__name__
+                    log.warning("refresh failed (%s); still serving the previous data", why)
 
         thread = threading.Thread(target=loop, name="drugfree-refresh", daemon=True)
         thread.start()

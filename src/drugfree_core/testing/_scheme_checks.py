@@ -141,6 +141,11 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, _Violation):
         return str(exc)
     text = f"{type(exc).__name__}: {exc}"
+    cause = exc.__cause__
+    if cause is not None and not isinstance(cause, _Violation):
+        # The kit runs on generated data only, so the cause's own words may be shown: the
+        # library leaves them out of its messages (they could quote real records).
+        text += f" [{type(cause).__name__}: {cause}]"
     inner = getattr(exc, "exceptions", None)  # Hypothesis reports flaky failures as groups
     if inner:
         text += f" [{_describe(inner[0])}]"

@@ -9,14 +9,17 @@ name none (``bao-cao-hai-phong-2025-12-31.html``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, TextIO, get_args
 
+from drugfree_core._args import expect, expect_lang, expect_path
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import LANGS, Lang, LanguageError, msg, resolve_lang
+from drugfree_core.i18n import Lang, msg, resolve_lang
 from drugfree_core.reports.export.cases_out import (
     render_cases_csv,
     render_cases_json,
@@ -61,17 +64,21 @@ __all__ = [
 ]
 
 
-def _check_lang(lang: str | None) -> Lang:
-    try:
-        return resolve_lang(lang)
-    except LanguageError:
+def _check_lang(lang: object) -> Lang:
+    expect_lang(lang)
+    return resolve_lang(lang)  # type: ignore[arg-type]
+
+
+def _check_format(fmt: object, formats: tuple[str, ...]) -> None:
+    if not isinstance(fmt, str) or fmt not in formats:
+        shown = repr(fmt) if isinstance(fmt, str) else type(fmt).__name__
         raise UsageError(
             msg(
-                "unknown language {lang}; use one of {langs}",
-                lang=repr(lang),
-                langs=", ".join(LANGS),
+                "unknown format {format}; use one of {formats}",
+                format=shown,
+                formats=", ".join(formats),
             )
-        ) from None
+        )
 
 
 def _emit(content: str, out: Path | None, stdout: TextIO | None) -> list[Path]:
@@ -101,7 +108,17 @@ def write_report(
     csv, xlsx or pdf get no path. ``lang=None`` is the current language
     (:func:`~drugfree_core.i18n.resolve_lang`).
     """
-    lang = _check_lang(lang)
+    code = _check_lang(lang)
+    _check_format(fmt, FORMATS)
+    expect(report, Report, "the report", "a Report (from build_report)")
+    target = None if out is None else expect_path(out, "out")
+    with _writing(target):
+        return _write_report(report, fmt, lang=code, out=target, stdout=stdout)
+
+
+def _write_report(
+    report: Report, fmt: ReportFormat, *, lang: Lang, out: Path | None, stdout: TextIO | None
+) -> list[Path]:
     if fmt == "json":
         return _emit(render_json(report), out, stdout)
     if fmt == "html":
@@ -160,6 +177,9 @@ def default_filename(report: Report, fmt: ReportFormat, lang: Lang | None = None
     After the report, its scope and its date, in *lang*:
     ``bao-cao-hai-phong-2025-12-31.html``, ``report-national-2025-12-31.xlsx``.
     """
+    expect(report, Report, "the report", "a Report (from build_report)")
+    _check_format(fmt, FORMATS)
+    _check_lang(lang)
     p = report.provenance
     if p.scope == NATIONAL:
         scope = text("national_slug", lang)
@@ -180,6 +200,9 @@ def write_cases(
     Returns the files written. The CSV file starts with a UTF-8 BOM, as the report's
     CSV files do, so that spreadsheet programs read Vietnamese text right.
     """
+    expect(cases, CaseList, "the case list", "a CaseList (from build_cases)")
+    _check_format(fmt, ("json", "csv"))
+    out = None if out is None else expect_path(out, "out")
     if fmt == "json":
         content = render_cases_json(cases)
     elif fmt == "csv":
@@ -195,6 +218,19 @@ def write_cases(
         raise UsageError(
             msg("the case list needs a file path, but {path} is a directory", path=str(out))
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_private(out, content, ENCODING if fmt == "csv" else "utf-8")
+    with _writing(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_private(out, content, ENCODING if fmt == "csv" else "utf-8")
     return [out]
+
+
+@contextlib.contextmanager
+def _writing(target: Path | None) -> Iterator[None]:
+    """Turn a failed write (no permission, a full disk, a file in the way) into one line."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away: the front decides (the CLI stops quietly)
+    except OSError as exc:
+        where = exc.filename or target or "standard output"
+        raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from exc

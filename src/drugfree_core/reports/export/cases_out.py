@@ -6,8 +6,6 @@ here is readable by its owner only.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any
 import attrs
 
 from drugfree_core.reports.model import Case, CaseList
+from drugfree_core.safe_csv import csv_text
 
 FORMAT = "drugfree-cases"
 FORMAT_VERSION = 1
@@ -36,12 +35,12 @@ def render_cases_json(cases: CaseList) -> str:
 
 
 def render_cases_csv(cases: CaseList) -> str:
-    """The list as CSV text: a header of field names, one row per case."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CASE_FIELDS)
-    writer.writerows([getattr(c, k) for k in CASE_FIELDS] for c in cases.cases)
-    return buffer.getvalue()
+    """The list as CSV text: a header of field names, one row per case.
+
+    Text that a spreadsheet would run as a formula gets a leading apostrophe
+    (:mod:`drugfree_core.safe_csv`).
+    """
+    return csv_text(CASE_FIELDS, ([getattr(c, k) for k in CASE_FIELDS] for c in cases.cases))
 
 
 def write_private(path: Path, content: str, encoding: str = "utf-8") -> None:

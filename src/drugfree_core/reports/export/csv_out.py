@@ -7,7 +7,6 @@ suppressed count is written ``< k``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -16,37 +15,33 @@ from pathlib import Path
 from drugfree_core.errors import UsageError
 from drugfree_core.i18n import msg
 from drugfree_core.reports.views import Cell, Suppressed, View
+from drugfree_core.safe_csv import write_csv
 
 # Excel opens a CSV without a byte-order mark in the machine's legacy code page and
 # garbles every Vietnamese diacritic; with the UTF-8 BOM it reads UTF-8.
 ENCODING = "utf-8-sig"
 
-# A cell starting with one of these is run as a formula by spreadsheet programs; a unit
-# name from the data must never become one, so such text gets a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+def csv_cell(value: Cell) -> str | int | float | None:
+    """One cell for the CSV writer: ``< k`` for a suppressed count, ISO dates, numbers.
 
-def cell_text(value: Cell) -> str:
-    """One cell as CSV text: empty for no value, ``< k`` for a suppressed count."""
-    if value is None:
-        return ""
+    The writer (:func:`drugfree_core.safe_csv.write_csv`) writes ``None`` as an empty cell
+    and gives text that a spreadsheet would run as a formula a leading apostrophe;
+    numbers are written as they are (a negative gap is not a formula).
+    """
     if isinstance(value, Suppressed):
         return f"< {value.below}"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return "" if not math.isfinite(value) else repr(round(value, 6))
-    if isinstance(value, int):
-        return str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+        return round(value, 6) if math.isfinite(value) else None
+    return value
 
 
 def write_view(view: View, path: Path) -> None:
     """Write *view* to the CSV file *path*: localized header, then its rows."""
-    with path.open("w", encoding=ENCODING, newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow([c.label for c in view.columns])
-        writer.writerows([cell_text(v) for v in row] for row in view.rows)
+    rows = ([csv_cell(v) for v in row] for row in view.rows)
+    write_csv(path, [c.label for c in view.columns], rows, encoding=ENCODING)
 
 
 def write_csv_dir(views: Sequence[View], directory: Path) -> list[Path]:

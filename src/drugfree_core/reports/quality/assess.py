@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.errors import UsageError
@@ -117,8 +118,11 @@ def assess_quality(
     180 days, two quarterly follow-ups missed, is this library's assumption. Override it
     with the province's practice.
     """
+    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError("the assessment date must be a datetime.date")
+    if extracted is not None:
+        expect_date(extracted, "the extraction date")
     if isinstance(stale_after_days, bool) or not isinstance(stale_after_days, int):
         raise UsageError("stale_after_days must be a whole number of days")
     if stale_after_days < 0:

@@ -15,6 +15,7 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import SubjectKind
 
 # --- inputs shared by the checks -----------------------------------------------------------
@@ -468,7 +469,7 @@ def _check_stale(q: Inputs) -> pl.DataFrame:
     tested and followed up; nothing recorded for ``stale_after_days`` means the file is
     not kept alive.
     """
-    cutoff = q.on - dt.timedelta(days=q.stale_after_days)
+    cutoff = shift(q.on, -q.stale_after_days)  # a huge threshold stops at year 1
     subjects = indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
     rows = (
         q.people.select("subject_id")

@@ -13,20 +13,19 @@ from typing import Any
 
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
-from drugfree_core.io.checks import (
+from drugfree_core.dataset.checks import (
     KEY_COLUMNS,
     LOC,
     PROBLEM_SCHEMA,
     SID,
     SUBJECT_TABLES,
     Staged,
-    finish,
     internal_columns,
     key_schema,
 )
+from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
 from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
+from drugfree_core.model._checks import is_unicode
 
 #: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
 CHILD_FIELDS: dict[str, str] = {
@@ -60,7 +59,7 @@ _NESTED_ROW = re.compile(r"^\.[a-z_]+\[\d+\]")
 class RowBuilder:
     """Collects the rows of every table, kept or rejected, with their locations.
 
-    Row indexes (:data:`~drugfree_core.io.checks.LOC`) count good and rejected rows of a
+    Row indexes (:data:`~drugfree_core.dataset.checks.LOC`) count good and rejected rows of a
     table together, in input order, and index :attr:`paths`.
     """
 
@@ -138,7 +137,8 @@ class RowBuilder:
             columns[SID].append(sid)
         for name in KEY_COLUMNS[table]:
             value = keys.get(name)
-            columns[name].append(value if isinstance(value, str) else None)
+            # A raw key from a rejected element may be anything, even unwritable text.
+            columns[name].append(value if isinstance(value, str) and is_unicode(value) else None)
         for location, reason in problems:
             self._problems[table].append((loc, location or self.paths[table][loc], reason))
         return loc
@@ -181,7 +181,7 @@ class RowBuilder:
         unavailable: Sequence[str] = (),
         supplied: frozenset[str] = frozenset(),
     ) -> Staged:
-        """The collected rows as a :class:`~drugfree_core.io.checks.Staged` input."""
+        """The collected rows as a :class:`~drugfree_core.dataset.checks.Staged` input."""
         good = {}
         for t in TABLES:
             if t.name in unavailable:
@@ -212,21 +212,20 @@ class RowBuilder:
         )
 
 
-def records_to_dataset(
+def records_to_staged(
     *,
     units: Sequence[AdminUnit],
     subjects: Sequence[Subject] | None = None,
     lineage: Sequence[LineageLink] | None = None,
     unit_facts: Sequence[UnitFact] | None = None,
     coverage: Sequence[Coverage] | None = None,
-) -> Dataset:
-    """Build a :class:`Dataset` from typed records, checking what single records cannot.
+) -> Staged:
+    """Typed records as a :class:`~drugfree_core.dataset.checks.Staged` input.
 
-    The records validated themselves when they were made; this adds the checks across
-    records (duplicates, references, overlapping residences, lineage dates). An argument
-    left as ``None`` is a table not supplied (see :attr:`Dataset.supplied`). Raises
-    :class:`~drugfree_core.errors.DatasetError` listing every problem, located as
-    ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
+    The records validated themselves when they were made; a value of the wrong type in
+    a list is a problem of its own. An argument left as ``None`` is a table not supplied
+    (see :attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`). Problems are
+    located as ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
     """
     builder = RowBuilder()
     arguments = {
@@ -251,4 +250,4 @@ def records_to_dataset(
                 builder.add_subject(path, record, str(i))
             else:
                 builder.add(table, path, record)
-    return finish(builder.stage("records", supplied=supplied_tables(list(given))), quarantine=False)
+    return builder.stage("records", supplied=supplied_tables(list(given)))

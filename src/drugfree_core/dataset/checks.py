@@ -26,11 +26,18 @@ from typing import Any
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
+from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
 from drugfree_core.errors import DatasetError, Problem
-from drugfree_core.model._checks import _ID, _NATIONAL_ID, is_identifier
+from drugfree_core.model._checks import (
+    _ID,
+    _NATIONAL_ID,
+    CONTROL_CHARACTERS,
+    MAX_NAME,
+    is_identifier,
+)
 from drugfree_core.model.enums import UnitKind
+from drugfree_core.model.territory import TWO_TIER_START
 
 #: Internal column: the row's index in its table, turned into a location on demand.
 LOC = "_loc"
@@ -125,6 +132,10 @@ class Staged:
     map_source: str | None = None
     #: The tables the input gave (a key of the document, a file of the folder).
     supplied: frozenset[str] = frozenset()
+    #: The units of the map the input refers to (the embedded official map, which the
+    #: door gives: a lower layer cannot load it), read only when a quarantined unit row
+    #: needs a placeholder; without it, a placeholder keeps what the bad row said.
+    known_units: Callable[[], pl.DataFrame] | None = None
 
 
 # --- checks on single rows (used by the table door; the other doors have attrs) ------------
@@ -161,6 +172,11 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         *_id_checks("code"),
         *_id_checks("parent_code"),
         (pl.col("name").str.len_chars() == 0, "name must not be empty"),
+        (pl.col("name").str.len_chars() > MAX_NAME, f"name is longer than {MAX_NAME} characters"),
+        (
+            pl.col("name").str.contains(CONTROL_CHARACTERS),
+            "name contains a control character, such as a line break, tab, NUL or escape",
+        ),
         (pl.col("resident_population") < 0, "resident_population must not be negative"),
         _not_before("valid_to", "valid_from"),
     ],
@@ -194,6 +210,14 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         *_id_checks("unit_code"),
         _not_before("covered_to", "covered_from"),
         (pl.col("source_system").str.len_chars() == 0, "source_system must not be empty"),
+        (
+            pl.col("source_system").str.len_chars() > MAX_NAME,
+            f"source_system is longer than {MAX_NAME} characters",
+        ),
+        (
+            pl.col("source_system").str.contains(CONTROL_CHARACTERS),
+            "source_system contains a control character, such as a line break, tab, NUL or escape",
+        ),
     ],
 }
 
@@ -306,6 +330,149 @@ def _lineage_dates(lineage: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _cycle_problems(
+    frame: pl.DataFrame, edges: dict[int, tuple[str, str]], what: str
+) -> pl.DataFrame:
+    """Problems for the rows (by :data:`LOC`) whose edge lies on a cycle, the cycle listed.
+
+    *edges* maps a row to its edge ``(from, to)``: a unit and its parent, or a
+    predecessor and its successor. Each row on a cycle gets the cycle through its own
+    edge, written from the row's ``from`` back to it (``A -> B -> C -> A``).
+    """
+    graph: dict[str, set[str]] = {}
+    for a, b in edges.values():
+        graph.setdefault(a, set()).add(b)
+    on_cycle = _cyclic_nodes(graph)
+    if not on_cycle:
+        return empty_problems()
+    locs: list[int] = []
+    reasons: list[str] = []
+    for loc, (a, b) in edges.items():
+        if a in on_cycle and b in on_cycle:
+            back = _path(graph, b, a, on_cycle)
+            if back is not None:
+                locs.append(loc)
+                reasons.append(f"{what} form a cycle: {' -> '.join([a, *back])}")
+    if not locs:
+        return empty_problems()
+    return pl.DataFrame(
+        {LOC: locs, "location": [None] * len(locs), "reason": reasons}, schema=PROBLEM_SCHEMA
+    )
+
+
+def _cyclic_nodes(graph: dict[str, set[str]]) -> set[str]:
+    """The nodes that lie on some cycle (strongly connected, or with an edge to themselves)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[str] = set()
+    for root in graph:
+        if root in index:
+            continue
+        # Iterative Tarjan: a national map is too deep for recursion.
+        work: list[tuple[str, list[str]]] = [(root, sorted(graph.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, todo = work[-1]
+            if todo:
+                nxt = todo.pop()
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, sorted(graph.get(nxt, ()))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, ()):
+                    found.update(component)
+    return found
+
+
+def _path(graph: dict[str, set[str]], start: str, goal: str, within: set[str]) -> list[str] | None:
+    """The shortest path from *start* to *goal* through *within* (both ends included)."""
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if node == goal:
+            path = []
+            step: str | None = node
+            while step is not None:
+                path.append(step)
+                step = previous[step]
+            return path[::-1]
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in within and nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def _parent_cycles(units: pl.DataFrame) -> pl.DataFrame:
+    rows = units.select(LOC, "code", "parent_code").drop_nulls().iter_rows()
+    return _cycle_problems(units, {loc: (c, p) for loc, c, p in rows}, "parent units")
+
+
+def _lineage_cycles(lineage: pl.DataFrame) -> pl.DataFrame:
+    rows = lineage.select(LOC, "predecessor_code", "successor_code").drop_nulls().iter_rows()
+    return _cycle_problems(lineage, {loc: (a, b) for loc, a, b in rows}, "lineage links")
+
+
+def _residence_levels(residences: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """Residences in a province, or in a district after districts were abolished.
+
+    People live in commune-level units. Before 1 July 2025 an island district without
+    communes (Bạch Long Vĩ, Cồn Cỏ) was itself the place of residence, and lineage
+    follows it to its special zone; from that day there are no districts to live in.
+    """
+    reform = TWO_TIER_START
+    kinds = units.select(
+        pl.col("code").alias("unit_code"),
+        pl.col("kind").cast(pl.String()).alias("_kind"),
+        pl.col("valid_to").alias("_unit_to"),
+    ).unique("unit_code", keep="first")
+    joined = residences.select(LOC, "unit_code", "end").join(kinds, on="unit_code")
+    after_reform = (pl.col("end").is_null() | (pl.col("end") >= reform)) & (
+        pl.col("_unit_to").is_null() | (pl.col("_unit_to") >= reform)
+    )
+    province = joined.filter(pl.col("_kind") == "province")
+    district = joined.filter((pl.col("_kind") == "district") & after_reform)
+    parts = [
+        _problems(
+            province,
+            pl.format(
+                "unit_code {} is a province; a residence must be in a commune-level unit "
+                "(xã, phường, thị trấn or đặc khu)",
+                pl.col("unit_code"),
+            ),
+        ),
+        _problems(
+            district,
+            pl.format(
+                "unit_code {} is a district, and districts were abolished on {}; a residence "
+                "from then on must be in a commune-level unit (xã, phường or đặc khu)",
+                pl.col("unit_code"),
+                pl.lit(reform.isoformat()),
+            ),
+        ),
+    ]
+    return pl.concat(parts)
+
+
 def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
     """Problems across records, per table; checks whose tables could not be read are skipped."""
     good = staged.good
@@ -344,8 +511,12 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
                 )
         if "lineage" in have:
             found["lineage"].append(_lineage_dates(good["lineage"], good["units"]))
+        found["units"].append(_parent_cycles(good["units"]))
+        if "residences" in have:
+            found["residences"].append(_residence_levels(good["residences"], good["units"]))
 
     if "lineage" in have:
+        found["lineage"].append(_lineage_cycles(good["lineage"]))
         found["lineage"].append(
             _duplicates(
                 _universe(staged, "lineage"),
@@ -676,8 +847,28 @@ def _parse_date(text: Any) -> dt.date | None:
         return None
 
 
+def _break_cycles(out: dict[str, dict[str, Any]], kept_parents: Mapping[str, str | None]) -> None:
+    """Drop the parent of a placeholder where it would close a circle of parents.
+
+    A row quarantined for a parent cycle must not bring the cycle back as a placeholder;
+    the kept rows have none (they passed the checks).
+    """
+    for code, row in out.items():
+        seen = {code}
+        parent = row["parent_code"]
+        while parent is not None:
+            if parent in seen:
+                row["parent_code"] = None
+                break
+            seen.add(parent)
+            parent = out[parent]["parent_code"] if parent in out else kept_parents.get(parent)
+
+
 def _placeholders(
-    staged: Staged, dropped: pl.DataFrame, universe: pl.DataFrame, kept: set[str]
+    staged: Staged,
+    dropped: pl.DataFrame,
+    universe: pl.DataFrame,
+    kept_parents: Mapping[str, str | None],
 ) -> pl.DataFrame:
     """Rows that keep quarantined units in the map, so that they still count as units.
 
@@ -691,8 +882,7 @@ def _placeholders(
     names the unit, so its passing outcomes become *unknown* rather than passes on data
     that the input itself called bad.
     """
-    from drugfree_core.adminmap import official_map
-
+    kept = set(kept_parents)
     schema = {**TABLES_BY_NAME["units"].polars_schema}
     rows = universe.join(dropped.select(LOC), on=LOC, how="semi").sort(LOC)
     good = staged.good.get("units")
@@ -718,10 +908,10 @@ def _placeholders(
             "valid_from": start,
             "valid_to": end,
         }
-        if official is None:
-            official = official_map().units
-        match = official.filter(pl.col("code") == code)
-        if match.height:
+        if official is None and staged.known_units is not None:
+            official = staged.known_units()
+        match = official.filter(pl.col("code") == code) if official is not None else None
+        if match is not None and match.height:
             row = match.row(0, named=True)
             if all(v is None or row[k] == v for k, v in said.items()):
                 out[code] = {k: row[k] for k in schema}
@@ -741,12 +931,26 @@ def _placeholders(
     for row in out.values():
         if row["parent_code"] not in known:
             row["parent_code"] = None
+    _break_cycles(out, kept_parents)
     frame = pl.DataFrame(list(out.values()), schema=schema, orient="row")
     return frame.with_columns(pl.lit(None, LOC_DTYPE).alias(LOC))
 
 
-def finish(staged: Staged, *, quarantine: bool) -> Dataset:
-    """Run the checks across records, then raise (strict) or quarantine, and build the dataset.
+@attrs.frozen(kw_only=True)
+class Checked:
+    """What passed the checks: the frames to build a dataset from, and what was left out.
+
+    :meth:`drugfree_core.dataset.Dataset.from_staged` turns it into a dataset.
+    """
+
+    frames: Mapping[str, pl.DataFrame]
+    quarantined: tuple[QuarantinedRecord, ...] = ()
+    map_source: str | None = None
+    supplied: frozenset[str] = frozenset()
+
+
+def finish(staged: Staged, *, quarantine: bool) -> Checked:
+    """Run the checks across records, then raise (strict) or quarantine.
 
     Raises :class:`~drugfree_core.errors.DatasetError` listing every problem when there is a
     fatal problem, or any problem at all unless *quarantine*.
@@ -767,15 +971,15 @@ def finish(staged: Staged, *, quarantine: bool) -> Dataset:
             for name, frame in frames.items()
         }
         if dropped["units"].height and "units" in frames:
-            kept = set(frames["units"]["code"].to_list())
-            extra = _placeholders(staged, dropped["units"], universe["units"], kept)
+            kept_parents = dict(frames["units"].select("code", "parent_code").iter_rows())
+            extra = _placeholders(staged, dropped["units"], universe["units"], kept_parents)
             if extra.height:
                 frames["units"] = pl.concat(
                     [frames["units"], extra.select(frames["units"].columns)]
                 )
-    return Dataset.from_frames(
-        {name: frame.drop(internal_columns(name)) for name, frame in frames.items()},
-        quarantined=quarantined,
+    return Checked(
+        frames={name: frame.drop(internal_columns(name)) for name, frame in frames.items()},
+        quarantined=tuple(quarantined),
         map_source=staged.map_source,
         supplied=staged.supplied,
     )
