@@ -113,7 +113,8 @@ _TEXT: dict[str, Message] = {
     "share": msg("Share of units"),
     "milestones_rule": msg(
         "The required count of a milestone is ⌈share × units in force⌉ in exact "
-        "arithmetic (30 % of 114 is 35). Only units that pass on covered data count; a "
+        "arithmetic (for 114 units and a share of 30 %, 35). Only units that pass on covered "
+        "data count; a "
         "unit with no data never counts as meeting it."
     ),
     "indicators": msg("Campaign indicators"),
