@@ -42,6 +42,9 @@ from drugfree_core.testing.strategies import dataset_from_records
 # The library's own tests see only the built-in plugin, whatever is installed (province
 # plugins are tested in their own folders, and tests that load plugins say so).
 os.environ["DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+# Output follows DRUGFREE_LANG, else the locale: the tests expect English unless they ask
+# for Vietnamese, whatever the machine's locale (the language tests set their own).
+os.environ["DRUGFREE_LANG"] = "en"
 
 
 @pytest.fixture(autouse=True, scope="session")

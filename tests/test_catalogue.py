@@ -56,13 +56,13 @@ def test_a_value_the_sources_do_not_give_is_shown_as_not_known() -> None:
     lines = text.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("| `th.max_addicts`"))
     override = lines[first + 1]  # the dated value from 2026-01-01, in the same table
-    assert "| from 2026-01-01 | not known |" in override and "`UNKNOWN`" in override
+    assert "| from 2026-01-01 | not known |" in override and "no source found" in override
 
 
 def test_the_open_precedence_is_unknown_and_the_order_kept(host: PluginHost) -> None:
     text = render_catalogue(host, "en")
     row = next(line for line in text.splitlines() if line.startswith("| `qd28.label_order`"))
-    assert "type-I, type-II, type-III, drug-free" in row and "`UNKNOWN`" in row
+    assert "type I, type II, type III, drug-free" in row and "no source found" in row
 
 
 def test_every_scheme_says_national_or_provincial(host: PluginHost) -> None:
@@ -80,7 +80,7 @@ def test_every_scheme_says_national_or_provincial(host: PluginHost) -> None:
 
 def test_mappings_and_deadlines_read_as_text(host: PluginHost) -> None:
     en, vi = render_catalogue(host, "en"), render_catalogue(host, "vi")
-    assert r"opioid\_substitution: no limit" in en
+    assert "opioid substitution therapy: no limit" in en
     assert r"compulsory\_facility:later: 36 months" in en
     assert "| 3 working days |" in en and "| 24 hours |" in en
     assert "| 3 ngày làm việc |" in vi and "| 24 giờ |" in vi
@@ -164,7 +164,10 @@ def test_plugin_schemes_show_their_origin_overrides_and_province() -> None:
     text = render_catalogue(host, "en")
     section = text.split("(`x-scheme`)", 1)[1]
     assert "**Registered by:** province-x" in section
-    assert "Tỉnh X (T1), from 2026-01-01 (Test jurisdiction, `INFERRED`)" in section
+    assert (
+        "Tỉnh X (T1), from 2026-01-01 (Test jurisdiction, the library's interpretation "
+        "(an overridable parameter))" in section
+    )
     assert "changed by Tỉnh X" in section
     assert "A title with \\| pipes and \\*stars\\*" in section
     assert "Test citation \\[with brackets\\]" in section

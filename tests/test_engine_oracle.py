@@ -201,7 +201,8 @@ def test_json_round_trips(case: Case, scheme: object) -> None:
         for crit, crit_data in zip(unit.criteria, unit_data["criteria"], strict=True):
             assert crit_data["criterion_id"] == crit.criterion_id
             assert crit_data["outcome"] == crit.outcome.value
-            assert rule_result_from_dict(crit_data["result"]) == crit.result
+            # Reasons are written in words (the language in force): they come back as text.
+            assert rule_result_from_dict(crit_data["result"]) == crit.result.in_words()
     assert json.loads(evaluation.to_json()) == data
     anonymous = evaluation.to_json(include_subjects=False)
     assert "subj-" not in anonymous

@@ -43,23 +43,26 @@ from drugfree_core.plugins import (
 )
 from drugfree_core.plugins.builtin import BUILTIN_SCHEMES
 
-HEADER = '''
+HEADER = """
 import attrs
 import drugfree_core
 from drugfree_core.plugins import hookimpl
 from drugfree_core.schemes import builtin_schemes
 
 DRUGFREE_HOOK_API = "1.0"
-'''
+"""
 
 
 def _adds(scheme_id: str, *, then: str = "") -> str:
-    return HEADER + f'''
+    return (
+        HEADER
+        + f'''
 @hookimpl
 def drugfree_register_schemes(registrar):
     registrar.add(attrs.evolve(builtin_schemes()[0], id="{scheme_id}", version="1"))
     {then}
 '''
+    )
 
 
 PLUGINS = {
@@ -67,23 +70,23 @@ PLUGINS = {
     "smgood_b": _adds("sm-b"),
     # Uses the library at import: it must work, not be silently ignored.
     "smuses": HEADER
-    + '''
+    + """
 BASE = drugfree_core.get_scheme("mps-recognition-2024")
 
 @hookimpl
 def drugfree_register_schemes(registrar):
     registrar.add(attrs.evolve(BASE, id="sm-uses", version="1"))
-''',
+""",
     "smexit": "import sys\nsys.exit(0)\n",
     "smkbi": "raise KeyboardInterrupt\n",
     # Registers a scheme, then fails: the scheme must not survive a lenient load.
     "smraise": _adds("sm-partial", then='raise RuntimeError("database unreachable")'),
     "smreturns": HEADER
-    + '''
+    + """
 @hookimpl
 def drugfree_register_schemes(registrar):
     return attrs.evolve(builtin_schemes()[0], id="sm-returned")
-''',
+""",
     # Registers the same scheme id as smgood_a: the two cannot load together.
     "smclash": _adds("sm-a"),
 }

@@ -295,6 +295,41 @@ def test_explanations_in_vietnamese_and_english_follow_the_provinces_scheme(
     assert "not in the administrative map" in assert_problem(nowhere, 400)["detail"]
 
 
+def test_the_request_language_is_its_parameter_then_accept_language(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    national = auth(setup, "national")
+    headers = {**national, "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
+    vi = explain(client, headers, HP_UNIT).json()
+    assert vi["lang"] == "vi" and "kết luận: KHÔNG ĐẠT" in vi["text"]
+    en = explain(client, headers, HP_UNIT, lang="en").json()  # the parameter wins
+    assert en["lang"] == "en" and "verdict: FAIL" in en["text"]
+    # errors too: the problem's title and detail are in the request's language
+    missing = assert_problem(explain(client, headers, "31"), 404)
+    assert missing["title"] == "Không tìm thấy"
+    assert "không phải đơn vị cấp xã có hiệu lực vào ngày" in missing["detail"]
+    refused = client.get("/v1/schemes", headers={"Accept-Language": "vi"})
+    assert assert_problem(refused, 401)["detail"].startswith("cần có mã truy cập")
+    assert explain(client, national, HP_UNIT).json()["lang"] == "en"  # the server's default
+
+
+@pytest.mark.parametrize(
+    "query,header,lang",
+    [
+        ("vi", "en", "vi"),
+        (None, "fr-FR, vi;q=0.8, en;q=0.7", "vi"),
+        (None, "en-GB;q=0.9, vi;q=0.2", "en"),
+        (None, "vi;q=0, fr", "en"),  # q=0 means "not this one"; then the server's default
+        ("klingon", "vi", "vi"),  # an unknown parameter is refused by the endpoint first
+        (None, None, "en"),
+    ],
+)
+def test_request_lang(query: str | None, header: str | None, lang: str) -> None:
+    from drugfree_core.service.app import request_lang
+
+    assert request_lang(query, header) == lang
+
+
 def test_schemes_catalogue_health_and_version(client: TestClient, setup: dict[str, Any]) -> None:
     hp = auth(setup, "hp-analyst")
     schemes = client.get("/v1/schemes", headers=hp).json()

@@ -27,6 +27,8 @@ from drugfree_core.cli.plugins_cmd import plugins
 from drugfree_core.cli.pseudonymise_cmd import pseudonymise
 from drugfree_core.cli.report_cmd import report
 from drugfree_core.cli.service_cmd import audit, serve, token
+from drugfree_core.cli.synth_cmd import synth
+from drugfree_core.i18n import msg, msgn
 
 DEMO_DATE = dt.date(2025, 10, 1)
 
@@ -118,6 +120,7 @@ def evaluate(
     evaluation is covered, the command stops with an error unless --allow-no-coverage.
     """
     from drugfree_core.cli.output import csv_text, summary_text, table_text
+    from drugfree_core.cli.table import terminal_colour, terminal_width
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
@@ -139,7 +142,14 @@ def evaluate(
     elif fmt == "csv":
         text = csv_text(evaluation)
     else:
-        text = summary_text(evaluation, lang) + "\n\n" + table_text(evaluation, lang)  # type: ignore[arg-type]
+        screen = out is None  # a table for the terminal fits it and has colours
+        table = table_text(
+            evaluation,
+            lang,  # type: ignore[arg-type]
+            width=terminal_width() if screen else None,
+            colour=screen and terminal_colour(),
+        )
+        text = summary_text(evaluation, lang, scheme) + "\n\n" + table  # type: ignore[arg-type]
     _emit(text, out)
 
 
@@ -200,6 +210,7 @@ def explain(
     from drugfree_core.engine.serialize import converter
     from drugfree_core.explanation import explain_unit
     from drugfree_core.io import load
+    from drugfree_core.rules.describe import reader_citation
     from drugfree_core.schemes import get_scheme
 
     dataset = load(path, quarantine=quarantine)
@@ -208,7 +219,8 @@ def explain(
         scheme = choice.scheme
         if fmt == "text":
             where = choice.province_name or choice.province
-            click.echo(f"{where}: {scheme.id} ({choice.jurisdiction.citation})\n")
+            citation = reader_citation(choice.jurisdiction.citation)
+            click.echo(f"{where}: {scheme.id} ({citation})\n")
     else:
         scheme = get_scheme(scheme_id)
     unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)
@@ -283,37 +295,9 @@ def schemes(fmt: str, lang: str) -> None:
         out = {"schemes": data, "roadmaps": roadmaps}
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    for s in items:
-        span = f"{s.effective_from or '…'} → {s.effective_to or '…'}"
-        click.echo(f"{s.id}  v{s.version}  in force {span}  [{host.origin('scheme', s.id).name}]")
-        level = "provinces" if s.unit_level.value == "province" else "commune-level units"
-        click.echo(f"  {s.authority.value} criteria, judging {level}")
-        applied = [
-            f"{'nationwide' if j.province == '*' else j.province} "
-            f"{j.effective_from or '…'} → {j.effective_to or '…'}"
-            for j in host.jurisdictions()
-            if j.scheme_id == s.id
-        ]
-        if applied:
-            click.echo(f"  applied by: {'; '.join(applied)}")
-        click.echo(f"  {s.title_en}")
-        click.echo(f"  {s.title_vi}")
-        click.echo(f"  criteria: {', '.join(c.id for c in s.criteria)}")
-        if s.levels:
-            click.echo(f"  levels: {', '.join(lv.id for lv in s.levels)}")
-        for src in s.sources:
-            click.echo(f"  source: {src}")
-        click.echo("")
-    click.echo("Roadmaps")
-    for r in host.roadmaps():
-        span = f"{r.effective_from or '…'} → {r.effective_to or '…'}"
-        targets = ", ".join(
-            f"{float(m.share) * 100:g}% by {m.due.isoformat()} [{m.provenance.value}]"
-            for m in r.milestones
-        )
-        origin = host.origin("roadmap", r.id).name
-        click.echo(f"  {r.id}  {r.scope_name} ({r.scope})  in force {span}  [{origin}]")
-        click.echo(f"    {targets}")
+    from drugfree_core.cli.output import schemes_text
+
+    click.echo(schemes_text(host), nl=False)
 
 
 @cli.command()
@@ -334,7 +318,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     supply, and says how it states the units it covers.
     """
     from drugfree_core.api import supply_warnings
-    from drugfree_core.i18n import message
+    from drugfree_core.cli.output import COVERAGE_BASIS
     from drugfree_core.io import display_source, survey
     from drugfree_core.plugins import default_host
     from drugfree_core.schemes import get_scheme
@@ -344,7 +328,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     schemes = [get_scheme(s) for s in scheme_ids] if scheme_ids else default_host().schemes()
     shown = display_source(path)
     warnings = supply_warnings(found.supplied, schemes, location=shown)
-    coverage = message(f"coverage_{found.coverage_basis}", "en")
+    coverage = COVERAGE_BASIS[found.coverage_basis].render()
     if fmt == "json":
         rows = [
             {
@@ -362,13 +346,21 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
         for problem in problems:
             click.echo(str(problem))
         for warning in warnings:
-            click.echo(f"warning: {warning}")
+            click.echo(msg("warning: {problem}", problem=str(warning)).render())
         if found.coverage_basis == "none":
             click.echo(
-                f"warning: {shown}: {coverage}: every unit will be 'no data'; declare what "
-                "the records cover in a coverage table"
+                msg(
+                    "warning: {source}: {coverage}: every unit will be 'no data'; declare "
+                    "what the records cover in a coverage table",
+                    source=shown,
+                    coverage=coverage,
+                ).render()
             )
-        click.echo(f"{len(problems)} problem(s) in {shown}" if problems else f"{shown}: valid")
+        if problems:
+            summary = msgn("{n} problem in {source}", "{n} problems in {source}", len(problems))
+            click.echo(summary.with_params(source=shown).render())
+        else:
+            click.echo(msg("{source}: valid", source=shown).render())
         click.echo(coverage)
     if problems:
         sys.exit(1)
@@ -402,11 +394,13 @@ def demo(on: dt.date, lang: str) -> None:
     path = demo_path()
     dataset = load(path)
     builtins = PluginHost(autoload=False)
-    click.echo(f"Sample dataset: {path}")
+    click.echo(msg("Sample dataset: {path}", path=str(path)).render())
     for scheme_id in ("qd28-2025-drug-free", "qd28-2025-complex-areas", "mps-recognition-2024"):
         scheme = builtins.scheme(scheme_id)
         if not scheme.in_force(on):
-            click.echo(f"\n{scheme_id}: not in force on {on.isoformat()}")
+            click.echo(
+                "\n" + msg("{scheme}: not in force on {date}", scheme=scheme_id, date=on).render()
+            )
             continue
         evaluation = run(dataset, scheme, on)
         click.echo("")
@@ -419,14 +413,13 @@ def demo(on: dt.date, lang: str) -> None:
                 click.echo("")
                 click.echo(explain_unit(failing[0], evaluation, scheme, lang))  # type: ignore[arg-type]
     click.echo("")
-    click.echo(
-        f"Try: drugfree explain {path} --unit CODE "
-        f"--scheme qd28-2025-drug-free --date {on.isoformat()}"
+    explain = f"drugfree explain {path} --unit CODE --scheme qd28-2025-drug-free --date {on}"
+    compare = (
+        f"drugfree evaluate {path} --scheme qd28-2025-drug-free "
+        f"--compare mps-recognition-2024 --date {on}"
     )
-    click.echo(
-        f"     drugfree evaluate {path} --scheme qd28-2025-drug-free "
-        f"--compare mps-recognition-2024 --date {on.isoformat()}"
-    )
+    click.echo(msg("Try: {command}", command=explain).render())
+    click.echo("     " + compare)
 
 
 @cli.command("new-plugin")
@@ -462,8 +455,9 @@ def new_plugin(
     target = directory or Path(f"drugfree-{plugin_name(name)}")
     files = create_plugin(name, target, province=province, province_name=province_name, start=start)
     for path in files:
-        click.echo(f"created {path}")
-    click.echo(f'\nnext: cd {target} && pip install -e ".[test]" && pytest')
+        click.echo(msg("created {path}", path=str(path)).render())
+    command = f'cd {target} && pip install -e ".[test]" && pytest'
+    click.echo("\n" + msg("next: {command}", command=command).render())
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -471,7 +465,7 @@ def _emit(text: str, out: Path | None) -> None:
         click.echo(text)
     else:
         out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        click.echo(msg("wrote {path}", path=str(out)).render(), err=True)
 
 
 cli.add_command(audit)
@@ -479,6 +473,7 @@ cli.add_command(plugins)
 cli.add_command(pseudonymise)
 cli.add_command(report)
 cli.add_command(serve)
+cli.add_command(synth)
 cli.add_command(token)
 
 

@@ -7,6 +7,8 @@ Every node frame is aligned with ``EvalContext.units`` (same row order), with co
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable
 from fractions import Fraction
 from functools import singledispatch
@@ -17,6 +19,7 @@ import polars as pl
 
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
 from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.describe import threshold_text
@@ -44,6 +47,44 @@ class Node:
     threshold: str
     frame: pl.DataFrame
     children: tuple[Node, ...] = ()
+
+
+# A reason is a catalogue message kept in the frame's ``reason`` column as its JSON
+# (Message.encode), rendered in the reader's language when shown; a plain string (a
+# custom rule's own words) stays as it is.
+
+
+def _reason(message: Message) -> pl.Expr:
+    """*message* as a literal of the ``reason`` column."""
+    return pl.lit(message.encode(), dtype=pl.String)
+
+
+def _counted_reason(message: Message, n: pl.Expr, **params: pl.Expr) -> pl.Expr:
+    """Per row, the plural *message* for the count *n*, with integer *params*."""
+    head = {"msgid": message.msgid, "plural": message.plural}
+    parts: list[pl.Expr] = [pl.lit(json.dumps(head, ensure_ascii=False)[:-1] + ',"n":')]
+    parts.append(n.cast(pl.Int64).cast(pl.String))
+    if params:
+        parts.append(pl.lit(',"params":{'))
+        for k, (name, value) in enumerate(sorted(params.items())):
+            parts.append(pl.lit(("," if k else "") + json.dumps(name) + ":"))
+            parts.append(value.cast(pl.Int64).cast(pl.String))
+        parts.append(pl.lit("}"))
+    parts.append(pl.lit("}"))
+    return pl.concat_str(parts)
+
+
+@functools.cache
+def decode_reason(raw: str | None) -> Text:
+    """The reason a ``reason`` cell holds: a :class:`Message`, a plain text, or ``""``."""
+    if not raw:
+        return ""
+    if raw.startswith('{"msgid":'):
+        try:
+            return Message.decode(raw)
+        except (ValueError, KeyError, TypeError):
+            return raw
+    return raw
 
 
 def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any]) -> pl.DataFrame:
@@ -180,9 +221,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.col("lo").alias("hi"),
         pl.lit([], dtype=_IDS).alias("members"),
-        pl.when(pl.col("lo").is_null())
-        .then(pl.lit(f"no {measure.kind.value} fact for the period"))
-        .alias("reason"),
+        pl.when(pl.col("lo").is_null()).then(_reason(_no_fact(measure.kind.value))).alias("reason"),
     )
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True)
@@ -212,7 +251,7 @@ def _finding_frame(
             pl.lit(None, dtype=pl.Float64).alias("lo"),
             pl.lit(None, dtype=pl.Float64).alias("hi"),
             pl.lit([], dtype=_IDS).alias("members"),
-            pl.lit(f"the {table} table was not supplied").alias("reason"),
+            _reason(msg("the {table} table was not supplied", table=table)).alias("reason"),
             pl.lit(1.0).alias("den"),
         )
         return MeasureFrame(frame, False)
@@ -296,18 +335,32 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
         pl.lit([], dtype=_IDS).alias("members"),
         pl.when(pl.col("_n") > 0).then(pl.col("_n")).alias("den"),
         pl.when(pl.col("_n").is_null())
-        .then(pl.lit("the province has no commune-level unit in force"))
+        .then(_reason(msg("the province has no commune-level unit in force")))
         .alias("reason"),
     ).drop("_n")
+
+
+_NO_THRESHOLD = msg("threshold not known").encode()
+
+
+def _no_fact(kind: str) -> Message:
+    fact = LABELS.get(kind)
+    return msg("no fact on {fact} for the period", fact=kind if fact is None else fact)
+
+
+def _missing_bound(lower: bool) -> Message:
+    if lower:
+        return msg("the band's lower bound is not known")
+    return msg("the band's upper bound is not known")
 
 
 def _rate(frame: pl.DataFrame) -> pl.DataFrame:
     earlier = pl.col("reason") if "reason" in frame.columns else pl.lit(None, dtype=pl.String)
     reason = (
         pl.when(pl.col("pop").is_null())
-        .then(pl.lit("resident population not known"))
+        .then(_reason(msg("resident population not known")))
         .when(pl.col("pop") <= 0)
-        .then(pl.lit("resident population is zero"))
+        .then(_reason(msg("resident population is zero")))
         .otherwise(earlier)
     )
     return frame.with_columns(
@@ -368,10 +421,14 @@ def _measure_node(
         .then(pl.col("reason"))
         .when(spread & pl.col("outcome").is_null())
         .then(
-            pl.format(
-                "between {} and {} people depending on unknown management records",
-                pl.col("lo").cast(pl.Int64),
-                pl.col("hi").cast(pl.Int64),
+            _counted_reason(
+                msgn(
+                    "between {lo} and {n} person depending on unknown management records",
+                    "between {lo} and {n} people depending on unknown management records",
+                    0,
+                ),
+                pl.col("hi"),
+                lo=pl.col("lo"),
             )
         )
         .alias("reason"),
@@ -397,7 +454,12 @@ def compile_node(rule: Any, ctx: EvalContext, path: str) -> Node:
     if not missing:
         return compile_rule(rule, ctx, path)
     names = ", ".join(missing)
-    reason = f"needs the {names} table{'s' if len(missing) > 1 else ''}, not supplied in the data"
+    reason = msgn(
+        "needs the {tables} table, not supplied in the data",
+        "needs the {tables} tables, not supplied in the data",
+        len(missing),
+        tables=names,
+    ).encode()
     frame = _aligned(ctx, ctx.unit_index, {"reason": reason, "failing": [], "unknown": []})
     return Node(rule, path, _threshold_of(rule, ctx), frame)
 
@@ -436,7 +498,16 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
         .alias("outcome"),
         (pl.col("numerator") / pl.col("denominator")).alias("observed"),
         pl.when(pl.col("unknown").list.len() > 0)
-        .then(pl.format("{} people with data that cannot decide", pl.col("unknown").list.len()))
+        .then(
+            _counted_reason(
+                msgn(
+                    "{n} person with data that cannot decide",
+                    "{n} people with data that cannot decide",
+                    0,
+                ),
+                pl.col("unknown").list.len(),
+            )
+        )
         .alias("reason"),
     )
     frame = _aligned(
@@ -454,7 +525,9 @@ def _(rule: p.Compare, ctx: EvalContext, path: str) -> Node:
     text = threshold_text(rule, ctx.value)
     if threshold is None:
         frame = _aligned(
-            ctx, ctx.unit_index, {"reason": "threshold not known", "failing": [], "unknown": []}
+            ctx,
+            ctx.unit_index,
+            {"reason": _NO_THRESHOLD, "failing": [], "unknown": []},
         )
         return Node(rule, path, text, frame)
     lo = _cmp(rule.op, pl.col("lo"), pl.col("den"), threshold)
@@ -485,10 +558,9 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
     inside = side(p.Op.GE, lower) & side(p.Op.LT, upper)
     frame = _measure_node(ctx, mf, inside, False)
     if lower is None or upper is None:
-        missing = "lower" if lower is None else "upper"
         frame = frame.with_columns(
             pl.when(pl.col("outcome").is_null() & pl.col("reason").is_null())
-            .then(pl.lit(f"the band's {missing} bound is not known"))
+            .then(_reason(_missing_bound(lower is None)))
             .otherwise(pl.col("reason"))
             .alias("reason")
         )
@@ -509,7 +581,15 @@ def _(rule: p.ParamFlag, ctx: EvalContext, path: str) -> Node:
 
 @compile_rule.register
 def _(rule: p.NotYetKnown, ctx: EvalContext, path: str) -> Node:
-    frame = _aligned(ctx, ctx.unit_index, {"reason": rule.reason_en, "failing": [], "unknown": []})
+    frame = _aligned(
+        ctx,
+        ctx.unit_index,
+        {
+            "reason": bilingual(rule.reason_en, rule.reason_vi).encode(),
+            "failing": [],
+            "unknown": [],
+        },
+    )
     return Node(rule, path, "—", frame)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from drugfree_core._args import expect, expect_codes
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.compile import Node, compile_node
+from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.placement import undetermined_records, unplaced_subjects
@@ -19,6 +19,7 @@ from drugfree_core.engine.results import (
     UnitResult,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
+from drugfree_core.i18n import Message, msg, msgn
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.rules.describe import describe_rule
@@ -49,12 +50,12 @@ class _Columns:
         self.observed = f["observed"].to_list()
         self.failing = f["failing"].to_list()
         self.unknown = f["unknown"].to_list()
-        self.reason = f["reason"].to_list()
+        self.reason = [decode_reason(r) for r in f["reason"].to_list()]
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
 
-    def no_data(self, reason: str) -> RuleResult:
+    def no_data(self, reason: Message) -> RuleResult:
         """The root of a unit the dataset does not cover: named, not evaluated."""
         return RuleResult(
             id=self.node.path,
@@ -79,18 +80,18 @@ class _Columns:
             threshold=self.node.threshold,
             failing_subjects=tuple(self.failing[i] or ()),
             unknown_subjects=tuple(self.unknown[i] or ()),
-            reason=self.reason[i] or "",
+            reason=self.reason[i],
             children=tuple(c.result(i) for c in self.children),
         )
 
 
-def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
+def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Message]]:
     """Why each unit's outcomes cannot be trusted fully: quarantine and unplaced people.
 
     At province level a province is affected by what affects any of its communes.
     """
     succ = ctx.successors_in_force()
-    notes: dict[str, list[str]] = {}
+    notes: dict[str, list[Message]] = {}
 
     def rows(codes: set[str]) -> set[str]:
         return ctx.row_codes({c for raw in codes for c in succ.get(raw, (raw,))})
@@ -100,18 +101,28 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
         for code in rows(set(record.unit_codes)):
             quarantined_per_unit[code] = quarantined_per_unit.get(code, 0) + 1
     for code, n in quarantined_per_unit.items():
-        notes.setdefault(code, []).append(f"{n} quarantined record(s) concern this unit")
+        notes.setdefault(code, []).append(
+            msgn(
+                "{n} quarantined record concerns this unit",
+                "{n} quarantined records concern this unit",
+                n,
+            )
+        )
     unplaced_per_unit: dict[str, int] = {}
     for candidates in ctx.unplaced["candidates"].to_list():
         for code in rows(set(candidates or ())):
             unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + 1
     for code, n in unplaced_per_unit.items():
         notes.setdefault(code, []).append(
-            f"{n} person(s) living in a split predecessor may belong to this unit"
+            msgn(
+                "{n} person living in a split predecessor may belong to this unit",
+                "{n} people living in a split predecessor may belong to this unit",
+                n,
+            )
         )
     for code in sorted(rows(ctx.ambiguous_fact_units())):
         notes.setdefault(code, []).append(
-            "facts reported on a split predecessor may belong to this unit"
+            msg("facts reported on a split predecessor may belong to this unit")
         )
     return notes
 
@@ -126,15 +137,25 @@ def _reached(level: Level, outcomes: dict[str, Outcome]) -> bool | None:
     return None if passed + open_ >= level.min_pass else False
 
 
-def no_data_reason(basis: str, on: dt.date) -> str:
+def _joined(notes: list[Message]) -> Message | None:
+    """The notes as one reason (``a; b``), or ``None`` when there are none."""
+    if not notes:
+        return None
+    joined = notes[0]
+    for note in notes[1:]:
+        joined = msg("{first}; {then}", first=joined, then=note)
+    return joined
+
+
+def no_data_reason(basis: str, on: dt.date) -> Message:
     """Why a unit is *no data*, by how the dataset states its coverage."""
-    day = on.isoformat()
     if basis == "none":
-        return (
-            f"no data: the units come from the official map and the dataset declares no "
-            f"coverage, so it does not say it holds every record of this unit on {day}"
+        return msg(
+            "no data: the units come from the official map and the dataset declares no "
+            "coverage, so it does not say it holds every record of this unit on {date}",
+            date=on,
         )
-    return f"no data: the dataset's coverage does not include this unit on {day}"
+    return msg("no data: the dataset's coverage does not include this unit on {date}", date=on)
 
 
 def _classify(
@@ -157,7 +178,7 @@ def _classify(
     return None, tuple(candidates)
 
 
-def _downgrade(result: CriterionResult, why: str) -> CriterionResult:
+def _downgrade(result: CriterionResult, why: Message) -> CriterionResult:
     if result.outcome is not Outcome.PASS:
         return result
     from attrs import evolve
@@ -235,7 +256,7 @@ def evaluate(
     covered = ctx.covered
     commune_reason = no_data_reason(dataset.coverage_basis, on)
 
-    def why_no_data(code: str) -> str:
+    def why_no_data(code: str) -> Message:
         if scheme.unit_level is UnitLevel.COMMUNE_LEVEL:
             return commune_reason
         return province_no_data_reason(ctx, code)
@@ -288,15 +309,21 @@ def evaluate(
     )
 
 
-def province_no_data_reason(ctx: EvalContext, province: str) -> str:
+def province_no_data_reason(ctx: EvalContext, province: str) -> Message:
     """Why a province is *no data*: how many of its commune-level units are not covered."""
     uncovered, total = ctx.uncovered_share(province)
-    day = ctx.on.isoformat()
     if not total:
-        return f"no data: the province has no commune-level unit in force on {day}"
-    return (
-        f"no data: {uncovered} of the province's {total} commune-level units are not covered "
-        f"by the dataset on {day}, so its totals are not known"
+        return msg(
+            "no data: the province has no commune-level unit in force on {date}", date=ctx.on
+        )
+    return msgn(
+        "no data: {uncovered} of the province's {n} commune-level unit is not covered by "
+        "the dataset on {date}, so its totals are not known",
+        "no data: {uncovered} of the province's {n} commune-level units are not covered by "
+        "the dataset on {date}, so its totals are not known",
+        total,
+        uncovered=uncovered,
+        date=ctx.on,
     )
 
 
@@ -312,19 +339,24 @@ def _safe(ctx: EvalContext) -> Any:
 
 def _no_coverage_message(
     dataset: Dataset, on: dt.date, units: int, level: UnitLevel = UnitLevel.COMMUNE_LEVEL
-) -> str:
-    day = on.isoformat()
+) -> Message:
+    why: Message
     if level is UnitLevel.PROVINCE and dataset.coverage_basis != "none":
-        why = (
-            f"its coverage covers none of the {units} province(s) in force in full (a "
-            "province is covered when every one of its commune-level units is)"
+        why = msgn(
+            "its coverage covers the {n} province in force only in part (a province is "
+            "covered when every one of its commune-level units is)",
+            "its coverage covers none of the {n} provinces in force in full (a province is "
+            "covered when every one of its commune-level units is)",
+            units,
         )
     else:
         why = no_coverage_reason(dataset, units)
-    return (
-        f"the dataset covers no unit of this evaluation on {day}: {why}. Declare what the "
+    return msg(
+        "the dataset covers no unit of this evaluation on {date}: {why}. Declare what the "
         "records cover in a coverage table, or allow a result that is all 'no data' "
-        "(allow_no_coverage=True, --allow-no-coverage)"
+        "(--allow-no-coverage; in Python, allow_no_coverage)",
+        date=on,
+        why=why,
     )
 
 
@@ -334,10 +366,10 @@ def _unit_result(
     scheme: Scheme,
     criteria: tuple[Criterion, ...],
     columns: list[_Columns],
-    affected: dict[str, list[str]],
+    affected: dict[str, list[Message]],
     levels: tuple[Level, ...],
     covered: bool,
-    why_no_data: str,
+    why_no_data: Message,
 ) -> UnitResult:
     code = row["unit_code"]
     if not covered:
@@ -358,7 +390,7 @@ def _unit_result(
             ),
             affected_by=tuple(affected.get(code, ())),
         )
-    why = "; ".join(affected.get(code, ()))
+    why = _joined(affected.get(code, []))
     crits = []
     for criterion, col in zip(criteria, columns, strict=True):
         root = col.result(i)

@@ -15,6 +15,7 @@ import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import Message, Text, msgn, render
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
 
@@ -40,8 +41,20 @@ class RuleResult:
     threshold: str = ""
     failing_subjects: tuple[str, ...] = ()
     unknown_subjects: tuple[str, ...] = ()
-    reason: str = ""
+    reason: Text = ""
     children: tuple[RuleResult, ...] = ()
+
+    def in_words(self, lang: str | None = None) -> RuleResult:
+        """A copy whose reasons (its own and its parts') are text in *lang*.
+
+        What the result's JSON holds, and so what reading that JSON back gives.
+        ``lang=None`` is the language in force.
+        """
+        return attrs.evolve(
+            self,
+            reason=render(self.reason, lang),
+            children=tuple(c.in_words(lang) for c in self.children),
+        )
 
     def without_subjects(self) -> RuleResult:
         """A copy of the result and its parts without any subject id (aggregate use)."""
@@ -90,7 +103,7 @@ class UnitResult:
     level: str | None = None
     level_candidates: tuple[str, ...] = ()
     levels_reached: tuple[str, ...] = ()
-    affected_by: tuple[str, ...] = ()
+    affected_by: tuple[Text, ...] = ()
 
     def without_subjects(self) -> UnitResult:
         """A copy of the unit's result without any subject id (counts and reasons stay)."""
@@ -122,7 +135,7 @@ class UnplacedSubject:
 
     subject_id: str
     candidate_units: tuple[str, ...]
-    reason: str
+    reason: Text
     kind: str = "split"
     unit_code: str | None = None
 
@@ -262,3 +275,14 @@ class Evaluation:
         return json.dumps(
             self.to_dict(include_subjects=include_subjects), ensure_ascii=False, indent=indent
         )
+
+
+def unplaced_note(n: int) -> Message:
+    """The note on a passing unit when *n* people or records were placed in no unit."""
+    return msgn(
+        "not placed in any unit: {n} person or record of the dataset, which may belong to "
+        "this unit",
+        "not placed in any unit: {n} people or records of the dataset, which may belong to "
+        "this unit",
+        n,
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from drugfree_core.i18n import N_
 from drugfree_core.model import Provenance, SubjectKind
 from drugfree_core.plugins.hookspecs import hookimpl
 from drugfree_core.plugins.registrars import (
@@ -55,8 +56,10 @@ S8 = (
     "hoa-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-va-xay-dung-dia-ban-khong-ma-tuy-tren-dia-ban-"
     "thanh-pho-ha-noi.html"
 )
-CONCLUSION_132 = "Conclusion 132-KL/TW (18 Mar 2025); Government Resolution 93/NQ-CP (16 Apr 2025)"
-NTP = "National target programme on drug prevention to 2030 (Resolution 163/2024/QH15)"
+CONCLUSION_132 = N_(
+    "Conclusion 132-KL/TW (18 Mar 2025); Government Resolution 93/NQ-CP (16 Apr 2025)"
+)
+NTP = N_("National target programme on drug prevention to 2030 (Resolution 163/2024/QH15)")
 
 NATIONAL_ROADMAP = Roadmap(
     id="national-2030",
@@ -107,7 +110,7 @@ NATIONAL_JURISDICTIONS = (
         province=NATIONAL,
         province_name="Việt Nam",
         scheme_id=mps_recognition_2024.SCHEME_ID,
-        citation=(
+        citation=N_(
             "No national text of drug-free criteria in force before 24 Aug 2025 was found; "
             "the Thanh Hóa report says its project followed the Ministry's criteria of the "
             "time, so those (as reported) serve as the default (criteria.md §2.4)"
@@ -120,7 +123,7 @@ NATIONAL_JURISDICTIONS = (
         province=NATIONAL,
         province_name="Việt Nam",
         scheme_id=qd28_drug_free.SCHEME_ID,
-        citation=(
+        citation=N_(
             "Decision 28/2025/QĐ-TTg Art. 6, in force from its signature on 24 Aug 2025 "
             "(Art. 8), with no transitional provisions"
         ),
@@ -156,7 +159,7 @@ ADDICTS_WITH_RECORD = Indicator(
         population=Population(kinds=frozenset({SubjectKind.ADDICT})),
         predicate=HasManagementRecord(),
     ),
-    citation=(
+    citation=N_(
         "Indicator derived from criterion TH.C2 (every addict has a management record), "
         "MPS criteria as reported by baothanhhoa.vn, 15 Oct 2024"
     ),

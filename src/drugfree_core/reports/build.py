@@ -25,9 +25,9 @@ from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.results import UnitResult
+from drugfree_core.engine.results import UnitResult, unplaced_note
 from drugfree_core.errors import CoverageError, DrugfreeError, UsageError
-from drugfree_core.i18n import message
+from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.model._dates import month_start
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.model.territory import TWO_TIER_START
@@ -352,6 +352,8 @@ def _recognition(
         )
         for s in wanted
     )
+
+
 def _check_arguments(dataset: object, on: object, province: object, host: object) -> None:
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect_date(on, "the reference date")
@@ -406,23 +408,34 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
     return points
 
 
-def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> str:
-    where = "the nation" if scope == NATIONAL else f"province {scope}"
-    day = on.isoformat()
+def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> Message:
     why = no_coverage_reason(dataset, units)
-    return (
-        f"the dataset covers no unit of {where} on {day}: {why}. Declare what the records "
-        "cover in a coverage table, or allow a report that is all 'no data' "
-        "(ReportOptions(allow_no_coverage=True), --allow-no-coverage)"
+    tail = msg(
+        "Declare what the records cover in a coverage table, or allow a report that is all "
+        "'no data' (--allow-no-coverage; in Python, ReportOptions.allow_no_coverage)"
+    )
+    if scope == NATIONAL:
+        return msg(
+            "the dataset covers no unit of the nation on {date}: {why}. {tail}",
+            date=on,
+            why=why,
+            tail=tail,
+        )
+    return msg(
+        "the dataset covers no unit of province {province} on {date}: {why}. {tail}",
+        province=scope,
+        date=on,
+        why=why,
+        tail=tail,
     )
 
 
-def _unit_notes(result: UnitResult, unplaced: int) -> tuple[str, ...]:
+def _unit_notes(result: UnitResult, unplaced: int) -> tuple[Text, ...]:
     # unplaced: the people and records that may belong to any unit of the scope
     """Why a unit's outcomes may be incomplete (see :class:`UnitRow`)."""
-    notes = list(result.affected_by)
+    notes: list[Text] = list(result.affected_by)
     if unplaced and result.verdict is Outcome.PASS:
-        notes.append(message("unplaced_note", "en", n=unplaced))
+        notes.append(unplaced_note(unplaced))
     return tuple(notes)
 
 
@@ -533,11 +546,25 @@ def _provenance(
     )
 
 
-def _map_source(dataset: Dataset) -> str:
-    source = getattr(dataset, "map_source", None)
-    if source:
-        return str(source)
-    return f"supplied with the data ({len(dataset.units)} units, {len(dataset.lineage)} links)"
+def _map_source(dataset: Dataset) -> Text:
+    if getattr(dataset, "map_source", None):
+        from drugfree_core.adminmap import official_map
+
+        source = official_map().source
+        return msg(
+            "embedded official map (extracted from {name} {version}, {licence}; upstream: "
+            "{upstream})",
+            name=source.name,
+            version=source.version,
+            licence=source.licence,
+            upstream=", ".join(source.upstream),
+        )
+    return msgn(
+        "supplied with the data ({n} unit, {links} lineage links)",
+        "supplied with the data ({n} units, {links} lineage links)",
+        len(dataset.units),
+        links=len(dataset.lineage),
+    )
 
 
 def _notes(
@@ -546,25 +573,44 @@ def _notes(
     before: ScopeRun | None,
     counts: ScopeCounts,
     series: Sequence[SeriesPoint] = (),
-) -> tuple[str, ...]:
-    notes: list[str] = []
+) -> tuple[Text, ...]:
+    notes: list[Text] = []
     if counts.no_data:
         notes.append(
-            f"{counts.no_data} of {counts.units} units in force have no data (the dataset "
-            "does not cover them): they are never counted as meeting the criteria, and a "
-            "milestone they could decide cannot be judged."
+            msgn(
+                "{n} of {units} units in force has no data (the dataset does not cover it): "
+                "it is never counted as meeting the criteria, and a milestone it could "
+                "decide cannot be judged.",
+                "{n} of {units} units in force have no data (the dataset does not cover "
+                "them): they are never counted as meeting the criteria, and a milestone they "
+                "could decide cannot be judged.",
+                counts.no_data,
+                units=counts.units,
+            )
         )
     if counts.unplaced:
         notes.append(
-            f"{counts.unplaced} person(s) or record(s) could not be placed in any unit: "
-            f"{counts.meeting} units meet the criteria on the data, at least "
-            f"{counts.meeting_at_least} wherever they belong."
+            msgn(
+                "{n} person or record could not be placed in any unit: {meeting} units meet "
+                "the criteria on the data, at least {least} wherever it belongs.",
+                "{n} people or records could not be placed in any unit: {meeting} units meet "
+                "the criteria on the data, at least {least} wherever they belong.",
+                counts.unplaced,
+                meeting=counts.meeting,
+                least=counts.meeting_at_least,
+            )
         )
     if counts.without_residence:
         notes.append(
-            f"{counts.without_residence} person(s) have a status but no residence on the "
-            "date; they are listed as unplaced (evaluate --format json), and since a "
-            "covered unit's records are complete they are not counted in any unit."
+            msgn(
+                "{n} person has a status but no residence on the date; they are listed as "
+                "unplaced (evaluate --format json), and since a covered unit's records are "
+                "complete they are not counted in any unit.",
+                "{n} people have a status but no residence on the date; they are listed as "
+                "unplaced (evaluate --format json), and since a covered unit's records are "
+                "complete they are not counted in any unit.",
+                counts.without_residence,
+            )
         )
     for run in runner.runs():
         notes.extend(run.notes)
@@ -577,15 +623,25 @@ def _notes(
             seen.append((point.on, point.scheme_ids))
     for scope, steps in sorted(changes.items()):
         if len(steps) > 1:
-            where = "; ".join(f"{', '.join(ids)} from {day.isoformat()}" for day, ids in steps)
+            where: Message | None = None
+            for day, ids in steps:
+                step = msg("{schemes} from {date}", schemes=", ".join(ids), date=day)
+                where = step if where is None else msg("{first}; {then}", first=where, then=step)
             notes.append(
-                f"The time series of {'the nation' if scope == NATIONAL else scope} is "
-                f"judged by different schemes over its dates ({where}); its trend uses the "
-                "points since the last change when there are two."
+                msg(
+                    "The time series of {scope} is judged by different schemes over its dates "
+                    "({steps}); its trend uses the points since the last change when there "
+                    "are two.",
+                    scope=msg("the nation") if scope == NATIONAL else scope,
+                    steps=where or "",
+                )
             )
     if before is not None:
         notes.append(
-            "Units created on 1 July 2025 are judged on their own data; their predecessors' "
-            f"results on {before.on.isoformat()} are shown beside them, never inherited."
+            msg(
+                "Units created on 1 July 2025 are judged on their own data; their "
+                "predecessors' results on {date} are shown beside them, never inherited.",
+                date=before.on,
+            )
         )
     return tuple(dict.fromkeys(notes))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
+from drugfree_core.i18n import Text
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
 from drugfree_core.rules.outcome import Outcome
 
@@ -27,7 +28,7 @@ def unit_row(
     scheme_id: str,
     predecessors: Predecessors | None = None,
     *,
-    notes: tuple[str, ...] = (),
+    notes: tuple[Text, ...] = (),
 ) -> UnitRow:
     """The aggregate row of one unit: verdict, failing criteria and what they lack."""
     failing = [c for c in result.criteria if c.outcome is Outcome.FAIL]

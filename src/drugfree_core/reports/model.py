@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import attrs
 
+from drugfree_core.i18n import Text
 from drugfree_core.reports.quality import QualityReport
 from drugfree_core.reports.recognition import RecognitionSummary
 
@@ -61,7 +62,7 @@ class ReportProvenance:
     library_version: str
     schemes: tuple[SchemeRef, ...]
     plugins: tuple[PluginVersion, ...]
-    map_source: str
+    map_source: Text
     dataset_fingerprint: str
     generated_at: dt.datetime
     suppression_threshold: int | None
@@ -241,7 +242,7 @@ class UnitRow:
     recognition_scheme: str | None = None
     national_scheme_id: str | None = None
     national_verdict: str | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -329,7 +330,7 @@ class Report:
     series: tuple[SeriesPoint, ...]
     indicators: tuple[IndicatorResult, ...]
     quality: QualityReport
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
     recognition: tuple[RecognitionSummary, ...] = ()
 
 

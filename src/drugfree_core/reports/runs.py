@@ -26,6 +26,7 @@ from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import DrugfreeError, UsageError
+from drugfree_core.i18n import Text, exception_text, msg, msgn
 from drugfree_core.model.enums import UnitKind, UnitLevel
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -84,7 +85,7 @@ class ScopeRun:
     results: dict[str, tuple[Scheme, UnitResult]]
     provinces: dict[str, str]
     evaluations: tuple[tuple[Scheme, Evaluation], ...]
-    notes: tuple[str, ...]
+    notes: tuple[Text, ...]
     unplaced: dict[str, int] = attrs.field(factory=dict)
     without_residence: dict[str, int] = attrs.field(factory=dict)
 
@@ -222,7 +223,7 @@ class ScopeRunner:
 
     def _evaluate(self, on: dt.date) -> ScopeRun:
         groups: dict[str, list[str]] = {}
-        notes: list[str] = []
+        notes: list[Text] = []
         for code in self.units_on(on):
             scheme_id = self._scheme_id(code, on, notes)
             if scheme_id is not None:
@@ -233,8 +234,13 @@ class ScopeRunner:
             scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
             if not scheme.in_force(on):
                 notes.append(
-                    f"{on.isoformat()}: scheme {scheme.id} is not in force; "
-                    f"{len(codes)} units not evaluated"
+                    msgn(
+                        "{date}: scheme {scheme} is not in force; {n} unit not evaluated",
+                        "{date}: scheme {scheme} is not in force; {n} units not evaluated",
+                        len(codes),
+                        date=on,
+                        scheme=scheme.id,
+                    )
                 )
                 continue
             # A province's own scheme covers few units: evaluate only the records that
@@ -289,12 +295,12 @@ class ScopeRunner:
         except DrugfreeError:
             return NATIONAL
 
-    def _scheme_id(self, code: str, on: dt.date, notes: list[str]) -> str | None:
+    def _scheme_id(self, code: str, on: dt.date, notes: list[Text]) -> str | None:
         if self.scheme is not None:
             return self.scheme.id
         province = self._index.province_of(code, on)
         try:
             return self.host.jurisdiction_for(province, on).scheme_id
         except DrugfreeError as exc:
-            notes.append(f"{on.isoformat()}: {exc}")
+            notes.append(msg("{date}: {error}", date=on, error=exception_text(exc)))
             return None

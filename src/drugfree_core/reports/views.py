@@ -8,16 +8,16 @@ labels in the chosen language, and rows of plain values: ``str``, ``int``, ``flo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from fractions import Fraction
 
 import attrs
 
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, join_texts, render, resolve_lang, yes_no
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import IndicatorResult, Progress, Report, UnitRow
-from drugfree_core.reports.quality import DIMENSIONS
+from drugfree_core.reports.quality import DIMENSIONS, UNPLACED_NAME
+from drugfree_core.rules.describe import provenance_words, reader_citation
 from drugfree_core.rules.roadmap import NATIONAL
 
 #: Column kinds: how an exporter formats the values.
@@ -53,8 +53,9 @@ class View:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def report_views(report: Report, lang: Lang) -> tuple[View, ...]:
-    """Every view of *report*, labelled in *lang*, in reading order."""
+def report_views(report: Report, lang: Lang | None = None) -> tuple[View, ...]:
+    """Every view of *report*, labelled in *lang* (default: current), in reading order."""
+    lang = resolve_lang(lang)
     people = _people_cell(report.provenance.suppression_threshold)
     return (
         _progress_view(report, lang),
@@ -132,24 +133,6 @@ def scope_label(report: Report, lang: Lang) -> str:
     if provinces:
         return text("scope_national_partial", lang, n=len(provinces))
     return text("national", lang)
-
-
-def provenance_words(tag: str, lang: Lang) -> str:
-    """A provenance tag (``READ``, ``INFERRED``…) in words a reader understands."""
-    words = text(f"tag_{tag}", lang)
-    return tag if words == f"tag_{tag}" else words
-
-
-# A reference to the domain notes ("criteria.md §3.7") means nothing to a reader without
-# them; a tag written inside a citation ("[INFERRED]") is said in words.
-_NOTES_REF = re.compile(r"\s*\((?:see )?criteria\.md §[\d.]+\)|;?\s*criteria\.md §[\d.]+")
-_TAG = re.compile(r"\[(READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\]")
-
-
-def reader_citation(citation: str, lang: Lang) -> str:
-    """*citation* for a reader: the legal reference whole, internal note references out."""
-    shown = _NOTES_REF.sub("", citation)
-    return _TAG.sub(lambda m: f"({provenance_words(m.group(1), lang)})", shown).strip()
 
 
 def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
@@ -333,10 +316,10 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
                 ", ".join(r.unknown_criteria),
                 people(r.lack),
                 *pred(r),
-                None if r.recognised is None else text("yes" if r.recognised else "no", lang),
+                None if r.recognised is None else yes_no(r.recognised, lang),
                 r.national_scheme_id,
-                None if r.national_verdict is None else text(r.national_verdict, lang),
-                "; ".join(r.notes),
+                None if r.national_verdict is None else value_words(r.national_verdict, lang),
+                join_texts(r.notes, lang, "; "),
             )
             for r in rows
         ),
@@ -351,7 +334,7 @@ def _recognitions_view(report: Report, lang: Lang) -> View:
         columns=_cols(
             lang,
             ("scope", "text"),
-            ("recognition_year", "int"),
+            ("recognition_year", "text"),  # a year, not a count: no thousands separator
             ("units_in_force", "int"),
             ("recognised", "int"),
             ("meeting", "int"),
@@ -364,7 +347,7 @@ def _recognitions_view(report: Report, lang: Lang) -> View:
         rows=tuple(
             (
                 text("national", lang) if r.scope == NATIONAL else r.scope,
-                r.year,
+                str(r.year),
                 r.units_in_force,
                 r.recognised,
                 r.meeting,
@@ -510,7 +493,7 @@ def _quality_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
         rows=tuple(
             (
                 q.unit_code,
-                q.unit_name,
+                text("unplaced_row", lang) if q.unit_name == UNPLACED_NAME else q.unit_name,
                 q.province_code,
                 people(q.people),
                 *(people(getattr(q, d)) for d in DIMENSIONS),
@@ -534,12 +517,12 @@ def _provenance_view(report: Report, lang: Lang) -> View:
             ("plugins", f"{g.name} {g.distribution or ''} {g.version or ''}".strip())
             for g in p.plugins
         ),
-        ("map_source", p.map_source),
+        ("map_source", render(p.map_source, lang)),
         ("coverage_basis", text(f"coverage_{p.coverage_basis}", lang)),
         ("dataset_fingerprint", p.dataset_fingerprint),
         ("suppression_threshold", p.suppression_threshold),
         ("stale_after_days", p.stale_after_days),
-        *(("notes", note) for note in report.notes),
+        *(("notes", render(note, lang)) for note in report.notes),
     ]
     return View(
         name="provenance",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import Provenance
 from drugfree_core.rules.params import DatedValue, Deadline, Parameter, Period
 
@@ -70,15 +71,16 @@ USER_MANAGEMENT_PERIOD = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=Period(years=1),
-            citation="Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP",
+            citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
             note=S22,
         ),
         DatedValue(
             start=LAW_2025_START,
             value=Period(years=1),
-            citation=(
-                f"{LAW_2025} Art. 24.2: 1 year from the date of the management decision, unchanged"
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 24.2: 1 year from the date of the "
+                "management decision, unchanged"
             ),
             provenance=Provenance.READ,
             note=S35,
@@ -100,14 +102,14 @@ USER_MANAGEMENT_DECIDER = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value="commune_pc_chairman",
-            citation="Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP",
+            citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
             note=S22,
         ),
         DatedValue(
             start=LAW_2025_START,
             value="commune_police_chief",
-            citation=f"{LAW_2025} Art. 24.4.a",
+            citation=N_("Law 120/2025/QH15 (in force 1 Jul 2026) Art. 24.4.a"),
             provenance=Provenance.READ,
             note=S35,
         ),
@@ -129,14 +131,17 @@ USER_MANAGEMENT_DEADLINE = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=Deadline(amount=3, unit="working_days"),
-            citation="Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP",
+            citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
             note=S22,
         ),
         DatedValue(
             start=LAW_2025_START,
             value=Deadline(amount=24, unit="hours"),
-            citation=f"{LAW_2025} Art. 24.4.a; Decree 163/2026/NĐ-CP Art. 59.1",
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 24.4.a; "
+                "Decree 163/2026/NĐ-CP Art. 59.1"
+            ),
             provenance=Provenance.READ,
             note=f"{S35} ; {S36}",
         ),
@@ -165,7 +170,7 @@ POST_REHAB_PERIOD = Parameter(
                 "compulsory_facility": Period(years=2),
                 COMPULSORY_MINOR: Period(years=1),
             },
-            citation="Law 73/2021/QH14 Art. 40",
+            citation=N_("Law 73/2021/QH14 Art. 40"),
             provenance=Provenance.READ,
             note=S20,
         ),
@@ -178,8 +183,9 @@ POST_REHAB_PERIOD = Parameter(
                 "compulsory_facility": Period(years=2),
                 COMPULSORY_MINOR: Period(years=1),
             },
-            citation=(
-                f"{LAW_2025} Art. 42.1-2 (unchanged); Art. 56.1: persons in rehab on "
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 42.1-2 (unchanged); "
+                "Art. 56.1: persons in rehab on "
                 "1 Jul 2026 come under post-rehab management under the new law"
             ),
             provenance=Provenance.READ,
@@ -203,7 +209,7 @@ POST_REHAB_PERIOD_WITHOUT_EPISODE = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=Period(years=2),
-            citation="Interpretation of Law 73/2021/QH14 Art. 40",
+            citation=N_("Interpretation of Law 73/2021/QH14 Art. 40"),
             provenance=Provenance.INFERRED,
         ),
     ),
@@ -231,7 +237,7 @@ REHAB_MAX_DURATION = Parameter(
                 "compulsory_facility": Period(months=24),
                 "opioid_substitution": None,
             },
-            citation=(
+            citation=N_(
                 "Law 73/2021/QH14 Art. 28-33; Law on Handling Administrative Violations Art. 95"
             ),
             provenance=Provenance.READ,
@@ -240,8 +246,9 @@ REHAB_MAX_DURATION = Parameter(
         DatedValue(
             start=LAW_2025_START,
             value=_by_rank(Period(months=24), Period(months=36), Period(months=36)),
-            citation=(
-                f"{LAW_2025} Art. 29.1, 30: 24 months for a first rehab, 36 months from the "
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 29.1, 30: 24 months for a first "
+                "rehab, 36 months from the "
                 "second, every form"
             ),
             provenance=Provenance.READ,
@@ -273,7 +280,7 @@ REHAB_MIN_DURATION = Parameter(
                 "compulsory_facility": Period(months=6),
                 "opioid_substitution": None,
             },
-            citation=(
+            citation=N_(
                 "Law 73/2021/QH14 Art. 28-33 (voluntary: 6 to 12 months); Law on Handling "
                 "Administrative Violations Art. 95 (compulsory: 12 to 24 months) with "
                 "Decree 116/2021/NĐ-CP (up to 6 months off for merit)"
@@ -288,7 +295,9 @@ REHAB_MIN_DURATION = Parameter(
         DatedValue(
             start=LAW_2025_START,
             value=_by_rank(Period(months=24), Period(months=36), Period(months=24)),
-            citation=f"{LAW_2025} Art. 29.1, 30: 24 or 36 months, every form",
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 29.1, 30: 24 or 36 months, every form"
+            ),
             provenance=Provenance.READ,
             note=(
                 "INFERRED: without the rank, the shorter 24 months; reductions for merit "
@@ -313,7 +322,7 @@ REHAB_TERM_LAW = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value="episode_start",
-            citation=f"{LAW_2025} Art. 56.1-2 (transition)",
+            citation=N_("Law 120/2025/QH15 (in force 1 Jul 2026) Art. 56.1-2 (transition)"),
             provenance=Provenance.READ,
             note=(
                 "INFERRED: the episode's start date stands for the date of the rehab "
@@ -358,11 +367,16 @@ PERIOD_END_RULE = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=CIVIL_CODE,
-            citation="Civil Code 2015 (91/2015/QH13) Art. 145.1, 147.2, 148.3, 148.4 "
-            "(criteria.md §6.5)",
+            citation=N_(
+                "Civil Code 2015 (91/2015/QH13) Art. 145.1, 147.2, 148.3, 148.4 (criteria.md §6.5)"
+            ),
             provenance=Provenance.INFERRED,
-            note="Applying the Civil Code's counting to drug-law periods is an "
-            "interpretation: the drug laws do not say how to count. " + S46,
+            note=N_(
+                "Applying the Civil Code's counting to drug-law periods is an "
+                "interpretation: the drug laws do not say how to count."
+            )
+            + " "
+            + S46,
         ),
     ),
 )

@@ -151,8 +151,6 @@ def _locations_stand_in(node: p.DrugUseLocations, _resolve: Resolve) -> Iterable
     return ("unit_facts",) if node.facts_when_absent else ()
 
 
-
-
 register_tables(p.Population, _population)
 register_tables(p.InTreatment, ("rehab_episodes",))
 register_tables(p.InCustody, ("custody_periods",))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import Authority, FactKind, Provenance, SubjectKind
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.params import ParamRef, Window, constant
@@ -52,10 +53,10 @@ SIGNED = df.SIGNED
 S1 = "https://thongtin.vietnam.vn/en/tieu-chi-xac-dinh-tuyen-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-dia-ban-khong-ma-tuy"
 S2 = "https://ja.congdoanvietnam.vn/thoi-su/tieu-chi-xac-dinh-tuyen-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-11043.tld"
 SOURCES = (*df.SOURCES, S1, S2)
-CITATION_I = "Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 4.1: type I, at least 3 of 5"
-CITATION_II = "Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 4.2: type II, at least 3 of 5"
-CITATION_III = "Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 4.3: type III, at least 1 of 3"
-INTERPRETATION = "Interpretation of Decision 28/2025/QĐ-TTg Art. 4 (criteria.md §2.2)"
+CITATION_I = N_("Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 4.1: type I, at least 3 of 5")
+CITATION_II = N_("Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 4.2: type II, at least 3 of 5")
+CITATION_III = N_("Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 4.3: type III, at least 1 of 3")
+INTERPRETATION = N_("Interpretation of Decision 28/2025/QĐ-TTg Art. 4 (criteria.md §2.2)")
 
 PERIOD = ParamRef("qd28.reference_period")
 PARAMETERS = (
@@ -69,9 +70,9 @@ PARAMETERS = (
             "(15 December) and the date. A period such as 1 year may replace it."
         ),
         vi="Kỳ tính số liệu: từ ngày 15/12 (đầu kỳ đánh giá) đến ngày tham chiếu.",
-        citation="Decision 28/2025/QĐ-TTg Art. 7.1: assessment period 15 Dec - 14 Dec",
+        citation=N_("Decision 28/2025/QĐ-TTg Art. 7.1: assessment period 15 Dec - 14 Dec"),
         provenance=Provenance.READ,
-        note=(
+        note=N_(
             "INFERRED: events are summed over the period, and a fact counts in the window "
             "its period ends in (no pro-rating)."
         ),
@@ -96,7 +97,7 @@ PARAMETERS = (
         since=SIGNED,
         en="Illegal users count only while their 1-year management period runs.",
         vi="Chỉ tính người sử dụng trái phép còn trong thời hạn quản lý.",
-        citation="Interpretation of 'with management records' (criteria.md §2.2)",
+        citation=N_("Interpretation of 'with management records' (criteria.md §2.2)"),
         provenance=Provenance.INFERRED,
     ),
     constant(
@@ -160,7 +161,7 @@ PARAMETERS = (
         vi="Tiêu chí đ được tính cả giá trị đã đạt tiêu chí a-d của cùng loại.",
         citation=INTERPRETATION,
         provenance=Provenance.INFERRED,
-        note="Flagged in criteria.md §2.2 item 3.",
+        note=N_("Flagged in criteria.md §2.2 item 3."),
     ),
     constant(
         "qd28.lower_type_counts_higher_band",
@@ -186,7 +187,7 @@ PARAMETERS = (
             "none is unclassified. Not stated in the decision."
         ),
         vi="Thứ tự ưu tiên khi đơn vị đạt nhiều mức: các loại trước, rồi không ma túy.",
-        citation="Decision 28/2025/QĐ-TTg is silent (criteria.md §2.2 item 6, §10.6)",
+        citation=N_("Decision 28/2025/QĐ-TTg is silent (criteria.md §2.2 item 6, §10.6)"),
         provenance=Provenance.UNKNOWN,
     ),
 )

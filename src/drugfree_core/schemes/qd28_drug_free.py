@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import Authority, Provenance, RehabForm, SubjectKind
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.params import ParamRef, Window, constant
@@ -57,7 +58,7 @@ S34_PDF = "https://datafiles.chinhphu.vn/cpp/files/vbpq/2025/8/28-ttg.signed.pdf
 SOURCES = (S33, S34, S34_PDF)
 
 DECISION = "Decision 28/2025/QĐ-TTg (24 Aug 2025)"
-INTERPRETATION = "Interpretation of Decision 28/2025/QĐ-TTg Art. 6 (criteria.md §2.4, §10)"
+INTERPRETATION = N_("Interpretation of Decision 28/2025/QĐ-TTg Art. 6 (criteria.md §2.4, §10)")
 
 PARAMETERS = (
     constant(
@@ -105,7 +106,7 @@ PARAMETERS = (
         ),
         citation=INTERPRETATION,
         provenance=Provenance.INFERRED,
-        note="Flagged in criteria.md §10.2: check against Guidance 37/HD-BCA.",
+        note=N_("Flagged in criteria.md §10.2: check against Guidance 37/HD-BCA."),
     ),
     constant(
         "df.administrative_violations_count",
@@ -128,7 +129,10 @@ PARAMETERS = (
             "up to the date. A period such as 1 year, or 'reference_date', may replace it."
         ),
         vi="Tính các vi phạm trong kỳ đánh giá (từ ngày 15/12) đến ngày tham chiếu.",
-        citation=f"{INTERPRETATION}; assessment period of Art. 7.1",
+        citation=N_(
+            "Interpretation of Decision 28/2025/QĐ-TTg Art. 6 (criteria.md §2.4, §10); "
+            "assessment period of Art. 7.1"
+        ),
         provenance=Provenance.INFERRED,
     ),
     constant(
@@ -174,7 +178,10 @@ PARAMETERS = (
         since=SIGNED,
         en="The window over which drug-use locations count: the assessment period.",
         vi="Khoảng thời gian xét điểm tổ chức, chứa chấp sử dụng ma túy: kỳ đánh giá.",
-        citation=f"{INTERPRETATION}; assessment period of Art. 7.1",
+        citation=N_(
+            "Interpretation of Decision 28/2025/QĐ-TTg Art. 6 (criteria.md §2.4, §10); "
+            "assessment period of Art. 7.1"
+        ),
         provenance=Provenance.INFERRED,
     ),
     constant(
@@ -247,7 +254,7 @@ DF1 = Criterion(
             ),
         )
     ),
-    citation=f"{DECISION} Art. 6.1",
+    citation=N_("Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 6.1"),
     provenance=Provenance.READ,
     sources=SOURCES,
     effective_from=SIGNED,
@@ -268,7 +275,7 @@ DF2A = Criterion(
     ),
     title_en="No resident of the unit violated the drug law in the unit",
     rule=Compare(VIOLATORS, Op.LE, 0),
-    citation=f"{DECISION} Art. 6.2",
+    citation=N_("Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 6.2"),
     provenance=Provenance.READ,
     sources=SOURCES,
     effective_from=SIGNED,
@@ -284,7 +291,7 @@ DF2B = Criterion(
     title_vi="Không có đối tượng bị truy nã do phạm tội về ma túy lẩn trốn trên địa bàn",
     title_en="No person wanted for a drug crime is hiding in the unit",
     rule=Compare(FUGITIVES, Op.LE, 0),
-    citation=f"{DECISION} Art. 6.2",
+    citation=N_("Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 6.2"),
     provenance=Provenance.READ,
     sources=SOURCES,
     effective_from=SIGNED,
@@ -296,7 +303,10 @@ DF3 = Criterion(
     title_vi="Không có điểm tổ chức, chứa chấp sử dụng trái phép chất ma túy",
     title_en="No location organising or harbouring illegal drug use",
     rule=Compare(LOCATIONS, Op.LE, 0),
-    citation=(f"{DECISION} Art. 6.3; Art. 2.1 (a place, an area or a vehicle; suspicion suffices)"),
+    citation=N_(
+        "Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 6.3; Art. 2.1 (a place, an area or a "
+        "vehicle; suspicion suffices)"
+    ),
     provenance=Provenance.READ,
     sources=SOURCES,
     effective_from=SIGNED,

@@ -23,6 +23,7 @@ from fractions import Fraction
 
 import attrs
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import Authority, FactKind, Provenance, UnitLevel
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.primitives import (
@@ -41,7 +42,7 @@ SCHEME_ID = "qd28-2025-provinces"
 WHOLE_PROVINCE_ID = "qd28-2025-drug-free-province"
 ALL_COMMUNES_ID = "qd28-2025-drug-free-province-all-communes"
 SIGNED = df.SIGNED
-CITATION = "Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 5: at least 4 of 6"
+CITATION = N_("Decision 28/2025/QĐ-TTg (24 Aug 2025) Art. 5: at least 4 of 6")
 
 PERIOD = ca.PERIOD
 USER_RATE = SubjectRate(ca.USERS_WITH_RECORDS)
@@ -177,7 +178,7 @@ ALL_COMMUNES = Scheme(
             title_vi="100% xã, phường, đặc khu của tỉnh đạt tiêu chí không ma túy",
             title_en="Every commune-level unit of the province meets Art. 6",
             rule=Compare(CommuneShare(scheme=df.SCHEME), Op.GE, 1),
-            citation=(
+            citation=N_(
                 "Reading of Decision 28/2025/QĐ-TTg Art. 6 and 7.2-7.3 for a province "
                 "(which reading applies is UNKNOWN, criteria.md §10.3)"
             ),

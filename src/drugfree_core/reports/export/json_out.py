@@ -25,8 +25,10 @@ from typing import Any
 
 import attrs
 
+from drugfree_core.i18n import Message, render
+from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Progress, Report, SeriesPoint
-from drugfree_core.reports.quality import CHECK_LABELS, QualityReport, QualityRow
+from drugfree_core.reports.quality import CHECK_LABELS, UNPLACED_NAME, QualityReport, QualityRow
 
 FORMAT = "drugfree-report"
 FORMAT_VERSION = 1
@@ -50,11 +52,15 @@ def _scalar(value: object) -> JSON:
         return [_plain(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, Message):
+        return value.render()  # a note, in the language in force
     raise TypeError(f"cannot write {type(value).__name__} to a report document")
 
 
 def _plain(obj: object) -> JSON:
     """*obj* as JSON values: attrs records become objects in field order."""
+    if isinstance(obj, Message):
+        return obj.render()  # a note or the map's description, in the language in force
     return _record(obj) if attrs.has(type(obj)) else _scalar(obj)
 
 
@@ -123,6 +129,8 @@ def _withheld(counts: dict[str, int], threshold: int | None) -> dict[str, JSON]:
 
 def _quality_row(row: QualityRow, threshold: int | None) -> JSON:
     out = _record(row)
+    if row.unit_name == UNPLACED_NAME:
+        out["unit_name"] = text("unplaced_row")
     # A small ``flagged`` count also gives away the unit's score: withhold both.
     if threshold is not None and row.flagged is not None and 0 < row.flagged < threshold:
         out["flagged"] = None
@@ -144,7 +152,7 @@ def report_document(report: Report) -> dict[str, JSON]:
         "series": _plain(report.series),
         "indicators": _plain(report.indicators),
         "quality": _quality(report.quality, report.provenance.suppression_threshold),
-        "notes": list(report.notes),
+        "notes": [render(note) for note in report.notes],
     }
 
 
