@@ -28,7 +28,7 @@ ON = dt.date(2026, 6, 30)
 def main() -> None:
     if not DATA.exists():
         subprocess.run(
-            [sys.executable, "-m", "drugfree_core.synth", "--preset", "national",
+            [sys.executable, "-m", "drugfree_core.cli", "synth", "--preset", "national",
              "--format", "parquet", "--out", str(DATA)],
             check=True,
         )  # fmt: skip

@@ -46,7 +46,7 @@ def ensure_data() -> Path:
     if not (DATA / "subjects.parquet").exists():
         print("generating the national synthetic dataset …", file=sys.stderr)
         subprocess.run(
-            [sys.executable, "-m", "drugfree_core.synth", "--preset", "national",
+            [sys.executable, "-m", "drugfree_core.cli", "synth", "--preset", "national",
              "--format", "parquet", "--out", str(DATA)],
             check=True,
         )  # fmt: skip

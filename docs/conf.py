@@ -93,7 +93,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Fraction|Path|date|datetime|Mapping|Sequence|Iterable|Iterator|Callable)"),
     (r"py:.*", r"(DataFrame|LazyFrame|Expr|SearchStrategy|PluginManager|HookimplMarker)"),
     (r"py:.*", r"(HookspecMarker|TextIO|BinaryIO|Any|Literal|Self|TypeAlias|ClassVar)"),
-    (r"py:.*", r"(dt|importlib|PluginManager)\..*"),
+    (r"py:.*", r"(dt|importlib|PluginManager|contextvars|gettext|babel)\..*"),
     (r"py:.*", r"(fastapi|starlette|threading)\..*"),
     # Internal type aliases and the registrars' shared base, which are not public names.
     (r"py:.*", r"(Lang|ParamValue|.*\._Registrar|.*\.Contributions)"),

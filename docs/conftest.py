@@ -33,6 +33,8 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(workdir)
         mp.setenv("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD", "1")
+        # The pages show English output: English whatever the machine's locale.
+        mp.setenv("DRUGFREE_LANG", "en")
         mp.delenv("DRUGFREE_PLUGINS", raising=False)
         reset_default_host()
         yield workdir

@@ -18,7 +18,7 @@ from oracle import OracleEvaluation, OracleNode, oracle_evaluate
 from pgserver import postgres_uri  # noqa: F401  (the session's PostgreSQL server)
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
-from drugfree_core.dataset.schema import TABLES
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES
 from drugfree_core.engine import Evaluation, RuleResult, evaluate
 from drugfree_core.model import (
     AdminUnit,
@@ -37,10 +37,14 @@ from drugfree_core.model import (
     UnitKind,
 )
 from drugfree_core.rules.scheme import Scheme
+from drugfree_core.testing.strategies import dataset_from_records
 
 # The library's own tests see only the built-in plugin, whatever is installed (province
 # plugins are tested in their own folders, and tests that load plugins say so).
 os.environ["DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+# Output follows DRUGFREE_LANG, else the locale: the tests expect English unless they ask
+# for Vietnamese, whatever the machine's locale (the language tests set their own).
+os.environ["DRUGFREE_LANG"] = "en"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -89,6 +93,13 @@ def records_to_frames(records: DatasetRecords) -> dict[str, pl.DataFrame]:
     rows["lineage"] = [_row(link) for link in records.lineage]
     rows["unit_facts"] = [_row(f) for f in records.unit_facts]
     rows["coverage"] = [_row(c) for c in records.coverage]
+    absent = set() if records.coverage else {"coverage"}
+    for table in FINDING_TABLES:
+        found = getattr(records, table)
+        if found is None:
+            absent.add(table)
+        else:
+            rows[table] = [_row(r) for r in found]
     for s in records.subjects:
         rows["subjects"].append({"id": s.id})
         rows["residences"] += [_row(r, subject_id=s.id) for r in s.residences]
@@ -98,6 +109,8 @@ def records_to_frames(records: DatasetRecords) -> dict[str, pl.DataFrame]:
         rows["custody_periods"] += [_row(r, subject_id=s.id) for r in s.custody]
     frames = {}
     for t in TABLES:
+        if t.name in absent:
+            continue
         data = [{c: r.get(c) for c in t.column_names} for r in rows[t.name]]
         frames[t.name] = pl.DataFrame(data, schema=t.polars_schema, orient="row")
     return frames
@@ -107,14 +120,7 @@ def build_dataset(
     records: DatasetRecords, quarantined: Sequence[QuarantinedRecord] = ()
 ) -> Dataset:
     """The engine's dataset for *records* (``Dataset.from_records``, which checks them)."""
-    ds = Dataset.from_records(
-        units=records.units,
-        subjects=records.subjects,
-        lineage=records.lineage,
-        unit_facts=records.unit_facts,
-        coverage=records.coverage or None,
-    )
-    return attrs.evolve(ds, quarantined=tuple(quarantined))
+    return dataset_from_records(records, quarantined)
 
 
 def make_records(
@@ -122,12 +128,15 @@ def make_records(
     subjects: Iterable[Subject] = (),
     lineage: Iterable[LineageLink] = (),
     unit_facts: Iterable[UnitFact] = (),
+    **findings: Any,
 ) -> DatasetRecords:
+    """Records; *findings* are finding tables by name (left out: not supplied)."""
     return DatasetRecords(
         units=tuple(units),
         subjects=tuple(subjects),
         lineage=tuple(lineage),
         unit_facts=tuple(unit_facts),
+        **{k: None if v is None else tuple(v) for k, v in findings.items()},
     )
 
 

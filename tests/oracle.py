@@ -29,6 +29,7 @@ from typing import Any
 from drugfree_core.model import (
     COMMUNE_LEVEL_KINDS,
     AdminUnit,
+    FactKind,
     RehabEpisode,
     RehabForm,
     StatusPeriod,
@@ -37,6 +38,9 @@ from drugfree_core.model import (
     TestResult,
     TestSchedule,
     UnitFact,
+    UnitKind,
+    UnitLevel,
+    ViolationKind,
 )
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.params import ParamRef, Period
@@ -124,6 +128,7 @@ class OracleUnit:
     level_candidates: tuple[str, ...]
     criteria: dict[str, OracleCriterion]
     affected: bool
+    levels_reached: tuple[str, ...] = ()
 
     def as_tuple(
         self,
@@ -165,6 +170,19 @@ def covers(start: dt.date, end: dt.date | None, on: dt.date) -> bool:
 
 def minus(period: Period, day: dt.date) -> dt.date:
     return Period(years=-period.years, months=-period.months, days=-period.days).add_to(day)
+
+
+def first_day(window: Any, on: dt.date) -> dt.date:
+    """The first day (inclusive) of a window ending on *on*, spelled out plainly."""
+    if isinstance(window, Period):
+        return minus(window, on) + dt.timedelta(days=1)
+    name = window.value if isinstance(window, p.Window) else window
+    if name == "reference_date":
+        return on
+    assert name == "assessment_period", name
+    # 15 December of the previous year, or of this year from 15 December on.
+    year = on.year if (on.month, on.day) >= (12, 15) else on.year - 1
+    return dt.date(year, 12, 15)
 
 
 def as_fraction(value: Any) -> Fraction:
@@ -212,16 +230,26 @@ class _Oracle:
         supplied: frozenset[str] = ALL_TABLES,
         coverage_basis: str = "units",
     ) -> None:
+        self.records = records
+        self.quarantined = quarantined
         self.on = on
         self.scheme = scheme
         self.supplied = supplied
         self.coverage_basis = coverage_basis
         self.coverage = list(getattr(records, "coverage", ()))
         self.params = {k: v.value for k, v in scheme.resolve_parameters(on).items()}
+        self.dated = {prm.id: prm for prm in scheme.parameters}
         self.units: dict[str, AdminUnit] = {u.code: u for u in records.units}
-        self.evaluated = sorted(
+        self.province_level = scheme.unit_level is UnitLevel.PROVINCE
+        self.communes = sorted(
             u.code for u in records.units if u.kind in COMMUNE_LEVEL_KINDS and u.in_force(on)
         )
+        if self.province_level:
+            self.evaluated = sorted(
+                u.code for u in records.units if u.kind is UnitKind.PROVINCE and u.in_force(on)
+            )
+        else:
+            self.evaluated = list(self.communes)
         self.links: dict[str, list[str]] = {}
         self.preds: dict[str, list[str]] = {}
         for link in records.lineage:
@@ -231,6 +259,7 @@ class _Oracle:
         self.subjects: list[Subject] = list(records.subjects)
         self.facts: list[UnitFact] = list(records.unit_facts)
         self.placement: dict[str, str] = {}
+        self.commune_placement: dict[str, str] = {}
         self.unplaced: dict[str, tuple[str, ...]] = {}
         for s in self.subjects:
             code = self.residence_unit(s)
@@ -239,13 +268,21 @@ class _Oracle:
                     self.unplaced[s.id] = ()  # a status, but no residence on the date
                 continue
             targets = self.map_unit(code)
-            if len(targets) == 1:
-                self.placement[s.id] = targets[0]
-            else:
-                self.unplaced[s.id] = targets
+            if len(targets) == 1 and targets[0] in self.communes:
+                self.commune_placement[s.id] = targets[0]
+                row = self.row_of(targets[0])
+                if row is not None:
+                    self.placement[s.id] = row
+            elif len(targets) != 1:
+                row = self.one_row(targets)
+                if row is not None:  # a split whose parts all count for one province
+                    self.placement[s.id] = row
+                else:
+                    self.unplaced[s.id] = targets
         # Indexes only (same answers as scanning every subject), so the benchmark can
         # run the oracle on national data.
         self.by_id: dict[str, Subject] = {s.id: s for s in self.subjects}
+        self.cache: dict[Any, Any] = {}
         self.residents: dict[str, list[Subject]] = {}
         for s in self.subjects:
             if s.id in self.placement:
@@ -253,9 +290,9 @@ class _Oracle:
         affected: set[str] = set()
         for record in quarantined:
             for code in record.unit_codes:
-                affected.update(self.map_unit(code))
+                affected.update(self.rows(self.map_unit(code)))
         for candidates in self.unplaced.values():
-            affected.update(candidates)
+            affected.update(self.rows(candidates))
         self.affected = affected
 
     # -- parameters
@@ -292,6 +329,38 @@ class _Oracle:
                 else:
                     todo.append(succ)
         return tuple(sorted(found))
+
+    def province_of(self, code: str) -> str | None:
+        unit = self.units.get(code)
+        parent = self.units.get(unit.parent_code) if unit and unit.parent_code else None
+        if parent is None:
+            return None
+        if parent.kind is UnitKind.PROVINCE:
+            return parent.code
+        return parent.parent_code
+
+    def row_of(self, code: str) -> str | None:
+        """The evaluated row an in-force unit counts for (None: none)."""
+        if not self.province_level:
+            return code if code in self.communes else None
+        if code in self.evaluated:
+            return code
+        if code in self.communes:
+            province = self.province_of(code)
+            return province if province in self.evaluated else None
+        return None
+
+    def rows(self, codes: Iterable[str]) -> set[str]:
+        return {r for c in codes if (r := self.row_of(c)) is not None}
+
+    def one_row(self, candidates: Sequence[str]) -> str | None:
+        """At province level, the one row every candidate counts for (else None)."""
+        if not self.province_level or not candidates:
+            return None
+        rows = [self.row_of(c) for c in candidates]
+        if any(r is None for r in rows) or len(set(rows)) != 1:
+            return None
+        return rows[0]
 
     def residence_unit(self, s: Subject) -> str | None:
         current = [r for r in s.residences if covers(r.start, r.end, self.on)]
@@ -402,22 +471,37 @@ class _Oracle:
             return self.still_runs(period, anchor)
         return True
 
-    def max_duration(self, form: RehabForm) -> Period | None:
-        table: Mapping[str, Period | None] = self.law("law.rehab_max_duration")
-        return table.get(form.value)
+    def episode_term(self, e: RehabEpisode, parameter_id: str) -> Period | None:
+        """The term of *e* in *parameter_id*: by the law when it started, form and rank."""
+        table: Mapping[str, Period | None]
+        if self.params.get("law.rehab_term_law") == "episode_start":
+            versions = self.dated[parameter_id].values
+            chosen = versions[0]
+            for dv in versions:
+                if dv.start <= e.start:
+                    chosen = dv
+            table = chosen.value  # type: ignore[assignment]
+        else:
+            table = self.law(parameter_id)
+        rank = None if e.rank is None else ("first" if e.rank == 1 else "later")
+        ranked = table.get(f"{e.form.value}:{rank}") if rank else None
+        return ranked if ranked is not None else table.get(e.form.value)
+
+    def max_duration(self, e: RehabEpisode) -> Period | None:
+        return self.episode_term(e, "law.rehab_max_duration")
 
     def ongoing(self, e: RehabEpisode) -> bool:
         if e.start > self.on:
             return False
         if e.end is not None:
             return e.end >= self.on
-        mx = self.max_duration(e.form)
+        mx = self.max_duration(e)
         return mx is None or mx.add_to(e.start) >= self.on
 
     def stale(self, e: RehabEpisode) -> bool:
-        if e.end is not None:
+        if e.end is not None or e.start > self.on:
             return False
-        mx = self.max_duration(e.form)
+        mx = self.max_duration(e)
         return mx is not None and mx.add_to(e.start) < self.on
 
     def in_custody(self, s: Subject) -> bool:
@@ -429,6 +513,8 @@ class _Oracle:
         kinds = pop.kinds
         under = bool(self.value(pop.under_management))
         exempt_forms = {RehabForm(f) for f in (self.value(pop.exempt_forms) or ())}
+        if self.value(pop.exempt_facility):
+            exempt_forms |= {RehabForm.VOLUNTARY_FACILITY, RehabForm.COMPULSORY_FACILITY}
         exempt_custody = bool(self.value(pop.exempt_custody))
         out: dict[str, Member] = {}
         for s in self.residents.get(unit, ()):
@@ -451,6 +537,13 @@ class _Oracle:
                 if any(self.stale(e) for e in episodes):
                     certain = False
             if exempt_custody and self.in_custody(s):
+                continue
+            if any(
+                r.kind in pop.exempt_running
+                and covers(r.start, r.end, self.on)
+                and self.management_runs(s, r)
+                for r in s.statuses
+            ):
                 continue
             out[s.id] = Member(
                 certain=certain,
@@ -508,25 +601,146 @@ class _Oracle:
 
     def population_of(self, unit: str) -> int | None:
         pop = self.units[unit].resident_population
+        if pop is None and self.province_level:
+            mine = [
+                self.units[c].resident_population for c in self.communes if self.row_of(c) == unit
+            ]
+            pop = sum(mine) if mine and all(x is not None for x in mine) else None  # type: ignore[misc]
         return None if pop is None or pop == 0 else pop
 
+    def target_row(self, code: str) -> str | None:
+        """The row a record about unit *code* counts for; a split one marks its rows."""
+        targets = self.map_unit(code)
+        if len(targets) > 1:
+            row = self.one_row(targets)
+            if row is not None:
+                return row
+            # it may belong to any successor: they cannot be decided on it
+            self.affected.update(self.rows(targets))
+            return None
+        return self.row_of(targets[0]) if targets else None
+
     def facts_in_window(self, unit: str, kind: Any, lookback: Any) -> list[UnitFact]:
-        period: Period = self.value(lookback)
-        lo = minus(period, self.on)
-        for f in self.facts:
-            targets = self.map_unit(f.unit_code)
-            if f.kind is kind and len(targets) > 1 and lo < f.period_end <= self.on:
-                # a fact on a split predecessor may belong to any successor
-                self.affected.update(targets)
+        lo = first_day(self.value(lookback), self.on)
         return [
             f
             for f in self.facts
             if f.kind is kind
-            and self.map_unit(f.unit_code) == (unit,)
-            and lo < f.period_end <= self.on
+            and lo <= f.period_end <= self.on
+            and self.target_row(f.unit_code) == unit
         ]
 
+    # -- findings
+
+    def violators(self, m: p.ResidentViolations, unit: str) -> tuple[int, int, list[str]] | None:
+        if self.records.drug_law_violations is None:
+            return None
+        lo = first_day(self.value(m.window), self.on)
+        administrative = bool(self.value(m.administrative))
+        rule = p.ResidenceRule(self.value(m.residence))
+        custody = bool(self.value(m.in_custody))
+        sure: set[str] = set()
+        maybe: set[str] = set()
+        for v in self.records.drug_law_violations:
+            if not lo <= v.date <= self.on:
+                continue
+            if not administrative and v.kind is not ViolationKind.CRIME:
+                continue
+            if self.target_row(v.unit_code) != unit:
+                continue
+            s = self.by_id.get(v.subject_id)
+            if s is None or (not custody and self.in_custody(s)):
+                continue
+            if rule is not p.ResidenceRule.VIOLATION_DATE and self.placement.get(s.id) == unit:
+                sure.add(s.id)
+            if rule is not p.ResidenceRule.REFERENCE_DATE:
+                for r in s.residences:
+                    if not covers(r.start, r.end, v.date):
+                        continue
+                    homes = self.map_unit(r.unit_code)
+                    one = self.row_of(homes[0]) if len(homes) == 1 else self.one_row(homes)
+                    if one == unit:
+                        sure.add(s.id)
+                    elif len(homes) > 1 and unit in self.rows(homes):
+                        maybe.add(s.id)
+        everyone = sure | maybe
+        return len(sure), len(everyone), sorted(everyone)
+
+    def fugitives(self, m: p.WantedFugitives, unit: str) -> list[str] | None:
+        if self.records.wanted_fugitives is None:
+            return None
+        lo = first_day(self.value(m.window), self.on)
+        return sorted(
+            {
+                f.id
+                for f in self.records.wanted_fugitives
+                if f.start <= self.on
+                and (f.end is None or f.end >= lo)
+                and self.target_row(f.unit_code) == unit
+            }
+        )
+
+    def locations(self, m: p.DrugUseLocations, unit: str) -> int | None:
+        found = self.records.drug_use_locations
+        if found is None:
+            return None
+        lo = first_day(self.value(m.window), self.on)
+        presence = p.LocationPresence(self.value(m.presence))
+        ids = set()
+        for x in found:
+            if x.kind not in m.kinds or x.basis not in m.bases or x.identified_on > self.on:
+                continue
+            if presence is p.LocationPresence.IDENTIFIED and x.identified_on < lo:
+                continue
+            if (
+                presence is p.LocationPresence.ACTIVE
+                and x.closed_on is not None
+                and x.closed_on < lo
+            ):
+                continue
+            if self.target_row(x.unit_code) == unit:
+                ids.add(x.id)
+        return len(ids)
+
+    def commune_share(self, m: p.CommuneShare, unit: str) -> Range:
+        assert self.province_level, "a commune share is measured for provinces only"
+        key = ("share", m.scheme_id, m.levels)
+        if key not in self.cache:
+            inner = oracle_evaluate(self.records, m.scheme, self.on, quarantined=self.quarantined)
+            self.cache[key] = inner
+        inner = self.cache[key]
+        mine = [c for c in self.communes if self.row_of(c) == unit]
+        if not mine:
+            return None
+        sure = maybe = 0
+        for code in mine:
+            u = inner.units[code]
+            if m.levels:
+                s = bool(set(u.levels_reached) & set(m.levels))
+                may = u.level is None and bool(set(u.level_candidates) & set(m.levels))
+            else:
+                s, may = u.verdict == PASS, u.verdict == UNKNOWN
+            sure += s
+            maybe += s or may
+        return Fraction(sure, len(mine)), Fraction(maybe, len(mine))
+
     def measure(self, m: Any, unit: str) -> Range:
+        if isinstance(m, p.ResidentViolations):
+            got = self.violators(m, unit)
+            return None if got is None else (Fraction(got[0]), Fraction(got[1]))
+        if isinstance(m, p.WantedFugitives):
+            ids = self.fugitives(m, unit)
+            return None if ids is None else (Fraction(len(ids)), Fraction(len(ids)))
+        if isinstance(m, p.DrugUseLocations):
+            n = self.locations(m, unit)
+            if n is None:
+                if not m.facts_when_absent:
+                    return None
+                fact = p.FactTotal(kind=FactKind.DRUG_USE_LOCATIONS, lookback=m.window)
+                return self.measure(fact, unit)
+            return Fraction(n), Fraction(n)
+        if isinstance(m, p.CommuneShare):
+            return self.commune_share(m, unit)
         if isinstance(m, p.SubjectCount | p.SubjectRate):
             members = self.members(m.population, unit)
             certain = sum(1 for x in members.values() if x.certain)
@@ -588,10 +802,17 @@ class _Oracle:
                 denominator=len(values),
             )
         if isinstance(rule, p.Compare):
-            value = compare_range(
-                self.measure(rule.measure, unit), rule.op, self.threshold(rule.value)
-            )
-            return OracleNode(rule=name, outcome=to_outcome(value))
+            measure = self.measure(rule.measure, unit)
+            value = compare_range(measure, rule.op, self.threshold(rule.value))
+            failing: tuple[str, ...] = ()
+            if value is False and isinstance(rule.measure, p.ResidentViolations):
+                failing = tuple(self.violators(rule.measure, unit)[2])  # type: ignore[index]
+            elif value is False and isinstance(rule.measure, p.WantedFugitives):
+                failing = tuple(self.fugitives(rule.measure, unit) or ())
+            return OracleNode(rule=name, outcome=to_outcome(value), failing=failing)
+        if isinstance(rule, p.ParamFlag):
+            flag = self.value(rule.parameter)
+            return OracleNode(rule=name, outcome=to_outcome(flag))
         if isinstance(rule, p.InBand):
             measure = self.measure(rule.measure, unit)
             value = k_and(
@@ -620,6 +841,15 @@ class _Oracle:
         raise TypeError(f"oracle: unsupported rule {rule!r}")
 
     # -- scheme
+
+    def ordered_levels(self) -> list[Level]:
+        """The levels in the order the scheme's level_order parameter gives, then the rest."""
+        levels = list(self.scheme.levels)
+        if self.scheme.level_order is None or self.scheme.level_order not in self.params:
+            return levels
+        order = list(self.params[self.scheme.level_order])
+        first = [lv for i in order for lv in levels if lv.id == i]
+        return first + [lv for lv in levels if lv.id not in order]
 
     def evaluate(self) -> OracleEvaluation:
         criteria = self.scheme.criteria_on(self.on)
@@ -650,9 +880,13 @@ class _Oracle:
                     outcome=outcome, failing=tree.failing, unknown=tree.unknown, tree=tree
                 )
             outcomes = {cid: r.outcome for cid, r in results.items()}
+            reached: tuple[str, ...] = ()
             if self.scheme.levels:
-                level, candidates = classify(self.scheme.levels, outcomes)
+                level, candidates = classify(self.ordered_levels(), outcomes, self.scheme.no_level)
                 verdict = UNKNOWN if level is None else PASS
+                reached = tuple(
+                    lv.id for lv in self.scheme.levels if level_status(lv, outcomes) is True
+                )
             else:
                 level, candidates = None, ()
                 verdict = to_outcome(k_and(from_outcome(o) for o in outcomes.values()))
@@ -662,6 +896,7 @@ class _Oracle:
                 level_candidates=candidates,
                 criteria=results,
                 affected=affected,
+                levels_reached=reached,
             )
         return OracleEvaluation(
             units=units, unplaced=dict(self.unplaced), placement=dict(self.placement)
@@ -681,7 +916,7 @@ def level_status(level: Level, outcomes: Mapping[str, str]) -> Tri:
 
 
 def classify(
-    levels: Sequence[Level], outcomes: Mapping[str, str]
+    levels: Sequence[Level], outcomes: Mapping[str, str], no_level: str = "none"
 ) -> tuple[str | None, tuple[str, ...]]:
     """First level reached (all above it failed), ``"none"``, or ``None`` + candidates.
 
@@ -698,7 +933,7 @@ def classify(
         if status is None:
             candidates.append(level.id)
     if not candidates:
-        return "none", ()
+        return no_level, ()
     return None, tuple(candidates)
 
 

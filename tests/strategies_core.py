@@ -16,18 +16,22 @@ import attrs
 from hypothesis import strategies as st
 
 from drugfree_core.dataset.dataset import ALL_TABLES, DatasetRecords, QuarantinedRecord
+from drugfree_core.dataset.schema import FINDING_TABLES
 from drugfree_core.model import (
     Coverage,
     FactKind,
+    LocationBasis,
+    LocationKind,
     Provenance,
     RehabForm,
     SubjectKind,
     TestSchedule,
     UnitKind,
+    UnitLevel,
 )
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.law import LAW_PARAMETERS
-from drugfree_core.rules.params import Period
+from drugfree_core.rules.params import ParamRef, Period, Window, constant
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
 from drugfree_core.testing.strategies import (
     REFERENCE_DATES,
@@ -121,7 +125,9 @@ def cases(
     if quarantine:
         codes = [u.code for u in records.units if u.kind is not UnitKind.PROVINCE]
         quarantined = draw(quarantined_records(unit_codes=codes))
-    supplied = ALL_TABLES - {"coverage"}
+    # A finding table the records leave as None is not supplied.
+    absent = {t for t in FINDING_TABLES if getattr(records, t) is None}
+    supplied = ALL_TABLES - {"coverage"} - absent
     declared = False
     if vary_data and draw(st.integers(0, 2)) == 0:
         declared = True
@@ -150,6 +156,8 @@ populations = st.builds(
     with_record=st.booleans(),
     exempt_forms=st.lists(st.sampled_from(RehabForm), unique=True, max_size=2).map(tuple),
     exempt_custody=st.booleans(),
+    exempt_facility=st.booleans(),
+    exempt_running=st.lists(st.sampled_from(SubjectKind), unique=True, max_size=2).map(tuple),
 )
 
 _leaf_predicates = st.one_of(
@@ -184,13 +192,38 @@ predicates = st.recursive(
     max_leaves=4,
 )
 
-_lookbacks = st.sampled_from((Period(years=1), Period(months=6), Period(days=30)))
+_lookbacks = st.sampled_from(
+    (
+        Period(years=1),
+        Period(months=6),
+        Period(days=30),
+        Window.ASSESSMENT_PERIOD,
+        Window.REFERENCE_DATE,
+        ParamRef("gen.window"),
+    )
+)
 measures = st.one_of(
     st.builds(p.SubjectCount, populations),
     st.builds(p.SubjectRate, populations),
     st.builds(p.FactTotal, kind=st.sampled_from(FactKind), lookback=_lookbacks),
     st.builds(p.FactRate, kind=st.sampled_from(FactKind), lookback=_lookbacks),
     st.builds(p.FactLatest, kind=st.sampled_from(FactKind), lookback=_lookbacks),
+    st.builds(
+        p.ResidentViolations,
+        window=_lookbacks,
+        administrative=st.booleans(),
+        residence=st.sampled_from(p.ResidenceRule),
+        in_custody=st.booleans(),
+    ),
+    st.builds(p.WantedFugitives, window=_lookbacks),
+    st.builds(
+        p.DrugUseLocations,
+        window=_lookbacks,
+        presence=st.sampled_from(p.LocationPresence),
+        kinds=st.lists(st.sampled_from(LocationKind), unique=True, min_size=1).map(tuple),
+        bases=st.lists(st.sampled_from(LocationBasis), unique=True, min_size=1).map(tuple),
+        facts_when_absent=st.booleans(),
+    ),
 )
 
 thresholds = st.sampled_from(
@@ -215,6 +248,7 @@ _leaf_rules = st.one_of(
         upper=st.one_of(st.none(), thresholds),
     ).filter(_ordered_band),
     st.just(p.NotYetKnown(reason_en="not found", reason_vi="chưa tìm thấy")),
+    st.just(p.ParamFlag(ParamRef("gen.flag"))),
 )
 
 
@@ -234,9 +268,34 @@ rules = st.recursive(
 )
 
 
+def generated_parameters(
+    flag: bool | None, window: object, order: tuple[str, ...] = ("L0",)
+) -> tuple[object, ...]:
+    """The parameters generated rules may name, besides the law's."""
+    since = dt.date(2000, 1, 1)
+    return (
+        constant(
+            "gen.flag", flag, since=since, en="f", vi="f", citation="generated",
+            provenance=Provenance.INFERRED,
+        ),
+        constant(
+            "gen.window", window, since=since, en="w", vi="w", citation="generated",
+            provenance=Provenance.INFERRED,
+        ),
+        constant(
+            "gen.order", order, since=since, en="o", vi="o",
+            citation="generated", provenance=Provenance.INFERRED,
+        ),
+    )  # fmt: skip
+
+
 @st.composite
-def schemes(draw: st.DrawFn) -> Scheme:
-    """A small scheme of random criteria with literal thresholds, sometimes with levels."""
+def schemes(draw: st.DrawFn, unit_level: UnitLevel | None = None) -> Scheme:
+    """A small scheme of random criteria with literal thresholds, sometimes with levels.
+
+    Sometimes its level order is a parameter, and sometimes (unless *unit_level* says)
+    it judges provinces instead of commune-level units.
+    """
     n = draw(st.integers(1, 4))
     # The first criterion is always in force: a scheme with none on a date is refused.
     later = st.sampled_from((None, None, None, dt.date(2025, 7, 1)))
@@ -266,12 +325,21 @@ def schemes(draw: st.DrawFn) -> Scheme:
             )
             for j in range(draw(st.integers(1, 3)))
         )
+    params = generated_parameters(
+        draw(st.sampled_from((True, False, None))),
+        draw(st.sampled_from(("assessment_period", "reference_date", Period(years=1)))),
+        tuple(draw(st.permutations([lv.id for lv in levels]))) if levels else ("L0",),
+    )
+    order = "gen.order" if levels and draw(st.booleans()) else None
+    level = unit_level or draw(st.sampled_from((UnitLevel.COMMUNE_LEVEL, UnitLevel.PROVINCE)))
     return Scheme(
         id="generated",
         version="0",
         title_vi="Sinh ngẫu nhiên",
         title_en="Generated",
         criteria=criteria,
-        parameters=LAW_PARAMETERS,
+        parameters=(*LAW_PARAMETERS, *params),  # type: ignore[arg-type]
         levels=levels,
+        level_order=order,
+        unit_level=level,
     )

@@ -154,8 +154,10 @@ def test_every_new_unit_has_a_predecessor(m: OfficialMap) -> None:
 
 
 def test_link_attributes(m: OfficialMap) -> None:
-    per_unit = _unit_links(m).group_by("predecessor_code", "relation").agg(
-        n=pl.len(), defaults=pl.col("is_default").sum()
+    per_unit = (
+        _unit_links(m)
+        .group_by("predecessor_code", "relation")
+        .agg(n=pl.len(), defaults=pl.col("is_default").sum())
     )
     assert per_unit["predecessor_code"].n_unique() == per_unit.height  # whole or divided
     divided = per_unit.filter(pl.col("relation") == "divided")

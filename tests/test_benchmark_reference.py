@@ -75,8 +75,9 @@ def test_reference_query_gives_no_data_where_the_library_does(
     counts = evaluation.verdict_counts()
     assert counts["no_data"] and counts["fail"]
     ours = reference.query(partial, on).collect()
-    assert ours["verdict"].value_counts().filter(pl.col("verdict") == "no_data")["count"][0] == (
-        counts["no_data"]
+    assert (
+        ours["verdict"].value_counts().filter(pl.col("verdict") == "no_data")["count"][0]
+        == (counts["no_data"])
     )
     assert reference.compare(ours, evaluation.to_dict(include_subjects=True)) == []
 

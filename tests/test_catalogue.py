@@ -50,12 +50,40 @@ def test_dated_values_each_get_their_span(host: PluginHost) -> None:
     assert "| from 2026-07-01 |" in text
 
 
-def test_a_value_the_sources_do_not_give_is_shown_as_not_known(host: PluginHost) -> None:
+def test_a_value_the_sources_do_not_give_is_shown_as_not_known() -> None:
+    host = PluginHost(plugins=[("province-x", _Province())], autoload=False, environ={})
+    text = render_catalogue(host, "en").split("(`x-scheme`)", 1)[1]
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("| `th.max_addicts`"))
+    override = lines[first + 1]  # the dated value from 2026-01-01, in the same table
+    assert "| from 2026-01-01 | not known |" in override and "no source found" in override
+
+
+def test_the_open_precedence_is_unknown_and_the_order_kept(host: PluginHost) -> None:
     text = render_catalogue(host, "en")
-    row = next(
-        line for line in text.splitlines() if line.startswith("| `qd28.type2_user_rate_lower`")
-    )
-    assert "not known" in row and "UNKNOWN" in row
+    row = next(line for line in text.splitlines() if line.startswith("| `qd28.label_order`"))
+    assert "type I, type II, type III, drug-free" in row and "no source found" in row
+
+
+def test_every_scheme_says_national_or_provincial(host: PluginHost) -> None:
+    en, vi = render_catalogue(host, "en"), render_catalogue(host, "vi")
+    drug_free = en.split("(`qd28-2025-drug-free`)", 1)[1].split("\n## ", 1)[0]
+    assert "**Issued by:** national" in drug_free
+    assert "**Units judged:** commune-level units" in drug_free
+    mps = en.split("(`mps-recognition-2024`)", 1)[1]
+    assert "**Issued by:** provincial" in mps
+    assert "nationwide (default), 2024-10-15 – 2025-08-23" in mps
+    provinces = en.split("(`qd28-2025-provinces`)", 1)[1]
+    assert "**Units judged:** provinces" in provinces
+    assert "**Cấp ban hành:** quốc gia" in vi and "**Cấp ban hành:** cấp tỉnh" in vi
+
+
+def test_mappings_and_deadlines_read_as_text(host: PluginHost) -> None:
+    en, vi = render_catalogue(host, "en"), render_catalogue(host, "vi")
+    assert "opioid substitution therapy: no limit" in en
+    assert r"compulsory\_facility:later: 36 months" in en
+    assert "| 3 working days |" in en and "| 24 hours |" in en
+    assert "| 3 ngày làm việc |" in vi and "| 24 giờ |" in vi
 
 
 def test_parameters_in_rules_stay_verbatim(host: PluginHost) -> None:
@@ -99,6 +127,15 @@ class _Province:
                 add=(criterion,),
                 overrides=(
                     ParameterOverride(
+                        parameter_id="th.max_addicts",
+                        value=DatedValue(
+                            start=dt.date(2026, 1, 1),
+                            value=None,
+                            citation="Test: the province's cap is not known",
+                            provenance=Provenance.UNKNOWN,
+                        ),
+                    ),
+                    ParameterOverride(
                         parameter_id="th.test_window_days",
                         value=DatedValue(
                             start=dt.date(2026, 1, 1),
@@ -127,7 +164,10 @@ def test_plugin_schemes_show_their_origin_overrides_and_province() -> None:
     text = render_catalogue(host, "en")
     section = text.split("(`x-scheme`)", 1)[1]
     assert "**Registered by:** province-x" in section
-    assert "Tỉnh X (T1), from 2026-01-01 (Test jurisdiction, `INFERRED`)" in section
+    assert (
+        "Tỉnh X (T1), from 2026-01-01 (Test jurisdiction, the library's interpretation "
+        "(an overridable parameter))" in section
+    )
     assert "changed by Tỉnh X" in section
     assert "A title with \\| pipes and \\*stars\\*" in section
     assert "Test citation \\[with brackets\\]" in section

@@ -45,7 +45,17 @@ def test_schemes_table_and_json(run) -> None:
     code, out, _ = run("schemes", "--format", "json")
     data = json.loads(out)
     ids = {s["id"] for s in data["schemes"]}
-    assert ids == {"mps-recognition-2024", "qd28-2025-complex-areas"}
+    assert ids == {
+        "mps-recognition-2024",
+        "qd28-2025-drug-free",
+        "qd28-2025-complex-areas",
+        "qd28-2025-provinces",
+        "qd28-2025-drug-free-province",
+        "qd28-2025-drug-free-province-all-communes",
+    }
+    authority = {s["id"]: s["authority"] for s in data["schemes"]}
+    assert authority["qd28-2025-drug-free"] == "national"
+    assert authority["mps-recognition-2024"] == "provincial"
     assert all(s["sources"] and s["version"] for s in data["schemes"])
     assert all(s["plugin"] == "drugfree-core" for s in data["schemes"])
     (national,) = data["roadmaps"]
@@ -160,7 +170,7 @@ def test_validate_reports_every_problem(run, tmp_path: Path) -> None:
     code, out, _ = run("validate", str(bad))
     assert code == 1
     assert "$.units[1]" in out and "$.subjects[0].tests[0]" in out
-    assert "2 problem(s)" in out or "problem(s)" in out
+    assert "2 problems in " in out
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,8 @@ def test_plugins_lists_the_builtin(run) -> None:
     code, out, _ = run("plugins")
     assert code == 0
     assert "drugfree-core  (drugfree-core" in out and "[built-in]" in out
-    assert "schemes: mps-recognition-2024, qd28-2025-complex-areas" in out
+    assert "schemes: qd28-2025-drug-free, qd28-2025-complex-areas, qd28-2025-provinces" in out
+    assert "mps-recognition-2024" in out
     code, out, _ = run("plugins", "--format", "json")
     (info,) = json.loads(out)
     assert info["name"] == "drugfree-core" and info["roadmaps"] == ["national-2030"]

@@ -40,7 +40,7 @@ def test_every_file_format(tmp_path: Path, lang: str) -> None:
         code, _, err = run("--format", fmt, "--lang", lang, "--out", str(target))
         assert code == 0, err
         assert target.exists()
-        assert "wrote" in err
+        assert ("đã ghi" if lang == "vi" else "wrote") in err
     html = (tmp_path / f"r-{lang}.html").read_text(encoding="utf-8")
     assert f'lang="{lang}"' in html
     assert ("Tiến độ theo lộ trình" in html) == (lang == "vi")
@@ -132,7 +132,7 @@ def test_a_person_at_a_terminal_gets_an_html_file_named_after_scope_and_date(
     assert code == 0, err
     path = tmp_path / "bao-cao-son-ha-2025-10-01.html"
     assert path.is_file()
-    assert f"wrote {path}" in err
+    assert f"đã ghi {path}" in err
     assert out == ""  # nothing spilled on the terminal
     html = path.read_text(encoding="utf-8")
     assert 'lang="vi"' in html and "Kết quả chính" in html

@@ -153,9 +153,7 @@ def _outputs(root: Path, data: Path, inputs: set[str]) -> str:
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_case(
-    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated: None
-) -> None:
+def test_case(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated: None) -> None:
     case = _load(path)
     work = tmp_path / "case"
     work.mkdir()

@@ -114,16 +114,31 @@ def test_all_uncovered_dataset_claims_nothing(case: Case, rows_outside: bool) ->
 
 
 def without_unit(case: Case, dataset: Dataset, code: str) -> DatasetRecords:
-    """The records of *case* less every person living in *code* and every fact on it."""
+    """The records of *case* less every person living in *code*, every fact and finding on
+    it, and the violations of those people."""
     evaluation = oracle_evaluate(case.records, MPS, case.on)
     people = {sid for sid, unit in evaluation.placement.items() if unit == code}
     succ = successors_in_force(dataset, case.on)
+
+    def elsewhere(unit_code: str) -> bool:
+        return succ.get(unit_code, (unit_code,)) != (code,)
+
+    def kept(rows: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+        if rows is None:
+            return None
+        return tuple(
+            r
+            for r in rows
+            if elsewhere(r.unit_code) and getattr(r, "subject_id", None) not in people
+        )
+
     return attrs.evolve(
         case.records,
         subjects=tuple(s for s in case.records.subjects if s.id not in people),
-        unit_facts=tuple(
-            f for f in case.records.unit_facts if succ.get(f.unit_code, (f.unit_code,)) != (code,)
-        ),
+        unit_facts=tuple(f for f in case.records.unit_facts if elsewhere(f.unit_code)),
+        drug_law_violations=kept(case.records.drug_law_violations),
+        wanted_fugitives=kept(case.records.wanted_fugitives),
+        drug_use_locations=kept(case.records.drug_use_locations),
     )
 
 

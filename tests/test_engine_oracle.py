@@ -29,11 +29,24 @@ from strategies_core import MPS_START, QD28_START, Case, cases, schemes
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords
 from drugfree_core.engine import Evaluation, Outcome, UnitResult, evaluate
 from drugfree_core.engine.serialize import rule_result_from_dict
-from drugfree_core.model import DrugTest, Subject, SubjectKind, TestResult, TestSchedule
-from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+from drugfree_core.model import (
+    DrugTest,
+    Subject,
+    SubjectKind,
+    TestResult,
+    TestSchedule,
+    UnitLevel,
+)
+from drugfree_core.schemes import (
+    mps_recognition_2024,
+    qd28_complex_areas,
+    qd28_drug_free,
+    qd28_provinces,
+)
 
 MPS = mps_recognition_2024.SCHEME
 QD28 = qd28_complex_areas.SCHEME
+DRUG_FREE = qd28_drug_free.SCHEME
 # No data never changes with people's records, so its rank only has to equal itself.
 RANK = {Outcome.FAIL: 0, Outcome.UNKNOWN: 1, Outcome.PASS: 2, Outcome.NO_DATA: 3}
 
@@ -190,7 +203,8 @@ def test_json_round_trips(case: Case, scheme: object) -> None:
         for crit, crit_data in zip(unit.criteria, unit_data["criteria"], strict=True):
             assert crit_data["criterion_id"] == crit.criterion_id
             assert crit_data["outcome"] == crit.outcome.value
-            assert rule_result_from_dict(crit_data["result"]) == crit.result
+            # Reasons are written in words (the language in force): they come back as text.
+            assert rule_result_from_dict(crit_data["result"]) == crit.result.in_words()
     assert json.loads(evaluation.to_json()) == data
     anonymous = evaluation.to_json(include_subjects=False)
     assert "subj-" not in anonymous
@@ -246,3 +260,24 @@ def test_diff_reports_disagreements() -> None:
     assert diff_against_oracle(broken, expected)  # type: ignore[arg-type]
     assert expected.units["U1"].verdict == "fail"
     assert isinstance(records.subjects[0], Subject)
+
+
+# ------------------------------------------------------- Decision 28/2025, new primitives
+
+
+@settings(max_examples=40)
+@given(cases(min_date=QD28_START))
+def test_drug_free_scheme_matches_oracle(case: Case) -> None:
+    check_against_oracle(dataset_of(case), case.records, DRUG_FREE, case.on)
+
+
+@settings(max_examples=25)
+@given(cases(min_date=QD28_START), st.sampled_from(qd28_provinces.SCHEMES))
+def test_province_schemes_match_oracle(case: Case, scheme: object) -> None:
+    check_against_oracle(dataset_of(case), case.records, scheme, case.on)  # type: ignore[arg-type]
+
+
+@settings(max_examples=40)
+@given(cases(), schemes(unit_level=UnitLevel.PROVINCE))
+def test_generated_province_scheme_matches_oracle(case: Case, scheme: object) -> None:
+    check_against_oracle(dataset_of(case), case.records, scheme, case.on)  # type: ignore[arg-type]

@@ -58,6 +58,7 @@ def _right() -> dict[str, Any]:
         "cases": reports.build_cases(dataset, ON, report),
     }
 
+
 WRONG: tuple[Any, ...] = (
     None,
     0,

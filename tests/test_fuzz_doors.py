@@ -44,9 +44,7 @@ from drugfree_core.testing.strategies import dataset_records
 
 Rows = list[list[str]]
 
-ENUM_COLUMNS = {
-    (t.name, c.name) for t in TABLES for c in t.columns if c.enum is not None
-}
+ENUM_COLUMNS = {(t.name, c.name) for t in TABLES for c in t.columns if c.enum is not None}
 DATE_COLUMNS = {
     (t.name, c.name) for t in TABLES for c in t.columns if c.dtype == pl.Date() and not c.nullable
 }
@@ -316,6 +314,7 @@ def _damage(raw: bytes, rows: Rows, damage: tuple[str, Any]) -> tuple[bytes, Any
 
 
 # ---------------------------------------------------------------------------- Parquet
+
 
 @settings(max_examples=120)
 @given(records=dataset_records(on=ON, max_subjects=4), data=st.data())

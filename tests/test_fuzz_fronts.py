@@ -30,10 +30,19 @@ from drugfree_core.testing.strategies import dataset_records
 
 COMMANDS = (
     ("validate", "{data}"),
-    ("evaluate", "{data}", "--scheme", "mps-recognition-2024", "--date", "2025-10-01",
-     "--quarantine", "--format", "json", "--include-subjects"),
-    ("report", "{data}", "--date", "2025-10-01", "--quarantine", "--no-series",
-     "--format", "json"),
+    (
+        "evaluate",
+        "{data}",
+        "--scheme",
+        "mps-recognition-2024",
+        "--date",
+        "2025-10-01",
+        "--quarantine",
+        "--format",
+        "json",
+        "--include-subjects",
+    ),
+    ("report", "{data}", "--date", "2025-10-01", "--quarantine", "--no-series", "--format", "json"),
 )
 
 

@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.records import TOP_LEVEL
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.io import load, read_json, read_json_text, validate
 
@@ -43,7 +44,7 @@ def problems_of(data: Any) -> tuple[Problem, ...]:
 
 def input_rows(data: dict[str, Any]) -> Counter[str]:
     rows: Counter[str] = Counter()
-    for table in ("units", "lineage", "subjects", "unit_facts", "coverage"):
+    for table in TOP_LEVEL:
         rows[table] = len(data.get(table, []))
     for subject in data.get("subjects", []):
         for table, field in CHILD_FIELDS.items():
@@ -108,7 +109,8 @@ def test_not_utf8(tmp_path: Path) -> None:
             {"format": "drugfree-dataset/1", "people": []},
             "$",
             "unknown key (the 2nd key of this object); "
-            "allowed keys: format, units, lineage, subjects, unit_facts, coverage",
+            "allowed keys: format, units, lineage, subjects, unit_facts, coverage, "
+            "drug_law_violations, wanted_fugitives, drug_use_locations, recognitions",
         ),
         ({"format": "drugfree-dataset/1", "units": {}}, "$.units", "expected a list"),
     ],

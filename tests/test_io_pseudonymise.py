@@ -150,7 +150,7 @@ def test_the_cli_never_shows_the_key_or_a_number(
     monkeypatch.setenv("DRUGFREE_PSEUDONYM_KEY", KEY.decode())
     result = CliRunner().invoke(cli, ["pseudonymise", str(source), str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "9 cell(s) rewritten, 3 distinct identity number(s)" in result.output
+    assert "9 cells rewritten, 3 distinct identity numbers" in result.output
     visible = result.output + caplog.text + all_text(tmp_path / "out")
     assert KEY.decode() not in visible
     for number in NUMBERS:

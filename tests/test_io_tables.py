@@ -220,7 +220,8 @@ S3,opioid_substitution,2024-01-01,,yes
             "notes.csv",
             "unknown file; expected <table>.csv or <table>.parquet for one of: units, lineage, "
             "subjects, residences, status_periods, drug_tests, rehab_episodes, custody_periods, "
-            "unit_facts, coverage",
+            "unit_facts, coverage, drug_law_violations, wanted_fugitives, drug_use_locations, "
+            "recognitions",
         ),
         ({"subjects": ""}, "subjects.csv", "the file is empty (a header row is required)"),
         ({"subjects": "id\nS1,S2\n"}, "subjects.csv", "a row has more fields than the header"),

@@ -32,6 +32,8 @@ LAYER_OF = {
     # The built-in schemes are rules written as data; looking them up goes through plugins.
     "drugfree_core.schemes.mps_recognition_2024": "rules",
     "drugfree_core.schemes.qd28_complex_areas": "rules",
+    "drugfree_core.schemes.qd28_drug_free": "rules",
+    "drugfree_core.schemes.qd28_provinces": "rules",
     "drugfree_core.schemes": "plugins",
     "drugfree_core.dataset": "dataset",
     "drugfree_core.adminmap": "adminmap",

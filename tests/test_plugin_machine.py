@@ -41,24 +41,28 @@ from drugfree_core.plugins import (
     default_host,
     reset_default_host,
 )
+from drugfree_core.plugins.builtin import BUILTIN_SCHEMES
 
-HEADER = '''
+HEADER = """
 import attrs
 import drugfree_core
 from drugfree_core.plugins import hookimpl
 from drugfree_core.schemes import builtin_schemes
 
 DRUGFREE_HOOK_API = "1.0"
-'''
+"""
 
 
 def _adds(scheme_id: str, *, then: str = "") -> str:
-    return HEADER + f'''
+    return (
+        HEADER
+        + f'''
 @hookimpl
 def drugfree_register_schemes(registrar):
     registrar.add(attrs.evolve(builtin_schemes()[0], id="{scheme_id}", version="1"))
     {then}
 '''
+    )
 
 
 PLUGINS = {
@@ -66,30 +70,30 @@ PLUGINS = {
     "smgood_b": _adds("sm-b"),
     # Uses the library at import: it must work, not be silently ignored.
     "smuses": HEADER
-    + '''
+    + """
 BASE = drugfree_core.get_scheme("mps-recognition-2024")
 
 @hookimpl
 def drugfree_register_schemes(registrar):
     registrar.add(attrs.evolve(BASE, id="sm-uses", version="1"))
-''',
+""",
     "smexit": "import sys\nsys.exit(0)\n",
     "smkbi": "raise KeyboardInterrupt\n",
     # Registers a scheme, then fails: the scheme must not survive a lenient load.
     "smraise": _adds("sm-partial", then='raise RuntimeError("database unreachable")'),
     "smreturns": HEADER
-    + '''
+    + """
 @hookimpl
 def drugfree_register_schemes(registrar):
     return attrs.evolve(builtin_schemes()[0], id="sm-returned")
-''',
+""",
     # Registers the same scheme id as smgood_a: the two cannot load together.
     "smclash": _adds("sm-a"),
 }
 SCHEMES = {"smgood_a": "sm-a", "smgood_b": "sm-b", "smuses": "sm-uses", "smclash": "sm-a"}
 ALWAYS_BROKEN = {"smexit", "smkbi", "smraise", "smreturns"}
 NAMES = sorted(PLUGINS)
-BUILTIN = {"mps-recognition-2024", "qd28-2025-complex-areas"}
+BUILTIN = {s.id for s in BUILTIN_SCHEMES}
 
 
 def _install(site: Path) -> None:

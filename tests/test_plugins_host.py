@@ -336,10 +336,32 @@ def test_builtin_plugin_registers_the_national_rules() -> None:
     h = PluginHost(autoload=False)
     (info,) = h.plugins()
     assert (info.name, info.distribution, info.builtin) == ("drugfree-core",) * 2 + (True,)
-    assert info.schemes == (MPS.id, "qd28-2025-complex-areas")
+    assert info.schemes == (
+        "qd28-2025-drug-free",
+        "qd28-2025-complex-areas",
+        "qd28-2025-provinces",
+        "qd28-2025-drug-free-province",
+        "qd28-2025-drug-free-province-all-communes",
+        MPS.id,
+    )
     assert info.roadmaps == ("national-2030",)
     assert h.roadmap("national-2030").milestones[-1].required(3321) == 1661
-    assert [j.province for j in h.jurisdictions()] == [NATIONAL]
+    assert [j.province for j in h.jurisdictions()] == [NATIONAL, NATIONAL]
+
+
+@pytest.mark.parametrize(
+    ("day", "scheme_id"),
+    [
+        (dt.date(2024, 10, 15), "mps-recognition-2024"),
+        (dt.date(2025, 8, 23), "mps-recognition-2024"),
+        (dt.date(2025, 8, 24), "qd28-2025-drug-free"),
+        (dt.date(2026, 7, 1), "qd28-2025-drug-free"),
+    ],
+)
+def test_the_national_default_follows_the_dates(day: dt.date, scheme_id: str) -> None:
+    h = PluginHost(autoload=False)
+    assert h.jurisdiction_for("01", day).scheme_id == scheme_id
+    assert h.scheme(scheme_id).is_national is (scheme_id != "mps-recognition-2024")
 
 
 def test_duplicate_scheme_ids_name_both_plugins() -> None:

@@ -33,5 +33,5 @@ def test_the_readme_python_example_runs_as_written(
     # The comment beside the first print says what it prints.
     promised = re.search(r"print\(evaluation\.verdict_counts\(\)\)\s+# (\{.*\})", code)
     assert promised and lines[0] == promised.group(1)
-    assert lines[1].startswith("Outcome.FAIL [('TH.C1', <Outcome.FAIL")
+    assert lines[1].startswith("Outcome.FAIL [('DF.1', <Outcome.FAIL")
     assert "kết luận: KHÔNG ĐẠT" in printed.getvalue()

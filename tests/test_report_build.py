@@ -66,9 +66,17 @@ def _roadmap_plugin(scope: str, share: Fraction, due: dt.date) -> _RoadmapPlugin
 
 @pytest.fixture(scope="module")
 def official(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    """No units, no people, no coverage: the embedded official map, every unit no data."""
+    """No units, no people, no coverage: the embedded official map, every unit no data.
+
+    The finding tables are supplied empty, so that only coverage stands between the
+    units and a verdict.
+    """
     path = tmp_path_factory.mktemp("official") / "empty.json"
-    path.write_text('{"format": "drugfree-dataset/1"}', encoding="utf-8")
+    path.write_text(
+        '{"format": "drugfree-dataset/1", "drug_law_violations": [], '
+        '"wanted_fugitives": [], "drug_use_locations": []}',
+        encoding="utf-8",
+    )
     return dfc.load(path)
 
 
@@ -145,7 +153,7 @@ def test_a_successor_is_not_recognised_by_inheritance(demo: Dataset, demo_report
     for row in report.units:
         assert row.verdict == evaluation.unit(row.unit_code).verdict.value
     assert all(u.predecessors.on == dt.date(2025, 6, 30) for u in with_predecessors)  # type: ignore[union-attr]
-    assert any("never inherited" in note for note in report.notes)
+    assert any("never inherited" in str(note) for note in report.notes)
 
 
 def test_predecessor_counts_match_a_pre_reform_evaluation(
@@ -451,7 +459,8 @@ def test_demo_report_has_every_part(demo: Dataset, tmp_path: Path) -> None:
     report = build_report(demo, dt.date(2025, 10, 1), host=PluginHost(autoload=False))
     assert report.series and report.criteria and report.indicators and report.quality.rows
     assert len(report.provenance.dataset_fingerprint) == 64
-    assert report.provenance.schemes[0].id == "mps-recognition-2024"
+    # from 24 Aug 2025 the national default is Art. 6 of Decision 28/2025
+    assert report.provenance.schemes[0].id == "qd28-2025-drug-free"
 
 
 def test_a_one_province_file_is_that_provinces_report(demo: Dataset) -> None:

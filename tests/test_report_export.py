@@ -38,6 +38,7 @@ from drugfree_core.reports.export.html_out import MAX_ROWS
 from drugfree_core.reports.export.xlsx_out import sheet_names
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Report
+from drugfree_core.reports.recognition import RecognitionSummary
 from drugfree_core.reports.views import (
     Suppressed,
     View,
@@ -693,6 +694,31 @@ def test_answer_with_no_failing_unit_and_with_a_long_list() -> None:
     assert answer.closest_note == text(
         "answer_closest_more", "en", n=12, table=text("view_closest", "en")
     )
+
+
+def test_answer_sets_recognitions_beside_the_data() -> None:
+    report = sample_report(provinces=1)
+    assert not any("recognised" in f for f in report_answer(report, "en").facts)
+    summary = RecognitionSummary(
+        scope=report.overall.scope,
+        year=2025,
+        units_in_force=report.overall.units_in_force,
+        recognised=6,
+        meeting=report.overall.meeting,
+        recognised_and_meeting=4,
+        recognised_undecided=0,
+        withdrawal_candidates=("31001", "31002"),
+        recognition_candidates=("31005",),
+    )
+    other = attrs.evolve(summary, scope="99", recognised=50)  # another scope's: not this one
+    facts = report_answer(attrs.evolve(report, recognition=(other, summary)), "en").facts
+    assert facts[-1] == (
+        "Formally recognised for assessment year 2025: 6; of these, no longer meeting the "
+        "criteria on the data (candidates for withdrawal): 2. Meeting them on the data "
+        "without being recognised: 1."
+    )
+    vi = report_answer(attrs.evolve(report, recognition=(summary,)), "vi").facts[-1]
+    assert vi.startswith("Được công nhận chính thức cho năm đánh giá 2025: 6 đơn vị")
 
 
 def test_answer_withholds_small_counts() -> None:

@@ -346,7 +346,7 @@ def test_future_dated_records_count_once_each() -> None:
         rehab=[
             RehabEpisode(
                 form=RehabForm.VOLUNTARY_FACILITY,
-                start=dt.date(2025, 8, 1),
+                start=dt.date(2025, 3, 1),  # over 6 months: the legal minimum is kept
                 end=later,
                 completed=True,
             ),
@@ -366,7 +366,13 @@ def test_future_dated_records_count_once_each() -> None:
 
 def test_rehab_episode_during_custody() -> None:
     person = _person(
-        rehab=[RehabEpisode(form=RehabForm.VOLUNTARY_HOME_COMMUNITY, start=dt.date(2024, 1, 1))],
+        rehab=[
+            RehabEpisode(
+                form=RehabForm.VOLUNTARY_HOME_COMMUNITY,
+                start=dt.date(2024, 1, 1),
+                end=dt.date(2024, 9, 1),  # within the legal maximum
+            )
+        ],
         custody=[CustodyPeriod(start=dt.date(2024, 6, 1), end=dt.date(2024, 8, 1))],
     )
     report = assess_quality(_dataset(person), ON)

@@ -1,27 +1,43 @@
-"""Examples pinning the edges of Decision 28/2025 types I/II/III (criteria.md §2.2)."""
+"""Examples pinning the edges of Decision 28/2025 types I/II/III (criteria.md §2.2).
+
+Every example is checked against the oracle too (``expect``), so an edge pinned here is
+also an edge the differential tests exercise.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from fractions import Fraction
 
 import pytest
-from conftest import build_dataset, commune, days, make_records, person, province, status
+from conftest import (
+    build_dataset,
+    commune,
+    days,
+    episode,
+    make_records,
+    person,
+    province,
+    status,
+)
 from oracle import OracleUnit, oracle_evaluate
 
 from drugfree_core.engine import Evaluation, UnitResult, evaluate
 from drugfree_core.model import (
     AdminUnit,
+    DrugUseLocation,
     FactKind,
     LineageLink,
+    LocationBasis,
+    LocationKind,
     Provenance,
+    RehabForm,
     Subject,
     SubjectKind,
     UnitFact,
     UnitKind,
 )
-from drugfree_core.rules.params import DatedValue
+from drugfree_core.rules.params import DatedValue, Period
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.schemes.qd28_complex_areas import SCHEME as QD28
 from drugfree_core.schemes.qd28_complex_areas import SIGNED
@@ -66,12 +82,14 @@ def run(
     scheme: Scheme = QD28,
     units: Sequence[AdminUnit] = (),
     lineage: Sequence[LineageLink] = (),
+    **findings: object,
 ) -> tuple[UnitResult, Evaluation, OracleUnit]:
     records = make_records(
         [province(), *(units or [commune("U1", population=population)])],
         subjects,
         lineage,
         facts,
+        **findings,
     )
     evaluation = evaluate(build_dataset(records), scheme, on)
     oracle = oracle_evaluate(records, scheme, on)
@@ -94,10 +112,21 @@ def expect(
 # ----------------------------------------------------------------- T1.a / T2.a rates
 
 
-@pytest.mark.parametrize(("n", "t1a", "t2a"), [(50, "pass", "fail"), (49, "fail", "unknown")])
-def test_t1a_user_rate_half_a_percent(n: int, t1a: str, t2a: str) -> None:
-    got = expect({"T1.a": t1a, "T2.a": t2a}, users(n))
-    assert got.criterion("T1.a").result.observed == pytest.approx(n / 10_000)
+@pytest.mark.parametrize(
+    ("n", "t1a", "t2a", "t3a"),
+    [
+        (50, "pass", "fail", "fail"),  # 0.5 %: type I, above type II's band
+        (49, "fail", "pass", "fail"),
+        (10, "fail", "pass", "fail"),  # 0.1 %: type II's lower bound
+        (9, "fail", "fail", "pass"),  # 0.09 %: below 0.1 %, type III
+        (1, "fail", "fail", "pass"),
+        (0, "fail", "fail", "fail"),  # zero is not type III (qd28.type3_requires_nonzero)
+    ],
+)
+def test_user_rate_edges_0_5_and_0_1_percent(n: int, t1a: str, t2a: str, t3a: str) -> None:
+    got = expect({"T1.a": t1a, "T2.a": t2a, "T3.a": t3a}, users(n))
+    result = got.criterion("T1.a").result
+    assert (result.numerator, result.denominator) == (n, 10_000)  # exact, not a float
 
 
 def test_t1a_counts_addicts_and_running_users_with_records() -> None:
@@ -126,25 +155,27 @@ def test_unknown_population_makes_rates_unknown(population: int | None) -> None:
     )
 
 
-def test_t2a_band_with_a_known_lower_bound() -> None:
-    # a province that knows the garbled lower bound (say 0.1 %) overrides the parameter
-    scheme = QD28.with_parameter(
-        "qd28.type2_user_rate_lower",
-        DatedValue(
-            start=SIGNED,
-            value=Fraction(1, 1000),
-            citation="test",
-            provenance=Provenance.INFERRED,
-        ),
-        by="test",
-    )
-    expect({"T2.a": "pass"}, users(10), scheme=scheme)
-    expect({"T2.a": "pass"}, users(49), scheme=scheme)
-    expect({"T2.a": "fail"}, users(9), scheme=scheme)
-    expect({"T2.a": "fail"}, users(50), scheme=scheme)
+def with_value(parameter: str, value: object, scheme: Scheme = QD28) -> Scheme:
+    dated = DatedValue(start=SIGNED, value=value, citation="test", provenance=Provenance.INFERRED)  # type: ignore[arg-type]
+    return scheme.with_parameter(parameter, dated, by="test")
+
+
+def test_t2a_band_with_unknown_records() -> None:
     # 5 known + 100 with unknown records: the rate is somewhere in [0.05 %, 1.05 %], which
     # overlaps the band [0.1 %, 0.5 %): unknown, not fail
-    expect({"T2.a": "unknown"}, [*users(5), *users(100, record=None, prefix="q")], scheme=scheme)
+    expect({"T2.a": "unknown"}, [*users(5), *users(100, record=None, prefix="q")])
+
+
+def test_type3_literal_reading_makes_zero_type_iii() -> None:
+    literal = with_value("qd28.type3_requires_nonzero", False)
+    expect({"T3.a": "pass", "T3.b": "pass"}, facts=[fact(ARREST, 0)], scheme=literal)
+    expect({"T3.a": "fail", "T3.b": "fail"}, facts=[fact(ARREST, 0)])
+
+
+def test_a_value_above_a_band_counts_for_the_lower_type_only_when_asked() -> None:
+    above = with_value("qd28.lower_type_counts_higher_band", True)
+    expect({"T1.a": "pass", "T2.a": "fail", "T3.a": "fail"}, users(60))
+    expect({"T1.a": "pass", "T2.a": "pass", "T3.a": "pass"}, users(60), scheme=above)
 
 
 # ------------------------------------------------------------------ T1.b / T2.b locations
@@ -165,6 +196,31 @@ def test_locations(values: tuple[int, ...], t1b: str, t2b: str) -> None:
     expect({"T1.b": t1b, "T2.b": t2b}, facts=facts)
 
 
+def location(
+    lid: str, identified: dt.date, closed: dt.date | None = None, **kw: object
+) -> DrugUseLocation:
+    return DrugUseLocation(
+        id=lid,
+        unit_code=str(kw.get("unit", "U1")),
+        kind=kw.get("kind", LocationKind.PLACE),  # type: ignore[arg-type]
+        basis=kw.get("basis", LocationBasis.SUSPECTED),  # type: ignore[arg-type]
+        identified_on=identified,
+        closed_on=closed,
+    )
+
+
+def test_the_locations_table_counts_locations_identified_in_the_period() -> None:
+    # The table, once supplied, is the count; facts about locations are then not read.
+    table = [
+        location("L1", dt.date(2024, 12, 15), kind=LocationKind.VEHICLE),
+        location("L2", ON, basis=LocationBasis.DOCUMENTED, kind=LocationKind.AREA),
+        location("L3", dt.date(2024, 12, 14)),  # the day before the period: not counted
+    ]
+    expect({"T1.b": "pass", "T2.b": "fail"}, facts=[fact(LOC, 0)], drug_use_locations=table)
+    expect({"T1.b": "fail", "T2.b": "pass"}, drug_use_locations=table[1:])
+    expect({"T1.b": "fail", "T2.b": "fail"}, drug_use_locations=[])
+
+
 def test_missing_facts_are_unknown_not_zero() -> None:
     got = expect(
         {
@@ -181,29 +237,53 @@ def test_missing_facts_are_unknown_not_zero() -> None:
 
 @pytest.mark.parametrize(
     ("end", "counted"),
-    [(ON, True), (ON - days(364), True), (ON - days(365), False), (ON + days(1), False)],
-    ids=["on-the-date", "364-days", "365-days", "after-the-date"],
+    [
+        (ON, True),
+        (dt.date(2024, 12, 15), True),  # the first day of assessment year 2025
+        (dt.date(2024, 12, 14), False),  # the last day of assessment year 2024
+        (ON + days(1), False),
+    ],
+    ids=["on-the-date", "15-dec", "14-dec", "after-the-date"],
 )
-def test_fact_lookback_window(end: dt.date, counted: bool) -> None:
-    # window (ON - 1 year, ON]: 2024-10-01 itself is out
+def test_facts_count_over_the_assessment_period(end: dt.date, counted: bool) -> None:
+    # window [15 Dec 2024, 1 Oct 2025]: the assessment period up to the date
     expect({"T1.b": "pass" if counted else "unknown"}, facts=[fact(LOC, 2, end=end)])
+
+
+@pytest.mark.parametrize(
+    ("on", "counted"), [(dt.date(2025, 12, 14), True), (dt.date(2025, 12, 15), False)]
+)
+def test_a_new_assessment_year_starts_on_15_december(on: dt.date, counted: bool) -> None:
+    # A fact of 1 Dec 2025 counts on 14 Dec (year 2025), not on 15 Dec (year 2026 starts)
+    got = expect(
+        {"T1.b": "pass" if counted else "unknown"},
+        facts=[fact(LOC, 2, end=dt.date(2025, 12, 1))],
+        on=on,
+    )
+    assert got.criterion("T1.b").outcome.value == ("pass" if counted else "unknown")
+
+
+def test_a_rolling_window_can_replace_the_assessment_period() -> None:
+    rolling = with_value("qd28.reference_period", Period(years=1))
+    expect({"T1.b": "pass"}, facts=[fact(LOC, 2, end=ON - days(364))], scheme=rolling)
+    expect({"T1.b": "unknown"}, facts=[fact(LOC, 2, end=ON - days(365))], scheme=rolling)
 
 
 # --------------------------------------------------------------------- T1.c / T2.c arrests
 
 
 @pytest.mark.parametrize(
-    ("arrests", "t1c", "t2c"),
+    ("arrests", "t1c", "t2c", "t3b"),
     [
-        (10, "pass", "fail"),
-        (9, "fail", "pass"),
-        (5, "fail", "pass"),
-        (4, "fail", "fail"),
-        (0, "fail", "fail"),
+        (10, "pass", "fail", "fail"),  # 0.1 %
+        (9, "fail", "pass", "fail"),
+        (5, "fail", "pass", "fail"),  # 0.05 %
+        (4, "fail", "fail", "pass"),  # 0.04 %: below 0.05 %, type III
+        (0, "fail", "fail", "fail"),
     ],
 )
-def test_arrest_rate(arrests: int, t1c: str, t2c: str) -> None:
-    expect({"T1.c": t1c, "T2.c": t2c}, facts=[fact(ARREST, arrests)])
+def test_arrest_rate_edges_0_1_and_0_05_percent(arrests: int, t1c: str, t2c: str, t3b: str) -> None:
+    expect({"T1.c": t1c, "T2.c": t2c, "T3.b": t3b}, facts=[fact(ARREST, arrests)])
 
 
 def test_arrests_are_summed_over_the_window() -> None:
@@ -219,21 +299,26 @@ def test_arrests_are_summed_over_the_window() -> None:
 
 
 @pytest.mark.parametrize(
-    ("facts", "t1d", "t2d"),
+    ("facts", "t1d", "t2d", "t3c"),
     [
-        ([fact(PLANTS, 3000)], "pass", "unknown"),  # area unknown: T2.d could still pass
-        ([fact(PLANTS, 3000), fact(AREA, 0)], "pass", "fail"),
-        ([fact(PLANTS, 2999), fact(AREA, 0)], "fail", "pass"),
-        ([fact(AREA, 750)], "pass", "unknown"),
-        ([fact(AREA, 749.5), fact(PLANTS, 0)], "fail", "pass"),
-        ([fact(AREA, 125), fact(PLANTS, 0)], "fail", "pass"),
-        ([fact(AREA, 124.5), fact(PLANTS, 499)], "fail", "fail"),
-        ([fact(AREA, 124.5), fact(PLANTS, 500)], "fail", "pass"),
-        ([fact(PLANTS, 2999)], "unknown", "pass"),
+        ([fact(PLANTS, 3000)], "pass", "unknown", "unknown"),  # area unknown
+        ([fact(PLANTS, 3000), fact(AREA, 0)], "pass", "fail", "fail"),
+        ([fact(PLANTS, 2999), fact(AREA, 0)], "fail", "pass", "fail"),
+        ([fact(AREA, 750)], "pass", "unknown", "unknown"),
+        ([fact(AREA, 749.5), fact(PLANTS, 0)], "fail", "pass", "fail"),
+        ([fact(AREA, 125), fact(PLANTS, 0)], "fail", "pass", "fail"),
+        ([fact(AREA, 124.5), fact(PLANTS, 499)], "fail", "fail", "pass"),
+        ([fact(AREA, 124.5), fact(PLANTS, 500)], "fail", "pass", "pass"),  # III by area
+        ([fact(AREA, 0), fact(PLANTS, 500)], "fail", "pass", "fail"),
+        ([fact(AREA, 0), fact(PLANTS, 499)], "fail", "fail", "pass"),
+        ([fact(AREA, 0), fact(PLANTS, 0)], "fail", "fail", "fail"),
+        ([fact(PLANTS, 2999)], "unknown", "pass", "unknown"),
     ],
 )
-def test_plants(facts: list[UnitFact], t1d: str, t2d: str) -> None:
-    expect({"T1.d": t1d, "T2.d": t2d}, facts=facts)
+def test_plant_edges_500_3000_plants_125_750_m2(
+    facts: list[UnitFact], t1d: str, t2d: str, t3c: str
+) -> None:
+    expect({"T1.d": t1d, "T2.d": t2d, "T3.c": t3c}, facts=facts)
 
 
 # --------------------------------------------------------------------------- routes, type III
@@ -247,7 +332,47 @@ def test_plants(facts: list[UnitFact], t1d: str, t2d: str) -> None:
 def test_route_criterion_fails_only_when_known_off_route(
     facts: list[UnitFact], expected: str
 ) -> None:
-    expect({"T1.dd": expected, "T2.dd": expected, "T3": "unknown"}, facts=facts)
+    # nothing else is known: the two values đ needs could still be there
+    expect({"T1.dd": expected, "T2.dd": expected}, facts=facts)
+
+
+ZERO = [fact(ARREST, 0), fact(PLANTS, 0), fact(AREA, 0)]
+
+
+@pytest.mark.parametrize(
+    ("subjects", "facts", "t1dd"),
+    [
+        # 0.2 % users (type II band) and 1 location (type II band): two values, on a route
+        (users(20), [*ZERO, fact(LOC, 1), fact(ROUTE, 1)], "pass"),
+        (users(20), [*ZERO, fact(LOC, 0), fact(ROUTE, 1)], "fail"),  # one value
+        (users(20), [*ZERO, fact(LOC, 1), fact(ROUTE, 0)], "fail"),  # off the route
+        # type-I values count as "type II or higher" too
+        (users(60), [*ZERO, fact(LOC, 3), fact(ROUTE, 1)], "pass"),
+    ],
+)
+def test_type_i_dd_needs_two_type_ii_or_higher_values_and_a_route(
+    subjects: list[Subject], facts: list[UnitFact], t1dd: str
+) -> None:
+    expect({"T1.dd": t1dd}, subjects, facts)
+
+
+def test_type_ii_dd_counts_type_iii_or_higher_values() -> None:
+    facts = [fact(ARREST, 2), fact(PLANTS, 0), fact(AREA, 0), fact(LOC, 0), fact(ROUTE, 1)]
+    # 0.05 % users and 0.02 % arrests: two type-III values, on a route
+    expect({"T2.dd": "pass", "T1.dd": "fail"}, users(5), facts)
+    expect({"T2.dd": "fail"}, users(0), facts)  # zero is not a type-III value by default
+    literal = with_value("qd28.type3_requires_nonzero", False)
+    expect({"T2.dd": "pass"}, users(0), facts, scheme=literal)
+
+
+def test_dd_may_not_recount_a_value_that_meets_a_to_d() -> None:
+    facts = [*ZERO, fact(LOC, 2), fact(ROUTE, 1)]
+    # 0.6 % users and 2 locations meet T1.a and T1.b; by default they count for đ too
+    got = expect({"T1.a": "pass", "T1.b": "pass", "T1.dd": "pass"}, users(60), facts)
+    assert got.level == "type-I"
+    no_recount = with_value("qd28.dd_may_recount", False)
+    got = expect({"T1.dd": "fail"}, users(60), facts, scheme=no_recount)
+    assert got.level != "type-I"
 
 
 def test_route_uses_the_latest_fact() -> None:
@@ -258,13 +383,49 @@ def test_route_uses_the_latest_fact() -> None:
 
 
 NOTHING = [fact(LOC, 0), fact(ARREST, 0), fact(PLANTS, 0), fact(AREA, 0), fact(ROUTE, 0)]
+CLEAN = {"drug_law_violations": [], "wanted_fugitives": [], "drug_use_locations": []}
 
 
-def test_unit_failing_types_i_and_ii_is_unknown_because_of_type_iii() -> None:
-    got = expect({"T1.a": "fail", "T2.a": "unknown", "T3": "unknown"}, facts=NOTHING)
-    assert got.level is None
-    assert got.level_candidates == ("type-III",)
+def test_a_unit_with_no_type_waits_for_article_6() -> None:
+    # no type; the findings tables are not supplied, so Art. 6 cannot be decided
+    got = expect(
+        {"T1.a": "fail", "T2.a": "fail", "T3.a": "fail", "DF.2a": "unknown"}, facts=NOTHING
+    )
+    assert (got.level, got.level_candidates) == (None, ("drug-free",))
     assert got.verdict.value == "unknown"
+
+
+def test_a_unit_with_no_type_and_nothing_found_is_drug_free() -> None:
+    got = expect({"DF.1": "pass", "DF.2a": "pass", "DF.3": "pass"}, facts=NOTHING, **CLEAN)
+    assert (got.level, got.levels_reached) == ("drug-free", ("drug-free",))
+
+
+def test_a_unit_whose_only_finding_is_a_location_is_unclassified() -> None:
+    # criteria.md §2.2 item 6: type II needs 3 criteria, type III has no location
+    # criterion, and Art. 6.3 fails
+    tables = {**CLEAN, "drug_use_locations": [location("L1", ON - days(30))]}
+    got = expect({"T2.b": "pass", "DF.3": "fail"}, facts=NOTHING, **tables)
+    assert (got.level, got.levels_reached) == ("unclassified", ())
+    assert got.verdict.value == "pass"  # decided
+
+
+def test_a_type_iii_unit_may_also_meet_article_6() -> None:
+    # 5 addicts on methadone, with records: 0.05 % (type III), and excepted by Art. 6.1
+    ost = [
+        person(
+            f"m{i}",
+            "U1",
+            status(SubjectKind.ADDICT),
+            episodes=[episode(RehabForm.OPIOID_SUBSTITUTION, dt.date(2025, 1, 1))],
+        )
+        for i in range(5)
+    ]
+    got = expect({"T3.a": "pass", "DF.1": "pass"}, ost, NOTHING, **CLEAN)
+    assert got.levels_reached == ("type-III", "drug-free")
+    assert got.level == "type-III"  # types first, by default (qd28.label_order)
+    order = with_value("qd28.label_order", ("drug-free", "type-I", "type-II", "type-III"))
+    got = expect({"T3.a": "pass"}, ost, NOTHING, scheme=order, **CLEAN)
+    assert (got.level, got.levels_reached) == ("drug-free", ("type-III", "drug-free"))
 
 
 def test_unit_passing_type_i_is_type_i() -> None:

@@ -295,11 +295,55 @@ def test_explanations_in_vietnamese_and_english_follow_the_provinces_scheme(
     assert "not in the administrative map" in assert_problem(nowhere, 400)["detail"]
 
 
+def test_the_request_language_is_its_parameter_then_accept_language(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    national = auth(setup, "national")
+    headers = {**national, "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
+    vi = explain(client, headers, HP_UNIT).json()
+    assert vi["lang"] == "vi" and "kết luận: KHÔNG ĐẠT" in vi["text"]
+    en = explain(client, headers, HP_UNIT, lang="en").json()  # the parameter wins
+    assert en["lang"] == "en" and "verdict: FAIL" in en["text"]
+    # errors too: the problem's title and detail are in the request's language
+    missing = assert_problem(explain(client, headers, "31"), 404)
+    assert missing["title"] == "Không tìm thấy"
+    assert "không phải đơn vị cấp xã có hiệu lực vào ngày" in missing["detail"]
+    refused = client.get("/v1/schemes", headers={"Accept-Language": "vi"})
+    assert assert_problem(refused, 401)["detail"].startswith("cần có mã truy cập")
+    assert explain(client, national, HP_UNIT).json()["lang"] == "en"  # the server's default
+
+
+@pytest.mark.parametrize(
+    "query,header,lang",
+    [
+        ("vi", "en", "vi"),
+        (None, "fr-FR, vi;q=0.8, en;q=0.7", "vi"),
+        (None, "en-GB;q=0.9, vi;q=0.2", "en"),
+        (None, "vi;q=0, fr", "en"),  # q=0 means "not this one"; then the server's default
+        ("klingon", "vi", "vi"),  # an unknown parameter is refused by the endpoint first
+        (None, None, "en"),
+    ],
+)
+def test_request_lang(query: str | None, header: str | None, lang: str) -> None:
+    from drugfree_core.service.app import request_lang
+
+    assert request_lang(query, header) == lang
+
+
 def test_schemes_catalogue_health_and_version(client: TestClient, setup: dict[str, Any]) -> None:
     hp = auth(setup, "hp-analyst")
     schemes = client.get("/v1/schemes", headers=hp).json()
     schema_validator("SchemeList").validate(schemes)
     assert "mps-recognition-2024" in {s["id"] for s in schemes["schemes"]}
+    by_id = {s["id"]: s for s in schemes["schemes"]}
+    assert (
+        by_id["qd28-2025-drug-free"]["authority"],
+        by_id["mps-recognition-2024"]["authority"],
+    ) == (
+        "national",
+        "provincial",
+    )
+    assert by_id["qd28-2025-provinces"]["unit_level"] == "province"
     catalogue = client.get("/v1/catalogue", params={"lang": "vi"}, headers=hp)
     assert catalogue.headers["content-type"].startswith("text/markdown")
     assert "mps-recognition-2024" in catalogue.text
@@ -527,3 +571,62 @@ def test_the_cache_computes_a_key_once_under_concurrency_and_stays_bounded() -> 
     cache.get("c", lambda: slow("c"))
     assert len(cache) == 2
     assert cache.get("a", lambda: slow("a")) == 4  # "a" was the least recently used: gone
+
+
+def test_an_assessment_year_stands_for_its_last_day(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    by_year = client.get(
+        "/v1/evaluations",
+        params={"scheme": "qd28-2025-drug-free", "assessment_year": 2025},
+        headers=hp,
+    )
+    assert by_year.status_code == 200, by_year.text
+    assert by_year.json()["reference_date"] == "2025-12-14"
+    by_date = client.get(
+        "/v1/evaluations",
+        params={"scheme": "qd28-2025-drug-free", "date": "2025-12-14"},
+        headers=hp,
+    )
+    assert by_year.json()["verdicts"] == by_date.json()["verdicts"]
+    both = client.get(
+        "/v1/evaluations",
+        params={"scheme": "qd28-2025-drug-free", "date": ON, "assessment_year": 2025},
+        headers=hp,
+    )
+    assert assert_problem(both, 400)["problems"][0]["location"] == "query.assessment_year"
+    neither = client.get("/v1/evaluations", params={"scheme": "qd28-2025-drug-free"}, headers=hp)
+    assert assert_problem(neither, 400)["problems"][0]["location"] == "query.date"
+    text = client.get(
+        f"/v1/units/{HP_UNIT}/explanation", params={"assessment_year": 2025}, headers=hp
+    ).json()["text"]
+    assert "2025-12-14" in text
+    params = {"assessment_year": 2025, "province": "31"}
+    report = client.get("/v1/reports", params=params, headers=hp)
+    assert report.status_code == 200 and report.json()["provenance"]["reference_date"] == (
+        "2025-12-14"
+    )
+
+
+def test_provinces_are_evaluated_and_covered_only_when_all_their_communes_are(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    national = auth(setup, "national")
+    params = {"scheme": "qd28-2025-provinces", "assessment_year": 2025}
+    page = client.get("/v1/evaluations", params={**params, "page_size": 50}, headers=national)
+    assert page.status_code == 200, page.text
+    units = {u["unit_code"]: u for u in page.json()["units"]}
+    # Hải Phòng and Nghệ An are covered in full; Hà Nội is not covered at all.
+    assert units["31"]["verdict"] != "no_data" and units["01"]["verdict"] == "no_data"
+    assert page.json()["total"] == 34 and page.json()["verdicts"]["no_data"] == 32
+    hp = auth(setup, "hp-analyst")
+    mine = client.get("/v1/evaluations", params=params, headers=hp).json()
+    assert [u["unit_code"] for u in mine["units"]] == ["31"]
+    text = client.get(
+        "/v1/units/31/explanation",
+        params={"scheme": "qd28-2025-provinces", "assessment_year": 2025},
+        headers=hp,
+    )
+    assert text.status_code == 200, text.text
+    assert "qd28-2025-provinces" in text.json()["text"] and "P.4" in text.json()["text"]

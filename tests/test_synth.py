@@ -169,9 +169,9 @@ def test_tests_cluster_before_reference_dates(scaled: Dataset) -> None:
     active = scaled.status_periods.filter(
         (pl.col("start") <= ref) & (pl.col("end").is_null() | (pl.col("end") >= ref))
     )["subject_id"].unique()
-    window = scaled.drug_tests.filter(
-        pl.col("date").is_between(ref - dt.timedelta(days=30), ref)
-    )["subject_id"].unique()
+    window = scaled.drug_tests.filter(pl.col("date").is_between(ref - dt.timedelta(days=30), ref))[
+        "subject_id"
+    ].unique()
     covered = active.to_frame().join(window.to_frame(), on="subject_id").height
     assert covered / len(active) > 0.75
 
@@ -388,8 +388,10 @@ def test_tiny_configs_work() -> None:
 def test_national_territory_is_the_official_map(national_territory: Territory) -> None:
     m = official_map()
     units = national_territory.units
-    assert units.drop("resident_population").sort("code").equals(
-        m.units.drop("resident_population").sort("code")
+    assert (
+        units.drop("resident_population")
+        .sort("code")
+        .equals(m.units.drop("resident_population").sort("code"))
     )
     assert national_territory.lineage.sort(pl.all()).equals(m.lineage.sort(pl.all()))
     assert national_territory.n_successors == 3321

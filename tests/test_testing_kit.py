@@ -419,7 +419,14 @@ def test_assert_plugin_installed_names_what_is_missing(monkeypatch: pytest.Monke
     info = assert_plugin_installed(
         "drugfree-core",
         distribution="drugfree-core",
-        schemes=["mps-recognition-2024", "qd28-2025-complex-areas"],
+        schemes=[
+            "mps-recognition-2024",
+            "qd28-2025-drug-free",
+            "qd28-2025-complex-areas",
+            "qd28-2025-provinces",
+            "qd28-2025-drug-free-province",
+            "qd28-2025-drug-free-province-all-communes",
+        ],
         roadmaps=["national-2030"],
     )
     assert info.builtin

@@ -378,6 +378,7 @@ PUBLIC_PACKAGES = (
     "drugfree_core.catalogue",
     "drugfree_core.dataset",
     "drugfree_core.engine",
+    "drugfree_core.i18n",
     "drugfree_core.io",
     "drugfree_core.model",
     "drugfree_core.plugins",

@@ -6,9 +6,9 @@ The public API in one place::
     import drugfree_core as dfc
 
     dataset = dfc.load("province.json")            # or a folder of CSV / Parquet tables
-    scheme = dfc.get_scheme("mps-recognition-2024")
-    evaluation = dfc.evaluate(dataset, scheme, dt.date(2025, 10, 1))
-    print(dfc.explain(dataset, scheme, dt.date(2025, 10, 1), "C0001"))
+    scheme = dfc.get_scheme("qd28-2025-drug-free")   # Decision 28/2025 Art. 6, national
+    evaluation = dfc.evaluate(dataset, scheme, dfc.AssessmentPeriod(2025))  # to 14 Dec 2025
+    print(dfc.explain(dataset, scheme, dt.date(2025, 12, 14), "C0001"))
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from drugfree_core.api import evaluate_unit, explain, supply_warnings
     from drugfree_core.dataset import Dataset, DatasetRecords, QuarantinedRecord
     from drugfree_core.engine import (
+        Comparison,
         CriterionResult,
         CustomOutcome,
         Evaluation,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         UnitResult,
         UnitView,
         UnplacedSubject,
+        compare,
         evaluate,
     )
     from drugfree_core.errors import (
@@ -42,12 +44,16 @@ if TYPE_CHECKING:
     from drugfree_core.io import load, pseudonymise, save, survey, validate
     from drugfree_core.model import (
         AdminUnit,
+        AssessmentPeriod,
         Coverage,
         CustodyPeriod,
+        DrugLawViolation,
         DrugTest,
+        DrugUseLocation,
         FactKind,
         LineageLink,
         Provenance,
+        Recognition,
         RehabEpisode,
         RehabForm,
         Residence,
@@ -60,6 +66,7 @@ if TYPE_CHECKING:
         UnitFact,
         UnitKind,
         UnitLevel,
+        WantedFugitive,
     )
     from drugfree_core.rules import Criterion, Level, Parameter, Scheme
     from drugfree_core.schemes import builtin_schemes, get_scheme
@@ -68,6 +75,13 @@ if TYPE_CHECKING:
 # loads our strategies hook at start-up) does not pay for polars and the engine.
 _EXPORTS = {
     "AdminUnit": "drugfree_core.model",
+    "AssessmentPeriod": "drugfree_core.model",
+    "Comparison": "drugfree_core.engine",
+    "DrugLawViolation": "drugfree_core.model",
+    "DrugUseLocation": "drugfree_core.model",
+    "Recognition": "drugfree_core.model",
+    "WantedFugitive": "drugfree_core.model",
+    "compare": "drugfree_core.engine",
     "Coverage": "drugfree_core.model",
     "CoverageError": "drugfree_core.errors",
     "Criterion": "drugfree_core.rules",
@@ -123,6 +137,8 @@ _EXPORTS = {
 
 __all__ = [
     "AdminUnit",
+    "AssessmentPeriod",
+    "Comparison",
     "Coverage",
     "CoverageError",
     "Criterion",
@@ -132,7 +148,9 @@ __all__ = [
     "Dataset",
     "DatasetError",
     "DatasetRecords",
+    "DrugLawViolation",
     "DrugTest",
+    "DrugUseLocation",
     "DrugfreeError",
     "Evaluation",
     "FactKind",
@@ -143,6 +161,7 @@ __all__ = [
     "Problem",
     "Provenance",
     "QuarantinedRecord",
+    "Recognition",
     "RehabEpisode",
     "RehabForm",
     "Residence",
@@ -162,7 +181,9 @@ __all__ = [
     "UnitView",
     "UnplacedSubject",
     "UsageError",
+    "WantedFugitive",
     "builtin_schemes",
+    "compare",
     "evaluate",
     "evaluate_unit",
     "explain",

@@ -55,8 +55,12 @@ def expect_choice(value: object, choices: tuple[str, ...], what: str) -> str:
 
 
 def expect_lang(value: object) -> None:
-    """A :class:`UsageError` unless *value* is a language of the library (``vi``, ``en``)."""
-    expect_choice(value, ("vi", "en"), "language")
+    """A :class:`UsageError` unless *value* is a language of the library (``vi``, ``en``).
+
+    ``None`` is allowed: it means the language in force (``drugfree_core.i18n``).
+    """
+    if value is not None:
+        expect_choice(value, ("vi", "en"), "language")
 
 
 def expect_items(value: object, kind: type, what: str, wanted: str) -> tuple[object, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 import attrs
@@ -15,7 +14,10 @@ from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import Lang
+from drugfree_core.model.enums import UnitLevel
+from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
 from drugfree_core.plugins.host import SchemeChoice
+from drugfree_core.rules.primitives import CommuneShare, walk_values
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.rules.tables import scheme_tables
 
@@ -23,7 +25,7 @@ from drugfree_core.rules.tables import scheme_tables
 def evaluate_unit(
     dataset: Dataset,
     scheme: Scheme,
-    on: dt.date,
+    on: DateOrPeriod,
     unit_code: str,
     *,
     allow_no_coverage: bool = False,
@@ -31,35 +33,47 @@ def evaluate_unit(
     """Evaluate one unit fast: the dataset is first cut down to the records that concern it.
 
     Gives the same result as evaluating everything and picking the unit, because units
-    are evaluated independently. The evaluation's unplaced people and undetermined
-    records are those of the whole dataset (any of them may belong to this unit). A unit
-    the dataset does not cover raises :class:`~drugfree_core.errors.CoverageError`
-    unless *allow_no_coverage*, when its verdict is *no data*.
+    are evaluated independently. *on* is a date or an
+    :class:`~drugfree_core.model.AssessmentPeriod` (its last day). A province of a
+    province-level scheme is evaluated over the whole dataset (its communes' records).
+    The evaluation's unplaced people and undetermined records are those of the whole
+    dataset (any of them may belong to this unit). A unit the dataset does not cover
+    raises :class:`~drugfree_core.errors.CoverageError` unless *allow_no_coverage*, when
+    its verdict is *no data*.
     """
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect(unit_code, str, "the unit code", "a str")
+    if scheme.unit_level is UnitLevel.PROVINCE:
+        evaluation = evaluate(
+            dataset, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage
+        )
+        return evaluation.unit(unit_code), evaluation
+    day = reference_date_of(on)
     part = dataset.restrict_to_units([unit_code], people="own")
     evaluation = evaluate(part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage)
     # The whole dataset's census places every person: paid only when asked for (an
     # explanation asks when the unit passes) or when quarantined records may belong here.
-    undetermined = census(dataset, on).undetermined if dataset.quarantined else ()
+    undetermined = census(dataset, day).undetermined if dataset.quarantined else ()
     evaluation = attrs.evolve(
         evaluation,
         undetermined=undetermined,
-        build_unplaced=lambda: census(dataset, on).unplaced,
+        build_unplaced=lambda: census(dataset, day).unplaced,
     )
     return evaluation.unit(unit_code), evaluation
 
 
-def scheme_for(unit_code: str, on: dt.date, dataset: Dataset | None = None) -> SchemeChoice:
+def scheme_for(unit_code: str, on: DateOrPeriod, dataset: Dataset | None = None) -> SchemeChoice:
     """The scheme in force for *unit_code* on *on*, chosen by its province's jurisdiction.
 
     Uses the default plugin host (built-ins and installed plugins); see
-    :meth:`drugfree_core.plugins.PluginHost.scheme_for`.
+    :meth:`drugfree_core.plugins.PluginHost.scheme_for`. The national default follows
+    the dates: Art. 6 of Decision 28/2025 from 24 Aug 2025.
     """
     from drugfree_core.plugins.host import default_host
 
     expect(unit_code, str, "the unit code", "a str")
+    if isinstance(on, AssessmentPeriod):
+        on = on.reference_date
     expect_date(on, "the date")
     if dataset is not None:
         expect(dataset, Dataset, "the dataset", "a Dataset or None")
@@ -67,7 +81,7 @@ def scheme_for(unit_code: str, on: dt.date, dataset: Dataset | None = None) -> S
 
 
 def explain(
-    dataset: Dataset, scheme: Scheme, on: dt.date, unit_code: str, *, lang: Lang = "en"
+    dataset: Dataset, scheme: Scheme, on: DateOrPeriod, unit_code: str, *, lang: Lang = "en"
 ) -> str:
     """The readable explanation of one unit's verdict (see :func:`explain_unit`).
 
@@ -83,15 +97,18 @@ def supply_warnings(
     """One warning per table that *schemes* read and that the dataset did not supply.
 
     Each names the schemes and criteria that will be *unknown* for want of it, and how
-    to say "none" instead (an empty table). ``location`` is the dataset's path.
+    to say "none" instead (an empty table). The commune-level schemes that a province
+    scheme's commune share evaluates (P.4 of ``qd28-2025-provinces``) are checked too. A
+    table with a stand-in that was supplied (the units' reported drug-use locations for
+    the ``drug_use_locations`` table) is not warned about. ``location`` is the dataset's
+    path.
     """
-    given = set(expect_items(supplied, str, "supplied", "table names (str)"))
+    given = {str(t) for t in expect_items(supplied, str, "supplied", "table names (str)")}
     chosen = expect_items(schemes, Scheme, "schemes", "Scheme objects")
     expect(location, str, "location", "text")
     readers: dict[str, list[str]] = {}
-    for scheme in chosen:
-        assert isinstance(scheme, Scheme)
-        for table, criteria in scheme_tables(scheme.criteria).items():
+    for scheme in _with_commune_schemes([s for s in chosen if isinstance(s, Scheme)]):
+        for table, criteria in scheme_tables(scheme.criteria, given).items():
             if table not in given:
                 readers.setdefault(table, []).append(f"{scheme.id} ({', '.join(criteria)})")
     return tuple(
@@ -105,3 +122,22 @@ def supply_warnings(
         )
         for table, names in sorted(readers.items())
     )
+
+
+def _with_commune_schemes(schemes: Iterable[Scheme]) -> list[Scheme]:
+    """*schemes*, then the commune-level schemes their commune shares evaluate."""
+    out: list[Scheme] = []
+    for scheme in schemes:
+        for found in (scheme, *_commune_schemes(scheme)):
+            if all(found.id != s.id for s in out):
+                out.append(found)
+    return out
+
+
+def _commune_schemes(scheme: Scheme) -> list[Scheme]:
+    return [
+        node.scheme
+        for criterion in scheme.criteria
+        for node in walk_values(criterion.rule)
+        if isinstance(node, CommuneShare)
+    ]

@@ -12,17 +12,22 @@ publish the catalogue of its own plugin.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Iterator
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from drugfree_core._args import expect, expect_lang
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, Message, format_date, msg, pmsg, resolve_lang
 from drugfree_core.model import Provenance
 from drugfree_core.rules import primitives as p
-from drugfree_core.rules.describe import describe_rule, percent_text
-from drugfree_core.rules.params import ParamRef, Period
+from drugfree_core.rules.describe import (
+    describe_rule,
+    describe_value,
+    percent_text,
+    provenance_words,
+    reader_citation,
+    reader_text,
+)
+from drugfree_core.rules.params import ParamRef
 
 if TYPE_CHECKING:
     from drugfree_core.plugins import PluginHost
@@ -32,134 +37,113 @@ if TYPE_CHECKING:
 
 __all__ = ["OUTCOME_MEANING", "PROVENANCE_MEANING", "render_catalogue"]
 
-#: What each provenance tag says about a rule or number, in (Vietnamese, English).
-PROVENANCE_MEANING: dict[Provenance, tuple[str, str]] = {
-    Provenance.READ: (
-        "đọc trực tiếp trong văn bản được trích dẫn",
-        "read in the cited legal text",
-    ),
-    Provenance.READ_PARTIAL: (
-        "đọc được một phần trong văn bản; phần còn lại thiếu hoặc không rõ",
-        "partly read in the cited text; the rest is missing or garbled",
-    ),
-    Provenance.ARTICLE: (
-        "chỉ có trong bài báo; chưa tìm thấy văn bản pháp lý",
-        "stated in a news report; no legal text found",
-    ),
-    Provenance.INFERRED: (
-        "cách hiểu cần để tính toán; là tham số có thể thay đổi",
-        "an interpretation needed to compute it; an overridable parameter",
-    ),
-    Provenance.UNKNOWN: (
-        "đã tìm nhưng chưa thấy; kết quả luôn là chưa xác định",
-        "looked for and not found; evaluates to unknown",
-    ),
+#: What each provenance tag says about a rule or number (the legend's longer wording).
+PROVENANCE_MEANING: dict[Provenance, Message] = {
+    Provenance.READ: msg("read in the cited legal text"),
+    Provenance.READ_PARTIAL: msg("partly read in the cited text; the rest is missing or garbled"),
+    Provenance.ARTICLE: msg("stated in a news report; no legal text found"),
+    Provenance.INFERRED: msg("an interpretation needed to compute it; an overridable parameter"),
+    Provenance.UNKNOWN: msg("looked for and not found; evaluates to unknown"),
 }
 
-#: What each outcome of a rule, criterion or unit means, in (Vietnamese, English).
-OUTCOME_MEANING: dict[str, tuple[str, str]] = {
-    "pass": ("đạt: dữ liệu cho thấy tiêu chí được đáp ứng", "the data show the rule holds"),
-    "fail": (
-        "không đạt: dữ liệu cho thấy tiêu chí không được đáp ứng",
-        "the data show it does not",
-    ),
-    "unknown": (
-        "chưa xác định: dữ liệu chưa đủ để kết luận (thiếu thông tin, thiếu bảng dữ liệu, "
-        "quy tắc chưa tìm thấy); không bao giờ được tính là đạt",
+#: What each outcome of a rule, criterion or unit means.
+OUTCOME_MEANING: dict[str, Message] = {
+    "pass": msg("the data show the rule holds"),
+    "fail": msg("the data show it does not"),
+    "unknown": msg(
         "the data cannot decide (a missing fact, a table not supplied, a rule not found); "
-        "never counted as a pass",
+        "never counted as a pass"
     ),
-    "no_data": (
-        "không có dữ liệu: bộ dữ liệu không bao quát đơn vị này vào ngày xét (bảng "
-        "coverage); không đánh giá, không bao giờ được tính là đạt",
+    "no_data": msg(
         "the dataset does not cover the unit on the date (its coverage table): nothing is "
-        "judged, and it is never counted as a pass",
+        "judged, and it is never counted as a pass"
     ),
 }
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Danh mục tiêu chí", "Criteria catalogue"),
-    "intro": (
-        "Danh mục này được sinh tự động từ các bộ tiêu chí đã đăng ký: của drugfree-core "
-        "và của các plugin {plugins}. Mỗi tiêu chí có nội dung bằng tiếng Việt và tiếng "
-        "Anh, thời gian hiệu lực, căn cứ và mức độ tin cậy của nguồn.",
+_TEXT: dict[str, Message] = {
+    "title": msg("Criteria catalogue"),
+    "intro": msg(
         "This catalogue is generated from the registered schemes: drugfree-core's own and "
         "those of the plugins {plugins}. Each criterion has its Vietnamese and English "
-        "text, effective dates, legal citation and a tag saying how sure we are of it.",
+        "text, effective dates, legal citation and a tag saying how sure we are of it."
     ),
-    "no_plugins": ("(không có)", "(none)"),
-    "tags": ("Mức độ tin cậy", "Provenance tags"),
-    "outcomes": ("Kết quả", "Outcomes"),
-    "outcome": ("Kết quả", "Outcome"),
-    "tag": ("Nhãn", "Tag"),
-    "meaning": ("Ý nghĩa", "Meaning"),
-    "schemes": ("Các bộ tiêu chí", "Schemes"),
-    "scheme": ("Bộ tiêu chí", "Scheme"),
-    "version": ("Phiên bản", "Version"),
-    "in_force": ("Hiệu lực", "In force"),
-    "registered_by": ("Đăng ký bởi", "Registered by"),
-    "applied_by": ("Áp dụng tại", "Applied by"),
-    "nowhere": ("chưa tỉnh nào áp dụng", "no province applies it"),
-    "national": ("toàn quốc (mặc định)", "nationwide (default)"),
-    "always": ("không giới hạn", "always"),
-    "from": ("từ {start}", "from {start}"),
-    "until": ("đến {end}", "until {end}"),
-    "span": ("{start} – {end}", "{start} – {end}"),
-    "sources": ("Nguồn", "Sources"),
-    "criteria": ("Tiêu chí", "Criteria"),
-    "levels": ("Các mức phân loại", "Levels"),
-    "level": ("Mức", "Level"),
-    "min_pass": ("Cần đạt ít nhất", "At least"),
-    "levels_intro": (
-        "Đơn vị được xếp vào mức đầu tiên (theo thứ tự dưới đây) mà nó đạt.",
-        "A unit is classified into the first level below that it reaches.",
-    ),
-    "verdict": (
-        "Đơn vị đạt khi mọi tiêu chí đang có hiệu lực đều đạt, trên dữ liệu mà bộ dữ liệu "
-        "bao quát; đơn vị không được bao quát là không có dữ liệu.",
+    "no_plugins": msg("(none)"),
+    "tags": msg("Provenance tags"),
+    "outcomes": msg("Outcomes"),
+    "outcome": msg("Outcome"),
+    "tag": msg("Tag"),
+    "meaning": msg("Meaning"),
+    "schemes": msg("Schemes"),
+    "scheme": msg("Scheme"),
+    "version": msg("Version"),
+    "authority": msg("Issued by"),
+    "authority_national": pmsg("authority", "national"),
+    "authority_provincial": pmsg("authority", "provincial"),
+    "unit_level": msg("Units judged"),
+    "unit_level_commune_level": msg("commune-level units"),
+    "unit_level_province": msg("provinces"),
+    "no_level": msg("Reaching no level"),
+    "level_order": msg("Order set by the parameter"),
+    "in_force": msg("In force"),
+    "registered_by": msg("Registered by"),
+    "applied_by": msg("Applied by"),
+    "nowhere": msg("no province applies it"),
+    "national": msg("nationwide (default)"),
+    "always": msg("always"),
+    "from": msg("from {start}"),
+    "until": msg("until {end}"),
+    "span": msg("{start} – {end}"),
+    "sources": msg("Sources"),
+    "criteria": msg("Criteria"),
+    "levels": msg("Levels"),
+    "level": msg("Level"),
+    "min_pass": msg("At least"),
+    "levels_intro": msg("A unit is classified into the first level below that it reaches."),
+    "verdict": msg(
         "A unit passes when every criterion in force passes, on data the dataset covers; a "
-        "unit it does not cover has no data.",
+        "unit it does not cover has no data."
     ),
-    "other_lang": ("Tiếng Anh", "Vietnamese"),
-    "rule": ("Quy tắc", "Rule"),
-    "citation": ("Căn cứ", "Citation"),
-    "provenance": ("Mức độ tin cậy", "Provenance"),
-    "note": ("Ghi chú", "Note"),
-    "changed_by": ("Được thay đổi bởi", "Changed by"),
-    "uses": ("Tham số sử dụng", "Parameters used"),
-    "parameters": ("Tham số", "Parameters"),
-    "parameter": ("Tham số", "Parameter"),
-    "value": ("Giá trị", "Value"),
-    "description": ("Mô tả", "Description"),
-    "no_parameters": ("Bộ tiêu chí không có tham số.", "The scheme has no parameters."),
-    "roadmaps": ("Lộ trình", "Roadmaps"),
-    "scope": ("Phạm vi", "Scope"),
-    "due": ("Thời hạn", "Due"),
-    "share": ("Tỷ lệ đơn vị", "Share of units"),
-    "milestones_rule": (
-        "Số đơn vị cần đạt của một mốc là ⌈tỷ lệ × số đơn vị đang có hiệu lực⌉, "
-        "tính chính xác (30 % của 114 là 35). Chỉ tính các đơn vị đạt trên dữ liệu được "
-        "bao quát; đơn vị không có dữ liệu không bao giờ được tính là đạt.",
+    "other_lang": msg("Vietnamese"),
+    "rule": msg("Rule"),
+    "citation": msg("Citation"),
+    "provenance": msg("Provenance"),
+    "note": msg("Note"),
+    "changed_by": msg("Changed by"),
+    "uses": msg("Parameters used"),
+    "parameters": msg("Parameters"),
+    "parameter": msg("Parameter"),
+    "value": msg("Value"),
+    "description": msg("Description"),
+    "no_parameters": msg("The scheme has no parameters."),
+    "roadmaps": msg("Roadmaps"),
+    "scope": msg("Scope"),
+    "due": msg("Due"),
+    "share": msg("Share of units"),
+    "milestones_rule": msg(
         "The required count of a milestone is ⌈share × units in force⌉ in exact "
-        "arithmetic (30 % of 114 is 35). Only units that pass on covered data count; a "
-        "unit with no data never counts as meeting it.",
+        "arithmetic (for 114 units and a share of 30 %, 35). Only units that pass on covered "
+        "data count; a "
+        "unit with no data never counts as meeting it."
     ),
-    "indicators": ("Chỉ tiêu chiến dịch", "Campaign indicators"),
-    "target": ("Mục tiêu", "Target"),
-    "no_target": ("không có mục tiêu", "no target"),
-    "target_text": ("ít nhất {share} trước {due}", "at least {share} by {due}"),
-    "not_known": ("chưa xác định", "not known"),
-    "yes": ("có", "yes"),
-    "no": ("không", "no"),
+    "indicators": msg("Campaign indicators"),
+    "target": msg("Target"),
+    "no_target": msg("no target"),
+    "target_text": msg("at least {share} by {due}"),
+    "not_known": msg("not known"),
+    "yes": msg("yes"),
+    "no": msg("no"),
 }
 
 
-def render_catalogue(host: PluginHost, lang: Lang = "en", *, targets: str | None = None) -> str:
+def render_catalogue(
+    host: PluginHost, lang: Lang | None = None, *, targets: str | None = None
+) -> str:
     """The catalogue of everything *host* has registered, as a Markdown document.
 
     :param host: the plugin host whose schemes, roadmaps and indicators are listed.
-    :param lang: ``"vi"`` or ``"en"``: the language of the headings and descriptions.
-        Both languages' titles of every criterion are always given.
+    :param lang: ``"vi"`` or ``"en"``: the language of the headings and descriptions
+        (default: :func:`~drugfree_core.i18n.resolve_lang`). Both languages' titles of
+        every criterion are always given.
     :param targets: when given, each scheme, criterion and roadmap heading is preceded by
         a MyST target ``(<targets>-<kind>-<id>)=`` so that other pages can link to it.
     """
@@ -169,7 +153,8 @@ def render_catalogue(host: PluginHost, lang: Lang = "en", *, targets: str | None
     expect_lang(lang)
     if targets is not None:
         expect(targets, str, "targets", "a str or None")
-    return "\n".join(_Catalogue(host, lang, targets).lines()).rstrip() + "\n"
+    code = resolve_lang(lang)
+    return "\n".join(_Catalogue(host, code, targets).lines()).rstrip() + "\n"
 
 
 class _Catalogue:
@@ -181,13 +166,13 @@ class _Catalogue:
         self.vi = lang == "vi"
         self.targets = targets
 
-    def t(self, key: str, **fields: object) -> str:
-        vi, en = _TEXT[key]
-        return (vi if self.vi else en).format(**fields)
+    def t(self, key: str, **fields: str) -> str:
+        message = _TEXT[key].with_params(**fields) if fields else _TEXT[key]
+        return message.render(self.lang)
 
     def pick(self, vi: str, en: str) -> str:
-        """The text in the catalogue's language, falling back to the other one."""
-        return (vi or en) if self.vi else (en or vi)
+        """The text in the catalogue's language (else the other one), tags in words."""
+        return reader_text((vi or en) if self.vi else (en or vi), self.lang)
 
     def target(self, kind: str, object_id: str) -> Iterator[str]:
         if self.targets is not None:
@@ -210,17 +195,24 @@ class _Catalogue:
         yield from _table(
             [self.t("outcome"), self.t("meaning")],
             [
-                [f"`{key}`", _md(meaning[0] if self.vi else meaning[1])]
+                [f"`{key}`", _md(meaning.render(self.lang))]
                 for key, meaning in OUTCOME_MEANING.items()
             ],
         )
         yield f"## {self.t('schemes')}"
         yield ""
         yield from _table(
-            [self.t("scheme"), self.t("version"), self.t("in_force"), self.t("registered_by")],
+            [
+                self.t("scheme"),
+                self.t("authority"),
+                self.t("version"),
+                self.t("in_force"),
+                self.t("registered_by"),
+            ],
             [
                 [
                     f"`{s.id}`: {_md(self.pick(s.title_vi, s.title_en))}",
+                    self.t(f"authority_{s.authority.value}"),
                     _md(s.version),
                     self.span(s.effective_from, s.effective_to),
                     _md(self.origin("scheme", s.id)),
@@ -249,7 +241,8 @@ class _Catalogue:
         yield from _table(
             [self.t("tag"), self.t("meaning")],
             [
-                [f"`{tag.value}`", _md(meaning[0] if self.vi else meaning[1])]
+                # The tag as the rule data write it, then in words, as the pages say it.
+                [f"`{tag.value}`: {self.tag(tag)}", _md(meaning.render(self.lang))]
                 for tag, meaning in PROVENANCE_MEANING.items()
             ],
         )
@@ -263,6 +256,8 @@ class _Catalogue:
         other = scheme.title_en if self.vi else scheme.title_vi
         facts = [
             (self.t("other_lang"), _md(other)),
+            (self.t("authority"), self.t(f"authority_{scheme.authority.value}")),
+            (self.t("unit_level"), self.t(f"unit_level_{scheme.unit_level.value}")),
             (self.t("version"), _md(scheme.version)),
             (self.t("in_force"), self.span(scheme.effective_from, scheme.effective_to)),
             (self.t("registered_by"), _md(self.origin("scheme", scheme.id))),
@@ -290,6 +285,14 @@ class _Catalogue:
                     for level in scheme.levels
                 ],
             )
+            yield from _facts(
+                [(self.t("no_level"), f"`{scheme.no_level}`")]
+                + (
+                    [(self.t("level_order"), f"`{scheme.level_order}`")]
+                    if scheme.level_order
+                    else []
+                )
+            )
         else:
             yield self.t("verdict")
             yield ""
@@ -306,8 +309,8 @@ class _Catalogue:
         facts = [
             (self.t("other_lang"), _md(other)),
             (self.t("in_force"), self.span(criterion.effective_from, criterion.effective_to)),
-            (self.t("citation"), _md(criterion.citation)),
-            (self.t("provenance"), f"`{criterion.provenance.value}`"),
+            (self.t("citation"), self.citation(criterion.citation)),
+            (self.t("provenance"), self.tag(criterion.provenance)),
         ]
         used = sorted(p.param_refs(criterion.rule))
         if used:
@@ -364,18 +367,18 @@ class _Catalogue:
         starts = [dv.start for dv in parameter.values]
         for i, dated in enumerate(parameter.values):
             end = starts[i + 1] - dt.timedelta(days=1) if i + 1 < len(starts) else None
-            citation = _md(dated.citation)
+            citation = self.citation(dated.citation)
             if by and i == len(parameter.values) - 1:
                 citation += f" ({self.t('changed_by').lower()} {_md(by)})"
             if dated.note:
-                citation += f"; {_md(dated.note)}"
+                citation += f"; {self.note(dated.note)}"
             yield [
                 f"`{parameter.id}`" if i == 0 else "",
                 description if i == 0 else "",
                 self.span(dated.start, end),
                 _md(self.value(dated.value)),
                 citation,
-                f"`{dated.provenance.value}`",
+                self.tag(dated.provenance),
             ]
 
     # -------------------------------------------------------- roadmaps, indicators
@@ -393,20 +396,20 @@ class _Catalogue:
             (self.t("scope"), _md(scope)),
             (self.t("in_force"), self.span(roadmap.effective_from, roadmap.effective_to)),
             (self.t("registered_by"), _md(self.origin("roadmap", roadmap.id))),
-            (self.t("citation"), _md(roadmap.citation)),
-            (self.t("provenance"), f"`{roadmap.provenance.value}`"),
+            (self.t("citation"), self.citation(roadmap.citation)),
+            (self.t("provenance"), self.tag(roadmap.provenance)),
         ]
         if roadmap.note:
-            facts.append((self.t("note"), _md(roadmap.note)))
+            facts.append((self.t("note"), self.note(roadmap.note)))
         yield from _facts(facts)
         yield from _table(
             [self.t("due"), self.t("share"), self.t("citation"), self.t("provenance")],
             [
                 [
-                    m.due.isoformat(),
-                    percent_text(m.share),
-                    _md(m.citation) + (f"; {_md(m.note)}" if m.note else ""),
-                    f"`{m.provenance.value}`",
+                    format_date(m.due, self.lang),
+                    percent_text(m.share, self.lang),
+                    self.citation(m.citation) + (f"; {self.note(m.note)}" if m.note else ""),
+                    self.tag(m.provenance),
                 ]
                 for m in roadmap.milestones
             ],
@@ -426,13 +429,17 @@ class _Catalogue:
             (self.t("registered_by"), _md(self.origin("indicator", indicator.id))),
             (
                 self.t("target"),
-                self.t("target_text", share=percent_text(target.share), due=target.due.isoformat())
-                + f" ({_md(target.citation)}, `{target.provenance.value}`)"
+                self.t(
+                    "target_text",
+                    share=percent_text(target.share, self.lang),
+                    due=format_date(target.due, self.lang),
+                )
+                + f" ({self.citation(target.citation)}, {self.tag(target.provenance)})"
                 if target
                 else self.t("no_target"),
             ),
-            (self.t("citation"), _md(indicator.citation)),
-            (self.t("provenance"), f"`{indicator.provenance.value}`"),
+            (self.t("citation"), self.citation(indicator.citation)),
+            (self.t("provenance"), self.tag(indicator.provenance)),
         ]
         yield from _facts(facts)
         yield from _bullets(self.t("sources"), indicator.sources)
@@ -449,33 +456,36 @@ class _Catalogue:
                 continue
             where = self.t("national") if j.province == "*" else f"{j.province_name} ({j.province})"
             span = self.span(j.effective_from, j.effective_to)
-            parts.append(f"{_md(where)}, {span} ({_md(j.citation)}, `{j.provenance.value}`)")
+            parts.append(
+                f"{_md(where)}, {span} ({self.citation(j.citation)}, {self.tag(j.provenance)})"
+            )
         return "; ".join(parts) or self.t("nowhere")
 
     def span(self, start: dt.date | None, end: dt.date | None) -> str:
         if start and end:
-            return self.t("span", start=start.isoformat(), end=end.isoformat())
+            return self.t(
+                "span", start=format_date(start, self.lang), end=format_date(end, self.lang)
+            )
         if start:
-            return self.t("from", start=start.isoformat())
+            return self.t("from", start=format_date(start, self.lang))
         if end:
-            return self.t("until", end=end.isoformat())
+            return self.t("until", end=format_date(end, self.lang))
         return self.t("always")
 
     def value(self, value: Any) -> str:
-        if value is None:
-            return self.t("not_known")
-        if isinstance(value, bool):
-            return self.t("yes") if value else self.t("no")
-        if isinstance(value, Fraction):
-            return percent_text(value)
-        if isinstance(value, Period):
-            return _period(value, self.lang)
-        if isinstance(value, enum.Enum):
-            return str(value.value)
-        if isinstance(value, tuple | frozenset | list):
-            items = sorted(self.value(v) for v in value)
-            return ", ".join(items) or "–"
-        return str(value)
+        return describe_value(value, self.lang)
+
+    def tag(self, tag: Provenance | str) -> str:
+        """A provenance tag in words (the legend gives the tags themselves)."""
+        return _md(provenance_words(tag, self.lang))
+
+    def note(self, note: str) -> str:
+        """A note of the rule data, in the catalogue's language when translated."""
+        return _md(reader_citation(note, self.lang))
+
+    def citation(self, citation: str) -> str:
+        """A citation for readers: no references to the project's research notes."""
+        return _md(reader_citation(citation, self.lang))
 
 
 def _origin_text(ref: PluginRef) -> str:
@@ -485,13 +495,6 @@ def _origin_text(ref: PluginRef) -> str:
         return f"{ref.name} {ref.version or ''}".strip()
     version = f" {ref.version}" if ref.version else ""
     return f"{ref.name} ({ref.distribution}{version})"
-
-
-def _period(period: Period, lang: Lang) -> str:
-    if lang == "en":
-        return str(period)
-    names = ((period.years, "năm"), (period.months, "tháng"), (period.days, "ngày"))
-    return " ".join(f"{n} {name}" for n, name in names if n) or "0 ngày"
 
 
 # Parameters inside rule descriptions: a marker the Markdown escaping leaves alone, then

@@ -16,7 +16,12 @@ from drugfree_core.testing import SchemeConformanceTests, assert_plugin_installe
 
 NAME = "bac-ninh"
 DISTRIBUTION = "drugfree-bac-ninh"
-SCHEME_IDS = (plugin.BAC_GIANG_SCHEME_ID, plugin.BAC_NINH_SCHEME_ID)
+SCHEME_IDS = (
+    plugin.BAC_GIANG_SCHEME_ID,
+    plugin.BAC_NINH_SCHEME_ID,
+    plugin.BAC_NINH_QD28_SCHEME_ID,
+)
+DECISION_28 = dt.date(2025, 8, 24)
 ROADMAP_IDS = (plugin.BAC_GIANG_ROADMAP_ID, plugin.BAC_NINH_ROADMAP_ID)
 LAST_DAY = dt.date(2025, 6, 30)
 MERGER = dt.date(2025, 7, 1)
@@ -89,14 +94,14 @@ class TestBacGiangScheme(SchemeConformanceTests):
 
 
 class TestBacNinhScheme(SchemeConformanceTests):
-    """The conformance kit on the resolved Bắc Ninh scheme."""
+    """The conformance kit on the resolved Bắc Ninh schemes (before and from Decision 28)."""
 
     max_examples = 10
 
-    @pytest.fixture
-    def scheme(self, host: PluginHost) -> Scheme:
-        """The scheme under test, as the host resolves it."""
-        return host.scheme(plugin.BAC_NINH_SCHEME_ID)
+    @pytest.fixture(params=[plugin.BAC_NINH_SCHEME_ID, plugin.BAC_NINH_QD28_SCHEME_ID])
+    def scheme(self, host: PluginHost, request: pytest.FixtureRequest) -> Scheme:
+        """The schemes under test, as the host resolves them."""
+        return host.scheme(request.param)
 
 
 @pytest.mark.parametrize("roadmap_id", ROADMAP_IDS)
@@ -121,6 +126,9 @@ def test_roadmap_conforms(host: PluginHost, roadmap_id: str) -> None:
             plugin.BAC_NINH_ROADMAP_ID,
             None,
         ),
+        # From Decision 28/2025 on, the national criteria of Art. 6.
+        ("24C-NEW", DECISION_28, plugin.BAC_NINH_QD28_SCHEME_ID, plugin.BAC_NINH_ROADMAP_ID, None),
+        ("24C-OLD", DECISION_28, plugin.BAC_NINH_QD28_SCHEME_ID, plugin.BAC_NINH_ROADMAP_ID, None),
         # The former Bắc Ninh has no jurisdiction of its own: the national default applies.
         ("27C-OLD", LAST_DAY, "mps-recognition-2024", "national-2030", "Tỉnh Bắc Ninh (cũ)"),
         ("27C-OLD", MERGER, plugin.BAC_NINH_SCHEME_ID, plugin.BAC_NINH_ROADMAP_ID, None),
@@ -144,14 +152,15 @@ def test_scheme_for_across_the_merger(
 
 
 def test_jurisdictions(host: PluginHost) -> None:
-    """Code 24 has two jurisdictions meeting at the merger; code 27 has none."""
+    """Code 24's jurisdictions meet at the merger and at Decision 28/2025; 27 has none."""
     mine = sorted(
         (j for j in host.jurisdictions() if j.province in {"24", "27"}),
         key=lambda j: j.effective_to or dt.date.max,
     )
     assert [(j.province, j.scheme_id, j.effective_from, j.effective_to) for j in mine] == [
         ("24", plugin.BAC_GIANG_SCHEME_ID, dt.date(2024, 10, 15), LAST_DAY),
-        ("24", plugin.BAC_NINH_SCHEME_ID, MERGER, None),
+        ("24", plugin.BAC_NINH_SCHEME_ID, MERGER, DECISION_28 - dt.timedelta(days=1)),
+        ("24", plugin.BAC_NINH_QD28_SCHEME_ID, DECISION_28, None),
     ]
     for j in mine:
         assert j.provenance is Provenance.INFERRED
@@ -185,24 +194,31 @@ def test_roadmaps(
     assert milestone.provenance is provenance
     # The unit count is not in criteria.md; 3,321 (the nation's) shows the rounding up.
     assert milestone.required(3321) == 1661
+    assert roadmap.counts == "meeting" and "[INFERRED]" in roadmap.counts_note
 
 
 # ------------------------------------------------------------------ the schemes
 
 
 @pytest.mark.parametrize(
-    ("scheme_id", "start", "end"),
+    ("scheme_id", "base_id", "start", "end"),
     [
-        (plugin.BAC_GIANG_SCHEME_ID, dt.date(2024, 10, 15), LAST_DAY),
-        (plugin.BAC_NINH_SCHEME_ID, MERGER, None),
+        (plugin.BAC_GIANG_SCHEME_ID, plugin.BASE_SCHEME_ID, dt.date(2024, 10, 15), LAST_DAY),
+        (
+            plugin.BAC_NINH_SCHEME_ID,
+            plugin.BASE_SCHEME_ID,
+            MERGER,
+            DECISION_28 - dt.timedelta(days=1),
+        ),
+        (plugin.BAC_NINH_QD28_SCHEME_ID, "qd28-2025-drug-free", DECISION_28, None),
     ],
 )
-def test_schemes_are_the_national_criteria_unchanged(
-    host: PluginHost, scheme_id: str, start: dt.date, end: dt.date | None
+def test_schemes_are_the_national_criteria_of_their_dates_unchanged(
+    host: PluginHost, scheme_id: str, base_id: str, start: dt.date, end: dt.date | None
 ) -> None:
-    """No provincial criteria were found: the national ones apply [INFERRED]."""
+    """No provincial criteria were found: the national ones of each date apply [INFERRED]."""
     scheme = host.scheme(scheme_id)
-    base = host.scheme("mps-recognition-2024")
+    base = host.scheme(base_id)
     assert scheme.criteria == base.criteria
     assert scheme.parameters == base.parameters
     assert dict(scheme.overrides) == {}

@@ -36,14 +36,14 @@ def dataset() -> Dataset:
 
 
 class TestHaiPhongScheme(SchemeConformanceTests):
-    """The conformance kit on the resolved Hải Phòng scheme."""
+    """The conformance kit on the resolved Hải Phòng schemes."""
 
     max_examples = 10
 
-    @pytest.fixture
-    def scheme(self, host: PluginHost) -> Scheme:
-        """The scheme under test, as the host resolves it."""
-        return host.scheme(plugin.SCHEME_ID)
+    @pytest.fixture(params=[plugin.SCHEME_ID, plugin.QD28_SCHEME_ID])
+    def scheme(self, host: PluginHost, request: pytest.FixtureRequest) -> Scheme:
+        """The schemes under test, as the host resolves them."""
+        return host.scheme(request.param)
 
 
 def test_roadmap_conforms(host: PluginHost) -> None:
@@ -89,15 +89,25 @@ def test_roadmap_scope_and_dates(host: PluginHost) -> None:
 # -------------------------------------------------------- scheme and jurisdiction
 
 
-def test_scheme_is_the_national_criteria_unchanged(host: PluginHost) -> None:
-    """No city criteria were found: the national ones apply unchanged [INFERRED]."""
-    scheme = host.scheme(plugin.SCHEME_ID)
-    base = host.scheme("mps-recognition-2024")
+@pytest.mark.parametrize(
+    ("scheme_id", "base_id", "start", "end"),
+    [
+        (plugin.SCHEME_ID, "mps-recognition-2024", dt.date(2025, 7, 1), dt.date(2025, 8, 23)),
+        (plugin.QD28_SCHEME_ID, "qd28-2025-drug-free", dt.date(2025, 8, 24), None),
+    ],
+)
+def test_schemes_are_the_national_criteria_of_their_dates_unchanged(
+    host: PluginHost, scheme_id: str, base_id: str, start: dt.date, end: dt.date | None
+) -> None:
+    """No city criteria were found: the national ones of each date apply [INFERRED]."""
+    scheme = host.scheme(scheme_id)
+    base = host.scheme(base_id)
     assert scheme.criteria == base.criteria
     assert scheme.parameters == base.parameters
     assert dict(scheme.overrides) == {}
     assert "[INFERRED]" in scheme.description_en
-    assert scheme.effective_from == dt.date(2025, 7, 1)
+    assert (scheme.effective_from, scheme.effective_to) == (start, end)
+    assert not scheme.is_national  # the city applies them: a provincial scheme
 
 
 @pytest.mark.parametrize(
@@ -105,7 +115,9 @@ def test_scheme_is_the_national_criteria_unchanged(host: PluginHost) -> None:
     [
         (dt.date(2025, 6, 30), "mps-recognition-2024", "national-2030"),
         (dt.date(2025, 7, 1), plugin.SCHEME_ID, plugin.ROADMAP_ID),
-        (dt.date(2036, 1, 1), plugin.SCHEME_ID, plugin.ROADMAP_ID),
+        (dt.date(2025, 8, 23), plugin.SCHEME_ID, plugin.ROADMAP_ID),
+        (dt.date(2025, 8, 24), plugin.QD28_SCHEME_ID, plugin.ROADMAP_ID),
+        (dt.date(2036, 1, 1), plugin.QD28_SCHEME_ID, plugin.ROADMAP_ID),
     ],
 )
 def test_scheme_for_a_ward(
@@ -118,12 +130,20 @@ def test_scheme_for_a_ward(
     assert choice.roadmap.id == roadmap_id
 
 
-def test_jurisdiction(host: PluginHost) -> None:
-    """City 31 applies the scheme from 1 Jul 2025 [INFERRED]."""
-    (mine,) = [j for j in host.jurisdictions() if j.province == "31"]
-    assert mine.scheme_id == plugin.SCHEME_ID
-    assert (mine.effective_from, mine.effective_to) == (dt.date(2025, 7, 1), None)
-    assert mine.provenance is Provenance.INFERRED
+def test_jurisdictions(host: PluginHost) -> None:
+    """City 31 applies each scheme over its dates [INFERRED]."""
+    mine = [j for j in host.jurisdictions() if j.province == "31"]
+    assert [(j.scheme_id, j.effective_from, j.effective_to) for j in mine] == [
+        (plugin.SCHEME_ID, dt.date(2025, 7, 1), dt.date(2025, 8, 23)),
+        (plugin.QD28_SCHEME_ID, dt.date(2025, 8, 24), None),
+    ]
+    assert all(j.provenance is Provenance.INFERRED for j in mine)
+
+
+def test_the_roadmap_counts_units_meeting_on_the_data(host: PluginHost) -> None:
+    """A documented choice: the data, not the recognitions, which lag a year."""
+    roadmap = host.roadmap(plugin.ROADMAP_ID)
+    assert roadmap.counts == "meeting" and "[INFERRED]" in roadmap.counts_note
 
 
 # ------------------------------------------------------------------ installation
@@ -134,6 +154,6 @@ def test_plugin_is_installed() -> None:
     assert_plugin_installed(
         NAME,
         distribution=DISTRIBUTION,
-        schemes=[plugin.SCHEME_ID],
+        schemes=[plugin.SCHEME_ID, plugin.QD28_SCHEME_ID],
         roadmaps=[plugin.ROADMAP_ID],
     )

@@ -89,20 +89,24 @@ def test_roadmap_scope_and_dates(host: PluginHost) -> None:
 def test_scheme_is_the_national_criteria_unchanged(host: PluginHost) -> None:
     """Plan 695's criteria are unknown: the national ones apply [INFERRED]."""
     scheme = host.scheme(plugin.SCHEME_ID)
-    base = host.scheme("mps-recognition-2024")
+    base = host.scheme("qd28-2025-drug-free")
     assert scheme.criteria == base.criteria
     assert scheme.parameters == base.parameters
     assert dict(scheme.overrides) == {}
     assert "[UNKNOWN]" in scheme.description_en
     assert "[INFERRED]" in scheme.description_en
-    assert scheme.effective_from == dt.date(2025, 8, 21)
+    assert scheme.effective_from == dt.date(2025, 8, 24)  # Decision 28/2025 in force
+    assert not scheme.is_national
 
 
 @pytest.mark.parametrize(
     ("on", "scheme_id", "roadmap_id"),
     [
         (dt.date(2025, 8, 20), "mps-recognition-2024", "national-2030"),
-        (dt.date(2025, 8, 21), plugin.SCHEME_ID, plugin.ROADMAP_ID),
+        # Plan 695's roadmap from its issue; the national default until Decision 28/2025
+        (dt.date(2025, 8, 21), "mps-recognition-2024", plugin.ROADMAP_ID),
+        (dt.date(2025, 8, 23), "mps-recognition-2024", plugin.ROADMAP_ID),
+        (dt.date(2025, 8, 24), plugin.SCHEME_ID, plugin.ROADMAP_ID),
         (dt.date(2031, 1, 1), plugin.SCHEME_ID, plugin.ROADMAP_ID),
     ],
 )
@@ -120,7 +124,7 @@ def test_jurisdiction(host: PluginHost) -> None:
     """Province 40 applies the scheme from 21 Aug 2025 [INFERRED]."""
     (mine,) = [j for j in host.jurisdictions() if j.province == "40"]
     assert mine.scheme_id == plugin.SCHEME_ID
-    assert (mine.effective_from, mine.effective_to) == (dt.date(2025, 8, 21), None)
+    assert (mine.effective_from, mine.effective_to) == (dt.date(2025, 8, 24), None)
     assert mine.provenance is Provenance.INFERRED
 
 

@@ -5,14 +5,18 @@ defence: the library's errors become one clear line on stderr (and, for a datase
 its problems), and anything unexpected becomes a short message asking for a report.
 A traceback is printed only with the global ``--debug`` option.
 
-The texts shown to users are gathered in the message constructors at the end of this
-module, so that translating them later is mechanical.
+Every command runs in its own language (:class:`~drugfree_core.cli.language.
+LanguageScopedGroup`): ``--lang``, else ``DRUGFREE_LANG``, else the locale. The texts
+shown to users are catalogue messages, gathered in the constructors at the end of this
+module.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
+import functools
 import math
 import os
 import re
@@ -24,7 +28,10 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from drugfree_core.cli.language import LanguageScopedGroup
+from drugfree_core.cli.language import lang_option as lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError, PluginError
+from drugfree_core.i18n import msg, msgn
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,35 +60,68 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 def finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
     """Click callback: refuse ``nan`` (which passes every range check) and infinities."""
     if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a finite number")
+        raise click.BadParameter(msg("{value} is not a finite number", value=str(value)).render())
     return value
 
 
 def _bad_date(value: str) -> NoReturn:
     # The value is what the user typed on the command line, not data: quoting it helps.
-    raise click.BadParameter(f"{value[:40]!r} is not a date written YYYY-MM-DD")
+    raise click.BadParameter(
+        msg("'{value}' is not a date written YYYY-MM-DD", value=value[:40]).render()
+    )
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Print ``error: message`` on stderr and exit with *code*."""
-    click.echo(f"error: {message}", err=True)
+    click.echo(msg("error: {message}", message=message).render(), err=True)
     sys.exit(code)
 
 
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "vi"]),
-    default="en",
-    show_default=True,
-    help="Language of labels and explanations.",
-)
-ref_date_option = click.option(
-    "--date",
-    "on",
-    required=True,
-    callback=parse_date,
-    help="Reference date (recognition request date), YYYY-MM-DD.",
-)
+def reference_date(on: dt.date | None, year: int | None, default: dt.date | None = None) -> dt.date:
+    """The reference date from ``--date`` or ``--assessment-year`` (exactly one of them)."""
+    from drugfree_core.model import AssessmentPeriod
+
+    if on is not None and year is not None:
+        raise click.UsageError(msg("give --date or --assessment-year, not both").render())
+    if year is not None:
+        return AssessmentPeriod(year).reference_date
+    if on is not None:
+        return on
+    if default is not None:
+        return default
+    raise click.UsageError(
+        msg("give the reference date: --date YYYY-MM-DD or --assessment-year YYYY").render()
+    )
+
+
+def ref_date_option(func: F, default: dt.date | None = None) -> F:
+    """Add ``--date`` and ``--assessment-year``; the command receives the date as ``on``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, on: dt.date | None, assessment_year: int | None, **kw: Any) -> Any:
+        return func(*args, on=reference_date(on, assessment_year, default), **kw)
+
+    year = click.option(
+        "--assessment-year",
+        "assessment_year",
+        type=click.IntRange(1901, 9999),
+        help=(
+            "Assessment year Y of Decision 28/2025 (15 Dec Y-1 to 14 Dec Y): the reference "
+            "date is 14 Dec Y and counts run from 15 Dec Y-1. Not with --date."
+        ),
+    )
+    date = click.option(
+        "--date",
+        "on",
+        callback=parse_date,
+        # Click shows the fallback as a note ("[default: …]"), which the help translates.
+        show_default=default.isoformat() if default is not None else False,
+        help=(
+            "Reference date, YYYY-MM-DD (the recognition request date; for the national "
+            "criteria, the last day of the assessment year). Not with --assessment-year."
+        ),
+    )
+    return date(year(wrapper))  # type: ignore[return-value]
 
 
 class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
@@ -117,13 +157,20 @@ def debug_enabled() -> bool:
     return bool(ctx and ctx.find_root().meta.get("drugfree.debug"))
 
 
-class DrugfreeGroup(click.Group):
-    """A command group whose commands end in one clear line, never a traceback."""
+class DrugfreeGroup(LanguageScopedGroup):
+    """A command group whose commands end in one clear line, never a traceback.
+
+    Each command runs in its own language (:class:`LanguageScopedGroup`); its errors
+    are said in that language too, so they are handled inside the command's context.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; turn every error into a message and an exit code."""
+        """Run the command in a copy of the context; errors become a message and a code."""
+        return contextvars.copy_context().run(self._invoke_handled, ctx)
+
+    def _invoke_handled(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            return click.Group.invoke(self, ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:
@@ -164,31 +211,40 @@ def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:
 
 def more_problems(count: int) -> str:
     """The line after the problems shown: how many more, and how to see them all."""
-    return f"  … and {count} more (run drugfree validate to list every one)"
+    return msgn(
+        "  … and {n} more (run drugfree validate to list every one)",
+        "  … and {n} more (run drugfree validate to list every one)",
+        count,
+    ).render()
 
 
 def plugin_way_out(names: tuple[str, ...]) -> str:
     """The two ways to run without broken plugins: per run, or in the environment."""
     listed = ",".join(names)
     options = " ".join(f"--disable-plugin {name}" for name in names)
-    return (
-        f"  to run without it: drugfree {options} COMMAND ..., "
-        f"or set DRUGFREE_DISABLED_PLUGINS={listed}"
-    )
+    return msg(
+        "  to run without it: drugfree {options} COMMAND ..., or set {variable}",
+        options=options,
+        variable=f"DRUGFREE_DISABLED_PLUGINS={listed}",
+    ).render()
 
 
 def unexpected(kind: str, command: str, debug: bool) -> str:
     """The message for an error nobody planned for: what, where, and what to do."""
     # The exception's own text is left out: it may quote a value from the data.
     if debug:
-        return (
-            f"`{command}` stopped on an unexpected {kind} (traceback above). This is a bug "
+        return msg(
+            "`{command}` stopped on an unexpected {kind} (traceback above). This is a bug "
             "in drugfree-core or in a plugin: please report it to the maintainers with the "
-            "command you ran and the traceback, with any values from your data removed."
-        )
-    return (
-        f"`{command}` stopped on an unexpected {kind}. This is a bug in drugfree-core or "
+            "command you ran and the traceback, with any values from your data removed.",
+            command=command,
+            kind=kind,
+        ).render()
+    return msg(
+        "`{command}` stopped on an unexpected {kind}. This is a bug in drugfree-core or "
         "in a plugin: please report it to the maintainers with the command you ran. "
         "`drugfree --debug ...` shows the traceback (remove any values from your data "
-        "before sharing it)."
-    )
+        "before sharing it).",
+        command=command,
+        kind=kind,
+    ).render()

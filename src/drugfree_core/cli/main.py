@@ -6,10 +6,12 @@ Every user mistake ends in one clear line on stderr and a non-zero exit, never a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,7 +28,9 @@ from drugfree_core.cli.plugins_cmd import plugins
 from drugfree_core.cli.pseudonymise_cmd import pseudonymise
 from drugfree_core.cli.report_cmd import report
 from drugfree_core.cli.service_cmd import audit, serve, token
+from drugfree_core.cli.synth_cmd import synth
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg, msgn
 
 DEMO_DATE = dt.date(2025, 10, 1)
 
@@ -68,6 +72,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @path_argument
 @_scheme
 @ref_date_option
+@click.option(
+    "--compare",
+    "compare_id",
+    help=(
+        "A second scheme: show, unit by unit, where its result differs from --scheme's "
+        "(national and provincial verdicts side by side)."
+    ),
+)
 @click.option("--unit", "unit_codes", multiple=True, help="Only these unit codes (repeatable).")
 @click.option(
     "--format",
@@ -100,6 +112,7 @@ def evaluate(
     path: Path | str,
     scheme_id: str,
     on: dt.date,
+    compare_id: str | None,
     unit_codes: tuple[str, ...],
     fmt: str,
     include_subjects: bool,
@@ -111,22 +124,35 @@ def evaluate(
 ) -> None:
     """Evaluate every unit of the dataset at PATH (.json file, folder of tables, database URI).
 
-    A unit the dataset does not cover is 'no data', never a pass; when no unit of the
+    The units are the commune-level units in force, or the provinces for a province-level
+    scheme (such as qd28-2025-provinces). A unit the dataset does not cover is 'no data',
+    never a pass (a province is covered when all its communes are); when no unit of the
     evaluation is covered, the command stops with an error unless --allow-no-coverage.
     """
     from drugfree_core.cli.output import csv_text, summary_text, table_text
     from drugfree_core.cli.progress import ProgressBar
+    from drugfree_core.cli.table import terminal_colour, terminal_width
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
     from drugfree_core.schemes import get_scheme
 
     if fmt == "parquet" and out is None:
-        raise UsageError("--format parquet cannot go to standard output: give a file with --out")
+        raise UsageError(
+            msg("--format parquet cannot go to standard output: give a file with --out").render()
+        )
     scheme = get_scheme(scheme_id)
+    other = get_scheme(compare_id) if compare_id else None
     bar = ProgressBar()
     try:
         with bar.phase("load"):
             dataset = load(path, quarantine=quarantine)
+        if other is not None:
+            bar.close()
+            comparison = _comparison(
+                dataset, scheme, other, on, unit_codes, fmt, lang, allow_no_coverage
+            )
+            _emit(comparison, out)
+            return
         with bar.phase("evaluate"):
             evaluation = run(
                 dataset,
@@ -148,15 +174,50 @@ def evaluate(
             elif fmt == "csv":
                 text = csv_text(evaluation)
             else:
-                text = summary_text(evaluation, lang) + "\n\n" + table_text(evaluation, lang)  # type: ignore[arg-type]
+                screen = out is None  # a table for the terminal fits it and has colours
+                table = table_text(
+                    evaluation,
+                    lang,  # type: ignore[arg-type]
+                    width=terminal_width() if screen else None,
+                    colour=screen and terminal_colour(),
+                )
+                text = summary_text(evaluation, lang, scheme) + "\n\n" + table  # type: ignore[arg-type]
             if text is not None and out is not None:
                 _write(text, out)
     finally:
         bar.close()
     if text is None or out is not None:
-        click.echo(f"wrote {out}", err=True)
+        click.echo(msg("wrote {path}", path=str(out)).render(), err=True)
     else:
         click.echo(text)
+
+
+def _comparison(
+    dataset: Any,
+    scheme: Any,
+    other: Any,
+    on: dt.date,
+    unit_codes: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    allow_no_coverage: bool,
+) -> str:
+    from drugfree_core.cli.output import comparison_csv, comparison_text
+    from drugfree_core.engine import compare
+
+    comparison = compare(
+        dataset,
+        scheme,
+        other,
+        on,
+        units=unit_codes or None,
+        allow_no_coverage=allow_no_coverage,
+    )
+    if fmt == "json":
+        return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return comparison_csv(comparison)
+    return comparison_text(comparison, lang)  # type: ignore[arg-type]
 
 
 @cli.command()
@@ -188,6 +249,7 @@ def explain(
     from drugfree_core.engine.serialize import converter
     from drugfree_core.explanation import explain_unit
     from drugfree_core.io import load
+    from drugfree_core.rules.describe import reader_citation
     from drugfree_core.schemes import get_scheme
 
     dataset = load(path, quarantine=quarantine)
@@ -196,7 +258,8 @@ def explain(
         scheme = choice.scheme
         if fmt == "text":
             where = choice.province_name or choice.province
-            click.echo(f"{where}: {scheme.id} ({choice.jurisdiction.citation})\n")
+            citation = reader_citation(choice.jurisdiction.citation)
+            click.echo(f"{where}: {scheme.id} ({citation})\n")
     else:
         scheme = get_scheme(scheme_id)
     unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)
@@ -231,6 +294,8 @@ def schemes(fmt: str, lang: str) -> None:
         data = [
             {
                 "id": s.id,
+                "authority": s.authority.value,
+                "unit_level": s.unit_level.value,
                 "plugin": host.origin("scheme", s.id).name,
                 "provinces": [j.province for j in host.jurisdictions() if j.scheme_id == s.id],
                 "version": s.version,
@@ -269,30 +334,9 @@ def schemes(fmt: str, lang: str) -> None:
         out = {"schemes": data, "roadmaps": roadmaps}
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    for s in items:
-        span = f"{s.effective_from or '…'} → {s.effective_to or '…'}"
-        click.echo(f"{s.id}  v{s.version}  in force {span}  [{host.origin('scheme', s.id).name}]")
-        provinces = [j.province for j in host.jurisdictions() if j.scheme_id == s.id]
-        if provinces:
-            click.echo(f"  applied by: {', '.join(provinces)}")
-        click.echo(f"  {s.title_en}")
-        click.echo(f"  {s.title_vi}")
-        click.echo(f"  criteria: {', '.join(c.id for c in s.criteria)}")
-        if s.levels:
-            click.echo(f"  levels: {', '.join(lv.id for lv in s.levels)}")
-        for src in s.sources:
-            click.echo(f"  source: {src}")
-        click.echo("")
-    click.echo("Roadmaps")
-    for r in host.roadmaps():
-        span = f"{r.effective_from or '…'} → {r.effective_to or '…'}"
-        targets = ", ".join(
-            f"{float(m.share) * 100:g}% by {m.due.isoformat()} [{m.provenance.value}]"
-            for m in r.milestones
-        )
-        origin = host.origin("roadmap", r.id).name
-        click.echo(f"  {r.id}  {r.scope_name} ({r.scope})  in force {span}  [{origin}]")
-        click.echo(f"    {targets}")
+    from drugfree_core.cli.output import schemes_text
+
+    click.echo(schemes_text(host), nl=False)
 
 
 @cli.command()
@@ -313,7 +357,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     supply, and says how it states the units it covers.
     """
     from drugfree_core.api import supply_warnings
-    from drugfree_core.i18n import message
+    from drugfree_core.cli.output import COVERAGE_BASIS
     from drugfree_core.io import display_source, survey
     from drugfree_core.plugins import default_host
     from drugfree_core.schemes import get_scheme
@@ -323,7 +367,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     schemes = [get_scheme(s) for s in scheme_ids] if scheme_ids else default_host().schemes()
     shown = display_source(path)
     warnings = supply_warnings(found.supplied, schemes, location=shown)
-    coverage = message(f"coverage_{found.coverage_basis}", "en")
+    coverage = COVERAGE_BASIS[found.coverage_basis].render()
     if fmt == "json":
         rows = [
             {
@@ -341,13 +385,21 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
         for problem in problems:
             click.echo(str(problem))
         for warning in warnings:
-            click.echo(f"warning: {warning}")
+            click.echo(msg("warning: {problem}", problem=str(warning)).render())
         if found.coverage_basis == "none":
             click.echo(
-                f"warning: {shown}: {coverage}: every unit will be 'no data'; declare what "
-                "the records cover in a coverage table"
+                msg(
+                    "warning: {source}: {coverage}: every unit will be 'no data'; declare "
+                    "what the records cover in a coverage table",
+                    source=shown,
+                    coverage=coverage,
+                ).render()
             )
-        click.echo(f"{len(problems)} problem(s) in {shown}" if problems else f"{shown}: valid")
+        if problems:
+            summary = msgn("{n} problem in {source}", "{n} problems in {source}", len(problems))
+            click.echo(summary.with_params(source=shown).render())
+        else:
+            click.echo(msg("{source}: valid", source=shown).render())
         click.echo(coverage)
     if problems:
         sys.exit(1)
@@ -362,14 +414,7 @@ def schema() -> None:
 
 
 @cli.command()
-@click.option(
-    "--date",
-    "on",
-    callback=parse_date,
-    default=DEMO_DATE.isoformat(),
-    show_default=True,
-    help="Reference date.",
-)
+@functools.partial(ref_date_option, default=DEMO_DATE)
 @lang_option
 def demo(on: dt.date, lang: str) -> None:
     """Evaluate the bundled sample province and print a readable summary.
@@ -388,9 +433,14 @@ def demo(on: dt.date, lang: str) -> None:
     path = demo_path()
     dataset = load(path)
     builtins = PluginHost(autoload=False)
-    click.echo(f"Sample dataset: {path}")
-    for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
+    click.echo(msg("Sample dataset: {path}", path=str(path)).render())
+    for scheme_id in ("qd28-2025-drug-free", "qd28-2025-complex-areas", "mps-recognition-2024"):
         scheme = builtins.scheme(scheme_id)
+        if not scheme.in_force(on):
+            click.echo(
+                "\n" + msg("{scheme}: not in force on {date}", scheme=scheme_id, date=on).render()
+            )
+            continue
         evaluation = run(dataset, scheme, on)
         click.echo("")
         click.echo(summary_text(evaluation, lang))  # type: ignore[arg-type]
@@ -402,10 +452,13 @@ def demo(on: dt.date, lang: str) -> None:
                 click.echo("")
                 click.echo(explain_unit(failing[0], evaluation, scheme, lang))  # type: ignore[arg-type]
     click.echo("")
-    click.echo(
-        f"Try: drugfree explain {path} --unit CODE "
-        f"--scheme mps-recognition-2024 --date {on.isoformat()}"
+    explain = f"drugfree explain {path} --unit CODE --scheme qd28-2025-drug-free --date {on}"
+    compare = (
+        f"drugfree evaluate {path} --scheme qd28-2025-drug-free "
+        f"--compare mps-recognition-2024 --date {on}"
     )
+    click.echo(msg("Try: {command}", command=explain).render())
+    click.echo("     " + compare)
 
 
 @cli.command("new-plugin")
@@ -441,12 +494,21 @@ def new_plugin(
     target = directory or Path(f"drugfree-{plugin_name(name)}")
     files = create_plugin(name, target, province=province, province_name=province_name, start=start)
     for path in files:
-        click.echo(f"created {path}")
-    click.echo(f'\nnext: cd {target} && pip install -e ".[test]" && pytest')
+        click.echo(msg("created {path}", path=str(path)).render())
+    command = f'cd {target} && pip install -e ".[test]" && pytest'
+    click.echo("\n" + msg("next: {command}", command=command).render())
 
 
 def _write(text: str, out: Path) -> None:
     out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        click.echo(msg("wrote {path}", path=str(out)).render(), err=True)
 
 
 cli.add_command(audit)
@@ -454,6 +516,7 @@ cli.add_command(plugins)
 cli.add_command(pseudonymise)
 cli.add_command(report)
 cli.add_command(serve)
+cli.add_command(synth)
 cli.add_command(token)
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from drugfree_core.i18n import msg, msgn
+
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
@@ -42,8 +44,9 @@ def pseudonymise(
     key = read_key(env=key_env, file=key_file)
     summary = run(source, out, key, columns=columns)
     for path in summary.written:
-        click.echo(f"wrote {path}", err=True)
-    click.echo(
-        f"{summary.cells} cell(s) rewritten, {summary.distinct} distinct identity number(s)",
-        err=True,
-    )
+        click.echo(msg("wrote {path}", path=str(path)).render(), err=True)
+    cells = msgn("{n} cell rewritten", "{n} cells rewritten", summary.cells).render()
+    distinct = msgn(
+        "{n} distinct identity number", "{n} distinct identity numbers", summary.distinct
+    ).render()
+    click.echo(f"{cells}, {distinct}", err=True)

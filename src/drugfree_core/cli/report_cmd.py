@@ -17,6 +17,7 @@ from drugfree_core.cli.common import (
     quarantine_option,
     ref_date_option,
 )
+from drugfree_core.i18n import msg
 
 #: The closest-to-passing list: at most every commune-level unit there ever was.
 MAX_CLOSEST = 20_000
@@ -127,7 +128,7 @@ def report(
     from drugfree_core.schemes import get_scheme
 
     if province and national:
-        raise UsageError("give --province CODE or --national, not both")
+        raise UsageError(msg("give --province CODE or --national, not both"))
     # Decided before the (possibly long) run, so a wrong --out fails at once.
     fmt, to_stdout = output_format(fmt, out, stdout_is_terminal=_stdout_is_terminal())
     if fmt == "pdf":
@@ -163,14 +164,15 @@ def report(
     finally:
         bar.close()
     for path_written in written:
-        click.echo(f"wrote {path_written}", err=True)
+        click.echo(msg("wrote {path}", path=str(path_written)).render(), err=True)
     if cases is not None:
         case_list = build_cases(dataset, on, built, province=province, scheme=scheme)
         case_fmt = "csv" if cases.suffix.lower() == ".csv" else "json"
         for case_file in write_cases(case_list, cases, case_fmt):  # type: ignore[arg-type]
-            click.echo(
-                f"wrote {case_file} (case-level: contains pseudonymous subject ids)", err=True
+            wrote = msg(
+                "wrote {path} (case-level: contains pseudonymous subject ids)", path=str(case_file)
             )
+            click.echo(wrote.render(), err=True)
 
 
 def _stdout_is_terminal() -> bool:
@@ -198,8 +200,11 @@ def output_format(
         suffix = out.suffix.lower()
         if suffix and suffix not in _BY_SUFFIX:
             raise UsageError(
-                f"cannot tell the report format from --out {out}: give --format "
-                "(html, pdf, xlsx, csv or json)"
+                msg(
+                    "cannot tell the report format from --out {path}: give --format "
+                    "(html, pdf, xlsx, csv or json)",
+                    path=str(out),
+                )
             )
         fmt = _BY_SUFFIX.get(suffix, "csv")
     if fmt is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from drugfree_core.cli.common import DrugfreeGroup, finite, path_argument, quarantine_option
+from drugfree_core.i18n import format_count, format_number, msg, msgn
 
 #: Bounds of the serve options: a body up to 16 GiB, pages up to a million units, a
 #: refresh at most yearly (seconds), up to 1024 computing threads.
@@ -82,7 +83,7 @@ def serve(
         from drugfree_core.errors import UsageError
 
         raise UsageError(
-            'serving needs the [serve] extra: pip install "drugfree-core[serve]"'
+            msg('serving needs the [serve] extra: pip install "drugfree-core[serve]"')
         ) from None
 
     from drugfree_core.io import display_source
@@ -99,14 +100,16 @@ def serve(
         refresh_seconds=refresh,
         threads=threads,
     )
-    click.echo(f"reading {display_source(path)} …", err=True)
+    click.echo(msg("reading {source} …", source=display_source(path)).render(), err=True)
     app = create_app(config)
     snapshot = app.state.served.snapshot
-    click.echo(
-        f"serving {display_source(path)} (fingerprint {snapshot.fingerprint[:12]}) "
-        f"on http://{host}:{port}",
-        err=True,
+    serving = msg(
+        "serving {source} (fingerprint {fingerprint}) on {url}",
+        source=display_source(path),
+        fingerprint=snapshot.fingerprint[:12],
+        url=f"http://{host}:{port}",
     )
+    click.echo(serving.render(), err=True)
 
     # uvicorn's access log prints query strings; the service logs path and status itself.
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
@@ -142,7 +145,8 @@ def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
 
     codes = NATIONAL if scope == NATIONAL else [c.strip() for c in scope.split(",") if c.strip()]
     secret, entry = mint_token(token_id, codes, permissions)
-    click.echo(f"token (give it to its holder; it is not stored): {secret}", err=True)
+    shown = msg("token (give it to its holder; it is not stored): {token}", token=secret)
+    click.echo(shown.render(), err=True)
     click.echo(entry, nl=False)
 
 
@@ -163,19 +167,40 @@ def audit(log_file: Path, fmt: str) -> None:
         click.echo(json.dumps(attrs.asdict(summary), ensure_ascii=False, indent=2))
         return
     if summary.requests:
-        click.echo(f"{summary.requests} request(s) from {summary.first} to {summary.last}")
-        click.echo(f"denied (401/403): {summary.denied}")
+        requests = msgn(
+            "{n} request from {first} to {last}",
+            "{n} requests from {first} to {last}",
+            summary.requests,
+            first=str(summary.first),
+            last=str(summary.last),
+        )
+        click.echo(requests.render())
+        click.echo(msg("denied (401/403): {n}", n=summary.denied).render())
+        no_token = msg("no token").render()
         for title, counts in (
-            ("by token", summary.by_token),
-            ("by action", summary.by_action),
-            ("by status", summary.by_status),
+            (msg("by token: {counts}"), summary.by_token),
+            (msg("by action: {counts}"), summary.by_action),
+            (msg("by status: {counts}"), summary.by_status),
         ):
-            click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            listed = ", ".join(
+                f"{no_token if k is None else k} {format_count(v)}" for k, v in counts.items()
+            )
+            click.echo(title.with_params(counts=listed).render())
     else:
-        click.echo("no request in the log")
-    if summary.median_ms is not None:
-        click.echo(f"duration: median {summary.median_ms:.1f} ms, p95 {summary.p95_ms:.1f} ms")
+        click.echo(msg("no request in the log").render())
+    if summary.median_ms is not None and summary.p95_ms is not None:
+        duration = msg(
+            "duration: median {median} ms, p95 {p95} ms",
+            median=format_number(summary.median_ms, None, 1),
+            p95=format_number(summary.p95_ms, None, 1),
+        )
+        click.echo(duration.render())
     if summary.bad_lines:
         shown = ", ".join(str(n) for n in summary.bad_lines[:10])
-        more = f" and {len(summary.bad_lines) - 10} more" if len(summary.bad_lines) > 10 else ""
-        click.echo(f"lines that are not audit entries: {shown}{more}")
+        if len(summary.bad_lines) > 10:
+            shown = (
+                msgn("{lines} and {n} more", "{lines} and {n} more", len(summary.bad_lines) - 10)
+                .with_params(lines=shown)
+                .render()
+            )
+        click.echo(msg("lines that are not audit entries: {lines}", lines=shown).render())

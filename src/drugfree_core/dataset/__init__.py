@@ -7,10 +7,11 @@ from drugfree_core.dataset.dataset import (
     DatasetRecords,
     QuarantinedRecord,
 )
-from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Column, Table
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES, TABLES_BY_NAME, Column, Table
 
 __all__ = [
     "ALL_TABLES",
+    "FINDING_TABLES",
     "TABLES",
     "TABLES_BY_NAME",
     "Column",

@@ -27,7 +27,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.quarantine import QuarantinedRecord
-from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES, TABLES_BY_NAME
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.model._checks import (
     _ID,
@@ -37,6 +37,7 @@ from drugfree_core.model._checks import (
     is_identifier,
 )
 from drugfree_core.model.enums import UnitKind
+from drugfree_core.model.recognition import SCHEME_ID
 from drugfree_core.model.territory import TWO_TIER_START
 
 #: Internal column: the row's index in its table, turned into a location on demand.
@@ -71,6 +72,10 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "custody_periods": ("subject_id",),
     "unit_facts": ("unit_code",),
     "coverage": ("unit_code",),
+    "drug_law_violations": ("subject_id", "unit_code"),
+    "wanted_fugitives": ("id", "unit_code"),
+    "drug_use_locations": ("id", "unit_code"),
+    "recognitions": ("unit_code", "scheme_id"),
 }
 
 #: Columns of a problem frame: the blamed row, a precise location if any, the reason.
@@ -205,6 +210,26 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         _not_before("period_end", "period_start"),
         (pl.col("value") < 0, "value must not be negative"),
         (~pl.col("value").is_finite(), "value must be a finite number"),
+    ],
+    "drug_law_violations": [*_id_checks("subject_id"), *_id_checks("unit_code")],
+    "wanted_fugitives": [*_id_checks("id"), *_id_checks("unit_code"), _not_before("end", "start")],
+    "drug_use_locations": [
+        *_id_checks("id"),
+        *_id_checks("unit_code"),
+        _not_before("closed_on", "identified_on"),
+    ],
+    "recognitions": [
+        *_id_checks("unit_code"),
+        (
+            ~pl.col("scheme_id").str.contains(SCHEME_ID.pattern),
+            "scheme_id must be 1-80 letters, digits, '.', '_' or '-'",
+        ),
+        (
+            (pl.col("assessment_year") < 1901) | (pl.col("assessment_year") > 9999),
+            "assessment_year must be a year such as 2025",
+        ),
+        (pl.col("decision_ref").str.len_chars() == 0, "decision_ref must not be empty"),
+        _not_before("withdrawn_on", "decided_on"),
     ],
     "coverage": [
         *_id_checks("unit_code"),
@@ -499,6 +524,7 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
             ("residences", "unit_code"),
             ("unit_facts", "unit_code"),
             ("coverage", "unit_code"),
+            *((finding, "unit_code") for finding in sorted(FINDING_TABLES)),
         ):
             if table in have:
                 found[table].append(
@@ -548,7 +574,32 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
 
     if "residences" in have:
         found["residences"].append(_overlapping_residences(good["residences"]))
+
+    if "drug_law_violations" in have and "subjects" in have:
+        found["drug_law_violations"].append(
+            _dangling(
+                good["drug_law_violations"],
+                "subject_id",
+                _universe(staged, "subjects")["id"].drop_nulls(),
+                "subject_id does not match any subject",
+            )
+        )
+    for table, key, reason in (
+        ("wanted_fugitives", ["id", "unit_code", "start"], "duplicate wanted fugitive record"),
+        ("drug_use_locations", ["id"], "duplicate location id"),
+        ("recognitions", ["unit_code", "scheme_id"], "duplicate recognition"),
+    ):
+        if table in have:
+            found[table].append(_finding_duplicates(staged, table, key, reason))
     return found
+
+
+def _finding_duplicates(staged: Staged, table: str, key: list[str], reason: str) -> pl.DataFrame:
+    """Rows of a finding table that repeat another on *key* (full typed rows only)."""
+    frame = staged.good[table]
+    if table == "recognitions":
+        key = [*key, "assessment_year"]
+    return _duplicates(frame.select(LOC, *key), key, f"{reason}: {{}} records have this key")
 
 
 def _gather(staged: Staged) -> dict[str, pl.DataFrame]:
@@ -587,8 +638,10 @@ def _record_id(table: str, keys: Mapping[str, Any] | None) -> str | None:
         return f"{pred}->{succ}" if pred and succ else None
     if table == "subjects":
         return _valid(keys["id"])
-    if table in ("unit_facts", "coverage"):
+    if table in ("unit_facts", "coverage", "recognitions"):
         return _valid(keys["unit_code"])
+    if table in ("wanted_fugitives", "drug_use_locations"):
+        return _valid(keys["id"])
     return _valid(keys["subject_id"])
 
 
@@ -699,10 +752,24 @@ def _cascade(
                 ("unit_facts", "unit_code", "unit"),
                 ("coverage", "unit_code", "unit"),
                 ("residences", "unit_code", "unit"),
+                *((finding, "unit_code", "unit") for finding in sorted(FINDING_TABLES)),
             ):
                 hit = live(table).filter(pl.col(column).is_in(lost.implode()))
                 if hit.height:
                     new[table].append(_drops(hit, cause, ref=pl.col(column)))
+
+        # A violation whose violator was quarantined goes with them.
+        kept_ids = live("subjects")["id"].drop_nulls().unique()
+        lost_ids = (
+            universe["subjects"]
+            .join(dropped["subjects"], on=LOC, how="semi")
+            .filter(pl.col("id").is_not_null() & ~pl.col("id").is_in(kept_ids.implode()))["id"]
+            .unique()
+        )
+        if lost_ids.len():
+            hit = live("drug_law_violations").filter(pl.col("subject_id").is_in(lost_ids.implode()))
+            if hit.height:
+                new["drug_law_violations"].append(_drops(hit, "violator"))
 
         subjects = live("subjects")
         for table in CHILD_TABLES:
@@ -807,6 +874,8 @@ def _quarantined_records(
                 reason = f"refers to quarantined unit {ref}"
             elif cause == "parent":
                 reason = f"parent unit {ref} was quarantined"
+            elif cause == "violator":
+                reason = "the subject it names was quarantined"
             else:
                 reason = "record could not be read"
             row = keys.get(loc)
@@ -831,7 +900,7 @@ def _unit_codes(
         codes = [row["code"]]
     elif table == "lineage":
         codes = [row["predecessor_code"], row["successor_code"]]
-    elif table in ("unit_facts", "coverage"):
+    elif table in ("unit_facts", "coverage") or table in FINDING_TABLES:
         codes = [row["unit_code"]]
     else:
         codes = list(sid_units.get(row[SID], [])) if row[SID] is not None else []

@@ -11,15 +11,20 @@ import polars as pl
 from drugfree_core.dataset.checks import Staged, finish
 from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.records import records_to_staged
-from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
+from drugfree_core.dataset.schema import FINDING_TABLES, TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import DatasetError, UsageError
 from drugfree_core.model import (
     AdminUnit,
     Coverage,
     CustodyPeriod,
+    DrugLawViolation,
     DrugTest,
+    DrugUseLocation,
     FactKind,
     LineageLink,
+    LocationBasis,
+    LocationKind,
+    Recognition,
     RehabEpisode,
     RehabForm,
     Residence,
@@ -31,6 +36,8 @@ from drugfree_core.model import (
     TestSchedule,
     UnitFact,
     UnitKind,
+    ViolationKind,
+    WantedFugitive,
 )
 
 #: How a dataset says which units it covers (see :attr:`Dataset.coverage_basis`).
@@ -90,6 +97,10 @@ class Dataset:
     rehab_episodes: pl.DataFrame
     custody_periods: pl.DataFrame
     unit_facts: pl.DataFrame
+    drug_law_violations: pl.DataFrame
+    wanted_fugitives: pl.DataFrame
+    drug_use_locations: pl.DataFrame
+    recognitions: pl.DataFrame
     coverage: pl.DataFrame
     quarantined: tuple[QuarantinedRecord, ...] = ()
     #: Where the units came from when the data brought none (the embedded official map).
@@ -186,6 +197,10 @@ class Dataset:
         lineage: Iterable[LineageLink] | None = None,
         unit_facts: Iterable[UnitFact] | None = None,
         coverage: Iterable[Coverage] | None = None,
+        drug_law_violations: Iterable[DrugLawViolation] | None = None,
+        wanted_fugitives: Iterable[WantedFugitive] | None = None,
+        drug_use_locations: Iterable[DrugUseLocation] | None = None,
+        recognitions: Iterable[Recognition] | None = None,
     ) -> Dataset:
         """Build from typed records, checking references and duplicates.
 
@@ -201,18 +216,30 @@ class Dataset:
             "lineage": lineage,
             "unit_facts": unit_facts,
             "coverage": coverage,
+            "drug_law_violations": drug_law_violations,
+            "wanted_fugitives": wanted_fugitives,
+            "drug_use_locations": drug_use_locations,
+            "recognitions": recognitions,
         }
         for name, value in given.items():
             if value is None and name != "units":
                 continue
             if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
                 raise UsageError(f"{name} must be a list of records, not {type(value).__name__}")
+
+        def listed(items: Iterable[Any] | None) -> list[Any] | None:
+            return None if items is None else list(items)
+
         staged = records_to_staged(
             units=list(units),
-            subjects=None if subjects is None else list(subjects),
-            lineage=None if lineage is None else list(lineage),
-            unit_facts=None if unit_facts is None else list(unit_facts),
-            coverage=None if coverage is None else list(coverage),
+            subjects=listed(subjects),
+            lineage=listed(lineage),
+            unit_facts=listed(unit_facts),
+            coverage=listed(coverage),
+            drug_law_violations=listed(drug_law_violations),
+            wanted_fugitives=listed(wanted_fugitives),
+            drug_use_locations=listed(drug_use_locations),
+            recognitions=listed(recognitions),
         )
         return cls.from_staged(staged, quarantine=False)
 
@@ -285,6 +312,13 @@ class Dataset:
         def by_subject(table: str) -> pl.DataFrame:
             return self._rows_where(table, "subject_id", subject_ids)
 
+        findings: dict[str, Any] = {
+            # A province's own findings stay with its units.
+            table: self.frame(table).filter(
+                pl.col("unit_code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
+            )
+            for table in FINDING_TABLES
+        }
         return attrs.evolve(
             self,
             units=unit_rows,
@@ -296,6 +330,7 @@ class Dataset:
             rehab_episodes=by_subject("rehab_episodes"),
             custody_periods=by_subject("custody_periods"),
             unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
+            **findings,
             coverage=self.coverage.filter(
                 pl.col("unit_code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
             ),
@@ -368,13 +403,19 @@ class DatasetRecords:
     """A dataset as typed records: the object form of :class:`Dataset`.
 
     It holds the rows only: which tables were supplied, and where the units came from,
-    stay on the :class:`Dataset`.
+    stay on the :class:`Dataset`, except for the finding and recognition tables
+    (:data:`~drugfree_core.dataset.schema.FINDING_TABLES`): one the dataset did not
+    supply is ``None`` here, an empty one ``()``.
     """
 
     units: tuple[AdminUnit, ...]
     lineage: tuple[LineageLink, ...]
     subjects: tuple[Subject, ...]
     unit_facts: tuple[UnitFact, ...]
+    drug_law_violations: tuple[DrugLawViolation, ...] | None = None
+    wanted_fugitives: tuple[WantedFugitive, ...] | None = None
+    drug_use_locations: tuple[DrugUseLocation, ...] | None = None
+    recognitions: tuple[Recognition, ...] | None = None
     coverage: tuple[Coverage, ...] = ()
 
     @classmethod
@@ -416,6 +457,7 @@ class DatasetRecords:
                     end=r["end"],
                     completed=r["completed"],
                     minor=r["minor"],
+                    rank=r["rank"],
                 )
             )
         for r in _rows(dataset.custody_periods):
@@ -474,7 +516,38 @@ class DatasetRecords:
                 )
                 for r in _rows(dataset.coverage)
             ),
+            **_findings(dataset),
         )
+
+
+def _findings(dataset: Dataset) -> dict[str, tuple[Any, ...] | None]:
+    """The finding tables as records; ``None`` for those the dataset did not supply."""
+    makers: dict[str, Any] = {
+        "drug_law_violations": lambda r: DrugLawViolation(
+            subject_id=r["subject_id"],
+            unit_code=r["unit_code"],
+            date=r["date"],
+            kind=ViolationKind(r["kind"]),
+        ),
+        "wanted_fugitives": lambda r: WantedFugitive(
+            id=r["id"], unit_code=r["unit_code"], start=r["start"], end=r["end"]
+        ),
+        "drug_use_locations": lambda r: DrugUseLocation(
+            id=r["id"],
+            unit_code=r["unit_code"],
+            kind=LocationKind(r["kind"]),
+            basis=LocationBasis(r["basis"]),
+            identified_on=r["identified_on"],
+            closed_on=r["closed_on"],
+        ),
+        "recognitions": lambda r: Recognition(**r),
+    }
+    return {
+        table: tuple(make(r) for r in _rows(dataset.frame(table)))
+        if table in dataset.supplied
+        else None
+        for table, make in makers.items()
+    }
 
 
 __all__ = ["ALL_TABLES", "CoverageBasis", "Dataset", "DatasetRecords", "QuarantinedRecord"]

@@ -7,7 +7,8 @@ A document looks like::
       "units": [{"code": "00001", "name": "Phường Ba Đình", "kind": "ward"}],
       "lineage": [],
       "subjects": [{"id": "S-1", "residences": [{"unit_code": "00001", "start": "2024-01-01"}]}],
-      "unit_facts": []
+      "unit_facts": [],
+      "drug_use_locations": []
     }
 
 Rules enforced by :data:`converter`:
@@ -51,7 +52,17 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
+from drugfree_core.model import (
+    AdminUnit,
+    Coverage,
+    DrugLawViolation,
+    DrugUseLocation,
+    LineageLink,
+    Recognition,
+    Subject,
+    UnitFact,
+    WantedFugitive,
+)
 from drugfree_core.model._checks import MAX_INTEGER, is_unicode
 
 #: The value of ``format`` in every document this version reads and writes.
@@ -121,6 +132,26 @@ class DatasetDocument:
         "on the reference date has no data and is never counted as passing. Left out, "
         "every commune-level unit of `units` is covered whenever it is in force; with "
         "the official map, no unit is. An empty list covers nothing.",
+    )
+    drug_law_violations: tuple[DrugLawViolation, ...] = _list(
+        DrugLawViolation,
+        "Drug-law violations (crimes or administrative offences) committed in a unit, each "
+        "by a subject on a date (Decision 28/2025 Art. 6.2)." + _LEFT_OUT,
+    )
+    wanted_fugitives: tuple[WantedFugitive, ...] = _list(
+        WantedFugitive,
+        "Wanted drug fugitives known to hide in a unit, from a date until a date "
+        "(Decision 28/2025 Art. 6.2)." + _LEFT_OUT,
+    )
+    drug_use_locations: tuple[DrugUseLocation, ...] = _list(
+        DrugUseLocation,
+        "Places, areas or vehicles organising or harbouring illegal drug use, identified "
+        "on a date and closed on a date (Decision 28/2025 Art. 6.3)." + _LEFT_OUT,
+    )
+    recognitions: tuple[Recognition, ...] = _list(
+        Recognition,
+        "Formal recognitions of a unit under a scheme for an assessment year, with the "
+        "decision and its withdrawal (Decision 28/2025 Art. 9)." + _LEFT_OUT,
     )
 
 

@@ -24,7 +24,17 @@ from drugfree_core.dataset.checks import (
     key_schema,
 )
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME
-from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
+from drugfree_core.model import (
+    AdminUnit,
+    Coverage,
+    DrugLawViolation,
+    DrugUseLocation,
+    LineageLink,
+    Recognition,
+    Subject,
+    UnitFact,
+    WantedFugitive,
+)
 from drugfree_core.model._checks import is_unicode
 
 #: Child table -> the :class:`~drugfree_core.model.Subject` field that holds its rows.
@@ -42,6 +52,10 @@ TOP_LEVEL: dict[str, type] = {
     "subjects": Subject,
     "unit_facts": UnitFact,
     "coverage": Coverage,
+    "drug_law_violations": DrugLawViolation,
+    "wanted_fugitives": WantedFugitive,
+    "drug_use_locations": DrugUseLocation,
+    "recognitions": Recognition,
 }
 
 
@@ -76,7 +90,11 @@ class RowBuilder:
         # Which columns come straight from a record attribute, and which are enums
         # written by value; subject_id comes from the subject, not the nested record.
         self._plain = {
-            t.name: [c.name for c in t.columns if c.enum is None and c.name != "subject_id"]
+            t.name: [
+                c.name
+                for c in t.columns
+                if c.enum is None and not (c.name == "subject_id" and t.name in SUBJECT_TABLES)
+            ]
             for t in TABLES
         }
         self._enums = {t.name: [c.name for c in t.columns if c.enum is not None] for t in TABLES}
@@ -181,7 +199,10 @@ class RowBuilder:
         unavailable: Sequence[str] = (),
         supplied: frozenset[str] = frozenset(),
     ) -> Staged:
-        """The collected rows as a :class:`~drugfree_core.dataset.checks.Staged` input."""
+        """The collected rows as a :class:`~drugfree_core.dataset.checks.Staged` input.
+
+        *supplied* names the tables the input brought (default: none).
+        """
         good = {}
         for t in TABLES:
             if t.name in unavailable:
@@ -219,6 +240,10 @@ def records_to_staged(
     lineage: Sequence[LineageLink] | None = None,
     unit_facts: Sequence[UnitFact] | None = None,
     coverage: Sequence[Coverage] | None = None,
+    drug_law_violations: Sequence[DrugLawViolation] | None = None,
+    wanted_fugitives: Sequence[WantedFugitive] | None = None,
+    drug_use_locations: Sequence[DrugUseLocation] | None = None,
+    recognitions: Sequence[Recognition] | None = None,
 ) -> Staged:
     """Typed records as a :class:`~drugfree_core.dataset.checks.Staged` input.
 
@@ -228,12 +253,16 @@ def records_to_staged(
     located as ``units[2]`` or ``subjects[3].residences[1]`` (positions in the arguments).
     """
     builder = RowBuilder()
-    arguments = {
+    arguments: dict[str, Sequence[Any] | None] = {
         "units": units,
         "lineage": lineage,
         "subjects": subjects,
         "unit_facts": unit_facts,
         "coverage": coverage,
+        "drug_law_violations": drug_law_violations,
+        "wanted_fugitives": wanted_fugitives,
+        "drug_use_locations": drug_use_locations,
+        "recognitions": recognitions,
     }
     given = {table: records for table, records in arguments.items() if records is not None}
     for table, records in given.items():

@@ -13,12 +13,15 @@ import polars as pl
 
 from drugfree_core.model.enums import (
     FactKind,
+    LocationBasis,
+    LocationKind,
     RehabForm,
     SubjectKind,
     TestMethod,
     TestResult,
     TestSchedule,
     UnitKind,
+    ViolationKind,
 )
 
 
@@ -148,6 +151,7 @@ REHAB_EPISODES = Table(
         Column(name="end", dtype=_D, nullable=True),
         Column(name="completed", dtype=_B, default=False),
         Column(name="minor", dtype=_B, default=False),
+        Column(name="rank", dtype=_I, nullable=True),
     ),
 )
 CUSTODY_PERIODS = Table(
@@ -179,6 +183,49 @@ COVERAGE = Table(
         Column(name="source_system", dtype=_S, nullable=True),
     ),
 )
+DRUG_LAW_VIOLATIONS = Table(
+    name="drug_law_violations",
+    columns=(
+        Column(name="subject_id", dtype=_S),
+        Column(name="unit_code", dtype=_S),
+        Column(name="date", dtype=_D),
+        _enum("kind", ViolationKind),
+    ),
+)
+WANTED_FUGITIVES = Table(
+    name="wanted_fugitives",
+    key=("id",),
+    columns=(
+        Column(name="id", dtype=_S),
+        Column(name="unit_code", dtype=_S),
+        Column(name="start", dtype=_D),
+        Column(name="end", dtype=_D, nullable=True),
+    ),
+)
+DRUG_USE_LOCATIONS = Table(
+    name="drug_use_locations",
+    key=("id",),
+    columns=(
+        Column(name="id", dtype=_S),
+        Column(name="unit_code", dtype=_S),
+        _enum("kind", LocationKind),
+        _enum("basis", LocationBasis),
+        Column(name="identified_on", dtype=_D),
+        Column(name="closed_on", dtype=_D, nullable=True),
+    ),
+)
+RECOGNITIONS = Table(
+    name="recognitions",
+    key=("unit_code", "scheme_id", "assessment_year"),
+    columns=(
+        Column(name="unit_code", dtype=_S),
+        Column(name="scheme_id", dtype=_S),
+        Column(name="assessment_year", dtype=_I),
+        Column(name="decided_on", dtype=_D),
+        Column(name="decision_ref", dtype=_S, nullable=True),
+        Column(name="withdrawn_on", dtype=_D, nullable=True),
+    ),
+)
 
 #: Every table, in the order files are read and problems are reported.
 TABLES: tuple[Table, ...] = (
@@ -192,6 +239,10 @@ TABLES: tuple[Table, ...] = (
     CUSTODY_PERIODS,
     UNIT_FACTS,
     COVERAGE,
+    DRUG_LAW_VIOLATIONS,
+    WANTED_FUGITIVES,
+    DRUG_USE_LOCATIONS,
+    RECOGNITIONS,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 #: Tables a dataset folder must contain. None is required: a dataset without units uses
@@ -200,3 +251,9 @@ TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 #: criterion that reads it is *unknown* (see :attr:`Dataset.supplied
 #: <drugfree_core.dataset.Dataset.supplied>`); an empty file (a header row) says "none".
 REQUIRED_TABLES: frozenset[str] = frozenset()
+#: Tables of findings about a unit (Decision 28/2025 Art. 6) and of its recognitions:
+#: each row names its unit by ``unit_code`` and is checked against the units. Whether
+#: one was supplied matters as for any table (:mod:`drugfree_core.rules.tables`).
+FINDING_TABLES: frozenset[str] = frozenset(
+    {"drug_law_violations", "wanted_fugitives", "drug_use_locations", "recognitions"}
+)

@@ -1,5 +1,6 @@
 """The columnar evaluation engine and its results."""
 
+from drugfree_core.engine.compare import Comparison, UnitComparison, compare
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import (
     CriterionResult,
@@ -11,13 +12,16 @@ from drugfree_core.engine.results import (
 from drugfree_core.rules.outcome import CustomOutcome, Outcome, UnitView
 
 __all__ = [
+    "Comparison",
     "CriterionResult",
     "CustomOutcome",
     "Evaluation",
     "Outcome",
     "RuleResult",
+    "UnitComparison",
     "UnitResult",
     "UnitView",
     "UnplacedSubject",
+    "compare",
     "evaluate",
 ]

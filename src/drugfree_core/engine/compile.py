@@ -7,6 +7,8 @@ Every node frame is aligned with ``EvalContext.units`` (same row order), with co
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable
 from fractions import Fraction
 from functools import singledispatch
@@ -17,8 +19,11 @@ import polars as pl
 
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
+from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.describe import threshold_text
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.primitives import Rule, SubjectPredicate
 
 _IDS = pl.List(pl.String)
@@ -42,6 +47,44 @@ class Node:
     threshold: str
     frame: pl.DataFrame
     children: tuple[Node, ...] = ()
+
+
+# A reason is a catalogue message kept in the frame's ``reason`` column as its JSON
+# (Message.encode), rendered in the reader's language when shown; a plain string (a
+# custom rule's own words) stays as it is.
+
+
+def _reason(message: Message) -> pl.Expr:
+    """*message* as a literal of the ``reason`` column."""
+    return pl.lit(message.encode(), dtype=pl.String)
+
+
+def _counted_reason(message: Message, n: pl.Expr, **params: pl.Expr) -> pl.Expr:
+    """Per row, the plural *message* for the count *n*, with integer *params*."""
+    head = {"msgid": message.msgid, "plural": message.plural}
+    parts: list[pl.Expr] = [pl.lit(json.dumps(head, ensure_ascii=False)[:-1] + ',"n":')]
+    parts.append(n.cast(pl.Int64).cast(pl.String))
+    if params:
+        parts.append(pl.lit(',"params":{'))
+        for k, (name, value) in enumerate(sorted(params.items())):
+            parts.append(pl.lit(("," if k else "") + json.dumps(name) + ":"))
+            parts.append(value.cast(pl.Int64).cast(pl.String))
+        parts.append(pl.lit("}"))
+    parts.append(pl.lit("}"))
+    return pl.concat_str(parts)
+
+
+@functools.cache
+def decode_reason(raw: str | None) -> Text:
+    """The reason a ``reason`` cell holds: a :class:`Message`, a plain text, or ``""``."""
+    if not raw:
+        return ""
+    if raw.startswith('{"msgid":'):
+        try:
+            return Message.decode(raw)
+        except (ValueError, KeyError, TypeError):
+            return raw
+    return raw
 
 
 def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any]) -> pl.DataFrame:
@@ -160,16 +203,17 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
                 False,
             )
         return MeasureFrame(_rate(frame), True)
-    lookback = ctx.value(measure.lookback)
-    start_exclusive = pl.lit(ctx.on).dt.offset_by(lookback.to_polars(backwards=True))
+    if isinstance(measure, p.ResidentViolations | p.WantedFugitives | p.DrugUseLocations):
+        return _finding_frame(ctx, measure, units)
+    if isinstance(measure, p.CommuneShare):
+        return MeasureFrame(_commune_share(ctx, measure, units), True)
+    start = ctx.window_start(measure.lookback)
     facts = ctx.dataset.unit_facts.filter(
         (pl.col("kind") == measure.kind.value)
         & (pl.col("period_end") <= ctx.on)
-        & (pl.col("period_end") > start_exclusive)
+        & (pl.col("period_end") >= start)
     )
-    facts = ctx.map_codes(facts, "unit_code")
-    ctx.note_ambiguous_facts(facts)
-    facts = facts.filter(pl.col("unit_code").is_not_null())
+    facts = ctx.resolve_rows(facts, "unit_code")
     if isinstance(measure, p.FactLatest):
         agg = facts.sort("period_end").group_by("unit_code").agg(pl.col("value").last().alias("lo"))
     else:
@@ -177,22 +221,146 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.col("lo").alias("hi"),
         pl.lit([], dtype=_IDS).alias("members"),
-        pl.when(pl.col("lo").is_null())
-        .then(pl.lit(f"no {measure.kind.value} fact for the period"))
-        .alias("reason"),
+        pl.when(pl.col("lo").is_null()).then(_reason(_no_fact(measure.kind.value))).alias("reason"),
     )
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True)
     return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False)
 
 
+_FINDING_TABLE = {
+    p.ResidentViolations: "drug_law_violations",
+    p.WantedFugitives: "wanted_fugitives",
+    p.DrugUseLocations: "drug_use_locations",
+}
+
+
+def _finding_frame(
+    ctx: EvalContext,
+    measure: p.ResidentViolations | p.WantedFugitives | p.DrugUseLocations,
+    units: pl.DataFrame,
+) -> MeasureFrame:
+    """Counts from a finding table; *unknown* for every unit when it was not supplied."""
+    table = _FINDING_TABLE[type(measure)]
+    if table not in ctx.dataset.supplied:
+        if isinstance(measure, p.DrugUseLocations) and measure.facts_when_absent:
+            return measure_frame(
+                ctx, p.FactTotal(kind=FactKind.DRUG_USE_LOCATIONS, lookback=measure.window)
+            )
+        frame = units.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("lo"),
+            pl.lit(None, dtype=pl.Float64).alias("hi"),
+            pl.lit([], dtype=_IDS).alias("members"),
+            _reason(msg("the {table} table was not supplied", table=table)).alias("reason"),
+            pl.lit(1.0).alias("den"),
+        )
+        return MeasureFrame(frame, False)
+    if isinstance(measure, p.ResidentViolations):
+        counts = ctx.resident_violations(measure)
+    elif isinstance(measure, p.WantedFugitives):
+        counts = ctx.wanted_fugitives(measure.window)
+    else:
+        counts = ctx.drug_use_locations(measure)
+    if "members" not in counts.columns:
+        counts = counts.with_columns(pl.lit([], dtype=_IDS).alias("members"))
+    frame = units.join(counts, on="unit_code", how="left", maintain_order="left").with_columns(
+        pl.col("lo").fill_null(0.0),
+        pl.col("hi").fill_null(0.0),
+        pl.col("members").fill_null([]),
+        pl.lit(None, dtype=pl.String).alias("reason"),
+        pl.lit(1.0).alias("den"),
+    )
+    return MeasureFrame(frame, False)
+
+
+def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFrame) -> pl.DataFrame:
+    """Per province: communes placed by the commune-level scheme (lo..hi) of all in force.
+
+    ``lo`` counts the communes certainly placed, ``hi`` adds those the data cannot decide
+    and those with no data (not covered): a share is claimed only when the communes
+    known to be placed reach it, and denied only when even every undecided or uncovered
+    commune could not.
+    """
+    if ctx.level is not UnitLevel.PROVINCE:
+        raise SchemeError(
+            f"{measure.scheme_id}: a share of commune-level units is measured for provinces "
+            "only (a scheme whose unit_level is province)"
+        )
+    codes = ctx.communes.filter(pl.col("province_code").is_in(units["unit_code"].implode()))
+    key = ("commune_share", measure.scheme_id, measure.scheme.version, measure.levels)
+
+    def classify() -> pl.DataFrame:
+        rows: list[tuple[str, bool, bool]] = []
+        if codes.height:
+            # Uncovered communes come back as no data, counted below as undecided.
+            evaluation = ctx.evaluate_communes(measure.scheme, codes["unit_code"].to_list())
+            for unit in evaluation.units:
+                if unit.verdict is Outcome.NO_DATA:
+                    # No data is never counted as placed, nor as certainly not placed.
+                    rows.append((unit.unit_code, False, True))
+                    continue
+                if measure.levels:
+                    sure = bool(set(unit.levels_reached) & set(measure.levels))
+                    maybe = unit.level is None and bool(
+                        set(unit.level_candidates) & set(measure.levels)
+                    )
+                else:
+                    sure = unit.verdict.value == "pass"
+                    maybe = unit.verdict.value == "unknown"
+                rows.append((unit.unit_code, sure, sure or maybe))
+        return pl.DataFrame(
+            rows,
+            schema={"unit_code": pl.String, "sure": pl.Boolean, "maybe": pl.Boolean},
+            orient="row",
+        )
+
+    placed: pl.DataFrame = ctx.memo(key, classify)
+    per_province = (
+        codes.select("unit_code", "province_code")
+        .join(placed, on="unit_code", how="left")
+        .group_by("province_code")
+        .agg(
+            pl.col("sure").fill_null(False).sum().cast(pl.Float64).alias("lo"),
+            pl.col("maybe").fill_null(True).sum().cast(pl.Float64).alias("hi"),
+            pl.len().cast(pl.Float64).alias("_n"),
+        )
+        .rename({"province_code": "unit_code"})
+    )
+    frame = units.select("unit_code").join(
+        per_province, on="unit_code", how="left", maintain_order="left"
+    )
+    return frame.with_columns(
+        pl.col("lo").fill_null(0.0),
+        pl.col("hi").fill_null(0.0),
+        pl.lit([], dtype=_IDS).alias("members"),
+        pl.when(pl.col("_n") > 0).then(pl.col("_n")).alias("den"),
+        pl.when(pl.col("_n").is_null())
+        .then(_reason(msg("the province has no commune-level unit in force")))
+        .alias("reason"),
+    ).drop("_n")
+
+
+_NO_THRESHOLD = msg("threshold not known").encode()
+
+
+def _no_fact(kind: str) -> Message:
+    fact = LABELS.get(kind)
+    return msg("no fact on {fact} for the period", fact=kind if fact is None else fact)
+
+
+def _missing_bound(lower: bool) -> Message:
+    if lower:
+        return msg("the band's lower bound is not known")
+    return msg("the band's upper bound is not known")
+
+
 def _rate(frame: pl.DataFrame) -> pl.DataFrame:
     earlier = pl.col("reason") if "reason" in frame.columns else pl.lit(None, dtype=pl.String)
     reason = (
         pl.when(pl.col("pop").is_null())
-        .then(pl.lit("resident population not known"))
+        .then(_reason(msg("resident population not known")))
         .when(pl.col("pop") <= 0)
-        .then(pl.lit("resident population is zero"))
+        .then(_reason(msg("resident population is zero")))
         .otherwise(earlier)
     )
     return frame.with_columns(
@@ -253,10 +421,14 @@ def _measure_node(
         .then(pl.col("reason"))
         .when(spread & pl.col("outcome").is_null())
         .then(
-            pl.format(
-                "between {} and {} people depending on unknown management records",
-                pl.col("lo").cast(pl.Int64),
-                pl.col("hi").cast(pl.Int64),
+            _counted_reason(
+                msgn(
+                    "between {lo} and {n} person depending on unknown management records",
+                    "between {lo} and {n} people depending on unknown management records",
+                    0,
+                ),
+                pl.col("hi"),
+                lo=pl.col("lo"),
             )
         )
         .alias("reason"),
@@ -282,7 +454,12 @@ def compile_node(rule: Any, ctx: EvalContext, path: str) -> Node:
     if not missing:
         return compile_rule(rule, ctx, path)
     names = ", ".join(missing)
-    reason = f"needs the {names} table{'s' if len(missing) > 1 else ''}, not supplied in the data"
+    reason = msgn(
+        "needs the {tables} table, not supplied in the data",
+        "needs the {tables} tables, not supplied in the data",
+        len(missing),
+        tables=names,
+    ).encode()
     frame = _aligned(ctx, ctx.unit_index, {"reason": reason, "failing": [], "unknown": []})
     return Node(rule, path, _threshold_of(rule, ctx), frame)
 
@@ -321,7 +498,16 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
         .alias("outcome"),
         (pl.col("numerator") / pl.col("denominator")).alias("observed"),
         pl.when(pl.col("unknown").list.len() > 0)
-        .then(pl.format("{} people with data that cannot decide", pl.col("unknown").list.len()))
+        .then(
+            _counted_reason(
+                msgn(
+                    "{n} person with data that cannot decide",
+                    "{n} people with data that cannot decide",
+                    0,
+                ),
+                pl.col("unknown").list.len(),
+            )
+        )
         .alias("reason"),
     )
     frame = _aligned(
@@ -339,12 +525,14 @@ def _(rule: p.Compare, ctx: EvalContext, path: str) -> Node:
     text = threshold_text(rule, ctx.value)
     if threshold is None:
         frame = _aligned(
-            ctx, ctx.unit_index, {"reason": "threshold not known", "failing": [], "unknown": []}
+            ctx,
+            ctx.unit_index,
+            {"reason": _NO_THRESHOLD, "failing": [], "unknown": []},
         )
         return Node(rule, path, text, frame)
     lo = _cmp(rule.op, pl.col("lo"), pl.col("den"), threshold)
     hi = _cmp(rule.op, pl.col("hi"), pl.col("den"), threshold)
-    counts = isinstance(rule.measure, p.SubjectCount)
+    counts = isinstance(rule.measure, p.SubjectCount | p.ResidentViolations | p.WantedFugitives)
     return Node(rule, path, text, _measure_node(ctx, mf, _decided(lo, hi), counts))
 
 
@@ -370,10 +558,9 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
     inside = side(p.Op.GE, lower) & side(p.Op.LT, upper)
     frame = _measure_node(ctx, mf, inside, False)
     if lower is None or upper is None:
-        missing = "lower" if lower is None else "upper"
         frame = frame.with_columns(
             pl.when(pl.col("outcome").is_null() & pl.col("reason").is_null())
-            .then(pl.lit(f"the band's {missing} bound is not known"))
+            .then(_reason(_missing_bound(lower is None)))
             .otherwise(pl.col("reason"))
             .alias("reason")
         )
@@ -381,8 +568,28 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
 
 
 @compile_rule.register
+def _(rule: p.ParamFlag, ctx: EvalContext, path: str) -> Node:
+    value = ctx.value(rule.parameter)
+    if value is not None and not isinstance(value, bool):
+        raise SchemeError(f"parameter {rule.parameter.id} must be true or false, not {value!r}")
+    reason = None if value is not None else f"parameter {rule.parameter.id} is not known"
+    frame = _aligned(
+        ctx, ctx.unit_index, {"outcome": value, "reason": reason, "failing": [], "unknown": []}
+    )
+    return Node(rule, path, "", frame)
+
+
+@compile_rule.register
 def _(rule: p.NotYetKnown, ctx: EvalContext, path: str) -> Node:
-    frame = _aligned(ctx, ctx.unit_index, {"reason": rule.reason_en, "failing": [], "unknown": []})
+    frame = _aligned(
+        ctx,
+        ctx.unit_index,
+        {
+            "reason": bilingual(rule.reason_en, rule.reason_vi).encode(),
+            "failing": [],
+            "unknown": [],
+        },
+    )
     return Node(rule, path, "—", frame)
 
 

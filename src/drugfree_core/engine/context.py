@@ -7,7 +7,7 @@ memoised, so criteria that share a population or a test window compute it once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import polars as pl
@@ -23,25 +23,52 @@ from drugfree_core.engine.placement import (
 )
 from drugfree_core.errors import SchemeError
 from drugfree_core.model._dates import shift
-from drugfree_core.model.enums import RehabForm, SubjectKind, TestResult, UnitKind
+from drugfree_core.model.enums import (
+    RehabForm,
+    SubjectKind,
+    TestResult,
+    UnitKind,
+    UnitLevel,
+    ViolationKind,
+)
 from drugfree_core.rules.law import (
     ANNIVERSARY_EXCLUSIVE,
     CIVIL_CODE,
     COMPULSORY_MINOR,
+    FIRST,
+    LATER,
     PERIOD_END_RULES,
 )
-from drugfree_core.rules.params import ParamRef, Period
-from drugfree_core.rules.primitives import Population
+from drugfree_core.rules.params import Parameter, ParamRef, Period, Window, window_start
+from drugfree_core.rules.primitives import (
+    DrugUseLocations,
+    LocationPresence,
+    Population,
+    ResidenceRule,
+    ResidentViolations,
+)
 from drugfree_core.rules.scheme import ResolvedParameter
 from drugfree_core.rules.tables import tables_needed
 
 _STATUTORY = (SubjectKind.ILLEGAL_USER.value, SubjectKind.POST_REHAB.value)
 _POSITIVE = TestResult.POSITIVE.value
+#: Evaluates a commune-level scheme for some unit codes: ``(scheme, codes) -> Evaluation``.
+CommuneEvaluator = Callable[[Any, list[str]], Any]
+_FACILITY_FORMS = (RehabForm.COMPULSORY_FACILITY.value, RehabForm.VOLUNTARY_FACILITY.value)
 _active = active
 
 
 class EvalContext:
-    """Derived frames for one dataset at one reference date, memoised by key."""
+    """Derived frames for one dataset at one reference date, memoised by key.
+
+    ``level`` is what the rows of every result are: commune-level units in force (the
+    default) or provinces in force. At province level every record that places
+    something in a commune (a residence, a fact, a finding) counts for the commune's
+    province, and a province's resident population is its own when known, else the sum
+    of its communes' when every one is known. ``dated`` holds the scheme's parameters
+    with every dated value, for rules whose value follows a record's own date (a rehab
+    episode keeps the term of the law in force when it started).
+    """
 
     def __init__(
         self,
@@ -49,23 +76,28 @@ class EvalContext:
         on: dt.date,
         parameters: Mapping[str, ResolvedParameter],
         unit_codes: frozenset[str] | None = None,
+        *,
+        level: UnitLevel = UnitLevel.COMMUNE_LEVEL,
+        dated: Mapping[str, Parameter] | None = None,
+        commune_evaluator: CommuneEvaluator | None = None,
     ) -> None:
         self.dataset = dataset
         self.on = on
         self.parameters = parameters
+        self.level = level
+        self.dated: Mapping[str, Parameter] = dated or {}
+        self._communes = commune_evaluator
         self._memo: dict[Any, Any] = {}
-        units = commune_units_in_force(dataset, on)
-        if unit_codes is not None:
-            units = units.filter(pl.col("code").is_in(sorted(unit_codes)))
+        communes = commune_units_in_force(dataset, on)
         # Before 1 July 2025 a commune's parent is a district: its province is one level up.
         parents = dataset.units.select(
             pl.col("code").alias("parent_code"),
             pl.col("kind").cast(pl.String).alias("parent_kind"),
             pl.col("parent_code").alias("grandparent_code"),
         )
-        #: Commune-level units in force on the date: the rows of every result, in this order.
-        self.units = (
-            units.join(parents, on="parent_code", how="left")
+        #: Commune-level units in force on the date, with their province, by code.
+        self.communes = (
+            communes.join(parents, on="parent_code", how="left")
             .sort("code")
             .select(
                 pl.col("code").alias("unit_code"),
@@ -77,14 +109,178 @@ class EvalContext:
                 "resident_population",
             )
         )
+        units = self.communes if level is UnitLevel.COMMUNE_LEVEL else self._provinces()
+        if unit_codes is not None:
+            units = units.filter(pl.col("unit_code").is_in(sorted(unit_codes)))
+        #: The rows of every result, in this order: units in force at the scheme's level.
+        self.units = units
         self.unit_index = self.units.select("unit_code")
         # Kept on the dataset: a report evaluates each date several times (one scheme
         # group after another, the census of people who cannot be placed).
-        self.placement, self.unplaced = dataset.derived(
+        commune_placement, unplaced = dataset.derived(
             ("placement", on), lambda: place_people(dataset, on, self.successors_in_force())
         )
-        #: The units of :attr:`units` that the dataset covers on the date.
-        self.covered = covered_units(dataset, on, self.unit_index["unit_code"].to_list())
+        #: Where each person is placed among the commune-level units in force.
+        self.commune_placement: pl.DataFrame = commune_placement
+        # At province level a person in a split commune whose parts all lie in one
+        # province is that province's, whichever part they live in.
+        resolved = self._single_row(unplaced, "candidates")
+        #: People who could not be placed in one row on the date (with their candidates).
+        self.unplaced = unplaced.join(resolved.select("subject_id"), on="subject_id", how="anti")
+        #: Where each placed person counts on the date: (subject_id, unit_code) of a row.
+        self.placement = pl.concat(
+            [
+                self.to_rows(self.commune_placement, "unit_code").filter(
+                    pl.col("unit_code").is_not_null()
+                ),
+                resolved.select("subject_id", "unit_code"),
+            ]
+        )
+        #: The commune-level units in force that the dataset covers on the date.
+        self.covered_communes = dataset.derived(
+            ("covered", on),
+            lambda: covered_units(dataset, on, self.communes["unit_code"].to_list()),
+        )
+        #: The rows of :attr:`units` that the dataset covers on the date. A province is
+        #: covered when it has commune-level units in force and every one is covered: its
+        #: values add up their records, which are complete only then.
+        self.covered: frozenset[str] = (
+            frozenset(
+                c for c in self.unit_index["unit_code"].to_list() if c in self.covered_communes
+            )
+            if level is UnitLevel.COMMUNE_LEVEL
+            else self._covered_provinces()
+        )
+
+    def _provinces(self) -> pl.DataFrame:
+        """Provinces in force, with their population (their communes' sum if not known)."""
+        provinces = self.dataset.units.filter(
+            (pl.col("kind").cast(pl.String) == UnitKind.PROVINCE.value)
+            & _active("valid_from", "valid_to", self.on)
+        )
+        sums = self.communes.group_by("province_code").agg(
+            pl.col("resident_population").sum().alias("_sum"),
+            pl.col("resident_population").null_count().alias("_missing"),
+        )
+        return (
+            provinces.join(sums, left_on="code", right_on="province_code", how="left")
+            .sort("code")
+            .select(
+                pl.col("code").alias("unit_code"),
+                "name",
+                pl.col("code").alias("province_code"),
+                pl.coalesce(
+                    "resident_population",
+                    pl.when(pl.col("_missing") == 0).then(pl.col("_sum")),
+                )
+                .cast(pl.Int64)
+                .alias("resident_population"),
+            )
+        )
+
+    def _covered_provinces(self) -> frozenset[str]:
+        """Provinces of :attr:`units` whose commune-level units in force are all covered.
+
+        A province's counts and rates add up its communes' records: with one commune not
+        covered they could be higher (or lower) than the data shows, so the province is
+        *no data*, like an uncovered commune, rather than judged on part of itself.
+        """
+        per_province: dict[str, list[bool]] = {}
+        for code, province in self.communes.select("unit_code", "province_code").iter_rows():
+            per_province.setdefault(province, []).append(code in self.covered_communes)
+        return frozenset(
+            code
+            for code in self.unit_index["unit_code"].to_list()
+            if per_province.get(code) and all(per_province[code])
+        )
+
+    def uncovered_share(self, province: str) -> tuple[int, int]:
+        """``(not covered, in force)``: the province's commune-level units on the date."""
+        flags = [
+            code in self.covered_communes
+            for code in self.communes.filter(pl.col("province_code") == province)["unit_code"]
+        ]
+        return flags.count(False), len(flags)
+
+    # --------------------------------------------------------------- rows
+
+    def _row_map(self) -> pl.DataFrame:
+        """In-force unit code -> the row it counts for (province level only)."""
+
+        def build() -> pl.DataFrame:
+            communes = self.communes.select(
+                pl.col("unit_code").alias("_code"), pl.col("province_code").alias("_row")
+            )
+            own = self.units.select(
+                pl.col("unit_code").alias("_code"), pl.col("unit_code").alias("_row")
+            )
+            return pl.concat([communes, own]).cast(pl.String).unique("_code")
+
+        result: pl.DataFrame = self.memo("row_map", build)
+        return result
+
+    def to_rows(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        """*frame* with *column* (in-force unit codes) turned into the rows' codes.
+
+        At commune level the codes are the rows; at province level a commune's code
+        becomes its province's, and codes of no province in force become null.
+        """
+        if self.level is UnitLevel.COMMUNE_LEVEL:
+            return frame
+        mapped = frame.join(self._row_map(), left_on=column, right_on="_code", how="left")
+        return mapped.with_columns(pl.col("_row").alias(column)).drop("_row")
+
+    def _single_row(
+        self, frame: pl.DataFrame, candidates: str, into: str = "unit_code"
+    ) -> pl.DataFrame:
+        """Rows of *frame* whose *candidates* (unit codes) all count for one row.
+
+        Returns them with that row in *into* (province level only; at commune level
+        candidates are distinct rows and nothing resolves).
+        """
+        if self.level is UnitLevel.COMMUNE_LEVEL or frame.is_empty():
+            return frame.clear().with_columns(pl.lit(None, dtype=pl.String).alias(into))
+        indexed = frame.with_row_index("_i")
+        exploded = indexed.select("_i", pl.col(candidates).alias("_c")).explode("_c")
+        rows = self.to_rows(exploded, "_c")
+        single = (
+            rows.group_by("_i")
+            .agg(
+                pl.col("_c").n_unique().alias("_n"),
+                pl.col("_c").null_count().alias("_none"),
+                pl.col("_c").first().alias("_row"),
+            )
+            .filter((pl.col("_n") == 1) & (pl.col("_none") == 0))
+        )
+        out = indexed.join(single.select("_i", "_row"), on="_i")
+        return out.with_columns(pl.col("_row").alias(into)).drop("_i", "_row")
+
+    def resolve_rows(self, frame: pl.DataFrame, column: str = "unit_code") -> pl.DataFrame:
+        """*frame* with *column* mapped to rows; what a split leaves ambiguous is noted.
+
+        Codes follow the lineage to the units in force, then count for their row. A code
+        of a split unit whose successors count for different rows cannot be attributed:
+        its candidates are noted (their outcomes are downgraded) and the record dropped.
+        """
+        mapped = self.map_codes(frame.with_row_index("_ri"), column)
+        ambiguous = mapped.filter(pl.col(column).is_null() & pl.col("candidates").is_not_null())
+        resolved = self._single_row(ambiguous, "candidates", into=column)
+        self.note_ambiguous_facts(ambiguous.join(resolved.select("_ri"), on="_ri", how="anti"))
+        known = self.to_rows(mapped.filter(pl.col(column).is_not_null()), column)
+        return (
+            pl.concat([known, resolved.select(known.columns)])
+            .filter(pl.col(column).is_not_null())
+            .sort("_ri")
+            .drop("_ri", "candidates")
+        )
+
+    def row_codes(self, codes: Iterable[str]) -> set[str]:
+        """The rows that in-force unit *codes* count for."""
+        wanted = set(codes)
+        if self.level is UnitLevel.COMMUNE_LEVEL:
+            return wanted
+        rows = self._row_map().filter(pl.col("_code").is_in(sorted(wanted)))
+        return set(rows["_row"].to_list())
 
     # ---------------------------------------------------------------- parameters
 
@@ -102,6 +298,16 @@ class EvalContext:
             self._memo[key] = build()
         return self._memo[key]
 
+    def evaluate_communes(self, scheme: Any, codes: list[str]) -> Any:
+        """The evaluation of commune-level *scheme* for *codes* on the date (no data allowed).
+
+        The evaluator is given by whoever built this context (the engine's ``evaluate``),
+        so that a rule measured on provinces can use its communes' own results.
+        """
+        if self._communes is None:
+            raise SchemeError("this evaluation cannot evaluate communes (no evaluator given)")
+        return self._communes(scheme, codes)
+
     def missing_tables(self, rule: object) -> tuple[str, ...]:
         """The tables *rule* reads that the dataset did not supply, sorted."""
 
@@ -111,7 +317,8 @@ class EvalContext:
             except SchemeError:
                 return item  # not in force: counted as needed; the rule reports the rest
 
-        return tuple(sorted(tables_needed(rule, resolve) - self.dataset.supplied))
+        supplied = self.dataset.supplied
+        return tuple(sorted(tables_needed(rule, resolve, supplied) - supplied))
 
     def period_ends_after(self, end: pl.Expr) -> pl.Expr:
         """Whether a statutory period ending at *end* still runs on the date.
@@ -253,18 +460,9 @@ class EvalContext:
         """
 
         def build() -> pl.DataFrame:
-            max_duration: Mapping[str, Period | None] = self.value(
-                ParamRef("law.rehab_max_duration")
-            )
-            limits = {k: v.to_polars() for k, v in max_duration.items() if v is not None}
             ep = self.dataset.rehab_episodes.filter(_active("start", "end", self.on))
-            ep = ep.with_columns(
-                pl.col("form").cast(pl.String),
-                pl.col("form")
-                .cast(pl.String)
-                .replace_strict(limits, default=None, return_dtype=pl.String)
-                .alias("_limit"),
-            )
+            limit = self.episode_term("law.rehab_max_duration")
+            ep = ep.with_columns(limit.alias("_limit")).with_columns(pl.col("form").cast(pl.String))
             stale = (
                 pl.col("end").is_null()
                 & pl.col("_limit").is_not_null()
@@ -281,6 +479,46 @@ class EvalContext:
 
         result: pl.DataFrame = self.memo("episodes", build)
         return result
+
+    def episode_term(self, parameter_id: str) -> pl.Expr:
+        """Per rehab-episode row: the duration *parameter_id* gives it (a polars offset).
+
+        The key is the episode's form and, when the value distinguishes them and the
+        data gives it, its rank (``"<form>:first"``/``"<form>:later"``). The value is the
+        one in force when the episode started when ``law.rehab_term_law`` says
+        ``episode_start`` (Law 120/2025 Art. 56), else the one on the reference date;
+        an episode that started before the first value takes the first. Null: no limit.
+        """
+        rule = self.parameters.get("law.rehab_term_law")
+        dated = self.dated.get(parameter_id)
+        if rule is not None and rule.value == "episode_start" and dated is not None:
+            versions = [(dv.start, dv.value) for dv in dated.values]
+        elif parameter_id in self.parameters:
+            versions = [(self.on, self.value(ParamRef(parameter_id)))]
+        else:
+            # No law in force on the date sets a term (a date before Law 73/2021).
+            return pl.lit(None, dtype=pl.String)
+        if not all(isinstance(table, Mapping) for _, table in versions):
+            raise SchemeError(f"parameter {parameter_id} must map rehab forms to durations")
+        form = pl.col("form").cast(pl.String)
+        rank_key = (
+            pl.when(pl.col("rank") == 1)
+            .then(pl.lit(FIRST))
+            .when(pl.col("rank") >= 2)
+            .then(pl.lit(LATER))
+        )
+        ranked = pl.concat_str([form, pl.lit(":"), rank_key])
+
+        def lookup(table: Mapping[str, Period | None]) -> pl.Expr:
+            offsets = {k: v.to_polars() for k, v in table.items() if v is not None}
+            by_rank = ranked.replace_strict(offsets, default=None, return_dtype=pl.String)
+            by_form = form.replace_strict(offsets, default=None, return_dtype=pl.String)
+            return pl.coalesce(by_rank, by_form)
+
+        expr = lookup(versions[0][1])  # type: ignore[arg-type]  # checked above
+        for start, table in versions[1:]:
+            expr = pl.when(pl.col("start") >= start).then(lookup(table)).otherwise(expr)  # type: ignore[arg-type]
+        return expr
 
     def in_treatment(self, forms: tuple[str, ...] | None) -> pl.DataFrame:
         """Per person: in treatment on the date (true / null when stale), of *forms*."""
@@ -321,13 +559,17 @@ class EvalContext:
         kinds = tuple(sorted(k.value for k in spec.kinds))
         under = bool(self.value(spec.under_management))
         forms_value = self.value(spec.exempt_forms)
-        exempt_forms = tuple(sorted(RehabForm(f).value for f in forms_value))
+        forms = {RehabForm(f).value for f in forms_value}
+        if bool(self.value(spec.exempt_facility)):
+            forms |= set(_FACILITY_FORMS)
+        exempt_forms = tuple(sorted(forms))
         exempt_custody = bool(self.value(spec.exempt_custody))
-        key = ("population", kinds, under, spec.with_record, exempt_forms, exempt_custody)
+        running = tuple(k.value for k in spec.exempt_running)
+        key = ("population", kinds, under, spec.with_record, exempt_forms, exempt_custody, running)
         return self.memo(  # type: ignore[no-any-return]
             key,
             lambda: self._build_population(
-                kinds, under, spec.with_record, exempt_forms, exempt_custody
+                kinds, under, spec.with_record, exempt_forms, exempt_custody, running
             ),
         )
 
@@ -338,6 +580,7 @@ class EvalContext:
         with_record: bool,
         exempt_forms: tuple[str, ...],
         exempt_custody: bool,
+        exempt_running: tuple[str, ...] = (),
     ) -> pl.DataFrame:
         st = self.statuses().filter(pl.col("kind").is_in(list(kinds)))
         # A row counts for sure when each condition is known to hold; a row whose
@@ -383,6 +626,11 @@ class EvalContext:
             )
         if exempt_custody:
             people = people.join(self.in_custody(), on="subject_id", how="anti")
+        if exempt_running:
+            managed = self.statuses().filter(
+                pl.col("kind").is_in(list(exempt_running)) & pl.col("management_running")
+            )
+            people = people.join(managed.select("subject_id"), on="subject_id", how="anti")
         return people
 
     # ------------------------------------------------------------------ tests
@@ -433,3 +681,141 @@ class EvalContext:
         return agg.select(
             "subject_id", pl.all_horizontal([pl.col(f"_{s}") for s in schedules]).alias("value")
         )
+
+    # ------------------------------------------------------------------ findings
+
+    def window_start(self, window: Any) -> dt.date:
+        """The first day of *window* (a period, a named window or a parameter) on the date."""
+        value = self.value(window)
+        if not isinstance(value, Period | Window | str):
+            raise SchemeError(
+                f"{value!r} is not a window (a period or {[w.value for w in Window]})"
+            )
+        try:
+            return window_start(value, self.on)
+        except ValueError:
+            raise SchemeError(f"{value!r} is not a window") from None
+
+    def _finding_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Findings with ``unit_code`` mapped to the rows (ambiguous ones noted, then dropped)."""
+        return self.resolve_rows(frame, "unit_code")
+
+    def resident_violations(self, spec: ResidentViolations) -> pl.DataFrame:
+        """Per row: the violators counted (``lo``/``hi`` people, ``members``).
+
+        A violation counts for the row it was committed in when its violator is a
+        resident of that row (at province level: of the province). ``lo`` counts people
+        certainly resident; ``hi`` adds those whose home on the violation day was a unit
+        that was later split, so may or may not be this one.
+        """
+        start = self.window_start(spec.window)
+        administrative = bool(self.value(spec.administrative))
+        residence = ResidenceRule(self.value(spec.residence))
+        in_custody = bool(self.value(spec.in_custody))
+        key = ("violations", start, administrative, residence, in_custody)
+
+        def build() -> pl.DataFrame:
+            v = self.dataset.drug_law_violations.filter(
+                (pl.col("date") >= start) & (pl.col("date") <= self.on)
+            )
+            if not administrative:
+                v = v.filter(pl.col("kind") == ViolationKind.CRIME.value)
+            v = self._finding_rows(v.select("subject_id", "unit_code", "date"))
+            parts = []
+            if residence is not ResidenceRule.VIOLATION_DATE:
+                home = self.placement.rename({"unit_code": "_home"})
+                here = v.join(home, on="subject_id").filter(pl.col("_home") == pl.col("unit_code"))
+                parts.append(here.select("subject_id", "unit_code", pl.lit(True).alias("sure")))
+            if residence is not ResidenceRule.REFERENCE_DATE:
+                parts.append(self._resident_when_violating(v))
+            found = pl.concat(parts)
+            if not in_custody:
+                found = found.join(self.in_custody(), on="subject_id", how="anti")
+            people = found.group_by("unit_code", "subject_id").agg(pl.col("sure").any())
+            return people.group_by("unit_code").agg(
+                pl.col("sure").sum().cast(pl.Float64).alias("lo"),
+                pl.len().cast(pl.Float64).alias("hi"),
+                pl.col("subject_id").sort().alias("members"),
+            )
+
+        result: pl.DataFrame = self.memo(key, build)
+        return result
+
+    def _resident_when_violating(self, violations: pl.DataFrame) -> pl.DataFrame:
+        """Violations (by row) whose violator lived in that row on the violation day."""
+        res = self.dataset.residences.select(
+            "subject_id", pl.col("unit_code").alias("_home"), "start", "end"
+        )
+        lived = violations.join(res, on="subject_id").filter(
+            (pl.col("start") <= pl.col("date"))
+            & (pl.col("end").is_null() | (pl.col("end") >= pl.col("date")))
+        )
+        lived = self.map_codes(lived, "_home")
+        known = self.to_rows(lived.filter(pl.col("_home").is_not_null()), "_home")
+        # A home split since whose parts all count for one row (a province) is that row.
+        whole = self._single_row(
+            lived.filter(pl.col("_home").is_null() & pl.col("candidates").is_not_null()),
+            "candidates",
+            into="_home",
+        )
+        sure = (
+            pl.concat(
+                [
+                    known.select("subject_id", "unit_code", "_home"),
+                    whole.select("subject_id", "unit_code", "_home"),
+                ]
+            )
+            .filter(pl.col("_home") == pl.col("unit_code"))
+            .select("subject_id", "unit_code", pl.lit(True).alias("sure"))
+        )
+        # A home that was split since may be this unit: possible, not certain.
+        split = lived.filter(pl.col("_home").is_null() & pl.col("candidates").is_not_null())
+        split = self.to_rows(split.explode("candidates"), "candidates")
+        maybe = split.filter(pl.col("candidates") == pl.col("unit_code")).select(
+            "subject_id", "unit_code", pl.lit(False).alias("sure")
+        )
+        return pl.concat([sure, maybe])
+
+    def wanted_fugitives(self, window: Any) -> pl.DataFrame:
+        """Per row: fugitives hiding there on some day of the window (``lo``/``hi``, ids)."""
+        start = self.window_start(window)
+
+        def build() -> pl.DataFrame:
+            f = self.dataset.wanted_fugitives.filter(
+                (pl.col("start") <= self.on) & (pl.col("end").is_null() | (pl.col("end") >= start))
+            )
+            f = self._finding_rows(f.select("id", "unit_code"))
+            return f.group_by("unit_code").agg(
+                pl.col("id").n_unique().cast(pl.Float64).alias("lo"),
+                pl.col("id").n_unique().cast(pl.Float64).alias("hi"),
+                pl.col("id").unique().sort().alias("members"),
+            )
+
+        result: pl.DataFrame = self.memo(("fugitives", start), build)
+        return result
+
+    def drug_use_locations(self, spec: DrugUseLocations) -> pl.DataFrame:
+        """Per row: the locations the window holds (``lo`` = ``hi`` = count)."""
+        start = self.window_start(spec.window)
+        presence = LocationPresence(self.value(spec.presence))
+        kinds = tuple(sorted(k.value for k in spec.kinds))
+        bases = tuple(sorted(b.value for b in spec.bases))
+
+        def build() -> pl.DataFrame:
+            loc = self.dataset.drug_use_locations.filter(
+                pl.col("kind").cast(pl.String).is_in(list(kinds))
+                & pl.col("basis").cast(pl.String).is_in(list(bases))
+                & (pl.col("identified_on") <= self.on)
+            )
+            if presence is LocationPresence.IDENTIFIED:
+                loc = loc.filter(pl.col("identified_on") >= start)
+            else:
+                loc = loc.filter(pl.col("closed_on").is_null() | (pl.col("closed_on") >= start))
+            loc = self._finding_rows(loc.select("id", "unit_code"))
+            return loc.group_by("unit_code").agg(
+                pl.col("id").n_unique().cast(pl.Float64).alias("lo"),
+                pl.col("id").n_unique().cast(pl.Float64).alias("hi"),
+            )
+
+        result: pl.DataFrame = self.memo(("locations", start, presence, kinds, bases), build)
+        return result

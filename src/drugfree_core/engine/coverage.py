@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.i18n import Message, msg, msgn
 
 
 def _index(
@@ -82,19 +83,28 @@ def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozen
     return frozenset(c for c in codes if covered(c, frozenset({c})))
 
 
-def no_coverage_reason(dataset: Dataset, units: int) -> str:
+def no_coverage_reason(dataset: Dataset, units: int) -> Message:
     """Why *dataset* covers none of *units* units in force: for the error that says so.
 
     Names the coverage rows left out by quarantine, since they may be why nothing is
     covered (a table whose only row was bad covers nothing).
     """
     if dataset.coverage_basis == "none":
-        return (
+        return msg(
             "its units come from the embedded official map, which never says which units "
             "the data cover, and it has no coverage table"
         )
-    why = f"its coverage table covers none of the {units} unit(s) in force"
+    why = msgn(
+        "its coverage table covers none of the {n} unit in force",
+        "its coverage table covers none of the {n} units in force",
+        units,
+    )
     left_out = sum(1 for q in dataset.quarantined if q.table == "coverage")
     if left_out:
-        why += f" ({left_out} coverage row(s) were quarantined)"
+        return msgn(
+            "{why} ({n} coverage row was quarantined)",
+            "{why} ({n} coverage rows were quarantined)",
+            left_out,
+            why=why,
+        )
     return why

@@ -8,14 +8,10 @@ from typing import Any
 
 from drugfree_core._args import expect, expect_codes
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.compile import Node, compile_node
+from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_reason
-from drugfree_core.engine.placement import (
-    commune_units_in_force,
-    undetermined_records,
-    unplaced_subjects,
-)
+from drugfree_core.engine.placement import undetermined_records, unplaced_subjects
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
@@ -23,6 +19,9 @@ from drugfree_core.engine.results import (
     UnitResult,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
+from drugfree_core.i18n import Message, msg, msgn
+from drugfree_core.model.enums import UnitLevel
+from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.rules.describe import describe_rule
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import Criterion, Level, Scheme
@@ -51,12 +50,12 @@ class _Columns:
         self.observed = f["observed"].to_list()
         self.failing = f["failing"].to_list()
         self.unknown = f["unknown"].to_list()
-        self.reason = f["reason"].to_list()
+        self.reason = [decode_reason(r) for r in f["reason"].to_list()]
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
 
-    def no_data(self, reason: str) -> RuleResult:
+    def no_data(self, reason: Message) -> RuleResult:
         """The root of a unit the dataset does not cover: named, not evaluated."""
         return RuleResult(
             id=self.node.path,
@@ -81,55 +80,88 @@ class _Columns:
             threshold=self.node.threshold,
             failing_subjects=tuple(self.failing[i] or ()),
             unknown_subjects=tuple(self.unknown[i] or ()),
-            reason=self.reason[i] or "",
+            reason=self.reason[i],
             children=tuple(c.result(i) for c in self.children),
         )
 
 
-def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[str]]:
-    """Why each unit's outcomes cannot be trusted fully: quarantine and unplaced people."""
-    succ = ctx.successors_in_force()
-    notes: dict[str, list[str]] = {}
+def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Message]]:
+    """Why each unit's outcomes cannot be trusted fully: quarantine and unplaced people.
 
-    def in_force(code: str) -> tuple[str, ...]:
-        return succ.get(code, (code,))
+    At province level a province is affected by what affects any of its communes.
+    """
+    succ = ctx.successors_in_force()
+    notes: dict[str, list[Message]] = {}
+
+    def rows(codes: set[str]) -> set[str]:
+        return ctx.row_codes({c for raw in codes for c in succ.get(raw, (raw,))})
 
     quarantined_per_unit: dict[str, int] = {}
     for record in dataset.quarantined:
-        for code in {c for raw in record.unit_codes for c in in_force(raw)}:
+        for code in rows(set(record.unit_codes)):
             quarantined_per_unit[code] = quarantined_per_unit.get(code, 0) + 1
     for code, n in quarantined_per_unit.items():
-        notes.setdefault(code, []).append(f"{n} quarantined record(s) concern this unit")
+        notes.setdefault(code, []).append(
+            msgn(
+                "{n} quarantined record concerns this unit",
+                "{n} quarantined records concern this unit",
+                n,
+            )
+        )
     unplaced_per_unit: dict[str, int] = {}
     for candidates in ctx.unplaced["candidates"].to_list():
-        for code in candidates or ():
+        for code in rows(set(candidates or ())):
             unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + 1
     for code, n in unplaced_per_unit.items():
         notes.setdefault(code, []).append(
-            f"{n} person(s) living in a split predecessor may belong to this unit"
+            msgn(
+                "{n} person living in a split predecessor may belong to this unit",
+                "{n} people living in a split predecessor may belong to this unit",
+                n,
+            )
         )
-    for code in sorted(ctx.ambiguous_fact_units()):
+    for code in sorted(rows(ctx.ambiguous_fact_units())):
         notes.setdefault(code, []).append(
-            "facts reported on a split predecessor may belong to this unit"
+            msg("facts reported on a split predecessor may belong to this unit")
         )
     return notes
 
 
-def no_data_reason(basis: str, on: dt.date) -> str:
+def _reached(level: Level, outcomes: dict[str, Outcome]) -> bool | None:
+    """Whether at least ``min_pass`` of the level's criteria pass (None: cannot tell)."""
+    results = [outcomes.get(cid, Outcome.UNKNOWN) for cid in level.criteria]
+    passed = sum(r is Outcome.PASS for r in results)
+    open_ = sum(r is Outcome.UNKNOWN for r in results)
+    if passed >= level.min_pass:
+        return True
+    return None if passed + open_ >= level.min_pass else False
+
+
+def _joined(notes: list[Message]) -> Message | None:
+    """The notes as one reason (``a; b``), or ``None`` when there are none."""
+    if not notes:
+        return None
+    joined = notes[0]
+    for note in notes[1:]:
+        joined = msg("{first}; {then}", first=joined, then=note)
+    return joined
+
+
+def no_data_reason(basis: str, on: dt.date) -> Message:
     """Why a unit is *no data*, by how the dataset states its coverage."""
-    day = on.isoformat()
     if basis == "none":
-        return (
-            f"no data: the units come from the official map and the dataset declares no "
-            f"coverage, so it does not say it holds every record of this unit on {day}"
+        return msg(
+            "no data: the units come from the official map and the dataset declares no "
+            "coverage, so it does not say it holds every record of this unit on {date}",
+            date=on,
         )
-    return f"no data: the dataset's coverage does not include this unit on {day}"
+    return msg("no data: the dataset's coverage does not include this unit on {date}", date=on)
 
 
 def _classify(
-    levels: tuple[Level, ...], outcomes: dict[str, Outcome]
+    levels: tuple[Level, ...], outcomes: dict[str, Outcome], no_level: str = "none"
 ) -> tuple[str | None, tuple[str, ...]]:
-    """The first level reached, ``"none"``, or ``None`` with the levels still possible."""
+    """The first level reached, *no_level*, or ``None`` with the levels still possible."""
     candidates: list[str] = []
     for level in levels:
         results = [outcomes.get(cid, Outcome.UNKNOWN) for cid in level.criteria]
@@ -142,11 +174,11 @@ def _classify(
             if passed >= level.min_pass:
                 break  # lower levels cannot be reached once this one is certain
     if not candidates:
-        return "none", ()
+        return no_level, ()
     return None, tuple(candidates)
 
 
-def _downgrade(result: CriterionResult, why: str) -> CriterionResult:
+def _downgrade(result: CriterionResult, why: Message) -> CriterionResult:
     if result.outcome is not Outcome.PASS:
         return result
     from attrs import evolve
@@ -158,18 +190,22 @@ def _downgrade(result: CriterionResult, why: str) -> CriterionResult:
 def evaluate(
     dataset: Dataset,
     scheme: Scheme,
-    on: dt.date,
+    on: DateOrPeriod,
     *,
     units: Iterable[str] | None = None,
     allow_no_coverage: bool = False,
 ) -> Evaluation:
-    """Evaluate *scheme* for every commune-level unit in force on *on*.
+    """Evaluate *scheme* for every unit in force on *on* at the scheme's level.
 
-    One columnar pass over the whole dataset; pass ``units`` to restrict the output to
-    some unit codes (they must be commune-level units in force on the date). Outcomes
-    never claim more than the data shows: missing data gives *unknown*, a table the
-    dataset did not supply makes the rules that read it *unknown*, and a unit the
-    dataset does not cover is *no data* (never a pass).
+    *on* is the reference date, or an :class:`~drugfree_core.model.AssessmentPeriod`
+    standing for its last day (``AssessmentPeriod(2025)``: 14 Dec 2025, counting from
+    15 Dec 2024). The units are the commune-level units in force, or the provinces for
+    a scheme whose ``unit_level`` is province. One columnar pass over the whole
+    dataset; pass ``units`` to restrict the output to some unit codes (units in force
+    on the date, at that level). Outcomes never claim more than the data shows: missing
+    data gives *unknown*, a table the dataset did not supply makes the rules that read
+    it *unknown*, and a unit the dataset does not cover is *no data* (never a pass). A
+    province is covered only when every one of its commune-level units in force is.
 
     Raises :class:`~drugfree_core.errors.SchemeError` when no criterion of the scheme is
     in force on *on* (every unit would pass without a check), and
@@ -178,8 +214,10 @@ def evaluate(
     """
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
+    if isinstance(on, AssessmentPeriod):
+        on = on.reference_date
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise UsageError("the reference date must be a datetime.date")
+        raise UsageError("the reference date must be a datetime.date or an AssessmentPeriod")
     if units is not None:
         units = expect_codes(units, "units")
     if not scheme.in_force(on):
@@ -192,31 +230,46 @@ def evaluate(
             "it would pass every unit without checking anything"
         )
     wanted = None if units is None else frozenset(units)
-    ctx = EvalContext(dataset, on, scheme.resolve_parameters(on), wanted)
+    ctx = EvalContext(
+        dataset,
+        on,
+        scheme.resolve_parameters(on),
+        wanted,
+        level=scheme.unit_level,
+        dated={p.id: p for p in scheme.parameters},
+        commune_evaluator=lambda commune_scheme, codes: evaluate(
+            dataset, commune_scheme, on, units=codes, allow_no_coverage=True
+        ),
+    )
     if wanted is not None:
         missing = sorted(wanted - set(ctx.unit_index["unit_code"]))
         if missing:
-            raise UsageError(
-                f"not a commune-level unit in force on {on.isoformat()}: {', '.join(missing)}"
-            )
+            what = "province" if scheme.unit_level is UnitLevel.PROVINCE else "commune-level unit"
+            raise UsageError(f"not a {what} in force on {on.isoformat()}: {', '.join(missing)}")
     if ctx.units.height and not ctx.covered and not allow_no_coverage:
-        raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height))
+        raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height, scheme.unit_level))
+    levels = scheme.levels_on(on)
     nodes = [compile_node(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
     unit_rows: list[dict[str, Any]] = ctx.units.to_dicts()
     unplaced_frame = ctx.unplaced
     covered = ctx.covered
-    why_no_data = no_data_reason(dataset.coverage_basis, on)
+    commune_reason = no_data_reason(dataset.coverage_basis, on)
+
+    def why_no_data(code: str) -> Message:
+        if scheme.unit_level is UnitLevel.COMMUNE_LEVEL:
+            return commune_reason
+        return province_no_data_reason(ctx, code)
+
     # A record is placed if it leads to any unit in force, whatever the output is cut to.
-    all_units = ctx.units if wanted is None else commune_units_in_force(dataset, on)
     undetermined = undetermined_records(
         dataset.quarantined,
         ctx.successors_in_force(),
-        set(all_units["unit_code" if wanted is None else "code"].to_list()),
+        set(ctx.communes["unit_code"].to_list()),
     )
     needed: set[str] = set()
     for c in criteria:
-        needed |= set(tables_needed(c.rule, _safe(ctx)))
+        needed |= set(tables_needed(c.rule, _safe(ctx), dataset.supplied))
     missing_tables = tuple(sorted(needed - dataset.supplied))
 
     def build_units() -> tuple[UnitResult, ...]:
@@ -229,8 +282,9 @@ def evaluate(
                 criteria,
                 columns,
                 affected,
+                levels,
                 row["unit_code"] in covered,
-                why_no_data,
+                why_no_data(row["unit_code"]),
             )
             for i, row in enumerate(unit_rows)
         )
@@ -244,12 +298,32 @@ def evaluate(
         library_version=library_version(),
         parameters=tuple(scheme.resolve_parameters(on).values()),
         quarantined=dataset.quarantined,
-        levels=tuple(level.id for level in scheme.levels),
+        levels=tuple(level.id for level in levels),
+        unit_level=scheme.unit_level.value,
+        no_level=scheme.no_level,
         coverage_basis=dataset.coverage_basis,
         undetermined=undetermined,
         missing_tables=missing_tables,
         build_units=build_units,
         build_unplaced=lambda: unplaced_subjects(unplaced_frame),
+    )
+
+
+def province_no_data_reason(ctx: EvalContext, province: str) -> Message:
+    """Why a province is *no data*: how many of its commune-level units are not covered."""
+    uncovered, total = ctx.uncovered_share(province)
+    if not total:
+        return msg(
+            "no data: the province has no commune-level unit in force on {date}", date=ctx.on
+        )
+    return msgn(
+        "no data: {uncovered} of the province's {n} commune-level unit is not covered by "
+        "the dataset on {date}, so its totals are not known",
+        "no data: {uncovered} of the province's {n} commune-level units are not covered by "
+        "the dataset on {date}, so its totals are not known",
+        total,
+        uncovered=uncovered,
+        date=ctx.on,
     )
 
 
@@ -263,13 +337,26 @@ def _safe(ctx: EvalContext) -> Any:
     return resolve
 
 
-def _no_coverage_message(dataset: Dataset, on: dt.date, units: int) -> str:
-    day = on.isoformat()
-    why = no_coverage_reason(dataset, units)
-    return (
-        f"the dataset covers no unit of this evaluation on {day}: {why}. Declare what the "
+def _no_coverage_message(
+    dataset: Dataset, on: dt.date, units: int, level: UnitLevel = UnitLevel.COMMUNE_LEVEL
+) -> Message:
+    why: Message
+    if level is UnitLevel.PROVINCE and dataset.coverage_basis != "none":
+        why = msgn(
+            "its coverage covers the {n} province in force only in part (a province is "
+            "covered when every one of its commune-level units is)",
+            "its coverage covers none of the {n} provinces in force in full (a province is "
+            "covered when every one of its commune-level units is)",
+            units,
+        )
+    else:
+        why = no_coverage_reason(dataset, units)
+    return msg(
+        "the dataset covers no unit of this evaluation on {date}: {why}. Declare what the "
         "records cover in a coverage table, or allow a result that is all 'no data' "
-        "(allow_no_coverage=True, --allow-no-coverage)"
+        "(--allow-no-coverage; in Python, allow_no_coverage)",
+        date=on,
+        why=why,
     )
 
 
@@ -279,9 +366,10 @@ def _unit_result(
     scheme: Scheme,
     criteria: tuple[Criterion, ...],
     columns: list[_Columns],
-    affected: dict[str, list[str]],
+    affected: dict[str, list[Message]],
+    levels: tuple[Level, ...],
     covered: bool,
-    why_no_data: str,
+    why_no_data: Message,
 ) -> UnitResult:
     code = row["unit_code"]
     if not covered:
@@ -302,7 +390,7 @@ def _unit_result(
             ),
             affected_by=tuple(affected.get(code, ())),
         )
-    why = "; ".join(affected.get(code, ()))
+    why = _joined(affected.get(code, []))
     crits = []
     for criterion, col in zip(criteria, columns, strict=True):
         root = col.result(i)
@@ -315,9 +403,11 @@ def _unit_result(
         )
         crits.append(_downgrade(cr, why) if why else cr)
     outcomes = {c.criterion_id: c.outcome for c in crits}
-    if scheme.levels:
-        level, candidates = _classify(scheme.levels, outcomes)
+    reached: tuple[str, ...] = ()
+    if levels:
+        level, candidates = _classify(levels, outcomes, scheme.no_level)
         verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
+        reached = tuple(lv.id for lv in scheme.levels if _reached(lv, outcomes))
     else:
         level, candidates = None, ()
         values = set(outcomes.values())
@@ -336,5 +426,6 @@ def _unit_result(
         criteria=tuple(crits),
         level=level,
         level_candidates=candidates,
+        levels_reached=reached,
         affected_by=tuple(affected.get(code, ())),
     )

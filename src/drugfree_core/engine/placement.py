@@ -29,6 +29,7 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
 from drugfree_core.engine.results import UnplacedSubject
+from drugfree_core.i18n import Message, msg
 from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
 
 _COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
@@ -37,10 +38,10 @@ _COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
 _PLACED_TABLES = ("subjects", "unit_facts")
 
 #: Why a person could not be placed, by kind (see the module documentation).
-UNPLACED_REASONS: dict[str, str] = {
-    "split": "resides in a unit that was split; the successor is not known",
-    "gone": "resides in a unit that is not in force and has no successor",
-    "no_residence": "has a status on the date but no residence on it",
+UNPLACED_REASONS: dict[str, Message] = {
+    "split": msg("resides in a unit that was split; the successor is not known"),
+    "gone": msg("resides in a unit that is not in force and has no successor"),
+    "no_residence": msg("has a status on the date but no residence on it"),
 }
 
 

@@ -15,6 +15,7 @@ import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import Message, Text, msgn, render
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
 
@@ -40,8 +41,20 @@ class RuleResult:
     threshold: str = ""
     failing_subjects: tuple[str, ...] = ()
     unknown_subjects: tuple[str, ...] = ()
-    reason: str = ""
+    reason: Text = ""
     children: tuple[RuleResult, ...] = ()
+
+    def in_words(self, lang: str | None = None) -> RuleResult:
+        """A copy whose reasons (its own and its parts') are text in *lang*.
+
+        What the result's JSON holds, and so what reading that JSON back gives.
+        ``lang=None`` is the language in force.
+        """
+        return attrs.evolve(
+            self,
+            reason=render(self.reason, lang),
+            children=tuple(c.in_words(lang) for c in self.children),
+        )
 
     def without_subjects(self) -> RuleResult:
         """A copy of the result and its parts without any subject id (aggregate use)."""
@@ -71,11 +84,15 @@ class UnitResult:
     """The verdict for one unit and the result of every criterion in force.
 
     ``province_code`` is the province the unit belongs to (through its district before
-    1 July 2025). For classification schemes ``level`` is the level reached (``"none"``
-    when no level applies, ``None`` when the data cannot decide) and ``level_candidates`` the levels
-    still possible. ``affected_by`` lists why outcomes were downgraded to unknown
-    (quarantined records, people who could not be placed after a split). A unit the
-    dataset does not cover has the verdict ``NO_DATA``, and so has each of its criteria.
+    1 July 2025; a province's own code when provinces are evaluated). For classification
+    schemes ``level`` is the level reached (the scheme's ``no_level`` label, such as
+    ``"none"`` or ``"unclassified"``, when none applies; ``None`` when the data cannot
+    decide), ``level_candidates`` the levels still possible and ``levels_reached`` every
+    level whose criteria are certainly met, whatever the precedence (a unit may meet
+    type III and be drug-free). ``affected_by`` lists why outcomes were downgraded to
+    unknown (quarantined records, people who could not be placed after a split). A unit
+    the dataset does not cover has the verdict ``NO_DATA``, and so has each of its
+    criteria; it has no level and reaches none.
     """
 
     unit_code: str
@@ -85,7 +102,8 @@ class UnitResult:
     criteria: tuple[CriterionResult, ...]
     level: str | None = None
     level_candidates: tuple[str, ...] = ()
-    affected_by: tuple[str, ...] = ()
+    levels_reached: tuple[str, ...] = ()
+    affected_by: tuple[Text, ...] = ()
 
     def without_subjects(self) -> UnitResult:
         """A copy of the unit's result without any subject id (counts and reasons stay)."""
@@ -117,7 +135,7 @@ class UnplacedSubject:
 
     subject_id: str
     candidate_units: tuple[str, ...]
-    reason: str
+    reason: Text
     kind: str = "split"
     unit_code: str | None = None
 
@@ -129,6 +147,9 @@ class Evaluation:
     The engine computes every outcome in columnar form; the per-unit objects in
     :attr:`units` (and :attr:`unplaced`) are built on first access, so a caller who only
     needs a few units or the JSON does not pay for objects it never reads.
+    ``unit_level`` says what the units are (``"commune_level"`` or ``"province"``);
+    ``levels`` are the scheme's levels in the order they were tried and ``no_level`` the
+    label of a unit that reaches none.
     """
 
     scheme_id: str
@@ -140,6 +161,8 @@ class Evaluation:
     parameters: tuple[ResolvedParameter, ...] = ()
     quarantined: tuple[QuarantinedRecord, ...] = ()
     levels: tuple[str, ...] = ()
+    unit_level: str = "commune_level"
+    no_level: str = "none"
     #: How the dataset says which units it covers (``Dataset.coverage_basis``).
     coverage_basis: str = "units"
     #: Quarantined people and facts whose unit cannot be determined: they may be anywhere.
@@ -250,3 +273,14 @@ class Evaluation:
         from drugfree_core.engine.serialize import dumps
 
         return dumps(self.to_dict(include_subjects=include_subjects), indent=indent)
+
+
+def unplaced_note(n: int) -> Message:
+    """The note on a passing unit when *n* people or records were placed in no unit."""
+    return msgn(
+        "not placed in any unit: {n} person or record of the dataset, which may belong to "
+        "this unit",
+        "not placed in any unit: {n} people or records of the dataset, which may belong to "
+        "this unit",
+        n,
+    )

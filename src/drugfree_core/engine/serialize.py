@@ -11,19 +11,25 @@ import cattrs
 import msgspec
 
 from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
+from drugfree_core.i18n import Message, Text, render
 from drugfree_core.rules.outcome import Outcome
-from drugfree_core.rules.params import Period
+from drugfree_core.rules.params import Deadline, Period
 
 converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
 converter.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
 converter.register_unstructure_hook(Outcome, lambda o: o.value)
+# A reason or note is said in the language in force; reading one back gives its words.
+converter.register_unstructure_hook(Message, lambda m: m.render())
+converter.register_structure_hook_func(
+    lambda t: t == Text, lambda v, _: v if isinstance(v, str) else Message.from_dict(v)
+)
 
 
 def _param_value(value: object) -> Any:
     if isinstance(value, Fraction):
         return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
-    if isinstance(value, Period):
+    if isinstance(value, Period | Deadline):
         return str(value)
     if isinstance(value, dict):
         return {k: _param_value(v) for k, v in value.items()}
@@ -35,10 +41,12 @@ def _param_value(value: object) -> Any:
 def _rule_dict(result: RuleResult, include_subjects: bool) -> dict[str, Any]:
     # Written out by hand: this runs for every node of every unit (tens of thousands).
     out: dict[str, Any] = {"id": result.id, "rule": result.rule, "outcome": result.outcome.value}
-    for key in ("description_en", "description_vi", "threshold", "reason"):
+    for key in ("description_en", "description_vi", "threshold"):
         value = getattr(result, key)
         if value:
             out[key] = value
+    if result.reason:
+        out["reason"] = render(result.reason)
     for key in ("observed", "numerator", "denominator"):
         value = getattr(result, key)
         if value is not None:
@@ -74,8 +82,10 @@ def _unit_dict(unit: UnitResult, include_subjects: bool) -> dict[str, Any]:
         out["level"] = unit.level
     if unit.level_candidates:
         out["level_candidates"] = list(unit.level_candidates)
+    if unit.levels_reached:
+        out["levels_reached"] = list(unit.levels_reached)
     if unit.affected_by:
-        out["affected_by"] = list(unit.affected_by)
+        out["affected_by"] = [render(note) for note in unit.affected_by]
     return out
 
 
@@ -107,6 +117,7 @@ def evaluation_header(
             "title_vi": evaluation.scheme_title_vi,
         },
         "reference_date": evaluation.reference_date.isoformat(),
+        "unit_level": evaluation.unit_level,
         "library_version": evaluation.library_version,
         "summary": {
             "verdicts": evaluation.verdict_counts(),

@@ -32,6 +32,10 @@ _KEYS = {
     "units": ("code", "parent_code", "kind", "valid_from", "valid_to"),
     "lineage": ("predecessor_code", "successor_code"),
     "unit_facts": ("unit_code",),
+    "drug_law_violations": ("subject_id", "unit_code"),
+    "wanted_fugitives": ("id", "unit_code"),
+    "drug_use_locations": ("id", "unit_code"),
+    "recognitions": ("unit_code", "scheme_id"),
     "coverage": ("unit_code",),
 }
 

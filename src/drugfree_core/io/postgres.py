@@ -50,8 +50,7 @@ DEFAULT_SCHEMA = "public"
 # PostgreSQL types read as they are; anything else is cast to text in the query.
 # (char(n), "bpchar", is cast: its ::text drops the padding, so 'P99  ' is the code 'P99'.)
 _NATIVE = frozenset(
-    {"text", "varchar", "name", "date", "bool"}
-    | {"int2", "int4", "int8", "float4", "float8"}
+    {"text", "varchar", "name", "date", "bool"} | {"int2", "int4", "int8", "float4", "float8"}
 )
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1

@@ -46,6 +46,7 @@ from drugfree_core.dataset.document import ordinal
 from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
 from drugfree_core.errors import Problem
 from drugfree_core.io.known_units import with_known_units
+from drugfree_core.model._checks import _NATIONAL_ID
 
 #: File name endings the reader knows, in order of preference in messages.
 SUFFIXES = (".csv", ".parquet")
@@ -328,7 +329,14 @@ def column_problems(
         elif header not in known:
             guess = _guess(header, known)
             hint = f"; did you mean {guess!r}?" if guess else ""
-            if where is None:
+            if where is None and _NATIONAL_ID.match(header.strip()):
+                # A column named by a personal value (a database renamed by hand) is
+                # described, never quoted.
+                reason = (
+                    "unknown column (its name looks like a national identity number); "
+                    f"columns of {table.name}: {listed}"
+                )
+            elif where is None:
                 reason = f"unknown column {header[:40]!r} (columns of {table.name}: {listed}){hint}"
             elif not header.strip():
                 reason = f"{where} has no name{hint}; columns of {table.name}: {listed}"

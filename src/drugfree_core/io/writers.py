@@ -66,6 +66,10 @@ def dataset_to_document(dataset: Dataset) -> DatasetDocument:
         lineage=records.lineage if dataset.map_source is None else (),
         subjects=records.subjects,
         unit_facts=records.unit_facts,
+        drug_law_violations=records.drug_law_violations or (),
+        wanted_fugitives=records.wanted_fugitives or (),
+        drug_use_locations=records.drug_use_locations or (),
+        recognitions=records.recognitions or (),
         coverage=records.coverage,
     )
 

@@ -95,11 +95,43 @@ class FactKind(enum.Enum):
     NARCOTIC_PLANTS_COUNT = "narcotic_plants_count"
     NARCOTIC_PLANTS_AREA_M2 = "narcotic_plants_area_m2"
     ON_COMPLEX_ROUTE = "on_complex_route"
+    #: 1 when the unit lies on an inter-provincial key complex drug route, 0 when not
+    #: (Decision 28/2025 Art. 5 criterion 6, for provinces; report it on the province unit).
+    ON_INTER_PROVINCIAL_ROUTE = "on_inter_provincial_route"
     #: Compulsory-rehab dossiers completed in the period (hồ sơ đưa vào cơ sở cai nghiện
     #: bắt buộc đã hoàn thành), for campaign indicators such as Nghệ An Plan 359/2023.
     COMPULSORY_REHAB_DOSSIERS = "compulsory_rehab_dossiers"
     #: The number of such dossiers the unit was assigned as its target for the period.
     COMPULSORY_REHAB_DOSSIERS_ASSIGNED = "compulsory_rehab_dossiers_assigned"
+
+
+class ViolationKind(enum.Enum):
+    """Whether a drug-law violation was a crime or an administrative violation."""
+
+    CRIME = "crime"
+    ADMINISTRATIVE = "administrative"
+
+
+class LocationKind(enum.Enum):
+    """What a location organising or harbouring drug use is (Decision 28/2025 Art. 2.1)."""
+
+    PLACE = "place"
+    AREA = "area"
+    VEHICLE = "vehicle"
+
+
+class LocationBasis(enum.Enum):
+    """Why a location is listed: suspected, or established by documents (Art. 2.1)."""
+
+    SUSPECTED = "suspected"
+    DOCUMENTED = "documented"
+
+
+class Authority(enum.Enum):
+    """Who issued a scheme: the national government or a province (criteria.md §2.8)."""
+
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
 
 
 class Provenance(enum.Enum):

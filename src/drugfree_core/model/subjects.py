@@ -90,7 +90,9 @@ class RehabEpisode:
     ``end`` is None while the episode is running. ``completed`` says whether it was
     finished as ordered (only completed episodes start post-rehab management). ``minor``
     is True when the person was 12 to under 18 at the start: their post-rehab management
-    after compulsory rehab is 1 year instead of 2 (Law 73/2021 Art. 40).
+    after compulsory rehab is 1 year instead of 2 (Law 73/2021 Art. 40). ``rank`` is 1 for
+    the person's first rehab and 2 or more for a later one; from 1 July 2026 it sets the
+    term (24 or 36 months, Law 120/2025/QH15 Art. 29.1). ``None``: not known.
     """
 
     form: RehabForm = attrs.field(validator=instance_of(RehabForm))
@@ -100,6 +102,12 @@ class RehabEpisode:
     )
     completed: bool = attrs.field(default=False, validator=instance_of(bool))
     minor: bool = attrs.field(default=False, validator=instance_of(bool))
+    rank: int | None = attrs.field(default=None, validator=instance_of(int, optional=True))
+
+    @rank.validator
+    def _rank_positive(self, _attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None and (isinstance(value, bool) or value < 1):
+            raise RecordError("rank must be 1 (first rehab) or more")
 
     def __attrs_post_init__(self) -> None:
         if self.completed and self.end is None:

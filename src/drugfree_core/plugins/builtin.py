@@ -1,12 +1,17 @@
 """The built-in plugin: the national rules, registered through the same hooks as any plugin.
 
-* Shared parameters: the management periods and rehab durations the drug law sets
-  (``law.*``, :mod:`drugfree_core.rules.law`).
-* Schemes: ``mps-recognition-2024`` (the Ministry's recognition criteria as reported) and
-  ``qd28-2025-complex-areas`` (Decision 28/2025/QĐ-TTg).
-* Jurisdiction: ``mps-recognition-2024`` is the national default for provinces without a
-  scheme of their own. The national text of Decision 28/2025 on drug-free communes has
-  not been found (criteria.md §2.4), so this default is [INFERRED].
+* Shared parameters: the management periods, rehab durations and decision deadlines the
+  drug law sets, dated for the change of 1 July 2026 (``law.*``,
+  :mod:`drugfree_core.rules.law`).
+* Schemes: the national ones of Decision 28/2025/QĐ-TTg, ``qd28-2025-drug-free``
+  (Art. 6), ``qd28-2025-complex-areas`` (Art. 4 and 6) and the province-level
+  ``qd28-2025-provinces`` (Art. 5) with the two readings of a drug-free province; and
+  ``mps-recognition-2024``, the criteria reported for Thanh Hóa's provincial project.
+* Jurisdiction, the national default for provinces without a scheme of their own, which
+  follows the dates: ``mps-recognition-2024`` from 15 Oct 2024 to 23 Aug 2025 (no
+  national text for that time was found; the Thanh Hóa report says its project followed
+  the Ministry's criteria [INFERRED]), then ``qd28-2025-drug-free`` from 24 Aug 2025,
+  when Decision 28/2025 took effect [READ].
 * Roadmap: the national target of Conclusion 132-KL/TW (criteria.md §5).
 """
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from drugfree_core.i18n import N_
 from drugfree_core.model import Provenance, SubjectKind
 from drugfree_core.plugins.hookspecs import hookimpl
 from drugfree_core.plugins.registrars import (
@@ -29,7 +35,13 @@ from drugfree_core.rules.indicator import Indicator, SubjectShare
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.primitives import HasManagementRecord, Population
 from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
-from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+from drugfree_core.rules.scheme import Scheme
+from drugfree_core.schemes import (
+    mps_recognition_2024,
+    qd28_complex_areas,
+    qd28_drug_free,
+    qd28_provinces,
+)
 
 DRUGFREE_HOOK_API = HOOK_API_VERSION
 
@@ -44,8 +56,10 @@ S8 = (
     "hoa-dia-ban-trong-diem-phuc-tap-ve-ma-tuy-va-xay-dung-dia-ban-khong-ma-tuy-tren-dia-ban-"
     "thanh-pho-ha-noi.html"
 )
-CONCLUSION_132 = "Conclusion 132-KL/TW (18 Mar 2025); Government Resolution 93/NQ-CP (16 Apr 2025)"
-NTP = "National target programme on drug prevention to 2030 (Resolution 163/2024/QH15)"
+CONCLUSION_132 = N_(
+    "Conclusion 132-KL/TW (18 Mar 2025); Government Resolution 93/NQ-CP (16 Apr 2025)"
+)
+NTP = N_("National target programme on drug prevention to 2030 (Resolution 163/2024/QH15)")
 
 NATIONAL_ROADMAP = Roadmap(
     id="national-2030",
@@ -82,24 +96,50 @@ def drugfree_register_parameters(registrar: ParameterRegistrar) -> None:
         registrar.add(parameter)
 
 
+#: The schemes that ship with the library, in display order.
+BUILTIN_SCHEMES: tuple[Scheme, ...] = (
+    qd28_drug_free.SCHEME,
+    qd28_complex_areas.SCHEME,
+    *qd28_provinces.SCHEMES,
+    mps_recognition_2024.SCHEME,
+)
+
+#: The national default before Decision 28/2025 [INFERRED], then Art. 6 [READ].
+NATIONAL_JURISDICTIONS = (
+    Jurisdiction(
+        province=NATIONAL,
+        province_name="Việt Nam",
+        scheme_id=mps_recognition_2024.SCHEME_ID,
+        citation=N_(
+            "No national text of drug-free criteria in force before 24 Aug 2025 was found; "
+            "the Thanh Hóa report says its project followed the Ministry's criteria of the "
+            "time, so those (as reported) serve as the default (criteria.md §2.4)"
+        ),
+        provenance=Provenance.INFERRED,
+        effective_from=mps_recognition_2024.LAUNCHED,
+        effective_to=qd28_drug_free.SIGNED - dt.timedelta(days=1),
+    ),
+    Jurisdiction(
+        province=NATIONAL,
+        province_name="Việt Nam",
+        scheme_id=qd28_drug_free.SCHEME_ID,
+        citation=N_(
+            "Decision 28/2025/QĐ-TTg Art. 6, in force from its signature on 24 Aug 2025 "
+            "(Art. 8), with no transitional provisions"
+        ),
+        provenance=Provenance.READ,
+        effective_from=qd28_drug_free.SIGNED,
+    ),
+)
+
+
 @hookimpl
 def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
-    """The national schemes, and the national default jurisdiction."""
-    registrar.add(mps_recognition_2024.SCHEME)
-    registrar.add(qd28_complex_areas.SCHEME)
-    registrar.assign(
-        Jurisdiction(
-            province=NATIONAL,
-            province_name="Việt Nam",
-            scheme_id=mps_recognition_2024.SCHEME_ID,
-            citation=(
-                "No national text of the drug-free criteria found (criteria.md §2.4); the "
-                "Ministry's criteria as reported in Thanh Hóa are used as the default"
-            ),
-            provenance=Provenance.INFERRED,
-            effective_from=mps_recognition_2024.LAUNCHED,
-        )
-    )
+    """The built-in schemes, and the national default jurisdiction over the dates."""
+    for scheme in BUILTIN_SCHEMES:
+        registrar.add(scheme)
+    for jurisdiction in NATIONAL_JURISDICTIONS:
+        registrar.assign(jurisdiction)
 
 
 @hookimpl
@@ -119,7 +159,7 @@ ADDICTS_WITH_RECORD = Indicator(
         population=Population(kinds=frozenset({SubjectKind.ADDICT})),
         predicate=HasManagementRecord(),
     ),
-    citation=(
+    citation=N_(
         "Indicator derived from criterion TH.C2 (every addict has a management record), "
         "MPS criteria as reported by baothanhhoa.vn, 15 Oct 2024"
     ),

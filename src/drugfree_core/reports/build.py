@@ -24,10 +24,12 @@ import polars as pl
 from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.coverage import no_coverage_reason
-from drugfree_core.engine.results import UnitResult
-from drugfree_core.errors import CoverageError, UsageError
-from drugfree_core.i18n import message
+from drugfree_core.engine.evaluate import evaluate
+from drugfree_core.engine.results import UnitResult, unplaced_note
+from drugfree_core.errors import CoverageError, DrugfreeError, UsageError
+from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.model._dates import month_start
+from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -46,6 +48,13 @@ from drugfree_core.reports.model import (
 from drugfree_core.reports.progress import scope_progress
 from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.reports.quality import assess_quality
+from drugfree_core.reports.recognition import (
+    Recognised,
+    RecognitionSummary,
+    recognised_units,
+    recognition_year,
+    summarise,
+)
 from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
@@ -66,8 +75,12 @@ class ReportOptions:
     to passing" list keeps. ``suppress_below`` withholds counts of people below it in
     the published aggregates (``None``: no suppression). ``stale_after_days`` is the
     data-quality "live" threshold. ``scheme`` forces one scheme on every province
-    instead of each province's own. ``allow_no_coverage`` builds a report whose scope has
-    no unit the dataset covers (every unit *no data*) instead of refusing it.
+    instead of each province's own. ``recognition_year`` is the assessment year whose
+    recognitions are set beside the data (default: the latest year completed on the
+    reference date). ``national_beside`` adds, for units judged by a provincial scheme,
+    their verdict under the national scheme in force. ``allow_no_coverage`` builds a
+    report whose scope has no unit the dataset covers (every unit *no data*) instead of
+    refusing it.
     """
 
     series_start: dt.date | None = None
@@ -79,6 +92,8 @@ class ReportOptions:
     stale_after_days: int = 180
     scheme: Scheme | None = None
     generated_at: dt.datetime | None = None
+    recognition_year: int | None = None
+    national_beside: bool = True
     allow_no_coverage: bool = False
 
     def __attrs_post_init__(self) -> None:
@@ -105,7 +120,7 @@ class ReportOptions:
 
 def build_report(
     dataset: Dataset,
-    on: dt.date,
+    on: DateOrPeriod,
     *,
     province: str | None = None,
     options: ReportOptions | None = None,
@@ -119,9 +134,12 @@ def build_report(
     *progress* is called as ``progress(step, done, total)``: *done* of *total* dated
     evaluations have run, and *step* names what runs now (``evaluate``, ``series``,
     ``gaps``, ``indicators``, ``quality``, ``provenance``); the CLI draws a bar with it.
+    *on* is a date or an :class:`~drugfree_core.model.AssessmentPeriod` (its last day).
     Raises :class:`~drugfree_core.errors.CoverageError` when the dataset covers no unit
     of the scope on *on*, unless ``options.allow_no_coverage``.
     """
+    if isinstance(on, AssessmentPeriod):
+        on = on.reference_date
     _check_arguments(dataset, on, province, host)
     if options is not None:
         expect(options, ReportOptions, "options", "a ReportOptions")
@@ -160,6 +178,20 @@ def build_report(
     def run_on(date: dt.date) -> ScopeRun | None:
         return runner.run(date) if _evaluable(runner, date) else None
 
+    def standing(run: ScopeRun) -> dict[str, Recognised] | None:
+        chosen = options.recognition_year if run.on == on else None
+        return recognised_units(scoped, run.on, recognition_year(run.on, chosen))
+
+    def recognised(s: str, run: ScopeRun) -> int | None:
+        found = standing(run)
+        if found is None:
+            return None
+        return sum(
+            1
+            for code in run.results
+            if code in found and (s == NATIONAL or run.provinces[code] == s)
+        )
+
     index = runner.index
     progress_rows = tuple(
         scope_progress(
@@ -169,6 +201,7 @@ def build_report(
             roadmap=host.roadmap_for(s, on) or host.roadmap_for(NATIONAL, on),
             series=series,
             run_on=run_on,
+            recognised=recognised,
         )
         for s in scopes
     )
@@ -182,18 +215,28 @@ def build_report(
             roadmap=host.roadmap_for(NATIONAL, on),
             series=series,
             run_on=run_on,
+            recognised=recognised,
         )
     )
     tick("gaps")
+    found = standing(now)
+    beside = _national_beside(runner, now, host) if options.national_beside else {}
     units = tuple(
-        unit_row(
-            result,
-            scheme.id,
-            _predecessors(predecessors_of.get(code, ()), predecessor_run),
-            notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
+        attrs.evolve(
+            unit_row(
+                result,
+                scheme.id,
+                _predecessors(predecessors_of.get(code, ()), predecessor_run),
+                notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
+            ),
+            recognised=None if found is None else code in found,
+            recognition_scheme=found[code].scheme_id if found and code in found else None,
+            national_scheme_id=beside[code][0] if code in beside else None,
+            national_verdict=beside[code][1] if code in beside else None,
         )
         for code, (scheme, result) in sorted(now.results.items())
     )
+    recognition = _recognition(now, found, scopes, scope, options, on)
     codes = list(now.results)
     tick("indicators")
     indicators = measure_indicators(
@@ -212,6 +255,7 @@ def build_report(
         stale_after_days=options.stale_after_days,
         # Records after the report date but before today are later data, not errors.
         extracted=max(on, generated_at.date()),
+        law=[p for p in host.parameters() if p.id.startswith("law.")],
     )
     if scope != NATIONAL:
         quality = attrs.evolve(
@@ -231,7 +275,8 @@ def build_report(
         series=tuple(series),
         indicators=indicators,
         quality=quality,
-        notes=_notes(runner, dates, predecessor_run, overall_counts),
+        notes=_notes(runner, dates, predecessor_run, overall_counts, series),
+        recognition=recognition,
     )
     if options.suppress_below is not None:
         report = suppress_small_counts(report, options.suppress_below)
@@ -240,7 +285,7 @@ def build_report(
 
 def build_cases(
     dataset: Dataset,
-    on: dt.date,
+    on: DateOrPeriod,
     report: Report,
     *,
     host: PluginHost | None = None,
@@ -248,6 +293,8 @@ def build_cases(
     scheme: Scheme | None = None,
 ) -> CaseList:
     """The case-level list behind *report*: who makes each failing unit fail."""
+    if isinstance(on, AssessmentPeriod):
+        on = on.reference_date
     _check_arguments(dataset, on, province, host)
     expect(report, Report, "the report", "a Report (from build_report)")
     if scheme is not None:
@@ -259,6 +306,56 @@ def build_cases(
         reference_date=on,
         dataset_fingerprint=report.provenance.dataset_fingerprint,
         cases=tuple(c for _, (_, r) in sorted(now.results.items()) for c in unit_cases(r)),
+    )
+
+
+def _national_beside(
+    runner: ScopeRunner, now: ScopeRun, host: PluginHost
+) -> dict[str, tuple[str, str]]:
+    """For units judged by a provincial scheme: (national scheme id, verdict under it)."""
+    if runner.scheme is not None:
+        return {}
+    try:
+        national = host.scheme(host.jurisdiction_for(NATIONAL, now.on).scheme_id)
+    except DrugfreeError:
+        return {}
+    codes = [
+        code
+        for code, (scheme, _) in now.results.items()
+        if scheme.id != national.id and not scheme.is_national
+    ]
+    if not codes or not national.in_force(now.on) or not national.is_national:
+        return {}
+    data = runner.dataset.restrict_to_units(codes)
+    evaluation = evaluate(data, national, now.on, units=codes, allow_no_coverage=True)
+    return {u.unit_code: (national.id, u.verdict.value) for u in evaluation.units}
+
+
+def _recognition(
+    now: ScopeRun,
+    found: dict[str, Recognised] | None,
+    scopes: list[str],
+    scope: str,
+    options: ReportOptions,
+    on: dt.date,
+) -> tuple[RecognitionSummary, ...]:
+    """Recognised units beside those meeting the criteria, per province (and overall)."""
+    if found is None:
+        return ()
+    year = recognition_year(on, options.recognition_year)
+    wanted = [*scopes, NATIONAL] if scope == NATIONAL else scopes
+    return tuple(
+        summarise(
+            s,
+            year,
+            {
+                code: result.verdict.value
+                for code, (_, result) in now.results.items()
+                if s == NATIONAL or now.provinces[code] == s
+            },
+            found,
+        )
+        for s in wanted
     )
 
 
@@ -294,6 +391,13 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
     for s in scopes:
         counts = run.counts(s)
         if counts.units:
+            schemes = sorted(
+                {
+                    scheme.id
+                    for code, (scheme, _) in run.results.items()
+                    if s == NATIONAL or run.provinces[code] == s
+                }
+            )
             points.append(
                 SeriesPoint(
                     on=run.on,
@@ -303,28 +407,40 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
                     failing=counts.failing,
                     unknown=counts.unknown,
                     no_data=counts.no_data,
+                    scheme_ids=tuple(schemes),
                 )
             )
     return points
 
 
-def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> str:
-    where = "the nation" if scope == NATIONAL else f"province {scope}"
-    day = on.isoformat()
+def _no_coverage(dataset: Dataset, scope: str, on: dt.date, units: int) -> Message:
     why = no_coverage_reason(dataset, units)
-    return (
-        f"the dataset covers no unit of {where} on {day}: {why}. Declare what the records "
-        "cover in a coverage table, or allow a report that is all 'no data' "
-        "(ReportOptions(allow_no_coverage=True), --allow-no-coverage)"
+    tail = msg(
+        "Declare what the records cover in a coverage table, or allow a report that is all "
+        "'no data' (--allow-no-coverage; in Python, ReportOptions.allow_no_coverage)"
+    )
+    if scope == NATIONAL:
+        return msg(
+            "the dataset covers no unit of the nation on {date}: {why}. {tail}",
+            date=on,
+            why=why,
+            tail=tail,
+        )
+    return msg(
+        "the dataset covers no unit of province {province} on {date}: {why}. {tail}",
+        province=scope,
+        date=on,
+        why=why,
+        tail=tail,
     )
 
 
-def _unit_notes(result: UnitResult, unplaced: int) -> tuple[str, ...]:
+def _unit_notes(result: UnitResult, unplaced: int) -> tuple[Text, ...]:
     # unplaced: the people and records that may belong to any unit of the scope
     """Why a unit's outcomes may be incomplete (see :class:`UnitRow`)."""
-    notes = list(result.affected_by)
+    notes: list[Text] = list(result.affected_by)
     if unplaced and result.verdict is Outcome.PASS:
-        notes.append(message("unplaced_note", "en", n=unplaced))
+        notes.append(unplaced_note(unplaced))
     return tuple(notes)
 
 
@@ -435,11 +551,25 @@ def _provenance(
     )
 
 
-def _map_source(dataset: Dataset) -> str:
-    source = getattr(dataset, "map_source", None)
-    if source:
-        return str(source)
-    return f"supplied with the data ({len(dataset.units)} units, {len(dataset.lineage)} links)"
+def _map_source(dataset: Dataset) -> Text:
+    if getattr(dataset, "map_source", None):
+        from drugfree_core.adminmap import official_map
+
+        source = official_map().source
+        return msg(
+            "embedded official map (extracted from {name} {version}, {licence}; upstream: "
+            "{upstream})",
+            name=source.name,
+            version=source.version,
+            licence=source.licence,
+            upstream=", ".join(source.upstream),
+        )
+    return msgn(
+        "supplied with the data ({n} unit, {links} lineage links)",
+        "supplied with the data ({n} units, {links} lineage links)",
+        len(dataset.units),
+        links=len(dataset.lineage),
+    )
 
 
 def _notes(
@@ -447,31 +577,76 @@ def _notes(
     dates: Sequence[dt.date],
     before: ScopeRun | None,
     counts: ScopeCounts,
-) -> tuple[str, ...]:
-    notes: list[str] = []
+    series: Sequence[SeriesPoint] = (),
+) -> tuple[Text, ...]:
+    notes: list[Text] = []
     if counts.no_data:
         notes.append(
-            f"{counts.no_data} of {counts.units} units in force have no data (the dataset "
-            "does not cover them): they are never counted as meeting the criteria, and a "
-            "milestone they could decide cannot be judged."
+            msgn(
+                "{n} of {units} units in force has no data (the dataset does not cover it): "
+                "it is never counted as meeting the criteria, and a milestone it could "
+                "decide cannot be judged.",
+                "{n} of {units} units in force have no data (the dataset does not cover "
+                "them): they are never counted as meeting the criteria, and a milestone they "
+                "could decide cannot be judged.",
+                counts.no_data,
+                units=counts.units,
+            )
         )
     if counts.unplaced:
         notes.append(
-            f"{counts.unplaced} person(s) or record(s) could not be placed in any unit: "
-            f"{counts.meeting} units meet the criteria on the data, at least "
-            f"{counts.meeting_at_least} wherever they belong."
+            msgn(
+                "{n} person or record could not be placed in any unit: {meeting} units meet "
+                "the criteria on the data, at least {least} wherever it belongs.",
+                "{n} people or records could not be placed in any unit: {meeting} units meet "
+                "the criteria on the data, at least {least} wherever they belong.",
+                counts.unplaced,
+                meeting=counts.meeting,
+                least=counts.meeting_at_least,
+            )
         )
     if counts.without_residence:
         notes.append(
-            f"{counts.without_residence} person(s) have a status but no residence on the "
-            "date; they are listed as unplaced (evaluate --format json), and since a "
-            "covered unit's records are complete they are not counted in any unit."
+            msgn(
+                "{n} person has a status but no residence on the date; they are listed as "
+                "unplaced (evaluate --format json), and since a covered unit's records are "
+                "complete they are not counted in any unit.",
+                "{n} people have a status but no residence on the date; they are listed as "
+                "unplaced (evaluate --format json), and since a covered unit's records are "
+                "complete they are not counted in any unit.",
+                counts.without_residence,
+            )
         )
     for run in runner.runs():
         notes.extend(run.notes)
+    # The criteria can change along the series (the national default became Art. 6 of
+    # Decision 28/2025 on 24 Aug 2025): say where, since shares across it differ in kind.
+    changes: dict[str, list[tuple[dt.date, tuple[str, ...]]]] = {}
+    for point in sorted(series, key=lambda p: p.on):
+        seen = changes.setdefault(point.scope, [])
+        if not seen or seen[-1][1] != point.scheme_ids:
+            seen.append((point.on, point.scheme_ids))
+    for scope, steps in sorted(changes.items()):
+        if len(steps) > 1:
+            where: Message | None = None
+            for day, ids in steps:
+                step = msg("{schemes} from {date}", schemes=", ".join(ids), date=day)
+                where = step if where is None else msg("{first}; {then}", first=where, then=step)
+            notes.append(
+                msg(
+                    "The time series of {scope} is judged by different schemes over its dates "
+                    "({steps}); its trend uses the points since the last change when there "
+                    "are two.",
+                    scope=msg("the nation") if scope == NATIONAL else scope,
+                    steps=where or "",
+                )
+            )
     if before is not None:
         notes.append(
-            "Units created on 1 July 2025 are judged on their own data; their predecessors' "
-            f"results on {before.on.isoformat()} are shown beside them, never inherited."
+            msg(
+                "Units created on 1 July 2025 are judged on their own data; their "
+                "predecessors' results on {date} are shown beside them, never inherited.",
+                date=before.on,
+            )
         )
     return tuple(dict.fromkeys(notes))

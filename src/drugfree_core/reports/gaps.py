@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
+from drugfree_core.i18n import Text
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
 from drugfree_core.rules.outcome import Outcome
 
@@ -27,7 +28,7 @@ def unit_row(
     scheme_id: str,
     predecessors: Predecessors | None = None,
     *,
-    notes: tuple[str, ...] = (),
+    notes: tuple[Text, ...] = (),
 ) -> UnitRow:
     """The aggregate row of one unit: verdict, failing criteria and what they lack."""
     failing = [c for c in result.criteria if c.outcome is Outcome.FAIL]
@@ -135,7 +136,11 @@ def _excess(observed: float, threshold: str) -> int | None:
 
 
 def unit_cases(result: UnitResult) -> Iterator[Case]:
-    """Every person behind a failed or undecided people rule of a failing criterion."""
+    """Every person behind a failed or undecided people rule of a failing criterion.
+
+    People rules are requirements on each person (``AllSatisfy``) and limits on a count
+    of people (``Compare``: addicts, violators or fugitives beyond the limit).
+    """
     for criterion in result.criteria:
         if criterion.outcome in (Outcome.PASS, Outcome.NO_DATA):
             continue
@@ -143,7 +148,9 @@ def unit_cases(result: UnitResult) -> Iterator[Case]:
 
 
 def _cases(unit_code: str, criterion_id: str, node: RuleResult) -> Iterator[Case]:
-    if node.rule == "AllSatisfy":
+    # A rule over people names who fails it: everyone failing a requirement, or the
+    # people counted beyond a limit (addicts, violators, wanted fugitives).
+    if node.rule == "AllSatisfy" or (node.rule == "Compare" and node.failing_subjects):
         for outcome, ids in (("fail", node.failing_subjects), ("unknown", node.unknown_subjects)):
             for subject_id in ids:
                 yield Case(

@@ -15,7 +15,9 @@ from fractions import Fraction
 
 import attrs
 
+from drugfree_core.i18n import Text
 from drugfree_core.reports.quality import QualityReport
+from drugfree_core.reports.recognition import RecognitionSummary
 
 #: Milestone statuses. ``met``/``missed``: the due date has passed and the data on that
 #: date decided it. ``on_track``/``off_track``: the due date is ahead and the projection
@@ -60,7 +62,7 @@ class ReportProvenance:
     library_version: str
     schemes: tuple[SchemeRef, ...]
     plugins: tuple[PluginVersion, ...]
-    map_source: str
+    map_source: Text
     dataset_fingerprint: str
     generated_at: dt.datetime
     suppression_threshold: int | None
@@ -110,6 +112,12 @@ class Progress:
     of the share of units meeting the criteria over the time series, turned into units
     per 30.44 days at today's number of units in force (the share is comparable across
     the merger; the count is not).
+
+    ``basis`` is what the roadmap counts toward its targets (its ``counts``):
+    ``"meeting"``, the units meeting the criteria on the data, or ``"recognised"``, the
+    units formally recognised for the assessment year; ``recognised`` is that count
+    (``None`` when the data holds no recognitions). ``required`` and ``gap`` are
+    measured on the basis.
     """
 
     scope: str
@@ -128,6 +136,8 @@ class Progress:
     gap: int | None
     trend_per_month: float | None
     milestones: tuple[MilestoneStatus, ...]
+    basis: str = "meeting"
+    recognised: int | None = None
     no_data: int = 0
     unplaced: int = 0
     without_residence: int = 0
@@ -211,6 +221,11 @@ class UnitRow:
     its outcomes may be incomplete: quarantined records or unplaced people that concern
     it (which turned its passes into unknowns), or, for a passing unit, people and records
     that could not be placed anywhere and may belong to it.
+    ``recognised`` says whether the unit is formally recognised for the report's
+    recognition year (``None``: the data holds no recognitions) and
+    ``recognition_scheme`` under which scheme. When the unit's own scheme is provincial,
+    ``national_scheme_id`` and ``national_verdict`` give its verdict under the national
+    scheme in force on the date, beside it (never merged into it).
     """
 
     unit_code: str
@@ -223,7 +238,11 @@ class UnitRow:
     shortfalls: tuple[Shortfall, ...]
     lack: int | None
     predecessors: Predecessors | None = None
-    notes: tuple[str, ...] = ()
+    recognised: bool | None = None
+    recognition_scheme: str | None = None
+    national_scheme_id: str | None = None
+    national_verdict: str | None = None
+    notes: tuple[Text, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -247,6 +266,8 @@ class SeriesPoint:
     Units are those in force on ``on``; ``scope`` is the province *as of the report's
     reference date* that they belong to, so points before the 2025 merger add up the old
     communes of every province that became this one and the trend stays comparable.
+    ``scheme_ids`` are the schemes the units were judged by on that date (they change
+    when the criteria do, as the national default did on 24 Aug 2025).
     """
 
     on: dt.date
@@ -255,6 +276,7 @@ class SeriesPoint:
     meeting: int
     failing: int
     unknown: int
+    scheme_ids: tuple[str, ...] = ()
     no_data: int = 0
 
     @property
@@ -293,7 +315,11 @@ class IndicatorResult:
 
 @attrs.frozen(kw_only=True)
 class Report:
-    """Everything a report says, for one scope (a province or the nation) and one date."""
+    """Everything a report says, for one scope (a province or the nation) and one date.
+
+    ``recognition`` compares formal recognitions with the data, per province and, for
+    the nation, overall (empty when the data holds no recognitions).
+    """
 
     provenance: ReportProvenance
     progress: tuple[Progress, ...]
@@ -304,7 +330,8 @@ class Report:
     series: tuple[SeriesPoint, ...]
     indicators: tuple[IndicatorResult, ...]
     quality: QualityReport
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
+    recognition: tuple[RecognitionSummary, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

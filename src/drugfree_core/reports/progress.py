@@ -10,6 +10,12 @@ required count, ``missed`` when even every uncovered unit passing would not, and
 share meeting the criteria to its due date, ``cannot_judge`` when the uncovered units
 could change the answer. No trend (fewer than two dated points) gives ``unknown``, never
 ``on_track``.
+
+A roadmap counts either the units meeting the criteria on the data or the units formally
+recognised (its ``counts``). Counting recognitions, the achieved count is theirs (a
+recognition is a decision, whatever the data cover), and a milestone ahead is projected
+from it along the data's trend (recognitions follow the data a year behind); with no
+recognitions in the data it is ``unknown``.
 """
 
 from __future__ import annotations
@@ -21,7 +27,14 @@ from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.model import MilestoneStatus, Progress, SeriesPoint
 from drugfree_core.reports.runs import ScopeCounts, ScopeRun
 from drugfree_core.reports.trend import DAYS_PER_MONTH, least_squares_slope
-from drugfree_core.rules.roadmap import Roadmap
+from drugfree_core.rules.roadmap import MEETING, Roadmap
+
+#: Counts the units of a scope recognised in a run (``None``: no recognitions known).
+RecognisedCount = Callable[[str, ScopeRun], int | None]
+
+
+def _none(_scope: str, _run: ScopeRun) -> int | None:
+    return None
 
 
 def scope_progress(
@@ -32,14 +45,26 @@ def scope_progress(
     roadmap: Roadmap | None,
     series: Sequence[SeriesPoint],
     run_on: Callable[[dt.date], ScopeRun | None],
+    recognised: RecognisedCount = _none,
 ) -> Progress:
-    """The progress of *scope* on ``now.on``; *run_on* evaluates a past due date."""
+    """The progress of *scope* on ``now.on``; *run_on* evaluates a past due date.
+
+    *recognised* counts the scope's recognised units in a run, for roadmaps that count
+    recognitions and for the ``recognised`` figure beside the meeting one.
+    """
     counts = now.counts(scope)
     units, meeting = counts.units, counts.meeting
+    recognised_now = recognised(scope, now)
+    basis = MEETING if roadmap is None else roadmap.counts
     slope = least_squares_slope(_trend_points(scope, now.on, series))
-    milestones = () if roadmap is None else _milestones(scope, now, counts, roadmap, slope, run_on)
+    milestones = (
+        ()
+        if roadmap is None
+        else _milestones(scope, now, counts, roadmap, slope, run_on, recognised)
+    )
     upcoming = [m for m in milestones if m.due >= now.on]
     nxt = upcoming[0] if upcoming else None
+    reached = counts.meeting_at_least if basis == MEETING else recognised_now
     return Progress(
         scope=scope,
         name=name,
@@ -59,24 +84,35 @@ def scope_progress(
         next_due=None if nxt is None else nxt.due,
         next_share=None if nxt is None else nxt.share,
         required=None if nxt is None else nxt.required,
-        gap=None if nxt is None else max(0, nxt.required - counts.meeting_at_least),
+        gap=None if nxt is None or reached is None else max(0, nxt.required - reached),
         trend_per_month=None if slope is None else slope * DAYS_PER_MONTH * units,
         milestones=milestones,
+        basis=basis,
+        recognised=recognised_now,
     )
 
 
 def _trend_points(
     scope: str, on: dt.date, series: Sequence[SeriesPoint]
 ) -> list[tuple[dt.date, float]]:
-    """The points the trend is fitted to: after the 2025 merger when there are two.
+    """The points the trend is fitted to: after the last break when there are two.
 
     Merging three communes into one changes what a unit is, so the share can jump at
-    the merger for reasons that say nothing about the work since; a projection from
-    the present map's own points is the honest one once it has enough of them.
+    the merger for reasons that say nothing about the work since; a change of criteria
+    (the national default became Art. 6 of Decision 28/2025 on 24 Aug 2025) changes what
+    "meeting" means. A projection from the points since the later of the two is the
+    honest one once it has enough of them.
     """
-    points = [(p.on, p.share) for p in series if p.scope == scope and p.share is not None]
-    since = [(d, s) for d, s in points if d >= TWO_TIER_START]
-    return since if on >= TWO_TIER_START and len({d for d, _ in since}) >= 2 else points
+    mine = sorted(
+        (p for p in series if p.scope == scope and p.share is not None), key=lambda p: p.on
+    )
+    points = [(p.on, share) for p in mine if (share := p.share) is not None]
+    changed = [p.on for i, p in enumerate(mine) if i and mine[i - 1].scheme_ids != p.scheme_ids]
+    start = TWO_TIER_START if on >= TWO_TIER_START else dt.date.min
+    if changed:
+        start = max(start, changed[-1])
+    since = [(d, s) for d, s in points if d >= start]
+    return since if len({d for d, _ in since}) >= 2 else points
 
 
 def _in(scope: str, run: ScopeRun, code: str) -> bool:
@@ -104,28 +140,37 @@ def _milestones(
     roadmap: Roadmap,
     slope: float | None,
     run_on: Callable[[dt.date], ScopeRun | None],
+    recognised: RecognisedCount,
 ) -> tuple[MilestoneStatus, ...]:
-    units, meeting = counts.units, counts.meeting
+    units = counts.units
+    by_meeting = roadmap.counts == MEETING
+    # The count a projection starts from: units meeting, or units recognised, today.
+    base = counts.meeting if by_meeting else recognised(scope, now)
     statuses = []
     for m in roadmap.milestones:
         required = m.required(units)
         then: ScopeCounts | None = None
+        achieved: int | None = None
         projected: float | None = None
         if m.due <= now.on:
             past = run_on(m.due)
             if past is not None:
                 then = past.counts(scope)
-            status = (
-                "unknown" if then is None or not then.units else judge(m.required(then.units), then)
-            )
-        elif slope is None or not units:
+                achieved = then.meeting if by_meeting else recognised(scope, past)
+            if then is None or not then.units or achieved is None:
+                status = "unknown"
+            elif by_meeting:
+                status = judge(m.required(then.units), then)
+            else:
+                status = "met" if achieved >= m.required(then.units) else "missed"
+        elif slope is None or not units or base is None:
             status = "unknown"
         else:
-            share_now = meeting / units
+            share_now = base / units
             projected = max(0.0, min(1.0, share_now + slope * (m.due - now.on).days)) * units
             if projected >= required:
                 status = "on_track"
-            elif projected + counts.no_data < required:
+            elif not by_meeting or projected + counts.no_data < required:
                 status = "off_track"
             else:
                 status = "cannot_judge"  # the uncovered units could change the answer
@@ -135,7 +180,7 @@ def _milestones(
                 share=m.share,
                 required=required,
                 status=status,
-                meeting_at_due=None if then is None else then.meeting,
+                meeting_at_due=achieved,
                 projected_at_due=projected,
                 citation=m.citation,
                 provenance=m.provenance.value,

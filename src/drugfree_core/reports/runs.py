@@ -26,6 +26,7 @@ from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import DrugfreeError, UsageError
+from drugfree_core.i18n import Text, exception_text, msg, msgn
 from drugfree_core.model.enums import UnitKind, UnitLevel
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.territory import TerritoryIndex
@@ -86,7 +87,7 @@ class ScopeRun:
     results: dict[str, tuple[Scheme, UnitResult]]
     provinces: dict[str, str]
     evaluations: tuple[tuple[Scheme, Evaluation], ...]
-    notes: tuple[str, ...]
+    notes: tuple[Text, ...]
     unplaced: dict[str, int] = attrs.field(factory=dict)
     without_residence: dict[str, int] = attrs.field(factory=dict)
     _verdicts: dict[str, dict[str, int]] = attrs.field(
@@ -231,7 +232,7 @@ class ScopeRunner:
 
     def _evaluate(self, on: dt.date) -> ScopeRun:
         groups: dict[str, list[str]] = {}
-        notes: list[str] = []
+        notes: list[Text] = []
         by_province: dict[str, str | None] = {}  # one jurisdiction look-up per province
         for code in self.units_on(on):
             scheme_id = self._scheme_id(code, on, notes, by_province)
@@ -247,8 +248,13 @@ class ScopeRunner:
             scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
             if not scheme.in_force(on):
                 notes.append(
-                    f"{on.isoformat()}: scheme {scheme.id} is not in force; "
-                    f"{len(codes)} units not evaluated"
+                    msgn(
+                        "{date}: scheme {scheme} is not in force; {n} unit not evaluated",
+                        "{date}: scheme {scheme} is not in force; {n} units not evaluated",
+                        len(codes),
+                        date=on,
+                        scheme=scheme.id,
+                    )
                 )
                 continue
             # A province's own scheme covers few units: evaluate only the records that
@@ -314,7 +320,7 @@ class ScopeRunner:
         return self._parts[key]
 
     def _scheme_id(
-        self, code: str, on: dt.date, notes: list[str], by_province: dict[str, str | None]
+        self, code: str, on: dt.date, notes: list[Text], by_province: dict[str, str | None]
     ) -> str | None:
         if self.scheme is not None:
             return self.scheme.id
@@ -323,6 +329,6 @@ class ScopeRunner:
             try:
                 by_province[province] = self.host.jurisdiction_for(province, on).scheme_id
             except DrugfreeError as exc:
-                notes.append(f"{on.isoformat()}: {exc}")
+                notes.append(msg("{date}: {error}", date=on, error=exception_text(exc)))
                 by_province[province] = None
         return by_province[province]

@@ -8,16 +8,16 @@ labels in the chosen language, and rows of plain values: ``str``, ``int``, ``flo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from fractions import Fraction
 
 import attrs
 
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, join_texts, render, resolve_lang, yes_no
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import IndicatorResult, Progress, Report, UnitRow
-from drugfree_core.reports.quality import DIMENSIONS
+from drugfree_core.reports.quality import DIMENSIONS, UNPLACED_NAME
+from drugfree_core.rules.describe import provenance_words, reader_citation
 from drugfree_core.rules.roadmap import NATIONAL
 
 #: Column kinds: how an exporter formats the values.
@@ -53,8 +53,9 @@ class View:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def report_views(report: Report, lang: Lang) -> tuple[View, ...]:
-    """Every view of *report*, labelled in *lang*, in reading order."""
+def report_views(report: Report, lang: Lang | None = None) -> tuple[View, ...]:
+    """Every view of *report*, labelled in *lang* (default: current), in reading order."""
+    lang = resolve_lang(lang)
     people = _people_cell(report.provenance.suppression_threshold)
     return (
         _progress_view(report, lang),
@@ -65,6 +66,7 @@ def report_views(report: Report, lang: Lang) -> tuple[View, ...]:
         _series_view(report, lang),
         _indicators_view(report, lang),
         _quality_view(report, lang, people),
+        *((_recognitions_view(report, lang),) if report.recognition else ()),
         _provenance_view(report, lang),
     )
 
@@ -133,32 +135,16 @@ def scope_label(report: Report, lang: Lang) -> str:
     return text("national", lang)
 
 
-def provenance_words(tag: str, lang: Lang) -> str:
-    """A provenance tag (``READ``, ``INFERRED``…) in words a reader understands."""
-    words = text(f"tag_{tag}", lang)
-    return tag if words == f"tag_{tag}" else words
-
-
-# A reference to the domain notes ("criteria.md §3.7") means nothing to a reader without
-# them; a tag written inside a citation ("[INFERRED]") is said in words.
-_NOTES_REF = re.compile(r"\s*\((?:see )?criteria\.md §[\d.]+\)|;?\s*criteria\.md §[\d.]+")
-_TAG = re.compile(r"\[(READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\]")
-
-
-def reader_citation(citation: str, lang: Lang) -> str:
-    """*citation* for a reader: the legal reference whole, internal note references out."""
-    shown = _NOTES_REF.sub("", citation)
-    return _TAG.sub(lambda m: f"({provenance_words(m.group(1), lang)})", shown).strip()
-
-
 def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
     return (
         _code(p.scope),
         _name(p, lang),
         ", ".join(p.scheme_ids),
         p.roadmap_id or "",
+        text(f"basis_{p.basis}", lang),
         p.units_in_force,
         p.meeting,
+        p.recognised,
         p.meeting_at_least,
         p.failing,
         p.unknown,
@@ -189,8 +175,10 @@ def _progress_view(report: Report, lang: Lang) -> View:
             ("name", "text"),
             ("scheme", "text"),
             ("roadmap", "text"),
+            ("basis", "text"),
             ("units_in_force", "int"),
             ("meeting", "int"),
+            ("recognised", "int"),
             ("meeting_at_least", "int"),
             ("failing", "int"),
             ("unknown", "int"),
@@ -312,6 +300,9 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
             ("lack", "int"),
             ("predecessors", "int"),
             ("predecessors_meeting", "int"),
+            ("recognised", "text"),
+            ("national_scheme", "text"),
+            ("national_verdict", "text"),
             ("unit_notes", "text"),
         ),
         rows=tuple(
@@ -325,9 +316,48 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
                 ", ".join(r.unknown_criteria),
                 people(r.lack),
                 *pred(r),
-                "; ".join(r.notes),
+                None if r.recognised is None else yes_no(r.recognised, lang),
+                r.national_scheme_id,
+                None if r.national_verdict is None else value_words(r.national_verdict, lang),
+                join_texts(r.notes, lang, "; "),
             )
             for r in rows
+        ),
+    )
+
+
+def _recognitions_view(report: Report, lang: Lang) -> View:
+    """Recognised units beside units meeting the criteria, and where they disagree."""
+    return View(
+        name="recognitions",
+        title=text("view_recognitions", lang),
+        columns=_cols(
+            lang,
+            ("scope", "text"),
+            ("recognition_year", "text"),  # a year, not a count: no thousands separator
+            ("units_in_force", "int"),
+            ("recognised", "int"),
+            ("meeting", "int"),
+            ("recognised_and_meeting", "int"),
+            ("recognised_undecided", "int"),
+            ("recognised_no_data", "int"),
+            ("withdrawal_candidates", "text"),
+            ("recognition_candidates", "text"),
+        ),
+        rows=tuple(
+            (
+                text("national", lang) if r.scope == NATIONAL else r.scope,
+                str(r.year),
+                r.units_in_force,
+                r.recognised,
+                r.meeting,
+                r.recognised_and_meeting,
+                r.recognised_undecided,
+                r.recognised_no_data,
+                ", ".join(r.withdrawal_candidates),
+                ", ".join(r.recognition_candidates),
+            )
+            for r in report.recognition
         ),
     )
 
@@ -377,6 +407,7 @@ def _series_view(report: Report, lang: Lang) -> View:
             ("unknown", "int"),
             ("no_data", "int"),
             ("share", "share"),
+            ("scheme", "text"),
             ("coverage", "share"),
         ),
         rows=tuple(
@@ -390,6 +421,7 @@ def _series_view(report: Report, lang: Lang) -> View:
                 s.unknown,
                 s.no_data,
                 s.share,
+                ", ".join(s.scheme_ids),
                 s.covered / s.units_in_force if s.units_in_force else None,
             )
             for s in report.series
@@ -461,7 +493,7 @@ def _quality_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
         rows=tuple(
             (
                 q.unit_code,
-                q.unit_name,
+                text("unplaced_row", lang) if q.unit_name == UNPLACED_NAME else q.unit_name,
                 q.province_code,
                 people(q.people),
                 *(people(getattr(q, d)) for d in DIMENSIONS),
@@ -485,12 +517,12 @@ def _provenance_view(report: Report, lang: Lang) -> View:
             ("plugins", f"{g.name} {g.distribution or ''} {g.version or ''}".strip())
             for g in p.plugins
         ),
-        ("map_source", p.map_source),
+        ("map_source", render(p.map_source, lang)),
         ("coverage_basis", text(f"coverage_{p.coverage_basis}", lang)),
         ("dataset_fingerprint", p.dataset_fingerprint),
         ("suppression_threshold", p.suppression_threshold),
         ("stale_after_days", p.stale_after_days),
-        *(("notes", note) for note in report.notes),
+        *(("notes", render(note, lang)) for note in report.notes),
     ]
     return View(
         name="provenance",

@@ -1,121 +1,316 @@
-"""Readable descriptions of rules and thresholds, in Vietnamese or English."""
+"""Readable descriptions of rules, thresholds and parameter values, in the reader's language.
+
+Every phrase is a catalogue message (:mod:`drugfree_core.i18n`); the texts a rule carries
+itself (a custom rule's description, a reason for *unknown*) are data in both languages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import enum
+import re
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from drugfree_core.i18n import Lang, label
+from drugfree_core.i18n import (
+    LABELS,
+    Message,
+    format_count,
+    format_duration,
+    format_number,
+    format_percent,
+    label,
+    localize,
+    msg,
+    msgn,
+    resolve_lang,
+    yes_no,
+)
+from drugfree_core.model import Provenance
+from drugfree_core.model.enums import RehabForm
 from drugfree_core.rules import primitives as p
+from drugfree_core.rules.params import Deadline, Period, Window
 
 Resolve = Callable[[Any], Any]
 
+#: What each provenance tag says, in words a reader understands (tags stay in the data).
+PROVENANCE_WORDS: dict[Provenance, Message] = {
+    Provenance.READ: msg("read in the legal text"),
+    Provenance.READ_PARTIAL: msg("partly read in the legal text"),
+    Provenance.ARTICLE: msg("from a news report; no legal text found"),
+    Provenance.INFERRED: msg("the library's interpretation (an overridable parameter)"),
+    Provenance.UNKNOWN: msg("no source found"),
+}
 
-def percent_text(share: Fraction) -> str:
-    """A share as a percentage with up to four decimals, e.g. ``0.05 %`` or ``30 %``."""
-    text = f"{float(share * 100):.4f}".rstrip("0").rstrip(".")
-    return f"{text} %"
+
+def provenance_words(tag: Provenance | str, lang: str | None = None) -> str:
+    """A provenance tag (``READ``, ``INFERRED``…) in words; an unknown tag as it is."""
+    try:
+        return PROVENANCE_WORDS[Provenance(tag)].render(lang)
+    except ValueError:
+        return str(tag)
 
 
-def _num(value: Any) -> str:
+# A reference to the project's research notes ("criteria.md §3.7") means nothing to a
+# reader without them; a tag written inside a citation ("[INFERRED]") is said in words.
+_REF = r"criteria\.md §[\d.]+(?:\s+(?:item|mục)\s+\d+)?(?:,\s*§[\d.]+(?:\s+(?:item|mục)\s+\d+)?)*"
+_NOTES_REF = re.compile(rf"\s*\((?:see )?{_REF}\)|;?\s*{_REF}")
+_TAG = re.compile(r"\[(READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\]")
+
+
+def reader_text(text: str, lang: str | None = None) -> str:
+    """*text* of the rule data for a reader: note references out, tags in words.
+
+    A reference to the project's research notes (``criteria.md §3.4``) is dropped and a
+    provenance tag written in the text (``[INFERRED]``) is said in words.
+    """
+    shown = _NOTES_REF.sub("", text)
+    return _TAG.sub(lambda m: f"({provenance_words(m.group(1), lang)})", shown).strip()
+
+
+def reader_citation(citation: str, lang: str | None = None) -> str:
+    """*citation* (or a note) for a reader, in *lang* when the catalogue has it.
+
+    The built-in rules' citations are in the catalogue
+    (:func:`~drugfree_core.i18n.localize`): a Vietnamese reader gets the legal reference
+    and its explanation in Vietnamese. Then as :func:`reader_text`.
+    """
+    return reader_text(localize(citation, lang), lang)
+
+
+def percent_text(share: Fraction, lang: str | None = None) -> str:
+    """A share as a percentage with up to four decimals: ``0,05 %`` (vi), ``0.05%`` (en)."""
+    return format_percent(share, lang, 0, max_digits=4)
+
+
+def _deadline_words(deadline: Deadline, lang: str | None) -> str:
+    if deadline.unit == "working_days":
+        return msgn("{n} working day", "{n} working days", deadline.amount).render(lang)
+    if deadline.unit == "hours":
+        return msgn("{n} hour", "{n} hours", deadline.amount).render(lang)
+    return format_duration(days=deadline.amount, lang=lang)
+
+
+def describe_value(value: Any, lang: str | None = None) -> str:
+    """A parameter's value in words: ``1 năm``, ``có``, ``cai bắt buộc tại cơ sở``, ``30 %``.
+
+    Never a Python representation: periods are durations, booleans yes or no, shares
+    percentages, enumerations and codes their labels, collections lists of those.
+    """
     if value is None:
-        return "?"
+        return msg("not known").render(lang)
+    if isinstance(value, bool):
+        return yes_no(value, lang)
     if isinstance(value, Fraction):
-        return percent_text(value)
+        return percent_text(value, lang)
+    if isinstance(value, int):
+        return format_count(value, lang)
+    if isinstance(value, float):
+        return format_number(value, lang, 0, max_digits=4)
+    if isinstance(value, Period):
+        return format_duration(value.years, value.months, value.days, lang)
+    if isinstance(value, enum.Enum):
+        return describe_value(value.value, lang)
+    if isinstance(value, str):
+        return label(value, lang) if value in LABELS else value
+    if isinstance(value, Deadline):
+        return _deadline_words(value, lang)
+    if isinstance(value, Mapping):
+        return "; ".join(
+            f"{describe_value(k, lang)}: "
+            + (msg("no limit").render(lang) if v is None else describe_value(v, lang))
+            for k, v in value.items()
+        )
+    if isinstance(value, tuple | list | frozenset | set):
+        items = [describe_value(v, lang) for v in value]
+        # An order is data (a level order): keep it; a set reads sorted.
+        shown = items if isinstance(value, tuple | list) else sorted(items)
+        return ", ".join(shown) or msg("none").render(lang)
     return str(value)
 
 
-def threshold_text(rule: p.Compare | p.InBand, resolve: Resolve) -> str:
-    """The threshold of a comparison, e.g. ``≤ 9`` or ``0.05 % – < 0.1 %``."""
+def _num(value: Any, lang: str | None) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, Fraction):
+        return percent_text(value, lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, lang, 0, max_digits=4)
+    return str(value)
+
+
+def threshold_text(rule: p.Compare | p.InBand, resolve: Resolve, lang: str | None = "en") -> str:
+    """The threshold of a comparison, e.g. ``≤ 9`` or ``0.05% – < 0.1%``."""
     if isinstance(rule, p.Compare):
         symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}[rule.op.value]
-        return f"{symbol} {_num(resolve(rule.value))}"
-    return f"{_num(resolve(rule.lower))} – < {_num(resolve(rule.upper))}"
+        return f"{symbol} {_num(resolve(rule.value), lang)}"
+    return f"{_num(resolve(rule.lower), lang)} – < {_num(resolve(rule.upper), lang)}"
 
 
-def describe_population(pop: p.Population, lang: Lang) -> str:
-    """E.g. ``addicts (excluding compulsory rehab at a facility, custody)``."""
-    kinds = ", ".join(label(k.value, lang) for k in sorted(pop.kinds, key=lambda k: k.value))
+def describe_population(pop: p.Population, lang: str | None = None) -> str:
+    """E.g. ``addicts (while management runs; excluding those in a facility or custody)``."""
+    code = resolve_lang(lang)
+    kinds = ", ".join(label(k.value, code) for k in sorted(pop.kinds, key=lambda k: k.value))
     extras = []
     if pop.with_record:
-        extras.append("có hồ sơ quản lý" if lang == "vi" else "with a management record")
+        extras.append(msg("with a management record").render(code))
     if pop.under_management is not False:
-        extras.append("còn thời hạn quản lý" if lang == "vi" else "while management runs")
-    if pop.exempt_forms or pop.exempt_custody is not False:
+        extras.append(msg("while management runs").render(code))
+    if pop.exempt_forms or pop.exempt_custody is not False or pop.exempt_facility is not False:
+        extras.append(msg("excluding those in a facility or custody").render(code))
+    community = _community_forms(pop.exempt_forms)
+    if community:
+        forms = ", ".join(label(f.value, code) for f in community)
+        extras.append(msg("excluding those in {forms}", forms=forms).render(code))
+    if pop.exempt_running:
+        running = ", ".join(label(k.value, code) for k in pop.exempt_running)
         extras.append(
-            "trừ người đang ở cơ sở/trại"
-            if lang == "vi"
-            else "excluding those in a facility or custody"
+            msg("excluding {people} under running management", people=running).render(code)
         )
-    return kinds + (f" ({'; '.join(extras)})" if extras else "")
+    if not extras:
+        return kinds
+    return msg("{people} ({conditions})", people=kinds, conditions="; ".join(extras)).render(code)
 
 
-def describe_predicate(pred: p.SubjectPredicate, lang: Lang, resolve: Resolve) -> str:
+def _community_forms(forms: Any) -> tuple[RehabForm, ...]:
+    """The exempt forms, when given as such, that are not at a facility (say them)."""
+    if not isinstance(forms, (tuple, frozenset, set)):
+        return ()  # a parameter: the catalogue shows its value
+    facility = {RehabForm.COMPULSORY_FACILITY, RehabForm.VOLUNTARY_FACILITY}
+    return tuple(
+        sorted(
+            (f for f in forms if isinstance(f, RehabForm) and f not in facility),
+            key=lambda f: f.value,
+        )
+    )
+
+
+def describe_window(window: Any, lang: str | None = None) -> str:
+    """A window: ``in the assessment period``, ``on the reference date`` or ``within 1 year``."""
+    code = resolve_lang(lang)
+    if isinstance(window, Window) or window in {w.value for w in Window}:
+        if Window(window) is Window.ASSESSMENT_PERIOD:
+            return msg("in the assessment period").render(code)
+        return msg("on the reference date").render(code)
+    if isinstance(window, Period):
+        duration = format_duration(window.years, window.months, window.days, code)
+        return msg("within {duration}", duration=duration).render(code)
+    return f"({window})"
+
+
+def describe_predicate(pred: p.SubjectPredicate, lang: str | None, resolve: Resolve) -> str:
     """A short phrase for a subject predicate."""
-    vi = lang == "vi"
+    code = resolve_lang(lang)
     if isinstance(pred, p.HasManagementRecord):
-        return "có hồ sơ quản lý" if vi else "has a management record"
+        return msg("has a management record").render(code)
     if isinstance(pred, p.SupportProvided):
-        return "được hỗ trợ tái hòa nhập" if vi else "receives reintegration support"
+        return msg("receives reintegration support").render(code)
     if isinstance(pred, p.InCustody):
-        return "đang bị giam giữ" if vi else "is in custody"
+        return msg("is in custody").render(code)
     if isinstance(pred, p.InTreatment):
-        return "đang cai nghiện/điều trị" if vi else "is in rehab or treatment"
+        return msg("is in rehab or treatment").render(code)
     if isinstance(pred, p.NegativeTestWithin):
         days = resolve(pred.days)
-        return (
-            f"xét nghiệm âm tính trong {days} ngày" if vi else f"negative test within {days} days"
-        )
+        if not isinstance(days, int):
+            return msg("negative test within a window not known").render(code)
+        duration = format_duration(days=days, lang=code)
+        return msg("negative test within {duration}", duration=duration).render(code)
     if isinstance(pred, p.TestedDuringManagement):
-        kinds = "/".join(sorted(s.value for s in pred.schedules))
-        return f"được xét nghiệm ({kinds})" if vi else f"tested ({kinds}) during management"
-    if isinstance(pred, p.SubjectAllOf | p.SubjectAnyOf):
-        joiner = (
-            (" và " if vi else " and ")
-            if isinstance(pred, p.SubjectAllOf)
-            else (" hoặc " if vi else " or ")
+        # Every schedule listed must have a test (periodic and surprise).
+        kinds = (
+            msg(" and ")
+            .render(code)
+            .join(label(s.value, code) for s in sorted(pred.schedules, key=lambda s: s.value))
         )
-        return joiner.join(describe_predicate(x, lang, resolve) for x in pred.predicates)
+        return msg("tested during management ({schedules})", schedules=kinds).render(code)
+    if isinstance(pred, p.SubjectAllOf | p.SubjectAnyOf):
+        joiner = msg(" and ") if isinstance(pred, p.SubjectAllOf) else msg(" or ")
+        return joiner.render(code).join(
+            describe_predicate(x, code, resolve) for x in pred.predicates
+        )
     if isinstance(pred, p.SubjectNot):
-        return ("không " if vi else "not ") + describe_predicate(pred.predicate, lang, resolve)
+        inner = describe_predicate(pred.predicate, code, resolve)
+        return msg("not: {condition}", condition=inner).render(code)
     return type(pred).__name__
 
 
-def describe_measure(measure: p.Measure, lang: Lang) -> str:
-    """A short phrase for a measure."""
-    vi = lang == "vi"
+def describe_measure(
+    measure: p.Measure, lang: str | None = None, resolve: Resolve | None = None
+) -> str:
+    """A short phrase for a measure (*resolve* reads the parameters it names)."""
+    code = resolve_lang(lang)
+    resolve = resolve or (lambda x: x)
+    if isinstance(measure, p.ResidentViolations):
+        window = describe_window(resolve(measure.window), code)
+        return msg(
+            "residents who violated the drug law in the unit {window}", window=window
+        ).render(code)
+    if isinstance(measure, p.WantedFugitives):
+        window = describe_window(resolve(measure.window), code)
+        return msg(
+            "people wanted for a drug crime hiding in the unit {window}", window=window
+        ).render(code)
+    if isinstance(measure, p.DrugUseLocations):
+        window = describe_window(resolve(measure.window), code)
+        return msg("locations organising or harbouring drug use {window}", window=window).render(
+            code
+        )
+    if isinstance(measure, p.CommuneShare):
+        what = (
+            ", ".join(label(lv, code) for lv in measure.levels)
+            if measure.levels
+            else msg("passing").render(code)
+        )
+        return msg(
+            "share of commune-level units {levels} ({scheme})",
+            levels=what,
+            scheme=measure.scheme_id,
+        ).render(code)
     if isinstance(measure, p.SubjectCount):
-        return ("số " if vi else "number of ") + describe_population(measure.population, lang)
+        pop = describe_population(measure.population, code)
+        return msg("number of {people}", people=pop).render(code)
     if isinstance(measure, p.SubjectRate):
-        pop = describe_population(measure.population, lang)
-        return f"tỷ lệ {pop} trên dân số" if vi else f"{pop} per resident population"
-    name = label(measure.kind.value, lang)
+        pop = describe_population(measure.population, code)
+        return msg("{people} per resident population", people=pop).render(code)
+    name = label(measure.kind.value, code)
     if isinstance(measure, p.FactRate):
-        return f"{name} trên dân số" if vi else f"{name} per resident population"
+        return msg("{fact} per resident population", fact=name).render(code)
+    if isinstance(measure, p.FactTotal):
+        return f"{name} {describe_window(resolve(measure.lookback), code)}"
     return name
 
 
-def describe_rule(rule: p.Rule, lang: Lang, resolve: Resolve) -> str:
+def describe_rule(rule: p.Rule, lang: str | None, resolve: Resolve) -> str:
     """A one-line description of a rule node (not of its children)."""
-    vi = lang == "vi"
+    code = resolve_lang(lang)
+    vi = code == "vi"
     if isinstance(rule, p.AllSatisfy):
-        pop = describe_population(rule.population, lang)
-        pred = describe_predicate(rule.predicate, lang, resolve)
-        return f"mọi {pop}: {pred}" if vi else f"every one of {pop}: {pred}"
+        pop = describe_population(rule.population, code)
+        pred = describe_predicate(rule.predicate, code, resolve)
+        return msg("every one of {people}: {condition}", people=pop, condition=pred).render(code)
     if isinstance(rule, p.Compare | p.InBand):
-        return f"{describe_measure(rule.measure, lang)} {threshold_text(rule, resolve)}"
+        measure = describe_measure(rule.measure, code, resolve)
+        return f"{measure} {threshold_text(rule, resolve, code)}"
     if isinstance(rule, p.NotYetKnown):
         return rule.reason_vi if vi else rule.reason_en
+    if isinstance(rule, p.ParamFlag):
+        value = resolve(rule.parameter)
+        if isinstance(value, bool):
+            return msg(
+                "parameter {parameter}: {value}",
+                parameter=rule.parameter.id,
+                value=yes_no(value, code),
+            ).render(code)
+        shown = value if isinstance(value, str) else rule.parameter.id
+        return msg("parameter {parameter}", parameter=shown).render(code)
     if isinstance(rule, p.AllOf):
-        return "tất cả các điều kiện sau" if vi else "all of the following"
+        return msg("all of the following").render(code)
     if isinstance(rule, p.AnyOf):
-        return "ít nhất một điều kiện sau" if vi else "any of the following"
+        return msg("any of the following").render(code)
     if isinstance(rule, p.AtLeast):
-        n = len(rule.rules)
-        return f"ít nhất {rule.k}/{n} điều kiện sau" if vi else f"at least {rule.k} of these {n}"
+        return msg("at least {k} of these {n}", k=rule.k, n=len(rule.rules)).render(code)
     if isinstance(rule, p.Not):
-        return "không thỏa mãn" if vi else "not the following"
+        return msg("not the following").render(code)
     if isinstance(rule, p.PythonRule):
         return rule.description_vi if vi else rule.description_en
     return type(rule).__name__

@@ -17,7 +17,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
-from drugfree_core.model.enums import Provenance
+from drugfree_core.model.enums import Authority, Provenance
 from drugfree_core.rules.params import DatedValue, Parameter
 from drugfree_core.rules.scheme import Criterion, Scheme, check_id
 
@@ -37,6 +37,8 @@ class SchemeExtension:
     ``by`` names who makes the changes (for example ``"Tỉnh Thanh Hóa"``); it is stored
     with every overridden parameter and criterion. ``replace`` must name criteria of the
     base; ``add`` must not. ``parameters`` may add parameters that added criteria use.
+    ``authority``: an extension is a province's scheme unless it says otherwise, even
+    when it applies the national criteria unchanged.
     """
 
     id: str = attrs.field(validator=check_id)
@@ -54,6 +56,7 @@ class SchemeExtension:
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     sources: tuple[str, ...] = ()
+    authority: Authority = Authority.PROVINCIAL
 
     # ``None`` dates inherit the base's; an extension cannot outlive its base's rules.
 
@@ -92,6 +95,7 @@ class SchemeExtension:
             effective_to=self.effective_to or base.effective_to,
             sources=tuple(dict.fromkeys((*base.sources, *self.sources))),
             overrides={**scheme.overrides, **added},
+            authority=self.authority,
         )
 
 
@@ -100,7 +104,7 @@ class Jurisdiction:
     """Province ``province`` applies scheme ``scheme_id`` over the effective dates.
 
     ``province`` is the code of the province unit in the administrative map (the
-    official two-digit code in the embedded map); :data:`~drugfree_core.rules.roadmap.NATIONAL`
+    official two-digit code in the embedded map); :data:`~drugfree_core.rules.NATIONAL`
     (``"*"``) makes the scheme the default for provinces without a jurisdiction of their
     own on the date. Dates are inclusive; ``None`` is open-ended.
     """

@@ -1,16 +1,24 @@
 """National law parameters: management periods and rehab durations, effective-dated.
 
-Law 73/2021/QH14 (in force 1 Jan 2022) and its amendment, Law 120/2025/QH15 (in force
-1 Jul 2026). Each value cites where it was read (criteria.md §6); what the sources do not
-say is not invented.
+Law 73/2021/QH14 (in force 1 Jan 2022, with Decrees 105/2021 and 116/2021) until
+30 Jun 2026; from 1 Jul 2026 Law 120/2025/QH15 and Decree 163/2026/NĐ-CP, which replace
+them (criteria.md §6.1-§6.4). The change is a new dated value of each parameter, never a
+branch in code. Each value cites where it was read; what the sources do not say is not
+invented.
+
+Which value applies to a record is the law's own transition rule, as data: a rehab
+episode keeps the term of the law in force when it started (Law 120/2025 Art. 56.1-2,
+``law.rehab_term_law``); a management decision is judged by the law in force when the
+positive result was received (criteria.md §6.4 [INFERRED]).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import Provenance
-from drugfree_core.rules.params import DatedValue, Parameter, Period
+from drugfree_core.rules.params import DatedValue, Deadline, Parameter, Period
 
 LAW_2021_START = dt.date(2022, 1, 1)
 LAW_2025_START = dt.date(2026, 7, 1)
@@ -21,9 +29,39 @@ S24A = "https://sotuphap.angiang.gov.vn/wps/portal/Home/2018/chi-tiet/sa-noi-dun
 S24B = "https://mps.gov.vn/pbgdpl/hoi-dap-phap-luat/quy-dinh-cai-nghien-ma-tuy-tu-nguyen-tai-co-so-cai-nghien-ma-tuy-143.html"
 S25 = "http://cand.com.vn/Xa-hoi/Go-vuong-trong-viec-xac-dinh-tinh-trang-nghien-ma-tuy-336785/"
 S29 = "https://www.vietnam.vn/en/thoi-han-cai-nghien-doi-voi-nguoi-cai-nghien-ma-tuy-lan-dau-la-24-thang"
+S26 = "https://trademarkvn.com.vn/en/legal-updated/164-civil/2056-06-subjects-eligible-for-95-of-expenses-of-voluntary-drug-addiction-treatment.html"
+#: Law 120/2025/QH15, full text (criteria.md S35): official metadata and a verbatim copy.
+S35 = (
+    "https://vanban.chinhphu.vn/?pageid=27160&docid=216502 ; GitHub "
+    "AnhQu4nn/Day08_RAG_pipeline_cohort2 data/standardized/legal/"
+    "luat-phong-chong-ma-tuy-2025.md @3d5d464"
+)
+#: Decree 163/2026/NĐ-CP, full text (criteria.md S36).
+S36 = (
+    "GitHub Lucy-98/2A202600811-LuongThiHongNhung-Day08 data/standardized/legal/"
+    "nghi-dinh-163-2026.md @23bbca4"
+)
+LAW_2025 = "Law 120/2025/QH15 (in force 1 Jul 2026)"
 
 #: Key of the post-rehab period after compulsory rehab served as a minor (12 to < 18).
 COMPULSORY_MINOR = "compulsory_facility_minor"
+#: Suffixes of the rehab-duration keys by the rank of the episode: ``"<form>:first"``
+#: for a first rehab, ``"<form>:later"`` from the second on; ``"<form>"`` alone holds
+#: the value used when the rank is not known.
+FIRST, LATER = "first", "later"
+
+_FORMS = ("voluntary_home_community", "voluntary_facility", "compulsory_facility")
+
+
+def _by_rank(first: Period, later: Period, unknown: Period) -> dict[str, Period | None]:
+    """The same term for every form, by the episode's rank (Law 120/2025 Art. 29.1, 30)."""
+    table: dict[str, Period | None] = {"opioid_substitution": None}
+    for form in _FORMS:
+        table[form] = unknown
+        table[f"{form}:{FIRST}"] = first
+        table[f"{form}:{LATER}"] = later
+    return table
+
 
 USER_MANAGEMENT_PERIOD = Parameter(
     id="law.user_management_period",
@@ -33,16 +71,79 @@ USER_MANAGEMENT_PERIOD = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=Period(years=1),
-            citation="Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP",
+            citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
             note=S22,
         ),
         DatedValue(
             start=LAW_2025_START,
             value=Period(years=1),
-            citation="Law 120/2025/QH15 (amended Law on Drug Prevention and Control)",
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 24.2: 1 year from the date of the "
+                "management decision, unchanged"
+            ),
             provenance=Provenance.READ,
-            note=S29,
+            note=S35,
+        ),
+    ),
+)
+
+USER_MANAGEMENT_DECIDER = Parameter(
+    id="law.user_management_decider",
+    description_en=(
+        "Who decides the management of an illegal drug user: the chairman of the commune "
+        "People's Committee until 30 Jun 2026, the commune police chief from 1 Jul 2026."
+    ),
+    description_vi=(
+        "Người quyết định quản lý người sử dụng trái phép chất ma túy: Chủ tịch UBND cấp xã "
+        "đến 30/6/2026; Trưởng Công an cấp xã từ 1/7/2026."
+    ),
+    values=(
+        DatedValue(
+            start=LAW_2021_START,
+            value="commune_pc_chairman",
+            citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
+            provenance=Provenance.READ,
+            note=S22,
+        ),
+        DatedValue(
+            start=LAW_2025_START,
+            value="commune_police_chief",
+            citation=N_("Law 120/2025/QH15 (in force 1 Jul 2026) Art. 24.4.a"),
+            provenance=Provenance.READ,
+            note=S35,
+        ),
+    ),
+)
+
+USER_MANAGEMENT_DEADLINE = Parameter(
+    id="law.user_management_deadline",
+    description_en=(
+        "Time within which the management decision must be made after the positive test "
+        "result is received: 3 working days until 30 Jun 2026, 24 hours from 1 Jul 2026. "
+        "The law in force on the day the result was received applies [INFERRED]."
+    ),
+    description_vi=(
+        "Thời hạn ra quyết định quản lý kể từ khi nhận kết quả xét nghiệm dương tính: "
+        "3 ngày làm việc đến 30/6/2026; 24 giờ từ 1/7/2026."
+    ),
+    values=(
+        DatedValue(
+            start=LAW_2021_START,
+            value=Deadline(amount=3, unit="working_days"),
+            citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
+            provenance=Provenance.READ,
+            note=S22,
+        ),
+        DatedValue(
+            start=LAW_2025_START,
+            value=Deadline(amount=24, unit="hours"),
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 24.4.a; "
+                "Decree 163/2026/NĐ-CP Art. 59.1"
+            ),
+            provenance=Provenance.READ,
+            note=f"{S35} ; {S36}",
         ),
     ),
 )
@@ -52,8 +153,8 @@ POST_REHAB_PERIOD = Parameter(
     description_en=(
         "Post-rehab management period by the form of the completed rehab: 1 year after "
         "voluntary rehab, opioid substitution, or compulsory rehab served as a minor; "
-        "2 years after compulsory rehab served as an adult. Law 120/2025's provisions on "
-        "post-rehab management were not found, so the 2021 values stay in force."
+        "2 years after compulsory rehab served as an adult. Unchanged by Law 120/2025, "
+        "which also covers persons who finish an old-law rehab after 1 Jul 2026."
     ),
     description_vi=(
         "Thời hạn quản lý sau cai nghiện theo hình thức cai: 1 năm (tự nguyện, điều trị "
@@ -69,9 +170,26 @@ POST_REHAB_PERIOD = Parameter(
                 "compulsory_facility": Period(years=2),
                 COMPULSORY_MINOR: Period(years=1),
             },
-            citation="Law 73/2021/QH14 Art. 40",
+            citation=N_("Law 73/2021/QH14 Art. 40"),
             provenance=Provenance.READ,
             note=S20,
+        ),
+        DatedValue(
+            start=LAW_2025_START,
+            value={
+                "voluntary_home_community": Period(years=1),
+                "voluntary_facility": Period(years=1),
+                "opioid_substitution": Period(years=1),
+                "compulsory_facility": Period(years=2),
+                COMPULSORY_MINOR: Period(years=1),
+            },
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 42.1-2 (unchanged); "
+                "Art. 56.1: persons in rehab on "
+                "1 Jul 2026 come under post-rehab management under the new law"
+            ),
+            provenance=Provenance.READ,
+            note=S35,
         ),
     ),
 )
@@ -91,7 +209,7 @@ POST_REHAB_PERIOD_WITHOUT_EPISODE = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=Period(years=2),
-            citation="Interpretation of Law 73/2021/QH14 Art. 40",
+            citation=N_("Interpretation of Law 73/2021/QH14 Art. 40"),
             provenance=Provenance.INFERRED,
         ),
     ),
@@ -100,9 +218,11 @@ POST_REHAB_PERIOD_WITHOUT_EPISODE = Parameter(
 REHAB_MAX_DURATION = Parameter(
     id="law.rehab_max_duration",
     description_en=(
-        "Longest legal duration of a rehab episode by form; an open episode older than this "
-        "is stale data, so 'in treatment' becomes unknown. None: no maximum (substitution "
-        "therapy is open-ended)."
+        "Longest legal duration of a rehab episode by form (and, from 1 Jul 2026, by rank: "
+        "'<form>:first', '<form>:later', '<form>' when the rank is not known); an open "
+        "episode older than this is stale data, so 'in treatment' becomes unknown, and a "
+        "data-quality finding. None: no maximum (substitution therapy is open-ended). "
+        "An episode keeps the value of the law in force when it started."
     ),
     description_vi=(
         "Thời hạn cai nghiện tối đa theo hình thức; đợt cai chưa có ngày kết thúc quá thời "
@@ -117,7 +237,7 @@ REHAB_MAX_DURATION = Parameter(
                 "compulsory_facility": Period(months=24),
                 "opioid_substitution": None,
             },
-            citation=(
+            citation=N_(
                 "Law 73/2021/QH14 Art. 28-33; Law on Handling Administrative Violations Art. 95"
             ),
             provenance=Provenance.READ,
@@ -125,17 +245,88 @@ REHAB_MAX_DURATION = Parameter(
         ),
         DatedValue(
             start=LAW_2025_START,
+            value=_by_rank(Period(months=24), Period(months=36), Period(months=36)),
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 29.1, 30: 24 months for a first "
+                "rehab, 36 months from the "
+                "second, every form"
+            ),
+            provenance=Provenance.READ,
+            note=(
+                "INFERRED: an episode whose rank the data does not give is bounded by the "
+                f"longer 36 months. {S35} ; {S29}"
+            ),
+        ),
+    ),
+)
+
+REHAB_MIN_DURATION = Parameter(
+    id="law.rehab_min_duration",
+    description_en=(
+        "Shortest legal duration of a completed rehab episode by form (keys as for "
+        "law.rehab_max_duration); an episode completed sooner is a data-quality finding. "
+        "None: no minimum. An episode keeps the value of the law in force when it started."
+    ),
+    description_vi=(
+        "Thời hạn cai nghiện tối thiểu theo hình thức; đợt cai hoàn thành sớm hơn được "
+        "ghi nhận là vấn đề chất lượng dữ liệu."
+    ),
+    values=(
+        DatedValue(
+            start=LAW_2021_START,
             value={
-                "voluntary_home_community": Period(months=36),
-                "voluntary_facility": Period(months=36),
-                "compulsory_facility": Period(months=36),
+                "voluntary_home_community": Period(months=6),
+                "voluntary_facility": Period(months=6),
+                "compulsory_facility": Period(months=6),
                 "opioid_substitution": None,
             },
-            citation="Law 120/2025/QH15: 24 months for a first rehab, 36 for later ones",
+            citation=N_(
+                "Law 73/2021/QH14 Art. 28-33 (voluntary: 6 to 12 months); Law on Handling "
+                "Administrative Violations Art. 95 (compulsory: 12 to 24 months) with "
+                "Decree 116/2021/NĐ-CP (up to 6 months off for merit)"
+            ),
             provenance=Provenance.INFERRED,
             note=(
-                "READ: 24 / 36 months (S29). INFERRED: the episode's rank is not in the "
-                "data, so the longer 36 months bounds every episode. " + S29
+                "READ: 6 months (voluntary), 12 months less a reduction of 3 to 6 months "
+                "(compulsory). INFERRED: their combination, 6 months for compulsory rehab. "
+                f"{S24A} ; {S24B} ; {S25} ; {S26}"
+            ),
+        ),
+        DatedValue(
+            start=LAW_2025_START,
+            value=_by_rank(Period(months=24), Period(months=36), Period(months=24)),
+            citation=N_(
+                "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 29.1, 30: 24 or 36 months, every form"
+            ),
+            provenance=Provenance.READ,
+            note=(
+                "INFERRED: without the rank, the shorter 24 months; reductions for merit "
+                f"under the new law were not found [UNKNOWN]. {S35}"
+            ),
+        ),
+    ),
+)
+
+REHAB_TERM_LAW = Parameter(
+    id="law.rehab_term_law",
+    description_en=(
+        "Which law sets a rehab episode's term: 'episode_start', the law in force when "
+        "the episode started (people in rehab on 1 Jul 2026 finish the term set under the "
+        "old law; dossiers decided after it follow the new law), or 'reference_date'."
+    ),
+    description_vi=(
+        "Luật áp dụng cho thời hạn của một đợt cai nghiện: luật có hiệu lực khi bắt đầu "
+        "đợt cai (người đang cai nghiện ngày 1/7/2026 tiếp tục theo thời hạn cũ)."
+    ),
+    values=(
+        DatedValue(
+            start=LAW_2021_START,
+            value="episode_start",
+            citation=N_("Law 120/2025/QH15 (in force 1 Jul 2026) Art. 56.1-2 (transition)"),
+            provenance=Provenance.READ,
+            note=(
+                "INFERRED: the episode's start date stands for the date of the rehab "
+                f"decision, which the data does not hold. {S35}"
             ),
         ),
     ),
@@ -176,11 +367,16 @@ PERIOD_END_RULE = Parameter(
         DatedValue(
             start=LAW_2021_START,
             value=CIVIL_CODE,
-            citation="Civil Code 2015 (91/2015/QH13) Art. 145.1, 147.2, 148.3, 148.4 "
-            "(criteria.md §6.5)",
+            citation=N_(
+                "Civil Code 2015 (91/2015/QH13) Art. 145.1, 147.2, 148.3, 148.4 (criteria.md §6.5)"
+            ),
             provenance=Provenance.INFERRED,
-            note="Applying the Civil Code's counting to drug-law periods is an "
-            "interpretation: the drug laws do not say how to count. " + S46,
+            note=N_(
+                "Applying the Civil Code's counting to drug-law periods is an "
+                "interpretation: the drug laws do not say how to count."
+            )
+            + " "
+            + S46,
         ),
     ),
 )
@@ -188,8 +384,12 @@ PERIOD_END_RULE = Parameter(
 #: The national law parameters every scheme includes.
 LAW_PARAMETERS: tuple[Parameter, ...] = (
     USER_MANAGEMENT_PERIOD,
+    USER_MANAGEMENT_DECIDER,
+    USER_MANAGEMENT_DEADLINE,
     POST_REHAB_PERIOD,
     POST_REHAB_PERIOD_WITHOUT_EPISODE,
     REHAB_MAX_DURATION,
+    REHAB_MIN_DURATION,
+    REHAB_TERM_LAW,
     PERIOD_END_RULE,
 )

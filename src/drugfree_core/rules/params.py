@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import TypeAlias
@@ -19,6 +20,7 @@ from attrs import validators as v
 from drugfree_core.errors import SchemeError
 from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import Provenance
+from drugfree_core.model.periods import period_start_on
 
 
 @attrs.frozen(kw_only=True)
@@ -61,9 +63,81 @@ def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+class Window(enum.Enum):
+    """A span of days ending on the reference date, named rather than measured.
+
+    ``assessment_period``: from the start of the assessment year the date falls in
+    (15 December, Decision 28/2025 Art. 7.1) to the date. ``reference_date``: the
+    reference date alone. A :class:`Period` as a window means the days in
+    ``(date - period, date]``.
+    """
+
+    ASSESSMENT_PERIOD = "assessment_period"
+    REFERENCE_DATE = "reference_date"
+
+
+def window_start(window: Period | Window | str, on: dt.date) -> dt.date:
+    """The first day of *window* ending on *on* (inclusive).
+
+    >>> window_start(Window.ASSESSMENT_PERIOD, dt.date(2025, 10, 1))
+    datetime.date(2024, 12, 15)
+    >>> window_start(Period(years=1), dt.date(2025, 10, 1))
+    datetime.date(2024, 10, 2)
+    """
+    if isinstance(window, Period):
+        back = Period(years=-window.years, months=-window.months, days=-window.days)
+        return back.add_to(on) + dt.timedelta(days=1)
+    kind = Window(window)
+    if kind is Window.REFERENCE_DATE:
+        return on
+    return period_start_on(on)
+
+
+_DEADLINE_UNITS = ("working_days", "days", "hours")
+
+
+@attrs.frozen(kw_only=True)
+class Deadline:
+    """A time limit to act after an event: ``amount`` working days, days or hours.
+
+    With dates only (no times), :meth:`latest_day` is the last day an act can be dated
+    and still be within the limit: working days skip Saturdays and Sundays (public
+    holidays are not known to the library, so the limit may be a day or two short of the
+    law's); 24 hours from a moment during the day can end on the next day.
+    """
+
+    amount: int = attrs.field(validator=v.ge(0))
+    unit: str = attrs.field(validator=v.in_(_DEADLINE_UNITS))
+
+    def latest_day(self, event: dt.date) -> dt.date:
+        """The last day within the limit after an event on *event*."""
+        if self.unit == "days":
+            return event + dt.timedelta(days=self.amount)
+        if self.unit == "hours":
+            return event + dt.timedelta(days=-(-self.amount // 24))
+        day, left = event, self.amount
+        while left:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+
+    def __str__(self) -> str:
+        name = {"working_days": "working day", "days": "day", "hours": "hour"}[self.unit]
+        return f"{self.amount} {name}{'s' if self.amount != 1 else ''}"
+
+
 #: What a parameter may hold. ``None`` means "not known": rules using it report *unknown*.
 ParamValue: TypeAlias = (
-    int | Fraction | bool | str | Period | tuple[str, ...] | Mapping[str, "Period | None"] | None
+    int
+    | Fraction
+    | bool
+    | str
+    | Period
+    | Deadline
+    | tuple[str, ...]
+    | Mapping[str, "Period | None"]
+    | None
 )
 
 

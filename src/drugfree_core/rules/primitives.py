@@ -25,13 +25,23 @@ from typing import Any, TypeAlias
 import attrs
 from attrs import validators as v
 
-from drugfree_core.model.enums import FactKind, RehabForm, SubjectKind, TestSchedule
+from drugfree_core.errors import SchemeError
+from drugfree_core.model.enums import (
+    FactKind,
+    LocationBasis,
+    LocationKind,
+    RehabForm,
+    SubjectKind,
+    TestSchedule,
+)
 from drugfree_core.rules.outcome import CustomOutcome, UnitView
-from drugfree_core.rules.params import ParamRef, Period
+from drugfree_core.rules.params import ParamRef, Period, Window
 
 #: A number in a rule: a literal, or a reference to a parameter.
 NumberOrRef: TypeAlias = int | Fraction | ParamRef
-PeriodOrRef: TypeAlias = Period | ParamRef
+#: A span of days ending on the reference date: a look-back period, a named window
+#: (:class:`~drugfree_core.rules.params.Window`), or a parameter holding either.
+PeriodOrRef: TypeAlias = Period | Window | ParamRef
 
 
 def _subject_kinds(values: Any) -> frozenset[SubjectKind]:
@@ -40,6 +50,10 @@ def _subject_kinds(values: Any) -> frozenset[SubjectKind]:
 
 def _schedules(values: Any) -> frozenset[TestSchedule]:
     return frozenset(TestSchedule(x) for x in values)
+
+
+def _kind_tuple(values: Any) -> tuple[SubjectKind, ...]:
+    return tuple(sorted({SubjectKind(x) for x in values}, key=lambda k: k.value))
 
 
 class TestWindowRule(enum.Enum):
@@ -79,6 +93,11 @@ class Population:
     ``exempt_forms``: people in an ongoing rehab episode of these forms on the date are
     left out (e.g. addicts inside a compulsory facility are tested there).
     ``exempt_custody``: people in prison or detention on the date are left out.
+    ``exempt_facility``: people in an ongoing rehab episode at a facility (voluntary or
+    compulsory) on the date are left out: they do not currently reside in the area.
+    ``exempt_running``: people with a status of these kinds in force on the date, whose
+    statutory management period is running, are left out (Decision 28/2025 Art. 6.1
+    excepts persons "đang bị quản lý sau cai nghiện").
     """
 
     kinds: frozenset[SubjectKind] = attrs.field(converter=_subject_kinds)
@@ -86,6 +105,8 @@ class Population:
     with_record: bool = False
     exempt_forms: tuple[RehabForm, ...] | ParamRef = ()
     exempt_custody: bool | ParamRef = False
+    exempt_facility: bool | ParamRef = False
+    exempt_running: tuple[SubjectKind, ...] = attrs.field(default=(), converter=_kind_tuple)
 
     @kinds.validator
     def _non_empty(self, _attribute: Any, value: frozenset[SubjectKind]) -> None:
@@ -195,9 +216,12 @@ class SubjectRate:
 
 @attrs.frozen(kw_only=True)
 class FactTotal:
-    """Sum of a unit fact over the periods ending in ``(ref - lookback, ref]``.
+    """Sum of a unit fact over the periods ending in the window ending on the date.
 
-    No fact of that kind in the window means the value is *unknown*, not zero.
+    ``lookback`` is a :class:`Period` (the periods ending in ``(ref - lookback, ref]``)
+    or a :class:`~drugfree_core.rules.params.Window` (``assessment_period``: from
+    15 December to the date). No fact of that kind in the window means the value is
+    *unknown*, not zero.
     """
 
     kind: FactKind
@@ -220,7 +244,113 @@ class FactLatest:
     lookback: PeriodOrRef
 
 
-Measure: TypeAlias = SubjectCount | SubjectRate | FactTotal | FactRate | FactLatest
+class ResidenceRule(enum.Enum):
+    """Who counts as a resident violator of a unit (Decision 28/2025 Art. 6.2).
+
+    ``reference_date``: resides in the unit on the reference date ("hiện đang cư trú");
+    ``violation_date``: resided there on the day of the violation; ``either``: one or
+    the other.
+    """
+
+    REFERENCE_DATE = "reference_date"
+    VIOLATION_DATE = "violation_date"
+    EITHER = "either"
+
+
+class LocationPresence(enum.Enum):
+    """Which drug-use locations a window holds.
+
+    ``active``: operating on some day of the window (identified on or before the date,
+    not closed before the window starts); ``identified``: identified within the window.
+    """
+
+    ACTIVE = "active"
+    IDENTIFIED = "identified"
+
+
+@attrs.frozen(kw_only=True)
+class ResidentViolations:
+    """Residents of the unit who violated the drug law in the unit within the window.
+
+    Reads the ``drug_law_violations`` table: a violation committed in the unit (its
+    ``unit_code``, following the lineage) dated within ``window``, by a person who
+    counts as a resident by ``residence``. ``administrative`` counts administrative
+    violations too, not crimes only; ``in_custody`` keeps violators who are in prison or
+    detention on the date. The value is the number of such people; *unknown* when the
+    dataset does not supply the table.
+    """
+
+    window: PeriodOrRef = Window.ASSESSMENT_PERIOD
+    administrative: bool | ParamRef = True
+    residence: ResidenceRule | ParamRef = ResidenceRule.REFERENCE_DATE
+    in_custody: bool | ParamRef = True
+
+
+@attrs.frozen(kw_only=True)
+class WantedFugitives:
+    """People wanted for a drug crime found hiding in the unit on some day of the window.
+
+    Reads the ``wanted_fugitives`` table; *unknown* when the dataset does not supply it.
+    """
+
+    window: PeriodOrRef = Window.REFERENCE_DATE
+
+
+@attrs.frozen(kw_only=True)
+class DrugUseLocations:
+    """Locations organising or harbouring illegal drug use in the unit, over the window.
+
+    Reads the ``drug_use_locations`` table (``presence`` says which count; only
+    ``kinds`` and ``bases`` count, all of them by default: Art. 2.1 names a place, an
+    area or a vehicle, suspected or documented). When the dataset does not supply the
+    table and ``facts_when_absent`` holds, the unit's ``drug_use_locations`` facts over
+    the window count instead (unknown without them).
+    """
+
+    window: PeriodOrRef = Window.ASSESSMENT_PERIOD
+    presence: LocationPresence | ParamRef = LocationPresence.ACTIVE
+    kinds: tuple[LocationKind, ...] = tuple(LocationKind)
+    bases: tuple[LocationBasis, ...] = tuple(LocationBasis)
+    facts_when_absent: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class CommuneShare:
+    """Per province: the share of its commune-level units in force that ``scheme`` places.
+
+    The units counted are those ``scheme`` (a commune-level classification) puts at one
+    of ``levels``, certainly reached whatever the label's precedence, or, without
+    ``levels``, whose verdict under ``scheme`` is *pass*. The commune-level evaluation
+    runs in the same call. Only a province-level scheme can use it.
+    """
+
+    # A :class:`~drugfree_core.rules.Scheme`; typed loosely because the scheme module
+    # builds on this one (a rule cannot name the class that holds rules).
+    scheme: Any = attrs.field(eq=False, hash=False, metadata={"opaque": True})
+    levels: tuple[str, ...] = ()
+
+    @scheme.validator
+    def _a_scheme(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(getattr(value, "id", None), str) or not hasattr(value, "criteria"):
+            raise SchemeError(f"CommuneShare needs a Scheme, not {type(value).__name__}")
+
+    @property
+    def scheme_id(self) -> str:
+        """The id of the commune-level scheme counted."""
+        return str(self.scheme.id)
+
+
+Measure: TypeAlias = (
+    SubjectCount
+    | SubjectRate
+    | FactTotal
+    | FactRate
+    | FactLatest
+    | ResidentViolations
+    | WantedFugitives
+    | DrugUseLocations
+    | CommuneShare
+)
 
 
 class Op(enum.Enum):
@@ -279,6 +409,18 @@ class NotYetKnown:
 
 
 @attrs.frozen
+class ParamFlag:
+    """Passes when the boolean parameter holds, fails when it does not.
+
+    Lets an interpretation switch part of a rule on or off as data: ``AnyOf((Not(
+    ParamFlag(p)), rule))`` applies ``rule`` only when ``p`` is true. A parameter
+    holding ``None`` (not known) makes it *unknown*.
+    """
+
+    parameter: ParamRef
+
+
+@attrs.frozen
 class AllOf:
     """Every rule passes (three-valued AND)."""
 
@@ -331,7 +473,16 @@ class PythonRule:
 
 
 Rule: TypeAlias = (
-    AllSatisfy | Compare | InBand | NotYetKnown | AllOf | AnyOf | AtLeast | Not | PythonRule
+    AllSatisfy
+    | Compare
+    | InBand
+    | NotYetKnown
+    | ParamFlag
+    | AllOf
+    | AnyOf
+    | AtLeast
+    | Not
+    | PythonRule
 )
 
 UNIT_RULE_TYPES: tuple[type, ...] = (
@@ -339,6 +490,7 @@ UNIT_RULE_TYPES: tuple[type, ...] = (
     Compare,
     InBand,
     NotYetKnown,
+    ParamFlag,
     AllOf,
     AnyOf,
     AtLeast,
@@ -362,7 +514,8 @@ def walk_values(node: object) -> Iterator[object]:
     yield node
     if attrs.has(type(node)):
         for field in attrs.fields(type(node)):  # type: ignore[arg-type]  # has() checked it
-            if field.name == "func":
+            # A function, or another scheme used as a whole (with its own parameters).
+            if field.name == "func" or field.metadata.get("opaque"):
                 continue
             yield from walk_values(getattr(node, field.name))
     elif isinstance(node, tuple | frozenset):

@@ -20,6 +20,9 @@ from drugfree_core.rules.scheme import check_id
 
 #: The scope of a national roadmap (every province).
 NATIONAL = "*"
+#: What a roadmap counts toward its targets: units meeting the criteria on the data, or
+#: units formally recognised by a provincial decision (Decision 28/2025 Art. 9).
+MEETING, RECOGNISED = "meeting", "recognised"
 
 
 def _share(_inst: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
@@ -72,6 +75,12 @@ class Roadmap:
     bound the period the roadmap applies, so a roadmap of a province that merged on
     1 July 2025 can end the day before; a milestone may fall after the end (the plan was
     superseded before its target). ``note`` holds caveats ("an ambition", "superseded").
+
+    ``counts`` is which units the targets count, a documented choice per roadmap:
+    ``"meeting"`` (the default), units meeting the criteria on the data on the date, or
+    ``"recognised"``, units formally recognised for the assessment year (which needs a
+    ``recognitions`` table; without one the progress is unknown). ``counts_note`` says
+    why the roadmap counts what it counts.
     """
 
     id: str = attrs.field(validator=check_id)
@@ -86,6 +95,8 @@ class Roadmap:
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     note: str = ""
+    counts: str = attrs.field(default=MEETING, validator=v.in_((MEETING, RECOGNISED)))
+    counts_note: str = ""
 
     def __attrs_post_init__(self) -> None:
         dues = [m.due for m in self.milestones]

@@ -10,7 +10,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
-from drugfree_core.model.enums import Provenance
+from drugfree_core.model.enums import Authority, Provenance, UnitLevel
 from drugfree_core.rules.params import DatedValue, Parameter, ParamValue
 from drugfree_core.rules.primitives import Rule, param_refs
 
@@ -88,7 +88,14 @@ class Scheme:
     Without ``levels`` a unit's verdict is *pass* when every criterion in force passes
     (three-valued AND). With ``levels`` (ordered from the top, e.g. type I, II, III) the
     unit is classified into the first level it reaches; the criteria are then evaluated
-    for that purpose only.
+    for that purpose only. ``level_order`` may name a parameter holding the level ids in
+    the order they are tried (a precedence the texts leave open); ``no_level`` is the
+    label of a unit that reaches none.
+
+    ``authority`` says who issued the criteria: only Decision 28/2025/QĐ-TTg's are
+    national (criteria.md §2.8); a scheme is provincial unless it says otherwise.
+    ``unit_level`` is what the scheme judges: commune-level units (the default) or
+    provinces, whose values then add up their communes' records.
     """
 
     id: str = attrs.field(validator=check_id)
@@ -104,6 +111,15 @@ class Scheme:
     effective_to: dt.date | None = None
     sources: tuple[str, ...] = ()
     overrides: Mapping[str, str] = attrs.field(factory=dict, eq=False)
+    authority: Authority = attrs.field(
+        default=Authority.PROVINCIAL, validator=v.instance_of(Authority)
+    )
+    unit_level: UnitLevel = attrs.field(
+        default=UnitLevel.COMMUNE_LEVEL,
+        validator=v.in_((UnitLevel.COMMUNE_LEVEL, UnitLevel.PROVINCE)),
+    )
+    level_order: str | None = None
+    no_level: str = attrs.field(default="none", validator=check_id)
 
     def __attrs_post_init__(self) -> None:
         ids = [c.id for c in self.criteria]
@@ -129,6 +145,12 @@ class Scheme:
                     f"scheme {self.id}: level {level.id} names unknown criteria "
                     + ", ".join(sorted(unknown))
                 )
+        if self.level_order is not None and self.level_order not in known:
+            raise SchemeError(
+                f"scheme {self.id}: level_order names undefined parameter {self.level_order}"
+            )
+        if self.no_level in {level.id for level in self.levels}:
+            raise SchemeError(f"scheme {self.id}: no_level {self.no_level!r} is a level id")
 
     @property
     def is_classification(self) -> bool:
@@ -138,6 +160,34 @@ class Scheme:
     def in_force(self, on: dt.date) -> bool:
         """Whether the scheme applies on *on*."""
         return _in_force(self.effective_from, self.effective_to, on)
+
+    @property
+    def is_national(self) -> bool:
+        """Whether the criteria are national (issued by the national government)."""
+        return self.authority is Authority.NATIONAL
+
+    def levels_on(self, on: dt.date) -> tuple[Level, ...]:
+        """The levels in the order they are tried on *on* (see ``level_order``).
+
+        Levels the order leaves out are tried last, in scheme order.
+        """
+        if self.level_order is None:
+            return self.levels
+        try:
+            wanted = self.parameter(self.level_order).at(on).value
+        except SchemeError:
+            return self.levels
+        if not isinstance(wanted, tuple) or not all(isinstance(x, str) for x in wanted):
+            raise SchemeError(f"scheme {self.id}: parameter {self.level_order} must hold level ids")
+        by_id = {level.id: level for level in self.levels}
+        unknown = sorted(set(wanted) - set(by_id))
+        if unknown:
+            raise SchemeError(
+                f"scheme {self.id}: parameter {self.level_order} names unknown levels "
+                + ", ".join(unknown)
+            )
+        ordered = [by_id[i] for i in dict.fromkeys(wanted)]
+        return (*ordered, *(lv for lv in self.levels if lv.id not in wanted))
 
     def criteria_on(self, on: dt.date) -> tuple[Criterion, ...]:
         """The criteria in force on *on*, in scheme order."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from drugfree_core.i18n import N_
 from drugfree_core.model.enums import Provenance, RehabForm, SubjectKind
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.params import ParamRef, constant
@@ -37,11 +38,13 @@ SCHEME_ID = "mps-recognition-2024"
 LAUNCHED = dt.date(2024, 10, 15)
 ARTICLE = "https://baothanhhoa.vn/quan-triet-trien-khai-de-an-xay-dung-xa-phuong-thi-tran-huyen-thi-xa-thanh-pho-khong-ma-tuy-227675.htm"
 S10 = "https://vrviet.vn/en/quan-triet-trien-khai-de-an-xay-dung-xa-phuong-thi-tran-huyen-thi-xa-thanh-pho-khong-ma-tuy"
-CITATION = (
+# Citations and notes are in the translation catalogue (N_): readers see them in their
+# language, legal references kept.
+CITATION = N_(
     "MPS criteria as reported for the Thanh Hóa police project 'xã, phường, thị trấn, "
     "huyện, thị xã, thành phố không ma túy' 2024-2025 (baothanhhoa.vn, 15 Oct 2024)"
 )
-INTERPRETATION = "Interpretation needed to compute the reported criterion (criteria.md §3.4)"
+INTERPRETATION = N_("Interpretation needed to compute the reported criterion (criteria.md §3.4)")
 
 PARAMETERS = (
     constant(
@@ -64,7 +67,7 @@ PARAMETERS = (
         vi="Số ngày trước thời điểm đề nghị mà xét nghiệm âm tính phải nằm trong đó (≤ 30 ngày).",
         citation=CITATION,
         provenance=Provenance.ARTICLE,
-        note="Inclusive boundary: [INFERRED].",
+        note=N_("Inclusive boundary: [INFERRED]."),
     ),
     constant(
         "th.test_window_rule",

@@ -7,9 +7,9 @@ from drugfree_core.rules.scheme import Scheme
 
 def builtin_schemes() -> tuple[Scheme, ...]:
     """The schemes that ship with the library, in display order."""
-    from drugfree_core.schemes import mps_recognition_2024, qd28_complex_areas
+    from drugfree_core.plugins.builtin import BUILTIN_SCHEMES
 
-    return (mps_recognition_2024.SCHEME, qd28_complex_areas.SCHEME)
+    return BUILTIN_SCHEMES
 
 
 def all_schemes() -> tuple[Scheme, ...]:

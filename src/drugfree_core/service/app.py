@@ -41,6 +41,19 @@ from drugfree_core.errors import (
     SchemeError,
     UsageError,
 )
+from drugfree_core.i18n import Lang as LangCode
+from drugfree_core.i18n import (
+    Message,
+    Text,
+    default_lang,
+    msg,
+    msgn,
+    parse_lang,
+    render,
+    resolve_lang,
+    use_lang,
+)
+from drugfree_core.model.periods import AssessmentPeriod
 from drugfree_core.plugins.host import PluginHost, default_host
 from drugfree_core.service.audit import AuditEntry, AuditLog
 from drugfree_core.service.auth import AGGREGATES, CASES, EXPLAIN, AccessError, Grant, TokenStore
@@ -100,10 +113,44 @@ class ParameterError(DrugfreeError):
         self.reason = reason
 
 
+def reference_day(date: dt.date | None, assessment_year: int | None) -> dt.date:
+    """The reference date of a request: ``date``, or the last day of ``assessment_year``.
+
+    Exactly one of them must be given (a :class:`ParameterError` says which is wrong).
+    """
+    if date is not None and assessment_year is not None:
+        raise ParameterError("query.assessment_year", "give date or assessment_year, not both")
+    if assessment_year is not None:
+        return AssessmentPeriod(assessment_year).reference_date
+    if date is None:
+        raise ParameterError("query.date", "give date=YYYY-MM-DD or assessment_year=YYYY")
+    return date
+
+
 # Parameter types shared by the endpoints (module level: FastAPI resolves annotations here).
 Auth = Annotated[str | None, Header(description="Bearer <token>", include_in_schema=False)]
-Date = Annotated[dt.date, Query(description="Reference date, YYYY-MM-DD.")]
-Lang = Annotated[Literal["vi", "en"], Query(description="Language of the text.")]
+Date = Annotated[
+    dt.date | None,
+    Query(description="Reference date, YYYY-MM-DD (or give assessment_year instead)."),
+]
+AssessmentYear = Annotated[
+    int | None,
+    Query(
+        ge=1901,
+        le=9999,
+        description=(
+            "The Decision 28/2025 assessment year instead of a date: 2025 means reference "
+            "date 2025-12-14, counting periods from 2024-12-15. Not with date."
+        ),
+    ),
+]
+Lang = Annotated[
+    Literal["vi", "en"] | None,
+    Query(
+        description="Language of the text; default: the Accept-Language header, else the "
+        "server's (DRUGFREE_LANG, its locale, English). Also the language of errors."
+    ),
+]
 SchemeId = Annotated[str, Query(description="Scheme id (see /v1/schemes).")]
 OptionalScheme = Annotated[
     str | None, Query(description="Scheme id; default: the one in force for the unit's province.")
@@ -141,12 +188,44 @@ def _json(obj: object, status: int = 200, media_type: str = "application/json") 
     return Response(content=body.encode(), status_code=status, media_type=media_type)
 
 
-def _problem(status: int, title: str, detail: str, instance: str, **extra: Any) -> Response:
-    problem = ProblemDetails(title=title, status=status, detail=detail, instance=instance, **extra)
+def request_lang(query: str | None, accept_language: str | None) -> LangCode:
+    """The language a request is answered in (its text and its errors).
+
+    Its ``lang`` parameter; else the most preferred language of its ``Accept-Language``
+    header that the library speaks; else the server's default
+    (:func:`~drugfree_core.i18n.default_lang`).
+    """
+    if query:
+        found = parse_lang(query)
+        if found is not None:
+            return found
+    ranked: list[tuple[float, int, LangCode]] = []
+    for i, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        found = parse_lang(tag)
+        if found is not None and weight > 0:
+            ranked.append((-weight, i, found))
+    return min(ranked)[2] if ranked else default_lang()
+
+
+def _problem(status: int, title: Text, detail: Text, instance: str, **extra: Any) -> Response:
+    problem = ProblemDetails(
+        title=render(title), status=status, detail=render(detail), instance=instance, **extra
+    )
     response = _json(problem, status, _PROBLEM)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="drugfree"'
     return response
+
+
+def _too_large(limit: int) -> Message:
+    return msgn("the body may hold at most {n} byte", "the body may hold at most {n} bytes", limit)
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -154,7 +233,7 @@ def _ref(name: str) -> dict[str, Any]:
 
 
 def _responses(name: str, *extra: int, media: str = "application/json") -> dict[int | str, Any]:
-    titles = {
+    titles = {  # for the OpenAPI document, in English
         400: "Bad request (a parameter or the data asked for is wrong)",
         401: "No valid bearer token",
         403: "The token lacks the permission or does not cover the scope",
@@ -243,18 +322,23 @@ def create_app(
         ):
             response = _problem(
                 413,
-                "Content too large",
-                f"the body may hold at most {config.max_body_bytes} bytes",
+                msg("Content too large"),
+                _too_large(config.max_body_bytes),
                 request.url.path,
             )
         else:
             try:
-                response = await call_next(request)
+                # Errors, explanations and reports are in the request's language.
+                lang = request_lang(
+                    request.query_params.get("lang"), request.headers.get("accept-language")
+                )
+                with use_lang(lang):
+                    response = await call_next(request)
             except Exception as exc:
                 # Caught here, not by the server: its traceback would print the message,
                 # which could quote data. The type is enough to start looking.
                 log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
-                response = _problem(500, "Internal error", "the request failed", "")
+                response = _problem(500, msg("Internal error"), msg("the request failed"), "")
         # Path and status only: no query string, no header, no body is ever logged.
         log.info(
             "%s %s %d %.1fms",
@@ -267,26 +351,28 @@ def create_app(
 
     @app.exception_handler(AccessError)
     async def access_error(request: Request, exc: AccessError) -> Response:
-        title = "Unauthorized" if exc.status == 401 else "Forbidden"
+        title = msg("Unauthorized") if exc.status == 401 else msg("Forbidden")
         return _problem(exc.status, title, str(exc), request.url.path)
 
     @app.exception_handler(DatasetError)
     async def dataset_error(request: Request, exc: DatasetError) -> Response:
-        return _problem(422, "Invalid dataset", str(exc), request.url.path, problems=exc.problems)
+        return _problem(
+            422, msg("Invalid dataset"), str(exc), request.url.path, problems=exc.problems
+        )
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        return _problem(404, "Not found", str(exc), request.url.path)
+        return _problem(404, msg("Not found"), str(exc), request.url.path)
 
     @app.exception_handler(UsageError)
     @app.exception_handler(SchemeError)
     async def bad_request(request: Request, exc: DrugfreeError) -> Response:
-        return _problem(400, "Bad request", str(exc), request.url.path)
+        return _problem(400, msg("Bad request"), str(exc), request.url.path)
 
     @app.exception_handler(ParameterError)
     async def out_of_bounds(request: Request, exc: ParameterError) -> Response:
         problem = Problem(table="", location=exc.location, reason=exc.reason)
-        return _problem(400, "Bad request", str(exc), request.url.path, problems=(problem,))
+        return _problem(400, msg("Bad request"), str(exc), request.url.path, problems=(problem,))
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
@@ -299,7 +385,7 @@ def create_app(
             for error in exc.errors()
         )
         detail = "; ".join(f"{p.location}: {p.reason}" for p in problems)
-        return _problem(400, "Bad request", detail, request.url.path, problems=problems)
+        return _problem(400, msg("Bad request"), detail, request.url.path, problems=problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -309,7 +395,9 @@ def create_app(
     async def internal_error(request: Request, exc: Exception) -> Response:
         # The type only: a message could quote data.
         log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
-        return _problem(500, "Internal error", "the request failed; see the server log", "")
+        return _problem(
+            500, msg("Internal error"), msg("the request failed; see the server log"), ""
+        )
 
     def grant_of(authorization: str | None) -> Grant:
         return tokens.authenticate(authorization)
@@ -401,6 +489,8 @@ def create_app(
                         title_en=s.title_en,
                         title_vi=s.title_vi,
                         plugin=host.origin("scheme", s.id).name,
+                        authority=s.authority.value,
+                        unit_level=s.unit_level.value,
                         effective_from=s.effective_from,
                         effective_to=s.effective_to,
                         criteria=tuple(c.id for c in s.criteria),
@@ -420,7 +510,7 @@ def create_app(
         },
         tags=["rules"],
     )
-    def catalogue(lang: Lang = "en", authorization: Auth = None) -> Response:
+    def catalogue(lang: Lang = None, authorization: Auth = None) -> Response:
         """The criteria catalogue (every criterion, parameter and citation) as Markdown."""
         from drugfree_core.catalogue import render_catalogue
 
@@ -435,7 +525,8 @@ def create_app(
     )
     def evaluations(
         scheme: SchemeId,
-        date: Date,
+        date: Date = None,
+        assessment_year: AssessmentYear = None,
         province: Province = None,
         page: PageNumber = 1,
         page_size: PageSize = None,
@@ -445,10 +536,15 @@ def create_app(
     ) -> Response:
         """A scope's verdicts on a date: counts over the scope and per-unit results by page.
 
-        A unit the data do not cover is ``no_data``, never a pass; a scope whose units
-        are all ``no_data`` is a 400 unless ``allow_no_coverage``.
+        The units are commune-level, or provinces for a province-level scheme
+        (``qd28-2025-provinces``: a province's P.4 uses its communes' own classification
+        in the same run). ``assessment_year`` stands for its last day (14 December). A
+        unit the data do not cover is ``no_data``, never a pass (a province is covered
+        when all its communes are); a scope whose units are all ``no_data`` is a 400
+        unless ``allow_no_coverage``.
         """
         with audited("evaluate", authorization, scheme=scheme, date=date) as record:
+            date = record["date"] = reference_day(date, assessment_year)
             grant = authenticate(record, authorization)
             if page_size is None:
                 page_size = min(100, config.max_page_size)
@@ -477,8 +573,11 @@ def create_app(
                 and all(u.verdict is Outcome.NO_DATA for u in in_scope)
             ):
                 raise CoverageError(
-                    f"the data served cover no unit of this scope on {date.isoformat()}; "
-                    "give allow_no_coverage=true for a result that is all 'no data'"
+                    msg(
+                        "the data served cover no unit of this scope on {date}; give "
+                        "allow_no_coverage=true for a result that is all 'no data'",
+                        date=date,
+                    )
                 )
 
             def render() -> tuple[dict[str, int], bytes]:
@@ -517,14 +616,16 @@ def create_app(
     )
     def explanation(
         unit_code: UnitCode,
-        date: Date,
+        date: Date = None,
+        assessment_year: AssessmentYear = None,
         scheme: OptionalScheme = None,
-        lang: Lang = "en",
+        lang: Lang = None,
         include_subjects: WithSubjects = False,
         authorization: Auth = None,
     ) -> Response:
         """Why one unit got its verdict, criterion by criterion (text in vi or en, and tree)."""
         with audited("explain", authorization, unit=unit_code, scheme=scheme, date=date) as record:
+            date = record["date"] = reference_day(date, assessment_year)
             grant = authenticate(record, authorization)
             grant.require(EXPLAIN)
             if include_subjects:
@@ -540,8 +641,12 @@ def create_app(
             unit = scoped.by_code.get(unit_code)
             if unit is None:
                 raise NotFound(
-                    f"unit {unit_code} is not a commune-level unit in force on "
-                    f"{date.isoformat()} in the data served"
+                    msg(
+                        "unit {unit} is not a commune-level unit in force on {date} in the "
+                        "data served",
+                        unit=unit_code,
+                        date=date,
+                    )
                 )
             record["outcomes"] = outcome_counts([unit.verdict.value])
             if not include_subjects:
@@ -552,7 +657,7 @@ def create_app(
                     province=province,
                     scheme_id=chosen.id,
                     reference_date=date,
-                    lang=lang,
+                    lang=resolve_lang(lang),
                     dataset_fingerprint=snap.fingerprint,
                     subjects_included=include_subjects,
                     text=explain_unit(unit, scoped.evaluation, chosen, lang),
@@ -583,10 +688,11 @@ def create_app(
         tags=["reports"],
     )
     def report(
-        date: Date,
+        date: Date = None,
+        assessment_year: AssessmentYear = None,
         province: Province = None,
         format: ReportFormat = "json",
-        lang: Lang = "en",
+        lang: Lang = None,
         suppress_below: SuppressBelow = None,
         allow_no_coverage: AllowNoCoverage = False,
         authorization: Auth = None,
@@ -599,13 +705,14 @@ def create_app(
         from drugfree_core.reports import ReportOptions, build_report, write_report
 
         with audited("report", authorization, date=date) as record:
+            date = record["date"] = reference_day(date, assessment_year)
             grant = authenticate(record, authorization)
             record["scope"] = province or "national"
             grant.require(AGGREGATES)
             snap = served.snapshot
             record["dataset"] = snap.fingerprint
             if province is None and not grant.national:
-                raise UsageError("give province=CODE: a province token has no national report")
+                raise UsageError(msg("give province=CODE: a province token has no national report"))
             if province is not None:
                 snap.guard.scope(grant, province, date)
             options = ReportOptions(
@@ -663,15 +770,15 @@ def create_app(
             if size > config.max_body_bytes:
                 return _problem(
                     413,
-                    "Content too large",
-                    f"the body may hold at most {config.max_body_bytes} bytes",
+                    msg("Content too large"),
+                    _too_large(config.max_body_bytes),
                     request.url.path,
                 )
             chunks.append(chunk)
         try:
             text = b"".join(chunks).decode("utf-8")
         except UnicodeDecodeError:
-            raise UsageError("the body is not UTF-8 text") from None
+            raise UsageError(msg("the body is not UTF-8 text")) from None
         problems = await anyio.to_thread.run_sync(lambda: validate_text(text, source="upload"))
         return _json(ValidationResult(valid=not problems, problems=problems))
 

@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model._checks import is_unicode
 
 #: The keys of an audit line, in the order written.
@@ -125,7 +126,13 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any]], li
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read the audit log {path}: {exc.strerror}") from None
+        raise UsageError(
+            msg(
+                "cannot read the audit log {file}: {reason}",
+                file=str(path),
+                reason=str(exc.strerror),
+            )
+        ) from None
     entries: list[dict[str, Any]] = []
     bad: list[int] = []
     for number, chunk in enumerate(raw.split(b"\n"), start=1):

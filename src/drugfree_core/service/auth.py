@@ -36,6 +36,7 @@ from pathlib import Path
 import attrs
 
 from drugfree_core.errors import DrugfreeError, UsageError
+from drugfree_core.i18n import Text, msg, msgn
 from drugfree_core.model._checks import is_identifier
 from drugfree_core.plugins.territory import TerritoryIndex
 
@@ -53,7 +54,7 @@ _TOKEN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 class AccessError(DrugfreeError):
     """A request without a valid token (401) or outside its token's scope (403)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: Text) -> None:
         super().__init__(message)
         self.status = status
 
@@ -74,7 +75,14 @@ class Grant:
     def require(self, permission: str) -> None:
         """Raise a 403 :class:`AccessError` unless the token holds *permission*."""
         if permission not in self.permissions:
-            raise AccessError(403, f"token {self.id!r} lacks the {permission!r} permission")
+            raise AccessError(
+                403,
+                msg(
+                    "token {token} lacks the {permission} permission",
+                    token=repr(self.id),
+                    permission=repr(permission),
+                ),
+            )
 
 
 def token_hash(token: str) -> str:
@@ -84,19 +92,40 @@ def token_hash(token: str) -> str:
 
 def _grant(entry: object, where: str) -> tuple[str, Grant]:
     if not isinstance(entry, dict):
-        raise UsageError(f"{where}: expected a table with id, hash, scope and permissions")
+        raise UsageError(
+            msg("{where}: expected a table with id, hash, scope and permissions", where=where)
+        )
     unknown = set(entry) - {"id", "hash", "scope", "permissions"}
     if unknown:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise UsageError(
+            msgn(
+                "{where}: unknown key {keys}",
+                "{where}: unknown keys {keys}",
+                len(unknown),
+                where=where,
+                keys=", ".join(sorted(unknown)),
+            )
+        )
     token_id, stored, scope = entry.get("id"), entry.get("hash"), entry.get("scope")
     permissions = entry.get("permissions", [])
     if not isinstance(token_id, str) or not token_id:
-        raise UsageError(f"{where}: id must be a non-empty string")
+        raise UsageError(msg("{where}: id must be a non-empty string", where=where))
     if not isinstance(stored, str) or not stored.startswith(_HASH_PREFIX) or len(stored) != 71:
-        raise UsageError(f"{where} ({token_id}): hash must be 'sha256:' and 64 hex digits")
+        raise UsageError(
+            msg(
+                "{where} ({token}): hash must be 'sha256:' and 64 hex digits",
+                where=where,
+                token=token_id,
+            )
+        )
     if not isinstance(permissions, list) or not all(p in PERMISSIONS for p in permissions):
         raise UsageError(
-            f"{where} ({token_id}): permissions must be a list of {', '.join(PERMISSIONS)}"
+            msg(
+                "{where} ({token}): permissions must be a list of {permissions}",
+                where=where,
+                token=token_id,
+                permissions=", ".join(PERMISSIONS),
+            )
         )
     if scope == NATIONAL:
         grant = Grant(id=token_id, national=True, permissions=frozenset(permissions))
@@ -109,7 +138,11 @@ def _grant(entry: object, where: str) -> tuple[str, Grant]:
         )
     else:
         raise UsageError(
-            f'{where} ({token_id}): scope must be "national" or a list of province codes'
+            msg(
+                '{where} ({token}): scope must be "national" or a list of province codes',
+                where=where,
+                token=token_id,
+            )
         )
     return stored, grant
 
@@ -122,7 +155,9 @@ class TokenStore:
         ids: set[str] = set()
         for stored, grant in grants:
             if grant.id in ids:
-                raise UsageError(f"token id {grant.id!r} appears more than once")
+                raise UsageError(
+                    msg("token id {token} appears more than once", token=repr(grant.id))
+                )
             ids.add(grant.id)
             self._by_hash[stored] = grant
 
@@ -133,12 +168,22 @@ class TokenStore:
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise UsageError(f"cannot read the tokens file {file}: {exc.strerror}") from None
+            raise UsageError(
+                msg(
+                    "cannot read the tokens file {file}: {reason}",
+                    file=str(file),
+                    reason=str(exc.strerror),
+                )
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{file}: not valid TOML ({exc})") from None
+            raise UsageError(
+                msg("{file}: not valid TOML ({error})", file=str(file), error=str(exc))
+            ) from None
         entries = data.get("tokens", [])
         if not isinstance(entries, list):
-            raise UsageError(f"{file}: 'tokens' must be an array of tables ([[tokens]])")
+            raise UsageError(
+                msg("{file}: 'tokens' must be an array of tables ([[tokens]])", file=str(file))
+            )
         return cls(_grant(e, f"{file}: tokens[{i}]") for i, e in enumerate(entries))
 
     def __len__(self) -> int:
@@ -147,10 +192,10 @@ class TokenStore:
     def authenticate(self, authorization: str | None) -> Grant:
         """The grant of the ``Authorization: Bearer <token>`` header; 401 if none matches."""
         if not authorization:
-            raise AccessError(401, "a bearer token is required (Authorization: Bearer …)")
+            raise AccessError(401, msg("a bearer token is required (Authorization: Bearer …)"))
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise AccessError(401, "the Authorization header must be 'Bearer <token>'")
+            raise AccessError(401, msg("the Authorization header must be 'Bearer <token>'"))
         presented = token_hash(token.strip())
         found = None
         for stored, grant in self._by_hash.items():
@@ -158,7 +203,7 @@ class TokenStore:
             if hmac.compare_digest(stored, presented):
                 found = grant
         if found is None:
-            raise AccessError(401, "unknown token")
+            raise AccessError(401, msg("unknown token"))
         return found
 
 
@@ -186,19 +231,29 @@ def mint_token(
     permissions = list(dict.fromkeys(permissions))
     bad = [p for p in permissions if p not in PERMISSIONS]
     if bad:
-        raise UsageError(f"unknown permission(s) {', '.join(bad)}; use {', '.join(PERMISSIONS)}")
+        raise UsageError(
+            msgn(
+                "unknown permission {names}; use {permissions}",
+                "unknown permissions {names}; use {permissions}",
+                len(bad),
+                names=", ".join(bad),
+                permissions=", ".join(PERMISSIONS),
+            )
+        )
     if not permissions:
-        raise UsageError(f"give at least one permission ({', '.join(PERMISSIONS)})")
+        raise UsageError(
+            msg("give at least one permission ({permissions})", permissions=", ".join(PERMISSIONS))
+        )
     token = "dfc_" + secrets.token_urlsafe(32)
     if isinstance(scope, str) and scope == NATIONAL:
         scope_text = f'"{NATIONAL}"'
     else:
         codes = [scope] if isinstance(scope, str) else list(scope)
         if not codes or not all(codes):
-            raise UsageError('give "national" or at least one province code as the scope')
+            raise UsageError(msg('give "national" or at least one province code as the scope'))
         if not all(isinstance(c, str) and is_identifier(c) for c in codes):
             raise UsageError(
-                "a province code is 1 to 64 letters, digits, '.', '_', ':' or '-' (e.g. 31)"
+                msg("a province code is 1 to 64 letters, digits, '.', '_', ':' or '-' (e.g. 31)")
             )
         scope_text = "[" + ", ".join(f'"{c}"' for c in codes) + "]"
     entry = (
@@ -237,7 +292,13 @@ class ScopeGuard:
         allowed = self.provinces_on(grant, on)
         if allowed is not None and province not in allowed:
             raise AccessError(
-                403, f"token {grant.id!r} does not cover unit {unit_code} (province {province})"
+                403,
+                msg(
+                    "token {token} does not cover unit {unit} (province {province})",
+                    token=repr(grant.id),
+                    unit=unit_code,
+                    province=province,
+                ),
             )
         return province
 
@@ -250,10 +311,21 @@ class ScopeGuard:
         if province is None:
             return allowed
         if province not in self.index:
-            raise UsageError(f"unit {province} is not in the administrative map")
+            raise UsageError(msg("unit {unit} is not in the administrative map", unit=province))
         wanted = self.index.in_force_on(province, on)
         if not wanted:
-            raise UsageError(f"province {province} has no unit in force on {on.isoformat()}")
+            raise UsageError(
+                msg(
+                    "province {province} has no unit in force on {date}", province=province, date=on
+                )
+            )
         if allowed is not None and not wanted <= allowed:
-            raise AccessError(403, f"token {grant.id!r} does not cover province {province}")
+            raise AccessError(
+                403,
+                msg(
+                    "token {token} does not cover province {province}",
+                    token=repr(grant.id),
+                    province=province,
+                ),
+            )
         return wanted

@@ -64,13 +64,19 @@ class Health:
 
 @attrs.frozen(kw_only=True)
 class SchemeSummary:
-    """A scheme: its id and version, titles, dates in force, criteria and who applies it."""
+    """A scheme: its id and version, titles, dates in force, criteria and who applies it.
+
+    ``authority`` says who issued it (``national`` or ``provincial``) and ``unit_level``
+    which units it judges (``commune``, or ``province`` for a province-level scheme).
+    """
 
     id: str
     version: str
     title_en: str
     title_vi: str
     plugin: str
+    authority: str
+    unit_level: str
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     criteria: tuple[str, ...] = ()

@@ -23,6 +23,8 @@ from typing import Any
 
 import attrs
 
+from drugfree_core.i18n import Message
+
 #: Where a reference points in an OpenAPI document.
 OPENAPI_REFS = "#/components/schemas/"
 
@@ -92,6 +94,9 @@ class SchemaBuilder:
             value = self.type_schema(args[1]) if args else {}
             return {"type": "object", "additionalProperties": value}
         if isinstance(tp, type):
+            if issubclass(tp, Message):
+                # A reason or note: written out in the request's language.
+                return {"type": "string"}
             if attrs.has(tp):
                 return self.add(tp)
             if issubclass(tp, enum.Enum):

@@ -34,7 +34,7 @@ def build_facts(config: SynthConfig, territory: Territory, per_unit: Ints) -> pl
     rng = stream(config.seed, "facts")
     n_units = territory.n_successors
     first = np.datetime64(config.history_start, "M")
-    first -= (first.astype(np.int64) % 3)  # back to the start of its quarter
+    first -= first.astype(np.int64) % 3  # back to the start of its quarter
     quarters = np.arange(first, np.datetime64(config.as_of, "M") + 1, 3)
     q_start = quarters.astype("datetime64[D]").astype(np.int64)
     q_end = (quarters + 3).astype("datetime64[D]").astype(np.int64) - 1

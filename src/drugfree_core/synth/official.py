@@ -166,6 +166,13 @@ def _with_populations(
         )
     missing = successors["code"].filter(pl.Series(~pop_known))
     pop = pl.when(pl.col("code").is_in(missing.implode())).then(None).otherwise(pl.col("pop"))
-    return units.drop("resident_population").join(
-        pops.select("code", resident_population=pop), on="code", how="left", maintain_order="left"
-    ).select(units.columns)
+    return (
+        units.drop("resident_population")
+        .join(
+            pops.select("code", resident_population=pop),
+            on="code",
+            how="left",
+            maintain_order="left",
+        )
+        .select(units.columns)
+    )

@@ -423,8 +423,20 @@ def _rehab_frame(ids: pl.Series, rehab: _Columns) -> pl.DataFrame:
             date_column("end", rehab.get("end")[order], rehab.get("end_null", bool)[order]),
             bool_column("completed", rehab.get("completed", bool)[order]),
             bool_column("minor", rehab.get("minor", bool)[order]),
+            _ranks(sid[order]),
         ]
     )
+
+
+def _ranks(sid: Ints) -> pl.Series:
+    """Each episode's rank among the person's episodes (sorted by person, then start).
+
+    A third of the people (every third id) have no rank on record, as in real data.
+    """
+    ptr = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]]) if len(sid) else np.zeros(0, int)
+    first = np.repeat(ptr, np.diff(np.r_[ptr, len(sid)]))
+    rank = np.arange(len(sid)) - first + 1
+    return pl.Series("rank", rank, dtype=pl.Int64).scatter(np.flatnonzero(sid % 3 == 0), None)
 
 
 def _custody_frame(ids: pl.Series, custody: _Columns) -> pl.DataFrame:

@@ -573,7 +573,7 @@ def _check_json(scheme: Scheme, budget: _Budget) -> str:
             ) from exc
         for unit, unit_data in zip(units, data["units"], strict=True):
             for c, c_data in zip(unit.criteria, unit_data["criteria"], strict=True):
-                if rule_result_from_dict(c_data["result"]) != c.result:
+                if rule_result_from_dict(c_data["result"]) != c.result.in_words():
                     raise _Violation(
                         f"unit {unit.unit_code}, criterion {c.criterion_id}: the rule tree "
                         "read back from JSON differs from the evaluated one"

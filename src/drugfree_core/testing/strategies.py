@@ -30,10 +30,16 @@ from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRe
 from drugfree_core.model import (
     TWO_TIER_START,
     AdminUnit,
+    AssessmentPeriod,
     CustodyPeriod,
+    DrugLawViolation,
     DrugTest,
+    DrugUseLocation,
     FactKind,
     LineageLink,
+    LocationBasis,
+    LocationKind,
+    Recognition,
     RehabEpisode,
     RehabForm,
     Residence,
@@ -45,6 +51,8 @@ from drugfree_core.model import (
     TestSchedule,
     UnitFact,
     UnitKind,
+    ViolationKind,
+    WantedFugitive,
 )
 from drugfree_core.model._checks import is_identifier
 from drugfree_core.rules.params import Period
@@ -59,7 +67,8 @@ MERGER_DATE = TWO_TIER_START
 DEFAULT_UNIT_CODES = ("A", "B", "M", "U")
 
 #: Reference dates: scheme starts, the day before/of the reorganisation, the end of
-#: February, the day before/of the 2026 law change.
+#: February, the last and first days of an assessment year (14/15 December), the day
+#: before/of the 2026 law change.
 REFERENCE_DATES = (
     dt.date(2024, 10, 15),
     dt.date(2025, 2, 28),
@@ -67,6 +76,8 @@ REFERENCE_DATES = (
     TWO_TIER_START,
     dt.date(2025, 8, 24),
     dt.date(2025, 10, 1),
+    dt.date(2025, 12, 14),
+    dt.date(2025, 12, 15),
     dt.date(2026, 3, 1),
     dt.date(2026, 6, 30),
     dt.date(2026, 7, 1),
@@ -89,10 +100,22 @@ _FACT_VALUES: dict[FactKind, tuple[float, ...]] = {
     FactKind.NARCOTIC_PLANTS_COUNT: (0, 499, 500, 1500, 2999, 3000),
     FactKind.NARCOTIC_PLANTS_AREA_M2: (0, 124.5, 125, 749.5, 750, 375),
     FactKind.ON_COMPLEX_ROUTE: (0, 1),
+    FactKind.ON_INTER_PROVINCIAL_ROUTE: (0, 1),
     FactKind.COMPULSORY_REHAB_DOSSIERS: (0, 1, 3, 6, 10),
     FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED: (0, 5, 10),
 }
 _FACT_END_OFFSETS = (-400, -366, -365, -364, -200, -30, -1, 0, 1)
+#: The fact kinds a complete report of a unit holds.
+_COMPLETE_KINDS = (
+    FactKind.DRUG_USE_LOCATIONS,
+    FactKind.ARRESTED_DRUG_OFFENDERS,
+    FactKind.NARCOTIC_PLANTS_COUNT,
+    FactKind.NARCOTIC_PLANTS_AREA_M2,
+    FactKind.ON_COMPLEX_ROUTE,
+    FactKind.ON_INTER_PROVINCIAL_ROUTE,
+)
+#: Scheme ids generated recognitions name.
+RECOGNITION_SCHEMES = ("qd28-2025-drug-free", "mps-recognition-2024")
 _FACT_LENGTHS = (0, 30, 365)
 
 
@@ -464,6 +487,7 @@ def _episode(draw: st.DrawFn, on: dt.date) -> RehabEpisode:
         end=end,
         completed=end is not None and draw(st.booleans()),
         minor=draw(st.booleans()),
+        rank=draw(st.sampled_from((None, None, 1, 2))),
     )
 
 
@@ -623,6 +647,14 @@ def _fact_set(draw: st.DrawFn, on: dt.date, codes: Sequence[str]) -> tuple[UnitF
     )
     out: list[UnitFact] = []
     seen: set[tuple[FactKind, dt.date]] = set()
+    if draw(st.integers(0, 2)) == 0:
+        # A complete report: every unit, every kind Decision 28/2025 counts, in the
+        # window (a day apart per unit, so no two facts of a kind end on the same day).
+        for i, code in enumerate(codes):
+            end = on - dt.timedelta(days=i)
+            for kind in _COMPLETE_KINDS:
+                seen.add((kind, end))
+                out.append(_fact(code, kind, end, 30, draw(st.integers(0, 5))))
     for code, kind, end_offset, length, value_index in raw:
         end = on + dt.timedelta(days=end_offset)
         # Unique (kind, period_end): "the latest fact" is never a tie after lineage mapping.
@@ -671,6 +703,172 @@ def unit_facts(
     return _bind(_one_fact, on=_date_arg("on", on), codes=_codes_arg("unit_codes", unit_codes))
 
 
+# -------------------------------------------------------------------------- findings
+
+
+def _period_edges(on: dt.date) -> tuple[dt.date, ...]:
+    """The assessment period's first and last days around *on*, and their neighbours."""
+    period = AssessmentPeriod.containing(on)
+    edges = {period.start, period.end, period.start - dt.timedelta(days=1)}
+    edges.add(period.end + dt.timedelta(days=1))
+    return tuple(sorted(edges))
+
+
+def _finding_date(on: dt.date) -> st.SearchStrategy[dt.date]:
+    return st.one_of(_near(on), st.sampled_from(_period_edges(on)))
+
+
+@st.composite
+def _violation(
+    draw: st.DrawFn, on: dt.date, codes: Sequence[str], subject_ids: Sequence[str]
+) -> DrugLawViolation:
+    return DrugLawViolation(
+        subject_id=draw(st.sampled_from(subject_ids)),
+        unit_code=draw(st.sampled_from(codes)),
+        date=draw(_finding_date(on)),
+        kind=draw(st.sampled_from(ViolationKind)),
+    )
+
+
+@st.composite
+def _fugitive(draw: st.DrawFn, on: dt.date, codes: Sequence[str], fid: str) -> WantedFugitive:
+    start = draw(_finding_date(on))
+    return WantedFugitive(
+        id=fid, unit_code=draw(st.sampled_from(codes)), start=start, end=draw(_end_after(start, on))
+    )
+
+
+@st.composite
+def _location(draw: st.DrawFn, on: dt.date, codes: Sequence[str], lid: str) -> DrugUseLocation:
+    start = draw(_finding_date(on))
+    return DrugUseLocation(
+        id=lid,
+        unit_code=draw(st.sampled_from(codes)),
+        kind=draw(st.sampled_from(LocationKind)),
+        basis=draw(st.sampled_from(LocationBasis)),
+        identified_on=start,
+        closed_on=draw(_end_after(start, on)),
+    )
+
+
+@st.composite
+def _recognition(draw: st.DrawFn, on: dt.date, code: str, scheme_id: str) -> Recognition:
+    year = AssessmentPeriod.containing(on).year + draw(st.sampled_from((-2, -1, -1, 0)))
+    decided = dt.date(year, 12, 14) + dt.timedelta(days=draw(st.sampled_from((0, 20, 40))))
+    withdrawn = draw(st.one_of(st.none(), _near(on).map(lambda d: max(d, decided))))
+    return Recognition(
+        unit_code=code,
+        scheme_id=scheme_id,
+        assessment_year=year,
+        decided_on=decided,
+        decision_ref=draw(st.sampled_from((None, "123/QĐ-UBND"))),
+        withdrawn_on=withdrawn,
+    )
+
+
+def drug_law_violations(
+    *,
+    on: dt.date | st.SearchStrategy[dt.date] = _ANY_DATE,
+    unit_codes: Sequence[str] | st.SearchStrategy[Sequence[str]] = DEFAULT_UNIT_CODES,
+    subject_ids: Sequence[str] | st.SearchStrategy[Sequence[str]] = ("subj-00",),
+) -> st.SearchStrategy[DrugLawViolation]:
+    """One drug-law violation by one of *subject_ids* in one of *unit_codes*, near *on*.
+
+    Dates often fall on the edges of the assessment period (14 and 15 December).
+
+    >>> drug_law_violations(on=datetime.date(2025, 12, 14)).example()  # doctest: +SKIP
+    DrugLawViolation(subject_id='subj-00', unit_code='M', date=datetime.date(2024, 12, 15), ...)
+    """
+    return _bind(
+        _violation,
+        on=_date_arg("on", on),
+        codes=_codes_arg("unit_codes", unit_codes),
+        subject_ids=_codes_arg("subject_ids", subject_ids),
+    )
+
+
+def wanted_fugitives(
+    *,
+    on: dt.date | st.SearchStrategy[dt.date] = _ANY_DATE,
+    unit_codes: Sequence[str] | st.SearchStrategy[Sequence[str]] = DEFAULT_UNIT_CODES,
+) -> st.SearchStrategy[WantedFugitive]:
+    """One wanted drug fugitive hiding in one of *unit_codes* from near *on*.
+
+    >>> wanted_fugitives(on=datetime.date(2025, 12, 14)).example()  # doctest: +SKIP
+    WantedFugitive(id='fug-0', unit_code='U', start=datetime.date(2025, 12, 15), end=None)
+    """
+    return _bind(
+        lambda on, codes: _fugitive(on, codes, "fug-0"),
+        on=_date_arg("on", on),
+        codes=_codes_arg("unit_codes", unit_codes),
+    )
+
+
+def drug_use_locations(
+    *,
+    on: dt.date | st.SearchStrategy[dt.date] = _ANY_DATE,
+    unit_codes: Sequence[str] | st.SearchStrategy[Sequence[str]] = DEFAULT_UNIT_CODES,
+) -> st.SearchStrategy[DrugUseLocation]:
+    """One drug-use location (place, area or vehicle; suspected or documented) near *on*.
+
+    >>> drug_use_locations(on=datetime.date(2025, 12, 14)).example()  # doctest: +SKIP
+    DrugUseLocation(id='loc-0', unit_code='M', kind=<LocationKind.VEHICLE: 'vehicle'>, ...)
+    """
+    return _bind(
+        lambda on, codes: _location(on, codes, "loc-0"),
+        on=_date_arg("on", on),
+        codes=_codes_arg("unit_codes", unit_codes),
+    )
+
+
+def recognitions(
+    *,
+    on: dt.date | st.SearchStrategy[dt.date] = _ANY_DATE,
+    unit_codes: Sequence[str] | st.SearchStrategy[Sequence[str]] = DEFAULT_UNIT_CODES,
+) -> st.SearchStrategy[Recognition]:
+    """One recognition of one of *unit_codes* for an assessment year up to *on*'s.
+
+    Sometimes withdrawn; the scheme is one of :data:`RECOGNITION_SCHEMES`.
+
+    >>> recognitions(on=datetime.date(2026, 3, 1)).example()  # doctest: +SKIP
+    Recognition(unit_code='M', scheme_id='qd28-2025-drug-free', assessment_year=2025, ...)
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn, on: dt.date, codes: Sequence[str]) -> Recognition:
+        code = draw(st.sampled_from(codes))
+        return draw(_recognition(on, code, draw(st.sampled_from(RECOGNITION_SCHEMES))))
+
+    return _bind(build, on=_date_arg("on", on), codes=_codes_arg("unit_codes", unit_codes))
+
+
+@st.composite
+def _findings(
+    draw: st.DrawFn, on: dt.date, codes: Sequence[str], subject_ids: Sequence[str]
+) -> dict[str, Any]:
+    """Each finding table: not supplied (None) one time in four, else up to a few rows."""
+
+    def maybe(make: Callable[[int], st.SearchStrategy[Any]], most: int) -> Any:
+        if draw(st.integers(0, 3)) == 0:
+            return None
+        return tuple(draw(make(i)) for i in range(draw(st.integers(0, most))))
+
+    violations = maybe(lambda _i: _violation(on, codes, subject_ids), 3) if subject_ids else None
+    seen: set[tuple[str, str, int]] = set()
+    recs: list[Recognition] = []
+    for _ in range(draw(st.integers(0, 2))):
+        r = draw(_recognition(on, draw(st.sampled_from(codes)), RECOGNITION_SCHEMES[0]))
+        if (r.unit_code, r.scheme_id, r.assessment_year) not in seen:
+            seen.add((r.unit_code, r.scheme_id, r.assessment_year))
+            recs.append(r)
+    return {
+        "drug_law_violations": violations,
+        "wanted_fugitives": maybe(lambda i: _fugitive(on, codes, f"fug-{i}"), 2),
+        "drug_use_locations": maybe(lambda i: _location(on, codes, f"loc-{i}"), 3),
+        "recognitions": None if draw(st.integers(0, 3)) == 0 else tuple(recs),
+    }
+
+
 # -------------------------------------------------------------------------- datasets
 
 
@@ -683,7 +881,11 @@ def _records(
     n = draw(st.integers(0, max_subjects))
     people = tuple(draw(_subject(f"subj-{i:02d}", on, codes)) for i in range(n))
     return DatasetRecords(
-        units=units_, lineage=links, subjects=people, unit_facts=draw(_fact_set(on, codes))
+        units=units_,
+        lineage=links,
+        subjects=people,
+        unit_facts=draw(_fact_set(on, codes)),
+        **draw(_findings(on, codes, [p.id for p in people])),
     )
 
 
@@ -696,7 +898,11 @@ def dataset_records(
     """A small valid dataset as typed records, around the reference date *on*.
 
     A territory from :func:`territories` (or *territory*), up to *max_subjects* people
-    with ids ``subj-00``, ``subj-01``... and up to 10 unit facts.
+    with ids ``subj-00``, ``subj-01``... and up to 10 unit facts, or one time in three a
+    complete report of every unit besides (every kind Decision 28/2025 counts). Each
+    finding table
+    (violations by these people, wanted fugitives, drug-use locations, recognitions) is
+    left unsupplied (``None``) one time in four, else holds a few rows, often none.
 
     >>> dataset_records(on=datetime.date(2025, 10, 1)).example()  # doctest: +SKIP
     DatasetRecords(units=(AdminUnit(code='P38', ...), ...), ...)
@@ -738,12 +944,21 @@ def quarantined_records(
 def dataset_from_records(
     records: DatasetRecords, quarantined: Sequence[QuarantinedRecord] = ()
 ) -> Dataset:
-    """The engine's :class:`Dataset` for *records*, with *quarantined* records attached."""
+    """The engine's :class:`Dataset` for *records*, with *quarantined* records attached.
+
+    No coverage rows: the records' own units are covered. A finding table that is
+    ``None`` in *records* is not supplied.
+    """
     dataset = Dataset.from_records(
         units=records.units,
         subjects=records.subjects,
         lineage=records.lineage,
         unit_facts=records.unit_facts,
+        coverage=records.coverage or None,
+        drug_law_violations=records.drug_law_violations,
+        wanted_fugitives=records.wanted_fugitives,
+        drug_use_locations=records.drug_use_locations,
+        recognitions=records.recognitions,
     )
     return attrs.evolve(dataset, quarantined=tuple(quarantined))
 
@@ -781,6 +996,7 @@ __all__ = [
     "DEFAULT_UNIT_CODES",
     "MERGER_DATE",
     "PROVINCE_CODE",
+    "RECOGNITION_SCHEMES",
     "REFERENCE_DATES",
     "Territory",
     "custody_periods",
@@ -788,9 +1004,12 @@ __all__ = [
     "dataset_records",
     "datasets",
     "dates_near",
+    "drug_law_violations",
     "drug_tests",
+    "drug_use_locations",
     "lineage_links",
     "quarantined_records",
+    "recognitions",
     "reference_dates",
     "rehab_episodes",
     "residences",
@@ -799,4 +1018,5 @@ __all__ = [
     "territories",
     "unit_facts",
     "units",
+    "wanted_fugitives",
 ]

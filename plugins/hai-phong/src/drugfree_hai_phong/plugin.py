@@ -6,11 +6,18 @@ What this plugin registers, with the provenance tags of criteria.md §0:
   sets cumulative targets for its 114 communes, wards and special zones: 30 % by the end
   of 2025, 45 % by 2027, 60 % by 2030 and 100 % by 2035. In force from 1 Jul 2025, when
   the 114-unit city came into being.
-* Scheme ``hai-phong-2025``: no Hải Phòng criteria were found, so this extension of
-  ``mps-recognition-2024`` applies the national criteria unchanged [INFERRED]. It is
-  registered so reports and explanations name the city's scheme, and so a later
-  city-specific rule is one override away.
-* Jurisdiction: city 31 applies ``hai-phong-2025`` from 1 Jul 2025 [INFERRED].
+* Schemes: no Hải Phòng criteria were found, so the city applies the national default
+  of each date unchanged [INFERRED], under its own name so reports and explanations name
+  the city's scheme and a later city rule is one override away:
+
+  - ``hai-phong-2025``, an extension of ``mps-recognition-2024`` (the national default
+    until 23 Aug 2025), from the reform on 1 Jul 2025 to 23 Aug 2025;
+  - ``hai-phong-qd28-2025``, an extension of ``qd28-2025-drug-free`` (Decision
+    28/2025/QĐ-TTg Art. 6, national from 24 Aug 2025 [READ]), from 24 Aug 2025.
+* Jurisdictions: city 31 applies each over its dates [INFERRED].
+* The roadmap counts units meeting the criteria on the data (``counts="meeting"``):
+  the resolution's targets are shares of drug-free units, and recognitions lag the data
+  a year [INFERRED].
 """
 
 from __future__ import annotations
@@ -33,10 +40,14 @@ UNITS = 114
 
 SCHEME_ID = "hai-phong-2025"
 BASE_SCHEME_ID = "mps-recognition-2024"
+QD28_SCHEME_ID = "hai-phong-qd28-2025"
+QD28_BASE_ID = "qd28-2025-drug-free"
 ROADMAP_ID = "hai-phong-2025-2035"
 
 #: First day of two-tier local government: the 114-unit city exists from then.
 REFORM = dt.date(2025, 7, 1)
+#: Decision 28/2025/QĐ-TTg in force (Art. 8): the national criteria change that day.
+DECISION_28 = dt.date(2025, 8, 24)
 
 S9 = "https://www.vietnam.vn/en/nhieu-giai-phap-xay-dung-hai-phong-la-thanh-pho-khong-ma-tuy"
 RESOLUTION = "Hải Phòng city resolution on building a drug-free city (vietnam.vn report)"
@@ -69,6 +80,11 @@ ROADMAP = Roadmap(
     provenance=Provenance.READ,
     sources=(S9,),
     effective_from=REFORM,
+    counts="meeting",
+    counts_note=(
+        "Targets are shares of drug-free units; progress counts the units meeting the "
+        "criteria on the data, which formal recognitions follow a year behind [INFERRED]."
+    ),
 )
 
 SCHEME = SchemeExtension(
@@ -79,36 +95,74 @@ SCHEME = SchemeExtension(
     title_vi="Tiêu chí xã, phường, đặc khu không ma túy áp dụng tại thành phố Hải Phòng",
     title_en="Drug-free criteria applied in Hải Phòng",
     description_en=(
-        "No Hải Phòng criteria were found: this scheme applies the national criteria "
-        "(mps-recognition-2024) unchanged [INFERRED]. The city resolution on a drug-free "
-        "city [READ] S9 sets targets only."
+        "No Hải Phòng criteria were found: this scheme applies the national default of the "
+        "time (mps-recognition-2024) unchanged [INFERRED], until Decision 28/2025 takes "
+        "effect. The city resolution on a drug-free city [READ] S9 sets targets only."
     ),
     description_vi=(
-        "Chưa tìm thấy tiêu chí riêng của Hải Phòng: áp dụng nguyên tiêu chí quốc gia "
-        "(mps-recognition-2024) [INFERRED]."
+        "Chưa tìm thấy tiêu chí riêng của Hải Phòng: áp dụng nguyên tiêu chí mặc định "
+        "(mps-recognition-2024) đến ngày 23/8/2025 [INFERRED]."
     ),
     effective_from=REFORM,
+    effective_to=DECISION_28 - dt.timedelta(days=1),
     sources=(S9,),
+)
+
+QD28_SCHEME = SchemeExtension(
+    id=QD28_SCHEME_ID,
+    base=QD28_BASE_ID,
+    version="2025.08",
+    by=PROVINCE_NAME,
+    title_vi=(
+        "Tiêu chí xã, phường, đặc khu không ma túy áp dụng tại thành phố Hải Phòng "
+        "(Điều 6 QĐ 28/2025/QĐ-TTg)"
+    ),
+    title_en="Drug-free criteria applied in Hải Phòng (Decision 28/2025/QĐ-TTg Art. 6)",
+    description_en=(
+        "No Hải Phòng criteria were found: from 24 Aug 2025 this scheme applies the national "
+        "criteria of Decision 28/2025/QĐ-TTg Art. 6 (qd28-2025-drug-free) unchanged "
+        "[INFERRED]."
+    ),
+    description_vi=(
+        "Từ ngày 24/8/2025 áp dụng nguyên tiêu chí quốc gia tại Điều 6 Quyết định "
+        "28/2025/QĐ-TTg (qd28-2025-drug-free) [INFERRED]."
+    ),
+    effective_from=DECISION_28,
+    sources=(S9,),
+)
+
+_NO_CITY_CRITERIA = (
+    f"{RESOLUTION} (S9) sets targets only; no city criteria found, so the national "
+    "criteria of the time apply [INFERRED]"
 )
 
 JURISDICTION = Jurisdiction(
     province=PROVINCE,
     province_name=PROVINCE_NAME,
     scheme_id=SCHEME_ID,
-    citation=(
-        f"{RESOLUTION} (S9) sets targets only; no city criteria found, so the national "
-        "criteria apply [INFERRED]"
-    ),
+    citation=_NO_CITY_CRITERIA,
     provenance=Provenance.INFERRED,
     effective_from=REFORM,
+    effective_to=DECISION_28 - dt.timedelta(days=1),
+)
+
+QD28_JURISDICTION = Jurisdiction(
+    province=PROVINCE,
+    province_name=PROVINCE_NAME,
+    scheme_id=QD28_SCHEME_ID,
+    citation=f"{_NO_CITY_CRITERIA}: Decision 28/2025/QĐ-TTg Art. 6 from 24 Aug 2025",
+    provenance=Provenance.INFERRED,
+    effective_from=DECISION_28,
 )
 
 
 @hookimpl
 def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
-    """The city's scheme (the national criteria, unchanged) and its jurisdiction."""
+    """The city's schemes (the national criteria of each date) and their jurisdictions."""
     registrar.extend(SCHEME)
+    registrar.extend(QD28_SCHEME)
     registrar.assign(JURISDICTION)
+    registrar.assign(QD28_JURISDICTION)
 
 
 @hookimpl

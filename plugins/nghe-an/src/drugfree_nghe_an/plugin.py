@@ -7,9 +7,16 @@ What this plugin registers, with the provenance tags of criteria.md §0:
   21 Aug 2025 [READ] S4; at least 30 % by the end of 2026, Plan 107/KH-UBND of 12 Feb
   2026 [READ] S6. In force from 21 Aug 2025.
 * Scheme ``nghe-an-2025-2030``: Plan 695's criteria text is [UNKNOWN] (only its preamble
-  was read), so this extension of ``mps-recognition-2024`` applies the national criteria
-  unchanged [INFERRED]; a Nghệ An rule, once found, is one override away.
-* Jurisdiction: province 40 applies it from 21 Aug 2025 [INFERRED].
+  was read), so this extension of ``qd28-2025-drug-free`` applies the national criteria
+  of Decision 28/2025/QĐ-TTg Art. 6 unchanged [INFERRED]; a Nghệ An rule, once found, is
+  one override away. The plan predates the decision by three days and the province's
+  2025 recognitions were made under it (criteria.md §3.1): the scheme and its
+  jurisdiction start on 24 Aug 2025, when the decision took effect; from 21 to 23 Aug the
+  national default of the time (the same criteria the plan then pointed to) applies.
+* Jurisdiction: province 40 applies it from 24 Aug 2025 [INFERRED].
+* The roadmap counts units meeting the criteria on the data (``counts="meeting"``)
+  [INFERRED]; the province's own 2025 result (32 of 130 recognised, criteria.md §8.1)
+  is a count of recognitions, which a ``recognitions`` table lets a report set beside.
 * Campaign indicator ``nghe-an.2023-compulsory-rehab-dossiers``: Plan 359/KH-UBND's
   compulsory-rehab dossiers at ≥ 60 % of the assigned target by end of June 2023
   [ARTICLE] (:mod:`drugfree_nghe_an.campaign`).
@@ -38,11 +45,13 @@ PROVINCE_NAME = "Tỉnh Nghệ An"
 UNITS = 130
 
 SCHEME_ID = "nghe-an-2025-2030"
-BASE_SCHEME_ID = "mps-recognition-2024"
+BASE_SCHEME_ID = "qd28-2025-drug-free"
 ROADMAP_ID = "nghe-an-2025-2030"
 
 #: Issue date of Plan 695/KH-UBND [READ] S4.
 PLAN_695_ISSUED = dt.date(2025, 8, 21)
+#: Decision 28/2025/QĐ-TTg in force (Art. 8) [READ]: the national criteria from then.
+DECISION_28 = dt.date(2025, 8, 24)
 
 S3 = (
     "https://hethongphapluat.com/ke-hoach-695-kh-ubnd-nam-2025-trien-khai-xay-dung-xa-phuong-"
@@ -97,6 +106,11 @@ ROADMAP = Roadmap(
     provenance=Provenance.READ,
     sources=(S3, S4, S5, S6),
     effective_from=PLAN_695_ISSUED,
+    counts="meeting",
+    counts_note=(
+        "Progress counts the units meeting the criteria on the data; formal recognitions "
+        "(32 of 130 for 2025) follow a year behind and are shown beside them [INFERRED]."
+    ),
 )
 
 SCHEME = SchemeExtension(
@@ -108,14 +122,15 @@ SCHEME = SchemeExtension(
     title_en="Drug-free criteria applied in Nghệ An, 2025-2030",
     description_en=(
         "Plan 695/KH-UBND (21 Aug 2025) [READ] S4 sets the province's targets; its criteria "
-        "text is [UNKNOWN]. This scheme applies the national criteria (mps-recognition-2024) "
-        "unchanged [INFERRED]."
+        "text is [UNKNOWN]. This scheme applies the national criteria of Decision "
+        "28/2025/QĐ-TTg Art. 6 (qd28-2025-drug-free) unchanged [INFERRED], from 24 Aug 2025."
     ),
     description_vi=(
         "Kế hoạch 695/KH-UBND (21/8/2025) đặt chỉ tiêu; chưa tìm thấy nội dung tiêu chí "
-        "[UNKNOWN]. Áp dụng nguyên tiêu chí quốc gia (mps-recognition-2024) [INFERRED]."
+        "[UNKNOWN]. Áp dụng nguyên tiêu chí quốc gia tại Điều 6 Quyết định 28/2025/QĐ-TTg "
+        "(qd28-2025-drug-free) từ ngày 24/8/2025 [INFERRED]."
     ),
-    effective_from=PLAN_695_ISSUED,
+    effective_from=DECISION_28,
     sources=(S3, S4),
 )
 
@@ -124,17 +139,17 @@ JURISDICTION = Jurisdiction(
     province_name=PROVINCE_NAME,
     scheme_id=SCHEME_ID,
     citation=(
-        f"{PLAN_695} (S4); its criteria text is not known, so the national criteria apply "
-        "[INFERRED]"
+        f"{PLAN_695} (S4); its criteria text is not known, so the national criteria of "
+        "Decision 28/2025/QĐ-TTg Art. 6 apply from 24 Aug 2025 [INFERRED]"
     ),
     provenance=Provenance.INFERRED,
-    effective_from=PLAN_695_ISSUED,
+    effective_from=DECISION_28,
 )
 
 
 @hookimpl
 def drugfree_register_schemes(registrar: SchemeRegistrar) -> None:
-    """The province's scheme (the national criteria, unchanged) and its jurisdiction."""
+    """The province's scheme (Art. 6 of Decision 28/2025, unchanged) and its jurisdiction."""
     registrar.extend(SCHEME)
     registrar.assign(JURISDICTION)
 

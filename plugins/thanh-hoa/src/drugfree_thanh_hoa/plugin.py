@@ -8,8 +8,9 @@ What this plugin registers, with the provenance tags of criteria.md §0:
   built-in scheme encodes [ARTICLE]. The province states its own 30-day test window
   [ARTICLE], recorded as an override so explanations say "overridden by Tỉnh Thanh Hóa".
 * Jurisdiction: province 38 applies it from 15 Oct 2024 to 31 Dec 2025, the project
-  period [READ] S10. Afterwards the national default applies: the criteria of the
-  2025–2030 plan are not known.
+  period [READ] S10. Afterwards the national default applies (Decision 28/2025 Art. 6):
+  the criteria of the 2025–2030 plan are not known. From 24 Aug 2025 the national
+  criteria apply in Thanh Hóa too; reports show them beside the project's verdict.
 * Roadmap ``thanh-hoa-project-2024-2025``: 100 % by 31 Dec 2025 [READ] S10, an ambition.
 * Roadmap ``thanh-hoa-2025-2030``: at least 50 % by 31 Dec 2030, Plan 258/KH-UBND of
   22 Dec 2025 [READ] S11. That the plan supersedes the project's target from its issue

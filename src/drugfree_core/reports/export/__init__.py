@@ -19,7 +19,7 @@ from typing import Literal, TextIO, get_args
 
 from drugfree_core._args import expect, expect_lang, expect_path
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, msg, resolve_lang
 from drugfree_core.reports.export.cases_out import (
     render_cases_csv,
     render_cases_json,
@@ -64,14 +64,21 @@ __all__ = [
 ]
 
 
-def _check_lang(lang: object) -> None:
+def _check_lang(lang: object) -> Lang:
     expect_lang(lang)
+    return resolve_lang(lang)  # type: ignore[arg-type]
 
 
 def _check_format(fmt: object, formats: tuple[str, ...]) -> None:
     if not isinstance(fmt, str) or fmt not in formats:
         shown = repr(fmt) if isinstance(fmt, str) else type(fmt).__name__
-        raise UsageError(f"unknown format {shown}; use one of {', '.join(formats)}")
+        raise UsageError(
+            msg(
+                "unknown format {format}; use one of {formats}",
+                format=shown,
+                formats=", ".join(formats),
+            )
+        )
 
 
 def _emit(content: str, out: Path | None, stdout: TextIO | None) -> list[Path]:
@@ -87,7 +94,7 @@ def write_report(
     report: Report,
     fmt: ReportFormat,
     *,
-    lang: Lang,
+    lang: Lang | None = None,
     out: Path | None,
     stdout: TextIO | None = None,
 ) -> list[Path]:
@@ -98,14 +105,15 @@ def write_report(
     workbook *out* and ``pdf`` the document *out* (WeasyPrint must be installed: the
     ``pdf`` extra, ``pip install "drugfree-core[pdf]"``). Raises
     :class:`~drugfree_core.errors.UsageError` for an unknown format or language, or when
-    csv, xlsx or pdf get no path.
+    csv, xlsx or pdf get no path. ``lang=None`` is the current language
+    (:func:`~drugfree_core.i18n.resolve_lang`).
     """
-    _check_lang(lang)
+    code = _check_lang(lang)
     _check_format(fmt, FORMATS)
     expect(report, Report, "the report", "a Report (from build_report)")
     target = None if out is None else expect_path(out, "out")
     with _writing(target):
-        return _write_report(report, fmt, lang=lang, out=target, stdout=stdout)
+        return _write_report(report, fmt, lang=code, out=target, stdout=stdout)
 
 
 def _write_report(
@@ -117,28 +125,38 @@ def _write_report(
         return _emit(render_html(report, lang), out, stdout)
     if fmt == "csv":
         if out is None:
-            raise UsageError("CSV output is a folder of tables: give a directory with --out")
+            raise UsageError(msg("CSV output is a folder of tables: give a directory with --out"))
         return write_csv_dir(report_views(report, lang), out)
     if fmt == "xlsx":
         if out is None:
             raise UsageError(
-                "an Excel workbook cannot go to standard output: give a file with --out"
+                msg("an Excel workbook cannot go to standard output: give a file with --out")
             )
         if out.is_dir():
-            raise UsageError(f"an Excel workbook needs a file path, but {out} is a directory")
+            raise UsageError(
+                msg("an Excel workbook needs a file path, but {path} is a directory", path=str(out))
+            )
         out.parent.mkdir(parents=True, exist_ok=True)
         write_workbook(report, report_views(report, lang), lang, out)
         return [out]
     if fmt == "pdf":
         if out is None:
-            raise UsageError("a PDF cannot go to standard output: give a file with --out")
+            raise UsageError(msg("a PDF cannot go to standard output: give a file with --out"))
         if out.is_dir():
-            raise UsageError(f"a PDF needs a file path, but {out} is a directory")
+            raise UsageError(
+                msg("a PDF needs a file path, but {path} is a directory", path=str(out))
+            )
         content = render_pdf(report, lang)  # before the folder: a missing engine writes nothing
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(content)
         return [out]
-    raise UsageError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise UsageError(
+        msg(
+            "unknown report format {format}; use one of {formats}",
+            format=repr(fmt),
+            formats=", ".join(FORMATS),
+        )
+    )
 
 
 # Words that name the kind of a province in its name: the file says "hai-phong", not
@@ -153,7 +171,7 @@ def _slug(words: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
 
 
-def default_filename(report: Report, fmt: ReportFormat, lang: Lang) -> str:
+def default_filename(report: Report, fmt: ReportFormat, lang: Lang | None = None) -> str:
     """The name of the file (the folder, for CSV) a person gets when they name none.
 
     After the report, its scope and its date, in *lang*:
@@ -190,12 +208,16 @@ def write_cases(
     elif fmt == "csv":
         content = render_cases_csv(cases)
     else:
-        raise UsageError(f"unknown case list format {fmt!r}; use json or csv")
+        raise UsageError(
+            msg("unknown case list format {format}; use json or csv", format=repr(fmt))
+        )
     if out is None:
         (stdout or sys.stdout).write(content)
         return []
     if out.is_dir():
-        raise UsageError(f"the case list needs a file path, but {out} is a directory")
+        raise UsageError(
+            msg("the case list needs a file path, but {path} is a directory", path=str(out))
+        )
     with _writing(out):
         out.parent.mkdir(parents=True, exist_ok=True)
         write_private(out, content, ENCODING if fmt == "csv" else "utf-8")

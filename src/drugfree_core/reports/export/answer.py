@@ -16,8 +16,7 @@ import datetime as dt
 
 import attrs
 
-from drugfree_core.i18n import Lang
-from drugfree_core.reports.export.charts import fmt_date, fmt_number, fmt_percent
+from drugfree_core.i18n import Lang, format_date, format_number, format_percent, resolve_lang
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import MilestoneStatus, Progress, Report, UnitRow
 from drugfree_core.reports.views import scope_label
@@ -53,8 +52,9 @@ class Answer:
     closest_note: str | None
 
 
-def report_answer(report: Report, lang: Lang) -> Answer:
-    """The sentences that open *report* in *lang*."""
+def report_answer(report: Report, lang: Lang | None = None) -> Answer:
+    """The sentences that open *report* in *lang* (default: the current language)."""
+    lang = resolve_lang(lang)
     overall = report.overall
     on = report.provenance.reference_date
     scope = scope_label(report, lang)
@@ -64,8 +64,8 @@ def report_answer(report: Report, lang: Lang) -> Answer:
             lang,
             scope=scope,
             meeting=overall.meeting,
-            units=overall.units_in_force,
-            share=fmt_percent(overall.share or 0.0, lang),
+            n=overall.units_in_force,
+            share=format_percent(overall.share or 0.0, lang),
         )
         # How many units the data cover comes first: a share never goes without it.
         facts = [_coverage_sentence(overall, lang)]
@@ -74,7 +74,7 @@ def report_answer(report: Report, lang: Lang) -> Answer:
                 text(
                     "answer_at_least",
                     lang,
-                    unplaced=overall.unplaced,
+                    n=overall.unplaced,
                     least=overall.meeting_at_least,
                 )
             )
@@ -85,6 +85,20 @@ def report_answer(report: Report, lang: Lang) -> Answer:
         headline = text("answer_headline_empty", lang, scope=scope)
         facts = []
     facts.extend(milestone_sentences(overall, on, lang))
+    recognition = next((r for r in report.recognition if r.scope == overall.scope), None)
+    if recognition is not None and overall.units_in_force:
+        facts.append(
+            text(
+                "answer_recognition",
+                lang,
+                year=str(recognition.year),
+                recognised=recognition.recognised,
+                withdraw=len(recognition.withdrawal_candidates),
+                candidates=len(recognition.recognition_candidates),
+            )
+        )
+        if recognition.recognised_no_data:
+            facts.append(text("answer_recognised_no_data", lang, n=recognition.recognised_no_data))
     provinces = [p for p in report.progress if p.scope != NATIONAL]
     if len(provinces) > 1:
         facts.append(_provinces_sentence(provinces, lang))
@@ -135,8 +149,8 @@ def milestone_sentences(p: Progress, on: dt.date, lang: Lang) -> list[str]:
         "answer_milestone",
         lang,
         roadmap=roadmap,
-        share=fmt_percent(float(first.share), lang, _share_digits(first)),
-        due=fmt_date(first.due, lang),
+        share=format_percent(float(first.share), lang, _share_digits(first)),
+        due=format_date(first.due, lang),
         required=first.required,
         units=p.units_in_force,
     )
@@ -146,8 +160,8 @@ def milestone_sentences(p: Progress, on: dt.date, lang: Lang) -> list[str]:
         what = text(
             "answer_milestone_after",
             lang,
-            share=fmt_percent(float(after.share), lang, _share_digits(after)),
-            due=fmt_date(after.due, lang),
+            share=format_percent(float(after.share), lang, _share_digits(after)),
+            due=format_date(after.due, lang),
             required=after.required,
         )
         out.append(f"{what} {_status_sentence(p, after, on, lang)}")
@@ -170,19 +184,21 @@ def _status_sentence(p: Progress, m: MilestoneStatus, on: dt.date, lang: Lang) -
         }.get(m.status, "answer_due_unknown")
         return text(key, lang, meeting=meeting, gap=max(0, m.required - meeting))
     trend = _trend(p.trend_per_month, lang)
-    projected = "" if m.projected_at_due is None else fmt_number(m.projected_at_due, lang, digits=1)
+    projected = (
+        "" if m.projected_at_due is None else format_number(m.projected_at_due, lang, digits=1)
+    )
     if m.status not in ("on_track", "off_track"):
         key = "answer_unknown_reached" if gap == 0 else "answer_unknown"
     else:
         key = f"answer_{m.status}" + ("_reached" if gap == 0 else "")
-    return text(key, lang, trend=trend, projected=projected, gap=gap)
+    return text(key, lang, trend=trend, projected=projected, gap=gap, n=gap)
 
 
 def _trend(per_month: float | None, lang: Lang) -> str:
     if per_month is None:
         return ""
     sign = "+" if per_month > 0 else "−" if per_month < 0 else ""
-    return text("trend_words", lang, value=sign + fmt_number(abs(per_month), lang, digits=2))
+    return text("trend_words", lang, value=sign + format_number(abs(per_month), lang, digits=2))
 
 
 def _provinces_sentence(provinces: list[Progress], lang: Lang) -> str:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, format_date, format_number, format_percent
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import CriterionTally, Progress, SeriesPoint
@@ -57,28 +57,6 @@ _WIDTH = 880
 _FONT = 12
 # A rough average glyph width, to shorten labels that would overrun their column.
 _GLYPH = 0.58 * _FONT
-
-
-# --- locale formatting, shared with the page -----------------------------------------------
-
-
-def fmt_number(value: float, lang: Lang, digits: int = 0) -> str:
-    """*value* with *digits* decimals, grouped as the language writes numbers."""
-    s = f"{value:,.{digits}f}"
-    if lang == "vi":  # Vietnamese swaps the separators: 1.234,5
-        s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return s
-
-
-def fmt_percent(value: float, lang: Lang, digits: int = 1) -> str:
-    """*value* (a share, 0.425) as a percentage ("42,5 %" in Vietnamese, "42.5%" in English)."""
-    n = fmt_number(value * 100, lang, digits)
-    return f"{n} %" if lang == "vi" else f"{n}%"
-
-
-def fmt_date(value: dt.date, lang: Lang) -> str:
-    """*value* as the language writes dates (dd/mm/yyyy in Vietnamese, ISO in English)."""
-    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
 
 
 def display_name(name: str, lang: Lang) -> str:
@@ -194,7 +172,7 @@ def progress_chart(progress: Sequence[Progress], overall: Progress | None, lang:
                 shape_rendering="crispEdges",
             )
         )
-        body.append(_label(x(tick), top - 8, fmt_percent(tick, lang, 0), anchor="middle"))
+        body.append(_label(x(tick), top - 8, format_percent(tick, lang, 0), anchor="middle"))
     for i, p in enumerate(rows):
         body.append(_progress_row(p, lang, top + row_h * i, row_h, x, bold=p is overall))
     legend_y = top + row_h * len(rows) + 14
@@ -226,7 +204,8 @@ def progress_chart(progress: Sequence[Progress], overall: Progress | None, lang:
         )
     )
     desc = "; ".join(
-        f"{display_name(p.name, lang)}: {fmt_percent(p.share or 0.0, lang)} ({_standing(p, lang)})"
+        f"{display_name(p.name, lang)}: {format_percent(p.share or 0.0, lang)} "
+        f"({_standing(p, lang)})"
         for p in rows
     )
     return _svg("chart_progress", lang, height, desc, body)
@@ -256,7 +235,7 @@ def _progress_row(
         ),
         _el(
             "rect",
-            _tip(f"{name}: {text('covered', lang)} {fmt_percent(p.coverage or 0.0, lang)}"),
+            _tip(f"{name}: {text('covered', lang)} {format_percent(p.coverage or 0.0, lang)}"),
             x=x(0.0),
             y=mid - 9,
             width=x(p.coverage or 0.0) - x(0.0),
@@ -268,7 +247,7 @@ def _progress_row(
         ),
         _el(
             "rect",
-            _tip(f"{name}: {fmt_percent(share, lang)} ({standing})"),
+            _tip(f"{name}: {format_percent(share, lang)} ({standing})"),
             x=x(0.0),
             y=mid - 7,
             width=x(share) - x(0.0),
@@ -281,7 +260,7 @@ def _progress_row(
         out.append(
             _el(
                 "line",
-                _tip(f"{text('next_due', lang)}: {fmt_percent(float(p.next_share), lang)}"),
+                _tip(f"{text('next_due', lang)}: {format_percent(float(p.next_share), lang)}"),
                 x1=x(float(p.next_share)),
                 x2=x(float(p.next_share)),
                 y1=y + 1,
@@ -293,9 +272,9 @@ def _progress_row(
         )
     for m in p.milestones:
         status = value_words(m.status, lang)
-        tip = f"{fmt_date(m.due, lang)}: {fmt_percent(float(m.share), lang)} — {status}"
+        tip = f"{format_date(m.due, lang)}: {format_percent(float(m.share), lang)} — {status}"
         out.append(_diamond(x(float(m.share)), mid, 6, MILESTONE_MARKER, tip))
-    out.append(_label(x(1.0) + 14, mid + 4, fmt_percent(share, lang)))
+    out.append(_label(x(1.0) + 14, mid + 4, format_percent(share, lang)))
     return "".join(out)
 
 
@@ -395,7 +374,7 @@ def trend_chart(series: Sequence[SeriesPoint], names: dict[str, str], lang: Lang
                 shape_rendering="crispEdges",
             )
         )
-        body.append(_label(left - 6, y(v) + 4, fmt_percent(v, lang, 0), anchor="end"))
+        body.append(_label(left - 6, y(v) + 4, format_percent(v, lang, 0), anchor="end"))
     ticks, yearly = _month_ticks(first, last)
     for day in ticks:
         words = (
@@ -456,8 +435,8 @@ def trend_chart(series: Sequence[SeriesPoint], names: dict[str, str], lang: Lang
             standing = text(
                 "standing_text", lang, meeting=p.meeting, units=p.units_in_force, covered=p.covered
             )
-            share = fmt_percent(p.share or 0.0, lang)
-            tip = f"{label} {fmt_date(p.on, lang)}: {share} ({standing})"
+            share = format_percent(p.share or 0.0, lang)
+            tip = f"{label} {format_date(p.on, lang)}: {share} ({standing})"
             body.append(
                 _el("circle", _tip(tip), cx=x(p.on), cy=y(p.share or 0.0), r=3.5, fill=colour)
             )
@@ -467,9 +446,9 @@ def trend_chart(series: Sequence[SeriesPoint], names: dict[str, str], lang: Lang
         legend.append(_label(lx + 24, ly + 6, _fit(label, plot_w / 4 - 30)))
     body.extend(legend)
     desc = "; ".join(
-        f"{display_name(n, lang)}: {fmt_percent(pts[0].share or 0.0, lang)} "
-        f"({fmt_date(pts[0].on, lang)}) → {fmt_percent(pts[-1].share or 0.0, lang)} "
-        f"({fmt_date(pts[-1].on, lang)})"
+        f"{display_name(n, lang)}: {format_percent(pts[0].share or 0.0, lang)} "
+        f"({format_date(pts[0].on, lang)}) → {format_percent(pts[-1].share or 0.0, lang)} "
+        f"({format_date(pts[-1].on, lang)})"
         for n, pts in lines
     )
     return _svg("chart_trend", lang, height, desc, body)
@@ -507,7 +486,7 @@ def failing_chart(criteria: Sequence[CriterionTally], lang: Lang) -> str:
                 shape_rendering="crispEdges",
             )
         )
-        body.append(_label(x(v), top - 8, fmt_number(v, lang), anchor="middle"))
+        body.append(_label(x(v), top - 8, format_number(v, lang), anchor="middle"))
     for i, c in enumerate(criteria):
         mid = top + row_h * i + row_h / 2
         title = c.title_vi if lang == "vi" else c.title_en
@@ -541,8 +520,8 @@ def failing_chart(criteria: Sequence[CriterionTally], lang: Lang) -> str:
                 shape_rendering="crispEdges",
             )
         )
-        value = fmt_number(c.failed, lang) + (
-            f" (+{fmt_number(c.unknown, lang)})" if c.unknown else ""
+        value = format_number(c.failed, lang) + (
+            f" (+{format_number(c.unknown, lang)})" if c.unknown else ""
         )
         body.append(_label(x(c.failed + c.unknown) + 6, mid + 4, value))
     body.append(

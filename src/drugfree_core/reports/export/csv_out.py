@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.reports.views import Cell, Suppressed, View
 from drugfree_core.safe_csv import write_csv
 
@@ -46,7 +47,9 @@ def write_view(view: View, path: Path) -> None:
 def write_csv_dir(views: Sequence[View], directory: Path) -> list[Path]:
     """Write every view to ``directory/<name>.csv`` (creating the directory); the paths."""
     if directory.exists() and not directory.is_dir():
-        raise UsageError(f"CSV output needs a directory, but {directory} is a file")
+        raise UsageError(
+            msg("CSV output needs a directory, but {path} is a file", path=str(directory))
+        )
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for view in views:

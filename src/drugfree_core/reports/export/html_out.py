@@ -17,13 +17,17 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import (
+    Lang,
+    format_count,
+    format_date,
+    format_number,
+    format_percent,
+    resolve_lang,
+)
 from drugfree_core.reports.export.answer import Answer, report_answer
 from drugfree_core.reports.export.charts import (
     failing_chart,
-    fmt_date,
-    fmt_number,
-    fmt_percent,
     progress_chart,
     trend_chart,
 )
@@ -98,14 +102,16 @@ def _cell(value: Cell, kind: str, lang: Lang) -> tuple[str, bool]:
         words = text("suppressed", lang, k=value.below)
         return f'<span class="suppressed" title="{escape(words)}">&lt; {value.below}</span>', True
     if isinstance(value, dt.date):
-        return escape(fmt_date(value, lang)), True
+        return escape(format_date(value, lang)), True
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             return "", True
         if kind == "share":
-            return escape(fmt_percent(value, lang)), True
-        digits = 0 if isinstance(value, int) else 2
-        return escape(fmt_number(value, lang, digits)), True
+            return escape(format_percent(value, lang)), True
+        if isinstance(value, int):
+            return escape(format_count(value, lang)), True
+        # Counts that arrive as floats (an indicator's numerator) read as whole numbers.
+        return escape(format_number(value, lang, 0, max_digits=2)), True
     return escape(value), False
 
 
@@ -185,8 +191,9 @@ def _answer(answer: Answer) -> str:
     return "".join(parts)
 
 
-def render_html(report: Report, lang: Lang) -> str:
-    """The whole report as one HTML page in *lang* (``"vi"`` or ``"en"``)."""
+def render_html(report: Report, lang: Lang | None = None) -> str:
+    """The whole report as one HTML page in *lang* (``"vi"``, ``"en"``; default: current)."""
+    lang = resolve_lang(lang)
     views = report_views(report, lang)
     tables = [v for v in views if v.name != "provenance"]
     provenance = next(v for v in views if v.name == "provenance")
@@ -201,13 +208,13 @@ def render_html(report: Report, lang: Lang) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             # Read by PDF writers for the document's dates, so a PDF is stamped like the report.
             f'<meta name="dcterms.created" content="{escape(generated)}">',
-            f"<title>{escape(title)} — {escape(scope)} — {escape(fmt_date(p.reference_date, lang))}"
-            "</title>",
+            f"<title>{escape(title)} — {escape(scope)} — "
+            f"{escape(format_date(p.reference_date, lang))}</title>",
             f"<style>{_CSS}</style></head><body>",
             f"<header><h1>{escape(title)}</h1>",
             f'<p class="scope">{escape(text("scope", lang))}: <strong>{escape(scope)}</strong>',
             f" · {escape(text('reference_date', lang))}: ",
-            f"<strong>{escape(fmt_date(p.reference_date, lang))}</strong></p></header>",
+            f"<strong>{escape(format_date(p.reference_date, lang))}</strong></p></header>",
             "<main>",
             _answer(report_answer(report, lang)),
             _charts(report, lang),

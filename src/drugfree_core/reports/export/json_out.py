@@ -25,8 +25,10 @@ from typing import Any
 import attrs
 
 from drugfree_core.engine.serialize import dumps
+from drugfree_core.i18n import Message, render
+from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import Progress, Report, SeriesPoint
-from drugfree_core.reports.quality import CHECK_LABELS, QualityReport, QualityRow
+from drugfree_core.reports.quality import CHECK_LABELS, UNPLACED_NAME, QualityReport, QualityRow
 
 FORMAT = "drugfree-report"
 FORMAT_VERSION = 1
@@ -50,6 +52,8 @@ def _scalar(value: object) -> JSON:
         return [_plain(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, Message):
+        return value.render()  # a note, in the language in force
     raise TypeError(f"cannot write {type(value).__name__} to a report document")
 
 
@@ -61,6 +65,8 @@ def _plain(obj: object) -> JSON:
         return obj  # type: ignore[return-value]
     if kind is float:
         return obj if math.isfinite(obj) else None  # type: ignore[arg-type,return-value]
+    if kind is Message:  # a note, in the language in force (Message is an attrs record too)
+        return obj.render()  # type: ignore[attr-defined,no-any-return]
     return _record(obj) if attrs.has(kind) else _scalar(obj)
 
 
@@ -129,6 +135,8 @@ def _withheld(counts: dict[str, int], threshold: int | None) -> dict[str, JSON]:
 
 def _quality_row(row: QualityRow, threshold: int | None) -> JSON:
     out = _record(row)
+    if row.unit_name == UNPLACED_NAME:
+        out["unit_name"] = text("unplaced_row")
     # A small ``flagged`` count also gives away the unit's score: withhold both.
     if threshold is not None and row.flagged is not None and 0 < row.flagged < threshold:
         out["flagged"] = None
@@ -150,7 +158,7 @@ def report_document(report: Report) -> dict[str, JSON]:
         "series": _plain(report.series),
         "indicators": _plain(report.indicators),
         "quality": _quality(report.quality, report.provenance.suppression_threshold),
-        "notes": list(report.notes),
+        "notes": [render(note) for note in report.notes],
     }
 
 

@@ -16,14 +16,15 @@ import importlib
 from typing import Any
 
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, msg, resolve_lang
 from drugfree_core.reports.export.html_out import render_html
 from drugfree_core.reports.model import Report
 
 #: What to install for PDF output, said in the error when it is missing.
-INSTALL_HINT = (
-    'install it with: pip install "drugfree-core[pdf]" (on Debian it also needs '
-    "apt install libpango-1.0-0 libpangoft2-1.0-0)"
+INSTALL_HINT = msg(
+    "install it with: {pip} (on Debian it also needs {apt})",
+    pip='pip install "drugfree-core[pdf]"',
+    apt="apt install libpango-1.0-0 libpangoft2-1.0-0",
 )
 
 
@@ -32,10 +33,14 @@ def _weasyprint() -> Any:
     try:
         return importlib.import_module("weasyprint")
     except ImportError:
-        raise UsageError(f"PDF output needs WeasyPrint; {INSTALL_HINT}") from None
+        raise UsageError(msg("PDF output needs WeasyPrint; {hint}", hint=INSTALL_HINT)) from None
     except OSError as exc:  # the package is there, the system's Pango is not
         raise UsageError(
-            f"PDF output needs the Pango library ({exc.__class__.__name__}); {INSTALL_HINT}"
+            msg(
+                "PDF output needs the Pango library ({error}); {hint}",
+                error=exc.__class__.__name__,
+                hint=INSTALL_HINT,
+            )
         ) from None
 
 
@@ -44,9 +49,10 @@ def check_pdf_engine() -> None:
     _weasyprint()
 
 
-def render_pdf(report: Report, lang: Lang) -> bytes:
+def render_pdf(report: Report, lang: Lang | None = None) -> bytes:
     """The report as PDF bytes in *lang*, printed from :func:`.render_html`'s page."""
     weasyprint = _weasyprint()
+    lang = resolve_lang(lang)
     document = weasyprint.HTML(string=render_html(report, lang), base_url=None)
     pdf: bytes = document.write_pdf()
     return pdf

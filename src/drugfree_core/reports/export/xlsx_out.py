@@ -109,7 +109,8 @@ def _shown_width(value: Cell, kind: str) -> int:
     if kind == "share":
         return 7
     if isinstance(value, int | float):
-        return len(f"{value:,.2f}") if kind == "float" else len(f"{value:,}")
+        whole = kind != "float" or float(value).is_integer()
+        return len(f"{value:,.0f}") if whole else len(f"{value:,.2f}")
     return max((len(line) for line in value.splitlines()), default=0)
 
 
@@ -133,7 +134,10 @@ def _write_cell(ws: Any, r: int, c: int, value: Cell, kind: str, fmt: _Formats) 
         ws.write_datetime(r, c, moment, fmt.date)
     elif isinstance(value, int | float):
         if math.isfinite(value):
-            ws.write_number(r, c, value, fmt.kinds.get(kind))
+            # A count that arrives as a float (an indicator's numerator) shows as one:
+            # 126, never 126,00.
+            whole = kind == "float" and float(value).is_integer()
+            ws.write_number(r, c, value, fmt.kinds.get("int" if whole else kind))
     else:
         # write_string, never write(): a unit name starting with "=" must stay text.
         ws.write_string(r, c, value, fmt.text)

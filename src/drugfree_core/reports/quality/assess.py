@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 
 from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.context import EvalContext
-from drugfree_core.errors import UsageError
+from drugfree_core.errors import SchemeError, UsageError
 from drugfree_core.reports.quality.checks import CHECKS, ISSUE_SCHEMA, Inputs, in_force, indexed
 from drugfree_core.reports.quality.records import (
     DIMENSIONS,
@@ -18,11 +19,30 @@ from drugfree_core.reports.quality.records import (
     QualityReport,
     QualityRow,
 )
+from drugfree_core.rules.law import LAW_PARAMETERS
+from drugfree_core.rules.params import Parameter
+from drugfree_core.rules.scheme import ResolvedParameter
 
 
-def _inputs(dataset: Dataset, on: dt.date, extracted: dt.date, stale_after_days: int) -> Inputs:
-    # The engine's own placement, so quality rows count people where verdicts do.
-    ctx = EvalContext(dataset, on, {})
+def _inputs(
+    dataset: Dataset,
+    on: dt.date,
+    extracted: dt.date,
+    stale_after_days: int,
+    law: Sequence[Parameter],
+) -> Inputs:
+    # The engine's own placement, so quality rows count people where verdicts do; the
+    # law's parameters for the checks of legal durations and deadlines.
+    resolved = {}
+    for parameter in law:
+        try:
+            dv = parameter.at(on)
+        except SchemeError:
+            continue
+        resolved[parameter.id] = ResolvedParameter(
+            id=parameter.id, value=dv.value, citation=dv.citation, provenance=dv.provenance
+        )
+    ctx = EvalContext(dataset, on, resolved, dated={p.id: p for p in law})
     statuses = indexed(dataset.status_periods).filter(in_force("start", "end", on))
     people = (
         statuses.select("subject_id")
@@ -105,6 +125,7 @@ def assess_quality(
     *,
     stale_after_days: int = 180,
     extracted: dt.date | None = None,
+    law: Sequence[Parameter] | None = None,
 ) -> QualityReport:
     """Assess the subject database on *on* against "đúng, đủ, sạch, sống", per unit.
 
@@ -117,6 +138,10 @@ def assess_quality(
     Hải Phòng's resolution sets the standard ("sống": kept up to date) but no number;
     180 days, two quarterly follow-ups missed, is this library's assumption. Override it
     with the province's practice.
+
+    *law* holds the drug law's parameters the checks of legal terms and deadlines read
+    (default: the built-in :data:`~drugfree_core.rules.law.LAW_PARAMETERS`; a report
+    passes its plugin host's, with every dated value plugins added).
     """
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
@@ -129,7 +154,7 @@ def assess_quality(
         raise UsageError("stale_after_days must not be negative")
     if extracted is not None and extracted < on:
         raise UsageError("the extraction date cannot be before the assessment date")
-    q = _inputs(dataset, on, extracted or on, stale_after_days)
+    q = _inputs(dataset, on, extracted or on, stale_after_days, law or LAW_PARAMETERS)
     frame = _issue_frame(q)
     return QualityReport(
         on=on,

@@ -17,6 +17,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import SubjectKind
+from drugfree_core.rules.params import Deadline
 
 # --- inputs shared by the checks -----------------------------------------------------------
 
@@ -57,7 +58,11 @@ def _text(column: str) -> pl.Expr:
 
 @attrs.frozen(kw_only=True, eq=False)
 class Inputs:
-    """What the checks share: the dataset, the date and where people are on it."""
+    """What the checks share: the dataset, the date and where people are on it.
+
+    ``ctx`` knows the law's parameters (``law.*``, with every dated value), which the
+    checks of legal durations and deadlines read.
+    """
 
     dataset: Dataset
     on: dt.date
@@ -119,6 +124,131 @@ def _overlaps(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 
 # --- đúng: correct ------------------------------------------------------------------------
+
+
+def _episode_terms(q: Inputs) -> pl.DataFrame:
+    """Rehab episodes with the law's minimum and maximum term for each (days; null: none).
+
+    The term is the one of the law in force when the episode started (Law 120/2025 Art.
+    56, ``law.rehab_term_law``), by form and, from 1 July 2026, by rank.
+    """
+    episodes = indexed(q.dataset.rehab_episodes)
+    terms = episodes.with_columns(
+        q.ctx.episode_term("law.rehab_min_duration").alias("_min"),
+        q.ctx.episode_term("law.rehab_max_duration").alias("_max"),
+    )
+    return terms.with_columns(
+        pl.col("start").dt.offset_by(pl.col("_min").fill_null("0d")).alias("_earliest"),
+        pl.col("start").dt.offset_by(pl.col("_max").fill_null("0d")).alias("_latest"),
+        pl.col("form").cast(pl.String()).alias("_form"),
+    )
+
+
+def _check_rehab_short(q: Inputs) -> pl.DataFrame:
+    """A rehab episode completed before the legal minimum term of its form.
+
+    Why: Law 73/2021 sets 6 to 12 months of voluntary rehab and 12 to 24 of compulsory
+    rehab (less up to 6 months off for merit); Law 120/2025 sets 24 months for a first
+    rehab and 36 from the second, every form, from 1 July 2026. A completed episode
+    shorter than that is mistyped, or was not completed. The law in force when the
+    episode started applies.
+    """
+    short = _episode_terms(q).filter(
+        # The end day is a day of rehab: 1 Jan to 30 Jun is 6 months.
+        pl.col("completed")
+        & pl.col("_min").is_not_null()
+        & (pl.col("end") + pl.duration(days=1) < pl.col("_earliest"))
+    )
+    return _subject_issues(
+        short,
+        "rehab_episodes",
+        pl.format(
+            "{} rehab completed after {} days, shorter than its legal minimum ({})",
+            "_form",
+            (pl.col("end") - pl.col("start")).dt.total_days() + 1,
+            pl.col("_min"),
+        ),
+    )
+
+
+def _check_rehab_overrun(q: Inputs) -> pl.DataFrame:
+    """A rehab episode running past the legal maximum term of its form.
+
+    Why: an open episode older than the law's maximum is stale (the person left or
+    finished and nobody closed it), and the engine then cannot say whether the person is
+    in treatment; a closed one longer than the maximum is mistyped. The law in force
+    when the episode started applies (Law 120/2025 Art. 56).
+    """
+    terms = _episode_terms(q).filter(pl.col("_max").is_not_null() & (pl.col("start") <= q.on))
+    over = terms.filter(
+        (pl.col("end").is_null() & (pl.col("_latest") < q.on))
+        | (pl.col("end").is_not_null() & (pl.col("end") > pl.col("_latest")))
+    )
+    return _subject_issues(
+        over,
+        "rehab_episodes",
+        pl.format(
+            "{} rehab {} past its legal maximum ({})",
+            "_form",
+            pl.when(pl.col("end").is_null())
+            .then(pl.lit("still open"))
+            .otherwise(pl.lit("recorded")),
+            pl.col("_max"),
+        ),
+    )
+
+
+def _latest_day(deadline: Deadline) -> pl.Expr:
+    """Per row: the last day within *deadline* after the status start (as Deadline)."""
+    start = pl.col("start")
+    if deadline.unit == "working_days":
+        # From a weekend day the count starts on Monday, as Deadline.latest_day counts.
+        return start.dt.add_business_days(deadline.amount, roll="backward")
+    days = deadline.amount if deadline.unit == "days" else -(-deadline.amount // 24)
+    return start + pl.duration(days=days)
+
+
+def _check_late_management_decision(q: Inputs) -> pl.DataFrame:
+    """An illegal user's management decision dated later than the law allows.
+
+    Why: the decision must follow the positive result within 3 working days (commune PC
+    chairman, Law 73/2021 with Decree 105/2021) or, from 1 July 2026, within 24 hours
+    (commune police chief, Law 120/2025 Art. 24.4.a). The status start stands for the
+    day the result was received [INFERRED], and the law in force that day applies.
+    Weekends are skipped; public holidays are not known, so the limit may be short.
+    """
+    law = q.ctx.dated.get("law.user_management_deadline")
+    users = indexed(q.dataset.status_periods).filter(
+        (pl.col("kind").cast(pl.String()) == SubjectKind.ILLEGAL_USER.value)
+        & pl.col("management_start").is_not_null()
+        & (pl.col("start") <= q.on)
+    )
+    if law is None:
+        return _subject_issues(users.clear(), "status_periods", pl.lit(""))
+    latest: pl.Expr = pl.lit(None, dtype=pl.Date)
+    limit: pl.Expr = pl.lit(None, dtype=pl.String)
+    for dv in law.values:  # later values override earlier ones from their start
+        if not isinstance(dv.value, Deadline):
+            continue
+        applies = pl.col("start") >= dv.start
+        latest = pl.when(applies).then(_latest_day(dv.value)).otherwise(latest)
+        limit = pl.when(applies).then(pl.lit(str(dv.value))).otherwise(limit)
+    first = next((dv for dv in law.values if isinstance(dv.value, Deadline)), None)
+    if first is not None:  # a status before the first value: the first value
+        latest = pl.coalesce(latest, _latest_day(first.value))  # type: ignore[arg-type]
+        limit = pl.coalesce(limit, pl.lit(str(first.value)))
+    late = users.with_columns(latest.alias("_latest"), limit.alias("_limit")).filter(
+        pl.col("management_start") > pl.col("_latest")
+    )
+    return _subject_issues(
+        late,
+        "status_periods",
+        pl.format(
+            "management decision {} days after the positive result; the law allows {}",
+            (pl.col("management_start") - pl.col("start")).dt.total_days(),
+            pl.col("_limit"),
+        ),
+    )
 
 
 def _check_quarantined_record(q: Inputs) -> pl.DataFrame:
@@ -584,6 +714,24 @@ CHECKS: tuple[Check, ...] = (
         dimension="clean",
         description="rehab episode overlapping a custody period of the same person",
         run=_check_rehab_in_custody,
+    ),
+    Check(
+        id="rehab_short",
+        dimension="correct",
+        description="rehab episode completed before the legal minimum term of its form",
+        run=_check_rehab_short,
+    ),
+    Check(
+        id="rehab_overrun",
+        dimension="correct",
+        description="rehab episode running past the legal maximum term of its form",
+        run=_check_rehab_overrun,
+    ),
+    Check(
+        id="late_management_decision",
+        dimension="correct",
+        description="illegal user's management decision later than the law allows",
+        run=_check_late_management_decision,
     ),
     Check(
         id="stale",

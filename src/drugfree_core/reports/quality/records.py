@@ -38,6 +38,18 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
     "future_test": ("xét nghiệm ghi ngày tương lai", "drug test dated in the future"),
     "future_record": ("bản ghi ghi ngày tương lai", "record dated in the future"),
     "rehab_in_custody": ("cai nghiện trong thời gian bị giam giữ", "rehab during custody"),
+    "rehab_short": (
+        "đợt cai nghiện hoàn thành sớm hơn thời hạn tối thiểu",
+        "rehab completed before its legal minimum",
+    ),
+    "rehab_overrun": (
+        "đợt cai nghiện quá thời hạn tối đa",
+        "rehab running past its legal maximum",
+    ),
+    "late_management_decision": (
+        "quyết định quản lý chậm hơn thời hạn luật định",
+        "management decision later than the law allows",
+    ),
     "stale": ("hồ sơ không được cập nhật", "record not kept up to date"),
 }
 

@@ -1,0 +1,144 @@
+"""``--lang``: the language of everything a command prints, chosen once per command.
+
+``--lang`` wins; else ``DRUGFREE_LANG``; else the process locale (``LANG=vi_VN.UTF-8``
+gives Vietnamese); else English (:func:`drugfree_core.i18n.default_lang`). The choice
+becomes the current language (:func:`drugfree_core.i18n.set_lang`) while the command
+runs, so its tables, reports and error messages are all in it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from drugfree_core.cli.clicktext import (
+    TranslatingContext,
+    format_commands,
+    show_usage_error,
+    use_translating_contexts,
+)
+from drugfree_core.i18n import (
+    LANG_ENV,
+    LANGS,
+    Lang,
+    LanguageError,
+    check_lang,
+    default_lang,
+    msg,
+    set_lang,
+    use_lang,
+)
+
+
+class LangType(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
+    """A language: ``vi`` or ``en``; locale names such as ``vi_VN.UTF-8`` are understood."""
+
+    name = "lang"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The language code, or a usage error listing the supported ones."""
+        try:
+            return check_lang(str(value))
+        except LanguageError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """``[vi|en]`` in the usage line."""
+        return "[" + "|".join(LANGS) + "]"
+
+
+def apply_lang(ctx: click.Context, _param: click.Parameter, value: Lang | None) -> Lang:
+    """Click callback: resolve the language and make it the current one.
+
+    The command group runs each command in a copy of the context
+    (:class:`LanguageScopedGroup`), so the choice ends with the command.
+    """
+    try:
+        lang = value or default_lang()
+    except LanguageError as exc:
+        raise click.UsageError(str(exc), ctx) from None
+    set_lang(lang)
+    return lang
+
+
+class LanguageScopedGroup(click.Group):
+    """A group whose commands run in their own language, help and errors included.
+
+    Each command runs in a copy of the :mod:`contextvars` context, so the language its
+    ``--lang`` sets is forgotten when it ends, however it ends (a program or a test suite
+    running several commands in one process sees each with its own language). Its help
+    pages and Click's usage errors are written in that language
+    (:mod:`drugfree_core.cli.clicktext`).
+    """
+
+    context_class = TranslatingContext
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add *cmd*; it and its subcommands write their help in the reader's language."""
+        use_translating_contexts(cmd)
+        super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the chosen command inside a copy of the current context."""
+        return contextvars.copy_context().run(super().invoke, ctx)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, each command's help in the current language."""
+        format_commands(self, ctx, formatter)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's ``main``, with its usage errors said in the command's language."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = contextvars.copy_context().run(
+                super().main, args, prog_name, complete_var, False, **extra
+            )
+        except click.UsageError as exc:
+            # The language of a failed command is the one its --lang would have set,
+            # else the default (the command's own context is gone).
+            with use_lang(_lang_of(exc.ctx)):
+                show_usage_error(exc)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo(msg("Aborted!").render(), err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _lang_of(ctx: click.Context | None) -> Lang | None:
+    while ctx is not None:
+        lang = ctx.params.get("lang")
+        if lang in LANGS:
+            return lang  # type: ignore[no-any-return]
+        ctx = ctx.parent
+    return None
+
+
+#: The ``--lang`` option every command that prints for people takes.
+lang_option = click.option(
+    "--lang",
+    type=LangType(),
+    envvar=LANG_ENV,
+    show_envvar=True,
+    default=None,
+    callback=apply_lang,
+    # Decided before any other option is read, so their errors are in this language too.
+    is_eager=True,
+    help="Language of the output: vi or en. Default: DRUGFREE_LANG, else the locale "
+    "(LANG=vi_VN.UTF-8 gives Vietnamese), else English.",
+)

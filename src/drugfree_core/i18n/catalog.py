@@ -1,0 +1,188 @@
+"""The translation catalogues: where they are, how they load, and what was looked up.
+
+The Vietnamese text of every message lives in ``locale/vi/LC_MESSAGES/drugfree.po``
+next to this package's sources. A wheel carries it compiled (``drugfree.mo``, built by
+the package build, see ``hatch_build.py``); a source tree or an editable install has only
+the ``.po``, which is then compiled in memory on first use. A ``.mo`` older than its
+``.po`` (someone edited the translation and did not rebuild) is ignored the same way, so
+what is shown is always what the ``.po`` says. English is the messages' own text: it
+needs no catalogue.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext
+import io
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import attrs
+
+from drugfree_core.i18n.language import Lang
+
+#: The gettext domain: ``<lang>/LC_MESSAGES/drugfree.po``.
+DOMAIN = "drugfree"
+
+#: Where the catalogues live (inside the installed package).
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+@attrs.frozen
+class Catalogue:
+    """One language's translations: ``(context, msgid)`` → its forms, and the plural rule."""
+
+    lang: str
+    #: The translated forms of each message: one, or one per plural form.
+    entries: dict[tuple[str | None, str], tuple[str, ...]]
+    #: Which plural form a count takes.
+    plural: Callable[[int], int]
+
+    def lookup(self, msgid: str, context: str | None = None, n: int | None = None) -> str | None:
+        """The translation of *msgid* (for count *n* when plural), or ``None``."""
+        forms = self.entries.get((context, msgid))
+        if not forms:
+            return None
+        index = 0 if n is None else self.plural(n)
+        return forms[min(index, len(forms) - 1)]
+
+
+def catalogue_paths(lang: str) -> tuple[Path, Path]:
+    """The ``.po`` source and the compiled ``.mo`` of *lang*'s catalogue."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+
+
+def _from_babel(lang: str, catalog: object) -> Catalogue:
+    from babel.messages.catalog import Catalog
+
+    assert isinstance(catalog, Catalog)
+    entries: dict[tuple[str | None, str], tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if all(forms):
+            entries[(message.context, str(msgid))] = tuple(str(f) for f in forms)
+    return Catalogue(lang=lang, entries=entries, plural=gettext.c2py(catalog.plural_expr))
+
+
+def read_catalogue(lang: str) -> Catalogue | None:
+    """*lang*'s catalogue from its ``.mo`` when up to date, else from its ``.po``.
+
+    Fuzzy and empty entries are left out: they are not translations yet. ``None`` when
+    the language has no catalogue at all.
+    """
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    po, mo = catalogue_paths(lang)
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return _from_babel(lang, read_mo(f))
+    if po.is_file():
+        with po.open("rb") as f:
+            return _from_babel(lang, read_po(f, locale=lang))
+    return None
+
+
+@cache
+def catalogue(lang: Lang) -> Catalogue | None:
+    """The loaded catalogue of *lang* (once per process); ``None`` for English."""
+    if lang == "en":
+        return None
+    found = read_catalogue(lang)
+    if found is None:
+        warnings.warn(
+            f"no {lang} translation catalogue in {LOCALE_DIR}: texts stay in English "
+            "(a broken install; reinstall drugfree-core)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return found
+
+
+def compile_catalogue(po: Path) -> bytes:
+    """The ``.mo`` bytes of the catalogue *po* (what the package build ships)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=po.parent.parent.name)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+# ----------------------------------------------------------------- test support
+
+
+@attrs.define
+class LookupLog:
+    """Every message looked up while :func:`record_lookups` was active.
+
+    ``translated`` and ``missing`` hold ``(lang, context, msgid)``: a message of a
+    language other than English is *missing* when its catalogue had no translation and
+    it was shown in English. ``data_missing`` lists texts of the rule data that
+    :func:`drugfree_core.i18n.localize` found no translation for.
+    """
+
+    translated: set[tuple[str, str | None, str]] = attrs.field(factory=set)
+    missing: set[tuple[str, str | None, str]] = attrs.field(factory=set)
+    #: Texts of the rule data (citations, notes) shown untranslated: ``(lang, text)``.
+    data_missing: set[tuple[str, str]] = attrs.field(factory=set)
+
+
+_log: contextvars.ContextVar[LookupLog | None] = contextvars.ContextVar(
+    "drugfree_lookup_log", default=None
+)
+
+
+@contextmanager
+def record_lookups() -> Iterator[LookupLog]:
+    """Record which messages were translated and which were not, within the block.
+
+    For tests: render outputs in Vietnamese inside the block, then assert that
+    ``log.missing`` is empty.
+    """
+    log = LookupLog()
+    token = _log.set(log)
+    try:
+        yield log
+    finally:
+        _log.reset(token)
+
+
+def translate(
+    lang: Lang,
+    msgid: str,
+    *,
+    plural: str | None = None,
+    n: int | None = None,
+    context: str | None = None,
+    data: bool = False,
+) -> str:
+    """The one lookup every text goes through: *msgid* in *lang*, English when missing.
+
+    English (and any message without a translation) is *msgid*, or *plural* when *n* is
+    not 1. *data* marks a text of the rule data rather than a message of the library
+    (it is recorded apart: data may be in one language on purpose).
+    """
+    english = plural if plural is not None and n != 1 else msgid
+    if lang == "en":
+        return english
+    found = None
+    cat = catalogue(lang)
+    if cat is not None:
+        found = cat.lookup(msgid, context, n if plural is not None else None)
+    log = _log.get()
+    if log is not None and data:
+        if found is None:
+            log.data_missing.add((lang, msgid))
+    elif log is not None:
+        (log.missing if found is None else log.translated).add((lang, context, msgid))
+    return english if found is None else found

@@ -1,0 +1,244 @@
+"""Languages, messages rendered late, plurals and locale formatting (drugfree_core.i18n)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drugfree_core.i18n import (
+    LABELS,
+    LanguageError,
+    Message,
+    current_lang,
+    default_lang,
+    format_count,
+    format_date,
+    format_datetime,
+    format_duration,
+    format_number,
+    format_percent,
+    gettext,
+    label,
+    locale_lang,
+    msg,
+    msgn,
+    ngettext,
+    parse_lang,
+    record_lookups,
+    render,
+    resolve_lang,
+    use_lang,
+    yes_no,
+)
+
+# ------------------------------------------------------------------ which language
+
+
+@pytest.mark.parametrize(
+    "name,lang",
+    [
+        ("vi", "vi"),
+        ("VI", "vi"),
+        ("vi_VN", "vi"),
+        ("vi-VN", "vi"),
+        ("vi_VN.UTF-8", "vi"),
+        ("en_GB.utf8", "en"),
+        ("en_US@euro", "en"),
+        ("C", None),
+        ("C.UTF-8", None),
+        ("POSIX", None),
+        ("fr_FR.UTF-8", None),
+        ("", None),
+    ],
+)
+def test_language_names(name: str, lang: str | None) -> None:
+    assert parse_lang(name) == lang
+
+
+@pytest.mark.parametrize(
+    "environ,lang",
+    [
+        ({"LANG": "vi_VN.UTF-8"}, "vi"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "vi_VN.UTF-8"}, "vi"),
+        ({"LANG": "vi_VN.UTF-8", "LC_MESSAGES": "en_GB.UTF-8"}, "en"),
+        # LANGUAGE lists preferences, honoured unless the locale is C
+        ({"LANG": "en_US.UTF-8", "LANGUAGE": "fr:vi:en"}, "vi"),
+        ({"LANG": "C", "LANGUAGE": "vi"}, None),
+        ({"LANG": "fr_FR.UTF-8"}, None),
+        ({"LANG": "vi_VN.UTF-8", "LANGUAGE": ""}, "vi"),
+    ],
+)
+def test_the_process_locale(environ: dict[str, str], lang: str | None) -> None:
+    assert locale_lang(environ) == lang
+
+
+def test_default_is_drugfree_lang_then_the_locale_then_english() -> None:
+    assert default_lang({"DRUGFREE_LANG": "en", "LANG": "vi_VN.UTF-8"}) == "en"
+    assert default_lang({"DRUGFREE_LANG": "vi_VN", "LANG": "C"}) == "vi"
+    assert default_lang({"LANG": "vi_VN.UTF-8"}) == "vi"
+    assert default_lang({"LANG": "de_DE.UTF-8"}) == "en"
+    assert default_lang({}) == "en"
+
+
+def test_a_misspelt_drugfree_lang_is_an_error_not_english() -> None:
+    with pytest.raises(LanguageError, match="DRUGFREE_LANG=vn: unsupported language 'vn'"):
+        default_lang({"DRUGFREE_LANG": "vn"})
+
+
+def test_api_default_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DRUGFREE_LANG")
+    monkeypatch.setenv("LANG", "vi_VN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert resolve_lang(None) == "vi" and label("pass") == "đạt"
+    monkeypatch.setenv("DRUGFREE_LANG", "en")
+    assert resolve_lang(None) == "en" and label("pass") == "pass"
+    assert resolve_lang("vi") == "vi"
+    with pytest.raises(LanguageError):
+        resolve_lang("klingon")
+
+
+def test_use_lang_is_local_to_its_block_and_to_its_thread() -> None:
+    assert current_lang() == "en"
+    with use_lang("vi") as lang:
+        assert lang == "vi" and str(msg("pass")) == "đạt"
+        with use_lang(None):
+            assert current_lang() == "vi"
+        # another thread starts from the default, not from this block's language
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            assert pool.submit(current_lang).result() == "en"
+        with use_lang("en"):
+            assert str(msg("pass")) == "pass"
+        assert current_lang() == "vi"
+    assert current_lang() == "en"
+
+
+# ----------------------------------------------------------------------- messages
+
+
+def test_a_message_is_rendered_when_shown_in_the_language_of_that_moment() -> None:
+    reason = msgn("{n} record quarantined", "{n} records quarantined", 1234)
+    assert reason.render("en") == "1,234 records quarantined"
+    assert reason.render("vi") == "1.234 bản ghi bị cách ly"
+    with use_lang("vi"):
+        assert str(reason) == "1.234 bản ghi bị cách ly"
+    assert str(reason) == "1,234 records quarantined"
+
+
+@pytest.mark.parametrize("n,en", [(0, "0 days"), (1, "1 day"), (2, "2 days")])
+def test_plurals(n: int, en: str) -> None:
+    assert ngettext("{n} day", "{n} days", n, "en") == en
+    assert ngettext("{n} day", "{n} days", n, "vi") == f"{n} ngày"
+
+
+def test_parameters_are_formatted_for_the_language() -> None:
+    message = msg(
+        "{fact} per resident population",
+        fact=msgn("{n} year", "{n} years", 2),
+    )
+    assert message.render("en") == "2 years per resident population"
+    assert message.render("vi") == "2 năm trên dân số"
+    assert gettext("{n} problem in {source}", "vi", n=3, source="x") == "3 lỗi trong x"
+    text = msg("negative test within {duration}", duration=dt.date(2025, 12, 31))
+    assert text.render("vi") == "xét nghiệm âm tính trong 31/12/2025"
+    assert text.render("en") == "negative test within 2025-12-31"
+    share = msg("negative test within {duration}", duration=Fraction(1, 2000))
+    assert share.render("vi").endswith("0,05 %") and share.render("en").endswith("0.05%")
+
+
+@pytest.mark.parametrize("bad", [True, None, object(), ["x"]])
+def test_parameters_that_would_print_as_python_are_refused(bad: object) -> None:
+    with pytest.raises(TypeError, match="message parameter x="):
+        msg("{x}", x=bad)  # type: ignore[arg-type]
+
+
+_params = st.dictionaries(
+    st.sampled_from(["a", "b", "n"]),
+    st.one_of(
+        st.text(max_size=5),
+        st.integers(-(10**9), 10**9),
+        st.floats(allow_nan=False, allow_infinity=False, width=32),
+        st.fractions(max_denominator=1000),
+        st.decimals(allow_nan=False, allow_infinity=False, places=3),
+        st.dates(),
+        st.builds(lambda n: msgn("{n} day", "{n} days", n), st.integers(0, 99)),
+    ),
+    max_size=3,
+)
+
+
+@given(_params, st.sampled_from(["en", "vi"]))
+def test_messages_survive_json(params: dict[str, object], lang: str) -> None:
+    message = msg("x {a} {b} {n}", **params)  # type: ignore[arg-type]
+    again = Message.decode(message.encode())
+    assert again == message
+    if {"a", "b", "n"} <= params.keys():
+        assert again.render(lang) == message.render(lang)
+
+
+def test_render_takes_plain_text_as_it_is() -> None:
+    assert render("Xã Hội Phú", "en") == "Xã Hội Phú"
+    assert render(msg("pass"), "vi") == "đạt"
+
+
+def test_labels_are_in_both_languages() -> None:
+    for key, message in LABELS.items():
+        assert isinstance(message, Message), key
+        assert label(key, "vi") != label(key, "en") or key in {"narcotic_plants_area_m2"}
+    assert label("not-a-label", "vi") == "not-a-label"
+
+
+def test_lookups_are_recorded_for_the_coverage_tests() -> None:
+    with record_lookups() as log:
+        msg("pass").render("vi")
+        msg("a text nobody translated").render("vi")
+        msg("pass").render("en")
+    assert ("vi", None, "pass") in log.translated
+    assert log.missing == {("vi", None, "a text nobody translated")}
+
+
+# --------------------------------------------------------------------- formatting
+
+
+def test_counts_are_whole_numbers() -> None:
+    assert format_count(126, "vi") == "126"
+    assert format_count(126.0, "vi") == "126"  # type: ignore[arg-type]
+    assert format_count(1234567, "vi") == "1.234.567"
+    assert format_count(1234567, "en") == "1,234,567"
+    with pytest.raises(ValueError, match="whole number"):
+        format_count(1.5, "en")  # type: ignore[arg-type]
+
+
+def test_numbers_and_percentages_have_one_style_per_language() -> None:
+    assert format_number(1234.5, "vi", 1) == "1.234,5"
+    assert format_number(1234.5, "en", 1) == "1,234.5"
+    assert format_number(0.05, "vi", 0, max_digits=4) == "0,05"
+    assert format_number(decimal.Decimal("2"), "en", 0, max_digits=2) == "2"
+    assert format_percent(0.395, "vi") == "39,5 %"
+    assert format_percent(0.395, "en") == "39.5%"
+    assert format_percent(Fraction(1, 2000), "vi", 0, max_digits=4) == "0,05 %"
+    assert format_percent(Fraction(3, 10), "en", 0, max_digits=4) == "30%"
+
+
+def test_dates() -> None:
+    assert format_date(dt.date(2025, 12, 31), "vi") == "31/12/2025"
+    assert format_date(dt.date(2025, 1, 3), "vi") == "03/01/2025"
+    assert format_date(dt.date(2025, 12, 31), "en") == "2025-12-31"
+    moment = dt.datetime(2025, 12, 31, 14, 3, 5, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert format_datetime(moment, "vi") == "31/12/2025 14:03:05 +07:00"
+    assert format_datetime(moment.replace(tzinfo=None), "en") == "2025-12-31 14:03:05"
+
+
+def test_durations_and_yes_no() -> None:
+    assert format_duration(1, 0, 0, "en") == "1 year"
+    assert format_duration(2, 6, 0, "en") == "2 years 6 months"
+    assert format_duration(0, 0, 0, "en") == "0 days"
+    assert format_duration(1, 0, 30, "vi") == "1 năm 30 ngày"
+    assert yes_no(True, "vi") == "có" and yes_no(False, "en") == "no"
