@@ -272,11 +272,11 @@ def test_fingerprint_tells_texts_apart_at_the_edges() -> None:
 
 def test_fingerprint_is_pinned_by_its_scheme(demo: Dataset) -> None:
     # A change in the computation must come with a new scheme name (and a CHANGELOG line):
-    # these values pin scheme 2.
-    assert FINGERPRINT_SCHEME == "drugfree-fingerprint/2"
+    # these values pin scheme 3.
+    assert FINGERPRINT_SCHEME == "drugfree-fingerprint/3"
     assert (
         fingerprint(Dataset.from_frames({}))
-        == "bd35176fdbb32c01be56348e86b4283136962e65b9d8bfa710f0f27277865004"
+        == "6cb1503e4a8ce434060e68ab56c6a1f7470471a112f18425193b1844be7267e5"
     )
 
 

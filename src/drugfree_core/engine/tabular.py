@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from drugfree_core.engine.results import Evaluation, RuleResult
+from drugfree_core.i18n import render
 
 #: The Parquet metadata key holding the evaluation's header as JSON.
 PARQUET_METADATA_KEY = "drugfree.evaluation"
@@ -82,7 +83,7 @@ def evaluation_frame(evaluation: Evaluation, *, include_subjects: bool = False) 
                     unit.province_code,
                     unit.verdict.value,
                     unit.level,
-                    list(unit.affected_by),
+                    [render(note) for note in unit.affected_by],
                     criterion.criterion_id,
                     criterion.provenance,
                     criterion.overridden_by,
@@ -93,7 +94,7 @@ def evaluation_frame(evaluation: Evaluation, *, include_subjects: bool = False) 
                     node.numerator,
                     node.denominator,
                     node.threshold or None,
-                    node.reason or None,
+                    render(node.reason) or None,  # in the language in force, as the JSON
                     len(node.failing_subjects),
                     len(node.unknown_subjects),
                 )

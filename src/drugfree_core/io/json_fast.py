@@ -144,7 +144,12 @@ def count_keys(raw: bytes) -> int:
     quotes are found, escaped ones dropped, and each closing quote's next
     non-blank byte looked at.
     """
-    if b"\\" not in raw:
+    # A string that starts with ":" puts an opening quote before a colon: only the exact
+    # count below tells it from a key (an opening quote follows one of these bytes).
+    opening_colon = any(
+        b + b'":' in raw for b in (b"{", b"[", b",", b":", b" ", b"\t", b"\n", b"\r")
+    )
+    if b"\\" not in raw and not opening_colon:
         keys = raw.count(b'":')
         # every colon after a quote, or none after a blank: each key ends in '":'
         if raw.count(b":") == keys or not any(w + b":" in raw for w in (b" ", b"\t", b"\n", b"\r")):

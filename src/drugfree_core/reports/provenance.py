@@ -33,7 +33,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.schema import TABLES
 
 #: Name and version of the fingerprint's computation (hashed first, documented above).
-FINGERPRINT_SCHEME = "drugfree-fingerprint/2"
+FINGERPRINT_SCHEME = "drugfree-fingerprint/3"
 
 _U64 = np.uint64
 _MASK = (1 << 64) - 1
