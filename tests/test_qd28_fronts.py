@@ -167,9 +167,9 @@ def test_schemes_say_national_or_provincial() -> None:
     assert code == 0
     block = out.split("qd28-2025-drug-free  v", 1)[1].split("\n\n", 1)[0]
     assert "national criteria, judging commune-level units" in block
-    assert "applied by: nationwide 2025-08-24 → …" in block
+    assert "applied by: nationwide (default) 2025-08-24 → …" in block
     mps = out.split("mps-recognition-2024  v", 1)[1].split("\n\n", 1)[0]
-    assert "provincial criteria" in mps and "nationwide 2024-10-15 → 2025-08-23" in mps
+    assert "provincial criteria" in mps and "nationwide (default) 2024-10-15 → 2025-08-23" in mps
 
 
 # ------------------------------------------------------------------------ the report

@@ -287,7 +287,9 @@ def test_explanations_in_vietnamese_and_english_follow_the_provinces_scheme(
     en = explain(client, national, HP_UNIT, lang="en").json()
     vi = explain(client, national, HP_UNIT, lang="vi").json()
     schema_validator("Explanation").validate(en)
-    assert en["unit"] == vi["unit"] and en["text"] != vi["text"]
+    # the same result, its reasons and text in each language
+    assert en["unit"]["unit_code"] == vi["unit"]["unit_code"] == HP_UNIT
+    assert en["unit"]["verdict"] == vi["unit"]["verdict"] and en["text"] != vi["text"]
     assert "kết luận: KHÔNG ĐẠT" in vi["text"] and "verdict: FAIL" in en["text"]
     missing = explain(client, national, "31")  # a province is not a commune-level unit
     assert "not a commune-level unit" in assert_problem(missing, 404)["detail"]
