@@ -246,14 +246,10 @@ def folder_text(folder: Path) -> str:
 NOT_YET: dict[str, str] = {
     "demo": "cli/main.py (sample line, hint) and the built-in rules' citations",
     "schemes-markdown": "the built-in rules' citations and notes",
-    "programs": "the engine's reasons and notes (engine/evaluate.py, engine/compile.py)",
     "bad-date": "click's messages and the CLI's date parsing (cli/main.py)",
     "missing-file": "click's messages",
     "invalid-dataset": "the loader's problem messages (io/checks.py)",
     "validate-problems": "the loader's problem messages (io/checks.py)",
-    "scheme-not-in-force": "engine/evaluate.py's errors",
-    "unknown-scheme": "plugins/host.py's errors and the CLI's error prefix",
-    "unknown-unit": "engine/results.py's and api's errors",
 }
 
 
@@ -340,7 +336,6 @@ def test_reports_are_vietnamese(fmt: str, tmp_path: Path) -> None:
     assert_vietnamese(Output(f"report {fmt}", output.text + "\n" + text, fmt != "json"), log)
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET["programs"])
 def test_evaluation_for_programs_has_no_python(tmp_path: Path) -> None:
     for fmt in ("json", "csv"):
         output, log, code = run("evaluate", DEMO, *MPS, "--format", fmt)

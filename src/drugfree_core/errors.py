@@ -14,6 +14,8 @@ import re
 
 import attrs
 
+from drugfree_core.i18n.message import Message
+
 # Characters a message must not carry as they are: control characters (a line break, an
 # escape sequence that recolours a terminal), invisible and direction-changing marks, and
 # lone surrogates (which no output encoding can write).
@@ -32,13 +34,24 @@ def _printable_or_none(text: str | None) -> str | None:
 
 
 class DrugfreeError(Exception):
-    """Base class of every error this library raises on purpose."""
+    """Base class of every error this library raises on purpose.
+
+    An error raised with a :class:`~drugfree_core.i18n.Message` keeps it
+    (:func:`~drugfree_core.i18n.exception_text`): the command line and the HTTP API
+    render it in their reader's language, while ``str(exc)`` is always the English
+    text, whatever the process locale, as Python users and their logs expect.
+    """
+
+    def __str__(self) -> str:
+        if len(self.args) == 1 and isinstance(self.args[0], Message):
+            return self.args[0].render("en")
+        return super().__str__()
 
 
 class DatasetError(DrugfreeError):
     """The dataset is invalid; ``problems`` lists every problem found."""
 
-    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+    def __init__(self, message: str | Message, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)
         self.problems = problems
 
@@ -55,7 +68,7 @@ class PluginError(DrugfreeError):
     ``--disable-plugin NAME``, lets everything else run.
     """
 
-    def __init__(self, message: str, plugins: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str | Message, plugins: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.plugins = plugins
 

@@ -19,6 +19,8 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
+from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import DateOrPeriod
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import Scheme
@@ -149,15 +151,27 @@ def compare(
     expect(scheme_b, Scheme, "scheme B", "a Scheme (see drugfree_core.get_scheme)")
     expect(allow_no_coverage, bool, "allow_no_coverage", "True or False")
     if scheme_a.unit_level is not scheme_b.unit_level:
+        provinces, communes = (
+            (scheme_a, scheme_b)
+            if scheme_a.unit_level is UnitLevel.PROVINCE
+            else (scheme_b, scheme_a)
+        )
         raise UsageError(
-            f"{scheme_a.id} judges {scheme_a.unit_level.value} units and {scheme_b.id} "
-            f"{scheme_b.unit_level.value} units: they cannot be compared unit by unit"
+            msg(
+                "{provinces} judges provinces and {communes} commune-level units: they "
+                "cannot be compared unit by unit",
+                provinces=provinces.id,
+                communes=communes.id,
+            )
         )
     if scheme_a.is_classification is not scheme_b.is_classification:
         raise UsageError(
-            f"{scheme_a.id} and {scheme_b.id} give different kinds of result (a "
-            "classification and a verdict): compare two drug-free schemes or two "
-            "classifications"
+            msg(
+                "{a} and {b} give different kinds of result (a classification and a "
+                "verdict): compare two drug-free schemes or two classifications",
+                a=scheme_a.id,
+                b=scheme_b.id,
+            )
         )
     wanted = None if units is None else list(units)
     a = evaluate(dataset, scheme_a, on, units=wanted, allow_no_coverage=allow_no_coverage)

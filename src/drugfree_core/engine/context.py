@@ -22,6 +22,7 @@ from drugfree_core.engine.placement import (
     successors_in_force,
 )
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import msg
 from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import (
     RehabForm,
@@ -288,7 +289,9 @@ class EvalContext:
         """A literal as it is, or the value of a parameter reference on the date."""
         if isinstance(item, ParamRef):
             if item.id not in self.parameters:
-                raise SchemeError(f"parameter {item.id} is not in force on {self.on.isoformat()}")
+                raise SchemeError(
+                    msg("parameter {id} is not in force on {date}", id=item.id, date=self.on)
+                )
             return self.parameters[item.id].value
         return item
 

@@ -217,17 +217,20 @@ def evaluate(
     if isinstance(on, AssessmentPeriod):
         on = on.reference_date
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise UsageError("the reference date must be a datetime.date or an AssessmentPeriod")
+        raise UsageError(msg("the reference date must be a datetime.date or an AssessmentPeriod"))
     if units is not None:
         units = expect_codes(units, "units")
     if not scheme.in_force(on):
-        span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
-        raise SchemeError(f"scheme {scheme.id} is in force {span}, not on {on.isoformat()}")
+        raise SchemeError(not_in_force(scheme, on))
     criteria = scheme.criteria_on(on)
     if not criteria:
         raise SchemeError(
-            f"scheme {scheme.id} has no criterion in force on {on.isoformat()}: evaluating "
-            "it would pass every unit without checking anything"
+            msg(
+                "scheme {scheme} has no criterion in force on {date}: evaluating it would "
+                "pass every unit without checking anything",
+                scheme=scheme.id,
+                date=on,
+            )
         )
     wanted = None if units is None else frozenset(units)
     ctx = EvalContext(
@@ -244,8 +247,7 @@ def evaluate(
     if wanted is not None:
         missing = sorted(wanted - set(ctx.unit_index["unit_code"]))
         if missing:
-            what = "province" if scheme.unit_level is UnitLevel.PROVINCE else "commune-level unit"
-            raise UsageError(f"not a {what} in force on {on.isoformat()}: {', '.join(missing)}")
+            raise UsageError(not_a_unit(scheme.unit_level, on, missing))
     if ctx.units.height and not ctx.covered and not allow_no_coverage:
         raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height, scheme.unit_level))
     levels = scheme.levels_on(on)
@@ -335,6 +337,41 @@ def _safe(ctx: EvalContext) -> Any:
             return item
 
     return resolve
+
+
+def not_in_force(scheme: Scheme, on: dt.date) -> Message:
+    """Why *scheme* cannot be evaluated on *on*: the dates it is in force."""
+    start, end = scheme.effective_from, scheme.effective_to
+    if start is not None and end is not None:
+        return msg(
+            "scheme {scheme} is in force from {start} to {end}, not on {date}",
+            scheme=scheme.id,
+            start=start,
+            end=end,
+            date=on,
+        )
+    if start is not None:
+        return msg(
+            "scheme {scheme} is in force from {start}, not on {date}",
+            scheme=scheme.id,
+            start=start,
+            date=on,
+        )
+    # A scheme with neither date is always in force; this is one that ended.
+    return msg(
+        "scheme {scheme} is in force until {end}, not on {date}",
+        scheme=scheme.id,
+        end=end or on,
+        date=on,
+    )
+
+
+def not_a_unit(level: UnitLevel, on: dt.date, codes: list[str]) -> Message:
+    """The error for codes asked for that are not units of *level* in force on *on*."""
+    listed = ", ".join(codes)
+    if level is UnitLevel.PROVINCE:
+        return msg("not a province in force on {date}: {codes}", date=on, codes=listed)
+    return msg("not a commune-level unit in force on {date}: {codes}", date=on, codes=listed)
 
 
 def _no_coverage_message(

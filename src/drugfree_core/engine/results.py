@@ -15,7 +15,7 @@ import attrs
 
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import Message, Text, msgn, render
+from drugfree_core.i18n import Message, Text, msg, msgn, render
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
 
@@ -119,7 +119,10 @@ class UnitResult:
         for c in self.criteria:
             if c.criterion_id == criterion_id:
                 return c
-        raise UsageError(f"no criterion {criterion_id!r} in this result")
+        # repr() quotes the code and shows any invisible character in it.
+        raise UsageError(
+            msg("no criterion {criterion} in this result", criterion=repr(criterion_id))
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -216,7 +219,7 @@ class Evaluation:
         for u in self.units:
             if u.unit_code == unit_code:
                 return u
-        raise UsageError(f"unit {unit_code!r} is not in this evaluation")
+        raise UsageError(msg("unit {unit} is not in this evaluation", unit=repr(unit_code)))
 
     def verdict_counts(self) -> dict[str, int]:
         """How many units passed, failed, are unknown, or have no data."""

@@ -12,6 +12,7 @@ import msgspec
 
 from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
 from drugfree_core.i18n import Message, Text, render
+from drugfree_core.rules.describe import reader_citation
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Deadline, Period
 
@@ -103,7 +104,8 @@ def evaluation_header(
         {
             "id": p.id,
             "value": _param_value(p.value),
-            "citation": p.citation,
+            # As a reason is: in the language in force, without the project's notes.
+            "citation": reader_citation(p.citation),
             "provenance": p.provenance.value,
             **({"overridden_by": p.overridden_by} if p.overridden_by else {}),
         }

@@ -51,6 +51,7 @@ import pluggy
 from drugfree_core._args import expect
 from drugfree_core.adminmap import official_code
 from drugfree_core.errors import DrugfreeError, PluginError, SchemeError, UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model import AdminUnit, LineageLink
 from drugfree_core.plugins import hookspecs
 from drugfree_core.plugins.registrars import (
@@ -429,7 +430,11 @@ class PluginHost:
         expect(scheme_id, str, "the scheme id", "a str")
         if scheme_id not in self._schemes:
             raise SchemeError(
-                f"unknown scheme {scheme_id!r}; available: {', '.join(sorted(self._schemes))}"
+                msg(
+                    "unknown scheme {scheme}; available: {available}",
+                    scheme=repr(scheme_id),
+                    available=", ".join(sorted(self._schemes)),
+                )
             )
         return self._schemes[scheme_id].value
 
@@ -445,7 +450,9 @@ class PluginHost:
         if not isinstance(kind, str) or not isinstance(object_id, str):
             raise UsageError("kind and object_id must be str")
         if kind not in tables or object_id not in tables[kind]:
-            raise UsageError(f"no {kind} {object_id!r} is registered")
+            raise UsageError(
+                msg("no {kind} {object} is registered", kind=kind, object=repr(object_id))
+            )
         return tables[kind][object_id].plugin
 
     def roadmaps(self) -> tuple[Roadmap, ...]:
@@ -457,7 +464,11 @@ class PluginHost:
         expect(roadmap_id, str, "the roadmap id", "a str")
         if roadmap_id not in self._roadmaps:
             raise UsageError(
-                f"unknown roadmap {roadmap_id!r}; available: {', '.join(sorted(self._roadmaps))}"
+                msg(
+                    "unknown roadmap {roadmap}; available: {available}",
+                    roadmap=repr(roadmap_id),
+                    available=", ".join(sorted(self._roadmaps)),
+                )
             )
         return self._roadmaps[roadmap_id].value
 
@@ -490,8 +501,14 @@ class PluginHost:
     def primitive(self, name: str) -> PythonRule:
         """The custom rule registered as *name*, to use in a criterion."""
         if name not in self._contributions.primitives:
-            known = ", ".join(sorted(self._contributions.primitives)) or "none"
-            raise SchemeError(f"unknown primitive {name!r}; registered: {known}")
+            known = ", ".join(sorted(self._contributions.primitives))
+            if not known:
+                raise SchemeError(
+                    msg("unknown primitive {name}; none is registered", name=repr(name))
+                )
+            raise SchemeError(
+                msg("unknown primitive {name}; registered: {known}", name=repr(name), known=known)
+            )
         return self._contributions.primitives[name].value.rule
 
     def jurisdictions(self) -> tuple[Jurisdiction, ...]:
@@ -566,8 +583,12 @@ class PluginHost:
         candidates = own or national
         if not candidates:
             raise SchemeError(
-                f"no scheme is in force for province {province} on {on.isoformat()} "
-                "and no national scheme applies then"
+                msg(
+                    "no scheme is in force for province {province} on {date} and no "
+                    "national scheme applies then",
+                    province=province,
+                    date=on,
+                )
             )
         return candidates[0].value
 

@@ -46,6 +46,7 @@ from drugfree_core.i18n import (
     Message,
     Text,
     default_lang,
+    exception_text,
     msg,
     msgn,
     parse_lang,
@@ -352,22 +353,26 @@ def create_app(
     @app.exception_handler(AccessError)
     async def access_error(request: Request, exc: AccessError) -> Response:
         title = msg("Unauthorized") if exc.status == 401 else msg("Forbidden")
-        return _problem(exc.status, title, str(exc), request.url.path)
+        return _problem(exc.status, title, exception_text(exc), request.url.path)
 
     @app.exception_handler(DatasetError)
     async def dataset_error(request: Request, exc: DatasetError) -> Response:
         return _problem(
-            422, msg("Invalid dataset"), str(exc), request.url.path, problems=exc.problems
+            422,
+            msg("Invalid dataset"),
+            exception_text(exc),
+            request.url.path,
+            problems=exc.problems,
         )
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        return _problem(404, msg("Not found"), str(exc), request.url.path)
+        return _problem(404, msg("Not found"), exception_text(exc), request.url.path)
 
     @app.exception_handler(UsageError)
     @app.exception_handler(SchemeError)
     async def bad_request(request: Request, exc: DrugfreeError) -> Response:
-        return _problem(400, msg("Bad request"), str(exc), request.url.path)
+        return _problem(400, msg("Bad request"), exception_text(exc), request.url.path)
 
     @app.exception_handler(ParameterError)
     async def out_of_bounds(request: Request, exc: ParameterError) -> Response:
