@@ -315,6 +315,16 @@ def test_the_request_language_is_its_parameter_then_accept_language(
     assert explain(client, national, HP_UNIT).json()["lang"] == "en"  # the server's default
 
 
+def test_library_errors_are_said_in_the_request_language(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    url = f"/v1/evaluations?scheme=nope&date={ON}"
+    for lang, start in (("vi", "không có bộ tiêu chí 'nope'"), ("en", "unknown scheme 'nope'")):
+        headers = {**auth(setup, "national"), "Accept-Language": lang}
+        problem = assert_problem(client.get(url, headers=headers), 400)
+        assert problem["detail"].startswith(start)
+
+
 @pytest.mark.parametrize(
     "query,header,lang",
     [

@@ -1,0 +1,128 @@
+"""The library's errors: English for Python, the reader's language at the edges.
+
+An error raised with a catalogue message keeps it (``exception_text``): the command
+line and the HTTP API say it in their reader's language, while ``str(exc)`` is the
+English text whatever the language in force, as Python users and their logs expect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import drugfree_core as dc
+from drugfree_core.cli.main import cli
+from drugfree_core.engine.compare import compare
+from drugfree_core.errors import DrugfreeError, SchemeError, UsageError
+from drugfree_core.i18n import Message, exception_text, msg, use_lang
+from drugfree_core.plugins.host import default_host
+from drugfree_core.samples import demo_path
+
+ON = dt.date(2025, 10, 1)
+QD28 = "qd28-2025-complex-areas"
+
+
+@pytest.fixture(scope="module")
+def demo() -> dc.Dataset:
+    return dc.load(demo_path())
+
+
+def _raised(call: object, *args: object, **kwargs: object) -> DrugfreeError:
+    with use_lang("vi"), pytest.raises(DrugfreeError) as info:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return info.value
+
+
+def test_str_is_english_in_a_vietnamese_scope_and_the_message_is_kept() -> None:
+    exc = _raised(dc.get_scheme, "no-such-scheme")
+    assert isinstance(exc, SchemeError)
+    with use_lang("vi"):
+        assert str(exc).startswith("unknown scheme 'no-such-scheme'; available: ")
+        assert QD28 in str(exc)
+    said = exception_text(exc)
+    assert isinstance(said, Message)
+    assert said.render("vi").startswith("không có bộ tiêu chí 'no-such-scheme'; các bộ tiêu")
+    assert said.render("en") == str(exc)
+
+
+def test_an_error_raised_with_plain_text_reads_as_before() -> None:
+    assert str(UsageError("plain words")) == "plain words"
+    assert exception_text(UsageError("plain words")) == "plain words"
+    assert str(UsageError(msg("unit {unit} is not in this evaluation", unit="'x'"))) == (
+        "unit 'x' is not in this evaluation"
+    )
+
+
+def test_a_scheme_out_of_force_names_its_dates_in_each_language(demo: dc.Dataset) -> None:
+    exc = _raised(dc.evaluate, demo, dc.get_scheme(QD28), dt.date(2024, 1, 1))
+    assert isinstance(exc, SchemeError)
+    assert str(exc) == f"scheme {QD28} is in force from 2025-08-24, not on 2024-01-01"
+    assert exception_text(exc).render("vi") == (  # type: ignore[union-attr]
+        f"bộ tiêu chí {QD28} có hiệu lực từ 24/08/2025, không áp dụng vào ngày 01/01/2024"
+    )
+
+
+def test_units_not_in_force_or_not_evaluated(demo: dc.Dataset) -> None:
+    scheme = dc.get_scheme("mps-recognition-2024")
+    exc = _raised(dc.evaluate, demo, scheme, ON, units=["99999"])
+    assert str(exc) == "not a commune-level unit in force on 2025-10-01: 99999"
+    vi = exception_text(exc).render("vi")  # type: ignore[union-attr]
+    assert vi == "không phải đơn vị cấp xã có hiệu lực vào ngày 01/10/2025: 99999"
+    evaluation = dc.evaluate(demo, scheme, ON)
+    exc = _raised(evaluation.unit, "99999")
+    assert str(exc) == "unit '99999' is not in this evaluation"
+    assert "không có trong kết quả đánh giá này" in exception_text(exc).render("vi")  # type: ignore[union-attr]
+    exc = _raised(evaluation.units[0].criterion, "nope")
+    assert str(exc) == "no criterion 'nope' in this result"
+
+
+def test_the_host_errors(demo: dc.Dataset) -> None:
+    host = default_host()
+    exc = _raised(host.roadmap, "nope")
+    assert str(exc).startswith("unknown roadmap 'nope'; available: ")
+    assert exception_text(exc).render("vi").startswith("không có lộ trình 'nope'")  # type: ignore[union-attr]
+    exc = _raised(host.primitive, "nope")
+    assert str(exc).startswith("unknown primitive 'nope'; ")
+    exc = _raised(host.origin, "scheme", "nope")
+    assert str(exc) == "no scheme 'nope' is registered"
+
+
+def test_comparing_schemes_of_two_levels_says_which_judges_what(demo: dc.Dataset) -> None:
+    provinces = dc.get_scheme("qd28-2025-provinces")
+    communes = dc.get_scheme("qd28-2025-drug-free")
+    exc = _raised(compare, demo, communes, provinces, dt.date(2025, 12, 14))
+    assert str(exc) == (
+        "qd28-2025-provinces judges provinces and qd28-2025-drug-free commune-level units: "
+        "they cannot be compared unit by unit"
+    )
+
+
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        ("en", "error: unknown scheme 'nope'; available: "),
+        ("vi", "lỗi: không có bộ tiêu chí 'nope'; các bộ tiêu chí hiện có: "),
+    ],
+)
+def test_the_command_line_says_the_error_in_its_language(lang: str, expected: str) -> None:
+    args = ["evaluate", str(demo_path()), "--scheme", "nope", "--date", "2025-10-01"]
+    result = CliRunner().invoke(cli, [*args, "--lang", lang])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(expected)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_evaluation_json_cites_without_the_projects_notes(lang: str) -> None:
+    args = ["evaluate", str(demo_path()), "--scheme", "mps-recognition-2024", "--lang", lang]
+    result = CliRunner().invoke(cli, [*args, "--date", "2025-10-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    citations = {p["id"]: p["citation"] for p in json.loads(result.stdout)["parameters"]}
+    assert not [c for c in citations.values() if "criteria.md" in c]
+    window = citations["th.test_window_rule"]
+    if lang == "en":
+        assert window == "Interpretation needed to compute the reported criterion"
+    else:
+        assert window.isascii() is False and "Interpretation" not in window
