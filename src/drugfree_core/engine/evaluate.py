@@ -221,7 +221,7 @@ def evaluate(
     if units is not None:
         units = expect_codes(units, "units")
     if not scheme.in_force(on):
-        raise SchemeError(not_in_force(scheme, on))
+        raise SchemeError(_not_in_force(scheme, on))
     criteria = scheme.criteria_on(on)
     if not criteria:
         raise SchemeError(
@@ -247,7 +247,7 @@ def evaluate(
     if wanted is not None:
         missing = sorted(wanted - set(ctx.unit_index["unit_code"]))
         if missing:
-            raise UsageError(not_a_unit(scheme.unit_level, on, missing))
+            raise UsageError(_not_a_unit(scheme.unit_level, on, missing))
     if ctx.units.height and not ctx.covered and not allow_no_coverage:
         raise CoverageError(_no_coverage_message(dataset, on, ctx.units.height, scheme.unit_level))
     levels = scheme.levels_on(on)
@@ -339,7 +339,7 @@ def _safe(ctx: EvalContext) -> Any:
     return resolve
 
 
-def not_in_force(scheme: Scheme, on: dt.date) -> Message:
+def _not_in_force(scheme: Scheme, on: dt.date) -> Message:
     """Why *scheme* cannot be evaluated on *on*: the dates it is in force."""
     start, end = scheme.effective_from, scheme.effective_to
     if start is not None and end is not None:
@@ -366,7 +366,7 @@ def not_in_force(scheme: Scheme, on: dt.date) -> Message:
     )
 
 
-def not_a_unit(level: UnitLevel, on: dt.date, codes: list[str]) -> Message:
+def _not_a_unit(level: UnitLevel, on: dt.date, codes: list[str]) -> Message:
     """The error for codes asked for that are not units of *level* in force on *on*."""
     listed = ", ".join(codes)
     if level is UnitLevel.PROVINCE:
