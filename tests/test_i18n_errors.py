@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import drugfree_core as dc
+from drugfree_core.api import scheme_for
 from drugfree_core.cli.main import cli
 from drugfree_core.engine.compare import compare
 from drugfree_core.errors import DrugfreeError, SchemeError, UsageError
@@ -126,3 +127,10 @@ def test_the_evaluation_json_cites_without_the_projects_notes(lang: str) -> None
         assert window == "Interpretation needed to compute the reported criterion"
     else:
         assert window.isascii() is False and "Interpretation" not in window
+
+
+def test_a_unit_outside_the_map_when_the_scheme_follows_the_province() -> None:
+    exc = _raised(scheme_for, "99999", ON)
+    assert str(exc) == "unit 99999 is not in the administrative map"
+    vi = exception_text(exc).render("vi")  # type: ignore[union-attr]
+    assert vi == "đơn vị 99999 không có trong bản đồ hành chính"

@@ -9,6 +9,7 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import DatasetRecords
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import msg
 from drugfree_core.model import Subject, UnitFact
 from drugfree_core.rules.outcome import CustomOutcome, Outcome, UnitView
 
@@ -71,16 +72,28 @@ def run_python_rule(rule: PythonRule, ctx: EvalContext) -> pl.DataFrame:
         except (Exception, SystemExit) as exc:
             # The rule's own message is left out: it may quote a person's records. The
             # type says what went wrong; `drugfree --debug` shows where.
-            what = (
-                "called sys.exit(), which a rule must not do"
-                if isinstance(exc, SystemExit)
-                else f"raised {type(exc).__name__}"
-            )
-            failed = f"custom rule {rule.name!r} failed on unit {code}"
-            raise SchemeError(f"{failed}: it {what}") from exc
+            if isinstance(exc, SystemExit):
+                failed = msg(
+                    "custom rule {rule} failed on unit {unit}: it called sys.exit(), which a "
+                    "rule must not do",
+                    rule=repr(rule.name),
+                    unit=code,
+                )
+            else:
+                failed = msg(
+                    "custom rule {rule} failed on unit {unit}: it raised {kind}",
+                    rule=repr(rule.name),
+                    unit=code,
+                    kind=type(exc).__name__,
+                )
+            raise SchemeError(failed) from exc
         if not isinstance(result, CustomOutcome):
             raise SchemeError(
-                f"custom rule {rule.name!r} returned {type(result).__name__}, not CustomOutcome"
+                msg(
+                    "custom rule {rule} returned {kind}, not CustomOutcome",
+                    rule=repr(rule.name),
+                    kind=type(result).__name__,
+                )
             )
         rows.append(
             {

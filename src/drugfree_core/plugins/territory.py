@@ -15,6 +15,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model import UnitKind
 
 
@@ -80,14 +81,20 @@ class TerritoryIndex:
     def province_of(self, code: str, on: dt.date) -> str:
         """The code of the province *code* belongs to on *on* (see the module docstring)."""
         if code not in self._units:
-            raise UsageError(f"unit {code} is not in the administrative map")
+            raise UsageError(msg("unit {unit} is not in the administrative map", unit=code))
         provinces = {self._province_of_unit(c) for c in self._in_force_on(code, on, set())}
         if not provinces:
-            raise UsageError(f"unit {code} has no unit in force on {on.isoformat()} in its lineage")
+            raise UsageError(
+                msg("unit {unit} has no unit in force on {date} in its lineage", unit=code, date=on)
+            )
         if len(provinces) > 1:
             raise UsageError(
-                f"unit {code} maps to several provinces on {on.isoformat()}: "
-                + ", ".join(sorted(provinces))
+                msg(
+                    "unit {unit} maps to several provinces on {date}: {provinces}",
+                    unit=code,
+                    date=on,
+                    provinces=", ".join(sorted(provinces)),
+                )
             )
         return provinces.pop()
 
@@ -119,9 +126,9 @@ class TerritoryIndex:
         current = self._units[code]
         while current.kind != UnitKind.PROVINCE.value:
             if current.parent_code is None or current.parent_code not in self._units:
-                raise UsageError(f"unit {code} has no province above it in the map")
+                raise UsageError(msg("unit {unit} has no province above it in the map", unit=code))
             if current.code in seen:
-                raise UsageError(f"unit {code} has a cycle in its parent chain")
+                raise UsageError(msg("unit {unit} has a cycle in its parent chain", unit=code))
             seen.add(current.code)
             current = self._units[current.parent_code]
         return current.code
