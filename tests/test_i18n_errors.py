@@ -2,7 +2,8 @@
 
 An error raised with a catalogue message keeps it (``exception_text``): the command
 line and the HTTP API say it in their reader's language, while ``str(exc)`` is the
-English text whatever the language in force, as Python users and their logs expect.
+English text unless the code reading it chose a language (``use_lang``): the process
+locale alone does not make it Vietnamese, as Python users and their logs expect.
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ def _raised(call: object, *args: object, **kwargs: object) -> DrugfreeError:
     return info.value
 
 
-def test_str_is_english_in_a_vietnamese_scope_and_the_message_is_kept() -> None:
+def test_str_is_english_unless_a_language_was_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "vi_VN.UTF-8")  # the locale says Vietnamese...
+    monkeypatch.setenv("DRUGFREE_LANG", "vi")  # ...and so does the environment
     exc = _raised(dc.get_scheme, "no-such-scheme")
     assert isinstance(exc, SchemeError)
-    with use_lang("vi"):
-        assert str(exc).startswith("unknown scheme 'no-such-scheme'; available: ")
-        assert QD28 in str(exc)
+    assert str(exc).startswith("unknown scheme 'no-such-scheme'; available: ")
+    assert QD28 in str(exc)
+    with use_lang("vi"):  # code that chose a language reads it in that language
+        assert str(exc).startswith("không có bộ tiêu chí 'no-such-scheme'")
     said = exception_text(exc)
     assert isinstance(said, Message)
     assert said.render("vi").startswith("không có bộ tiêu chí 'no-such-scheme'; các bộ tiêu")

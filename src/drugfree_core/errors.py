@@ -14,6 +14,7 @@ import re
 
 import attrs
 
+from drugfree_core.i18n.language import chosen_lang
 from drugfree_core.i18n.message import Message
 
 # Characters a message must not carry as they are: control characters (a line break, an
@@ -38,13 +39,14 @@ class DrugfreeError(Exception):
 
     An error raised with a :class:`~drugfree_core.i18n.Message` keeps it
     (:func:`~drugfree_core.i18n.exception_text`): the command line and the HTTP API
-    render it in their reader's language, while ``str(exc)`` is always the English
-    text, whatever the process locale, as Python users and their logs expect.
+    render it in their reader's language. ``str(exc)`` is in the language chosen for
+    the code reading it (:func:`~drugfree_core.i18n.use_lang`), else English: never
+    the process locale's, which Python users and their logs do not expect.
     """
 
     def __str__(self) -> str:
         if len(self.args) == 1 and isinstance(self.args[0], Message):
-            return self.args[0].render("en")
+            return self.args[0].render(chosen_lang() or "en")
         return super().__str__()
 
 

@@ -96,6 +96,16 @@ def current_lang() -> Lang:
     return _current.get() or default_lang()
 
 
+def chosen_lang() -> Lang | None:
+    """The language a front or :func:`use_lang` set for the current context, else ``None``.
+
+    Unlike :func:`current_lang`, the environment and the locale are not consulted: an
+    error's ``str()`` is English unless someone chose a language for the code that
+    reads it.
+    """
+    return _current.get()
+
+
 def resolve_lang(lang: str | None = None) -> Lang:
     """*lang* checked when given, else :func:`current_lang` (what ``lang=None`` means)."""
     return current_lang() if lang is None else check_lang(lang)
