@@ -31,7 +31,7 @@ import click
 from drugfree_core.cli.language import LanguageScopedGroup
 from drugfree_core.cli.language import lang_option as lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError, PluginError
-from drugfree_core.i18n import exception_text, msg, msgn, render
+from drugfree_core.i18n import msg, msgn
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -193,11 +193,11 @@ def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:
             click.echo(f"  {problem}", err=True)
         if len(exc.problems) > SHOWN_PROBLEMS:
             click.echo(more_problems(len(exc.problems) - SHOWN_PROBLEMS), err=True)
-        fail(said(exc), EXIT_PROBLEMS)
+        fail(str(exc), EXIT_PROBLEMS)
     if isinstance(exc, PluginError) and exc.plugins:
-        fail(f"{said(exc)}\n{plugin_way_out(exc.plugins)}")
+        fail(f"{exc}\n{plugin_way_out(exc.plugins)}")
     if isinstance(exc, DrugfreeError):
-        fail(said(exc))
+        fail(str(exc))
     if isinstance(exc, OSError) and exc.strerror:
         fail(f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
     command = "drugfree"
@@ -207,11 +207,6 @@ def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:
 
 
 # --- messages ---------------------------------------------------------------------------
-
-
-def said(exc: BaseException) -> str:
-    """What *exc* says, in the command's language (``str(exc)`` is always English)."""
-    return render(exception_text(exc))
 
 
 def more_problems(count: int) -> str:
