@@ -138,3 +138,21 @@ def test_a_unit_outside_the_map_when_the_scheme_follows_the_province() -> None:
     assert str(exc) == "unit 99999 is not in the administrative map"
     vi = exception_text(exc).render("vi")  # type: ignore[union-attr]
     assert vi == "đơn vị 99999 không có trong bản đồ hành chính"
+
+
+@pytest.mark.parametrize(
+    "options,vi",
+    [
+        (["--province", "99"], "lỗi: bộ dữ liệu này không có đơn vị cấp xã nào của tỉnh 99"),
+        (["--series-from", "2026-01-01"], "lỗi: chuỗi thời gian kết thúc (31/12/2025) trước"),
+        (["--series-to", "2026-03-01"], "lỗi: chuỗi thời gian không thể kết thúc (01/03/2026)"),
+    ],
+)
+def test_a_report_the_options_rule_out_is_refused_in_vietnamese(
+    options: list[str], vi: str, tmp_path: object
+) -> None:
+    out = str(tmp_path) + "/report.html"
+    args = ["report", str(demo_path()), "--date", "2025-12-31", "--out", out, "--lang", "vi"]
+    result = CliRunner().invoke(cli, [*args, *options])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(vi)

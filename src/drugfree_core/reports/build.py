@@ -374,7 +374,9 @@ def _series_dates(on: dt.date, options: ReportOptions) -> tuple[dt.date, ...]:
     end = options.series_end or on
     start = options.series_start or month_start(end.year - 1, end.month)
     if end > on:
-        raise UsageError(f"the series cannot end ({end}) after the reference date ({on})")
+        raise UsageError(
+            msg("the series cannot end ({end}) after the reference date ({date})", end=end, date=on)
+        )
     dates = [d for d in period_ends(start, end, options.every) if d <= on]
     return tuple(dates)
 

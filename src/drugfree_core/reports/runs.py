@@ -170,8 +170,12 @@ class ScopeRunner:
             self.dataset = dataset.restrict_to_units(self._scope_units())
         if scope != NATIONAL and not self.units_on(reference_date):
             raise UsageError(
-                f"no commune-level unit of province {scope} is in force on "
-                f"{reference_date.isoformat()} in this dataset"
+                msg(
+                    "no commune-level unit of province {province} is in force on {date} in "
+                    "this dataset",
+                    province=scope,
+                    date=reference_date,
+                )
             )
 
     @property

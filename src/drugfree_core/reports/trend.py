@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 
 #: Accepted series frequencies.
 FREQUENCIES = ("month", "quarter")
@@ -32,7 +33,9 @@ def period_ends(start: dt.date, end: dt.date, every: str) -> tuple[dt.date, ...]
     if every not in FREQUENCIES:
         raise UsageError(f"series frequency must be one of {', '.join(FREQUENCIES)}: {every!r}")
     if end < start:
-        raise UsageError(f"the series ends ({end}) before it starts ({start})")
+        raise UsageError(
+            msg("the series ends ({end}) before it starts ({start})", end=end, start=start)
+        )
     step = 1 if every == "month" else 3
     year, month = start.year, start.month
     if step == 3:
