@@ -360,7 +360,7 @@ def test_without_a_locations_table_the_reported_count_decides() -> None:
 
 def test_the_scheme_is_in_force_from_24_august_2025() -> None:
     records = make_records([province(), commune("U1")], **CLEAN)  # type: ignore[arg-type]
-    with pytest.raises(SchemeError, match="in force 2025-08-24"):
+    with pytest.raises(SchemeError, match="in force from 2025-08-24"):
         evaluate(build_dataset(records), DF, dt.date(2025, 8, 23))
     evaluate(build_dataset(records), DF, dt.date(2025, 8, 24))
 
