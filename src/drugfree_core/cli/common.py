@@ -131,10 +131,11 @@ class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """A :class:`Path` for a file or folder, the URI itself for a database."""
+        from drugfree_core.cli.clicktext import ExistingPath
         from drugfree_core.io.postgres import is_database_uri
 
         if isinstance(value, Path) or not is_database_uri(value):
-            return click.Path(exists=True, path_type=Path).convert(value, param, ctx)
+            return ExistingPath().convert(value, param, ctx)
         return value
 
 
@@ -189,11 +190,13 @@ def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     if isinstance(exc, DatasetError):
+        from drugfree_core.dataset.reasons import dataset_error_text, problem_text
+
         for problem in exc.problems[:SHOWN_PROBLEMS]:
-            click.echo(f"  {problem}", err=True)
+            click.echo(f"  {problem_text(problem)}", err=True)
         if len(exc.problems) > SHOWN_PROBLEMS:
             click.echo(more_problems(len(exc.problems) - SHOWN_PROBLEMS), err=True)
-        fail(str(exc), EXIT_PROBLEMS)
+        fail(dataset_error_text(exc), EXIT_PROBLEMS)
     if isinstance(exc, PluginError) and exc.plugins:
         fail(f"{exc}\n{plugin_way_out(exc.plugins)}")
     if isinstance(exc, DrugfreeError):

@@ -358,6 +358,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     """
     from drugfree_core.api import supply_warnings
     from drugfree_core.cli.output import COVERAGE_BASIS
+    from drugfree_core.dataset.reasons import problem_text
     from drugfree_core.io import display_source, survey
     from drugfree_core.plugins import default_host
     from drugfree_core.schemes import get_scheme
@@ -383,9 +384,9 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(problem_text(problem))
         for warning in warnings:
-            click.echo(msg("warning: {problem}", problem=str(warning)).render())
+            click.echo(msg("warning: {problem}", problem=problem_text(warning)).render())
         if found.coverage_basis == "none":
             click.echo(
                 msg(
