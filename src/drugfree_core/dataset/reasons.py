@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from drugfree_core.errors import DatasetError, Problem, printable
-from drugfree_core.i18n import N_, Message, msg, msgn
+from drugfree_core.i18n import N_, Message, msgn
 
 #: Every reason the loaders and checks write, as a template of the catalogue.
 TEMPLATES: tuple[str, ...] = (
@@ -74,7 +74,8 @@ TEMPLATES: tuple[str, ...] = (
     N_("text is not valid Unicode: it holds a lone surrogate"),
     N_("integer out of range: it must lie between {low} and {high}"),
     N_(
-        "unknown key (the {ordinal} key of this object; did you mean {guess}?); allowed keys: {keys}"
+        "unknown key (the {ordinal} key of this object; did you mean {guess}?); "
+        "allowed keys: {keys}"
     ),
     N_("unknown key (the {ordinal} key of this object); allowed keys: {keys}"),
     N_("invalid value ({kind})"),
@@ -194,7 +195,8 @@ def _read_back(text: str, group: tuple[str, ...]) -> Message | None:
             else:
                 params[name] = value  # codes, names, counts: shown as written
         else:
-            return msg(template, **params)
+            # The template is a marked text of this module (N_), not a literal here.
+            return Message(msgid=template).with_params(**params)
     return None
 
 
