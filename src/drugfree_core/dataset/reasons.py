@@ -69,6 +69,14 @@ TEMPLATES: tuple[str, ...] = (
     ),
     # document.py and json_door.py: a JSON document
     N_("expected one of: {allowed}"),
+    N_("expected a string"),
+    N_("expected an integer"),
+    N_("expected a number"),
+    N_("number too large"),
+    N_("expected a finite number"),
+    N_("expected true or false"),
+    N_("expected an object"),
+    N_("required field missing"),
     N_("expected a date written YYYY-MM-DD"),
     N_("expected a date written YYYY-MM-DD that exists"),
     N_("text is not valid Unicode: it holds a lone surrogate"),
@@ -81,6 +89,9 @@ TEMPLATES: tuple[str, ...] = (
     N_("invalid value ({kind})"),
     N_("malformed JSON: {detail}"),
     N_("key given more than once"),
+    N_("a dataset document must be a JSON object"),
+    N_("{column} is not valid Unicode text: it holds a lone surrogate"),
+    N_("expected {expected}, got {got}"),
     N_("required field missing (expected {format})"),
     N_("format must be {format}"),
     N_("expected a list"),
@@ -96,6 +107,9 @@ TEMPLATES: tuple[str, ...] = (
     N_("the {ordinal} column of the header has no name"),
     N_("the {ordinal} column of the header repeats an earlier name"),
     N_("a row has more fields than the header"),
+    N_("the file is empty (a header row is required)"),
+    N_("empty row: every cell is empty (delete the line)"),
+    N_("not a folder"),
     N_("cannot be read as CSV (check quotes and separators)"),
     N_("cannot be read as Parquet"),
     N_("unknown file; expected <table>.csv or <table>.parquet for one of: {tables}"),
@@ -121,6 +135,15 @@ TEMPLATES: tuple[str, ...] = (
     ),
     N_("not UTF-8 text; save the file as CSV UTF-8"),
     N_("not UTF-8 text: the file is UTF-16 (Excel's 'Unicode text'); save the file as CSV UTF-8"),
+    # postgres.py: a database
+    N_(
+        "column {column} has type {type}; expected a date "
+        "(cast it in the view: {quoted}::date AS {quoted})"
+    ),
+    N_("cannot connect: {detail}"),
+    N_("no schema named {schema} in the database"),
+    N_("schema {schema} has no table or view named after a dataset table ({tables})"),
+    N_("cannot be read: {detail}"),
     # io/__init__.py: the path itself
     N_("no such file or folder"),
     N_("not a dataset: expected a .json file or a folder of table files"),
