@@ -106,5 +106,5 @@ def test_validate_says_a_table_problem_in_vietnamese_and_keeps_json_english(
     text = runner.invoke(cli, ["validate", str(folder)]).stdout
     assert "units.csv:dòng 2 [A]: name: thiếu giá trị (cột bắt buộc)" in text
     data = runner.invoke(cli, ["validate", str(folder), "--format", "json"]).stdout
-    assert "\"reason\": \"name: missing value (the column is required)\"" in data
+    assert '"reason": "name: missing value (the column is required)"' in data
     assert '"location": "units.csv:row 2"' in data
