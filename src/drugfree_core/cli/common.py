@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from drugfree_core.cli.clicktext import ExistingPath, IntRange
 from drugfree_core.cli.language import LanguageScopedGroup
 from drugfree_core.cli.language import lang_option as lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError, PluginError
@@ -104,7 +105,7 @@ def ref_date_option(func: F, default: dt.date | None = None) -> F:
     year = click.option(
         "--assessment-year",
         "assessment_year",
-        type=click.IntRange(1901, 9999),
+        type=IntRange(1901, 9999),
         help=(
             "Assessment year Y of Decision 28/2025 (15 Dec Y-1 to 14 Dec Y): the reference "
             "date is 14 Dec Y and counts run from 15 Dec Y-1. Not with --date."
@@ -131,7 +132,6 @@ class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """A :class:`Path` for a file or folder, the URI itself for a database."""
-        from drugfree_core.cli.clicktext import ExistingPath
         from drugfree_core.io.postgres import is_database_uri
 
         if isinstance(value, Path) or not is_database_uri(value):

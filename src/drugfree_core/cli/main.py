@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from drugfree_core.cli.clicktext import Choice, IntRange
 from drugfree_core.cli.common import (
     DrugfreeGroup,
     allow_no_coverage_option,
@@ -84,7 +85,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "parquet"]),
+    type=Choice(["table", "json", "csv", "parquet"]),
     default="table",
     show_default=True,
     help="parquet: one row per unit and rule node (needs --out).",
@@ -96,7 +97,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @click.option(
     "--indent",
-    type=click.IntRange(min=0, max=16),
+    type=IntRange(min=0, max=16),
     default=None,
     help="JSON: indent by this many spaces (default: one line, fastest to write and read).",
 )
@@ -231,9 +232,7 @@ def _comparison(
 )
 @ref_date_option
 @lang_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
 @quarantine_option
 def explain(
     path: Path | str,
@@ -273,7 +272,7 @@ def explain(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
+    type=Choice(["table", "json", "markdown"]),
     default="table",
     show_default=True,
     help="markdown: the criteria catalogue (every criterion, parameter and citation).",
@@ -341,9 +340,7 @@ def schemes(fmt: str, lang: str) -> None:
 
 @cli.command()
 @path_argument
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
     "--scheme",
     "scheme_ids",
