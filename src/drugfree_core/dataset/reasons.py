@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from drugfree_core.errors import DatasetError, Problem, printable
 from drugfree_core.i18n import N_, Message, msgn
@@ -203,6 +203,7 @@ def _patterns(group: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]
     return tuple(sorted(out, key=lambda item: -fixed[item[1]]))
 
 
+@lru_cache(maxsize=4096)  # a bad file repeats a few reasons many times; messages are immutable
 def _read_back(text: str, group: tuple[str, ...]) -> Message | None:
     for pattern, template in _patterns(group):
         match = pattern.fullmatch(text)
@@ -245,7 +246,7 @@ def problem_text(problem: Problem, lang: str | None = None) -> str:
     return f"{location_text(problem.location, lang)}{rid}: {reason}"
 
 
-_SUMMARY = re.compile(r"(?P<n>[0-9]+) problems? in (?P<source>.*); first: ", re.DOTALL)
+_SUMMARY = re.compile(r"(?P<n>[0-9]+) problems? in (?P<source>.*?); first: ", re.DOTALL)
 
 
 def dataset_error_text(exc: DatasetError, lang: str | None = None) -> str:
