@@ -65,8 +65,9 @@ class ProgressBar:
         self._bar: ClickBar[int] | None = None
         self._open = ExitStack()  # the drawn bar's context: closing it ends the line
         self._step = ""
-        # Labels padded to the longest step name, so the bars of successive lines align.
-        self._pad = max(len(m.render(self._lang)) for m in STEPS.values())
+        # Labels padded to the longest, so the bar keeps its place as the steps change.
+        self._pad = 0
+        self._pad = max(len(self.label(step, what)) for step in STEPS for what in ("", *WHAT))
 
     def label(self, step: str, what: str = "") -> str:
         """*step* (and what it counts) in the reader's language; an unknown step as it is."""
