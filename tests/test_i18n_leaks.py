@@ -11,7 +11,8 @@ draws. Its text (for HTML, XLSX and PDF, the text a reader sees) must pass three
    repr), a reference to the project's notes (``criteria.md``), a provenance tag
    (``INFERRED``) or a phrase on the list of past leaks (``person(s)``, ``unit name``…);
 3. no English word: the words of the catalogue's English texts, and a list of common
-   ones, may not appear (codes, ids, numbers and paths are not words).
+   ones, may not appear (codes, ids, numbers, paths and the command a person types,
+   ``drugfree explain --unit``, are not words).
 
 Outputs for programs (JSON, the evaluation's CSV) keep English keys and codes: only the
 first two checks apply to them.
@@ -150,6 +151,11 @@ def english_words(text: str, allowed: set[str]) -> list[str]:
     return found
 
 
+#: A command a person can type (``drugfree explain … --unit``): its name and its options'
+#: names are code in any language.
+_COMMAND = re.compile(r"\bdrugfree\s+[a-z][a-z-]*|(?<!\S)--[a-z][a-z-]*")
+
+
 @attrs.frozen
 class Output:
     """One rendered output: what it is, its text, and whether people read it."""
@@ -170,7 +176,7 @@ def check(output: Output, log: LookupLog, allowed: set[str] = frozenset()) -> li
     problems += [f"known leak: {leak!r}" for leak in KNOWN_LEAKS if leak.lower() in lowered]
     if output.for_people:
         problems += [f"provenance tag: {m.group(0)}" for m in TAGS.finditer(text)]
-        words = english_words(text, allowed)
+        words = english_words(_COMMAND.sub(" ", text), allowed)
         if words:
             problems.append(f"English: {sorted(set(words))}")
     return problems
@@ -243,14 +249,28 @@ def folder_text(folder: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8-sig") for p in sorted(folder.glob("*.csv")))
 
 
+def markdown_text(text: str) -> str:
+    """A Markdown document as its reader sees it: escapes resolved, code spans (ids,
+    codes: ``wanted_fugitives``, ``pass``) out, and the English titles the catalogue gives
+    beside the Vietnamese on purpose (its "Tiếng Anh" line) out."""
+    from drugfree_core.plugins import PluginHost
+
+    host = PluginHost(autoload=False)
+    english = [s.title_en for s in host.schemes()]
+    english += [c.title_en for s in host.schemes() for c in s.criteria]
+    english += [i.title_en for i in host.indicators()]
+    shown = re.sub(r"\\(.)", r"\1", re.sub(r"`[^`\n]*`", " ", text))
+    for title in sorted(english, key=len, reverse=True):
+        shown = shown.replace(" ".join(title.split()), " ")
+    return shown
+
+
 # ------------------------------------------------------- what is not done yet
 
 #: Outputs whose remaining English comes from modules other branches are rewriting now
 #: (the CLI's commands, the report's notes, the data checks, the built-in rules'
 #: citations); they are converted once those land. Strict: a fixed one must leave here.
 NOT_YET: dict[str, str] = {
-    "demo": "cli/main.py (sample line, hint) and the built-in rules' citations",
-    "schemes-markdown": "the built-in rules' citations and notes",
     "programs": "the engine's reasons and notes (engine/evaluate.py, engine/compile.py)",
     "scheme-not-in-force": "engine/evaluate.py's errors",
     "unknown-scheme": "plugins/host.py's errors and the CLI's error prefix",
@@ -319,6 +339,8 @@ COMMANDS: dict[str, Callable[[str], list[str]]] = {
 def test_commands_on_the_sample_are_vietnamese(command: str) -> None:
     output, log, code = run(*COMMANDS[command](DEMO))
     assert code == 0, output.text
+    if "markdown" in command:
+        output = attrs.evolve(output, text=markdown_text(output.text))
     assert_vietnamese(output, log)
 
 

@@ -432,6 +432,7 @@ def demo(on: dt.date, lang: str) -> None:
     dataset = load(path)
     builtins = PluginHost(autoload=False)
     click.echo(msg("Sample dataset: {path}", path=str(path)).render())
+    shown = ""  # the unit the closing hint explains
     for scheme_id in ("qd28-2025-drug-free", "qd28-2025-complex-areas", "mps-recognition-2024"):
         scheme = builtins.scheme(scheme_id)
         if not scheme.in_force(on):
@@ -446,17 +447,23 @@ def demo(on: dt.date, lang: str) -> None:
         click.echo(table_text(evaluation, lang))  # type: ignore[arg-type]
         if not scheme.levels:
             failing = [u for u in evaluation.units if u.verdict is Outcome.FAIL]
+            if scheme_id == "qd28-2025-drug-free" and evaluation.units:
+                shown = (failing or list(evaluation.units))[0].unit_code
             if failing:
                 click.echo("")
                 click.echo(explain_unit(failing[0], evaluation, scheme, lang))  # type: ignore[arg-type]
+    if not shown:  # the scheme the hints use is not in force on the date
+        return
     click.echo("")
-    explain = f"drugfree explain {path} --unit CODE --scheme qd28-2025-drug-free --date {on}"
+    # A real unit of the sample (a failing one when there is one), so the line runs as is.
+    explain = f"drugfree explain {path} --unit {shown} --scheme qd28-2025-drug-free --date {on}"
     compare = (
         f"drugfree evaluate {path} --scheme qd28-2025-drug-free "
         f"--compare mps-recognition-2024 --date {on}"
     )
-    click.echo(msg("Try: {command}", command=explain).render())
-    click.echo("     " + compare)
+    first = msg("Try: {command}", command=explain).render()
+    click.echo(first)
+    click.echo(" " * (len(first) - len(explain)) + compare)
 
 
 @cli.command("new-plugin")
