@@ -306,6 +306,24 @@ def assert_located(problem: Problem | dfc.QuarantinedRecord, places: tuple[str, 
     assert "\n" not in problem.reason, f"a reason is one line: {problem.reason!r}"
 
 
+def assert_translated(problem: Problem) -> None:
+    """The problem's reason is a sentence of the catalogue, said again the same in English.
+
+    A Vietnamese reader sees it through :func:`~drugfree_core.dataset.reasons.problem_text`:
+    a reason that matched no template would reach them in English.
+    """
+    from drugfree_core.dataset.reasons import TEMPLATES, problem_text, reason_message
+    from drugfree_core.i18n import record_lookups
+
+    message = reason_message(problem.reason)
+    assert message.msgid in TEMPLATES, f"a reason with no template: {problem.reason!r}"
+    assert message.render("en") == problem.reason, problem.reason
+    assert problem_text(problem, "en") == str(problem)
+    with record_lookups() as log:
+        problem_text(problem, "vi")
+    assert not log.missing, f"not in the catalogue: {sorted(log.missing)}"
+
+
 def _messages(problems: Iterable[Problem | dfc.QuarantinedRecord]) -> list[str]:
     return [f"{p.location} {p.record_id or ''} {p.reason}" for p in problems]
 
@@ -346,6 +364,7 @@ def check_door(source: str | os.PathLike[str], expect: Expect) -> dict[str, int]
     assert error is None, f"validate raised for content: {error}"
     for problem in problems:
         assert_located(problem, expect.places)
+        assert_translated(problem)
     assert_private(_messages(problems), expect.secrets, "a problem of validate")
     if expect.must_fail:
         assert problems, f"silent pass: {expect.must_fail}"

@@ -50,6 +50,27 @@ def test_dated_values_each_get_their_span(host: PluginHost) -> None:
     assert "| from 2026-07-01 |" in text
 
 
+def test_a_dated_value_s_note_is_prose_and_its_sources_are_listed_apart(host: PluginHost) -> None:
+    from drugfree_core.i18n import localize
+
+    values = [dv for s in host.schemes() for p in s.parameters for dv in p.values]
+    assert any(dv.sources for dv in values)
+    for dv in values:
+        # no address inside a text to translate: the note is looked up whole
+        assert "http" not in dv.note and "GitHub" not in dv.note, dv.note
+        if dv.note:
+            assert localize(dv.note, "vi") != dv.note, dv.note
+        for source in dv.sources:
+            assert source.startswith(("https://", "http://", "GitHub ")) and " ; " not in source
+    vi = render_catalogue(host, "vi")
+    row = next(line for line in vi.splitlines() if line.startswith("| `law.period_end_rule`"))
+    assert "Áp dụng cách tính thời hạn của Bộ luật Dân sự" in row
+    assert "(nguồn: <https://thuvienphapluat.vn/" in row and "anslawfirm.com" in row
+    en = render_catalogue(host, "en")
+    row = next(line for line in en.splitlines() if line.startswith("| `law.period_end_rule`"))
+    assert "do not say how to count. (sources: <https://thuvienphapluat.vn/" in row
+
+
 def test_a_value_the_sources_do_not_give_is_shown_as_not_known() -> None:
     host = PluginHost(plugins=[("province-x", _Province())], autoload=False, environ={})
     text = render_catalogue(host, "en").split("(`x-scheme`)", 1)[1]

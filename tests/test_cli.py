@@ -33,6 +33,19 @@ def test_demo_prints_summary_and_an_explanation(run) -> None:
     assert "TH.C3" in out and "source:" in out
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_demo_hints_run_as_printed(run, lang: str) -> None:
+    code, out, _ = run("demo", "--lang", lang)
+    assert code == 0
+    explain, compare = out.rstrip("\n").splitlines()[-2:]
+    explain = explain[explain.index("drugfree ") :]
+    assert compare.index("drugfree ") == out.rstrip("\n").splitlines()[-2].index("drugfree ")
+    assert "--unit 00003 " in explain  # the sample's first failing unit, not a placeholder
+    for line in (explain, compare.strip()):
+        code, _, err = run(*line.split()[1:])
+        assert code == 0, err
+
+
 def test_demo_in_vietnamese(run) -> None:
     code, out, _ = run("demo", "--lang", "vi")
     assert code == 0

@@ -113,7 +113,7 @@ def test_usage_errors_in_vietnamese(args: list[str], vi: str) -> None:
     result = CliRunner(env=VI).invoke(toy, ["run", *args])
     assert result.exit_code == 2
     assert vi in result.stderr, result.stderr
-    assert "Cách dùng: toy run [OPTIONS]" in result.stderr
+    assert "Cách dùng: toy run [TÙY CHỌN]" in result.stderr  # Click's placeholder too
     assert "Xem hướng dẫn: 'toy run --help'." in result.stderr
 
 

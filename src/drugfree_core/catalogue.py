@@ -372,6 +372,10 @@ class _Catalogue:
                 citation += f" ({self.t('changed_by').lower()} {_md(by)})"
             if dated.note:
                 citation += f"; {self.note(dated.note)}"
+            if dated.sources:
+                # Kept apart from the note: addresses are never part of a text to translate.
+                sources = ", ".join(_source(item) for item in dated.sources)
+                citation += f" ({self.t('sources').lower()}: {sources})"
             yield [
                 f"`{parameter.id}`" if i == 0 else "",
                 description if i == 0 else "",
@@ -547,6 +551,11 @@ def _bullets(title: str, items: Iterable[str]) -> Iterator[str]:
     yield f"{title}:"
     yield ""
     for item in items:
-        is_url = item.startswith(("https://", "http://")) and " " not in item
-        yield f"- <{item}>" if is_url else f"- {_md(item)}"
+        yield f"- {_source(item)}"
     yield ""
+
+
+def _source(item: str) -> str:
+    """A source as Markdown: a URL as a link, anything else (a repository path) as text."""
+    is_url = item.startswith(("https://", "http://")) and " " not in item
+    return f"<{item}>" if is_url else _md(item)

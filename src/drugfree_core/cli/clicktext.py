@@ -65,6 +65,21 @@ def option_help(text: str) -> str:
     return f"{base}  [{extra}]" if base else f"[{extra}]"
 
 
+#: Click's placeholders on a usage line (``[OPTIONS]``, ``COMMAND [ARGS]...``).
+_PLACEHOLDERS = re.compile(r"\[OPTIONS\]|COMMAND \[ARGS\]\.\.\.")
+
+
+def usage_pieces(args: str) -> str:
+    """The arguments of a usage line with Click's placeholders in the current language."""
+
+    def say(match: re.Match[str]) -> str:
+        if match.group(0) == "[OPTIONS]":
+            return msg("[OPTIONS]").render()
+        return msg("COMMAND [ARGS]...").render()
+
+    return _PLACEHOLDERS.sub(say, args)
+
+
 class TranslatingFormatter(click.HelpFormatter):
     """Click's help formatter, writing every text in the current language."""
 
@@ -74,7 +89,7 @@ class TranslatingFormatter(click.HelpFormatter):
         """The usage line, its "Usage:" translated."""
         if prefix is None:
             prefix = msg("Usage:").render() + " "
-        super().write_usage(prog, args, prefix)
+        super().write_usage(prog, usage_pieces(args), prefix)
 
     def write_heading(self, heading: str) -> None:
         """A section heading (Options, Commands) translated."""

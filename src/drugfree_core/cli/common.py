@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from drugfree_core.cli.clicktext import ExistingPath, IntRange
 from drugfree_core.cli.language import LanguageScopedGroup
 from drugfree_core.cli.language import lang_option as lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError, PluginError
@@ -104,7 +105,7 @@ def ref_date_option(func: F, default: dt.date | None = None) -> F:
     year = click.option(
         "--assessment-year",
         "assessment_year",
-        type=click.IntRange(1901, 9999),
+        type=IntRange(1901, 9999),
         help=(
             "Assessment year Y of Decision 28/2025 (15 Dec Y-1 to 14 Dec Y): the reference "
             "date is 14 Dec Y and counts run from 15 Dec Y-1. Not with --date."
@@ -134,7 +135,7 @@ class DataSource(click.ParamType):  # type: ignore[type-arg]  # generic in click
         from drugfree_core.io.postgres import is_database_uri
 
         if isinstance(value, Path) or not is_database_uri(value):
-            return click.Path(exists=True, path_type=Path).convert(value, param, ctx)
+            return ExistingPath().convert(value, param, ctx)
         return value
 
 
@@ -189,11 +190,13 @@ def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     if isinstance(exc, DatasetError):
+        from drugfree_core.dataset.reasons import dataset_error_text, problem_text
+
         for problem in exc.problems[:SHOWN_PROBLEMS]:
-            click.echo(f"  {problem}", err=True)
+            click.echo(f"  {problem_text(problem)}", err=True)
         if len(exc.problems) > SHOWN_PROBLEMS:
             click.echo(more_problems(len(exc.problems) - SHOWN_PROBLEMS), err=True)
-        fail(str(exc), EXIT_PROBLEMS)
+        fail(dataset_error_text(exc), EXIT_PROBLEMS)
     if isinstance(exc, PluginError) and exc.plugins:
         fail(f"{exc}\n{plugin_way_out(exc.plugins)}")
     if isinstance(exc, DrugfreeError):

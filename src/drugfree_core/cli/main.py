@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from drugfree_core.cli.clicktext import Choice, IntRange
 from drugfree_core.cli.common import (
     DrugfreeGroup,
     allow_no_coverage_option,
@@ -84,7 +85,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "parquet"]),
+    type=Choice(["table", "json", "csv", "parquet"]),
     default="table",
     show_default=True,
     help="parquet: one row per unit and rule node (needs --out).",
@@ -96,7 +97,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @click.option(
     "--indent",
-    type=click.IntRange(min=0, max=16),
+    type=IntRange(min=0, max=16),
     default=None,
     help="JSON: indent by this many spaces (default: one line, fastest to write and read).",
 )
@@ -231,9 +232,7 @@ def _comparison(
 )
 @ref_date_option
 @lang_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
 @quarantine_option
 def explain(
     path: Path | str,
@@ -273,7 +272,7 @@ def explain(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
+    type=Choice(["table", "json", "markdown"]),
     default="table",
     show_default=True,
     help="markdown: the criteria catalogue (every criterion, parameter and citation).",
@@ -341,9 +340,7 @@ def schemes(fmt: str, lang: str) -> None:
 
 @cli.command()
 @path_argument
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
     "--scheme",
     "scheme_ids",
@@ -358,6 +355,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     """
     from drugfree_core.api import supply_warnings
     from drugfree_core.cli.output import COVERAGE_BASIS
+    from drugfree_core.dataset.reasons import problem_text
     from drugfree_core.io import display_source, survey
     from drugfree_core.plugins import default_host
     from drugfree_core.schemes import get_scheme
@@ -383,9 +381,9 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(problem_text(problem))
         for warning in warnings:
-            click.echo(msg("warning: {problem}", problem=str(warning)).render())
+            click.echo(msg("warning: {problem}", problem=problem_text(warning)).render())
         if found.coverage_basis == "none":
             click.echo(
                 msg(
@@ -434,6 +432,7 @@ def demo(on: dt.date, lang: str) -> None:
     dataset = load(path)
     builtins = PluginHost(autoload=False)
     click.echo(msg("Sample dataset: {path}", path=str(path)).render())
+    shown = ""  # the unit the closing hint explains
     for scheme_id in ("qd28-2025-drug-free", "qd28-2025-complex-areas", "mps-recognition-2024"):
         scheme = builtins.scheme(scheme_id)
         if not scheme.in_force(on):
@@ -448,17 +447,23 @@ def demo(on: dt.date, lang: str) -> None:
         click.echo(table_text(evaluation, lang))  # type: ignore[arg-type]
         if not scheme.levels:
             failing = [u for u in evaluation.units if u.verdict is Outcome.FAIL]
+            if scheme_id == "qd28-2025-drug-free" and evaluation.units:
+                shown = (failing or list(evaluation.units))[0].unit_code
             if failing:
                 click.echo("")
                 click.echo(explain_unit(failing[0], evaluation, scheme, lang))  # type: ignore[arg-type]
+    if not shown:  # the scheme the hints use is not in force on the date
+        return
     click.echo("")
-    explain = f"drugfree explain {path} --unit CODE --scheme qd28-2025-drug-free --date {on}"
+    # A real unit of the sample (a failing one when there is one), so the line runs as is.
+    explain = f"drugfree explain {path} --unit {shown} --scheme qd28-2025-drug-free --date {on}"
     compare = (
         f"drugfree evaluate {path} --scheme qd28-2025-drug-free "
         f"--compare mps-recognition-2024 --date {on}"
     )
-    click.echo(msg("Try: {command}", command=explain).render())
-    click.echo("     " + compare)
+    first = msg("Try: {command}", command=explain).render()
+    click.echo(first)
+    click.echo(" " * (len(first) - len(explain)) + compare)
 
 
 @cli.command("new-plugin")

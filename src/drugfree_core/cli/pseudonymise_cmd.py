@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from drugfree_core.cli.clicktext import ExistingPath
 from drugfree_core.i18n import msg, msgn
 
 
 @click.command()
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("source", type=ExistingPath())
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--column",
@@ -20,7 +21,7 @@ from drugfree_core.i18n import msg, msgn
 )
 @click.option(
     "--key-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=ExistingPath(dir_okay=False),
     help="Read the key from this file instead of the environment.",
 )
 @click.option(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from drugfree_core.cli.clicktext import Choice, ExistingPath, IntRange
 from drugfree_core.cli.common import DrugfreeGroup, finite, path_argument, quarantine_option
 from drugfree_core.i18n import format_count, format_number, msg, msgn
 
@@ -25,7 +26,7 @@ MAX_THREADS = 1024
     "--tokens",
     "tokens_file",
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=ExistingPath(dir_okay=False),
     help="TOML file of token hashes, scopes and permissions (see `drugfree token new`).",
 )
 @click.option(
@@ -35,19 +36,19 @@ MAX_THREADS = 1024
     help="Append one JSON line per evaluation, explanation and report request here.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8000, show_default=True, type=IntRange(0, 65535))
 @click.option(
     "--max-body",
     default=32 * 1024 * 1024,
     show_default=True,
-    type=click.IntRange(min=1, max=MAX_BODY),
+    type=IntRange(min=1, max=MAX_BODY),
     help="Largest request body accepted, in bytes (413 beyond).",
 )
 @click.option(
     "--max-page-size",
     default=1000,
     show_default=True,
-    type=click.IntRange(min=1, max=MAX_PAGE),
+    type=IntRange(min=1, max=MAX_PAGE),
     help="Largest page of units an evaluation returns.",
 )
 @click.option(
@@ -60,7 +61,7 @@ MAX_THREADS = 1024
     "--threads",
     default=40,
     show_default=True,
-    type=click.IntRange(min=1, max=MAX_THREADS),
+    type=IntRange(min=1, max=MAX_THREADS),
     help="Threads computing requests at once.",
 )
 @quarantine_option
@@ -133,7 +134,7 @@ def token() -> None:
     "permissions",
     multiple=True,
     required=True,
-    type=click.Choice(["aggregates", "explain", "cases"]),
+    type=Choice(["aggregates", "explain", "cases"]),
     help="What the token may do (repeatable).",
 )
 def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
@@ -151,10 +152,8 @@ def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
 
 
 @click.command()
-@click.argument("log_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.argument("log_file", type=ExistingPath(dir_okay=False))
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
 def audit(log_file: Path, fmt: str) -> None:
     """Summarise an audit log: requests by token, action and status, denials, durations."""
     import attrs

@@ -202,7 +202,9 @@ def localize(text: str, lang: str | None = None) -> str:
 
     The built-in rules write their citations and notes in English and mark them for the
     catalogue (:func:`N_`), which holds their Vietnamese; a text nobody translated (a
-    plugin's own) is shown as it is written.
+    plugin's own) is shown as it is written. A text is looked up whole, so the rule data
+    keep addresses out of it: a citation's or a note's URLs go in ``sources``
+    (:class:`~drugfree_core.rules.DatedValue`, :class:`~drugfree_core.rules.Criterion`).
     """
     code = resolve_lang(lang)
     return translate(code, text, data=True) if text else text

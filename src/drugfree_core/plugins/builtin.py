@@ -73,7 +73,7 @@ NATIONAL_ROADMAP = Roadmap(
             share=Fraction(20, 100),
             citation=NTP,
             provenance=Provenance.READ_PARTIAL,
-            note="The year 2025 is implied, not stated, in the text read [INFERRED].",
+            note=N_("The year 2025 is implied, not stated, in the text read [INFERRED]."),
         ),
         Milestone(
             due=dt.date(2030, 12, 31),

@@ -32,9 +32,9 @@ S29 = "https://www.vietnam.vn/en/thoi-han-cai-nghien-doi-voi-nguoi-cai-nghien-ma
 S26 = "https://trademarkvn.com.vn/en/legal-updated/164-civil/2056-06-subjects-eligible-for-95-of-expenses-of-voluntary-drug-addiction-treatment.html"
 #: Law 120/2025/QH15, full text (criteria.md S35): official metadata and a verbatim copy.
 S35 = (
-    "https://vanban.chinhphu.vn/?pageid=27160&docid=216502 ; GitHub "
-    "AnhQu4nn/Day08_RAG_pipeline_cohort2 data/standardized/legal/"
-    "luat-phong-chong-ma-tuy-2025.md @3d5d464"
+    "https://vanban.chinhphu.vn/?pageid=27160&docid=216502",
+    "GitHub AnhQu4nn/Day08_RAG_pipeline_cohort2 data/standardized/legal/"
+    "luat-phong-chong-ma-tuy-2025.md @3d5d464",
 )
 #: Decree 163/2026/NĐ-CP, full text (criteria.md S36).
 S36 = (
@@ -73,7 +73,7 @@ USER_MANAGEMENT_PERIOD = Parameter(
             value=Period(years=1),
             citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
-            note=S22,
+            sources=(S22,),
         ),
         DatedValue(
             start=LAW_2025_START,
@@ -83,7 +83,7 @@ USER_MANAGEMENT_PERIOD = Parameter(
                 "management decision, unchanged"
             ),
             provenance=Provenance.READ,
-            note=S35,
+            sources=S35,
         ),
     ),
 )
@@ -104,14 +104,14 @@ USER_MANAGEMENT_DECIDER = Parameter(
             value="commune_pc_chairman",
             citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
-            note=S22,
+            sources=(S22,),
         ),
         DatedValue(
             start=LAW_2025_START,
             value="commune_police_chief",
             citation=N_("Law 120/2025/QH15 (in force 1 Jul 2026) Art. 24.4.a"),
             provenance=Provenance.READ,
-            note=S35,
+            sources=S35,
         ),
     ),
 )
@@ -133,7 +133,7 @@ USER_MANAGEMENT_DEADLINE = Parameter(
             value=Deadline(amount=3, unit="working_days"),
             citation=N_("Law 73/2021/QH14 Art. 23; Decree 105/2021/NĐ-CP"),
             provenance=Provenance.READ,
-            note=S22,
+            sources=(S22,),
         ),
         DatedValue(
             start=LAW_2025_START,
@@ -143,7 +143,7 @@ USER_MANAGEMENT_DEADLINE = Parameter(
                 "Decree 163/2026/NĐ-CP Art. 59.1"
             ),
             provenance=Provenance.READ,
-            note=f"{S35} ; {S36}",
+            sources=(*S35, S36),
         ),
     ),
 )
@@ -172,7 +172,7 @@ POST_REHAB_PERIOD = Parameter(
             },
             citation=N_("Law 73/2021/QH14 Art. 40"),
             provenance=Provenance.READ,
-            note=S20,
+            sources=(S20,),
         ),
         DatedValue(
             start=LAW_2025_START,
@@ -189,7 +189,7 @@ POST_REHAB_PERIOD = Parameter(
                 "1 Jul 2026 come under post-rehab management under the new law"
             ),
             provenance=Provenance.READ,
-            note=S35,
+            sources=S35,
         ),
     ),
 )
@@ -241,7 +241,7 @@ REHAB_MAX_DURATION = Parameter(
                 "Law 73/2021/QH14 Art. 28-33; Law on Handling Administrative Violations Art. 95"
             ),
             provenance=Provenance.READ,
-            note=f"{S24A} ; {S24B} ; {S25}",
+            sources=(S24A, S24B, S25),
         ),
         DatedValue(
             start=LAW_2025_START,
@@ -252,10 +252,11 @@ REHAB_MAX_DURATION = Parameter(
                 "second, every form"
             ),
             provenance=Provenance.READ,
-            note=(
+            note=N_(
                 "INFERRED: an episode whose rank the data does not give is bounded by the "
-                f"longer 36 months. {S35} ; {S29}"
+                "longer 36 months."
             ),
+            sources=(*S35, S29),
         ),
     ),
 )
@@ -286,11 +287,11 @@ REHAB_MIN_DURATION = Parameter(
                 "Decree 116/2021/NĐ-CP (up to 6 months off for merit)"
             ),
             provenance=Provenance.INFERRED,
-            note=(
+            note=N_(
                 "READ: 6 months (voluntary), 12 months less a reduction of 3 to 6 months "
-                "(compulsory). INFERRED: their combination, 6 months for compulsory rehab. "
-                f"{S24A} ; {S24B} ; {S25} ; {S26}"
+                "(compulsory). INFERRED: their combination, 6 months for compulsory rehab."
             ),
+            sources=(S24A, S24B, S25, S26),
         ),
         DatedValue(
             start=LAW_2025_START,
@@ -299,10 +300,11 @@ REHAB_MIN_DURATION = Parameter(
                 "Law 120/2025/QH15 (in force 1 Jul 2026) Art. 29.1, 30: 24 or 36 months, every form"
             ),
             provenance=Provenance.READ,
-            note=(
+            note=N_(
                 "INFERRED: without the rank, the shorter 24 months; reductions for merit "
-                f"under the new law were not found [UNKNOWN]. {S35}"
+                "under the new law were not found [UNKNOWN]."
             ),
+            sources=S35,
         ),
     ),
 )
@@ -324,18 +326,19 @@ REHAB_TERM_LAW = Parameter(
             value="episode_start",
             citation=N_("Law 120/2025/QH15 (in force 1 Jul 2026) Art. 56.1-2 (transition)"),
             provenance=Provenance.READ,
-            note=(
+            note=N_(
                 "INFERRED: the episode's start date stands for the date of the rehab "
-                f"decision, which the data does not hold. {S35}"
+                "decision, which the data does not hold."
             ),
+            sources=S35,
         ),
     ),
 )
 
 S46 = (
     "https://thuvienphapluat.vn/hoi-dap-phap-luat/3896F-hd-thoi-diem-bat-dau-va-ket-thuc-"
-    "thoi-han-duoc-xac-dinh-nhu-the-nao.html ; "
-    "https://anslawfirm.com/cau-hoi/thoi-diem-bat-dau-thoi-han-duoc-tinh-the-nao/"
+    "thoi-han-duoc-xac-dinh-nhu-the-nao.html",
+    "https://anslawfirm.com/cau-hoi/thoi-diem-bat-dau-thoi-han-duoc-tinh-the-nao/",
 )
 
 #: The Civil Code reading of a period's end: the anniversary is the last day inside it.
@@ -374,9 +377,8 @@ PERIOD_END_RULE = Parameter(
             note=N_(
                 "Applying the Civil Code's counting to drug-law periods is an "
                 "interpretation: the drug laws do not say how to count."
-            )
-            + " "
-            + S46,
+            ),
+            sources=S46,
         ),
     ),
 )

@@ -143,13 +143,20 @@ ParamValue: TypeAlias = (
 
 @attrs.frozen(kw_only=True)
 class DatedValue:
-    """The value a parameter has from ``start`` (inclusive) until the next dated value."""
+    """The value a parameter has from ``start`` (inclusive) until the next dated value.
+
+    ``note`` is prose for a reader (translated through the catalogue when it is a
+    built-in's, see :func:`~drugfree_core.i18n.localize`); ``sources`` are where the
+    value was read (URLs, repository paths), kept apart so they are never part of a text
+    to translate.
+    """
 
     start: dt.date
     value: ParamValue
     citation: str
     provenance: Provenance
     note: str = ""
+    sources: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +213,7 @@ def constant(
     citation: str,
     provenance: Provenance,
     note: str = "",
+    sources: tuple[str, ...] = (),
 ) -> Parameter:
     """A parameter with one value from *since* on (the common case)."""
     return Parameter(
@@ -214,7 +222,12 @@ def constant(
         description_vi=vi,
         values=(
             DatedValue(
-                start=since, value=value, citation=citation, provenance=provenance, note=note
+                start=since,
+                value=value,
+                citation=citation,
+                provenance=provenance,
+                note=note,
+                sources=sources,
             ),
         ),
     )

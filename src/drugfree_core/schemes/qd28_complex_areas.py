@@ -277,8 +277,9 @@ T2DD = AllOf((AtLeast(2, TYPE3_OR_HIGHER), ON_ROUTE))
 
 
 def _criterion(
-    cid: str, vi: str, en: str, rule: Rule, citation: str, note_en: str = ""
+    cid: str, vi: str, en: str, rule: Rule, citation: str, note: tuple[str, str] = ("", "")
 ) -> Criterion:
+    """A criterion of Art. 4; *note* is its note in English and in Vietnamese."""
     return Criterion(
         id=cid,
         title_vi=vi,
@@ -288,15 +289,27 @@ def _criterion(
         provenance=Provenance.READ,
         sources=SOURCES,
         effective_from=SIGNED,
-        note_en=note_en,
+        note_en=note[0],
+        note_vi=note[1],
     )
 
 
-_BANDS = "By default a value above the band does not count (qd28.lower_type_counts_higher_band)."
-_ZERO = "By default the value must be above zero (qd28.type3_requires_nonzero)."
+# The criteria's notes, (English, Vietnamese).
+_BANDS = (
+    "By default a value above the band does not count (qd28.lower_type_counts_higher_band).",
+    "Theo mặc định, giá trị vượt quá khoảng của loại này không được tính "
+    "(qd28.lower_type_counts_higher_band).",
+)
+_ZERO = (
+    "By default the value must be above zero (qd28.type3_requires_nonzero).",
+    "Theo mặc định, giá trị phải lớn hơn 0 (qd28.type3_requires_nonzero).",
+)
 _DD = (
     "A value in the named type's band or a higher type's counts; it may also meet a-d "
-    "(qd28.dd_may_recount). The route may be intra- or inter-provincial."
+    "(qd28.dd_may_recount). The route may be intra- or inter-provincial.",
+    "Giá trị nằm trong khoảng của loại được nêu hoặc của loại cao hơn đều được tính; giá "
+    "trị đó cũng có thể đã đạt các tiêu chí a-d (qd28.dd_may_recount). Tuyến có thể là "
+    "tuyến nội tỉnh hoặc liên tỉnh.",
 )
 
 CRITERIA = (
@@ -314,8 +327,12 @@ CRITERIA = (
         "At least 2 locations organising or harbouring illegal drug use",
         T1B,
         CITATION_I,
-        "Locations identified in the assessment period (the drug_use_locations table, "
-        "else the reported facts).",
+        (
+            "Locations identified in the assessment period (the drug_use_locations table, "
+            "else the reported facts).",
+            "Các điểm được phát hiện trong kỳ đánh giá (bảng drug_use_locations; nếu không "
+            "có, số liệu đơn vị báo cáo).",
+        ),
     ),
     _criterion(
         "T1.c",

@@ -49,7 +49,8 @@ USER_RATE = SubjectRate(ca.USERS_WITH_RECORDS)
 INTER_PROVINCIAL = FactLatest(kind=FactKind.ON_INTER_PROVINCIAL_ROUTE, lookback=PERIOD)
 
 
-def _p(cid: str, vi: str, en: str, rule: object, note_en: str = "") -> Criterion:
+def _p(cid: str, vi: str, en: str, rule: object, note: tuple[str, str] = ("", "")) -> Criterion:
+    """A criterion of Art. 5; *note* is its note in English and in Vietnamese."""
     return Criterion(
         id=cid,
         title_vi=vi,
@@ -59,7 +60,8 @@ def _p(cid: str, vi: str, en: str, rule: object, note_en: str = "") -> Criterion
         provenance=Provenance.READ,
         sources=df.SOURCES,
         effective_from=SIGNED,
-        note_en=note_en,
+        note_en=note[0],
+        note_vi=note[1],
     )
 
 
@@ -91,8 +93,12 @@ CRITERIA = (
         Compare(
             CommuneShare(scheme=ca.SCHEME, levels=("type-I", "type-II")), Op.GE, Fraction(3, 100)
         ),
-        "From the communes' classification under qd28-2025-complex-areas on the same date; "
-        "the denominator is the province's commune-level units in force [INFERRED].",
+        (
+            "From the communes' classification under qd28-2025-complex-areas on the same "
+            "date; the denominator is the province's commune-level units in force [INFERRED].",
+            "Theo kết quả phân loại các xã theo qd28-2025-complex-areas tại cùng ngày; mẫu "
+            "số là số đơn vị hành chính cấp xã đang có hiệu lực của tỉnh [INFERRED].",
+        ),
     ),
     _p(
         "P.5",
@@ -105,8 +111,12 @@ CRITERIA = (
         "Nằm trên tuyến trọng điểm phức tạp về ma túy liên tỉnh",
         "Lies on an inter-provincial key complex drug route",
         Compare(INTER_PROVINCIAL, Op.EQ, 1),
-        "Read from the on_inter_provincial_route fact reported for the province (or one of "
-        "its communes: the latest counts).",
+        (
+            "Read from the on_inter_provincial_route fact reported for the province (or one "
+            "of its communes: the latest counts).",
+            "Lấy từ số liệu on_inter_provincial_route báo cáo cho tỉnh (hoặc cho một xã của "
+            "tỉnh: lấy số liệu mới nhất).",
+        ),
     ),
 )
 
