@@ -11,7 +11,7 @@ import cattrs
 import msgspec
 
 from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
-from drugfree_core.i18n import Message, Text, render
+from drugfree_core.i18n import Message, Text, render, resolve_lang, use_lang
 from drugfree_core.rules.describe import reader_citation
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Deadline, Period
@@ -92,8 +92,11 @@ def _unit_dict(unit: UnitResult, include_subjects: bool) -> dict[str, Any]:
 
 def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dict[str, Any]:
     """A JSON-ready dict of *evaluation*; without subjects when asked (aggregate use)."""
-    units = [_unit_dict(unit, include_subjects) for unit in evaluation.units]
-    return evaluation_header(evaluation, include_subjects=include_subjects, units=units)
+    # One language for the whole document, resolved once: every reason renders in it
+    # without reading the environment again (tens of thousands of them nationally).
+    with use_lang(resolve_lang()):
+        units = [_unit_dict(unit, include_subjects) for unit in evaluation.units]
+        return evaluation_header(evaluation, include_subjects=include_subjects, units=units)
 
 
 def evaluation_header(

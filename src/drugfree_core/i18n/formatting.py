@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
+from contextlib import AbstractContextManager
 from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING
@@ -50,6 +52,21 @@ def _pattern(digits: int, max_digits: int | None) -> str:
     if most == 0:
         return "#,##0"
     return "#,##0." + "0" * digits + "#" * (most - digits)
+
+
+def _enough_precision(value: Number) -> AbstractContextManager[decimal.Context]:
+    """A decimal context holding every whole digit of *value* and the decimals shown.
+
+    The default 28 digits cannot round a share of 10**27 to four decimals (Babel would
+    raise ``InvalidOperation``); a huge value is a caller's data, never a crash.
+    """
+    finite = isinstance(value, Fraction | int) or (
+        math.isfinite(value) if isinstance(value, float) else value.is_finite()
+    )
+    whole = abs(int(value)) if finite else 0
+    context = decimal.getcontext().copy()
+    context.prec = max(context.prec, len(str(whole)) + 12)
+    return decimal.localcontext(context)
 
 
 def _decimal(value: Number) -> decimal.Decimal | float | int:
@@ -84,11 +101,12 @@ def format_number(
     """
     from babel.numbers import format_decimal
 
-    return format_decimal(
-        _decimal(value),
-        format=_pattern(digits, max_digits),
-        locale=babel_locale(resolve_lang(lang)),
-    )
+    with _enough_precision(value):
+        return format_decimal(
+            _decimal(value),
+            format=_pattern(digits, max_digits),
+            locale=babel_locale(resolve_lang(lang)),
+        )
 
 
 def format_percent(
@@ -102,11 +120,12 @@ def format_percent(
     from babel.numbers import format_percent as babel_percent
 
     code = resolve_lang(lang)
-    return babel_percent(
-        _decimal(share),
-        format=_pattern(digits, max_digits) + _PERCENT_SIGN[code],
-        locale=babel_locale(code),
-    )
+    with _enough_precision(share):
+        return babel_percent(
+            _decimal(share),
+            format=_pattern(digits, max_digits) + _PERCENT_SIGN[code],
+            locale=babel_locale(code),
+        )
 
 
 def format_date(value: dt.date, lang: str | None = None) -> str:
