@@ -267,9 +267,9 @@ def markdown_text(text: str) -> str:
 
 # ------------------------------------------------------- what is not done yet
 
-#: Outputs whose remaining English comes from modules other branches are rewriting now
-#: (the CLI's commands, the report's notes, the data checks, the built-in rules'
-#: citations); they are converted once those land. Strict: a fixed one must leave here.
+#: Outputs known to still show English, each with the module at fault (none today). An
+#: entry marks its case a strict expected failure: once the output is fixed, the entry
+#: must leave here, so the list can only shrink to what is really left.
 NOT_YET: dict[str, str] = {}
 
 
