@@ -55,6 +55,15 @@ def test_province_and_suppression(tmp_path: Path) -> None:
     assert document["provenance"]["scope"] == "P99"
 
 
+def test_national_gives_the_nations_report_of_one_provinces_file() -> None:
+    code, out, err = run("--format", "json", "--no-series")
+    assert code == 0, err
+    assert json.loads(out)["provenance"]["scope"] == "P99"
+    code, out, err = run("--format", "json", "--no-series", "--national")
+    assert code == 0, err
+    assert json.loads(out)["provenance"]["scope"] == "*"
+
+
 def test_cases_are_written_apart(tmp_path: Path) -> None:
     cases = tmp_path / "cases.csv"
     code, out, err = run("--no-series", "--cases", str(cases))

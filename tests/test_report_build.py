@@ -472,6 +472,17 @@ def test_a_one_province_file_is_that_provinces_report(demo: Dataset) -> None:
     assert build_report(demo, AFTER, province="P99", host=host, options=options) == report
 
 
+def test_national_asks_for_the_nations_report_of_a_one_province_file(demo: Dataset) -> None:
+    host = PluginHost(autoload=False)
+    options = ReportOptions(series=False, generated_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    report = build_report(demo, AFTER, national=True, host=host, options=options)
+    assert report.provenance.scope == "*" and report.overall.scope == "*"
+    # every unit of the demo province is counted, and nothing beyond its data is claimed
+    assert report.overall.units_in_force == 17 and report.overall.no_data == 0
+    with pytest.raises(dfc.UsageError, match="not both"):
+        build_report(demo, AFTER, province="P99", national=True, host=host, options=options)
+
+
 def test_data_of_several_provinces_give_the_national_report(official: Dataset) -> None:
     report = build_report(official, AFTER, host=PluginHost(autoload=False), options=NO_COVERAGE)
     assert report.provenance.scope == "*"

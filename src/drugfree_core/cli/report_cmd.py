@@ -31,7 +31,15 @@ MAX_SUPPRESS = 1_000_000
 @path_argument
 @ref_date_option
 @click.option("--province", help="Province code (the unit code of the province in the data).")
-@click.option("--national", is_flag=True, help="The whole country (the default).")
+@click.option(
+    "--national",
+    is_flag=True,
+    help=(
+        "The nation's report even when the data hold one province's units (by default "
+        "such data give that province's report): the national roadmap, the other "
+        "provinces' units counted as 'no data'. Not with --province."
+    ),
+)
 @click.option(
     "--format",
     "fmt",
@@ -155,7 +163,9 @@ def report(
         allow_no_coverage=allow_no_coverage,
     )
     try:
-        built = build_report(dataset, on, province=province, options=options, progress=bar)
+        built = build_report(
+            dataset, on, province=province, national=national, options=options, progress=bar
+        )
         if out is None and not to_stdout:
             out = Path(default_filename(built, fmt, lang)).absolute()  # type: ignore[arg-type]
         # to standard output the document itself is on the screen: no bar over it

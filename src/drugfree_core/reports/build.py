@@ -123,6 +123,7 @@ def build_report(
     on: DateOrPeriod,
     *,
     province: str | None = None,
+    national: bool = False,
     options: ReportOptions | None = None,
     host: PluginHost | None = None,
     progress: Callable[[str, int, int], None] | None = None,
@@ -131,6 +132,8 @@ def build_report(
 
     With no *province*, data whose units in force all belong to one province give that
     province's report (its roadmap, its name): one province's file is not the nation.
+    *national* asks for the nation's report even then: the national roadmap over every
+    unit in force, those the data do not cover counted as *no data*.
     *progress* is called as ``progress(step, done, total)``: *done* of *total* dated
     evaluations have run, and *step* names what runs now (``evaluate``, ``series``,
     ``gaps``, ``indicators``, ``quality``, ``provenance``); the CLI draws a bar with it.
@@ -141,13 +144,15 @@ def build_report(
     if isinstance(on, AssessmentPeriod):
         on = on.reference_date
     _check_arguments(dataset, on, province, host)
+    if national and province is not None:
+        raise UsageError(msg("give a province or the nation, not both"))
     if options is not None:
         expect(options, ReportOptions, "options", "a ReportOptions")
     options = options or ReportOptions()
     host = host or default_host()
     scope = NATIONAL if province is None else province
     runner = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=options.scheme)
-    if province is None:
+    if province is None and not national:
         provinces = {runner.home_province(code) for code in runner.units_on(on)}
         if len(provinces) == 1:
             scope = provinces.pop()
