@@ -41,7 +41,7 @@ from drugfree_core.plugins import (
     default_host,
     reset_default_host,
 )
-from drugfree_core.plugins.builtin import BUILTIN_SCHEMES
+from drugfree_core.schemes.builtins import BUILTIN_SCHEMES
 
 HEADER = """
 import attrs

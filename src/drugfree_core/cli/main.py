@@ -512,7 +512,7 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text)
     else:
-        out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        _write(text, out)
         click.echo(msg("wrote {path}", path=str(out)).render(), err=True)
 
 

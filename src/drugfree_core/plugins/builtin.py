@@ -35,13 +35,8 @@ from drugfree_core.rules.indicator import Indicator, SubjectShare
 from drugfree_core.rules.law import LAW_PARAMETERS
 from drugfree_core.rules.primitives import HasManagementRecord, Population
 from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
-from drugfree_core.rules.scheme import Scheme
-from drugfree_core.schemes import (
-    mps_recognition_2024,
-    qd28_complex_areas,
-    qd28_drug_free,
-    qd28_provinces,
-)
+from drugfree_core.schemes import mps_recognition_2024, qd28_drug_free
+from drugfree_core.schemes.builtins import BUILTIN_SCHEMES
 
 DRUGFREE_HOOK_API = HOOK_API_VERSION
 
@@ -95,14 +90,6 @@ def drugfree_register_parameters(registrar: ParameterRegistrar) -> None:
     for parameter in LAW_PARAMETERS:
         registrar.add(parameter)
 
-
-#: The schemes that ship with the library, in display order.
-BUILTIN_SCHEMES: tuple[Scheme, ...] = (
-    qd28_drug_free.SCHEME,
-    qd28_complex_areas.SCHEME,
-    *qd28_provinces.SCHEMES,
-    mps_recognition_2024.SCHEME,
-)
 
 #: The national default before Decision 28/2025 [INFERRED], then Art. 6 [READ].
 NATIONAL_JURISDICTIONS = (

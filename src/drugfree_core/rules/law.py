@@ -41,7 +41,6 @@ S36 = (
     "GitHub Lucy-98/2A202600811-LuongThiHongNhung-Day08 data/standardized/legal/"
     "nghi-dinh-163-2026.md @23bbca4"
 )
-LAW_2025 = "Law 120/2025/QH15 (in force 1 Jul 2026)"
 
 #: Key of the post-rehab period after compulsory rehab served as a minor (12 to < 18).
 COMPULSORY_MINOR = "compulsory_facility_minor"

@@ -57,7 +57,6 @@ S34 = "https://vanban.chinhphu.vn/?pageid=27160&docid=215036"
 S34_PDF = "https://datafiles.chinhphu.vn/cpp/files/vbpq/2025/8/28-ttg.signed.pdf"
 SOURCES = (S33, S34, S34_PDF)
 
-DECISION = "Decision 28/2025/QĐ-TTg (24 Aug 2025)"
 INTERPRETATION = N_("Interpretation of Decision 28/2025/QĐ-TTg Art. 6 (criteria.md §2.4, §10)")
 
 PARAMETERS = (

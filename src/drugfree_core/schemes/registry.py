@@ -7,7 +7,7 @@ from drugfree_core.rules.scheme import Scheme
 
 def builtin_schemes() -> tuple[Scheme, ...]:
     """The schemes that ship with the library, in display order."""
-    from drugfree_core.plugins.builtin import BUILTIN_SCHEMES
+    from drugfree_core.schemes.builtins import BUILTIN_SCHEMES
 
     return BUILTIN_SCHEMES
 
