@@ -19,7 +19,7 @@ from pgserver import postgres_uri  # noqa: F401  (the session's PostgreSQL serve
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords, QuarantinedRecord
 from drugfree_core.dataset.schema import FINDING_TABLES, TABLES
-from drugfree_core.engine import Evaluation, RuleResult, evaluate
+from drugfree_core.engine import Evaluation, RuleResult, UnitVerdict, evaluate
 from drugfree_core.model import (
     AdminUnit,
     CustodyPeriod,
@@ -233,6 +233,8 @@ def check_against_oracle(
     dataset: Dataset, records: DatasetRecords, scheme: Scheme, on: dt.date
 ) -> tuple[Evaluation, OracleEvaluation]:
     evaluation = evaluate(dataset, scheme, on, allow_no_coverage=True)
+    # Read before the units exist, so they come from the columns (the counts' fast path).
+    verdicts = evaluation.verdicts
     expected = oracle_evaluate(
         records,
         scheme,
@@ -243,7 +245,22 @@ def check_against_oracle(
     )
     problems = diff_against_oracle(evaluation, expected)
     assert not problems, "engine != oracle on " + on.isoformat() + ":\n" + "\n".join(problems)
+    assert verdicts == verdicts_of_units(evaluation)
     return evaluation, expected
+
+
+def verdicts_of_units(evaluation: Evaluation) -> tuple[UnitVerdict, ...]:
+    """The verdicts as read off the full unit results (what the column path must give)."""
+    return tuple(
+        UnitVerdict(
+            unit_code=u.unit_code,
+            province_code=u.province_code,
+            verdict=u.verdict,
+            criteria=tuple((c.criterion_id, c.outcome) for c in u.criteria),
+            level=u.level,
+        )
+        for u in evaluation.units
+    )
 
 
 # --------------------------------------------------------- builders for example tests

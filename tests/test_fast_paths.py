@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +20,21 @@ import attrs
 import numpy as np
 import polars as pl
 import pytest
-from conftest import shuffled
+from conftest import shuffled, verdicts_of_units
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
-from drugfree_core.engine.serialize import dumps
+from drugfree_core.engine.serialize import converter, dumps
+from drugfree_core.engine.tabular import evaluation_frame
 from drugfree_core.explanation import explain_unit
+from drugfree_core.i18n import use_lang
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
 from drugfree_core.reports.quality.checks import _first_copies
 from drugfree_core.samples import demo_path
+from drugfree_core.schemes.registry import builtin_schemes
 from drugfree_core.synth import SynthConfig, generate
 
 ON = dt.date(2025, 10, 1)
@@ -57,13 +61,13 @@ _json_leaf = (
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text()
 )
-_json = st.recursive(
-    _json_leaf,
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
-    ),
-    max_leaves=25,
-)
+
+
+def _json_nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+
+
+_json = st.recursive(_json_leaf, _json_nested, max_leaves=25)
 
 
 @settings(max_examples=300)
@@ -87,6 +91,74 @@ def test_evaluation_json_is_the_old_encoders(
             indent=indent,
         )
         assert evaluation.to_json(include_subjects=include_subjects, indent=indent) == old
+
+
+@pytest.mark.parametrize("scheme_id", [s.id for s in builtin_schemes()])
+def test_evaluation_json_from_columns_is_the_objects_byte_for_byte(
+    merged: Dataset, scheme_id: str
+) -> None:
+    # The JSON written straight from the engine's columns (units never built) against
+    # the JSON of the unit objects, in both languages, with and without subjects, on
+    # data with splits, quarantine (downgraded passes) and uncovered units (no data).
+    scheme = dfc.get_scheme(scheme_id)
+    uncovered = merged.units["code"].to_list()[:5]
+    partly = attrs.evolve(
+        merged,
+        quarantined=(
+            QuarantinedRecord(
+                table="drug_tests",
+                location="drug_tests.csv:row 3",
+                reason="result must be one of negative, positive",
+                record_id="S-q",
+                unit_codes=tuple(merged.units["code"].to_list()[-6:]),
+            ),
+        ),
+        coverage=merged.coverage.filter(~pl.col("unit_code").is_in(uncovered))
+        if merged.coverage.height
+        else merged.coverage,
+    )
+    for on in (dt.date(2025, 6, 30), ON):
+        if not scheme.in_force(on) or not scheme.criteria_on(on):
+            continue
+        for data in (merged, partly):
+            for lang in ("en", "vi"):
+                for include_subjects in (True, False):
+                    with use_lang(lang):
+                        fast = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
+                        slow = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
+                        assert slow.units  # built: the JSON now comes from the objects
+                        assert fast.to_json(include_subjects=include_subjects) == slow.to_json(
+                            include_subjects=include_subjects
+                        )
+
+
+def test_evaluation_frame_from_columns_is_the_objects(merged: Dataset) -> None:
+    # The Parquet table reads the units' JSON form: from the columns on a fresh
+    # evaluation, from the objects once they are built. Both give the same frame, and
+    # the frame holds every node of every unit's JSON.
+    for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
+        scheme = dfc.get_scheme(scheme_id)
+        for include_subjects in (True, False):
+            fast = dfc.evaluate(merged, scheme, ON)
+            slow = dfc.evaluate(merged, scheme, ON)
+            assert slow.units
+            frame = evaluation_frame(fast, include_subjects=include_subjects)
+            assert frame.equals(evaluation_frame(slow, include_subjects=include_subjects))
+            document = json.loads(slow.to_json())
+            nodes = sum(len(_tree(c["result"])) for u in document["units"] for c in u["criteria"])
+            assert frame.height == nodes
+            failing = frame.filter(pl.col("failing_count") > 0)
+            assert failing.height  # the data make people fail somewhere
+            if include_subjects:
+                assert (
+                    failing["failing_subjects"]
+                    .list.len()
+                    .equals(failing["failing_count"].cast(pl.UInt32), check_names=False)
+                )
+
+
+def _tree(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return [node, *(n for child in node.get("children", ()) for n in _tree(child))]
 
 
 # --- explain: one filtering pass instead of a sorted copy -----------------------------------
@@ -134,6 +206,40 @@ def test_explain_of_one_unit_is_the_full_evaluations_byte_for_byte(merged: Datas
                 assert explain_unit(one, part, scheme, lang) == explain_unit(
                     unit, full, scheme, lang
                 )
+
+
+# --- verdicts from the criteria's columns, without the rule trees -------------------------
+
+
+@pytest.mark.parametrize(
+    "scheme_id",
+    [s.id for s in builtin_schemes()],
+)
+def test_verdicts_from_columns_are_the_unit_results(merged: Dataset, scheme_id: str) -> None:
+    # Every built-in scheme (classification levels, province level, provincial ones) on
+    # data with splits, merges and quarantine, on dates either side of the reform.
+    scheme = dfc.get_scheme(scheme_id)
+    quarantined = attrs.evolve(
+        merged,
+        quarantined=(
+            QuarantinedRecord(
+                table="drug_tests",
+                location="drug_tests.csv:row 3",
+                reason="result must be one of negative, positive",
+                record_id="S-q",
+                unit_codes=tuple(merged.units["code"].to_list()[-3:]),
+            ),
+        ),
+    )
+    for on in (dt.date(2025, 6, 30), ON, dt.date(2026, 12, 31)):
+        if not scheme.in_force(on) or not scheme.criteria_on(on):
+            continue
+        for data in (merged, quarantined):
+            fresh = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
+            from_columns = fresh.verdicts  # read before the units are built
+            assert from_columns == verdicts_of_units(fresh)
+            counts = Counter(u.verdict.value for u in fresh.units)
+            assert fresh.verdict_counts() == {o.value: counts[o.value] for o in dfc.Outcome}
 
 
 # --- quality: duplicates found by hashing, then only the copies sorted --------------------
@@ -305,3 +411,12 @@ def test_issue_table_counts_and_reads_like_the_records(merged: Dataset) -> None:
     assert quality.totals() == as_tuple.totals() and quality.by_check() == as_tuple.by_check()
     assert quality.issues == records and quality.issues[0] == records[0]
     assert quality == as_tuple
+
+
+def test_unplaced_people_are_written_as_the_converter_wrote_them(merged: Dataset) -> None:
+    evaluation = dfc.evaluate(merged, dfc.get_scheme("mps-recognition-2024"), ON)
+    assert {u.kind for u in evaluation.unplaced} >= {"split", "no_residence"}
+    for lang in ("en", "vi"):
+        with use_lang(lang):
+            written = evaluation.to_dict()["unplaced_subjects"]
+            assert written == [converter.unstructure(u) for u in evaluation.unplaced]

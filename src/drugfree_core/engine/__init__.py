@@ -7,6 +7,7 @@ from drugfree_core.engine.results import (
     Evaluation,
     RuleResult,
     UnitResult,
+    UnitVerdict,
     UnplacedSubject,
 )
 from drugfree_core.rules.outcome import CustomOutcome, Outcome, UnitView
@@ -20,6 +21,7 @@ __all__ = [
     "RuleResult",
     "UnitComparison",
     "UnitResult",
+    "UnitVerdict",
     "UnitView",
     "UnplacedSubject",
     "compare",

@@ -17,9 +17,10 @@ from drugfree_core.engine.results import (
     Evaluation,
     RuleResult,
     UnitResult,
+    UnitVerdict,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
-from drugfree_core.i18n import Message, msg, msgn
+from drugfree_core.i18n import Message, msg, msgn, render
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.rules.describe import describe_rule
@@ -50,7 +51,7 @@ class _Columns:
         self.observed = f["observed"].to_list()
         self.failing = f["failing"].to_list()
         self.unknown = f["unknown"].to_list()
-        self.reason = [decode_reason(r) for r in f["reason"].to_list()]
+        self.raw_reason: list[str | None] = f["reason"].to_list()
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
@@ -67,6 +68,74 @@ class _Columns:
             reason=reason,
         )
 
+    def written(
+        self,
+        i: int,
+        include_subjects: bool,
+        said: dict[str, str],
+        downgraded: str | None = None,
+    ) -> dict[str, Any]:
+        """What the JSON writes of :meth:`result`, without the result objects (fast path).
+
+        *said* holds each encoded reason's words, so a reason shared by many units is
+        rendered once; *downgraded* is the reason of a passing root downgraded to
+        unknown, in words (see ``_downgrade``).
+        """
+        outcome = Outcome.from_bool(self.outcome[i])
+        if downgraded is not None and outcome is Outcome.PASS:
+            outcome = Outcome.UNKNOWN
+        else:
+            downgraded = None
+        out: dict[str, Any] = {
+            "id": self.node.path,
+            "rule": type(self.node.rule).__name__,
+            "outcome": outcome.value,
+        }
+        if self.en:
+            out["description_en"] = self.en
+        if self.vi:
+            out["description_vi"] = self.vi
+        if self.node.threshold:
+            out["threshold"] = self.node.threshold
+        raw = self.raw_reason[i]
+        if downgraded is not None:
+            out["reason"] = downgraded
+        elif raw:
+            if raw not in said:
+                said[raw] = render(decode_reason(raw))
+            out["reason"] = said[raw]
+        for key, column in (
+            ("observed", self.observed),
+            ("numerator", self.numerator),
+            ("denominator", self.denominator),
+        ):
+            if column[i] is not None:
+                out[key] = column[i]
+        if include_subjects:
+            if self.failing[i]:
+                out["failing_subjects"] = list(self.failing[i])
+            if self.unknown[i]:
+                out["unknown_subjects"] = list(self.unknown[i])
+        if self.children:
+            out["children"] = [c.written(i, include_subjects, said) for c in self.children]
+        return out
+
+    def written_no_data(self, reason: str) -> dict[str, Any]:
+        """What the JSON writes of :meth:`no_data` (*reason* in words)."""
+        out: dict[str, Any] = {
+            "id": self.node.path,
+            "rule": type(self.node.rule).__name__,
+            "outcome": Outcome.NO_DATA.value,
+        }
+        if self.en:
+            out["description_en"] = self.en
+        if self.vi:
+            out["description_vi"] = self.vi
+        if self.node.threshold:
+            out["threshold"] = self.node.threshold
+        out["reason"] = reason  # a no-data root always says why
+        return out
+
     def result(self, i: int) -> RuleResult:
         return RuleResult(
             id=self.node.path,
@@ -80,7 +149,7 @@ class _Columns:
             threshold=self.node.threshold,
             failing_subjects=tuple(self.failing[i] or ()),
             unknown_subjects=tuple(self.unknown[i] or ()),
-            reason=self.reason[i],
+            reason=decode_reason(self.raw_reason[i]),
             children=tuple(c.result(i) for c in self.children),
         )
 
@@ -274,15 +343,42 @@ def evaluate(
         needed |= set(tables_needed(c.rule, _safe(ctx), dataset.supplied))
     missing_tables = tuple(sorted(needed - dataset.supplied))
 
+    read: list[list[_Columns]] = []
+
+    def columns() -> list[_Columns]:
+        # read once, whichever of the objects or the JSON is asked for first
+        if not read:
+            read.append([_Columns(node, ctx) for node in nodes])
+        return read[0]
+
+    def write_units(include_subjects: bool) -> list[dict[str, Any]]:
+        said: dict[str, str] = {}
+        cols = columns()
+        return [
+            _written_unit(
+                i,
+                row,
+                scheme,
+                criteria,
+                cols,
+                affected,
+                levels,
+                row["unit_code"] in covered,
+                why_no_data(row["unit_code"]),
+                include_subjects,
+                said,
+            )
+            for i, row in enumerate(unit_rows)
+        ]
+
     def build_units() -> tuple[UnitResult, ...]:
-        columns = [_Columns(node, ctx) for node in nodes]
         return tuple(
             _unit_result(
                 i,
                 row,
                 scheme,
                 criteria,
-                columns,
+                columns(),
                 affected,
                 levels,
                 row["unit_code"] in covered,
@@ -308,6 +404,10 @@ def evaluate(
         missing_tables=missing_tables,
         build_units=build_units,
         build_unplaced=lambda: unplaced_subjects(unplaced_frame),
+        write_units=write_units,
+        build_verdicts=lambda: _unit_verdicts(
+            unit_rows, scheme, criteria, nodes, affected, levels, covered
+        ),
     )
 
 
@@ -439,22 +539,9 @@ def _unit_result(
             overridden_by=scheme.overrides.get(f"criterion:{criterion.id}"),
         )
         crits.append(_downgrade(cr, why) if why else cr)
-    outcomes = {c.criterion_id: c.outcome for c in crits}
-    reached: tuple[str, ...] = ()
-    if levels:
-        level, candidates = _classify(levels, outcomes, scheme.no_level)
-        verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
-        reached = tuple(lv.id for lv in scheme.levels if _reached(lv, outcomes))
-    else:
-        level, candidates = None, ()
-        values = set(outcomes.values())
-        verdict = (
-            Outcome.FAIL
-            if Outcome.FAIL in values
-            else Outcome.UNKNOWN
-            if Outcome.UNKNOWN in values
-            else Outcome.PASS
-        )
+    verdict, level, candidates, reached = _standing(
+        scheme, levels, {c.criterion_id: c.outcome for c in crits}
+    )
     return UnitResult(
         unit_code=code,
         unit_name=row["name"],
@@ -466,3 +553,142 @@ def _unit_result(
         levels_reached=reached,
         affected_by=tuple(affected.get(code, ())),
     )
+
+
+def _written_unit(
+    i: int,
+    row: dict[str, Any],
+    scheme: Scheme,
+    criteria: tuple[Criterion, ...],
+    columns: list[_Columns],
+    affected: dict[str, list[Message]],
+    levels: tuple[Level, ...],
+    covered: bool,
+    why_no_data: Message,
+    include_subjects: bool,
+    said: dict[str, str],
+) -> dict[str, Any]:
+    """The JSON of ``_unit_result(...)``, written straight from the columns.
+
+    The same keys in the same order as ``serialize.unit_dict`` writes of the result
+    objects (a test holds the two byte for byte); this skips building the objects.
+    """
+    code = row["unit_code"]
+    notes = affected.get(code, [])
+    out: dict[str, Any] = {
+        "unit_code": code,
+        "unit_name": row["name"],
+        "province_code": row["province_code"],
+    }
+    written: list[dict[str, Any]] = []
+    outcomes: dict[str, Outcome] = {}
+    if covered:
+        why = _joined(notes)
+        downgraded = None if why is None else render(why)
+        for criterion, col in zip(criteria, columns, strict=True):
+            root = col.written(i, include_subjects, said, downgraded)
+            outcomes[criterion.id] = Outcome(root["outcome"])
+            written.append(_written_criterion(scheme, criterion, root))
+        verdict, level, candidates, reached = _standing(scheme, levels, outcomes)
+    else:
+        reason = render(why_no_data)
+        for criterion, col in zip(criteria, columns, strict=True):
+            root = col.written_no_data(reason)
+            written.append(_written_criterion(scheme, criterion, root))
+        verdict, level, candidates, reached = Outcome.NO_DATA, None, (), ()
+    out["verdict"] = verdict.value
+    out["criteria"] = written
+    if level is not None:
+        out["level"] = level
+    if candidates:
+        out["level_candidates"] = list(candidates)
+    if reached:
+        out["levels_reached"] = list(reached)
+    if notes:
+        out["affected_by"] = [render(note) for note in notes]
+    return out
+
+
+def _written_criterion(
+    scheme: Scheme, criterion: Criterion, root: dict[str, Any]
+) -> dict[str, Any]:
+    out = {
+        "criterion_id": criterion.id,
+        "outcome": root["outcome"],
+        "provenance": criterion.provenance.value,
+        "result": root,
+    }
+    overridden_by = scheme.overrides.get(f"criterion:{criterion.id}")
+    if overridden_by:
+        out["overridden_by"] = overridden_by
+    return out
+
+
+def _standing(
+    scheme: Scheme, levels: tuple[Level, ...], outcomes: dict[str, Outcome]
+) -> tuple[Outcome, str | None, tuple[str, ...], tuple[str, ...]]:
+    """A covered unit's verdict, level, levels still possible and levels reached."""
+    if levels:
+        level, candidates = _classify(levels, outcomes, scheme.no_level)
+        verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
+        reached = tuple(lv.id for lv in scheme.levels if _reached(lv, outcomes))
+        return verdict, level, candidates, reached
+    values = set(outcomes.values())
+    verdict = (
+        Outcome.FAIL
+        if Outcome.FAIL in values
+        else Outcome.UNKNOWN
+        if Outcome.UNKNOWN in values
+        else Outcome.PASS
+    )
+    return verdict, None, (), ()
+
+
+def _unit_verdicts(
+    rows: list[dict[str, Any]],
+    scheme: Scheme,
+    criteria: tuple[Criterion, ...],
+    nodes: list[Node],
+    affected: dict[str, list[Message]],
+    levels: tuple[Level, ...],
+    covered: frozenset[str],
+) -> tuple[UnitVerdict, ...]:
+    """Every unit's verdict from the criteria's root columns, as :func:`_unit_result`.
+
+    A covered unit's criterion outcome is its root's, a pass downgraded to unknown when
+    the unit is affected; an uncovered unit is *no data* throughout.
+    """
+    roots = [node.frame["outcome"].to_list() for node in nodes]
+    ids = [criterion.id for criterion in criteria]
+    no_data = tuple((cid, Outcome.NO_DATA) for cid in ids)
+    out = []
+    for i, row in enumerate(rows):
+        code = row["unit_code"]
+        if code not in covered:
+            out.append(
+                UnitVerdict(
+                    unit_code=code,
+                    province_code=row["province_code"],
+                    verdict=Outcome.NO_DATA,
+                    criteria=no_data,
+                )
+            )
+            continue
+        downgrade = bool(affected.get(code))
+        outcomes = {}
+        for cid, column in zip(ids, roots, strict=True):
+            outcome = Outcome.from_bool(column[i])
+            if downgrade and outcome is Outcome.PASS:
+                outcome = Outcome.UNKNOWN
+            outcomes[cid] = outcome
+        verdict, level, _, _ = _standing(scheme, levels, outcomes)
+        out.append(
+            UnitVerdict(
+                unit_code=code,
+                province_code=row["province_code"],
+                verdict=verdict,
+                criteria=tuple(outcomes.items()),
+                level=level,
+            )
+        )
+    return tuple(out)

@@ -126,6 +126,24 @@ class UnitResult:
 
 
 @attrs.frozen(kw_only=True)
+class UnitVerdict:
+    """One unit's verdict and its criteria's outcomes, without the reasons behind them.
+
+    What counts, series and summaries read: the same outcomes as the unit's
+    :class:`UnitResult` (a pass downgraded to unknown included), built straight from
+    the engine's columns without the rule trees, so a report's earlier dates and an
+    evaluation's summary cost a fraction of the full results.
+    """
+
+    unit_code: str
+    province_code: str | None
+    verdict: Outcome
+    #: ``(criterion_id, outcome)`` for each criterion in force, in the scheme's order.
+    criteria: tuple[tuple[str, Outcome], ...]
+    level: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class UnplacedSubject:
     """A person the engine could not place in one unit at the date.
 
@@ -174,6 +192,13 @@ class Evaluation:
     missing_tables: tuple[str, ...] = ()
     build_units: Callable[[], tuple[UnitResult, ...]] = attrs.field(repr=False)
     build_unplaced: Callable[[], tuple[UnplacedSubject, ...]] = attrs.field(repr=False)
+    build_verdicts: Callable[[], tuple[UnitVerdict, ...]] | None = attrs.field(
+        default=None, repr=False
+    )
+    #: Writes every unit's JSON straight from the engine's columns (``include_subjects``).
+    write_units: Callable[[bool], list[dict[str, Any]]] | None = attrs.field(
+        default=None, repr=False
+    )
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
@@ -183,6 +208,35 @@ class Evaluation:
             self._cache["units"] = self.build_units()
         units: tuple[UnitResult, ...] = self._cache["units"]
         return units
+
+    @property
+    def verdicts(self) -> tuple[UnitVerdict, ...]:
+        """Every unit's verdict and criterion outcomes, in unit-code order.
+
+        The same outcomes as :attr:`units`, without the rule trees: built from the
+        engine's columns when the units have not been built, read off them when they
+        have.
+        """
+        if "verdicts" not in self._cache:
+            if "units" in self._cache or self.build_verdicts is None:
+                self._cache["verdicts"] = tuple(_verdict_of(u) for u in self.units)
+            else:
+                self._cache["verdicts"] = self.build_verdicts()
+        verdicts: tuple[UnitVerdict, ...] = self._cache["verdicts"]
+        return verdicts
+
+    def unit_dicts(self, *, include_subjects: bool = True) -> list[dict[str, Any]]:
+        """Every unit's result as its JSON holds it, in the language in force.
+
+        Written straight from the engine's columns when the unit objects have not been
+        built (the same text byte for byte, much faster); from the objects when they
+        have.
+        """
+        if "units" in self._cache or self.write_units is None:
+            from drugfree_core.engine.serialize import unit_dict
+
+            return [unit_dict(u, include_subjects) for u in self.units]
+        return self.write_units(include_subjects)
 
     @property
     def unplaced(self) -> tuple[UnplacedSubject, ...]:
@@ -223,12 +277,12 @@ class Evaluation:
 
     def verdict_counts(self) -> dict[str, int]:
         """How many units passed, failed, are unknown, or have no data."""
-        counts = Counter(u.verdict.value for u in self.units)
+        counts = Counter(u.verdict.value for u in self.verdicts)
         return {o.value: counts.get(o.value, 0) for o in Outcome}
 
     def covered_count(self) -> int:
         """How many units the dataset covers (every unit but the *no data* ones)."""
-        return sum(1 for u in self.units if u.verdict is not Outcome.NO_DATA)
+        return sum(1 for u in self.verdicts if u.verdict is not Outcome.NO_DATA)
 
     @property
     def unplaced_anywhere(self) -> int:
@@ -251,16 +305,16 @@ class Evaluation:
             else "unknown"
             if u.level is None
             else u.level
-            for u in self.units
+            for u in self.verdicts
         )
         return dict(sorted(counts.items()))
 
     def criterion_counts(self) -> dict[str, dict[str, int]]:
         """Per criterion, how many units passed, failed, are unknown or have no data."""
         table: dict[str, Counter[str]] = {}
-        for u in self.units:
-            for c in u.criteria:
-                table.setdefault(c.criterion_id, Counter())[c.outcome.value] += 1
+        for u in self.verdicts:
+            for criterion_id, outcome in u.criteria:
+                table.setdefault(criterion_id, Counter())[outcome.value] += 1
         return {
             cid: {o.value: counts.get(o.value, 0) for o in Outcome} for cid, counts in table.items()
         }
@@ -276,6 +330,16 @@ class Evaluation:
         from drugfree_core.engine.serialize import dumps
 
         return dumps(self.to_dict(include_subjects=include_subjects), indent=indent)
+
+
+def _verdict_of(unit: UnitResult) -> UnitVerdict:
+    return UnitVerdict(
+        unit_code=unit.unit_code,
+        province_code=unit.province_code,
+        verdict=unit.verdict,
+        criteria=tuple((c.criterion_id, c.outcome) for c in unit.criteria),
+        level=unit.level,
+    )
 
 
 def unplaced_note(n: int) -> Message:

@@ -10,7 +10,7 @@ from typing import Any
 import cattrs
 import msgspec
 
-from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult
+from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult, UnplacedSubject
 from drugfree_core.i18n import Message, Text, render, resolve_lang, use_lang
 from drugfree_core.rules.describe import reader_citation
 from drugfree_core.rules.outcome import Outcome
@@ -62,7 +62,8 @@ def _rule_dict(result: RuleResult, include_subjects: bool) -> dict[str, Any]:
     return out
 
 
-def _unit_dict(unit: UnitResult, include_subjects: bool) -> dict[str, Any]:
+def unit_dict(unit: UnitResult, include_subjects: bool) -> dict[str, Any]:
+    """One unit's result as the evaluation JSON writes it."""
     out: dict[str, Any] = {
         "unit_code": unit.unit_code,
         "unit_name": unit.unit_name,
@@ -95,7 +96,7 @@ def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dic
     # One language for the whole document, resolved once: every reason renders in it
     # without reading the environment again (tens of thousands of them nationally).
     with use_lang(resolve_lang()):
-        units = [_unit_dict(unit, include_subjects) for unit in evaluation.units]
+        units = evaluation.unit_dicts(include_subjects=include_subjects)
         return evaluation_header(evaluation, include_subjects=include_subjects, units=units)
 
 
@@ -134,11 +135,36 @@ def evaluation_header(
         "quarantined": [converter.unstructure(q) for q in evaluation.quarantined],
     }
     if include_subjects:
-        out["unplaced_subjects"] = [converter.unstructure(u) for u in evaluation.unplaced]
+        out["unplaced_subjects"] = _unplaced_dicts(evaluation.unplaced)
     else:
         out["unplaced_subjects"] = len(evaluation.unplaced)
         for q in out["quarantined"]:
             q.pop("record_id", None)
+    return out
+
+
+def _unplaced_dicts(unplaced: tuple[UnplacedSubject, ...]) -> list[dict[str, Any]]:
+    """The unplaced people as the converter writes them, each reason said once.
+
+    Written out by hand: a national dataset has tens of thousands of them, and they
+    share a handful of reasons.
+    """
+    said: dict[int, str] = {}
+    out = []
+    for person in unplaced:
+        key = id(person.reason)
+        if key not in said:
+            said[key] = render(person.reason)
+        row: dict[str, Any] = {
+            "subject_id": person.subject_id,
+            "candidate_units": list(person.candidate_units),
+            "reason": said[key],
+        }
+        if person.kind != "split":  # the converter leaves out a default
+            row["kind"] = person.kind
+        if person.unit_code is not None:
+            row["unit_code"] = person.unit_code
+        out.append(row)
     return out
 
 

@@ -17,8 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from drugfree_core.engine.results import Evaluation, RuleResult
-from drugfree_core.i18n import render
+from drugfree_core.engine.results import Evaluation
 
 #: The Parquet metadata key holding the evaluation's header as JSON.
 PARQUET_METADATA_KEY = "drugfree.evaluation"
@@ -50,10 +49,10 @@ _SCHEMA: dict[str, pl.DataType] = {
 _SUBJECTS: dict[str, pl.DataType] = {"failing_subjects": _IDS, "unknown_subjects": _IDS}
 
 
-def _nodes(result: RuleResult) -> list[RuleResult]:
-    """*result* and its parts, depth first (the order the JSON nests them)."""
-    out = [result]
-    for child in result.children:
+def _nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """A rule node as the JSON writes it, and its parts, depth first (the JSON's order)."""
+    out = [node]
+    for child in node.get("children", ()):
         out.extend(_nodes(child))
     return out
 
@@ -68,41 +67,46 @@ def evaluation_frame(evaluation: Evaluation, *, include_subjects: bool = False) 
     ``observed``, ``numerator``, ``denominator``, ``threshold``, ``reason``) and how
     many people made it fail or left it undecided (``failing_count``, ``unknown_count``);
     with *include_subjects* also their ids (``failing_subjects``, ``unknown_subjects``).
-    Empty texts are null.
+    Empty texts are null. The rows are read off the evaluation's JSON form
+    (:meth:`Evaluation.unit_dicts`), so both say the same in the language in force.
     """
     columns: dict[str, list[Any]] = {name: [] for name in _SCHEMA}
     subjects: dict[str, list[Any]] = {name: [] for name in _SUBJECTS}
-    for unit in evaluation.units:
-        for criterion in unit.criteria:
-            for node in _nodes(criterion.result):
-                # the root's outcome is the criterion's (a pass downgraded to unknown)
-                outcome = criterion.outcome if node is criterion.result else node.outcome
+    for unit in evaluation.unit_dicts(include_subjects=True):
+        head = (
+            unit["unit_code"],
+            unit["unit_name"],
+            unit["province_code"],
+            unit["verdict"],
+            unit.get("level"),
+            unit.get("affected_by", []),
+        )
+        for criterion in unit["criteria"]:
+            # the root's outcome is the criterion's (a pass downgraded to unknown)
+            for node in _nodes(criterion["result"]):
+                failing = node.get("failing_subjects", [])
+                unknown = node.get("unknown_subjects", [])
                 row = (
-                    unit.unit_code,
-                    unit.unit_name,
-                    unit.province_code,
-                    unit.verdict.value,
-                    unit.level,
-                    [render(note) for note in unit.affected_by],
-                    criterion.criterion_id,
-                    criterion.provenance,
-                    criterion.overridden_by,
-                    node.id,
-                    node.rule,
-                    outcome.value,
-                    node.observed,
-                    node.numerator,
-                    node.denominator,
-                    node.threshold or None,
-                    render(node.reason) or None,  # in the language in force, as the JSON
-                    len(node.failing_subjects),
-                    len(node.unknown_subjects),
+                    *head,
+                    criterion["criterion_id"],
+                    criterion["provenance"],
+                    criterion.get("overridden_by"),
+                    node["id"],
+                    node["rule"],
+                    node["outcome"],
+                    node.get("observed"),
+                    node.get("numerator"),
+                    node.get("denominator"),
+                    node.get("threshold") or None,
+                    node.get("reason") or None,
+                    len(failing),
+                    len(unknown),
                 )
                 for name, value in zip(_SCHEMA, row, strict=True):
                     columns[name].append(value)
                 if include_subjects:
-                    subjects["failing_subjects"].append(list(node.failing_subjects))
-                    subjects["unknown_subjects"].append(list(node.unknown_subjects))
+                    subjects["failing_subjects"].append(failing)
+                    subjects["unknown_subjects"].append(unknown)
     frame = pl.DataFrame(columns, schema=_SCHEMA)
     if include_subjects:
         frame = frame.with_columns(

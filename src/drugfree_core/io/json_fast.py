@@ -32,11 +32,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import msgspec
-import numpy as np
 import polars as pl
 
 from drugfree_core.dataset.checks import (
@@ -52,6 +51,9 @@ from drugfree_core.dataset.document import FORMAT
 from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, supplied_tables
 from drugfree_core.dataset.schema import TABLES, Table
 from drugfree_core.model import Subject
+
+if TYPE_CHECKING:  # numpy costs a tenth of a second to import: only JSON loading needs it
+    import numpy as np
 
 _DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _FIRST_DAY = dt.date(1, 1, 1)  # polars reads "0000-01-01"; Python has no year 0
@@ -154,6 +156,8 @@ def count_keys(raw: bytes) -> int:
         # every colon after a quote, or none after a blank: each key ends in '":'
         if raw.count(b":") == keys or not any(w + b":" in raw for w in (b" ", b"\t", b"\n", b"\r")):
             return keys
+    import numpy as np
+
     data = np.frombuffer(raw + b"\x00", dtype=np.uint8)  # a stop after the last byte
     quotes = np.flatnonzero(data == ord('"'))
     after_backslash = quotes[data[quotes - 1] == ord("\\")] if quotes.size else quotes
@@ -253,6 +257,8 @@ class _Columns:
 
 def _child_positions(lengths: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """For each nested row: its subject's position and its position in the subject's list."""
+    import numpy as np
+
     counts = np.asarray(lengths, dtype=np.int64)
     subject = np.repeat(np.arange(len(lengths), dtype=np.int64), counts)
     starts = np.cumsum(counts) - counts

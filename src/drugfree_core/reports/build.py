@@ -193,7 +193,7 @@ def build_report(
             return None
         return sum(
             1
-            for code in run.results
+            for code in run.verdicts
             if code in found and (s == NATIONAL or run.provinces[code] == s)
         )
 
@@ -333,7 +333,7 @@ def _national_beside(
         return {}
     data = runner.dataset.restrict_to_units(codes)
     evaluation = evaluate(data, national, now.on, units=codes, allow_no_coverage=True)
-    return {u.unit_code: (national.id, u.verdict.value) for u in evaluation.units}
+    return {u.unit_code: (national.id, u.verdict.value) for u in evaluation.verdicts}
 
 
 def _recognition(
@@ -354,8 +354,8 @@ def _recognition(
             s,
             year,
             {
-                code: result.verdict.value
-                for code, (_, result) in now.results.items()
+                code: verdict.value
+                for code, (_, verdict) in now.verdicts.items()
                 if s == NATIONAL or now.provinces[code] == s
             },
             found,
@@ -401,7 +401,7 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
             schemes = sorted(
                 {
                     scheme.id
-                    for code, (scheme, _) in run.results.items()
+                    for code, (scheme, _) in run.verdicts.items()
                     if s == NATIONAL or run.provinces[code] == s
                 }
             )
@@ -473,7 +473,7 @@ def _predecessors(codes: tuple[str, ...], before: ScopeRun | None) -> Predecesso
     if before is None or not codes:
         return None
     verdicts = [
-        before.results[c][1].verdict.value if c in before.results else Outcome.UNKNOWN.value
+        before.verdicts[c][1].value if c in before.verdicts else Outcome.UNKNOWN.value
         for c in codes
     ]
     return Predecessors(

@@ -69,7 +69,7 @@ def scope_progress(
         scope=scope,
         name=name,
         scheme_ids=tuple(
-            sorted({s.id for code, (s, _) in now.results.items() if _in(scope, now, code)})
+            sorted({s.id for code, (s, _) in now.verdicts.items() if _in(scope, now, code)})
         ),
         roadmap_id=None if roadmap is None else roadmap.id,
         roadmap_title_en="" if roadmap is None else roadmap.title_en,

@@ -71,11 +71,15 @@ class ScopeCounts:
 class ScopeRun:
     """Every commune-level unit of the scope in force on ``on``, evaluated.
 
-    ``results`` maps unit code to ``(scheme, result)``; ``provinces`` maps unit code to
-    its province as of the report's reference date. ``evaluations`` are the whole
-    evaluations behind the results, kept for the reference date only (empty on other
-    dates, whose frames would only hold memory). ``notes`` say what could not be
-    evaluated and why (for example no scheme in force yet on an early date).
+    ``verdicts`` maps unit code to ``(scheme, verdict)``, on every date; ``results``
+    maps it to ``(scheme, result)``, the whole result with its reasons, on the report's
+    reference date only (empty on other dates, which only count verdicts: building
+    every unit's rule trees there would cost most of a series' time for nothing).
+    ``provinces`` maps unit code to its province as of the reference date.
+    ``evaluations`` are the whole evaluations behind the results, kept for the
+    reference date only (empty on other dates, whose frames would only hold memory).
+    ``notes`` say what could not be evaluated and why (for example no scheme in force
+    yet on an early date).
     ``unplaced`` and ``without_residence`` count, per province (key ``"*"``: any
     province), the people and records of the whole dataset that could not be placed in
     any unit on the date (see :mod:`drugfree_core.engine.placement`): a person whose
@@ -84,6 +88,7 @@ class ScopeRun:
     """
 
     on: dt.date
+    verdicts: dict[str, tuple[Scheme, Outcome]]
     results: dict[str, tuple[Scheme, UnitResult]]
     provinces: dict[str, str]
     evaluations: tuple[tuple[Scheme, Evaluation], ...]
@@ -107,10 +112,10 @@ class ScopeRun:
         if not self._verdicts:
             # Every scope's verdicts in one pass: a national series asks for each province.
             self._verdicts[NATIONAL] = {}
-            for code, (_, result) in self.results.items():
+            for code, (_, verdict) in self.verdicts.items():
                 for key in (NATIONAL, self.provinces[code]):
                     tally_of = self._verdicts.setdefault(key, {})
-                    tally_of[result.verdict.value] = tally_of.get(result.verdict.value, 0) + 1
+                    tally_of[verdict.value] = tally_of.get(verdict.value, 0) + 1
         verdicts = self._verdicts.get(scope, {})
         return ScopeCounts(
             units=sum(verdicts.values()),
@@ -242,7 +247,9 @@ class ScopeRunner:
             scheme_id = self._scheme_id(code, on, notes, by_province)
             if scheme_id is not None:
                 groups.setdefault(scheme_id, []).append(code)
+        verdicts: dict[str, tuple[Scheme, Outcome]] = {}
         results: dict[str, tuple[Scheme, UnitResult]] = {}
+        reference = on == self.reference_date
         evaluations: list[tuple[Scheme, Evaluation]] = []
         # Shallow copies (the same frames) whose derived values (this date's placements
         # and census) go with the date's run instead of piling up, date after date, on
@@ -270,12 +277,15 @@ class ScopeRunner:
             )
             evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
             evaluations.append((scheme, evaluation))
-            for unit in evaluation.units:
-                results[unit.unit_code] = (scheme, unit)
-        provinces = {code: self.home_province(code) for code in results}
+            if reference:
+                for unit in evaluation.units:
+                    results[unit.unit_code] = (scheme, unit)
+            for verdict in evaluation.verdicts:
+                verdicts[verdict.unit_code] = (scheme, verdict.verdict)
+        provinces = {code: self.home_province(code) for code in verdicts}
         unplaced: dict[str, int] = {}
         homeless: dict[str, int] = {}
-        if results:
+        if verdicts:
             # The scope's part of the data holds everyone who ever lived in its units and
             # every quarantined record whose unit cannot be told (restrict_to_units).
             found = census(whole, on)
@@ -296,12 +306,13 @@ class ScopeRunner:
                     homeless[NATIONAL] = homeless.get(NATIONAL, 0) + never
         return ScopeRun(
             on=on,
+            verdicts=verdicts,
             results=results,
             provinces=provinces,
             # Each evaluation holds every frame it derived (placements, statuses, test
             # windows): only the reference date's are read again (criteria tallies,
             # provenance), so the other dates keep just their unit results.
-            evaluations=tuple(evaluations) if on == self.reference_date else (),
+            evaluations=tuple(evaluations) if reference else (),
             notes=tuple(dict.fromkeys(notes)),
             unplaced=unplaced,
             without_residence=homeless,
