@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -176,6 +177,25 @@ class Dataset:
         if key not in self._derived:
             self._derived[key] = build()
         return self._derived[key]
+
+    def for_one_date(self) -> Dataset:
+        """A copy with the same frames, for work on one date, starting with what is known.
+
+        It starts with the values derived from this dataset whose key names no date (a
+        coverage index, say), so each date does not derive them again; what it derives
+        for a date stays with it and goes when it goes (a report's series would
+        otherwise pile up every date's placements). :meth:`keep_undated` brings its own
+        undated values back.
+        """
+        copy = attrs.evolve(self)
+        copy._derived.update((k, v) for k, v in self._derived.items() if not _dated(k))
+        return copy
+
+    def keep_undated(self, copy: Dataset) -> None:
+        """Keep what *copy* (see :meth:`for_one_date`) derived under keys with no date."""
+        for key, value in copy._derived.items():
+            if not _dated(key):
+                self._derived.setdefault(key, value)
 
     def frame(self, table: str) -> pl.DataFrame:
         """The frame of the table called *table*."""
@@ -550,4 +570,11 @@ def _findings(dataset: Dataset) -> dict[str, tuple[Any, ...] | None]:
     }
 
 
+def _dated(key: Any) -> bool:
+    """Whether a :meth:`Dataset.derived` key names a date (its value is of that date)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(part, dt.date) for part in parts)
+
+
 __all__ = ["ALL_TABLES", "CoverageBasis", "Dataset", "DatasetRecords", "QuarantinedRecord"]
+

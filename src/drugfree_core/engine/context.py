@@ -343,8 +343,9 @@ class EvalContext:
 
     def successors_in_force(self) -> dict[str, tuple[str, ...]]:
         """For each unit code not in force on the date, the in-force units it became."""
-        result: dict[str, tuple[str, ...]] = self.memo(
-            "successors", lambda: successors_in_force(self.dataset, self.on)
+        # On the dataset: every scheme group and the census of a date share it.
+        result: dict[str, tuple[str, ...]] = self.dataset.derived(
+            ("successors", self.on), lambda: successors_in_force(self.dataset, self.on)
         )
         return result
 

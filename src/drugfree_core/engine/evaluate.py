@@ -658,37 +658,46 @@ def _unit_verdicts(
     A covered unit's criterion outcome is its root's, a pass downgraded to unknown when
     the unit is affected; an uncovered unit is *no data* throughout.
     """
-    roots = [node.frame["outcome"].to_list() for node in nodes]
     ids = [criterion.id for criterion in criteria]
+    # each unit's row of root outcomes, as a tuple: few distinct ones nationally
+    patterns = list(zip(*(node.frame["outcome"].to_list() for node in nodes), strict=True))
     no_data = tuple((cid, Outcome.NO_DATA) for cid in ids)
+    read: dict[tuple[tuple[bool | None, ...], bool], tuple[Outcome, Any, str | None]] = {}
     out = []
-    for i, row in enumerate(rows):
+    for row, pattern in zip(rows, patterns, strict=True):
         code = row["unit_code"]
         if code not in covered:
-            out.append(
-                UnitVerdict(
-                    unit_code=code,
-                    province_code=row["province_code"],
-                    verdict=Outcome.NO_DATA,
-                    criteria=no_data,
-                )
-            )
-            continue
-        downgrade = bool(affected.get(code))
-        outcomes = {}
-        for cid, column in zip(ids, roots, strict=True):
-            outcome = Outcome.from_bool(column[i])
-            if downgrade and outcome is Outcome.PASS:
-                outcome = Outcome.UNKNOWN
-            outcomes[cid] = outcome
-        verdict, level, _, _ = _standing(scheme, levels, outcomes)
+            verdict, criteria_outcomes, level = Outcome.NO_DATA, no_data, None
+        else:
+            key = (pattern, bool(affected.get(code)))
+            if key not in read:
+                read[key] = _pattern_standing(scheme, levels, ids, *key)
+            verdict, criteria_outcomes, level = read[key]
         out.append(
             UnitVerdict(
                 unit_code=code,
                 province_code=row["province_code"],
                 verdict=verdict,
-                criteria=tuple(outcomes.items()),
+                criteria=criteria_outcomes,
                 level=level,
             )
         )
     return tuple(out)
+
+
+def _pattern_standing(
+    scheme: Scheme,
+    levels: tuple[Level, ...],
+    ids: list[str],
+    pattern: tuple[bool | None, ...],
+    downgrade: bool,
+) -> tuple[Outcome, tuple[tuple[str, Outcome], ...], str | None]:
+    """The verdict, criterion outcomes and level of a covered unit with these roots."""
+    outcomes = {}
+    for cid, value in zip(ids, pattern, strict=True):
+        outcome = Outcome.from_bool(value)
+        if downgrade and outcome is Outcome.PASS:
+            outcome = Outcome.UNKNOWN
+        outcomes[cid] = outcome
+    verdict, level, _, _ = _standing(scheme, levels, outcomes)
+    return verdict, tuple(outcomes.items()), level

@@ -233,7 +233,7 @@ def census(dataset: Dataset, on: dt.date) -> Census:
 
 
 def _census(dataset: Dataset, on: dt.date) -> Census:
-    successors = successors_in_force(dataset, on)
+    successors = dataset.derived(("successors", on), lambda: successors_in_force(dataset, on))
     _placed, unplaced = dataset.derived(
         ("placement", on), lambda: place_people(dataset, on, successors)
     )

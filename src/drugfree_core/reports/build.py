@@ -394,17 +394,15 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
     scopes = sorted(set(run.provinces.values())) if scope == NATIONAL else [scope]
     if scope == NATIONAL:
         scopes.append(NATIONAL)
+    applied: dict[str, set[str]] = {NATIONAL: set()}  # scheme ids per scope, in one pass
+    for code, (scheme, _) in run.verdicts.items():
+        applied[NATIONAL].add(scheme.id)
+        applied.setdefault(run.provinces[code], set()).add(scheme.id)
     points = []
     for s in scopes:
         counts = run.counts(s)
         if counts.units:
-            schemes = sorted(
-                {
-                    scheme.id
-                    for code, (scheme, _) in run.verdicts.items()
-                    if s == NATIONAL or run.provinces[code] == s
-                }
-            )
+            schemes = sorted(applied.get(s, ()))
             points.append(
                 SeriesPoint(
                     on=run.on,

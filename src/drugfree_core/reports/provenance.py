@@ -82,14 +82,14 @@ def _text_cells(text: pl.Series) -> list[np.ndarray]:
     """
     lengths = text.str.len_bytes().fill_null(0)
     longest = int(lengths.max() or 0)  # type: ignore[arg-type]
-    cells = [lengths.cast(pl.UInt64()).to_numpy().astype(_U64)]
+    cells = [lengths.cast(pl.UInt64()).to_numpy().astype(_U64, copy=False)]
     if longest == 0:
         return cells
     fixed = longest % 8 == 0 and int(lengths.min() or 0) == longest  # type: ignore[arg-type]
     raw = (text if fixed else text + "\x00" * 7).cast(pl.Binary())
     for i in range(0, longest, 8):
         word = raw.bin.slice(i, 8).bin.reinterpret(dtype=pl.UInt64(), endianness="little")
-        cells.append(word.fill_null(0).to_numpy().astype(_U64))
+        cells.append(word.fill_null(0).to_numpy().astype(_U64, copy=False))
     return cells
 
 
@@ -101,20 +101,24 @@ def _cells(column: pl.Series) -> list[np.ndarray]:
         categories = pl.Series(dtype.categories)
         rank_of = np.empty(len(categories), dtype=_U64)
         rank_of[categories.arg_sort().to_numpy()] = np.arange(len(categories), dtype=_U64)
-        codes = column.to_physical().fill_null(0).to_numpy().astype(np.int64)
+        codes = column.to_physical().fill_null(0).to_numpy().astype(np.int64, copy=False)
         return [rank_of[codes]]
     if dtype in (pl.String(), pl.Categorical()):
         return _text_cells(column.cast(pl.String()))
     if dtype == pl.Date():
-        return [column.cast(pl.Int64()).fill_null(0).to_numpy().astype(np.int64).view(_U64)]
+        return [
+            column.cast(pl.Int64()).fill_null(0).to_numpy().astype(np.int64, copy=False).view(_U64)
+        ]
     if dtype == pl.Boolean():
-        return [column.cast(pl.UInt64()).fill_null(0).to_numpy().astype(_U64)]
+        return [column.cast(pl.UInt64()).fill_null(0).to_numpy().astype(_U64, copy=False)]
     if dtype.is_float():
         # One bit pattern for zero and one for NaN, as CSV and JSON cannot tell them apart.
         floats = column.cast(pl.Float64()).fill_null(0.0).fill_nan(float("nan")).to_numpy()
         return [np.where(floats == 0.0, 0.0, floats).astype("<f8").view(_U64)]
     if dtype.is_integer():
-        return [column.cast(pl.Int64()).fill_null(0).to_numpy().astype(np.int64).view(_U64)]
+        return [
+            column.cast(pl.Int64()).fill_null(0).to_numpy().astype(np.int64, copy=False).view(_U64)
+        ]
     raise TypeError(f"no fingerprint encoding for {dtype}")  # pragma: no cover - schema types
 
 

@@ -254,7 +254,7 @@ class ScopeRunner:
         # Shallow copies (the same frames) whose derived values (this date's placements
         # and census) go with the date's run instead of piling up, date after date, on
         # the dataset a series reads.
-        whole = attrs.evolve(self.dataset)
+        whole = self.dataset.for_one_date()
         for scheme_id, codes in sorted(groups.items()):
             scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
             if not scheme.in_force(on):
@@ -270,12 +270,14 @@ class ScopeRunner:
                 continue
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
-            data = (
-                attrs.evolve(self._part(codes))
+            base = (
+                self._part(codes)
                 if len(codes) * 2 < sum(len(c) for c in groups.values())
-                else whole
+                else self.dataset
             )
+            data = whole if base is self.dataset else base.for_one_date()
             evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
+            base.keep_undated(data)
             evaluations.append((scheme, evaluation))
             if reference:
                 for unit in evaluation.units:

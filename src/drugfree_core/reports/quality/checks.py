@@ -130,8 +130,14 @@ def _episode_terms(q: Inputs) -> pl.DataFrame:
     """Rehab episodes with the law's minimum and maximum term for each (days; null: none).
 
     The term is the one of the law in force when the episode started (Law 120/2025 Art.
-    56, ``law.rehab_term_law``), by form and, from 1 July 2026, by rank.
+    56, ``law.rehab_term_law``), by form and, from 1 July 2026, by rank. Computed once
+    for the two checks that read it.
     """
+    terms: pl.DataFrame = q.ctx.memo("quality: episode terms", lambda: _build_episode_terms(q))
+    return terms
+
+
+def _build_episode_terms(q: Inputs) -> pl.DataFrame:
     episodes = indexed(q.dataset.rehab_episodes)
     terms = episodes.with_columns(
         q.ctx.episode_term("law.rehab_min_duration").alias("_min"),
