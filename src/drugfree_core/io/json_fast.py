@@ -138,6 +138,11 @@ def _no_gc() -> Iterator[None]:
 # --- counting keys (duplicates) ------------------------------------------------------------
 
 
+#: The bytes an opening quote can follow, and the blanks JSON allows between tokens.
+_OPENERS = list(b"{[,: \t\n\r")
+_BLANKS = list(b" \t\n\r")
+
+
 def count_keys(raw: bytes) -> int:
     """How many object keys the JSON text *raw* holds (it must be valid JSON).
 
@@ -146,18 +151,24 @@ def count_keys(raw: bytes) -> int:
     quotes are found, escaped ones dropped, and each closing quote's next
     non-blank byte looked at.
     """
-    # A string that starts with ":" puts an opening quote before a colon: only the exact
-    # count below tells it from a key (an opening quote follows one of these bytes).
-    opening_colon = any(
-        b + b'":' in raw for b in (b"{", b"[", b",", b":", b" ", b"\t", b"\n", b"\r")
-    )
-    if b"\\" not in raw and not opening_colon:
-        keys = raw.count(b'":')
-        # every colon after a quote, or none after a blank: each key ends in '":'
-        if raw.count(b":") == keys or not any(w + b":" in raw for w in (b" ", b"\t", b"\n", b"\r")):
-            return keys
     import numpy as np
 
+    if b"\\" not in raw:
+        # One pass over the colons (one search per pattern took half a second on 80 MB).
+        text = np.frombuffer(raw, dtype=np.uint8)
+        colons = np.flatnonzero(text == ord(":"))
+        colons = colons[colons > 0]
+        before = text[colons - 1]
+        after_quote = colons[before == ord('"')]
+        # A string that starts with ":" puts an opening quote before a colon: only the
+        # exact count below tells it from a key (an opening quote follows one of these).
+        quotes = after_quote[after_quote > 1] - 1
+        opening_colon = np.isin(text[quotes - 1], _OPENERS).any()
+        # every colon after a quote, or none after a blank: each key ends in '":'
+        if not opening_colon and (
+            after_quote.size == colons.size or not np.isin(before, _BLANKS).any()
+        ):
+            return int(after_quote.size)
     data = np.frombuffer(raw + b"\x00", dtype=np.uint8)  # a stop after the last byte
     quotes = np.flatnonzero(data == ord('"'))
     after_backslash = quotes[data[quotes - 1] == ord("\\")] if quotes.size else quotes
