@@ -254,10 +254,12 @@ def verdicts_of_units(evaluation: Evaluation) -> tuple[UnitVerdict, ...]:
     return tuple(
         UnitVerdict(
             unit_code=u.unit_code,
+            unit_name=u.unit_name,
             province_code=u.province_code,
             verdict=u.verdict,
             criteria=tuple((c.criterion_id, c.outcome) for c in u.criteria),
             level=u.level,
+            level_candidates=u.level_candidates,
         )
         for u in evaluation.units
     )

@@ -28,7 +28,7 @@ import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
 from drugfree_core.engine.serialize import converter, dumps
-from drugfree_core.engine.tabular import evaluation_frame
+from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import use_lang
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
@@ -132,29 +132,52 @@ def test_evaluation_json_from_columns_is_the_objects_byte_for_byte(
                         )
 
 
-def test_evaluation_frame_from_columns_is_the_objects(merged: Dataset) -> None:
-    # The Parquet table reads the units' JSON form: from the columns on a fresh
-    # evaluation, from the objects once they are built. Both give the same frame, and
-    # the frame holds every node of every unit's JSON.
-    for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
-        scheme = dfc.get_scheme(scheme_id)
-        for include_subjects in (True, False):
-            fast = dfc.evaluate(merged, scheme, ON)
-            slow = dfc.evaluate(merged, scheme, ON)
-            assert slow.units
-            frame = evaluation_frame(fast, include_subjects=include_subjects)
-            assert frame.equals(evaluation_frame(slow, include_subjects=include_subjects))
-            document = json.loads(slow.to_json())
-            nodes = sum(len(_tree(c["result"])) for u in document["units"] for c in u["criteria"])
-            assert frame.height == nodes
-            failing = frame.filter(pl.col("failing_count") > 0)
-            assert failing.height  # the data make people fail somewhere
-            if include_subjects:
-                assert (
-                    failing["failing_subjects"]
-                    .list.len()
-                    .equals(failing["failing_count"].cast(pl.UInt32), check_names=False)
-                )
+@pytest.mark.parametrize("scheme_id", [s.id for s in builtin_schemes()])
+def test_evaluation_frame_from_columns_is_the_json(merged: Dataset, scheme_id: str) -> None:
+    # The Parquet table is put together from the engine's columns; read off the JSON of
+    # the unit objects it is the same frame, in both languages, with and without subject
+    # ids, with uncovered units (root rows only) and downgraded passes. And the frame
+    # holds every node of every unit's JSON.
+    scheme = dfc.get_scheme(scheme_id)
+    on = ON if scheme.in_force(ON) and scheme.criteria_on(ON) else dt.date(2025, 6, 30)
+    if not scheme.in_force(on) or not scheme.criteria_on(on):
+        pytest.skip("not in force on either date")
+    for data in (merged, _partly_covered(merged)):
+        for lang in ("en", "vi"):
+            for include_subjects in (True, False):
+                with use_lang(lang):
+                    fast = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
+                    slow = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
+                    assert slow.units
+                    frame = evaluation_frame(fast, include_subjects=include_subjects)
+                    reference = frame_from_json(slow, include_subjects=include_subjects)
+                    assert frame.schema == reference.schema
+                    assert frame.equals(reference)
+    slow = dfc.evaluate(merged, scheme, on, allow_no_coverage=True)
+    frame = evaluation_frame(slow, include_subjects=True)
+    document = json.loads(slow.to_json())
+    nodes = sum(len(_tree(c["result"])) for u in document["units"] for c in u["criteria"])
+    assert frame.height == nodes
+    failing = frame.filter(pl.col("failing_count") > 0)
+    assert failing["failing_subjects"].list.len().cast(pl.Int64).equals(failing["failing_count"])
+
+
+def _partly_covered(merged: Dataset) -> Dataset:
+    """*merged* with five units left uncovered and a quarantined record on six others."""
+    uncovered = merged.units["code"].to_list()[:5]
+    return attrs.evolve(
+        merged,
+        quarantined=(
+            QuarantinedRecord(
+                table="drug_tests",
+                location="drug_tests.csv:row 3",
+                reason="result must be one of negative, positive",
+                record_id="S-q",
+                unit_codes=tuple(merged.units["code"].to_list()[-6:]),
+            ),
+        ),
+        coverage=merged.coverage.filter(~pl.col("unit_code").is_in(uncovered)),
+    )
 
 
 def _tree(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -420,3 +443,18 @@ def test_unplaced_people_are_written_as_the_converter_wrote_them(merged: Dataset
         with use_lang(lang):
             written = evaluation.to_dict()["unplaced_subjects"]
             assert written == [converter.unstructure(u) for u in evaluation.unplaced]
+
+
+def test_a_date_copy_starts_with_what_has_no_date_and_keeps_its_dates(demo: Dataset) -> None:
+    base = attrs.evolve(demo)
+    base.derived(("index",), lambda: "undated")
+    base.derived(("placement", ON), lambda: "of a date")
+    copy = base.for_one_date()
+    assert copy.derived(("index",), lambda: "built again") == "undated"
+    assert copy.derived(("placement", ON), lambda: "its own") == "its own"
+    copy.derived(("new index",), lambda: "found on the copy")
+    copy.derived(("census", ON), lambda: "of the copy's date")
+    base.keep_undated(copy)
+    assert base.derived(("new index",), lambda: "missing") == "found on the copy"
+    assert base.derived(("census", ON), lambda: "not kept") == "not kept"
+    assert base.derived(("placement", ON), lambda: "changed") == "of a date"

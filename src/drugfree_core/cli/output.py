@@ -48,20 +48,22 @@ MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "no_data": "–"}
 
 def _rows(evaluation: Evaluation) -> tuple[list[str], list[list[str]]]:
     """Machine headers and values: unit code, name, verdict, level, each criterion."""
-    criteria = [c.criterion_id for c in evaluation.units[0].criteria] if evaluation.units else []
+    # The verdicts are all this reads: no unit's rule tree is built.
+    verdicts = evaluation.verdicts
+    criteria = [cid for cid, _ in verdicts[0].criteria] if verdicts else []
     headers = ["unit", "name", "verdict"]
     if evaluation.levels:
         headers.append("level")
     headers += criteria
     rows = []
-    for u in evaluation.units:
+    for u in verdicts:
         row = [u.unit_code, u.unit_name, u.verdict.value]
         if evaluation.levels:
             if u.verdict is Outcome.NO_DATA:
                 row.append("")
             else:
                 row.append(u.level or ("?" + "/".join(u.level_candidates)))
-        row += [c.outcome.value for c in u.criteria]
+        row += [outcome.value for _, outcome in u.criteria]
         rows.append(row)
     return headers, rows
 

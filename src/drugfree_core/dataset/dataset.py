@@ -577,4 +577,3 @@ def _dated(key: Any) -> bool:
 
 
 __all__ = ["ALL_TABLES", "CoverageBasis", "Dataset", "DatasetRecords", "QuarantinedRecord"]
-

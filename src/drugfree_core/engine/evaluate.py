@@ -11,6 +11,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_reason
+from drugfree_core.engine.node_table import node_table
 from drugfree_core.engine.placement import undetermined_records, unplaced_subjects
 from drugfree_core.engine.results import (
     CriterionResult,
@@ -405,6 +406,18 @@ def evaluate(
         build_units=build_units,
         build_unplaced=lambda: unplaced_subjects(unplaced_frame),
         write_units=write_units,
+        build_table=lambda include_subjects, verdicts: node_table(
+            nodes=nodes,
+            criteria=criteria,
+            overrides=scheme.overrides,
+            units=ctx.units,
+            verdicts=verdicts,
+            covered=covered,
+            affected=affected,
+            why_no_data=why_no_data,
+            joined=_joined,
+            include_subjects=include_subjects,
+        ),
         build_verdicts=lambda: _unit_verdicts(
             unit_rows, scheme, criteria, nodes, affected, levels, covered
         ),
@@ -644,6 +657,10 @@ def _standing(
     return verdict, None, (), ()
 
 
+#: A covered unit's verdict, criterion outcomes, level and levels still possible.
+_Standing = tuple[Outcome, tuple[tuple[str, Outcome], ...], str | None, tuple[str, ...]]
+
+
 def _unit_verdicts(
     rows: list[dict[str, Any]],
     scheme: Scheme,
@@ -662,24 +679,26 @@ def _unit_verdicts(
     # each unit's row of root outcomes, as a tuple: few distinct ones nationally
     patterns = list(zip(*(node.frame["outcome"].to_list() for node in nodes), strict=True))
     no_data = tuple((cid, Outcome.NO_DATA) for cid in ids)
-    read: dict[tuple[tuple[bool | None, ...], bool], tuple[Outcome, Any, str | None]] = {}
+    read: dict[tuple[tuple[bool | None, ...], bool], _Standing] = {}
     out = []
     for row, pattern in zip(rows, patterns, strict=True):
         code = row["unit_code"]
-        if code not in covered:
-            verdict, criteria_outcomes, level = Outcome.NO_DATA, no_data, None
-        else:
+        standing: _Standing = (Outcome.NO_DATA, no_data, None, ())
+        if code in covered:
             key = (pattern, bool(affected.get(code)))
             if key not in read:
                 read[key] = _pattern_standing(scheme, levels, ids, *key)
-            verdict, criteria_outcomes, level = read[key]
+            standing = read[key]
+        verdict, criteria_outcomes, level, candidates = standing
         out.append(
             UnitVerdict(
                 unit_code=code,
+                unit_name=row["name"],
                 province_code=row["province_code"],
                 verdict=verdict,
                 criteria=criteria_outcomes,
                 level=level,
+                level_candidates=candidates,
             )
         )
     return tuple(out)
@@ -691,13 +710,13 @@ def _pattern_standing(
     ids: list[str],
     pattern: tuple[bool | None, ...],
     downgrade: bool,
-) -> tuple[Outcome, tuple[tuple[str, Outcome], ...], str | None]:
-    """The verdict, criterion outcomes and level of a covered unit with these roots."""
+) -> _Standing:
+    """The standing of a covered unit whose criteria's roots have these outcomes."""
     outcomes = {}
     for cid, value in zip(ids, pattern, strict=True):
         outcome = Outcome.from_bool(value)
         if downgrade and outcome is Outcome.PASS:
             outcome = Outcome.UNKNOWN
         outcomes[cid] = outcome
-    verdict, level, _, _ = _standing(scheme, levels, outcomes)
-    return verdict, tuple(outcomes.items()), level
+    verdict, level, candidates, _ = _standing(scheme, levels, outcomes)
+    return verdict, tuple(outcomes.items()), level, candidates

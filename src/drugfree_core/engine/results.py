@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -18,6 +18,9 @@ from drugfree_core.errors import UsageError
 from drugfree_core.i18n import Message, Text, msg, msgn, render
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @attrs.frozen(kw_only=True)
@@ -136,11 +139,13 @@ class UnitVerdict:
     """
 
     unit_code: str
+    unit_name: str
     province_code: str | None
     verdict: Outcome
     #: ``(criterion_id, outcome)`` for each criterion in force, in the scheme's order.
     criteria: tuple[tuple[str, Outcome], ...]
     level: str | None = None
+    level_candidates: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -197,6 +202,11 @@ class Evaluation:
     )
     #: Writes every unit's JSON straight from the engine's columns (``include_subjects``).
     write_units: Callable[[bool], list[dict[str, Any]]] | None = attrs.field(
+        default=None, repr=False
+    )
+    #: Builds the rows per unit and rule node from the engine's columns
+    #: (``include_subjects``, :attr:`verdicts`); see ``tabular.evaluation_frame``.
+    build_table: Callable[[bool, tuple[UnitVerdict, ...]], pl.DataFrame] | None = attrs.field(
         default=None, repr=False
     )
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
@@ -335,10 +345,12 @@ class Evaluation:
 def _verdict_of(unit: UnitResult) -> UnitVerdict:
     return UnitVerdict(
         unit_code=unit.unit_code,
+        unit_name=unit.unit_name,
         province_code=unit.province_code,
         verdict=unit.verdict,
         criteria=tuple((c.criterion_id, c.outcome) for c in unit.criteria),
         level=unit.level,
+        level_candidates=unit.level_candidates,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from drugfree_core.engine.node_table import SUBJECT_COLUMNS, TABLE_SCHEMA
 from drugfree_core.engine.results import Evaluation
 
 #: The Parquet metadata key holding the evaluation's header as JSON.
@@ -24,29 +25,8 @@ PARQUET_METADATA_KEY = "drugfree.evaluation"
 #: The version of the table layout, in the header (``format``).
 TABLE_FORMAT = "drugfree-evaluation-table/1"
 
-_IDS = pl.List(pl.String())
-_SCHEMA: dict[str, pl.DataType] = {
-    "unit_code": pl.String(),
-    "unit_name": pl.String(),
-    "province_code": pl.String(),
-    "verdict": pl.String(),
-    "level": pl.String(),
-    "affected_by": _IDS,
-    "criterion_id": pl.String(),
-    "provenance": pl.String(),
-    "overridden_by": pl.String(),
-    "node_id": pl.String(),
-    "rule": pl.String(),
-    "outcome": pl.String(),
-    "observed": pl.Float64(),
-    "numerator": pl.Float64(),
-    "denominator": pl.Float64(),
-    "threshold": pl.String(),
-    "reason": pl.String(),
-    "failing_count": pl.Int64(),
-    "unknown_count": pl.Int64(),
-}
-_SUBJECTS: dict[str, pl.DataType] = {"failing_subjects": _IDS, "unknown_subjects": _IDS}
+_SCHEMA = TABLE_SCHEMA
+_SUBJECTS = SUBJECT_COLUMNS
 
 
 def _nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -67,8 +47,19 @@ def evaluation_frame(evaluation: Evaluation, *, include_subjects: bool = False) 
     ``observed``, ``numerator``, ``denominator``, ``threshold``, ``reason``) and how
     many people made it fail or left it undecided (``failing_count``, ``unknown_count``);
     with *include_subjects* also their ids (``failing_subjects``, ``unknown_subjects``).
-    Empty texts are null. The rows are read off the evaluation's JSON form
-    (:meth:`Evaluation.unit_dicts`), so both say the same in the language in force.
+    Empty texts are null. The rows say what the evaluation's JSON says, in the language
+    in force; they are put together from the engine's columns, without unit objects.
+    """
+    if evaluation.build_table is not None:
+        return evaluation.build_table(include_subjects, evaluation.verdicts)
+    return frame_from_json(evaluation, include_subjects=include_subjects)
+
+
+def frame_from_json(evaluation: Evaluation, *, include_subjects: bool = False) -> pl.DataFrame:
+    """:func:`evaluation_frame` read off the evaluation's JSON form (its unit dicts).
+
+    The way for an evaluation that carries no columns, and the reference the columnar
+    table is tested against.
     """
     columns: dict[str, list[Any]] = {name: [] for name in _SCHEMA}
     subjects: dict[str, list[Any]] = {name: [] for name in _SUBJECTS}
