@@ -447,13 +447,41 @@ def _path(graph: dict[str, set[str]], start: str, goal: str, within: set[str]) -
     return None
 
 
+def _ends_soon(edges: pl.DataFrame, steps: int = 8) -> bool:
+    """Whether every walk along *edges* (``from`` → ``to``) stops within *steps* steps.
+
+    Then no cycle exists, which is the usual case (a map is a few levels deep, lineage a
+    step or two), proved with a few joins instead of a graph search in Python; a walk
+    still going after *steps* steps leaves the answer to the search.
+    """
+    reached = edges.select(pl.col("to").alias("at")).unique()
+    for _ in range(steps):
+        if reached.is_empty():
+            return True
+        reached = (
+            reached.join(edges, left_on="at", right_on="from")
+            .select(pl.col("to").alias("at"))
+            .unique()
+        )
+    return reached.is_empty()
+
+
 def _parent_cycles(units: pl.DataFrame) -> pl.DataFrame:
-    rows = units.select(LOC, "code", "parent_code").drop_nulls().iter_rows()
+    links = units.select(LOC, "code", "parent_code").drop_nulls()
+    if _ends_soon(links.select(pl.col("code").alias("from"), pl.col("parent_code").alias("to"))):
+        return empty_problems()
+    rows = links.iter_rows()
     return _cycle_problems(units, {loc: (c, p) for loc, c, p in rows}, "parent units")
 
 
 def _lineage_cycles(lineage: pl.DataFrame) -> pl.DataFrame:
-    rows = lineage.select(LOC, "predecessor_code", "successor_code").drop_nulls().iter_rows()
+    links = lineage.select(LOC, "predecessor_code", "successor_code").drop_nulls()
+    edges = links.select(
+        pl.col("predecessor_code").alias("from"), pl.col("successor_code").alias("to")
+    )
+    if _ends_soon(edges):
+        return empty_problems()
+    rows = links.iter_rows()
     return _cycle_problems(lineage, {loc: (a, b) for loc, a, b in rows}, "lineage links")
 
 

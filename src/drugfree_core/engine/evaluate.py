@@ -87,17 +87,7 @@ class _Columns:
             outcome = Outcome.UNKNOWN
         else:
             downgraded = None
-        out: dict[str, Any] = {
-            "id": self.node.path,
-            "rule": type(self.node.rule).__name__,
-            "outcome": outcome.value,
-        }
-        if self.en:
-            out["description_en"] = self.en
-        if self.vi:
-            out["description_vi"] = self.vi
-        if self.node.threshold:
-            out["threshold"] = self.node.threshold
+        out = self._written_head(outcome)
         raw = self.raw_reason[i]
         if downgraded is not None:
             out["reason"] = downgraded
@@ -123,10 +113,16 @@ class _Columns:
 
     def written_no_data(self, reason: str) -> dict[str, Any]:
         """What the JSON writes of :meth:`no_data` (*reason* in words)."""
+        out = self._written_head(Outcome.NO_DATA)
+        out["reason"] = reason  # a no-data root always says why
+        return out
+
+    def _written_head(self, outcome: Outcome) -> dict[str, Any]:
+        """The node's first keys, in the order the JSON of a result has them."""
         out: dict[str, Any] = {
             "id": self.node.path,
             "rule": type(self.node.rule).__name__,
-            "outcome": Outcome.NO_DATA.value,
+            "outcome": outcome.value,
         }
         if self.en:
             out["description_en"] = self.en
@@ -134,7 +130,6 @@ class _Columns:
             out["description_vi"] = self.vi
         if self.node.threshold:
             out["threshold"] = self.node.threshold
-        out["reason"] = reason  # a no-data root always says why
         return out
 
     def result(self, i: int) -> RuleResult:

@@ -136,7 +136,7 @@ def _unit_columns(
     why_no_data: Callable[[str], Message],
     joined: Callable[[list[Message]], Message | None],
 ) -> pl.DataFrame:
-    """Per unit row: what the unit's rows repeat, and how its criteria are overridden."""
+    """Per unit row: what its rows repeat, and the reasons that replace its roots' own."""
     notes = [affected.get(code, []) for code in codes]
     downgrade = []
     no_data = []

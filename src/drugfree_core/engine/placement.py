@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import polars as pl
@@ -213,17 +214,40 @@ def undetermined_records(
     return tuple(out)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class Census:
-    """Who and what could not be placed in one unit on a date (see the module doc)."""
+    """Who and what could not be placed in one unit on a date (see the module doc).
 
-    unplaced: tuple[UnplacedSubject, ...]
+    ``people`` is the frame of the people (``subject_id``, ``candidates``, ``why``,
+    ``recorded``); :attr:`unplaced` gives them as records, built on first use.
+    """
+
+    people: pl.DataFrame
     undetermined: tuple[QuarantinedRecord, ...]
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    @property
+    def unplaced(self) -> tuple[UnplacedSubject, ...]:
+        """The people who could not be placed, as :class:`UnplacedSubject` records."""
+        if "unplaced" not in self._cache:
+            self._cache["unplaced"] = unplaced_subjects(self.people)
+        found: tuple[UnplacedSubject, ...] = self._cache["unplaced"]
+        return found
+
+    def people_by_kind(self) -> list[tuple[str, str | None, int]]:
+        """``(kind, recorded unit code, people)``: how many could not be placed, and why.
+
+        Counted over the frame, without a record per person (tens of thousands
+        nationally, on every date of a report).
+        """
+        counts = self.people.group_by("why", "recorded").len().sort("why", "recorded")
+        return [(kind, code, n) for kind, code, n in counts.iter_rows()]
 
     @property
     def anywhere(self) -> int:
         """People and records that may belong to any unit of the scope."""
-        return sum(1 for u in self.unplaced if u.kind == "gone") + len(self.undetermined)
+        gone = self.people.filter(pl.col("why") == "gone").height
+        return gone + len(self.undetermined)
 
 
 def census(dataset: Dataset, on: dt.date) -> Census:
@@ -239,6 +263,6 @@ def _census(dataset: Dataset, on: dt.date) -> Census:
     )
     in_force = set(commune_units_in_force(dataset, on)["code"].to_list())
     return Census(
-        unplaced=unplaced_subjects(unplaced),
+        people=unplaced,
         undetermined=undetermined_records(dataset.quarantined, successors, in_force),
     )

@@ -54,6 +54,8 @@ class TerritoryIndex:
         for pred, succ in lineage:
             self._successors.setdefault(pred, []).append(succ)
             self._predecessors.setdefault(succ, []).append(pred)
+        # The map never changes once indexed: each unit's province is walked up once.
+        self._province: dict[str, str] = {}
 
     @classmethod
     def from_frames(cls, *pairs: tuple[pl.DataFrame, pl.DataFrame]) -> TerritoryIndex:
@@ -122,6 +124,11 @@ class TerritoryIndex:
         return found
 
     def _province_of_unit(self, code: str) -> str:
+        if code not in self._province:
+            self._province[code] = self._walk_to_province(code)
+        return self._province[code]
+
+    def _walk_to_province(self, code: str) -> str:
         seen: set[str] = set()
         current = self._units[code]
         while current.kind != UnitKind.PROVINCE.value:

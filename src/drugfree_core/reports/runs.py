@@ -293,12 +293,12 @@ class ScopeRunner:
             found = census(whole, on)
             if found.undetermined:
                 unplaced[NATIONAL] = len(found.undetermined)
-            for person in found.unplaced:
-                if person.kind == "split":
-                    continue  # its candidate units carry the note and the downgrade
-                tally = unplaced if person.kind == "gone" else homeless
-                where = self._province_or_any(person.unit_code)
-                tally[where] = tally.get(where, 0) + 1
+            for kind, unit_code, people in found.people_by_kind():
+                if kind == "split":
+                    continue  # their candidate units carry the note and the downgrade
+                tally = unplaced if kind == "gone" else homeless
+                where = self._province_or_any(unit_code)
+                tally[where] = tally.get(where, 0) + people
             if self.scope != NATIONAL:
                 running = self._never_housed.filter(
                     (pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on))
