@@ -32,6 +32,7 @@ from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import use_lang
+from drugfree_core.reports import provenance
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
 from drugfree_core.reports.quality.checks import _first_copies
 from drugfree_core.samples import demo_path
@@ -460,3 +461,22 @@ def _longest_walk(graph: dict[str, set[str]]) -> int:
         return max((1 + longest(nxt) for nxt in graph.get(node, ())), default=0)
 
     return max((longest(node) for node in graph), default=0)
+
+
+@pytest.mark.parametrize("block", [50, 400])
+def test_fingerprint_is_the_same_whatever_the_block_of_rows(
+    merged: Dataset, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cells are converted a block of rows at a time (memory); every block must give the
+    # numbers the whole table gives, whatever the longest text of each block (names from
+    # empty to 40 bytes, so that blocks differ) and with missing cells.
+    units = merged.units.with_columns(
+        pl.when(pl.int_range(pl.len()) % 11 == 0)
+        .then(pl.lit(None, pl.String()))
+        .otherwise(pl.col("name").str.slice(0, pl.int_range(pl.len()) % 41))
+        .alias("name")
+    )
+    data = attrs.evolve(merged, units=units)
+    whole = fingerprint(data)
+    monkeypatch.setattr(provenance, "_BLOCK", block)
+    assert fingerprint(data) == whole

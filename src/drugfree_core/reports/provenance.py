@@ -39,6 +39,9 @@ _U64 = np.uint64
 _MASK = (1 << 64) - 1
 #: Rows hashed at a time: small enough for the working arrays to stay in the CPU cache.
 _CHUNK = 1 << 16
+#: Rows whose cells are converted at a time: the numbers of a whole 4-million-row table
+#: would hold a quarter of a gigabyte at once (the national report's peak).
+_BLOCK = 1 << 19
 
 
 def _u64(value: int) -> np.ndarray:
@@ -74,27 +77,40 @@ def _murmur(x: np.ndarray) -> np.ndarray:
 _MIXERS = (_splitmix, _murmur)
 
 
-def _text_cells(text: pl.Series) -> list[np.ndarray]:
+def _text_cells(text: pl.Series, words: int) -> list[np.ndarray]:
     """A text column as its byte length and its UTF-8 bytes, eight at a time.
 
     The bytes are read as little-endian 64-bit numbers, the last eight padded with zero
-    bytes (the length tells "a" from "a" followed by a zero byte). Nothing is sorted.
+    bytes (the length tells "a" from "a" followed by a zero byte); *words* numbers per
+    cell, as many as the column's longest text needs, so that every block of rows gives
+    the same numbers. Nothing is sorted.
     """
     lengths = text.str.len_bytes().fill_null(0)
-    longest = int(lengths.max() or 0)  # type: ignore[arg-type]
     cells = [lengths.cast(pl.UInt64()).to_numpy().astype(_U64, copy=False)]
-    if longest == 0:
+    if words == 0:
         return cells
-    fixed = longest % 8 == 0 and int(lengths.min() or 0) == longest  # type: ignore[arg-type]
-    raw = (text if fixed else text + "\x00" * 7).cast(pl.Binary())
-    for i in range(0, longest, 8):
+    # Texts that all fill their words exactly (fixed-width ids) need no padding.
+    full = int(lengths.min() or 0) == 8 * words  # type: ignore[arg-type]
+    raw = (text if full else text + "\x00" * 7).cast(pl.Binary())
+    for i in range(0, 8 * words, 8):
         word = raw.bin.slice(i, 8).bin.reinterpret(dtype=pl.UInt64(), endianness="little")
         cells.append(word.fill_null(0).to_numpy().astype(_U64, copy=False))
     return cells
 
 
-def _cells(column: pl.Series) -> list[np.ndarray]:
-    """The column's cells as 64-bit numbers, one or more per cell (missing: anything)."""
+def _words(column: pl.Series) -> int:
+    """How many 64-bit numbers the column's longest text needs (0 for other columns)."""
+    if column.dtype not in (pl.String(), pl.Categorical()):
+        return 0
+    longest = int(column.cast(pl.String()).str.len_bytes().max() or 0)  # type: ignore[arg-type]
+    return -(-longest // 8)
+
+
+def _cells(column: pl.Series, words: int) -> list[np.ndarray]:
+    """The column's cells as 64-bit numbers, one or more per cell (missing: anything).
+
+    *words* is :func:`_words` of the whole column, of which *column* may be a block.
+    """
     dtype = column.dtype
     if isinstance(dtype, pl.Enum):
         # Each category's rank by value, so that the order of the categories does not count.
@@ -104,7 +120,7 @@ def _cells(column: pl.Series) -> list[np.ndarray]:
         codes = column.to_physical().fill_null(0).to_numpy().astype(np.int64, copy=False)
         return [rank_of[codes]]
     if dtype in (pl.String(), pl.Categorical()):
-        return _text_cells(column.cast(pl.String()))
+        return _text_cells(column.cast(pl.String()), words)
     if dtype == pl.Date():
         return [
             column.cast(pl.Int64()).fill_null(0).to_numpy().astype(np.int64, copy=False).view(_U64)
@@ -124,14 +140,23 @@ def _cells(column: pl.Series) -> list[np.ndarray]:
 
 def _table_digest(frame: pl.DataFrame, digest: Any) -> None:
     """Fold the table's rows, order-free, into *digest* (see the module documentation)."""
-    columns: list[tuple[np.ndarray, np.ndarray | None]] = []
-    for name in frame.columns:
-        column = frame[name]
-        missing = column.is_null().to_numpy() if column.null_count() else None
-        columns.extend((cells, missing) for cells in _cells(column))
+    words = {name: _words(frame[name]) for name in frame.columns}
     totals = [_u64(0), _u64(0)]
-    for begin in range(0, frame.height, _CHUNK):
-        end = min(begin + _CHUNK, frame.height)
+    for start in range(0, frame.height, _BLOCK):
+        _fold_block(frame.slice(start, _BLOCK), words, totals)
+    for total in totals:
+        digest.update(int(total[0]).to_bytes(8, "little"))
+
+
+def _fold_block(block: pl.DataFrame, words: dict[str, int], totals: list[np.ndarray]) -> None:
+    """Add the hashes of *block*'s rows to the two lanes' *totals*."""
+    columns: list[tuple[np.ndarray, np.ndarray | None]] = []
+    for name in block.columns:
+        column = block[name]
+        missing = column.is_null().to_numpy() if column.null_count() else None
+        columns.extend((cells, missing) for cells in _cells(column, words[name]))
+    for begin in range(0, block.height, _CHUNK):
+        end = min(begin + _CHUNK, block.height)
         for lane, (seed, step, mix) in enumerate(zip(_SEEDS, _STEPS, _MIXERS, strict=True)):
             h = np.full(end - begin, seed[0], dtype=_U64)
             for j, (cells, missing) in enumerate(columns):
@@ -142,8 +167,6 @@ def _table_digest(frame: pl.DataFrame, digest: Any) -> None:
                 h *= step
                 h += x
             totals[lane] += mix(h).sum(dtype=_U64)
-    for total in totals:
-        digest.update(int(total[0]).to_bytes(8, "little"))
 
 
 def fingerprint(dataset: Dataset) -> str:
