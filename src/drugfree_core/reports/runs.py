@@ -95,7 +95,7 @@ class ScopeRun:
     notes: tuple[Text, ...]
     unplaced: dict[str, int] = attrs.field(factory=dict)
     without_residence: dict[str, int] = attrs.field(factory=dict)
-    _verdicts: dict[str, dict[str, int]] = attrs.field(
+    _tallies: dict[str, dict[str, int]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
 
@@ -109,20 +109,21 @@ class ScopeRun:
         def tally(per_province: dict[str, int]) -> int:
             return _tally(per_province, scope)
 
-        if not self._verdicts:
-            # Every scope's verdicts in one pass: a national series asks for each province.
-            self._verdicts[NATIONAL] = {}
+        if not self._tallies:
+            # Every scope's tally of verdicts in one pass: a national series asks for each
+            # province.
+            self._tallies[NATIONAL] = {}
             for code, (_, verdict) in self.verdicts.items():
                 for key in (NATIONAL, self.provinces[code]):
-                    tally_of = self._verdicts.setdefault(key, {})
+                    tally_of = self._tallies.setdefault(key, {})
                     tally_of[verdict.value] = tally_of.get(verdict.value, 0) + 1
-        verdicts = self._verdicts.get(scope, {})
+        by_verdict = self._tallies.get(scope, {})
         return ScopeCounts(
-            units=sum(verdicts.values()),
-            meeting=verdicts.get(Outcome.PASS.value, 0),
-            failing=verdicts.get(Outcome.FAIL.value, 0),
-            unknown=verdicts.get(Outcome.UNKNOWN.value, 0),
-            no_data=verdicts.get(Outcome.NO_DATA.value, 0),
+            units=sum(by_verdict.values()),
+            meeting=by_verdict.get(Outcome.PASS.value, 0),
+            failing=by_verdict.get(Outcome.FAIL.value, 0),
+            unknown=by_verdict.get(Outcome.UNKNOWN.value, 0),
+            no_data=by_verdict.get(Outcome.NO_DATA.value, 0),
             unplaced=tally(self.unplaced),
             without_residence=tally(self.without_residence),
         )
