@@ -235,6 +235,7 @@ def check_against_oracle(
     evaluation = evaluate(dataset, scheme, on, allow_no_coverage=True)
     # Read before the units exist, so they come from the columns (the counts' fast path).
     verdicts = evaluation.verdicts
+    anywhere = evaluation.unplaced_anywhere  # counted over the frame, no records built
     expected = oracle_evaluate(
         records,
         scheme,
@@ -246,6 +247,8 @@ def check_against_oracle(
     problems = diff_against_oracle(evaluation, expected)
     assert not problems, "engine != oracle on " + on.isoformat() + ":\n" + "\n".join(problems)
     assert verdicts == verdicts_of_units(evaluation)
+    gone = sum(1 for u in evaluation.unplaced if u.kind == "gone")
+    assert anywhere == gone + len(evaluation.undetermined)
     return evaluation, expected
 
 

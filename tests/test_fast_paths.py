@@ -218,6 +218,21 @@ def test_explain_of_one_unit_is_the_full_evaluations_byte_for_byte(merged: Datas
                 )
 
 
+def test_people_anywhere_are_counted_without_building_their_records(merged: Dataset) -> None:
+    # A merged commune whose lineage link is lost: its residents are "gone".
+    first = merged.lineage["predecessor_code"][0]
+    cut = attrs.evolve(merged, lineage=merged.lineage.filter(pl.col("predecessor_code") != first))
+    scheme = dfc.get_scheme("mps-recognition-2024")
+    full = dfc.evaluate(cut, scheme, ON)
+    counted = full.unplaced_anywhere  # before any record exists
+    gone = [u for u in full.unplaced if u.kind == "gone"]
+    assert gone and counted == len(gone)
+    for unit in full.units[:5]:
+        _, part = evaluate_unit(cut, scheme, ON, unit.unit_code)
+        assert part.unplaced_anywhere == counted
+        assert sum(1 for u in part.unplaced if u.kind == "gone") == counted
+
+
 # --- verdicts from the criteria's columns, without the rule trees -------------------------
 
 

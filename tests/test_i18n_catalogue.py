@@ -26,7 +26,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from drugfree_core.i18n import catalogue_paths, compile_catalogue
-from drugfree_core.i18n.catalog import read_catalogue
+from drugfree_core.i18n.catalog import _from_babel, _from_mo, read_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "drugfree_core"
@@ -140,6 +140,58 @@ def test_the_compiled_catalogue_says_what_the_po_says() -> None:
     assert len(from_po.entries) == len(_keys(_read(PO)))
     for key, message in _keys(compiled).items():
         assert from_po.entries[key] == _forms(message)
+
+
+def test_the_compiled_catalogue_reads_back_as_the_po() -> None:
+    """The library's own .mo reader gives the catalogue the .po gives, entry for entry."""
+    from_po = read_catalogue("vi")
+    assert from_po is not None
+    from_mo = _from_mo("vi", compile_catalogue(PO))
+    assert from_mo.entries == from_po.entries
+    assert [from_mo.plural(n) for n in range(30)] == [from_po.plural(n) for n in range(30)]
+
+
+def _big_endian(mo: bytes) -> bytes:
+    """The same .mo with its header and tables written most significant byte first."""
+    import struct
+
+    count, ids_at, texts_at = struct.unpack_from("<3I", mo, 8)
+    words = 7  # magic, revision, count, two table offsets, hash size, hash offset
+    header = struct.unpack_from(f"<{words}I", mo, 0)
+    out = bytearray(mo)
+    struct.pack_into(f">{words}I", out, 0, *header)
+    for table in (ids_at, texts_at):
+        pairs = struct.unpack_from(f"<{2 * count}I", mo, table)
+        struct.pack_into(f">{2 * count}I", out, table, *pairs)
+    return bytes(out)
+
+
+def test_the_mo_reader_keeps_contexts_plurals_and_drops_untranslated() -> None:
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="en")  # two plural forms: n != 1
+    catalog.add("plain", "thường")
+    catalog.add("plain", "trong bối cảnh", context="ctx")
+    catalog.add(("{n} unit", "{n} units"), ("{n} đơn vị", "{n} các đơn vị"))
+    catalog.add("not yet", "")
+    catalog.add("unsure", "chưa chắc", flags=["fuzzy"])
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    for data in (buffer.getvalue(), _big_endian(buffer.getvalue())):
+        read = _from_mo("en", data)
+        assert read.entries == {
+            (None, "plain"): ("thường",),
+            ("ctx", "plain"): ("trong bối cảnh",),
+            (None, "{n} unit"): ("{n} đơn vị", "{n} các đơn vị"),
+        }
+        assert read.lookup("{n} unit", n=1) == "{n} đơn vị"
+        assert read.lookup("{n} unit", n=4) == "{n} các đơn vị"
+        assert read.lookup("plain", context="ctx") == "trong bối cảnh"
+        assert read.entries == _from_babel("en", read_mo(io.BytesIO(buffer.getvalue()))).entries
+    with pytest.raises(ValueError, match="not a compiled catalogue"):
+        _from_mo("vi", b"\x00" * 28)
 
 
 @pytest.mark.slow

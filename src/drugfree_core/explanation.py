@@ -142,7 +142,8 @@ def explain_unit(
         lines.append(_level_line(unit, scheme, code))
     for note in unit.affected_by:
         lines.append(f"! {label('affected', code)}: {render(note, code)}")
-    if evaluation.unplaced_anywhere and unit.verdict is Outcome.PASS:
+    # Only a pass can be undone by someone unplaced: the count is not needed otherwise.
+    if unit.verdict is Outcome.PASS and evaluation.unplaced_anywhere:
         note = unplaced_note(evaluation.unplaced_anywhere).render(code)
         lines.append(f"! {label('affected', code)}: {note}")
     used_params: set[str] = set()

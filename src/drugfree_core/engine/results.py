@@ -197,6 +197,9 @@ class Evaluation:
     missing_tables: tuple[str, ...] = ()
     build_units: Callable[[], tuple[UnitResult, ...]] = attrs.field(repr=False)
     build_unplaced: Callable[[], tuple[UnplacedSubject, ...]] = attrs.field(repr=False)
+    #: Counts the unplaced people of kind ``gone`` without building their records
+    #: (:attr:`unplaced_anywhere` needs only the count).
+    count_gone: Callable[[], int] | None = attrs.field(default=None, repr=False)
     build_verdicts: Callable[[], tuple[UnitVerdict, ...]] | None = attrs.field(
         default=None, repr=False
     )
@@ -304,7 +307,10 @@ class Evaluation:
         (People with no residence on the date are listed in :attr:`unplaced` but not
         counted here: a covered unit's records are complete, so they do not live in one.)
         """
-        people = sum(1 for u in self.unplaced if u.kind == "gone")
+        if "unplaced" in self._cache or self.count_gone is None:
+            people = sum(1 for u in self.unplaced if u.kind == "gone")
+        else:
+            people = self.count_gone()
         return people + len(self.undetermined)
 
     def level_counts(self) -> dict[str, int]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import gettext
 import io
+import struct
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,20 +72,55 @@ def _from_babel(lang: str, catalog: object) -> Catalogue:
     return Catalogue(lang=lang, entries=entries, plural=gettext.c2py(catalog.plural_expr))
 
 
+#: The first four bytes of a ``.mo`` file, read little-endian: which order the file uses.
+_MO_MAGIC = {0x950412DE: "<", 0xDE120495: ">"}
+
+
+def _from_mo(lang: str, data: bytes) -> Catalogue:
+    """A catalogue from the bytes of a compiled ``.mo`` file (UTF-8, as the build writes).
+
+    The format (GNU gettext): a header giving the number of messages and where their
+    two tables are, then per message the length and offset of its msgid and of its
+    translation. A context precedes the msgid, joined by the byte 4 (EOT); plural forms
+    are joined by NUL. Read here directly, without importing Babel's catalogue machinery:
+    the first Vietnamese text of a process waits for it.
+    """
+    order = _MO_MAGIC.get(struct.unpack("<I", data[:4])[0])
+    if order is None:
+        raise ValueError(f"not a compiled catalogue (.mo) for {lang}")
+    count, ids_at, texts_at = struct.unpack_from(f"{order}3I", data, 8)
+    entries: dict[tuple[str | None, str], tuple[str, ...]] = {}
+    plural_expr = "0"
+    for i in range(count):
+        id_length, id_offset = struct.unpack_from(f"{order}2I", data, ids_at + 8 * i)
+        text_length, text_offset = struct.unpack_from(f"{order}2I", data, texts_at + 8 * i)
+        key = data[id_offset : id_offset + id_length].decode("utf-8")
+        text = data[text_offset : text_offset + text_length].decode("utf-8")
+        if not key:  # the header: the plural rule is all this module needs of it
+            for line in text.splitlines():
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "plural-forms":
+                    plural_expr = value.split("plural=", 1)[-1].strip().rstrip(";")
+            continue
+        context, _, msgid = key.rpartition("\x04")
+        forms = tuple(text.split("\x00"))
+        if all(forms):
+            entries[(context or None, msgid.split("\x00")[0])] = forms
+    return Catalogue(lang=lang, entries=entries, plural=gettext.c2py(plural_expr))
+
+
 def read_catalogue(lang: str) -> Catalogue | None:
     """*lang*'s catalogue from its ``.mo`` when up to date, else from its ``.po``.
 
     Fuzzy and empty entries are left out: they are not translations yet. ``None`` when
     the language has no catalogue at all.
     """
-    from babel.messages.mofile import read_mo
-    from babel.messages.pofile import read_po
-
     po, mo = catalogue_paths(lang)
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with mo.open("rb") as f:
-            return _from_babel(lang, read_mo(f))
+        return _from_mo(lang, mo.read_bytes())
     if po.is_file():
+        from babel.messages.pofile import read_po
+
         with po.open("rb") as f:
             return _from_babel(lang, read_po(f, locale=lang))
     return None
