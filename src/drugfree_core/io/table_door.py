@@ -19,6 +19,7 @@ ignored; a blank line between rows is reported once, as an empty row.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -177,9 +178,13 @@ def _from_text(col: Column, raw: pl.Expr) -> pl.Expr:
     return raw
 
 
+_FIRST_DAY, _LAST_DAY = dt.date(1, 1, 1), dt.date(9999, 12, 31)
+
+
 def _in_calendar(date: pl.Expr) -> pl.Expr:
     """*date* where it falls in the years 1 to 9999; null (a bad cell) elsewhere."""
-    return pl.when(date.dt.year().is_between(1, 9999)).then(date)
+    # Compared as dates (whole numbers of days), not by extracting every date's year.
+    return pl.when(date.is_between(_FIRST_DAY, _LAST_DAY)).then(date)
 
 
 def _converter(col: Column, source: pl.DataType) -> pl.Expr | None:
