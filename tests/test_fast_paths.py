@@ -427,12 +427,22 @@ def test_issue_table_counts_and_reads_like_the_records(merged: Dataset) -> None:
 
 
 def test_unplaced_people_are_written_as_the_converter_wrote_them(merged: Dataset) -> None:
-    evaluation = dfc.evaluate(merged, dfc.get_scheme("mps-recognition-2024"), ON)
-    assert {u.kind for u in evaluation.unplaced} >= {"split", "no_residence"}
+    # A merged commune whose lineage link is lost: its residents are "gone", with a unit.
+    first = merged.lineage["predecessor_code"][0]
+    cut = attrs.evolve(merged, lineage=merged.lineage.filter(pl.col("predecessor_code") != first))
+    scheme = dfc.get_scheme("mps-recognition-2024")
     for lang in ("en", "vi"):
         with use_lang(lang):
-            written = evaluation.to_dict()["unplaced_subjects"]
-            assert written == [converter.unstructure(u) for u in evaluation.unplaced]
+            # Written off the frame (no record built yet), then off the records.
+            evaluation = dfc.evaluate(cut, scheme, ON)
+            from_frame = evaluation.to_dict()["unplaced_subjects"]
+            counted = evaluation.to_dict(include_subjects=False)["unplaced_subjects"]
+            assert "unplaced" not in evaluation._cache
+            records = evaluation.unplaced
+            assert {u.kind for u in records} == {"split", "no_residence", "gone"}
+            assert from_frame == [converter.unstructure(u) for u in records]
+            assert evaluation.to_dict()["unplaced_subjects"] == from_frame
+            assert counted == len(records)
 
 
 def test_a_date_copy_starts_with_what_has_no_date_and_keeps_its_dates(demo: Dataset) -> None:

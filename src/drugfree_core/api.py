@@ -9,7 +9,7 @@ import attrs
 from drugfree_core._args import expect, expect_date, expect_items
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.placement import census, gone_count
+from drugfree_core.engine.placement import census
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
@@ -58,7 +58,7 @@ def evaluate_unit(
         evaluation,
         undetermined=undetermined,
         build_unplaced=lambda: census(dataset, day).unplaced,
-        count_gone=lambda: gone_count(census(dataset, day).people),
+        build_unplaced_frame=lambda: census(dataset, day).people,
     )
     return evaluation.unit(unit_code), evaluation
 

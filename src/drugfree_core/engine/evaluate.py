@@ -12,7 +12,7 @@ from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.node_table import node_table
-from drugfree_core.engine.placement import gone_count, undetermined_records, unplaced_subjects
+from drugfree_core.engine.placement import undetermined_records, unplaced_subjects
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
@@ -400,7 +400,7 @@ def evaluate(
         missing_tables=missing_tables,
         build_units=build_units,
         build_unplaced=lambda: unplaced_subjects(unplaced_frame),
-        count_gone=lambda: gone_count(unplaced_frame),
+        build_unplaced_frame=lambda: unplaced_frame,
         write_units=write_units,
         build_table=lambda include_subjects, verdicts: node_table(
             nodes=nodes,

@@ -191,11 +191,6 @@ def unplaced_subjects(unplaced: pl.DataFrame) -> tuple[UnplacedSubject, ...]:
     )
 
 
-def gone_count(unplaced: pl.DataFrame) -> int:
-    """How many people of an ``unplaced`` frame live in a unit that ended without a successor."""
-    return unplaced.filter(pl.col("why") == "gone").height
-
-
 def undetermined_records(
     records: Iterable[QuarantinedRecord],
     successors: dict[str, tuple[str, ...]],
@@ -251,7 +246,8 @@ class Census:
     @property
     def anywhere(self) -> int:
         """People and records that may belong to any unit of the scope."""
-        return gone_count(self.people) + len(self.undetermined)
+        gone = self.people.filter(pl.col("why") == "gone").height
+        return gone + len(self.undetermined)
 
 
 def census(dataset: Dataset, on: dt.date) -> Census:

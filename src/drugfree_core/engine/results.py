@@ -197,9 +197,11 @@ class Evaluation:
     missing_tables: tuple[str, ...] = ()
     build_units: Callable[[], tuple[UnitResult, ...]] = attrs.field(repr=False)
     build_unplaced: Callable[[], tuple[UnplacedSubject, ...]] = attrs.field(repr=False)
-    #: Counts the unplaced people of kind ``gone`` without building their records
-    #: (:attr:`unplaced_anywhere` needs only the count).
-    count_gone: Callable[[], int] | None = attrs.field(default=None, repr=False)
+    #: The unplaced people as a frame (``subject_id``, ``candidates``, ``why``,
+    #: ``recorded``): counted and written without building a record per person.
+    build_unplaced_frame: Callable[[], pl.DataFrame] | None = attrs.field(
+        default=None, repr=False
+    )
     build_verdicts: Callable[[], tuple[UnitVerdict, ...]] | None = attrs.field(
         default=None, repr=False
     )
@@ -259,6 +261,15 @@ class Evaluation:
         unplaced: tuple[UnplacedSubject, ...] = self._cache["unplaced"]
         return unplaced
 
+    def unplaced_frame(self) -> pl.DataFrame | None:
+        """The unplaced people as a frame, or None once their records exist (use them)."""
+        if "unplaced" in self._cache or self.build_unplaced_frame is None:
+            return None
+        if "unplaced_frame" not in self._cache:
+            self._cache["unplaced_frame"] = self.build_unplaced_frame()
+        frame: pl.DataFrame = self._cache["unplaced_frame"]
+        return frame
+
     def _key(self) -> tuple[Any, ...]:
         return (
             self.scheme_id,
@@ -307,10 +318,11 @@ class Evaluation:
         (People with no residence on the date are listed in :attr:`unplaced` but not
         counted here: a covered unit's records are complete, so they do not live in one.)
         """
-        if "unplaced" in self._cache or self.count_gone is None:
+        frame = self.unplaced_frame()
+        if frame is None:
             people = sum(1 for u in self.unplaced if u.kind == "gone")
         else:
-            people = self.count_gone()
+            people = int((frame["why"] == "gone").sum())
         return people + len(self.undetermined)
 
     def level_counts(self) -> dict[str, int]:
