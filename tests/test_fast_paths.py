@@ -80,6 +80,32 @@ def test_json_fast_path_is_the_standard_library_byte_for_byte(document: Any, ind
     assert dumps(document, indent=indent) == json.dumps(document, ensure_ascii=False, indent=indent)
 
 
+_json_keyed = st.recursive(
+    _json_leaf,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(
+        st.text(max_size=5) | st.integers() | st.floats(allow_nan=False) | st.booleans(),
+        inner,
+        max_size=4,
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300)
+@given(
+    document=_json_keyed | st.lists(st.floats(width=64), max_size=6),
+    indent=st.integers(min_value=1, max_value=4),
+)
+def test_json_with_keys_of_any_kind_and_bare_floats_is_the_standard_librarys(
+    document: Any, indent: int
+) -> None:
+    # msgspec writes 1e16 and 1e-05 its own way, and a float key as a float: those
+    # documents go the standard library's way (a key of text needs no check)
+    expected = json.dumps(document, ensure_ascii=False, indent=indent)
+    assert dumps(document, indent=indent) == expected
+
+
 @pytest.mark.parametrize("include_subjects", [True, False])
 @pytest.mark.parametrize("indent", [None, 2])
 def test_evaluation_json_is_the_old_encoders(

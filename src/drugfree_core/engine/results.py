@@ -199,9 +199,7 @@ class Evaluation:
     build_unplaced: Callable[[], tuple[UnplacedSubject, ...]] = attrs.field(repr=False)
     #: The unplaced people as a frame (``subject_id``, ``candidates``, ``why``,
     #: ``recorded``): counted and written without building a record per person.
-    build_unplaced_frame: Callable[[], pl.DataFrame] | None = attrs.field(
-        default=None, repr=False
-    )
+    build_unplaced_frame: Callable[[], pl.DataFrame] | None = attrs.field(default=None, repr=False)
     build_verdicts: Callable[[], tuple[UnitVerdict, ...]] | None = attrs.field(
         default=None, repr=False
     )
@@ -357,7 +355,9 @@ class Evaluation:
         """The evaluation as a JSON document (one line unless *indent* is given)."""
         from drugfree_core.engine.serialize import dumps
 
-        return dumps(self.to_dict(include_subjects=include_subjects), indent=indent)
+        # Every key of the document is text: the serializer writes them all as such.
+        document = self.to_dict(include_subjects=include_subjects)
+        return dumps(document, indent=indent, text_keys=True)
 
 
 def _verdict_of(unit: UnitResult) -> UnitVerdict:

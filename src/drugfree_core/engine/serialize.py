@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -198,14 +199,26 @@ def _unplaced_rows(people: pl.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def dumps(document: Any, *, indent: int | None = None, allow_nan: bool = True) -> str:
+def dumps(
+    document: Any, *, indent: int | None = None, allow_nan: bool = True, text_keys: bool = False
+) -> str:
     """*document* as JSON text, exactly as ``json.dumps(..., ensure_ascii=False, ...)``.
 
-    The standard library writes indented JSON with its slow pure-Python encoder. Here the
-    fast C encoder writes it on one line and msgspec re-indents the text, which keeps
-    every token as written (numbers included), so the result is byte for byte the same.
-    What msgspec cannot take (``NaN``, lone surrogates, ``indent=0``) goes the slow way.
+    The standard library writes indented JSON with its slow pure-Python encoder. Here,
+    when every float is plain (below), msgspec encodes and indents it: its strings,
+    integers and plain floats are the standard library's tokens, so the result is byte
+    for byte the same. Otherwise the fast C encoder writes it on one line and msgspec
+    re-indents the text, which keeps every token as written. What msgspec cannot take
+    (``NaN``, lone surrogates, ``indent=0``) goes the slow way. *text_keys* says that
+    every dict key is text (as in the documents of this module): not checked then.
     """
+    if indent is not None and indent > 0 and _plain_floats(document, text_keys=text_keys):
+        try:
+            encoded = msgspec.json.format(msgspec.json.encode(document), indent=indent)
+        except (TypeError, ValueError, OverflowError):  # lone surrogates, odd types
+            pass
+        else:
+            return encoded.decode("utf-8")
     text = json.dumps(document, ensure_ascii=False, allow_nan=allow_nan)
     if indent is None:
         return text
@@ -217,6 +230,39 @@ def dumps(document: Any, *, indent: int | None = None, allow_nan: bool = True) -
         else:
             return formatted
     return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=allow_nan)
+
+
+#: Values that are no float and hold none: a list of only these needs no look inside.
+_NO_FLOAT = frozenset({str, int, bool, type(None)})
+_TEXT = frozenset({str})
+
+
+def _plain_floats(document: Any, *, text_keys: bool = False) -> bool:
+    """Whether every float in *document* is one msgspec writes as ``repr`` does.
+
+    That is a finite float that ``repr`` writes without an exponent (zero, or 1e-4 to
+    1e16 in size); msgspec writes ``1e16`` where Python writes ``1e+16``, and ``null``
+    for ``NaN``. Every dict key must be text too (checked unless *text_keys* says so: a
+    float key would be written as a float is).
+    """
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if not text_keys and not set(map(type, value)) <= _TEXT:
+                return False
+            stack.extend(value.values())
+        elif kind is list or kind is tuple:
+            if not set(map(type, value)) <= _NO_FLOAT:
+                stack.extend(value)
+        elif (
+            isinstance(value, float)
+            and value != 0.0
+            and not (math.isfinite(value) and 1e-4 <= abs(value) < 1e16)
+        ):
+            return False
+    return True
 
 
 def rule_result_from_dict(data: dict[str, Any]) -> RuleResult:
