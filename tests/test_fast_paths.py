@@ -82,11 +82,13 @@ def test_json_fast_path_is_the_standard_library_byte_for_byte(document: Any, ind
 
 _json_keyed = st.recursive(
     _json_leaf,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(
-        st.text(max_size=5) | st.integers() | st.floats(allow_nan=False) | st.booleans(),
-        inner,
-        max_size=4,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=5) | st.integers() | st.floats(allow_nan=False) | st.booleans(),
+            inner,
+            max_size=4,
+        )
     ),
     max_leaves=25,
 )
