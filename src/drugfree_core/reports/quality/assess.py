@@ -63,8 +63,8 @@ def _inputs(
     )
 
 
-def _issue_frame(q: Inputs) -> pl.DataFrame:
-    """Every issue of every check, attributed to a unit, in reporting order."""
+def _issue_frame(q: Inputs) -> pl.LazyFrame:
+    """Every issue of every check, attributed to a unit (lazy; see :func:`_in_order`)."""
     parts = [
         check.run(q)
         .select(ISSUE_SCHEMA.names())
@@ -76,12 +76,18 @@ def _issue_frame(q: Inputs) -> pl.DataFrame:
         )
         for i, check in enumerate(CHECKS)
     ]
-    placed = q.ctx.placement.select("subject_id", pl.col("unit_code").alias("_placed"))
+    placed = q.ctx.placement.lazy().select("subject_id", pl.col("unit_code").alias("_placed"))
     return (
         pl.concat(parts)
-        .join(placed, on="subject_id", how="left")
+        .join(placed, on="subject_id", how="left", maintain_order="left")
         .with_columns(pl.coalesce("unit_code", "_placed").alias("unit_code"))
-        .sort("unit_code", "_check", "row", "location", nulls_last=True, maintain_order=True)
+    )
+
+
+def _in_order(issues: pl.LazyFrame) -> pl.LazyFrame:
+    """*issues* in reporting order: by unit, then check, then row and location."""
+    return issues.sort(
+        "unit_code", "_check", "row", "location", nulls_last=True, maintain_order=True
     )
 
 
@@ -155,11 +161,13 @@ def assess_quality(
     if extracted is not None and extracted < on:
         raise UsageError("the extraction date cannot be before the assessment date")
     q = _inputs(dataset, on, extracted or on, stale_after_days, law or LAW_PARAMETERS)
-    frame = _issue_frame(q)
+    issues = _issue_frame(q)
+    # What the counts need, without the texts of every issue (made if records are read).
+    counted = issues.select("unit_code", "dimension", "check", "subject_id").collect()
     return QualityReport(
         on=on,
         stale_after_days=stale_after_days,
-        rows=_rows(q, frame),
-        issues=IssueTable(frame),
+        rows=_rows(q, counted),
+        issues=IssueTable(_in_order(issues), counted=counted),
         checks=tuple((c.id, c.dimension, c.description) for c in CHECKS),
     )

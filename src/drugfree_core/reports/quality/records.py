@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
 import attrs
-
-if TYPE_CHECKING:
-    import polars as pl
+import polars as pl
 
 #: The four dimensions of the standard, in reporting order.
 DIMENSIONS: tuple[str, ...] = ("correct", "sufficient", "clean", "live")
@@ -121,26 +119,41 @@ class IssueTable(Sequence[QualityIssue]):
     Compares equal to any sequence of the same issues.
     """
 
-    def __init__(self, frame: pl.DataFrame) -> None:
-        self._frame = frame.select(ISSUE_FIELDS)
+    def __init__(
+        self, frame: pl.DataFrame | pl.LazyFrame, *, counted: pl.DataFrame | None = None
+    ) -> None:
+        """*frame* holds the issues (:data:`ISSUE_FIELDS`) in reporting order.
+
+        A lazy *frame* is computed when a record is first read. *counted*, when given,
+        holds the same issues' ``dimension`` and ``check`` columns, in any order:
+        counting and :func:`len` read it instead, so a count never makes the texts.
+        """
+        self._source = frame.select(ISSUE_FIELDS)
+        self._counted = counted
         self._records: tuple[QualityIssue, ...] | None = None
+
+    def _frame(self) -> pl.DataFrame:
+        if not isinstance(self._source, pl.DataFrame):
+            self._source = self._source.collect()
+        return self._source
 
     def records(self) -> tuple[QualityIssue, ...]:
         """Every issue as a record, in reporting order."""
         if self._records is None:
             self._records = tuple(
                 QualityIssue(**dict(zip(ISSUE_FIELDS, row, strict=True)))
-                for row in self._frame.iter_rows()
+                for row in self._frame().iter_rows()
             )
         return self._records
 
     def count_by(self, field: str) -> dict[str, int]:
         """How many issues have each value of *field* (``dimension`` or ``check``)."""
-        counts = self._frame.group_by(field).len().iter_rows()
+        table = self._frame() if self._counted is None else self._counted
+        counts = table.group_by(field).len().iter_rows()
         return {str(value): int(n) for value, n in counts}
 
     def __len__(self) -> int:
-        return self._frame.height
+        return (self._frame() if self._counted is None else self._counted).height
 
     @overload
     def __getitem__(self, index: int) -> QualityIssue: ...
