@@ -307,17 +307,24 @@ def _first_copies_sorted(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     )
 )
 def test_first_copies_by_hashing_is_the_sorted_check(rows: list[tuple[Any, ...]]) -> None:
-    frame = pl.DataFrame(
+    given_rows = pl.DataFrame(
         rows,
         schema={"subject_id": pl.String(), "day": pl.Int64(), "result": pl.String()},
         orient="row",
-    ).with_row_index("row")
+    )
     keys = ["subject_id", "day", "result"]
-    expected = _first_copies_sorted(frame, keys).sort("row")
-    assert _first_copies(frame, keys).sort("row").equals(expected)
-    # rows grouped by person take the sorting path, any other order the hashing one
-    grouped = frame.sort("subject_id", maintain_order=True)
-    assert _first_copies(grouped, keys).sort("row").equals(expected)
+    # With days missing, and without (a null day keeps the runs from being trusted)
+    for frame in (given_rows, given_rows.drop_nulls("day")):
+        frame = frame.with_row_index("row")
+        expected = _first_copies_sorted(frame, keys).sort("row")
+        assert _first_copies(frame, keys).sort("row").equals(expected)
+        # rows grouped by person take the sorting path, any other order the hashing one;
+        # sorted by day within each person too, only the runs of one person's day are sorted
+        grouped = frame.sort("subject_id", maintain_order=True)
+        assert _first_copies(grouped, keys).sort("row").equals(expected)
+        by_day = frame.sort("subject_id", "day", maintain_order=True)
+        assert _first_copies(by_day, keys).sort("row").equals(expected)
+        assert _first_copies(by_day, keys).equals(_first_copies_sorted(by_day, keys))
 
 
 # --- fingerprint: order and format do not count, content does ------------------------------

@@ -100,11 +100,29 @@ def _first_copies(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     # (stable, so the earliest row leads its run either way).
     if not frame[keys[0]].is_sorted():
         frame = frame.filter(pl.struct(keys).is_duplicated())
+    elif len(keys) > 1 and _sorted_by_two(frame, keys[0], keys[1]):
+        # Sorted by the second key too within the first (a person's tests by date):
+        # copies lie in runs of rows equal on both, and only those runs need sorting.
+        both = pl.col(keys[0]).eq_missing(pl.col(keys[0]).shift(1)) & pl.col(keys[1]).eq_missing(
+            pl.col(keys[1]).shift(1)
+        )
+        frame = frame.filter(both | both.shift(-1, fill_value=False))
     ordered = frame.sort(keys, maintain_order=True)
     same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
     return ordered.with_columns(
         pl.when(same).then(None).otherwise(pl.col("row")).forward_fill().alias("first")
     ).filter(same)
+
+
+def _sorted_by_two(frame: pl.DataFrame, first: str, second: str) -> bool:
+    """Whether *second* never decreases within a run of equal *first* (no null in it).
+
+    *first* is known to be sorted: its equal values are runs of neighbours.
+    """
+    new_run = ~pl.col(first).eq_missing(pl.col(first).shift(1))
+    ascending = new_run | (pl.col(second) >= pl.col(second).shift(1))
+    found = frame.select(ascending.fill_null(False).all() & pl.col(second).is_not_null().all())
+    return bool(found.item())
 
 
 def _overlaps(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
