@@ -32,9 +32,12 @@ from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import use_lang
+from drugfree_core.model import Provenance
+from drugfree_core.plugins import PluginHost, SchemeRegistrar, hookimpl
 from drugfree_core.reports import provenance
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
 from drugfree_core.reports.quality.checks import _first_copies
+from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.samples import demo_path
 from drugfree_core.schemes.registry import builtin_schemes
 from drugfree_core.synth import SynthConfig, generate
@@ -547,3 +550,56 @@ def test_fingerprint_is_the_same_whatever_the_block_of_rows(
     whole = fingerprint(data)
     monkeypatch.setattr(provenance, "_BLOCK", block)
     assert fingerprint(data) == whole
+
+
+# --- a report cuts the data once per set of provinces, for every date --------------------
+
+
+class _ProvincialSchemes:
+    """Provinces 24 and 38 apply their own copy of ``mps-recognition-2024``."""
+
+    DRUGFREE_HOOK_API = "1.1"
+
+    @hookimpl
+    def drugfree_register_schemes(self, registrar: SchemeRegistrar) -> None:
+        base = dfc.get_scheme("mps-recognition-2024")
+        for province in ("24", "38"):
+            registrar.add(attrs.evolve(base, id=f"test-province-{province}"))
+            registrar.assign(
+                Jurisdiction(
+                    province=province,
+                    province_name=f"Tỉnh {province}",
+                    scheme_id=f"test-province-{province}",
+                    citation="test",
+                    provenance=Provenance.INFERRED,
+                    effective_from=base.effective_from,
+                    effective_to=base.effective_to,
+                )
+            )
+
+
+def test_a_report_cut_to_provinces_gives_the_verdicts_of_the_whole_data() -> None:
+    # The official map with few people; two provinces apply their own scheme before and
+    # after the reform (Bắc Giang's communes went to Bắc Ninh, province 24).
+    from drugfree_core.reports.runs import ScopeRunner
+
+    data = generate(attrs.evolve(SynthConfig.national(seed=5), subjects=6000))
+    host = PluginHost(plugins=[("test-provinces", _ProvincialSchemes())], autoload=False)
+    runner = ScopeRunner(data, host, reference_date=ON, scope="*")
+    for on in (ON, dt.date(2025, 3, 1)):
+        run = runner.run(on)
+        groups: dict[str, list[str]] = {}
+        for code, (scheme, _) in run.verdicts.items():
+            groups.setdefault(scheme.id, []).append(code)
+        assert {"test-province-24", "test-province-38"} < set(groups), groups
+        for scheme_id, codes in groups.items():
+            whole = dfc.evaluate(
+                data, host.scheme(scheme_id), on, units=codes, allow_no_coverage=True
+            )
+            assert {v.unit_code: v.verdict for v in whole.verdicts} == {
+                code: run.verdicts[code][1] for code in codes
+            }
+            if on == ON:
+                assert all(run.results[u.unit_code][1] == u for u in whole.units)
+    # one cut per province with its own scheme, shared by the dates either side of 2025-07-01
+    assert sorted(sorted(key) for key in runner._parts) == [["24"], ["38"]]

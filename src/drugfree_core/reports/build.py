@@ -331,7 +331,8 @@ def _national_beside(
     ]
     if not codes or not national.in_force(now.on) or not national.is_national:
         return {}
-    data = runner.dataset.restrict_to_units(codes)
+    # Only the people who ever lived in these units (or their predecessors) count.
+    data = runner.dataset.restrict_to_units(codes, people="own")
     evaluation = evaluate(data, national, now.on, units=codes, allow_no_coverage=True)
     return {u.unit_code: (national.id, u.verdict.value) for u in evaluation.verdicts}
 

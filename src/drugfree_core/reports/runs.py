@@ -331,11 +331,21 @@ class ScopeRunner:
             return NATIONAL
 
     def _part(self, codes: list[str]) -> Dataset:
-        """The records that evaluating *codes* needs, cut once for every date they recur."""
-        key = frozenset(codes)
-        if key not in self._parts:
-            self._parts[key] = self.dataset.restrict_to_units(codes, people="own")
-        return self._parts[key]
+        """The records that evaluating *codes* needs, cut once per set of home provinces.
+
+        The part holds every commune-level unit, of any date, whose home is one of the
+        codes' provinces: the same part serves the dates before and after the reform
+        (other units, the same people), and units are evaluated independently, so the
+        records of more units change no result.
+        """
+        provinces = frozenset(official_code(self.home_province(c)) for c in codes)
+        if provinces not in self._parts:
+            communes = self.dataset.units.filter(
+                pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
+            )["code"].to_list()
+            wanted = [c for c in communes if official_code(self.home_province(c)) in provinces]
+            self._parts[provinces] = self.dataset.restrict_to_units(wanted, people="own")
+        return self._parts[provinces]
 
     def _scheme_id(
         self, code: str, on: dt.date, notes: list[Text], by_province: dict[str, str | None]
