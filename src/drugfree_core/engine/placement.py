@@ -29,21 +29,13 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
-from drugfree_core.engine.results import UnplacedSubject
-from drugfree_core.i18n import Message, msg
+from drugfree_core.engine.results import UNPLACED_REASONS, UnplacedSubject
 from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
 
 _COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
 #: Quarantined records that stand for one person or one fact (a subject's other rows are
 #: quarantined with its subject row, so counting subject rows counts people).
 _PLACED_TABLES = ("subjects", "unit_facts")
-
-#: Why a person could not be placed, by kind (see the module documentation).
-UNPLACED_REASONS: dict[str, Message] = {
-    "split": msg("resides in a unit that was split; the successor is not known"),
-    "gone": msg("resides in a unit that is not in force and has no successor"),
-    "no_residence": msg("has a status on the date but no residence on it"),
-}
 
 
 def active(start: str, end: str, on: dt.date) -> pl.Expr:

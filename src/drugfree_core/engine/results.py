@@ -148,6 +148,14 @@ class UnitVerdict:
     level_candidates: tuple[str, ...] = ()
 
 
+#: Why a person could not be placed, by kind (see :mod:`drugfree_core.engine.placement`).
+UNPLACED_REASONS: dict[str, Message] = {
+    "split": msg("resides in a unit that was split; the successor is not known"),
+    "gone": msg("resides in a unit that is not in force and has no successor"),
+    "no_residence": msg("has a status on the date but no residence on it"),
+}
+
+
 @attrs.frozen(kw_only=True)
 class UnplacedSubject:
     """A person the engine could not place in one unit at the date.

@@ -11,8 +11,13 @@ from typing import TYPE_CHECKING, Any
 import cattrs
 import msgspec
 
-from drugfree_core.engine.placement import UNPLACED_REASONS
-from drugfree_core.engine.results import Evaluation, RuleResult, UnitResult, UnplacedSubject
+from drugfree_core.engine.results import (
+    UNPLACED_REASONS,
+    Evaluation,
+    RuleResult,
+    UnitResult,
+    UnplacedSubject,
+)
 from drugfree_core.i18n import Message, Text, render, resolve_lang, use_lang
 from drugfree_core.rules.describe import reader_citation
 from drugfree_core.rules.outcome import Outcome
