@@ -209,8 +209,17 @@ class ScopeRunner:
 
     def _scope_units(self) -> list[str]:
         """Codes of the commune-level units, of any date, whose home is the scope."""
+        return self._communes_at_home(frozenset({official_code(self.scope)}))
+
+    def _communes_at_home(self, provinces: frozenset[str]) -> list[str]:
+        """Codes of the commune-level units, of any date, whose home is one of *provinces*.
+
+        *provinces* are official codes (see :func:`official_code`).
+        """
         codes = self.dataset.units.filter(pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL))
-        return [c for c in codes["code"].to_list() if self._in_scope(c)]
+        return [
+            c for c in codes["code"].to_list() if official_code(self.home_province(c)) in provinces
+        ]
 
     def _in_scope(self, unit_code: str) -> bool:
         """Whether the unit's home province is the scope (matched by official code)."""
@@ -340,10 +349,7 @@ class ScopeRunner:
         """
         provinces = frozenset(official_code(self.home_province(c)) for c in codes)
         if provinces not in self._parts:
-            communes = self.dataset.units.filter(
-                pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
-            )["code"].to_list()
-            wanted = [c for c in communes if official_code(self.home_province(c)) in provinces]
+            wanted = self._communes_at_home(provinces)
             self._parts[provinces] = self.dataset.restrict_to_units(wanted, people="own")
         return self._parts[provinces]
 
