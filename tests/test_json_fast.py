@@ -159,6 +159,8 @@ _BAD_VALUES: list[tuple[str, list[Any], Any]] = [
     ("value as text", ["unit_facts", 0, "value"], "1"),
     ("negative value", ["unit_facts", 0, "value"], -1.5),
     ("list as object", ["subjects", 0, "tests"], {}),
+    ("list as null", ["subjects", "*tests", "tests"], None),
+    ("a date as a number", ["subjects", "*tests", "tests", 0, "date"], 20240101),
     ("subjects as null", ["subjects"], None),
     ("wrong format", ["format"], "drugfree-dataset/2"),
     ("unknown key", ["subjects", 0, "nickname"], "x"),
