@@ -9,7 +9,7 @@ from typing import Any, Literal
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.checks import Staged, finish
+from drugfree_core.dataset.checks import CHILD_TABLES, Staged, finish
 from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.records import records_to_staged
 from drugfree_core.dataset.schema import FINDING_TABLES, TABLES, TABLES_BY_NAME, Table
@@ -55,6 +55,26 @@ def _table_names(names: Iterable[str]) -> frozenset[str]:
 def empty_frame(table: Table) -> pl.DataFrame:
     """An empty frame with the table's canonical schema."""
     return pl.DataFrame(schema=table.polars_schema)
+
+
+#: The column each person's table is looked up and grouped by.
+_PERSON_KEYS = {"subjects": "id", **{name: "subject_id" for name in CHILD_TABLES}}
+
+
+def _flag_sorted(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* with its person key flagged sorted, if it is (polars then skips sorting).
+
+    Exports usually list each person's records together and in order; checking that
+    once here (some 30 ms nationally) lets every look-up by person use a binary search
+    and every join or grouping by person use polars' sorted paths.
+    """
+    column = _PERSON_KEYS.get(name)
+    if column is None or frame.is_empty():
+        return frame
+    key = frame[column]
+    if key.null_count() or not key.is_sorted():  # polars trusts a flag already set
+        return frame
+    return frame.with_columns(key.set_sorted())
 
 
 def _conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
@@ -140,7 +160,9 @@ class Dataset:
         if unknown:
             raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")
         conformed = {
-            t.name: _conform(t, frames[t.name]) if t.name in frames else empty_frame(t)
+            t.name: _flag_sorted(t.name, _conform(t, frames[t.name]))
+            if t.name in frames
+            else empty_frame(t)
             for t in TABLES
         }
         return cls(
@@ -405,7 +427,7 @@ class Dataset:
         key = (table, column)
         if key not in self._lookups:
             series = self.frame(table)[column]
-            ascending = series.null_count() == 0 and series.is_sorted()
+            ascending = series.null_count() == 0 and series.is_sorted()  # flagged at build
             self._lookups[key] = series.set_sorted() if ascending else None
         return self._lookups[key]
 
