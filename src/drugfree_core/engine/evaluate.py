@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -184,9 +185,11 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Messag
             )
         )
     unplaced_per_unit: dict[str, int] = {}
-    for candidates in ctx.unplaced["candidates"].to_list():
-        for code in rows(set(candidates or ())):
-            unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + 1
+    # People share a few hundred lists of candidates: each list is resolved once.
+    shared = Counter(tuple(c) if c else () for c in ctx.unplaced["candidates"].to_list())
+    for candidates, people in shared.items():
+        for code in rows(set(candidates)):
+            unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + people
     for code, n in unplaced_per_unit.items():
         notes.setdefault(code, []).append(
             msgn(
