@@ -640,3 +640,33 @@ def test_a_report_cut_to_provinces_gives_the_verdicts_of_the_whole_data() -> Non
                 assert all(run.results[u.unit_code][1] == u for u in whole.units)
     # one cut per province with its own scheme, shared by the dates either side of 2025-07-01
     assert sorted(sorted(key) for key in runner._parts) == [["24"], ["38"]]
+
+
+def test_indicators_summed_off_the_json_are_the_objects_sums(merged: Dataset) -> None:
+    # measure_indicators adds up the roots' values as the JSON writes them (from the
+    # columns); the replaced way read them off the result objects.
+    from drugfree_core.plugins.builtin import ADDICTS_WITH_RECORD
+    from drugfree_core.reports.indicators import _scheme, measure_indicators
+
+    shared = PluginHost(autoload=False).parameters()
+    codes = [
+        v.unit_code
+        for v in dfc.evaluate(merged, dfc.get_scheme("mps-recognition-2024"), ON).verdicts
+    ]
+    for units in (codes, codes[::3]):
+        (measured,) = measure_indicators(
+            [(ADDICTS_WITH_RECORD, "national")],
+            merged,
+            ON,
+            scope="national",
+            units=units,
+            shared=shared,
+        )
+        scheme = _scheme([ADDICTS_WITH_RECORD], ON, shared)
+        roots = [
+            u.criteria[0].result
+            for u in dfc.evaluate(merged, scheme, ON, units=units, allow_no_coverage=True).units
+        ]
+        assert measured.denominator and measured.numerator is not None  # people were counted
+        assert measured.numerator == sum(r.numerator or 0 for r in roots)
+        assert measured.denominator == sum(r.denominator or 0 for r in roots)

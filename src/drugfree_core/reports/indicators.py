@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import Any
 
 from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.results import RuleResult
 from drugfree_core.reports.model import IndicatorResult
 from drugfree_core.rules.indicator import Indicator, SubjectShare
 from drugfree_core.rules.params import Parameter
@@ -46,9 +46,10 @@ def measure_indicators(
     # A unit with no data adds nothing known: the figure over the scope becomes unknown.
     evaluation = evaluate(dataset, scheme, on, units=codes, allow_no_coverage=True)
     sums: dict[str, list[float | None]] = {}
-    for unit in evaluation.units:
-        for criterion in unit.criteria:
-            _add(sums, criterion.criterion_id, criterion.result)
+    # The units' JSON, written from the engine's columns: no rule-tree objects built.
+    for unit in evaluation.unit_dicts(include_subjects=False):
+        for criterion in unit["criteria"]:
+            _add(sums, criterion["criterion_id"], criterion["result"])
     return tuple(_result(i, origin, scope, on, sums) for i, origin in applicable)
 
 
@@ -93,18 +94,19 @@ def _scheme(indicators: Sequence[Indicator], on: dt.date, shared: Sequence[Param
     )
 
 
-def _add(sums: dict[str, list[float | None]], criterion_id: str, node: RuleResult) -> None:
+def _add(sums: dict[str, list[float | None]], criterion_id: str, node: dict[str, Any]) -> None:
     """Add one unit's numerator and denominator (or fact total) to the running sums.
 
-    A unit whose value is unknown (or that has no data) makes the whole sum unknown: a
-    campaign figure quietly missing a commune would look better than it is.
+    *node* is the criterion's root result as the JSON writes it (a value left out is
+    unknown). A unit whose value is unknown (or that has no data) makes the whole sum
+    unknown: a campaign figure quietly missing a commune would look better than it is.
     """
     slot = sums.setdefault(criterion_id, [0.0, 0.0])
     pairs: tuple[tuple[int, float | None], ...]
     if criterion_id.endswith(".share"):
-        pairs = ((0, node.numerator), (1, node.denominator))
+        pairs = ((0, node.get("numerator")), (1, node.get("denominator")))
     else:
-        pairs = ((0, node.observed),)
+        pairs = ((0, node.get("observed")),)
     for position, value in pairs:
         current = slot[position]
         slot[position] = None if current is None or value is None else current + value
