@@ -107,6 +107,11 @@ class Dataset:
     read it are *unknown*. A supplied empty table means "none". In a JSON document the
     tables nested in each subject (residences, statuses, tests, rehab episodes, custody)
     come with ``subjects``.
+
+    A person table that :meth:`from_frames` (and so every loader) finds in order of its
+    person (``subjects`` by ``id``, the others by ``subject_id``, no nulls) has that
+    column flagged sorted for polars, which then looks people up and joins and groups
+    them by their sorted paths; a table in any other order is left as it is.
     """
 
     units: pl.DataFrame

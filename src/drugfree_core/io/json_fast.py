@@ -77,7 +77,7 @@ def _json_type(t: Any, structs: dict[type, Any]) -> Any:
     if typing.get_origin(t) is tuple:  # tuple[X, ...]: a subject's nested list
         return list[_struct(args[0], structs)]  # type: ignore[misc]
     if t is dt.date:
-        return t  # msgspec reads YYYY-MM-DD dates only, year 1 on: no stricter than the model
+        return t  # msgspec reads YYYY-MM-DD dates from year 1 only: never looser than the model
     if isinstance(t, type) and issubclass(t, enum.Enum):
         return str  # checked as a column below
     if t in (str, int, float, bool):
@@ -246,7 +246,7 @@ class _Columns:
 
     @staticmethod
     def _date(name: str, values: list[Any]) -> pl.Series:
-        # By day numbers: a tenth of the time polars takes over date objects.
+        # By day numbers: a third of the time polars takes over date objects.
         if values.count(None):  # a date left out
             days = [None if d is None else d.toordinal() for d in values]
         else:
