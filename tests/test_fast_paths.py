@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit
 from drugfree_core.dataset.checks import _cyclic_nodes, _ends_soon
-from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
+from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
 from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
@@ -670,3 +670,71 @@ def test_indicators_summed_off_the_json_are_the_objects_sums(merged: Dataset) ->
         assert measured.denominator and measured.numerator is not None  # people were counted
         assert measured.numerator == sum(r.numerator or 0 for r in roots)
         assert measured.denominator == sum(r.denominator or 0 for r in roots)
+
+
+def _grown_by_filters(start: set[str], lineage: pl.DataFrame) -> set[str]:
+    """The replaced closure: filter the links touching the set until it stops growing."""
+    keep = set(start)
+    while True:
+        wanted = pl.Series(sorted(keep), dtype=pl.String()).implode()
+        linked = lineage.filter(
+            pl.col("predecessor_code").is_in(wanted) | pl.col("successor_code").is_in(wanted)
+        )
+        grown = keep | set(linked["predecessor_code"]) | set(linked["successor_code"])
+        if grown == keep:
+            return keep
+        keep = grown
+
+
+_CODES = st.sampled_from([f"U{i}" for i in range(8)])
+
+
+@settings(max_examples=150)
+@given(
+    links=st.lists(st.tuples(_CODES, _CODES), max_size=12),
+    parents=st.lists(st.tuples(_CODES, _CODES), max_size=10),
+    start=st.sets(_CODES, min_size=1, max_size=3),
+)
+def test_lineage_and_parent_closures_are_the_filtering_loops(
+    links: list[tuple[str, str]], parents: list[tuple[str, str]], start: set[str]
+) -> None:
+    # Cycles, self-links and a code with two parents included: the walk over the cached
+    # neighbours reaches exactly what the loop of filters reached.
+    lineage = pl.DataFrame(
+        {"predecessor_code": [a for a, _ in links], "successor_code": [b for _, b in links]},
+        schema={"predecessor_code": pl.String(), "successor_code": pl.String()},
+    )
+    units = pl.DataFrame(
+        {"code": [a for a, _ in parents], "parent_code": [b for _, b in parents]},
+        schema={"code": pl.String(), "parent_code": pl.String()},
+    )
+    dataset = Dataset.from_frames({})
+    dataset = attrs.evolve(
+        dataset,
+        lineage=dataset.lineage.clear().vstack(
+            lineage.with_columns(pl.lit(ON).alias("effective")).select(dataset.lineage.columns)
+        ),
+    )
+    assert _closure(start, dataset._lineage_neighbours()) == _grown_by_filters(start, lineage)
+    grown = set(start)
+    while True:  # the replaced walk up the units' parents
+        rows = units.filter(pl.col("code").is_in(pl.Series(sorted(grown)).implode()))
+        more = grown | set(rows["parent_code"].drop_nulls())
+        if more == grown:
+            break
+        grown = more
+    with_units = attrs.evolve(dataset, units=_units_with_parents(dataset, units))
+    assert _closure(start, with_units._unit_parents()) == grown
+
+
+def _units_with_parents(dataset: Dataset, pairs: pl.DataFrame) -> pl.DataFrame:
+    """A units frame of the dataset's schema holding *pairs* (code, parent_code)."""
+    empty = dataset.units.clear()
+    filled = pairs.with_columns(
+        *(
+            pl.lit(None, dtype).alias(name)
+            for name, dtype in empty.schema.items()
+            if name not in pairs.columns
+        )
+    )
+    return empty.vstack(filled.select(empty.columns).cast(dict(empty.schema)))

@@ -326,29 +326,16 @@ class Dataset:
         needs, and far fewer when a split links many units (one unit's explanation).
         """
         codes = set(unit_codes)
-        lineage = self.lineage
         # Grow the set along lineage until closed: predecessors of the units, and every
         # successor of those predecessors, so that a split stays ambiguous when restricted.
-        keep = set(codes)
-        while True:
-            wanted = pl.Series(sorted(keep), dtype=pl.String())
-            linked = lineage.filter(
-                pl.col("predecessor_code").is_in(wanted.implode())
-                | pl.col("successor_code").is_in(wanted.implode())
-            )
-            grown = keep | set(linked["predecessor_code"]) | set(linked["successor_code"])
-            if grown == keep:
-                break
-            keep = grown
+        keep = _closure(codes, self.derived("lineage neighbours", self._lineage_neighbours))
         keep_series = pl.Series(sorted(keep), dtype=pl.String())
+        linked = self.lineage.filter(
+            pl.col("predecessor_code").is_in(keep_series.implode())
+            | pl.col("successor_code").is_in(keep_series.implode())
+        )
         # Their districts and provinces too, so a unit still knows its province.
-        ancestors = set(keep)
-        while True:
-            rows = self.units.filter(pl.col("code").is_in(pl.Series(sorted(ancestors)).implode()))
-            grown = ancestors | set(rows["parent_code"].drop_nulls())
-            if grown == ancestors:
-                break
-            ancestors = grown
+        ancestors = _closure(keep, self.derived("unit parents", self._unit_parents))
         unit_rows = self.units.filter(
             pl.col("code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
         )
@@ -393,6 +380,30 @@ class Dataset:
         return tuple(
             q for q in self.quarantined if set(q.unit_codes) & keep or not set(q.unit_codes) & known
         )
+
+    def _lineage_neighbours(self) -> dict[str, set[str]]:
+        """Each unit code of the lineage and the codes a link joins it to, either way."""
+        neighbours: dict[str, set[str]] = {}
+        pairs = zip(
+            self.lineage["predecessor_code"].to_list(),
+            self.lineage["successor_code"].to_list(),
+            strict=True,
+        )
+        for predecessor, successor in pairs:
+            neighbours.setdefault(predecessor, set()).add(successor)
+            neighbours.setdefault(successor, set()).add(predecessor)
+        return neighbours
+
+    def _unit_parents(self) -> dict[str, set[str]]:
+        """Each unit code and its parents' codes (a code given twice may have two)."""
+        parents: dict[str, set[str]] = {}
+        with_parent = self.units.filter(pl.col("parent_code").is_not_null())
+        pairs = zip(
+            with_parent["code"].to_list(), with_parent["parent_code"].to_list(), strict=True
+        )
+        for code, parent in pairs:
+            parents.setdefault(code, set()).add(parent)
+        return parents
 
     @staticmethod
     def _with_predecessors(codes: set[str], lineage: pl.DataFrame) -> pl.Series:
@@ -439,6 +450,18 @@ class Dataset:
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
         return {name: frame.height for name, frame in self.frames().items()}
+
+
+def _closure(start: set[str], edges: Mapping[str, set[str]]) -> set[str]:
+    """*start* and every code reached from it along *edges*, however many steps away."""
+    found = set(start)
+    frontier = list(found)
+    while frontier:
+        for reached in edges.get(frontier.pop(), ()):
+            if reached not in found:
+                found.add(reached)
+                frontier.append(reached)
+    return found
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
