@@ -336,9 +336,8 @@ class Dataset:
         )
         # Their districts and provinces too, so a unit still knows its province.
         ancestors = _closure(keep, self.derived("unit parents", self._unit_parents))
-        unit_rows = self.units.filter(
-            pl.col("code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
-        )
+        ancestor_codes = pl.Series(sorted(ancestors), dtype=pl.String()).implode()
+        unit_rows = self.units.filter(pl.col("code").is_in(ancestor_codes))
         homes = keep_series if people == "linked" else self._with_predecessors(codes, linked)
         residences = self._rows_where("residences", "unit_code", homes)
         subject_ids = residences["subject_id"].unique()
@@ -348,9 +347,7 @@ class Dataset:
 
         findings: dict[str, Any] = {
             # A province's own findings stay with its units.
-            table: self.frame(table).filter(
-                pl.col("unit_code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
-            )
+            table: self.frame(table).filter(pl.col("unit_code").is_in(ancestor_codes))
             for table in FINDING_TABLES
         }
         return attrs.evolve(
@@ -365,9 +362,7 @@ class Dataset:
             custody_periods=by_subject("custody_periods"),
             unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
             **findings,
-            coverage=self.coverage.filter(
-                pl.col("unit_code").is_in(pl.Series(sorted(ancestors), dtype=pl.String()).implode())
-            ),
+            coverage=self.coverage.filter(pl.col("unit_code").is_in(ancestor_codes)),
             # A bad row of their district or province concerns them too (never dropped).
             quarantined=self._quarantined_for(ancestors),
         )
@@ -383,38 +378,19 @@ class Dataset:
 
     def _lineage_neighbours(self) -> dict[str, set[str]]:
         """Each unit code of the lineage and the codes a link joins it to, either way."""
-        neighbours: dict[str, set[str]] = {}
-        pairs = zip(
-            self.lineage["predecessor_code"].to_list(),
-            self.lineage["successor_code"].to_list(),
-            strict=True,
-        )
-        for predecessor, successor in pairs:
-            neighbours.setdefault(predecessor, set()).add(successor)
-            neighbours.setdefault(successor, set()).add(predecessor)
-        return neighbours
+        lineage = self.lineage
+        return _edges(lineage["predecessor_code"], lineage["successor_code"], both_ways=True)
 
     def _unit_parents(self) -> dict[str, set[str]]:
         """Each unit code and its parents' codes (a code given twice may have two)."""
-        parents: dict[str, set[str]] = {}
         with_parent = self.units.filter(pl.col("parent_code").is_not_null())
-        pairs = zip(
-            with_parent["code"].to_list(), with_parent["parent_code"].to_list(), strict=True
-        )
-        for code, parent in pairs:
-            parents.setdefault(code, set()).add(parent)
-        return parents
+        return _edges(with_parent["code"], with_parent["parent_code"])
 
     @staticmethod
     def _with_predecessors(codes: set[str], lineage: pl.DataFrame) -> pl.Series:
         """*codes* and every unit that became one of them, however many steps back."""
-        found = set(codes)
-        links = lineage.select("predecessor_code", "successor_code").rows()
-        while True:
-            grown = found | {pred for pred, succ in links if succ in found}
-            if grown == found:
-                return pl.Series(sorted(found), dtype=pl.String())
-            found = grown
+        found = _closure(codes, _edges(lineage["successor_code"], lineage["predecessor_code"]))
+        return pl.Series(sorted(found), dtype=pl.String())
 
     def _rows_where(self, table: str, column: str, values: pl.Series) -> pl.DataFrame:
         """Rows of *table* whose *column* is one of *values*, in the table's order.
@@ -450,6 +426,18 @@ class Dataset:
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
         return {name: frame.height for name, frame in self.frames().items()}
+
+
+def _edges(
+    sources: pl.Series, targets: pl.Series, *, both_ways: bool = False
+) -> dict[str, set[str]]:
+    """Each code of *sources* and the codes of *targets* beside it (and back, *both_ways*)."""
+    edges: dict[str, set[str]] = {}
+    for source, target in zip(sources.to_list(), targets.to_list(), strict=True):
+        edges.setdefault(source, set()).add(target)
+        if both_ways:
+            edges.setdefault(target, set()).add(source)
+    return edges
 
 
 def _closure(start: set[str], edges: Mapping[str, set[str]]) -> set[str]:
