@@ -44,8 +44,9 @@ from drugfree_core.model.territory import TWO_TIER_START
 LOC = "_loc"
 #: Internal column of the subject tables: the key tying a row to its subject.
 SID = "_sid"
-#: Type of :data:`LOC`.
-LOC_DTYPE = pl.Int64()
+#: Type of :data:`LOC`: four bytes a row (up to 4,294,967,295 rows a table), where eight
+#: would add a quarter of a gigabyte to ten times the national data while it is checked.
+LOC_DTYPE = pl.UInt32()
 
 #: The tables about people: ``subjects`` and the tables of their nested records.
 SUBJECT_TABLES = (

@@ -16,6 +16,7 @@ import polars as pl
 from drugfree_core.dataset.checks import (
     KEY_COLUMNS,
     LOC,
+    LOC_DTYPE,
     PROBLEM_SCHEMA,
     SID,
     SUBJECT_TABLES,
@@ -209,7 +210,7 @@ class RowBuilder:
                 continue
             schema = {
                 **t.polars_schema,
-                LOC: pl.Int64(),
+                LOC: LOC_DTYPE,
                 **({SID: pl.String()} if t.name in SUBJECT_TABLES else {}),
             }
             good[t.name] = pl.DataFrame(self._good[t.name], schema=schema)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +33,7 @@ from drugfree_core.rules.scheme import Criterion, Level, Scheme
 from drugfree_core.rules.tables import tables_needed
 
 
+@functools.cache  # the package metadata is read from disk (1–2 ms a call, every explanation)
 def library_version() -> str:
     """The installed drugfree-core version ("0+unknown" from a bare source tree)."""
     from importlib.metadata import PackageNotFoundError, version

@@ -246,7 +246,9 @@ def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Prob
         if path.suffix == ".csv":
             frame = pl.read_csv(path, infer_schema=False, raise_if_empty=True)
         else:
-            frame = pl.read_parquet(path)
+            # In one piece at once: typing would copy the reader's many chunks into one
+            # while they stay alive until every table is typed (a second copy of the data).
+            frame = pl.read_parquet(path).rechunk()
     except pl.exceptions.NoDataError:
         return None, [_fatal(table.name, name, "the file is empty (a header row is required)")]
     except (pl.exceptions.PolarsError, OSError) as exc:
