@@ -40,7 +40,7 @@ import polars as pl
 from drugfree_core.dataset.checks import Staged
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import Problem, UsageError, printable
-from drugfree_core.io.table_door import stage_frames
+from drugfree_core.io.table_door import in_one_piece, stage_frames
 
 #: URI schemes the door answers to.
 URI_SCHEMES = ("postgresql", "postgres")
@@ -260,7 +260,7 @@ def stage_postgres(uri: str) -> Staged:
                 if sql is None:
                     continue
                 try:
-                    read = _in_row_order(table, _query(cursor, sql))
+                    read = in_one_piece(_in_row_order(table, _query(cursor, sql)))
                     frames[table.name] = (f"{schema}.{table.name}", read)
                 except Exception as exc:
                     problems.append(

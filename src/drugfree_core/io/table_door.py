@@ -246,9 +246,7 @@ def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Prob
         if path.suffix == ".csv":
             frame = pl.read_csv(path, infer_schema=False, raise_if_empty=True)
         else:
-            # In one piece at once: typing would copy the reader's many chunks into one
-            # while they stay alive until every table is typed (a second copy of the data).
-            frame = pl.read_parquet(path).rechunk()
+            frame = pl.read_parquet(path)
     except pl.exceptions.NoDataError:
         return None, [_fatal(table.name, name, "the file is empty (a header row is required)")]
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -266,7 +264,17 @@ def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Prob
 
     if path.suffix == ".csv":
         frame = _without_trailing_blank_rows(frame)
-    return frame, []
+    return in_one_piece(frame), []
+
+
+def in_one_piece(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* with each column in one piece, for a door to keep until every table is typed.
+
+    Readers return a big table in many chunks (a few hundred from Parquet, one per batch
+    from a database), and typing copies them into one piece: were the chunks kept beside
+    that copy until the last table is typed, the data would be held twice while loading.
+    """
+    return frame.rechunk()
 
 
 def _without_trailing_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
