@@ -22,6 +22,9 @@ from drugfree_core.rules.scheme import ResolvedParameter
 if TYPE_CHECKING:
     import polars as pl
 
+#: The outcomes' words, in the order :meth:`Evaluation.criterion_counts` lists them.
+_OUTCOME_WORDS = [o.value for o in Outcome]
+
 
 @attrs.frozen(kw_only=True)
 class RuleResult:
@@ -345,13 +348,12 @@ class Evaluation:
 
     def criterion_counts(self) -> dict[str, dict[str, int]]:
         """Per criterion, how many units passed, failed, are unknown or have no data."""
-        table: dict[str, Counter[str]] = {}
-        for u in self.verdicts:
-            for criterion_id, outcome in u.criteria:
-                table.setdefault(criterion_id, Counter())[outcome.value] += 1
-        return {
-            cid: {o.value: counts.get(o.value, 0) for o in Outcome} for cid, counts in table.items()
-        }
+        # Counted as pairs first: the outcomes' words are read once per pair, not per unit.
+        pairs = Counter(pair for u in self.verdicts for pair in u.criteria)
+        table: dict[str, dict[str, int]] = {}
+        for (criterion_id, outcome), n in pairs.items():
+            table.setdefault(criterion_id, dict.fromkeys(_OUTCOME_WORDS, 0))[outcome.value] += n
+        return table
 
     def to_dict(self, *, include_subjects: bool = True) -> dict[str, object]:
         """A JSON-ready dict; ``include_subjects=False`` leaves out every subject id."""
