@@ -390,7 +390,7 @@ def test_parquet_folder_reads_like_csv(tmp_path: Path) -> None:
 def test_a_table_is_read_in_one_piece(tmp_path: Path) -> None:
     # Typing copies a table into one piece; were the reader's chunks kept beside that
     # copy until every table is typed, the data would be held twice while loading (ten
-    # times the national data peaked at 4.1 GiB instead of 2.9).
+    # times the national data peaked at 4.1 GiB instead of 2.8).
     tests = pl.DataFrame(
         {
             "subject_id": [f"S{i % 7}" for i in range(200)],
