@@ -26,7 +26,14 @@ from hypothesis import strategies as st
 
 import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit
-from drugfree_core.dataset.checks import _cyclic_nodes, _ends_soon
+from drugfree_core.dataset.checks import (
+    CHILD_TABLES,
+    LOC,
+    LOC_DTYPE,
+    _cyclic_nodes,
+    _ends_soon,
+    _orphans,
+)
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
 from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
@@ -742,3 +749,37 @@ def _units_with_parents(dataset: Dataset, pairs: pl.DataFrame) -> pl.DataFrame:
         )
     )
     return empty.vstack(filled.select(empty.columns).cast(dict(empty.schema)))
+
+
+_IDS = st.sampled_from(["S1", "S2", "S3", "S10", "S2 ", ""])
+
+
+@settings(max_examples=150)
+@given(
+    tables=st.lists(st.lists(st.one_of(st.none(), _IDS), max_size=12), min_size=1, max_size=5),
+    ids=st.lists(_IDS, max_size=4),
+    in_runs=st.booleans(),
+)
+def test_orphans_looked_up_once_per_run_are_the_rows_filtered_one_by_one(
+    tables: list[list[str | None]], ids: list[str], in_runs: bool
+) -> None:
+    # Child tables in runs of one person (as exports list them) or in any order, with
+    # missing ids: the rows found are those a lookup of every row finds, in row order.
+    names = CHILD_TABLES[: len(tables)]
+    good = {
+        name: pl.DataFrame(
+            {LOC: range(len(rows)), "subject_id": sorted(rows, key=str) if in_runs else rows},
+            schema={LOC: LOC_DTYPE, "subject_id": pl.String()},
+        )
+        for name, rows in zip(names, tables, strict=False)
+    }
+    known = pl.Series(ids, dtype=pl.String())
+    expected = {}
+    for name, frame in good.items():
+        rows = frame.filter(
+            pl.col("subject_id").is_not_null() & ~pl.col("subject_id").is_in(known.implode())
+        )
+        if rows.height:
+            expected[name] = rows[LOC].to_list()
+    found = {name: rows[LOC].to_list() for name, rows in _orphans(good, known).items()}
+    assert found == expected

@@ -586,20 +586,8 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
             _duplicates(subjects_all, ["id"], "duplicate subject id: {} records have this id")
         )
         ids = subjects_all["id"].drop_nulls()
-        children = [t for t in CHILD_TABLES if t in have and good[t].height]
-        if children:
-            # One lookup over all child rows: building the id set is the costly part.
-            stacked = pl.concat(
-                good[t].select(pl.lit(i, pl.UInt8()).alias("table"), LOC, "subject_id")
-                for i, t in enumerate(children)
-            )
-            orphans = stacked.filter(
-                pl.col("subject_id").is_not_null() & ~pl.col("subject_id").is_in(ids.implode())
-            )
-            for i, t in enumerate(children):
-                mine = orphans.filter(pl.col("table") == i)
-                if mine.height:
-                    found[t].append(_problems(mine, "subject_id does not match any subject"))
+        for table, orphans in _orphans(good, ids).items():
+            found[table].append(_problems(orphans, "subject_id does not match any subject"))
 
     if "residences" in have:
         found["residences"].append(_overlapping_residences(good["residences"]))
@@ -621,6 +609,29 @@ def cross_problems(staged: Staged) -> dict[str, list[pl.DataFrame]]:
         if table in have:
             found[table].append(_finding_duplicates(staged, table, key, reason))
     return found
+
+
+def _orphans(good: Mapping[str, pl.DataFrame], ids: pl.Series) -> dict[str, pl.DataFrame]:
+    """The rows of each child table whose ``subject_id`` is none of *ids*, where there are.
+
+    Only the first row of each run of one ``subject_id`` is looked up: exports list a
+    person's records together, so that is a tenth of the rows, and one lookup over all
+    the tables builds the set of ids once. Rows in any order give the same answer (more
+    runs, more lookups).
+    """
+    children = [t for t in CHILD_TABLES if t in good and good[t].height]
+    if not children:
+        return {}
+    key = pl.col("subject_id")
+    firsts = pl.concat(
+        good[t].select(key).filter(key.is_not_null() & key.ne_missing(key.shift()))
+        for t in children
+    )
+    unknown = firsts.filter(~key.is_in(ids.implode()))["subject_id"].unique()
+    if unknown.is_empty():
+        return {}
+    found = {t: good[t].filter(key.is_in(unknown.implode())) for t in children}
+    return {t: rows for t, rows in found.items() if rows.height}
 
 
 def _finding_duplicates(staged: Staged, table: str, key: list[str], reason: str) -> pl.DataFrame:
