@@ -31,6 +31,7 @@ from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
     _cyclic_nodes,
+    _duplicates,
     _ends_soon,
     _orphans,
 )
@@ -783,3 +784,20 @@ def test_orphans_looked_up_once_per_run_are_the_rows_filtered_one_by_one(
             expected[name] = rows[LOC].to_list()
     found = {name: rows[LOC].to_list() for name, rows in _orphans(good, known).items()}
     assert found == expected
+
+
+@settings(max_examples=150)
+@given(keys=st.lists(_IDS, max_size=14), in_order=st.booleans())
+def test_duplicates_found_beside_each_other_are_those_found_by_hashing(
+    keys: list[str], in_order: bool
+) -> None:
+    # Sorted (copies stand together, compared with their neighbours) or not (hashed):
+    # the same rows, in row order, with how many copies each has.
+    rows = sorted(keys) if in_order else keys
+    universe = pl.DataFrame(
+        {LOC: range(len(rows)), "id": rows}, schema={LOC: LOC_DTYPE, "id": pl.String()}
+    )
+    copies = Counter(rows)
+    expected = [(loc, f"{copies[key]} copies") for loc, key in enumerate(rows) if copies[key] > 1]
+    found = _duplicates(universe, ["id"], "{} copies")
+    assert list(zip(found[LOC].to_list(), found["reason"].to_list(), strict=True)) == expected
