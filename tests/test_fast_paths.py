@@ -31,6 +31,7 @@ from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
     _cyclic_nodes,
+    _dangling,
     _duplicates,
     _ends_soon,
     _orphans,
@@ -801,3 +802,40 @@ def test_duplicates_found_beside_each_other_are_those_found_by_hashing(
     expected = [(loc, f"{copies[key]} copies") for loc, key in enumerate(rows) if copies[key] > 1]
     found = _duplicates(universe, ["id"], "{} copies")
     assert list(zip(found[LOC].to_list(), found["reason"].to_list(), strict=True)) == expected
+
+
+@settings(max_examples=200)
+@given(
+    known=st.sets(st.text(alphabet="S0129 é", min_size=1, max_size=4), min_size=0, max_size=60),
+    in_order=st.booleans(),
+    data=st.data(),
+)
+def test_values_found_by_binary_search_are_those_found_by_hashing(
+    known: set[str], in_order: bool, data: st.DataObject
+) -> None:
+    # A few values against many known ones: by binary search when those are in order,
+    # else hashed; the rows named are those is_in names.
+    pool = st.one_of(st.none(), st.text(alphabet="S0129 é", max_size=5))
+    if known:
+        pool = st.one_of(pool, st.sampled_from(sorted(known)))
+    values = data.draw(st.lists(pool, max_size=1 + len(known) // 9))
+    ids = pl.Series(sorted(known) if in_order else list(known), dtype=pl.String())
+    frame = pl.DataFrame(
+        {LOC: range(len(values)), "subject_id": values},
+        schema={LOC: LOC_DTYPE, "subject_id": pl.String()},
+    )
+    column = pl.col("subject_id")
+    expected = frame.filter(column.is_not_null() & ~column.is_in(ids.implode()))[LOC]
+    found = _dangling(frame, "subject_id", ids, "unknown")
+    assert found[LOC].to_list() == expected.to_list()
+
+
+def test_binary_search_edges_before_between_and_after_every_known_value() -> None:
+    ids = pl.Series([f"S{i:03}" for i in range(0, 120, 2)], dtype=pl.String())  # 60, in order
+    # the first, one before all, one between two, a null, the last, one after all
+    values = ["S000", "A", "S005", None, "S118", "Z"]
+    frame = pl.DataFrame(
+        {LOC: range(len(values)), "subject_id": values},
+        schema={LOC: LOC_DTYPE, "subject_id": pl.String()},
+    )
+    assert _dangling(frame, "subject_id", ids, "unknown")[LOC].to_list() == [1, 2, 5]
