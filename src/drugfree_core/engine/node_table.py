@@ -137,20 +137,13 @@ def _unit_columns(
     joined: Callable[[list[Message]], Message | None],
 ) -> pl.DataFrame:
     """Per unit row: what its rows repeat, and the reasons that replace its roots' own."""
-    texts: dict[Message, str] = {}  # units share a few reasons: each is rendered once
-
-    def text(message: Message) -> str:
-        if message not in texts:
-            texts[message] = render(message)
-        return texts[message]
-
     notes = [affected.get(code, []) for code in codes]
     downgrade = []
     no_data = []
     for code, unit_notes in zip(codes, notes, strict=True):
         why = joined(unit_notes) if code in covered else None
-        downgrade.append(None if why is None else text(why))
-        no_data.append(None if code in covered else text(why_no_data(code)))
+        downgrade.append(None if why is None else render(why))
+        no_data.append(None if code in covered else render(why_no_data(code)))
     return pl.DataFrame(
         {
             "_unit": pl.int_range(len(codes), eager=True, dtype=pl.UInt32),
@@ -159,7 +152,7 @@ def _unit_columns(
             "province_code": units["province_code"],
             "verdict": [v.verdict.value for v in verdicts],
             "level": [v.level for v in verdicts],
-            "affected_by": [[text(note) for note in n] for n in notes],
+            "affected_by": [[render(note) for note in n] for n in notes],
             "_downgrade": downgrade,
             "_no_data": no_data,
         },
