@@ -10,6 +10,7 @@ same content in any order or format gives the same value, any change gives anoth
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import random
 from collections import Counter
@@ -37,6 +38,8 @@ from drugfree_core.dataset.checks import (
     _orphans,
 )
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
+from drugfree_core.engine.compile import Node
+from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
@@ -133,6 +136,65 @@ def test_evaluation_json_is_the_old_encoders(
             indent=indent,
         )
         assert evaluation.to_json(include_subjects=include_subjects, indent=indent) == old
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.none()
+        | st.floats(width=64)
+        | st.sampled_from([0.0, -0.0, 1e-4, -1e-4, 9.999e-5, 1e16, -1e16, 9.99e15, 5e-324]),
+        max_size=12,
+    )
+)
+def test_plain_floats_by_column_are_those_by_value(values: list[float | None]) -> None:
+    # The engine checks its number columns at once; each cell as plain_float checks it
+    column = pl.Series("x", values, dtype=pl.Float64())
+    by_column = pl.select(plain_float_expr(pl.lit(column))).to_series().to_list()
+    assert by_column == [None if v is None else plain_float(v) for v in values]
+
+
+def _with_tiny_numbers(node: Node) -> Node:
+    """*node* with its numbers scaled below 1e-4: written 1e-05 by repr, 0.00001 by msgspec."""
+    tiny = [(pl.col(c) * 1e-9).alias(c) for c in ("observed", "numerator", "denominator")]
+    return attrs.evolve(
+        node,
+        frame=node.frame.with_columns(tiny),
+        children=tuple(_with_tiny_numbers(c) for c in node.children),
+    )
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_evaluation_json_with_numbers_msgspec_writes_its_own_way_is_the_standard_librarys(
+    merged: Dataset, monkeypatch: pytest.MonkeyPatch, indent: int | None
+) -> None:
+    # The units' floats are checked on the engine's columns, not walked: a column of
+    # tiny numbers must send the document the standard library's way all the same.
+    evaluate_module = importlib.import_module("drugfree_core.engine.evaluate")
+    compiled = evaluate_module.compile_node
+    monkeypatch.setattr(
+        evaluate_module, "compile_node", lambda *a, **k: _with_tiny_numbers(compiled(*a, **k))
+    )
+    evaluation = dfc.evaluate(merged, dfc.get_scheme("mps-recognition-2024"), ON)
+    assert evaluation.plain_unit_floats is not None and not evaluation.plain_unit_floats()
+    document = evaluation.to_dict()
+    assert not plain_floats(document["units"])  # the test holds floats msgspec writes apart
+    expected = json.dumps(document, ensure_ascii=False, indent=indent)
+    assert evaluation.to_json(indent=indent) == expected
+    assert evaluation.to_json_bytes(indent=indent) == expected.encode()
+
+
+@pytest.mark.parametrize("scheme_id", [s.id for s in builtin_schemes()])
+def test_plain_unit_floats_from_columns_is_the_walk_over_the_units(
+    merged: Dataset, scheme_id: str
+) -> None:
+    scheme = dfc.get_scheme(scheme_id)
+    for on in (dt.date(2025, 6, 30), ON):
+        if not scheme.in_force(on) or not scheme.criteria_on(on):
+            continue
+        evaluation = dfc.evaluate(merged, scheme, on, allow_no_coverage=True)
+        assert evaluation.plain_unit_floats is not None
+        assert evaluation.plain_unit_floats() == plain_floats(evaluation.unit_dicts())
 
 
 @pytest.mark.parametrize("scheme_id", [s.id for s in builtin_schemes()])

@@ -9,11 +9,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import polars as pl
+
 from drugfree_core._args import expect, expect_codes
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_reason
+from drugfree_core.engine.json_floats import plain_float_expr
 from drugfree_core.engine.node_table import node_table
 from drugfree_core.engine.placement import undetermined_records, unplaced_subjects
 from drugfree_core.engine.results import (
@@ -53,6 +56,10 @@ _PASS, _UNKNOWN, _NO_DATA = Outcome.PASS.value, Outcome.UNKNOWN.value, Outcome.N
 _OUTCOME_WORD = {True: _PASS, False: Outcome.FAIL.value, None: _UNKNOWN}
 
 
+#: A node frame's columns that the JSON writes as numbers.
+_NUMBERS = ("observed", "numerator", "denominator")
+
+
 class _Columns:
     """A node's frame as Python lists, read once, indexed by unit row."""
 
@@ -69,6 +76,9 @@ class _Columns:
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
+        own = f.select(plain_float_expr(pl.col(c)).all() for c in _NUMBERS).row(0)
+        #: Whether every number this node and its children write is a plain float.
+        self.plain: bool = all(own) and all(c.plain for c in self.children)
 
     def no_data(self, reason: Message) -> RuleResult:
         """The root of a unit the dataset does not cover: named, not evaluated."""
@@ -417,6 +427,7 @@ def evaluate(
         build_unplaced=lambda: unplaced_subjects(unplaced_frame),
         build_unplaced_frame=lambda: unplaced_frame,
         write_units=write_units,
+        plain_unit_floats=lambda: all(c.plain for c in columns()),
         build_table=lambda include_subjects, verdicts: node_table(
             nodes=nodes,
             criteria=criteria,

@@ -218,6 +218,10 @@ class Evaluation:
     write_units: Callable[[bool], list[dict[str, Any]]] | None = attrs.field(
         default=None, repr=False
     )
+    #: Whether every float the units' JSON holds is plain (finite, and written without
+    #: an exponent: :func:`~drugfree_core.engine.json_floats.plain_float`), read off the
+    #: engine's columns at once instead of walking the written units.
+    plain_unit_floats: Callable[[], bool] | None = attrs.field(default=None, repr=False)
     #: Builds the rows per unit and rule node from the engine's columns
     #: (``include_subjects``, :attr:`verdicts`); see ``tabular.evaluation_frame``.
     build_table: Callable[[bool, tuple[UnitVerdict, ...]], pl.DataFrame] | None = attrs.field(
@@ -363,11 +367,13 @@ class Evaluation:
 
     def to_json(self, *, include_subjects: bool = True, indent: int | None = None) -> str:
         """The evaluation as a JSON document (one line unless *indent* is given)."""
-        from drugfree_core.engine.serialize import dumps
+        return self.to_json_bytes(include_subjects=include_subjects, indent=indent).decode()
 
-        # Every key of the document is text: the serializer writes them all as such.
-        document = self.to_dict(include_subjects=include_subjects)
-        return dumps(document, indent=indent, text_keys=True)
+    def to_json_bytes(self, *, include_subjects: bool = True, indent: int | None = None) -> bytes:
+        """:meth:`to_json` as UTF-8 bytes, for a file or a socket (no text made between)."""
+        from drugfree_core.engine.serialize import evaluation_json
+
+        return evaluation_json(self, include_subjects=include_subjects, indent=indent)
 
 
 def _verdict_of(unit: UnitResult) -> UnitVerdict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import cattrs
 import msgspec
 
+from drugfree_core._gc import gc_paused
+from drugfree_core.engine.json_floats import plain_floats
 from drugfree_core.engine.results import (
     UNPLACED_REASONS,
     Evaluation,
@@ -105,7 +106,7 @@ def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dic
     """A JSON-ready dict of *evaluation*; without subjects when asked (aggregate use)."""
     # One language for the whole document, resolved once: every reason renders in it
     # without reading the environment again (tens of thousands of them nationally).
-    with use_lang(resolve_lang()):
+    with use_lang(resolve_lang()), gc_paused():  # many dicts and lists, none in a cycle
         units = evaluation.unit_dicts(include_subjects=include_subjects)
         return evaluation_header(evaluation, include_subjects=include_subjects, units=units)
 
@@ -211,23 +212,62 @@ def dumps(
 
     The standard library writes indented JSON with its slow pure-Python encoder, and
     one-line JSON with a C encoder that is still a few times slower than msgspec. Here,
-    when every float is plain (below), msgspec encodes it and lays it out (on one line
-    with ``", "`` and ``": "`` between tokens, as the standard library does, or
-    indented): its strings, integers and plain floats are the standard library's tokens,
-    so the result is byte for byte the same. Otherwise the C encoder writes it on one
-    line and msgspec re-indents the text, which keeps every token as written. What
-    msgspec cannot take (``NaN``, lone surrogates, ``indent=0``) goes the slow way.
-    *text_keys* says that every dict key is text (as in the documents of this module):
-    not checked then.
+    when every float is plain (:mod:`~drugfree_core.engine.json_floats`), msgspec
+    encodes it and lays it out (on one line with ``", "`` and ``": "`` between tokens,
+    as the standard library does, or indented): its strings, integers and plain floats
+    are the standard library's tokens, so the result is byte for byte the same.
+    Otherwise the C encoder writes it on one line and msgspec re-indents the text, which
+    keeps every token as written. What msgspec cannot take (``NaN``, lone surrogates,
+    ``indent=0``) goes the slow way. *text_keys* says that every dict key is text (as in
+    the documents of this module): not checked then.
     """
-    if (indent is None or indent > 0) and _plain_floats(document, text_keys=text_keys):
+    plain = _fast_layout(indent) and plain_floats(document, text_keys=text_keys)
+    written = _dumped(document, indent, allow_nan, plain)
+    return written if isinstance(written, str) else written.decode("utf-8")
+
+
+def evaluation_json(
+    evaluation: Evaluation, *, include_subjects: bool = True, indent: int | None = None
+) -> bytes:
+    """The UTF-8 bytes of ``evaluation.to_json(...)``, without the text in between.
+
+    The units' floats come from the engine's columns, checked there at once
+    (``Evaluation.plain_unit_floats``): only the rest of the document is walked.
+    """
+    with gc_paused():  # tens of thousands of dicts and lists, none in a cycle
+        document = evaluation_to_dict(evaluation, include_subjects=include_subjects)
+        plain = _fast_layout(indent) and _evaluation_floats_plain(evaluation, document)
+        written = _dumped(document, indent, True, plain)
+        del document  # freed now, before collection resumes, never walked by it
+    return written if isinstance(written, bytes) else written.encode("utf-8")
+
+
+def _evaluation_floats_plain(evaluation: Evaluation, document: dict[str, Any]) -> bool:
+    known = evaluation.plain_unit_floats() if evaluation.plain_unit_floats else None
+    units = document.get("units", ())
+    if not (known if known is not None else plain_floats(units, text_keys=True)):
+        return False
+    rest = {key: value for key, value in document.items() if key != "units"}
+    return plain_floats(rest, text_keys=True)
+
+
+def _fast_layout(indent: int | None) -> bool:
+    """Whether msgspec can lay out JSON with *indent* (one line, or a positive indent)."""
+    return indent is None or indent > 0
+
+
+def _dumped(document: Any, indent: int | None, allow_nan: bool, plain: bool) -> bytes | str:
+    """:func:`dumps`'s JSON, as msgspec's bytes or the standard library's text.
+
+    *plain* says every float in *document* is plain and every key text (see
+    :func:`dumps`).
+    """
+    if plain:
         try:
             # msgspec's indent 0 is one line with the standard library's separators
-            encoded = msgspec.json.format(msgspec.json.encode(document), indent=indent or 0)
+            return msgspec.json.format(msgspec.json.encode(document), indent=indent or 0)
         except (TypeError, ValueError, OverflowError):  # lone surrogates, odd types
             pass
-        else:
-            return encoded.decode("utf-8")
     text = json.dumps(document, ensure_ascii=False, allow_nan=allow_nan)
     if indent is None:
         return text
@@ -239,52 +279,6 @@ def dumps(
         else:
             return formatted
     return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=allow_nan)
-
-
-#: Values that are no float and hold none: a list of only these needs no look inside.
-_NO_FLOAT = frozenset({str, int, bool, type(None)})
-_TEXT = frozenset({str})
-_SCALAR = _NO_FLOAT | {float}
-
-
-def _plain_floats(document: Any, *, text_keys: bool = False) -> bool:
-    """Whether every float in *document* is one msgspec writes as ``repr`` does.
-
-    That is a finite float that ``repr`` writes without an exponent (zero, or 1e-4 to
-    1e16 in size); msgspec writes ``1e16`` where Python writes ``1e+16``, and ``null``
-    for ``NaN``. Every dict key must be text too (checked unless *text_keys* says so: a
-    float key would be written as a float is).
-    """
-    stack = [document]
-    while stack:
-        value = stack.pop()
-        kind = type(value)
-        if kind is dict:
-            if not text_keys and not set(map(type, value)) <= _TEXT:
-                return False
-            values: Any = value.values()
-        elif kind is list or kind is tuple:
-            values = value
-        elif kind in _NO_FLOAT:
-            continue
-        else:
-            if isinstance(value, float) and not _plain(value):
-                return False
-            continue
-        kinds = set(map(type, values))
-        if kinds <= _NO_FLOAT:  # nothing inside to look at (most lists and leaves)
-            continue
-        if kinds <= _SCALAR:
-            if not all(map(_plain, (v for v in values if type(v) is float))):
-                return False
-            continue
-        stack.extend(values)
-    return True
-
-
-def _plain(number: float) -> bool:
-    """Whether msgspec writes *number* as ``repr`` does (see :func:`_plain_floats`)."""
-    return number == 0.0 or (math.isfinite(number) and 1e-4 <= abs(number) < 1e16)
 
 
 def rule_result_from_dict(data: dict[str, Any]) -> RuleResult:

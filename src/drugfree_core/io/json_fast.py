@@ -27,10 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import gc
 import typing
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -39,6 +36,7 @@ import attrs
 import msgspec
 import polars as pl
 
+from drugfree_core._gc import gc_paused
 from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
@@ -122,19 +120,6 @@ def _decoder() -> msgspec.json.Decoder[Any]:
     if _DECODER is None:
         _DECODER = msgspec.json.Decoder(_document_struct())
     return _DECODER
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    # The decoded records hold no cycles; a collection every few thousand allocations
-    # would only walk millions of live objects over and over.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- counting keys (duplicates) ------------------------------------------------------------
@@ -326,18 +311,22 @@ def stage_fast(raw: bytes, source: str) -> Staged | None:
 
     *raw* is the document's UTF-8 bytes without a byte order mark.
     """
-    try:
-        with _no_gc():
+    # The decoded records hold no cycles. They are freed before collection resumes: the
+    # first collection after would otherwise walk every list made while it was paused.
+    with gc_paused():
+        try:
             document = _decoder().decode(raw)
             if document.format != FORMAT:
                 return None
             staged, decoded_keys = _stage(document, source)
-    except (msgspec.DecodeError, _NotFast):  # malformed, or a value the model refuses
-        return None
-    except (pl.exceptions.PolarsError, TypeError, ValueError, OverflowError):
-        # a value polars cannot hold as the model says (an integer beyond 64 bits, a
-        # string with a lone surrogate): the general way names it
-        return None
-    if count_keys(raw) != decoded_keys:
-        return None  # a key given twice somewhere
+        except (msgspec.DecodeError, _NotFast):  # malformed, or a value the model refuses
+            return None
+        except (pl.exceptions.PolarsError, TypeError, ValueError, OverflowError):
+            # a value polars cannot hold as the model says (an integer beyond 64 bits, a
+            # string with a lone surrogate): the general way names it
+            return None
+        finally:
+            document = None
+        if count_keys(raw) != decoded_keys:
+            return None  # a key given twice somewhere
     return staged
