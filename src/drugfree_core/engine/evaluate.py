@@ -76,6 +76,17 @@ class _Columns:
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
+        self._head: dict[str, Any] = {
+            "id": node.path,
+            "rule": type(node.rule).__name__,
+            "outcome": None,
+        }
+        if self.en:
+            self._head["description_en"] = self.en
+        if self.vi:
+            self._head["description_vi"] = self.vi
+        if node.threshold:
+            self._head["threshold"] = node.threshold
         own = f.select(plain_float_expr(pl.col(c)).all() for c in _NUMBERS).row(0)
         #: Whether every number this node and its children write is a plain float.
         self.plain: bool = all(own) and all(c.plain for c in self.children)
@@ -118,13 +129,14 @@ class _Columns:
             if raw not in said:
                 said[raw] = render(decode_reason(raw))
             out["reason"] = said[raw]
-        for key, column in (
-            ("observed", self.observed),
-            ("numerator", self.numerator),
-            ("denominator", self.denominator),
-        ):
-            if column[i] is not None:
-                out[key] = column[i]
+        # spelled out, not looped: this runs for every node of every unit
+        observed, numerator, denominator = self.observed[i], self.numerator[i], self.denominator[i]
+        if observed is not None:
+            out["observed"] = observed
+        if numerator is not None:
+            out["numerator"] = numerator
+        if denominator is not None:
+            out["denominator"] = denominator
         if include_subjects:
             if self.failing[i]:
                 out["failing_subjects"] = list(self.failing[i])
@@ -142,17 +154,8 @@ class _Columns:
 
     def _written_head(self, outcome: str) -> dict[str, Any]:
         """The node's first keys, in the order the JSON of a result has them."""
-        out: dict[str, Any] = {
-            "id": self.node.path,
-            "rule": type(self.node.rule).__name__,
-            "outcome": outcome,
-        }
-        if self.en:
-            out["description_en"] = self.en
-        if self.vi:
-            out["description_vi"] = self.vi
-        if self.node.threshold:
-            out["threshold"] = self.node.threshold
+        out = self._head.copy()  # the same for every unit but the outcome
+        out["outcome"] = outcome
         return out
 
     def result(self, i: int) -> RuleResult:

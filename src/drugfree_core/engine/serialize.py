@@ -189,9 +189,9 @@ def _unplaced_rows(people: pl.DataFrame) -> list[dict[str, Any]]:
     """
     said = {why: render(reason) for why, reason in UNPLACED_REASONS.items()}
     out = []
-    for subject_id, candidates, why, recorded in people.select(
-        "subject_id", "candidates", "why", "recorded"
-    ).iter_rows():
+    # Column by column, not row by row: a row iterator builds a tuple of objects per row.
+    columns = (people[name].to_list() for name in ("subject_id", "candidates", "why", "recorded"))
+    for subject_id, candidates, why, recorded in zip(*columns, strict=True):
         row: dict[str, Any] = {
             "subject_id": subject_id,
             "candidate_units": list(candidates or ()),
