@@ -87,9 +87,12 @@ class _Columns:
             self._head["description_vi"] = self.vi
         if node.threshold:
             self._head["threshold"] = node.threshold
-        own = f.select(plain_float_expr(pl.col(c)).all() for c in _NUMBERS).row(0)
-        #: Whether every number this node and its children write is a plain float.
-        self.plain: bool = all(own) and all(c.plain for c in self.children)
+
+    @functools.cached_property
+    def plain(self) -> bool:
+        """Whether every number this node and its children write is a plain float."""
+        own = self.node.frame.select(plain_float_expr(pl.col(c)).all() for c in _NUMBERS)
+        return all(own.row(0)) and all(c.plain for c in self.children)
 
     def no_data(self, reason: Message) -> RuleResult:
         """The root of a unit the dataset does not cover: named, not evaluated."""
