@@ -247,7 +247,10 @@ def _evaluation_floats_plain(evaluation: Evaluation, document: dict[str, Any]) -
     units = document.get("units", ())
     if not (known if known is not None else plain_floats(units, text_keys=True)):
         return False
-    rest = {key: value for key, value in document.items() if key != "units"}
+    checked = {"units"}
+    if evaluation.unplaced_frame() is not None:
+        checked.add("unplaced_subjects")  # read off text columns: no float in them
+    rest = {key: value for key, value in document.items() if key not in checked}
     return plain_floats(rest, text_keys=True)
 
 
