@@ -543,7 +543,7 @@ _YOUNG_THRESHOLD = 100_000
 
 def main() -> None:
     """Console entry point."""
-    gc.set_threshold(_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    gc.set_threshold(_YOUNG_THRESHOLD)  # the older generations' thresholds stay
     try:
         cli(prog_name="drugfree")
     finally:

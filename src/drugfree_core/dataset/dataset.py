@@ -376,12 +376,12 @@ class Dataset:
             q for q in self.quarantined if set(q.unit_codes) & keep or not set(q.unit_codes) & known
         )
 
-    def _lineage_neighbours(self) -> dict[str, set[str]]:
+    def _lineage_neighbours(self) -> dict[str, list[str]]:
         """Each unit code of the lineage and the codes a link joins it to, either way."""
         lineage = self.lineage
         return _edges(lineage["predecessor_code"], lineage["successor_code"], both_ways=True)
 
-    def _unit_parents(self) -> dict[str, set[str]]:
+    def _unit_parents(self) -> dict[str, list[str]]:
         """Each unit code and its parents' codes (a code given twice may have two)."""
         with_parent = self.units.filter(pl.col("parent_code").is_not_null())
         return _edges(with_parent["code"], with_parent["parent_code"])
@@ -430,17 +430,20 @@ class Dataset:
 
 def _edges(
     sources: pl.Series, targets: pl.Series, *, both_ways: bool = False
-) -> dict[str, set[str]]:
-    """Each code of *sources* and the codes of *targets* beside it (and back, *both_ways*)."""
-    edges: dict[str, set[str]] = {}
-    for source, target in zip(sources.to_list(), targets.to_list(), strict=True):
-        edges.setdefault(source, set()).add(target)
-        if both_ways:
-            edges.setdefault(target, set()).add(source)
-    return edges
+) -> dict[str, list[str]]:
+    """Each code of *sources* and the codes of *targets* beside it (and back, *both_ways*).
+
+    Grouped by polars and kept as its lists (a code may repeat in one): building a set
+    per code in Python took 36 ms of a national dataset's first explanation.
+    """
+    pairs = pl.DataFrame({"source": sources, "target": targets})
+    if both_ways:
+        pairs = pl.concat([pairs, pairs.select(source="target", target="source")])
+    grouped = pairs.group_by("source").agg("target")
+    return dict(zip(grouped["source"].to_list(), grouped["target"].to_list(), strict=True))
 
 
-def _closure(start: set[str], edges: Mapping[str, set[str]]) -> set[str]:
+def _closure(start: set[str], edges: Mapping[str, Iterable[str]]) -> set[str]:
     """*start* and every code reached from it along *edges*, however many steps away."""
     found = set(start)
     frontier = list(found)
