@@ -219,8 +219,8 @@ class Evaluation:
         default=None, repr=False
     )
     #: Whether every float the units' JSON holds is plain (finite, and written without
-    #: an exponent: :func:`~drugfree_core.engine.json_floats.plain_float`), read off the
-    #: engine's columns at once instead of walking the written units.
+    #: an exponent, so that msgspec writes it as the standard library does), read off
+    #: the engine's columns at once instead of walking the written units.
     plain_unit_floats: Callable[[], bool] | None = attrs.field(default=None, repr=False)
     #: Builds the rows per unit and rule node from the engine's columns
     #: (``include_subjects``, :attr:`verdicts`); see ``tabular.evaluation_frame``.
