@@ -274,3 +274,18 @@ def test_evaluate_parquet_needs_a_file_and_json_indents_on_request(run) -> None:
     assert code == 0 and out.count("\n") == 1  # one line by default
     code, indented, _ = run(*args, "--format", "json", "--indent", "2")
     assert indented.startswith('{\n  "scheme"') and json.loads(indented) == json.loads(out)
+
+
+@pytest.mark.parametrize("indent", [[], ["--indent", "2"]])
+def test_evaluate_json_to_a_file_is_what_it_prints(run, tmp_path: Path, indent: list[str]) -> None:
+    # The file gets the document's bytes straight (no text between): the same bytes as
+    # the text printed to standard output, names with Vietnamese letters included.
+    args = ["evaluate", DEMO, "--scheme", "mps-recognition-2024", "--date", DATE]
+    args += ["--format", "json", "--include-subjects", *indent]
+    code, printed, _ = run(*args)
+    assert code == 0
+    target = tmp_path / "evaluation.json"
+    code, _, err = run(*args, "--out", str(target))
+    assert code == 0 and str(target) in err
+    assert target.read_bytes() == printed.encode("utf-8")
+    assert any(ord(c) > 127 for c in printed)  # the demo's unit names are Vietnamese
