@@ -173,12 +173,9 @@ def evaluate(
                 text = None
             elif fmt == "json" and out is not None:
                 # as bytes: 15 MB of text nationally, not decoded to be encoded again
-                document = evaluation.to_json_bytes(
-                    include_subjects=include_subjects, indent=indent
+                _write(
+                    evaluation.to_json_bytes(include_subjects=include_subjects, indent=indent), out
                 )
-                with out.open("wb") as file:
-                    file.write(document)
-                    file.write(b"\n")
                 text = None
             elif fmt == "json":
                 text = evaluation.to_json(include_subjects=include_subjects, indent=indent)
@@ -514,7 +511,14 @@ def new_plugin(
     click.echo("\n" + msg("next: {command}", command=command).render())
 
 
-def _write(text: str, out: Path) -> None:
+def _write(text: str | bytes, out: Path) -> None:
+    """Write *text* (or its UTF-8 bytes) to *out*, ending in one newline."""
+    if isinstance(text, bytes):
+        with out.open("wb") as file:
+            file.write(text)
+            if not text.endswith(b"\n"):
+                file.write(b"\n")
+        return
     out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
 
 
