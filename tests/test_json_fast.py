@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from drugfree_core.dataset.document import object_pairs
 from drugfree_core.errors import DatasetError
 from drugfree_core.io import read_json_text, write_json
 from drugfree_core.io.json_door import _stage_text, stage_json_file
-from drugfree_core.io.json_fast import count_keys, stage_fast
+from drugfree_core.io.json_fast import _locator, _subject_index, count_keys, stage_fast
 from drugfree_core.io.known_units import with_known_units
 from drugfree_core.samples import demo_path
 from drugfree_core.synth import SynthConfig, generate
@@ -227,6 +229,53 @@ def test_a_repeated_key_is_never_collapsed(text: str) -> None:
     assert stage_fast(text.encode(), "<string>") is None
     with pytest.raises(DatasetError, match="more than once"):
         read_json_text(text)
+
+
+def test_colons_inside_strings_still_take_the_fast_way(synth_text: str) -> None:
+    # More colons than keys: the one-byte count cannot vouch for the keys, the exact one can.
+    data = json.loads(synth_text)
+    data["units"][0]["name"] = 'Xã "A": khu 1'
+    data["subjects"][0]["id"] = "S:1"
+    text = json.dumps(data, ensure_ascii=False)
+    assert text.count(":") > count_keys(text.encode())
+    assert _agree(text)
+
+
+def test_a_key_repeated_beside_a_colon_in_a_string_is_found(synth_text: str) -> None:
+    # One colon in a string and one key twice: as many colons as keys decoded plus one.
+    data = json.loads(synth_text)
+    data["units"][0]["name"] = "a:b"
+    text = json.dumps(data, ensure_ascii=False)
+    code = data["units"][0]["code"]
+    repeated = text.replace(f'"code": "{code}"', f'"code": "{code}", "code": "{code}"', 1)
+    assert repeated != text
+    assert stage_fast(repeated.encode(), "<string>") is None
+    with pytest.raises(DatasetError, match="more than once"):
+        read_json_text(repeated)
+
+
+def test_a_clean_document_loads_without_numpy(tmp_path: Path) -> None:
+    # numpy costs a tenth of a second to import: only the exact key count needs it.
+    script = (
+        "import sys, drugfree_core as dfc; dfc.load(sys.argv[1]); print('numpy' in sys.modules)"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(demo_path())], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "False"
+
+
+@settings(max_examples=200, deadline=None)
+@given(lengths=st.lists(st.integers(min_value=0, max_value=4), max_size=12))
+def test_nested_rows_are_placed_in_their_subjects_lists(lengths: list[int]) -> None:
+    placed = [(s, w) for s, n in enumerate(lengths) for w in range(n)]
+    assert _subject_index(lengths).to_list() == [s for s, _ in placed]
+    locate = _locator({"drug_tests": lengths})
+    assert [locate("drug_tests", loc) for loc in range(len(placed))] == [
+        f"$.subjects[{s}].tests[{w}]" for s, w in placed
+    ]
+    assert locate("units", 3) == "$.units[3]"
 
 
 def _python_keys(text: str) -> int:

@@ -15,7 +15,10 @@ in a fraction of that:
   columns (the table door's :data:`~drugfree_core.dataset.checks.RECORD_CHECKS`, the
   attrs validators as columns);
 * a key given twice in one object, which msgspec would silently collapse, is found by
-  counting the keys of the text and comparing with the keys decoded.
+  counting the keys of the text and comparing with the keys decoded (the colons first:
+  as many as the keys decoded vouches for them, without numpy);
+* a nested row's place (``$.subjects[i].tests[j]``) is worked out only when a problem
+  asks for it.
 
 Anything else (malformed JSON, a bad value anywhere, a repeated key, a date that does
 not exist, NaN) makes :func:`stage_fast` return ``None`` and the door takes the general
@@ -28,9 +31,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import typing
-from itertools import chain
+from bisect import bisect_right
+from itertools import accumulate, chain
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import msgspec
@@ -50,9 +54,6 @@ from drugfree_core.dataset.document import FORMAT
 from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, supplied_tables
 from drugfree_core.dataset.schema import TABLES, Table
 from drugfree_core.model import Subject
-
-if TYPE_CHECKING:  # numpy costs a tenth of a second to import: only JSON loading needs it
-    import numpy as np
 
 _DAY_NUMBER = dt.date.toordinal
 _EPOCH_DAY = dt.date(1970, 1, 1).toordinal()  # polars counts days from 1970-01-01
@@ -176,6 +177,17 @@ def count_keys(raw: bytes) -> int:
     return int((data[nxt] == ord(":")).sum())
 
 
+def _no_key_repeated(raw: bytes, decoded_keys: int) -> bool:
+    """Whether the text *raw* holds no more keys than the *decoded_keys* it decoded to.
+
+    Every key is followed by one colon outside strings, and every decoded key came from
+    one in the text: when there are as many colons as decoded keys, none was given
+    twice. One count of one byte, without numpy; colons inside strings take the exact
+    count (:func:`count_keys`).
+    """
+    return raw.count(b":") == decoded_keys or count_keys(raw) == decoded_keys
+
+
 # --- columns -----------------------------------------------------------------------------
 
 
@@ -240,25 +252,31 @@ class _Columns:
         return (numbers - _EPOCH_DAY).cast(pl.Date())
 
 
-def _child_positions(lengths: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """For each nested row: its subject's position and its position in the subject's list."""
-    import numpy as np
+def _subject_index(lengths: list[int]) -> pl.Series:
+    """For each nested row, in order, the position of its subject (*lengths* per subject)."""
+    counts = pl.Series("n", lengths, dtype=pl.UInt32())
+    # Every subject's position, repeated once per nested row; an empty list adds none.
+    return pl.select(
+        pl.int_range(counts.len(), dtype=pl.UInt32()).repeat_by(counts).explode().drop_nulls()
+    ).to_series()
 
-    counts = np.asarray(lengths, dtype=np.int64)
-    subject = np.repeat(np.arange(len(lengths), dtype=np.int64), counts)
-    starts = np.cumsum(counts) - counts
-    return subject, np.arange(subject.size, dtype=np.int64) - starts[subject]
 
+def _locator(lengths: dict[str, list[int]]) -> Any:
+    """Where each row was: nested rows are placed from their lists' lengths when asked.
 
-def _locator(
-    positions: dict[str, tuple[np.ndarray, np.ndarray]],
-) -> Any:
+    Only a problem needs a location, so the starts are summed on the first look-up.
+    """
     fields = {table: field for table, field in CHILD_FIELDS.items()}
+    starts: dict[str, list[int]] = {}
 
     def locate(table: str, loc: int) -> str:
-        if table in positions:
-            subject, within = positions[table]
-            return f"$.subjects[{subject[loc]}].{fields[table]}[{within[loc]}]"
+        if table in lengths:
+            if table not in starts:
+                starts[table] = list(accumulate(lengths[table], initial=0))
+            # An empty list starts where the next one does: take the last of equal starts.
+            subject = bisect_right(starts[table], loc) - 1
+            within = loc - starts[table][subject]
+            return f"$.subjects[{subject}].{fields[table]}[{within}]"
         return f"$.{table}[{loc}]"
 
     return locate
@@ -271,7 +289,7 @@ def _stage(document: Any, source: str) -> tuple[Staged, int]:
     given = [name for name in TOP_LEVEL if getattr(document, name) is not _UNSET]
     columns.keys += len(given)
     good: dict[str, pl.DataFrame] = {}
-    positions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    nested_lengths: dict[str, list[int]] = {}
     for table in TABLES:
         if table.name in SUBJECT_TABLES and table.name != "subjects":
             continue  # with the subjects
@@ -287,15 +305,14 @@ def _stage(document: Any, source: str) -> tuple[Staged, int]:
             lists = columns.given(rows, field)
             lengths = [0 if x is None else len(x) for x in lists]
             children = list(chain.from_iterable(filter(None, lists)))
-            subject, within = _child_positions(lengths)
-            positions[child_table] = (subject, within)
-            index = pl.Series(subject)
+            nested_lengths[child_table] = lengths
+            index = _subject_index(lengths)
             extra = {"subject_id": ids.gather(index), SID: sids.gather(index)}
             child_cls = typing.get_args(attrs.fields_dict(Subject)[field].type)[0]
             good[child_table] = columns.frame(_TABLE[child_table], child_cls, children, extra)
     staged = Staged(
         source=source,
-        locate=_locator(positions),
+        locate=_locator(nested_lengths),
         good=good,
         rejected={t.name: empty_keys(t.name) for t in TABLES},
         supplied=supplied_tables(given),
@@ -327,6 +344,6 @@ def stage_fast(raw: bytes, source: str) -> Staged | None:
             return None
         finally:
             document = None
-        if count_keys(raw) != decoded_keys:
-            return None  # a key given twice somewhere
+        if not _no_key_repeated(raw, decoded_keys):
+            return None
     return staged
