@@ -404,15 +404,18 @@ class Dataset:
         if ordered is None:
             return frame.filter(pl.col(column).is_in(values.implode()))
         wanted = values.drop_nulls().unique().sort()
-        bounds = pl.DataFrame(
-            {
-                "start": ordered.search_sorted(wanted, side="left"),
-                "end": ordered.search_sorted(wanted, side="right"),
-            }
+        bounds = pl.select(
+            start=pl.lit(ordered).search_sorted(wanted, side="left"),
+            end=pl.lit(ordered).search_sorted(wanted, side="right"),
         )
-        # every row of every [start, end) range, in order (ranges ascend with the values)
-        rows = bounds.select(pl.int_ranges("start", "end").explode().drop_nulls()).to_series()
-        return frame.clear() if rows.is_empty() else frame[rows]
+        # Every row of every [start, end) range, in order (ranges ascend with the values):
+        # a few hundred rows, listed faster in Python than by another polars query.
+        rows = [
+            row
+            for start, end in zip(bounds["start"].to_list(), bounds["end"].to_list(), strict=True)
+            for row in range(start, end)
+        ]
+        return frame[pl.Series(rows, dtype=pl.UInt32())] if rows else frame.clear()
 
     def _sorted_column(self, table: str, column: str) -> pl.Series | None:
         """*column* of *table* flagged as sorted if it is (checked once), else None."""
@@ -433,14 +436,16 @@ def _edges(
 ) -> dict[str, list[str]]:
     """Each code of *sources* and the codes of *targets* beside it (and back, *both_ways*).
 
-    Grouped by polars and kept as its lists (a code may repeat in one): building a set
-    per code in Python took 36 ms of a national dataset's first explanation.
+    One pass over two plain lists: a national lineage takes 3 ms, against 7 ms grouped
+    by polars (whose nested lists are slow to hand over) and 36 ms as a set per code.
     """
-    pairs = pl.DataFrame({"source": sources, "target": targets})
-    if both_ways:
-        pairs = pl.concat([pairs, pairs.select(source="target", target="source")])
-    grouped = pairs.group_by("source").agg("target")
-    return dict(zip(grouped["source"].to_list(), grouped["target"].to_list(), strict=True))
+    edges: dict[str, list[str]] = {}
+    pairs = zip(sources.to_list(), targets.to_list(), strict=True)
+    for source, target in pairs:
+        edges.setdefault(source, []).append(target)
+        if both_ways:
+            edges.setdefault(target, []).append(source)
+    return edges
 
 
 def _closure(start: set[str], edges: Mapping[str, Iterable[str]]) -> set[str]:
