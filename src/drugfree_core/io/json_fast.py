@@ -243,11 +243,13 @@ class _Columns:
 
     @staticmethod
     def _date(name: str, values: list[Any]) -> pl.Series:
-        # By day numbers: a third of the time polars takes over date objects.
-        if values.count(None):  # a date left out
+        # By day numbers: a third of the time polars takes over date objects. A date left
+        # out (None) stops the quick map at once; looking for one first (list.count)
+        # compared every date with None, a tenth of this step.
+        try:
+            days: list[int | None] = list(map(_DAY_NUMBER, values))
+        except TypeError:
             days = [None if d is None else d.toordinal() for d in values]
-        else:
-            days = list(map(_DAY_NUMBER, values))
         numbers = pl.Series(name, days, dtype=pl.Int32())
         return (numbers - _EPOCH_DAY).cast(pl.Date())
 
