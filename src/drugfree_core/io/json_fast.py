@@ -8,8 +8,8 @@ in a fraction of that:
 
 * msgspec decodes the bytes straight into flat structs (generated from the model's
   attrs classes: the same fields, required and optional alike, unknown keys refused,
-  no coercion: ``"12"`` is not an integer, ``1`` is not ``true``), without the garbage
-  collector tracking the millions of objects;
+  no coercion: ``"12"`` is not an integer, ``1`` is not ``true``, a category is one of
+  its values), without the garbage collector tracking the millions of objects;
 * each field becomes a column by one pass over the records (dates by their day
   numbers), and categories and the record checks run as polars expressions over whole
   columns (the table door's :data:`~drugfree_core.dataset.checks.RECORD_CHECKS`, the
@@ -78,7 +78,10 @@ def _json_type(t: Any, structs: dict[type, Any]) -> Any:
     if t is dt.date:
         return t  # msgspec reads YYYY-MM-DD dates from year 1 only: never looser than the model
     if isinstance(t, type) and issubclass(t, enum.Enum):
-        return str  # checked as a column below
+        # Its values (all text): msgspec refuses any other and hands back one shared
+        # object per value, which makes reading, building columns and freeing a fifth
+        # faster than a new string per cell. The column is still cast and checked below.
+        return typing.Literal[tuple(m.value for m in t)]
     if t in (str, int, float, bool):
         return t
     raise TypeError(f"no JSON type for {t!r}")  # pragma: no cover - the model's types
