@@ -16,6 +16,7 @@ import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import attrs
 import numpy as np
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 
 import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit
+from drugfree_core.dataset import dataset as dataset_module
 from drugfree_core.dataset.checks import (
     CHILD_TABLES,
     LOC,
@@ -300,11 +302,14 @@ def test_rows_where_by_filter_is_the_sorted_lookup(keys: list[str], wanted: set[
         schema={"subject_id": pl.String(), "n": pl.Int64()},
     )
     values = pl.Series(sorted(wanted), dtype=pl.String())
-    # in any order a filtering pass, sorted by the key a binary search: the same rows
+    # in any order a filtering pass, sorted by the key a binary search whose runs of rows
+    # are listed in Python (a few) or by polars (many): the same rows
     for table in (frame, frame.sort("subject_id", maintain_order=True)):
-        dataset = attrs.evolve(Dataset.from_frames({}), drug_tests=table)
-        got = dataset._rows_where("drug_tests", "subject_id", values)
-        assert got.equals(_rows_where_sorted(table, "subject_id", values))
+        for few in (0, 1, 500):
+            dataset = attrs.evolve(Dataset.from_frames({}), drug_tests=table)
+            with mock.patch.object(dataset_module, "_FEW_RANGES", few):
+                got = dataset._rows_where("drug_tests", "subject_id", values)
+            assert got.equals(_rows_where_sorted(table, "subject_id", values))
 
 
 _PERSON_KEYS = {
