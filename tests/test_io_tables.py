@@ -13,7 +13,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.schema import TABLES_BY_NAME
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.io import load, read_json, read_tables, validate, write_tables
-from drugfree_core.io.table_door import _read_file
+from drugfree_core.io.table_door import read_table_file
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
 
@@ -403,7 +403,7 @@ def test_a_table_is_read_in_one_piece(tmp_path: Path) -> None:
     path = tmp_path / "drug_tests.parquet"
     tests.write_parquet(path, row_group_size=16)
     assert pl.read_parquet(path).n_chunks() > 1  # what the reader gives
-    frame, problems = _read_file(TABLES_BY_NAME["drug_tests"], path)
+    frame, problems = read_table_file(TABLES_BY_NAME["drug_tests"], path)
     assert problems == [] and frame is not None
     assert frame.n_chunks() == 1 and frame.equals(tests)
 

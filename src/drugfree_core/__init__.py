@@ -17,7 +17,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from drugfree_core.api import evaluate_unit, explain, supply_warnings
+    from drugfree_core.api import (
+        UnitEvaluation,
+        evaluate_unit,
+        evaluate_unit_from,
+        explain,
+        supply_warnings,
+    )
     from drugfree_core.dataset import Dataset, DatasetRecords, QuarantinedRecord
     from drugfree_core.engine import (
         Comparison,
@@ -118,6 +124,7 @@ _EXPORTS = {
     "UnitFact": "drugfree_core.model",
     "UnitKind": "drugfree_core.model",
     "UnitLevel": "drugfree_core.model",
+    "UnitEvaluation": "drugfree_core.api",
     "UnitResult": "drugfree_core.engine",
     "UnitVerdict": "drugfree_core.engine",
     "UnitView": "drugfree_core.engine",
@@ -126,6 +133,7 @@ _EXPORTS = {
     "builtin_schemes": "drugfree_core.schemes",
     "evaluate": "drugfree_core.engine",
     "evaluate_unit": "drugfree_core.api",
+    "evaluate_unit_from": "drugfree_core.api",
     "explain": "drugfree_core.api",
     "explain_unit": "drugfree_core.explanation",
     "get_scheme": "drugfree_core.schemes",
@@ -176,6 +184,7 @@ __all__ = [
     "TestMethod",
     "TestResult",
     "TestSchedule",
+    "UnitEvaluation",
     "UnitFact",
     "UnitKind",
     "UnitLevel",
@@ -189,6 +198,7 @@ __all__ = [
     "compare",
     "evaluate",
     "evaluate_unit",
+    "evaluate_unit_from",
     "explain",
     "explain_unit",
     "get_scheme",

@@ -14,6 +14,7 @@ from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import Lang
+from drugfree_core.io import Source, load, load_unit_part
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
 from drugfree_core.plugins.host import SchemeChoice
@@ -61,6 +62,89 @@ def evaluate_unit(
         build_unplaced_frame=lambda: census(dataset, day).people,
     )
     return evaluation.unit(unit_code), evaluation
+
+
+@attrs.frozen(kw_only=True)
+class UnitEvaluation:
+    """One unit evaluated by :func:`evaluate_unit_from`, with the scheme it was judged by."""
+
+    #: The unit's result.
+    unit: UnitResult
+    #: The evaluation it belongs to (its unplaced people are those of the whole dataset).
+    evaluation: Evaluation
+    #: The scheme applied: the one given, or the one in force for the unit's province.
+    scheme: Scheme
+    #: How the scheme was chosen, when none was given (see :func:`scheme_for`).
+    choice: SchemeChoice | None
+    #: Whether only the unit's records were read (see :func:`evaluate_unit_from`).
+    read_part: bool
+
+
+def evaluate_unit_from(
+    source: Source,
+    on: DateOrPeriod,
+    unit_code: str,
+    *,
+    scheme: Scheme | None = None,
+    quarantine: bool = False,
+    allow_no_coverage: bool = False,
+) -> UnitEvaluation:
+    """Read what evaluating *unit_code* needs from *source* and evaluate it.
+
+    Without *scheme*, the one in force for the unit's province on *on* is applied
+    (:func:`~drugfree_core.api.scheme_for`). From a folder of Parquet tables, in strict
+    mode and for a commune-level scheme, only the unit's records are read and checked:
+    the small tables whole, and of the people's tables the records of those who lived in
+    the unit or in a unit that became it (those
+    :meth:`Dataset.restrict_to_units(people="own")
+    <drugfree_core.dataset.Dataset.restrict_to_units>` keeps). A record whose person or
+    unit is empty is always read, since it may be the unit's. Problems in other units'
+    records are then not looked for (:func:`~drugfree_core.validate` checks everything).
+    The whole dataset is read when that cannot be done faithfully, when the part has a
+    problem (so that every problem is reported), and when the people who cannot be
+    placed anywhere are asked for (an explanation asks when the unit passes, since any of
+    them may be its own). The result is the one :func:`evaluate_unit` gives on the whole
+    dataset.
+    """
+    expect(unit_code, str, "the unit code", "a str")
+    if scheme is not None:
+        expect(scheme, Scheme, "the scheme", "a Scheme")
+    loaded: list[Dataset] = []
+
+    def whole() -> Dataset:
+        if not loaded:
+            loaded.append(load(source, quarantine=quarantine))
+        return loaded[0]
+
+    part = None if quarantine else load_unit_part(source, unit_code)
+    choice = None
+    if scheme is None:
+        choice = scheme_for(unit_code, on, part if part is not None else whole())
+        scheme = choice.scheme
+    applied = scheme
+    if applied.unit_level is UnitLevel.PROVINCE:
+        part = None  # a province's scheme reads all its communes' people
+    unit, evaluation = evaluate_unit(
+        part if part is not None else whole(),
+        applied,
+        on,
+        unit_code,
+        allow_no_coverage=allow_no_coverage,
+    )
+    if part is not None:
+        day = reference_date_of(on)
+        evaluation = attrs.evolve(
+            evaluation,
+            build_unplaced=lambda: census(whole(), day).unplaced,
+            build_unplaced_frame=lambda: census(whole(), day).people,
+        )
+    return UnitEvaluation(
+        unit=unit,
+        evaluation=evaluation,
+        scheme=applied,
+        choice=choice,
+        read_part=part is not None,
+    )
 
 
 def scheme_for(unit_code: str, on: DateOrPeriod, dataset: Dataset | None = None) -> SchemeChoice:

@@ -250,29 +250,34 @@ def explain(
     fmt: str,
     quarantine: bool,
 ) -> None:
-    """Explain, criterion by criterion, why one unit got its verdict."""
-    from drugfree_core.api import evaluate_unit, scheme_for
+    """Explain, criterion by criterion, why one unit got its verdict.
+
+    From a folder of Parquet tables only the records the unit needs are read and checked
+    (its people, and the small tables whole), so problems in other units' records are not
+    looked for: drugfree validate checks the whole dataset. Other sources, --quarantine
+    and a province-level scheme read the whole dataset.
+    """
+    from drugfree_core.api import evaluate_unit_from
     from drugfree_core.engine.serialize import converter
     from drugfree_core.explanation import explain_unit
-    from drugfree_core.io import load
     from drugfree_core.rules.describe import reader_citation
     from drugfree_core.schemes import get_scheme
 
-    dataset = load(path, quarantine=quarantine)
-    if scheme_id is None:
-        choice = scheme_for(unit_code, on, dataset)
-        scheme = choice.scheme
-        if fmt == "text":
-            where = choice.province_name or choice.province
-            citation = reader_citation(choice.jurisdiction.citation)
-            click.echo(f"{where}: {scheme.id} ({citation})\n")
-    else:
-        scheme = get_scheme(scheme_id)
-    unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)
+    scheme = None if scheme_id is None else get_scheme(scheme_id)
+    # From Parquet tables only the unit's records are read (see evaluate_unit_from).
+    found = evaluate_unit_from(
+        path, on, unit_code, scheme=scheme, quarantine=quarantine, allow_no_coverage=True
+    )
+    choice = found.choice
+    if choice is not None and fmt == "text":
+        where = choice.province_name or choice.province
+        citation = reader_citation(choice.jurisdiction.citation)
+        click.echo(f"{where}: {found.scheme.id} ({citation})\n")
     if fmt == "json":
-        click.echo(json.dumps(converter.unstructure(unit), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(converter.unstructure(found.unit), ensure_ascii=False, indent=2))
     else:
-        click.echo(explain_unit(unit, evaluation, scheme, lang))  # type: ignore[arg-type]
+        text = explain_unit(found.unit, found.evaluation, found.scheme, lang)  # type: ignore[arg-type]
+        click.echo(text)
 
 
 @cli.command()

@@ -457,6 +457,36 @@ def _edges(
     return edges
 
 
+@attrs.frozen(kw_only=True)
+class UnitScope:
+    """The unit codes whose records evaluating some units needs.
+
+    The same sets :meth:`Dataset.restrict_to_units` keeps, worked out from a units and a
+    lineage table alone, so that a door can read only those records (see
+    :mod:`drugfree_core.io.scoped`).
+    """
+
+    #: The units, and every unit linked to them by lineage, either way, until closed.
+    linked: frozenset[str]
+    #: :attr:`linked` with their districts and provinces (whose findings and coverage count).
+    with_parents: frozenset[str]
+    #: The units and every unit that became one of them: where their own people lived.
+    homes: frozenset[str]
+
+    @classmethod
+    def of(cls, codes: Iterable[str], units: pl.DataFrame, lineage: pl.DataFrame) -> UnitScope:
+        """The scope of *codes* in the ``units`` and ``lineage`` tables given."""
+        start = set(codes)
+        pred, succ = lineage["predecessor_code"], lineage["successor_code"]
+        linked = _closure(start, _edges(pred, succ, both_ways=True))
+        with_parent = units.filter(pl.col("parent_code").is_not_null())
+        parents = _closure(linked, _edges(with_parent["code"], with_parent["parent_code"]))
+        homes = _closure(start, _edges(succ, pred))
+        return cls(
+            linked=frozenset(linked), with_parents=frozenset(parents), homes=frozenset(homes)
+        )
+
+
 def _closure(start: set[str], edges: Mapping[str, Iterable[str]]) -> set[str]:
     """*start* and every code reached from it along *edges*, however many steps away."""
     found = set(start)
@@ -631,4 +661,11 @@ def _dated(key: Any) -> bool:
     return any(isinstance(part, dt.date) for part in parts)
 
 
-__all__ = ["ALL_TABLES", "CoverageBasis", "Dataset", "DatasetRecords", "QuarantinedRecord"]
+__all__ = [
+    "ALL_TABLES",
+    "CoverageBasis",
+    "Dataset",
+    "DatasetRecords",
+    "QuarantinedRecord",
+    "UnitScope",
+]

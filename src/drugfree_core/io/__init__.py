@@ -21,7 +21,7 @@ import polars as pl
 from drugfree_core._args import expect, expect_choice, expect_path
 from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import CoverageBasis, Dataset
-from drugfree_core.errors import Problem
+from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
 from drugfree_core.io.known_units import with_known_units
 from drugfree_core.io.postgres import (
@@ -36,6 +36,7 @@ from drugfree_core.io.pseudonyms import (
     pseudonymise,
     read_key,
 )
+from drugfree_core.io.scoped import stage_for_unit
 from drugfree_core.io.table_door import read_tables, stage_tables
 from drugfree_core.io.writers import dataset_to_document, write_json, write_tables, written_tables
 from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
@@ -111,6 +112,31 @@ def load(path: Source, *, quarantine: bool = False) -> Dataset:
     missing column) raise in both modes.
     """
     return Dataset.from_staged(with_known_units(_stage(path)), quarantine=quarantine)
+
+
+def load_unit_part(path: Source, unit_code: str) -> Dataset | None:
+    """The part of the dataset at *path* that evaluating *unit_code* needs, read alone.
+
+    For a folder of Parquet tables (see :mod:`drugfree_core.io.scoped`): the tables of
+    units, lineage, coverage and findings whole, and of the people only the records of
+    those who lived in the unit or in a unit that became it. Strict: None where the part
+    cannot be picked faithfully, for any other source, and when the part has a problem
+    (:func:`load` then reads the whole and reports every problem). Problems in records
+    that were not read are not looked for. The part serves only *unit_code*: evaluating
+    any other unit over it, or counting the people of the whole dataset, would be wrong.
+    """
+    if is_database_uri(path):
+        return None
+    target = expect_path(path, "the dataset path")
+    if not target.is_dir():
+        return None
+    staged = stage_for_unit(target, unit_code)
+    if staged is None:
+        return None
+    try:
+        return Dataset.from_staged(with_known_units(_with_official_map(staged)))
+    except DatasetError:
+        return None
 
 
 @attrs.frozen(kw_only=True)

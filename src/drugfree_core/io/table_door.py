@@ -230,7 +230,8 @@ def _not_utf8(table: Table, path: Path) -> Problem:
     return _fatal(table.name, path.name, f"not UTF-8 text; {_SAVE_AS}")
 
 
-def _read_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Problem]]:
+def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """The raw rows of the file *path* of *table*, or None and why it cannot be read."""
     name = path.name
     if path.suffix == ".csv":
         try:
@@ -364,15 +365,23 @@ def column_problems(
     return problems
 
 
-def _type_table(table: Table, frame: pl.DataFrame, name: str, *, blank_lines: bool) -> _Read:
+def _type_table(
+    table: Table, frame: pl.DataFrame, name: str, *, blank_lines: bool, located: bool = False
+) -> _Read:
     """Type every column, report bad and missing cells, then the per-record checks.
 
     With *blank_lines* (a CSV file, every cell read as text) a row of empty cells is a
-    blank line, reported once as an empty row rather than once per required cell.
+    blank line, reported once as an empty row rather than once per required cell. With
+    *located* the frame's :data:`LOC` column numbers its rows (they were picked out of a
+    file); otherwise they are numbered here, from 0.
     """
     show_values = table.name not in SUBJECT_TABLES
     fatal: list[Problem] = []
-    work = frame.with_columns(pl.int_range(pl.len(), dtype=LOC_DTYPE).alias(LOC))
+    if located:  # rows picked out of a file keep their place in it
+        work = frame.with_columns(pl.col(LOC).cast(LOC_DTYPE))
+        frame = frame.drop(LOC)
+    else:
+        work = frame.with_columns(pl.int_range(pl.len(), dtype=LOC_DTYPE).alias(LOC))
     parsed: list[pl.Expr] = []
     # A blank line between rows is one problem ("empty row"), not one per required cell.
     blank = _blank_row(frame.columns) if blank_lines else pl.lit(False)
@@ -466,7 +475,8 @@ def _empty(table: Table) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-def _find_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+def find_table_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """The table file of each table in *folder*, and the files that are no table's."""
     files: dict[str, Path] = {}
     fatal: list[Problem] = []
     names = ", ".join(t.name for t in TABLES)
@@ -508,6 +518,7 @@ def stage_frames(
     fatal: Sequence[Problem] = (),
     header_rows: bool = False,
     blank_lines: Collection[str] = (),
+    located: Collection[str] = (),
 ) -> Staged:
     """Type raw tables into a :class:`Staged` input: the shared half of the table doors.
 
@@ -517,7 +528,9 @@ def stage_frames(
     and *not supplied* (:attr:`Staged.supplied <drugfree_core.dataset.checks.Staged.supplied>`).
     With *header_rows* the column names were read from the files' first rows (see
     :func:`column_problems`); the tables in *blank_lines* were read from CSV text, where a
-    row of empty cells is a blank line.
+    row of empty cells is a blank line. The frames of the tables in *located* hold rows
+    picked out of their files, each numbered by its place there in a :data:`LOC` column
+    (see :mod:`drugfree_core.io.scoped`).
     """
     problems_fatal = list(fatal)
     good: dict[str, pl.DataFrame] = {}
@@ -530,11 +543,18 @@ def stage_frames(
                 good[table.name] = _empty(table)
             continue
         label, frame = found
-        bad_columns = column_problems(table, frame.columns, label, header_row=header_rows)
+        headers = [c for c in frame.columns if c != LOC or table.name not in located]
+        bad_columns = column_problems(table, headers, label, header_row=header_rows)
         if bad_columns:
             problems_fatal.extend(bad_columns)
             continue
-        read = _type_table(table, frame, label, blank_lines=table.name in blank_lines)
+        read = _type_table(
+            table,
+            frame,
+            label,
+            blank_lines=table.name in blank_lines,
+            located=table.name in located,
+        )
         problems_fatal.extend(read.fatal)
         if read.good is not None:
             good[table.name] = read.good
@@ -556,30 +576,55 @@ def stage_frames(
 def stage_tables(folder: str | os.PathLike[str]) -> Staged:
     """Read and type every table file of *folder* into a :class:`Staged` input."""
     root = expect_path(folder, "the folder of tables")
-    source = str(root)
-    first_row: dict[str, tuple[str, int]] = {}
-
-    def locate(table: str, loc: int) -> str:
-        file_name, first = first_row.get(table, (table, 1))
-        return f"{file_name}:row {loc + first}"
-
     if not root.is_dir():
-        problem = _fatal("", source, "not a folder")
-        return Staged(source=source, locate=locate, good={}, fatal=(problem,))
-    files, fatal = _find_files(root)
+        problem = _fatal("", str(root), "not a folder")
+        return Staged(source=str(root), locate=_spreadsheet_rows({}), good={}, fatal=(problem,))
+    files, fatal = find_table_files(root)
     frames: dict[str, tuple[str, pl.DataFrame]] = {}
     for table in TABLES:
         path = files.get(table.name)
         if path is None:
             continue
-        first_row[table.name] = (path.name, _FIRST_ROW[path.suffix])
-        frame, file_problems = _read_file(table, path)
+        frame, file_problems = read_table_file(table, path)
         fatal.extend(file_problems)
         if frame is not None:
             frames[table.name] = (path.name, frame)
+    return stage_folder(root, files, frames, fatal)
+
+
+def _spreadsheet_rows(files: Mapping[str, Path]) -> Locator:
+    """Where a row of a table file is, as a spreadsheet shows it (``units.csv:row 7``)."""
+    first_row = {table: (path.name, _FIRST_ROW[path.suffix]) for table, path in files.items()}
+
+    def locate(table: str, loc: int) -> str:
+        file_name, first = first_row.get(table, (table, 1))
+        return f"{file_name}:row {loc + first}"
+
+    return locate
+
+
+def stage_folder(
+    root: Path,
+    files: Mapping[str, Path],
+    frames: Mapping[str, tuple[str, pl.DataFrame]],
+    fatal: Sequence[Problem],
+    *,
+    located: Collection[str] = (),
+) -> Staged:
+    """Type the raw *frames* read from the *files* of the folder *root* (see :func:`stage_frames`).
+
+    The tables in *located* hold rows picked out of their files, numbered by their place
+    there.
+    """
     csv_tables = {name for name, path in files.items() if path.suffix == ".csv"}
     staged = stage_frames(
-        source, frames, locate=locate, fatal=fatal, header_rows=True, blank_lines=csv_tables
+        str(root),
+        frames,
+        locate=_spreadsheet_rows(files),
+        fatal=fatal,
+        header_rows=True,
+        blank_lines=csv_tables,
+        located=located,
     )
     # Every file present was supplied, even one that could not be read (that is fatal).
     staged = attrs.evolve(staged, supplied=frozenset(files))

@@ -1,0 +1,238 @@
+"""Evaluating one unit from a folder of Parquet tables reads only that unit's records.
+
+:func:`drugfree_core.evaluate_unit_from` must give exactly what :func:`evaluate_unit`
+gives on the whole dataset, read the whole dataset wherever the part could not be picked
+faithfully, and report every problem as the whole load does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import attrs
+import polars as pl
+import pytest
+
+import drugfree_core as dfc
+from drugfree_core.api import evaluate_unit, evaluate_unit_from, scheme_for
+from drugfree_core.dataset import ALL_TABLES, Dataset
+from drugfree_core.engine import Outcome
+from drugfree_core.errors import DatasetError
+from drugfree_core.explanation import explain_unit
+from drugfree_core.io import load_unit_part
+from drugfree_core.synth import NATIONAL_PROVINCES, SynthConfig, generate
+
+ON = dt.date(2025, 10, 1)
+SCHEMES = ("mps-recognition-2024", "qd28-2025-complex-areas")
+
+
+@pytest.fixture(scope="module")
+def whole() -> Dataset:
+    """Communes merged and split, and one merged commune's link lost (its people unplaced)."""
+    data = generate(
+        attrs.evolve(SynthConfig.scaled(units=60, subjects=1500, seed=11), split_share=0.1)
+    )
+    first = data.lineage["predecessor_code"][0]
+    return attrs.evolve(data, lineage=data.lineage.filter(pl.col("predecessor_code") != first))
+
+
+@pytest.fixture(scope="module")
+def folder(whole: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("scoped") / "tables"
+    dfc.save(whole, path, format="parquet")
+    return path
+
+
+def _communes(whole: Dataset) -> list[str]:
+    return [u.unit_code for u in dfc.evaluate(whole, dfc.get_scheme(SCHEMES[0]), ON).units]
+
+
+def _copy(folder: Path, to: Path) -> Path:
+    to.mkdir()
+    for file in folder.iterdir():
+        (to / file.name).write_bytes(file.read_bytes())
+    return to
+
+
+def _edit(folder: Path, table: str, change: pl.Expr) -> None:
+    path = folder / f"{table}.parquet"
+    pl.read_parquet(path).with_row_index("row").with_columns(change).drop("row").write_parquet(path)
+
+
+def test_every_unit_is_evaluated_and_explained_as_from_the_whole(
+    whole: Dataset, folder: Path
+) -> None:
+    seen: set[Outcome] = set()
+    # Every unit is checked by the next test; here every 2nd, and every 5th for the second.
+    for scheme_id, step in zip(SCHEMES, (2, 5), strict=True):
+        scheme = dfc.get_scheme(scheme_id)
+        full = dfc.evaluate(whole, scheme, ON)
+        for unit in full.units[::step]:
+            found = evaluate_unit_from(folder, ON, unit.unit_code, scheme=scheme)
+            assert found.read_part
+            assert found.unit == unit
+            seen.add(unit.verdict)
+            # A pass counts the people unplaced anywhere: the whole is read for it.
+            _, expected = evaluate_unit(whole, scheme, ON, unit.unit_code)
+            lang = "vi" if len(seen) % 2 else "en"
+            assert explain_unit(found.unit, found.evaluation, scheme, lang) == explain_unit(
+                unit, expected, scheme, lang
+            )
+    assert {Outcome.PASS, Outcome.FAIL} <= seen
+    assert full.unplaced_anywhere > 0  # the passes above did meet unplaced people
+
+
+def test_the_part_holds_what_restricting_the_whole_keeps(whole: Dataset, folder: Path) -> None:
+    split = set(whole.lineage["successor_code"].to_list())
+    codes = _communes(whole)
+    assert split & set(codes)  # some units have predecessors, whose people count too
+    for code in codes:
+        part = load_unit_part(folder, code)
+        assert part is not None
+        assert part.drug_tests.height < whole.drug_tests.height or whole.drug_tests.is_empty()
+        mine = part.restrict_to_units([code], people="own").frames()
+        theirs = whole.restrict_to_units([code], people="own").frames()
+        for table in ALL_TABLES:
+            assert mine[table].equals(theirs[table]), (code, table)
+
+
+def test_the_scheme_in_force_is_chosen_from_the_part(whole: Dataset, folder: Path) -> None:
+    code = _communes(whole)[0]
+    found = evaluate_unit_from(folder, ON, code)
+    assert found.read_part and found.choice is not None
+    assert found.scheme == scheme_for(code, ON, whole).scheme
+    assert found.unit == evaluate_unit(whole, found.scheme, ON, code)[0]
+
+
+def test_a_problem_in_the_units_records_reports_every_problem(
+    whole: Dataset, folder: Path, tmp_path: Path
+) -> None:
+    code = _communes(whole)[3]
+    mine = set(whole.restrict_to_units([code], people="own").subjects["id"].to_list())
+    broken = _copy(folder, tmp_path / "broken")
+    ids = pl.read_parquet(broken / "drug_tests.parquet")["subject_id"]
+    own_row = next(i for i, s in enumerate(ids.to_list()) if s in mine)
+    other_row = next(i for i, s in enumerate(ids.to_list()) if s not in mine)
+    # A test of one of the unit's people, and one of someone else's, lose their date.
+    bad = pl.col("row").is_in([own_row, other_row])
+    _edit(broken, "drug_tests", pl.when(~bad).then(pl.col("date")).alias("date"))
+    with pytest.raises(DatasetError) as whole_error:
+        dfc.load(broken)
+    with pytest.raises(DatasetError) as part_error:
+        evaluate_unit_from(broken, ON, code, scheme=dfc.get_scheme(SCHEMES[0]))
+    assert part_error.value.problems == whole_error.value.problems
+    rows = {p.location for p in part_error.value.problems}
+    assert rows == {
+        f"drug_tests.parquet:row {own_row + 1}",
+        f"drug_tests.parquet:row {other_row + 1}",
+    }
+
+
+def test_a_problem_only_in_other_units_records_is_not_looked_for(
+    whole: Dataset, folder: Path, tmp_path: Path
+) -> None:
+    code = _communes(whole)[3]
+    mine = set(whole.restrict_to_units([code], people="own").subjects["id"].to_list())
+    broken = _copy(folder, tmp_path / "elsewhere")
+    ids = pl.read_parquet(broken / "drug_tests.parquet")["subject_id"].to_list()
+    other_row = next(i for i, s in enumerate(ids) if s not in mine)
+    _edit(
+        broken, "drug_tests", pl.when(pl.col("row") != other_row).then(pl.col("date")).alias("date")
+    )
+    with pytest.raises(DatasetError):
+        dfc.load(broken)
+    scheme = dfc.get_scheme(SCHEMES[0])
+    found = evaluate_unit_from(broken, ON, code, scheme=scheme)
+    assert found.read_part
+    assert found.unit == evaluate_unit(whole, scheme, ON, code)[0]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("residences", "subject_id"),
+        ("residences", "unit_code"),
+        ("drug_tests", "subject_id"),
+        ("subjects", "id"),
+        ("unit_facts", "unit_code"),
+    ],
+)
+def test_an_empty_key_anywhere_is_refused_as_the_whole_load_refuses_it(
+    whole: Dataset, folder: Path, tmp_path: Path, table: str, column: str
+) -> None:
+    # Nobody can tell which unit the row belongs to, so it may be this one's.
+    code = _communes(whole)[3]
+    broken = _copy(folder, tmp_path / "empty")
+    rows = pl.read_parquet(broken / f"{table}.parquet").height
+    _edit(broken, table, pl.when(pl.col("row") != rows - 1).then(pl.col(column)).alias(column))
+    assert load_unit_part(broken, code) is None
+    with pytest.raises(DatasetError) as whole_error:
+        dfc.load(broken)
+    with pytest.raises(DatasetError) as part_error:
+        evaluate_unit_from(broken, ON, code, scheme=dfc.get_scheme(SCHEMES[0]))
+    assert part_error.value.problems == whole_error.value.problems
+
+
+def test_other_sources_and_modes_read_the_whole(
+    whole: Dataset, folder: Path, tmp_path: Path
+) -> None:
+    code = _communes(whole)[5]
+    scheme = dfc.get_scheme(SCHEMES[0])
+    expected = evaluate_unit(whole, scheme, ON, code)[0]
+    csv = tmp_path / "csv"
+    dfc.save(whole, csv, format="csv")
+    document = tmp_path / "data.json"
+    dfc.save(whole, document)
+    mixed = _copy(folder, tmp_path / "mixed")
+    pl.read_parquet(mixed / "drug_tests.parquet").write_csv(mixed / "drug_tests.csv")
+    (mixed / "drug_tests.parquet").unlink()
+    for source in (csv, document, mixed):
+        found = evaluate_unit_from(source, ON, code, scheme=scheme)
+        assert not found.read_part and found.unit == expected
+    quarantined = evaluate_unit_from(folder, ON, code, scheme=scheme, quarantine=True)
+    assert not quarantined.read_part and quarantined.unit == expected
+
+
+def test_a_province_scheme_reads_the_whole(whole: Dataset, folder: Path) -> None:
+    scheme = dfc.get_scheme("qd28-2025-provinces")
+    province = whole.units.filter(pl.col("parent_code").is_null())["code"][0]
+    found = evaluate_unit_from(folder, ON, province, scheme=scheme, allow_no_coverage=True)
+    assert not found.read_part
+    assert found.unit == evaluate_unit(whole, scheme, ON, province, allow_no_coverage=True)[0]
+
+
+def test_files_the_part_cannot_trust_are_read_whole(
+    whole: Dataset, folder: Path, tmp_path: Path
+) -> None:
+    code = _communes(whole)[0]
+    numeric = _copy(folder, tmp_path / "numeric")
+    _edit(numeric, "custody_periods", pl.col("row").alias("subject_id"))  # ids as numbers
+    own_loc = _copy(folder, tmp_path / "own_loc")
+    _edit(own_loc, "drug_tests", pl.col("row").alias("_loc"))  # a column of the file's own
+    for broken in (numeric, own_loc):
+        assert load_unit_part(broken, code) is None
+        with pytest.raises(DatasetError):
+            evaluate_unit_from(broken, ON, code)
+
+
+def test_records_on_official_codes_are_scoped_with_the_embedded_map(tmp_path: Path) -> None:
+    provinces = tuple(p for p in NATIONAL_PROVINCES if p.code == "12")
+    data = generate(SynthConfig(seed=7, provinces=provinces, subjects=1500, official_map=True))
+    folder = tmp_path / "official"
+    dfc.save(data, folder, format="parquet")
+    # Without units and lineage the records' official codes are read on the embedded map.
+    (folder / "units.parquet").unlink()
+    (folder / "lineage.parquet").unlink()
+    whole = dfc.load(folder)
+    assert whole.map_source is not None
+    scheme = dfc.get_scheme(SCHEMES[0])
+    full = dfc.evaluate(whole, scheme, ON, allow_no_coverage=True)
+    covered = [u for u in full.units if u.verdict is not Outcome.NO_DATA]
+    assert len(covered) > 10
+    # Every unit of Lai Châu, and a few of the map that the data do not cover.
+    for unit in [*covered, *full.units[:3]]:
+        found = evaluate_unit_from(
+            folder, ON, unit.unit_code, scheme=scheme, allow_no_coverage=True
+        )
+        assert found.read_part and found.unit == unit
