@@ -8,14 +8,17 @@ faithfully, and report every problem as the whole load does.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import attrs
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
 import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit, evaluate_unit_from, scheme_for
+from drugfree_core.cli.main import cli
 from drugfree_core.dataset import ALL_TABLES, Dataset
 from drugfree_core.engine import Outcome
 from drugfree_core.errors import DatasetError
@@ -236,3 +239,45 @@ def test_records_on_official_codes_are_scoped_with_the_embedded_map(tmp_path: Pa
             folder, ON, unit.unit_code, scheme=scheme, allow_no_coverage=True
         )
         assert found.read_part and found.unit == unit
+
+
+def _explain(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["explain", *args, "--date", ON.isoformat()])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_command_explains_from_the_part_as_from_the_whole(
+    whole: Dataset, folder: Path, tmp_path: Path
+) -> None:
+    csv = tmp_path / "csv"
+    dfc.save(whole, csv, format="csv")  # read whole
+    scheme = dfc.get_scheme(SCHEMES[0])
+    verdicts = {u.verdict: u.unit_code for u in dfc.evaluate(whole, scheme, ON).units}
+    for code in (verdicts[Outcome.PASS], verdicts[Outcome.FAIL]):
+        for extra in ((), ("--scheme", SCHEMES[0]), ("--format", "json")):
+            part = _explain(str(folder), "--unit", code, "--lang", "vi", *extra)
+            assert part[0] == 0
+            assert part == _explain(str(csv), "--unit", code, "--lang", "vi", *extra)
+
+
+def test_a_pass_over_data_broken_elsewhere_is_refused_with_every_problem(
+    whole: Dataset, folder: Path, tmp_path: Path
+) -> None:
+    # A pass must count the people placed nowhere, over the whole dataset: it is checked.
+    scheme = dfc.get_scheme(SCHEMES[0])
+    passing = next(u for u in dfc.evaluate(whole, scheme, ON).units if u.verdict is Outcome.PASS)
+    mine = set(whole.restrict_to_units([passing.unit_code], people="own").subjects["id"].to_list())
+    broken = _copy(folder, tmp_path / "broken")
+    ids = pl.read_parquet(broken / "drug_tests.parquet")["subject_id"].to_list()
+    other_row = next(i for i, s in enumerate(ids) if s not in mine)
+    _edit(
+        broken, "drug_tests", pl.when(pl.col("row") != other_row).then(pl.col("date")).alias("date")
+    )
+    code, out, err = _explain(str(broken), "--unit", passing.unit_code, "--scheme", SCHEMES[0])
+    assert code == 1 and "Traceback" not in err
+    assert f"drug_tests.parquet:row {other_row + 1}" in err
+    # Its JSON result needs no census: the unit's own records are enough.
+    code, out, _ = _explain(
+        str(broken), "--unit", passing.unit_code, "--scheme", SCHEMES[0], "--format", "json"
+    )
+    assert code == 0 and json.loads(out)["verdict"] == "pass"
