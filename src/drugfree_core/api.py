@@ -92,14 +92,15 @@ def evaluate_unit_from(
     """Read what evaluating *unit_code* needs from *source* and evaluate it.
 
     Without *scheme*, the one in force for the unit's province on *on* is applied
-    (:func:`~drugfree_core.api.scheme_for`). From a folder of Parquet tables, in strict
+    (:func:`~drugfree_core.api.scheme_for`). From a folder of tables (CSV or Parquet), in strict
     mode and for a commune-level scheme, only the unit's records are read and checked:
     the small tables whole, and of the people's tables the records of those who lived in
     the unit or in a unit that became it (those
     :meth:`Dataset.restrict_to_units(people="own")
     <drugfree_core.dataset.Dataset.restrict_to_units>` keeps). A record whose person or
-    unit is empty is always read, since it may be the unit's. Problems in other units'
-    records are then not looked for (:func:`~drugfree_core.validate` checks everything).
+    unit is empty or not an id at all names no one, so it may be the unit's: it is always
+    read. Problems in records that name another person or unit (even one that does not
+    exist) are then not looked for (:func:`~drugfree_core.validate` checks everything).
     The whole dataset is read when that cannot be done faithfully, when the part has a
     problem (so that every problem is reported), and when the people who cannot be
     placed anywhere are asked for (an explanation asks when the unit passes, since any of
