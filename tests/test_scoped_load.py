@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from pathlib import Path
 
 import attrs
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from conftest import build_dataset
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from strategies_core import MPS_START, Case, cases, schemes
 
 import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit, evaluate_unit_from, scheme_for
@@ -23,7 +28,9 @@ from drugfree_core.dataset import ALL_TABLES, Dataset
 from drugfree_core.engine import Outcome
 from drugfree_core.errors import DatasetError
 from drugfree_core.explanation import explain_unit
-from drugfree_core.io import load_unit_part
+from drugfree_core.io import Format, load_unit_part
+from drugfree_core.model import UnitLevel
+from drugfree_core.rules.scheme import Scheme
 from drugfree_core.synth import NATIONAL_PROVINCES, SynthConfig, generate
 
 ON = dt.date(2025, 10, 1)
@@ -310,3 +317,30 @@ def test_a_pass_over_data_broken_elsewhere_is_refused_with_every_problem(
         str(broken), "--unit", passing.unit_code, "--scheme", SCHEMES[0], "--format", "json"
     )
     assert code == 0 and json.loads(out)["verdict"] == "pass"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    case=cases(min_date=MPS_START, quarantine=False),
+    scheme=schemes(unit_level=UnitLevel.COMMUNE_LEVEL),
+    fmt=st.sampled_from(("parquet", "csv")),
+    data=st.data(),
+)
+def test_any_unit_of_any_dataset_reads_as_from_the_whole(
+    case: Case, scheme: Scheme, fmt: Format, data: st.DataObject
+) -> None:
+    # Lineage, coverage, tables left out and findings as generated; any scheme's rules.
+    assume(case.evaluated_units)
+    dataset = attrs.evolve(build_dataset(case.records), supplied=case.supplied)
+    # Units that other units became are drawn first: their predecessors' people count.
+    successors = {link.successor_code for link in case.records.lineage}
+    became = [c for c in case.evaluated_units if c in successors]
+    code = data.draw(st.sampled_from(became or case.evaluated_units), label="unit")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "tables"
+        dfc.save(dataset, folder, format=fmt)
+        whole = dfc.load(folder)
+        expected, _ = evaluate_unit(whole, scheme, case.on, code, allow_no_coverage=True)
+        found = evaluate_unit_from(folder, case.on, code, scheme=scheme, allow_no_coverage=True)
+    assert found.read_part
+    assert found.unit == expected
