@@ -85,6 +85,20 @@ def _edit(folder: Path, table: str, change: pl.Expr) -> None:
     pl.read_parquet(path).with_row_index("row").with_columns(change).drop("row").write_parquet(path)
 
 
+def _test_rows(whole: Dataset, folder: Path, code: str) -> tuple[int, int]:
+    """The row of a drug test of one of *code*'s people, and of one of someone else's."""
+    mine = set(whole.restrict_to_units([code], people="own").subjects["id"].to_list())
+    ids = pl.read_parquet(folder / "drug_tests.parquet")["subject_id"].to_list()
+    own = next(i for i, s in enumerate(ids) if s in mine)
+    return own, next(i for i, s in enumerate(ids) if s not in mine)
+
+
+def _undate(folder: Path, rows: list[int]) -> None:
+    """The drug tests at *rows* lose their date (a required cell)."""
+    kept = ~pl.col("row").is_in(rows)
+    _edit(folder, "drug_tests", pl.when(kept).then(pl.col("date")).alias("date"))
+
+
 def test_every_unit_is_evaluated_and_explained_as_from_the_whole(
     whole: Dataset, either: Path
 ) -> None:
@@ -134,14 +148,9 @@ def test_a_problem_in_the_units_records_reports_every_problem(
     whole: Dataset, folder: Path, tmp_path: Path
 ) -> None:
     code = _communes(whole)[3]
-    mine = set(whole.restrict_to_units([code], people="own").subjects["id"].to_list())
     broken = _copy(folder, tmp_path / "broken")
-    ids = pl.read_parquet(broken / "drug_tests.parquet")["subject_id"]
-    own_row = next(i for i, s in enumerate(ids.to_list()) if s in mine)
-    other_row = next(i for i, s in enumerate(ids.to_list()) if s not in mine)
-    # A test of one of the unit's people, and one of someone else's, lose their date.
-    bad = pl.col("row").is_in([own_row, other_row])
-    _edit(broken, "drug_tests", pl.when(~bad).then(pl.col("date")).alias("date"))
+    own_row, other_row = _test_rows(whole, folder, code)
+    _undate(broken, [own_row, other_row])
     with pytest.raises(DatasetError) as whole_error:
         dfc.load(broken)
     with pytest.raises(DatasetError) as part_error:
@@ -158,13 +167,8 @@ def test_a_problem_only_in_other_units_records_is_not_looked_for(
     whole: Dataset, folder: Path, tmp_path: Path
 ) -> None:
     code = _communes(whole)[3]
-    mine = set(whole.restrict_to_units([code], people="own").subjects["id"].to_list())
     broken = _copy(folder, tmp_path / "elsewhere")
-    ids = pl.read_parquet(broken / "drug_tests.parquet")["subject_id"].to_list()
-    other_row = next(i for i, s in enumerate(ids) if s not in mine)
-    _edit(
-        broken, "drug_tests", pl.when(pl.col("row") != other_row).then(pl.col("date")).alias("date")
-    )
+    _undate(broken, [_test_rows(whole, folder, code)[1]])
     with pytest.raises(DatasetError):
         dfc.load(broken)
     scheme = dfc.get_scheme(SCHEMES[0])
@@ -302,13 +306,9 @@ def test_a_pass_over_data_broken_elsewhere_is_refused_with_every_problem(
     # A pass must count the people placed nowhere, over the whole dataset: it is checked.
     scheme = dfc.get_scheme(SCHEMES[0])
     passing = next(u for u in dfc.evaluate(whole, scheme, ON).units if u.verdict is Outcome.PASS)
-    mine = set(whole.restrict_to_units([passing.unit_code], people="own").subjects["id"].to_list())
     broken = _copy(folder, tmp_path / "broken")
-    ids = pl.read_parquet(broken / "drug_tests.parquet")["subject_id"].to_list()
-    other_row = next(i for i, s in enumerate(ids) if s not in mine)
-    _edit(
-        broken, "drug_tests", pl.when(pl.col("row") != other_row).then(pl.col("date")).alias("date")
-    )
+    other_row = _test_rows(whole, folder, passing.unit_code)[1]
+    _undate(broken, [other_row])
     code, out, err = _explain(str(broken), "--unit", passing.unit_code, "--scheme", SCHEMES[0])
     assert code == 1 and "Traceback" not in err
     assert f"drug_tests.parquet:row {other_row + 1}" in err
