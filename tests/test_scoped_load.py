@@ -253,10 +253,24 @@ def test_files_the_part_cannot_trust_are_read_whole(
     _edit(numeric, "custody_periods", pl.col("row").alias("subject_id"))  # ids as numbers
     own_loc = _copy(folder, tmp_path / "own_loc")
     _edit(own_loc, "drug_tests", pl.col("row").alias("_loc"))  # a column of the file's own
-    for broken in (numeric, own_loc):
+    no_parents = _copy(folder, tmp_path / "no_parents")  # a column the scope needs is missing
+    pl.read_parquet(folder / "units.parquet").drop("parent_code").write_parquet(
+        no_parents / "units.parquet"
+    )
+    no_links = _copy(folder, tmp_path / "no_links")
+    pl.read_parquet(folder / "lineage.parquet").drop("successor_code").write_parquet(
+        no_links / "lineage.parquet"
+    )
+    for broken in (numeric, own_loc, no_links):
         assert load_unit_part(broken, code) is None
         with pytest.raises(DatasetError):
             evaluate_unit_from(broken, ON, code)
+    # Units without parents are valid (none of them has one): read whole all the same.
+    assert load_unit_part(no_parents, code) is None
+    scheme = dfc.get_scheme(SCHEMES[0])
+    found = evaluate_unit_from(no_parents, ON, code, scheme=scheme)
+    assert not found.read_part
+    assert found.unit == evaluate_unit(dfc.load(no_parents), scheme, ON, code)[0]
 
 
 def test_records_on_official_codes_are_scoped_with_the_embedded_map(tmp_path: Path) -> None:

@@ -92,10 +92,10 @@ def evaluate_unit_from(
     """Read what evaluating *unit_code* needs from *source* and evaluate it.
 
     Without *scheme*, the one in force for the unit's province on *on* is applied
-    (:func:`~drugfree_core.api.scheme_for`). From a folder of tables (CSV or Parquet), in strict
-    mode and for a commune-level scheme, only the unit's records are read and checked:
-    the small tables whole, and of the people's tables the records of those who lived in
-    the unit or in a unit that became it (those
+    (:func:`~drugfree_core.api.scheme_for`). From a folder of tables (CSV or Parquet), in
+    strict mode and for a commune-level scheme, only the unit's records are read and
+    checked: the small tables whole, and of the people's tables the records of those who
+    lived in the unit or in a unit that became it (those
     :meth:`Dataset.restrict_to_units(people="own")
     <drugfree_core.dataset.Dataset.restrict_to_units>` keeps). A record whose person or
     unit is empty or not an id at all names no one, so it may be the unit's: it is always
@@ -117,17 +117,18 @@ def evaluate_unit_from(
             loaded.append(load(source, quarantine=quarantine))
         return loaded[0]
 
-    part = None if quarantine else load_unit_part(source, unit_code)
+    # A province's scheme reads all its communes' people: no part serves it.
+    province_level = scheme is not None and scheme.unit_level is UnitLevel.PROVINCE
+    part = None if quarantine or province_level else load_unit_part(source, unit_code)
     choice = None
     if scheme is None:
         choice = scheme_for(unit_code, on, part if part is not None else whole())
         scheme = choice.scheme
-    applied = scheme
-    if applied.unit_level is UnitLevel.PROVINCE:
-        part = None  # a province's scheme reads all its communes' people
+        if scheme.unit_level is UnitLevel.PROVINCE:
+            part = None
     unit, evaluation = evaluate_unit(
         part if part is not None else whole(),
-        applied,
+        scheme,
         on,
         unit_code,
         allow_no_coverage=allow_no_coverage,
@@ -142,7 +143,7 @@ def evaluate_unit_from(
     return UnitEvaluation(
         unit=unit,
         evaluation=evaluation,
-        scheme=applied,
+        scheme=scheme,
         choice=choice,
         read_part=part is not None,
     )

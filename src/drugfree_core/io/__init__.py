@@ -117,9 +117,9 @@ def load(path: Source, *, quarantine: bool = False) -> Dataset:
 def load_unit_part(path: Source, unit_code: str) -> Dataset | None:
     """The part of the dataset at *path* that evaluating *unit_code* needs, read alone.
 
-    For a folder of CSV or Parquet tables (see :mod:`drugfree_core.io.scoped`): the tables of
-    units, lineage, coverage and findings whole, and of the people only the records of
-    those who lived in the unit or in a unit that became it. Strict: None where the part
+    For a folder of CSV or Parquet tables (see :mod:`drugfree_core.io.scoped`): the
+    tables of units, lineage, coverage and findings whole, and of the people only the
+    records of those who lived in the unit or in a unit that became it. Strict: None where the part
     cannot be picked faithfully, for any other source, and when the part has a problem
     (:func:`load` then reads the whole and reports every problem). Problems in records
     that were not read are not looked for. The part serves only *unit_code*: evaluating

@@ -68,7 +68,8 @@ def stage_for_unit(folder: Path, unit_code: str) -> Staged | None:
     else:  # records on official codes: the door adds the embedded map (see load_unit_part)
         from drugfree_core.adminmap import official_map
 
-        units, lineage = official_map().units, official_map().lineage
+        official = official_map()
+        units, lineage = official.units, official.lineage
     if not _text(units, ("code", "parent_code")) or (
         lineage is not None and not _text(lineage, ("predecessor_code", "successor_code"))
     ):
@@ -90,9 +91,9 @@ def stage_for_unit(folder: Path, unit_code: str) -> Staged | None:
 
 
 def _text(frame: pl.DataFrame, columns: Iterable[str]) -> bool:
-    """Whether each of *columns* that *frame* has holds text (a key can be matched as read)."""
+    """Whether *frame* has each of *columns*, holding text (a key can be matched as read)."""
     schema = frame.schema
-    return all(schema[c] == pl.String() for c in columns if c in schema)
+    return all(schema.get(c) == pl.String() for c in columns)
 
 
 def _scan(path: Path, keys: Iterable[str]) -> pl.LazyFrame | None:
