@@ -795,7 +795,8 @@ def test_lineage_and_parent_closures_are_the_filtering_loops(
     back = set(start)  # the replaced walk back to every predecessor
     while (more := back | {a for a, b in links if b in back}) != back:
         back = more
-    assert Dataset._with_predecessors(start, lineage).to_list() == sorted(back)
+    linked = _closure(start, dataset._lineage_neighbours())
+    assert dataset._with_predecessors(start, linked) == back
     grown = set(start)
     while True:  # the replaced walk up the units' parents
         rows = units.filter(pl.col("code").is_in(pl.Series(sorted(grown)).implode()))

@@ -6,6 +6,7 @@ from drugfree_core.dataset.dataset import (
     Dataset,
     DatasetRecords,
     QuarantinedRecord,
+    UnitScope,
 )
 from drugfree_core.dataset.schema import FINDING_TABLES, TABLES, TABLES_BY_NAME, Column, Table
 
@@ -20,4 +21,5 @@ __all__ = [
     "DatasetRecords",
     "QuarantinedRecord",
     "Table",
+    "UnitScope",
 ]

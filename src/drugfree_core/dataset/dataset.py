@@ -329,16 +329,31 @@ class Dataset:
         # Grow the set along lineage until closed: predecessors of the units, and every
         # successor of those predecessors, so that a split stays ambiguous when restricted.
         keep = _closure(codes, self.derived("lineage neighbours", self._lineage_neighbours))
-        keep_series = pl.Series(sorted(keep), dtype=pl.String())
+        # Their districts and provinces too, so a unit still knows its province.
+        ancestors = _closure(keep, self.derived("unit parents", self._unit_parents))
+        homes = keep if people == "linked" else self._with_predecessors(codes, keep)
+        scope = UnitScope(
+            linked=frozenset(keep), with_parents=frozenset(ancestors), homes=frozenset(homes)
+        )
+        return self.restricted_to(scope)
+
+    def restricted_to(self, scope: UnitScope) -> Dataset:
+        """The part of the dataset within *scope* (see :meth:`restrict_to_units`).
+
+        Keeps the units of ``scope.with_parents``, the lineage links that touch
+        ``scope.linked``, every record of the subjects who ever resided in
+        ``scope.homes``, the facts about ``scope.linked``, the findings and coverage rows
+        about ``scope.with_parents``, and the quarantined records about those or about no
+        unit of the dataset.
+        """
+        keep_series = pl.Series(sorted(scope.linked), dtype=pl.String())
         linked = self.lineage.filter(
             pl.col("predecessor_code").is_in(keep_series.implode())
             | pl.col("successor_code").is_in(keep_series.implode())
         )
-        # Their districts and provinces too, so a unit still knows its province.
-        ancestors = _closure(keep, self.derived("unit parents", self._unit_parents))
-        ancestor_codes = pl.Series(sorted(ancestors), dtype=pl.String()).implode()
+        ancestor_codes = pl.Series(sorted(scope.with_parents), dtype=pl.String()).implode()
         unit_rows = self.units.filter(pl.col("code").is_in(ancestor_codes))
-        homes = keep_series if people == "linked" else self._with_predecessors(codes, linked)
+        homes = pl.Series(sorted(scope.homes), dtype=pl.String())
         residences = self._rows_where("residences", "unit_code", homes)
         subject_ids = residences["subject_id"].unique()
 
@@ -364,7 +379,7 @@ class Dataset:
             **findings,
             coverage=self.coverage.filter(pl.col("unit_code").is_in(ancestor_codes)),
             # A bad row of their district or province concerns them too (never dropped).
-            quarantined=self._quarantined_for(ancestors),
+            quarantined=self._quarantined_for(set(scope.with_parents)),
         )
 
     def _quarantined_for(self, keep: set[str]) -> tuple[QuarantinedRecord, ...]:
@@ -386,11 +401,15 @@ class Dataset:
         with_parent = self.units.filter(pl.col("parent_code").is_not_null())
         return _edges(with_parent["code"], with_parent["parent_code"])
 
-    @staticmethod
-    def _with_predecessors(codes: set[str], lineage: pl.DataFrame) -> pl.Series:
-        """*codes* and every unit that became one of them, however many steps back."""
-        found = _closure(codes, _edges(lineage["successor_code"], lineage["predecessor_code"]))
-        return pl.Series(sorted(found), dtype=pl.String())
+    def _with_predecessors(self, codes: set[str], linked: set[str]) -> set[str]:
+        """*codes* and every unit that became one of them, however many steps back.
+
+        They are all in *linked* (the codes joined to *codes* by lineage either way), so
+        only the links among those are walked.
+        """
+        listed = pl.Series(sorted(linked), dtype=pl.String()).implode()
+        links = self.lineage.filter(pl.col("successor_code").is_in(listed))
+        return _closure(codes, _edges(links["successor_code"], links["predecessor_code"]))
 
     def _rows_where(self, table: str, column: str, values: pl.Series) -> pl.DataFrame:
         """Rows of *table* whose *column* is one of *values*, in the table's order.
@@ -461,9 +480,10 @@ def _edges(
 class UnitScope:
     """The unit codes whose records evaluating some units needs.
 
-    The same sets :meth:`Dataset.restrict_to_units` keeps, worked out from a units and a
-    lineage table alone, so that a door can read only those records (see
-    :mod:`drugfree_core.io.scoped`).
+    The sets :meth:`Dataset.restrict_to_units` works out, and :meth:`Dataset.restricted_to`
+    keeps the records of. :meth:`of` works them out from a units and a lineage table
+    alone, so that a door can read only those records
+    (:func:`drugfree_core.evaluate_unit_from`).
     """
 
     #: The units, and every unit linked to them by lineage, either way, until closed.
@@ -475,16 +495,44 @@ class UnitScope:
 
     @classmethod
     def of(cls, codes: Iterable[str], units: pl.DataFrame, lineage: pl.DataFrame) -> UnitScope:
-        """The scope of *codes* in the ``units`` and ``lineage`` tables given."""
+        """The scope of *codes* in the ``units`` and ``lineage`` tables given.
+
+        Each step of each closure is one filter of the table, so a few units cost a few
+        milliseconds: no map of the whole table is built (as :class:`Dataset` keeps for
+        many look-ups).
+        """
         start = set(codes)
-        pred, succ = lineage["predecessor_code"], lineage["successor_code"]
-        linked = _closure(start, _edges(pred, succ, both_ways=True))
-        with_parent = units.filter(pl.col("parent_code").is_not_null())
-        parents = _closure(linked, _edges(with_parent["code"], with_parent["parent_code"]))
-        homes = _closure(start, _edges(succ, pred))
+        links = ("predecessor_code", "successor_code")
+        linked = _reach(start, lineage, links, both_ways=True)
+        parents = _reach(linked, units, ("code", "parent_code"))
+        homes = _reach(start, lineage, links[::-1])
         return cls(
             linked=frozenset(linked), with_parents=frozenset(parents), homes=frozenset(homes)
         )
+
+
+def _reach(
+    start: set[str], frame: pl.DataFrame, link: tuple[str, str], *, both_ways: bool = False
+) -> set[str]:
+    """*start* and every code reached from it along *frame*'s ``link`` columns (from, to).
+
+    One filter per step, from the codes found at the last step only.
+    """
+    source, target = link
+    found = set(start)
+    frontier = set(start)
+    while frontier:
+        listed = pl.Series(sorted(frontier), dtype=pl.String()).implode()
+        ahead = pl.col(source).is_in(listed)
+        ends = [target]
+        if both_ways:
+            ahead = ahead | pl.col(target).is_in(listed)
+            ends = [source, target]
+        step = frame.filter(ahead).select(ends)
+        reached = {code for end in ends for code in step[end].to_list() if code is not None}
+        frontier = reached - found
+        found |= frontier
+    return found
 
 
 def _closure(start: set[str], edges: Mapping[str, Iterable[str]]) -> set[str]:

@@ -118,25 +118,31 @@ def load_unit_part(path: Source, unit_code: str) -> Dataset | None:
     """The part of the dataset at *path* that evaluating *unit_code* needs, read alone.
 
     For a folder of CSV or Parquet tables (see :mod:`drugfree_core.io.scoped`): the
-    tables of units, lineage, coverage and findings whole, and of the people only the
-    records of those who lived in the unit or in a unit that became it. Strict: None where the part
-    cannot be picked faithfully, for any other source, and when the part has a problem
-    (:func:`load` then reads the whole and reports every problem). Problems in records
-    that were not read are not looked for. The part serves only *unit_code*: evaluating
-    any other unit over it, or counting the people of the whole dataset, would be wrong.
+    tables of units, lineage, coverage and findings are read and checked whole, then cut
+    down with the people's records, of which only those of the people who lived in the
+    unit or in a unit that became it are read (what :meth:`Dataset.restrict_to_units
+    <drugfree_core.dataset.Dataset.restrict_to_units>` keeps with ``people="own"``).
+    Strict: None where the part cannot be picked faithfully, for any other source, and
+    when the part has a problem (:func:`load` then reads the whole and reports every
+    problem). Problems in records that were not read are not looked for. The part serves
+    only *unit_code*: evaluating any other unit over it, or counting the people of the
+    whole dataset, would be wrong.
     """
     if is_database_uri(path):
         return None
     target = expect_path(path, "the dataset path")
     if not target.is_dir():
         return None
-    staged = stage_for_unit(target, unit_code)
-    if staged is None:
+    picked = stage_for_unit(target, unit_code)
+    if picked is None:
         return None
+    staged, scope = picked
     try:
-        return Dataset.from_staged(with_known_units(_with_official_map(staged)))
+        part = Dataset.from_staged(with_known_units(_with_official_map(staged)))
     except DatasetError:
         return None
+    # Checked whole, the small tables are now cut down to the unit's (the scope is known).
+    return part.restricted_to(scope)
 
 
 @attrs.frozen(kw_only=True)

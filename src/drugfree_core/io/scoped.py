@@ -47,8 +47,11 @@ PICKED_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def stage_for_unit(folder: Path, unit_code: str) -> Staged | None:
-    """What evaluating *unit_code* needs of the tables in *folder*; None to read it whole."""
+def stage_for_unit(folder: Path, unit_code: str) -> tuple[Staged, UnitScope] | None:
+    """What evaluating *unit_code* needs of the tables in *folder*, and the unit's scope.
+
+    None where the folder should be read whole instead.
+    """
     files, fatal = find_table_files(folder)
     if fatal or ("lineage" in files and "units" not in files):
         return None
@@ -87,7 +90,7 @@ def stage_for_unit(folder: Path, unit_code: str) -> Staged | None:
     if rows is None:
         return None
     frames.update({name: (picked[name].name, frame) for name, frame in rows.items()})
-    return stage_folder(folder, files, frames, [], located=set(rows))
+    return stage_folder(folder, files, frames, [], located=set(rows)), scope
 
 
 def _text(frame: pl.DataFrame, columns: Iterable[str]) -> bool:
