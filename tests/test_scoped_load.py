@@ -358,3 +358,64 @@ def test_any_unit_of_any_dataset_reads_as_from_the_whole(
         found = evaluate_unit_from(folder, case.on, code, scheme=scheme, allow_no_coverage=True)
     assert found.read_part
     assert found.unit == expected
+
+
+# --- a PostgreSQL schema: the same picks as WHERE clauses --------------------------------
+
+
+@pytest.fixture(scope="module")
+def database(whole: Dataset, postgres_uri: str) -> str:
+    uri = f"{postgres_uri}?schema=scoped_part"
+    dfc.save(whole, uri)
+    return uri
+
+
+def test_a_database_part_is_evaluated_as_the_whole_database(whole: Dataset, database: str) -> None:
+    scheme = dfc.get_scheme(SCHEMES[0])
+    from_database = dfc.load(database)
+    for code in _communes(whole)[::4]:
+        found = evaluate_unit_from(database, ON, code, scheme=scheme)
+        assert found.read_part
+        assert found.unit == evaluate_unit(from_database, scheme, ON, code)[0]
+        part = load_unit_part(database, code)
+        assert part is not None
+        assert part.drug_tests.height < from_database.drug_tests.height
+    # The scheme in force is chosen from the part too.
+    code = _communes(whole)[1]
+    found = evaluate_unit_from(database, ON, code)
+    assert found.read_part and found.scheme == scheme_for(code, ON, from_database).scheme
+
+
+@pytest.mark.parametrize(
+    ("key", "schema"),
+    [(None, "none"), ("", "empty"), (" S1", "padded"), ("012345678901", "number")],
+)
+def test_a_database_row_naming_no_one_is_refused_as_the_whole_load_refuses_it(
+    whole: Dataset, postgres_uri: str, key: str | None, schema: str
+) -> None:
+    code = _communes(whole)[3]
+    mine = set(whole.restrict_to_units([code], people="own").subjects["id"].to_list())
+    ids = whole.drug_tests["subject_id"]
+    other = next(i for i, s in enumerate(ids.to_list()) if s not in mine)
+    row = pl.int_range(pl.len()) == other
+    broken = attrs.evolve(
+        whole,
+        drug_tests=whole.drug_tests.with_columns(
+            pl.when(row).then(pl.lit(key, pl.String())).otherwise("subject_id").alias("subject_id")
+        ),
+    )
+    uri = f"{postgres_uri}?schema=no_one_{schema}"
+    _write_unchecked(broken, uri)
+    assert load_unit_part(uri, code) is None
+    with pytest.raises(DatasetError) as whole_error:
+        dfc.load(uri)
+    with pytest.raises(DatasetError) as part_error:
+        evaluate_unit_from(uri, ON, code, scheme=dfc.get_scheme(SCHEMES[0]))
+    assert part_error.value.problems == whole_error.value.problems
+
+
+def _write_unchecked(dataset: Dataset, uri: str) -> None:
+    """*dataset*'s tables written as they are, bad rows included (``save`` writes them)."""
+    from drugfree_core.io.postgres import write_postgres
+
+    write_postgres(dataset.frames(), uri)

@@ -92,10 +92,10 @@ def evaluate_unit_from(
     """Read what evaluating *unit_code* needs from *source* and evaluate it.
 
     Without *scheme*, the one in force for the unit's province on *on* is applied
-    (:func:`~drugfree_core.api.scheme_for`). From a folder of tables (CSV or Parquet), in
-    strict mode and for a commune-level scheme, only the unit's records are read and
-    checked: the small tables whole, and of the people's tables the records of those who
-    lived in the unit or in a unit that became it (those
+    (:func:`~drugfree_core.api.scheme_for`). From a folder of tables (CSV or Parquet) or
+    a PostgreSQL schema, in strict mode and for a commune-level scheme, only the unit's
+    records are read and checked: the small tables whole, and of the people's tables
+    the records of those who lived in the unit or in a unit that became it (those
     :meth:`Dataset.restrict_to_units(people="own")
     <drugfree_core.dataset.Dataset.restrict_to_units>` keeps). A record whose person or
     unit is empty or not an id at all names no one, so it may be the unit's: it is always

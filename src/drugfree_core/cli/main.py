@@ -252,10 +252,10 @@ def explain(
 ) -> None:
     """Explain, criterion by criterion, why one unit got its verdict.
 
-    From a folder of tables only the records the unit needs are read and checked (its
-    people, and the small tables whole), so problems in other units' records are not
-    looked for: drugfree validate checks the whole dataset. A JSON document, a database,
-    --quarantine and a province-level scheme read the whole dataset.
+    From a folder of tables or a database, only the records the unit needs are read and
+    checked (its people, and the small tables whole), so problems in other units'
+    records are not looked for: drugfree validate checks the whole dataset. A JSON
+    document, --quarantine and a province-level scheme read the whole dataset.
     """
     from drugfree_core.api import evaluate_unit_from
     from drugfree_core.engine.serialize import converter
@@ -264,7 +264,7 @@ def explain(
     from drugfree_core.schemes import get_scheme
 
     scheme = None if scheme_id is None else get_scheme(scheme_id)
-    # From a folder of tables only the unit's records are read (see evaluate_unit_from).
+    # From tables or a database only the unit's records are read (see evaluate_unit_from).
     found = evaluate_unit_from(
         path, on, unit_code, scheme=scheme, quarantine=quarantine, allow_no_coverage=True
     )

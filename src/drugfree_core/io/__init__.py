@@ -28,6 +28,7 @@ from drugfree_core.io.postgres import (
     display_source,
     is_database_uri,
     stage_postgres,
+    stage_postgres_for_unit,
     write_postgres,
 )
 from drugfree_core.io.pseudonyms import (
@@ -117,23 +118,23 @@ def load(path: Source, *, quarantine: bool = False) -> Dataset:
 def load_unit_part(path: Source, unit_code: str) -> Dataset | None:
     """The part of the dataset at *path* that evaluating *unit_code* needs, read alone.
 
-    For a folder of CSV or Parquet tables (see :mod:`drugfree_core.io.scoped`): the
+    For a folder of CSV or Parquet tables (see :mod:`drugfree_core.io.scoped`) or a
+    PostgreSQL schema (the same picks as ``WHERE`` clauses, in one snapshot): the
     tables of units, lineage, coverage and findings are read and checked whole, then cut
     down with the people's records, of which only those of the people who lived in the
     unit or in a unit that became it are read (what :meth:`Dataset.restrict_to_units
     <drugfree_core.dataset.Dataset.restrict_to_units>` keeps with ``people="own"``).
-    Strict: None where the part cannot be picked faithfully, for any other source, and
+    Strict: None where the part cannot be picked faithfully, for a JSON document, and
     when the part has a problem (:func:`load` then reads the whole and reports every
     problem). Problems in records that were not read are not looked for. The part serves
     only *unit_code*: evaluating any other unit over it, or counting the people of the
     whole dataset, would be wrong.
     """
     if is_database_uri(path):
-        return None
-    target = expect_path(path, "the dataset path")
-    if not target.is_dir():
-        return None
-    picked = stage_for_unit(target, unit_code)
+        picked = stage_postgres_for_unit(str(path), unit_code)
+    else:
+        target = expect_path(path, "the dataset path")
+        picked = stage_for_unit(target, unit_code) if target.is_dir() else None
     if picked is None:
         return None
     staged, scope = picked

@@ -30,17 +30,20 @@ The password of a URI never appears in a message: prefer ``PGPASSWORD`` or a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import attrs
 import polars as pl
 
-from drugfree_core.dataset.checks import Staged
+from drugfree_core.dataset.checks import Locator, Staged
+from drugfree_core.dataset.dataset import UnitScope
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import Problem, UsageError, printable
+from drugfree_core.io.scoped import PICKED_KEYS, Pick, first_picks, scope_from_tables, second_picks
 from drugfree_core.io.table_door import in_one_piece, stage_frames
+from drugfree_core.model._checks import _ID, _NATIONAL_ID
 
 #: URI schemes the door answers to.
 URI_SCHEMES = ("postgresql", "postgres")
@@ -212,9 +215,7 @@ def stage_postgres(uri: str) -> Staged:
     """Read the dataset's relations of the URI's schema into a staged input (before checks)."""
     driver_uri, schema = split_uri(uri)
     source = display_uri(uri)
-
-    def locate(table: str, loc: int) -> str:
-        return f"{schema}.{table}:row {loc + 1}"
+    locate = _locator(schema)
 
     def fatal(location: str, reason: str, table: str = "") -> Staged:
         problem = Problem(table=table, location=location, reason=reason)
@@ -227,22 +228,11 @@ def stage_postgres(uri: str) -> Staged:
     except Exception as exc:  # the driver's errors share no base class we can import lazily
         return fatal(source, f"cannot connect: {_scrub(str(exc), uri)}")
     try:
-        # One snapshot for every relation (see the module docstring).
-        connection.adbc_connection.set_options(
-            **{
-                "adbc.connection.transaction.isolation_level": (
-                    "adbc.connection.transaction.isolation.repeatable_read"
-                )
-            }
-        )
+        _snapshot(connection)
         with connection.cursor() as cursor:
             if _query(cursor, _SCHEMA_EXISTS, (schema,))["n"][0] == 0:
                 return fatal(source, f"no schema named {schema!r} in the database")
-            catalogue = _query(cursor, _CATALOGUE, (schema,))
-            relations: dict[str, dict[str, tuple[str, bool]]] = {}
-            for relation, column, type_name, is_enum in catalogue.iter_rows():
-                if relation in TABLES_BY_NAME:
-                    relations.setdefault(relation, {})[column] = (type_name, bool(is_enum))
+            relations = _relations(cursor, schema)
             if not relations:
                 names = ", ".join(t.name for t in TABLES)
                 return fatal(
@@ -284,6 +274,138 @@ def stage_postgres(uri: str) -> Staged:
         # A relation that could not be read is not an empty table: skip the checks needing it.
         staged = _without(staged, unread)
     return staged
+
+
+def _names_no_one(key: str) -> str:
+    """SQL: *key* names no one (see :func:`drugfree_core.io.scoped.first_picks`).
+
+    The same two patterns as the id checks, which PostgreSQL's regular expressions read
+    alike (``$`` is the end of the text).
+    """
+    well_formed, national = (p.pattern.replace("'", "''") for p in (_ID, _NATIONAL_ID))
+    return f"{key} IS NULL OR {key} !~ '{well_formed}' OR {key} ~ '{national}'"
+
+
+_TEXT_TYPES = frozenset({"text", "varchar"})
+_SEPARATOR = "\x1f"  # no id holds it (ids that name no one are picked by _names_no_one)
+
+
+def _where(picks: Iterable[Pick]) -> tuple[str, tuple[str, ...]]:
+    """The ``WHERE`` clause picking the rows of *picks*, and its parameters (one per pick)."""
+    clauses = []
+    params = []
+    for column, values in picks:
+        key = _quote(column)
+        params.append(_SEPARATOR.join(sorted(v for v in values if _ID.match(v))))
+        listed = f"string_to_array(${len(params)}, E'\\x1f')"
+        clauses.append(f"{key} = ANY({listed}) OR {_names_no_one(key)}")
+    return " WHERE " + " OR ".join(f"({c})" for c in clauses), tuple(params)
+
+
+def stage_postgres_for_unit(uri: str, unit_code: str) -> tuple[Staged, UnitScope] | None:
+    """What evaluating *unit_code* needs of the schema at *uri*, and the unit's scope.
+
+    The database's twin of :func:`drugfree_core.io.scoped.stage_for_unit`: the small
+    relations are read whole, the people's by the same picks as ``WHERE`` clauses, in one
+    snapshot, so the server's indexes on ``subject_id`` and ``unit_code`` can serve them.
+    None (read the whole schema instead, which says what is wrong) for anything unusual:
+    a key column that is not text, a relation that cannot be read, no connection.
+    """
+    driver_uri, schema = split_uri(uri)
+    try:
+        connection = _connect(driver_uri)
+    except Exception:  # the whole read reports it
+        return None
+    try:
+        _snapshot(connection)
+        with connection.cursor() as cursor:
+            relations = _relations(cursor, schema)
+            if not relations:
+                return None
+            part = _read_part(cursor, schema, relations, unit_code)
+        connection.rollback()
+    except Exception:  # the whole read reports it, without the password
+        return None
+    finally:
+        connection.close()
+    if part is None:
+        return None
+    frames, scope = part
+    staged = stage_frames(display_uri(uri), frames, locate=_locator(schema))
+    return attrs.evolve(staged, supplied=frozenset(relations)), scope
+
+
+def _read_part(
+    cursor: Any,
+    schema: str,
+    relations: Mapping[str, Mapping[str, tuple[str, bool]]],
+    unit_code: str,
+) -> tuple[dict[str, tuple[str, pl.DataFrame]], UnitScope] | None:
+    """The frames of a unit's part (see :func:`stage_postgres_for_unit`), and its scope."""
+    frames: dict[str, tuple[str, pl.DataFrame]] = {}
+
+    def read(table: Table, where: str = "", params: tuple[str, ...] = ()) -> pl.DataFrame | None:
+        sql, refused = _select(table, table.name, schema, relations[table.name])
+        if sql is None or refused:
+            return None
+        frame = in_one_piece(_in_row_order(table, _query(cursor, sql + where, params or None)))
+        frames[table.name] = (f"{schema}.{table.name}", frame)
+        return frame
+
+    for name, columns in relations.items():
+        keys = PICKED_KEYS.get(name, ())
+        if any(columns.get(key, ("", False))[0] not in _TEXT_TYPES for key in keys):
+            return None  # a key held as a number or an enum: compared as text, read whole
+    whole = [t for t in TABLES if t.name in relations and t.name not in PICKED_KEYS]
+    if any(read(table) is None for table in whole):
+        return None
+    scope = scope_from_tables(unit_code, {name: frame for name, (_, frame) in frames.items()})
+    if scope is None:
+        return None
+    found: dict[str, pl.DataFrame] = {}
+    for name, picks in first_picks(scope).items():
+        if name in relations:
+            frame = read(TABLES_BY_NAME[name], *_where(picks))
+            if frame is None:
+                return None
+            found[name] = frame
+    people, named = (
+        frozenset(found[t]["subject_id"].drop_nulls()) if t in found else frozenset()
+        for t in ("residences", "drug_law_violations")
+    )
+    for name, picks in second_picks(scope, people, named).items():
+        if name in relations and read(TABLES_BY_NAME[name], *_where(picks)) is None:
+            return None
+    return frames, scope
+
+
+def _locator(schema: str) -> Locator:
+    """Where a row of a relation is: ``drugfree.drug_tests:row 12``."""
+
+    def locate(table: str, loc: int) -> str:
+        return f"{schema}.{table}:row {loc + 1}"
+
+    return locate
+
+
+def _snapshot(connection: Any) -> None:
+    """Read every relation in one snapshot (see the module docstring)."""
+    connection.adbc_connection.set_options(
+        **{
+            "adbc.connection.transaction.isolation_level": (
+                "adbc.connection.transaction.isolation.repeatable_read"
+            )
+        }
+    )
+
+
+def _relations(cursor: Any, schema: str) -> dict[str, dict[str, tuple[str, bool]]]:
+    """Per relation of *schema* named after a table: its columns' types (and if an enum)."""
+    relations: dict[str, dict[str, tuple[str, bool]]] = {}
+    for relation, column, type_name, is_enum in _query(cursor, _CATALOGUE, (schema,)).iter_rows():
+        if relation in TABLES_BY_NAME:
+            relations.setdefault(relation, {})[column] = (type_name, bool(is_enum))
+    return relations
 
 
 def _without(staged: Staged, tables: set[str]) -> Staged:

@@ -8,7 +8,10 @@ picks out of the people's tables, by a filter applied as the file is read, the r
 <drugfree_core.dataset.Dataset.restrict_to_units>` would keep: the residences in the
 unit and its predecessors, then every record of the people who lived there (and of
 anyone a violation there names), and the facts and violations of the units concerned.
-Each picked row keeps its place in its file, so a problem names the row it is.
+Each picked row keeps its place in its file, so a problem names the row it is. The
+picks (:func:`first_picks`, :func:`second_picks`) are shared with the PostgreSQL door,
+which asks for them with ``WHERE`` clauses
+(:func:`drugfree_core.io.postgres.stage_postgres_for_unit`).
 
 A row whose key is empty or not an id at all names no one, so it cannot be placed in or
 out of the unit: it is always picked, and refused as the whole load refuses it. A row
@@ -26,7 +29,7 @@ has any problem, so that the whole load reports every one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -53,7 +56,7 @@ def stage_for_unit(folder: Path, unit_code: str) -> tuple[Staged, UnitScope] | N
     None where the folder should be read whole instead.
     """
     files, fatal = find_table_files(folder)
-    if fatal or ("lineage" in files and "units" not in files):
+    if fatal:
         return None
     picked = {name: path for name, path in files.items() if name in PICKED_KEYS}
     frames: dict[str, tuple[str, pl.DataFrame]] = {}
@@ -65,24 +68,9 @@ def stage_for_unit(folder: Path, unit_code: str) -> tuple[Staged, UnitScope] | N
         if frame is None or problems:
             return None
         frames[table.name] = (path.name, frame)
-    if "units" in frames:
-        units = frames["units"][1]
-        lineage = frames["lineage"][1] if "lineage" in frames else None
-    else:  # records on official codes: the door adds the embedded map (see load_unit_part)
-        from drugfree_core.adminmap import official_map
-
-        official = official_map()
-        units, lineage = official.units, official.lineage
-    if not _text(units, ("code", "parent_code")) or (
-        lineage is not None and not _text(lineage, ("predecessor_code", "successor_code"))
-    ):
+    scope = scope_from_tables(unit_code, {name: frame for name, (_, frame) in frames.items()})
+    if scope is None:
         return None
-    links = (
-        lineage
-        if lineage is not None
-        else pl.DataFrame(schema={"predecessor_code": pl.String(), "successor_code": pl.String()})
-    )
-    scope = UnitScope.of([unit_code], units, links)
     try:
         rows = _pick(picked, scope)
     except (pl.exceptions.PolarsError, OSError):
@@ -91,6 +79,31 @@ def stage_for_unit(folder: Path, unit_code: str) -> tuple[Staged, UnitScope] | N
         return None
     frames.update({name: (picked[name].name, frame) for name, frame in rows.items()})
     return stage_folder(folder, files, frames, [], located=set(rows)), scope
+
+
+def scope_from_tables(unit_code: str, tables: Mapping[str, pl.DataFrame]) -> UnitScope | None:
+    """The scope of *unit_code* in the raw ``units`` and ``lineage`` of *tables*.
+
+    Without either, the records are on official codes and the embedded map's are used
+    (the door adds the map as :func:`drugfree_core.io.load` does). None when the units
+    or lineage lack a column the scope needs, or hold it as anything but text.
+    """
+    units, lineage = tables.get("units"), tables.get("lineage")
+    if units is None:
+        if lineage is not None:
+            return None  # lineage without units: the whole load says what is wrong
+        from drugfree_core.adminmap import official_map
+
+        official = official_map()
+        units, lineage = official.units, official.lineage
+    if lineage is None:
+        lineage = pl.DataFrame(schema=dict.fromkeys(_LINK_COLUMNS, pl.String()))
+    if not _text(units, ("code", "parent_code")) or not _text(lineage, _LINK_COLUMNS):
+        return None
+    return UnitScope.of([unit_code], units, lineage)
+
+
+_LINK_COLUMNS = ("predecessor_code", "successor_code")
 
 
 def _text(frame: pl.DataFrame, columns: Iterable[str]) -> bool:
@@ -117,16 +130,49 @@ def _scan(path: Path, keys: Iterable[str]) -> pl.LazyFrame | None:
     return scan if all(schema.get(key) == pl.String() for key in keys) else None
 
 
-def _among(column: str, values: Iterable[str]) -> pl.Expr:
-    """Rows whose *column* is one of *values*, or names no one (empty or not an id at all).
+#: One condition of a pick: rows whose *column* is one of the codes, or names no one.
+Pick = tuple[str, frozenset[str]]
+_NO_ONE: frozenset[str] = frozenset()
 
-    A key that names no one may have been meant for the unit: its row is read, and the
-    checks refuse it as the whole load does. (Parquet evaluates the test once per
-    distinct key, so this costs next to nothing.)
+
+def first_picks(scope: UnitScope) -> dict[str, tuple[Pick, ...]]:
+    """What to pick first: the residences that give the unit's people, and its violations.
+
+    A row is picked when any of its conditions holds (see :func:`second_picks`).
     """
-    listed = pl.Series(sorted(values), dtype=pl.String()).implode()
-    key = pl.col(column)
-    return key.is_in(listed) | key.is_null() | ~id_expr_ok(column)
+    return {
+        "residences": (("unit_code", scope.homes), ("subject_id", _NO_ONE)),
+        "drug_law_violations": (("unit_code", scope.with_parents), ("subject_id", _NO_ONE)),
+    }
+
+
+def second_picks(
+    scope: UnitScope, people: frozenset[str], named: frozenset[str]
+) -> dict[str, tuple[Pick, ...]]:
+    """What to pick once the unit's *people* (and the people its violations *named*) are known.
+
+    Every record of those people, their subject rows (also of anyone a violation names:
+    a violation may name someone who lived elsewhere), and the facts of the linked units.
+    """
+    picks: dict[str, tuple[Pick, ...]] = {t: (("subject_id", people),) for t in CHILD_TABLES}
+    picks["residences"] = (("subject_id", people), ("unit_code", _NO_ONE))
+    picks["subjects"] = (("id", people | named),)
+    picks["unit_facts"] = (("unit_code", scope.linked),)
+    return picks
+
+
+def _among(picks: Iterable[Pick]) -> pl.Expr:
+    """Rows for which a pick holds: its column is one of its codes, or names no one.
+
+    A key that names no one (empty, or not an id at all) may have been meant for the
+    unit: its row is read, and the checks refuse it as the whole load does.
+    """
+    conditions = []
+    for column, values in picks:
+        listed = pl.Series(sorted(values), dtype=pl.String()).implode()
+        key = pl.col(column)
+        conditions.append(key.is_in(listed) | key.is_null() | ~id_expr_ok(column))
+    return pl.any_horizontal(conditions)
 
 
 def _pick(picked: dict[str, Path], scope: UnitScope) -> dict[str, pl.DataFrame] | None:
@@ -137,32 +183,22 @@ def _pick(picked: dict[str, Path], scope: UnitScope) -> dict[str, pl.DataFrame] 
         if scan is None:
             return None
         scans[name] = scan
-    first: dict[str, pl.LazyFrame] = {}
-    if "residences" in scans:
-        homes = _among("unit_code", scope.homes)
-        first["residences"] = (
-            scans["residences"].filter(homes | _among("subject_id", ())).select("subject_id")
-        )
-    if "drug_law_violations" in scans:
-        first["drug_law_violations"] = scans["drug_law_violations"].filter(
-            _among("unit_code", scope.with_parents) | _among("subject_id", ())
-        )
+    first = {
+        name: scans[name].filter(_among(picks))
+        for name, picks in first_picks(scope).items()
+        if name in scans
+    }
     found = dict(zip(first, pl.collect_all(first.values()), strict=True))
-    people = set(found["residences"]["subject_id"].drop_nulls()) if "residences" in found else set()
-    named = found.get("drug_law_violations")
-    # A violation may name a person who lived elsewhere: the subject row must still be there.
-    subjects = people | (set(named["subject_id"].drop_nulls()) if named is not None else set())
-    rest: dict[str, pl.LazyFrame] = {}
-    for name, scan in scans.items():
-        if name == "subjects":
-            rest[name] = scan.filter(_among("id", subjects))
-        elif name == "unit_facts":
-            rest[name] = scan.filter(_among("unit_code", scope.linked))
-        elif name == "residences":
-            rest[name] = scan.filter(_among("subject_id", people) | _among("unit_code", ()))
-        elif name != "drug_law_violations":
-            rest[name] = scan.filter(_among("subject_id", people))
+    people, named = (
+        frozenset(found[t]["subject_id"].drop_nulls()) if t in found else _NO_ONE
+        for t in ("residences", "drug_law_violations")
+    )
+    rest = {
+        name: scans[name].filter(_among(picks))
+        for name, picks in second_picks(scope, people, named).items()
+        if name in scans
+    }
     rows = dict(zip(rest, pl.collect_all(rest.values()), strict=True))
-    if named is not None:
-        rows["drug_law_violations"] = named
+    if "drug_law_violations" in found:
+        rows["drug_law_violations"] = found["drug_law_violations"]
     return rows
