@@ -26,9 +26,10 @@ from drugfree_core.api import evaluate_unit, evaluate_unit_from, scheme_for
 from drugfree_core.cli.main import cli
 from drugfree_core.dataset import ALL_TABLES, Dataset
 from drugfree_core.engine import Outcome
-from drugfree_core.errors import DatasetError
+from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.explanation import explain_unit
 from drugfree_core.io import Format, load_unit_part
+from drugfree_core.io.postgres import write_postgres
 from drugfree_core.model import UnitLevel
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.synth import NATIONAL_PROVINCES, SynthConfig, generate
@@ -99,6 +100,17 @@ def _undate(folder: Path, rows: list[int]) -> None:
     _edit(folder, "drug_tests", pl.when(kept).then(pl.col("date")).alias("date"))
 
 
+def _refused_as_whole(source: Path | str, code: str) -> tuple[Problem, ...]:
+    """*source* gives no part for *code*; explaining it lists the whole load's problems."""
+    assert load_unit_part(source, code) is None
+    with pytest.raises(DatasetError) as whole_error:
+        dfc.load(source)
+    with pytest.raises(DatasetError) as part_error:
+        evaluate_unit_from(source, ON, code, scheme=dfc.get_scheme(SCHEMES[0]))
+    assert part_error.value.problems == whole_error.value.problems
+    return part_error.value.problems
+
+
 def test_every_unit_is_evaluated_and_explained_as_from_the_whole(
     whole: Dataset, either: Path
 ) -> None:
@@ -151,12 +163,7 @@ def test_a_problem_in_the_units_records_reports_every_problem(
     broken = _copy(folder, tmp_path / "broken")
     own_row, other_row = _test_rows(whole, folder, code)
     _undate(broken, [own_row, other_row])
-    with pytest.raises(DatasetError) as whole_error:
-        dfc.load(broken)
-    with pytest.raises(DatasetError) as part_error:
-        evaluate_unit_from(broken, ON, code, scheme=dfc.get_scheme(SCHEMES[0]))
-    assert part_error.value.problems == whole_error.value.problems
-    rows = {p.location for p in part_error.value.problems}
+    rows = {p.location for p in _refused_as_whole(broken, code)}
     assert rows == {
         f"drug_tests.parquet:row {own_row + 1}",
         f"drug_tests.parquet:row {other_row + 1}",
@@ -206,12 +213,7 @@ def test_a_key_naming_no_one_anywhere_is_refused_as_the_whole_load_refuses_it(
     _edit(broken, table, pl.when(pl.col("row") != row).then(pl.col(column)).alias(column))
     if key is not None:
         _edit(broken, table, pl.col(column).fill_null(key))
-    assert load_unit_part(broken, code) is None
-    with pytest.raises(DatasetError) as whole_error:
-        dfc.load(broken)
-    with pytest.raises(DatasetError) as part_error:
-        evaluate_unit_from(broken, ON, code, scheme=dfc.get_scheme(SCHEMES[0]))
-    assert part_error.value.problems == whole_error.value.problems
+    _refused_as_whole(broken, code)
 
 
 def test_other_sources_and_modes_read_the_whole(
@@ -406,16 +408,9 @@ def test_a_database_row_naming_no_one_is_refused_as_the_whole_load_refuses_it(
     )
     uri = f"{postgres_uri}?schema=no_one_{schema}"
     _write_unchecked(broken, uri)
-    assert load_unit_part(uri, code) is None
-    with pytest.raises(DatasetError) as whole_error:
-        dfc.load(uri)
-    with pytest.raises(DatasetError) as part_error:
-        evaluate_unit_from(uri, ON, code, scheme=dfc.get_scheme(SCHEMES[0]))
-    assert part_error.value.problems == whole_error.value.problems
+    _refused_as_whole(uri, code)
 
 
 def _write_unchecked(dataset: Dataset, uri: str) -> None:
     """*dataset*'s tables written as they are, bad rows included (``save`` writes them)."""
-    from drugfree_core.io.postgres import write_postgres
-
     write_postgres(dataset.frames(), uri)
