@@ -318,11 +318,13 @@ def _names_anyone(cursor: Any, schema: str, relation: str, keys: Sequence[str]) 
 def stage_postgres_for_unit(uri: str, unit_code: str) -> tuple[Staged, UnitScope] | None:
     """What evaluating *unit_code* needs of the schema at *uri*, and the unit's scope.
 
-    The database's twin of :func:`drugfree_core.io.scoped.stage_for_unit`: the small
-    relations are read whole, the people's by the same picks as ``WHERE`` clauses, in one
-    snapshot, so the server's indexes on ``subject_id`` and ``unit_code`` can serve them.
-    None (read the whole schema instead, which says what is wrong) for anything unusual:
-    a key column that is not text, a relation that cannot be read, no connection.
+    The database's twin of :func:`drugfree_core.io.scoped.stage_for_unit`, in one
+    snapshot: the small relations are read whole; the key columns of the people's, to
+    see that none names no one (:func:`_names_anyone`); then their rows by the same picks
+    as ``WHERE`` clauses, which the server's indexes on ``subject_id`` and ``unit_code``
+    can serve. None (read the whole schema instead, which says what is wrong) for
+    anything unusual: a key that names no one or is not text, a relation that cannot be
+    read, no connection.
     """
     driver_uri, schema = split_uri(uri)
     try:
