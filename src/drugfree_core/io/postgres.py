@@ -45,7 +45,14 @@ from drugfree_core.dataset.checks import Locator, Staged, id_expr_ok
 from drugfree_core.dataset.dataset import UnitScope
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import Problem, UsageError, printable
-from drugfree_core.io.scoped import PICKED_KEYS, Pick, first_picks, scope_from_tables, second_picks
+from drugfree_core.io.scoped import (
+    PICKED_KEYS,
+    Pick,
+    first_picks,
+    people_picked,
+    scope_from_tables,
+    second_picks,
+)
 from drugfree_core.io.table_door import in_one_piece, stage_frames
 from drugfree_core.model._checks import _ID
 
@@ -386,10 +393,7 @@ def _read_part(
             if frame is None:
                 return None
             found[name] = frame
-    people, named = (
-        frozenset(found[t]["subject_id"].drop_nulls()) if t in found else frozenset()
-        for t in ("residences", "drug_law_violations")
-    )
+    people, named = people_picked(found)
     for name, picks in second_picks(scope, people, named).items():
         if name in relations and read(TABLES_BY_NAME[name], *_where(picks)) is None:
             return None

@@ -21,10 +21,10 @@ Everything a whole load checks in the rows picked is checked.
 
 It gives up (None: read the folder whole instead) where the picking could not be
 faithful: a key column that is not text (a Parquet file's), a file that cannot be read
-or scanned, or a lineage table without a units table (a folder
-with neither is on the embedded official map, whose units and lineage the scope is
-worked out from). :func:`drugfree_core.io.load_unit_part` also gives up when the part
-has any problem, so that the whole load reports every one.
+or scanned, or a lineage table without a units table (a folder with neither is on the
+embedded official map, whose units and lineage the scope is worked out from).
+:func:`drugfree_core.io.load_unit_part` also gives up when the part has any problem, so
+that the whole load reports every one.
 """
 
 from __future__ import annotations
@@ -123,10 +123,9 @@ def _scan(path: Path, keys: Iterable[str]) -> pl.LazyFrame | None:
         scan = pl.scan_csv(path, infer_schema=False, row_index_name=LOC, raise_if_empty=True)
     else:
         scan = pl.scan_parquet(path, row_index_name=LOC)
-    names = list(scan.collect_schema())
-    if names.count(LOC) != 1:
-        return None  # a column of that name is the file's own, reported by the whole read
     schema = scan.collect_schema()
+    if list(schema).count(LOC) != 1:
+        return None  # a column of that name is the file's own, reported by the whole read
     return scan if all(schema.get(key) == pl.String() for key in keys) else None
 
 
@@ -161,6 +160,15 @@ def second_picks(
     return picks
 
 
+def people_picked(first: Mapping[str, pl.DataFrame]) -> tuple[frozenset[str], frozenset[str]]:
+    """From the rows of :func:`first_picks`: the unit's people, and those its violations name."""
+    people, named = (
+        frozenset(first[table]["subject_id"].drop_nulls()) if table in first else _NO_ONE
+        for table in ("residences", "drug_law_violations")
+    )
+    return people, named
+
+
 def _among(picks: Iterable[Pick]) -> pl.Expr:
     """Rows for which a pick holds: its column is one of its codes, or names no one.
 
@@ -189,10 +197,7 @@ def _pick(picked: dict[str, Path], scope: UnitScope) -> dict[str, pl.DataFrame] 
         if name in scans
     }
     found = dict(zip(first, pl.collect_all(first.values()), strict=True))
-    people, named = (
-        frozenset(found[t]["subject_id"].drop_nulls()) if t in found else _NO_ONE
-        for t in ("residences", "drug_law_violations")
-    )
+    people, named = people_picked(found)
     rest = {
         name: scans[name].filter(_among(picks))
         for name, picks in second_picks(scope, people, named).items()
