@@ -15,6 +15,7 @@ import json
 import random
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
@@ -41,7 +42,9 @@ from drugfree_core.dataset.checks import (
 )
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
 from drugfree_core.engine.compile import Node
+from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
+from drugfree_core.engine.placement import _repeats
 from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
@@ -52,6 +55,7 @@ from drugfree_core.reports import provenance
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
 from drugfree_core.reports.quality.checks import _first_copies
 from drugfree_core.rules.extension import Jurisdiction
+from drugfree_core.rules.params import Period
 from drugfree_core.samples import demo_path
 from drugfree_core.schemes.registry import builtin_schemes
 from drugfree_core.synth import SynthConfig, generate
@@ -907,3 +911,96 @@ def test_binary_search_edges_before_between_and_after_every_known_value() -> Non
         schema={LOC: LOC_DTYPE, "subject_id": pl.String()},
     )
     assert _dangling(frame, "subject_id", ids, "unknown")[LOC].to_list() == [1, 2, 5]
+
+
+# --- the rehab term of each episode, looked up by one number ----------------------------
+
+_FORMS = ("voluntary_home_community", "voluntary_facility", "compulsory_facility", "other")
+_periods = st.one_of(
+    st.none(),
+    st.builds(Period, months=st.integers(1, 48)),
+    st.builds(Period, years=st.integers(1, 3), days=st.integers(0, 40)),
+)
+_term_tables = st.dictionaries(
+    st.sampled_from([f"{f}{s}" for f in _FORMS[:3] for s in ("", ":first", ":later")]),
+    _periods,
+    max_size=9,
+)
+_days = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))
+
+
+def _term_read_row_by_row(
+    versions: list[tuple[dt.date, dict[str, Period | None]]],
+    form: str | None,
+    rank: int | None,
+    start: dt.date | None,
+) -> str | None:
+    """The term as the law is read, one episode at a time: the reference."""
+    table = versions[0][1]
+    for since, later in versions[1:]:
+        if start is not None and start >= since:
+            table = later
+    if form is None:
+        return None
+    which = "first" if rank == 1 else "later" if rank is not None and rank >= 2 else None
+    term = table.get(f"{form}:{which}") if which else None
+    term = term if term is not None else table.get(form)
+    return None if term is None else term.to_polars()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tables=st.lists(_term_tables, min_size=1, max_size=3),
+    starts=st.lists(_days, min_size=3, max_size=3, unique=True),
+    by_start=st.booleans(),
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(_FORMS)),
+            st.one_of(st.none(), st.integers(-1, 4)),
+            st.one_of(st.none(), _days),
+        ),
+        max_size=30,
+    ),
+)
+def test_episode_term_by_lookup_is_the_law_read_row_by_row(
+    tables: list[dict[str, Period | None]],
+    starts: list[dt.date],
+    by_start: bool,
+    rows: list[tuple[str | None, int | None, dt.date | None]],
+) -> None:
+    """``EvalContext.episode_term`` gives each episode the term of its version, form, rank."""
+    on = dt.date(2026, 12, 1)
+    versions = list(zip(sorted(starts), tables, strict=False))
+    if not by_start:  # the law in force on the reference date sets every term
+        versions = [(on, tables[-1])]
+    ctx = EvalContext.__new__(EvalContext)
+    ctx.on = on
+    rule = "episode_start" if by_start else "reference_date"
+    ctx.parameters = {
+        "law.rehab_term_law": SimpleNamespace(value=rule),
+        "law.term": SimpleNamespace(value=tables[-1]),
+    }
+    ctx.dated = {
+        "law.term": SimpleNamespace(values=[SimpleNamespace(start=s, value=t) for s, t in versions])
+    }
+    ctx.value = lambda ref: ctx.parameters[ref.id].value
+    # Episodes that start on the day a version does, and the day before: the edges.
+    edges = [s + dt.timedelta(days=d) for s in starts for d in (-1, 0)]
+    rows = rows + [(form, rank, day) for day in edges for form in _FORMS for rank in (None, 1, 2)]
+    frame = pl.DataFrame(
+        rows,
+        schema={"form": pl.Enum(_FORMS), "rank": pl.Int64(), "start": pl.Date()},
+        orient="row",
+    )
+    found = frame.select(ctx.episode_term("law.term")).to_series().to_list()
+    assert found == [_term_read_row_by_row(versions, *row) for row in rows]
+
+
+@settings(max_examples=200)
+@given(values=st.lists(st.sampled_from("abcdefgh"), max_size=12), ordered=st.booleans())
+def test_repeats_by_neighbours_or_counting_is_marking_copies(
+    values: list[str], ordered: bool
+) -> None:
+    """``placement._repeats`` tells what ``is_duplicated().any()`` tells, sorted or not."""
+    series = pl.Series(sorted(values) if ordered else values, dtype=pl.String())
+    assert _repeats(series) is bool(series.is_duplicated().any())

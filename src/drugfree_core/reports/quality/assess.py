@@ -63,6 +63,12 @@ def _inputs(
     )
 
 
+#: Check ids and dimensions as categories while counting: two million issues compare
+#: and group them as small numbers, not as texts. Records read them as text.
+_CHECK_IDS = pl.Enum([check.id for check in CHECKS])
+_DIMENSIONS = pl.Enum(DIMENSIONS)
+
+
 def _issue_frame(q: Inputs) -> pl.LazyFrame:
     """Every issue of every check, attributed to a unit (lazy; see :func:`_in_order`)."""
     parts = [
@@ -70,8 +76,8 @@ def _issue_frame(q: Inputs) -> pl.LazyFrame:
         .select(ISSUE_SCHEMA.names())
         .cast(ISSUE_SCHEMA)
         .with_columns(
-            pl.lit(check.id).alias("check"),
-            pl.lit(check.dimension).alias("dimension"),
+            pl.lit(check.id, dtype=_CHECK_IDS).alias("check"),
+            pl.lit(check.dimension, dtype=_DIMENSIONS).alias("dimension"),
             pl.lit(i).alias("_check"),
         )
         for i, check in enumerate(CHECKS)
@@ -88,7 +94,7 @@ def _in_order(issues: pl.LazyFrame) -> pl.LazyFrame:
     """*issues* in reporting order: by unit, then check, then row and location."""
     return issues.sort(
         "unit_code", "_check", "row", "location", nulls_last=True, maintain_order=True
-    )
+    ).with_columns(pl.col("check", "dimension").cast(pl.String()))
 
 
 def _counts(frame: pl.DataFrame, name: str) -> pl.DataFrame:
