@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 import drugfree_core as dfc
 from drugfree_core.dataset import Dataset
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
+from drugfree_core.i18n import use_lang
+from drugfree_core.i18n.language import chosen_lang
 from drugfree_core.model import (
     AdminUnit,
     FactKind,
@@ -23,6 +26,7 @@ from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
 from drugfree_core.reports import Report, ReportOptions, build_cases, build_report
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
+from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.reports.trend import least_squares_slope, period_ends
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
@@ -487,3 +491,55 @@ def test_data_of_several_provinces_give_the_national_report(official: Dataset) -
     report = build_report(official, AFTER, host=PluginHost(autoload=False), options=NO_COVERAGE)
     assert report.provenance.scope == "*"
     assert len(report.progress) == 34
+
+
+def _report_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("drugfree-report")]
+
+
+def test_side_work_is_the_reports_own_and_ends_with_it(
+    demo: Dataset, demo_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quality and fingerprint run beside the dates; the report is the same, no thread stays."""
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(series=False, generated_at=demo_report.provenance.generated_at)
+    host = PluginHost(autoload=False)
+    again = build_report(demo, on, host=host, options=options)
+    assert again == demo_report
+    assert again.quality.rows == demo_report.quality.rows
+    assert not _report_threads()
+
+    def broken(dataset: Dataset) -> str:
+        raise RuntimeError("fingerprint failed")
+
+    # The side work runs in the caller's context: its language, say.
+    seen: list[str | None] = []
+
+    def noting(dataset: Dataset) -> str:
+        seen.append(chosen_lang())
+        return fingerprint(dataset)
+
+    monkeypatch.setattr("drugfree_core.reports.build.fingerprint", noting)
+    with use_lang("vi"):
+        build_report(demo, on, host=host, options=options)
+    assert seen == ["vi"]
+
+    # An error on the side reaches the caller as it would have without the side thread.
+    monkeypatch.setattr("drugfree_core.reports.build.fingerprint", broken)
+    with pytest.raises(RuntimeError, match="fingerprint failed"):
+        build_report(demo, on, host=host, options=options)
+    assert not _report_threads()
+
+
+def test_a_report_that_cannot_start_leaves_no_side_work(
+    official: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report refused for lack of coverage never starts the quality assessment."""
+    started: list[object] = []
+    monkeypatch.setattr(
+        "drugfree_core.reports.build.assess_quality", lambda *a, **k: started.append(a)
+    )
+    with pytest.raises(dfc.CoverageError):
+        build_report(official, dt.date(2025, 10, 1), national=True)
+    assert started == []
+    assert not _report_threads()

@@ -15,8 +15,12 @@ last day they existed.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
 
 import attrs
 import polars as pl
@@ -61,6 +65,9 @@ from drugfree_core.reports.trend import period_ends
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 #: The last day of the pre-reform units, on which predecessors are shown.
 LAST_PRE_REFORM_DAY = TWO_TIER_START - dt.timedelta(days=1)
@@ -171,121 +178,128 @@ def build_report(
     overall_counts = now.counts(scope)
     if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
         raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
-    series: list[SeriesPoint] = []
-    for date in dates:
-        series.extend(_points(runner.run(date), scope))
-        tick("series")
-    scopes = sorted(set(now.provinces.values())) if scope == NATIONAL else [scope]
-    scoped = runner.dataset  # the scope's part of the data (all of it for the nation)
-    predecessor_run = _pre_reform_run(runner, scoped, on)
-    predecessors_of = _predecessor_map(scoped)
-
-    def run_on(date: dt.date) -> ScopeRun | None:
-        return runner.run(date) if _evaluable(runner, date) else None
-
-    def standing(run: ScopeRun) -> dict[str, Recognised] | None:
-        chosen = options.recognition_year if run.on == on else None
-        return recognised_units(scoped, run.on, recognition_year(run.on, chosen))
-
-    def recognised(s: str, run: ScopeRun) -> int | None:
-        found = standing(run)
-        if found is None:
-            return None
-        return sum(
-            1
-            for code in run.verdicts
-            if code in found and (s == NATIONAL or run.provinces[code] == s)
-        )
-
-    index = runner.index
-    progress_rows = tuple(
-        scope_progress(
-            scope=s,
-            name=index.name(s) if s in index else s,
-            now=now,
-            roadmap=host.roadmap_for(s, on) or host.roadmap_for(NATIONAL, on),
-            series=series,
-            run_on=run_on,
-            recognised=recognised,
-        )
-        for s in scopes
-    )
-    overall = (
-        progress_rows[0]
-        if scope != NATIONAL
-        else scope_progress(
-            scope=NATIONAL,
-            name="*",
-            now=now,
-            roadmap=host.roadmap_for(NATIONAL, on),
-            series=series,
-            run_on=run_on,
-            recognised=recognised,
-        )
-    )
-    tick("gaps")
-    found = standing(now)
-    beside = _national_beside(runner, now, host) if options.national_beside else {}
-    units = tuple(
-        attrs.evolve(
-            unit_row(
-                result,
-                scheme.id,
-                _predecessors(predecessors_of.get(code, ()), predecessor_run),
-                notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
-            ),
-            recognised=None if found is None else code in found,
-            recognition_scheme=found[code].scheme_id if found and code in found else None,
-            national_scheme_id=beside[code][0] if code in beside else None,
-            national_verdict=beside[code][1] if code in beside else None,
-        )
-        for code, (scheme, result) in sorted(now.results.items())
-    )
-    recognition = _recognition(now, found, scopes, scope, options, on)
-    codes = list(now.results)
-    tick("indicators")
-    indicators = measure_indicators(
-        [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
-        scoped,
-        on,
-        scope=scope,
-        units=codes,
-        shared=host.parameters(),
-    )
     generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    tick("quality")
-    quality = assess_quality(
-        scoped,
-        on,
-        stale_after_days=options.stale_after_days,
-        # Records after the report date but before today are later data, not errors.
-        extracted=max(on, generated_at.date()),
-        law=[p for p in host.parameters() if p.id.startswith("law.")],
-    )
-    if scope != NATIONAL:
-        quality = attrs.evolve(
-            quality,
-            rows=tuple(
-                q for q in quality.rows if q.unit_code is None or q.unit_code in now.results
-            ),
+    with contextlib.closing(_SideWork()) as side:
+        # Neither needs an evaluation: they run on the other core while the dates do.
+        assessed = side.start(
+            assess_quality,
+            runner.dataset.for_one_date(),  # a copy of its own: what it derives is not shared
+            on,
+            stale_after_days=options.stale_after_days,
+            # Records after the report date but before today are later data, not errors.
+            extracted=max(on, generated_at.date()),
+            law=[p for p in host.parameters() if p.id.startswith("law.")],
         )
-    tick("provenance")
-    report = Report(
-        provenance=_provenance(dataset, host, now, scope, index, options, generated_at),
-        progress=progress_rows,
-        overall=overall,
-        units=units,
-        closest=closest_to_passing(units, options.closest),
-        criteria=_tallies(now),
-        series=tuple(series),
-        indicators=indicators,
-        quality=quality,
-        notes=_notes(runner, dates, predecessor_run, overall_counts, series),
-        recognition=recognition,
-    )
-    if options.suppress_below is not None:
-        report = suppress_small_counts(report, options.suppress_below)
-    return report
+        fingerprinted = side.start(fingerprint, dataset)
+        series: list[SeriesPoint] = []
+        for date in dates:
+            series.extend(_points(runner.run(date), scope))
+            tick("series")
+        scopes = sorted(set(now.provinces.values())) if scope == NATIONAL else [scope]
+        scoped = runner.dataset  # the scope's part of the data (all of it for the nation)
+        predecessor_run = _pre_reform_run(runner, scoped, on)
+        predecessors_of = _predecessor_map(scoped)
+
+        def run_on(date: dt.date) -> ScopeRun | None:
+            return runner.run(date) if _evaluable(runner, date) else None
+
+        def standing(run: ScopeRun) -> dict[str, Recognised] | None:
+            chosen = options.recognition_year if run.on == on else None
+            return recognised_units(scoped, run.on, recognition_year(run.on, chosen))
+
+        def recognised(s: str, run: ScopeRun) -> int | None:
+            found = standing(run)
+            if found is None:
+                return None
+            return sum(
+                1
+                for code in run.verdicts
+                if code in found and (s == NATIONAL or run.provinces[code] == s)
+            )
+
+        index = runner.index
+        progress_rows = tuple(
+            scope_progress(
+                scope=s,
+                name=index.name(s) if s in index else s,
+                now=now,
+                roadmap=host.roadmap_for(s, on) or host.roadmap_for(NATIONAL, on),
+                series=series,
+                run_on=run_on,
+                recognised=recognised,
+            )
+            for s in scopes
+        )
+        overall = (
+            progress_rows[0]
+            if scope != NATIONAL
+            else scope_progress(
+                scope=NATIONAL,
+                name="*",
+                now=now,
+                roadmap=host.roadmap_for(NATIONAL, on),
+                series=series,
+                run_on=run_on,
+                recognised=recognised,
+            )
+        )
+        tick("gaps")
+        found = standing(now)
+        beside = _national_beside(runner, now, host) if options.national_beside else {}
+        units = tuple(
+            attrs.evolve(
+                unit_row(
+                    result,
+                    scheme.id,
+                    _predecessors(predecessors_of.get(code, ()), predecessor_run),
+                    notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
+                ),
+                recognised=None if found is None else code in found,
+                recognition_scheme=found[code].scheme_id if found and code in found else None,
+                national_scheme_id=beside[code][0] if code in beside else None,
+                national_verdict=beside[code][1] if code in beside else None,
+            )
+            for code, (scheme, result) in sorted(now.results.items())
+        )
+        recognition = _recognition(now, found, scopes, scope, options, on)
+        codes = list(now.results)
+        tick("indicators")
+        indicators = measure_indicators(
+            [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
+            scoped,
+            on,
+            scope=scope,
+            units=codes,
+            shared=host.parameters(),
+        )
+        tick("quality")
+        quality = assessed.result()
+        if scope != NATIONAL:
+            quality = attrs.evolve(
+                quality,
+                rows=tuple(
+                    q for q in quality.rows if q.unit_code is None or q.unit_code in now.results
+                ),
+            )
+        tick("provenance")
+        report = Report(
+            provenance=_provenance(
+                dataset, host, now, scope, index, options, generated_at, fingerprinted.result()
+            ),
+            progress=progress_rows,
+            overall=overall,
+            units=units,
+            closest=closest_to_passing(units, options.closest),
+            criteria=_tallies(now),
+            series=tuple(series),
+            indicators=indicators,
+            quality=quality,
+            notes=_notes(runner, dates, predecessor_run, overall_counts, series),
+            recognition=recognition,
+        )
+        if options.suppress_below is not None:
+            report = suppress_small_counts(report, options.suppress_below)
+        return report
 
 
 def build_cases(
@@ -512,6 +526,33 @@ def _tallies(now: ScopeRun) -> tuple[CriterionTally, ...]:
     )
 
 
+class _SideWork:
+    """A worker thread for the parts of a report that need no evaluation.
+
+    The engine keeps both cores busy only part of the time (a national report uses about
+    1.3 of 2), so the quality assessment and the fingerprint fill the gaps instead of
+    waiting their turn. Each piece of work runs in a copy of the caller's context (its
+    language, a lookup log). Closing drops what has not started and waits for what has,
+    so no work outlives the report, even one that ends in an error.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drugfree-report")
+
+    def start(self, work: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        """Start ``work(*args, **kwargs)``; its result (or error) is the future's."""
+        context = contextvars.copy_context()
+
+        def run() -> _T:
+            return context.run(work, *args, **kwargs)
+
+        return self._pool.submit(run)
+
+    def close(self) -> None:
+        """Drop the work not started and wait for the work running."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _provenance(
     dataset: Dataset,
     host: PluginHost,
@@ -520,6 +561,7 @@ def _provenance(
     index: TerritoryIndex,
     options: ReportOptions,
     generated_at: dt.datetime,
+    dataset_fingerprint: str,
 ) -> ReportProvenance:
     from drugfree_core.engine.evaluate import library_version
 
@@ -549,7 +591,7 @@ def _provenance(
             for p in host.plugins()
         ),
         map_source=_map_source(dataset),
-        dataset_fingerprint=fingerprint(dataset),
+        dataset_fingerprint=dataset_fingerprint,
         generated_at=generated_at,
         suppression_threshold=None,
         stale_after_days=options.stale_after_days,
