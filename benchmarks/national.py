@@ -428,17 +428,35 @@ def _explain(runs: int) -> list[Row]:
         runs,
     )  # fmt: skip
     rows = ratio_rows(f"explain --unit {UNIT}", ours, theirs, 1.5, memory_target=1.5)
-    explained = in_process("explain", str(NATIONAL), DATE, SCHEME)
-    first, later = explained["first"], explained["later"]
-    assert isinstance(first, float) and isinstance(later, list)
-    rows.append(Row("explain in process, first after load", first * 1000, "ms", 100))
+    # One process gives one first explanation: the median of *runs* processes is the
+    # figure, as for every other measure (a single first varied by 30 ms run to run).
+    firsts: list[float] = []
+    maxima: list[float] = []
+    later: list[float] = []
+    for _ in range(runs):
+        explained = in_process("explain", str(NATIONAL), DATE, SCHEME)
+        first, times = explained["first"], explained["later"]
+        assert isinstance(first, float) and isinstance(times, list)
+        firsts.append(first)
+        maxima.append(max(times))
+        later.extend(times)
+    rows.append(
+        Row(
+            "explain in process, first after load",
+            statistics.median(firsts) * 1000,
+            "ms",
+            100,
+            f"median of {runs} processes; {min(firsts) * 1000:.0f}–{max(firsts) * 1000:.0f} ms",
+        )
+    )
     rows.append(
         Row(
             "explain in process, later (max of 20)",
-            max(later) * 1000,
+            statistics.median(maxima) * 1000,
             "ms",
             20,
-            f"median {statistics.median(later) * 1000:.1f} ms",
+            f"median of each process's max; all {len(later)}: median "
+            f"{statistics.median(later) * 1000:.1f} ms",
         )
     )
     _progress(rows)
