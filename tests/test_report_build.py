@@ -509,9 +509,6 @@ def test_side_work_is_the_reports_own_and_ends_with_it(
     assert again.quality.rows == demo_report.quality.rows
     assert not _report_threads()
 
-    def broken(dataset: Dataset) -> str:
-        raise RuntimeError("fingerprint failed")
-
     # The side work runs in the caller's context: its language, say.
     seen: list[str | None] = []
 
@@ -525,6 +522,9 @@ def test_side_work_is_the_reports_own_and_ends_with_it(
     assert seen == ["vi"]
 
     # An error on the side reaches the caller as it would have without the side thread.
+    def broken(dataset: Dataset) -> str:
+        raise RuntimeError("fingerprint failed")
+
     monkeypatch.setattr("drugfree_core.reports.build.fingerprint", broken)
     with pytest.raises(RuntimeError, match="fingerprint failed"):
         build_report(demo, on, host=host, options=options)

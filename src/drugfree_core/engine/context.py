@@ -687,7 +687,8 @@ class EvalContext:
         """Per person of *population*: a test of every schedule between anchor and date."""
         anchors = population.select("subject_id", "anchor").unique("subject_id")
         # One lazy query: the tests up to the date are joined to the anchors and counted
-        # in one pass, instead of copying the millions of tests step by step (3x faster).
+        # in one pass, instead of copying the millions of tests step by step (nationally
+        # about 29 ms instead of 36-43 ms).
         tests = (
             self.dataset.drug_tests.lazy()
             .filter(pl.col("date") <= self.on)
