@@ -13,6 +13,8 @@ import datetime as dt
 import importlib
 import json
 import random
+import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -620,6 +622,46 @@ def test_a_date_copy_starts_with_what_has_no_date_and_keeps_its_dates(demo: Data
     assert base.derived(("new index",), lambda: "missing") == "found on the copy"
     assert base.derived(("census", ON), lambda: "not kept") == "not kept"
     assert base.derived(("placement", ON), lambda: "changed") == "of a date"
+
+
+def test_threads_may_share_a_datasets_memo(demo: Dataset) -> None:
+    """Copies and new values at once: no "dictionary changed size during iteration".
+
+    Without the lock, copying the memo while another thread adds to it failed within a
+    few hundred copies (a switch every microsecond makes the threads interleave).
+    """
+    base = attrs.evolve(demo)
+    for k in range(200):
+        base.derived(("undated", k), lambda k=k: k)
+    errors: list[BaseException] = []
+    copying = threading.Event()
+
+    def add() -> None:
+        copying.wait()
+        for k in range(3_000):
+            base.derived(("added", k), lambda k=k: k)
+
+    def copy() -> None:
+        copying.set()
+        try:
+            for _ in range(300):
+                base.keep_undated(base.for_one_date())
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=add), threading.Thread(target=copy)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert base.derived(("added", 2_999), lambda: "missing") == 2_999
+    assert base.for_one_date().derived(("undated", 7), lambda: "missing") == 7
 
 
 # --- cycles: a few joins prove the usual acyclic map, the graph search finds the rest ------

@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -22,17 +23,20 @@ from drugfree_core.model import (
     UnitFact,
     UnitKind,
 )
-from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
-from drugfree_core.reports import Report, ReportOptions, build_cases, build_report
+from drugfree_core.plugins import PluginHost, RoadmapRegistrar, SchemeRegistrar, hookimpl
+from drugfree_core.reports import Report, ReportOptions, build_cases, build_report, runs
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
 from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.reports.trend import least_squares_slope, period_ends
+from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
 from drugfree_core.rules.roadmap import Milestone, Roadmap
 from drugfree_core.samples import demo_path
+from drugfree_core.synth import SynthConfig, generate
+from drugfree_core.synth.config import NATIONAL_PROVINCES
 
 AFTER = dt.date(2025, 12, 31)
 
@@ -528,6 +532,102 @@ def test_side_work_is_the_reports_own_and_ends_with_it(
     monkeypatch.setattr("drugfree_core.reports.build.fingerprint", broken)
     with pytest.raises(RuntimeError, match="fingerprint failed"):
         build_report(demo, on, host=host, options=options)
+    assert not _report_threads()
+
+
+class _OwnSchemes:
+    """Hải Phòng (31) and Thanh Hóa (38) apply a scheme of their own: the national one, renamed."""
+
+    DRUGFREE_HOOK_API = "1.1"
+
+    @hookimpl
+    def drugfree_register_schemes(self, registrar: SchemeRegistrar) -> None:
+        base = dfc.get_scheme("qd28-2025-drug-free")
+        for province in ("31", "38"):
+            registrar.add(attrs.evolve(base, id=f"test-province-{province}"))
+            registrar.assign(
+                Jurisdiction(
+                    province=province,
+                    province_name=f"Tỉnh {province}",
+                    scheme_id=f"test-province-{province}",
+                    citation="test",
+                    provenance=Provenance.INFERRED,
+                    effective_from=base.effective_from,
+                    effective_to=base.effective_to,
+                )
+            )
+
+
+@pytest.fixture(scope="module")
+def own_schemes() -> Dataset:
+    """Lai Châu (12), Hải Phòng (31) and Thanh Hóa (38) on the real map, with few people."""
+    chosen = tuple(p for p in NATIONAL_PROVINCES if p.code in {"12", "31", "38"})
+    return generate(SynthConfig(provinces=chosen, subjects=2000, seed=7, official_map=True))
+
+
+def _own_schemes_host() -> PluginHost:
+    return PluginHost(plugins=[("test-own-schemes", _OwnSchemes())], autoload=False)
+
+
+def test_schemes_evaluated_side_by_side_are_those_evaluated_in_turn(
+    own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date's schemes run beside each other; the report is the one they give in turn."""
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
+    host = _own_schemes_host()
+    beside = build_report(own_schemes, on, national=True, host=host, options=options)
+    assert not _report_threads()
+    schemes_per_date: list[int] = []
+
+    def in_turn(planned: list[runs._Planned], day: dt.date) -> list[dfc.Evaluation]:
+        schemes_per_date.append(len(planned))
+        return [
+            dfc.evaluate(p.data, p.scheme, day, units=p.codes, allow_no_coverage=True)
+            for p in planned
+        ]
+
+    monkeypatch.setattr(runs, "_evaluate_side_by_side", in_turn)
+    alone = build_report(own_schemes, on, national=True, host=host, options=options)
+    assert schemes_per_date[0] == 3  # the reference date, then the series
+    assert len(schemes_per_date) == 5
+    assert beside == alone
+
+
+def test_a_scheme_beside_runs_in_the_callers_context_and_its_error_reaches_it(
+    own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(series=False)
+    host = _own_schemes_host()
+    seen: dict[str, tuple[str | None, bool]] = {}
+    evaluate = runs.evaluate
+
+    def noting(data: Dataset, scheme: dfc.Scheme, *args: Any, **kwargs: Any) -> dfc.Evaluation:
+        beside = threading.current_thread() is not threading.main_thread()
+        seen[scheme.id] = (chosen_lang(), beside)
+        return evaluate(data, scheme, *args, **kwargs)
+
+    monkeypatch.setattr(runs, "evaluate", noting)
+    with use_lang("vi"):
+        build_report(own_schemes, on, national=True, host=host, options=options)
+    # Thanh Hóa's 166 units on this thread; Hải Phòng's and Lai Châu's beside it. The
+    # day before the reform (for the predecessors) has one scheme: it runs on this thread.
+    assert seen == {
+        "mps-recognition-2024": ("vi", False),
+        "test-province-38": ("vi", False),
+        "test-province-31": ("vi", True),
+        "qd28-2025-drug-free": ("vi", True),
+    }
+
+    def failing(data: Dataset, scheme: dfc.Scheme, *args: Any, **kwargs: Any) -> dfc.Evaluation:
+        if scheme.id == "test-province-31":
+            raise RuntimeError("evaluation failed")
+        return evaluate(data, scheme, *args, **kwargs)
+
+    monkeypatch.setattr(runs, "evaluate", failing)
+    with pytest.raises(RuntimeError, match="evaluation failed"):
+        build_report(own_schemes, on, national=True, host=host, options=options)
     assert not _report_threads()
 
 

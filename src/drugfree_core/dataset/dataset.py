@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -137,8 +138,12 @@ class Dataset:
     _lookups: dict[tuple[str, str], pl.Series | None] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
-    # Values derived from the frames by the layers above (see derived()).
+    # Values derived from the frames by the layers above (see derived()), and the lock
+    # that guards them (threads may share a dataset).
     _derived: dict[Any, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _memo_lock: threading.Lock = attrs.field(
+        factory=threading.Lock, init=False, repr=False, eq=False
+    )
 
     @classmethod
     def from_frames(
@@ -200,10 +205,18 @@ class Dataset:
         A dataset never changes once built (a changed copy is a new dataset with nothing
         cached), so what is derived from it, such as who cannot be placed on a date, can
         be kept for the next caller (explaining one unit after another).
+
+        Threads may share a dataset (a service's requests, a report's side work): the
+        memo is read and written under a lock, but *build* runs outside it, so a build
+        may derive other values and a slow one holds no one up. Two threads that ask for
+        the same key at once may both build it; both get the value kept first.
         """
-        if key not in self._derived:
-            self._derived[key] = build()
-        return self._derived[key]
+        with self._memo_lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = build()
+        with self._memo_lock:
+            return self._derived.setdefault(key, value)
 
     def for_one_date(self) -> Dataset:
         """A copy with the same frames, for work on one date, starting with what is known.
@@ -215,14 +228,19 @@ class Dataset:
         undated values back.
         """
         copy = attrs.evolve(self)
-        copy._derived.update((k, v) for k, v in self._derived.items() if not _dated(k))
+        with self._memo_lock:
+            known = list(self._derived.items())
+        copy._derived.update((k, v) for k, v in known if not _dated(k))
         return copy
 
     def keep_undated(self, copy: Dataset) -> None:
         """Keep what *copy* (see :meth:`for_one_date`) derived under keys with no date."""
-        for key, value in copy._derived.items():
-            if not _dated(key):
-                self._derived.setdefault(key, value)
+        with copy._memo_lock:
+            derived = list(copy._derived.items())
+        with self._memo_lock:
+            for key, value in derived:
+                if not _dated(key):
+                    self._derived.setdefault(key, value)
 
     def frame(self, table: str) -> pl.DataFrame:
         """The frame of the table called *table*."""

@@ -16,11 +16,8 @@ last day they existed.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import datetime as dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
 
 import attrs
 import polars as pl
@@ -60,14 +57,12 @@ from drugfree_core.reports.recognition import (
     summarise,
 )
 from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner
+from drugfree_core.reports.side_work import SideWork
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
-
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
 
 #: The last day of the pre-reform units, on which predecessors are shown.
 LAST_PRE_REFORM_DAY = TWO_TIER_START - dt.timedelta(days=1)
@@ -179,7 +174,7 @@ def build_report(
     if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
         raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
     generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    with contextlib.closing(_SideWork()) as side:
+    with contextlib.closing(SideWork()) as side:
         # Neither needs an evaluation: they run on the other core while the dates do.
         assessed = side.start(
             assess_quality,
@@ -524,33 +519,6 @@ def _tallies(now: ScopeRun) -> tuple[CriterionTally, ...]:
         )
         for (scheme_id, criterion_id), counts in sorted(tallies.items())
     )
-
-
-class _SideWork:
-    """A worker thread for the parts of a report that need no evaluation.
-
-    The engine keeps both cores busy only part of the time (a national report uses about
-    1.3 of 2), so the quality assessment and the fingerprint fill the gaps instead of
-    waiting their turn. Each piece of work runs in a copy of the caller's context (its
-    language, a lookup log). Closing drops what has not started and waits for what has,
-    so no work outlives the report, even one that ends in an error.
-    """
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drugfree-report")
-
-    def start(self, work: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
-        """Start ``work(*args, **kwargs)``; its result (or error) is the future's."""
-        context = contextvars.copy_context()
-
-        def run() -> _T:
-            return context.run(work, *args, **kwargs)
-
-        return self._pool.submit(run)
-
-    def close(self) -> None:
-        """Drop the work not started and wait for the work running."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _provenance(
