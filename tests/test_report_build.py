@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -580,14 +581,11 @@ def test_schemes_evaluated_side_by_side_are_those_evaluated_in_turn(
     assert not _report_threads()
     schemes_per_date: list[int] = []
 
-    def in_turn(planned: list[runs._Planned], day: dt.date) -> list[dfc.Evaluation]:
-        schemes_per_date.append(len(planned))
-        return [
-            dfc.evaluate(p.data, p.scheme, day, units=p.codes, allow_no_coverage=True)
-            for p in planned
-        ]
+    def in_turn(works: list[Callable[[], object]], *, here: int) -> list[object]:
+        schemes_per_date.append(len(works))
+        return [work() for work in works]
 
-    monkeypatch.setattr(runs, "_evaluate_side_by_side", in_turn)
+    monkeypatch.setattr(runs, "side_by_side", in_turn)
     alone = build_report(own_schemes, on, national=True, host=host, options=options)
     assert schemes_per_date[0] == 3  # the reference date, then the series
     assert len(schemes_per_date) == 5

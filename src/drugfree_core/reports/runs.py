@@ -14,8 +14,8 @@ of Bắc Giang count under today's Bắc Ninh, which keeps a trend comparable ac
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 import attrs
@@ -31,7 +31,7 @@ from drugfree_core.i18n import Text, exception_text, msg, msgn
 from drugfree_core.model.enums import UnitKind, UnitLevel
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.territory import TerritoryIndex
-from drugfree_core.reports.side_work import SideWork
+from drugfree_core.reports.side_work import side_by_side
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.rules.scheme import Scheme
@@ -136,37 +136,6 @@ def _tally(per_province: dict[str, int], scope: str) -> int:
     if scope == NATIONAL:
         return sum(per_province.values())
     return per_province.get(NATIONAL, 0) + per_province.get(scope, 0)
-
-
-@attrs.frozen(kw_only=True)
-class _Planned:
-    """One scheme's evaluation on a date: its units, and the data it reads."""
-
-    scheme: Scheme
-    codes: list[str]
-    base: Dataset  # the dataset (or part) the data was copied from
-    data: Dataset  # base's copy for the date (see Dataset.for_one_date)
-
-
-def _evaluate_side_by_side(planned: list[_Planned], on: dt.date) -> list[Evaluation]:
-    """The evaluations of *planned*, in order; the largest on this thread, the rest beside it.
-
-    The largest (the national scheme over most units) keeps the engine on both cores
-    only part of the time; the provinces' own schemes, each over its small part of the
-    data, fill the gaps in a worker thread (a national report 8 % faster). Each reads
-    its own copy of the data, so nothing they derive is shared.
-    """
-
-    def run(plan: _Planned) -> Evaluation:
-        return evaluate(plan.data, plan.scheme, on, units=plan.codes, allow_no_coverage=True)
-
-    if len(planned) < 2:
-        return [run(plan) for plan in planned]
-    largest = max(range(len(planned)), key=lambda k: len(planned[k].codes))
-    with contextlib.closing(SideWork()) as side:
-        beside = {k: side.start(run, plan) for k, plan in enumerate(planned) if k != largest}
-        here = run(planned[largest])
-        return [here if k == largest else beside[k].result() for k in range(len(planned))]
 
 
 class ScopeRunner:
@@ -298,20 +267,8 @@ class ScopeRunner:
         # and census) go with the date's run instead of piling up, date after date, on
         # the dataset a series reads.
         whole = self.dataset.for_one_date()
-        planned: list[_Planned] = []
-        for scheme_id, codes in sorted(groups.items()):
-            scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
-            if not scheme.in_force(on):
-                notes.append(
-                    msgn(
-                        "{date}: scheme {scheme} is not in force; {n} unit not evaluated",
-                        "{date}: scheme {scheme} is not in force; {n} units not evaluated",
-                        len(codes),
-                        date=on,
-                        scheme=scheme.id,
-                    )
-                )
-                continue
+
+        def evaluated(scheme: Scheme, codes: list[str]) -> tuple[Dataset, Dataset, Evaluation]:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
             base = (
@@ -320,15 +277,39 @@ class ScopeRunner:
                 else self.dataset
             )
             data = whole if base is self.dataset else base.for_one_date()
-            planned.append(_Planned(scheme=scheme, codes=codes, base=base, data=data))
-        for plan, evaluation in zip(planned, _evaluate_side_by_side(planned, on), strict=True):
-            plan.base.keep_undated(plan.data)
-            evaluations.append((plan.scheme, evaluation))
+            return base, data, evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
+
+        planned: list[tuple[Scheme, list[str]]] = []
+        for scheme_id, codes in sorted(groups.items()):
+            scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
+            if scheme.in_force(on):
+                planned.append((scheme, codes))
+                continue
+            notes.append(
+                msgn(
+                    "{date}: scheme {scheme} is not in force; {n} unit not evaluated",
+                    "{date}: scheme {scheme} is not in force; {n} units not evaluated",
+                    len(codes),
+                    date=on,
+                    scheme=scheme.id,
+                )
+            )
+        # The scheme over most units (the national one) runs on this thread; the
+        # provinces' own schemes, cutting and reading their small parts of the data, in a
+        # worker beside it (the national evaluation keeps both cores busy only part of the
+        # time). Each reads its own copy of the data: nothing they derive is shared.
+        done = side_by_side(
+            [functools.partial(evaluated, scheme, codes) for scheme, codes in planned],
+            here=max(range(len(planned)), key=lambda k: len(planned[k][1]), default=0),
+        )
+        for (scheme, _), (base, data, evaluation) in zip(planned, done, strict=True):
+            base.keep_undated(data)
+            evaluations.append((scheme, evaluation))
             if reference:
                 for unit in evaluation.units:
-                    results[unit.unit_code] = (plan.scheme, unit)
+                    results[unit.unit_code] = (scheme, unit)
             for verdict in evaluation.verdicts:
-                verdicts[verdict.unit_code] = (plan.scheme, verdict.verdict)
+                verdicts[verdict.unit_code] = (scheme, verdict.verdict)
         provinces = {code: self.home_province(code) for code in verdicts}
         unplaced: dict[str, int] = {}
         homeless: dict[str, int] = {}

@@ -8,8 +8,9 @@ data) goes to a worker thread instead of waiting its turn.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
@@ -41,3 +42,18 @@ class SideWork:
     def close(self) -> None:
         """Drop the work not started and wait for the work running."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def side_by_side(works: Sequence[Callable[[], _T]], *, here: int) -> list[_T]:
+    """The results of *works*, in order, ``works[here]`` run on this thread.
+
+    The others run in turn on a worker thread beside it (see :class:`SideWork`). An error
+    in ``works[here]``, else the first error in the order of *works*, reaches the caller
+    once the worker has finished what it started (the rest is dropped).
+    """
+    if len(works) < 2:
+        return [work() for work in works]
+    with contextlib.closing(SideWork()) as side:
+        beside = {k: side.start(work) for k, work in enumerate(works) if k != here}
+        mine = works[here]()
+        return [mine if k == here else beside[k].result() for k in range(len(works))]
