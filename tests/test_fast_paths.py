@@ -55,7 +55,7 @@ from drugfree_core.model import Provenance
 from drugfree_core.plugins import PluginHost, SchemeRegistrar, hookimpl
 from drugfree_core.reports import provenance
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
-from drugfree_core.reports.quality.checks import _first_copies
+from drugfree_core.reports.quality.checks import _first_copies, _overlaps, _people_with_overlaps
 from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.rules.params import Period
 from drugfree_core.samples import demo_path
@@ -447,6 +447,54 @@ def test_first_copies_by_hashing_is_the_sorted_check(rows: list[tuple[Any, ...]]
         by_day = frame.sort("subject_id", "day", maintain_order=True)
         assert _first_copies(by_day, keys).sort("row").equals(expected)
         assert _first_copies(by_day, keys).equals(_first_copies_sorted(by_day, keys))
+        # sorted within each person by a later key (statuses by start, not by kind)
+        by_result = frame.sort("subject_id", "result", maintain_order=True)
+        assert _first_copies(by_result, keys).equals(_first_copies_sorted(by_result, keys))
+
+
+@settings(max_examples=100)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["S1", "S2", "S3"]),
+            st.sampled_from(["addict", "post_rehab"]),
+            st.integers(0, 12),
+            st.one_of(st.none(), st.integers(0, 6)),
+        ),
+        max_size=30,
+    )
+)
+def test_overlaps_found_after_the_one_pass_filter_are_all_of_them(
+    rows: list[tuple[str, str, int, int | None]],
+) -> None:
+    first = dt.date(2025, 1, 1)
+
+    def day(n: int | None) -> dt.date | None:
+        return None if n is None else first + dt.timedelta(n)
+
+    frame = pl.DataFrame(
+        [
+            (person, kind, day(start), day(None if n is None else start + n))
+            for person, kind, start, n in rows
+        ],
+        schema={
+            "subject_id": pl.String(),
+            "kind": pl.String(),
+            "start": pl.Date(),
+            "end": pl.Date(),
+        },
+        orient="row",
+    ).with_row_index("row")
+
+    def pairs(found: pl.DataFrame) -> list[tuple[int, int]]:
+        return sorted(zip(found["row"].to_list(), found["row_other"].to_list(), strict=True))
+
+    # listed by person and start (the one pass runs), and in the order given (it does not)
+    for ordered in (frame.sort("subject_id", "start", maintain_order=True), frame):
+        for by in (["subject_id"], ["subject_id", "kind"]):
+            kept = _people_with_overlaps(ordered)
+            assert pairs(_overlaps(kept, by)) == pairs(_overlaps(ordered, by))
+            assert set(kept["subject_id"]) <= set(ordered["subject_id"])
 
 
 # --- fingerprint: order and format do not count, content does ------------------------------

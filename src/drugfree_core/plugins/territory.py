@@ -82,8 +82,11 @@ class TerritoryIndex:
 
     def province_of(self, code: str, on: dt.date) -> str:
         """The code of the province *code* belongs to on *on* (see the module docstring)."""
-        if code not in self._units:
+        unit = self._units.get(code)
+        if unit is None:
             raise UsageError(msg("unit {unit} is not in the administrative map", unit=code))
+        if unit.in_force(on):  # the usual case, asked for every unit of a report's date
+            return self._province_of_unit(code)
         provinces = {self._province_of_unit(c) for c in self._in_force_on(code, on, set())}
         if not provinces:
             raise UsageError(

@@ -100,13 +100,15 @@ def _first_copies(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     # (stable, so the earliest row leads its run either way).
     if not frame[keys[0]].is_sorted():
         frame = frame.filter(pl.struct(keys).is_duplicated())
-    elif len(keys) > 1 and _sorted_by_two(frame, keys[0], keys[1]):
-        # Sorted by the second key too within the first (a person's tests by date):
-        # copies lie in runs of rows equal on both, and only those runs need sorting.
-        both = pl.col(keys[0]).eq_missing(pl.col(keys[0]).shift(1)) & pl.col(keys[1]).eq_missing(
-            pl.col(keys[1]).shift(1)
-        )
-        frame = frame.filter(both | both.shift(-1, fill_value=False))
+    else:
+        # Sorted by another key too within the first (a person's tests by date, statuses
+        # by start): copies lie in runs of rows equal on both, and only those runs need
+        # sorting (a national status table: 13 ms instead of 83).
+        then = next((k for k in keys[1:] if _sorted_by_two(frame, keys[0], k)), None)
+        if then is not None:
+            first, other = pl.col(keys[0]), pl.col(then)
+            both = first.eq_missing(first.shift(1)) & other.eq_missing(other.shift(1))
+            frame = frame.filter(both | both.shift(-1, fill_value=False))
     ordered = frame.sort(keys, maintain_order=True)
     same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
     return ordered.with_columns(
@@ -123,6 +125,34 @@ def _sorted_by_two(frame: pl.DataFrame, first: str, second: str) -> bool:
     ascending = new_run | (pl.col(second) >= pl.col(second).shift(1))
     found = frame.select(ascending.fill_null(False).all() & pl.col(second).is_not_null().all())
     return bool(found.item())
+
+
+def _people_with_overlaps(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the people who have two periods that share a day, or *frame* whole.
+
+    Only when *frame* lists each person's periods together, by start: then a period
+    overlaps an earlier one of the same person exactly when it starts on or before the
+    latest end so far, which one pass finds without grouping (a national status table:
+    35 ms, against 230 ms to pair every person's periods). In any other order every row
+    is kept and the pairing finds the overlaps alone.
+    """
+    person = pl.col("subject_id")
+    if not frame["subject_id"].is_sorted() or not _sorted_by_two(frame, "subject_id", "start"):
+        return frame
+    # Each person's run of rows gets its own band of numbers, so one running maximum over
+    # the whole column restarts at every person (days are shifted to be positive).
+    band = (~person.eq_missing(person.shift(1))).cum_sum().cast(pl.Int64) * _DAYS_BAND
+    end = pl.col("end").fill_null(_OPEN).cast(pl.Int64) + _DAY_SHIFT + band
+    start = pl.col("start").cast(pl.Int64) + _DAY_SHIFT + band
+    same_person = person.eq_missing(person.shift(1))
+    clashing = frame.filter(same_person & (start <= end.cum_max().shift(1)))["subject_id"]
+    return frame.filter(person.is_in(clashing.unique().implode()))
+
+
+#: Days are shifted by this to be positive (1 January of year 1 is day -719,162) ...
+_DAY_SHIFT = 800_000
+#: ... and stay below this (31 December 9999 is day 2,932,896), the band of one person.
+_DAYS_BAND = 10_000_000
 
 
 def _overlaps(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
@@ -458,7 +488,7 @@ def _check_overlapping_residences(q: Inputs) -> pl.LazyFrame:
     person may be counted in the wrong unit. One issue per pair, on the later residence.
     (Loaders reject such data; frames built directly may still hold it.)
     """
-    residences = indexed(q.dataset.residences)
+    residences = _people_with_overlaps(indexed(q.dataset.residences))
     pairs = _overlaps(residences, ["subject_id"]).filter(
         pl.col("unit_code") != pl.col("unit_code_other")
     )
@@ -485,7 +515,8 @@ def _check_overlapping_status(q: Inputs) -> pl.LazyFrame:
     left to ``duplicate_status``; one issue per remaining pair, on the later period.
     """
     # Only people with two periods of a kind can clash: skip the rest before deduplicating.
-    statuses = indexed(q.dataset.status_periods).filter(pl.len().over("subject_id", "kind") > 1)
+    statuses = _people_with_overlaps(indexed(q.dataset.status_periods))
+    statuses = statuses.filter(pl.len().over("subject_id", "kind") > 1)
     distinct = statuses.filter(pl.struct("subject_id", "kind", "start").is_first_distinct())
     pairs = _overlaps(distinct, ["subject_id", "kind"])
     return _subject_issues(
