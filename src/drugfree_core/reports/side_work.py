@@ -47,13 +47,21 @@ class SideWork:
 def side_by_side(works: Sequence[Callable[[], _T]], *, here: int) -> list[_T]:
     """The results of *works*, in order, ``works[here]`` run on this thread.
 
-    The others run in turn on a worker thread beside it (see :class:`SideWork`). An error
-    in ``works[here]``, else the first error in the order of *works*, reaches the caller
+    The others run in turn on a worker thread beside it (see :class:`SideWork`). Once
+    ``works[here]`` is done, this thread takes back the works the worker has not started,
+    from the last, instead of waiting for the worker to reach them. An error in a work
+    this thread runs, else the first error in the order of *works*, reaches the caller
     once the worker has finished what it started (the rest is dropped).
     """
     if len(works) < 2:
         return [work() for work in works]
     with contextlib.closing(SideWork()) as side:
         beside = {k: side.start(work) for k, work in enumerate(works) if k != here}
-        mine = works[here]()
-        return [mine if k == here else beside[k].result() for k in range(len(works))]
+        done = {here: works[here]()}
+        # The worker takes its works first to last: take back the last ones it has not
+        # started (a cancelled future never runs), until it has started the next one.
+        for k in sorted(beside, reverse=True):
+            if not beside[k].cancel():
+                break
+            done[k] = works[k]()
+        return [done[k] if k in done else beside[k].result() for k in range(len(works))]

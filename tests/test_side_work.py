@@ -1,0 +1,92 @@
+"""The report's worker thread: results in order, the caller's context, errors, no leftovers."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from drugfree_core.i18n import use_lang
+from drugfree_core.i18n.language import chosen_lang
+from drugfree_core.reports.side_work import SideWork, side_by_side
+
+
+def _workers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("drugfree-report")]
+
+
+def _noting(name: str, seen: list[tuple[str, bool, str | None]]) -> Callable[[], str]:
+    def work() -> str:
+        seen.append((name, threading.current_thread() is threading.main_thread(), chosen_lang()))
+        return name
+
+    return work
+
+
+def test_side_work_runs_in_the_callers_context_and_leaves_no_thread() -> None:
+    seen: list[tuple[str, bool, str | None]] = []
+    with use_lang("vi"), contextlib.closing(SideWork()) as side:
+        started = side.start(_noting("a", seen))
+        assert started.result() == "a"
+    assert seen == [("a", False, "vi")]
+    assert not _workers()
+
+
+def test_side_by_side_gives_the_results_in_order_and_runs_its_own_here() -> None:
+    seen: list[tuple[str, bool, str | None]] = []
+    worker_busy = threading.Event()
+    release = threading.Event()
+
+    def first() -> str:
+        worker_busy.set()
+        assert release.wait(10)
+        return "first"
+
+    def mine() -> str:
+        assert worker_busy.wait(10)  # the worker holds the first work
+        return _noting("mine", seen)()
+
+    def second() -> str:
+        release.set()  # taken back last: the worker may now end the first
+        return _noting("b", seen)()
+
+    with use_lang("vi"):
+        # Once its own work is done, this thread takes back the works the worker has not
+        # started, from the last; the worker then finishes the one it holds.
+        results = side_by_side([first, second, mine, _noting("d", seen)], here=2)
+    assert results == ["first", "b", "mine", "d"]
+    assert seen == [("mine", True, "vi"), ("d", True, "vi"), ("b", True, "vi")]
+    assert not _workers()
+
+
+def test_side_by_side_leaves_the_worker_what_it_started() -> None:
+    seen: list[tuple[str, bool, str | None]] = []
+    both_started = threading.Event()
+
+    def beside() -> str:
+        both_started.set()
+        return _noting("beside", seen)()
+
+    def mine() -> str:
+        assert both_started.wait(10)
+        return "mine"
+
+    assert side_by_side([mine, beside], here=0) == ["mine", "beside"]
+    assert seen == [("beside", False, None)]
+    assert side_by_side([_noting("alone", seen)], here=0) == ["alone"]
+    assert seen[-1] == ("alone", True, None)
+
+
+def test_an_error_on_either_side_reaches_the_caller_and_no_thread_stays() -> None:
+    def failing() -> str:
+        raise RuntimeError("work failed")
+
+    def fine() -> str:
+        return "fine"
+
+    for works, here in (([fine, failing], 0), ([failing, fine], 0), ([fine, failing, fine], 1)):
+        with pytest.raises(RuntimeError, match="work failed"):
+            side_by_side(works, here=here)
+        assert not _workers()
