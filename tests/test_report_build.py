@@ -19,6 +19,7 @@ from drugfree_core.i18n import use_lang
 from drugfree_core.i18n.language import chosen_lang
 from drugfree_core.model import (
     AdminUnit,
+    Authority,
     FactKind,
     Provenance,
     UnitFact,
@@ -537,7 +538,7 @@ def test_side_work_is_the_reports_own_and_ends_with_it(
 
 
 class _OwnSchemes:
-    """Hải Phòng (31) and Thanh Hóa (38) apply a scheme of their own: the national one, renamed."""
+    """Hải Phòng (31) and Thanh Hóa (38) apply a scheme of their own: the national one as theirs."""
 
     DRUGFREE_HOOK_API = "1.1"
 
@@ -545,12 +546,13 @@ class _OwnSchemes:
     def drugfree_register_schemes(self, registrar: SchemeRegistrar) -> None:
         base = dfc.get_scheme("qd28-2025-drug-free")
         for province in ("31", "38"):
-            registrar.add(attrs.evolve(base, id=f"test-province-{province}"))
+            own = attrs.evolve(base, id=f"test-province-{province}", authority=Authority.PROVINCIAL)
+            registrar.add(own)
             registrar.assign(
                 Jurisdiction(
                     province=province,
                     province_name=f"Tỉnh {province}",
-                    scheme_id=f"test-province-{province}",
+                    scheme_id=own.id,
                     citation="test",
                     provenance=Provenance.INFERRED,
                     effective_from=base.effective_from,
@@ -590,6 +592,8 @@ def test_schemes_evaluated_side_by_side_are_those_evaluated_in_turn(
     assert schemes_per_date[0] == 3  # the reference date, then the series
     assert len(schemes_per_date) == 5
     assert beside == alone
+    # The provinces' units under the national scheme too (worked out beside the series).
+    assert {u.national_scheme_id for u in beside.units} == {None, "qd28-2025-drug-free"}
 
 
 def test_a_scheme_beside_runs_in_the_callers_context_and_its_error_reaches_it(

@@ -175,7 +175,12 @@ def build_report(
         raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
     generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     with contextlib.closing(SideWork()) as side:
-        # Neither needs an evaluation: they run on the other core while the dates do.
+        # None needs the series: they run on the other core while its dates are evaluated.
+        # The provincial units under the national scheme come first (the unit rows need
+        # them before the quality and the fingerprint are read).
+        beside_found = (
+            side.start(_national_beside, runner, now, host) if options.national_beside else None
+        )
         assessed = side.start(
             assess_quality,
             runner.dataset.for_one_date(),  # a copy of its own: what it derives is not shared
@@ -240,7 +245,7 @@ def build_report(
         )
         tick("gaps")
         found = standing(now)
-        beside = _national_beside(runner, now, host) if options.national_beside else {}
+        beside = beside_found.result() if beside_found is not None else {}
         units = tuple(
             attrs.evolve(
                 unit_row(
