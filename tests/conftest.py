@@ -22,9 +22,11 @@ from drugfree_core.dataset.schema import FINDING_TABLES, TABLES
 from drugfree_core.engine import Evaluation, RuleResult, UnitVerdict, evaluate
 from drugfree_core.model import (
     AdminUnit,
+    Authority,
     CustodyPeriod,
     DrugTest,
     LineageLink,
+    Provenance,
     RehabEpisode,
     RehabForm,
     Residence,
@@ -36,7 +38,10 @@ from drugfree_core.model import (
     UnitFact,
     UnitKind,
 )
+from drugfree_core.plugins import SchemeRegistrar, hookimpl
+from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.rules.scheme import Scheme
+from drugfree_core.schemes.registry import get_scheme
 from drugfree_core.testing.strategies import dataset_from_records
 
 # The library's own tests see only the built-in plugin, whatever is installed (province
@@ -358,3 +363,40 @@ def episode(
 
 def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+class OwnSchemes:
+    """A test plugin: each of *provinces* applies its own copy of the scheme *base*.
+
+    The copies are called ``test-province-<code>``, in force when *base* is; *authority*
+    (default: the base's) says whether they count as national.
+    """
+
+    DRUGFREE_HOOK_API = "1.1"
+
+    def __init__(
+        self, base: str, provinces: Sequence[str], *, authority: Authority | None = None
+    ) -> None:
+        self.base = base
+        self.provinces = tuple(provinces)
+        self.authority = authority
+
+    @hookimpl
+    def drugfree_register_schemes(self, registrar: SchemeRegistrar) -> None:
+        base = get_scheme(self.base)
+        for province in self.provinces:
+            own = attrs.evolve(
+                base, id=f"test-province-{province}", authority=self.authority or base.authority
+            )
+            registrar.add(own)
+            registrar.assign(
+                Jurisdiction(
+                    province=province,
+                    province_name=f"Tỉnh {province}",
+                    scheme_id=own.id,
+                    citation="test",
+                    provenance=Provenance.INFERRED,
+                    effective_from=base.effective_from,
+                    effective_to=base.effective_to,
+                )
+            )

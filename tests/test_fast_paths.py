@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 import polars as pl
 import pytest
-from conftest import shuffled, verdicts_of_units
+from conftest import OwnSchemes, shuffled, verdicts_of_units
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,12 +51,10 @@ from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import use_lang
-from drugfree_core.model import Provenance
-from drugfree_core.plugins import PluginHost, SchemeRegistrar, hookimpl
+from drugfree_core.plugins import PluginHost
 from drugfree_core.reports import provenance
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
 from drugfree_core.reports.quality.checks import _first_copies, _overlaps, _people_with_overlaps
-from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.rules.params import Period
 from drugfree_core.samples import demo_path
 from drugfree_core.schemes.registry import builtin_schemes
@@ -762,36 +760,15 @@ def test_fingerprint_is_the_same_whatever_the_block_of_rows(
 # --- a report cuts the data once per set of provinces, for every date --------------------
 
 
-class _ProvincialSchemes:
-    """Provinces 24 and 38 apply their own copy of ``mps-recognition-2024``."""
-
-    DRUGFREE_HOOK_API = "1.1"
-
-    @hookimpl
-    def drugfree_register_schemes(self, registrar: SchemeRegistrar) -> None:
-        base = dfc.get_scheme("mps-recognition-2024")
-        for province in ("24", "38"):
-            registrar.add(attrs.evolve(base, id=f"test-province-{province}"))
-            registrar.assign(
-                Jurisdiction(
-                    province=province,
-                    province_name=f"Tỉnh {province}",
-                    scheme_id=f"test-province-{province}",
-                    citation="test",
-                    provenance=Provenance.INFERRED,
-                    effective_from=base.effective_from,
-                    effective_to=base.effective_to,
-                )
-            )
-
-
 def test_a_report_cut_to_provinces_gives_the_verdicts_of_the_whole_data() -> None:
     # The official map with few people; two provinces apply their own scheme before and
     # after the reform (Bắc Giang's communes went to Bắc Ninh, province 24).
     from drugfree_core.reports.runs import ScopeRunner
 
     data = generate(attrs.evolve(SynthConfig.national(seed=5), subjects=6000))
-    host = PluginHost(plugins=[("test-provinces", _ProvincialSchemes())], autoload=False)
+    # Provinces 24 and 38 apply their own copy of mps-recognition-2024.
+    own = OwnSchemes("mps-recognition-2024", ["24", "38"])
+    host = PluginHost(plugins=[("test-provinces", own)], autoload=False)
     runner = ScopeRunner(data, host, reference_date=ON, scope="*")
     for on in (ON, dt.date(2025, 3, 1)):
         run = runner.run(on)

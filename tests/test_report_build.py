@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
+from conftest import OwnSchemes
 
 import drugfree_core as dfc
 from drugfree_core.dataset import Dataset
@@ -25,13 +26,12 @@ from drugfree_core.model import (
     UnitFact,
     UnitKind,
 )
-from drugfree_core.plugins import PluginHost, RoadmapRegistrar, SchemeRegistrar, hookimpl
+from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
 from drugfree_core.reports import Report, ReportOptions, build_cases, build_report, runs
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
 from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.reports.trend import least_squares_slope, period_ends
-from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
@@ -537,30 +537,6 @@ def test_side_work_is_the_reports_own_and_ends_with_it(
     assert not _report_threads()
 
 
-class _OwnSchemes:
-    """Hải Phòng (31) and Thanh Hóa (38) apply a scheme of their own: the national one as theirs."""
-
-    DRUGFREE_HOOK_API = "1.1"
-
-    @hookimpl
-    def drugfree_register_schemes(self, registrar: SchemeRegistrar) -> None:
-        base = dfc.get_scheme("qd28-2025-drug-free")
-        for province in ("31", "38"):
-            own = attrs.evolve(base, id=f"test-province-{province}", authority=Authority.PROVINCIAL)
-            registrar.add(own)
-            registrar.assign(
-                Jurisdiction(
-                    province=province,
-                    province_name=f"Tỉnh {province}",
-                    scheme_id=own.id,
-                    citation="test",
-                    provenance=Provenance.INFERRED,
-                    effective_from=base.effective_from,
-                    effective_to=base.effective_to,
-                )
-            )
-
-
 @pytest.fixture(scope="module")
 def own_schemes() -> Dataset:
     """Lai Châu (12), Hải Phòng (31) and Thanh Hóa (38) on the real map, with few people."""
@@ -569,7 +545,9 @@ def own_schemes() -> Dataset:
 
 
 def _own_schemes_host() -> PluginHost:
-    return PluginHost(plugins=[("test-own-schemes", _OwnSchemes())], autoload=False)
+    """Hải Phòng (31) and Thanh Hóa (38) apply the national scheme as their own."""
+    own = OwnSchemes("qd28-2025-drug-free", ["31", "38"], authority=Authority.PROVINCIAL)
+    return PluginHost(plugins=[("test-own-schemes", own)], autoload=False)
 
 
 def test_schemes_evaluated_side_by_side_are_those_evaluated_in_turn(
