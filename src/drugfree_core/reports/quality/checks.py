@@ -92,6 +92,11 @@ def _subject_issues(frame: pl.DataFrame, table: str, detail: pl.Expr) -> pl.Lazy
     )
 
 
+def _as_before(column: str) -> pl.Expr:
+    """Whether *column* holds the same value as in the row before (two nulls are equal)."""
+    return pl.col(column).eq_missing(pl.col(column).shift(1))
+
+
 def _first_copies(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Rows of *frame* that repeat an earlier row on *keys*, with that row as ``first``."""
     # Rows grouped by the first key (exports list each person's records together) sort
@@ -106,11 +111,10 @@ def _first_copies(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         # sorting (a national status table: 13 ms instead of 83).
         then = next((k for k in keys[1:] if _sorted_by_two(frame, keys[0], k)), None)
         if then is not None:
-            first, other = pl.col(keys[0]), pl.col(then)
-            both = first.eq_missing(first.shift(1)) & other.eq_missing(other.shift(1))
+            both = _as_before(keys[0]) & _as_before(then)
             frame = frame.filter(both | both.shift(-1, fill_value=False))
     ordered = frame.sort(keys, maintain_order=True)
-    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
+    same = pl.all_horizontal(_as_before(k) for k in keys)
     return ordered.with_columns(
         pl.when(same).then(None).otherwise(pl.col("row")).forward_fill().alias("first")
     ).filter(same)
@@ -121,7 +125,7 @@ def _sorted_by_two(frame: pl.DataFrame, first: str, second: str) -> bool:
 
     *first* is known to be sorted: its equal values are runs of neighbours.
     """
-    new_run = ~pl.col(first).eq_missing(pl.col(first).shift(1))
+    new_run = ~_as_before(first)
     ascending = new_run | (pl.col(second) >= pl.col(second).shift(1))
     found = frame.select(ascending.fill_null(False).all() & pl.col(second).is_not_null().all())
     return bool(found.item())
@@ -141,10 +145,10 @@ def _people_with_overlaps(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     # Each person's run of rows gets its own band of numbers, so one running maximum over
     # the whole column restarts at every person (days are shifted to be positive).
-    band = (~person.eq_missing(person.shift(1))).cum_sum().cast(pl.Int64) * _DAYS_BAND
+    same_person = _as_before("subject_id")
+    band = (~same_person).cum_sum().cast(pl.Int64) * _DAYS_BAND
     end = pl.col("end").fill_null(_OPEN).cast(pl.Int64) + _DAY_SHIFT + band
     start = pl.col("start").cast(pl.Int64) + _DAY_SHIFT + band
-    same_person = person.eq_missing(person.shift(1))
     clashing = frame.filter(same_person & (start <= end.cum_max().shift(1)))["subject_id"]
     return frame.filter(person.is_in(clashing.unique().implode()))
 
