@@ -353,6 +353,29 @@ def test_tables_sorted_by_person_are_flagged_and_read_as_in_any_order(merged: Da
             assert evaluate_unit(mixed, scheme, ON, unit.unit_code)[0] == unit
 
 
+@pytest.mark.parametrize("in_order", [True, False])
+def test_a_loaded_tables_person_key_is_flagged_sorted_when_it_is(
+    merged: Dataset, tmp_path: Path, in_order: bool
+) -> None:
+    # The load asks which keys ascend beside its checks, of the rows as read: a record
+    # the checks leave out (a test of nobody) leaves a sorted key sorted and flagged.
+    folder = tmp_path / "tables"
+    dfc.io.save(merged, folder, format="parquet")  # written sorted by person
+    for name, key in _PERSON_KEYS.items():
+        frame = pl.read_parquet(folder / f"{name}.parquet")
+        if name == "drug_tests":
+            stray = frame.head(1).with_columns(pl.lit("S~nobody").alias(key))
+            frame = pl.concat([frame, stray]).sort(key, maintain_order=True)
+        if not in_order:
+            frame = frame.sample(fraction=1.0, shuffle=True, seed=5)
+        frame.write_parquet(folder / f"{name}.parquet")
+    loaded = dfc.load(folder, quarantine=True)
+    assert [q.table for q in loaded.quarantined] == ["drug_tests"]
+    assert loaded.drug_tests.height == merged.drug_tests.height
+    for name, key in _PERSON_KEYS.items():
+        assert loaded.frame(name)[key].flags["SORTED_ASC"] is in_order, name
+
+
 def test_explain_of_one_unit_is_the_full_evaluations_byte_for_byte(merged: Dataset) -> None:
     for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
         scheme = dfc.get_scheme(scheme_id)
