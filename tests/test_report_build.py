@@ -15,6 +15,7 @@ from conftest import OwnSchemes
 
 import drugfree_core as dfc
 from drugfree_core.dataset import Dataset
+from drugfree_core.engine import context
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import use_lang
 from drugfree_core.i18n.language import chosen_lang
@@ -31,6 +32,7 @@ from drugfree_core.reports import Report, ReportOptions, build_cases, build_repo
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
 from drugfree_core.reports.provenance import fingerprint
+from drugfree_core.reports.quality import assess_quality
 from drugfree_core.reports.trend import least_squares_slope, period_ends
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
@@ -626,3 +628,25 @@ def test_a_report_that_cannot_start_leaves_no_side_work(
         build_report(official, dt.date(2025, 10, 1), national=True)
     assert started == []
     assert not _report_threads()
+
+
+def test_the_quality_assessment_reads_the_reference_dates_placements(
+    demo: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The people are placed on the report's date once: by its evaluation, whose copy of
+    # the data the quality assessment then reads (the same placements, not derived again).
+    on = dt.date(2025, 10, 1)
+    placed: list[dt.date] = []
+    place = context.place_people
+
+    def counted(dataset: Dataset, date: dt.date, *args: Any) -> Any:
+        placed.append(date)
+        return place(dataset, date, *args)
+
+    monkeypatch.setattr(context, "place_people", counted)
+    report = build_report(
+        demo, on, host=PluginHost(autoload=False), options=ReportOptions(series=False)
+    )
+    assert placed.count(on) == 1
+    alone = assess_quality(demo, on, extracted=max(on, report.provenance.generated_at.date()))
+    assert report.quality.rows == alone.rows

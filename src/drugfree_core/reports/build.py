@@ -174,6 +174,10 @@ def build_report(
     if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
         raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
     generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # The data with the people placed on the report's date, as its evaluation placed
+    # them: the quality assessment and the indicators read them instead of placing
+    # everyone again (what they derive besides stays with this date's copy).
+    on_the_day = runner.dataset.for_one_date() if now.data is None else now.data
     with contextlib.closing(SideWork()) as side:
         # None needs the series: they run on the other core while its dates are evaluated.
         # The provincial units under the national scheme come first (the unit rows need
@@ -183,7 +187,7 @@ def build_report(
         )
         assessed = side.start(
             assess_quality,
-            runner.dataset.for_one_date(),  # a copy of its own: what it derives is not shared
+            on_the_day,
             on,
             stale_after_days=options.stale_after_days,
             # Records after the report date but before today are later data, not errors.
@@ -266,7 +270,7 @@ def build_report(
         tick("indicators")
         indicators = measure_indicators(
             [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
-            scoped,
+            on_the_day,
             on,
             scope=scope,
             units=codes,

@@ -157,16 +157,20 @@ def _fold_block(block: pl.DataFrame, words: dict[str, int], totals: list[np.ndar
         columns.extend((cells, missing) for cells in _cells(column, words[name]))
     for begin in range(0, block.height, _CHUNK):
         end = min(begin + _CHUNK, block.height)
-        for lane, (seed, step, mix) in enumerate(zip(_SEEDS, _STEPS, _MIXERS, strict=True)):
+        # Each cell's number, salted by its column, once for both lanes.
+        salted = []
+        for j, (cells, missing) in enumerate(columns):
+            x = cells[begin:end] ^ _u64(0x632BE59BD9B4E019 * (j + 1))
+            if missing is not None:
+                # a missing cell: a per-column marker no real cell maps to by chance
+                np.copyto(x, _u64(0xA5A5A5A5A5A5A5A5 + j), where=missing[begin:end])
+            salted.append(x)
+        for seed, step, mix, total in zip(_SEEDS, _STEPS, _MIXERS, totals, strict=True):
             h = np.full(end - begin, seed[0], dtype=_U64)
-            for j, (cells, missing) in enumerate(columns):
-                x = cells[begin:end] ^ _u64(0x632BE59BD9B4E019 * (j + 1))
-                if missing is not None:
-                    # a missing cell: a per-column marker no real cell maps to by chance
-                    x = np.where(missing[begin:end], _u64(0xA5A5A5A5A5A5A5A5 + j), x)
+            for x in salted:
                 h *= step
                 h += x
-            totals[lane] += mix(h).sum(dtype=_U64)
+            total += mix(h).sum(dtype=_U64)
 
 
 def fingerprint(dataset: Dataset) -> str:

@@ -80,6 +80,9 @@ class ScopeRun:
     ``provinces`` maps unit code to its province as of the reference date.
     ``evaluations`` are the whole evaluations behind the results, kept for the
     reference date only (empty on other dates, whose frames would only hold memory).
+    ``data`` is the dataset, on the reference date only, with what its evaluation derived
+    for the date (the people's placements): work on that date, like the quality
+    assessment, starts from it instead of deriving it again.
     ``notes`` say what could not be evaluated and why (for example no scheme in force
     yet on an early date).
     ``unplaced`` and ``without_residence`` count, per province (key ``"*"``: any
@@ -97,6 +100,7 @@ class ScopeRun:
     notes: tuple[Text, ...]
     unplaced: dict[str, int] = attrs.field(factory=dict)
     without_residence: dict[str, int] = attrs.field(factory=dict)
+    data: Dataset | None = attrs.field(default=None, repr=False, eq=False)
     _tallies: dict[str, dict[str, int]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
@@ -341,6 +345,7 @@ class ScopeRunner:
             # windows): only the reference date's are read again (criteria tallies,
             # provenance), so the other dates keep just their unit results.
             evaluations=tuple(evaluations) if reference else (),
+            data=whole if reference else None,
             notes=tuple(dict.fromkeys(notes)),
             unplaced=unplaced,
             without_residence=homeless,
