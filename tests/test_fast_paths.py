@@ -376,6 +376,29 @@ def test_a_loaded_tables_person_key_is_flagged_sorted_when_it_is(
         assert loaded.frame(name)[key].flags["SORTED_ASC"] is in_order, name
 
 
+@pytest.mark.parametrize(
+    ("scheme_id", "on"),
+    [
+        ("mps-recognition-2024", dt.date(2025, 3, 31)),
+        ("qd28-2025-drug-free", ON),
+        ("qd28-2025-complex-areas", ON),
+        ("qd28-2025-provinces", ON),
+    ],
+)
+def test_some_units_of_the_whole_data_are_those_of_the_whole_evaluation(
+    merged: Dataset, scheme_id: str, on: dt.date
+) -> None:
+    # Asked for a few units, the engine reads only the people placed in them: their
+    # results are those of the whole evaluation, the province level's included.
+    scheme = dfc.get_scheme(scheme_id)
+    whole = {u.unit_code: u for u in dfc.evaluate(merged, scheme, on).units}
+    some = sorted(whole)[::3]
+    part = dfc.evaluate(merged.for_one_date(), scheme, on, units=some, allow_no_coverage=True)
+    assert [u.unit_code for u in part.units] == some
+    for unit in part.units:
+        assert unit == whole[unit.unit_code]
+
+
 def test_explain_of_one_unit_is_the_full_evaluations_byte_for_byte(merged: Dataset) -> None:
     for scheme_id in ("mps-recognition-2024", "qd28-2025-complex-areas"):
         scheme = dfc.get_scheme(scheme_id)

@@ -128,8 +128,7 @@ class EvalContext:
         resolved = self._single_row(unplaced, "candidates")
         #: People who could not be placed in one row on the date (with their candidates).
         self.unplaced = unplaced.join(resolved.select("subject_id"), on="subject_id", how="anti")
-        #: Where each placed person counts on the date: (subject_id, unit_code) of a row.
-        self.placement = pl.concat(
+        placement = pl.concat(
             [
                 self.to_rows(self.commune_placement, "unit_code").filter(
                     pl.col("unit_code").is_not_null()
@@ -137,6 +136,14 @@ class EvalContext:
                 resolved.select("subject_id", "unit_code"),
             ]
         )
+        if unit_codes is not None:
+            # Only the people of the rows asked about count for them (every other row is
+            # left out of the results): a few units of a big dataset read a few people.
+            rows = self.unit_index["unit_code"].implode()
+            placement = placement.filter(pl.col("unit_code").is_in(rows))
+        #: Where each placed person counts on the date: (subject_id, unit_code) of a row
+        #: (of :attr:`units`, when the units were chosen).
+        self.placement = placement
         #: The commune-level units in force that the dataset covers on the date.
         self.covered_communes = dataset.derived(
             ("covered", on),
