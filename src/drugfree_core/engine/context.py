@@ -111,6 +111,7 @@ class EvalContext:
             )
         )
         units = self.communes if level is UnitLevel.COMMUNE_LEVEL else self._provinces()
+        every_row = units.height
         if unit_codes is not None:
             units = units.filter(pl.col("unit_code").is_in(sorted(unit_codes)))
         #: The rows of every result, in this order: units in force at the scheme's level.
@@ -136,13 +137,14 @@ class EvalContext:
                 resolved.select("subject_id", "unit_code"),
             ]
         )
-        if unit_codes is not None:
+        if unit_codes is not None and 2 * self.units.height < every_row:
             # Only the people of the rows asked about count for them (every other row is
             # left out of the results): a few units of a big dataset read a few people.
+            # (For most of the rows, a filtered copy would save little and cost memory.)
             rows = self.unit_index["unit_code"].implode()
             placement = placement.filter(pl.col("unit_code").is_in(rows))
         #: Where each placed person counts on the date: (subject_id, unit_code) of a row
-        #: (of :attr:`units`, when the units were chosen).
+        #: (of :attr:`units`, when few units were chosen).
         self.placement = placement
         #: The commune-level units in force that the dataset covers on the date.
         self.covered_communes = dataset.derived(
