@@ -650,26 +650,3 @@ def test_the_quality_assessment_reads_the_reference_dates_placements(
     assert placed.count(on) == 1
     alone = assess_quality(demo, on, extracted=max(on, report.provenance.generated_at.date()))
     assert report.quality.rows == alone.rows
-
-
-def test_a_runs_unit_results_are_built_once_whichever_thread_reads_them(demo: Dataset) -> None:
-    # The reference date's whole results are built when first read (a report reads
-    # them first in its worker thread, beside the series): once, the same for every
-    # reader, in the order of its evaluations; other dates have none.
-    on = dt.date(2025, 10, 1)
-    runner = runs.ScopeRunner(demo, PluginHost(autoload=False), reference_date=on, scope="*")
-    now = runner.run(on)
-    earlier = runner.run(dt.date(2025, 6, 30))
-    read: list[dict[str, Any]] = []
-    readers = [threading.Thread(target=lambda: read.append(now.results)) for _ in range(4)]
-    for reader in readers:
-        reader.start()
-    for reader in readers:
-        reader.join()
-    assert len(read) == 4 and all(r is read[0] for r in read)
-    expected = {
-        u.unit_code: (scheme, u) for scheme, evaluation in now.evaluations for u in evaluation.units
-    }
-    assert list(now.results.items()) == list(expected.items())
-    assert set(now.results) == set(now.verdicts)
-    assert earlier.results == {}

@@ -180,10 +180,8 @@ def build_report(
     on_the_day = runner.dataset.for_one_date() if now.data is None else now.data
     with contextlib.closing(SideWork()) as side:
         # None needs the series: they run on the other core while its dates are evaluated.
-        # The units' whole results and the provincial units under the national scheme
-        # come first (the unit rows need them before the quality and the fingerprint are
-        # read).
-        side.start(lambda: now.results)
+        # The provincial units under the national scheme come first (the unit rows need
+        # them before the quality and the fingerprint are read).
         beside_found = (
             side.start(_national_beside, runner, now, host) if options.national_beside else None
         )
@@ -346,7 +344,7 @@ def _national_beside(
         return {}
     codes = [
         code
-        for code, (scheme, _) in now.verdicts.items()
+        for code, (scheme, _) in now.results.items()
         if scheme.id != national.id and not scheme.is_national
     ]
     if not codes or not national.in_force(now.on) or not national.is_national:

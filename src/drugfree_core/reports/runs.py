@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from collections.abc import Callable
 
 import attrs
@@ -74,7 +73,7 @@ class ScopeCounts:
 class ScopeRun:
     """Every commune-level unit of the scope in force on ``on``, evaluated.
 
-    ``verdicts`` maps unit code to ``(scheme, verdict)``, on every date; :attr:`results`
+    ``verdicts`` maps unit code to ``(scheme, verdict)``, on every date; ``results``
     maps it to ``(scheme, result)``, the whole result with its reasons, on the report's
     reference date only (empty on other dates, which only count verdicts: building
     every unit's rule trees there would cost most of a series' time for nothing).
@@ -95,6 +94,7 @@ class ScopeRun:
 
     on: dt.date
     verdicts: dict[str, tuple[Scheme, Outcome]]
+    results: dict[str, tuple[Scheme, UnitResult]]
     provinces: dict[str, str]
     evaluations: tuple[tuple[Scheme, Evaluation], ...]
     notes: tuple[Text, ...]
@@ -104,30 +104,6 @@ class ScopeRun:
     _tallies: dict[str, dict[str, int]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
-    _results: list[dict[str, tuple[Scheme, UnitResult]]] = attrs.field(
-        factory=list, init=False, repr=False, eq=False
-    )
-    _results_lock: threading.Lock = attrs.field(
-        factory=threading.Lock, init=False, repr=False, eq=False
-    )
-
-    @property
-    def results(self) -> dict[str, tuple[Scheme, UnitResult]]:
-        """Unit code to ``(scheme, result)`` on the reference date (empty on other dates).
-
-        Built from :attr:`evaluations` when first read (the rule trees of every unit take
-        a national report a fifth of a second), once, whichever thread reads it first.
-        """
-        with self._results_lock:
-            if not self._results:
-                self._results.append(
-                    {
-                        unit.unit_code: (scheme, unit)
-                        for scheme, evaluation in self.evaluations
-                        for unit in evaluation.units
-                    }
-                )
-            return self._results[0]
 
     def unplaced_in(self, scope: str) -> int:
         """People and records not placed in any unit that may belong to *scope*."""
@@ -288,6 +264,7 @@ class ScopeRunner:
             if scheme_id is not None:
                 groups.setdefault(scheme_id, []).append(code)
         verdicts: dict[str, tuple[Scheme, Outcome]] = {}
+        results: dict[str, tuple[Scheme, UnitResult]] = {}
         reference = on == self.reference_date
         evaluations: list[tuple[Scheme, Evaluation]] = []
         # Shallow copies (the same frames) whose derived values (this date's placements
@@ -332,6 +309,9 @@ class ScopeRunner:
         for (scheme, _), (base, data, evaluation) in zip(planned, done, strict=True):
             base.keep_undated(data)
             evaluations.append((scheme, evaluation))
+            if reference:
+                for unit in evaluation.units:
+                    results[unit.unit_code] = (scheme, unit)
             for verdict in evaluation.verdicts:
                 verdicts[verdict.unit_code] = (scheme, verdict.verdict)
         provinces = {code: self.home_province(code) for code in verdicts}
@@ -359,6 +339,7 @@ class ScopeRunner:
         return ScopeRun(
             on=on,
             verdicts=verdicts,
+            results=results,
             provinces=provinces,
             # Each evaluation holds every frame it derived (placements, statuses, test
             # windows): only the reference date's are read again (criteria tallies,
