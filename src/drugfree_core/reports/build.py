@@ -177,7 +177,8 @@ def build_report(
     # The data with the people placed on the report's date, as its evaluation placed
     # them: the quality assessment and the indicators read them instead of placing
     # everyone again (what they derive besides stays with this date's copy).
-    on_the_day = runner.dataset.for_one_date() if now.data is None else now.data
+    on_the_day = now.data
+    assert on_the_day is not None  # the reference date's run keeps its data
     with contextlib.closing(SideWork()) as side:
         # None needs the series: they run on the other core while its dates are evaluated.
         # The provincial units under the national scheme come first (the unit rows need
