@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -124,12 +125,23 @@ FIRST_DAY = dt.date(2024, 10, 15)  # the scheme comes into force
 LAST_DAY = dt.date(2026, 6, 30)  # the day before Law 120/2025 changes rehab durations
 
 
-def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
-    """The whole computation as one lazy frame; *unit* restricts it to one unit."""
+def query(
+    data: Path,
+    on: dt.date,
+    unit: str | None = None,
+    tables: Mapping[str, pl.DataFrame] | None = None,
+) -> pl.LazyFrame:
+    """The whole computation as one lazy frame; *unit* restricts it to one unit.
+
+    *tables* are the tables of *data* already read (see :func:`read_tables`), for a run
+    over several dates that reads the files once.
+    """
     if not FIRST_DAY <= on <= LAST_DAY:
         raise ValueError(f"the hard-coded values hold from {FIRST_DAY} to {LAST_DAY}")
 
     def scan(table: str) -> pl.LazyFrame:
+        if tables is not None:
+            return tables[table].lazy()
         return pl.scan_parquet(data / f"{table}.parquet")
 
     missing = [t for t in _TABLES if not (data / f"{t}.parquet").exists()]
@@ -162,7 +174,8 @@ def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
         )
         .sort("unit_code")
     )
-    covered = _coverage(data, on, units, all_units, scan("lineage"))
+    coverage = scan("coverage") if (data / "coverage.parquet").exists() else None
+    covered = _coverage(coverage, on, units, all_units, scan("lineage"))
     units = units.drop("parent_code", "grandparent")
 
     # Where people live on the date, a pre-reform code following the lineage one step.
@@ -443,15 +456,17 @@ def query(data: Path, on: dt.date, unit: str | None = None) -> pl.LazyFrame:
 
 
 def _coverage(
-    data: Path, on: dt.date, units: pl.LazyFrame, all_units: pl.LazyFrame, lineage: pl.LazyFrame
+    coverage: pl.LazyFrame | None,
+    on: dt.date,
+    units: pl.LazyFrame,
+    all_units: pl.LazyFrame,
+    lineage: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """Per unit of *units*: ``_covered`` (whether the data vouch for it on *on*)."""
-    if not (data / "coverage.parquet").exists():  # the data's own units: all covered
+    if coverage is None:  # no coverage table: the data's own units are all covered
         return units.select("unit_code", pl.lit(True).alias("_covered"))
-    inside = (
-        pl.scan_parquet(data / "coverage.parquet")
-        .group_by("unit_code")
-        .agg(_active("covered_from", "covered_to", on).any().alias("_in"))
+    inside = coverage.group_by("unit_code").agg(
+        _active("covered_from", "covered_to", on).any().alias("_in")
     )
 
     def own(frame: pl.LazyFrame, code: str, parent: str, grandparent: str) -> pl.LazyFrame:
@@ -535,6 +550,25 @@ def compare(reference: pl.DataFrame, document: dict[str, Any]) -> list[str]:
     return diffs
 
 
+def read_tables(data: Path) -> dict[str, pl.DataFrame]:
+    """Every table the query reads, read once (the coverage table when there is one)."""
+    names = [*_TABLES, *(["coverage"] if (data / "coverage.parquet").exists() else [])]
+    return {name: pl.read_parquet(data / f"{name}.parquet") for name in names}
+
+
+def over_dates(data: Path, dates: list[dt.date]) -> pl.DataFrame:
+    """The query on each of *dates*, the files read once: one row per unit and date.
+
+    The work a report's series does (one evaluation per date), done by hand: the same
+    work, with nothing shared between the dates but the tables read.
+    """
+    tables = read_tables(data)
+    return pl.concat(
+        query(data, on, tables=tables).collect().with_columns(pl.lit(on).alias("date"))
+        for on in dates
+    )
+
+
 def write(frame: pl.DataFrame, fmt: str, out: Path) -> None:
     """Write the result: JSON (rows), CSV (outcomes only) or Parquet."""
     if fmt == "json":
@@ -549,11 +583,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, help="folder of <table>.parquet files")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2025, 10, 1))
+    parser.add_argument(
+        "--dates",
+        type=lambda text: [dt.date.fromisoformat(d) for d in text.split(",")],
+        help="comma-separated dates, each evaluated in turn (as a report's series does)",
+    )
     parser.add_argument("--unit", help="only this unit (what `drugfree explain` answers)")
     parser.add_argument("--format", choices=("json", "csv", "parquet", "text"), default="text")
     parser.add_argument("--out", type=Path, help="output file (default: a summary on stdout)")
     args = parser.parse_args()
-    frame = query(args.data, args.date, args.unit).collect()
+    if args.dates is not None:
+        frame = over_dates(args.data, args.dates)
+    else:
+        frame = query(args.data, args.date, args.unit).collect()
     if args.out is not None and args.format != "text":
         write(frame, args.format, args.out)
     elif args.unit is not None:

@@ -51,6 +51,7 @@ from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import use_lang
+from drugfree_core.model.enums import RehabForm
 from drugfree_core.plugins import PluginHost
 from drugfree_core.reports import provenance
 from drugfree_core.reports.provenance import FINGERPRINT_SCHEME, fingerprint
@@ -1028,7 +1029,8 @@ def test_binary_search_edges_before_between_and_after_every_known_value() -> Non
 
 # --- the rehab term of each episode, looked up by one number ----------------------------
 
-_FORMS = ("voluntary_home_community", "voluntary_facility", "compulsory_facility", "other")
+# The dataset's forms, in its Enum's order; the tables below give no term to the last one.
+_FORMS = tuple(form.value for form in RehabForm)
 _periods = st.one_of(
     st.none(),
     st.builds(Period, months=st.integers(1, 48)),

@@ -411,6 +411,9 @@ def test_stale_person_and_overridable_threshold() -> None:
     assert _found(report) == {"stale": 1}
     assert report.issues[0].dimension == "live" and "2025-02-01" in report.issues[0].detail
     assert assess_quality(_dataset(person), ON, stale_after_days=365).issues == ()
+    # The edge: activity on the cutoff day itself keeps the file alive.
+    assert assess_quality(_dataset(person), ON, stale_after_days=242).issues == ()
+    assert _found(assess_quality(_dataset(person), ON, stale_after_days=241)) == {"stale": 1}
     assert report.stale_after_days == 180
     assert "INFERRED" in (assess_quality.__doc__ or "")
 
@@ -517,3 +520,47 @@ def test_bundled_sample() -> None:
     assert {i.record_id for i in report.issues if i.table != "units"} <= subject_ids
     # Assessed on an earlier day, the later records of the same data are future-dated.
     assert assess_quality(dataset, dt.date(2025, 10, 1)).by_check()["future_test"] > 0
+
+
+@settings(max_examples=60)
+@given(data=st.data())
+def test_stale_issues_are_the_people_without_recent_activity(data: st.DataObject) -> None:
+    # The oracle reads every dated record of every person under a status in force, as the
+    # check's docstring lists them; the check looks up only the people with nothing recent.
+    on = data.draw(reference_dates())
+    dataset = data.draw(datasets(on=on, quarantine=True))
+    days = data.draw(st.integers(0, 800))
+    activity: dict[str, list[dt.date]] = {}
+    for frame, column in (
+        (dataset.drug_tests, "date"),
+        (dataset.status_periods, "start"),
+        (dataset.status_periods, "management_start"),
+        (dataset.residences, "start"),
+        (dataset.rehab_episodes, "start"),
+        (dataset.rehab_episodes, "end"),
+        (dataset.custody_periods, "start"),
+        (dataset.custody_periods, "end"),
+    ):
+        for subject, day in frame.select("subject_id", column).iter_rows():
+            if day is not None and day <= on:
+                activity.setdefault(subject, []).append(day)
+    in_force = {
+        sid
+        for sid, start, end in dataset.status_periods.select(
+            "subject_id", "start", "end"
+        ).iter_rows()
+        if start <= on and (end is None or end >= on)
+    }
+    cutoff = on - dt.timedelta(days=days)
+    expected = {}
+    for sid in in_force:
+        latest = max(activity.get(sid, []), default=None)
+        if latest is None:
+            expected[sid] = "no dated activity on record"
+        elif latest < cutoff:
+            expected[sid] = (
+                f"latest recorded activity on {latest}, {(on - latest).days} days before {on}"
+            )
+    report = assess_quality(dataset, on, stale_after_days=days)
+    found = {i.record_id: i.detail for i in report.issues if i.check == "stale"}
+    assert found == expected
