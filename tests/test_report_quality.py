@@ -477,12 +477,16 @@ def test_bad_arguments_are_refused(on: dt.date, days: int) -> None:
 # ----------------------------------------------------------------------- properties
 
 
+def _drawn(data: st.DataObject) -> tuple[dt.date, Dataset, int]:
+    """A date, a dataset about it (with quarantined records) and a staleness threshold."""
+    on = data.draw(reference_dates())
+    return on, data.draw(datasets(on=on, quarantine=True)), data.draw(st.integers(0, 800))
+
+
 @settings(max_examples=60)
 @given(data=st.data())
 def test_totals_equal_row_sums_and_issues_land_on_rows(data: st.DataObject) -> None:
-    on = data.draw(reference_dates())
-    dataset = data.draw(datasets(on=on, quarantine=True))
-    days = data.draw(st.integers(0, 800))
+    on, dataset, days = _drawn(data)
     report = assess_quality(dataset, on, stale_after_days=days)
     sums = {d: sum(getattr(r, d) for r in report.rows) for d in DIMENSIONS}
     assert report.totals() == sums
@@ -492,14 +496,7 @@ def test_totals_equal_row_sums_and_issues_land_on_rows(data: st.DataObject) -> N
     assert {i.unit_code for i in report.issues} <= row_codes
     assert all(0 <= r.flagged <= r.people for r in report.rows)
     # The people counted are exactly those under a status in force, once each.
-    in_force = {
-        sid
-        for sid, start, end in dataset.status_periods.select(
-            "subject_id", "start", "end"
-        ).iter_rows()
-        if start <= on and (end is None or end >= on)
-    }
-    assert sum(r.people for r in report.rows) == len(in_force)
+    assert sum(r.people for r in report.rows) == len(_under_a_status(dataset, on))
 
 
 # --------------------------------------------------------------------------- sample
@@ -522,14 +519,18 @@ def test_bundled_sample() -> None:
     assert assess_quality(dataset, dt.date(2025, 10, 1)).by_check()["future_test"] > 0
 
 
+def _under_a_status(dataset: Dataset, on: dt.date) -> set[str]:
+    """The people under a status in force on *on*, read row by row."""
+    periods = dataset.status_periods.select("subject_id", "start", "end").iter_rows()
+    return {sid for sid, start, end in periods if start <= on and (end is None or end >= on)}
+
+
 @settings(max_examples=60)
 @given(data=st.data())
 def test_stale_issues_are_the_people_without_recent_activity(data: st.DataObject) -> None:
     # The oracle reads every dated record of every person under a status in force, as the
     # check's docstring lists them; the check looks up only the people with nothing recent.
-    on = data.draw(reference_dates())
-    dataset = data.draw(datasets(on=on, quarantine=True))
-    days = data.draw(st.integers(0, 800))
+    on, dataset, days = _drawn(data)
     activity: dict[str, list[dt.date]] = {}
     for frame, column in (
         (dataset.drug_tests, "date"),
@@ -544,16 +545,9 @@ def test_stale_issues_are_the_people_without_recent_activity(data: st.DataObject
         for subject, day in frame.select("subject_id", column).iter_rows():
             if day is not None and day <= on:
                 activity.setdefault(subject, []).append(day)
-    in_force = {
-        sid
-        for sid, start, end in dataset.status_periods.select(
-            "subject_id", "start", "end"
-        ).iter_rows()
-        if start <= on and (end is None or end >= on)
-    }
     cutoff = on - dt.timedelta(days=days)
     expected = {}
-    for sid in in_force:
+    for sid in _under_a_status(dataset, on):
         latest = max(activity.get(sid, []), default=None)
         if latest is None:
             expected[sid] = "no dated activity on record"
