@@ -13,6 +13,7 @@ Run it on its own::
 
     python benchmarks/reference_query.py DATA --date 2025-10-01 --format json --out FILE
     python benchmarks/reference_query.py DATA --date 2025-10-01 --unit 00004   # one unit
+    python benchmarks/reference_query.py DATA --dates 2025-06-30,2025-10-01 --format json --out FILE
 
 Output: one row per commune-level unit in force (``unit_code``, ``unit_name``,
 ``province_code``, ``verdict``) and, for every rule node the library reports
@@ -21,7 +22,8 @@ Output: one row per commune-level unit in force (``unit_code``, ``unit_name``,
 subject ids). A unit the data do not cover on the date (its ``coverage`` rows, see
 below) is ``no_data``, and so is each criterion; their parts are null, as the library
 reports no parts for them. ``--format csv`` writes the outcomes only, like ``drugfree evaluate
---format csv``.
+--format csv``. With ``--dates`` the rows of every date follow one another, each with its
+``date``.
 
 What it hard-codes, from the scheme and the law (values in force from 15 October 2024 to
 30 June 2026, the only dates it accepts): the
@@ -592,6 +594,8 @@ def main() -> None:
     parser.add_argument("--format", choices=("json", "csv", "parquet", "text"), default="text")
     parser.add_argument("--out", type=Path, help="output file (default: a summary on stdout)")
     args = parser.parse_args()
+    if args.dates is not None and args.unit is not None:
+        parser.error("--dates evaluates every unit: give --unit with --date only")
     if args.dates is not None:
         frame = over_dates(args.data, args.dates)
     else:
