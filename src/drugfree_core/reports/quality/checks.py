@@ -671,8 +671,8 @@ def _check_stale(q: Inputs) -> pl.LazyFrame:
         frame.lazy().filter(pl.col(column).is_between(cutoff, q.on)).select("subject_id")
         for frame, column in dated
     )
-    stale = q.people.lazy().select("subject_id").join(recent, on="subject_id", how="anti")
-    ids = stale.collect()["subject_id"].implode()
+    stale = q.people.lazy().select("subject_id").join(recent, on="subject_id", how="anti").collect()
+    ids = stale["subject_id"].implode()
     latest = (
         pl.concat(
             frame.lazy()
@@ -685,9 +685,7 @@ def _check_stale(q: Inputs) -> pl.LazyFrame:
     )
     subjects = indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
     rows = (
-        q.people.lazy()
-        .select("subject_id")
-        .filter(pl.col("subject_id").is_in(ids))
+        stale.lazy()
         .join(latest, on="subject_id", how="left")
         .join(subjects.lazy(), on="subject_id", how="left")
         .collect()  # once: the issues' texts are written later, from these few rows
