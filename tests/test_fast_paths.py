@@ -46,7 +46,12 @@ from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
-from drugfree_core.engine.placement import _repeats
+from drugfree_core.engine.placement import (
+    _repeats,
+    successors_in_force,
+    successors_on,
+    territory_era,
+)
 from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
 from drugfree_core.explanation import explain_unit
@@ -1119,3 +1124,62 @@ def test_repeats_by_neighbours_or_counting_is_marking_copies(
     """``placement._repeats`` tells what ``is_duplicated().any()`` tells, sorted or not."""
     series = pl.Series(sorted(values) if ordered else values, dtype=pl.String())
     assert _repeats(series) is bool(series.is_duplicated().any())
+
+
+_REFORM = dt.date(2025, 7, 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    moves=st.tuples(*(st.integers(-400, 400) for _ in range(3))),
+    picks=st.lists(
+        st.one_of(
+            st.tuples(st.integers(0, 2), st.integers(-1, 1)),
+            st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_successors_worked_out_once_per_era_are_each_dates_own(
+    merged: Dataset, moves: tuple[int, int, int], picks: list[tuple[int, int] | dt.date]
+) -> None:
+    """``successors_on`` (kept per stretch between territorial changes) is what
+    ``successors_in_force`` works out on each date, on the edges of the stretches too.
+
+    The reform's three kinds of change are moved apart (the old units' last day, the new
+    units' first day, the links' effective day), so that stretches begin and end on each
+    kind; the dates are read in any order, on one dataset, so a date reuses what another
+    date of its stretch kept.
+    """
+    last, first, effective = (_REFORM + dt.timedelta(days=m) for m in moves)
+    ends = pl.col("valid_to")
+    starts = pl.col("valid_from")
+    dataset = attrs.evolve(
+        merged,
+        units=merged.units.with_columns(
+            pl.when(ends.is_not_null())
+            .then(pl.lit(last - dt.timedelta(days=1)))
+            .otherwise(ends)
+            .alias("valid_to"),
+            pl.when(starts.is_not_null()).then(pl.lit(first)).otherwise(starts).alias("valid_from"),
+        ),
+        lineage=merged.lineage.with_columns(pl.lit(effective).alias("effective")),
+    )
+    edges = (last, first, effective)
+    for pick in picks:
+        day = pick if isinstance(pick, dt.date) else edges[pick[0]] + dt.timedelta(days=pick[1])
+        assert successors_on(dataset, day) == successors_in_force(dataset, day)
+
+
+def test_dates_of_one_era_share_their_successors_and_a_change_starts_another(
+    merged: Dataset,
+) -> None:
+    dataset = attrs.evolve(merged)  # a fresh memo
+    after = successors_on(dataset, dt.date(2025, 9, 30))
+    assert after and successors_on(dataset, dt.date(2025, 10, 1)) is after
+    before = successors_on(dataset, dt.date(2025, 6, 30))
+    assert before is not after and before == successors_in_force(dataset, dt.date(2025, 6, 30))
+    assert territory_era(dataset, dt.date(2025, 6, 30)) + 1 == territory_era(dataset, _REFORM)
+    # Kept under a key with no date: a copy for one date starts with it.
+    assert successors_on(dataset.for_one_date(), dt.date(2025, 8, 1)) is after

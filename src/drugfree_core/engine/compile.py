@@ -117,14 +117,30 @@ def predicate_expr(
 
     Returns the widened frame and the three-valued expression of the predicate.
     """
-    counter = [0]
+    joiner = _FeatureJoiner(ctx, people)
+    expr = joiner.build(predicate)
+    return joiner.people, expr
 
-    def feature(frame: pl.DataFrame, missing: bool | None) -> pl.Expr:
-        nonlocal people
-        counter[0] += 1
-        name = f"_f{counter[0]}"
-        marker = f"_m{counter[0]}"
-        people = people.join(
+
+class _FeatureJoiner:
+    """Builds a predicate's expression, joining each feature it reads onto the people.
+
+    A class rather than nested functions: a nested function that calls itself is a
+    reference cycle, and this one would hold the date's context (every frame the
+    evaluation derived) until the garbage collector found it, not until the date's
+    evaluation is dropped.
+    """
+
+    def __init__(self, ctx: EvalContext, people: pl.DataFrame) -> None:
+        self.ctx = ctx
+        self.people = people
+        self.joined = 0
+
+    def feature(self, frame: pl.DataFrame, missing: bool | None) -> pl.Expr:
+        self.joined += 1
+        name = f"_f{self.joined}"
+        marker = f"_m{self.joined}"
+        self.people = self.people.join(
             frame.select("subject_id", pl.col("value").alias(name), pl.lit(True).alias(marker)),
             on="subject_id",
             how="left",
@@ -135,36 +151,34 @@ def predicate_expr(
             .otherwise(pl.col(name))
         )
 
-    def build(pred: SubjectPredicate) -> pl.Expr:
+    def build(self, pred: SubjectPredicate) -> pl.Expr:
+        ctx = self.ctx
         if isinstance(pred, p.HasManagementRecord):
             return pl.col("has_record")
         if isinstance(pred, p.SupportProvided):
             return pl.col("support")
         if isinstance(pred, p.InTreatment):
             forms = None if pred.forms is None else tuple(sorted(f.value for f in pred.forms))
-            return feature(ctx.in_treatment(forms), False)
+            return self.feature(ctx.in_treatment(forms), False)
         if isinstance(pred, p.InCustody):
-            return feature(ctx.in_custody(), False)
+            return self.feature(ctx.in_custody(), False)
         if isinstance(pred, p.NegativeTestWithin):
             days = int(ctx.value(pred.days))
             rule = ctx.value(pred.rule)
             rule = rule.value if isinstance(rule, p.TestWindowRule) else str(rule)
-            return feature(ctx.test_window(days, rule), False)
+            return self.feature(ctx.test_window(days, rule), False)
         if isinstance(pred, p.TestedDuringManagement):
             schedules = tuple(sorted(s.value for s in pred.schedules))
-            return feature(ctx.tested_during_management(people, schedules), False)
+            return self.feature(ctx.tested_during_management(self.people, schedules), False)
         if isinstance(pred, p.SubjectAllOf):
-            exprs = [build(x) for x in pred.predicates]
+            exprs = [self.build(x) for x in pred.predicates]
             return pl.all_horizontal(exprs) if len(exprs) > 1 else exprs[0]
         if isinstance(pred, p.SubjectAnyOf):
-            exprs = [build(x) for x in pred.predicates]
+            exprs = [self.build(x) for x in pred.predicates]
             return pl.any_horizontal(exprs) if len(exprs) > 1 else exprs[0]
         if isinstance(pred, p.SubjectNot):
-            return ~build(pred.predicate)
+            return ~self.build(pred.predicate)
         raise SchemeError(f"unsupported subject predicate {type(pred).__name__}")
-
-    expr = build(predicate)
-    return people, expr
 
 
 # -------------------------------------------------------------------------- measures

@@ -20,7 +20,7 @@ from drugfree_core.engine.placement import (
     commune_units_in_force,
     map_codes,
     place_people,
-    successors_in_force,
+    successors_on,
 )
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import msg
@@ -356,11 +356,8 @@ class EvalContext:
 
     def successors_in_force(self) -> dict[str, tuple[str, ...]]:
         """For each unit code not in force on the date, the in-force units it became."""
-        # On the dataset: every scheme group and the census of a date share it.
-        result: dict[str, tuple[str, ...]] = self.dataset.derived(
-            ("successors", self.on), lambda: successors_in_force(self.dataset, self.on)
-        )
-        return result
+        # On the dataset: every scheme group, the census and the dates of one era share it.
+        return successors_on(self.dataset, self.on)
 
     def map_codes(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
         """Rewrite *column* to in-force unit codes (see :func:`.placement.map_codes`)."""

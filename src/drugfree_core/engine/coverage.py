@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
@@ -55,32 +56,49 @@ def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozen
     ):
         predecessors.setdefault(succ, []).append(pred)
 
-    def own(code: str) -> bool | None:
+    look = _Coverage(on, rows, parents, predecessors)
+    return frozenset(c for c in codes if look.covered(c, frozenset({c})))
+
+
+@attrs.frozen
+class _Coverage:
+    """Whether units are covered on a date (see :func:`covered_units`).
+
+    A class, not nested functions: one that calls itself is a reference cycle, which
+    would keep the date's look-ups until a collection.
+    """
+
+    on: dt.date
+    rows: dict[str, list[tuple[dt.date | None, dt.date | None]]]
+    parents: dict[str, str | None]
+    predecessors: dict[str, list[str]]
+    memo: dict[str, bool] = attrs.field(factory=dict)
+
+    def own(self, code: str) -> bool | None:
         """Whether the unit's own rows (or its ancestors') cover the date; None: no row."""
         found: bool | None = None
         seen: set[str] = set()
         current: str | None = code
         while current is not None and current not in seen:
             seen.add(current)
-            for start, end in rows.get(current, ()):
-                inside = (start is None or start <= on) and (end is None or on <= end)
+            for start, end in self.rows.get(current, ()):
+                inside = (start is None or start <= self.on) and (end is None or self.on <= end)
                 found = found or inside
-            current = parents.get(current)
+            current = self.parents.get(current)
         return found
 
-    memo: dict[str, bool] = {}
-
-    def covered(code: str, path: frozenset[str]) -> bool:
-        if code in memo:
-            return memo[code]
-        decided = own(code)
+    def covered(self, code: str, path: frozenset[str]) -> bool:
+        """Whether *code* is covered: by its own rows, or else by all its predecessors'."""
+        if code in self.memo:
+            return self.memo[code]
+        decided = self.own(code)
         if decided is None:
-            preds = predecessors.get(code, [])
-            decided = bool(preds) and all(p not in path and covered(p, path | {p}) for p in preds)
-        memo[code] = decided
+            preds = self.predecessors.get(code, [])
+            decided = bool(preds) and all(
+                p not in path and self.covered(p, path | {p}) for p in preds
+            )
+        self.memo[code] = decided
         return decided
-
-    return frozenset(c for c in codes if covered(c, frozenset({c})))
 
 
 def no_coverage_reason(dataset: Dataset, units: int) -> Message:

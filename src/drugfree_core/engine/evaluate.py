@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from drugfree_core._args import expect, expect_codes
+from drugfree_core._gc import gc_paused
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
@@ -399,20 +400,23 @@ def evaluate(
         ]
 
     def build_units() -> tuple[UnitResult, ...]:
-        return tuple(
-            _unit_result(
-                i,
-                row,
-                scheme,
-                criteria,
-                columns(),
-                affected,
-                levels,
-                row["unit_code"] in covered,
-                why_no_data(row["unit_code"]),
+        # A tree of results per unit (thousands nationally), none in a cycle: collections
+        # in the middle would walk them all again for nothing.
+        with gc_paused():
+            return tuple(
+                _unit_result(
+                    i,
+                    row,
+                    scheme,
+                    criteria,
+                    columns(),
+                    affected,
+                    levels,
+                    row["unit_code"] in covered,
+                    why_no_data(row["unit_code"]),
+                )
+                for i, row in enumerate(unit_rows)
             )
-            for i, row in enumerate(unit_rows)
-        )
 
     return Evaluation(
         scheme_id=scheme.id,
