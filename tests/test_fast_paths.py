@@ -48,6 +48,8 @@ from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.placement import (
     _repeats,
+    census,
+    gone_people,
     successors_in_force,
     successors_on,
     territory_era,
@@ -1183,3 +1185,44 @@ def test_dates_of_one_era_share_their_successors_and_a_change_starts_another(
     assert territory_era(dataset, dt.date(2025, 6, 30)) + 1 == territory_era(dataset, _REFORM)
     # Kept under a key with no date: a copy for one date starts with it.
     assert successors_on(dataset.for_one_date(), dt.date(2025, 8, 1)) is after
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    lost=st.lists(st.integers(0, 10_000), max_size=6),
+    doubled=st.lists(st.tuples(st.integers(0, 10_000), st.integers(-30, 30)), max_size=8),
+    day=st.sampled_from([dt.date(2025, 6, 30), _REFORM, ON, dt.date(2026, 3, 1)]),
+)
+def test_people_gone_counted_alone_are_those_the_census_finds(
+    merged: Dataset, lost: list[int], doubled: list[tuple[int, int]], day: dt.date
+) -> None:
+    """``gone_people`` is the census's count of ``gone`` people: with lineage links lost
+    (their units' residents lead nowhere) and people given a second residence on the date
+    in another unit, from which the census keeps the latest."""
+    preds = merged.lineage["predecessor_code"].unique().sort()
+    dropped = [preds[i % preds.len()] for i in lost]
+    residences = merged.residences
+    # Half of the second residences go to people of the units whose links were lost.
+    stranded = residences.filter(pl.col("unit_code").is_in(dropped))
+    extra = []
+    for row, days in doubled:
+        pool = stranded if row % 2 and stranded.height else residences
+        original = pool.row(row % pool.height, named=True)
+        other = residences.row((row * 7 + 3) % residences.height, named=True)
+        extra.append(
+            {
+                **original,
+                "unit_code": other["unit_code"],
+                "start": day - dt.timedelta(days=abs(days)),
+                "end": None,
+            }
+        )
+    if extra:
+        residences = pl.concat([residences, pl.DataFrame(extra, schema=residences.schema)])
+    dataset = attrs.evolve(
+        merged,
+        lineage=merged.lineage.filter(~pl.col("predecessor_code").is_in(dropped)),
+        residences=residences,
+    )
+    found = census(attrs.evolve(dataset), day).people
+    assert gone_people(dataset, day) == found.filter(pl.col("why") == "gone").height

@@ -10,7 +10,7 @@ from drugfree_core._args import expect, expect_date, expect_items
 from drugfree_core._gc import gc_paused
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
-from drugfree_core.engine.placement import census
+from drugfree_core.engine.placement import census, gone_people, undetermined_on
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
@@ -64,14 +64,15 @@ def _evaluate_unit(
     day = reference_date_of(on)
     part = dataset.restrict_to_units([unit_code], people="own")
     evaluation = evaluate(part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage)
-    # The whole dataset's census places every person: paid only when asked for (an
-    # explanation asks when the unit passes) or when quarantined records may belong here.
-    undetermined = census(dataset, day).undetermined if dataset.quarantined else ()
+    # The whole dataset's census places every person: paid only when the unplaced are
+    # listed. How many may be anywhere (an explanation asks when the unit passes) is
+    # counted without it, and so are the quarantined records that may belong here.
     evaluation = attrs.evolve(
         evaluation,
-        undetermined=undetermined,
+        undetermined=undetermined_on(dataset, day),
         build_unplaced=lambda: census(dataset, day).unplaced,
         build_unplaced_frame=lambda: census(dataset, day).people,
+        count_gone=lambda: gone_people(dataset, day),
     )
     return evaluation.unit(unit_code), evaluation
 
@@ -151,6 +152,7 @@ def evaluate_unit_from(
             evaluation,
             build_unplaced=lambda: census(whole(), day).unplaced,
             build_unplaced_frame=lambda: census(whole(), day).people,
+            count_gone=lambda: gone_people(whole(), day),
         )
     return UnitEvaluation(
         unit=unit,

@@ -214,6 +214,9 @@ class Evaluation:
     build_verdicts: Callable[[], tuple[UnitVerdict, ...]] | None = attrs.field(
         default=None, repr=False
     )
+    #: Counts the people whose residence leads nowhere (``gone``) without listing the
+    #: unplaced: an evaluation of a few units asks only this of the whole dataset.
+    count_gone: Callable[[], int] | None = attrs.field(default=None, repr=False)
     #: Writes every unit's JSON straight from the engine's columns (``include_subjects``).
     write_units: Callable[[bool], list[dict[str, Any]]] | None = attrs.field(
         default=None, repr=False
@@ -331,6 +334,11 @@ class Evaluation:
         (People with no residence on the date are listed in :attr:`unplaced` but not
         counted here: a covered unit's records are complete, so they do not live in one.)
         """
+        if self.count_gone is not None and not {"unplaced", "unplaced_frame"} & set(self._cache):
+            if "gone" not in self._cache:
+                self._cache["gone"] = self.count_gone()
+            people: int = self._cache["gone"]
+            return people + len(self.undetermined)
         frame = self.unplaced_frame()
         if frame is None:
             people = sum(1 for u in self.unplaced if u.kind == "gone")
