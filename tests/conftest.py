@@ -254,6 +254,13 @@ def check_against_oracle(
     assert verdicts == verdicts_of_units(evaluation)
     gone = sum(1 for u in evaluation.unplaced if u.kind == "gone")
     assert anywhere == gone + len(evaluation.undetermined)
+    if verdicts:
+        # One unit evaluated alone counts who may be anywhere without placing everyone.
+        from drugfree_core.api import evaluate_unit
+
+        _, alone = evaluate_unit(dataset, scheme, on, verdicts[0].unit_code, allow_no_coverage=True)
+        assert alone.unplaced_anywhere == anywhere
+        assert alone.undetermined == evaluation.undetermined
     return evaluation, expected
 
 

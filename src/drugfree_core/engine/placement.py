@@ -263,9 +263,19 @@ def _gone_people(dataset: Dataset, on: dt.date) -> int:
 
 
 def undetermined_on(dataset: Dataset, on: dt.date) -> tuple[QuarantinedRecord, ...]:
-    """The quarantined people and facts whose unit cannot be determined on *on*."""
+    """The quarantined people and facts whose unit cannot be determined on *on*.
+
+    Kept on the dataset: every unit explained on the date asks for them.
+    """
     if not dataset.quarantined:
         return ()
+    found: tuple[QuarantinedRecord, ...] = dataset.derived(
+        ("undetermined", on), lambda: _undetermined_on(dataset, on)
+    )
+    return found
+
+
+def _undetermined_on(dataset: Dataset, on: dt.date) -> tuple[QuarantinedRecord, ...]:
     in_force = set(commune_units_in_force(dataset, on)["code"].to_list())
     return undetermined_records(dataset.quarantined, successors_on(dataset, on), in_force)
 
