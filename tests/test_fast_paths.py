@@ -1226,3 +1226,48 @@ def test_people_gone_counted_alone_are_those_the_census_finds(
     )
     found = census(attrs.evolve(dataset), day).people
     assert gone_people(dataset, day) == found.filter(pl.col("why") == "gone").height
+
+
+def test_eras_bear_open_ends_the_last_day_and_dates_past_python() -> None:
+    """A unit without end, one ending on the last day Python knows, one ending after it
+    (a table may hold it), a link that never takes effect and one that takes effect after
+    that day: none starts a stretch that a date can fall in, and none breaks the count."""
+    last = pl.lit(dt.date.max).cast(pl.Int32)
+    frames = {
+        "units": pl.DataFrame(
+            {
+                "code": ["A", "B", "C", "D"],
+                "valid_from": [None, dt.date(2025, 7, 1), None, None],
+                "valid_to": [dt.date(2025, 6, 30), None, dt.date.max, dt.date.max],
+            },
+            schema={"code": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
+        ).with_columns(
+            pl.when(pl.col("code") == "D")
+            .then((last + 400).cast(pl.Date))
+            .otherwise(pl.col("valid_to"))
+            .alias("valid_to")
+        ),
+        "lineage": pl.DataFrame(
+            {
+                "predecessor_code": ["A", "C", "D"],
+                "successor_code": ["B", "B", "B"],
+                "effective": [dt.date(2025, 7, 1), None, dt.date.max],
+            },
+            schema={
+                "predecessor_code": pl.String,
+                "successor_code": pl.String,
+                "effective": pl.Date,
+            },
+        ).with_columns(
+            pl.when(pl.col("predecessor_code") == "D")
+            .then((last + 10).cast(pl.Date))
+            .otherwise(pl.col("effective"))
+            .alias("effective")
+        ),
+    }
+    dataset = SimpleNamespace(units=frames["units"], lineage=frames["lineage"], _memo={})
+    dataset.derived = lambda key, build: dataset._memo.setdefault(key, build())
+    eras = [
+        territory_era(dataset, d) for d in (dt.date.min, dt.date(2025, 6, 30), _REFORM, dt.date.max)
+    ]  # type: ignore[arg-type]
+    assert eras == [0, 0, 1, 1]

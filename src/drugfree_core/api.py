@@ -41,14 +41,15 @@ def evaluate_unit(
     The evaluation's unplaced people and undetermined records are those of the whole
     dataset (any of them may belong to this unit). A unit the dataset does not cover
     raises :class:`~drugfree_core.errors.CoverageError` unless *allow_no_coverage*, when
-    its verdict is *no data*.
+    its verdict is *no data*. Python's cyclic garbage collector is paused meanwhile, for
+    the whole process (it resumes when the last pause ends).
     """
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect(unit_code, str, "the unit code", "a str")
     # No cycle is made here, but the first unit after a load makes tens of thousands of
     # objects (lineage look-ups, the locale's data) and would start the collection of
-    # the whole heap that loading left due: 13-20 ms, a fifth of the explanation. A
-    # later step, with no one waiting on it, pays that collection instead.
+    # the whole heap that loading left due: 13-20 ms, a fifth of the explanation. That
+    # collection is not saved, only left to a later step.
     with gc_paused():
         return _evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage)
 
@@ -186,7 +187,8 @@ def explain(
 ) -> str:
     """The readable explanation of one unit's verdict (see :func:`explain_unit`).
 
-    A unit the dataset does not cover is explained as *no data*, with the reason.
+    A unit the dataset does not cover is explained as *no data*, with the reason. Like
+    :func:`evaluate_unit`, it runs with the cyclic garbage collector paused.
     """
     with gc_paused():  # see evaluate_unit
         unit, evaluation = evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage=True)

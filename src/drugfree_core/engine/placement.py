@@ -21,7 +21,6 @@ report gives the range they imply ("meet: 40, at least 37").
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -62,25 +61,40 @@ def territory_era(dataset: Dataset, on: dt.date) -> int:
     quarter-ends before a reform, the months after it). The stretches start on each day a
     unit starts, the day after one ends, and each day a link takes effect.
     """
-    changes: list[dt.date] = dataset.derived(
+    changes: pl.Series = dataset.derived(
         ("territory changes",), lambda: _territory_changes(dataset)
     )
-    return bisect.bisect_right(changes, on)
+    return int(changes.search_sorted(on, side="right"))
 
 
-def _territory_changes(dataset: Dataset) -> list[dt.date]:
-    starts = dataset.units["valid_from"].drop_nulls().to_list()
-    ends = dataset.units["valid_to"].drop_nulls()
-    after = ends.filter(ends < dt.date.max).dt.offset_by("1d").to_list()
-    effective = dataset.lineage["effective"].drop_nulls().to_list()
-    return sorted({*starts, *after, *effective})
+def _territory_changes(dataset: Dataset) -> pl.Series:
+    """The days the territory may change on, sorted, kept as dates of polars.
+
+    Never as Python dates: a table may hold a date past year 9999, which Python's dates
+    cannot hold. An end on or after the last Python date changes nothing on any date
+    that can be asked for (and its next day may not exist).
+    """
+    ends = dataset.units["valid_to"]
+    return (
+        pl.concat(
+            [
+                dataset.units["valid_from"],
+                ends.filter(ends < dt.date.max).dt.offset_by("1d"),
+                dataset.lineage["effective"],
+            ]
+        )
+        .drop_nulls()
+        .unique()
+        .sort()
+    )
 
 
 def successors_on(dataset: Dataset, on: dt.date) -> dict[str, tuple[str, ...]]:
     """:func:`successors_in_force` on *on*, worked out once per :func:`territory_era`.
 
     Kept on the dataset under a key with no date, so the dates of a report's series that
-    share a territory share it (about 40 ms for the national units after the reform).
+    share a territory share it (about 40 ms for the national units after the reform). It
+    stays for the dataset's life: one mapping per stretch asked for, a handful at most.
     """
     era = territory_era(dataset, on)
     found: dict[str, tuple[str, ...]] = dataset.derived(
@@ -234,9 +248,9 @@ def gone_people(dataset: Dataset, on: dt.date) -> int:
     lineage leads to exactly one, or when it leads to several (a split: its people are
     ``split``, not gone). Only the people with a residence on the date in a unit that
     leads nowhere are looked at further, for the residence :func:`place_people` would
-    choose when one has several. A few milliseconds nationally, where the census takes
-    a tenth of a second: what an explanation of a passing unit needs to say how many
-    people may be anywhere. Kept on the dataset for the next unit.
+    choose when one has several. About 11 ms nationally, where the census takes 76 ms:
+    what an explanation of a passing unit needs to say how many people may be anywhere.
+    Kept on the dataset for the next unit.
     """
     found: int = dataset.derived(("gone", on), lambda: _gone_people(dataset, on))
     return found

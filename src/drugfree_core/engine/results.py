@@ -215,7 +215,8 @@ class Evaluation:
         default=None, repr=False
     )
     #: Counts the people whose residence leads nowhere (``gone``) without listing the
-    #: unplaced: an evaluation of a few units asks only this of the whole dataset.
+    #: unplaced: an evaluation of a few units asks only this of the whole dataset. It
+    #: must give the number of ``gone`` rows of ``build_unplaced_frame``'s frame.
     count_gone: Callable[[], int] | None = attrs.field(default=None, repr=False)
     #: Writes every unit's JSON straight from the engine's columns (``include_subjects``).
     write_units: Callable[[bool], list[dict[str, Any]]] | None = attrs.field(
