@@ -306,14 +306,8 @@ else:
     dataset = dfc.load(path)
     # The units in force on the date, read off the units table: an evaluation here would
     # warm what the first explanation pays for (the locale's data, the heap's collection).
-    import polars as pl
-    from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
-    kinds = [k.value for k in COMMUNE_LEVEL_KINDS]
-    codes = sorted(dataset.units.filter(
-        pl.col("kind").cast(pl.String).is_in(kinds)
-        & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= on))
-        & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
-    )["code"].to_list())
+    from drugfree_core.engine.placement import commune_units_in_force
+    codes = sorted(commune_units_in_force(dataset, on)["code"].to_list())
     step = max(1, len(codes) // 21)
     picked = codes[::step][:21]
     times = []

@@ -176,6 +176,17 @@ def _repeats(values: pl.Series) -> bool:
     return values.n_unique() < values.len()
 
 
+def _one_residence_each(residences: pl.DataFrame) -> pl.DataFrame:
+    """The residence that counts for each person, among those running on one date.
+
+    Valid data has one per person on a date; otherwise the latest start (then the
+    highest unit code) counts, so the choice is the same whoever asks.
+    """
+    return residences.sort("start", "unit_code", descending=True).unique(
+        "subject_id", keep="first", maintain_order=True
+    )
+
+
 def place_people(
     dataset: Dataset, on: dt.date, successors: dict[str, tuple[str, ...]]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -187,11 +198,8 @@ def place_people(
     for ``no_residence``, the latest residence that started before the date, if any).
     """
     res = dataset.residences.filter(active("start", "end", on))
-    # Valid data has one residence per person on a date; be deterministic otherwise.
     if _repeats(res["subject_id"]):
-        res = res.sort("start", "unit_code", descending=True).unique(
-            "subject_id", keep="first", maintain_order=True
-        )
+        res = _one_residence_each(res)
     res = map_codes(
         res.select("subject_id", "unit_code", pl.col("unit_code").alias("recorded")),
         "unit_code",
@@ -269,10 +277,7 @@ def _gone_people(dataset: Dataset, on: dt.date) -> int:
     lost = running.filter(nowhere.fill_null(True))["subject_id"].unique()
     if lost.is_empty():
         return 0
-    theirs = running.filter(pl.col("subject_id").is_in(lost.implode()))
-    chosen = theirs.sort("start", "unit_code", descending=True).unique(
-        "subject_id", keep="first", maintain_order=True
-    )
+    chosen = _one_residence_each(running.filter(pl.col("subject_id").is_in(lost.implode())))
     return chosen.filter(nowhere.fill_null(True)).height
 
 

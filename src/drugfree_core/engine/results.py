@@ -335,13 +335,10 @@ class Evaluation:
         (People with no residence on the date are listed in :attr:`unplaced` but not
         counted here: a covered unit's records are complete, so they do not live in one.)
         """
-        if self.count_gone is not None and not {"unplaced", "unplaced_frame"} & set(self._cache):
-            if "gone" not in self._cache:
-                self._cache["gone"] = self.count_gone()
-            people: int = self._cache["gone"]
-            return people + len(self.undetermined)
-        frame = self.unplaced_frame()
-        if frame is None:
+        listed = {"unplaced", "unplaced_frame"} & set(self._cache)
+        if self.count_gone is not None and not listed:
+            people = self.count_gone()  # kept where it is computed (on the dataset)
+        elif (frame := self.unplaced_frame()) is None:
             people = sum(1 for u in self.unplaced if u.kind == "gone")
         else:
             people = int((frame["why"] == "gone").sum())
