@@ -80,6 +80,10 @@ KNOWN_LEAKS = [
     "?type-",
 ]
 TAGS = re.compile(r"\b(?:READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\b")
+#: Numbers as English writes them: a percentage with a decimal point (Vietnamese writes
+#: ``0,5 %``; a legal text's own ``100%`` is Vietnamese too) and "2 of 4" (the
+#: thresholds before stop 32).
+ENGLISH_NUMBERS = [re.compile(r"\d\.\d+\s?%"), re.compile(r"\b\d+ of \d+\b")]
 #: English words beyond the catalogue's own that must never reach a Vietnamese reader.
 ENGLISH = {
     "year", "years", "month", "months", "days", "person", "people", "persons", "unit",
@@ -176,6 +180,8 @@ def check(output: Output, log: LookupLog, allowed: set[str] = frozenset()) -> li
     problems += [f"known leak: {leak!r}" for leak in KNOWN_LEAKS if leak.lower() in lowered]
     if output.for_people:
         problems += [f"provenance tag: {m.group(0)}" for m in TAGS.finditer(text)]
+        for pattern in ENGLISH_NUMBERS:
+            problems += [f"English number: {m.group(0)!r}" for m in pattern.finditer(text)]
         words = english_words(_COMMAND.sub(" ", text), allowed)
         if words:
             problems.append(f"English: {sorted(set(words))}")
@@ -443,6 +449,9 @@ def test_the_checks_catch_the_leaks_of_issue_15() -> None:
         "Xã A (unplaced)",
         "xét nghiệm (periodic/surprise)",
         "thời hạn quản lý 1 year",
+        # the thresholds before stop 32
+        "trên dân số ≥ 0,5 % (84/29.407 = 0,286 % — ngưỡng ≥ 0.5%)",
+        "ít nhất 2/4 điều kiện sau (3/4 điều kiện đạt — ngưỡng ≥ 2 of 4)",
     ]
     for leak in leaks:
         assert check(Output("x", leak), log), leak

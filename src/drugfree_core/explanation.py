@@ -70,8 +70,11 @@ def _ids(ids: tuple[str, ...]) -> str:
 def _render_rule(result: RuleResult, lang: Lang, prefix: str, lines: list[str]) -> None:
     text = result.description_vi if lang == "vi" else result.description_en
     observed = _observed(result, lang)
+    # The engine's own words for a combination say nothing a reader needs.
     threshold = (
-        result.threshold if result.threshold not in {"", "all", "any", "not", "custom"} else ""
+        render(result.threshold, lang)
+        if result.threshold not in {"", "all", "any", "not", "custom"}
+        else ""
     )
     detail = " — ".join(
         x for x in (observed, f"{label('threshold', lang)} {threshold}" if threshold else "") if x

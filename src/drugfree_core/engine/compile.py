@@ -22,7 +22,7 @@ from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
 from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
-from drugfree_core.rules.describe import threshold_text
+from drugfree_core.rules.describe import threshold_message
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.primitives import Rule, SubjectPredicate
 
@@ -44,7 +44,9 @@ class Node:
 
     rule: Rule
     path: str
-    threshold: str
+    #: What the node compares with: a message (numbers written in the reader's language
+    #: when shown) or a word of the engine (``all``, ``any``, ``not``, ``custom``).
+    threshold: Text
     frame: pl.DataFrame
     children: tuple[Node, ...] = ()
 
@@ -478,9 +480,9 @@ def compile_node(rule: Any, ctx: EvalContext, path: str) -> Node:
     return Node(rule, path, _threshold_of(rule, ctx), frame)
 
 
-def _threshold_of(rule: Any, ctx: EvalContext) -> str:
+def _threshold_of(rule: Any, ctx: EvalContext) -> Text:
     if isinstance(rule, p.Compare | p.InBand):
-        return threshold_text(rule, ctx.value)
+        return threshold_message(rule, ctx.value)
     return {p.AllSatisfy: "all", p.PythonRule: "custom"}.get(type(rule), "—")
 
 
@@ -536,7 +538,7 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
 def _(rule: p.Compare, ctx: EvalContext, path: str) -> Node:
     mf = measure_frame(ctx, rule.measure)
     threshold = _as_fraction(ctx.value(rule.value))
-    text = threshold_text(rule, ctx.value)
+    text = threshold_message(rule, ctx.value)
     if threshold is None:
         frame = _aligned(
             ctx,
@@ -559,7 +561,7 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
     mf = measure_frame(ctx, rule.measure)
     lower = _as_fraction(ctx.value(rule.lower))
     upper = _as_fraction(ctx.value(rule.upper))
-    text = threshold_text(rule, ctx.value)
+    text = threshold_message(rule, ctx.value)
 
     def side(op: p.Op, bound: Fraction | None) -> pl.Expr:
         # Each side is monotone in the measure, so its two range ends decide it.
@@ -613,7 +615,7 @@ def _combine(
     path: str,
     children: tuple[Rule, ...],
     outcome: Callable[[list[pl.Expr]], pl.Expr],
-    threshold: str,
+    threshold: Text,
 ) -> Node:
     nodes = tuple(compile_node(child, ctx, f"{path}.{i + 1}") for i, child in enumerate(children))
     outcomes = pl.DataFrame({f"c{i}": n.frame["outcome"] for i, n in enumerate(nodes)})
@@ -651,7 +653,9 @@ def _(rule: p.AtLeast, ctx: EvalContext, path: str) -> Node:
             .otherwise(pl.lit(False))
         )
 
-    return _combine(rule, ctx, path, rule.rules, at_least, f"≥ {rule.k} of {len(rule.rules)}")
+    # Translators: the threshold of "at least {k} of these {n}" (≥ 2 of 4).
+    threshold = msg("≥ {k} of {n}", k=rule.k, n=len(rule.rules))
+    return _combine(rule, ctx, path, rule.rules, at_least, threshold)
 
 
 @compile_rule.register

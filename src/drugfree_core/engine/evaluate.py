@@ -86,8 +86,10 @@ class _Columns:
             self._head["description_en"] = self.en
         if self.vi:
             self._head["description_vi"] = self.vi
-        if node.threshold:
-            self._head["threshold"] = node.threshold
+        # The threshold's words are the reader's: a message is rendered once per document
+        # (its encoded form is the key of *said*, as a reason's is).
+        threshold = node.threshold
+        self._threshold_key = threshold.encode() if isinstance(threshold, Message) else None
 
     @functools.cached_property
     def plain(self) -> bool:
@@ -125,7 +127,7 @@ class _Columns:
             word = _UNKNOWN
         else:
             downgraded = None
-        out = self._written_head(word)
+        out = self._written_head(word, said)
         raw = self.raw_reason[i]
         if downgraded is not None:
             out["reason"] = downgraded
@@ -150,16 +152,23 @@ class _Columns:
             out["children"] = [c.written(i, include_subjects, said) for c in self.children]
         return out
 
-    def written_no_data(self, reason: str) -> dict[str, Any]:
+    def written_no_data(self, reason: str, said: dict[str, str]) -> dict[str, Any]:
         """What the JSON writes of :meth:`no_data` (*reason* in words)."""
-        out = self._written_head(_NO_DATA)
+        out = self._written_head(_NO_DATA, said)
         out["reason"] = reason  # a no-data root always says why
         return out
 
-    def _written_head(self, outcome: str) -> dict[str, Any]:
+    def _written_head(self, outcome: str, said: dict[str, str]) -> dict[str, Any]:
         """The node's first keys, in the order the JSON of a result has them."""
         out = self._head.copy()  # the same for every unit but the outcome
         out["outcome"] = outcome
+        key = self._threshold_key
+        if key is not None:
+            if key not in said:
+                said[key] = render(self.node.threshold)
+            out["threshold"] = said[key]
+        elif self.node.threshold:
+            out["threshold"] = self.node.threshold
         return out
 
     def result(self, i: int) -> RuleResult:
@@ -638,7 +647,7 @@ def _written_unit(
     else:
         reason = render(why_no_data)
         for criterion, col in zip(criteria, columns, strict=True):
-            root = col.written_no_data(reason)
+            root = col.written_no_data(reason, said)
             written.append(_written_criterion(scheme, criterion, root))
         verdict, level, candidates, reached = Outcome.NO_DATA, None, (), ()
     out["verdict"] = _WORD[verdict]

@@ -202,7 +202,7 @@ def _node_rows(
         pl.col("observed"),
         pl.col("numerator"),
         pl.col("denominator"),
-        pl.lit(node.threshold or None, dtype=_TEXT).alias("threshold"),
+        pl.lit(render(node.threshold) or None, dtype=_TEXT).alias("threshold"),
         pl.col("reason").replace_strict(said, default=None, return_dtype=_TEXT).alias("reason"),
         pl.col("failing").list.len().fill_null(0).cast(pl.Int64).alias("failing_count"),
         pl.col("unknown").list.len().fill_null(0).cast(pl.Int64).alias("unknown_count"),

@@ -32,8 +32,10 @@ class RuleResult:
 
     ``observed`` is the measured value (a count, a rate, the share of people satisfying a
     predicate) with its ``numerator`` / ``denominator`` when it is a ratio; ``threshold``
-    says what it was compared with. ``failing_subjects`` are the pseudonymous ids of the
-    people who made it fail; ``unknown_subjects`` those whose data could not decide.
+    says what it was compared with (like ``reason``, a message whose numbers are written
+    in the reader's language when shown, or a word of the engine: ``all``, ``any``).
+    ``failing_subjects`` are the pseudonymous ids of the people who made it fail;
+    ``unknown_subjects`` those whose data could not decide.
     """
 
     id: str
@@ -44,7 +46,7 @@ class RuleResult:
     observed: float | None = None
     numerator: float | None = None
     denominator: float | None = None
-    threshold: str = ""
+    threshold: Text = ""
     failing_subjects: tuple[str, ...] = ()
     unknown_subjects: tuple[str, ...] = ()
     reason: Text = ""
@@ -58,6 +60,7 @@ class RuleResult:
         """
         return attrs.evolve(
             self,
+            threshold=render(self.threshold, lang),
             reason=render(self.reason, lang),
             children=tuple(c.in_words(lang) for c in self.children),
         )

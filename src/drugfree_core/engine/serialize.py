@@ -53,10 +53,12 @@ def _param_value(value: object) -> Any:
 def _rule_dict(result: RuleResult, include_subjects: bool) -> dict[str, Any]:
     # Written out by hand: this runs for every node of every unit (tens of thousands).
     out: dict[str, Any] = {"id": result.id, "rule": result.rule, "outcome": result.outcome.value}
-    for key in ("description_en", "description_vi", "threshold"):
+    for key in ("description_en", "description_vi"):
         value = getattr(result, key)
         if value:
             out[key] = value
+    if result.threshold:
+        out["threshold"] = render(result.threshold)
     if result.reason:
         out["reason"] = render(result.reason)
     for key in ("observed", "numerator", "denominator"):

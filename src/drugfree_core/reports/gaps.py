@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
-from drugfree_core.i18n import Text
+from drugfree_core.i18n import Text, render
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
 from drugfree_core.rules.outcome import Outcome
 
@@ -81,7 +81,7 @@ def _shortfalls(criterion_id: str, node: RuleResult) -> Iterator[Shortfall]:
         )
         return
     if node.rule in ("Compare", "InBand") and node.observed is not None:
-        excess = _excess(node.observed, node.threshold)
+        excess = _excess(node.observed, render(node.threshold, "en"))
         if excess is not None:
             yield Shortfall(
                 criterion_id=criterion_id,

@@ -15,6 +15,7 @@ from typing import Any
 from drugfree_core.i18n import (
     LABELS,
     Message,
+    bilingual,
     format_count,
     format_duration,
     format_number,
@@ -139,12 +140,49 @@ def _num(value: Any, lang: str | None) -> str:
     return str(value)
 
 
+_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+
+
 def threshold_text(rule: p.Compare | p.InBand, resolve: Resolve, lang: str | None = "en") -> str:
-    """The threshold of a comparison, e.g. ``≤ 9`` or ``0.05% – < 0.1%``."""
+    """The threshold of a comparison, e.g. ``≤ 9`` or ``0.05% – < 0.1%`` (in *lang*)."""
+    return threshold_message(rule, resolve).render(lang)
+
+
+def threshold_message(rule: p.Compare | p.InBand, resolve: Resolve) -> Message:
+    """The threshold of a comparison as a message, its numbers written when it is shown.
+
+    An evaluation keeps it so, like its reasons: a Vietnamese reader gets ``≥ 0,5 %`` and
+    ``≥ 3.000`` (three thousand), never the English ``0.5%`` and ``3,000``. A whole number
+    is written as a count and a share as a percentage with up to four decimals; a bound
+    that is neither (a plugin's own value) is written in each language now.
+    """
+    bounds = [rule.value] if isinstance(rule, p.Compare) else [rule.lower, rule.upper]
+    values = [resolve(bound) for bound in bounds]
+    shown = [param for param in map(_as_param, values) if param is not None]
+    if len(shown) < len(values):
+        return bilingual(_threshold_words(rule, values, "en"), _threshold_words(rule, values, "vi"))
     if isinstance(rule, p.Compare):
-        symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}[rule.op.value]
-        return f"{symbol} {_num(resolve(rule.value), lang)}"
-    return f"{_num(resolve(rule.lower), lang)} – < {_num(resolve(rule.upper), lang)}"
+        # Translators: a threshold, e.g. "≥ 0.5%" or "≤ 9" (op is a symbol: ≥ ≤ > < =).
+        return msg("{op} {value}", op=_SYMBOLS[rule.op.value], value=shown[0])
+    # Translators: a band of thresholds, e.g. "0.05% – < 0.1%".
+    return msg("{lower} – < {upper}", lower=shown[0], upper=shown[1])
+
+
+def _as_param(value: Any) -> int | Fraction | str | None:
+    """*value* as a message parameter written like :func:`_num` writes it, or None."""
+    if value is None:
+        return "?"
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _threshold_words(rule: p.Compare | p.InBand, values: list[Any], lang: str) -> str:
+    if isinstance(rule, p.Compare):
+        return f"{_SYMBOLS[rule.op.value]} {_num(values[0], lang)}"
+    return f"{_num(values[0], lang)} – < {_num(values[1], lang)}"
 
 
 def describe_population(pop: p.Population, lang: str | None = None) -> str:
