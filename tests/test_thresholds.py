@@ -1,4 +1,4 @@
-"""Thresholds are said in the reader's language, like every other number (issue 14's stop 32).
+"""Thresholds are said in the reader's language, like every other number (found in stop 32).
 
 An evaluation keeps each comparison's threshold as a message and writes its numbers
 when it is shown: a Vietnamese reader of ``≥ 3,000`` would read three, not three
