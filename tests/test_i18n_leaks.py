@@ -81,9 +81,14 @@ KNOWN_LEAKS = [
 ]
 TAGS = re.compile(r"\b(?:READ-PARTIAL|READ|ARTICLE|INFERRED|UNKNOWN)\b")
 #: Numbers as English writes them: a percentage with a decimal point (Vietnamese writes
-#: ``0,5 %``; a legal text's own ``100%`` is Vietnamese too) and "2 of 4" (the
-#: thresholds before stop 32).
-ENGLISH_NUMBERS = [re.compile(r"\d\.\d+\s?%"), re.compile(r"\b\d+ of \d+\b")]
+#: ``0,5 %``; a legal text's own ``100%`` is Vietnamese too), "2 of 4", and a limit
+#: grouped by commas (``≥ 3,000``; not ``≥ 0,286 %``, a Vietnamese share): the
+#: thresholds before stop 32.
+ENGLISH_NUMBERS = [
+    re.compile(r"\d\.\d+\s?%"),
+    re.compile(r"\b\d+ of \d+\b"),
+    re.compile(r"[≥≤<>=] \d{1,3}(?:,\d{3})+(?![\d,]| ?%)"),
+]
 #: English words beyond the catalogue's own that must never reach a Vietnamese reader.
 ENGLISH = {
     "year", "years", "month", "months", "days", "person", "people", "persons", "unit",
@@ -452,9 +457,13 @@ def test_the_checks_catch_the_leaks_of_issue_15() -> None:
         # the thresholds before stop 32
         "trên dân số ≥ 0,5 % (84/29.407 = 0,286 % — ngưỡng ≥ 0.5%)",
         "ít nhất 2/4 điều kiện sau (3/4 điều kiện đạt — ngưỡng ≥ 2 of 4)",
+        "số cây có chất ma túy trong kỳ đánh giá ≥ 3.000 (0 — ngưỡng ≥ 3,000)",
     ]
     for leak in leaks:
         assert check(Output("x", leak), log), leak
+    # Vietnamese numbers are not English ones
+    for text in ("ngưỡng ≥ 0,5 % (84/29.407 = 0,286 %)", "ngưỡng ≥ 3.000", "≥ 2/4", "100%"):
+        assert not check(Output("x", text), log), text
     assert check(Output("x", "đạt"), LookupLog(missing={("vi", None, "pass")}))
 
 

@@ -45,7 +45,8 @@ class Node:
     rule: Rule
     path: str
     #: What the node compares with: a message (numbers written in the reader's language
-    #: when shown) or a word of the engine (``all``, ``any``, ``not``, ``custom``).
+    #: when shown) or a word of the engine (``all``, ``any``, ``not``, ``custom``, ``—``;
+    #: empty for a parameter's flag).
     threshold: Text
     frame: pl.DataFrame
     children: tuple[Node, ...] = ()

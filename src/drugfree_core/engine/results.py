@@ -33,7 +33,8 @@ class RuleResult:
     ``observed`` is the measured value (a count, a rate, the share of people satisfying a
     predicate) with its ``numerator`` / ``denominator`` when it is a ratio; ``threshold``
     says what it was compared with (like ``reason``, a message whose numbers are written
-    in the reader's language when shown, or a word of the engine: ``all``, ``any``).
+    in the reader's language when shown, or a word of the engine: ``all``, ``any``,
+    ``not``, ``custom``, ``—``).
     ``failing_subjects`` are the pseudonymous ids of the people who made it fail;
     ``unknown_subjects`` those whose data could not decide.
     """

@@ -88,7 +88,8 @@ def format_count(value: int | float, lang: str | None = None) -> str:
         value = int(value)
     from babel.numbers import format_decimal
 
-    return format_decimal(value, format="#,##0", locale=babel_locale(resolve_lang(lang)))
+    with _enough_precision(value):
+        return format_decimal(value, format="#,##0", locale=babel_locale(resolve_lang(lang)))
 
 
 def format_number(

@@ -10,15 +10,14 @@ smallest total. Subject ids are read here only to build the case-level list.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Iterator
 
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
-from drugfree_core.i18n import Text, render
+from drugfree_core.i18n import Text
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
+from drugfree_core.rules.describe import count_limit
 from drugfree_core.rules.outcome import Outcome
 
-_LIMIT = re.compile(r"^\s*(≤|<|≥|>|=)\s*(-?\d+(?:\.\d+)?)\s*$")
 _EVERY_EN = "every one of "
 _EVERY_VI = "mọi "
 
@@ -81,7 +80,7 @@ def _shortfalls(criterion_id: str, node: RuleResult) -> Iterator[Shortfall]:
         )
         return
     if node.rule in ("Compare", "InBand") and node.observed is not None:
-        excess = _excess(node.observed, render(node.threshold, "en"))
+        excess = _excess(node.observed, count_limit(node.threshold))
         if excess is not None:
             yield Shortfall(
                 criterion_id=criterion_id,
@@ -116,12 +115,14 @@ def _people_phrase(description: str, every: str, verb: str) -> str:
     return f"{verb}: {description}"
 
 
-def _excess(observed: float, threshold: str) -> int | None:
-    """How many units of the measure separate *observed* from passing *threshold*."""
-    match = _LIMIT.match(threshold)
-    if match is None:
+def _excess(observed: float, limit: tuple[str, int] | None) -> int | None:
+    """How many units of the measure separate *observed* from passing *limit*.
+
+    *limit* is a count's threshold (see :func:`~drugfree_core.rules.describe.count_limit`).
+    """
+    if limit is None:
         return None
-    op, value = match.group(1), float(match.group(2))
+    op, value = limit
     if op == "≤":
         gap = observed - value
     elif op == "<":

@@ -15,6 +15,7 @@ from typing import Any
 from drugfree_core.i18n import (
     LABELS,
     Message,
+    Text,
     bilingual,
     format_count,
     format_duration,
@@ -166,6 +167,27 @@ def threshold_message(rule: p.Compare | p.InBand, resolve: Resolve) -> Message:
         return msg("{op} {value}", op=_SYMBOLS[rule.op.value], value=shown[0])
     # Translators: a band of thresholds, e.g. "0.05% – < 0.1%".
     return msg("{lower} – < {upper}", lower=shown[0], upper=shown[1])
+
+
+def count_limit(threshold: Text) -> tuple[str, int] | None:
+    """The symbol and whole number of a comparison with a count (``≤ 9``), else None.
+
+    Read off the values of a :func:`threshold_message`. A threshold already in words (a
+    result read back from JSON, written in either language) is read only when its number
+    has no separator, which the languages write differently (``1.000`` is a thousand in
+    Vietnamese and one in English). A share, a band or an engine word is no count limit.
+    """
+    if isinstance(threshold, Message):
+        values = dict(threshold.params)
+        op, value = values.get("op"), values.get("value")
+        if threshold.msgid != "{op} {value}" or not isinstance(op, str):
+            return None
+        return (op, value) if isinstance(value, int) else None
+    found = _COUNT_LIMIT.match(threshold)
+    return None if found is None else (found.group(1), int(found.group(2)))
+
+
+_COUNT_LIMIT = re.compile(r"^\s*(≤|<|≥|>|=)\s*(-?\d+)\s*$")
 
 
 def _as_param(value: Any) -> int | Fraction | str | None:
