@@ -87,9 +87,11 @@ class _Columns:
         if self.vi:
             self._head["description_vi"] = self.vi
         # The threshold's words are the reader's: a message is rendered once per document
-        # (its encoded form is the key of *said*, as a reason's is).
+        # (its encoded form is the key of *said*, as a reason's is); an engine word is not.
         threshold = node.threshold
         self._threshold_key = threshold.encode() if isinstance(threshold, Message) else None
+        if threshold and self._threshold_key is None:
+            self._head["threshold"] = threshold
 
     @functools.cached_property
     def plain(self) -> bool:
@@ -167,8 +169,6 @@ class _Columns:
             if key not in said:
                 said[key] = render(self.node.threshold)
             out["threshold"] = said[key]
-        elif self.node.threshold:
-            out["threshold"] = self.node.threshold
         return out
 
     def result(self, i: int) -> RuleResult:

@@ -158,10 +158,7 @@ def threshold_message(rule: p.Compare | p.InBand, resolve: Resolve) -> Message:
     that is neither (a plugin's own value) is written in each language now.
     """
     bounds = [rule.value] if isinstance(rule, p.Compare) else [rule.lower, rule.upper]
-    values = [resolve(bound) for bound in bounds]
-    shown = [param for param in map(_as_param, values) if param is not None]
-    if len(shown) < len(values):
-        return bilingual(_threshold_words(rule, values, "en"), _threshold_words(rule, values, "vi"))
+    shown = [_as_param(resolve(bound)) for bound in bounds]
     if isinstance(rule, p.Compare):
         # Translators: a threshold, e.g. "≥ 0.5%" or "≤ 9" (op is a symbol: ≥ ≤ > < =).
         return msg("{op} {value}", op=_SYMBOLS[rule.op.value], value=shown[0])
@@ -190,21 +187,13 @@ def count_limit(threshold: Text) -> tuple[str, int] | None:
 _COUNT_LIMIT = re.compile(r"^\s*(≤|<|≥|>|=)\s*(-?\d+)\s*$")
 
 
-def _as_param(value: Any) -> int | Fraction | str | None:
-    """*value* as a message parameter written like :func:`_num` writes it, or None."""
+def _as_param(value: Any) -> int | Fraction | str | Message:
+    """*value* as a message parameter written as :func:`_num` writes it in each language."""
     if value is None:
         return "?"
-    if isinstance(value, Fraction):
+    if isinstance(value, Fraction) or (isinstance(value, int) and not isinstance(value, bool)):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
-
-
-def _threshold_words(rule: p.Compare | p.InBand, values: list[Any], lang: str) -> str:
-    if isinstance(rule, p.Compare):
-        return f"{_SYMBOLS[rule.op.value]} {_num(values[0], lang)}"
-    return f"{_num(values[0], lang)} – < {_num(values[1], lang)}"
+    return bilingual(_num(value, "en"), _num(value, "vi"))
 
 
 def describe_population(pop: p.Population, lang: str | None = None) -> str:
