@@ -242,6 +242,64 @@ def test_a_count_over_its_limit_lacks_the_excess() -> None:
     assert "(now 12)" in shortfall.sentence("en")
 
 
+def _compare_unit(threshold: str, observed: float) -> UnitResult:
+    """A unit failing one criterion on a single count comparison."""
+    node = RuleResult(
+        id="C2.1",
+        rule="Compare",
+        outcome=Outcome.FAIL,
+        description_en=f"number of locations {threshold}",
+        description_vi=f"số địa điểm {threshold}",
+        observed=observed,
+        threshold=threshold,
+    )
+    return UnitResult(
+        unit_code="X",
+        unit_name="X",
+        province_code="P",
+        verdict=Outcome.FAIL,
+        criteria=(
+            CriterionResult(criterion_id="C2", outcome=Outcome.FAIL, provenance="A", result=node),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("threshold", "observed", "count", "en", "vi"),
+    [
+        ("≤ 9", 12.0, 3, "beyond the limit", "vượt ngưỡng"),
+        ("< 9", 9.0, 1, "beyond the limit", "vượt ngưỡng"),
+        ("≥ 5", 2.0, 3, "short of the minimum", "chưa đạt mức tối thiểu"),
+        ("> 5", 5.0, 1, "short of the minimum", "chưa đạt mức tối thiểu"),
+        ("= 1", 0.0, 1, "off the required value", "khác giá trị yêu cầu"),
+    ],
+)
+def test_a_shortfall_is_worded_by_the_direction_of_its_limit(
+    threshold: str, observed: float, count: int, en: str, vi: str
+) -> None:
+    (shortfall,) = unit_row(_compare_unit(threshold, observed), "s").shortfalls
+    shown = f"{observed:.0f}"
+    assert shortfall.count == count
+    assert shortfall.sentence("en") == (
+        f"{count} × {en}: number of locations {threshold} (now {shown})"
+    )
+    assert shortfall.sentence("vi") == f"{count} × {vi}: số địa điểm {threshold} (hiện {shown})"
+
+
+def test_a_shortfalls_numbers_are_written_in_the_readers_language() -> None:
+    (shortfall,) = unit_row(_compare_unit("≤ 9", 2009.0), "s").shortfalls
+    assert shortfall.sentence("en").startswith("2,000 × beyond the limit")
+    assert shortfall.sentence("en").endswith("(now 2,009)")
+    assert shortfall.sentence("vi").startswith("2.000 × vượt ngưỡng")
+    assert shortfall.sentence("vi").endswith("(hiện 2.009)")
+    assert shortfall.sentence("vi", 5000) == shortfall.sentence("vi")  # a count is shown
+    withheld = attrs.evolve(shortfall, count=None, observed=None)
+    assert withheld.sentence("en", 1000) == "< 1,000 × beyond the limit: number of locations ≤ 9"
+    assert withheld.sentence("vi", 1000).startswith("< 1.000 × vượt ngưỡng")
+    fraction = attrs.evolve(shortfall, observed=12.5)
+    assert fraction.sentence("vi").endswith("(hiện 12,5)")
+
+
 def test_cases_name_subjects_but_rows_do_not(demo: Dataset) -> None:
     on = dt.date(2025, 10, 1)
     host = PluginHost(autoload=False)

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
-from drugfree_core.i18n import Text
+from drugfree_core.i18n import Message, Text, msg
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
 from drugfree_core.rules.describe import count_limit
 from drugfree_core.rules.outcome import Outcome
@@ -75,20 +75,21 @@ def _shortfalls(criterion_id: str, node: RuleResult) -> Iterator[Shortfall]:
             rule_id=node.id,
             count=len(node.failing_subjects),
             people=True,
-            what_en=_people_phrase(node.description_en, _EVERY_EN, "not meeting"),
-            what_vi=_people_phrase(node.description_vi, _EVERY_VI, "chưa đạt"),
+            what_en=_people_phrase(node.description_en, _EVERY_EN, "en"),
+            what_vi=_people_phrase(node.description_vi, _EVERY_VI, "vi"),
         )
         return
-    if node.rule in ("Compare", "InBand") and node.observed is not None:
-        excess = _excess(node.observed, count_limit(node.threshold))
+    limit = count_limit(node.threshold)
+    if node.rule in ("Compare", "InBand") and node.observed is not None and limit is not None:
+        excess = _excess(node.observed, limit)
         if excess is not None:
             yield Shortfall(
                 criterion_id=criterion_id,
                 rule_id=node.id,
                 count=excess,
                 people=False,
-                what_en=f"beyond the limit: {node.description_en}",
-                what_vi=f"vượt ngưỡng: {node.description_vi}",
+                what_en=_gap_words(limit[0], node.description_en).render("en"),
+                what_vi=_gap_words(limit[0], node.description_vi).render("vi"),
                 observed=node.observed,
             )
             return
@@ -102,26 +103,38 @@ def _whole(criterion_id: str, node: RuleResult) -> Shortfall:
         rule_id=node.id,
         count=1,
         people=False,
-        what_en=f"criterion not met: {node.description_en}",
-        what_vi=f"chưa đạt tiêu chí: {node.description_vi}",
+        what_en=msg("criterion not met: {rule}", rule=node.description_en).render("en"),
+        what_vi=msg("criterion not met: {rule}", rule=node.description_vi).render("vi"),
     )
 
 
-def _people_phrase(description: str, every: str, verb: str) -> str:
+def _people_phrase(description: str, every: str, lang: str) -> str:
     """Turn "every one of addicts: test" into "addicts not meeting: test"."""
     if description.startswith(every) and ": " in description:
         population, predicate = description[len(every) :].split(": ", 1)
-        return f"{population} {verb}: {predicate}"
-    return f"{verb}: {description}"
+        words = msg("{people} not meeting: {condition}", people=population, condition=predicate)
+        return words.render(lang)
+    return msg("not meeting: {condition}", condition=description).render(lang)
 
 
-def _excess(observed: float, limit: tuple[str, int] | None) -> int | None:
+def _gap_words(op: str, description: str) -> Message:
+    """What a count's distance from its limit is, by the limit's direction.
+
+    Over a maximum (``≤``, ``<``) the count is beyond the limit; under a minimum (``≥``,
+    ``>``) it falls short of it; beside a required value (``=``) it is off it.
+    """
+    if op in ("≤", "<"):
+        return msg("beyond the limit: {rule}", rule=description)
+    if op in ("≥", ">"):
+        return msg("short of the minimum: {rule}", rule=description)
+    return msg("off the required value: {rule}", rule=description)
+
+
+def _excess(observed: float, limit: tuple[str, int]) -> int | None:
     """How many units of the measure separate *observed* from passing *limit*.
 
     *limit* is a count's threshold (see :func:`~drugfree_core.rules.describe.count_limit`).
     """
-    if limit is None:
-        return None
     op, value = limit
     if op == "≤":
         gap = observed - value

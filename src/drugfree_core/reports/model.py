@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import attrs
 
-from drugfree_core.i18n import Text
+from drugfree_core.i18n import Text, format_count, format_number, msg
 from drugfree_core.reports.quality import QualityReport
 from drugfree_core.reports.recognition import RecognitionSummary
 
@@ -183,16 +183,21 @@ class Shortfall:
     observed: float | None = None
 
     def sentence(self, lang: str, suppressed_below: int | None = None) -> str:
-        """The shortfall as one line in *lang* (``"vi"`` or ``"en"``)."""
+        """The shortfall as one line in *lang* (``"vi"`` or ``"en"``), numbers in its way."""
         if self.count is None:
-            n = f"< {suppressed_below}" if suppressed_below is not None else "?"
+            n = f"< {format_count(suppressed_below, lang)}" if suppressed_below is not None else "?"
         else:
-            n = str(self.count)
+            n = format_count(self.count, lang)
         line = f"{n} × {self.what_vi if lang == 'vi' else self.what_en}"
         if self.observed is not None:
             value = self.observed
-            shown = str(int(value)) if value == int(value) else f"{value:.4g}"
-            line += f" ({'hiện' if lang == 'vi' else 'now'} {shown})"
+            shown = (
+                format_count(value, lang)
+                if float(value).is_integer()
+                else format_number(value, lang, 0, max_digits=4)
+            )
+            now = msg("now {value}", value=shown).render(lang)
+            line += f" ({now})"
         return line
 
 
