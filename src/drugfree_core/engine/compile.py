@@ -99,15 +99,20 @@ def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any])
     marked = per_unit.with_columns(pl.lit(True).alias("_present"))
     frame = ctx.unit_index.join(marked, on="unit_code", how="left", maintain_order="left")
     absent = pl.col("_present").is_null()
-    fills = []
+    # One select fills and casts every column: each polars call on a small frame costs
+    # about 0.1 ms whatever its size, and an explanation makes this one seven times.
+    columns = []
     for name, dtype in NODE_SCHEMA.items():
         if name not in frame.columns:
-            fills.append(pl.lit(defaults.get(name), dtype=dtype).alias(name))
+            # repeated to the frame's height: a select of literals alone gives one row
+            column = pl.repeat(pl.lit(defaults.get(name), dtype=dtype), pl.len())
         elif name in defaults:
             default = pl.lit(defaults[name], dtype=dtype)
-            fills.append(pl.when(absent).then(default).otherwise(pl.col(name)).alias(name))
-    frame = frame.with_columns(fills)
-    return frame.select(pl.col(n).cast(t) for n, t in NODE_SCHEMA.items())
+            column = pl.when(absent).then(default).otherwise(pl.col(name))
+        else:
+            column = pl.col(name)
+        columns.append(column.cast(dtype).alias(name))
+    return frame.select(columns)
 
 
 # ------------------------------------------------------------------ subject predicates
