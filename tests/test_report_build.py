@@ -17,7 +17,7 @@ import drugfree_core as dfc
 from drugfree_core.dataset import Dataset
 from drugfree_core.engine import context
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
-from drugfree_core.i18n import use_lang
+from drugfree_core.i18n import Text, msg, render, use_lang
 from drugfree_core.i18n.language import chosen_lang
 from drugfree_core.model import (
     AdminUnit,
@@ -217,40 +217,17 @@ def test_closest_ranks_by_failing_criteria_then_lack() -> None:
     assert shortfall.sentence("vi") == "2 × người nghiện chưa đạt: xét nghiệm âm tính trong 30 ngày"
 
 
-def test_a_count_over_its_limit_lacks_the_excess() -> None:
+def _compare_unit(threshold: Text, observed: float, denominator: float | None = None) -> UnitResult:
+    """A unit failing one criterion on a single comparison (a count's, without *denominator*)."""
+    words = render(threshold, "en")
     node = RuleResult(
         id="C2.1",
         rule="Compare",
         outcome=Outcome.FAIL,
-        description_en="number of addicts ≤ 9",
-        description_vi="số người nghiện ≤ 9",
-        observed=12.0,
-        threshold="≤ 9",
-    )
-    result = UnitResult(
-        unit_code="X",
-        unit_name="X",
-        province_code="P",
-        verdict=Outcome.FAIL,
-        criteria=(
-            CriterionResult(criterion_id="C2", outcome=Outcome.FAIL, provenance="A", result=node),
-        ),
-    )
-    (shortfall,) = unit_row(result, "s").shortfalls
-    assert shortfall.count == 3
-    assert not shortfall.people
-    assert "(now 12)" in shortfall.sentence("en")
-
-
-def _compare_unit(threshold: str, observed: float) -> UnitResult:
-    """A unit failing one criterion on a single count comparison."""
-    node = RuleResult(
-        id="C2.1",
-        rule="Compare",
-        outcome=Outcome.FAIL,
-        description_en=f"number of locations {threshold}",
-        description_vi=f"số địa điểm {threshold}",
+        description_en=f"number of locations {words}",
+        description_vi=f"số địa điểm {words}",
         observed=observed,
+        denominator=denominator,
         threshold=threshold,
     )
     return UnitResult(
@@ -271,7 +248,7 @@ def _compare_unit(threshold: str, observed: float) -> UnitResult:
         ("< 9", 9.0, 1, "beyond the limit", "vượt ngưỡng"),
         ("≥ 5", 2.0, 3, "short of the minimum", "chưa đạt mức tối thiểu"),
         ("> 5", 5.0, 1, "short of the minimum", "chưa đạt mức tối thiểu"),
-        ("= 1", 0.0, 1, "off the required value", "khác giá trị yêu cầu"),
+        ("= 1", 0.0, 1, "off the required value", "chưa đúng giá trị yêu cầu"),
     ],
 )
 def test_a_shortfall_is_worded_by_the_direction_of_its_limit(
@@ -280,6 +257,7 @@ def test_a_shortfall_is_worded_by_the_direction_of_its_limit(
     (shortfall,) = unit_row(_compare_unit(threshold, observed), "s").shortfalls
     shown = f"{observed:.0f}"
     assert shortfall.count == count
+    assert not shortfall.people
     assert shortfall.sentence("en") == (
         f"{count} × {en}: number of locations {threshold} (now {shown})"
     )
@@ -298,6 +276,51 @@ def test_a_shortfalls_numbers_are_written_in_the_readers_language() -> None:
     assert withheld.sentence("vi", 1000).startswith("< 1.000 × vượt ngưỡng")
     fraction = attrs.evolve(shortfall, observed=12.5)
     assert fraction.sentence("vi").endswith("(hiện 12,5)")
+    with use_lang("vi"):
+        assert shortfall.sentence() == shortfall.sentence("vi")
+
+
+def test_a_withheld_distance_is_bounded_only_over_a_maximum() -> None:
+    # Over a maximum the distance is at most the measure's value, so "< K" is true; under
+    # a minimum (or off a required value) it is not: 2 plants against ≥ 500 lack 498.
+    for threshold, side, shown in (("≤ 0", "over", "< 5"), ("≥ 500", "under", "?")):
+        (shortfall,) = unit_row(_compare_unit(threshold, 2.0), "s").shortfalls
+        assert shortfall.side == side
+        withheld = attrs.evolve(shortfall, count=None, observed=None)
+        assert withheld.sentence("en", 5).startswith(f"{shown} × ")
+
+
+def test_a_minimum_read_back_as_words_or_as_a_message_is_short_of_it() -> None:
+    message = msg("{op} {value}", op="≥", value=5)  # as threshold_message makes it
+    for threshold in (message, "≥ 5"):
+        (shortfall,) = unit_row(_compare_unit(threshold, 3.0), "s").shortfalls
+        assert (shortfall.count, shortfall.side) == (2, "under")
+        assert shortfall.what_vi.startswith("chưa đạt mức tối thiểu: số địa điểm ≥ 5")
+
+
+def test_a_rate_or_a_share_that_fails_is_a_criterion_not_met_not_a_distance() -> None:
+    (shortfall,) = unit_row(_compare_unit("≥ 1", 0.4, denominator=5.0), "s").shortfalls
+    assert (shortfall.count, shortfall.observed) == (1, None)
+    assert shortfall.sentence("en") == "1 × criterion not met: number of locations ≥ 1"
+    assert shortfall.sentence("vi") == "1 × chưa đạt tiêu chí: số địa điểm ≥ 1"
+
+
+def test_a_rule_over_people_is_phrased_from_its_description_in_each_language() -> None:
+    # The words around the people are read off the catalogue's description of the rule.
+    (shortfall,) = unit_row(_unit("A", Outcome.FAIL, {"C1": 2}), "s").shortfalls
+    assert shortfall.what_en == "addicts not meeting: negative test within 30 days"
+    assert shortfall.what_vi == "người nghiện chưa đạt: xét nghiệm âm tính trong 30 ngày"
+    # A description in another shape (a plugin's) keeps its words whole.
+    unit = _unit("A", Outcome.FAIL, {"C1": 2})
+    odd = attrs.evolve(
+        unit.criteria[0].result, description_en="a custom check", description_vi="kiểm tra riêng"
+    )
+    unit = attrs.evolve(unit, criteria=(attrs.evolve(unit.criteria[0], result=odd),))
+    (shortfall,) = unit_row(unit, "s").shortfalls
+    assert (shortfall.what_en, shortfall.what_vi) == (
+        "not meeting: a custom check",
+        "chưa đạt: kiểm tra riêng",
+    )
 
 
 def test_cases_name_subjects_but_rows_do_not(demo: Dataset) -> None:

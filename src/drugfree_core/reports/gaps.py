@@ -2,13 +2,15 @@
 
 A failing criterion is walked down to the rules that actually failed. A rule over people
 ("every addict has a negative test within 30 days") lacks as many people as failed it;
-a limit on a count ("at most 9 addicts") lacks how far the count is over. Units that
+a limit on a count lacks the count's distance from it: how far over a maximum ("at most
+9 addicts"), under a minimum ("at least 5 locations") or off a required value. Units that
 fail are ranked by how little they lack: fewest failing criteria first, then the
 smallest total. Subject ids are read here only to build the case-level list.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 
@@ -18,8 +20,15 @@ from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
 from drugfree_core.rules.describe import count_limit
 from drugfree_core.rules.outcome import Outcome
 
-_EVERY_EN = "every one of "
-_EVERY_VI = "mọi "
+#: A count limit's symbol → the side of it a failing count is on (``Shortfall.side``), and
+#: whether the limit is strict (a count equal to it fails, so it lacks one more).
+_LIMITS: dict[str, tuple[str, bool]] = {
+    "≤": ("over", False),
+    "<": ("over", True),
+    "≥": ("under", False),
+    ">": ("under", True),
+    "=": ("off", False),
+}
 
 
 def unit_row(
@@ -75,26 +84,44 @@ def _shortfalls(criterion_id: str, node: RuleResult) -> Iterator[Shortfall]:
             rule_id=node.id,
             count=len(node.failing_subjects),
             people=True,
-            what_en=_people_phrase(node.description_en, _EVERY_EN, "en"),
-            what_vi=_people_phrase(node.description_vi, _EVERY_VI, "vi"),
+            what_en=_people_phrase(node.description_en, "en"),
+            what_vi=_people_phrase(node.description_vi, "vi"),
         )
         return
-    limit = count_limit(node.threshold)
-    if node.rule in ("Compare", "InBand") and node.observed is not None and limit is not None:
-        excess = _excess(node.observed, limit)
-        if excess is not None:
-            yield Shortfall(
-                criterion_id=criterion_id,
-                rule_id=node.id,
-                count=excess,
-                people=False,
-                what_en=_gap_words(limit[0], node.description_en).render("en"),
-                what_vi=_gap_words(limit[0], node.description_vi).render("vi"),
-                observed=node.observed,
-            )
-            return
+    if node.rule == "Compare":
+        # A failed comparison says why: a count by its distance from the limit, anything
+        # else (a rate, a share: whole-number thresholds too) as the rule not met.
+        yield _limit_shortfall(criterion_id, node) or _whole(criterion_id, node)
+        return
     for child in node.children:
         yield from _shortfalls(criterion_id, child)
+
+
+def _limit_shortfall(criterion_id: str, node: RuleResult) -> Shortfall | None:
+    """A count's distance from the limit it failed, or None if it is not a count's limit.
+
+    A count has no denominator: a rate or a share compared with a whole number (``> 0``,
+    ``≥ 1``) is not one, and its distance in units would mean nothing.
+    """
+    limit = count_limit(node.threshold)
+    if limit is None or limit[0] not in _LIMITS or node.observed is None:
+        return None
+    if node.denominator is not None:
+        return None
+    side, strict = _LIMITS[limit[0]]
+    distance = _distance(node.observed, side, limit[1], strict)
+    if distance is None:
+        return None
+    return Shortfall(
+        criterion_id=criterion_id,
+        rule_id=node.id,
+        count=distance,
+        people=False,
+        what_en=_gap_words(side, node.description_en).render("en"),
+        what_vi=_gap_words(side, node.description_vi).render("vi"),
+        observed=node.observed,
+        side=side,
+    )
 
 
 def _whole(criterion_id: str, node: RuleResult) -> Shortfall:
@@ -108,44 +135,55 @@ def _whole(criterion_id: str, node: RuleResult) -> Shortfall:
     )
 
 
-def _people_phrase(description: str, every: str, lang: str) -> str:
+def _people_phrase(description: str, lang: str) -> str:
     """Turn "every one of addicts: test" into "addicts not meeting: test"."""
-    if description.startswith(every) and ": " in description:
-        population, predicate = description[len(every) :].split(": ", 1)
+    before, between = _every_parts(lang)
+    if description.startswith(before) and between in description[len(before) :]:
+        population, predicate = description[len(before) :].split(between, 1)
         words = msg("{people} not meeting: {condition}", people=population, condition=predicate)
         return words.render(lang)
     return msg("not meeting: {condition}", condition=description).render(lang)
 
 
-def _gap_words(op: str, description: str) -> Message:
-    """What a count's distance from its limit is, by the limit's direction.
+@functools.cache
+def _every_parts(lang: str) -> tuple[str, str]:
+    """The words of a rule over people around its people, and between them and the condition.
 
-    Over a maximum (``≤``, ``<``) the count is beyond the limit; under a minimum (``≥``,
-    ``>``) it falls short of it; beside a required value (``=``) it is off it.
+    Read off the catalogue's message that describes such a rule
+    (:func:`~drugfree_core.rules.describe.describe_rule`), so a change of its words or
+    its translation does not leave the shortfall's phrase behind.
     """
-    if op in ("≤", "<"):
+    shown = msg("every one of {people}: {condition}", people="\x00", condition="\x01").render(lang)
+    before, rest = shown.split("\x00", 1)
+    return before, rest.split("\x01", 1)[0]
+
+
+def _gap_words(side: str, description: str) -> Message:
+    """What a count's distance from its limit is called, by the side it is on."""
+    # Translators: a count over its maximum; {rule} is the rule ("number of addicts ≤ 9").
+    if side == "over":
         return msg("beyond the limit: {rule}", rule=description)
-    if op in ("≥", ">"):
+    # Translators: a count under its minimum; {rule} is the rule ("locations ≥ 5").
+    if side == "under":
         return msg("short of the minimum: {rule}", rule=description)
+    # Translators: a count other than the value required; {rule} is the rule ("… = 1").
     return msg("off the required value: {rule}", rule=description)
 
 
-def _excess(observed: float, limit: tuple[str, int]) -> int | None:
-    """How many units of the measure separate *observed* from passing *limit*.
+def _distance(observed: float, side: str, value: int, strict: bool) -> int | None:
+    """How many units of the measure separate *observed* from passing its limit *value*.
 
-    *limit* is a count's threshold (see :func:`~drugfree_core.rules.describe.count_limit`).
+    *side* is where a failing count lies (``over``, ``under`` or ``off``); a *strict*
+    limit fails a count equal to it, so a whole count lacks one more.
     """
-    op, value = limit
-    if op == "≤":
+    if side == "over":
         gap = observed - value
-    elif op == "<":
-        gap = observed - value + 1 if observed == int(observed) else observed - value
-    elif op == "≥":
+    elif side == "under":
         gap = value - observed
-    elif op == ">":
-        gap = value - observed + 1 if observed == int(observed) else value - observed
     else:
         gap = abs(observed - value)
+    if strict and float(observed).is_integer():
+        gap += 1
     return max(1, math.ceil(gap)) if gap > 0 else None
 
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import attrs
 
-from drugfree_core.i18n import Text, format_count, format_number, msg
+from drugfree_core.i18n import Text, format_count, format_number, msg, resolve_lang
 from drugfree_core.reports.quality import QualityReport
 from drugfree_core.reports.recognition import RecognitionSummary
 
@@ -168,10 +168,12 @@ class Shortfall:
     """What one failing rule of a unit lacks, in words a commune officer can act on.
 
     ``count`` is how many people fail the rule (``people=True``) or how far a measure is
-    beyond its limit; ``what_en`` / ``what_vi`` describe them, so :meth:`sentence` reads
+    from its limit; ``what_en`` / ``what_vi`` describe them, so :meth:`sentence` reads
     "2 × addicts (…) not meeting: negative test within 30 days". For a limit, ``observed``
-    is the measure's value ("95 × beyond the limit: number of addicts ≤ 9 (now 104)").
-    ``count`` and ``observed`` are ``None`` when suppressed as too small to publish.
+    is the measure's value ("95 × beyond the limit: number of addicts ≤ 9 (now 104)") and
+    ``side`` the side of the limit it is on: ``over`` a maximum, ``under`` a minimum,
+    ``off`` a required value (people who fail a rule are ``over``: none may). ``count``
+    and ``observed`` are ``None`` when suppressed as too small to publish.
     """
 
     criterion_id: str
@@ -181,22 +183,28 @@ class Shortfall:
     what_en: str
     what_vi: str
     observed: float | None = None
+    side: str = "over"
 
-    def sentence(self, lang: str, suppressed_below: int | None = None) -> str:
-        """The shortfall as one line in *lang* (``"vi"`` or ``"en"``), numbers in its way."""
-        if self.count is None:
-            n = f"< {format_count(suppressed_below, lang)}" if suppressed_below is not None else "?"
+    def sentence(self, lang: str | None = None, suppressed_below: int | None = None) -> str:
+        """The shortfall as one line in *lang* (``"vi"``, ``"en"``; None: the current one).
+
+        A count withheld below *suppressed_below* (K) is written ``< K`` when that is
+        true: people, and a distance over a maximum, which is at most the measure's
+        value; a distance under a minimum or off a required value can be anything, so
+        it is written ``?``.
+        """
+        code = resolve_lang(lang)
+        if self.count is not None:
+            n = format_count(self.count, code)
+        elif suppressed_below is not None and self.side == "over":
+            n = f"< {format_count(suppressed_below, code)}"
         else:
-            n = format_count(self.count, lang)
-        line = f"{n} × {self.what_vi if lang == 'vi' else self.what_en}"
+            n = "?"
+        line = f"{n} × {self.what_vi if code == 'vi' else self.what_en}"
         if self.observed is not None:
-            value = self.observed
-            shown = (
-                format_count(value, lang)
-                if float(value).is_integer()
-                else format_number(value, lang, 0, max_digits=4)
-            )
-            now = msg("now {value}", value=shown).render(lang)
+            value = format_number(self.observed + 0.0, code, 0, max_digits=4)  # no "-0"
+            # Translators: a measure's value now, in brackets after its shortfall ("now 104").
+            now = msg("now {value}", value=value).render(code)
             line += f" ({now})"
         return line
 
