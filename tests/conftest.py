@@ -38,10 +38,9 @@ from drugfree_core.model import (
     UnitFact,
     UnitKind,
 )
-from drugfree_core.plugins import SchemeRegistrar, hookimpl
+from drugfree_core.plugins import SchemeRegistrar, get_scheme, hookimpl
 from drugfree_core.rules.extension import Jurisdiction
 from drugfree_core.rules.scheme import Scheme
-from drugfree_core.schemes.registry import get_scheme
 from drugfree_core.testing.strategies import dataset_from_records
 
 # The library's own tests see only the built-in plugin, whatever is installed (province

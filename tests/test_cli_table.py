@@ -11,8 +11,8 @@ from drugfree_core.cli.output import MARKS, csv_text, summary_text, table_text
 from drugfree_core.cli.table import Cell, Column, cut, fit_widths, render_table, text_width
 from drugfree_core.engine import evaluate
 from drugfree_core.io import load
+from drugfree_core.plugins import get_scheme
 from drugfree_core.samples import demo_path
-from drugfree_core.schemes import get_scheme
 
 
 @pytest.fixture(scope="module")

@@ -487,7 +487,7 @@ def test_codes_ids_and_paths_are_not_words() -> None:
 def test_explanations_of_generated_datasets_are_vietnamese(case: Case, scheme_id: str) -> None:
     from drugfree_core.engine import evaluate
     from drugfree_core.explanation import explain_unit
-    from drugfree_core.schemes import get_scheme
+    from drugfree_core.plugins import get_scheme
 
     scheme = get_scheme(scheme_id)
     if not scheme.in_force(case.on):

@@ -20,11 +20,12 @@ from drugfree_core.engine.compile import measure_frame
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.errors import CoverageError
 from drugfree_core.model import Coverage, Recognition, SubjectKind, UnitLevel
+from drugfree_core.plugins import get_scheme
 from drugfree_core.reports import ReportOptions, build_report
 from drugfree_core.reports.export.answer import report_answer
 from drugfree_core.rules.primitives import CommuneShare
 from drugfree_core.rules.tables import tables_needed
-from drugfree_core.schemes import get_scheme, qd28_drug_free, qd28_provinces
+from drugfree_core.schemes import qd28_drug_free, qd28_provinces
 
 ON = dt.date(2025, 12, 14)
 DF = qd28_drug_free.SCHEME

@@ -75,8 +75,9 @@ if TYPE_CHECKING:
         UnitLevel,
         WantedFugitive,
     )
+    from drugfree_core.plugins import get_scheme
     from drugfree_core.rules import Criterion, Level, Parameter, Scheme
-    from drugfree_core.schemes import builtin_schemes, get_scheme
+    from drugfree_core.schemes import builtin_schemes
 
 # Names are imported on first use, so `import drugfree_core` (and Hypothesis, which
 # loads our strategies hook at start-up) does not pay for polars and the engine.
@@ -136,7 +137,7 @@ _EXPORTS = {
     "evaluate_unit_from": "drugfree_core.api",
     "explain": "drugfree_core.api",
     "explain_unit": "drugfree_core.explanation",
-    "get_scheme": "drugfree_core.schemes",
+    "get_scheme": "drugfree_core.plugins",
     "load": "drugfree_core.io",
     "pseudonymise": "drugfree_core.io",
     "save": "drugfree_core.io",

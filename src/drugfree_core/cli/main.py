@@ -136,7 +136,7 @@ def evaluate(
     from drugfree_core.cli.table import terminal_colour, terminal_width
     from drugfree_core.engine import evaluate as run
     from drugfree_core.io import load
-    from drugfree_core.schemes import get_scheme
+    from drugfree_core.plugins import get_scheme
 
     if fmt == "parquet" and out is None:
         raise UsageError(
@@ -260,8 +260,8 @@ def explain(
     from drugfree_core.api import evaluate_unit_from
     from drugfree_core.engine.serialize import converter
     from drugfree_core.explanation import explain_unit
+    from drugfree_core.plugins import get_scheme
     from drugfree_core.rules.describe import reader_citation
-    from drugfree_core.schemes import get_scheme
 
     scheme = None if scheme_id is None else get_scheme(scheme_id)
     # From tables or a database only the unit's records are read (see evaluate_unit_from).
@@ -369,8 +369,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     from drugfree_core.cli.output import COVERAGE_BASIS
     from drugfree_core.dataset.reasons import problem_text
     from drugfree_core.io import display_source, survey
-    from drugfree_core.plugins import default_host
-    from drugfree_core.schemes import get_scheme
+    from drugfree_core.plugins import default_host, get_scheme
 
     found = survey(path)
     problems = found.problems

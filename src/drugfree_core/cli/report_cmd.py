@@ -131,9 +131,9 @@ def report(
     from drugfree_core.cli.progress import ProgressBar
     from drugfree_core.errors import UsageError
     from drugfree_core.io import load
+    from drugfree_core.plugins import get_scheme
     from drugfree_core.reports import ReportOptions, build_cases, build_report
     from drugfree_core.reports.export import default_filename, write_cases, write_report
-    from drugfree_core.schemes import get_scheme
 
     if province and national:
         raise UsageError(msg("give --province CODE or --national, not both"))

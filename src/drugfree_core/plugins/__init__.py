@@ -21,6 +21,7 @@ from drugfree_core.plugins.host import (
     default_host,
     reset_default_host,
 )
+from drugfree_core.plugins.lookup import all_schemes, get_scheme
 from drugfree_core.plugins.registrars import (
     AdminMapRegistrar,
     IndicatorRegistrar,
@@ -54,8 +55,10 @@ __all__ = [
     "RoadmapRegistrar",
     "SchemeChoice",
     "SchemeRegistrar",
+    "all_schemes",
     "configure_default_host",
     "default_host",
+    "get_scheme",
     "hookimpl",
     "hookspec",
     "reset_default_host",

@@ -103,10 +103,10 @@ def _limit_shortfall(criterion_id: str, node: RuleResult) -> Shortfall | None:
     A count has no denominator: a rate or a share compared with a whole number (``> 0``,
     ``≥ 1``) is not one, and its distance in units would mean nothing.
     """
-    limit = count_limit(node.threshold)
-    if limit is None or limit[0] not in _LIMITS or node.observed is None:
+    if node.observed is None or node.denominator is not None:
         return None
-    if node.denominator is not None:
+    limit = count_limit(node.threshold)
+    if limit is None or limit[0] not in _LIMITS:
         return None
     side, strict = _LIMITS[limit[0]]
     distance = _distance(node.observed, side, limit[1], strict)

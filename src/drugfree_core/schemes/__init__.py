@@ -1,5 +1,5 @@
 """The built-in schemes shipped with the library."""
 
-from drugfree_core.schemes.registry import all_schemes, builtin_schemes, get_scheme
+from drugfree_core.schemes.registry import builtin_schemes
 
-__all__ = ["all_schemes", "builtin_schemes", "get_scheme"]
+__all__ = ["builtin_schemes"]

@@ -1,4 +1,8 @@
-"""Looking up schemes by id: the built-in ones, and every scheme installed plugins add."""
+"""The schemes that ship with the library, in display order.
+
+Looking one up by id, among these and the schemes installed plugins add, goes through
+the plugin host: :func:`drugfree_core.get_scheme`.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,3 @@ def builtin_schemes() -> tuple[Scheme, ...]:
     from drugfree_core.schemes.builtins import BUILTIN_SCHEMES
 
     return BUILTIN_SCHEMES
-
-
-def all_schemes() -> tuple[Scheme, ...]:
-    """Every scheme of the default plugin host: the built-ins, then installed plugins'."""
-    from drugfree_core.plugins.host import default_host
-
-    return default_host().schemes()
-
-
-def get_scheme(scheme_id: str) -> Scheme:
-    """The scheme called *scheme_id*, built-in or from an installed plugin.
-
-    A clear :class:`~drugfree_core.errors.SchemeError` names the schemes available.
-    """
-    from drugfree_core.plugins.host import default_host
-
-    return default_host().scheme(scheme_id)
