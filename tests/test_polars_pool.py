@@ -1,26 +1,42 @@
 """Steps run on polars' thread pool: the same value, error and context as on the caller,
-once, with a fallback; and one unit's evaluation and explanation the same either way."""
+once, with a fallback; one unit's evaluation and explanation the same either way; which
+steps go there; one polars thread, the streaming engine and threads at once."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import gc
 import os
 import subprocess
 import sys
 import threading
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import attrs
 import polars as pl
 import pytest
 
 import drugfree_core as dfc
 from drugfree_core import _polars_pool, api
-from drugfree_core._polars_pool import on_polars_pool
+from drugfree_core._polars_pool import DISABLE_ENV, on_polars_pool
 from drugfree_core.engine.placement import commune_units_in_force
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n.language import current_lang, use_lang
+from drugfree_core.model import Provenance
+from drugfree_core.rules import Criterion, PythonRule
+from drugfree_core.rules.outcome import CustomOutcome, Outcome, UnitView
 from drugfree_core.samples import demo_path
 
 ON = dt.date(2025, 10, 1)
+REAL_SELECT = pl.select
+
+
+@pytest.fixture(autouse=True)
+def pool_steps_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DISABLE_ENV, raising=False)
 
 
 def test_the_step_runs_once_on_a_worker_of_polars_and_gives_its_value() -> None:
@@ -29,14 +45,13 @@ def test_the_step_runs_once_on_a_worker_of_polars_and_gives_its_value() -> None:
 
     def step() -> list[int]:
         ran_on.append(threading.get_ident())
-        # polars calls inside it run on that worker, the way the speed-up counts on
+        # polars calls inside it run on that worker, as the speed-up counts on
         frame = pl.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
         return frame.filter(pl.col("a") > 1).join(frame, on="a")["a"].to_list()
 
     assert on_polars_pool(step) == [2, 3]
-    # A polars that evaluated the select on the calling thread would still be right, and
-    # this says the speed-up is gone.
-    assert len(ran_on) == 1 and ran_on[0] != caller
+    assert len(ran_on) == 1
+    assert ran_on[0] != caller, "polars ran the step on the caller: the speed-up is gone"
 
 
 def test_none_is_a_value_and_the_step_is_not_run_again() -> None:
@@ -47,13 +62,13 @@ def test_none_is_a_value_and_the_step_is_not_run_again() -> None:
 
 @pytest.mark.parametrize("error", [ValueError("bad unit"), KeyboardInterrupt(), SystemExit(3)])
 def test_the_steps_error_reaches_the_caller_as_it_was(error: BaseException) -> None:
-    def step() -> None:
+    def failing_step() -> None:
         raise error
 
     with pytest.raises(type(error)) as raised:
-        on_polars_pool(step)
+        on_polars_pool(failing_step)
     assert raised.value is error
-    assert "step" in _frame_names(raised.value)  # where it was raised, kept
+    assert _frame_names(raised.value)[-1] == "failing_step"  # where it was raised, kept
 
 
 def _frame_names(error: BaseException) -> list[str]:
@@ -65,72 +80,248 @@ def _frame_names(error: BaseException) -> list[str]:
     return names
 
 
-def test_the_step_sees_the_callers_context() -> None:
+class _Marker:
+    pass
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    (gc.enable if enabled else gc.disable)()
+
+
+@pytest.mark.usefixtures("collector_off")
+def test_a_failed_step_is_freed_without_the_collector() -> None:
+    """No cycle keeps the failed step's frames (and what they hold) alive."""
+    markers: list[weakref.ref[_Marker]] = []
+
+    def failing_step() -> None:
+        marker = _Marker()
+        markers.append(weakref.ref(marker))
+        raise ValueError("no coverage")
+
+    with pytest.raises(ValueError):
+        on_polars_pool(failing_step)
+    assert markers[0]() is None
+
+
+def test_the_step_sees_the_callers_context_and_keeps_its_own() -> None:
     with use_lang("vi"):
         assert on_polars_pool(current_lang) == "vi"
     with use_lang("en"):
         assert on_polars_pool(current_lang) == "en"
+    mark: contextvars.ContextVar[str] = contextvars.ContextVar("mark", default="caller")
+    assert on_polars_pool(lambda: mark.set("step") and mark.get()) == "step"
+    assert mark.get() == "caller"
 
 
 def test_steps_nest() -> None:
     assert on_polars_pool(lambda: on_polars_pool(lambda: 41) + 1) == 42
 
 
-def test_if_polars_fails_around_it_the_step_runs_on_the_caller(
-    monkeypatch: pytest.MonkeyPatch,
+def _counting() -> tuple[list[int], Callable[[], int]]:
+    threads: list[int] = []
+
+    def work() -> int:
+        threads.append(threading.get_ident())
+        return 7
+
+    return threads, work
+
+
+def _raise_before(*_: object, **__: object) -> pl.DataFrame:
+    raise pl.exceptions.ComputeError("no pool today")
+
+
+def _panic_before(*_: object, **__: object) -> pl.DataFrame:
+    raise pl.exceptions.PanicException("a panic in polars")
+
+
+def _call_twice(*exprs: Any, **named: Any) -> pl.DataFrame:
+    REAL_SELECT(*exprs, **named)
+    return REAL_SELECT(*exprs, **named)
+
+
+def _raise_after(*exprs: Any, **named: Any) -> pl.DataFrame:
+    REAL_SELECT(*exprs, **named)
+    raise pl.exceptions.ComputeError("failed after the step")
+
+
+def _on_the_caller(*exprs: Any, **_: Any) -> pl.DataFrame:
+    return pl.DataFrame().select_seq(*exprs)  # one expression after the other, here
+
+
+@pytest.mark.parametrize(
+    ("select", "on_caller"),
+    [
+        (_raise_before, True),
+        (_panic_before, True),
+        (_call_twice, False),
+        (_raise_after, False),
+        (_on_the_caller, True),
+    ],
+    ids=["fails-before", "panics-before", "calls-twice", "fails-after", "on-the-caller"],
+)
+def test_whatever_polars_does_around_it_the_step_runs_once(
+    monkeypatch: pytest.MonkeyPatch, select: Callable[..., pl.DataFrame], on_caller: bool
 ) -> None:
-    def broken(*_: object, **__: object) -> pl.DataFrame:
-        raise pl.exceptions.ComputeError("no pool today")
+    monkeypatch.setattr(_polars_pool.pl, "select", select)
+    threads, work = _counting()
+    assert on_polars_pool(work) == 7
+    assert len(threads) == 1
+    assert (threads[0] == threading.get_ident()) is on_caller
 
-    monkeypatch.setattr(_polars_pool.pl, "select", broken)
-    caller = threading.get_ident()
-    assert on_polars_pool(threading.get_ident) == caller
+
+def test_the_switch_keeps_every_step_on_its_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    threads, work = _counting()
+    assert on_polars_pool(work) == 7
+    assert threads == [threading.get_ident()]
 
 
-@pytest.fixture(scope="module")
-def sample() -> dfc.Dataset:
-    return dfc.load(demo_path())
+# ------------------------------------------------------------------ through the API
+
+
+def _communes(dataset: dfc.Dataset) -> list[str]:
+    codes = sorted(commune_units_in_force(dataset, ON)["code"].to_list())
+    assert codes
+    return codes[:: max(1, len(codes) // 6)]
 
 
 @pytest.mark.parametrize(
     "scheme_id", ["mps-recognition-2024", "qd28-2025-drug-free", "qd28-2025-complex-areas"]
 )
-def test_an_explanation_on_the_pool_is_the_one_made_on_the_caller(
-    sample: dfc.Dataset, scheme_id: str
-) -> None:
+def test_an_explanation_on_the_pool_is_the_one_made_on_the_caller(scheme_id: str) -> None:
+    # Two loads: what each derives and keeps is built on its own thread.
+    pooled_data, by_hand_data = dfc.load(demo_path()), dfc.load(demo_path())
     scheme = dfc.get_scheme(scheme_id)
-    codes = sorted(commune_units_in_force(sample, ON)["code"].to_list())
-    assert codes
-    for code in codes[:: max(1, len(codes) // 6)]:
+    for code in _communes(pooled_data):
         for lang in ("vi", "en"):
-            unit, evaluation = api._evaluate_unit(sample, scheme, ON, code, True)
-            by_hand = explain_unit(unit, evaluation, scheme, lang)
-            assert dfc.explain(sample, scheme, ON, code, lang=lang) == by_hand
-        pooled, _ = dfc.evaluate_unit(sample, scheme, ON, code, allow_no_coverage=True)
-        assert pooled == unit
+            pooled = dfc.explain(pooled_data, scheme, ON, code, lang=lang)
+            unit, evaluation = api._evaluate_unit(by_hand_data, scheme, ON, code, True)
+            assert pooled == explain_unit(unit, evaluation, scheme, lang)
+        result, _ = dfc.evaluate_unit(pooled_data, scheme, ON, code, allow_no_coverage=True)
+        assert result == unit
 
 
-def test_an_explanation_with_one_polars_thread_finishes() -> None:
-    """One worker runs the step and every call inside it: no call waits for another."""
-    script = (
-        "import datetime as dt, drugfree_core as dfc\n"
-        "from drugfree_core.samples import demo_path\n"
-        "import polars as pl\n"
-        "assert pl.thread_pool_size() == 1\n"
-        "ds = dfc.load(demo_path())\n"
-        "from drugfree_core.engine.placement import commune_units_in_force\n"
-        "code = sorted(commune_units_in_force(ds, dt.date(2025, 10, 1))['code'].to_list())[0]\n"
-        "text = dfc.explain(ds, dfc.get_scheme('mps-recognition-2024'), dt.date(2025, 10, 1),"
-        " code, lang='vi')\n"
-        "print(len(text) > 0)\n"
+def _custom(scheme: dfc.Scheme, threads: list[int]) -> dfc.Scheme:
+    """*scheme* with one more criterion, a custom rule that cannot decide.
+
+    It notes the thread it runs on in *threads*.
+    """
+
+    def undecided(view: UnitView) -> CustomOutcome:
+        threads.append(threading.get_ident())
+        return CustomOutcome(outcome=Outcome.UNKNOWN, reason="test")
+
+    rule = PythonRule(
+        name="test.undecided",
+        func=undecided,
+        description_en="undecided",
+        description_vi="chưa xác định",
     )
+    extra = Criterion(
+        id="X.1",
+        title_vi="thử",
+        title_en="test",
+        rule=rule,
+        citation="test",
+        provenance=Provenance.INFERRED,
+    )
+    return attrs.evolve(scheme, criteria=(*scheme.criteria, extra))
+
+
+@pytest.mark.parametrize(
+    ("scheme_id", "custom", "pooled"),
+    [
+        ("mps-recognition-2024", False, True),
+        ("qd28-2025-drug-free", True, False),
+        ("qd28-2025-provinces", False, False),
+    ],
+    ids=["commune", "commune-with-a-custom-rule", "province"],
+)
+def test_which_steps_go_to_the_pool(
+    monkeypatch: pytest.MonkeyPatch, scheme_id: str, custom: bool, pooled: bool
+) -> None:
+    sent: list[bool] = []
+
+    def recording(work: Callable[[], Any]) -> Any:
+        sent.append(True)
+        return work()
+
+    monkeypatch.setattr(api, "on_polars_pool", recording)
+    dataset = dfc.load(demo_path())
+    scheme = dfc.get_scheme(scheme_id)
+    ran_on: list[int] = []
+    scheme = _custom(scheme, ran_on) if custom else scheme
+    code = _communes(dataset)[0]
+    if scheme.unit_level is dfc.UnitLevel.PROVINCE:
+        code = dataset.units.filter(pl.col("code") == code)["parent_code"][0]
+    dfc.evaluate_unit(dataset, scheme, ON, code, allow_no_coverage=True)
+    dfc.explain(dataset, scheme, ON, code)
+    assert sent == ([True, True] if pooled else [])
+    if custom:  # the plugin's own code, on its caller's thread
+        assert ran_on and set(ran_on) == {threading.get_ident()}
+
+
+_EXPLAIN_ALL = r"""
+import datetime as dt, sys, threading
+import polars as pl
+import drugfree_core as dfc
+from drugfree_core._polars_pool import on_polars_pool
+from drugfree_core.engine.placement import commune_units_in_force
+from drugfree_core.samples import demo_path
+on = dt.date(2025, 10, 1)
+assert on_polars_pool(threading.get_ident) != threading.get_ident()
+assert on_polars_pool(lambda: on_polars_pool(lambda: 1)) == 1
+dataset = dfc.load(demo_path())
+codes = sorted(commune_units_in_force(dataset, on)["code"].to_list())[:4]
+schemes = [
+    dfc.get_scheme(s)
+    for s in ("mps-recognition-2024", "qd28-2025-drug-free", "qd28-2025-complex-areas")
+]
+jobs = [(s, c) for s in schemes for c in codes]
+
+def explain(job):
+    return dfc.explain(dataset, job[0], on, job[1], lang="vi")
+
+one_by_one = [explain(job) for job in jobs]
+if sys.argv[1] == "threads":
+    answers = {}
+    def run(k):
+        answers[k] = explain(jobs[k])
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [answers[k] for k in range(len(jobs))] == one_by_one
+print(pl.thread_pool_size(), len(one_by_one))
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "env", "threads"),
+    [
+        ("alone", {"POLARS_MAX_THREADS": "1"}, 1),
+        ("alone", {"POLARS_MAX_THREADS": "1", "POLARS_ENGINE_AFFINITY": "streaming"}, 1),
+        ("threads", {"POLARS_MAX_THREADS": "2"}, 2),
+    ],
+    ids=["one-polars-thread", "one-thread-streaming", "twelve-callers-two-threads"],
+)
+def test_explanations_finish_however_few_the_workers(
+    mode: str, env: dict[str, str], threads: int
+) -> None:
+    """No step waits for ever: with one worker, the streaming engine, or callers at once."""
     done = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**os.environ, "POLARS_MAX_THREADS": "1"},
+        [sys.executable, "-c", _EXPLAIN_ALL, mode],
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "True"
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == [str(threads), "12"]

@@ -21,11 +21,11 @@ from drugfree_core.io import Source, load, load_unit_part
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
 from drugfree_core.plugins.host import SchemeChoice
-from drugfree_core.rules.primitives import CommuneShare, walk_values
+from drugfree_core.rules.primitives import CommuneShare, PythonRule, walk_values
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.rules.tables import scheme_tables
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def evaluate_unit(
@@ -46,9 +46,10 @@ def evaluate_unit(
     dataset (any of them may belong to this unit). A unit the dataset does not cover
     raises :class:`~drugfree_core.errors.CoverageError` unless *allow_no_coverage*, when
     its verdict is *no data*. Python's cyclic garbage collector is paused meanwhile, for
-    the whole process (it resumes when the last pause ends). A commune's evaluation runs
-    on a worker of polars' thread pool, in the caller's ``contextvars`` context, for
-    speed (the caller waits for it): a plugin's custom rule runs there too.
+    the whole process (it resumes when the last pause ends). A commune is evaluated on a
+    worker of polars' thread pool, for speed (the caller waits for it, and the work runs
+    in its ``contextvars`` context); on the calling thread when the scheme has a custom
+    rule (``PythonRule``) or ``DRUGFREE_DISABLE_POOL_STEPS=1`` is set.
     """
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
@@ -63,15 +64,24 @@ def evaluate_unit(
         )
 
 
-def _on_pool_if_small(scheme: Scheme, work: Callable[[], T]) -> T:
+def _on_pool_if_small(scheme: Scheme, work: Callable[[], _T]) -> _T:
     """*work* on polars' thread pool if it reads one commune's records (see _polars_pool).
 
     A province of a province-level scheme reads the whole dataset: its queries are large
     enough to be worth handing over, and a step of seconds stays on the calling thread.
+    So does a scheme with a custom rule: a plugin's own code may count on its thread.
     """
-    if scheme.unit_level is UnitLevel.PROVINCE:
+    if scheme.unit_level is UnitLevel.PROVINCE or _has_custom_rule(scheme):
         return work()
     return on_polars_pool(work)
+
+
+def _has_custom_rule(scheme: Scheme) -> bool:
+    return any(
+        isinstance(node, PythonRule)
+        for criterion in scheme.criteria
+        for node in walk_values(criterion.rule)
+    )
 
 
 def _evaluate_unit(
@@ -208,8 +218,8 @@ def explain(
     """The readable explanation of one unit's verdict (see :func:`explain_unit`).
 
     A unit the dataset does not cover is explained as *no data*, with the reason. Like
-    :func:`evaluate_unit`, it runs with the cyclic garbage collector paused, and a
-    commune's on a worker of polars' thread pool.
+    :func:`evaluate_unit`, it runs with the cyclic garbage collector paused, and
+    evaluates a commune on a worker of polars' thread pool.
     """
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
