@@ -325,3 +325,16 @@ def test_explanations_finish_however_few_the_workers(
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == [str(threads), "12"]
+
+
+def test_whether_a_scheme_has_a_custom_rule_is_kept_while_the_scheme_lives() -> None:
+    ran_on: list[int] = []
+    custom = _custom(dfc.get_scheme("mps-recognition-2024"), ran_on)
+    plain = attrs.evolve(custom, criteria=custom.criteria[:-1])
+    assert api._has_custom_rule(custom) and not api._has_custom_rule(plain)
+    assert api._has_custom_rule(custom) and not api._has_custom_rule(plain)  # as kept
+    key = id(custom)
+    assert key in api._CUSTOM_RULES
+    del custom
+    gc.collect()
+    assert key not in api._CUSTOM_RULES

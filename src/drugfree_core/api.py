@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -76,12 +77,26 @@ def _on_pool_if_small(scheme: Scheme, work: Callable[[], _T]) -> _T:
     return on_polars_pool(work)
 
 
+#: id(scheme) → (the scheme, weakly; whether it has a custom rule). A scheme never
+#: changes, but it cannot be hashed (its overrides are a dict), and walking a large one
+#: takes most of a millisecond, every explanation.
+_CUSTOM_RULES: dict[int, tuple[weakref.ref[Scheme], bool]] = {}
+
+
 def _has_custom_rule(scheme: Scheme) -> bool:
-    return any(
+    key = id(scheme)
+    known = _CUSTOM_RULES.get(key)
+    if known is not None and known[0]() is scheme:
+        return known[1]
+    found = any(
         isinstance(node, PythonRule)
         for criterion in scheme.criteria
         for node in walk_values(criterion.rule)
     )
+    # The entry goes with its scheme (before its id can be another's).
+    forget = weakref.ref(scheme, lambda _: _CUSTOM_RULES.pop(key, None))
+    _CUSTOM_RULES[key] = (forget, found)
+    return found
 
 
 def _evaluate_unit(
