@@ -29,6 +29,7 @@ LAYER_OF = {
     "drugfree_core._args": "base",
     "drugfree_core._gc": "base",
     "drugfree_core._polars_pool": "base",
+    "drugfree_core._env": "base",
     "drugfree_core.model": "model",
     "drugfree_core.rules": "rules",
     # The built-in schemes are rules written as data; looking them up goes through plugins.

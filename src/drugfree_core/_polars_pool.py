@@ -35,6 +35,8 @@ from typing import TypeVar
 import polars as pl
 from polars.exceptions import PanicException
 
+from drugfree_core._env import switched_on
+
 _T = TypeVar("_T")
 
 #: Set to ``1`` (or ``true``, ``yes``, ``on``) to run every step on its caller.
@@ -43,7 +45,7 @@ DISABLE_ENV = "DRUGFREE_DISABLE_POOL_STEPS"
 
 def pool_steps_enabled() -> bool:
     """Whether steps go to polars' pool (``DRUGFREE_DISABLE_POOL_STEPS`` is not set)."""
-    return os.environ.get(DISABLE_ENV, "").strip().lower() not in {"1", "true", "yes", "on"}
+    return not switched_on(os.environ.get(DISABLE_ENV))
 
 
 def on_polars_pool(work: Callable[[], _T]) -> _T:

@@ -22,7 +22,8 @@ from drugfree_core.io import Source, load, load_unit_part
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
 from drugfree_core.plugins.host import SchemeChoice
-from drugfree_core.rules.primitives import CommuneShare, PythonRule, walk_values
+from drugfree_core.plugins.registrars import primitive_names
+from drugfree_core.rules.primitives import CommuneShare, walk_values
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.rules.tables import scheme_tables
 
@@ -88,11 +89,7 @@ def _has_custom_rule(scheme: Scheme) -> bool:
     known = _CUSTOM_RULES.get(key)
     if known is not None and known[0]() is scheme:
         return known[1]
-    found = any(
-        isinstance(node, PythonRule)
-        for criterion in scheme.criteria
-        for node in walk_values(criterion.rule)
-    )
+    found = bool(primitive_names(scheme))
     # The entry goes with its scheme (before its id can be another's).
     forget = weakref.ref(scheme, lambda _: _CUSTOM_RULES.pop(key, None))
     _CUSTOM_RULES[key] = (forget, found)

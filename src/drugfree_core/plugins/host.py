@@ -49,6 +49,7 @@ import attrs
 import pluggy
 
 from drugfree_core._args import expect
+from drugfree_core._env import switched_on
 from drugfree_core.adminmap import official_code
 from drugfree_core.errors import DrugfreeError, PluginError, SchemeError, UsageError
 from drugfree_core.i18n import msg
@@ -86,10 +87,6 @@ HOOK_ORDER: tuple[tuple[str, type], ...] = (
 )
 
 BUILTIN_NAME = "drugfree-core"
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _names(value: str) -> frozenset[str]:
@@ -194,10 +191,10 @@ class PluginHost:
         strict: bool = True,
     ) -> None:
         env = os.environ if environ is None else environ
-        if trace is None and _truthy(env.get("DRUGFREE_TRACE_PLUGINS")):
+        if trace is None and switched_on(env.get("DRUGFREE_TRACE_PLUGINS")):
             trace = sys.stderr
         if autoload is None:
-            autoload = not _truthy(env.get("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"))
+            autoload = not switched_on(env.get("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"))
         allowed = env.get("DRUGFREE_PLUGINS")
         extra = [item if isinstance(item, tuple) else (None, item) for item in plugins]
         blocked = set(_names(env.get("DRUGFREE_DISABLED_PLUGINS", ""))) | set(disabled)
