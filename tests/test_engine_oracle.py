@@ -27,7 +27,7 @@ from oracle import oracle_evaluate, population_members
 from strategies_core import MPS_START, QD28_START, Case, cases, schemes
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords
-from drugfree_core.engine import Evaluation, Outcome, UnitResult, evaluate
+from drugfree_core.engine import Evaluation, Outcome, UnitResult, evaluate, evaluate_verdicts
 from drugfree_core.engine.serialize import rule_result_from_dict
 from drugfree_core.model import (
     DrugTest,
@@ -94,6 +94,19 @@ def test_qd28_scheme_matches_oracle(case: Case) -> None:
 @given(cases(), schemes())
 def test_generated_scheme_matches_oracle(case: Case, scheme: object) -> None:
     check_against_oracle(dataset_of(case), case.records, scheme, case.on)  # type: ignore[arg-type]
+
+
+@settings(max_examples=60)
+@given(cases(), st.one_of(st.sampled_from((MPS, QD28, DRUG_FREE)), schemes()))
+def test_verdicts_without_the_people_are_the_evaluations(case: Case, scheme: Any) -> None:
+    # A report's earlier dates count verdicts without listing the people behind each
+    # outcome: the verdicts, criteria outcomes and levels must be the full evaluation's.
+    ds = dataset_of(case)
+    if not scheme.in_force(case.on) or not scheme.criteria_on(case.on):
+        return
+    assert evaluate_verdicts(ds, scheme, case.on, allow_no_coverage=True) == (
+        run(ds, scheme, case.on).verdicts
+    )
 
 
 # ------------------------------------------------------------------------ invariants

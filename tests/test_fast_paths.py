@@ -43,6 +43,7 @@ from drugfree_core.dataset.checks import (
     _orphans,
 )
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
+from drugfree_core.engine import evaluate_verdicts
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
@@ -453,6 +454,8 @@ def test_verdicts_from_columns_are_the_unit_results(merged: Dataset, scheme_id: 
             fresh = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
             from_columns = fresh.verdicts  # read before the units are built
             assert from_columns == verdicts_of_units(fresh)
+            # and without listing anyone (a report's earlier dates)
+            assert evaluate_verdicts(data, scheme, on, allow_no_coverage=True) == from_columns
             counts = Counter(u.verdict.value for u in fresh.units)
             assert fresh.verdict_counts() == {o.value: counts[o.value] for o in dfc.Outcome}
 

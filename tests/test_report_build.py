@@ -664,14 +664,22 @@ def test_a_scheme_beside_runs_in_the_callers_context_and_its_error_reaches_it(
     options = ReportOptions(series=False)
     host = _own_schemes_host()
     seen: dict[str, tuple[str | None, bool]] = {}
-    evaluate = runs.evaluate
+    evaluate, evaluate_verdicts = runs.evaluate, runs.evaluate_verdicts
 
-    def noting(data: Dataset, scheme: dfc.Scheme, *args: Any, **kwargs: Any) -> dfc.Evaluation:
+    def note(scheme: dfc.Scheme) -> None:
         here = threading.current_thread() is threading.main_thread()
         seen[scheme.id] = (chosen_lang(), here)
+
+    def noting(data: Dataset, scheme: dfc.Scheme, *args: Any, **kwargs: Any) -> Any:
+        note(scheme)
         return evaluate(data, scheme, *args, **kwargs)
 
+    def noting_verdicts(data: Dataset, scheme: dfc.Scheme, *args: Any, **kwargs: Any) -> Any:
+        note(scheme)  # the day before the reform: its verdicts only
+        return evaluate_verdicts(data, scheme, *args, **kwargs)
+
     monkeypatch.setattr(runs, "evaluate", noting)
+    monkeypatch.setattr(runs, "evaluate_verdicts", noting_verdicts)
     with use_lang("vi"):
         build_report(own_schemes, on, national=True, host=host, options=options)
     # Every scheme in the caller's language. Thanh Hóa's 166 units on this thread, the

@@ -90,3 +90,72 @@ def test_an_error_on_either_side_reaches_the_caller_and_no_thread_stays() -> Non
         with pytest.raises(RuntimeError, match="work failed"):
             side_by_side(works, here=here)
         assert not _workers()
+
+
+def test_shared_works_run_once_each_the_worker_from_the_first_this_thread_from_the_last() -> None:
+    ran: list[tuple[int, bool]] = []
+    done: list[bool] = []
+    first_taken, last_ran_here = threading.Event(), threading.Event()
+
+    def work(k: int) -> Callable[[], int]:
+        def run() -> int:
+            here = threading.current_thread() is threading.main_thread()
+            if k == 0:
+                first_taken.set()
+                assert last_ran_here.wait(10)  # the worker holds the first meanwhile
+            if k == 3:
+                assert first_taken.wait(10)
+            ran.append((k, here))
+            if k == 3:
+                last_ran_here.set()
+            return k * 10
+
+        return run
+
+    def tick() -> None:
+        done.append(threading.current_thread() is threading.main_thread())
+
+    with contextlib.closing(SideWork()) as side:
+        results = side.share([work(k) for k in range(4)], tick)
+    assert results == [0, 10, 20, 30]
+    assert sorted(k for k, _ in ran) == [0, 1, 2, 3]  # each once
+    assert (0, False) in ran and (3, True) in ran
+    assert done == [True] * 4  # once per work, on this thread
+    assert not _workers()
+
+
+def test_shared_works_all_run_here_while_the_worker_is_busy() -> None:
+    release = threading.Event()
+    seen: list[tuple[str, bool, str | None]] = []
+    with use_lang("vi"), contextlib.closing(SideWork()) as side:
+        busy = side.start(lambda: release.wait(10))
+        results = side.share([_noting(name, seen) for name in "abc"])
+        release.set()
+        assert busy.result()
+    assert results == ["a", "b", "c"]
+    assert seen == [("c", True, "vi"), ("b", True, "vi"), ("a", True, "vi")]
+
+
+@pytest.mark.parametrize("on_worker", [True, False])
+def test_an_error_in_a_shared_work_reaches_the_caller(on_worker: bool) -> None:
+    release = threading.Event()
+
+    def failing() -> str:
+        raise RuntimeError("shared work failed")
+
+    def waiting() -> str:
+        assert release.wait(10)
+        return "waited"
+
+    def last() -> str:
+        release.set()
+        return "last"
+
+    # The worker takes the first work at once; the last runs here.
+    works = [failing, waiting, last] if on_worker else [waiting, failing, last]
+    with (
+        pytest.raises(RuntimeError, match="shared work failed"),
+        contextlib.closing(SideWork()) as side,
+    ):
+        side.share(works)
+    assert not _workers()

@@ -210,7 +210,10 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         counts = people.group_by("unit_code").agg(
             pl.col("member").fill_null(False).sum().cast(pl.Float64).alias("lo"),
             pl.len().cast(pl.Float64).alias("hi"),
-            pl.col("subject_id").sort().alias("members"),
+            # sorting every unit's people is most of this step: only when they are listed
+            (pl.col("subject_id").sort() if ctx.subjects else pl.lit([], dtype=_IDS).first()).alias(
+                "members"
+            ),
         )
         frame = units.join(counts, on="unit_code", how="left", maintain_order="left").with_columns(
             pl.col("lo").fill_null(0.0),
@@ -505,21 +508,31 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
     # An uncertain member who fails makes the outcome unknown, not a failure.
     people = people.with_columns((pred | ~pl.col("member")).alias("_s"))
     s = pl.col("_s")
+    # The outcome reads the counts; the lists of people are made only when asked for.
+    lists = (
+        [
+            pl.col("subject_id").filter(s == False).sort().alias("failing"),  # noqa: E712
+            pl.col("subject_id").filter(s.is_null()).sort().alias("unknown"),
+        ]
+        if ctx.subjects
+        else []
+    )
     per_unit = people.group_by("unit_code").agg(
         (s == True).sum().cast(pl.Float64).alias("numerator"),  # noqa: E712
         pl.len().cast(pl.Float64).alias("denominator"),
-        pl.col("subject_id").filter(s == False).sort().alias("failing"),  # noqa: E712
-        pl.col("subject_id").filter(s.is_null()).sort().alias("unknown"),
+        (s == False).sum().alias("_failing"),  # noqa: E712
+        s.is_null().sum().alias("_unknown"),
+        *lists,
     )
     per_unit = per_unit.with_columns(
-        pl.when(pl.col("failing").list.len() > 0)
+        pl.when(pl.col("_failing") > 0)
         .then(pl.lit(False))
-        .when(pl.col("unknown").list.len() > 0)
+        .when(pl.col("_unknown") > 0)
         .then(pl.lit(None, dtype=pl.Boolean))
         .otherwise(pl.lit(True))
         .alias("outcome"),
         (pl.col("numerator") / pl.col("denominator")).alias("observed"),
-        pl.when(pl.col("unknown").list.len() > 0)
+        pl.when(pl.col("_unknown") > 0)
         .then(
             _counted_reason(
                 msgn(
@@ -527,7 +540,7 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
                     "{n} people with data that cannot decide",
                     0,
                 ),
-                pl.col("unknown").list.len(),
+                pl.col("_unknown"),
             )
         )
         .alias("reason"),

@@ -72,7 +72,10 @@ class EvalContext:
     province, and a province's resident population is its own when known, else the sum
     of its communes' when every one is known. ``dated`` holds the scheme's parameters
     with every dated value, for rules whose value follows a record's own date (a rehab
-    episode keeps the term of the law in force when it started).
+    episode keeps the term of the law in force when it started). ``subjects`` says
+    whether rule frames list the people behind each outcome; without them (a report's
+    earlier dates, which only count verdicts) the outcomes are the same and the lists
+    are left empty.
     """
 
     def __init__(
@@ -85,9 +88,12 @@ class EvalContext:
         level: UnitLevel = UnitLevel.COMMUNE_LEVEL,
         dated: Mapping[str, Parameter] | None = None,
         commune_evaluator: CommuneEvaluator | None = None,
+        subjects: bool = True,
     ) -> None:
         self.dataset = dataset
         self.on = on
+        #: Whether rule frames list the people behind each outcome (see the class doc).
+        self.subjects = subjects
         self.parameters = parameters
         self.level = level
         self.dated: Mapping[str, Parameter] = dated or {}

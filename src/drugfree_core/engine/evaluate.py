@@ -318,6 +318,37 @@ def evaluate(
     :class:`~drugfree_core.errors.CoverageError` when the evaluation has units and the
     dataset covers none of them, unless *allow_no_coverage*.
     """
+    return _evaluate(dataset, scheme, on, units, allow_no_coverage, subjects=True)
+
+
+def evaluate_verdicts(
+    dataset: Dataset,
+    scheme: Scheme,
+    on: DateOrPeriod,
+    *,
+    units: Iterable[str] | None = None,
+    allow_no_coverage: bool = False,
+) -> tuple[UnitVerdict, ...]:
+    """Every unit's verdict and criterion outcomes, as :func:`evaluate` gives them.
+
+    The same :attr:`Evaluation.verdicts <drugfree_core.engine.Evaluation.verdicts>`,
+    the same checks and errors, for less work: the people behind each outcome are
+    counted but not listed (a report's earlier dates, which only count verdicts).
+    """
+    evaluation = _evaluate(dataset, scheme, on, units, allow_no_coverage, subjects=False)
+    return evaluation.verdicts
+
+
+def _evaluate(
+    dataset: Dataset,
+    scheme: Scheme,
+    on: DateOrPeriod,
+    units: Iterable[str] | None,
+    allow_no_coverage: bool,
+    *,
+    subjects: bool,
+) -> Evaluation:
+    """:func:`evaluate`; without *subjects*, only the verdicts may be read."""
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
     if isinstance(on, AssessmentPeriod):
@@ -349,6 +380,7 @@ def evaluate(
         commune_evaluator=lambda commune_scheme, codes: evaluate(
             dataset, commune_scheme, on, units=codes, allow_no_coverage=True
         ),
+        subjects=subjects,
     )
     if wanted is not None:
         missing = sorted(wanted - set(ctx.unit_index["unit_code"]))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -196,10 +197,10 @@ def build_report(
             law=[p for p in host.parameters() if p.id.startswith("law.")],
         )
         fingerprinted = side.start(fingerprint, dataset)
-        series: list[SeriesPoint] = []
-        for date in dates:
-            series.extend(_points(runner.run(date), scope))
-            tick("series")
+        # A date's evaluation keeps both cores busy only part of the time: the worker,
+        # once its own work is done, evaluates dates beside this thread.
+        runs = side.share([functools.partial(runner.run, d) for d in dates], lambda: tick("series"))
+        series = [point for run in runs for point in _points(run, scope)]
         scopes = sorted(set(now.provinces.values())) if scope == NATIONAL else [scope]
         scoped = runner.dataset  # the scope's part of the data (all of it for the nation)
         predecessor_run = _pre_reform_run(runner, scoped, on)

@@ -23,9 +23,9 @@ import polars as pl
 
 from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.evaluate import evaluate
+from drugfree_core.engine.evaluate import evaluate, evaluate_verdicts
 from drugfree_core.engine.placement import census
-from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.engine.results import Evaluation, UnitResult, UnitVerdict
 from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.i18n import Text, exception_text, msg, msgn
 from drugfree_core.model.enums import UnitKind, UnitLevel
@@ -78,8 +78,9 @@ class ScopeRun:
     reference date only (empty on other dates, which only count verdicts: building
     every unit's rule trees there would cost most of a series' time for nothing).
     ``provinces`` maps unit code to its province as of the reference date.
-    ``evaluations`` are the whole evaluations behind the results, kept for the
-    reference date only (empty on other dates, whose frames would only hold memory).
+    ``evaluations`` are the whole evaluations behind the results, on the reference date
+    only (other dates are evaluated for their verdicts alone, without listing the
+    people behind each outcome, and keep no frames).
     ``data`` is the dataset, on the reference date only, with what its evaluation derived
     for the date (the people's placements): work on that date, like the quality
     assessment, starts from it instead of deriving it again.
@@ -272,7 +273,9 @@ class ScopeRunner:
         # the dataset a series reads.
         whole = self.dataset.for_one_date()
 
-        def evaluated(scheme: Scheme, codes: list[str]) -> tuple[Dataset, Dataset, Evaluation]:
+        def evaluated(
+            scheme: Scheme, codes: list[str]
+        ) -> tuple[Dataset, Dataset, Evaluation | None, tuple[UnitVerdict, ...]]:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
             base = (
@@ -281,7 +284,12 @@ class ScopeRunner:
                 else self.dataset
             )
             data = whole if base is self.dataset else base.for_one_date()
-            return base, data, evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
+            if not reference:
+                # Counted, not read: the verdicts without listing who is behind them.
+                only = evaluate_verdicts(data, scheme, on, units=codes, allow_no_coverage=True)
+                return base, data, None, only
+            evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
+            return base, data, evaluation, evaluation.verdicts
 
         planned: list[tuple[Scheme, list[str]]] = []
         for scheme_id, codes in sorted(groups.items()):
@@ -306,13 +314,13 @@ class ScopeRunner:
             [functools.partial(evaluated, scheme, codes) for scheme, codes in planned],
             here=max(range(len(planned)), key=lambda k: len(planned[k][1]), default=0),
         )
-        for (scheme, _), (base, data, evaluation) in zip(planned, done, strict=True):
+        for (scheme, _), (base, data, evaluation, unit_verdicts) in zip(planned, done, strict=True):
             base.keep_undated(data)
-            evaluations.append((scheme, evaluation))
-            if reference:
+            if evaluation is not None:
+                evaluations.append((scheme, evaluation))
                 for unit in evaluation.units:
                     results[unit.unit_code] = (scheme, unit)
-            for verdict in evaluation.verdicts:
+            for verdict in unit_verdicts:
                 verdicts[verdict.unit_code] = (scheme, verdict.verdict)
         provinces = {code: self.home_province(code) for code in verdicts}
         unplaced: dict[str, int] = {}
@@ -341,10 +349,9 @@ class ScopeRunner:
             verdicts=verdicts,
             results=results,
             provinces=provinces,
-            # Each evaluation holds every frame it derived (placements, statuses, test
-            # windows): only the reference date's are read again (criteria tallies,
-            # provenance), so the other dates keep just their unit results.
-            evaluations=tuple(evaluations) if reference else (),
+            # The reference date's evaluations are read again (criteria tallies,
+            # provenance); the other dates made none, only verdicts.
+            evaluations=tuple(evaluations),
             data=whole if reference else None,
             notes=tuple(dict.fromkeys(notes)),
             unplaced=unplaced,

@@ -3,7 +3,8 @@
 The engine keeps both cores of a small server busy only part of the time (a national
 report used about 1.3 of 2), so work that needs nothing from what runs meanwhile (the
 quality assessment, the fingerprint, a province's own scheme on its own part of the
-data) goes to a worker thread instead of waiting its turn.
+data, a series' dates once that is done) goes to a worker thread instead of waiting its
+turn.
 """
 
 from __future__ import annotations
@@ -38,6 +39,32 @@ class SideWork:
             return context.run(work, *args, **kwargs)
 
         return self._pool.submit(run)
+
+    def share(
+        self, works: Sequence[Callable[[], _T]], done: Callable[[], None] | None = None
+    ) -> list[_T]:
+        """The results of *works*, in order, run by this thread and the worker together.
+
+        The worker is given every work, to take first to last once it has done what it
+        was given before; this thread takes them last to first, each one the worker has
+        not started, until the two meet. *done* is called on this thread after each
+        work ends. An error reaches the caller once the worker has finished what it
+        started.
+        """
+        queued = [self.start(work) for work in works]
+        results: dict[int, _T] = {}
+        for k in reversed(range(len(works))):
+            if not queued[k].cancel():
+                break  # the worker has started it, and every work before it
+            results[k] = works[k]()
+            if done is not None:
+                done()
+        for k, future in enumerate(queued):
+            if k not in results:
+                results[k] = future.result()
+                if done is not None:
+                    done()
+        return [results[k] for k in range(len(works))]
 
     def close(self) -> None:
         """Drop the work not started and wait for the work running."""
