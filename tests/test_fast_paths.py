@@ -626,6 +626,22 @@ def test_fingerprint_sees_every_change(demo: Dataset) -> None:
         seen.add(changed)
 
 
+@settings(max_examples=100)
+@given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=20), st.booleans())
+def test_fingerprint_reads_one_word_ids_whole_as_it_reads_them_word_by_word(
+    texts: list[str], null: bool
+) -> None:
+    # Texts of exactly eight bytes (ids) are read whole; any other column word by word.
+    words = [t for t in texts if len(t.encode()) == 8] or ["S0000001"]
+    column = pl.Series("id", [*words, *([None] if null else [])], dtype=pl.String())
+    raw = (column + "\x00" * 7).cast(pl.Binary())
+    by_word = raw.bin.slice(0, 8).bin.reinterpret(dtype=pl.UInt64(), endianness="little")
+    lengths = column.str.len_bytes().fill_null(0).cast(pl.UInt64()).to_numpy()
+    expected = [lengths, by_word.fill_null(0).to_numpy()]
+    got = provenance._text_cells(column, 1)
+    assert [list(map(int, c)) for c in got] == [list(map(int, c)) for c in expected]
+
+
 def test_fingerprint_tells_texts_apart_at_the_edges() -> None:
     # lengths around the 8-byte words, a trailing zero byte, multi-byte characters
     names = ["", "a", "a\x00", "abcdefgh", "abcdefgh\x00", "abcdefghi", "ệ", "e", None]
