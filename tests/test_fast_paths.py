@@ -626,20 +626,34 @@ def test_fingerprint_sees_every_change(demo: Dataset) -> None:
         seen.add(changed)
 
 
+#: Texts of exactly eight UTF-8 bytes: eight of one byte, four of two, two of four.
+_ONE_WORD = st.one_of(
+    st.text(st.characters(max_codepoint=0x7F), min_size=8, max_size=8),
+    st.text(st.characters(min_codepoint=0x80, max_codepoint=0x7FF), min_size=4, max_size=4),
+    st.text(st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF), min_size=2, max_size=2),
+)
+
+
 @settings(max_examples=100)
-@given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=20), st.booleans())
+@given(st.lists(_ONE_WORD, min_size=1, max_size=20), st.sampled_from(["", None, "S1"]))
 def test_fingerprint_reads_one_word_ids_whole_as_it_reads_them_word_by_word(
-    texts: list[str], null: bool
+    words: list[str], other: str | None
 ) -> None:
-    # Texts of exactly eight bytes (ids) are read whole; any other column word by word.
-    words = [t for t in texts if len(t.encode()) == 8] or ["S0000001"]
-    column = pl.Series("id", [*words, *([None] if null else [])], dtype=pl.String())
+    # A column of texts of exactly eight bytes (ids) is read whole; one with a missing or
+    # shorter text word by word: the same numbers either way.
+    for texts in (words, [*words, other]):
+        column = pl.Series("id", texts, dtype=pl.String())
+        assert _text_cells_by_word(column) == [
+            list(map(int, c)) for c in provenance._text_cells(column, 1)
+        ]
+
+
+def _text_cells_by_word(column: pl.Series) -> list[list[int]]:
+    """A one-word text column's numbers as the general path makes them (padded, sliced)."""
     raw = (column + "\x00" * 7).cast(pl.Binary())
     by_word = raw.bin.slice(0, 8).bin.reinterpret(dtype=pl.UInt64(), endianness="little")
-    lengths = column.str.len_bytes().fill_null(0).cast(pl.UInt64()).to_numpy()
-    expected = [lengths, by_word.fill_null(0).to_numpy()]
-    got = provenance._text_cells(column, 1)
-    assert [list(map(int, c)) for c in got] == [list(map(int, c)) for c in expected]
+    lengths = column.str.len_bytes().fill_null(0).cast(pl.UInt64())
+    return [lengths.to_list(), by_word.fill_null(0).to_list()]
 
 
 def test_fingerprint_tells_texts_apart_at_the_edges() -> None:

@@ -159,3 +159,53 @@ def test_an_error_in_a_shared_work_reaches_the_caller(on_worker: bool) -> None:
     ):
         side.share(works)
     assert not _workers()
+
+
+def test_shared_works_the_worker_may_run_several_before_the_two_meet() -> None:
+    ran: list[tuple[int, bool]] = []
+    worker_ran_three = threading.Event()
+
+    def work(k: int) -> Callable[[], int]:
+        def run() -> int:
+            here = threading.current_thread() is threading.main_thread()
+            if k == 4:
+                assert worker_ran_three.wait(10)  # this thread's first, held meanwhile
+            ran.append((k, here))
+            if k == 2:
+                worker_ran_three.set()
+            return k
+
+        return run
+
+    done: list[int] = []
+    with contextlib.closing(SideWork()) as side:
+        results = side.share([work(k) for k in range(5)], lambda: done.append(1))
+    assert results == [0, 1, 2, 3, 4]
+    assert sorted(k for k, _ in ran) == [0, 1, 2, 3, 4]
+    assert {(0, False), (1, False), (2, False), (4, True)} <= set(ran)
+    assert len(done) == 5
+
+
+def test_an_error_here_reaches_the_caller_while_the_worker_is_still_busy() -> None:
+    worker_started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def busy() -> str:
+        worker_started.set()
+        assert release.wait(10)
+        finished.set()
+        return "busy"
+
+    def failing() -> str:
+        assert worker_started.wait(10)
+        raise RuntimeError("failed here")
+
+    side = SideWork()
+    try:
+        with pytest.raises(RuntimeError, match="failed here"):
+            side.share([busy, failing])
+        assert not finished.is_set()  # the error did not wait for the worker
+    finally:
+        release.set()
+        side.close()
+    assert finished.is_set()
+    assert not _workers()

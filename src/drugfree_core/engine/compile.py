@@ -211,7 +211,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
             pl.col("member").fill_null(False).sum().cast(pl.Float64).alias("lo"),
             pl.len().cast(pl.Float64).alias("hi"),
             # sorting every unit's people is most of this step: only when they are listed
-            (pl.col("subject_id").sort() if ctx.subjects else pl.lit([], dtype=_IDS).first()).alias(
+            (pl.col("subject_id").sort() if ctx.list_subjects else pl.lit([], dtype=_IDS)).alias(
                 "members"
             ),
         )
@@ -514,7 +514,7 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
             pl.col("subject_id").filter(s == False).sort().alias("failing"),  # noqa: E712
             pl.col("subject_id").filter(s.is_null()).sort().alias("unknown"),
         ]
-        if ctx.subjects
+        if ctx.list_subjects
         else []
     )
     per_unit = people.group_by("unit_code").agg(

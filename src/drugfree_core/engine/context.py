@@ -72,10 +72,11 @@ class EvalContext:
     province, and a province's resident population is its own when known, else the sum
     of its communes' when every one is known. ``dated`` holds the scheme's parameters
     with every dated value, for rules whose value follows a record's own date (a rehab
-    episode keeps the term of the law in force when it started). ``subjects`` says
-    whether rule frames list the people behind each outcome; without them (a report's
-    earlier dates, which only count verdicts) the outcomes are the same and the lists
-    are left empty.
+    episode keeps the term of the law in force when it started). ``list_subjects``
+    says whether a rule over a population lists its people: who fails or is undecided
+    under "all satisfy", who is counted by a count or rate of people. Without the lists
+    (a report's earlier dates, which only count verdicts) the outcomes are the same;
+    the findings' counts, a few people each, and custom rules list theirs anyway.
     """
 
     def __init__(
@@ -88,12 +89,12 @@ class EvalContext:
         level: UnitLevel = UnitLevel.COMMUNE_LEVEL,
         dated: Mapping[str, Parameter] | None = None,
         commune_evaluator: CommuneEvaluator | None = None,
-        subjects: bool = True,
+        list_subjects: bool = True,
     ) -> None:
         self.dataset = dataset
         self.on = on
-        #: Whether rule frames list the people behind each outcome (see the class doc).
-        self.subjects = subjects
+        #: Whether rules over a population list their people (see the class doc).
+        self.list_subjects = list_subjects
         self.parameters = parameters
         self.level = level
         self.dated: Mapping[str, Parameter] = dated or {}

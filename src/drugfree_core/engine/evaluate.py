@@ -318,7 +318,7 @@ def evaluate(
     :class:`~drugfree_core.errors.CoverageError` when the evaluation has units and the
     dataset covers none of them, unless *allow_no_coverage*.
     """
-    return _evaluate(dataset, scheme, on, units, allow_no_coverage, subjects=True)
+    return _evaluate(dataset, scheme, on, units, allow_no_coverage, list_subjects=True)
 
 
 def evaluate_verdicts(
@@ -335,7 +335,8 @@ def evaluate_verdicts(
     the same checks and errors, for less work: the people behind each outcome are
     counted but not listed (a report's earlier dates, which only count verdicts).
     """
-    evaluation = _evaluate(dataset, scheme, on, units, allow_no_coverage, subjects=False)
+    # Its rule frames hold no lists of people: only its verdicts may be read.
+    evaluation = _evaluate(dataset, scheme, on, units, allow_no_coverage, list_subjects=False)
     return evaluation.verdicts
 
 
@@ -346,9 +347,9 @@ def _evaluate(
     units: Iterable[str] | None,
     allow_no_coverage: bool,
     *,
-    subjects: bool,
+    list_subjects: bool,
 ) -> Evaluation:
-    """:func:`evaluate`; without *subjects*, only the verdicts may be read."""
+    """:func:`evaluate`; without *list_subjects*, only the verdicts may be read."""
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
     if isinstance(on, AssessmentPeriod):
@@ -380,7 +381,7 @@ def _evaluate(
         commune_evaluator=lambda commune_scheme, codes: evaluate(
             dataset, commune_scheme, on, units=codes, allow_no_coverage=True
         ),
-        subjects=subjects,
+        list_subjects=list_subjects,
     )
     if wanted is not None:
         missing = sorted(wanted - set(ctx.unit_index["unit_code"]))

@@ -144,7 +144,13 @@ def _tally(per_province: dict[str, int], scope: str) -> int:
 
 
 class ScopeRunner:
-    """Evaluates one scope on any date, caching each date's run."""
+    """Evaluates one scope on any date, caching each date's run.
+
+    Two threads may evaluate different dates at once (a report's series): each date
+    works on its own shallow copy of the data, and what they share (the dataset's
+    memo, the provinces looked up, the provinces' parts of the data) is either locked
+    or at worst worked out twice, with the same value.
+    """
 
     def __init__(
         self,
@@ -245,8 +251,8 @@ class ScopeRunner:
         return [c for c in codes if self._in_scope(c)]
 
     def runs(self) -> tuple[ScopeRun, ...]:
-        """Every date evaluated so far, in the order they ran."""
-        return tuple(self._runs.values())
+        """Every date evaluated so far, in date order (two threads may run dates at once)."""
+        return tuple(self._runs[on] for on in sorted(self._runs))
 
     def run(self, on: dt.date) -> ScopeRun:
         """The scope evaluated on *on* (cached)."""

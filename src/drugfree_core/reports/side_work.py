@@ -47,9 +47,11 @@ class SideWork:
 
         The worker is given every work, to take first to last once it has done what it
         was given before; this thread takes them last to first, each one the worker has
-        not started, until the two meet. *done* is called on this thread after each
-        work ends. An error reaches the caller once the worker has finished what it
-        started.
+        not started, until the two meet. *done* is called on this thread once per work:
+        as each of its own ends, then for the worker's as their results are collected.
+        An error in a work this thread runs reaches the caller at once (the worker's
+        work goes on until the owner closes it); else the first error, in the order of
+        *works*, among those the worker ran.
         """
         queued = [self.start(work) for work in works]
         results: dict[int, _T] = {}
