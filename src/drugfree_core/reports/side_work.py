@@ -53,20 +53,8 @@ class SideWork:
         work goes on until the owner closes it); else the first error, in the order of
         *works*, among those the worker ran.
         """
-        queued = [self.start(work) for work in works]
-        results: dict[int, _T] = {}
-        for k in reversed(range(len(works))):
-            if not queued[k].cancel():
-                break  # the worker has started it, and every work before it
-            results[k] = works[k]()
-            if done is not None:
-                done()
-        for k, future in enumerate(queued):
-            if k not in results:
-                results[k] = future.result()
-                if done is not None:
-                    done()
-        return [results[k] for k in range(len(works))]
+        queued = {k: self.start(work) for k, work in enumerate(works)}
+        return _take_back(works, queued, {}, done)
 
     def close(self) -> None:
         """Drop the work not started and wait for the work running."""
@@ -86,11 +74,31 @@ def side_by_side(works: Sequence[Callable[[], _T]], *, here: int) -> list[_T]:
         return [work() for work in works]
     with contextlib.closing(SideWork()) as side:
         beside = {k: side.start(work) for k, work in enumerate(works) if k != here}
-        done = {here: works[here]()}
-        # The worker takes its works first to last: take back the last ones it has not
-        # started (a cancelled future never runs), until it has started the next one.
-        for k in sorted(beside, reverse=True):
-            if not beside[k].cancel():
-                break
-            done[k] = works[k]()
-        return [done[k] if k in done else beside[k].result() for k in range(len(works))]
+        return _take_back(works, beside, {here: works[here]()})
+
+
+def _take_back(
+    works: Sequence[Callable[[], _T]],
+    queued: dict[int, Future[_T]],
+    results: dict[int, _T],
+    done: Callable[[], None] | None = None,
+) -> list[_T]:
+    """The results of *works*: *results* known, the *queued* ones taken back or awaited.
+
+    The worker takes its works first to last: this thread takes back the last ones it
+    has not started (a cancelled future never runs), until it has started the next
+    one, then waits for the worker's results in order. *done* is called on this thread
+    after each queued work, taken back or awaited.
+    """
+    for k in sorted(queued, reverse=True):
+        if not queued[k].cancel():
+            break  # the worker has started it, and every work before it
+        results[k] = works[k]()
+        if done is not None:
+            done()
+    for k in sorted(queued):
+        if k not in results:
+            results[k] = queued[k].result()
+            if done is not None:
+                done()
+    return [results[k] for k in range(len(works))]
