@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 import os
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -375,21 +375,30 @@ class OwnSchemes:
     """A test plugin: each of *provinces* applies its own copy of the scheme *base*.
 
     The copies are called ``test-province-<code>``, in force when *base* is; *authority*
-    (default: the base's) says whether they count as national.
+    (default: the base's) says whether they count as national; *change*, when given,
+    makes the copies differ from *base* (a parameter of their own, say).
     """
 
     DRUGFREE_HOOK_API = "1.1"
 
     def __init__(
-        self, base: str, provinces: Sequence[str], *, authority: Authority | None = None
+        self,
+        base: str,
+        provinces: Sequence[str],
+        *,
+        authority: Authority | None = None,
+        change: Callable[[Scheme], Scheme] | None = None,
     ) -> None:
         self.base = base
         self.provinces = tuple(provinces)
         self.authority = authority
+        self.change = change
 
     @hookimpl
     def drugfree_register_schemes(self, registrar: SchemeRegistrar) -> None:
         base = get_scheme(self.base)
+        if self.change is not None:
+            base = self.change(base)
         for province in self.provinces:
             own = attrs.evolve(
                 base, id=f"test-province-{province}", authority=self.authority or base.authority

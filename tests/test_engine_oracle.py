@@ -7,6 +7,7 @@ import json
 import random
 from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import attrs
 from conftest import (
@@ -28,6 +29,7 @@ from strategies_core import MPS_START, QD28_START, Case, cases, schemes
 
 from drugfree_core.dataset.dataset import Dataset, DatasetRecords
 from drugfree_core.engine import Evaluation, Outcome, UnitResult, evaluate, evaluate_verdicts
+from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.serialize import rule_result_from_dict
 from drugfree_core.model import (
     DrugTest,
@@ -106,6 +108,52 @@ def test_verdicts_without_the_people_are_the_evaluations(case: Case, scheme: Any
     assert evaluate_verdicts(ds, scheme, case.on, allow_no_coverage=True) == (
         run(ds, scheme, case.on).verdicts
     )
+
+
+@settings(max_examples=60)
+@given(cases(), st.one_of(st.sampled_from((MPS, QD28, DRUG_FREE)), schemes()))
+def test_people_read_without_grouping_are_those_grouped(case: Case, scheme: Any) -> None:
+    # When nobody has two statuses running on the date, a population takes each status
+    # row as it is instead of grouping the rows by person: the same results, people
+    # listed included, as grouping them.
+    assume(scheme.in_force(case.on) and scheme.criteria_on(case.on))
+    ds = dataset_of(case)
+    as_read = run(ds, scheme, case.on)
+    with mock.patch.object(EvalContext, "one_status_each", lambda self: False):
+        grouped = run(attrs.evolve(ds), scheme, case.on)
+    assert as_read.units == grouped.units
+
+
+def test_a_person_with_two_statuses_on_the_date_is_one_member() -> None:
+    # An illegal user with a management record who is also under a psychosis status
+    # whose record is not known: one person of the population, whose record is not
+    # known for sure (the rows are grouped), not two people.
+    on = dt.date(2025, 3, 31)
+    subjects = [
+        person(
+            "S-two",
+            "C1",
+            status(SubjectKind.ILLEGAL_USER, dt.date(2025, 1, 10), record=True),
+            status(SubjectKind.PSYCHOSIS, dt.date(2025, 2, 1), record=None),
+        ),
+        person("S-one", "C1", status(SubjectKind.ILLEGAL_USER, dt.date(2025, 1, 5))),
+    ]
+    records = make_records([province(), commune("C1")], subjects)
+    ds = build_dataset(records)
+    read: list[bool] = []
+    one_each = EvalContext.one_status_each
+
+    def noting(ctx: EvalContext) -> bool:
+        read.append(one_each(ctx))
+        return read[-1]
+
+    with mock.patch.object(EvalContext, "one_status_each", noting):
+        grouped, _ = check_against_oracle(ds, records, MPS, on)
+    assert read and not any(read)
+    # Read as one row each, the person would count twice: the grouping is what decides.
+    with mock.patch.object(EvalContext, "one_status_each", lambda self: True):
+        as_rows = run(attrs.evolve(ds), MPS, on)
+    assert as_rows.units != grouped.units
 
 
 # ------------------------------------------------------------------------ invariants

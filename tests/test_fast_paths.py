@@ -28,6 +28,8 @@ import pytest
 from conftest import OwnSchemes, shuffled, verdicts_of_units
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies_core import MPS_START, Case, cases, coverage_rows
+from test_engine_oracle import dataset_of
 
 import drugfree_core as dfc
 from drugfree_core.api import evaluate_unit
@@ -48,9 +50,9 @@ from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.placement import (
-    _repeats,
     census,
     gone_people,
+    has_repeats,
     successors_in_force,
     successors_on,
     territory_era,
@@ -458,6 +460,91 @@ def test_verdicts_from_columns_are_the_unit_results(merged: Dataset, scheme_id: 
             assert evaluate_verdicts(data, scheme, on, allow_no_coverage=True) == from_columns
             counts = Counter(u.verdict.value for u in fresh.units)
             assert fresh.verdict_counts() == {o.value: counts[o.value] for o in dfc.Outcome}
+
+
+# --- what a dataset keeps for its next date -----------------------------------------------
+
+
+def _coverage_ending(data: Dataset, on: dt.date, units: int) -> Dataset:
+    """*data* with the coverage of its first *units* covered units ending on *on*."""
+    codes = data.coverage["unit_code"].unique().sort().to_list()[:units]
+    ending = pl.col("unit_code").is_in(codes) & (pl.col("covered_from") <= on)
+    return attrs.evolve(
+        data,
+        coverage=data.coverage.with_columns(
+            pl.when(ending).then(pl.lit(on)).otherwise(pl.col("covered_to")).alias("covered_to")
+        ),
+    )
+
+
+def _covered_by_provinces(data: Dataset) -> Dataset:
+    """*data* covered by one open row per province: its coverage never changes."""
+    provinces = data.units.filter(pl.col("kind") == "province")["code"]
+    rows = pl.DataFrame(
+        {"unit_code": provinces, "covered_from": dt.date(2020, 1, 1), "covered_to": None},
+        schema_overrides={"covered_to": pl.Date},
+    )
+    return attrs.evolve(data, coverage=pl.concat([rows, data.coverage.clear()], how="diagonal"))
+
+
+def _fresh(data: Dataset) -> Dataset:
+    """A copy of *data* that has derived nothing yet."""
+    return attrs.evolve(data)
+
+
+@pytest.mark.parametrize("scheme_id", [s.id for s in builtin_schemes()])
+def test_one_dataset_on_many_dates_is_a_fresh_one_on_each(merged: Dataset, scheme_id: str) -> None:
+    # What a dataset keeps from one date for the next (the units covered, kept per
+    # stretch of days with the same units, lineage and coverage rows) must be what a
+    # fresh dataset finds on each date: across the reform, the end of the old units'
+    # coverage, some units' coverage ending in the middle of an era, and coverage that
+    # never changes while the territory does.
+    scheme = dfc.get_scheme(scheme_id)
+    last_day = dt.date(2025, 11, 30)
+    days = [
+        dt.date(2025, 6, 29),
+        dt.date(2025, 6, 30),
+        dt.date(2025, 7, 1),
+        ON,
+        last_day,
+        last_day + dt.timedelta(days=1),
+        dt.date(2026, 12, 31),
+        dt.date(2027, 1, 1),
+    ]
+    variants = (
+        merged,
+        _coverage_ending(_partly_covered(merged), last_day, 8),
+        _covered_by_provinces(merged),
+    )
+    for data in variants:
+        shared = _fresh(data)
+        for on in [*days, *reversed(days)]:
+            if not scheme.in_force(on) or not scheme.criteria_on(on):
+                continue
+            expected = evaluate_verdicts(_fresh(data), scheme, on, allow_no_coverage=True)
+            assert evaluate_verdicts(shared, scheme, on, allow_no_coverage=True) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    case=cases(min_date=MPS_START + dt.timedelta(days=400), vary_data=False),
+    offsets=st.lists(st.sampled_from((-400, -1, 0, 1, 2)), min_size=2, max_size=6),
+    draw=st.data(),
+)
+def test_generated_coverage_on_many_dates_is_found_afresh_on_each(
+    case: Case, offsets: list[int], draw: st.DataObject
+) -> None:
+    # Coverage rows that start and end around the case's date (or are open): the dates
+    # fall in one stretch of coverage or in several, in any order.
+    rows = draw.draw(coverage_rows(case.on, [u.code for u in case.records.units]))
+    records = attrs.evolve(case.records, coverage=rows)
+    data = attrs.evolve(dataset_of(case, records), supplied=case.supplied | {"coverage"})
+    shared = _fresh(data)
+    scheme = dfc.get_scheme("mps-recognition-2024")
+    for offset in offsets:
+        on = case.on + dt.timedelta(days=offset)
+        expected = evaluate_verdicts(_fresh(data), scheme, on, allow_no_coverage=True)
+        assert evaluate_verdicts(shared, scheme, on, allow_no_coverage=True) == expected
 
 
 # --- quality: duplicates found by hashing, then only the copies sorted --------------------
@@ -1156,9 +1243,9 @@ def test_episode_term_by_lookup_is_the_law_read_row_by_row(
 def test_repeats_by_neighbours_or_counting_is_marking_copies(
     values: list[str], ordered: bool
 ) -> None:
-    """``placement._repeats`` tells what ``is_duplicated().any()`` tells, sorted or not."""
+    """``placement.has_repeats`` tells what ``is_duplicated().any()`` tells, sorted or not."""
     series = pl.Series(sorted(values) if ordered else values, dtype=pl.String())
-    assert _repeats(series) is bool(series.is_duplicated().any())
+    assert has_repeats(series) is bool(series.is_duplicated().any())
 
 
 _REFORM = dt.date(2025, 7, 1)

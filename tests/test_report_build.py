@@ -43,6 +43,7 @@ from drugfree_core.synth import SynthConfig, generate
 from drugfree_core.synth.config import NATIONAL_PROVINCES
 
 AFTER = dt.date(2025, 12, 31)
+AUGUST_24 = dt.date(2025, 8, 24)  # Decision 28/2025 in force
 
 
 class _RoadmapPlugin:
@@ -655,6 +656,73 @@ def test_schemes_evaluated_side_by_side_are_those_evaluated_in_turn(
     assert beside == alone
     # The provinces' units under the national scheme too (worked out beside the series).
     assert {u.national_scheme_id for u in beside.units} == {None, "qd28-2025-drug-free"}
+
+
+def test_schemes_with_the_same_verdicts_are_evaluated_once_where_verdicts_are_counted(
+    own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Provinces that adopt the national criteria as they stand share its evaluations.
+
+    On the series' dates (verdicts counted only) their units go with the national
+    scheme's, and their units' national verdicts beside their own are their own. The
+    report is the one each scheme evaluated on its own gives.
+    """
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
+
+    def counting_administrative_violations_out(scheme: dfc.Scheme) -> dfc.Scheme:
+        counted = scheme.parameter("df.administrative_violations_count").at(on)
+        return scheme.with_parameter(
+            "df.administrative_violations_count", attrs.evolve(counted, value=False)
+        )
+
+    # Lai Châu (12) with a parameter of its own: evaluated on its own on every date.
+    own = OwnSchemes("qd28-2025-drug-free", ["31", "38"], authority=Authority.PROVINCIAL)
+    different = OwnSchemes(
+        "qd28-2025-drug-free",
+        ["12"],
+        authority=Authority.PROVINCIAL,
+        change=counting_administrative_violations_out,
+    )
+    host = PluginHost(plugins=[("own", own), ("different", different)], autoload=False)
+    ran: list[tuple[dt.date, str, int]] = []
+    evaluate_verdicts = runs.evaluate_verdicts
+
+    def noting(data: Dataset, scheme: dfc.Scheme, on: dt.date, **kwargs: Any) -> Any:
+        ran.append((on, scheme.id, len(kwargs["units"])))
+        return evaluate_verdicts(data, scheme, on, **kwargs)
+
+    beside: list[tuple[str, int]] = []
+
+    def noting_beside(data: Dataset, scheme: dfc.Scheme, on: dt.date, **kwargs: Any) -> Any:
+        beside.append((scheme.id, len(kwargs["units"])))
+        return evaluate_verdicts(data, scheme, on, **kwargs)
+
+    monkeypatch.setattr(runs, "evaluate_verdicts", noting)
+    monkeypatch.setattr("drugfree_core.reports.build.evaluate_verdicts", noting_beside)
+    shared = build_report(own_schemes, on, national=True, host=host, options=options)
+    # The series' date after the reform: Lai Châu's units on their own, the others'
+    # together (the reference date's are whole evaluations, not noted here).
+    lai_chau = sum(1 for u in shared.units if u.scheme_id == "test-province-12")
+    assert 0 < lai_chau < len(shared.units)
+    after = sorted((scheme == "test-province-12", n) for d, scheme, n in ran if d > AUGUST_24)
+    assert after == [(False, len(shared.units) - lai_chau), (True, lai_chau)]
+    # Beside their own verdicts, only Lai Châu's units are evaluated under the national
+    # scheme again; the others' national verdicts are their own.
+    assert beside == [("qd28-2025-drug-free", lai_chau)]
+    by_scheme = {u.scheme_id: u for u in shared.units}
+    assert by_scheme["test-province-31"].national_verdict == by_scheme["test-province-31"].verdict
+    ran.clear()
+    monkeypatch.setattr(runs, "same_verdicts", lambda *args: False)
+    monkeypatch.setattr("drugfree_core.reports.build.same_verdicts", lambda *args: False)
+    alone = build_report(own_schemes, on, national=True, host=host, options=options)
+    assert {scheme for d, scheme, _ in ran if d == dt.date(2025, 9, 30)} == {
+        "test-province-12",
+        "test-province-31",
+        "test-province-38",
+    }
+    assert shared == alone
+    assert {u.national_scheme_id for u in shared.units} == {"qd28-2025-drug-free"}
 
 
 def test_a_scheme_beside_runs_in_the_callers_context_and_its_error_reaches_it(

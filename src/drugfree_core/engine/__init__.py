@@ -1,7 +1,7 @@
 """The columnar evaluation engine and its results."""
 
 from drugfree_core.engine.compare import Comparison, UnitComparison, compare
-from drugfree_core.engine.evaluate import evaluate, evaluate_verdicts
+from drugfree_core.engine.evaluate import evaluate, evaluate_verdicts, same_verdicts
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
@@ -27,4 +27,5 @@ __all__ = [
     "compare",
     "evaluate",
     "evaluate_verdicts",
+    "same_verdicts",
 ]

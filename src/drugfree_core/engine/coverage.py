@@ -39,6 +39,31 @@ def _index(
     return rows, parents
 
 
+def coverage_stretch(dataset: Dataset, on: dt.date) -> int:
+    """Which stretch of days between the coverage table's changes *on* falls in.
+
+    A coverage row starts covering on its first day and stops the day after its last,
+    so two dates of one stretch meet the same rows. With the same units and lineage in
+    force (one :func:`~drugfree_core.engine.placement.territory_era`), they have the
+    same units covered: a report's dates share one look-up per stretch.
+    """
+    changes: pl.Series = dataset.derived(("coverage changes",), lambda: _changes(dataset))
+    return int(changes.search_sorted(on, side="right"))
+
+
+def _changes(dataset: Dataset) -> pl.Series:
+    """The days coverage may change on, sorted (dates of polars: a row may end in 9999)."""
+    ends = dataset.coverage["covered_to"]
+    return (
+        pl.concat(
+            [dataset.coverage["covered_from"], ends.filter(ends < dt.date.max).dt.offset_by("1d")]
+        )
+        .drop_nulls()
+        .unique()
+        .sort()
+    )
+
+
 def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozenset[str]:
     """The codes among *units* (commune-level units in force on *on*) that are covered."""
     codes = list(units)

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import attrs
 import polars as pl
 
 from drugfree_core._args import expect, expect_codes
@@ -340,6 +341,51 @@ def evaluate_verdicts(
     return evaluation.verdicts
 
 
+def same_verdicts(first: Scheme, second: Scheme, on: dt.date) -> bool:
+    """Whether *first* and *second* give every unit the same verdict on *on*.
+
+    They do when everything a verdict is decided by is the same: whether the scheme is
+    in force, the level of the units judged, the criteria in force (their ids and rules,
+    a custom rule's very function, a share of communes' scheme by the same test), every
+    parameter's dated values (a rule may read a value as of a record's own date, not
+    only the one in force on *on*), and the classification levels in the order they are
+    tried, with the label of a unit that reaches none. A province's scheme that adopts
+    the national criteria as they stand is then evaluated once with them where only
+    verdicts are counted (a report's earlier dates), instead of once more on its own.
+    """
+    return _verdict_basis(first, on) == _verdict_basis(second, on)
+
+
+def _verdict_basis(scheme: Scheme, on: dt.date) -> tuple[Any, ...]:
+    """What decides the verdicts of *scheme* on *on* (see :func:`same_verdicts`)."""
+    return (
+        scheme.in_force(on),
+        scheme.unit_level,
+        tuple((c.id, _rule_basis(c.rule, on)) for c in scheme.criteria_on(on)),
+        {p.id: tuple((dv.start, dv.value) for dv in p.values) for p in scheme.parameters},
+        scheme.levels_on(on),
+        scheme.no_level,
+    )
+
+
+def _rule_basis(item: Any, on: dt.date) -> Any:
+    """*item*, a rule or a part of one, as a value equal only for parts that decide alike.
+
+    A rule's own equality leaves out what it cannot compare by content: a custom rule's
+    function and the scheme a share of communes evaluates. Here the function counts as
+    itself (two functions are the same only if they are one) and the scheme by what
+    decides its verdicts.
+    """
+    if isinstance(item, Scheme):
+        return _verdict_basis(item, on)
+    if isinstance(item, tuple):
+        return tuple(_rule_basis(part, on) for part in item)
+    if attrs.has(type(item)):
+        fields = attrs.fields(type(item))
+        return (type(item), tuple(_rule_basis(getattr(item, f.name), on) for f in fields))
+    return item
+
+
 def _evaluate(
     dataset: Dataset,
     scheme: Scheme,
@@ -392,7 +438,15 @@ def _evaluate(
     levels = scheme.levels_on(on)
     nodes = [compile_node(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
-    unit_rows: list[dict[str, Any]] = ctx.units.to_dicts()
+    listed: list[list[dict[str, Any]]] = []
+
+    def unit_rows() -> list[dict[str, Any]]:
+        # The units as records, made once for the results or the JSON; the verdicts read
+        # the columns (10,000 records nationally before the reform took 13 ms a date).
+        if not listed:
+            listed.append(ctx.units.to_dicts())
+        return listed[0]
+
     unplaced_frame = ctx.unplaced
     covered = ctx.covered
     commune_reason = no_data_reason(dataset.coverage_basis, on)
@@ -438,7 +492,7 @@ def _evaluate(
                 include_subjects,
                 said,
             )
-            for i, row in enumerate(unit_rows)
+            for i, row in enumerate(unit_rows())
         ]
 
     def build_units() -> tuple[UnitResult, ...]:
@@ -457,7 +511,7 @@ def _evaluate(
                     row["unit_code"] in covered,
                     why_no_data(row["unit_code"]),
                 )
-                for i, row in enumerate(unit_rows)
+                for i, row in enumerate(unit_rows())
             )
 
     return Evaluation(
@@ -493,7 +547,7 @@ def _evaluate(
             include_subjects=include_subjects,
         ),
         build_verdicts=lambda: _unit_verdicts(
-            unit_rows, scheme, criteria, nodes, affected, levels, covered
+            ctx.units, scheme, criteria, nodes, affected, levels, covered
         ),
     )
 
@@ -736,7 +790,7 @@ _Standing = tuple[Outcome, tuple[tuple[str, Outcome], ...], str | None, tuple[st
 
 
 def _unit_verdicts(
-    rows: list[dict[str, Any]],
+    units: pl.DataFrame,
     scheme: Scheme,
     criteria: tuple[Criterion, ...],
     nodes: list[Node],
@@ -755,8 +809,14 @@ def _unit_verdicts(
     no_data = tuple((cid, Outcome.NO_DATA) for cid in ids)
     read: dict[tuple[tuple[bool | None, ...], bool], _Standing] = {}
     out = []
-    for row, pattern in zip(rows, patterns, strict=True):
-        code = row["unit_code"]
+    rows = zip(
+        units["unit_code"].to_list(),
+        units["name"].to_list(),
+        units["province_code"].to_list(),
+        patterns,
+        strict=True,
+    )
+    for code, name, province, pattern in rows:
         standing: _Standing = (Outcome.NO_DATA, no_data, None, ())
         if code in covered:
             key = (pattern, bool(affected.get(code)))
@@ -767,8 +827,8 @@ def _unit_verdicts(
         out.append(
             UnitVerdict(
                 unit_code=code,
-                unit_name=row["name"],
-                province_code=row["province_code"],
+                unit_name=name,
+                province_code=province,
                 verdict=verdict,
                 criteria=criteria_outcomes,
                 level=level,

@@ -163,10 +163,11 @@ def map_codes(
     ).drop("_target")
 
 
-def _repeats(values: pl.Series) -> bool:
+def has_repeats(values: pl.Series) -> bool:
     """Whether some value occurs twice (values hold no null).
 
-    Residences usually come sorted by person: then neighbours tell, in a millisecond.
+    A person's residences or statuses usually come sorted by person: then neighbours
+    tell, in a millisecond.
     Otherwise counting distinct values is still five times faster than marking copies.
     """
     if values.is_sorted():
@@ -198,7 +199,7 @@ def place_people(
     for ``no_residence``, the latest residence that started before the date, if any).
     """
     res = dataset.residences.filter(active("start", "end", on))
-    if _repeats(res["subject_id"]):
+    if has_repeats(res["subject_id"]):
         res = _one_residence_each(res)
     res = map_codes(
         res.select("subject_id", "unit_code", pl.col("unit_code").alias("recorded")),

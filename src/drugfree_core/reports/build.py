@@ -26,7 +26,7 @@ import polars as pl
 from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.coverage import no_coverage_reason
-from drugfree_core.engine.evaluate import evaluate
+from drugfree_core.engine.evaluate import evaluate_verdicts, same_verdicts
 from drugfree_core.engine.results import UnitResult, unplaced_note
 from drugfree_core.errors import CoverageError, DrugfreeError, UsageError
 from drugfree_core.i18n import Message, Text, msg, msgn
@@ -197,6 +197,16 @@ def build_report(
             law=[p for p in host.parameters() if p.id.startswith("law.")],
         )
         fingerprinted = side.start(fingerprint, dataset)
+        # The indicators read the reference date only: beside the series too, not after.
+        indicated = side.start(
+            measure_indicators,
+            [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
+            on_the_day,
+            on,
+            scope=scope,
+            units=list(now.results),
+            shared=host.parameters(),
+        )
         # A date's evaluation keeps both cores busy only part of the time: the worker,
         # once its own work is done, evaluates dates beside this thread.
         runs = side.share([functools.partial(runner.run, d) for d in dates], lambda: tick("series"))
@@ -268,16 +278,8 @@ def build_report(
             for code, (scheme, result) in sorted(now.results.items())
         )
         recognition = _recognition(now, found, scopes, scope, options, on)
-        codes = list(now.results)
         tick("indicators")
-        indicators = measure_indicators(
-            [(i, host.origin("indicator", i.id).name) for i in host.indicators()],
-            on_the_day,
-            on,
-            scope=scope,
-            units=codes,
-            shared=host.parameters(),
-        )
+        indicators = indicated.result()
         tick("quality")
         quality = assessed.result()
         if scope != NATIONAL:
@@ -344,17 +346,29 @@ def _national_beside(
         national = host.scheme(host.jurisdiction_for(NATIONAL, now.on).scheme_id)
     except DrugfreeError:
         return {}
-    codes = [
-        code
+    own = {
+        code: scheme
         for code, (scheme, _) in now.results.items()
         if scheme.id != national.id and not scheme.is_national
-    ]
-    if not codes or not national.in_force(now.on) or not national.is_national:
+    }
+    if not own or not national.in_force(now.on) or not national.is_national:
         return {}
-    # Only the people who ever lived in these units (or their predecessors) count.
-    data = runner.dataset.restrict_to_units(codes, people="own")
-    evaluation = evaluate(data, national, now.on, units=codes, allow_no_coverage=True)
-    return {u.unit_code: (national.id, u.verdict.value) for u in evaluation.verdicts}
+    # A province's scheme that adopts the national criteria as they stand gives its
+    # units the national verdict already: only the others are evaluated again.
+    agrees = {s.id: same_verdicts(s, national, now.on) for s in own.values()}
+    beside = {
+        code: (national.id, now.verdicts[code][1].value)
+        for code, scheme in own.items()
+        if agrees[scheme.id]
+    }
+    codes = [code for code, scheme in own.items() if not agrees[scheme.id]]
+    if codes:
+        # Only the people who ever lived in these units (or their predecessors) count.
+        data = runner.dataset.restrict_to_units(codes, people="own")
+        # Only the verdicts are shown: nobody behind them is listed.
+        found = evaluate_verdicts(data, national, now.on, units=codes, allow_no_coverage=True)
+        beside.update((u.unit_code, (national.id, u.verdict.value)) for u in found)
+    return beside
 
 
 def _recognition(

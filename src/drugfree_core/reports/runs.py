@@ -23,7 +23,7 @@ import polars as pl
 
 from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.evaluate import evaluate, evaluate_verdicts
+from drugfree_core.engine.evaluate import evaluate, evaluate_verdicts, same_verdicts
 from drugfree_core.engine.placement import census
 from drugfree_core.engine.results import Evaluation, UnitResult, UnitVerdict
 from drugfree_core.errors import DrugfreeError, UsageError
@@ -141,6 +141,27 @@ def _tally(per_province: dict[str, int], scope: str) -> int:
     if scope == NATIONAL:
         return sum(per_province.values())
     return per_province.get(NATIONAL, 0) + per_province.get(scope, 0)
+
+
+def _batched(
+    planned: list[tuple[Scheme, list[str]]], on: dt.date
+) -> list[tuple[Scheme, list[str]]]:
+    """*planned*'s units, those of schemes that give the same verdicts on *on* together.
+
+    Most provinces adopt the national criteria as they stand: where only verdicts are
+    counted, their units are evaluated with the national scheme's in one pass (the
+    same verdicts, see :func:`~drugfree_core.engine.same_verdicts`), instead of
+    once more per province. Each batch runs with its scheme over most units.
+    """
+    batches: list[tuple[Scheme, list[str]]] = []
+    for scheme, codes in sorted(planned, key=lambda group: -len(group[1])):
+        for first, joined in batches:
+            if same_verdicts(first, scheme, on):
+                joined.extend(codes)
+                break
+        else:
+            batches.append((scheme, list(codes)))
+    return batches
 
 
 class ScopeRunner:
@@ -312,6 +333,10 @@ class ScopeRunner:
                     scheme=scheme.id,
                 )
             )
+        # Each unit's verdict is its own scheme's, whichever scheme of its batch ran.
+        owners = {code: scheme for scheme, codes in planned for code in codes}
+        if not reference:
+            planned = _batched(planned, on)
         # The scheme over most units (the national one) runs on this thread; the
         # provinces' own schemes, cutting and reading their small parts of the data, in a
         # worker beside it (the national evaluation keeps both cores busy only part of the
@@ -327,7 +352,7 @@ class ScopeRunner:
                 for unit in evaluation.units:
                     results[unit.unit_code] = (scheme, unit)
             for verdict in unit_verdicts:
-                verdicts[verdict.unit_code] = (scheme, verdict.verdict)
+                verdicts[verdict.unit_code] = (owners[verdict.unit_code], verdict.verdict)
         provinces = {code: self.home_province(code) for code in verdicts}
         unplaced: dict[str, int] = {}
         homeless: dict[str, int] = {}
