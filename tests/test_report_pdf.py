@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import types
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from report_fixture import sample_report
 from drugfree_core.errors import UsageError
 from drugfree_core.reports.export import pdf_out, write_report
 from drugfree_core.reports.export.answer import report_answer
+from drugfree_core.reports.export.html_out import render_html
 from drugfree_core.reports.export.pdf_out import render_pdf
 from drugfree_core.reports.labels import text
 
@@ -88,6 +90,20 @@ def test_pdf_speaks_vietnamese(pdfs: dict[str, bytes]) -> None:
 
 def test_pdf_is_the_same_bytes_for_the_same_report(pdfs: dict[str, bytes]) -> None:
     assert render_pdf(sample_report(), "vi") == pdfs["vi"]
+
+
+def test_ids_wrap_only_at_their_separators(pdfs: dict[str, bytes]) -> None:
+    # A narrow printed column may wrap an id (a scheme, a roadmap, an indicator) at its
+    # hyphens, dots and underscores, never inside a word: "national-2030" once came out
+    # of a cell as "nation", "al-203", "0".
+    from pypdf import PdfReader
+
+    html = render_html(sample_report(), "vi")
+    assert '<td class="id">ind.<wbr>rehab_<wbr>share</td>' in html
+    lines = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdfs["vi"])).pages)
+    joined = re.sub(r"(?<=[-._])\n", "", lines)
+    for ident in ("roadmap-31", "ind.rehab_share", "hai-phong-2025", "mps-recognition-2024"):
+        assert ident in joined
 
 
 def test_write_report_pdf_needs_a_file(pdfs: dict[str, bytes], tmp_path: Path) -> None:

@@ -36,7 +36,12 @@ Cell = str | int | float | dt.date | Suppressed | None
 
 @attrs.frozen(kw_only=True)
 class Column:
-    """One column of a view: its key, its label in the report's language and its kind."""
+    """One column of a view: its key, its label in the report's language and its kind.
+
+    The kinds: ``text``, ``id`` (an identifier: a scheme, a roadmap, an indicator, a
+    plugin; a page breaks it only at its own separators, never inside a word), ``int``,
+    ``float``, ``share`` and ``date``.
+    """
 
     key: str
     label: str
@@ -173,8 +178,8 @@ def _progress_view(report: Report, lang: Lang) -> View:
             lang,
             ("province_code", "text"),
             ("name", "text"),
-            ("scheme", "text"),
-            ("roadmap", "text"),
+            ("scheme", "id"),
+            ("roadmap", "id"),
             ("basis", "text"),
             ("units_in_force", "int"),
             ("meeting", "int"),
@@ -226,7 +231,7 @@ def _milestones_view(report: Report, lang: Lang) -> View:
             lang,
             ("province_code", "text"),
             ("name", "text"),
-            ("roadmap", "text"),
+            ("roadmap", "id"),
             ("due", "date"),
             ("target_share", "share"),
             ("required", "int"),
@@ -293,7 +298,7 @@ def _units_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> Vie
             ("unit_code", "text"),
             ("unit_name", "text"),
             ("province_code", "text"),
-            ("scheme", "text"),
+            ("scheme", "id"),
             ("verdict", "text"),
             ("failing_criteria", "text"),
             ("unknown_criteria", "text"),
@@ -368,7 +373,7 @@ def _criteria_view(report: Report, lang: Lang) -> View:
         title=text("view_criteria", lang),
         columns=_cols(
             lang,
-            ("scheme", "text"),
+            ("scheme", "id"),
             ("criterion", "text"),
             ("title", "text"),
             ("passed", "int"),
@@ -407,7 +412,7 @@ def _series_view(report: Report, lang: Lang) -> View:
             ("unknown", "int"),
             ("no_data", "int"),
             ("share", "share"),
-            ("scheme", "text"),
+            ("scheme", "id"),
             ("coverage", "share"),
         ),
         rows=tuple(
@@ -444,7 +449,7 @@ def _indicators_view(report: Report, lang: Lang) -> View:
         title=text("view_indicators", lang),
         columns=_cols(
             lang,
-            ("indicator", "text"),
+            ("indicator", "id"),
             ("scope", "text"),
             ("title", "text"),
             ("numerator", "float"),
@@ -455,7 +460,7 @@ def _indicators_view(report: Report, lang: Lang) -> View:
             ("status", "text"),
             ("citation", "text"),
             ("provenance", "text"),
-            ("origin", "text"),
+            ("origin", "id"),
         ),
         rows=tuple(
             (

@@ -68,6 +68,7 @@ th, td { border: 1px solid #D0D7DE; padding: 3px 6px; vertical-align: top; }
 th { background: #DDEBF7; text-align: left; }
 tbody tr:nth-child(even) { background: #F8FAFC; }
 td.num { text-align: right; white-space: nowrap; }
+td.id { overflow-wrap: normal; }
 .suppressed { font-style: italic; color: #595959; }
 .note, footer { font-size: 0.85em; color: #555; }
 /* Not a chart colour: the screenshot test finds each chart element by its colour. */
@@ -115,6 +116,14 @@ def _cell(value: Cell, kind: str, lang: Lang) -> tuple[str, bool]:
     return escape(value), False
 
 
+def _breakable_id(html: str) -> str:
+    """An escaped id with a break opportunity after each dot and underscore.
+
+    A hyphen is one already; the cell's style allows no other.
+    """
+    return html.replace(".", ".<wbr>").replace("_", "_<wbr>")
+
+
 def _table(view: View, lang: Lang) -> str:
     head = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in view.columns)
     body = []
@@ -122,7 +131,14 @@ def _table(view: View, lang: Lang) -> str:
         cells = []
         for value, column in zip(row, view.columns, strict=True):
             html, num = _cell(value, column.kind, lang)
-            cells.append(f'<td class="num">{html}</td>' if num else f"<td>{html}</td>")
+            if num:
+                cells.append(f'<td class="num">{html}</td>')
+            elif column.kind == "id":
+                # An id wraps at its hyphens, dots and underscores, never inside a word
+                # (a narrow printed column cut "national-2030" into "nation", "al-203").
+                cells.append(f'<td class="id">{_breakable_id(html)}</td>')
+            else:
+                cells.append(f"<td>{html}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     parts = [
         f'<section id="{escape(view.name)}"><h2>{escape(view.title)}</h2>',
