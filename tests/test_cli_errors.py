@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +171,31 @@ def test_plugins_check_json_is_only_json() -> None:
     result = _run(["plugins", "check", "--format", "json", "--max-examples", "1"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["ok"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["explain", str(demo_path()), "--unit", "00015", "--date", "2025-10-01"], ""),
+        ([*EVALUATE, "--unit", "00015"], ""),
+        ([*EVALUATE[:-2], "--assessment-year", "2025", "--format", "json"], ""),
+        (["report", str(demo_path()), "--date", "2025-12-31", "--out", "r.json"], "wrote r.json\n"),
+    ],
+    ids=["explain", "evaluate-unit", "evaluate", "report"],
+)
+def test_a_command_that_succeeds_says_nothing_else_up_to_its_exit(
+    args: list[str], said: str, tmp_path: Path
+) -> None:
+    # In a process of its own: what the interpreter prints while it exits (an error in
+    # a weak reference's callback, a thread still running) never reaches CliRunner.
+    done = subprocess.run(
+        [sys.executable, "-m", "drugfree_core.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "DRUGFREE_LANG": "en"},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == said

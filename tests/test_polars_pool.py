@@ -338,3 +338,22 @@ def test_whether_a_scheme_has_a_custom_rule_is_kept_while_the_scheme_lives() -> 
     del custom
     gc.collect()
     assert key not in api._CUSTOM_RULES
+
+
+def test_a_scheme_let_go_at_exit_is_forgotten_without_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At exit the interpreter may set a module's names to None before the last objects
+    # go: `drugfree explain` then printed "Exception ignored in ... _has_custom_rule",
+    # a traceback on the user's screen, from the callback that forgets a scheme.
+    rules = api._CUSTOM_RULES
+    scheme = attrs.evolve(dfc.get_scheme("qd28-2025-drug-free"), id="let-go")
+    assert not api._has_custom_rule(scheme)
+    key = id(scheme)
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setattr(api, "_CUSTOM_RULES", None)  # as module teardown leaves it
+    del scheme
+    gc.collect()
+    assert unraisable == []
+    assert key not in rules

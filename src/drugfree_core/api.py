@@ -90,9 +90,12 @@ def _has_custom_rule(scheme: Scheme) -> bool:
     if known is not None and known[0]() is scheme:
         return known[1]
     found = bool(primitive_names(scheme))
-    # The entry goes with its scheme (before its id can be another's).
-    forget = weakref.ref(scheme, lambda _: _CUSTOM_RULES.pop(key, None))
-    _CUSTOM_RULES[key] = (forget, found)
+    # The entry goes with its scheme (before its id can be another's). The callback holds
+    # the dict itself: at exit the interpreter may set this module's names to None before
+    # the last schemes go, and a callback reading the name then printed a traceback.
+    rules = _CUSTOM_RULES
+    forget = weakref.ref(scheme, lambda _: rules.pop(key, None))
+    rules[key] = (forget, found)
     return found
 
 
