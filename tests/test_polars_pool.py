@@ -13,6 +13,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -22,6 +23,7 @@ import pytest
 import drugfree_core as dfc
 from drugfree_core import _polars_pool, api
 from drugfree_core._polars_pool import DISABLE_ENV, on_polars_pool
+from drugfree_core.engine import pool_steps
 from drugfree_core.engine.placement import commune_units_in_force
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n.language import current_lang, use_lang
@@ -251,7 +253,7 @@ def test_which_steps_go_to_the_pool(
         sent.append(True)
         return work()
 
-    monkeypatch.setattr(api, "on_polars_pool", recording)
+    monkeypatch.setattr(pool_steps, "on_polars_pool", recording)
     dataset = dfc.load(demo_path())
     scheme = dfc.get_scheme(scheme_id)
     ran_on: list[int] = []
@@ -331,13 +333,13 @@ def test_whether_a_scheme_has_a_custom_rule_is_kept_while_the_scheme_lives() -> 
     ran_on: list[int] = []
     custom = _custom(dfc.get_scheme("mps-recognition-2024"), ran_on)
     plain = attrs.evolve(custom, criteria=custom.criteria[:-1])
-    assert api._has_custom_rule(custom) and not api._has_custom_rule(plain)
-    assert api._has_custom_rule(custom) and not api._has_custom_rule(plain)  # as kept
+    assert pool_steps.has_custom_rule(custom) and not pool_steps.has_custom_rule(plain)
+    assert pool_steps.has_custom_rule(custom) and not pool_steps.has_custom_rule(plain)  # as kept
     key = id(custom)
-    assert key in api._CUSTOM_RULES
+    assert key in pool_steps._CUSTOM_RULES
     del custom
     gc.collect()
-    assert key not in api._CUSTOM_RULES
+    assert key not in pool_steps._CUSTOM_RULES
 
 
 def test_a_scheme_let_go_at_exit_is_forgotten_without_an_error(
@@ -346,14 +348,68 @@ def test_a_scheme_let_go_at_exit_is_forgotten_without_an_error(
     # At exit the interpreter may set a module's names to None before the last objects
     # go: `drugfree explain` then printed "Exception ignored in ... _has_custom_rule",
     # a traceback on the user's screen, from the callback that forgets a scheme.
-    rules = api._CUSTOM_RULES
+    rules = pool_steps._CUSTOM_RULES
     scheme = attrs.evolve(dfc.get_scheme("qd28-2025-drug-free"), id="let-go")
-    assert not api._has_custom_rule(scheme)
+    assert not pool_steps.has_custom_rule(scheme)
     key = id(scheme)
     unraisable: list[object] = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
-    monkeypatch.setattr(api, "_CUSTOM_RULES", None)  # as module teardown leaves it
+    monkeypatch.setattr(pool_steps, "_CUSTOM_RULES", None)  # as module teardown leaves it
     del scheme
     gc.collect()
     assert unraisable == []
     assert key not in rules
+
+
+_REPORT_WITH_PARTS = r"""
+import datetime as dt, sys
+import attrs
+import polars as pl
+sys.path.insert(0, sys.argv[1])
+from conftest import OwnSchemes
+from drugfree_core.model.enums import Authority
+from drugfree_core.plugins import PluginHost
+from drugfree_core.reports import ReportOptions, build_report
+from drugfree_core.synth import SynthConfig, generate
+from drugfree_core.synth.config import NATIONAL_PROVINCES
+
+chosen = tuple(p for p in NATIONAL_PROVINCES if p.code in {"12", "31", "38"})
+data = generate(SynthConfig(provinces=chosen, subjects=300, seed=7, official_map=True))
+# Hải Phòng's scheme its own copy of the national one, evaluated on its part of the data
+# on every date, and its units under the national scheme beside (see test_report_build).
+def differing(scheme):
+    counted = scheme.parameter("df.administrative_violations_count").at(dt.date(2025, 10, 1))
+    return scheme.with_parameter(
+        "df.administrative_violations_count", attrs.evolve(counted, value=False)
+    )
+
+own = OwnSchemes("qd28-2025-drug-free", ["31"], authority=Authority.PROVINCIAL, change=differing)
+host = PluginHost(plugins=[("own", own)], autoload=False)
+options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
+report = build_report(data, dt.date(2025, 10, 1), national=True, host=host, options=options)
+beside = {u.national_scheme_id for u in report.units if u.scheme_id == "test-province-31"}
+print(pl.thread_pool_size(), len(report.units) > 0, beside)
+"""
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"POLARS_MAX_THREADS": "1"},
+        {"POLARS_MAX_THREADS": "1", "POLARS_ENGINE_AFFINITY": "streaming"},
+    ],
+    ids=["one-polars-thread", "one-thread-streaming"],
+)
+def test_a_report_with_parts_as_steps_finishes_on_one_polars_thread(env: dict[str, str]) -> None:
+    """A report's steps on the pool, beside its worker thread, wait for no one for ever."""
+    tests = str(Path(__file__).resolve().parent)
+    done = subprocess.run(
+        [sys.executable, "-c", _REPORT_WITH_PARTS, tests],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["1", "True", "{'qd28-2025-drug-free'}"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -14,8 +15,9 @@ import pytest
 from conftest import OwnSchemes
 
 import drugfree_core as dfc
+from drugfree_core._polars_pool import DISABLE_ENV
 from drugfree_core.dataset import Dataset
-from drugfree_core.engine import context
+from drugfree_core.engine import context, pool_steps
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import Text, msg, render, use_lang
 from drugfree_core.i18n.language import chosen_lang
@@ -658,6 +660,29 @@ def test_schemes_evaluated_side_by_side_are_those_evaluated_in_turn(
     assert {u.national_scheme_id for u in beside.units} == {None, "qd28-2025-drug-free"}
 
 
+def _one_different_host() -> PluginHost:
+    """Hải Phòng (31) and Thanh Hóa (38) adopt the national scheme; Lai Châu (12) differs.
+
+    Lai Châu's copy has a parameter of its own, so it is evaluated on its own on every
+    date, and its units also under the national scheme.
+    """
+
+    def counting_administrative_violations_out(scheme: dfc.Scheme) -> dfc.Scheme:
+        counted = scheme.parameter("df.administrative_violations_count").at(dt.date(2025, 10, 1))
+        return scheme.with_parameter(
+            "df.administrative_violations_count", attrs.evolve(counted, value=False)
+        )
+
+    own = OwnSchemes("qd28-2025-drug-free", ["31", "38"], authority=Authority.PROVINCIAL)
+    different = OwnSchemes(
+        "qd28-2025-drug-free",
+        ["12"],
+        authority=Authority.PROVINCIAL,
+        change=counting_administrative_violations_out,
+    )
+    return PluginHost(plugins=[("own", own), ("different", different)], autoload=False)
+
+
 def test_schemes_with_the_same_verdicts_are_evaluated_once_where_verdicts_are_counted(
     own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -669,22 +694,7 @@ def test_schemes_with_the_same_verdicts_are_evaluated_once_where_verdicts_are_co
     """
     on = dt.date(2025, 10, 1)
     options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
-
-    def counting_administrative_violations_out(scheme: dfc.Scheme) -> dfc.Scheme:
-        counted = scheme.parameter("df.administrative_violations_count").at(on)
-        return scheme.with_parameter(
-            "df.administrative_violations_count", attrs.evolve(counted, value=False)
-        )
-
-    # Lai Châu (12) with a parameter of its own: evaluated on its own on every date.
-    own = OwnSchemes("qd28-2025-drug-free", ["31", "38"], authority=Authority.PROVINCIAL)
-    different = OwnSchemes(
-        "qd28-2025-drug-free",
-        ["12"],
-        authority=Authority.PROVINCIAL,
-        change=counting_administrative_violations_out,
-    )
-    host = PluginHost(plugins=[("own", own), ("different", different)], autoload=False)
+    host = _one_different_host()
     ran: list[tuple[dt.date, str, int]] = []
     evaluate_verdicts = runs.evaluate_verdicts
 
@@ -723,6 +733,68 @@ def test_schemes_with_the_same_verdicts_are_evaluated_once_where_verdicts_are_co
     }
     assert shared == alone
     assert {u.national_scheme_id for u in shared.units} == {"qd28-2025-drug-free"}
+
+
+def test_a_part_of_the_data_is_evaluated_as_one_step_on_polars_pool(
+    own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evaluation over a province's part of the data runs as one step on polars' pool.
+
+    Its many small queries then run at once, not queued one by one behind those of the
+    evaluation over the whole data beside it, which stays on its thread. The report is
+    the one made with every step on its caller (``DRUGFREE_DISABLE_POOL_STEPS``).
+    """
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
+    host = _one_different_host()
+    monkeypatch.delenv(DISABLE_ENV, raising=False)
+    in_step: contextvars.ContextVar[bool] = contextvars.ContextVar("in_step", default=False)
+    on_polars_pool = pool_steps.on_polars_pool
+    callers: set[int] = set()
+    workers: set[int] = set()
+
+    def marking(work: Callable[[], Any]) -> Any:
+        callers.add(threading.get_ident())
+
+        def marked() -> Any:
+            workers.add(threading.get_ident())
+            in_step.set(True)  # in the step's own copy of the context
+            return work()
+
+        return on_polars_pool(marked)
+
+    ran: list[tuple[dt.date, str, int, bool]] = []
+    beside: list[bool] = []
+    evaluate, evaluate_verdicts = runs.evaluate, runs.evaluate_verdicts
+
+    def noting(evaluated: Callable[..., Any]) -> Callable[..., Any]:
+        def run(data: Dataset, scheme: dfc.Scheme, on: dt.date, **kwargs: Any) -> Any:
+            ran.append((on, scheme.id, len(kwargs["units"]), in_step.get()))
+            return evaluated(data, scheme, on, **kwargs)
+
+        return run
+
+    def noting_beside(data: Dataset, scheme: dfc.Scheme, on: dt.date, **kwargs: Any) -> Any:
+        beside.append(in_step.get())
+        return evaluate_verdicts(data, scheme, on, **kwargs)
+
+    monkeypatch.setattr(pool_steps, "on_polars_pool", marking)
+    monkeypatch.setattr(runs, "evaluate", noting(evaluate))
+    monkeypatch.setattr(runs, "evaluate_verdicts", noting(evaluate_verdicts))
+    monkeypatch.setattr("drugfree_core.reports.build.evaluate_verdicts", noting_beside)
+    stepped = build_report(own_schemes, on, national=True, host=host, options=options)
+    units_on: dict[dt.date, int] = {}
+    for date, _, n, _ in ran:
+        units_on[date] = units_on.get(date, 0) + n
+    # A part is cut for a scheme over fewer than half the date's units (ScopeRunner).
+    assert [step for *_, step in ran] == [n * 2 < units_on[d] for d, _, n, _ in ran]
+    assert {step for *_, step in ran} == {True, False}
+    assert beside == [True]  # Lai Châu's units under the national scheme, on their part
+    assert workers and not workers & callers  # on polars' own threads
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    on_callers = build_report(own_schemes, on, national=True, host=host, options=options)
+    assert stepped == on_callers
+    assert not _report_threads()
 
 
 def test_a_scheme_beside_runs_in_the_callers_context_and_its_error_reaches_it(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Iterable
 
 import attrs
 
 from drugfree_core._args import expect, expect_date, expect_items
 from drugfree_core._gc import gc_paused
-from drugfree_core._polars_pool import on_polars_pool
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census, gone_people, undetermined_on
+from drugfree_core.engine.pool_steps import on_pool_if_small
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
@@ -22,12 +20,9 @@ from drugfree_core.io import Source, load, load_unit_part
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
 from drugfree_core.plugins.host import SchemeChoice
-from drugfree_core.plugins.registrars import primitive_names
 from drugfree_core.rules.primitives import CommuneShare, walk_values
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.rules.tables import scheme_tables
-
-_T = TypeVar("_T")
 
 
 def evaluate_unit(
@@ -61,42 +56,9 @@ def evaluate_unit(
     # the whole heap that loading left due: 13-20 ms, a fifth of the explanation. That
     # collection is not saved, only left to a later step.
     with gc_paused():
-        return _on_pool_if_small(
+        return on_pool_if_small(
             scheme, lambda: _evaluate_unit(dataset, scheme, on, unit_code, allow_no_coverage)
         )
-
-
-def _on_pool_if_small(scheme: Scheme, work: Callable[[], _T]) -> _T:
-    """*work* on polars' thread pool if it reads one commune's records (see _polars_pool).
-
-    A province of a province-level scheme reads the whole dataset: its queries are large
-    enough to be worth handing over, and a step of seconds stays on the calling thread.
-    So does a scheme with a custom rule: a plugin's own code may count on its thread.
-    """
-    if scheme.unit_level is UnitLevel.PROVINCE or _has_custom_rule(scheme):
-        return work()
-    return on_polars_pool(work)
-
-
-#: id(scheme) → (the scheme, weakly; whether it has a custom rule). A scheme never
-#: changes, but it cannot be hashed (its overrides are a dict), and walking a large one
-#: takes most of a millisecond, every explanation.
-_CUSTOM_RULES: dict[int, tuple[weakref.ref[Scheme], bool]] = {}
-
-
-def _has_custom_rule(scheme: Scheme) -> bool:
-    key = id(scheme)
-    known = _CUSTOM_RULES.get(key)
-    if known is not None and known[0]() is scheme:
-        return known[1]
-    found = bool(primitive_names(scheme))
-    # The entry goes with its scheme (before its id can be another's). The callback holds
-    # the dict itself: at exit the interpreter may set this module's names to None before
-    # the last schemes go, and a callback reading the name then printed a traceback.
-    rules = _CUSTOM_RULES
-    forget = weakref.ref(scheme, lambda _: rules.pop(key, None))
-    rules[key] = (forget, found)
-    return found
 
 
 def _evaluate_unit(
@@ -245,7 +207,7 @@ def explain(
         return explain_unit(unit, evaluation, scheme, lang)
 
     with gc_paused():  # see evaluate_unit
-        return _on_pool_if_small(scheme, explained)
+        return on_pool_if_small(scheme, explained)
 
 
 def supply_warnings(

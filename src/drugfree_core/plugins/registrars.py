@@ -21,7 +21,7 @@ from drugfree_core.model import AdminUnit, LineageLink, Provenance
 from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
 from drugfree_core.rules.indicator import Indicator
 from drugfree_core.rules.params import DatedValue, Parameter
-from drugfree_core.rules.primitives import PythonRule, walk_values
+from drugfree_core.rules.primitives import PythonRule, custom_rule_names
 from drugfree_core.rules.roadmap import Roadmap
 from drugfree_core.rules.scheme import Criterion, Scheme
 
@@ -313,12 +313,7 @@ class IndicatorRegistrar(_Registrar):
 
 def primitive_names(scheme: Scheme) -> set[str]:
     """Names of the custom Python rules *scheme* uses."""
-    return {
-        value.name
-        for criterion in scheme.criteria
-        for value in walk_values(criterion.rule)
-        if isinstance(value, PythonRule)
-    }
+    return set().union(*(custom_rule_names(criterion.rule) for criterion in scheme.criteria))
 
 
 __all__ = [

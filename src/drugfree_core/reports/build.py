@@ -27,7 +27,8 @@ from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.evaluate import evaluate_verdicts, same_verdicts
-from drugfree_core.engine.results import UnitResult, unplaced_note
+from drugfree_core.engine.pool_steps import on_pool_if_small
+from drugfree_core.engine.results import UnitResult, UnitVerdict, unplaced_note
 from drugfree_core.errors import CoverageError, DrugfreeError, UsageError
 from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.model._dates import month_start
@@ -365,8 +366,16 @@ def _national_beside(
     if codes:
         # Only the people who ever lived in these units (or their predecessors) count.
         data = runner.dataset.restrict_to_units(codes, people="own")
-        # Only the verdicts are shown: nobody behind them is listed.
-        found = evaluate_verdicts(data, national, now.on, units=codes, allow_no_coverage=True)
+
+        def verdicts() -> tuple[UnitVerdict, ...]:
+            # Only the verdicts are shown: nobody behind them is listed.
+            return evaluate_verdicts(data, national, now.on, units=codes, allow_no_coverage=True)
+
+        # A small part's queries run as one step on polars' pool, not each queued behind
+        # the series' (pool_steps); a part as large as half the units stays here, as in
+        # ScopeRunner, where its queries are worth sharing out.
+        small = len(codes) * 2 < len(now.verdicts)
+        found = on_pool_if_small(national, verdicts) if small else verdicts()
         beside.update((u.unit_code, (national.id, u.verdict.value)) for u in found)
     return beside
 

@@ -25,6 +25,7 @@ from drugfree_core.adminmap import official_code
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate, evaluate_verdicts, same_verdicts
 from drugfree_core.engine.placement import census
+from drugfree_core.engine.pool_steps import on_pool_if_small
 from drugfree_core.engine.results import Evaluation, UnitResult, UnitVerdict
 from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.i18n import Text, exception_text, msg, msgn
@@ -162,6 +163,22 @@ def _batched(
         else:
             batches.append((scheme, list(codes)))
     return batches
+
+
+def _evaluated(
+    data: Dataset, scheme: Scheme, on: dt.date, codes: list[str], *, reference: bool
+) -> tuple[Dataset, Evaluation | None, tuple[UnitVerdict, ...]]:
+    """*codes* evaluated with *scheme* over *data*, a copy of the data for the date *on*.
+
+    In full on the reference date; on another, counted, not read: the verdicts without
+    listing who is behind them. The copy comes back with them, for what it derived
+    without a date to be kept (it may have been made in a step on polars' pool).
+    """
+    if not reference:
+        only = evaluate_verdicts(data, scheme, on, units=codes, allow_no_coverage=True)
+        return data, None, only
+    evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
+    return data, evaluation, evaluation.verdicts
 
 
 class ScopeRunner:
@@ -310,13 +327,18 @@ class ScopeRunner:
                 if len(codes) * 2 < sum(len(c) for c in groups.values())
                 else self.dataset
             )
-            data = whole if base is self.dataset else base.for_one_date()
-            if not reference:
-                # Counted, not read: the verdicts without listing who is behind them.
-                only = evaluate_verdicts(data, scheme, on, units=codes, allow_no_coverage=True)
-                return base, data, None, only
-            evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
-            return base, data, evaluation, evaluation.verdicts
+            data, evaluation, verdicts = (
+                _evaluated(whole, scheme, on, codes, reference=reference)
+                if base is self.dataset
+                # A part's many small queries, as one step on polars' pool: each handed
+                # over on its own, behind the national evaluation's tasks, they took
+                # several times as long (see engine.pool_steps).
+                else on_pool_if_small(
+                    scheme,
+                    lambda: _evaluated(base.for_one_date(), scheme, on, codes, reference=reference),
+                )
+            )
+            return base, data, evaluation, verdicts
 
         planned: list[tuple[Scheme, list[str]]] = []
         for scheme_id, codes in sorted(groups.items()):

@@ -526,3 +526,8 @@ def walk_values(node: object) -> Iterator[object]:
 def param_refs(rule: Rule) -> frozenset[str]:
     """Ids of every parameter the rule refers to."""
     return frozenset(x.id for x in walk_values(rule) if isinstance(x, ParamRef))
+
+
+def custom_rule_names(rule: Rule) -> frozenset[str]:
+    """Names of the custom Python rules (:class:`PythonRule`) within *rule*."""
+    return frozenset(x.name for x in walk_values(rule) if isinstance(x, PythonRule))
