@@ -317,8 +317,13 @@ def test_explanations_finish_however_few_the_workers(
     mode: str, env: dict[str, str], threads: int
 ) -> None:
     """No step waits for ever: with one worker, the streaming engine, or callers at once."""
+    assert _printed(_EXPLAIN_ALL, mode, env=env) == [str(threads), "12"]
+
+
+def _printed(script: str, *args: str, env: dict[str, str]) -> list[str]:
+    """The words *script* prints, run in a process of its own with *env* added."""
     done = subprocess.run(
-        [sys.executable, "-c", _EXPLAIN_ALL, mode],
+        [sys.executable, "-c", script, *args],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -326,7 +331,7 @@ def test_explanations_finish_however_few_the_workers(
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split() == [str(threads), "12"]
+    return done.stdout.split()
 
 
 def test_whether_a_scheme_has_a_custom_rule_is_kept_while_the_scheme_lives() -> None:
@@ -403,13 +408,5 @@ print(pl.thread_pool_size(), len(report.units) > 0, beside)
 def test_a_report_with_parts_as_steps_finishes_on_one_polars_thread(env: dict[str, str]) -> None:
     """A report's steps on the pool, beside its worker thread, wait for no one for ever."""
     tests = str(Path(__file__).resolve().parent)
-    done = subprocess.run(
-        [sys.executable, "-c", _REPORT_WITH_PARTS, tests],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split() == ["1", "True", "{'qd28-2025-drug-free'}"]
+    printed = _printed(_REPORT_WITH_PARTS, tests, env=env)
+    assert printed == ["1", "True", "{'qd28-2025-drug-free'}"]
