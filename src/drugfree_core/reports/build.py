@@ -58,7 +58,7 @@ from drugfree_core.reports.recognition import (
     recognition_year,
     summarise,
 )
-from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner
+from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner, is_small_part
 from drugfree_core.reports.side_work import SideWork
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
@@ -372,9 +372,8 @@ def _national_beside(
             return evaluate_verdicts(data, national, now.on, units=codes, allow_no_coverage=True)
 
         # A small part's queries run as one step on polars' pool, not each queued behind
-        # the series' (pool_steps); a part as large as half the units stays here, as in
-        # ScopeRunner, where its queries are worth sharing out.
-        small = len(codes) * 2 < len(now.verdicts)
+        # the series' (see is_small_part).
+        small = is_small_part(len(codes), len(now.verdicts))
         found = on_pool_if_small(national, verdicts) if small else verdicts()
         beside.update((u.unit_code, (national.id, u.verdict.value)) for u in found)
     return beside

@@ -165,20 +165,28 @@ def _batched(
     return batches
 
 
+def is_small_part(units: int, among: int) -> bool:
+    """Whether *units* of the *among* evaluated are few enough for a part of their own.
+
+    Fewer than half: their records are cut out and evaluated apart, as one step on
+    polars' pool (see :mod:`~drugfree_core.engine.pool_steps`); more stay with the data
+    whole, on their thread, where their queries are large enough to share out.
+    """
+    return units * 2 < among
+
+
 def _evaluated(
     data: Dataset, scheme: Scheme, on: dt.date, codes: list[str], *, reference: bool
-) -> tuple[Dataset, Evaluation | None, tuple[UnitVerdict, ...]]:
+) -> tuple[Evaluation | None, tuple[UnitVerdict, ...]]:
     """*codes* evaluated with *scheme* over *data*, a copy of the data for the date *on*.
 
     In full on the reference date; on another, counted, not read: the verdicts without
-    listing who is behind them. The copy comes back with them, for what it derived
-    without a date to be kept (it may have been made in a step on polars' pool).
+    listing who is behind them.
     """
     if not reference:
-        only = evaluate_verdicts(data, scheme, on, units=codes, allow_no_coverage=True)
-        return data, None, only
+        return None, evaluate_verdicts(data, scheme, on, units=codes, allow_no_coverage=True)
     evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
-    return data, evaluation, evaluation.verdicts
+    return evaluation, evaluation.verdicts
 
 
 class ScopeRunner:
@@ -322,22 +330,17 @@ class ScopeRunner:
         ) -> tuple[Dataset, Dataset, Evaluation | None, tuple[UnitVerdict, ...]]:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
-            base = (
-                self._part(codes)
-                if len(codes) * 2 < sum(len(c) for c in groups.values())
-                else self.dataset
-            )
-            data, evaluation, verdicts = (
-                _evaluated(whole, scheme, on, codes, reference=reference)
-                if base is self.dataset
-                # A part's many small queries, as one step on polars' pool: each handed
-                # over on its own, behind the national evaluation's tasks, they took
-                # several times as long (see engine.pool_steps).
-                else on_pool_if_small(
-                    scheme,
-                    lambda: _evaluated(base.for_one_date(), scheme, on, codes, reference=reference),
-                )
-            )
+            small = is_small_part(len(codes), sum(len(c) for c in groups.values()))
+            base = self._part(codes) if small else self.dataset
+            data = base.for_one_date() if small else whole
+
+            def run() -> tuple[Evaluation | None, tuple[UnitVerdict, ...]]:
+                return _evaluated(data, scheme, on, codes, reference=reference)
+
+            # A part's many small queries, as one step on polars' pool: each handed over
+            # on its own, behind the national evaluation's tasks, they took several
+            # times as long (see engine.pool_steps).
+            evaluation, verdicts = on_pool_if_small(scheme, run) if small else run()
             return base, data, evaluation, verdicts
 
         planned: list[tuple[Scheme, list[str]]] = []
