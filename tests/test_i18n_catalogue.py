@@ -7,12 +7,15 @@
 * every call of the translation function gives it a literal text (else extraction
   cannot see it);
 * the package build compiles the catalogue into the wheel, which then reads it without
-  the ``.po``.
+  the ``.po``;
+* a source tree compiles its ``.po`` once per content, kept in the cache folder.
 """
 
 from __future__ import annotations
 
 import ast
+import gettext
+import io
 import string
 import subprocess
 import sys
@@ -23,10 +26,12 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
+from drugfree_core import _env
+from drugfree_core.i18n import catalog as catalog_module
 from drugfree_core.i18n import catalogue_paths, compile_catalogue
-from drugfree_core.i18n.catalog import _from_babel, _from_mo, read_catalogue
+from drugfree_core.i18n.catalog import Catalogue, _from_mo, read_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "drugfree_core"
@@ -48,6 +53,19 @@ def _forms(message: Message) -> tuple[str, ...]:
     """A message's translation: one form, or one per plural form."""
     string = message.string
     return tuple(string) if isinstance(string, tuple | list) else (str(string),)
+
+
+def _from_babel(lang: str, catalog: Catalog) -> Catalogue:
+    """The catalogue as Babel reads it: the reference the library's ``.mo`` reader meets."""
+    entries: dict[Key, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        forms = _forms(message)
+        if all(forms):
+            msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+            entries[(message.context, str(msgid))] = forms
+    return Catalogue(lang=lang, entries=entries, plural=gettext.c2py(catalog.plural_expr))
 
 
 def _keys(catalog: Catalog) -> dict[Key, Message]:
@@ -132,8 +150,6 @@ def test_the_translation_function_is_given_literal_texts() -> None:
 
 
 def test_the_compiled_catalogue_says_what_the_po_says() -> None:
-    import io
-
     compiled = read_mo(io.BytesIO(compile_catalogue(PO)))
     from_po = read_catalogue("vi")
     assert from_po is not None
@@ -143,9 +159,8 @@ def test_the_compiled_catalogue_says_what_the_po_says() -> None:
 
 
 def test_the_compiled_catalogue_reads_back_as_the_po() -> None:
-    """The library's own .mo reader gives the catalogue the .po gives, entry for entry."""
-    from_po = read_catalogue("vi")
-    assert from_po is not None
+    """The library's own .mo reader gives the catalogue Babel reads from the .po."""
+    from_po = _from_babel("vi", _read(PO))
     from_mo = _from_mo("vi", compile_catalogue(PO))
     assert from_mo.entries == from_po.entries
     assert [from_mo.plural(n) for n in range(30)] == [from_po.plural(n) for n in range(30)]
@@ -167,8 +182,6 @@ def _big_endian(mo: bytes) -> bytes:
 
 
 def test_the_mo_reader_keeps_contexts_plurals_and_drops_untranslated() -> None:
-    import io
-
     from babel.messages.mofile import write_mo
 
     catalog = Catalog(locale="en")  # two plural forms: n != 1
@@ -228,3 +241,103 @@ def test_the_wheel_ships_the_compiled_catalogue(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, str(site)], check=True, capture_output=True, text=True
     )
     assert out.stdout.strip() == "3 bản ghi bị cách ly"
+
+
+# --- the compiled copy kept in the cache folder -----------------------------------------
+
+
+@pytest.fixture
+def source_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the catalogue with no .mo, read by the library, and an empty cache."""
+    locale = tmp_path / "locale"
+    (locale / "vi" / "LC_MESSAGES").mkdir(parents=True)
+    (locale / "vi" / "LC_MESSAGES" / "drugfree.po").write_bytes(PO.read_bytes())
+    monkeypatch.setattr(catalog_module, "LOCALE_DIR", locale)
+    monkeypatch.setenv("DRUGFREE_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def _kept(tree: Path) -> list[Path]:
+    return sorted((tree / "cache" / "catalogues").glob("*.mo"))
+
+
+def _without_babel(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(po_text: bytes, lang: str) -> bytes:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(catalog_module, "_compile", refuse)
+
+
+def test_a_source_tree_compiles_its_catalogue_once_and_reads_it_back(
+    source_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = read_catalogue("vi")
+    assert first is not None
+    assert first.entries == _from_babel("vi", _read(PO)).entries
+    (kept,) = _kept(source_tree)
+    assert kept.read_bytes() == compile_catalogue(PO)
+    _without_babel(monkeypatch)
+    again = read_catalogue("vi")
+    assert again is not None
+    assert again.entries == first.entries
+    assert [again.plural(n) for n in range(30)] == [first.plural(n) for n in range(30)]
+
+
+def test_an_edited_catalogue_is_compiled_anew_and_the_older_copy_dropped(
+    source_tree: Path,
+) -> None:
+    assert read_catalogue("vi") is not None
+    (before,) = _kept(source_tree)
+    po = source_tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po"
+    catalog = _read(po)
+    edited = next(m for m in catalog if m.id and not m.pluralizable and not m.context)
+    edited.string = "đã sửa"
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    po.write_bytes(buffer.getvalue())
+    after = read_catalogue("vi")
+    assert after is not None
+    assert after.entries[(None, str(edited.id))] == ("đã sửa",)
+    (now,) = _kept(source_tree)
+    assert now != before
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a catalogue at all, just bytes here", b"\xde"])
+def test_a_damaged_copy_is_compiled_again_and_replaced(source_tree: Path, damage: bytes) -> None:
+    assert read_catalogue("vi") is not None
+    (kept,) = _kept(source_tree)
+    kept.write_bytes(damage)
+    again = read_catalogue("vi")
+    assert again is not None
+    assert again.entries == _from_babel("vi", _read(PO)).entries
+    assert kept.read_bytes() == compile_catalogue(PO)
+
+
+def test_without_a_cache_folder_the_catalogue_is_still_read(
+    source_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Empty: keep nothing. A file where the folder should be: nothing can be written.
+    for setting in ("", str(source_tree / "a-file")):
+        (source_tree / "a-file").write_text("")
+        monkeypatch.setenv("DRUGFREE_CACHE_DIR", setting)
+        read = read_catalogue("vi")
+        assert read is not None
+        assert read.entries == _from_babel("vi", _read(PO)).entries
+    assert not (source_tree / "cache").exists()
+    assert (source_tree / "a-file").read_text() == ""
+    assert not [p for p in source_tree.rglob("*.part")]
+
+
+def test_the_cache_folder_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DRUGFREE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    assert _env.cache_dir() == tmp_path / "home" / ".cache" / "drugfree-core"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _env.cache_dir() == tmp_path / "xdg" / "drugfree-core"
+    monkeypatch.setenv("DRUGFREE_CACHE_DIR", str(tmp_path / "chosen"))
+    assert _env.cache_dir() == tmp_path / "chosen"
+    monkeypatch.setenv("DRUGFREE_CACHE_DIR", "  ")
+    assert _env.cache_dir() is None
