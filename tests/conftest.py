@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import enum
 import os
 import random
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -49,6 +52,10 @@ os.environ["DRUGFREE_DISABLE_PLUGIN_AUTOLOAD"] = "1"
 # Output follows DRUGFREE_LANG, else the locale: the tests expect English unless they ask
 # for Vietnamese, whatever the machine's locale (the language tests set their own).
 os.environ["DRUGFREE_LANG"] = "en"
+# The compiled catalogue an editable install keeps goes to the session's own folder, not
+# the user's cache (the subprocesses of the CLI tests inherit it).
+os.environ["DRUGFREE_CACHE_DIR"] = tempfile.mkdtemp(prefix="drugfree-test-cache-")
+atexit.register(shutil.rmtree, os.environ["DRUGFREE_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -16,10 +16,13 @@ from __future__ import annotations
 import ast
 import gettext
 import io
+import os
 import string
 import subprocess
 import sys
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,7 +33,7 @@ from babel.messages.pofile import read_po, write_po
 
 from drugfree_core import _env
 from drugfree_core.i18n import catalog as catalog_module
-from drugfree_core.i18n import catalogue_paths, compile_catalogue
+from drugfree_core.i18n import catalogue_paths, compile_catalogue, po_compile
 from drugfree_core.i18n.catalog import Catalogue, _from_mo, read_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,7 +268,7 @@ def _without_babel(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(po_text: bytes, lang: str) -> bytes:
         raise AssertionError("compiled again")
 
-    monkeypatch.setattr(catalog_module, "_compile", refuse)
+    monkeypatch.setattr(po_compile, "compile_po", refuse)
 
 
 def test_a_source_tree_compiles_its_catalogue_once_and_reads_it_back(
@@ -283,39 +286,133 @@ def test_a_source_tree_compiles_its_catalogue_once_and_reads_it_back(
     assert [again.plural(n) for n in range(30)] == [first.plural(n) for n in range(30)]
 
 
-def test_an_edited_catalogue_is_compiled_anew_and_the_older_copy_dropped(
-    source_tree: Path,
-) -> None:
-    assert read_catalogue("vi") is not None
-    (before,) = _kept(source_tree)
-    po = source_tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po"
+def _edited_po(tree: Path, text: str) -> str:
+    """Give the first plain message of the tree's .po the translation *text*: its msgid."""
+    po = tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po"
     catalog = _read(po)
     edited = next(m for m in catalog if m.id and not m.pluralizable and not m.context)
-    edited.string = "đã sửa"
+    edited.string = text
     buffer = io.BytesIO()
     write_po(buffer, catalog)
     po.write_bytes(buffer.getvalue())
+    return str(edited.id)
+
+
+def _aged(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_an_edited_catalogue_is_compiled_anew(source_tree: Path) -> None:
+    assert read_catalogue("vi") is not None
+    (before,) = _kept(source_tree)
+    msgid = _edited_po(source_tree, "đã sửa")
     after = read_catalogue("vi")
     assert after is not None
-    assert after.entries[(None, str(edited.id))] == ("đã sửa",)
-    (now,) = _kept(source_tree)
-    assert now != before
+    assert after.entries[(None, msgid)] == ("đã sửa",)
+    # The copy of the .po as it was stays (another checkout may still use it).
+    assert before in _kept(source_tree)
+    assert len(_kept(source_tree)) == 2
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a catalogue at all, just bytes here", b"\xde"])
-def test_a_damaged_copy_is_compiled_again_and_replaced(source_tree: Path, damage: bytes) -> None:
+def test_only_this_languages_long_unwritten_copies_and_leftovers_are_dropped(
+    source_tree: Path,
+) -> None:
+    folder = source_tree / "cache" / "catalogues"
+    folder.mkdir(parents=True)
+    week = 8 * 24 * 3600
+    old_vi = folder / f"drugfree-vi-{'a' * 32}.mo"
+    recent_vi = folder / f"drugfree-vi-{'b' * 32}.mo"
+    old_other = folder / f"drugfree-vi-VN-{'c' * 32}.mo"  # another language's name
+    unrelated = folder / "notes.mo"
+    old_part, fresh_part = folder / ".abc.part", folder / ".def.part"
+    for path in (old_vi, recent_vi, old_other, unrelated, old_part, fresh_part):
+        path.write_bytes(b"x")
+    for path in (old_vi, old_other, unrelated):
+        _aged(path, week)
+    _aged(old_part, 2 * 3600)
     assert read_catalogue("vi") is not None
-    (kept,) = _kept(source_tree)
-    kept.write_bytes(damage)
+    left = {p.name for p in folder.iterdir()}
+    assert old_vi.name not in left and old_part.name not in left
+    assert {recent_vi.name, old_other.name, unrelated.name, fresh_part.name} < left
+    assert len(_kept(source_tree)) == 4  # the new copy, the recent one, the other two
+
+
+def _compiled_copy(tree: Path) -> Path:
+    assert read_catalogue("vi") is not None
+    (kept,) = _kept(tree)
+    return kept
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda good: b"",
+        lambda good: b"not a catalogue at all, just bytes here",
+        lambda good: b"\xde",
+        lambda good: good[: len(good) // 2],  # the header whole, the strings cut short
+        lambda good: good[:-200],
+    ],
+)
+def test_a_damaged_copy_is_compiled_again_and_replaced(
+    source_tree: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    kept = _compiled_copy(source_tree)
+    kept.write_bytes(damage(kept.read_bytes()))
     again = read_catalogue("vi")
     assert again is not None
     assert again.entries == _from_babel("vi", _read(PO)).entries
     assert kept.read_bytes() == compile_catalogue(PO)
 
 
+def test_a_copy_others_may_have_written_is_not_read(source_tree: Path) -> None:
+    """A copy writable by others, a link or a pipe in its place: compiled, never trusted."""
+    kept = _compiled_copy(source_tree)
+    _edited_po(source_tree, "giả mạo")
+    planted = compile_catalogue(source_tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po")
+    (source_tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po").write_bytes(PO.read_bytes())
+    truth = _from_babel("vi", _read(PO)).entries
+    elsewhere = source_tree / "planted.mo"
+    elsewhere.write_bytes(planted)
+
+    def plant_writable() -> None:
+        kept.write_bytes(planted)
+        kept.chmod(0o666)
+
+    def plant_link() -> None:
+        kept.unlink()
+        kept.symlink_to(elsewhere)
+
+    def plant_pipe() -> None:
+        kept.unlink()
+        os.mkfifo(kept)
+
+    for plant in (plant_writable, plant_link, plant_pipe):
+        plant()
+        read = read_catalogue("vi")
+        assert read is not None
+        assert read.entries == truth, plant.__name__
+        assert kept.is_file() and not kept.is_symlink(), plant.__name__
+        assert kept.read_bytes() == compile_catalogue(PO), plant.__name__
+
+
+def test_a_copy_that_cannot_be_renamed_into_place_leaves_nothing_behind(
+    source_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(source: object, target: object) -> None:
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    read = read_catalogue("vi")
+    assert read is not None
+    assert read.entries == _from_babel("vi", _read(PO)).entries
+    assert not [p for p in (source_tree / "cache").rglob("*") if p.is_file()]
+
+
 def test_without_a_cache_folder_the_catalogue_is_still_read(
     source_tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(source_tree)
     # Empty: keep nothing. A file where the folder should be: nothing can be written.
     for setting in ("", str(source_tree / "a-file")):
         (source_tree / "a-file").write_text("")
@@ -323,9 +420,23 @@ def test_without_a_cache_folder_the_catalogue_is_still_read(
         read = read_catalogue("vi")
         assert read is not None
         assert read.entries == _from_babel("vi", _read(PO)).entries
-    assert not (source_tree / "cache").exists()
+    assert sorted(p.name for p in source_tree.iterdir()) == ["a-file", "locale"]
     assert (source_tree / "a-file").read_text() == ""
-    assert not [p for p in source_tree.rglob("*.part")]
+
+
+def test_an_untranslated_entry_is_left_out_of_the_compiled_catalogue(tmp_path: Path) -> None:
+    """Babel writes an empty plural form as the English: the entry must read as missing."""
+    catalog = Catalog(locale="vi")
+    catalog.add("plain", "thường")
+    catalog.add(("{n} unit", "{n} units"), ("",))
+    catalog.add("not yet", "")
+    catalog.add("unsure", "chưa chắc", flags=["fuzzy"])
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    po = tmp_path / "vi" / "LC_MESSAGES" / "drugfree.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(buffer.getvalue())
+    assert _from_mo("vi", compile_catalogue(po)).entries == {(None, "plain"): ("thường",)}
 
 
 def test_the_cache_folder_follows_the_environment(

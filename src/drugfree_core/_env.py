@@ -21,7 +21,8 @@ def switched_on(value: str | None) -> bool:
 def cache_dir() -> Path | None:
     """The folder where the library keeps what it worked out once (None: keep nothing).
 
-    ``DRUGFREE_CACHE_DIR`` when set (an empty value keeps nothing); else
+    ``DRUGFREE_CACHE_DIR`` when set (an empty value keeps nothing; a relative path is
+    taken from the current folder, as any path the user gives); else
     ``drugfree-core`` in ``XDG_CACHE_HOME`` (when an absolute path, as the XDG base
     directory specification asks), else in ``~/.cache``.
     """

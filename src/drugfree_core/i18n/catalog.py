@@ -3,24 +3,18 @@
 The Vietnamese text of every message lives in ``locale/vi/LC_MESSAGES/drugfree.po``
 next to this package's sources. A wheel carries it compiled (``drugfree.mo``, built by
 the package build, see ``hatch_build.py``); a source tree or an editable install has only
-the ``.po``, which is then compiled on first use. That copy is kept in the cache folder
-(:func:`~drugfree_core._env.cache_dir`) under the ``.po``'s content hash: Babel takes
-some 40 ms to read the ``.po``, which every Vietnamese command and the first explanation
-of a process waited for, and an edited ``.po`` has another hash, so it is compiled anew.
-A ``.mo`` older than its ``.po`` (someone edited the translation and did not rebuild) is
-ignored the same way, so what is shown is always what the ``.po`` says. English is the
-messages' own text: it needs no catalogue.
+the ``.po``, which is then compiled once per content and kept
+(:mod:`~drugfree_core.i18n.catalogue_cache`). A ``.mo`` older than its ``.po`` (someone
+edited the translation and did not rebuild) is ignored the same way, so what is shown is
+always what the ``.po`` says. English is the messages' own text: it needs no catalogue.
 """
 
 from __future__ import annotations
 
 import contextvars
+import functools
 import gettext
-import hashlib
-import io
-import os
 import struct
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +23,7 @@ from pathlib import Path
 
 import attrs
 
-from drugfree_core._env import cache_dir
+from drugfree_core.i18n.catalogue_cache import compiled_catalogue
 from drugfree_core.i18n.language import Lang
 
 #: The gettext domain: ``<lang>/LC_MESSAGES/drugfree.po``.
@@ -75,9 +69,10 @@ def _from_mo(lang: str, data: bytes) -> Catalogue:
     two tables are, then per message the length and offset of its msgid and of its
     translation. A context precedes the msgid, joined by the byte 4 (EOT); plural forms
     are joined by NUL. Read here directly, without importing Babel's catalogue machinery:
-    the first Vietnamese text of a process waits for it.
+    the first Vietnamese text of a process waits for it. ``ValueError`` when *data* is
+    not a whole catalogue (a string past its end: a file cut short).
     """
-    order = _MO_MAGIC.get(struct.unpack("<I", data[:4])[0])
+    order = _MO_MAGIC.get(struct.unpack("<I", data[:4])[0]) if len(data) >= 4 else None
     if order is None:
         raise ValueError(f"not a compiled catalogue (.mo) for {lang}")
     count, ids_at, texts_at = struct.unpack_from(f"{order}3I", data, 8)
@@ -86,6 +81,8 @@ def _from_mo(lang: str, data: bytes) -> Catalogue:
     for i in range(count):
         id_length, id_offset = struct.unpack_from(f"{order}2I", data, ids_at + 8 * i)
         text_length, text_offset = struct.unpack_from(f"{order}2I", data, texts_at + 8 * i)
+        if max(id_offset + id_length, text_offset + text_length) > len(data):
+            raise ValueError(f"the compiled catalogue (.mo) for {lang} is cut short")
         key = data[id_offset : id_offset + id_length].decode("utf-8")
         text = data[text_offset : text_offset + text_length].decode("utf-8")
         if not key:  # the header: the plural rule is all this module needs of it
@@ -111,62 +108,8 @@ def read_catalogue(lang: str) -> Catalogue | None:
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
         return _from_mo(lang, mo.read_bytes())
     if po.is_file():
-        return _compiled_once(lang, po.read_bytes())
+        return compiled_catalogue(DOMAIN, lang, po.read_bytes(), functools.partial(_from_mo, lang))
     return None
-
-
-def _compiled_once(lang: str, po_text: bytes) -> Catalogue:
-    """The catalogue of the ``.po`` text *po_text*, compiled once per content (module doc).
-
-    The cached copy is read back as the wheel's ``.mo`` is. One that cannot be read (cut
-    short, or not a catalogue) is compiled again and replaced; a cache folder that cannot
-    be written only means compiling on each first use, as without one.
-    """
-    folder = cache_dir()
-    name = f"{DOMAIN}-{lang}-{hashlib.sha256(po_text).hexdigest()[:32]}.mo"
-    kept = None if folder is None else folder / "catalogues" / name
-    if kept is not None:
-        try:
-            return _from_mo(lang, kept.read_bytes())
-        except (OSError, ValueError, struct.error, UnicodeDecodeError):
-            pass  # not there yet, or unreadable: compiled below
-    compiled = _compile(po_text, lang)
-    if kept is not None:
-        _keep(kept, compiled)
-    return _from_mo(lang, compiled)
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write *data* to *path* whole or not at all, and drop the language's older copies."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside, then renamed: a process reading it at the same time sees the
-        # old state or the new, never half a file.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-        lang_prefix = path.name.rsplit("-", 1)[0] + "-"
-        for older in path.parent.glob(f"{lang_prefix}*.mo"):
-            if older != path:
-                older.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only or full cache folder: the catalogue is compiled each time
-
-
-def _compile(po_text: bytes, lang: str) -> bytes:
-    """The ``.mo`` bytes of the ``.po`` text *po_text* (fuzzy entries left out)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    catalog = read_po(io.BytesIO(po_text), locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue()
 
 
 @cache
@@ -187,7 +130,9 @@ def catalogue(lang: Lang) -> Catalogue | None:
 
 def compile_catalogue(po: Path) -> bytes:
     """The ``.mo`` bytes of the catalogue *po* (what the package build ships)."""
-    return _compile(po.read_bytes(), po.parent.parent.name)
+    from drugfree_core.i18n.po_compile import compile_po
+
+    return compile_po(po.read_bytes(), po.parent.parent.name)
 
 
 # ----------------------------------------------------------------- test support
