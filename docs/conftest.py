@@ -36,6 +36,8 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         # The pages show English output: English whatever the machine's locale.
         mp.setenv("DRUGFREE_LANG", "en")
         mp.delenv("DRUGFREE_PLUGINS", raising=False)
+        # A Vietnamese example compiles the catalogue: kept here, not in the user's cache.
+        mp.setenv("DRUGFREE_CACHE_DIR", str(workdir / ".cache"))
         reset_default_host()
         yield workdir
     reset_default_host()

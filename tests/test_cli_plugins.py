@@ -124,6 +124,7 @@ def _pip_target(target: Path, *projects: Path) -> None:
 
 def _clean_env(target: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRUGFREE_")}
+    env["DRUGFREE_CACHE_DIR"] = os.environ["DRUGFREE_CACHE_DIR"]  # the tests' own (conftest)
     env["PYTHONPATH"] = os.pathsep.join([str(target), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return env
 

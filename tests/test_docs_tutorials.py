@@ -127,6 +127,7 @@ def _fresh_environment(venv: Path) -> dict[str, str]:
         script.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DRUGFREE_", "PYTEST_"))}
     env.update(
+        DRUGFREE_CACHE_DIR=os.environ["DRUGFREE_CACHE_DIR"],  # the tests' own (conftest)
         VIRTUAL_ENV=str(venv),
         PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
         PIP_DISABLE_PIP_VERSION_CHECK="1",

@@ -17,6 +17,7 @@ import ast
 import gettext
 import io
 import os
+import signal
 import string
 import subprocess
 import sys
@@ -320,21 +321,24 @@ def test_only_this_languages_long_unwritten_copies_and_leftovers_are_dropped(
 ) -> None:
     folder = source_tree / "cache" / "catalogues"
     folder.mkdir(parents=True)
-    week = 8 * 24 * 3600
+    day, hour = 24 * 3600, 3600
     old_vi = folder / f"drugfree-vi-{'a' * 32}.mo"
     recent_vi = folder / f"drugfree-vi-{'b' * 32}.mo"
     old_other = folder / f"drugfree-vi-VN-{'c' * 32}.mo"  # another language's name
-    unrelated = folder / "notes.mo"
-    old_part, fresh_part = folder / ".abc.part", folder / ".def.part"
-    for path in (old_vi, recent_vi, old_other, unrelated, old_part, fresh_part):
+    unrelated, hidden = folder / "notes.mo", folder / ".notes.part"
+    old_part, fresh_part = folder / ".abcd_123.part", folder / ".efgh_456.part"
+    for path in (old_vi, recent_vi, old_other, unrelated, hidden, old_part, fresh_part):
         path.write_bytes(b"x")
-    for path in (old_vi, old_other, unrelated):
-        _aged(path, week)
-    _aged(old_part, 2 * 3600)
+    for path in (old_vi, old_other, unrelated, hidden):
+        _aged(path, 8 * day)
+    _aged(recent_vi, 6 * day)
+    _aged(old_part, 2 * hour)
+    _aged(fresh_part, hour / 2)
     assert read_catalogue("vi") is not None
     left = {p.name for p in folder.iterdir()}
     assert old_vi.name not in left and old_part.name not in left
-    assert {recent_vi.name, old_other.name, unrelated.name, fresh_part.name} < left
+    kept = {recent_vi.name, old_other.name, unrelated.name, hidden.name, fresh_part.name}
+    assert kept < left
     assert len(_kept(source_tree)) == 4  # the new copy, the recent one, the other two
 
 
@@ -366,34 +370,54 @@ def test_a_damaged_copy_is_compiled_again_and_replaced(
 
 
 def test_a_copy_others_may_have_written_is_not_read(source_tree: Path) -> None:
-    """A copy writable by others, a link or a pipe in its place: compiled, never trusted."""
+    """A copy writable by others, a link, a pipe, or someone else's: compiled, never read."""
     kept = _compiled_copy(source_tree)
+    po = source_tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po"
     _edited_po(source_tree, "giả mạo")
-    planted = compile_catalogue(source_tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po")
-    (source_tree / "locale" / "vi" / "LC_MESSAGES" / "drugfree.po").write_bytes(PO.read_bytes())
+    planted = compile_catalogue(po)
+    po.write_bytes(PO.read_bytes())
     truth = _from_babel("vi", _read(PO)).entries
     elsewhere = source_tree / "planted.mo"
     elsewhere.write_bytes(planted)
+    elsewhere.chmod(0o600)  # only the link itself is wrong: nothing else may reject it
 
-    def plant_writable() -> None:
+    def plant_writable(mp: pytest.MonkeyPatch) -> None:
         kept.write_bytes(planted)
         kept.chmod(0o666)
 
-    def plant_link() -> None:
+    def plant_link(mp: pytest.MonkeyPatch) -> None:
         kept.unlink()
         kept.symlink_to(elsewhere)
 
-    def plant_pipe() -> None:
+    def plant_pipe(mp: pytest.MonkeyPatch) -> None:
         kept.unlink()
         os.mkfifo(kept)
 
-    for plant in (plant_writable, plant_link, plant_pipe):
-        plant()
-        read = read_catalogue("vi")
-        assert read is not None
-        assert read.entries == truth, plant.__name__
-        assert kept.is_file() and not kept.is_symlink(), plant.__name__
-        assert kept.read_bytes() == compile_catalogue(PO), plant.__name__
+    def plant_someone_elses(mp: pytest.MonkeyPatch) -> None:
+        kept.write_bytes(planted)
+        kept.chmod(0o644)
+        real = os.geteuid()
+        mp.setattr(os, "geteuid", lambda: real + 1)
+
+    def stuck(signum: int, frame: object) -> None:
+        raise AssertionError("the read waited on the pipe")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    try:
+        for plant in (plant_writable, plant_link, plant_pipe, plant_someone_elses):
+            with pytest.MonkeyPatch.context() as mp:
+                plant(mp)
+                signal.alarm(10)
+                try:
+                    read = read_catalogue("vi")
+                finally:
+                    signal.alarm(0)
+            assert read is not None
+            assert read.entries == truth, plant.__name__
+            assert kept.is_file() and not kept.is_symlink(), plant.__name__
+            assert kept.read_bytes() == compile_catalogue(PO), plant.__name__
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_copy_that_cannot_be_renamed_into_place_leaves_nothing_behind(

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import attrs
 
-from drugfree_core.i18n.catalogue_cache import compiled_catalogue
 from drugfree_core.i18n.language import Lang
 
 #: The gettext domain: ``<lang>/LC_MESSAGES/drugfree.po``.
@@ -108,6 +107,9 @@ def read_catalogue(lang: str) -> Catalogue | None:
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
         return _from_mo(lang, mo.read_bytes())
     if po.is_file():
+        # Only a source tree gets here: a wheel has no .po (and does not pay the imports).
+        from drugfree_core.i18n.catalogue_cache import compiled_catalogue
+
         return compiled_catalogue(DOMAIN, lang, po.read_bytes(), functools.partial(_from_mo, lang))
     return None
 

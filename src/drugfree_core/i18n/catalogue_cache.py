@@ -21,7 +21,6 @@ import os
 import re
 import stat
 import struct
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,13 +30,16 @@ from drugfree_core._env import cache_dir
 
 _T = TypeVar("_T")
 
-#: Changed whenever the same ``.po`` would compile to other bytes (how it is compiled).
+#: Changed whenever this code compiles a ``.po`` differently (a new Babel that writes other
+#: bytes for the same entries reads back the same catalogue, so it needs no change).
 _FORMAT = b"drugfree compiled catalogue 2\n"
 #: A copy not written for this long goes when another copy of its language is written:
 #: two checkouts of different ``.po`` files may share the folder.
 _UNUSED_FOR = 7 * 24 * 3600.0
 #: A temporary file left by a process that died while writing goes after this long.
 _LEFT_FOR = 3600.0
+#: The name :func:`tempfile.mkstemp` gives a temporary file here.
+_TEMPORARY = re.compile(r"\.[a-z0-9_]{8}\.part")
 
 
 def compiled_catalogue(stem: str, lang: str, po_text: bytes, read: Callable[[bytes], _T]) -> _T:
@@ -83,13 +85,15 @@ def _read_own(path: Path) -> bytes | None:
 def _trusted(found: os.stat_result) -> bool:
     if not stat.S_ISREG(found.st_mode):
         return False
-    if not hasattr(os, "getuid"):  # no owners to tell apart (Windows)
+    if not hasattr(os, "geteuid"):  # no owners to tell apart (Windows)
         return True
-    return found.st_uid == os.getuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return found.st_uid == os.geteuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _keep(path: Path, data: bytes, copies: re.Pattern[str]) -> None:
     """Write *data* to *path* whole or not at all; drop stale *copies* and leftovers."""
+    import tempfile  # only when a copy is written: its imports cost a few milliseconds
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Written aside, on disk, then renamed: a process reading it at the same time, or
@@ -114,7 +118,7 @@ def _keep(path: Path, data: bytes, copies: re.Pattern[str]) -> None:
                 continue
             if copies.fullmatch(entry.name):
                 limit = _UNUSED_FOR
-            elif entry.name.startswith(".") and entry.name.endswith(".part"):
+            elif _TEMPORARY.fullmatch(entry.name):
                 limit = _LEFT_FOR
             else:
                 continue
