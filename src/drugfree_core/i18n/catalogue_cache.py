@@ -53,10 +53,9 @@ def compiled_catalogue(stem: str, lang: str, po_text: bytes, read: Callable[[byt
     digest = hashlib.sha256(_FORMAT + po_text).hexdigest()[:32]
     path = None if folder is None else folder / "catalogues" / f"{stem}-{lang}-{digest}.mo"
     if path is not None and (kept := _read_own(path)) is not None:
-        try:
+        # A copy that does not read back whole is compiled again below, and replaced.
+        with contextlib.suppress(ValueError, struct.error, UnicodeDecodeError):
             return read(kept)
-        except (ValueError, struct.error, UnicodeDecodeError):
-            pass  # damaged: compiled again below
     from drugfree_core.i18n.po_compile import compile_po
 
     data = compile_po(po_text, lang)
