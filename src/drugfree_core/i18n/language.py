@@ -29,6 +29,10 @@ _current: contextvars.ContextVar[Lang | None] = contextvars.ContextVar(
 )
 
 
+#: Each language by its own code.
+_EXACT: dict[str, Lang] = {lang: lang for lang in LANGS}
+
+
 class LanguageError(ValueError):
     """A language that is not one of :data:`~drugfree_core.i18n.LANGS` was asked for."""
 
@@ -40,6 +44,11 @@ def parse_lang(value: str) -> Lang | None:
     Vietnamese; ``"en_GB.utf8"`` means English; ``"C"``, ``"POSIX"``, ``""`` and
     languages the library does not speak give ``None``.
     """
+    # The usual case, a language code as it stands ("vi"), without taking it apart: a
+    # report renders tens of thousands of texts, each naming its language.
+    exact = _EXACT.get(value) if type(value) is str else None
+    if exact is not None:
+        return exact
     base = value.strip().split(".", 1)[0].split("@", 1)[0].replace("-", "_")
     code = base.split("_", 1)[0].lower()
     return next((lang for lang in LANGS if lang == code), None)

@@ -85,9 +85,10 @@ class Message:
     def render(self, lang: str | None = None) -> str:
         """The message in *lang* (default: :func:`.current_lang`), values formatted."""
         code = resolve_lang(lang)
-        own = dict(self.own).get(code)
-        if own is not None:
-            return own
+        if self.own:
+            own = dict(self.own).get(code)
+            if own is not None:
+                return own
         template = translate(code, self.msgid, plural=self.plural, n=self.n, context=self.context)
         if not self.params and self.plural is None:
             return template

@@ -170,21 +170,24 @@ def build_report(
         if progress is not None:
             progress(step, len(runner.runs()), total)
 
-    now = runner.run(on)
-    tick("evaluate")
-    overall_counts = now.counts(scope)
-    if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
-        raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
-    generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    # The data with the people placed on the report's date, as its evaluation placed
-    # them: the quality assessment and the indicators read them instead of placing
-    # everyone again (what they derive besides stays with this date's copy).
-    on_the_day = now.data
-    assert on_the_day is not None  # the reference date's run keeps its data
     with contextlib.closing(SideWork()) as side:
+        # The fingerprint reads the data alone: it starts at once, and fills the time this
+        # thread would wait for the provinces' parts of the reference date.
+        fingerprinted = side.start(fingerprint, dataset)
+        now = runner.run(on)
+        tick("evaluate")
+        overall_counts = now.counts(scope)
+        if overall_counts.units and not overall_counts.covered and not options.allow_no_coverage:
+            raise CoverageError(_no_coverage(dataset, scope, on, overall_counts.units))
+        generated_at = options.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        # The data with the people placed on the report's date, as its evaluation placed
+        # them: the quality assessment and the indicators read them instead of placing
+        # everyone again (what they derive besides stays with this date's copy).
+        on_the_day = now.data
+        assert on_the_day is not None  # the reference date's run keeps its data
         # None needs the series: they run on the other core while its dates are evaluated.
         # The provincial units under the national scheme come first (the unit rows need
-        # them before the quality and the fingerprint are read).
+        # them before the quality is read).
         beside_found = (
             side.start(_national_beside, runner, now, host) if options.national_beside else None
         )
@@ -197,7 +200,6 @@ def build_report(
             extracted=max(on, generated_at.date()),
             law=[p for p in host.parameters() if p.id.startswith("law.")],
         )
-        fingerprinted = side.start(fingerprint, dataset)
         # The indicators read the reference date only: beside the series too, not after.
         indicated = side.start(
             measure_indicators,
@@ -208,6 +210,14 @@ def build_report(
             units=list(now.results),
             shared=host.parameters(),
         )
+        # What each unit lacks reads the reference date only: worked out before the series,
+        # whose dates the two threads share, rather than after it with the worker idle.
+        rows = {
+            code: unit_row(
+                result, scheme.id, notes=_unit_notes(result, now.unplaced_in(now.provinces[code]))
+            )
+            for code, (scheme, result) in sorted(now.results.items())
+        }
         # A date's evaluation keeps both cores busy only part of the time: the worker,
         # once its own work is done, evaluates dates beside this thread.
         runs = side.share([functools.partial(runner.run, d) for d in dates], lambda: tick("series"))
@@ -265,18 +275,14 @@ def build_report(
         beside = beside_found.result() if beside_found is not None else {}
         units = tuple(
             attrs.evolve(
-                unit_row(
-                    result,
-                    scheme.id,
-                    _predecessors(predecessors_of.get(code, ()), predecessor_run),
-                    notes=_unit_notes(result, now.unplaced_in(now.provinces[code])),
-                ),
+                row,
+                predecessors=_predecessors(predecessors_of.get(code, ()), predecessor_run),
                 recognised=None if found is None else code in found,
                 recognition_scheme=found[code].scheme_id if found and code in found else None,
                 national_scheme_id=beside[code][0] if code in beside else None,
                 national_verdict=beside[code][1] if code in beside else None,
             )
-            for code, (scheme, result) in sorted(now.results.items())
+            for code, row in rows.items()
         )
         recognition = _recognition(now, found, scopes, scope, options, on)
         tick("indicators")

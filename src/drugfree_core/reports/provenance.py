@@ -120,11 +120,13 @@ def _cells(column: pl.Series, words: int) -> list[np.ndarray]:
     dtype = column.dtype
     if isinstance(dtype, pl.Enum):
         # Each category's rank by value, so that the order of the categories does not count.
-        categories = pl.Series(dtype.categories)
-        rank_of = np.empty(len(categories), dtype=_U64)
-        rank_of[categories.arg_sort().to_numpy()] = np.arange(len(categories), dtype=_U64)
-        codes = column.to_physical().fill_null(0).to_numpy().astype(np.int64, copy=False)
-        return [rank_of[codes]]
+        codes = column.to_physical().fill_null(0).to_numpy()
+        ranks = pl.Series(dtype.categories).arg_sort().to_numpy()
+        if (ranks == np.arange(len(ranks))).all():
+            return [codes.astype(_U64)]  # categories in order: a code is its rank
+        rank_of = np.empty(len(ranks), dtype=_U64)
+        rank_of[ranks] = np.arange(len(ranks), dtype=_U64)
+        return [np.take(rank_of, codes)]
     if dtype in (pl.String(), pl.Categorical()):
         return _text_cells(column.cast(pl.String()), words)
     if dtype == pl.Date():

@@ -29,7 +29,6 @@ from drugfree_core.reports.export.csv_out import ENCODING, write_csv_dir
 from drugfree_core.reports.export.html_out import render_html
 from drugfree_core.reports.export.json_out import render_json
 from drugfree_core.reports.export.pdf_out import render_pdf
-from drugfree_core.reports.export.xlsx_out import write_workbook
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import CaseList, Report
 from drugfree_core.reports.views import report_views
@@ -136,6 +135,9 @@ def _write_report(
             raise UsageError(
                 msg("an Excel workbook needs a file path, but {path} is a directory", path=str(out))
             )
+        # Imported for a workbook only: xlsxwriter is some 15 ms a JSON or HTML report skips.
+        from drugfree_core.reports.export.xlsx_out import write_workbook
+
         out.parent.mkdir(parents=True, exist_ok=True)
         write_workbook(report, report_views(report, lang), lang, out)
         return [out]

@@ -100,6 +100,8 @@ def sheet_names(views: Sequence[View], lang: Lang) -> dict[str, str]:
 
 
 def _shown_width(value: Cell, kind: str) -> int:
+    if type(value) is str and kind != "share":  # most cells: read first
+        return len(value) if "\n" not in value else max(map(len, value.splitlines()))
     if value is None:
         return 0
     if isinstance(value, Suppressed):
@@ -125,6 +127,10 @@ def _widths(view: View) -> list[int]:
 
 
 def _write_cell(ws: Any, r: int, c: int, value: Cell, kind: str, fmt: _Formats) -> None:
+    if type(value) is str:  # most cells: read first
+        # write_string, never write(): a unit name starting with "=" must stay text.
+        ws.write_string(r, c, value, fmt.text)
+        return
     if value is None:
         return
     if isinstance(value, Suppressed):

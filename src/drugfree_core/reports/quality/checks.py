@@ -74,6 +74,22 @@ class Inputs:
     # Everyone under a status in force: subject_id, unit_code (null when unplaced).
     people: pl.DataFrame
 
+    def indexed(self, table: str) -> pl.DataFrame:
+        """The dataset's *table* with its row index as ``row`` (see :func:`indexed`).
+
+        Made once per table for every check that reads it (the tests' index alone is
+        4 million numbers).
+        """
+        return indexed_table(self.ctx, self.dataset, table)
+
+
+def indexed_table(ctx: EvalContext, dataset: Dataset, table: str) -> pl.DataFrame:
+    """:func:`indexed` of the dataset's *table*, kept in *ctx* for the next check."""
+    frame: pl.DataFrame = ctx.memo(
+        ("quality: indexed", table), lambda: indexed(dataset.frame(table))
+    )
+    return frame
+
 
 def _subject_issues(frame: pl.DataFrame, table: str, detail: pl.Expr) -> pl.LazyFrame:
     """Issues on rows of a subject table (``row``, ``subject_id``), placed by their subject.
@@ -194,7 +210,7 @@ def _episode_terms(q: Inputs) -> pl.DataFrame:
 
 
 def _build_episode_terms(q: Inputs) -> pl.DataFrame:
-    episodes = indexed(q.dataset.rehab_episodes)
+    episodes = q.indexed("rehab_episodes")
     terms = episodes.with_columns(
         q.ctx.episode_term("law.rehab_min_duration").alias("_min"),
         q.ctx.episode_term("law.rehab_max_duration").alias("_max"),
@@ -280,7 +296,7 @@ def _check_late_management_decision(q: Inputs) -> pl.LazyFrame:
     Weekends are skipped; public holidays are not known, so the limit may be short.
     """
     law = q.ctx.dated.get("law.user_management_deadline")
-    users = indexed(q.dataset.status_periods).filter(
+    users = q.indexed("status_periods").filter(
         (pl.col("kind").cast(pl.String()) == SubjectKind.ILLEGAL_USER.value)
         & pl.col("management_start").is_not_null()
         & (pl.col("start") <= q.on)
@@ -397,7 +413,7 @@ def _check_missing_population(q: Inputs) -> pl.LazyFrame:
     Why: criteria expressed per population (rates of users) cannot be computed.
     """
     codes = q.ctx.units["unit_code"]
-    rows = indexed(q.dataset.units).filter(
+    rows = q.indexed("units").filter(
         pl.col("code").is_in(codes.implode())
         & in_force("valid_from", "valid_to", q.on)
         & pl.col("resident_population").is_null()
@@ -421,7 +437,7 @@ def _check_unplaced(q: Inputs) -> pl.LazyFrame:
     so no unit answers for them.
     """
     lost = q.people.filter(pl.col("unit_code").is_null()).select("subject_id")
-    subjects = indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
+    subjects = q.indexed("subjects").select(pl.col("id").alias("subject_id"), "row")
     rows = lost.join(q.ctx.unplaced, on="subject_id", how="left").join(
         subjects, on="subject_id", how="left"
     )
@@ -451,7 +467,7 @@ def _check_duplicate_test(q: Inputs) -> pl.LazyFrame:
 
     Why: copies inflate test counts and shares; each copy after the first is one issue.
     """
-    tests = indexed(q.dataset.drug_tests)
+    tests = q.indexed("drug_tests")
     copies = _first_copies(tests, ["subject_id", "date", "result", "method", "schedule"])
     return _subject_issues(
         copies,
@@ -471,7 +487,7 @@ def _check_duplicate_status(q: Inputs) -> pl.LazyFrame:
 
     Why: a person counted twice in a population; each copy after the first is one issue.
     """
-    statuses = indexed(q.dataset.status_periods)
+    statuses = q.indexed("status_periods")
     copies = _first_copies(statuses, ["subject_id", "kind", "start"])
     return _subject_issues(
         copies,
@@ -492,7 +508,7 @@ def _check_overlapping_residences(q: Inputs) -> pl.LazyFrame:
     person may be counted in the wrong unit. One issue per pair, on the later residence.
     (Loaders reject such data; frames built directly may still hold it.)
     """
-    residences = _people_with_overlaps(indexed(q.dataset.residences))
+    residences = _people_with_overlaps(q.indexed("residences"))
     pairs = _overlaps(residences, ["subject_id"]).filter(
         pl.col("unit_code") != pl.col("unit_code_other")
     )
@@ -519,7 +535,7 @@ def _check_overlapping_status(q: Inputs) -> pl.LazyFrame:
     left to ``duplicate_status``; one issue per remaining pair, on the later period.
     """
     # Only people with two periods of a kind can clash: skip the rest before deduplicating.
-    statuses = _people_with_overlaps(indexed(q.dataset.status_periods))
+    statuses = _people_with_overlaps(q.indexed("status_periods"))
     statuses = statuses.filter(pl.len().over("subject_id", "kind") > 1)
     distinct = statuses.filter(pl.struct("subject_id", "kind", "start").is_first_distinct())
     pairs = _overlaps(distinct, ["subject_id", "kind"])
@@ -543,7 +559,7 @@ def _check_future_test(q: Inputs) -> pl.LazyFrame:
     Why: a result cannot exist before the test is taken; the date is mistyped. Assess on
     the date the data were extracted, or later tests are flagged as well.
     """
-    tests = indexed(q.dataset.drug_tests).filter(pl.col("date") > q.extracted)
+    tests = q.indexed("drug_tests").filter(pl.col("date") > q.extracted)
     return _subject_issues(
         tests,
         "drug_tests",
@@ -561,12 +577,12 @@ def _check_future_record(q: Inputs) -> pl.LazyFrame:
     on = pl.lit(q.extracted)
     parts = [
         _subject_issues(
-            indexed(q.dataset.residences).filter(pl.col("start") > q.extracted),
+            q.indexed("residences").filter(pl.col("start") > q.extracted),
             "residences",
             pl.format("residence in {} starts {}, after {}", "unit_code", "start", on),
         ),
         _subject_issues(
-            indexed(q.dataset.status_periods).filter(
+            q.indexed("status_periods").filter(
                 (pl.col("start") > q.extracted) | (pl.col("management_start") > q.extracted)
             ),
             "status_periods",
@@ -579,7 +595,7 @@ def _check_future_record(q: Inputs) -> pl.LazyFrame:
             ),
         ),
         _subject_issues(
-            indexed(q.dataset.rehab_episodes).filter(
+            q.indexed("rehab_episodes").filter(
                 (pl.col("start") > q.extracted)
                 | (pl.col("completed") & (pl.col("end") > q.extracted))
             ),
@@ -594,7 +610,7 @@ def _check_future_record(q: Inputs) -> pl.LazyFrame:
             ),
         ),
         _subject_issues(
-            indexed(q.dataset.custody_periods).filter(pl.col("start") > q.extracted),
+            q.indexed("custody_periods").filter(pl.col("start") > q.extracted),
             "custody_periods",
             pl.format("custody starts {}, after {}", "start", on),
         ),
@@ -608,13 +624,13 @@ def _check_rehab_in_custody(q: Inputs) -> pl.LazyFrame:
     Why: a person in prison or detention is not in rehab at the same time; one of the
     records (often an episode left open) is wrong. One issue per pair, on the episode.
     """
-    custody = indexed(q.dataset.custody_periods).select(
+    custody = q.indexed("custody_periods").select(
         "subject_id",
         pl.col("row").alias("custody_row"),
         pl.col("start").alias("custody_start"),
         pl.col("end").alias("custody_end"),
     )
-    episodes = indexed(q.dataset.rehab_episodes).filter(
+    episodes = q.indexed("rehab_episodes").filter(
         pl.col("subject_id").is_in(custody["subject_id"].implode())
     )
     pairs = episodes.join(custody, on="subject_id").filter(
@@ -683,7 +699,7 @@ def _check_stale(q: Inputs) -> pl.LazyFrame:
         .group_by("subject_id")
         .agg(pl.col("latest").max())
     )
-    subjects = indexed(q.dataset.subjects).select(pl.col("id").alias("subject_id"), "row")
+    subjects = q.indexed("subjects").select(pl.col("id").alias("subject_id"), "row")
     rows = (
         stale.lazy()
         .join(latest, on="subject_id", how="left")
