@@ -19,7 +19,7 @@ from drugfree_core._polars_pool import DISABLE_ENV
 from drugfree_core.dataset import Dataset
 from drugfree_core.engine import context, pool_steps
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
-from drugfree_core.i18n import Text, msg, render, use_lang
+from drugfree_core.i18n import Text, msg, record_lookups, render, use_lang
 from drugfree_core.i18n.language import chosen_lang
 from drugfree_core.model import (
     AdminUnit,
@@ -33,7 +33,7 @@ from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
 from drugfree_core.reports import Report, ReportOptions, build_cases, build_report, runs
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
-from drugfree_core.reports.provenance import fingerprint
+from drugfree_core.reports.provenance import FingerprintStopped, fingerprint
 from drugfree_core.reports.quality import assess_quality
 from drugfree_core.reports.trend import least_squares_slope, period_ends
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
@@ -604,9 +604,9 @@ def test_side_work_is_the_reports_own_and_ends_with_it(
     # The side work runs in the caller's context: its language, say.
     seen: list[str | None] = []
 
-    def noting(dataset: Dataset) -> str:
+    def noting(dataset: Dataset, *, stop: threading.Event) -> str:
         seen.append(chosen_lang())
-        return fingerprint(dataset)
+        return fingerprint(dataset, stop=stop)
 
     monkeypatch.setattr("drugfree_core.reports.build.fingerprint", noting)
     with use_lang("vi"):
@@ -614,7 +614,7 @@ def test_side_work_is_the_reports_own_and_ends_with_it(
     assert seen == ["vi"]
 
     # An error on the side reaches the caller as it would have without the side thread.
-    def broken(dataset: Dataset) -> str:
+    def broken(dataset: Dataset, *, stop: threading.Event) -> str:
         raise RuntimeError("fingerprint failed")
 
     monkeypatch.setattr("drugfree_core.reports.build.fingerprint", broken)
@@ -857,6 +857,41 @@ def test_a_report_that_cannot_start_leaves_no_side_work(
         build_report(official, dt.date(2025, 10, 1), national=True)
     assert started == []
     assert not _report_threads()
+
+
+def test_a_report_that_cannot_start_stops_its_fingerprint(
+    official: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint starts with the reference date; a refused report stops it."""
+    stopped: list[bool] = []
+
+    def fingerprint_until_stopped(dataset: Dataset, *, stop: threading.Event) -> str:
+        stopped.append(stop.wait(timeout=10))  # the report waits for this to return
+        raise FingerprintStopped
+
+    monkeypatch.setattr("drugfree_core.reports.build.fingerprint", fingerprint_until_stopped)
+    with pytest.raises(dfc.CoverageError):
+        build_report(official, dt.date(2025, 10, 1), national=True)
+    assert stopped == [True]
+    assert not _report_threads()
+
+
+def test_a_stopped_fingerprint_gives_up(demo: Dataset) -> None:
+    stop = threading.Event()
+    value = fingerprint(demo, stop=stop)
+    assert value == fingerprint(demo)
+    stop.set()
+    with pytest.raises(FingerprintStopped):
+        fingerprint(demo, stop=stop)
+
+
+def test_a_kept_shortfall_phrase_is_still_looked_up_while_lookups_are_recorded() -> None:
+    unit = _compare_unit("≤ 9", 12.0)
+    first = unit_row(unit, "s")  # renders the phrases and keeps them
+    with record_lookups() as log:
+        again = unit_row(unit, "s")
+    assert again == first
+    assert ("vi", None, "beyond the limit: {rule}") in log.translated
 
 
 def test_the_quality_assessment_reads_the_reference_dates_placements(

@@ -26,6 +26,7 @@ from drugfree_core.reports.export import (
     render_json,
     write_cases,
     write_report,
+    xlsx_out,
 )
 from drugfree_core.reports.export.answer import ANSWER_CLOSEST, report_answer
 from drugfree_core.reports.export.charts import (
@@ -785,3 +786,22 @@ def test_verdicts_and_statuses_read_alike() -> None:
     assert "chưa xác định" in statuses
     labels = [c.label for c in views["indicators"].columns]
     assert len(set(labels)) == len(labels)  # no two columns with the same header
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "width"),
+    [
+        ("Phường Ba Đình", "text", 14),
+        ("", "text", 0),
+        ("two\nlines here", "text", 10),
+        ("a\u2028line separator", "text", 14),  # a line break too, as in the data's names
+        ("x\ty", "text", 3),
+        ("whatever", "share", 7),
+        (1234567, "int", 9),
+        (None, "text", 0),
+    ],
+)
+def test_a_workbook_column_is_as_wide_as_its_longest_line(
+    value: object, kind: str, width: int
+) -> None:
+    assert xlsx_out._shown_width(value, kind) == width  # type: ignore[arg-type]

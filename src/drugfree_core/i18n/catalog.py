@@ -176,6 +176,15 @@ def record_lookups() -> Iterator[LookupLog]:
         _log.reset(token)
 
 
+def lookups_recorded() -> bool:
+    """Whether a :func:`record_lookups` block is active.
+
+    A rendered text kept aside for reuse must then be rendered anew, so that its words
+    are looked up and recorded.
+    """
+    return _log.get() is not None
+
+
 def translate(
     lang: Lang,
     msgid: str,

@@ -18,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 import polars as pl
@@ -170,10 +171,12 @@ def build_report(
         if progress is not None:
             progress(step, len(runner.runs()), total)
 
-    with contextlib.closing(SideWork()) as side:
+    # Set when the report fails: the fingerprint then stops instead of being waited for.
+    failed = threading.Event()
+    with contextlib.closing(SideWork()) as side, _set_on_error(failed):
         # The fingerprint reads the data alone: it starts at once, and fills the time this
         # thread would wait for the provinces' parts of the reference date.
-        fingerprinted = side.start(fingerprint, dataset)
+        fingerprinted = side.start(fingerprint, dataset, stop=failed)
         now = runner.run(on)
         tick("evaluate")
         overall_counts = now.counts(scope)
@@ -186,8 +189,6 @@ def build_report(
         on_the_day = now.data
         assert on_the_day is not None  # the reference date's run keeps its data
         # None needs the series: they run on the other core while its dates are evaluated.
-        # The provincial units under the national scheme come first (the unit rows need
-        # them before the quality is read).
         beside_found = (
             side.start(_national_beside, runner, now, host) if options.national_beside else None
         )
@@ -315,6 +316,16 @@ def build_report(
         if options.suppress_below is not None:
             report = suppress_small_counts(report, options.suppress_below)
         return report
+
+
+@contextlib.contextmanager
+def _set_on_error(event: threading.Event) -> Iterator[None]:
+    """Set *event* when the block raises (before the work beside it is waited for)."""
+    try:
+        yield
+    except BaseException:
+        event.set()
+        raise
 
 
 def build_cases(

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import Message, Text, msg
+from drugfree_core.i18n.catalog import lookups_recorded
 from drugfree_core.reports.model import Case, Predecessors, Shortfall, UnitRow
 from drugfree_core.rules.describe import count_limit
 from drugfree_core.rules.outcome import Outcome
@@ -135,24 +136,35 @@ def _whole(criterion_id: str, node: RuleResult) -> Shortfall:
     )
 
 
-# The phrases below are kept, rendered, by rule and language: a national report's units
-# fail the same few rules, and rendering them anew for each unit took half its rows' time.
-_PHRASES = 4096
+def _kept(render: Callable[..., str]) -> Callable[..., str]:
+    """*render*, its texts kept by their words and language for the next unit.
+
+    A national report's units fail the same few rules: rendering their phrases anew for
+    each unit took half the time of its rows. While lookups are recorded (the catalogue's
+    leak checks), each text is rendered anew, so that every word of it is looked up.
+    """
+    kept = functools.lru_cache(maxsize=4096)(render)
+
+    @functools.wraps(render)
+    def phrase(*words: str) -> str:
+        return render(*words) if lookups_recorded() else kept(*words)
+
+    return phrase
 
 
-@functools.lru_cache(maxsize=_PHRASES)
+@_kept
 def _not_met_text(description: str, lang: str) -> str:
     """A failed rule that has no count to measure its gap, in *lang*."""
     return msg("criterion not met: {rule}", rule=description).render(lang)
 
 
-@functools.lru_cache(maxsize=_PHRASES)
+@_kept
 def _gap_text(side: str, description: str, lang: str) -> str:
     """:func:`_gap_words` in *lang*."""
     return _gap_words(side, description).render(lang)
 
 
-@functools.lru_cache(maxsize=_PHRASES)
+@_kept
 def _people_phrase(description: str, lang: str) -> str:
     """Turn "every one of addicts: test" into "addicts not meeting: test"."""
     before, between = _every_parts(lang)

@@ -100,8 +100,8 @@ def sheet_names(views: Sequence[View], lang: Lang) -> dict[str, str]:
 
 
 def _shown_width(value: Cell, kind: str) -> int:
-    if type(value) is str and kind != "share":  # most cells: read first
-        return len(value) if "\n" not in value else max(map(len, value.splitlines()))
+    if type(value) is str and kind != "share" and value.isprintable():  # most cells
+        return len(value)  # one line: no line break of any kind (U+2028 is one too)
     if value is None:
         return 0
     if isinstance(value, Suppressed):

@@ -62,7 +62,8 @@ def _inputs(
         extracted=extracted,
         stale_after_days=stale_after_days,
         ctx=ctx,
-        # a semi join keeps the statuses' order, in half the time of looking each up
+        # a semi join: half the time of looking each person up (the issues are sorted
+        # before anyone reads them, so the order of the rows does not count)
         placed_statuses=statuses.join(
             ctx.placement.select("subject_id"), on="subject_id", how="semi"
         ),
