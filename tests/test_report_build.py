@@ -872,7 +872,8 @@ def test_a_report_that_cannot_start_stops_its_fingerprint(
     monkeypatch.setattr("drugfree_core.reports.build.fingerprint", fingerprint_until_stopped)
     with pytest.raises(dfc.CoverageError):
         build_report(official, dt.date(2025, 10, 1), national=True)
-    assert stopped == [True]
+    # (or never started: refused before the worker took it, which is no wait either)
+    assert stopped in ([True], [])
     assert not _report_threads()
 
 

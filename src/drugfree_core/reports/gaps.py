@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar, cast
 
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import Message, Text, msg
@@ -136,7 +137,10 @@ def _whole(criterion_id: str, node: RuleResult) -> Shortfall:
     )
 
 
-def _kept(render: Callable[..., str]) -> Callable[..., str]:
+_Render = TypeVar("_Render", bound=Callable[..., str])
+
+
+def _kept(render: _Render) -> _Render:
     """*render*, its texts kept by their words and language for the next unit.
 
     A national report's units fail the same few rules: rendering their phrases anew for
@@ -149,7 +153,7 @@ def _kept(render: Callable[..., str]) -> Callable[..., str]:
     def phrase(*words: str) -> str:
         return render(*words) if lookups_recorded() else kept(*words)
 
-    return phrase
+    return cast(_Render, phrase)
 
 
 @_kept

@@ -194,8 +194,8 @@ def fingerprint(dataset: Dataset, *, stop: threading.Event | None = None) -> str
     The same records read from JSON, CSV or Parquet, in any order, give the same value;
     whether a table was supplied at all counts too, and so do quarantined records. See
     the module documentation for how it is computed (scheme :data:`FINGERPRINT_SCHEME`).
-    A *stop* set while it runs makes it give up before its next block of rows (a report
-    that failed no longer waits for it), raising :class:`FingerprintStopped`.
+    A *stop* set while it runs makes it give up at its next block of rows (a report that
+    failed waits for no more than that), raising :class:`FingerprintStopped`.
     """
     digest = hashlib.sha256(FINGERPRINT_SCHEME.encode())
     for table in TABLES:
