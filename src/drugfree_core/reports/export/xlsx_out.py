@@ -127,26 +127,19 @@ def _widths(view: View) -> list[int]:
 
 
 def _write_cell(ws: Any, r: int, c: int, value: Cell, kind: str, fmt: _Formats) -> None:
-    if type(value) is str:  # most cells: read first
+    if isinstance(value, str):  # most cells: told first
         # write_string, never write(): a unit name starting with "=" must stay text.
         ws.write_string(r, c, value, fmt.text)
-        return
-    if value is None:
-        return
-    if isinstance(value, Suppressed):
+    elif isinstance(value, Suppressed):
         ws.write_string(r, c, f"< {value.below}", fmt.suppressed)
     elif isinstance(value, dt.date):
         moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
         ws.write_datetime(r, c, moment, fmt.date)
-    elif isinstance(value, int | float):
-        if math.isfinite(value):
-            # A count that arrives as a float (an indicator's numerator) shows as one:
-            # 126, never 126,00.
-            whole = kind == "float" and float(value).is_integer()
-            ws.write_number(r, c, value, fmt.kinds.get("int" if whole else kind))
-    else:
-        # write_string, never write(): a unit name starting with "=" must stay text.
-        ws.write_string(r, c, value, fmt.text)
+    elif isinstance(value, int | float) and math.isfinite(value):
+        # A count that arrives as a float (an indicator's numerator) shows as one:
+        # 126, never 126,00. (None and a value that is not finite leave the cell empty.)
+        whole = kind == "float" and float(value).is_integer()
+        ws.write_number(r, c, value, fmt.kinds.get("int" if whole else kind))
 
 
 def _print_setup(ws: Any, title: str, lang: Lang, *, header_rows: bool) -> None:
