@@ -409,9 +409,13 @@ class EvalContext:
             pl.col("kind").cast(pl.String),
             pl.coalesce("management_start", "start").alias("anchor"),
         )
-        # Read before the rows are split and joined: the table usually comes sorted by
-        # person, and neighbours then tell in half a millisecond.
+        # Read before the rows are joined: the table usually comes sorted by person, and
+        # neighbours then tell in half a millisecond.
         one_each = not has_repeats(st["subject_id"])
+        # Only people placed in a unit on the date can belong to any population. Joined
+        # once here, before the rows are split by kind: nationally 18 ms, against 22 ms
+        # for the two parts joined together after.
+        st = st.join(self.placement, on="subject_id", how="inner")
         user_period: Period = self.value(ParamRef("law.user_management_period"))
         post_rehab: Mapping[str, Period] = self.value(ParamRef("law.post_rehab_period"))
         fallback: Period = self.value(ParamRef("law.post_rehab_period_without_episode"))
@@ -419,11 +423,9 @@ class EvalContext:
         post = st.filter(pl.col("kind") == SubjectKind.POST_REHAB.value)
         # The completed episode that started post-rehab management decides its length.
         episodes = (
-            self.dataset.rehab_episodes.filter(
-                pl.col("completed")
-                & pl.col("end").is_not_null()
-                & pl.col("subject_id").is_in(post["subject_id"].implode())
-            )
+            self.dataset.rehab_episodes.filter(pl.col("completed") & pl.col("end").is_not_null())
+            # Their episodes only: a semi join took 7 ms nationally, `is_in` 13.
+            .join(post.select("subject_id"), on="subject_id", how="semi")
             .select(
                 "subject_id",
                 pl.col("end").alias("episode_end"),
@@ -483,12 +485,9 @@ class EvalContext:
             "support_provided",
             "anchor",
             "management_running",
+            "unit_code",
         ]
-        # Only people placed in a unit on the date can belong to any population.
-        running = pl.concat([others.select(cols), post.select(cols)]).join(
-            self.placement, on="subject_id", how="inner"
-        )
-        return running, one_each
+        return pl.concat([others.select(cols), post.select(cols)]), one_each
 
     # ----------------------------------------------------------------- episodes
 
@@ -675,22 +674,20 @@ class EvalContext:
                 self.ongoing_episodes()
                 .filter(pl.col("form").is_in(list(exempt_forms)))
                 .group_by("subject_id")
-                .agg(pl.col("ongoing").max().alias("_exempt"))
+                # _episode marks the people joined to one (no list of ids to look up)
+                .agg(pl.col("ongoing").max().alias("_exempt"), (pl.len() > 0).alias("_episode"))
             )
             people = (
                 people.join(ep, on="subject_id", how="left")
                 .filter(pl.col("_exempt").is_null() | ~pl.col("_exempt"))
                 # a stale episode may or may not exempt the person: membership is unknown
                 .with_columns(
-                    pl.when(
-                        pl.col("_exempt").is_null()
-                        & pl.col("subject_id").is_in(ep["subject_id"].implode())
-                    )
+                    pl.when(pl.col("_exempt").is_null() & pl.col("_episode").is_not_null())
                     .then(pl.lit(None, dtype=pl.Boolean))
                     .otherwise(pl.col("member"))
                     .alias("member")
                 )
-                .drop("_exempt")
+                .drop("_exempt", "_episode")
             )
         if exempt_custody:
             people = people.join(self.in_custody(), on="subject_id", how="anti")
