@@ -48,6 +48,7 @@ from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
 from drugfree_core.engine import evaluate_verdicts
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.evaluate import evaluate_verdict_by_unit
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.placement import (
     census,
@@ -458,6 +459,11 @@ def test_verdicts_from_columns_are_the_unit_results(merged: Dataset, scheme_id: 
             assert from_columns == verdicts_of_units(fresh)
             # and without listing anyone (a report's earlier dates)
             assert evaluate_verdicts(data, scheme, on, allow_no_coverage=True) == from_columns
+            # and by unit code only, without a record per unit: in the units' order too
+            by_unit = evaluate_verdict_by_unit(data, scheme, on, allow_no_coverage=True)
+            assert list(by_unit.items()) == [(v.unit_code, v.verdict) for v in from_columns]
+            # read off the verdicts once they are built
+            assert fresh.verdict_by_unit == by_unit
             counts = Counter(u.verdict.value for u in fresh.units)
             assert fresh.verdict_counts() == {o.value: counts[o.value] for o in dfc.Outcome}
 

@@ -15,6 +15,7 @@ import pytest
 from conftest import OwnSchemes
 
 import drugfree_core as dfc
+from drugfree_core import engine
 from drugfree_core._polars_pool import DISABLE_ENV
 from drugfree_core.dataset import Dataset
 from drugfree_core.engine import context, pool_steps
@@ -696,11 +697,12 @@ def test_schemes_with_the_same_verdicts_are_evaluated_once_where_verdicts_are_co
     options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
     host = _one_different_host()
     ran: list[tuple[dt.date, str, int]] = []
-    evaluate_verdicts = runs.evaluate_verdicts
+    verdict_by_unit = runs.evaluate_verdict_by_unit
+    evaluate_verdicts = engine.evaluate_verdicts
 
     def noting(data: Dataset, scheme: dfc.Scheme, on: dt.date, **kwargs: Any) -> Any:
         ran.append((on, scheme.id, len(kwargs["units"])))
-        return evaluate_verdicts(data, scheme, on, **kwargs)
+        return verdict_by_unit(data, scheme, on, **kwargs)
 
     beside: list[tuple[str, int]] = []
 
@@ -708,7 +710,7 @@ def test_schemes_with_the_same_verdicts_are_evaluated_once_where_verdicts_are_co
         beside.append((scheme.id, len(kwargs["units"])))
         return evaluate_verdicts(data, scheme, on, **kwargs)
 
-    monkeypatch.setattr(runs, "evaluate_verdicts", noting)
+    monkeypatch.setattr(runs, "evaluate_verdict_by_unit", noting)
     monkeypatch.setattr("drugfree_core.reports.build.evaluate_verdicts", noting_beside)
     shared = build_report(own_schemes, on, national=True, host=host, options=options)
     # The series' date after the reform: Lai Châu's units on their own, the others'
@@ -765,7 +767,8 @@ def test_a_part_of_the_data_is_evaluated_as_one_step_on_polars_pool(
 
     ran: list[tuple[dt.date, str, int, bool]] = []
     beside: list[bool] = []
-    evaluate, evaluate_verdicts = runs.evaluate, runs.evaluate_verdicts
+    evaluate, verdict_by_unit = runs.evaluate, runs.evaluate_verdict_by_unit
+    evaluate_verdicts = engine.evaluate_verdicts
 
     def noting(evaluated: Callable[..., Any]) -> Callable[..., Any]:
         def run(data: Dataset, scheme: dfc.Scheme, on: dt.date, **kwargs: Any) -> Any:
@@ -780,7 +783,7 @@ def test_a_part_of_the_data_is_evaluated_as_one_step_on_polars_pool(
 
     monkeypatch.setattr(pool_steps, "on_polars_pool", marking)
     monkeypatch.setattr(runs, "evaluate", noting(evaluate))
-    monkeypatch.setattr(runs, "evaluate_verdicts", noting(evaluate_verdicts))
+    monkeypatch.setattr(runs, "evaluate_verdict_by_unit", noting(verdict_by_unit))
     monkeypatch.setattr("drugfree_core.reports.build.evaluate_verdicts", noting_beside)
     stepped = build_report(own_schemes, on, national=True, host=host, options=options)
     units_on: dict[dt.date, int] = {}
@@ -804,7 +807,7 @@ def test_a_scheme_beside_runs_in_the_callers_context_and_its_error_reaches_it(
     options = ReportOptions(series=False)
     host = _own_schemes_host()
     seen: dict[str, tuple[str | None, bool]] = {}
-    evaluate, evaluate_verdicts = runs.evaluate, runs.evaluate_verdicts
+    evaluate, verdict_by_unit = runs.evaluate, runs.evaluate_verdict_by_unit
 
     def note(scheme: dfc.Scheme) -> None:
         here = threading.current_thread() is threading.main_thread()
@@ -816,10 +819,10 @@ def test_a_scheme_beside_runs_in_the_callers_context_and_its_error_reaches_it(
 
     def noting_verdicts(data: Dataset, scheme: dfc.Scheme, *args: Any, **kwargs: Any) -> Any:
         note(scheme)  # the day before the reform: its verdicts only
-        return evaluate_verdicts(data, scheme, *args, **kwargs)
+        return verdict_by_unit(data, scheme, *args, **kwargs)
 
     monkeypatch.setattr(runs, "evaluate", noting)
-    monkeypatch.setattr(runs, "evaluate_verdicts", noting_verdicts)
+    monkeypatch.setattr(runs, "evaluate_verdict_by_unit", noting_verdicts)
     with use_lang("vi"):
         build_report(own_schemes, on, national=True, host=host, options=options)
     # Every scheme in the caller's language. Thanh Hóa's 166 units on this thread, the

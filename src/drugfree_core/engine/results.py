@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -218,6 +219,10 @@ class Evaluation:
     build_verdicts: Callable[[], tuple[UnitVerdict, ...]] | None = attrs.field(
         default=None, repr=False
     )
+    #: Builds :attr:`verdict_by_unit` from the engine's columns, without the records.
+    build_verdict_by_unit: Callable[[], dict[str, Outcome]] | None = attrs.field(
+        default=None, repr=False
+    )
     #: Counts the people whose residence leads nowhere (``gone``) without listing the
     #: unplaced: an evaluation of a few units asks only this of the whole dataset. It
     #: must give the number of ``gone`` rows of ``build_unplaced_frame``'s frame.
@@ -260,6 +265,27 @@ class Evaluation:
                 self._cache["verdicts"] = self.build_verdicts()
         verdicts: tuple[UnitVerdict, ...] = self._cache["verdicts"]
         return verdicts
+
+    @property
+    def verdict_by_unit(self) -> Mapping[str, Outcome]:
+        """Every unit's verdict by unit code: the ``verdict`` of :attr:`verdicts`.
+
+        Built from the engine's columns, without a record per unit, unless the verdicts
+        or the units are built already (then read off them). A report's earlier dates
+        count verdicts and nothing else.
+        """
+        if "verdict_by_unit" not in self._cache:
+            if (
+                "verdicts" in self._cache
+                or "units" in self._cache
+                or self.build_verdict_by_unit is None
+            ):
+                built = {v.unit_code: v.verdict for v in self.verdicts}
+            else:
+                built = self.build_verdict_by_unit()
+            self._cache["verdict_by_unit"] = MappingProxyType(built)
+        by_unit: Mapping[str, Outcome] = self._cache["verdict_by_unit"]
+        return by_unit
 
     def unit_dicts(self, *, include_subjects: bool = True) -> list[dict[str, Any]]:
         """Every unit's result as its JSON holds it, in the language in force.

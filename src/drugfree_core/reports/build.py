@@ -454,10 +454,12 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
     scopes = sorted(set(run.provinces.values())) if scope == NATIONAL else [scope]
     if scope == NATIONAL:
         scopes.append(NATIONAL)
-    applied: dict[str, set[str]] = {NATIONAL: set()}  # scheme ids per scope, in one pass
-    for code, (scheme, _) in run.verdicts.items():
-        applied[NATIONAL].add(scheme.id)
-        applied.setdefault(run.provinces[code], set()).add(scheme.id)
+    applied: dict[str, set[str]] = {NATIONAL: set()}  # scheme ids per scope
+    provinces = run.provinces
+    # (province, scheme) once each, then per scope: a few dozen pairs for 10,000 units
+    for province, scheme_id in {(provinces[c], s.id) for c, (s, _) in run.verdicts.items()}:
+        applied[NATIONAL].add(scheme_id)
+        applied.setdefault(province, set()).add(scheme_id)
     points = []
     for s in scopes:
         counts = run.counts(s)
