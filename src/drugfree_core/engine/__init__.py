@@ -1,7 +1,12 @@
 """The columnar evaluation engine and its results."""
 
 from drugfree_core.engine.compare import Comparison, UnitComparison, compare
-from drugfree_core.engine.evaluate import evaluate, evaluate_verdicts, same_verdicts
+from drugfree_core.engine.evaluate import (
+    evaluate,
+    evaluate_verdict_by_unit,
+    evaluate_verdicts,
+    same_verdicts,
+)
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
@@ -26,6 +31,7 @@ __all__ = [
     "UnplacedSubject",
     "compare",
     "evaluate",
+    "evaluate_verdict_by_unit",
     "evaluate_verdicts",
     "same_verdicts",
 ]
