@@ -45,10 +45,9 @@ from drugfree_core.dataset.checks import (
     _orphans,
 )
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
-from drugfree_core.engine import evaluate_verdicts
+from drugfree_core.engine import evaluate_verdict_by_unit, evaluate_verdicts
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
-from drugfree_core.engine.evaluate import evaluate_verdict_by_unit
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.placement import (
     census,
@@ -460,10 +459,20 @@ def test_verdicts_from_columns_are_the_unit_results(merged: Dataset, scheme_id: 
             # and without listing anyone (a report's earlier dates)
             assert evaluate_verdicts(data, scheme, on, allow_no_coverage=True) == from_columns
             # and by unit code only, without a record per unit: in the units' order too
+            expected = [(v.unit_code, v.verdict) for v in from_columns]
             by_unit = evaluate_verdict_by_unit(data, scheme, on, allow_no_coverage=True)
-            assert list(by_unit.items()) == [(v.unit_code, v.verdict) for v in from_columns]
-            # read off the verdicts once they are built
-            assert fresh.verdict_by_unit == by_unit
+            assert list(by_unit.items()) == expected
+            # from the columns before any record is built, and read-only (it is kept)
+            columns_only = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
+            assert list(columns_only.verdict_by_unit.items()) == expected
+            assert "verdicts" not in columns_only._cache and "units" not in columns_only._cache
+            with pytest.raises(TypeError):
+                columns_only.verdict_by_unit[expected[0][0]] = dfc.Outcome.PASS  # type: ignore[index]
+            # read off the verdicts once they are built, or off the units alone
+            assert list(fresh.verdict_by_unit.items()) == expected
+            units_only = dfc.evaluate(data, scheme, on, allow_no_coverage=True)
+            assert units_only.units
+            assert list(units_only.verdict_by_unit.items()) == expected
             counts = Counter(u.verdict.value for u in fresh.units)
             assert fresh.verdict_counts() == {o.value: counts[o.value] for o in dfc.Outcome}
 

@@ -18,7 +18,7 @@ import drugfree_core as dfc
 from drugfree_core import engine
 from drugfree_core._polars_pool import DISABLE_ENV
 from drugfree_core.dataset import Dataset
-from drugfree_core.engine import context, pool_steps
+from drugfree_core.engine import context, placement, pool_steps
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import Text, msg, record_lookups, render, use_lang
 from drugfree_core.i18n.language import chosen_lang
@@ -31,6 +31,7 @@ from drugfree_core.model import (
     UnitKind,
 )
 from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
+from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.reports import Report, ReportOptions, build_cases, build_report, runs
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
@@ -40,7 +41,7 @@ from drugfree_core.reports.trend import least_squares_slope, period_ends
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
-from drugfree_core.rules.roadmap import Milestone, Roadmap
+from drugfree_core.rules.roadmap import NATIONAL, Milestone, Roadmap
 from drugfree_core.samples import demo_path
 from drugfree_core.synth import SynthConfig, generate
 from drugfree_core.synth.config import NATIONAL_PROVINCES
@@ -918,3 +919,47 @@ def test_the_quality_assessment_reads_the_reference_dates_placements(
     assert placed.count(on) == 1
     alone = assess_quality(demo, on, extracted=max(on, report.provenance.generated_at.date()))
     assert report.quality.rows == alone.rows
+
+
+def test_units_and_their_provinces_are_worked_out_once_per_territory_era(
+    own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two dates with the same units in force look their provinces up once; a new era again.
+
+    With a scheme given, the units' provinces on the date are not needed (as before the
+    cache): a unit whose province could not be told does not stop such a report.
+    """
+    asked: list[str] = []
+    province_of = TerritoryIndex.province_of
+
+    def counting(index: TerritoryIndex, code: str, on: dt.date) -> str:
+        asked.append(code)
+        return province_of(index, code, on)
+
+    monkeypatch.setattr(TerritoryIndex, "province_of", counting)
+    on = dt.date(2025, 10, 1)
+    runner = runs.ScopeRunner(own_schemes, _own_schemes_host(), reference_date=on, scope=NATIONAL)
+    before = [dt.date(2025, 3, 31), dt.date(2025, 6, 30)]  # one era: before the reform
+    assert placement.territory_era(own_schemes, before[0]) == placement.territory_era(
+        own_schemes, before[1]
+    )
+    runner.run(before[0])
+    first = len(asked)
+    assert first >= len(runner.units_on(before[0])) > 0
+    runner.run(before[1])
+    assert len(asked) == first  # the same era: nothing looked up again
+    runner.run(on)  # after the reform: its own units, looked up
+    assert len(asked) > first
+    # The same verdicts as a runner that starts with the later date (nothing carried over).
+    again = runs.ScopeRunner(own_schemes, _own_schemes_host(), reference_date=on, scope=NATIONAL)
+    assert again.run(before[1]).verdicts == runner.run(before[1]).verdicts
+
+    def no_provinces(runner: runs.ScopeRunner, on: dt.date) -> Any:
+        raise AssertionError("the units' provinces were looked up")
+
+    monkeypatch.setattr(runs.ScopeRunner, "_units_with_provinces", no_provinces)
+    scheme = dfc.get_scheme("qd28-2025-drug-free")
+    given = runs.ScopeRunner(
+        own_schemes, _own_schemes_host(), reference_date=on, scope=NATIONAL, scheme=scheme
+    )
+    assert {s.id for s, _ in given.run(on).verdicts.values()} == {scheme.id}

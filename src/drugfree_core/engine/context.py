@@ -674,8 +674,9 @@ class EvalContext:
                 self.ongoing_episodes()
                 .filter(pl.col("form").is_in(list(exempt_forms)))
                 .group_by("subject_id")
-                # _episode marks the people joined to one (no list of ids to look up)
-                .agg(pl.col("ongoing").max().alias("_exempt"), (pl.len() > 0).alias("_episode"))
+                # true for anyone with an exempting episode; null, after the left join
+                # below, for the others (no list of their ids to look up again)
+                .agg(pl.col("ongoing").max().alias("_exempt"), pl.lit(True).alias("_episode"))
             )
             people = (
                 people.join(ep, on="subject_id", how="left")

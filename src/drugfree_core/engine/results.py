@@ -268,19 +268,18 @@ class Evaluation:
 
     @property
     def verdict_by_unit(self) -> Mapping[str, Outcome]:
-        """Every unit's verdict by unit code: the ``verdict`` of :attr:`verdicts`.
+        """Every unit's verdict by unit code, in unit-code order: that of :attr:`verdicts`.
 
-        Built from the engine's columns, without a record per unit, unless the verdicts
-        or the units are built already (then read off them). A report's earlier dates
-        count verdicts and nothing else.
+        Read-only (it is kept; copy it with ``dict(...)``). Built from the engine's
+        columns, without a record per unit, unless the verdicts or the units are built
+        already (then read off them). A report's earlier dates count verdicts and
+        nothing else.
         """
         if "verdict_by_unit" not in self._cache:
-            if (
-                "verdicts" in self._cache
-                or "units" in self._cache
-                or self.build_verdict_by_unit is None
-            ):
+            if "verdicts" in self._cache:
                 built = {v.unit_code: v.verdict for v in self.verdicts}
+            elif "units" in self._cache or self.build_verdict_by_unit is None:
+                built = {u.unit_code: u.verdict for u in self.units}
             else:
                 built = self.build_verdict_by_unit()
             self._cache["verdict_by_unit"] = MappingProxyType(built)

@@ -222,7 +222,9 @@ class ScopeRunner:
         self._runs: dict[dt.date, ScopeRun] = {}
         self._home: dict[str, str] = {}
         self._parts: dict[frozenset[str], Dataset] = {}
-        self._era_units: dict[int, list[tuple[str, str]]] = {}
+        # Kept per territory era (see units_on): the units in force, then with provinces.
+        self._era_units: dict[int, tuple[str, ...]] = {}
+        self._era_provinces: dict[int, tuple[tuple[str, str], ...]] = {}
         # People with a status and no residence at all belong to no province: a province
         # report counts them too, although cutting the data to its units leaves them out.
         if scope != NATIONAL:
@@ -290,16 +292,26 @@ class ScopeRunner:
         return official_code(self.home_province(unit_code)) == official_code(self.scope)
 
     def units_on(self, on: dt.date) -> list[str]:
-        """Codes of the scope's commune-level units in force on *on*, sorted."""
-        frame = self.dataset.units.filter(
-            pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
-            & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= on))
-            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
-        )
-        codes = sorted(frame["code"].to_list())
-        if self.scope == NATIONAL:
-            return codes
-        return [c for c in codes if self._in_scope(c)]
+        """Codes of the scope's commune-level units in force on *on*, sorted.
+
+        Worked out once per territory era: no unit starts or ends within one
+        (:func:`~drugfree_core.engine.placement.territory_era` starts a new era on every
+        ``valid_from`` and the day after every ``valid_to``), so every date of it has
+        the same units in force.
+        """
+        era = territory_era(self.dataset, on)
+        codes = self._era_units.get(era)
+        if codes is None:
+            frame = self.dataset.units.filter(
+                pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
+                & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= on))
+                & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
+            )
+            codes = tuple(sorted(frame["code"].to_list()))
+            if self.scope != NATIONAL:
+                codes = tuple(c for c in codes if self._in_scope(c))
+            self._era_units[era] = codes
+        return list(codes)
 
     def runs(self) -> tuple[ScopeRun, ...]:
         """Every date evaluated so far, in date order (two threads may run dates at once)."""
@@ -447,19 +459,20 @@ class ScopeRunner:
             self._parts[provinces] = self.dataset.restrict_to_units(wanted, people="own")
         return self._parts[provinces]
 
-    def _units_with_provinces(self, on: dt.date) -> list[tuple[str, str]]:
-        """:meth:`units_on` *on*, each with its province on *on*.
+    def _units_with_provinces(self, on: dt.date) -> tuple[tuple[str, str], ...]:
+        """:meth:`units_on` *on*, each with its province on *on*, once per territory era.
 
-        The same on every date of one territory era (the same units in force, the same
-        links), so worked out once per era: a national series used to look up 10,000
-        units' provinces on each date before the reform. Two threads may work out one
-        era at once; both get the same list.
+        Each of those units is in force on *on*, and the province of a unit in force is
+        read up its parents, whatever the date (``TerritoryIndex.province_of``): the same
+        on every date of the era. A national series used to look up 10,000 units'
+        provinces on each date before the reform. Two threads may work out one era at
+        once; both get equal tuples.
         """
         era = territory_era(self.dataset, on)
-        found = self._era_units.get(era)
+        found = self._era_provinces.get(era)
         if found is None:
-            found = [(code, self._index.province_of(code, on)) for code in self.units_on(on)]
-            self._era_units[era] = found
+            found = tuple((c, self._index.province_of(c, on)) for c in self.units_on(on))
+            self._era_provinces[era] = found
         return found
 
     def _province_scheme_id(
