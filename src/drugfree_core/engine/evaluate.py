@@ -534,6 +534,7 @@ def _evaluate(
                 for i, row in enumerate(unit_rows())
             )
 
+    roots = _Roots(scheme, criteria, nodes, affected, levels, covered)
     return Evaluation(
         scheme_id=scheme.id,
         scheme_version=scheme.version,
@@ -566,12 +567,8 @@ def _evaluate(
             joined=_joined,
             include_subjects=include_subjects,
         ),
-        build_verdicts=lambda: _unit_verdicts(
-            ctx.units, scheme, criteria, nodes, affected, levels, covered
-        ),
-        build_verdict_by_unit=lambda: _verdict_by_unit(
-            ctx.units, scheme, criteria, nodes, affected, levels, covered
-        ),
+        build_verdicts=lambda: roots.verdicts(ctx.units),
+        build_verdict_by_unit=lambda: roots.verdict_by_unit(ctx.units),
     )
 
 
@@ -812,85 +809,76 @@ def _standing(
 _Standing = tuple[Outcome, tuple[tuple[str, Outcome], ...], str | None, tuple[str, ...]]
 
 
-def _unit_verdicts(
-    units: pl.DataFrame,
-    scheme: Scheme,
-    criteria: tuple[Criterion, ...],
-    nodes: list[Node],
-    affected: dict[str, list[Message]],
-    levels: tuple[Level, ...],
-    covered: frozenset[str],
-) -> tuple[UnitVerdict, ...]:
-    """Every unit's verdict from the criteria's root columns, as :func:`_unit_result`.
+@attrs.frozen(eq=False)
+class _Roots:
+    """What decides each unit's verdict: the criteria's root columns, and what downgrades.
 
     A covered unit's criterion outcome is its root's, a pass downgraded to unknown when
-    the unit is affected; an uncovered unit is *no data* throughout.
+    the unit is affected; an uncovered unit is *no data* throughout (as
+    :func:`_unit_result` reads them off the built units).
     """
-    codes = units["unit_code"].to_list()
-    rows = zip(
-        codes,
-        units["name"].to_list(),
-        units["province_code"].to_list(),
-        _standings(codes, scheme, criteria, nodes, affected, levels, covered),
-        strict=True,
-    )
-    return tuple(
-        UnitVerdict(
-            unit_code=code,
-            unit_name=name,
-            province_code=province,
-            verdict=verdict,
-            criteria=criteria_outcomes,
-            level=level,
-            level_candidates=candidates,
+
+    scheme: Scheme
+    criteria: tuple[Criterion, ...]
+    nodes: list[Node]
+    affected: dict[str, list[Message]]
+    levels: tuple[Level, ...]
+    covered: frozenset[str]
+
+    def verdicts(self, units: pl.DataFrame) -> tuple[UnitVerdict, ...]:
+        """Every unit's verdict record, in the order of *units*."""
+        codes = units["unit_code"].to_list()
+        rows = zip(
+            codes,
+            units["name"].to_list(),
+            units["province_code"].to_list(),
+            self.standings(codes),
+            strict=True,
         )
-        for code, name, province, (verdict, criteria_outcomes, level, candidates) in rows
-    )
+        return tuple(
+            UnitVerdict(
+                unit_code=code,
+                unit_name=name,
+                province_code=province,
+                verdict=verdict,
+                criteria=criteria_outcomes,
+                level=level,
+                level_candidates=candidates,
+            )
+            for code, name, province, (verdict, criteria_outcomes, level, candidates) in rows
+        )
 
+    def verdict_by_unit(self, units: pl.DataFrame) -> dict[str, Outcome]:
+        """Every unit's verdict by code, as :meth:`verdicts` gives it, without the records.
 
-def _verdict_by_unit(
-    units: pl.DataFrame,
-    scheme: Scheme,
-    criteria: tuple[Criterion, ...],
-    nodes: list[Node],
-    affected: dict[str, list[Message]],
-    levels: tuple[Level, ...],
-    covered: frozenset[str],
-) -> dict[str, Outcome]:
-    """Every unit's verdict by code, as :func:`_unit_verdicts` gives it, without the records.
+        A report's earlier dates count verdicts only: for the 10,035 communes of a
+        national date before the 2025 reform, the pass with records took 22–27 ms, this
+        one 5–8.
+        """
+        codes = units["unit_code"].to_list()
+        return dict(zip(codes, (s[0] for s in self.standings(codes)), strict=True))
 
-    A report's earlier dates count verdicts only: for the 10,035 communes of a national
-    date before the 2025 reform, the pass with records took 22–27 ms, this one 5–8.
-    """
-    codes = units["unit_code"].to_list()
-    standings = _standings(codes, scheme, criteria, nodes, affected, levels, covered)
-    return dict(zip(codes, (s[0] for s in standings), strict=True))
-
-
-def _standings(
-    codes: list[str],
-    scheme: Scheme,
-    criteria: tuple[Criterion, ...],
-    nodes: list[Node],
-    affected: dict[str, list[Message]],
-    levels: tuple[Level, ...],
-    covered: frozenset[str],
-) -> Iterator[_Standing]:
-    """Each unit's standing, in the order of *codes*, the units' (see :func:`_unit_verdicts`)."""
-    ids = [criterion.id for criterion in criteria]
-    # each unit's row of root outcomes, as a tuple: few distinct ones nationally
-    patterns = zip(*(node.frame["outcome"].to_list() for node in nodes), strict=True)
-    no_data: _Standing = (Outcome.NO_DATA, tuple((cid, Outcome.NO_DATA) for cid in ids), None, ())
-    read: dict[tuple[tuple[bool | None, ...], bool], _Standing] = {}
-    for code, pattern in zip(codes, patterns, strict=True):
-        if code not in covered:
-            yield no_data
-            continue
-        key = (pattern, bool(affected.get(code)))
-        standing = read.get(key)
-        if standing is None:
-            standing = read[key] = _pattern_standing(scheme, levels, ids, *key)
-        yield standing
+    def standings(self, codes: list[str]) -> Iterator[_Standing]:
+        """Each unit's standing, in the order of *codes* (the units' codes)."""
+        ids = [criterion.id for criterion in self.criteria]
+        # each unit's row of root outcomes, as a tuple: few distinct ones nationally
+        patterns = zip(*(node.frame["outcome"].to_list() for node in self.nodes), strict=True)
+        no_data: _Standing = (
+            Outcome.NO_DATA,
+            tuple((cid, Outcome.NO_DATA) for cid in ids),
+            None,
+            (),
+        )
+        read: dict[tuple[tuple[bool | None, ...], bool], _Standing] = {}
+        for code, pattern in zip(codes, patterns, strict=True):
+            if code not in self.covered:
+                yield no_data
+                continue
+            key = (pattern, bool(self.affected.get(code)))
+            standing = read.get(key)
+            if standing is None:
+                standing = read[key] = _pattern_standing(self.scheme, self.levels, ids, *key)
+            yield standing
 
 
 def _pattern_standing(
