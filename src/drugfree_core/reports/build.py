@@ -69,6 +69,11 @@ from drugfree_core.rules.scheme import Scheme
 
 #: The last day of the pre-reform units, on which predecessors are shown.
 LAST_PRE_REFORM_DAY = TWO_TIER_START - dt.timedelta(days=1)
+#: From this many dates besides the reference date, a series counts them on person keys
+#: (:meth:`ScopeRunner.count_on_person_keys`). Nationally the keys cost 0.2 s (0.35 s of
+#: CPU) once, and each date then took 40 ms less (80 ms less CPU): a quarterly series'
+#: four dates about pay for them, a monthly one's twelve gain.
+KEYED_SERIES_DATES = 6
 
 
 @attrs.frozen(kw_only=True)
@@ -177,6 +182,11 @@ def build_report(
         # The fingerprint reads the data alone: it starts at once, and fills the time this
         # thread would wait for the provinces' parts of the reference date.
         fingerprinted = side.start(fingerprint, dataset, stop=failed)
+        if len(set(dates) - {on}) >= KEYED_SERIES_DATES:
+            # A long series counts its other dates on person keys: built beside the
+            # reference date, which reads the ids, rather than on the way into the series.
+            runner.count_on_person_keys()
+            side.start(runner.person_keyed)
         now = runner.run(on)
         tick("evaluate")
         overall_counts = now.counts(scope)

@@ -1,0 +1,226 @@
+"""People's ids as numbers (``dataset.person_keys``) for the dates a report only counts.
+
+A report's earlier dates are evaluated on a copy of the data whose person columns hold
+each id's rank instead of the id. That is right only if every verdict is the same: the
+property test checks it against the evaluation on the ids, for the built-in and random
+schemes; the examples pin what the keys keep (equality, order, sortedness) and when the
+ids are used instead (a record naming no known person, a custom criterion).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import polars as pl
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from strategies_core import Case, cases, schemes
+from test_engine_oracle import DRUG_FREE, MPS, QD28, dataset_of
+
+import drugfree_core as dfc
+from drugfree_core.dataset import Dataset
+from drugfree_core.dataset.person_keys import KEY_DTYPE, PERSON_COLUMNS, with_person_keys
+from drugfree_core.engine import CustomOutcome, Outcome, UnitView, evaluate_verdicts
+from drugfree_core.engine.person_keys import counts_on_person_keys
+from drugfree_core.model import Provenance
+from drugfree_core.reports import ReportOptions, build_report, runs
+from drugfree_core.reports.build import KEYED_SERIES_DATES
+from drugfree_core.rules import CommuneShare, Criterion, PythonRule
+from drugfree_core.rules.roadmap import NATIONAL
+from drugfree_core.synth import SynthConfig, generate
+
+
+@settings(max_examples=60)
+@given(cases(), st.one_of(st.sampled_from((MPS, QD28, DRUG_FREE)), schemes()))
+def test_verdicts_on_person_keys_are_those_on_the_ids(case: Case, scheme: Any) -> None:
+    assume(scheme.in_force(case.on) and scheme.criteria_on(case.on))
+    assume(counts_on_person_keys(scheme))
+    ds = dataset_of(case)
+    keyed = with_person_keys(ds)
+    assert keyed is not None  # checked data: every record names a known person
+    on_ids = evaluate_verdicts(ds, scheme, case.on, allow_no_coverage=True)
+    assert evaluate_verdicts(keyed, scheme, case.on, allow_no_coverage=True) == on_ids
+
+
+def _frames(**changes: pl.DataFrame) -> Dataset:
+    """A dataset of three people (ids out of order) with *changes* to its tables."""
+    subjects = pl.DataFrame({"id": ["s-b", "s-a", "s-c"]})
+    residences = pl.DataFrame(
+        {
+            "subject_id": ["s-a", "s-a", "s-c"],
+            "unit_code": ["00001"] * 3,
+            "start": [dt.date(2024, 1, 1)] * 3,
+            "end": [None] * 3,
+        }
+    )
+    violations = pl.DataFrame(
+        {
+            "subject_id": ["x-outsider", "s-b"],
+            "unit_code": ["00001"] * 2,
+            "date": [dt.date(2025, 1, 1)] * 2,
+            "kind": ["administrative"] * 2,
+        }
+    )
+    frames = {"subjects": subjects, "residences": residences, "drug_law_violations": violations}
+    return Dataset.from_frames({**frames, **changes})
+
+
+def test_keys_are_the_ids_ranks_and_keep_their_order_and_equality() -> None:
+    ds = _frames()
+    keyed = with_person_keys(ds)
+    assert keyed is not None
+    # Ranks among the subjects' ids and those the violations name, in text order.
+    ranks = {"s-a": 0, "s-b": 1, "s-c": 2, "x-outsider": 3}
+    for table, column in PERSON_COLUMNS.items():
+        ids, keys = ds.frame(table)[column], keyed.frame(table)[column]
+        assert keys.dtype == KEY_DTYPE
+        assert keys.to_list() == [ranks[i] for i in ids.to_list()]
+    # The residences came sorted by person (and were flagged so): their keys stay flagged.
+    assert ds.residences["subject_id"].flags["SORTED_ASC"]
+    assert keyed.residences["subject_id"].flags["SORTED_ASC"]
+    assert not keyed.subjects["id"].flags["SORTED_ASC"]  # not sorted: not flagged
+    # Nothing else changes, and the original keeps its ids.
+    assert keyed.residences.drop("subject_id").equals(ds.residences.drop("subject_id"))
+    assert ds.subjects["id"].dtype == pl.String()
+    assert keyed.supplied == ds.supplied and keyed.quarantined == ds.quarantined
+
+
+def test_a_record_naming_no_known_person_keeps_the_ids() -> None:
+    # Frames built without the loaders' checks may hold a record of no subject: it would
+    # have no key, and the counts on keys would not be those on the ids.
+    orphan = pl.DataFrame(
+        {"subject_id": ["s-z"], "date": [dt.date(2025, 1, 1)], "result": ["negative"]},
+    ).with_columns(method=pl.lit("screening"), schedule=pl.lit("periodic"))
+    assert with_person_keys(_frames(drug_tests=orphan)) is None
+
+
+def test_empty_tables_have_keys_of_the_key_type() -> None:
+    keyed = with_person_keys(_frames())
+    assert keyed is not None
+    assert keyed.drug_tests.is_empty()
+    assert keyed.drug_tests["subject_id"].dtype == KEY_DTYPE
+
+
+def _custom(scheme: dfc.Scheme) -> dfc.Scheme:
+    """*scheme* with one more criterion written in Python (it reads people as records)."""
+
+    def everyone_known(view: UnitView) -> CustomOutcome:
+        known = all(isinstance(s.id, str) for s in view.subjects)
+        return CustomOutcome(outcome=Outcome.PASS if known else Outcome.FAIL)
+
+    rule = PythonRule(
+        name="everyone_known",
+        func=everyone_known,
+        description_en="everyone known",
+        description_vi="ai cũng được biết",
+    )
+    extra = Criterion(
+        id="X.1",
+        title_vi="Ai cũng được biết",
+        title_en="Everyone known",
+        rule=rule,
+        citation="test",
+        provenance=Provenance.INFERRED,
+    )
+    return attrs.evolve(scheme, criteria=(*scheme.criteria, extra))
+
+
+def test_a_scheme_with_a_custom_criterion_is_counted_on_the_ids() -> None:
+    national = dfc.get_scheme("qd28-2025-drug-free")
+    assert counts_on_person_keys(national)
+    assert counts_on_person_keys(dfc.get_scheme("qd28-2025-provinces"))
+    assert not counts_on_person_keys(_custom(national))
+    # A province's scheme that counts communes by a custom scheme reads records too.
+    share = next(
+        node
+        for criterion in dfc.get_scheme("qd28-2025-provinces").criteria
+        for node in _nodes(criterion.rule)
+        if isinstance(node, CommuneShare)
+    )
+    province = dfc.get_scheme("qd28-2025-provinces")
+    customised = attrs.evolve(
+        province,
+        criteria=tuple(
+            attrs.evolve(c, rule=_swap(c.rule, share, _custom(share.scheme)))
+            for c in province.criteria
+        ),
+    )
+    assert not counts_on_person_keys(customised)
+
+
+def _nodes(rule: Any) -> list[Any]:
+    from drugfree_core.rules.primitives import walk_values
+
+    return list(walk_values(rule))
+
+
+def _swap(rule: Any, share: CommuneShare, scheme: dfc.Scheme) -> Any:
+    """*rule* with the commune share *share* counting by *scheme* instead."""
+    if rule is share:
+        return attrs.evolve(share, scheme=scheme)
+    if attrs.has(type(rule)):
+        changes = {}
+        for field in attrs.fields(type(rule)):
+            value = getattr(rule, field.name)
+            if isinstance(value, tuple):
+                swapped = tuple(_swap(v, share, scheme) for v in value)
+                if any(a is not b for a, b in zip(swapped, value, strict=True)):
+                    changes[field.name] = swapped
+            elif attrs.has(type(value)) and not field.metadata.get("opaque"):
+                new = _swap(value, share, scheme)
+                if new is not value:
+                    changes[field.name] = new
+        return attrs.evolve(rule, **changes) if changes else rule
+    return rule
+
+
+@pytest.fixture(scope="module")
+def national() -> Dataset:
+    """Invented provinces, split communes and the 2025 merger, with a few thousand people."""
+    config = SynthConfig.scaled(units=60, subjects=3000, seed=23)
+    return generate(attrs.evolve(config, split_share=0.1))
+
+
+def test_a_series_counted_on_keys_is_the_series_counted_on_ids(
+    national: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC), every="month")
+    keyed: list[Dataset | None] = []
+    build = runs.with_person_keys
+
+    def built(dataset: Dataset) -> Dataset | None:
+        keyed.append(build(dataset))
+        return keyed[-1]
+
+    monkeypatch.setattr(runs, "with_person_keys", built)
+    on_keys = build_report(national, on, national=True, options=options)
+    assert len(keyed) == 1 and keyed[0] is not None  # built once, and used
+    monkeypatch.setattr(runs, "with_person_keys", lambda dataset: None)
+    on_ids = build_report(national, on, national=True, options=options)
+    assert on_keys == on_ids
+
+
+def test_the_reference_date_custom_schemes_and_short_series_read_the_ids(
+    national: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(dataset: Dataset) -> Dataset | None:
+        raise AssertionError("the person keys were built")
+
+    monkeypatch.setattr(runs, "with_person_keys", refused)
+    on = dt.date(2025, 10, 1)
+    host = dfc.plugins.PluginHost(autoload=False)
+    runner = runs.ScopeRunner(national, host, reference_date=on, scope=NATIONAL)
+    runner.count_on_person_keys()
+    assert runner.run(on).verdicts  # the reference date: in full, on the ids
+    custom = _custom(dfc.get_scheme("qd28-2025-drug-free"))
+    earlier = runs.ScopeRunner(national, host, reference_date=on, scope=NATIONAL, scheme=custom)
+    earlier.count_on_person_keys()
+    assert earlier.run(dt.date(2025, 9, 30)).verdicts  # counted, but on the ids
+    # A quarterly series' four other dates would not pay for the keys: none are built.
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
+    report = build_report(national, on, national=True, options=options)
+    assert len({point.on for point in report.series} - {on}) == 4 < KEYED_SERIES_DATES
