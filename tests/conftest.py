@@ -43,7 +43,9 @@ from drugfree_core.model import (
 )
 from drugfree_core.plugins import SchemeRegistrar, get_scheme, hookimpl
 from drugfree_core.rules.extension import Jurisdiction
-from drugfree_core.rules.scheme import Scheme
+from drugfree_core.rules.outcome import CustomOutcome, UnitView
+from drugfree_core.rules.primitives import PythonRule
+from drugfree_core.rules.scheme import Criterion, Scheme
 from drugfree_core.testing.strategies import dataset_from_records
 
 # The library's own tests see only the built-in plugin, whatever is installed (province
@@ -376,6 +378,26 @@ def episode(
 
 def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+def with_custom_criterion(
+    scheme: Scheme, name: str, func: Callable[[UnitView], CustomOutcome], words: tuple[str, str]
+) -> Scheme:
+    """*scheme* with one more criterion, ``X.1``: the custom rule *func* called *name*.
+
+    *words* are its description in English, then in Vietnamese.
+    """
+    english, vietnamese = words
+    rule = PythonRule(name=name, func=func, description_en=english, description_vi=vietnamese)
+    extra = Criterion(
+        id="X.1",
+        title_vi=vietnamese,
+        title_en=english,
+        rule=rule,
+        citation="test",
+        provenance=Provenance.INFERRED,
+    )
+    return attrs.evolve(scheme, criteria=(*scheme.criteria, extra))
 
 
 class OwnSchemes:

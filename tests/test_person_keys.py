@@ -15,22 +15,25 @@ from typing import Any
 import attrs
 import polars as pl
 import pytest
+from conftest import OwnSchemes, with_custom_criterion
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from strategies_core import Case, cases, schemes
 from test_engine_oracle import DRUG_FREE, MPS, QD28, dataset_of
+from test_report_build import _one_different_host
 
 import drugfree_core as dfc
 from drugfree_core.dataset import Dataset
-from drugfree_core.dataset.person_keys import KEY_DTYPE, PERSON_COLUMNS, with_person_keys
+from drugfree_core.dataset.person_keys import KEY_DTYPE, PERSON_ID_COLUMNS, with_person_keys
 from drugfree_core.engine import CustomOutcome, Outcome, UnitView, evaluate_verdicts
 from drugfree_core.engine.person_keys import counts_on_person_keys
-from drugfree_core.model import Provenance
 from drugfree_core.reports import ReportOptions, build_report, runs
 from drugfree_core.reports.build import KEYED_SERIES_DATES
-from drugfree_core.rules import CommuneShare, Criterion, PythonRule
+from drugfree_core.rules import CommuneShare
+from drugfree_core.rules.primitives import walk_values
 from drugfree_core.rules.roadmap import NATIONAL
 from drugfree_core.synth import SynthConfig, generate
+from drugfree_core.synth.config import NATIONAL_PROVINCES
 
 
 @settings(max_examples=60)
@@ -74,7 +77,7 @@ def test_keys_are_the_ids_ranks_and_keep_their_order_and_equality() -> None:
     assert keyed is not None
     # Ranks among the subjects' ids and those the violations name, in text order.
     ranks = {"s-a": 0, "s-b": 1, "s-c": 2, "x-outsider": 3}
-    for table, column in PERSON_COLUMNS.items():
+    for table, column in PERSON_ID_COLUMNS.items():
         ids, keys = ds.frame(table)[column], keyed.frame(table)[column]
         assert keys.dtype == KEY_DTYPE
         assert keys.to_list() == [ranks[i] for i in ids.to_list()]
@@ -111,21 +114,8 @@ def _custom(scheme: dfc.Scheme) -> dfc.Scheme:
         known = all(isinstance(s.id, str) for s in view.subjects)
         return CustomOutcome(outcome=Outcome.PASS if known else Outcome.FAIL)
 
-    rule = PythonRule(
-        name="everyone_known",
-        func=everyone_known,
-        description_en="everyone known",
-        description_vi="ai cũng được biết",
-    )
-    extra = Criterion(
-        id="X.1",
-        title_vi="Ai cũng được biết",
-        title_en="Everyone known",
-        rule=rule,
-        citation="test",
-        provenance=Provenance.INFERRED,
-    )
-    return attrs.evolve(scheme, criteria=(*scheme.criteria, extra))
+    words = ("Everyone known", "Ai cũng được biết")
+    return with_custom_criterion(scheme, "everyone_known", everyone_known, words)
 
 
 def test_a_scheme_with_a_custom_criterion_is_counted_on_the_ids() -> None:
@@ -152,8 +142,6 @@ def test_a_scheme_with_a_custom_criterion_is_counted_on_the_ids() -> None:
 
 
 def _nodes(rule: Any) -> list[Any]:
-    from drugfree_core.rules.primitives import walk_values
-
     return list(walk_values(rule))
 
 
@@ -224,3 +212,58 @@ def test_the_reference_date_custom_schemes_and_short_series_read_the_ids(
     options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
     report = build_report(national, on, national=True, options=options)
     assert len({point.on for point in report.series} - {on}) == 4 < KEYED_SERIES_DATES
+
+
+def _reading(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dt.date, str, pl.DataType]]:
+    """(date, scheme id, type of the person ids) of every evaluation a runner makes."""
+    seen: list[tuple[dt.date, str, pl.DataType]] = []
+    evaluated = runs._evaluated
+
+    def spy(data: Dataset, scheme: dfc.Scheme, on: dt.date, *args: Any, **kwargs: Any) -> Any:
+        seen.append((on, scheme.id, data.subjects.schema["id"]))
+        return evaluated(data, scheme, on, *args, **kwargs)
+
+    monkeypatch.setattr(runs, "_evaluated", spy)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def three_provinces() -> Dataset:
+    """Lai Châu (12), Hải Phòng (31) and Thanh Hóa (38) on the real map, with few people."""
+    chosen = tuple(p for p in NATIONAL_PROVINCES if p.code in {"12", "31", "38"})
+    return generate(SynthConfig(provinces=chosen, subjects=2000, seed=7, official_map=True))
+
+
+def test_provinces_with_their_own_schemes_count_on_keys_as_on_ids(
+    three_provinces: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lai Châu's own scheme reads its own part of the keyed data; the report is the same.
+
+    In the second host Lai Châu's (12) scheme has a custom criterion: its units then read
+    the ids on every date, and the other provinces' the keys, on the same dates.
+    """
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC), every="month")
+    build = runs.with_person_keys
+    customised = dfc.plugins.PluginHost(
+        plugins=[
+            ("own", OwnSchemes("qd28-2025-drug-free", ["31", "38"])),
+            ("custom", OwnSchemes("qd28-2025-drug-free", ["12"], change=_custom)),
+        ],
+        autoload=False,
+    )
+    for host in (_one_different_host(), customised):
+        lai_chau = pl.String() if host is customised else KEY_DTYPE
+        for national in (True, False):
+            scope: dict[str, Any] = {"national": True} if national else {"province": "12"}
+            monkeypatch.setattr(runs, "with_person_keys", build)
+            seen = _reading(monkeypatch)
+            on_keys = build_report(three_provinces, on, host=host, options=options, **scope)
+            # The reference date reads the ids; the others the keys, unless custom.
+            assert {t for day, _, t in seen if day == on} == {pl.String()}
+            later = {(s.endswith("-12"), t) for day, s, t in seen if day != on}
+            # Before its own scheme came into force, Lai Châu applied the national one.
+            assert later == {(False, KEY_DTYPE), (True, lai_chau)}
+            monkeypatch.setattr(runs, "with_person_keys", lambda dataset: None)
+            on_ids = build_report(three_provinces, on, host=host, options=options, **scope)
+            assert on_keys == on_ids

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import polars as pl
 import pytest
+from conftest import with_custom_criterion
 
 import drugfree_core as dfc
 from drugfree_core import _polars_pool, api
@@ -27,8 +28,6 @@ from drugfree_core.engine import pool_steps
 from drugfree_core.engine.placement import commune_units_in_force
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n.language import current_lang, use_lang
-from drugfree_core.model import Provenance
-from drugfree_core.rules import Criterion, PythonRule
 from drugfree_core.rules.outcome import CustomOutcome, Outcome, UnitView
 from drugfree_core.samples import demo_path
 
@@ -218,21 +217,9 @@ def _custom(scheme: dfc.Scheme, threads: list[int]) -> dfc.Scheme:
         threads.append(threading.get_ident())
         return CustomOutcome(outcome=Outcome.UNKNOWN, reason="test")
 
-    rule = PythonRule(
-        name="test.undecided",
-        func=undecided,
-        description_en="undecided",
-        description_vi="chưa xác định",
+    return with_custom_criterion(
+        scheme, "test.undecided", undecided, ("undecided", "chưa xác định")
     )
-    extra = Criterion(
-        id="X.1",
-        title_vi="thử",
-        title_en="test",
-        rule=rule,
-        citation="test",
-        provenance=Provenance.INFERRED,
-    )
-    return attrs.evolve(scheme, criteria=(*scheme.criteria, extra))
 
 
 @pytest.mark.parametrize(

@@ -60,12 +60,12 @@ def empty_frame(table: Table) -> pl.DataFrame:
 
 
 #: The column each person's table is looked up and grouped by.
-_PERSON_KEYS = {"subjects": "id", **{name: "subject_id" for name in CHILD_TABLES}}
+_PERSON_ID_COLUMN = {"subjects": "id", **{name: "subject_id" for name in CHILD_TABLES}}
 
 
 def _person_key_sorted(name: str, frame: pl.DataFrame) -> bool:
     """Whether *frame*'s person key has no null and ascends (False for other tables)."""
-    column = _PERSON_KEYS.get(name)
+    column = _PERSON_ID_COLUMN.get(name)
     if column is None or column not in frame.columns or frame.is_empty():
         return False
     key = frame[column]
@@ -89,7 +89,7 @@ def _flag_sorted(name: str, frame: pl.DataFrame, ascending: bool | None = None) 
         ascending = _person_key_sorted(name, frame)
     if not ascending:
         return frame
-    column = _PERSON_KEYS[name]
+    column = _PERSON_ID_COLUMN[name]
     return frame.with_columns(frame[column].set_sorted())
 
 

@@ -28,6 +28,7 @@ from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.evaluate import evaluate_verdicts, same_verdicts
+from drugfree_core.engine.person_keys import counts_on_person_keys
 from drugfree_core.engine.pool_steps import on_pool_if_small
 from drugfree_core.engine.results import UnitResult, UnitVerdict, unplaced_note
 from drugfree_core.errors import CoverageError, DrugfreeError, UsageError
@@ -182,11 +183,14 @@ def build_report(
         # The fingerprint reads the data alone: it starts at once, and fills the time this
         # thread would wait for the provinces' parts of the reference date.
         fingerprinted = side.start(fingerprint, dataset, stop=failed)
-        if len(set(dates) - {on}) >= KEYED_SERIES_DATES:
+        keys_built = None
+        if len(set(dates) - {on}) >= KEYED_SERIES_DATES and (
+            options.scheme is None or counts_on_person_keys(options.scheme)
+        ):
             # A long series counts its other dates on person keys: built beside the
             # reference date, which reads the ids, rather than on the way into the series.
             runner.count_on_person_keys()
-            side.start(runner.person_keyed)
+            keys_built = side.start(runner.person_keyed)
         now = runner.run(on)
         tick("evaluate")
         overall_counts = now.counts(scope)
@@ -231,6 +235,8 @@ def build_report(
         }
         # A date's evaluation keeps both cores busy only part of the time: the worker,
         # once its own work is done, evaluates dates beside this thread.
+        if keys_built is not None:
+            keys_built.result()  # an error building them stops the report, as on a date
         runs = side.share([functools.partial(runner.run, d) for d in dates], lambda: tick("series"))
         series = [point for run in runs for point in _points(run, scope)]
         scopes = sorted(set(now.provinces.values())) if scope == NATIONAL else [scope]

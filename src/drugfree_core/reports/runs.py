@@ -228,7 +228,8 @@ class ScopeRunner:
         self._parts: dict[tuple[frozenset[str], bool], Dataset] = {}
         # The data with person keys (see count_on_person_keys): built once, by one thread.
         self._keys_wanted = False
-        self._keyed: list[Dataset | None] = []
+        self._keyed: Dataset | None = None
+        self._keyed_built = False
         self._keyed_lock = threading.Lock()
         # Kept per territory era (see units_on): the units in force, then with provinces.
         self._era_units: dict[int, tuple[str, ...]] = {}
@@ -367,16 +368,26 @@ class ScopeRunner:
             )
         # Each unit's verdict is its own scheme's, whichever scheme of its batch ran.
         owners = {code: scheme for scheme, codes in planned for code in codes}
-        source = self.dataset
+        keyed: Dataset | None = None
         if not reference:
             planned = _batched(planned, on)
-            # Only verdicts are counted, and no id is read: people may be numbers.
-            if self._keys_wanted and all(counts_on_person_keys(s) for s, _ in planned):
-                source = self.person_keyed() or self.dataset
+            # Only verdicts are counted: a scheme without custom criteria reads no id,
+            # and may count people as numbers (see count_on_person_keys).
+            if self._keys_wanted and any(counts_on_person_keys(s) for s, _ in planned):
+                keyed = self.person_keyed()
+
+        def source(scheme: Scheme) -> Dataset:
+            """The data *scheme* reads on this date: with person keys where it may."""
+            return keyed if keyed is not None and counts_on_person_keys(scheme) else self.dataset
+
         # Shallow copies (the same frames) whose derived values (this date's placements
         # and census) go with the date's run instead of piling up, date after date, on
-        # the dataset a series reads.
-        whole = source.for_one_date()
+        # the dataset a series reads. Made here, before the schemes share them out.
+        reads = {id(data): data for data in (source(s) for s, _ in planned)}
+        wholes = {key: data.for_one_date() for key, data in reads.items()}
+        here = max(range(len(planned)), key=lambda k: len(planned[k][1]), default=0)
+        # The census reads the copy of the scheme over most units, which placed everyone.
+        whole = wholes[id(source(planned[here][0]))] if planned else self.dataset.for_one_date()
 
         def evaluated(
             scheme: Scheme, codes: list[str]
@@ -384,8 +395,9 @@ class ScopeRunner:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
             small = is_small_part(len(codes), sum(len(c) for c in groups.values()))
-            base = self._part(codes, keyed=source is not self.dataset) if small else source
-            data = base.for_one_date() if small else whole
+            read = source(scheme)
+            base = self._part(codes, read) if small else read
+            data = base.for_one_date() if small else wholes[id(read)]
 
             def run() -> tuple[Evaluation | None, Mapping[str, Outcome]]:
                 return _evaluated(data, scheme, on, codes, reference=reference)
@@ -401,8 +413,7 @@ class ScopeRunner:
         # worker beside it (the national evaluation keeps both cores busy only part of the
         # time). Each reads its own copy of the data: nothing they derive is shared.
         done = side_by_side(
-            [functools.partial(evaluated, scheme, codes) for scheme, codes in planned],
-            here=max(range(len(planned)), key=lambda k: len(planned[k][1]), default=0),
+            [functools.partial(evaluated, scheme, codes) for scheme, codes in planned], here=here
         )
         for (scheme, _), (base, data, evaluation, unit_verdicts) in zip(planned, done, strict=True):
             base.keep_undated(data)
@@ -457,21 +468,21 @@ class ScopeRunner:
         except DrugfreeError:
             return NATIONAL
 
-    def _part(self, codes: list[str], *, keyed: bool = False) -> Dataset:
-        """The records that evaluating *codes* needs, cut once per set of home provinces.
+    def _part(self, codes: list[str], data: Dataset) -> Dataset:
+        """The records of *data* that evaluating *codes* needs, cut once per set of provinces.
 
         The part holds every commune-level unit, of any date, whose home is one of the
         codes' provinces: the same part serves the dates before and after the reform
         (other units, the same people), and units are evaluated independently, so the
-        records of more units change no result. *keyed*: cut from :meth:`person_keyed`.
+        records of more units change no result. *data* is the scope's data, or its copy
+        with person keys (:meth:`person_keyed`): each has its own parts.
         """
         provinces = frozenset(official_code(self.home_province(c)) for c in codes)
-        if (provinces, keyed) not in self._parts:
-            whole = self.person_keyed() if keyed else self.dataset
-            assert whole is not None  # keyed only once the keyed data was built
+        key = (provinces, data is not self.dataset)
+        if key not in self._parts:
             wanted = self._communes_at_home(provinces)
-            self._parts[provinces, keyed] = whole.restrict_to_units(wanted, people="own")
-        return self._parts[provinces, keyed]
+            self._parts[key] = data.restrict_to_units(wanted, people="own")
+        return self._parts[key]
 
     def count_on_person_keys(self) -> None:
         """Evaluate the dates other than the reference date on person keys from now on.
@@ -491,10 +502,14 @@ class ScopeRunner:
         them. The first thread to ask builds them; another waits for it instead of
         building them again (a report's series starts two dates at once).
         """
+        # The lock is held while polars builds the keys: never call this from a step on
+        # polars' pool (see drugfree_core._polars_pool), which could then wait for a
+        # thread that waits for polars. _evaluate asks before it starts any step.
         with self._keyed_lock:
-            if not self._keyed:
-                self._keyed.append(with_person_keys(self.dataset))
-            return self._keyed[0]
+            if not self._keyed_built:
+                self._keyed = with_person_keys(self.dataset)
+                self._keyed_built = True
+            return self._keyed
 
     def _units_with_provinces(self, on: dt.date) -> tuple[tuple[str, str], ...]:
         """:meth:`units_on` *on*, each with its province on *on*, once per territory era.
