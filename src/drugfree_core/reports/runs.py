@@ -368,34 +368,32 @@ class ScopeRunner:
             )
         # Each unit's verdict is its own scheme's, whichever scheme of its batch ran.
         owners = {code: scheme for scheme, codes in planned for code in codes}
-        keyed: Dataset | None = None
         if not reference:
             planned = _batched(planned, on)
-            # Only verdicts are counted: a scheme without custom criteria reads no id,
-            # and may count people as numbers (see count_on_person_keys).
-            if self._keys_wanted and any(counts_on_person_keys(s) for s, _ in planned):
-                keyed = self.person_keyed()
-
-        def source(scheme: Scheme) -> Dataset:
-            """The data *scheme* reads on this date: with person keys where it may."""
-            return keyed if keyed is not None and counts_on_person_keys(scheme) else self.dataset
-
+        # The data each scheme reads on this date. Where only verdicts are counted, a
+        # scheme without custom criteria reads no id, and may count people as numbers
+        # (see count_on_person_keys).
+        reads = [self.dataset] * len(planned)
+        if not reference and self._keys_wanted:
+            countable = [counts_on_person_keys(scheme) for scheme, _ in planned]
+            keyed = self.person_keyed() if any(countable) else None
+            if keyed is not None:
+                reads = [keyed if c else self.dataset for c in countable]
         # Shallow copies (the same frames) whose derived values (this date's placements
         # and census) go with the date's run instead of piling up, date after date, on
         # the dataset a series reads. Made here, before the schemes share them out.
-        reads = {id(data): data for data in (source(s) for s, _ in planned)}
-        wholes = {key: data.for_one_date() for key, data in reads.items()}
+        wholes = {id(data): data for data in reads}
+        wholes = {key: data.for_one_date() for key, data in wholes.items()}
         here = max(range(len(planned)), key=lambda k: len(planned[k][1]), default=0)
         # The census reads the copy of the scheme over most units, which placed everyone.
-        whole = wholes[id(source(planned[here][0]))] if planned else self.dataset.for_one_date()
+        whole = wholes[id(reads[here])] if planned else self.dataset.for_one_date()
 
         def evaluated(
-            scheme: Scheme, codes: list[str]
+            scheme: Scheme, codes: list[str], read: Dataset
         ) -> tuple[Dataset, Dataset, Evaluation | None, Mapping[str, Outcome]]:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
             small = is_small_part(len(codes), sum(len(c) for c in groups.values()))
-            read = source(scheme)
             base = self._part(codes, read) if small else read
             data = base.for_one_date() if small else wholes[id(read)]
 
@@ -413,7 +411,11 @@ class ScopeRunner:
         # worker beside it (the national evaluation keeps both cores busy only part of the
         # time). Each reads its own copy of the data: nothing they derive is shared.
         done = side_by_side(
-            [functools.partial(evaluated, scheme, codes) for scheme, codes in planned], here=here
+            [
+                functools.partial(evaluated, scheme, codes, read)
+                for (scheme, codes), read in zip(planned, reads, strict=True)
+            ],
+            here=here,
         )
         for (scheme, _), (base, data, evaluation, unit_verdicts) in zip(planned, done, strict=True):
             base.keep_undated(data)
