@@ -255,6 +255,9 @@ def test_files_the_part_cannot_trust_are_read_whole(
     _edit(numeric, "custody_periods", pl.col("row").alias("subject_id"))  # ids as numbers
     own_loc = _copy(folder, tmp_path / "own_loc")
     _edit(own_loc, "drug_tests", pl.col("row").alias("_loc"))  # a column of the file's own
+    # The residences are read whole with a flag per key: a column of a flag's name
+    own_flag = _copy(folder, tmp_path / "own_flag")
+    _edit(own_flag, "residences", pl.lit(False).alias("_names_no_one_unit_code"))
     no_parents = _copy(folder, tmp_path / "no_parents")  # a column the scope needs is missing
     pl.read_parquet(folder / "units.parquet").drop("parent_code").write_parquet(
         no_parents / "units.parquet"
@@ -263,7 +266,7 @@ def test_files_the_part_cannot_trust_are_read_whole(
     pl.read_parquet(folder / "lineage.parquet").drop("successor_code").write_parquet(
         no_links / "lineage.parquet"
     )
-    for broken in (numeric, own_loc, no_links):
+    for broken in (numeric, own_loc, own_flag, no_links):
         assert load_unit_part(broken, code) is None
         with pytest.raises(DatasetError):
             evaluate_unit_from(broken, ON, code)
