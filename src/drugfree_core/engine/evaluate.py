@@ -29,7 +29,7 @@ from drugfree_core.engine.results import (
     UnitVerdict,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
-from drugfree_core.i18n import Message, msg, msgn, render
+from drugfree_core.i18n import Message, Text, msg, msgn, render
 from drugfree_core.model.enums import Provenance, UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.rules.describe import describe_rule
@@ -56,6 +56,8 @@ _OUTCOME_NAMED = {o.value: o for o in Outcome}
 _PASS, _UNKNOWN, _NO_DATA = Outcome.PASS.value, Outcome.UNKNOWN.value, Outcome.NO_DATA.value
 #: A rule column's cell (True, False or None) as the word of its outcome.
 _OUTCOME_WORD = {True: _PASS, False: Outcome.FAIL.value, None: _UNKNOWN}
+#: A node's outcome cell as an outcome (what :meth:`Outcome.from_bool` gives).
+_FROM_BOOL = {True: Outcome.PASS, False: Outcome.FAIL, None: Outcome.UNKNOWN}
 
 
 #: A node frame's columns that the JSON writes as numbers.
@@ -75,6 +77,9 @@ class _Columns:
         self.failing = f["failing"].to_list()
         self.unknown = f["unknown"].to_list()
         self.raw_reason: list[str | None] = f["reason"].to_list()
+        # Each encoded reason decoded once: many units share one (messages are immutable).
+        self._reasons: dict[str, Text] = {}
+        self._rule_name = type(node.rule).__name__
         self.en = describe_rule(node.rule, "en", ctx.value)
         self.vi = describe_rule(node.rule, "vi", ctx.value)
         self.children = [_Columns(c, ctx) for c in node.children]
@@ -173,21 +178,31 @@ class _Columns:
         return out
 
     def result(self, i: int) -> RuleResult:
+        """The result of unit row *i* (with its parts'): built for every node of every unit."""
+        # Spelled out with each value read once: a national evaluation of a large scheme
+        # builds half a million of these.
+        raw, failing, unknown = self.raw_reason[i], self.failing[i], self.unknown[i]
         return RuleResult(
             id=self.node.path,
-            rule=type(self.node.rule).__name__,
-            outcome=Outcome.from_bool(self.outcome[i]),
+            rule=self._rule_name,
+            outcome=_FROM_BOOL[self.outcome[i]],
             description_en=self.en,
             description_vi=self.vi,
             observed=self.observed[i],
             numerator=self.numerator[i],
             denominator=self.denominator[i],
             threshold=self.node.threshold,
-            failing_subjects=tuple(self.failing[i] or ()),
-            unknown_subjects=tuple(self.unknown[i] or ()),
-            reason=decode_reason(self.raw_reason[i]),
-            children=tuple(c.result(i) for c in self.children),
+            failing_subjects=tuple(failing) if failing else (),
+            unknown_subjects=tuple(unknown) if unknown else (),
+            reason=self._reason(raw) if raw else "",
+            children=tuple([c.result(i) for c in self.children]) if self.children else (),
         )
+
+    def _reason(self, raw: str) -> Text:
+        reason = self._reasons.get(raw)
+        if reason is None:
+            reason = self._reasons[raw] = decode_reason(raw)
+        return reason
 
 
 def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Message]]:
