@@ -7,7 +7,6 @@ import datetime as dt
 import gc
 import importlib
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 
 import polars as pl
@@ -80,44 +79,6 @@ def test_overlapping_pauses_of_two_threads_resume_after_the_last() -> None:
         t.join(5)
     assert seen == {"after A left": False}
     assert gc.isenabled()
-
-
-class _Box:
-    """A tracked object that can sit in a cycle and be watched by a weak reference."""
-
-    def __init__(self) -> None:
-        self.other: object = None
-
-
-def _generation_of(obj: object) -> int | None:
-    return next((g for g in range(3) if any(o is obj for o in gc.get_objects(g))), None)
-
-
-def test_what_a_pause_made_and_kept_is_old_when_collection_resumes() -> None:
-    # Young, it would be walked by the next collection (0.4 s for the half million
-    # results of a large scheme nationally); old, only by full collections.
-    gc.enable()
-    with gc_paused():
-        kept = _Box()
-        assert _generation_of(kept) == 0
-    assert _generation_of(kept) == 2
-    # Off before the pause (the caller's choice): left as it was.
-    gc.disable()
-    with gc_paused():
-        young = _Box()
-    assert _generation_of(young) == 0
-
-
-def test_a_cycle_made_during_a_pause_is_still_collected() -> None:
-    gc.enable()
-    with gc_paused():
-        first, second = _Box(), _Box()
-        first.other, second.other = second, first
-        gone = weakref.ref(first)
-    del first, second
-    assert gone() is not None  # in the oldest generation, which young collections skip
-    gc.collect()
-    assert gone() is None
 
 
 def _demo() -> tuple[dfc.Dataset, dfc.Scheme, dt.date, str]:

@@ -4,16 +4,6 @@ CPython runs a collection every 700 new containers, and now and then one that wa
 live container. A step that makes hundreds of thousands of dicts and lists (a decoded
 document, an evaluation written as JSON) would have those walks over and over, for
 nothing: its objects hold no cycles, and reference counting frees them as usual.
-
-What such a step keeps (an evaluation's result objects, half a million for a large
-scheme nationally) would still be walked once it ends: every object made meanwhile is
-young, and the first collection after walks them all (0.4 s for those half million).
-So when collection resumes, the objects alive are moved to the oldest generation first
-(``gc.freeze()`` then ``gc.unfreeze()``, both documented to move every tracked object:
-into a permanent generation, then back into the oldest). The oldest generation is walked
-only by full collections, which run when enough objects have grown old the usual way.
-Anything else made meanwhile (by another thread, say) moves with them: a cycle among
-those is still collected, by the next full collection instead of the next one.
 """
 
 from __future__ import annotations
@@ -46,6 +36,4 @@ def gc_paused() -> Iterator[None]:
         with _lock:
             _open -= 1
             if _open == 0 and _resume:
-                gc.freeze()  # every tracked object to the oldest generation (see above)
-                gc.unfreeze()
                 gc.enable()
