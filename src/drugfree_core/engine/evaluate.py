@@ -85,7 +85,7 @@ class _Columns:
         self.children = [_Columns(c, ctx) for c in node.children]
         self._head: dict[str, Any] = {
             "id": node.path,
-            "rule": type(node.rule).__name__,
+            "rule": self._rule_name,
             "outcome": None,
         }
         if self.en:
@@ -109,7 +109,7 @@ class _Columns:
         """The root of a unit the dataset does not cover: named, not evaluated."""
         return RuleResult(
             id=self.node.path,
-            rule=type(self.node.rule).__name__,
+            rule=self._rule_name,
             outcome=Outcome.NO_DATA,
             description_en=self.en,
             description_vi=self.vi,

@@ -22,8 +22,10 @@ Everything a whole load checks in the rows picked is checked.
 
 It gives up (None: read the folder whole instead) where the picking could not be
 faithful: a key column that is not text (a Parquet file's), a file that cannot be read
-or scanned, or a lineage table without a units table (a folder with neither is on the
-embedded official map, whose units and lineage the scope is worked out from).
+or scanned, a file with a column of the name the pick gives its own (the row's place,
+a residence key's flag), or a lineage table without a units table (a folder with
+neither is on the embedded official map, whose units and lineage the scope is worked
+out from).
 :func:`drugfree_core.io.load_unit_part` also gives up when the part has any problem, so
 that the whole load reports every one.
 """
