@@ -21,6 +21,7 @@ from drugfree_core.engine.placement import (
     has_repeats,
     map_codes,
     place_people,
+    successor_table_on,
     successors_on,
     territory_era,
 )
@@ -133,7 +134,7 @@ class EvalContext:
         # Kept on the dataset: a report evaluates each date several times (one scheme
         # group after another, the census of people who cannot be placed).
         commune_placement, unplaced = dataset.derived(
-            ("placement", on), lambda: place_people(dataset, on, self.successors_in_force())
+            ("placement", on), lambda: place_people(dataset, on)
         )
         #: Where each person is placed among the commune-level units in force.
         self.commune_placement: pl.DataFrame = commune_placement
@@ -373,7 +374,7 @@ class EvalContext:
 
     def map_codes(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
         """Rewrite *column* to in-force unit codes (see :func:`.placement.map_codes`)."""
-        return map_codes(frame, column, self.successors_in_force())
+        return map_codes(frame, column, successor_table_on(self.dataset, self.on))
 
     def note_ambiguous_facts(self, facts: pl.DataFrame) -> None:
         """Remember the candidate units of facts reported on a split predecessor."""
