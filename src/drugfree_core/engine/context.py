@@ -15,6 +15,7 @@ import polars as pl
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.schema import enum_dtype
 from drugfree_core.engine.coverage import coverage_stretch, covered_units
+from drugfree_core.engine.person_keys import of_people
 from drugfree_core.engine.placement import (
     active,
     commune_units_in_force,
@@ -423,10 +424,12 @@ class EvalContext:
 
         post = st.filter(pl.col("kind") == SubjectKind.POST_REHAB.value)
         # The completed episode that started post-rehab management decides its length.
+        completed = self.dataset.rehab_episodes.filter(
+            pl.col("completed") & pl.col("end").is_not_null()
+        )
         episodes = (
-            self.dataset.rehab_episodes.filter(pl.col("completed") & pl.col("end").is_not_null())
-            # Their episodes only: a semi join took 7 ms nationally, `is_in` 13.
-            .join(post.select("subject_id"), on="subject_id", how="semi")
+            # Their episodes only (by ids, a semi join took 7 ms nationally, `is_in` 13).
+            of_people(completed, post["subject_id"])
             .select(
                 "subject_id",
                 pl.col("end").alias("episode_end"),
@@ -738,9 +741,16 @@ class EvalContext:
         # One lazy query: the tests up to the date are joined to the anchors and counted
         # in one pass, instead of copying the millions of tests step by step (nationally
         # about 29 ms instead of 36-43 ms).
+        up_to_date = pl.col("date") <= self.on
+        if anchors.schema["subject_id"].is_integer():
+            # Person keys (a report's series): the tests of these people are picked out
+            # by looking the numbers up first, then joined: nationally 12.5 ms instead of
+            # 16-17 for the join alone (30 alternating runs). Ids as text are hashed
+            # either way, and the join alone is as fast there.
+            up_to_date &= pl.col("subject_id").is_in(anchors["subject_id"].implode())
         tests = (
             self.dataset.drug_tests.lazy()
-            .filter(pl.col("date") <= self.on)
+            .filter(up_to_date)
             .join(anchors.lazy(), on="subject_id", how="inner")
             .filter(pl.col("date") >= pl.col("anchor"))
         )

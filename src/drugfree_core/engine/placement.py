@@ -29,6 +29,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
+from drugfree_core.engine.person_keys import of_people
 from drugfree_core.engine.results import UNPLACED_REASONS, UnplacedSubject
 from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
 
@@ -244,11 +245,7 @@ def place_people(dataset: Dataset, on: dt.date) -> tuple[pl.DataFrame, pl.DataFr
     placed = res.filter(ok).select("subject_id", "unit_code")
     # A person with a status running on the date but no residence on it is somewhere.
     statuses = dataset.status_periods.filter(active("start", "end", on)).select("subject_id")
-    homeless = (
-        statuses.join(res.select("subject_id"), on="subject_id", how="anti")
-        .unique()
-        .sort("subject_id")
-    )
+    homeless = of_people(statuses, res["subject_id"], among=False).unique().sort("subject_id")
     if homeless.height:
         # Their last residence before the date, only for them (a handful, not millions).
         last = (
