@@ -180,17 +180,20 @@ def build_report(
     # Set when the report fails: the fingerprint then stops instead of being waited for.
     failed = threading.Event()
     with contextlib.closing(SideWork()) as side, _set_on_error(failed):
-        # The fingerprint reads the data alone: it starts at once, and fills the time this
-        # thread would wait for the provinces' parts of the reference date.
-        fingerprinted = side.start(fingerprint, dataset, stop=failed)
         keys_built = None
         if len(set(dates) - {on}) >= KEYED_SERIES_DATES and (
             options.scheme is None or counts_on_person_keys(options.scheme)
         ):
             # A long series counts its other dates on person keys: built beside the
             # reference date, which reads the ids, rather than on the way into the series.
+            # Built first: the series waits for them, the fingerprint is read at the end
+            # (a monthly report took 1 % less time, 22 alternating pairs, when this
+            # thread no longer waited for them after the reference date).
             runner.count_on_person_keys()
             keys_built = side.start(runner.person_keyed)
+        # The fingerprint reads the data alone: it starts at once, and fills the time this
+        # thread would wait for the provinces' parts of the reference date.
+        fingerprinted = side.start(fingerprint, dataset, stop=failed)
         now = runner.run(on)
         tick("evaluate")
         overall_counts = now.counts(scope)
