@@ -23,20 +23,22 @@ not a seal against deliberate tampering (sign the files for that).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.schema import TABLES
 
+if TYPE_CHECKING:
+    import numpy as np
+
 #: Name and version of the fingerprint's computation (hashed first, documented above).
 FINGERPRINT_SCHEME = "drugfree-fingerprint/3"
 
-_U64 = np.uint64
 _MASK = (1 << 64) - 1
 #: Rows hashed at a time: small enough for the working arrays to stay in the CPU cache.
 _CHUNK = 1 << 16
@@ -47,31 +49,46 @@ _BLOCK = 1 << 19
 
 def _u64(value: int) -> np.ndarray:
     # one-element arrays: numpy scalars warn when arithmetic wraps, arrays wrap silently
-    return np.array([value & _MASK], dtype=_U64)
+    import numpy as np
+
+    return np.array([value & _MASK], dtype=np.uint64)
 
 
-# Per lane: a starting value, the multiplier that folds in each cell, and a final mixer.
-_SEEDS = (_u64(0x243F6A8885A308D3), _u64(0x13198A2E03707344))
-_STEPS = (_u64(0x9E3779B97F4A7C15), _u64(0xC2B2AE3D27D4EB4F))
+@functools.cache
+def _lanes() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Per lane: a starting value and the multiplier that folds in each cell.
+
+    Made at the first fingerprint, like every use of numpy here: importing numpy (some
+    50 ms) then falls on the report's worker thread, beside the reference date, instead
+    of on the start of every report.
+    """
+    return (
+        (_u64(0x243F6A8885A308D3), _u64(0x9E3779B97F4A7C15)),
+        (_u64(0x13198A2E03707344), _u64(0xC2B2AE3D27D4EB4F)),
+    )
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
     """The splitmix64 finaliser (a bijection of 64-bit numbers that mixes every bit)."""
-    x = x ^ (x >> _U64(30))
-    x *= _U64(0xBF58476D1CE4E5B9)
-    x ^= x >> _U64(27)
-    x *= _U64(0x94D049BB133111EB)
-    out: np.ndarray = x ^ (x >> _U64(31))
+    import numpy as np
+
+    x = x ^ (x >> np.uint64(30))
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    out: np.ndarray = x ^ (x >> np.uint64(31))
     return out
 
 
 def _murmur(x: np.ndarray) -> np.ndarray:
     """MurmurHash3's fmix64: a second, unrelated 64-bit mixer."""
-    x = x ^ (x >> _U64(33))
-    x *= _U64(0xFF51AFD7ED558CCD)
-    x ^= x >> _U64(33)
-    x *= _U64(0xC4CEB9FE1A85EC53)
-    out: np.ndarray = x ^ (x >> _U64(33))
+    import numpy as np
+
+    x = x ^ (x >> np.uint64(33))
+    x *= np.uint64(0xFF51AFD7ED558CCD)
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xC4CEB9FE1A85EC53)
+    out: np.ndarray = x ^ (x >> np.uint64(33))
     return out
 
 
@@ -86,8 +103,10 @@ def _text_cells(text: pl.Series, words: int) -> list[np.ndarray]:
     cell, as many as the column's longest text needs, so that every block of rows gives
     the same numbers. Nothing is sorted.
     """
+    import numpy as np
+
     lengths = text.str.len_bytes().fill_null(0)
-    cells = [lengths.cast(pl.UInt64()).to_numpy().astype(_U64, copy=False)]
+    cells = [lengths.cast(pl.UInt64()).to_numpy().astype(np.uint64, copy=False)]
     if words == 0:
         return cells
     # Texts that all fill their words exactly (fixed-width ids) need no padding.
@@ -97,11 +116,11 @@ def _text_cells(text: pl.Series, words: int) -> list[np.ndarray]:
         # Every text is one word exactly (ids such as "S0000001"): read it whole, without
         # copying its eight bytes out first (a quarter of the time of 4 million tests).
         word = raw.bin.reinterpret(dtype=pl.UInt64(), endianness="little")
-        cells.append(word.fill_null(0).to_numpy().astype(_U64, copy=False))
+        cells.append(word.fill_null(0).to_numpy().astype(np.uint64, copy=False))
         return cells
     for i in range(0, 8 * words, 8):
         word = raw.bin.slice(i, 8).bin.reinterpret(dtype=pl.UInt64(), endianness="little")
-        cells.append(word.fill_null(0).to_numpy().astype(_U64, copy=False))
+        cells.append(word.fill_null(0).to_numpy().astype(np.uint64, copy=False))
     return cells
 
 
@@ -118,31 +137,41 @@ def _cells(column: pl.Series, words: int) -> list[np.ndarray]:
 
     *words* is :func:`_words` of the whole column, of which *column* may be a block.
     """
+    import numpy as np
+
     dtype = column.dtype
     if isinstance(dtype, pl.Enum):
         # Each category's rank by value, so that the order of the categories does not count.
         codes = column.to_physical().fill_null(0).to_numpy()
         ranks = pl.Series(dtype.categories).arg_sort().to_numpy()
         if (ranks == np.arange(len(ranks))).all():
-            return [codes.astype(_U64)]  # categories in order: a code is its rank
-        rank_of = np.empty(len(ranks), dtype=_U64)
-        rank_of[ranks] = np.arange(len(ranks), dtype=_U64)
+            return [codes.astype(np.uint64)]  # categories in order: a code is its rank
+        rank_of = np.empty(len(ranks), dtype=np.uint64)
+        rank_of[ranks] = np.arange(len(ranks), dtype=np.uint64)
         return [np.take(rank_of, codes)]
     if dtype in (pl.String(), pl.Categorical()):
         return _text_cells(column.cast(pl.String()), words)
     if dtype == pl.Date():
         return [
-            column.cast(pl.Int64()).fill_null(0).to_numpy().astype(np.int64, copy=False).view(_U64)
+            column.cast(pl.Int64())
+            .fill_null(0)
+            .to_numpy()
+            .astype(np.int64, copy=False)
+            .view(np.uint64)
         ]
     if dtype == pl.Boolean():
-        return [column.cast(pl.UInt64()).fill_null(0).to_numpy().astype(_U64, copy=False)]
+        return [column.cast(pl.UInt64()).fill_null(0).to_numpy().astype(np.uint64, copy=False)]
     if dtype.is_float():
         # One bit pattern for zero and one for NaN, as CSV and JSON cannot tell them apart.
         floats = column.cast(pl.Float64()).fill_null(0.0).fill_nan(float("nan")).to_numpy()
-        return [np.where(floats == 0.0, 0.0, floats).astype("<f8").view(_U64)]
+        return [np.where(floats == 0.0, 0.0, floats).astype("<f8").view(np.uint64)]
     if dtype.is_integer():
         return [
-            column.cast(pl.Int64()).fill_null(0).to_numpy().astype(np.int64, copy=False).view(_U64)
+            column.cast(pl.Int64())
+            .fill_null(0)
+            .to_numpy()
+            .astype(np.int64, copy=False)
+            .view(np.uint64)
         ]
     raise TypeError(f"no fingerprint encoding for {dtype}")  # pragma: no cover - schema types
 
@@ -165,6 +194,8 @@ def _table_digest(frame: pl.DataFrame, digest: Any, stop: threading.Event | None
 
 def _fold_block(block: pl.DataFrame, words: dict[str, int], totals: list[np.ndarray]) -> None:
     """Add the hashes of *block*'s rows to the two lanes' *totals*."""
+    import numpy as np
+
     columns: list[tuple[np.ndarray, np.ndarray | None]] = []
     for name in block.columns:
         column = block[name]
@@ -180,12 +211,12 @@ def _fold_block(block: pl.DataFrame, words: dict[str, int], totals: list[np.ndar
                 # a missing cell: a per-column marker no real cell maps to by chance
                 np.copyto(x, _u64(0xA5A5A5A5A5A5A5A5 + j), where=missing[begin:end])
             salted.append(x)
-        for seed, step, mix, total in zip(_SEEDS, _STEPS, _MIXERS, totals, strict=True):
-            h = np.full(end - begin, seed[0], dtype=_U64)
+        for (seed, step), mix, total in zip(_lanes(), _MIXERS, totals, strict=True):
+            h = np.full(end - begin, seed[0], dtype=np.uint64)
             for x in salted:
                 h *= step
                 h += x
-            total += mix(h).sum(dtype=_U64)
+            total += mix(h).sum(dtype=np.uint64)
 
 
 def fingerprint(dataset: Dataset, *, stop: threading.Event | None = None) -> str:
