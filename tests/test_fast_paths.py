@@ -53,6 +53,8 @@ from drugfree_core.engine.placement import (
     census,
     gone_people,
     has_repeats,
+    successor_table,
+    successor_table_on,
     successors_in_force,
     successors_on,
     territory_era,
@@ -1342,6 +1344,19 @@ def test_dates_of_one_era_share_their_successors_and_a_change_starts_another(
     assert territory_era(dataset, dt.date(2025, 6, 30)) + 1 == territory_era(dataset, _REFORM)
     # Kept under a key with no date: a copy for one date starts with it.
     assert successors_on(dataset.for_one_date(), dt.date(2025, 8, 1)) is after
+
+
+def test_the_successors_frame_is_made_once_per_era(merged: Dataset) -> None:
+    """Every look-up of unit codes in an era reads one frame; an era with no links, None."""
+    dataset = attrs.evolve(merged)  # a fresh memo
+    table = successor_table_on(dataset, dt.date(2025, 9, 30))
+    assert table is not None
+    assert table.equals(successor_table(successors_on(dataset, dt.date(2025, 9, 30))))
+    assert successor_table_on(dataset.for_one_date(), dt.date(2025, 10, 1)) is table
+    assert successor_table_on(dataset, dt.date(2025, 6, 30)) is None  # before the reform
+    assert ("successor table", "era", territory_era(dataset, dt.date(2025, 6, 30))) in (
+        dataset._derived
+    )
 
 
 @settings(max_examples=30, deadline=None)

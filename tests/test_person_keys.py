@@ -24,7 +24,12 @@ from test_report_build import _one_different_host
 
 import drugfree_core as dfc
 from drugfree_core.dataset import Dataset
-from drugfree_core.dataset.person_keys import KEY_DTYPE, PERSON_ID_COLUMNS, with_person_keys
+from drugfree_core.dataset.person_keys import (
+    KEY_DTYPE,
+    PERSON_ID_COLUMNS,
+    of_people,
+    with_person_keys,
+)
 from drugfree_core.engine import CustomOutcome, Outcome, UnitView, evaluate_verdicts
 from drugfree_core.engine.person_keys import counts_on_person_keys
 from drugfree_core.reports import ReportOptions, build_report, runs
@@ -98,6 +103,30 @@ def test_a_record_naming_no_known_person_keeps_the_ids() -> None:
         {"subject_id": ["s-z"], "date": [dt.date(2025, 1, 1)], "result": ["negative"]},
     ).with_columns(method=pl.lit("screening"), schedule=pl.lit("periodic"))
     assert with_person_keys(_frames(drug_tests=orphan)) is None
+
+
+@settings(max_examples=40)
+@given(
+    rows=st.lists(st.sampled_from(["s-a", "s-b", "s-c", "x-outsider"]), max_size=12),
+    people=st.lists(st.sampled_from(["s-a", "s-b", "s-c", "x-outsider", "s-zz"]), max_size=6),
+    among=st.booleans(),
+)
+def test_people_are_picked_alike_by_their_keys_and_by_their_ids(
+    rows: list[str], people: list[str], among: bool
+) -> None:
+    """``of_people`` looks numbers up and joins texts: the same rows, in the same order."""
+    ranks = {"s-a": 0, "s-b": 1, "s-c": 2, "x-outsider": 3, "s-zz": 4}
+    by_id = pl.DataFrame(
+        {"subject_id": rows, "n": list(range(len(rows)))},
+        schema_overrides={"subject_id": pl.String},
+    )
+    by_key = by_id.with_columns(pl.col("subject_id").replace_strict(ranks, return_dtype=KEY_DTYPE))
+    wanted = pl.Series(people, dtype=pl.String)
+    picked = of_people(by_id, wanted, among=among)
+    keyed = of_people(by_key, wanted.replace_strict(ranks, return_dtype=KEY_DTYPE), among=among)
+    assert picked["n"].to_list() == keyed["n"].to_list()
+    expected = [n for n, who in enumerate(rows) if (who in people) == among]
+    assert picked["n"].to_list() == expected
 
 
 def test_empty_tables_have_keys_of_the_key_type() -> None:

@@ -863,10 +863,12 @@ def test_a_report_that_cannot_start_leaves_no_side_work(
     assert not _report_threads()
 
 
+@pytest.mark.parametrize("every", ["quarter", "month"])
 def test_a_report_that_cannot_start_stops_its_fingerprint(
-    official: Dataset, monkeypatch: pytest.MonkeyPatch
+    official: Dataset, monkeypatch: pytest.MonkeyPatch, every: str
 ) -> None:
-    """The fingerprint starts with the reference date; a refused report stops it."""
+    """The fingerprint starts with the reference date (after a monthly series' person
+    keys); a refused report stops it, and leaves no thread behind."""
     stopped: list[bool] = []
 
     def fingerprint_until_stopped(dataset: Dataset, *, stop: threading.Event) -> str:
@@ -875,7 +877,9 @@ def test_a_report_that_cannot_start_stops_its_fingerprint(
 
     monkeypatch.setattr("drugfree_core.reports.build.fingerprint", fingerprint_until_stopped)
     with pytest.raises(dfc.CoverageError):
-        build_report(official, dt.date(2025, 10, 1), national=True)
+        build_report(
+            official, dt.date(2025, 10, 1), national=True, options=ReportOptions(every=every)
+        )
     # (or never started: refused before the worker took it, which is no wait either)
     assert stopped in ([True], [])
     assert not _report_threads()

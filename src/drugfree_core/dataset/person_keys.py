@@ -14,6 +14,10 @@ keys sort as their ids sort, so every join, grouping, count and order of people 
 what the ids give, and a table sorted by person stays so (and flagged so). The other
 columns are the same columns, shared, not copied.
 
+On such numbers some picks are faster another way than on text: :func:`of_people`
+picks the rows of some people by looking their numbers up, where ids as text are
+joined.
+
 The copy breaks the schema's types on purpose: it is for counting verdicts
 (:func:`drugfree_core.engine.evaluate_verdict_by_unit`), never for a reader, a writer,
 a check or an evaluation that lists people (its lists would hold keys, not ids). Custom
@@ -80,4 +84,20 @@ def with_person_keys(dataset: Dataset) -> Dataset | None:
     return attrs.evolve(dataset, **keyed)
 
 
-__all__ = ["KEY_DTYPE", "PERSON_ID_COLUMNS", "with_person_keys"]
+def of_people(frame: pl.DataFrame, people: pl.Series, *, among: bool = True) -> pl.DataFrame:
+    """The rows of *frame* whose ``subject_id`` is among *people* (with *among* false: not).
+
+    In *frame*'s order. On person keys, a look-up in the set of numbers; on ids as text, a
+    semi (or anti) join. Nationally, picking the running statuses of the people without
+    a residence took 3.0 ms by numbers against 6.4 by join, but 49 ms by text against 15:
+    a text is hashed once by the join, and again by each look-up of the set.
+    """
+    if people.dtype.is_integer():
+        found = pl.col("subject_id").is_in(people.implode())
+        return frame.filter(found if among else ~found)
+    return frame.join(
+        people.to_frame("subject_id"), on="subject_id", how="semi" if among else "anti"
+    )
+
+
+__all__ = ["KEY_DTYPE", "PERSON_ID_COLUMNS", "of_people", "with_person_keys"]

@@ -29,7 +29,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
-from drugfree_core.engine.person_keys import of_people
+from drugfree_core.dataset.person_keys import of_people
 from drugfree_core.engine.results import UNPLACED_REASONS, UnplacedSubject
 from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
 

@@ -177,7 +177,8 @@ def build_report(
         if progress is not None:
             progress(step, len(runner.runs()), total)
 
-    # Set when the report fails: the fingerprint then stops instead of being waited for.
+    # Set when the report fails: the fingerprint then stops instead of being waited for
+    # (person keys being built are waited for: 0.2 s nationally).
     failed = threading.Event()
     with contextlib.closing(SideWork()) as side, _set_on_error(failed):
         keys_built = None
@@ -191,8 +192,9 @@ def build_report(
             # thread no longer waited for them after the reference date).
             runner.count_on_person_keys()
             keys_built = side.start(runner.person_keyed)
-        # The fingerprint reads the data alone: it starts at once, and fills the time this
-        # thread would wait for the provinces' parts of the reference date.
+        # The fingerprint reads the data alone: it starts at once (after a long series'
+        # keys), and fills the time this thread would wait for the provinces' parts of the
+        # reference date.
         fingerprinted = side.start(fingerprint, dataset, stop=failed)
         now = runner.run(on)
         tick("evaluate")
