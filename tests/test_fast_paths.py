@@ -45,6 +45,7 @@ from drugfree_core.dataset.checks import (
     _orphans,
 )
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
+from drugfree_core.dataset.person_keys import with_person_keys
 from drugfree_core.engine import evaluate_verdict_by_unit, evaluate_verdicts
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
@@ -61,6 +62,7 @@ from drugfree_core.engine.placement import (
 )
 from drugfree_core.engine.serialize import converter, dumps
 from drugfree_core.engine.tabular import evaluation_frame, frame_from_json
+from drugfree_core.errors import UsageError
 from drugfree_core.explanation import explain_unit
 from drugfree_core.i18n import use_lang
 from drugfree_core.model.enums import RehabForm
@@ -879,6 +881,37 @@ def test_a_date_copy_starts_with_what_has_no_date_and_keeps_its_dates(demo: Data
     assert base.derived(("placement", ON), lambda: "changed") == "of a date"
 
 
+def test_copies_that_keep_the_map_share_what_is_derived_from_it(demo: Dataset) -> None:
+    """Whenever it is built, by the dataset or by a copy with other people or for a date."""
+    base = attrs.evolve(demo)
+    base.derived(("index",), lambda: "from the map", map_only=True)
+    people = base.with_people(subjects=base.subjects.head(1))
+    assert people.subjects.height == 1 and people.units is base.units
+    dated = base.for_one_date()
+    assert people.derived(("index",), lambda: "built again", map_only=True) == "from the map"
+    # Built by a copy after it was made: the dataset and its other copies find it.
+    people.derived(("later",), lambda: "from the copy", map_only=True)
+    for other in (base, dated, people.for_one_date()):
+        assert other.derived(("later",), lambda: "built again", map_only=True) == "from the copy"
+    # What may read people is not shared, and a part of the data has its own map.
+    base.derived(("census", ON), lambda: "the dataset's")
+    assert people.derived(("census", ON), lambda: "the copy's") == "the copy's"
+    part = base.restrict_to_units(base.units["code"].head(1).to_list())
+    assert part.derived(("index",), lambda: "the part's", map_only=True) == "the part's"
+    with pytest.raises(UsageError, match="units"):
+        base.with_people(units=base.units)
+
+
+def test_the_person_keys_copy_finds_the_successors_of_the_ids(merged: Dataset) -> None:
+    """A report's series on person keys reads the map's values its reference date made."""
+    dataset = attrs.evolve(merged)  # a fresh memo
+    keyed = with_person_keys(dataset)
+    assert keyed is not None
+    table = successor_table_on(dataset, dt.date(2025, 10, 1))  # made after the copy
+    assert table is not None and successor_table_on(keyed, dt.date(2025, 9, 30)) is table
+    assert successors_on(keyed, dt.date(2025, 8, 1)) is successors_on(dataset, _REFORM)
+
+
 def test_threads_may_share_a_datasets_memo(demo: Dataset) -> None:
     """Copies and new values at once: no "dictionary changed size during iteration".
 
@@ -1354,9 +1387,8 @@ def test_the_successors_frame_is_made_once_per_era(merged: Dataset) -> None:
     assert table.equals(successor_table(successors_on(dataset, dt.date(2025, 9, 30))))
     assert successor_table_on(dataset.for_one_date(), dt.date(2025, 10, 1)) is table
     assert successor_table_on(dataset, dt.date(2025, 6, 30)) is None  # before the reform
-    assert ("successor table", "era", territory_era(dataset, dt.date(2025, 6, 30))) in (
-        dataset._derived
-    )
+    key = ("successor table", "era", territory_era(dataset, dt.date(2025, 6, 30)))
+    assert dataset.derived(key, lambda: "made again", map_only=True) is None  # None kept
 
 
 @settings(max_examples=30, deadline=None)
@@ -1438,7 +1470,7 @@ def test_eras_bear_open_ends_the_last_day_and_dates_past_python() -> None:
         ),
     }
     dataset = SimpleNamespace(units=frames["units"], lineage=frames["lineage"], _memo={})
-    dataset.derived = lambda key, build: dataset._memo.setdefault(key, build())
+    dataset.derived = lambda key, build, **_: dataset._memo.setdefault(key, build())
     eras = [
         territory_era(dataset, d) for d in (dt.date.min, dt.date(2025, 6, 30), _REFORM, dt.date.max)
     ]  # type: ignore[arg-type]

@@ -159,6 +159,9 @@ class Dataset:
     _memo_lock: threading.Lock = attrs.field(
         factory=threading.Lock, init=False, repr=False, eq=False
     )
+    # Values derived from the map's tables alone (derived(map_only=True)): shared with
+    # the copies that keep the same map (see with_people and for_one_date).
+    _map_memo: _MapMemo = attrs.field(factory=lambda: _MapMemo(), init=False, repr=False, eq=False)
 
     @classmethod
     def from_frames(
@@ -233,24 +236,53 @@ class Dataset:
             return "units"
         return "none"
 
-    def derived(self, key: Any, build: Callable[[], Any]) -> Any:
+    def derived(self, key: Any, build: Callable[[], Any], *, map_only: bool = False) -> Any:
         """The value *build* computes from this dataset, computed once per *key*.
 
         A dataset never changes once built (a changed copy is a new dataset with nothing
         cached), so what is derived from it, such as who cannot be placed on a date, can
         be kept for the next caller (explaining one unit after another).
 
+        *map_only* says that *build* reads nothing but the map: the tables of
+        :data:`MAP_TABLES`, :attr:`supplied` and :attr:`map_source`. Such a value is
+        kept where the copies that keep the same map find it too, whenever it is built
+        (:meth:`with_people`, :meth:`for_one_date`).
+
         Threads may share a dataset (a service's requests, a report's side work): the
         memo is read and written under a lock, but *build* runs outside it, so a build
         may derive other values and a slow one holds no one up. Two threads that ask for
         the same key at once may both build it; both get the value kept first.
         """
-        with self._memo_lock:
-            if key in self._derived:
-                return self._derived[key]
+        memo, lock = (
+            (self._map_memo.values, self._map_memo.lock)
+            if map_only
+            else (self._derived, self._memo_lock)
+        )
+        with lock:
+            if key in memo:
+                return memo[key]
         value = build()
-        with self._memo_lock:
-            return self._derived.setdefault(key, value)
+        with lock:
+            return memo.setdefault(key, value)
+
+    def with_people(self, **frames: pl.DataFrame) -> Dataset:
+        """A copy with the tables *frames* instead, none of them a table of the map.
+
+        What is derived from the map alone (``derived(map_only=True)``) is shared with
+        the copy, before and after: the person keys' copy of a report's series
+        (:func:`~drugfree_core.dataset.person_keys.with_person_keys`) finds the coverage
+        and the successors the report's date worked out, even while it works them out.
+        """
+        for name in frames:
+            if name in MAP_TABLES or name not in TABLES_BY_NAME:
+                raise UsageError(f"with_people replaces tables outside the map, not {name!r}")
+        replaced: dict[str, Any] = dict(frames)  # as attrs.evolve takes them
+        return self._sharing_map(attrs.evolve(self, **replaced))
+
+    def _sharing_map(self, copy: Dataset) -> Dataset:
+        """*copy*, which keeps this dataset's map, made to share its map's memo."""
+        object.__setattr__(copy, "_map_memo", self._map_memo)  # a frozen class's own field
+        return copy
 
     def for_one_date(self) -> Dataset:
         """A copy with the same frames, for work on one date, starting with what is known.
@@ -259,9 +291,10 @@ class Dataset:
         coverage index, say), so each date does not derive them again; what it derives
         for a date stays with it and goes when it goes (a report's series would
         otherwise pile up every date's placements). :meth:`keep_undated` brings its own
-        undated values back.
+        undated values back. What is derived from the map alone is shared, as by
+        :meth:`with_people`.
         """
-        copy = attrs.evolve(self)
+        copy = self._sharing_map(attrs.evolve(self))
         with self._memo_lock:
             known = list(self._derived.items())
         copy._derived.update((k, v) for k, v in known if not _dated(k))
@@ -386,9 +419,11 @@ class Dataset:
         codes = set(unit_codes)
         # Grow the set along lineage until closed: predecessors of the units, and every
         # successor of those predecessors, so that a split stays ambiguous when restricted.
-        keep = _closure(codes, self.derived("lineage neighbours", self._lineage_neighbours))
+        neighbours = self.derived("lineage neighbours", self._lineage_neighbours, map_only=True)
+        keep = _closure(codes, neighbours)
         # Their districts and provinces too, so a unit still knows its province.
-        ancestors = _closure(keep, self.derived("unit parents", self._unit_parents))
+        parents = self.derived("unit parents", self._unit_parents, map_only=True)
+        ancestors = _closure(keep, parents)
         homes = keep if people == "linked" else self._with_predecessors(codes, keep)
         scope = UnitScope(
             linked=frozenset(keep), with_parents=frozenset(ancestors), homes=frozenset(homes)
@@ -762,6 +797,20 @@ def _findings(dataset: Dataset) -> dict[str, tuple[Any, ...] | None]:
     }
 
 
+#: The tables of the map: the units, how they became one another, and which of them the
+#: data cover. A value derived from these alone is the same for every copy that keeps
+#: them (see :meth:`Dataset.derived`).
+MAP_TABLES = frozenset({"units", "lineage", "coverage"})
+
+
+class _MapMemo:
+    """The values derived from a map, and the lock that guards them (see ``derived``)."""
+
+    def __init__(self) -> None:
+        self.values: dict[Any, Any] = {}
+        self.lock = threading.Lock()
+
+
 def _dated(key: Any) -> bool:
     """Whether a :meth:`Dataset.derived` key names a date (its value is of that date)."""
     parts = key if isinstance(key, tuple) else (key,)
@@ -770,6 +819,7 @@ def _dated(key: Any) -> bool:
 
 __all__ = [
     "ALL_TABLES",
+    "MAP_TABLES",
     "CoverageBasis",
     "Dataset",
     "DatasetRecords",

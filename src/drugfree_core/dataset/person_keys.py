@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
@@ -68,7 +67,7 @@ def with_person_keys(dataset: Dataset) -> Dataset | None:
         .select(_KEY)
         for name, frame in tables.items()
     )
-    keyed: dict[str, Any] = {}  # table name -> its frame, as attrs.evolve takes them
+    keyed: dict[str, Any] = {}  # table name -> its frame, as with_people takes them
     for (name, frame), found in zip(tables.items(), looked_up, strict=True):
         column = PERSON_ID_COLUMNS[name]
         key = found[_KEY]
@@ -81,7 +80,8 @@ def with_person_keys(dataset: Dataset) -> Dataset | None:
         if name not in keyed:  # empty: the column's type alone changes
             frame = dataset.frame(name)
             keyed[name] = frame.with_columns(pl.col(PERSON_ID_COLUMNS[name]).cast(KEY_DTYPE))
-    return attrs.evolve(dataset, **keyed)
+    # The map is the same: what the report's date derives from it serves the copy too.
+    return dataset.with_people(**keyed)
 
 
 def of_people(frame: pl.DataFrame, people: pl.Series, *, among: bool = True) -> pl.DataFrame:

@@ -168,6 +168,7 @@ class EvalContext:
         self.covered_communes = dataset.derived(
             ("covered", territory_era(dataset, on), coverage_stretch(dataset, on)),
             lambda: covered_units(dataset, on, self.communes["unit_code"].to_list()),
+            map_only=True,
         )
         #: The rows of :attr:`units` that the dataset covers on the date. A province is
         #: covered when it has commune-level units in force and every one is covered: its

@@ -47,7 +47,9 @@ def coverage_stretch(dataset: Dataset, on: dt.date) -> int:
     force (one :func:`~drugfree_core.engine.placement.territory_era`), they have the
     same units covered: a report's dates share one look-up per stretch.
     """
-    changes: pl.Series = dataset.derived(("coverage changes",), lambda: _changes(dataset))
+    changes: pl.Series = dataset.derived(
+        ("coverage changes",), lambda: _changes(dataset), map_only=True
+    )
     return int(changes.search_sorted(on, side="right"))
 
 
@@ -72,7 +74,7 @@ def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozen
         return frozenset()
     if basis == "units":
         return frozenset(codes)
-    rows, parents = dataset.derived(("coverage rows",), lambda: _index(dataset))
+    rows, parents = dataset.derived(("coverage rows",), lambda: _index(dataset), map_only=True)
     predecessors: dict[str, list[str]] = {}
     for pred, succ in (
         dataset.lineage.filter(pl.col("effective") <= on)

@@ -63,7 +63,7 @@ def territory_era(dataset: Dataset, on: dt.date) -> int:
     unit starts, the day after one ends, and each day a link takes effect.
     """
     changes: pl.Series = dataset.derived(
-        ("territory changes",), lambda: _territory_changes(dataset)
+        ("territory changes",), lambda: _territory_changes(dataset), map_only=True
     )
     return int(changes.search_sorted(on, side="right"))
 
@@ -99,7 +99,7 @@ def successors_on(dataset: Dataset, on: dt.date) -> dict[str, tuple[str, ...]]:
     """
     era = territory_era(dataset, on)
     found: dict[str, tuple[str, ...]] = dataset.derived(
-        ("successors", "era", era), lambda: successors_in_force(dataset, on)
+        ("successors", "era", era), lambda: successors_in_force(dataset, on), map_only=True
     )
     return found
 
@@ -147,7 +147,9 @@ def successor_table_on(dataset: Dataset, on: dt.date) -> pl.DataFrame | None:
     """
     era = territory_era(dataset, on)
     found: pl.DataFrame | None = dataset.derived(
-        ("successor table", "era", era), lambda: successor_table(successors_on(dataset, on))
+        ("successor table", "era", era),
+        lambda: successor_table(successors_on(dataset, on)),
+        map_only=True,
     )
     return found
 
