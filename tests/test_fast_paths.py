@@ -747,11 +747,14 @@ def test_fingerprint_reads_one_word_ids_whole_as_it_reads_them_word_by_word(
 ) -> None:
     # A column of texts of exactly eight bytes (ids) is read whole; one with a missing or
     # shorter text word by word: the same numbers either way.
-    for texts in (words, [*words, other]):
-        column = pl.Series("id", texts, dtype=pl.String())
-        assert _text_cells_by_word(column) == [
-            list(map(int, c)) for c in provenance._text_cells(column, 1)
-        ]
+    full = pl.Series("id", words, dtype=pl.String())
+    assert provenance._text_layout(full) == (1, True)
+    mixed = pl.Series("id", [*words, other], dtype=pl.String())
+    assert provenance._text_layout(mixed) == (1, False)
+    for column, layouts in ((full, [(1, True), (1, False)]), (mixed, [(1, False)])):
+        for layout in layouts:
+            cells = provenance._cells(column, layout)
+            assert _text_cells_by_word(column) == [c.to_list() for c in cells]
 
 
 def _text_cells_by_word(column: pl.Series) -> list[list[int]]:
@@ -808,7 +811,7 @@ def test_fingerprint_reads_a_category_by_its_rank_however_the_categories_are_ord
 ) -> None:
     values = ["b", None, "a", "c", "b"]
     column = pl.Series("kind", values, dtype=pl.Enum(order))
-    cells = [int(v) for v in provenance._cells(column, 0)[0]]
+    cells = provenance._cells(column, provenance._text_layout(column))[0].to_list()
     # a missing cell's number is any (its column's marker replaces it when rows are folded)
     assert [c for c, v in zip(cells, values, strict=True) if v is not None] == [1, 0, 2, 1]
 
