@@ -228,6 +228,26 @@ def test_map_passes_the_loader_checks(m: OfficialMap, tmp_path: Path) -> None:
     assert loaded.units.height == m.units.height
 
 
+def test_a_territory_index_of_records_answers_as_one_of_frames(m: OfficialMap) -> None:
+    framed = TerritoryIndex.from_frames((m.units, m.lineage))
+    links = m.lineage.select("predecessor_code", "successor_code").iter_rows()
+    recorded = TerritoryIndex(m.units.iter_rows(named=True), links)
+    codes = m.units["code"].to_list()[::7]
+
+    def answers(index: TerritoryIndex, on: dt.date) -> list[str]:
+        out = []
+        for code in codes:
+            try:
+                out.append(index.province_of(code, on))
+            except UsageError as exc:
+                out.append(f"refused: {exc}")
+        return out
+
+    for on in (LAST_OLD_DAY, REFORM):
+        assert answers(recorded, on) == answers(framed, on)
+    assert [recorded.name(c) for c in codes] == [framed.name(c) for c in codes]
+
+
 def test_territory_index_follows_the_reform(m: OfficialMap) -> None:
     index = TerritoryIndex.from_frames((m.units, m.lineage))
     commune = m.commune_level_in_force(LAST_OLD_DAY, "pre2025:24")["code"][0]

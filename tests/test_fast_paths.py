@@ -49,6 +49,7 @@ from drugfree_core.dataset.person_keys import with_person_keys
 from drugfree_core.engine import evaluate_verdict_by_unit, evaluate_verdicts
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.coverage import coverage_stretch
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.placement import (
     census,
@@ -913,6 +914,14 @@ def test_the_person_keys_copy_finds_the_successors_of_the_ids(merged: Dataset) -
     table = successor_table_on(dataset, dt.date(2025, 10, 1))  # made after the copy
     assert table is not None and successor_table_on(keyed, dt.date(2025, 9, 30)) is table
     assert successors_on(keyed, dt.date(2025, 8, 1)) is successors_on(dataset, _REFORM)
+    # Every value marked as the map's: an evaluation and a part of the data make them.
+    dfc.evaluate(dataset, dfc.get_scheme("mps-recognition-2024"), ON, allow_no_coverage=True)
+    dataset.restrict_to_units(dataset.units["code"].head(3).to_list())
+    on = territory_era(dataset, ON), coverage_stretch(dataset, ON)
+    made = [("coverage rows",), ("coverage changes",), ("territory changes",), ("covered", *on)]
+    again = object()
+    for key in [*made, "lineage neighbours", "unit parents"]:
+        assert keyed.derived(key, lambda: again, map_only=True) is not again, key
 
 
 def test_threads_may_share_a_datasets_memo(demo: Dataset) -> None:

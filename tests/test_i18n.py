@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import decimal
+from collections.abc import Callable
 from fractions import Fraction
 
 import pytest
@@ -212,6 +213,10 @@ def test_counts_are_whole_numbers() -> None:
     assert format_count(126.0, "vi") == "126"  # type: ignore[arg-type]
     assert format_count(1234567, "vi") == "1.234.567"
     assert format_count(1234567, "en") == "1,234,567"
+    # Kept by value and language, and by type: a flag is refused as before, once 1 is kept.
+    refused = _outcome(lambda: format_count(True, "vi"))
+    assert format_count(1, "vi") == "1" and format_count(1, "en") == "1"
+    assert _outcome(lambda: format_count(True, "vi")) == refused
     with pytest.raises(ValueError, match="whole number"):
         format_count(1.5, "en")  # type: ignore[arg-type]
 
@@ -242,3 +247,11 @@ def test_durations_and_yes_no() -> None:
     assert format_duration(0, 0, 0, "en") == "0 days"
     assert format_duration(1, 0, 30, "vi") == "1 năm 30 ngày"
     assert yes_no(True, "vi") == "có" and yes_no(False, "en") == "no"
+
+
+def _outcome(work: Callable[[], str]) -> str:
+    """What *work* gives, or the name of the error it raises."""
+    try:
+        return work()
+    except Exception as exc:
+        return type(exc).__name__

@@ -240,13 +240,14 @@ class Dataset:
         """The value *build* computes from this dataset, computed once per *key*.
 
         A dataset never changes once built (a changed copy is a new dataset with nothing
-        cached), so what is derived from it, such as who cannot be placed on a date, can
-        be kept for the next caller (explaining one unit after another).
+        cached, but for what it shares of the map, below), so what is derived from it,
+        such as who cannot be placed on a date, can be kept for the next caller
+        (explaining one unit after another).
 
-        *map_only* says that *build* reads nothing but the map: the tables of
-        :data:`MAP_TABLES`, :attr:`supplied` and :attr:`map_source`. Such a value is
-        kept where the copies that keep the same map find it too, whenever it is built
-        (:meth:`with_people`, :meth:`for_one_date`).
+        *map_only* says that *build* reads nothing but the map: the ``units``,
+        ``lineage`` and ``coverage`` tables, :attr:`supplied` and :attr:`map_source`.
+        Such a value is kept where the copies that keep the same map find it too,
+        whenever it is built (:meth:`with_people`, :meth:`for_one_date`).
 
         Threads may share a dataset (a service's requests, a report's side work): the
         memo is read and written under a lock, but *build* runs outside it, so a build
@@ -270,8 +271,8 @@ class Dataset:
 
         What is derived from the map alone (``derived(map_only=True)``) is shared with
         the copy, before and after: the person keys' copy of a report's series
-        (:func:`~drugfree_core.dataset.person_keys.with_person_keys`) finds the coverage
-        and the successors the report's date worked out, even while it works them out.
+        (``drugfree_core.dataset.person_keys.with_person_keys``) finds the coverage and
+        the successors the report's date worked out, even while it works them out.
         """
         for name in frames:
             if name in MAP_TABLES or name not in TABLES_BY_NAME:

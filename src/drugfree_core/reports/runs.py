@@ -409,7 +409,8 @@ class ScopeRunner:
         # The scheme over most units (the national one) runs on this thread; the
         # provinces' own schemes, cutting and reading their small parts of the data, in a
         # worker beside it (the national evaluation keeps both cores busy only part of the
-        # time). Each reads its own copy of the data: nothing they derive is shared.
+        # time). Each reads its own copy of the data: what they derive for the date is
+        # not shared (what they derive from the map alone is: see Dataset.derived).
         done = side_by_side(
             [
                 functools.partial(evaluated, scheme, codes, read)
