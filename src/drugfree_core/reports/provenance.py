@@ -152,8 +152,14 @@ def _bits_name(name: str) -> str:
     return f"\x00bits\x00{name}"
 
 
+def _with_float_bits(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* with each float column's bits beside it (see :func:`_cell_exprs`)."""
+    floats = [frame[name] for name in frame.columns if frame[name].dtype.is_float()]
+    return frame.with_columns(_float_bits(column) for column in floats) if floats else frame
+
+
 def _float_bits(column: pl.Series) -> pl.Series:
-    """A float column's cells as their bits, beside the block (the name of _bits_name).
+    """A float column's cells as their bits, named by :func:`_bits_name`.
 
     One pattern for zero and one for NaN, as CSV and JSON cannot tell them apart.
     """
@@ -166,9 +172,7 @@ def _float_bits(column: pl.Series) -> pl.Series:
 
 def _cells(column: pl.Series, layout: tuple[int, bool]) -> list[pl.Series]:
     """The numbers :func:`_cell_exprs` makes of *column*, one Series per number of a cell."""
-    frame = column.to_frame()
-    if column.dtype.is_float():
-        frame = frame.with_columns(_float_bits(column))
+    frame = _with_float_bits(column.to_frame())
     exprs = _cell_exprs(column.name, column.dtype, layout)
     return frame.select(e.alias(f"c{k}") for k, e in enumerate(exprs)).get_columns()
 
@@ -202,8 +206,6 @@ def _block_sums(block: pl.DataFrame, layouts: dict[str, tuple[int, bool]]) -> li
     salted: list[pl.Expr] = []
     for name in block.columns:
         column = block[name]
-        if column.dtype.is_float():
-            block = block.with_columns(_float_bits(column))
         for cell in _cell_exprs(name, column.dtype, layouts[name]):
             j = len(salted)
             x = cell ^ _u64(0x632BE59BD9B4E019 * (j + 1))  # each cell salted by its column
@@ -211,7 +213,7 @@ def _block_sums(block: pl.DataFrame, layouts: dict[str, tuple[int, bool]]) -> li
                 # a missing cell: a per-column marker no real cell maps to by chance
                 x = pl.when(pl.col(name).is_null()).then(_u64(0xA5A5A5A5A5A5A5A5 + j)).otherwise(x)
             salted.append(x.alias(f"x{j}"))
-    query = block.lazy().select(salted)
+    query = _with_float_bits(block).lazy().select(salted)
     folded = []
     for lane, (seed, step) in enumerate(_LANES):
         # The seed's first step in Python: polars need not fold two constants.
