@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import math
 import random
+import struct
 import sys
 import threading
 from collections import Counter
@@ -49,6 +51,7 @@ from drugfree_core.dataset.person_keys import with_person_keys
 from drugfree_core.engine import evaluate_verdict_by_unit, evaluate_verdicts
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.change_days import change_days, stretch_of
 from drugfree_core.engine.coverage import coverage_stretch
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.placement import (
@@ -806,6 +809,33 @@ def test_fingerprint_of_the_demo_data_is_pinned(demo: Dataset) -> None:
     assert fingerprint(demo) == "6a1023df9849625062ebdb9ee7629c7c57c48523626e0ffcf58915a57aa9284a"
 
 
+@settings(max_examples=100)
+@given(
+    st.lists(
+        st.none()
+        | st.floats(allow_nan=True, allow_infinity=True)
+        | st.sampled_from([0.0, -0.0, float("nan"), -float("nan"), 5e-324, -1e308]),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_fingerprint_reads_a_float_as_its_bits(values: list[float | None]) -> None:
+    """A float cell is its IEEE 754 bits, read by polars as by the standard library:
+    every zero one pattern (0) and every NaN one (Python's), so that a file written as
+    CSV or JSON, which cannot tell them apart, keeps its fingerprint."""
+    column = pl.Series("value", values, dtype=pl.Float64())
+    cells = provenance._cells(column, provenance._text_layout(column))[0].to_list()
+
+    def bits(value: float) -> int:
+        canonical = 0.0 if value == 0.0 else float("nan") if math.isnan(value) else value
+        return int(struct.unpack("<Q", struct.pack("<d", canonical))[0])
+
+    # a missing cell's number is any (its column's marker replaces it when rows are folded)
+    assert [c for c, v in zip(cells, values, strict=True) if v is not None] == [
+        bits(v) for v in values if v is not None
+    ]
+
+
 @pytest.mark.parametrize("order", [["a", "b", "c"], ["c", "a", "b"], ["b", "c", "a"]])
 def test_fingerprint_reads_a_category_by_its_rank_however_the_categories_are_ordered(
     order: list[str],
@@ -1487,3 +1517,18 @@ def test_eras_bear_open_ends_the_last_day_and_dates_past_python() -> None:
         territory_era(dataset, d) for d in (dt.date.min, dt.date(2025, 6, 30), _REFORM, dt.date.max)
     ]  # type: ignore[arg-type]
     assert eras == [0, 0, 1, 1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    days=st.lists(st.one_of(st.none(), st.integers(-800_000, 3_000_000)), max_size=30),
+    on=st.dates(),
+)
+def test_a_dates_stretch_is_the_count_polars_finds(days: list[int | None], on: dt.date) -> None:
+    """The change days kept as day numbers place a date as polars' search of the dates
+    does: nulls left out, repeats counted once, dates past Python's last one included."""
+    dates = pl.Series(days, dtype=pl.Int32).cast(pl.Date)
+    changes = change_days([dates.head(len(days) // 2), dates.tail(len(days) - len(days) // 2)])
+    expected = dates.drop_nulls().unique().sort().search_sorted(on, side="right")
+    assert stretch_of(changes, on) == expected
+    assert changes == sorted(set(changes))

@@ -96,23 +96,43 @@ def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any])
     *defaults* fill the rows of units absent from *per_unit* only: a null inside
     *per_unit* is a real unknown and must stay one.
     """
-    marked = per_unit.with_columns(pl.lit(True).alias("_present"))
-    frame = ctx.unit_index.join(marked, on="unit_code", how="left", maintain_order="left")
-    absent = pl.col("_present").is_null()
-    # One select fills and casts every column: each polars call on a small frame costs
-    # about 0.1 ms whatever its size, and this one runs once per rule node.
+    # The join keeps the right side's key: null exactly where a unit had no row (a row's
+    # key is never null once matched), which marks it without another call.
+    frame = ctx.unit_index.join(
+        per_unit, on="unit_code", how="left", maintain_order="left", coalesce=False
+    )
+    kept = tuple((name, type(value), _hashable(value)) for name, value in defaults.items())
+    return frame.select(_aligned_columns(frozenset(frame.columns), kept))
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@functools.lru_cache(maxsize=1024)
+def _aligned_columns(
+    present: frozenset[str], defaults: tuple[tuple[str, type, Any], ...]
+) -> tuple[pl.Expr, ...]:
+    """The select that fills and casts every column of :data:`NODE_SCHEMA` (one call).
+
+    Made once per set of columns and defaults (a few per rule node): building the
+    expressions took about as long as the select itself on one unit's rows. *defaults*
+    hold each name's type beside its value, so that ``True`` and ``1`` stay apart.
+    """
+    filled = {name: list(value) if kind is list else value for name, kind, value in defaults}
+    absent = pl.col("unit_code_right").is_null()
     columns = []
     for name, dtype in NODE_SCHEMA.items():
-        if name not in frame.columns:
+        if name not in present:
             # repeated to the frame's height: a select of literals alone gives one row
-            column = pl.repeat(pl.lit(defaults.get(name), dtype=dtype), pl.len())
-        elif name in defaults:
-            default = pl.lit(defaults[name], dtype=dtype)
+            column = pl.repeat(pl.lit(filled.get(name), dtype=dtype), pl.len())
+        elif name in filled:
+            default = pl.lit(filled[name], dtype=dtype)
             column = pl.when(absent).then(default).otherwise(pl.col(name))
         else:
             column = pl.col(name)
         columns.append(column.cast(dtype).alias(name))
-    return frame.select(columns)
+    return tuple(columns)
 
 
 # ------------------------------------------------------------------ subject predicates

@@ -23,6 +23,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.engine.change_days import change_days, day_after, stretch_of
 from drugfree_core.i18n import Message, msg, msgn
 
 
@@ -47,23 +48,16 @@ def coverage_stretch(dataset: Dataset, on: dt.date) -> int:
     force (one :func:`~drugfree_core.engine.placement.territory_era`), they have the
     same units covered: a report's dates share one look-up per stretch.
     """
-    changes: pl.Series = dataset.derived(
+    changes: list[int] = dataset.derived(
         ("coverage changes",), lambda: _changes(dataset), map_only=True
     )
-    return int(changes.search_sorted(on, side="right"))
+    return stretch_of(changes, on)
 
 
-def _changes(dataset: Dataset) -> pl.Series:
-    """The days coverage may change on, sorted (dates of polars: a row may end in 9999)."""
-    ends = dataset.coverage["covered_to"]
-    return (
-        pl.concat(
-            [dataset.coverage["covered_from"], ends.filter(ends < dt.date.max).dt.offset_by("1d")]
-        )
-        .drop_nulls()
-        .unique()
-        .sort()
-    )
+def _changes(dataset: Dataset) -> list[int]:
+    """The days coverage may change on (see :func:`.change_days.change_days`)."""
+    coverage = dataset.coverage
+    return change_days([coverage["covered_from"], day_after(coverage["covered_to"])])
 
 
 def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozenset[str]:

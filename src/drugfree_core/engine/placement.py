@@ -30,6 +30,7 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
 from drugfree_core.dataset.person_keys import of_people
+from drugfree_core.engine.change_days import change_days, day_after, stretch_of
 from drugfree_core.engine.results import UNPLACED_REASONS, UnplacedSubject
 from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
 
@@ -62,31 +63,17 @@ def territory_era(dataset: Dataset, on: dt.date) -> int:
     quarter-ends before a reform, the months after it). The stretches start on each day a
     unit starts, the day after one ends, and each day a link takes effect.
     """
-    changes: pl.Series = dataset.derived(
+    changes: list[int] = dataset.derived(
         ("territory changes",), lambda: _territory_changes(dataset), map_only=True
     )
-    return int(changes.search_sorted(on, side="right"))
+    return stretch_of(changes, on)
 
 
-def _territory_changes(dataset: Dataset) -> pl.Series:
-    """The days the territory may change on, sorted, kept as dates of polars.
-
-    Never as Python dates: a table may hold a date past year 9999, which Python's dates
-    cannot hold. An end on or after the last Python date changes nothing on any date
-    that can be asked for (and its next day may not exist).
-    """
-    ends = dataset.units["valid_to"]
-    return (
-        pl.concat(
-            [
-                dataset.units["valid_from"],
-                ends.filter(ends < dt.date.max).dt.offset_by("1d"),
-                dataset.lineage["effective"],
-            ]
-        )
-        .drop_nulls()
-        .unique()
-        .sort()
+def _territory_changes(dataset: Dataset) -> list[int]:
+    """The days the territory may change on (see :func:`.change_days.change_days`)."""
+    units = dataset.units
+    return change_days(
+        [units["valid_from"], day_after(units["valid_to"]), dataset.lineage["effective"]]
     )
 
 

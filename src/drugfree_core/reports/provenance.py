@@ -121,8 +121,8 @@ def _text_layout(column: pl.Series) -> tuple[int, bool]:
 def _cell_exprs(name: str, dtype: pl.DataType, layout: tuple[int, bool]) -> list[pl.Expr]:
     """The column's cells as 64-bit numbers, one or more per cell (missing: anything).
 
-    *layout* is :func:`_text_layout` of the whole column. A float column is read from
-    its bits, computed beside the block (:func:`_float_bits`) under :func:`_bits_name`.
+    *layout* is :func:`_text_layout` of the whole column. A float cell is read as its
+    bits (:func:`_float_bits`).
     """
     column = pl.col(name)
     if isinstance(dtype, pl.Enum):
@@ -144,35 +144,22 @@ def _cell_exprs(name: str, dtype: pl.DataType, layout: tuple[int, bool]) -> list
     if dtype == pl.Boolean():
         return [column.cast(_U64).fill_null(0)]
     if dtype.is_float():
-        return [pl.col(_bits_name(name))]
+        return [_float_bits(column)]
     raise TypeError(f"no fingerprint encoding for {dtype}")  # pragma: no cover - schema types
 
 
-def _bits_name(name: str) -> str:
-    return f"\x00bits\x00{name}"
-
-
-def _with_float_bits(frame: pl.DataFrame) -> pl.DataFrame:
-    """*frame* with each float column's bits beside it (see :func:`_cell_exprs`)."""
-    floats = [frame[name] for name in frame.columns if frame[name].dtype.is_float()]
-    return frame.with_columns(_float_bits(column) for column in floats) if floats else frame
-
-
-def _float_bits(column: pl.Series) -> pl.Series:
-    """A float column's cells as their bits, named by :func:`_bits_name`.
+def _float_bits(column: pl.Expr) -> pl.Expr:
+    """A float cell's bits, as polars reads them (no numpy: see :func:`_block_sums`).
 
     One pattern for zero and one for NaN, as CSV and JSON cannot tell them apart.
     """
-    import numpy as np
-
-    floats = column.cast(pl.Float64()).fill_null(0.0).fill_nan(float("nan")).to_numpy()
-    bits = np.where(floats == 0.0, 0.0, floats).astype("<f8").view(np.uint64)
-    return pl.Series(_bits_name(column.name), bits, dtype=_U64)
+    floats = column.cast(pl.Float64()).fill_null(0.0).fill_nan(float("nan"))
+    return pl.when(floats == 0.0).then(pl.lit(0.0)).otherwise(floats).reinterpret(dtype=_U64)
 
 
 def _cells(column: pl.Series, layout: tuple[int, bool]) -> list[pl.Series]:
     """The numbers :func:`_cell_exprs` makes of *column*, one Series per number of a cell."""
-    frame = _with_float_bits(column.to_frame())
+    frame = column.to_frame()
     exprs = _cell_exprs(column.name, column.dtype, layout)
     return frame.select(e.alias(f"c{k}") for k, e in enumerate(exprs)).get_columns()
 
@@ -198,10 +185,11 @@ def _block_sums(block: pl.DataFrame, layouts: dict[str, tuple[int, bool]]) -> li
     """The sums, modulo 2**64, of the two lanes' hashes of *block*'s rows.
 
     One polars query per block: it runs without the interpreter's lock from start to
-    end (a float column's bits, the only numpy step, are read before it, in one call).
-    Folded with numpy, 65,536 rows at a time, the fingerprint let go of the lock
-    some six thousand times nationally, and waited for it each time while the report's
-    other thread ran Python: it then took 1.2 s instead of 0.3.
+    end, a float's bits included. Folded with numpy, 65,536 rows at a time, the
+    fingerprint let go of the lock some six thousand times nationally, and waited for it
+    each time while the report's other thread ran Python: it then took 1.2 s instead of
+    0.3. Reading a float's bits with numpy, once per block, meant importing numpy in a
+    report: 65 ms holding the lock, beside the reference date.
     """
     salted: list[pl.Expr] = []
     for name in block.columns:
@@ -213,7 +201,7 @@ def _block_sums(block: pl.DataFrame, layouts: dict[str, tuple[int, bool]]) -> li
                 # a missing cell: a per-column marker no real cell maps to by chance
                 x = pl.when(pl.col(name).is_null()).then(_u64(0xA5A5A5A5A5A5A5A5 + j)).otherwise(x)
             salted.append(x.alias(f"x{j}"))
-    query = _with_float_bits(block).lazy().select(salted)
+    query = block.lazy().select(salted)
     folded = []
     for lane, (seed, step) in enumerate(_LANES):
         # The seed's first step in Python: polars need not fold two constants.
