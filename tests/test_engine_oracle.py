@@ -170,11 +170,12 @@ def test_units_are_evaluated_independently(case: Case, data: st.DataObject) -> N
     only = by_unit(run(ds, scheme, case.on, units=subset))
     assert sorted(only) == subset
     assert {c: only[c] for c in subset} == {c: full[c] for c in subset}
-    for people in ("linked", "own"):
-        part = ds.restrict_to_units(subset, people=people)  # type: ignore[arg-type]
+    for people, whole_map in (("linked", False), ("own", False), ("own", True)):
+        part = ds.restrict_to_units(subset, people=people, whole_map=whole_map)  # type: ignore[arg-type]
         restricted = by_unit(run(part, scheme, case.on, units=subset))
         for code in subset:
-            assert restricted[code] == full[code], f"restrict_to_units({subset}, {people})"
+            where = f"restrict_to_units({subset}, {people}, whole_map={whole_map})"
+            assert restricted[code] == full[code], where
 
 
 @settings(max_examples=15)

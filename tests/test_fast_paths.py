@@ -49,9 +49,9 @@ from drugfree_core.dataset.checks import (
 from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord, _closure
 from drugfree_core.dataset.person_keys import with_person_keys
 from drugfree_core.engine import evaluate_verdict_by_unit, evaluate_verdicts
+from drugfree_core.engine.change_days import change_days, stretch_of
 from drugfree_core.engine.compile import Node
 from drugfree_core.engine.context import EvalContext
-from drugfree_core.engine.change_days import change_days, stretch_of
 from drugfree_core.engine.coverage import coverage_stretch
 from drugfree_core.engine.json_floats import plain_float, plain_float_expr, plain_floats
 from drugfree_core.engine.placement import (
@@ -932,6 +932,13 @@ def test_copies_that_keep_the_map_share_what_is_derived_from_it(demo: Dataset) -
     assert people.derived(("census", ON), lambda: "the copy's") == "the copy's"
     part = base.restrict_to_units(base.units["code"].head(1).to_list())
     assert part.derived(("index",), lambda: "the part's", map_only=True) == "the part's"
+    # ... unless it keeps the whole map: then it shares its values, both ways.
+    whole = base.restrict_to_units(base.units["code"].head(1).to_list(), whole_map=True)
+    assert all(whole.frame(t) is base.frame(t) for t in ("units", "lineage", "coverage"))
+    assert whole.subjects.height < base.subjects.height
+    assert whole.derived(("index",), lambda: "the part's", map_only=True) == "from the map"
+    whole.derived(("from a part",), lambda: "the part's", map_only=True)
+    assert base.derived(("from a part",), lambda: "built again", map_only=True) == "the part's"
     with pytest.raises(UsageError, match="units"):
         base.with_people(units=base.units)
 
@@ -948,7 +955,13 @@ def test_the_person_keys_copy_finds_the_successors_of_the_ids(merged: Dataset) -
     dfc.evaluate(dataset, dfc.get_scheme("mps-recognition-2024"), ON, allow_no_coverage=True)
     dataset.restrict_to_units(dataset.units["code"].head(3).to_list())
     on = territory_era(dataset, ON), coverage_stretch(dataset, ON)
-    made = [("coverage rows",), ("coverage changes",), ("territory changes",), ("covered", *on)]
+    made = [
+        ("coverage rows",),
+        ("coverage changes",),
+        ("territory changes",),
+        ("covered", *on),
+        ("communes", on[0]),
+    ]
     again = object()
     for key in [*made, "lineage neighbours", "unit parents"]:
         assert keyed.derived(key, lambda: again, map_only=True) is not again, key

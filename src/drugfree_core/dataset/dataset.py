@@ -404,7 +404,11 @@ class Dataset:
         return DatasetRecords.from_dataset(self)
 
     def restrict_to_units(
-        self, unit_codes: Iterable[str], *, people: Literal["linked", "own"] = "linked"
+        self,
+        unit_codes: Iterable[str],
+        *,
+        people: Literal["linked", "own"] = "linked",
+        whole_map: bool = False,
     ) -> Dataset:
         """The part of the dataset that concerns *unit_codes*.
 
@@ -416,6 +420,14 @@ class Dataset:
         any unit). With ``people="own"`` only the subjects who ever resided in
         *unit_codes* or in their predecessors are kept: all that evaluating those units
         needs, and far fewer when a split links many units (one unit's explanation).
+
+        With ``whole_map=True`` the part keeps the whole map (the ``units``, ``lineage``
+        and ``coverage`` tables) and shares what is worked out from it with this dataset
+        (``derived(map_only=True)``): the units are judged on the territory they belong
+        to, and the next part finds the successors, the units covered and the units in
+        force that an earlier one worked out. Only the other tables are cut. Meant for
+        evaluating the units at once (an explanation): the part's own map has to be
+        worked out again for each part.
         """
         codes = set(unit_codes)
         # Grow the set along lineage until closed: predecessors of the units, and every
@@ -429,24 +441,20 @@ class Dataset:
         scope = UnitScope(
             linked=frozenset(keep), with_parents=frozenset(ancestors), homes=frozenset(homes)
         )
-        return self.restricted_to(scope)
+        return self.restricted_to(scope, whole_map=whole_map)
 
-    def restricted_to(self, scope: UnitScope) -> Dataset:
+    def restricted_to(self, scope: UnitScope, *, whole_map: bool = False) -> Dataset:
         """The part of the dataset within *scope* (see :meth:`restrict_to_units`).
 
         Keeps the units of ``scope.with_parents``, the lineage links that touch
         ``scope.linked``, every record of the subjects who ever resided in
         ``scope.homes``, the facts about ``scope.linked``, the findings and coverage rows
         about ``scope.with_parents``, and the quarantined records about those or about no
-        unit of the dataset.
+        unit of the dataset. With ``whole_map=True``, every unit, lineage link and
+        coverage row (see :meth:`restrict_to_units`).
         """
         keep_series = pl.Series(sorted(scope.linked), dtype=pl.String())
-        linked = self.lineage.filter(
-            pl.col("predecessor_code").is_in(keep_series.implode())
-            | pl.col("successor_code").is_in(keep_series.implode())
-        )
         ancestor_codes = pl.Series(sorted(scope.with_parents), dtype=pl.String()).implode()
-        unit_rows = self.units.filter(pl.col("code").is_in(ancestor_codes))
         homes = pl.Series(sorted(scope.homes), dtype=pl.String())
         residences = self._rows_where("residences", "unit_code", homes)
         # Sorted once here for the binary searches of every table read by person.
@@ -460,21 +468,29 @@ class Dataset:
             table: self.frame(table).filter(pl.col("unit_code").is_in(ancestor_codes))
             for table in FINDING_TABLES
         }
+        records: dict[str, Any] = {
+            "subjects": self._rows_where("subjects", "id", subject_ids),
+            "residences": by_subject("residences"),
+            "status_periods": by_subject("status_periods"),
+            "drug_tests": by_subject("drug_tests"),
+            "rehab_episodes": by_subject("rehab_episodes"),
+            "custody_periods": by_subject("custody_periods"),
+            "unit_facts": self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
+            **findings,
+            # A bad row of their district or province concerns them too (never dropped).
+            "quarantined": self._quarantined_for(set(scope.with_parents)),
+        }
+        if whole_map:
+            return self._sharing_map(attrs.evolve(self, **records))
         return attrs.evolve(
             self,
-            units=unit_rows,
-            lineage=linked,
-            subjects=self._rows_where("subjects", "id", subject_ids),
-            residences=by_subject("residences"),
-            status_periods=by_subject("status_periods"),
-            drug_tests=by_subject("drug_tests"),
-            rehab_episodes=by_subject("rehab_episodes"),
-            custody_periods=by_subject("custody_periods"),
-            unit_facts=self.unit_facts.filter(pl.col("unit_code").is_in(keep_series.implode())),
-            **findings,
+            units=self.units.filter(pl.col("code").is_in(ancestor_codes)),
+            lineage=self.lineage.filter(
+                pl.col("predecessor_code").is_in(keep_series.implode())
+                | pl.col("successor_code").is_in(keep_series.implode())
+            ),
             coverage=self.coverage.filter(pl.col("unit_code").is_in(ancestor_codes)),
-            # A bad row of their district or province concerns them too (never dropped).
-            quarantined=self._quarantined_for(set(scope.with_parents)),
+            **records,
         )
 
     def _quarantined_for(self, keep: set[str]) -> tuple[QuarantinedRecord, ...]:

@@ -18,7 +18,7 @@ from drugfree_core.dataset.schema import enum_dtype
 from drugfree_core.engine.coverage import coverage_stretch, covered_units
 from drugfree_core.engine.placement import (
     active,
-    commune_units_in_force,
+    communes_on,
     has_repeats,
     map_codes,
     place_people,
@@ -104,27 +104,8 @@ class EvalContext:
         self.dated: Mapping[str, Parameter] = dated or {}
         self._communes = commune_evaluator
         self._memo: dict[Any, Any] = {}
-        communes = commune_units_in_force(dataset, on)
-        # Before 1 July 2025 a commune's parent is a district: its province is one level up.
-        parents = dataset.units.select(
-            pl.col("code").alias("parent_code"),
-            pl.col("kind").cast(pl.String).alias("parent_kind"),
-            pl.col("parent_code").alias("grandparent_code"),
-        )
         #: Commune-level units in force on the date, with their province, by code.
-        self.communes = (
-            communes.join(parents, on="parent_code", how="left")
-            .sort("code")
-            .select(
-                pl.col("code").alias("unit_code"),
-                "name",
-                pl.when(pl.col("parent_kind") == UnitKind.PROVINCE.value)
-                .then(pl.col("parent_code"))
-                .otherwise(pl.col("grandparent_code"))
-                .alias("province_code"),
-                "resident_population",
-            )
-        )
+        self.communes = communes_on(dataset, on)
         units = self.communes if level is UnitLevel.COMMUNE_LEVEL else self._provinces()
         every_row = units.height
         if unit_codes is not None:

@@ -32,7 +32,7 @@ from drugfree_core.dataset.dataset import Dataset, QuarantinedRecord
 from drugfree_core.dataset.person_keys import of_people
 from drugfree_core.engine.change_days import change_days, day_after, stretch_of
 from drugfree_core.engine.results import UNPLACED_REASONS, UnplacedSubject
-from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS
+from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS, UnitKind
 
 _COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
 #: Quarantined records that stand for one person or one fact (a subject's other rows are
@@ -51,6 +51,42 @@ def commune_units_in_force(dataset: Dataset, on: dt.date) -> pl.DataFrame:
     """The commune-level rows of the dataset's units that are in force on *on*."""
     return dataset.units.filter(
         pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL) & active("valid_from", "valid_to", on)
+    )
+
+
+def communes_on(dataset: Dataset, on: dt.date) -> pl.DataFrame:
+    """The commune-level units in force on *on*, by code, with their province.
+
+    Columns: ``unit_code``, ``name``, ``province_code``, ``resident_population``. The
+    same on every date of one :func:`territory_era`: worked out once per era and kept
+    with the map (a report's dates, and every unit explained on a date, find it).
+    """
+    found: pl.DataFrame = dataset.derived(
+        ("communes", territory_era(dataset, on)), lambda: _communes(dataset, on), map_only=True
+    )
+    return found
+
+
+def _communes(dataset: Dataset, on: dt.date) -> pl.DataFrame:
+    # Before 1 July 2025 a commune's parent is a district: its province is one level up.
+    parents = dataset.units.select(
+        pl.col("code").alias("parent_code"),
+        pl.col("kind").cast(pl.String).alias("parent_kind"),
+        pl.col("parent_code").alias("grandparent_code"),
+    )
+    return (
+        commune_units_in_force(dataset, on)
+        .join(parents, on="parent_code", how="left")
+        .sort("code")
+        .select(
+            pl.col("code").alias("unit_code"),
+            "name",
+            pl.when(pl.col("parent_kind") == UnitKind.PROVINCE.value)
+            .then(pl.col("parent_code"))
+            .otherwise(pl.col("grandparent_code"))
+            .alias("province_code"),
+            "resident_population",
+        )
     )
 
 
@@ -220,7 +256,7 @@ def place_people(dataset: Dataset, on: dt.date) -> tuple[pl.DataFrame, pl.DataFr
     # A residence must end in a commune-level unit in force: otherwise (a unit that
     # ended without successor, a link not yet effective) the person is unplaced. Looked
     # up once for both sides (each look-up of 400,000 codes took 3 ms nationally).
-    in_force = commune_units_in_force(dataset, on)["code"]
+    in_force = communes_on(dataset, on)["unit_code"]
     ok = res.select(pl.col("unit_code").is_in(in_force.implode()).fill_null(False)).to_series()
     unplaced = res.filter(~ok).select(
         "subject_id",

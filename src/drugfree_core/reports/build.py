@@ -403,7 +403,7 @@ def _national_beside(
     codes = [code for code, scheme in own.items() if not agrees[scheme.id]]
     if codes:
         # Only the people who ever lived in these units (or their predecessors) count.
-        data = runner.dataset.restrict_to_units(codes, people="own")
+        data = runner.dataset.restrict_to_units(codes, people="own", whole_map=True)
 
         def verdicts() -> tuple[UnitVerdict, ...]:
             # Only the verdicts are shown: nobody behind them is listed.

@@ -484,7 +484,7 @@ class ScopeRunner:
         key = (provinces, data is not self.dataset)
         if key not in self._parts:
             wanted = self._communes_at_home(provinces)
-            self._parts[key] = data.restrict_to_units(wanted, people="own")
+            self._parts[key] = data.restrict_to_units(wanted, people="own", whole_map=True)
         return self._parts[key]
 
     def count_on_person_keys(self) -> None:
