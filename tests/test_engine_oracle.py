@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 from types import SimpleNamespace
@@ -170,7 +171,7 @@ def test_units_are_evaluated_independently(case: Case, data: st.DataObject) -> N
     only = by_unit(run(ds, scheme, case.on, units=subset))
     assert sorted(only) == subset
     assert {c: only[c] for c in subset} == {c: full[c] for c in subset}
-    for people, whole_map in (("linked", False), ("own", False), ("own", True)):
+    for people, whole_map in itertools.product(("linked", "own"), (False, True)):
         part = ds.restrict_to_units(subset, people=people, whole_map=whole_map)  # type: ignore[arg-type]
         restricted = by_unit(run(part, scheme, case.on, units=subset))
         for code in subset:

@@ -943,6 +943,35 @@ def test_copies_that_keep_the_map_share_what_is_derived_from_it(demo: Dataset) -
         base.with_people(units=base.units)
 
 
+def test_a_part_with_the_whole_map_answers_only_for_its_units(
+    merged: Dataset, tmp_path: Path
+) -> None:
+    """Every other unit of its map has nobody's records: judging it, or saving the part
+    (which would then load as a dataset where nobody lives there), is refused."""
+    scheme = dfc.get_scheme("mps-recognition-2024")
+    codes = sorted(
+        u.unit_code for u in dfc.evaluate(merged, scheme, ON, allow_no_coverage=True).units
+    )
+    asked, other = codes[:2], codes[-1]
+    part = merged.restrict_to_units(asked, people="own", whole_map=True)
+    assert part.records_for is not None and set(asked) <= part.records_for
+    assert other not in part.records_for and merged.records_for is None
+    on_part = dfc.evaluate(part, scheme, ON, units=asked, allow_no_coverage=True)
+    whole = dfc.evaluate(merged, scheme, ON, units=asked, allow_no_coverage=True)
+    assert on_part.units == whole.units
+    # Its copies (a date's, the person keys') are parts too.
+    assert part.for_one_date().records_for == part.records_for
+    for units in (None, [*asked, other]):
+        with pytest.raises(UsageError, match="holds the people of"):
+            dfc.evaluate(part, scheme, ON, units=units, allow_no_coverage=True)
+    with use_lang("vi"), pytest.raises(UsageError, match="chỉ chứa người của"):
+        dfc.evaluate(part, scheme, ON, allow_no_coverage=True)
+    for target in (tmp_path / "part.json", tmp_path / "part"):
+        with pytest.raises(UsageError, match="cannot be saved"):
+            dfc.save(part, target)
+        assert not target.exists()
+
+
 def test_the_person_keys_copy_finds_the_successors_of_the_ids(merged: Dataset) -> None:
     """A report's series on person keys reads the map's values its reference date made."""
     dataset = attrs.evolve(merged)  # a fresh memo

@@ -149,6 +149,10 @@ class Dataset:
     map_source: str | None = None
     #: The tables the input gave (see the class documentation).
     supplied: frozenset[str] = attrs.field(default=ALL_TABLES, converter=_table_names)
+    #: The units whose people a part cut with ``whole_map=True`` holds (None: a whole
+    #: dataset). Only they can be evaluated on it, and it cannot be saved as a dataset:
+    #: every other unit of its map would look like a unit where nobody lives.
+    records_for: frozenset[str] | None = None
     # Columns found sorted, for look-ups by binary search (see _rows_where).
     _lookups: dict[tuple[str, str], pl.Series | None] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
@@ -160,7 +164,7 @@ class Dataset:
         factory=threading.Lock, init=False, repr=False, eq=False
     )
     # Values derived from the map's tables alone (derived(map_only=True)): shared with
-    # the copies that keep the same map (see with_people and for_one_date).
+    # the copies that keep the same map (see with_people, for_one_date and whole_map).
     _map_memo: _MapMemo = attrs.field(factory=lambda: _MapMemo(), init=False, repr=False, eq=False)
 
     @classmethod
@@ -202,7 +206,7 @@ class Dataset:
         unknown |= given - set(TABLES_BY_NAME)
         if unknown:
             raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")
-        conformed = {
+        conformed: dict[str, Any] = {  # the tables' frames, by name
             t.name: _flag_sorted(
                 t.name,
                 _conform(t, frames[t.name]),
@@ -247,7 +251,8 @@ class Dataset:
         *map_only* says that *build* reads nothing but the map: the ``units``,
         ``lineage`` and ``coverage`` tables, :attr:`supplied` and :attr:`map_source`.
         Such a value is kept where the copies that keep the same map find it too,
-        whenever it is built (:meth:`with_people`, :meth:`for_one_date`).
+        whenever it is built (:meth:`with_people`, :meth:`for_one_date`, and a part cut
+        with ``restrict_to_units(..., whole_map=True)``).
 
         Threads may share a dataset (a service's requests, a report's side work): the
         memo is read and written under a lock, but *build* runs outside it, so a build
@@ -423,11 +428,12 @@ class Dataset:
 
         With ``whole_map=True`` the part keeps the whole map (the ``units``, ``lineage``
         and ``coverage`` tables) and shares what is worked out from it with this dataset
-        (``derived(map_only=True)``): the units are judged on the territory they belong
-        to, and the next part finds the successors, the units covered and the units in
-        force that an earlier one worked out. Only the other tables are cut. Meant for
-        evaluating the units at once (an explanation): the part's own map has to be
-        worked out again for each part.
+        (``derived(map_only=True)``): the next part finds the successors, the units
+        covered and the units in force that an earlier one worked out, where a part with
+        its own map works them out again. The people's records, the units' facts, the
+        findings and the quarantined records are cut as usual. Such a part holds the
+        people of some units only (:attr:`records_for`): it is evaluated with ``units=``
+        among them (anything else is refused, as is saving it).
         """
         codes = set(unit_codes)
         # Grow the set along lineage until closed: predecessors of the units, and every
@@ -481,7 +487,8 @@ class Dataset:
             "quarantined": self._quarantined_for(set(scope.with_parents)),
         }
         if whole_map:
-            return self._sharing_map(attrs.evolve(self, **records))
+            held = scope.homes if self.records_for is None else scope.homes & self.records_for
+            return self._sharing_map(attrs.evolve(self, **records, records_for=held))
         return attrs.evolve(
             self,
             units=self.units.filter(pl.col("code").is_in(ancestor_codes)),

@@ -106,6 +106,11 @@ def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any])
 
 
 def _hashable(value: Any) -> Any:
+    """*value* as part of a cache key: a list (the empty lists of people) as a tuple.
+
+    The defaults given are flags, numbers, texts, None and such lists; a default of
+    another kind (a dict) would be refused by the cache, not mistaken.
+    """
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -117,7 +122,8 @@ def _aligned_columns(
 
     Made once per set of columns and defaults (a few per rule node): building the
     expressions took about as long as the select itself on one unit's rows. *defaults*
-    hold each name's type beside its value, so that ``True`` and ``1`` stay apart.
+    hold each name's type beside its value, so that ``True`` and ``1`` stay apart (inside
+    a list they would not, nor ``0.0`` and ``-0.0``: no default holds either).
     """
     filled = {name: list(value) if kind is list else value for name, kind, value in defaults}
     absent = pl.col("unit_code_right").is_null()

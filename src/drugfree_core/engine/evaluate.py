@@ -452,6 +452,15 @@ def _evaluate(
             )
         )
     wanted = None if units is None else frozenset(units)
+    held = dataset.records_for
+    if held is not None and (wanted is None or not wanted <= held):
+        # Every other unit of the part's map would be judged on nobody's records.
+        raise UsageError(
+            msg(
+                "this part of the data holds the people of some units only "
+                "(Dataset.records_for): evaluate it with units= among them"
+            )
+        )
     ctx = EvalContext(
         dataset,
         on,
@@ -492,10 +501,16 @@ def _evaluate(
         return province_no_data_reason(ctx, code)
 
     # A record is placed if it leads to any unit in force, whatever the output is cut to.
-    undetermined = undetermined_records(
-        dataset.quarantined,
-        ctx.successors_in_force(),
-        set(ctx.communes["unit_code"].to_list()),
+    # (The codes in force are listed only when there are records to place: a set of
+    # every commune, a few thousand, for each evaluation of each part of a report.)
+    undetermined = (
+        undetermined_records(
+            dataset.quarantined,
+            ctx.successors_in_force(),
+            set(ctx.communes["unit_code"].to_list()),
+        )
+        if dataset.quarantined
+        else ()
     )
     needed: set[str] = set()
     for c in criteria:

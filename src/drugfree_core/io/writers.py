@@ -29,6 +29,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 
 #: File formats of a folder of tables.
 TableFormat = Literal["csv", "parquet"]
@@ -53,6 +54,7 @@ def canonical_order(dataset: Dataset) -> Dataset:
 
 def written_tables(dataset: Dataset) -> tuple[str, ...]:
     """The tables a writer writes: the supplied ones, less a map the library supplied."""
+    _refuse_part(dataset)
     skip = {"units", "lineage"} if dataset.map_source is not None else set()
     return tuple(t.name for t in TABLES if t.name in dataset.supplied and t.name not in skip)
 
@@ -141,7 +143,20 @@ def write_tables(
 def _dataset(value: object) -> Dataset:
     expect(value, Dataset, "the dataset", "a Dataset")
     assert isinstance(value, Dataset)
+    _refuse_part(value)
     return value
+
+
+def _refuse_part(dataset: Dataset) -> None:
+    # Written out, every unit of its map but a few would read as a unit where nobody
+    # lives: loaded again, they could pass with no one's records.
+    if dataset.records_for is not None:
+        raise UsageError(
+            msg(
+                "this part of the data (cut with whole_map=True) holds the people of some "
+                "units only: it cannot be saved as a dataset"
+            )
+        )
 
 
 @contextlib.contextmanager

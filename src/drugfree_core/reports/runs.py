@@ -474,11 +474,13 @@ class ScopeRunner:
     def _part(self, codes: list[str], data: Dataset) -> Dataset:
         """The records of *data* that evaluating *codes* needs, cut once per set of provinces.
 
-        The part holds every commune-level unit, of any date, whose home is one of the
-        codes' provinces: the same part serves the dates before and after the reform
-        (other units, the same people), and units are evaluated independently, so the
-        records of more units change no result. *data* is the scope's data, or its copy
-        with person keys (:meth:`person_keyed`): each has its own parts.
+        The part holds the people of every commune-level unit, of any date, whose home
+        is one of the codes' provinces: the same part serves the dates before and after
+        the reform (other units, the same people), and units are evaluated
+        independently, so the records of more units change no result. It keeps the whole
+        map, and shares what is worked out from it with *data* (``whole_map=True``).
+        *data* is the scope's data, or its copy with person keys (:meth:`person_keyed`):
+        each has its own parts.
         """
         provinces = frozenset(official_code(self.home_province(c)) for c in codes)
         key = (provinces, data is not self.dataset)
