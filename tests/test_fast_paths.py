@@ -990,6 +990,7 @@ def test_the_person_keys_copy_finds_the_successors_of_the_ids(merged: Dataset) -
         ("territory changes",),
         ("covered", *on),
         ("communes", on[0]),
+        ("commune codes", on[0]),
     ]
     again = object()
     for key in [*made, "lineage neighbours", "unit parents"]:

@@ -20,7 +20,11 @@ from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_reason
 from drugfree_core.engine.json_floats import plain_float_expr
 from drugfree_core.engine.node_table import node_table
-from drugfree_core.engine.placement import undetermined_records, unplaced_subjects
+from drugfree_core.engine.placement import (
+    commune_codes_on,
+    undetermined_records,
+    unplaced_subjects,
+)
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
@@ -501,16 +505,8 @@ def _evaluate(
         return province_no_data_reason(ctx, code)
 
     # A record is placed if it leads to any unit in force, whatever the output is cut to.
-    # (The codes in force are listed only when there are records to place: a set of
-    # every commune, a few thousand, for each evaluation of each part of a report.)
-    undetermined = (
-        undetermined_records(
-            dataset.quarantined,
-            ctx.successors_in_force(),
-            set(ctx.communes["unit_code"].to_list()),
-        )
-        if dataset.quarantined
-        else ()
+    undetermined = undetermined_records(
+        dataset.quarantined, ctx.successors_in_force(), commune_codes_on(dataset, on)
     )
     needed: set[str] = set()
     for c in criteria:

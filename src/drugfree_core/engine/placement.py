@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import attrs
@@ -88,6 +89,20 @@ def _communes(dataset: Dataset, on: dt.date) -> pl.DataFrame:
             "resident_population",
         )
     )
+
+
+def commune_codes_on(dataset: Dataset, on: dt.date) -> frozenset[str]:
+    """The codes of :func:`communes_on`, as a set: kept per territory era too.
+
+    Asked on every date by the evaluation, the census of people who may be anywhere and
+    the records whose unit is lost (a few thousand codes each time).
+    """
+    found: frozenset[str] = dataset.derived(
+        ("commune codes", territory_era(dataset, on)),
+        lambda: frozenset(communes_on(dataset, on)["unit_code"].to_list()),
+        map_only=True,
+    )
+    return found
 
 
 def territory_era(dataset: Dataset, on: dt.date) -> int:
@@ -311,7 +326,7 @@ def gone_people(dataset: Dataset, on: dt.date) -> int:
 
 def _gone_people(dataset: Dataset, on: dt.date) -> int:
     successors = successors_on(dataset, on)
-    communes = set(commune_units_in_force(dataset, on)["code"].to_list())
+    communes = commune_codes_on(dataset, on)
     leads = communes | {
         code
         for code, targets in successors.items()
@@ -340,7 +355,7 @@ def undetermined_on(dataset: Dataset, on: dt.date) -> tuple[QuarantinedRecord, .
 
 
 def _undetermined_on(dataset: Dataset, on: dt.date) -> tuple[QuarantinedRecord, ...]:
-    in_force = set(commune_units_in_force(dataset, on)["code"].to_list())
+    in_force = commune_codes_on(dataset, on)
     return undetermined_records(dataset.quarantined, successors_on(dataset, on), in_force)
 
 
@@ -363,7 +378,7 @@ def unplaced_subjects(unplaced: pl.DataFrame) -> tuple[UnplacedSubject, ...]:
 def undetermined_records(
     records: Iterable[QuarantinedRecord],
     successors: dict[str, tuple[str, ...]],
-    in_force: set[str],
+    in_force: AbstractSet[str],
 ) -> tuple[QuarantinedRecord, ...]:
     """The quarantined people and facts whose unit cannot be determined on the date.
 
