@@ -479,3 +479,46 @@ def test_problem_strings_read_well(tmp_path: Path) -> None:
     (problem,) = info.value.problems
     assert isinstance(problem, Problem)
     assert str(problem) == "units.csv:row 3 [16000]: resident_population: 'abc' is not an integer"
+
+
+def test_reading_tables_imports_neither_json_library(tmp_path: Path) -> None:
+    # cattrs and msgspec serve the JSON document and the dataset writers: a process that
+    # reads Parquet and explains a unit in words never needs them (about 11 ms to import).
+    import subprocess
+    import sys
+
+    import drugfree_core.io as io
+    from drugfree_core.samples import demo_path
+
+    tables = tmp_path / "demo"
+    io.save(load(demo_path()), tables, format="parquet")
+    script = (
+        "import sys\n"
+        "from drugfree_core.cli.main import main\n"
+        "sys.argv = ['drugfree', 'explain', sys.argv[1], '--unit', '00003',\n"
+        "            '--scheme', 'mps-recognition-2024', '--date', '2025-10-01']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as end:\n"
+        "    assert not end.code, end.code\n"
+        "print([m for m in ('cattrs', 'msgspec') if m in sys.modules])\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(tables)], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "TH.C1" in ran.stdout
+    assert ran.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_json_door_and_writers_are_still_the_packages_names() -> None:
+    import drugfree_core.io as io
+    from drugfree_core.io.json_door import read_json_text
+    from drugfree_core.io.writers import dataset_to_document, write_json
+
+    assert io.read_json_text is read_json_text
+    assert io.write_json is write_json and io.dataset_to_document is dataset_to_document
+    assert {"read_json", "read_json_text", "write_json", "write_tables"} <= set(dir(io))
+    assert set(io.__all__) <= set(dir(io))
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        io.nothing_here  # noqa: B018

@@ -258,7 +258,6 @@ def explain(
     document, --quarantine and a province-level scheme read the whole dataset.
     """
     from drugfree_core.api import evaluate_unit_from
-    from drugfree_core.engine.serialize import converter
     from drugfree_core.explanation import explain_unit
     from drugfree_core.plugins import get_scheme
     from drugfree_core.rules.describe import reader_citation
@@ -274,6 +273,9 @@ def explain(
         citation = reader_citation(choice.jurisdiction.citation)
         click.echo(f"{where}: {found.scheme.id} ({citation})\n")
     if fmt == "json":
+        # Only here: the converter brings cattrs and msgspec (8 ms the text never needs).
+        from drugfree_core.engine.serialize import converter
+
         click.echo(json.dumps(converter.unstructure(found.unit), ensure_ascii=False, indent=2))
     else:
         text = explain_unit(found.unit, found.evaluation, found.scheme, lang)  # type: ignore[arg-type]

@@ -52,6 +52,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from drugfree_core.dataset.ordinals import ordinal
 from drugfree_core.model import (
     AdminUnit,
     Coverage,
@@ -411,12 +412,6 @@ def unknown_key_reason(position: int, key: object, allowed: list[str]) -> str:
         f"unknown key (the {ordinal(position)} key of this object{hint}); "
         f"allowed keys: {', '.join(allowed)}"
     )
-
-
-def ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``21st``..."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _key_path(path: str, key: object) -> str:

@@ -11,9 +11,10 @@ records out and list each one in :attr:`Dataset.quarantined`.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import polars as pl
@@ -22,7 +23,6 @@ from drugfree_core._args import expect, expect_choice, expect_path
 from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import CoverageBasis, Dataset
 from drugfree_core.errors import DatasetError, Problem
-from drugfree_core.io.json_door import read_json, read_json_text, stage_json_file, stage_json_text
 from drugfree_core.io.known_units import with_known_units
 from drugfree_core.io.postgres import (
     display_source,
@@ -39,8 +39,22 @@ from drugfree_core.io.pseudonyms import (
 )
 from drugfree_core.io.scoped import stage_for_unit
 from drugfree_core.io.table_door import read_tables, stage_tables
-from drugfree_core.io.writers import dataset_to_document, write_json, write_tables, written_tables
 from drugfree_core.model import AdminUnit, Coverage, LineageLink, Subject, UnitFact
+
+if TYPE_CHECKING:
+    from drugfree_core.io.json_door import read_json, read_json_text
+    from drugfree_core.io.writers import dataset_to_document, write_json, write_tables
+
+#: Names this package gives from the JSON door and the writers, imported when first
+#: asked for: they bring cattrs and msgspec (about 11 ms), which a process that reads
+#: CSV or Parquet tables and writes no dataset never needs.
+_LAZY = {
+    "read_json": "drugfree_core.io.json_door",
+    "read_json_text": "drugfree_core.io.json_door",
+    "dataset_to_document": "drugfree_core.io.writers",
+    "write_json": "drugfree_core.io.writers",
+    "write_tables": "drugfree_core.io.writers",
+}
 
 #: Formats :func:`save` writes.
 Format = Literal["json", "csv", "parquet"]
@@ -57,6 +71,8 @@ def _stage(path: Source) -> Staged:
     if target.is_dir():
         return _with_official_map(stage_tables(target))
     if target.is_file() and target.suffix.lower() == ".json":
+        from drugfree_core.io.json_door import stage_json_file
+
         return _with_official_map(stage_json_file(target))
     reason = (
         "no such file or folder"
@@ -186,6 +202,8 @@ def validate(path: Source) -> tuple[Problem, ...]:
 
 def validate_text(text: str, *, source: str = "<upload>") -> tuple[Problem, ...]:
     """Every problem of a dataset document given as JSON *text* (an upload); empty if valid."""
+    from drugfree_core.io.json_door import stage_json_text
+
     return all_problems(_with_official_map(stage_json_text(text, source)))
 
 
@@ -221,6 +239,8 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
     written, and never the embedded official map (see :func:`write_tables`).
     """
     expect(dataset, Dataset, "the dataset", "a Dataset")
+    from drugfree_core.io.writers import write_json, write_tables, written_tables
+
     if is_database_uri(path):
         # Like the other writers: only the tables the dataset was given, never the map.
         wanted = set(written_tables(dataset))
@@ -261,3 +281,16 @@ __all__ = [
     "write_json",
     "write_tables",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

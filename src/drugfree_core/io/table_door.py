@@ -43,7 +43,7 @@ from drugfree_core.dataset.checks import (
     record_problems,
 )
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.dataset.document import ordinal
+from drugfree_core.dataset.ordinals import ordinal
 from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
 from drugfree_core.errors import Problem
 from drugfree_core.io.known_units import with_known_units
