@@ -28,6 +28,7 @@ LAYER_OF = {
     "drugfree_core.safe_csv": "base",
     "drugfree_core._args": "base",
     "drugfree_core._gc": "base",
+    "drugfree_core._lazy": "base",
     "drugfree_core._polars_pool": "base",
     "drugfree_core._env": "base",
     "drugfree_core.model": "model",

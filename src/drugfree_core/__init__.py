@@ -13,8 +13,9 @@ The public API in one place::
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from drugfree_core._lazy import lazy_names
 
 if TYPE_CHECKING:
     from drugfree_core.api import (
@@ -212,18 +213,12 @@ __all__ = [
 ]
 
 
+_look_up, __dir__ = lazy_names(__name__, _EXPORTS)
+
+
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         from importlib.metadata import version
 
         return version("drugfree-core")
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    return _look_up(name)
