@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from drugfree_core._lazy import lazy_names
+from drugfree_core._lazy import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from drugfree_core.api import (
@@ -213,7 +213,7 @@ __all__ = [
 ]
 
 
-_look_up, __dir__ = lazy_names(__name__, _EXPORTS)
+_look_up, __dir__ = _lazy_names(globals(), _EXPORTS)
 
 
 def __getattr__(name: str) -> Any:

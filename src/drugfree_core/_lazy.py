@@ -8,22 +8,21 @@ this way. Type checkers read the names from imports under ``TYPE_CHECKING``.
 from __future__ import annotations
 
 import importlib
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 
 def lazy_names(
-    package: str, exports: Mapping[str, str]
+    namespace: MutableMapping[str, Any], exports: Mapping[str, str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """A module ``__getattr__`` and ``__dir__`` for *package*, which gives *exports*.
+    """A module ``__getattr__`` and ``__dir__`` for the package whose globals are *namespace*.
 
-    *exports* maps each name to the module that defines it. The first look-up imports
-    that module and keeps the value in the package, so later ones skip ``__getattr__``;
-    ``__dir__`` lists the package's names and its ``__all__``. Call it from the
-    package's own module body: ``__getattr__, __dir__ = lazy_names(__name__, ...)``.
+    *exports* maps each name the package gives to the module that defines it. The first
+    look-up imports that module and keeps the value in the package, so later ones skip
+    ``__getattr__``; ``__dir__`` lists the package's names and its ``__all__``. Call it
+    from the package's body: ``__getattr__, __dir__ = lazy_names(globals(), ...)``.
     """
-    namespace = sys.modules[package].__dict__
+    package = namespace["__name__"]
 
     def look_up(name: str) -> Any:
         module = exports.get(name)

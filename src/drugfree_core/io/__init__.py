@@ -19,7 +19,7 @@ import attrs
 import polars as pl
 
 from drugfree_core._args import expect, expect_choice, expect_path
-from drugfree_core._lazy import lazy_names
+from drugfree_core._lazy import lazy_names as _lazy_names
 from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import CoverageBasis, Dataset
 from drugfree_core.errors import DatasetError, Problem
@@ -283,4 +283,4 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY)
+__getattr__, __dir__ = _lazy_names(globals(), _LAZY)
