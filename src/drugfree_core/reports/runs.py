@@ -28,7 +28,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.person_keys import with_person_keys
 from drugfree_core.engine.evaluate import evaluate, evaluate_verdict_by_unit, same_verdicts
 from drugfree_core.engine.person_keys import counts_on_person_keys
-from drugfree_core.engine.placement import census, territory_era
+from drugfree_core.engine.placement import census, communes_on, territory_era
 from drugfree_core.engine.pool_steps import on_pool_if_small
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import DrugfreeError, UsageError
@@ -311,12 +311,8 @@ class ScopeRunner:
         era = territory_era(self.dataset, on)
         codes = self._era_units.get(era)
         if codes is None:
-            frame = self.dataset.units.filter(
-                pl.col("kind").cast(pl.String).is_in(_COMMUNE_LEVEL)
-                & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= on))
-                & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
-            )
-            codes = tuple(sorted(frame["code"].to_list()))
+            # The engine's own list, sorted by code and kept with the map for the era.
+            codes = tuple(communes_on(self.dataset, on)["unit_code"].to_list())
             if self.scope != NATIONAL:
                 codes = tuple(c for c in codes if self._in_scope(c))
             self._era_units[era] = codes
