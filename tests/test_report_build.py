@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import polars as pl
 import pytest
 from conftest import OwnSchemes
 
 import drugfree_core as dfc
 from drugfree_core import engine
 from drugfree_core._polars_pool import DISABLE_ENV
+from drugfree_core.adminmap import official_code
 from drugfree_core.dataset import Dataset
+from drugfree_core.dataset.person_keys import KEY_DTYPE
 from drugfree_core.engine import context, placement, pool_steps
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import Text, msg, record_lookups, render, use_lang
@@ -736,6 +739,50 @@ def test_schemes_with_the_same_verdicts_are_evaluated_once_where_verdicts_are_co
     }
     assert shared == alone
     assert {u.national_scheme_id for u in shared.units} == {"qd28-2025-drug-free"}
+
+
+def test_a_province_s_part_is_cut_once_for_its_scheme_the_national_beside_and_the_keys(
+    own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's part of the data is cut from the data once, on the reference date.
+
+    The national verdicts beside Lai Châu's own read its part, and a monthly series (on
+    person keys) reads each part given keys of its own. The report is the one made with
+    every part cut afresh from the data it reads.
+    """
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC), every="month")
+    host = _one_different_host()
+    cut = Dataset.restrict_to_units
+    cuts: list[tuple[int, pl.DataType]] = []
+
+    def counting(data: Dataset, codes: Any, **kwargs: Any) -> Dataset:
+        cuts.append((len(list(codes)), data.subjects.schema["id"]))
+        return cut(data, codes, **kwargs)
+
+    monkeypatch.setattr(Dataset, "restrict_to_units", counting)
+    shared = build_report(own_schemes, on, national=True, host=host, options=options)
+    # Two parts, each cut once, from the data on ids: the provinces whose schemes cover
+    # fewer units (the scheme over most units reads the whole data). The keys' copy of
+    # the data is never cut.
+    assert len(cuts) == len(set(cuts)) == 2
+    assert {t for _, t in cuts} == {pl.String()}
+    assert {u.national_scheme_id for u in shared.units} == {"qd28-2025-drug-free"}
+    assert any(u.national_verdict is not None for u in shared.units if u.scheme_id.endswith("12"))
+    # Every part cut from the data it reads: no part is shared, none is given keys.
+    monkeypatch.setattr(runs.ScopeRunner, "part_for", _cut_afresh)
+    monkeypatch.setattr(runs.ScopeRunner, "_part", _cut_afresh_from)
+    assert build_report(own_schemes, on, national=True, host=host, options=options) == shared
+    assert len(cuts) > 2 and KEY_DTYPE in {t for _, t in cuts}
+
+
+def _cut_afresh(runner: runs.ScopeRunner, codes: list[str]) -> Dataset:
+    return _cut_afresh_from(runner, codes, runner.dataset)
+
+
+def _cut_afresh_from(runner: runs.ScopeRunner, codes: list[str], data: Dataset) -> Dataset:
+    provinces = frozenset(official_code(runner.home_province(c)) for c in codes)
+    return data.restrict_to_units(runner._communes_at_home(provinces), people="own", whole_map=True)
 
 
 def test_a_part_of_the_data_is_evaluated_as_one_step_on_polars_pool(

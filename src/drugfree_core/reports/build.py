@@ -402,8 +402,9 @@ def _national_beside(
     }
     codes = [code for code, scheme in own.items() if not agrees[scheme.id]]
     if codes:
-        # Only the people who ever lived in these units (or their predecessors) count.
-        data = runner.dataset.restrict_to_units(codes, people="own", whole_map=True)
+        # Only the people who ever lived in these units (or their predecessors) count:
+        # the part their own scheme read on this date holds them all.
+        data = runner.part_for(codes)
 
         def verdicts() -> tuple[UnitVerdict, ...]:
             # Only the verdicts are shown: nobody behind them is listed.

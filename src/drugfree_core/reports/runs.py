@@ -467,6 +467,14 @@ class ScopeRunner:
         except DrugfreeError:
             return NATIONAL
 
+    def part_for(self, codes: list[str]) -> Dataset:
+        """The records of the scope's data that evaluating *codes* needs (see :meth:`_part`).
+
+        Cut once per set of provinces and shared: the national verdicts beside a
+        province's own read the part its own scheme read.
+        """
+        return self._part(codes, self.dataset)
+
     def _part(self, codes: list[str], data: Dataset) -> Dataset:
         """The records of *data* that evaluating *codes* needs, cut once per set of provinces.
 
@@ -476,13 +484,20 @@ class ScopeRunner:
         independently, so the records of more units change no result. It keeps the whole
         map, and shares what is worked out from it with *data* (``whole_map=True``).
         *data* is the scope's data, or its copy with person keys (:meth:`person_keyed`):
-        each has its own parts.
+        each has its own parts. A part with person keys, when the part with ids is cut
+        already, is that part given keys of its own (keys need only sort as the ids do
+        within what is evaluated): nationally, a province's part took 36-38 ms to cut
+        from the copy with keys, 9-12 ms to give keys.
         """
         provinces = frozenset(official_code(self.home_province(c)) for c in codes)
         key = (provinces, data is not self.dataset)
         if key not in self._parts:
-            wanted = self._communes_at_home(provinces)
-            self._parts[key] = data.restrict_to_units(wanted, people="own", whole_map=True)
+            with_ids = self._parts.get((provinces, False)) if key[1] else None
+            part = None if with_ids is None else with_person_keys(with_ids)
+            if part is None:
+                wanted = self._communes_at_home(provinces)
+                part = data.restrict_to_units(wanted, people="own", whole_map=True)
+            self._parts[key] = part
         return self._parts[key]
 
     def count_on_person_keys(self) -> None:
