@@ -283,6 +283,12 @@ def test_numbers_are_written_as_babel_writes_them(
         )
 
 
+def test_negative_decimals_are_refused() -> None:
+    for write in (format_number, format_percent):
+        with pytest.raises(ValueError, match="digits must not be negative"):
+            write(1234, "en", -1)
+
+
 def test_the_number_symbols_are_cldr_s() -> None:
     from babel import Locale
 
@@ -293,8 +299,8 @@ def test_the_number_symbols_are_cldr_s() -> None:
 
 
 def test_writing_numbers_does_not_import_babel() -> None:
-    # Importing Babel and reading both languages' data took about 35 ms of a first
-    # explanation: numbers are written without it.
+    # Importing Babel and reading both languages' data took about 35 ms: numbers are
+    # written without it.
     script = (
         "import sys; from fractions import Fraction\n"
         "from drugfree_core.i18n import format_count, format_number, format_percent\n"

@@ -20,8 +20,8 @@ every English reader.
 Numbers are written as Babel writes them with CLDR's number symbols of each language
 (the tests compare every form with Babel's on generated values), by the same steps:
 rounded half to even, grouped by threes. Babel itself is not called: importing it and
-reading its locale data for both languages took about 35 ms, a third of a process's
-first explanation, for the two symbols each language needs.
+reading its locale data for both languages took about 35 ms, for the two symbols each
+language needs (a process's first explanation took 105 ms with it, 79 ms without).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ NUMBER_SYMBOLS: dict[Lang, tuple[str, str]] = {"vi": (",", "."), "en": (".", ","
 #: After a percentage: Vietnamese writes a space before the sign, English does not.
 _PERCENT_SIGN = {"vi": " %", "en": "%"}
 
-#: CLDR's sign of infinity in both languages; not-a-number is written ``NaN``.
+#: CLDR's sign of infinity in both languages. Not-a-number comes out as Babel writes it
+#: (``NaN``, with the decimals asked for).
 _INFINITY = "\u221e"
 
 
@@ -75,6 +76,8 @@ def _written(value: Number, lang: Lang, digits: int, most: int, *, scale: int = 
 
 
 def _most_digits(digits: int, max_digits: int | None) -> int:
+    if digits < 0:
+        raise ValueError(f"digits must not be negative, not {digits}")
     return max(digits, max_digits if max_digits is not None else digits)
 
 
@@ -124,6 +127,8 @@ def format_number(
     value: Number, lang: str | None = None, digits: int = 0, *, max_digits: int | None = None
 ) -> str:
     """*value* with *digits* decimals (up to *max_digits* when more are needed), grouped.
+
+    A negative *digits* raises :class:`ValueError`.
 
     ``format_number(1234.5, "vi", 1)`` is ``1.234,5``; ``format_number(0.05, "en", 0,
     max_digits=4)`` is ``0.05``.

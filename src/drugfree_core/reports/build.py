@@ -403,8 +403,9 @@ def _national_beside(
     codes = [code for code, scheme in own.items() if not agrees[scheme.id]]
     if codes:
         # Only the people who ever lived in these units (or their predecessors) count:
-        # the part their own scheme read on this date holds them all.
-        data = runner.part_for(codes)
+        # the part cut for their provinces holds them all (the one their own scheme read,
+        # when it read one). A copy for the date, as each date's evaluation reads.
+        data = runner.part_for(codes).for_one_date()
 
         def verdicts() -> tuple[UnitVerdict, ...]:
             # Only the verdicts are shown: nobody behind them is listed.

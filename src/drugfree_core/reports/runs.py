@@ -470,8 +470,8 @@ class ScopeRunner:
     def part_for(self, codes: list[str]) -> Dataset:
         """The records of the scope's data that evaluating *codes* needs (see :meth:`_part`).
 
-        Cut once per set of provinces and shared: the national verdicts beside a
-        province's own read the part its own scheme read.
+        Cut once per set of the codes' provinces and shared: the national verdicts beside
+        a province's own scheme read the part that scheme read, when it read one.
         """
         return self._part(codes, self.dataset)
 
