@@ -490,9 +490,10 @@ class ScopeRunner:
         from the copy with keys, 9-12 ms to give keys.
         """
         provinces = frozenset(official_code(self.home_province(c)) for c in codes)
-        key = (provinces, data is not self.dataset)
+        keyed = data is not self.dataset
+        key = (provinces, keyed)
         if key not in self._parts:
-            with_ids = self._parts.get((provinces, False)) if key[1] else None
+            with_ids = self._parts.get((provinces, False)) if keyed else None
             part = None if with_ids is None else with_person_keys(with_ids)
             if part is None:
                 wanted = self._communes_at_home(provinces)
