@@ -332,7 +332,11 @@ def test_rows_where_by_filter_is_the_sorted_lookup(keys: list[str], wanted: set[
             dataset = attrs.evolve(Dataset.from_frames({}), drug_tests=table)
             with mock.patch.object(dataset_module, "_FEW_RANGES", few):
                 got = dataset._rows_where("drug_tests", "subject_id", values)
+                # the public look-up takes values in any order, repeated, with nulls
+                loose = pl.concat([values.reverse(), values, pl.Series([None], dtype=pl.String())])
+                public = dataset.rows_with("drug_tests", "subject_id", loose)
             assert got.equals(_rows_where_sorted(table, "subject_id", values))
+            assert public.equals(got)
 
 
 _PERSON_KEYS = {

@@ -40,6 +40,7 @@ from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
 from drugfree_core.reports.provenance import FingerprintStopped, fingerprint
 from drugfree_core.reports.quality import assess_quality
+from drugfree_core.reports.side_work import SideWork
 from drugfree_core.reports.trend import least_squares_slope, period_ends
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
@@ -775,6 +776,43 @@ def test_a_province_s_part_is_cut_once_for_its_scheme_the_national_beside_and_th
     monkeypatch.setattr(runs.ScopeRunner, "_part", _cut_afresh_from)
     assert build_report(own_schemes, on, national=True, host=host, options=options) == shared
     assert len(cuts) > 2 and KEY_DTYPE in {t for _, t in cuts}
+
+
+def test_the_unit_results_are_built_after_the_work_beside_them_has_started(
+    own_schemes: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reference date's rule trees are built once, on the report's thread, when read.
+
+    Building them is Python's work alone: the quality assessment, the national verdicts
+    beside and the indicators are given to the worker first, so that their queries fill
+    the other core meanwhile.
+    """
+    on = dt.date(2025, 10, 1)
+    options = ReportOptions(generated_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
+    events: list[str] = []
+    start = SideWork.start
+    built = runs.ScopeRun.results
+
+    def starting(side: SideWork, work: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        events.append(getattr(work, "__name__", "?"))
+        return start(side, work, *args, **kwargs)
+
+    def reading(run: runs.ScopeRun) -> Any:
+        if run.evaluations and not run._results:
+            events.append(
+                "results" if threading.current_thread() is threading.main_thread() else "!"
+            )
+        return built.fget(run)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(SideWork, "start", starting)
+    monkeypatch.setattr(runs.ScopeRun, "results", property(reading))
+    report = build_report(
+        own_schemes, on, national=True, host=_one_different_host(), options=options
+    )
+    assert events.count("results") == 1 and "!" not in events
+    before = events[: events.index("results")]
+    assert {"assess_quality", "_national_beside", "measure_indicators"} <= set(before)
+    assert any(u.national_verdict is not None for u in report.units)
 
 
 def _units_alone(runner: runs.ScopeRunner, codes: list[str]) -> Dataset:

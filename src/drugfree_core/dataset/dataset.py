@@ -529,6 +529,14 @@ class Dataset:
         links = self.lineage.filter(pl.col("successor_code").is_in(listed))
         return _closure(codes, _edges(links["successor_code"], links["predecessor_code"]))
 
+    def rows_with(self, table: str, column: str, values: pl.Series) -> pl.DataFrame:
+        """Rows of *table* whose *column* is one of *values*, in the table's order.
+
+        By binary search when the column is sorted (a few thousand people's tests among
+        4 million: 2 ms, against 20 ms for one filtering pass), else by that pass.
+        """
+        return self._rows_where(table, column, values.drop_nulls().unique().sort())
+
     def _rows_where(self, table: str, column: str, wanted: pl.Series) -> pl.DataFrame:
         """Rows of *table* whose *column* is one of *wanted*, in the table's order.
 

@@ -208,9 +208,6 @@ def build_report(
         on_the_day = now.data
         assert on_the_day is not None  # the reference date's run keeps its data
         # None needs the series: they run on the other core while its dates are evaluated.
-        beside_found = (
-            side.start(_national_beside, runner, now, host) if options.national_beside else None
-        )
         assessed = side.start(
             assess_quality,
             on_the_day,
@@ -220,6 +217,9 @@ def build_report(
             extracted=max(on, generated_at.date()),
             law=[p for p in host.parameters() if p.id.startswith("law.")],
         )
+        beside_found = (
+            side.start(_national_beside, runner, now, host) if options.national_beside else None
+        )
         # The indicators read the reference date only: beside the series too, not after.
         indicated = side.start(
             measure_indicators,
@@ -227,7 +227,7 @@ def build_report(
             on_the_day,
             on,
             scope=scope,
-            units=list(now.results),
+            units=list(now.verdicts),  # the units the results hold, not built yet
             shared=host.parameters(),
         )
         # What each unit lacks reads the reference date only: worked out before the series,
@@ -387,7 +387,7 @@ def _national_beside(
         return {}
     own = {
         code: scheme
-        for code, (scheme, _) in now.results.items()
+        for code, (scheme, _) in now.verdicts.items()  # each unit's own scheme
         if scheme.id != national.id and not scheme.is_national
     }
     if not own or not national.in_force(now.on) or not national.is_national:

@@ -127,6 +127,14 @@ def _first_copies(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         # sorting (a national status table: 13 ms instead of 83).
         then = next((k for k in keys[1:] if _sorted_by_two(frame, keys[0], k)), None)
         if then is not None:
+            # Rows equal on *then* to a neighbour first, by one pass over numbers or days:
+            # the people's ids (texts) are compared on those few only (4 million tests:
+            # 37 ms to 13). Each row kept beside an equal one keeps that neighbour, and a
+            # row kept only for the next one cannot equal the row kept before it (*then*
+            # never falls within a person), so the second pass finds what one pass over
+            # every row would.
+            near = _as_before(then)
+            frame = frame.filter(near | near.shift(-1, fill_value=False))
             both = _as_before(keys[0]) & _as_before(then)
             frame = frame.filter(both | both.shift(-1, fill_value=False))
     ordered = frame.sort(keys, maintain_order=True)
@@ -165,7 +173,14 @@ def _people_with_overlaps(frame: pl.DataFrame) -> pl.DataFrame:
     band = (~same_person).cum_sum().cast(pl.Int64) * _DAYS_BAND
     end = pl.col("end").fill_null(_OPEN).cast(pl.Int64) + _DAY_SHIFT + band
     start = pl.col("start").cast(pl.Int64) + _DAY_SHIFT + band
-    clashing = frame.filter(same_person & (start <= end.cum_max().shift(1)))["subject_id"]
+    # Lazy, so the band and the comparison with the row before are worked out once
+    # for both ends (a national status table: 37 ms eagerly, 18 lazily).
+    clashing = (
+        frame.lazy()
+        .filter(same_person & (start <= end.cum_max().shift(1)))
+        .select("subject_id")
+        .collect()["subject_id"]
+    )
     return frame.filter(person.is_in(clashing.unique().implode()))
 
 
@@ -655,17 +670,17 @@ def _check_rehab_in_custody(q: Inputs) -> pl.LazyFrame:
 # --- sống: live ----------------------------------------------------------------------------
 
 
-def _activity_dates(q: Inputs) -> list[tuple[pl.DataFrame, str]]:
+def _activity_dates() -> list[tuple[str, str]]:
     """Every table and date column whose dates count as a person's recorded activity."""
     return [
-        (q.dataset.drug_tests, "date"),
-        (q.dataset.status_periods, "start"),
-        (q.dataset.status_periods, "management_start"),
-        (q.dataset.residences, "start"),
-        (q.dataset.rehab_episodes, "start"),
-        (q.dataset.rehab_episodes, "end"),
-        (q.dataset.custody_periods, "start"),
-        (q.dataset.custody_periods, "end"),
+        ("drug_tests", "date"),
+        ("status_periods", "start"),
+        ("status_periods", "management_start"),
+        ("residences", "start"),
+        ("rehab_episodes", "start"),
+        ("rehab_episodes", "end"),
+        ("custody_periods", "start"),
+        ("custody_periods", "end"),
     ]
 
 
@@ -678,23 +693,31 @@ def _check_stale(q: Inputs) -> pl.LazyFrame:
     not kept alive.
     """
     cutoff = shift(q.on, -q.stale_after_days)  # a huge threshold stops at year 1
-    dated = _activity_dates(q)
+    dated = _activity_dates()
     # A person is stale exactly when nothing of theirs is dated from the cutoff to the
     # date. Those with something are found by comparing dates alone; only the few left
     # are looked up for their latest date (a national table: 70 ms, against 150 for
     # every person's latest).
     recent = pl.concat(
-        frame.lazy().filter(pl.col(column).is_between(cutoff, q.on)).select("subject_id")
-        for frame, column in dated
+        q.dataset.frame(table)
+        .lazy()
+        .filter(pl.col(column).is_between(cutoff, q.on))
+        .select("subject_id")
+        for table, column in dated
     )
     stale = q.people.lazy().select("subject_id").join(recent, on="subject_id", how="anti").collect()
-    ids = stale["subject_id"].implode()
+    # Their records by binary search where a table lists each person's records together
+    # (2,000 people nationally: 12 ms, against 35 by one filtering pass per table).
+    theirs = {
+        table: q.dataset.rows_with(table, "subject_id", stale["subject_id"]) for table, _ in dated
+    }
     latest = (
         pl.concat(
-            frame.lazy()
-            .filter(pl.col("subject_id").is_in(ids) & (pl.col(column) <= q.on))
+            theirs[table]
+            .lazy()
+            .filter(pl.col(column) <= q.on)
             .select("subject_id", pl.col(column).alias("latest"))
-            for frame, column in dated
+            for table, column in dated
         )
         .group_by("subject_id")
         .agg(pl.col("latest").max())
