@@ -339,6 +339,27 @@ def test_rows_where_by_filter_is_the_sorted_lookup(keys: list[str], wanted: set[
             assert public.equals(got)
 
 
+def test_rows_with_reads_the_values_in_the_columns_type_and_order() -> None:
+    # A category column sorted in its categories' order (not the words' order) is
+    # searched in that order; a word that is no category, or a null, matches no row; a
+    # column holding a null is read by one filtering pass.
+    kind = Dataset.from_frames({}).drug_tests.schema["method"]
+    words = list(kind.categories)  # type: ignore[attr-defined]
+    assert words != sorted(words)  # else this test would not tell the orders apart
+    cells = pl.Series("method", [w for w in reversed(words) for _ in range(3)], dtype=kind)
+    by_category = pl.DataFrame([cells]).sort("method").with_row_index("n")
+    dataset = attrs.evolve(Dataset.from_frames({}), drug_tests=by_category)
+    for asked in ([words[-1], "no such word", None], [words[-1], None, words[0], words[-1]]):
+        wanted = {w for w in asked if w in words}
+        expected = by_category.filter(pl.col("method").cast(pl.String()).is_in(sorted(wanted)))
+        got = dataset.rows_with("drug_tests", "method", pl.Series(asked, dtype=pl.String()))
+        assert got.equals(expected)
+    ids = pl.DataFrame({"subject_id": ["a", None, "b", "b"], "n": [0, 1, 2, 3]})
+    dataset = attrs.evolve(Dataset.from_frames({}), drug_tests=ids)
+    got = dataset.rows_with("drug_tests", "subject_id", pl.Series(["b", None]))
+    assert got["n"].to_list() == [2, 3]
+
+
 _PERSON_KEYS = {
     "subjects": "id",
     **{t: "subject_id" for t in ("residences", "status_periods", "drug_tests")},

@@ -80,8 +80,9 @@ class ScopeRun:
 
     ``verdicts`` maps unit code to ``(scheme, verdict)``, on every date; ``results``
     maps it to ``(scheme, result)``, the whole result with its reasons, on the report's
-    reference date only (empty on other dates, which only count verdicts: building
-    every unit's rule trees there would cost most of a series' time for nothing).
+    reference date only, built from ``evaluations`` when first read (empty on other
+    dates, which only count verdicts: building every unit's rule trees there would cost
+    most of a series' time for nothing).
     ``provinces`` maps unit code to its province as of the reference date.
     ``evaluations`` are the whole evaluations behind the results, on the reference date
     only (other dates are evaluated for their verdicts alone, without listing the
@@ -119,13 +120,17 @@ class ScopeRun:
 
         Building every unit's rule trees is Python's work alone (0.15 s nationally): a
         report first sets the work beside it going (the quality assessment, the national
-        verdicts beside), whose queries fill the other core meanwhile. Read it from one
-        thread: two first reads at once would build the trees twice.
+        verdicts beside), whose queries fill the other core meanwhile. The mapping is
+        filled in one step once built, so a read never sees part of it; two first reads
+        at once would each build the trees (a report reads it on its own thread only).
         """
         if not self._results and self.evaluations:
-            for scheme, evaluation in self.evaluations:
-                for unit in evaluation.units:
-                    self._results[unit.unit_code] = (scheme, unit)
+            built = {
+                unit.unit_code: (scheme, unit)
+                for scheme, evaluation in self.evaluations
+                for unit in evaluation.units
+            }
+            self._results.update(built)
         return self._results
 
     def unplaced_in(self, scope: str) -> int:
@@ -462,8 +467,8 @@ class ScopeRunner:
             on=on,
             verdicts=verdicts,
             provinces=provinces,
-            # The reference date's evaluations are read again (criteria tallies,
-            # provenance); the other dates made none, only verdicts.
+            # The reference date's evaluations are read again (the results, the criteria
+            # tallies, provenance); the other dates made none, only verdicts.
             evaluations=tuple(evaluations),
             data=whole if reference else None,
             notes=tuple(dict.fromkeys(notes)),
