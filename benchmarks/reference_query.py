@@ -64,6 +64,7 @@ _POST_REHAB = {
     "compulsory_facility_minor": "1y",
 }
 _POST_REHAB_NO_EPISODE = "2y"
+_POST_REHAB_SHORTEST = "1y"
 _USER_PERIOD = "1y"
 _MAX_EPISODE = {
     "voluntary_home_community": "12mo",
@@ -256,14 +257,22 @@ def query(
             check_sortedness=False,
         )
         .with_columns(
-            (
+            # the anniversary is the last day managed; with no completed episode on record
+            # the term is one of the law's: certain within the shortest, unknown up to the
+            # longest, over after it
+            pl.when(pl.col("basis").is_not_null())
+            .then(
                 pl.col("anchor").dt.offset_by(
-                    pl.col("basis")
-                    .replace_strict(_POST_REHAB, default=_POST_REHAB_NO_EPISODE)
-                    .fill_null(_POST_REHAB_NO_EPISODE)
+                    pl.col("basis").replace_strict(_POST_REHAB, default=_POST_REHAB_NO_EPISODE)
                 )
-                >= on  # the anniversary is the last day managed
-            ).alias("running")
+                >= on
+            )
+            .when(pl.col("anchor").dt.offset_by(_POST_REHAB_SHORTEST) >= on)
+            .then(pl.lit(True))
+            .when(pl.col("anchor").dt.offset_by(_POST_REHAB_NO_EPISODE) >= on)
+            .then(pl.lit(None, pl.Boolean))
+            .otherwise(pl.lit(False))
+            .alias("running")
         )
         .drop("episode_end", "basis")
     )

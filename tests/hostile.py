@@ -30,10 +30,13 @@ from drugfree_core.errors import DatasetError, DrugfreeError, Problem
 
 ON = dt.date(2025, 10, 1)
 
-#: Tables whose values are personal data (never quoted in a message).
+#: The tables of a person's own records (``subjects`` and its nested tables).
 SUBJECT_TABLES = frozenset(
     {"subjects", "residences", "status_periods", "drug_tests", "rehab_episodes", "custody_periods"}
 )
+#: Tables whose records are about people: the subjects' and the violations and wanted
+#: fugitives that name one (a personal value put there is never repeated).
+PERSONAL_TABLES = SUBJECT_TABLES | {"drug_law_violations", "wanted_fugitives"}
 #: Columns holding record ids or references: the door may name a record by them.
 ID_COLUMNS = frozenset(
     {"id", "subject_id", "code", "parent_code", "unit_code", "predecessor_code", "successor_code"}
@@ -246,7 +249,7 @@ def frame_corruption(
         frames[name] = frame.with_columns(series.alias(column))
     elif kind in ("cell", "secret"):
         as_text = frame[column].cast(pl.String())
-        if kind == "secret" and name in SUBJECT_TABLES and column not in ID_COLUMNS:
+        if kind == "secret" and name in PERSONAL_TABLES and column not in ID_COLUMNS:
             value = draw(secrets())
             facts["secret"] = value
         else:
@@ -267,7 +270,7 @@ def frame_corruption(
         new = draw(st.one_of(secrets(), st.text(min_size=1, max_size=10)))
         if new not in frame.columns:
             frames[name] = frame.rename({column: new})
-            if name in SUBJECT_TABLES and new.startswith(("SECRET", "0")) and len(new) > 8:
+            if name in PERSONAL_TABLES and new.startswith(("SECRET", "0")) and len(new) > 8:
                 facts["secret"] = new
     return facts
 

@@ -462,7 +462,14 @@ class _Oracle:
                 if done and (basis is None or e.end > basis.end):  # type: ignore[operator]
                     basis = e
             if basis is None:
-                period = self.law("law.post_rehab_period_without_episode")
+                # The term is one of the law's, not known which: certain within the
+                # shortest, unknown up to the longest assumed.
+                terms = [t for t in self.law("law.post_rehab_period").values() if t is not None]
+                longest = self.law("law.post_rehab_period_without_episode")
+                shortest = min(terms, key=lambda t: t.add_to(dt.date(2001, 1, 1)), default=longest)
+                if self.still_runs(shortest, anchor):
+                    return True
+                return None if self.still_runs(longest, anchor) else False
             else:
                 key = basis.form.value
                 if basis.form is RehabForm.COMPULSORY_FACILITY and basis.minor:
@@ -538,13 +545,15 @@ class _Oracle:
                     certain = False
             if exempt_custody and self.in_custody(s):
                 continue
-            if any(
-                r.kind in pop.exempt_running
-                and covers(r.start, r.end, self.on)
-                and self.management_runs(s, r)
+            excepting = [
+                self.management_runs(s, r)
                 for r in s.statuses
-            ):
+                if r.kind in pop.exempt_running and covers(r.start, r.end, self.on)
+            ]
+            if any(runs is True for runs in excepting):
                 continue
+            if any(runs is None for runs in excepting):
+                certain = False  # may be excepted: an uncertain member
             out[s.id] = Member(
                 certain=certain,
                 has_record=k_and(r.has_management_record for r in rows),
@@ -716,8 +725,18 @@ class _Oracle:
         for code in mine:
             u = inner.units[code]
             if m.levels:
-                s = bool(set(u.levels_reached) & set(m.levels))
-                may = u.level is None and bool(set(u.level_candidates) & set(m.levels))
+                # Each level asked for, on its own criteria, whatever the label's order.
+                s = may = False
+                for level in m.scheme.levels:
+                    if level.id not in m.levels:
+                        continue
+                    outcomes = [
+                        u.criteria[c].outcome if c in u.criteria else UNKNOWN
+                        for c in level.criteria
+                    ]
+                    passed, open_ = outcomes.count(PASS), outcomes.count(UNKNOWN)
+                    s = s or passed >= level.min_pass
+                    may = may or passed + open_ >= level.min_pass
             else:
                 s, may = u.verdict == PASS, u.verdict == UNKNOWN
             sure += s
@@ -765,11 +784,9 @@ class _Oracle:
             if not facts:
                 return None
             latest = max(f.period_end for f in facts)
-            values = {as_fraction(f.value) for f in facts if f.period_end == latest}
-            if len(values) != 1:
-                raise ValueError("oracle: FactLatest is ambiguous (two facts end the same day)")
-            v = values.pop()
-            return v, v
+            # Records of the latest period that disagree leave the value between them.
+            values = [as_fraction(f.value) for f in facts if f.period_end == latest]
+            return min(values), max(values)
         raise TypeError(f"oracle: unsupported measure {m!r}")
 
     def threshold(self, x: Any) -> Fraction | None:

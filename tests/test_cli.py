@@ -237,6 +237,20 @@ def test_invalid_dataset_is_refused_then_quarantined(run, tmp_path: Path) -> Non
     result = json.loads(out)
     assert len(result["quarantined"]) >= 1
     assert result["quarantined"][0]["location"].startswith("$.subjects[0]")
+    # Outputs that cannot hold them say each one on standard error: none goes unsaid.
+    listed = (
+        "$.subjects[0].tests[0] [S0000001]: $.subjects[0].tests[0].result: expected one of: "
+        "negative, positive"
+    )
+    shown = [run(*args[:-1], fmt, "--quarantine") for fmt in ("csv", "table")]
+    shown.append(
+        run(*args[:-2], "--format", "json", "--quarantine", "--compare", "qd28-2025-drug-free")
+    )
+    shown.append(
+        run("report", str(bad), "--date", DATE, "--quarantine", "--no-series", "--format", "json")
+    )
+    for code, _, err in shown:
+        assert code == 0 and "quarantined (left out" in err and listed in err, err
 
 
 def test_evaluate_parquet_is_one_row_per_unit_and_node(run, tmp_path: Path) -> None:

@@ -107,6 +107,9 @@ def run(on: dt.date, fmt: str, closest: int, tokens: Path | None, lang: str) -> 
         (["--date", "2025-12-31", "--closest", "x"], "'x' không phải là số nguyên."),
         (["--date", "2025-12-31", "--tokens", "nowhere.toml"], "'nowhere.toml' không tồn tại."),
         (["--date", "2025-12-31", "--nope"], "Lỗi: Không có tùy chọn: --nope."),
+        # Click's parser's own sentences, read back
+        (["--date", "2025-12-31", "extra"], "Lỗi: Thừa đối số (extra)."),
+        (["--date", "2025-12-31", "a", "b"], "Lỗi: Thừa đối số (a b)."),
     ],
 )
 def test_usage_errors_in_vietnamese(args: list[str], vi: str) -> None:
@@ -115,6 +118,13 @@ def test_usage_errors_in_vietnamese(args: list[str], vi: str) -> None:
     assert vi in result.stderr, result.stderr
     assert "Cách dùng: toy run [TÙY CHỌN]" in result.stderr  # Click's placeholder too
     assert "Xem hướng dẫn: 'toy run --help'." in result.stderr
+
+
+def test_an_option_without_its_value_is_said_in_vietnamese() -> None:
+    # Click's parser has no command to show the usage of here: the error alone.
+    result = CliRunner(env=VI).invoke(toy, ["run", "--date", "2025-12-31", "--format"])
+    assert result.exit_code == 2
+    assert result.stderr == "Lỗi: Tùy chọn --format cần một giá trị.\n"
 
 
 def test_a_date_is_a_date_and_the_language_ends_with_the_command(tmp_path: Path) -> None:
@@ -152,3 +162,19 @@ def y():
     assert texts == ["First line.\\n\\nSecond paragraph.", "Alpha beta.", "Given as help."] or set(
         texts
     ) == {"First line.\n\nSecond paragraph.", "Alpha beta.", "Given as help."}
+
+
+@pytest.mark.parametrize("args", [["schemes"], ["--help"], ["validate", "x", "--lang", "vi"]])
+def test_a_misspelt_language_variable_is_one_clear_error_in_both_languages(
+    args: list[str],
+) -> None:
+    # DRUGFREE_LANG=vn (for vi): every text depends on it, so it is said before anything
+    # else, in each language, and never as a traceback.
+    result = CliRunner().invoke(cli, args, env={"DRUGFREE_LANG": "vn"})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Lỗi: DRUGFREE_LANG='vn' không phải ngôn ngữ chương trình hỗ trợ: hãy dùng một trong "
+        "vi, en",
+        "Error: DRUGFREE_LANG='vn' is not a language this program speaks: use one of vi, en",
+    ]
+    assert "Traceback" not in result.output

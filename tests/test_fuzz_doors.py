@@ -26,8 +26,8 @@ from hostile import (
     BAD_DATES,
     ID_COLUMNS,
     ON,
+    PERSONAL_TABLES,
     REFERENCES,
-    SUBJECT_TABLES,
     Expect,
     check_door,
     frame_corruption,
@@ -81,7 +81,7 @@ def table_corruption(
     name = draw(st.sampled_from(filled))
     rows = tables[name]
     header = rows[0]
-    personal = name in SUBJECT_TABLES
+    personal = name in PERSONAL_TABLES
     kind = draw(
         st.sampled_from(
             [
@@ -122,7 +122,7 @@ def table_corruption(
         # A personal value where it is personal: any cell of a person's rows. In an id
         # column it is an identity number, or a name (with a space): the door must refuse
         # both without repeating them (a well-formed pseudonymous id may be repeated).
-        people = [n for n in filled if n in SUBJECT_TABLES]
+        people = [n for n in filled if n in PERSONAL_TABLES]
         if not people:
             return kind, facts
         name = draw(st.sampled_from(people))

@@ -337,3 +337,25 @@ def _outcome(work: Callable[[], str]) -> str:
         return work()
     except Exception as exc:
         return type(exc).__name__
+
+
+def test_the_settings_of_the_rules_are_said_in_words() -> None:
+    # A parameter whose value is a word (which law sets a rehab term, which tests
+    # count, who decides management) reads in the reader's language, not as its code.
+    from drugfree_core.rules.describe import describe_value
+
+    said = {
+        "episode_start": "luật có hiệu lực khi bắt đầu đợt cai nghiện",
+        "latest_negative_no_positive": (
+            "lần xét nghiệm gần nhất âm tính và không có lần nào dương tính"
+        ),
+        "commune_police_chief": "Trưởng Công an cấp xã",
+        "assessment_period": "kỳ đánh giá (từ ngày 15 tháng 12)",
+        "compulsory_facility:first": "cai bắt buộc tại cơ sở, lần đầu",
+    }
+    for value, words in said.items():
+        assert describe_value(value, "vi") == words, value
+    assert describe_value("compulsory_facility:later", "en") == (
+        "compulsory rehab at a facility, a later time"
+    )
+    assert describe_value("a_plugin's_own_word", "vi") == "a_plugin's_own_word"  # as written

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from drugfree_core.api import evaluate_unit_from
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.schema import TABLES_BY_NAME
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.io import load, read_json, read_tables, validate, write_tables
 from drugfree_core.io.table_door import read_table_file
+from drugfree_core.plugins import get_scheme
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
 
@@ -106,6 +109,53 @@ def test_subject_tables_never_repeat_cell_values(tmp_path: Path) -> None:
     ]
     for value in ("20/01/2023", "NEG-X", "LAB-Y"):
         assert all(value not in reason for _, reason, _ in found)
+
+
+def test_violations_and_fugitives_never_repeat_cell_values(tmp_path: Path) -> None:
+    # They name people too: free text typed into the wrong column (a name, an ID number)
+    # must not come back in a problem, in a CSV file or a Parquet one.
+    violations = (
+        "subject_id,unit_code,date,kind\n"
+        "S1,16100,2025-01-30,Nguyen Van A sold to his neighbour\n"
+        "S1,16100,Tran 012345678901,crime\n"
+    )
+    fugitives = "id,unit_code,start,end\nF1,16100,2025-01-01,hiding at 12 Hang Bac\n"
+    root = folder(
+        tmp_path,
+        subjects=SUBJECTS,
+        residences=RESIDENCES,
+        drug_law_violations=violations,
+        wanted_fugitives=fugitives,
+    )
+    secrets = ("Nguyen Van A", "012345678901", "Hang Bac")
+    found = problems_of(root)
+    assert [(loc, reason) for loc, reason, _ in found] == [
+        ("drug_law_violations.csv:row 2", "kind: value is not one of: crime, administrative"),
+        ("drug_law_violations.csv:row 3", "date: value is not a date written YYYY-MM-DD"),
+        ("wanted_fugitives.csv:row 2", "end: value is not a date written YYYY-MM-DD"),
+    ]
+    as_parquet = tmp_path / "pq"
+    as_parquet.mkdir()
+    for csv in root.glob("*.csv"):
+        pl.read_csv(csv, infer_schema=False).write_parquet(as_parquet / f"{csv.stem}.parquet")
+    texts = [str(p) for p in validate(as_parquet)] + [reason for _, reason, _ in found]
+    assert texts and all(secret not in text for secret in secrets for text in texts)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a name of bytes that are not UTF-8 is POSIX's")
+def test_a_folder_whose_name_is_not_utf8_is_read(tmp_path: Path) -> None:
+    # The system allows any bytes in a name; polars takes names as UTF-8 text only.
+    root = folder(tmp_path, subjects=SUBJECTS, residences=RESIDENCES, drug_tests=TESTS)
+    odd = tmp_path / os.fsdecode(b"d\xfe")
+    root.rename(odd)
+    as_parquet = tmp_path / os.fsdecode(b"p\xff")
+    write_tables(load(odd), as_parquet, "parquet")
+    for path in (odd, as_parquet):
+        assert load(path).drug_tests.height == 3 and validate(path) == ()
+    # A unit's own records are read from it too (the part gives way to the whole read).
+    scheme = get_scheme("mps-recognition-2024")
+    unit = evaluate_unit_from(odd, dt.date(2025, 10, 1), "16100", scheme=scheme)
+    assert unit.unit.unit_code == "16100" and not unit.read_part
 
 
 def test_every_bad_row_is_reported(tmp_path: Path) -> None:
@@ -522,3 +572,46 @@ def test_the_json_door_and_writers_are_still_the_packages_names() -> None:
     assert set(io.__all__) <= set(dir(io))
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         io.nothing_here  # noqa: B018
+
+
+def test_a_line_cut_short_is_refused_where_it_is(tmp_path: Path) -> None:
+    # polars reads the missing cells at the end of a short line as empty: a completed
+    # episode would silently become one that is not.
+    episodes = (
+        "subject_id,form,start,end,completed,minor,rank\n"
+        "S1,voluntary_home_community,2019-10-27,2020-04-29,true,false,\n"
+        "S2,compulsory_facility,2016-12-01,2018-04-27\n"
+    )
+    root = folder(tmp_path, subjects=SUBJECTS, residences=RESIDENCES, rehab_episodes=episodes)
+    reason = "the row has 4 fields, the header 7: a line cut short loses its last cells"
+    assert problems_of(root) == [("rehab_episodes.csv:row 3", reason, None)]
+    with pytest.raises(DatasetError):  # a file-level problem, as a row too long is
+        read_tables(root, quarantine=True)
+    # Only the unit's own records read: the whole read is taken, and says the same.
+    with pytest.raises(DatasetError, match="row 3"):
+        evaluate_unit_from(
+            root, dt.date(2025, 10, 1), "16100", scheme=get_scheme("mps-recognition-2024")
+        )
+
+
+@pytest.mark.parametrize(
+    "units",
+    [
+        # Empty cells at the end of full lines are empty cells, not a short line.
+        UNITS,
+        # A comma inside a quoted name is no separator.
+        UNITS.replace("Tỉnh Thanh Hóa", '"Tỉnh Thanh Hóa, cũ"'),
+    ],
+)
+def test_full_lines_with_empty_last_cells_are_read(tmp_path: Path, units: str) -> None:
+    root = folder(tmp_path, units=units + "\n", subjects=SUBJECTS, residences=RESIDENCES)
+    assert validate(root) == () and load(root).units.height == 3
+
+
+def test_a_quoted_line_break_is_no_short_line(tmp_path: Path) -> None:
+    # Lines and rows then differ: the parser's reading stands, and the break is refused.
+    units = UNITS.replace("Tỉnh Thanh Hóa", '"Tỉnh Thanh\nHóa"')
+    root = folder(tmp_path, units=units, subjects=SUBJECTS, residences=RESIDENCES)
+    assert [reason for _, reason, _ in problems_of(root)] == [
+        "name contains a control character, such as a line break, tab, NUL or escape"
+    ]

@@ -28,6 +28,13 @@ from drugfree_core.i18n import record_lookups
     ("reason", "vietnamese"),
     [
         ("period_end is before period_start", "period_end trước period_start"),
+        # Python's JSON reader's own words, read back; another's stay as written
+        (
+            "malformed JSON: Expecting property name enclosed in double quotes",
+            "JSON sai cú pháp: thiếu tên khóa đặt trong dấu ngoặc kép",
+        ),
+        ("malformed JSON: nested too deeply", "JSON sai cú pháp: lồng nhau quá sâu"),
+        ("malformed JSON: a new reader's words", "JSON sai cú pháp: a new reader's words"),
         (
             "parent_code 98009 does not match any unit",
             "parent_code 98009 không khớp với đơn vị nào",

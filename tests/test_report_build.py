@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import json
+import re
 import threading
 from collections.abc import Callable
 from fractions import Fraction
@@ -22,6 +24,7 @@ from drugfree_core.adminmap import official_code
 from drugfree_core.dataset import Dataset
 from drugfree_core.dataset.person_keys import KEY_DTYPE
 from drugfree_core.engine import context, placement, pool_steps
+from drugfree_core.engine.evaluate import quarantined_note, split_predecessor_note
 from drugfree_core.engine.results import CriterionResult, RuleResult, UnitResult
 from drugfree_core.i18n import Text, msg, record_lookups, render, use_lang
 from drugfree_core.i18n.language import chosen_lang
@@ -38,9 +41,12 @@ from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.reports import Report, ReportOptions, build_cases, build_report, runs
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
+from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
+from drugfree_core.reports.progress import judge
 from drugfree_core.reports.provenance import FingerprintStopped, fingerprint
 from drugfree_core.reports.quality import assess_quality
 from drugfree_core.reports.side_work import SideWork
+from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import least_squares_slope, period_ends
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
@@ -131,6 +137,72 @@ def test_hai_phong_30_percent_of_114_is_35(official: Dataset) -> None:
     (milestone,) = progress.milestones
     assert milestone.status == "cannot_judge"  # the 114 uncovered units could reach 35
     assert (milestone.meeting_at_due, milestone.no_data_at_due) == (0, 114)
+
+
+@pytest.mark.parametrize(
+    ("meeting", "failing", "unknown", "no_data", "unplaced", "status"),
+    [
+        (5, 5, 0, 0, 0, "met"),
+        (4, 6, 0, 0, 0, "missed"),
+        (1, 0, 9, 0, 0, "cannot_judge"),  # the undecided units could all pass
+        (1, 0, 0, 9, 0, "cannot_judge"),  # so could the uncovered ones
+        (1, 5, 2, 2, 0, "cannot_judge"),  # 1 + 2 + 2 reaches 5
+        (1, 6, 2, 1, 0, "missed"),  # 1 + 2 + 1 does not
+        (5, 5, 0, 0, 1, "cannot_judge"),  # one unplaced person may undo a pass
+    ],
+)
+def test_a_milestone_is_missed_only_when_no_undecided_unit_could_reach_it(
+    meeting: int, failing: int, unknown: int, no_data: int, unplaced: int, status: str
+) -> None:
+    counts = runs.ScopeCounts(
+        units=meeting + failing + unknown + no_data,
+        meeting=meeting,
+        failing=failing,
+        unknown=unknown,
+        no_data=no_data,
+        unplaced=unplaced,
+    )
+    assert judge(5, counts) == status
+
+
+def test_a_province_report_places_who_moved_to_another_province(tmp_path: Path) -> None:
+    # Lived in Lai Châu (12), moved to Hải Phòng (31) in 2024: Lai Châu's report must not
+    # count them as placed nowhere (its quality rows would show another province's person).
+    managed = {
+        "kind": "addict",
+        "start": "2024-01-01",
+        "has_management_record": True,
+        "management_start": "2024-01-01",
+        "support_provided": True,
+    }
+    mover = {
+        "id": "MOVER01",
+        "residences": [
+            {"unit_code": "pre2025:03386", "start": "2019-01-01", "end": "2024-06-24"},
+            {"unit_code": "pre2025:10507", "start": "2024-07-10", "end": "2025-06-30"},
+            {"unit_code": "10507", "start": "2025-07-01"},
+        ],
+        "statuses": [managed],
+        "tests": [{"date": "2025-09-01", "result": "positive"}],
+    }
+    document = {
+        "format": "drugfree-dataset/1",
+        "subjects": [mover],
+        "coverage": [
+            {"unit_code": code, "source_system": "test"}
+            for code in ("12", "31", "pre2025:12", "pre2025:30", "pre2025:31")
+        ],
+    }
+    path = tmp_path / "mover.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    dataset = dfc.load(path)
+    options = ReportOptions(series=False, allow_no_coverage=True)
+    for province, placed_nowhere in (("12", 0), ("31", 0)):
+        report = build_report(dataset, dt.date(2025, 10, 1), province=province, options=options)
+        assert report.quality.by_check().get("unplaced", 0) == placed_nowhere, province
+        assert [q for q in report.quality.rows if q.unit_code is None and q.people] == []
+    hai_phong = build_report(dataset, dt.date(2025, 10, 1), province="31", options=options)
+    assert any(q.unit_code == "10507" and q.people == 1 for q in hai_phong.quality.rows)
 
 
 def test_national_50_percent_of_3321_is_1661(official: Dataset) -> None:
@@ -357,6 +429,36 @@ def test_suppression_hides_small_people_counts(demo: Dataset) -> None:
         assert q.people is None or q.people == 0 or q.people >= 5
 
 
+def test_suppression_withholds_small_counts_of_people_in_notes(demo_report: Report) -> None:
+    # Notes count people too ("1 person living in a split predecessor may belong to this
+    # unit"): a small count is said as "< K", in every language, and the bound beside
+    # the scope's unplaced count no longer gives it back.
+    unit = attrs.evolve(
+        demo_report.units[0],
+        notes=(split_predecessor_note(1), quarantined_note(3), split_predecessor_note(9)),
+    )
+    report = attrs.evolve(
+        demo_report,
+        units=(unit, *demo_report.units[1:]),
+        notes=(unplaced_scope_note(2, 30), without_residence_note(4), msg("kept as it is")),
+    )
+    published = suppress_small_counts(report, 5)
+    said = [render(note, "en") for note in (*published.units[0].notes, *published.notes)]
+    assert said == [
+        "< 5 people living in a split predecessor may belong to this unit",
+        "< 5 quarantined records concern this unit",
+        "9 people living in a split predecessor may belong to this unit",
+        "< 5 people or records could not be placed in any unit: 30 units meet the criteria "
+        "on the data, at least 26 wherever they belong.",
+        "< 5 people have a status but no residence on the date; they are listed as unplaced "
+        "(evaluate --format json), and since a covered unit's records are complete they are "
+        "not counted in any unit.",
+        "kept as it is",
+    ]
+    vietnamese = render(published.units[0].notes[0], "vi")
+    assert vietnamese.startswith("< 5 người") and "1" not in vietnamese
+
+
 @pytest.fixture(scope="module")
 def demo_report(demo: Dataset) -> Report:
     """The demo province's report on 1 Oct 2025, unsuppressed, without a series."""
@@ -555,6 +657,35 @@ def test_an_indicator_of_another_province_is_not_measured() -> None:
 def test_unknown_province_is_a_clear_error(official: Dataset) -> None:
     with pytest.raises(dfc.UsageError, match="no commune-level unit of province 77"):
         build_report(official, AFTER, province="77", host=PluginHost(autoload=False))
+
+
+@pytest.mark.parametrize(
+    ("scheme_id", "said"),
+    [
+        # Its pass says a unit's level is decided: a type-III key complex area is one.
+        ("qd28-2025-complex-areas", "ranks units into levels (type-I, type-II, type-III"),
+        ("qd28-2025-provinces", "judges provinces"),
+        ("qd28-2025-drug-free-province", "judges provinces"),
+    ],
+)
+def test_a_report_refuses_a_scheme_whose_pass_is_not_meeting(
+    demo: Dataset, scheme_id: str, said: str
+) -> None:
+    with pytest.raises(dfc.UsageError, match=re.escape(said)):
+        ReportOptions(scheme=dfc.get_scheme(scheme_id))
+    with pytest.raises(dfc.UsageError, match=re.escape(said)):
+        runs.ScopeRunner(
+            demo, PluginHost(), reference_date=AFTER, scope="*", scheme=dfc.get_scheme(scheme_id)
+        )
+
+
+def test_a_jurisdiction_naming_a_classification_is_refused(demo: Dataset) -> None:
+    # A plugin's province applies the classification of key complex areas as its scheme:
+    # its units would be counted as meeting whatever their type.
+    own = OwnSchemes("qd28-2025-complex-areas", ["P99"])
+    host = PluginHost(plugins=[("test-provinces", own)], autoload=False)
+    with pytest.raises(dfc.UsageError, match="test-province-P99 ranks units into levels"):
+        build_report(demo, AFTER, host=host, options=ReportOptions(series=False))
 
 
 def test_demo_report_has_every_part(demo: Dataset, tmp_path: Path) -> None:

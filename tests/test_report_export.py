@@ -417,6 +417,24 @@ def test_html_speaks_the_language() -> None:
     assert "Tiến độ theo lộ trình" in vi and "Tiến độ theo lộ trình" not in en
     assert "30/06/2026" in vi and "39,5 %" in vi
     assert "2026-06-30" in en and "39.5%" in en
+    # When it was made, in the reader's way, in the footer and the provenance table alike.
+    assert vi.count("02/07/2026 09:30:00 +00:00") == 2 and "2026-07-02T09:30" not in vi
+    assert en.count("2026-07-02 09:30:00 +00:00") == 2
+
+
+def test_xlsx_and_csv_write_when_the_report_was_made(tmp_path: Path) -> None:
+    write_report(sample_report(), "xlsx", lang="vi", out=tmp_path / "r.xlsx")
+    cells = [
+        str(c.value)
+        for ws in openpyxl.load_workbook(tmp_path / "r.xlsx")
+        for row in ws.rows
+        for c in row
+    ]
+    assert "02/07/2026 09:30:00 +00:00" in cells  # Excel's times cannot hold the offset
+    write_report(sample_report(), "csv", lang="vi", out=tmp_path / "csv")
+    assert "2026-07-02T09:30:00+00:00" in (tmp_path / "csv" / "provenance.csv").read_text(
+        "utf-8-sig"
+    )
 
 
 def test_html_escapes_data() -> None:
@@ -679,8 +697,8 @@ def test_answer_says_what_the_data_cover_and_the_range() -> None:
     )
     judged = _progress(report, milestones=(due_today,), no_data=62)
     assert (
-        "cannot be judged: 30 meeting, and the units with no data could change"
-        in (report_answer(judged, "en").facts[2])
+        "cannot be judged: 30 meeting, and the undecided units or the units with no data "
+        "could change" in (report_answer(judged, "en").facts[2])
     )
 
 

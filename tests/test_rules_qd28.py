@@ -23,6 +23,7 @@ from conftest import (
 from oracle import OracleUnit, oracle_evaluate
 
 from drugfree_core.engine import Evaluation, UnitResult, evaluate
+from drugfree_core.i18n import render
 from drugfree_core.model import (
     AdminUnit,
     DrugUseLocation,
@@ -334,6 +335,26 @@ def test_route_criterion_fails_only_when_known_off_route(
 ) -> None:
     # nothing else is known: the two values đ needs could still be there
     expect({"T1.dd": expected, "T2.dd": expected}, facts=facts)
+
+
+@pytest.mark.parametrize("values", [(1, 0), (0, 1), (0, 1, 0)])
+def test_latest_facts_that_disagree_leave_the_criterion_unknown_in_any_order(
+    values: tuple[int, ...],
+) -> None:
+    # Two reports of the same period, one on the route and one off it: which was read
+    # last must not decide (it did, by the file's order).
+    got = expect({"T1.dd": "unknown"}, facts=[fact(ROUTE, v) for v in values])
+    reasons, nodes = [], [got.criterion("T1.dd").result]
+    while nodes:
+        node = nodes.pop()
+        reasons.append(render(node.reason, "en") if node.reason else "")
+        nodes.extend(node.children)
+    assert any("for the latest period disagree" in reason for reason in reasons)
+    # An older period's different value does not count: the latest one agrees with itself.
+    older = UnitFact(
+        unit_code="U1", kind=ROUTE, period_start=ON - days(90), period_end=ON - days(60), value=1
+    )
+    expect({"T1.dd": "fail"}, facts=[older, fact(ROUTE, 0), fact(ROUTE, 0)])
 
 
 ZERO = [fact(ARREST, 0), fact(PLANTS, 0), fact(AREA, 0)]

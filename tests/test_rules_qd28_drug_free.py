@@ -163,6 +163,28 @@ def test_post_rehab_management_excepts_only_while_it_runs() -> None:
     check({"DF.1": "fail"}, [relapsed(ON - days(400))])  # its year is over
 
 
+@pytest.mark.parametrize(
+    ("days_ago", "expected"),
+    [
+        (300, "pass"),  # within a year, the shortest term: certainly running
+        (400, "unknown"),  # a 1-year term has ended, a 2-year one runs: not known which
+        (800, "fail"),  # past the longest term
+    ],
+)
+def test_post_rehab_management_without_an_episode_on_record(days_ago: int, expected: str) -> None:
+    # No completed rehab episode says which term applies (1 year after voluntary rehab,
+    # 2 after compulsory rehab as an adult): the exception is certain only while every
+    # term runs, and never assumed past the shortest.
+    start = ON - days(days_ago)
+    relapsed = person(
+        "p1",
+        "U1",
+        status(SubjectKind.ADDICT),
+        status(SubjectKind.POST_REHAB, start, management_start=start),
+    )
+    check({"DF.1": expected}, [relapsed])
+
+
 def test_a_post_rehab_person_alone_is_not_an_addict_or_user() -> None:
     check({"DF.1": "pass"}, [person("p1", "U1", status(SubjectKind.POST_REHAB, ON - days(30)))])
 

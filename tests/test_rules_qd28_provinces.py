@@ -13,10 +13,20 @@ import pytest
 from conftest import PROVINCE, build_dataset, commune, days, make_records, person, province, status
 from oracle import oracle_evaluate
 
+from drugfree_core.dataset import Dataset
 from drugfree_core.dataset.dataset import DatasetRecords
 from drugfree_core.engine import UnitResult, evaluate
 from drugfree_core.errors import SchemeError, UsageError
-from drugfree_core.model import AdminUnit, FactKind, Subject, SubjectKind, UnitFact
+from drugfree_core.model import (
+    AdminUnit,
+    FactKind,
+    Residence,
+    StatusPeriod,
+    Subject,
+    SubjectKind,
+    UnitFact,
+    UnitKind,
+)
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.schemes import qd28_drug_free, qd28_provinces
 
@@ -294,3 +304,81 @@ def test_a_commune_share_needs_a_province_scheme() -> None:
     wrong = attrs.evolve(qd28_provinces.ALL_COMMUNES, unit_level=qd28_drug_free.SCHEME.unit_level)
     with pytest.raises(SchemeError, match="provinces only"):
         evaluate(build_dataset(make_records([province(), *communes(1)])), wrong, ON)
+
+
+def test_a_commune_share_counts_a_level_the_label_order_put_behind_another() -> None:
+    # A commune certainly of type III whose Art. 6 criteria are undecided (its drug-law
+    # violations were not supplied): it may be drug-free too, whatever label wins. A
+    # province's share of drug-free communes is then unknown, not a certain failure.
+    from drugfree_core.model import Provenance, UnitLevel
+    from drugfree_core.model.enums import RehabForm
+    from drugfree_core.model.subjects import RehabEpisode
+    from drugfree_core.rules import CommuneShare, Compare, Criterion
+    from drugfree_core.rules.primitives import Op
+    from drugfree_core.schemes import qd28_complex_areas as ca
+
+    addict = Subject(
+        id="s1",
+        residences=(Residence(unit_code="X1", start=dt.date(2020, 1, 1)),),
+        statuses=(
+            StatusPeriod(
+                kind=SubjectKind.ADDICT, start=dt.date(2024, 3, 1), has_management_record=True
+            ),
+        ),
+        rehab_episodes=(
+            RehabEpisode(form=RehabForm.OPIOID_SUBSTITUTION, start=dt.date(2024, 4, 1)),
+        ),
+    )
+    facts = [
+        UnitFact(unit_code="X1", kind=kind, period_start=ON - days(364), period_end=ON, value=0)
+        for kind in (
+            FactKind.ARRESTED_DRUG_OFFENDERS,
+            FactKind.NARCOTIC_PLANTS_COUNT,
+            FactKind.NARCOTIC_PLANTS_AREA_M2,
+            FactKind.ON_COMPLEX_ROUTE,
+        )
+    ]
+    units = [
+        AdminUnit(code="P1", name="Tỉnh", kind=UnitKind.PROVINCE),
+        AdminUnit(
+            code="X1", name="Xã", kind=UnitKind.COMMUNE, parent_code="P1", resident_population=4000
+        ),
+    ]
+    share = Compare(CommuneShare(scheme=ca.SCHEME, levels=("drug-free",)), Op.GE, 1)
+    every = Scheme(
+        id="test-every-commune-drug-free",
+        version="1",
+        title_vi="t",
+        title_en="t",
+        description_en="d",
+        description_vi="d",
+        criteria=(
+            Criterion(
+                id="S.1",
+                title_vi="t",
+                title_en="every commune drug-free",
+                rule=share,
+                citation="test",
+                provenance=Provenance.INFERRED,
+                sources=("test",),
+            ),
+        ),
+        parameters=ca.SCHEME.parameters,
+        unit_level=UnitLevel.PROVINCE,
+    )
+    found = {}
+    for violations in (None, []):
+        given = {} if violations is None else {"drug_law_violations": violations}
+        dataset = Dataset.from_records(
+            units=units,
+            subjects=[addict],
+            unit_facts=facts,
+            wanted_fugitives=[],
+            drug_use_locations=[],
+            **given,
+        )
+        commune = evaluate(dataset, ca.SCHEME, ON).unit("X1")
+        assert commune.level == "type-III"
+        province_result = evaluate(dataset, every, ON).unit("P1").criteria[0].result
+        found[violations is None] = (province_result.outcome.value, province_result.numerator)
+    assert found == {True: ("unknown", 0.0), False: ("pass", 1.0)}

@@ -508,7 +508,6 @@ def post_rehab(
         (RehabForm.OPIOID_SUBSTITUTION, False, 1),
         (RehabForm.COMPULSORY_FACILITY, False, 2),
         (RehabForm.COMPULSORY_FACILITY, True, 1),
-        (None, False, 2),  # no completed episode in the data: the longer period
     ],
     ids=[
         "voluntary-home",
@@ -516,7 +515,6 @@ def post_rehab(
         "substitution",
         "compulsory-adult",
         "compulsory-minor",
-        "no-episode",
     ],
 )
 def test_c5_post_rehab_period_by_form(form: RehabForm | None, minor: bool, years: int) -> None:
@@ -525,6 +523,18 @@ def test_c5_post_rehab_period_by_form(form: RehabForm | None, minor: bool, years
     last_day = dt.date(2023 + years, 10, 20)  # the anniversary (Civil Code, §6.5)
     expect([s], {"TH.C5": "fail"}, on=last_day)
     expect([s], {"TH.C5": "pass"}, on=last_day + days(1))
+
+
+def test_c5_without_an_episode_management_is_certain_only_within_the_shortest_term() -> None:
+    # No completed episode says which term applies (1 or 2 years): never tested, the
+    # person fails C5 while management surely runs, is undecided while it may, and no
+    # longer counts once even the longest term is over.
+    ended = dt.date(2023, 10, 20)
+    s = post_rehab("r1", ended, None)
+    expect([s], {"TH.C5": "fail"}, on=dt.date(2024, 10, 20))
+    expect([s], {"TH.C5": "unknown"}, on=dt.date(2024, 10, 21))
+    expect([s], {"TH.C5": "unknown"}, on=dt.date(2025, 10, 20))
+    expect([s], {"TH.C5": "pass"}, on=dt.date(2025, 10, 21))
 
 
 def test_c5_basis_is_the_latest_episode_completed_by_management_start() -> None:

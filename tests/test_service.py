@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,20 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from drugfree_core.cli.main import cli
+from drugfree_core.dataset import Dataset
+from drugfree_core.engine import evaluate
 from drugfree_core.errors import UsageError
+from drugfree_core.explanation import explain_unit
+from drugfree_core.model import (
+    AdminUnit,
+    Residence,
+    StatusPeriod,
+    Subject,
+    SubjectKind,
+    UnitKind,
+)
+from drugfree_core.plugins import get_scheme
+from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.service import (
     ScopeGuard,
     ServiceConfig,
@@ -26,6 +40,7 @@ from drugfree_core.service import (
 )
 from drugfree_core.service.audit import read_entries
 from drugfree_core.service.models import RESPONSE_MODELS
+from drugfree_core.service.state import Snapshot, unplaced_in_province
 
 ON = "2025-10-01"
 BEFORE = "2025-06-01"  # on the map before the merger
@@ -323,6 +338,22 @@ def test_library_errors_are_said_in_the_request_language(
         headers = {**auth(setup, "national"), "Accept-Language": lang}
         problem = assert_problem(client.get(url, headers=headers), 400)
         assert problem["detail"].startswith(start)
+    # The service's own refusals and the framework's are said in the request language too,
+    # while a problem's reason stays English for programs.
+    vi = {**auth(setup, "national"), "Accept-Language": "vi"}
+    both = assert_problem(
+        client.get(
+            f"{url}&assessment_year=2025".replace("nope", "mps-recognition-2024"), headers=vi
+        ),
+        400,
+    )
+    assert both["detail"] == (
+        "query.assessment_year: hãy cho date hoặc assessment_year, không cho cả hai"
+    )
+    assert both["problems"][0]["reason"] == "give date or assessment_year, not both"
+    nowhere = client.get("/v1/nothing", headers=vi)
+    assert nowhere.status_code == 404
+    assert nowhere.json()["title"] == nowhere.json()["detail"] == "Không tìm thấy"
 
 
 @pytest.mark.parametrize(
@@ -470,13 +501,15 @@ def test_every_request_is_audited_without_tokens_or_personal_values(
         headers=cases,
     )
     explain(client, auth(setup, "na-analyst"), HP_UNIT)  # denied: audited too
-    explain(client, {}, HP_UNIT)  # no token: audited too
+    # No token: audited too, but what the caller typed (a name in a parameter, say) is not.
+    explain(client, {}, "001234567890", scheme="Nguyen Van A, CCCD 001234567890")
     entries, bad = read_entries(setup["config"].audit_log)
     assert not bad and entries
     last = entries[-4:]
     assert [e["action"] for e in last] == ["explain", "evaluate", "explain", "explain"]
     assert [e["status"] for e in last] == [200, 200, 403, 401]
     assert [e["token"] for e in last] == ["hp-cases", "hp-cases", "na-analyst", None]
+    assert (last[-1]["unit"], last[-1]["scheme"], last[-1]["date"]) == (None, None, None)
     first = last[0]
     assert first["unit"] == HP_UNIT and first["scheme"] and first["date"] == ON
     assert len(first["dataset"]) == 64 and first["duration_ms"] >= 0
@@ -487,6 +520,7 @@ def test_every_request_is_audited_without_tokens_or_personal_values(
     assert "drugfree.service" in {r.name for r in caplog.records}
     for secret in setup["secrets"].values():
         assert secret not in audit_text and secret not in logs
+    assert "001234567890" not in audit_text and "Nguyen" not in audit_text
     for sid in SUBJECTS:
         assert sid not in audit_text, sid
         assert sid not in logs, sid
@@ -494,9 +528,15 @@ def test_every_request_is_audited_without_tokens_or_personal_values(
     summary = CliRunner().invoke(cli, ["audit", str(setup["config"].audit_log)])
     assert summary.exit_code == 0, summary.output
     assert "denied (401/403):" in summary.output and "hp-cases" in summary.output
+    # The request without a token is counted in words, not as Python's "None"; the
+    # span's times are the reader's (no ISO "T").
+    assert re.search(r"no token \d", summary.output) and "None" not in summary.output
+    span = summary.output.splitlines()[0]
+    assert "T" not in span.split("from", 1)[1] and len(re.findall(r"\d\d:\d\d:\d\d", span)) == 2
     as_json = CliRunner().invoke(cli, ["audit", str(setup["config"].audit_log), "--format", "json"])
     data = json.loads(as_json.output)
     assert data["requests"] == len(entries) and data["denied"] >= 2
+    assert data["by_token"]["null"] >= 1 and "None" not in data["by_token"]
 
 
 # ----------------------------------------------------------------------- tokens file
@@ -642,3 +682,49 @@ def test_provinces_are_evaluated_and_covered_only_when_all_their_communes_are(
     )
     assert text.status_code == 200, text.text
     assert "qd28-2025-provinces" in text.json()["text"] and "P.4" in text.json()["text"]
+
+
+def test_an_explanation_counts_only_the_unplaced_who_may_be_its_provinces() -> None:
+    # Two provinces; a commune of the second ended without a successor, and its one
+    # resident is placed nowhere. An explanation for the first province must not count
+    # (or show) them: a token of one province learns nothing of another's people.
+    units = [
+        AdminUnit(code="P1", name="Tỉnh Một", kind=UnitKind.PROVINCE),
+        AdminUnit(code="X1", name="Xã Một", kind=UnitKind.COMMUNE, parent_code="P1"),
+        AdminUnit(code="P2", name="Tỉnh Hai", kind=UnitKind.PROVINCE),
+        AdminUnit(
+            code="Y1",
+            name="Xã Hai",
+            kind=UnitKind.COMMUNE,
+            parent_code="P2",
+            valid_to=dt.date(2025, 6, 30),
+        ),
+    ]
+    status = StatusPeriod(kind=SubjectKind.ADDICT, start=dt.date(2024, 1, 1))
+    people = [
+        Subject(id="A1", residences=(Residence(unit_code="X1", start=dt.date(2020, 1, 1)),)),
+        Subject(
+            id="G1",
+            residences=(Residence(unit_code="Y1", start=dt.date(2020, 1, 1)),),
+            statuses=(status,),
+        ),
+    ]
+    dataset = Dataset.from_records(units=units, subjects=people)
+    on = dt.date(2025, 10, 1)
+    snapshot = Snapshot(
+        dataset=dataset,
+        fingerprint="-",
+        loaded_at=dt.datetime(2025, 10, 1, tzinfo=dt.UTC),
+        guard=ScopeGuard(TerritoryIndex.from_frames((dataset.units, dataset.lineage))),
+    )
+    assert unplaced_in_province(snapshot, "P1", on) == 0
+    assert unplaced_in_province(snapshot, "P2", on) == 1
+    scheme = get_scheme("mps-recognition-2024")
+    evaluation = evaluate(dataset, scheme, on)
+    unit = evaluation.unit("X1")
+    assert unit.verdict.value == "pass" and evaluation.unplaced_anywhere == 1
+    said = "not placed in any unit: 1 person or record"
+    assert said in explain_unit(unit, evaluation, scheme, "en")  # the dataset's owner
+    assert said not in explain_unit(unit, evaluation, scheme, "en", unplaced=0)
+    with pytest.raises(UsageError, match="whole number"):
+        explain_unit(unit, evaluation, scheme, "en", unplaced=-1)

@@ -9,6 +9,7 @@ from drugfree_core.engine.results import (
     UnitResult,
     unplaced_note,
 )
+from drugfree_core.errors import UsageError
 from drugfree_core.i18n import (
     Lang,
     Text,
@@ -122,18 +123,30 @@ def _level_line(unit: UnitResult, scheme: Scheme, lang: Lang) -> str:
 
 
 def explain_unit(
-    unit: UnitResult, evaluation: Evaluation, scheme: Scheme, lang: Lang | None = None
+    unit: UnitResult,
+    evaluation: Evaluation,
+    scheme: Scheme,
+    lang: Lang | None = None,
+    *,
+    unplaced: int | None = None,
 ) -> str:
     """A tree of why *unit* got its verdict, in Vietnamese (``vi``) or English (``en``).
 
     ``lang=None`` is the current language (:func:`~drugfree_core.i18n.resolve_lang`).
     Provenance tags are said in words, citations without the project's note
-    references, parameter values as durations, percentages and labels.
+    references, parameter values as durations, percentages and labels. A passing unit
+    says how many people or records placed in no unit may belong to it: *unplaced*, or
+    by default every one of the evaluation's (:attr:`Evaluation.unplaced_anywhere`). A
+    front that shows a reader one province gives the count that may belong there.
     """
     expect(unit, UnitResult, "the unit", "a UnitResult (from an Evaluation)")
     expect(evaluation, Evaluation, "the evaluation", "an Evaluation")
     expect(scheme, Scheme, "the scheme", "a Scheme")
     expect_lang(lang)
+    if unplaced is not None and (
+        isinstance(unplaced, bool) or not isinstance(unplaced, int) or unplaced < 0
+    ):
+        raise UsageError(msg("unplaced must be a whole number of people, 0 or more"))
     code = resolve_lang(lang)
     title = scheme.title_vi if code == "vi" else scheme.title_en
     lines = [
@@ -146,9 +159,10 @@ def explain_unit(
     for note in unit.affected_by:
         lines.append(f"! {label('affected', code)}: {render(note, code)}")
     # Only a pass can be undone by someone unplaced: the count is not needed otherwise.
-    if unit.verdict is Outcome.PASS and evaluation.unplaced_anywhere:
-        note = unplaced_note(evaluation.unplaced_anywhere).render(code)
-        lines.append(f"! {label('affected', code)}: {note}")
+    if unit.verdict is Outcome.PASS:
+        anywhere = evaluation.unplaced_anywhere if unplaced is None else unplaced
+        if anywhere:
+            lines.append(f"! {label('affected', code)}: {unplaced_note(anywhere).render(code)}")
     used_params: set[str] = set()
     for cr in unit.criteria:
         criterion = scheme.criterion(cr.criterion_id)

@@ -220,7 +220,39 @@ def usage_error_text(exc: click.UsageError) -> str:
         if not hint:
             return msg("Invalid value: {reason}", reason=reason).render()
         return msg("Invalid value for {name}: {reason}", name=hint, reason=reason).render()
-    return exc.format_message()
+    return _parser_error_text(exc.format_message())
+
+
+#: Click's parser says these itself, in English: read back and said in the catalogue's words.
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)\Z", re.DOTALL)
+_NEEDS_VALUE = re.compile(r"Option '(?P<name>[^']*)' requires an argument\.\Z")
+_NEEDS_VALUES = re.compile(r"Option '(?P<name>[^']*)' requires (?P<n>[0-9]+) arguments\.\Z")
+_NO_VALUE = re.compile(r"Option '(?P<name>[^']*)' does not take a value\.\Z")
+
+
+def _parser_error_text(text: str) -> str:
+    """A usage error of Click's parser in the current language; another one as Click says it."""
+    if found := _EXTRA_ARGUMENTS.match(text):
+        args = found["args"]
+        n = len(args.split())
+        return msgn(
+            "Unexpected extra argument ({args}).",
+            "Unexpected extra arguments ({args}).",
+            n,
+            args=args,
+        ).render()
+    if found := _NEEDS_VALUE.match(text):
+        return msg("Option {name} needs a value.", name=found["name"]).render()
+    if found := _NEEDS_VALUES.match(text):
+        return msgn(
+            "Option {name} needs {n} value.",
+            "Option {name} needs {n} values.",
+            int(found["n"]),
+            name=found["name"],
+        ).render()
+    if found := _NO_VALUE.match(text):
+        return msg("Option {name} does not take a value.", name=found["name"]).render()
+    return text
 
 
 def show_usage_error(exc: click.UsageError) -> None:
@@ -259,14 +291,13 @@ class Choice(click.Choice):  # type: ignore[type-arg]  # generic in click 8.3+ o
 
 
 def _out_of_range(value: str, bounds: click.IntRange | click.FloatRange) -> Message:
+    # The bounds as numbers: written the reader's way (100.000 in Vietnamese).
     low, high = bounds.min, bounds.max
     if low is not None and high is not None:
-        return msg(
-            "{value} is not between {low} and {high}.", value=value, low=str(low), high=str(high)
-        )
+        return msg("{value} is not between {low} and {high}.", value=value, low=low, high=high)
     if low is not None:
-        return msg("{value} is less than {low}.", value=value, low=str(low))
-    return msg("{value} is more than {high}.", value=value, high=str(high))
+        return msg("{value} is less than {low}.", value=value, low=low)
+    return msg("{value} is more than {high}.", value=value, high=high if high is not None else "")
 
 
 class IntRange(click.IntRange):

@@ -22,9 +22,9 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -33,6 +33,9 @@ from drugfree_core.cli.language import LanguageScopedGroup
 from drugfree_core.cli.language import lang_option as lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError, PluginError
 from drugfree_core.i18n import msg, msgn
+
+if TYPE_CHECKING:  # the package imports polars: not at the command line's start
+    from drugfree_core.dataset.quarantine import QuarantinedRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -182,6 +185,33 @@ class DrugfreeGroup(LanguageScopedGroup):
             sys.exit(0)
         except Exception as exc:
             handle_error(exc, ctx)
+
+
+def list_quarantined(records: Sequence[QuarantinedRecord]) -> None:
+    """Say on standard error each record ``--quarantine`` left out: where, and why.
+
+    For outputs that cannot hold them (a table, CSV, a comparison, a report): none of
+    them is left out silently. The evaluation's JSON and Parquet list them themselves.
+    """
+    if not records:
+        return
+    from drugfree_core.dataset.reasons import problem_text
+    from drugfree_core.errors import Problem
+
+    heading = msgn(
+        "{n} record quarantined (left out of the evaluation):",
+        "{n} records quarantined (left out of the evaluation):",
+        len(records),
+    )
+    click.echo(heading.render(), err=True)
+    for record in records:
+        problem = Problem(
+            table=record.table,
+            location=record.location,
+            reason=record.reason,
+            record_id=record.record_id,
+        )
+        click.echo(f"  {problem_text(problem)}", err=True)
 
 
 def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:

@@ -9,6 +9,7 @@ runs, so its tables, reports and error messages are all in it.
 from __future__ import annotations
 
 import contextvars
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -101,6 +102,7 @@ class LanguageScopedGroup(click.Group):
         """Click's ``main``, with its usage errors said in the command's language."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        _check_lang_env()
         try:
             result = contextvars.copy_context().run(
                 super().main, args, prog_name, complete_var, False, **extra
@@ -118,6 +120,28 @@ class LanguageScopedGroup(click.Group):
             click.echo(msg("Aborted!").render(), err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _check_lang_env() -> None:
+    """Stop with a usage error, in both languages, if ``DRUGFREE_LANG`` names none.
+
+    Every text of the command (its help, its errors) is written in the default language,
+    so a misspelt variable is reported before anything else, not as a traceback. Which
+    language the reader meant is not known: Vietnamese first, then English.
+    """
+    try:
+        default_lang()
+    except LanguageError:
+        value = os.environ.get(LANG_ENV, "").strip()
+        for lang in LANGS:
+            problem = msg(
+                "{variable}={value} is not a language this program speaks: use one of {languages}",
+                variable=LANG_ENV,
+                value=repr(value),
+                languages=", ".join(LANGS),
+            )
+            click.echo(msg("Error: {message}", message=problem).render(lang), err=True)
+        sys.exit(2)
 
 
 def _lang_of(ctx: click.Context | None) -> Lang | None:

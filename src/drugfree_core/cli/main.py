@@ -21,6 +21,7 @@ from drugfree_core.cli.common import (
     DrugfreeGroup,
     allow_no_coverage_option,
     lang_option,
+    list_quarantined,
     parse_date,
     path_argument,
     quarantine_option,
@@ -150,6 +151,7 @@ def evaluate(
             dataset = load(path, quarantine=quarantine)
         if other is not None:
             bar.close()
+            list_quarantined(dataset.quarantined)  # a comparison does not list them
             comparison = _comparison(
                 dataset, scheme, other, on, unit_codes, fmt, lang, allow_no_coverage
             )
@@ -181,6 +183,7 @@ def evaluate(
                 text = evaluation.to_json(include_subjects=include_subjects, indent=indent)
             elif fmt == "csv":
                 text = csv_text(evaluation)
+                list_quarantined(evaluation.quarantined)  # one row per unit: not here
             else:
                 screen = out is None  # a table for the terminal fits it and has colours
                 table = table_text(
@@ -190,6 +193,7 @@ def evaluate(
                     colour=screen and terminal_colour(),
                 )
                 text = summary_text(evaluation, lang, scheme) + "\n\n" + table  # type: ignore[arg-type]
+                list_quarantined(evaluation.quarantined)  # the table counts them only
             if text is not None and out is not None:
                 _write(text, out)
     finally:

@@ -12,6 +12,7 @@ import click
 from drugfree_core.cli.common import (
     allow_no_coverage_option,
     lang_option,
+    list_quarantined,
     parse_date,
     path_argument,
     quarantine_option,
@@ -134,6 +135,7 @@ def report(
     from drugfree_core.plugins import get_scheme
     from drugfree_core.reports import ReportOptions, build_cases, build_report
     from drugfree_core.reports.export import default_filename, write_cases, write_report
+    from drugfree_core.reports.runs import check_report_scheme
 
     if province and national:
         raise UsageError(msg("give --province CODE or --national, not both"))
@@ -144,6 +146,8 @@ def report(
 
         check_pdf_engine()
     scheme = get_scheme(scheme_id) if scheme_id else None
+    if scheme is not None:
+        check_report_scheme(scheme)  # before the (possibly long) load
     bar = ProgressBar()
     try:
         with bar.phase("load"):
@@ -175,6 +179,8 @@ def report(
         bar.close()
     for path_written in written:
         click.echo(msg("wrote {path}", path=str(path_written)).render(), err=True)
+    # A report counts them per unit and check; which they are is said here.
+    list_quarantined(dataset.quarantined)
     if cases is not None:
         case_list = build_cases(dataset, on, built, province=province, scheme=scheme)
         case_fmt = "csv" if cases.suffix.lower() == ".csv" else "json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from pathlib import Path
@@ -10,7 +11,7 @@ import click
 
 from drugfree_core.cli.clicktext import Choice, ExistingPath, IntRange
 from drugfree_core.cli.common import DrugfreeGroup, finite, path_argument, quarantine_option
-from drugfree_core.i18n import format_count, format_number, msg, msgn
+from drugfree_core.i18n import format_count, format_datetime, format_number, msg, msgn
 
 #: Bounds of the serve options: a body up to 16 GiB, pages up to a million units, a
 #: refresh at most yearly (seconds), up to 1024 computing threads.
@@ -151,6 +152,14 @@ def token_new(token_id: str, scope: str, permissions: tuple[str, ...]) -> None:
     click.echo(entry, nl=False)
 
 
+def _moment(stamp: str | None) -> str:
+    """An audit log's time in the reader's way; as written when it is not a time."""
+    try:
+        return format_datetime(dt.datetime.fromisoformat(str(stamp)))
+    except ValueError:
+        return str(stamp)
+
+
 @click.command()
 @click.argument("log_file", type=ExistingPath(dir_okay=False))
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
@@ -170,8 +179,8 @@ def audit(log_file: Path, fmt: str) -> None:
             "{n} request from {first} to {last}",
             "{n} requests from {first} to {last}",
             summary.requests,
-            first=str(summary.first),
-            last=str(summary.last),
+            first=_moment(summary.first),
+            last=_moment(summary.last),
         )
         click.echo(requests.render())
         click.echo(msg("denied (401/403): {n}", n=summary.denied).render())

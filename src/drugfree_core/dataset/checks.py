@@ -57,6 +57,10 @@ SUBJECT_TABLES = (
     "rehab_episodes",
     "custody_periods",
 )
+#: The tables whose records are about people: the subjects' own, and the violations and
+#: wanted fugitives that name one. A problem in them never quotes a cell (a misplaced
+#: free text may hold a name or an ID number), only the column and what is wrong.
+PERSONAL_TABLES = (*SUBJECT_TABLES, "drug_law_violations", "wanted_fugitives")
 #: The tables whose rows belong to a subject through ``subject_id``.
 CHILD_TABLES = SUBJECT_TABLES[1:]
 

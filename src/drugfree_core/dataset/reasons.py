@@ -107,6 +107,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("the {ordinal} column of the header has no name"),
     N_("the {ordinal} column of the header repeats an earlier name"),
     N_("a row has more fields than the header"),
+    N_("the row has {found} fields, the header {expected}: a line cut short loses its last cells"),
     N_("the file is empty (a header row is required)"),
     N_("empty row: every cell is empty (delete the line)"),
     N_("not a folder"),
@@ -167,6 +168,20 @@ PHRASES: tuple[str, ...] = (
     N_("is written YYYY-MM-DD but no such day exists (check month and day; years 0001-9999)"),
 )
 
+#: What Python's JSON reader says is wrong (the ``{detail}`` of a malformed document).
+JSON_DETAILS: tuple[str, ...] = (
+    N_("Expecting value"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting ',' delimiter"),
+    N_("Expecting ':' delimiter"),
+    N_("Extra data"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+    N_("nested too deeply"),
+)
+
 #: A position (``3rd``), and a column of the header by its position.
 ORDINALS: tuple[str, ...] = (N_("{n}st"), N_("{n}nd"), N_("{n}rd"), N_("{n}th"))
 WHERE: tuple[str, ...] = (N_("the {ordinal} column of the header"),)
@@ -180,6 +195,8 @@ LOCATIONS: tuple[str, ...] = (
 
 #: Fields read back as sentences of their own (translated in turn).
 _NESTED = {"phrase": PHRASES, "ordinal": ORDINALS, "where": WHERE}
+#: Fields read back so when they are known, kept as written when not (another reader's).
+_NESTED_IF_KNOWN = {"detail": JSON_DETAILS}
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -216,6 +233,8 @@ def _read_back(text: str, group: tuple[str, ...]) -> Message | None:
                 if nested is None:
                     break
                 params[name] = nested
+            elif name in _NESTED_IF_KNOWN:
+                params[name] = _read_back(value, _NESTED_IF_KNOWN[name]) or value
             else:
                 params[name] = value  # codes, names, counts: shown as written
         else:

@@ -265,14 +265,22 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         & (pl.col("period_end") >= start)
     )
     facts = ctx.resolve_rows(facts, "unit_code")
+    value = pl.col("value")
     if isinstance(measure, p.FactLatest):
-        agg = facts.sort("period_end").group_by("unit_code").agg(pl.col("value").last().alias("lo"))
+        # The latest period's value. Records of that period that disagree leave it
+        # anywhere between them, whatever their order: decided only where every one of
+        # them gives the same outcome, else unknown, and said.
+        latest = facts.filter(pl.col("period_end") == pl.col("period_end").max().over("unit_code"))
+        agg = latest.group_by("unit_code").agg(value.min().alias("lo"), value.max().alias("hi"))
     else:
-        agg = facts.group_by("unit_code").agg(pl.col("value").sum().alias("lo"))
+        agg = facts.group_by("unit_code").agg(value.sum().alias("lo"), value.sum().alias("hi"))
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
-        pl.col("lo").alias("hi"),
         pl.lit([], dtype=_IDS).alias("members"),
-        pl.when(pl.col("lo").is_null()).then(_reason(_no_fact(measure.kind.value))).alias("reason"),
+        pl.when(pl.col("lo").is_null())
+        .then(_reason(_no_fact(measure.kind.value)))
+        .when(pl.col("hi") != pl.col("lo"))
+        .then(_reason(_facts_disagree(measure.kind.value)))
+        .alias("reason"),
     )
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True)
@@ -351,10 +359,16 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
                     rows.append((unit.unit_code, False, True))
                     continue
                 if measure.levels:
-                    sure = bool(set(unit.levels_reached) & set(measure.levels))
-                    maybe = unit.level is None and bool(
-                        set(unit.level_candidates) & set(measure.levels)
-                    )
+                    # Each level's own answer, whatever the order of labels puts first: a
+                    # commune labelled type III may still reach another level asked for.
+                    outcomes = {c.criterion_id: c.outcome for c in unit.criteria}
+                    states = [
+                        level.reached(outcomes)
+                        for level in measure.scheme.levels
+                        if level.id in measure.levels
+                    ]
+                    sure = any(state is True for state in states)
+                    maybe = any(state is not False for state in states)
                 else:
                     sure = unit.verdict.value == "pass"
                     maybe = unit.verdict.value == "unknown"
@@ -387,6 +401,20 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
         pl.when(pl.col("_n") > 0).then(pl.col("_n")).alias("den"),
         pl.when(pl.col("_n").is_null())
         .then(_reason(msg("the province has no commune-level unit in force")))
+        .when(pl.col("hi") != pl.col("lo"))
+        .then(
+            _counted_reason(
+                msgn(
+                    "between {lo} and {n} commune-level unit, depending on communes the data "
+                    "cannot decide or do not cover",
+                    "between {lo} and {n} commune-level units, depending on communes the data "
+                    "cannot decide or do not cover",
+                    0,
+                ),
+                pl.col("hi"),
+                lo=pl.col("lo"),
+            )
+        )
         .alias("reason"),
     ).drop("_n")
 
@@ -397,6 +425,15 @@ _NO_THRESHOLD = msg("threshold not known").encode()
 def _no_fact(kind: str) -> Message:
     fact = LABELS.get(kind)
     return msg("no fact on {fact} for the period", fact=kind if fact is None else fact)
+
+
+def _facts_disagree(kind: str) -> Message:
+    fact = LABELS.get(kind)
+    return msg(
+        "the records of {fact} for the latest period disagree: its value is taken as anywhere "
+        "between them",
+        fact=kind if fact is None else fact,
+    )
 
 
 def _missing_bound(lower: bool) -> Message:

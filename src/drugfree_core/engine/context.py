@@ -67,6 +67,11 @@ _active = active
 _FORM = enum_dtype(RehabForm)
 
 
+#: A day to compare legal terms from (a reference date may be too near year 9999 to add
+#: two years to); which term is shorter does not depend on the day.
+_TERMS_FROM = dt.date(2001, 1, 1)
+
+
 class EvalContext:
     """Derived frames for one dataset at one reference date, memoised by key.
 
@@ -431,16 +436,28 @@ class EvalContext:
             strategy="backward",
             check_sortedness=False,
         )
+        terms = [v for v in post_rehab.values() if v is not None]
         offsets = {k: v.to_polars() for k, v in post_rehab.items() if v is not None}
+        # Without a completed episode on record the term is one of the law's, not known
+        # which: management certainly runs within the shortest, may run up to the longest
+        # (``law.post_rehab_period_without_episode``), and has ended after it. The person
+        # is then an uncertain member, and never certainly excepted from Art. 6.1.
+        shortest = min(terms, key=lambda t: t.add_to(_TERMS_FROM), default=fallback)
+        surely = self.period_ends_after(pl.col("anchor").dt.offset_by(shortest.to_polars()))
+        at_most = self.period_ends_after(pl.col("anchor").dt.offset_by(fallback.to_polars()))
         post = post.with_columns(
             pl.col("basis")
             .replace_strict(offsets, default=fallback.to_polars(), return_dtype=pl.String)
-            .fill_null(fallback.to_polars())
             .alias("_offset")
         ).with_columns(
-            self.period_ends_after(pl.col("anchor").dt.offset_by(pl.col("_offset"))).alias(
-                "management_running"
-            )
+            pl.when(pl.col("basis").is_not_null())
+            .then(self.period_ends_after(pl.col("anchor").dt.offset_by(pl.col("_offset"))))
+            .when(surely)
+            .then(pl.lit(True))
+            .when(at_most)
+            .then(pl.lit(None, dtype=pl.Boolean))
+            .otherwise(pl.lit(False))
+            .alias("management_running")
         )
         by_period = self.period_ends_after(pl.col("anchor").dt.offset_by(user_period.to_polars()))
         record = pl.col("has_management_record")
@@ -680,10 +697,19 @@ class EvalContext:
         if exempt_custody:
             people = people.join(self.in_custody(), on="subject_id", how="anti")
         if exempt_running:
-            managed = self.statuses().filter(
-                pl.col("kind").is_in(list(exempt_running)) & pl.col("management_running")
-            )
+            excepting = self.statuses().filter(pl.col("kind").is_in(list(exempt_running)))
+            managed = excepting.filter(pl.col("management_running"))
             people = people.join(managed.select("subject_id"), on="subject_id", how="anti")
+            # Management that may or may not run on the date may except the person: a
+            # member then, but an uncertain one.
+            maybe = excepting.filter(pl.col("management_running").is_null())
+            if maybe.height:
+                people = people.with_columns(
+                    pl.when(pl.col("subject_id").is_in(maybe["subject_id"].implode()))
+                    .then(pl.lit(None, dtype=pl.Boolean))
+                    .otherwise(pl.col("member"))
+                    .alias("member")
+                )
         return people
 
     # ------------------------------------------------------------------ tests

@@ -225,13 +225,7 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Messag
         for code in rows(set(record.unit_codes)):
             quarantined_per_unit[code] = quarantined_per_unit.get(code, 0) + 1
     for code, n in quarantined_per_unit.items():
-        notes.setdefault(code, []).append(
-            msgn(
-                "{n} quarantined record concerns this unit",
-                "{n} quarantined records concern this unit",
-                n,
-            )
-        )
+        notes.setdefault(code, []).append(quarantined_note(n))
     unplaced_per_unit: dict[str, int] = {}
     # People share a few hundred lists of candidates: each list is resolved once, and
     # counted by polars (listing 17,000 people's lists in Python took ten times longer).
@@ -242,13 +236,7 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Messag
         for code in rows(set(candidates)):
             unplaced_per_unit[code] = unplaced_per_unit.get(code, 0) + people
     for code, n in unplaced_per_unit.items():
-        notes.setdefault(code, []).append(
-            msgn(
-                "{n} person living in a split predecessor may belong to this unit",
-                "{n} people living in a split predecessor may belong to this unit",
-                n,
-            )
-        )
+        notes.setdefault(code, []).append(split_predecessor_note(n))
     for code in sorted(rows(ctx.ambiguous_fact_units())):
         notes.setdefault(code, []).append(
             msg("facts reported on a split predecessor may belong to this unit")
@@ -256,14 +244,20 @@ def _affected_units(dataset: Dataset, ctx: EvalContext) -> dict[str, list[Messag
     return notes
 
 
-def _reached(level: Level, outcomes: dict[str, Outcome]) -> bool | None:
-    """Whether at least ``min_pass`` of the level's criteria pass (None: cannot tell)."""
-    results = [outcomes.get(cid, Outcome.UNKNOWN) for cid in level.criteria]
-    passed = sum(r is Outcome.PASS for r in results)
-    open_ = sum(r is Outcome.UNKNOWN for r in results)
-    if passed >= level.min_pass:
-        return True
-    return None if passed + open_ >= level.min_pass else False
+def quarantined_note(n: int) -> Message:
+    """The note on a unit that *n* quarantined records concern."""
+    return msgn(
+        "{n} quarantined record concerns this unit", "{n} quarantined records concern this unit", n
+    )
+
+
+def split_predecessor_note(n: int) -> Message:
+    """The note on a unit to which *n* people of a split predecessor may belong."""
+    return msgn(
+        "{n} person living in a split predecessor may belong to this unit",
+        "{n} people living in a split predecessor may belong to this unit",
+        n,
+    )
 
 
 def _joined(notes: list[Message]) -> Message | None:
@@ -818,7 +812,7 @@ def _standing(
     if levels:
         level, candidates = _classify(levels, outcomes, scheme.no_level)
         verdict = Outcome.UNKNOWN if level is None else Outcome.PASS
-        reached = tuple(lv.id for lv in scheme.levels if _reached(lv, outcomes))
+        reached = tuple(lv.id for lv in scheme.levels if lv.reached(outcomes))
         return verdict, level, candidates, reached
     values = set(outcomes.values())
     verdict = (

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from drugfree_core._polars_paths import polars_target
 from drugfree_core.engine.node_table import SUBJECT_COLUMNS, TABLE_SCHEMA
 from drugfree_core.engine.results import Evaluation
 
@@ -127,9 +128,10 @@ def write_evaluation_parquet(
     """Write :func:`evaluation_frame` to *path* as Parquet, with the header as metadata."""
     header = evaluation_header(evaluation, include_subjects=include_subjects)
     frame = evaluation_frame(evaluation, include_subjects=include_subjects)
-    frame.write_parquet(
-        Path(path), metadata={PARQUET_METADATA_KEY: json.dumps(header, ensure_ascii=False)}
-    )
+    with polars_target(Path(path), "wb") as sink:
+        frame.write_parquet(
+            sink, metadata={PARQUET_METADATA_KEY: json.dumps(header, ensure_ascii=False)}
+        )
 
 
 __all__ = [

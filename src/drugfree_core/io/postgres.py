@@ -45,6 +45,7 @@ from drugfree_core.dataset.checks import Locator, Staged, id_expr_ok
 from drugfree_core.dataset.dataset import UnitScope
 from drugfree_core.dataset.schema import TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import Problem, UsageError, printable
+from drugfree_core.i18n import msg
 from drugfree_core.io.scoped import (
     PICKED_KEYS,
     Pick,
@@ -101,10 +102,10 @@ def split_uri(uri: str) -> tuple[str, str]:
     schemas = [v for k, v in query if k == "schema"]
     rest = [(k, v) for k, v in query if k != "schema"]
     if len(schemas) > 1:
-        raise UsageError("the URI names more than one schema")
+        raise UsageError(msg("the URI names more than one schema"))
     schema = schemas[0] if schemas else DEFAULT_SCHEMA
     if not schema:
-        raise UsageError("the URI's schema parameter is empty")
+        raise UsageError(msg("the URI's schema parameter is empty"))
     return urlunsplit(parts._replace(query=urlencode(rest))), schema
 
 
@@ -162,7 +163,7 @@ def _connect(uri: str) -> Any:
         import adbc_driver_postgresql.dbapi as driver  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - depends on the installed extras
         raise UsageError(
-            'reading PostgreSQL needs the ADBC driver: pip install "drugfree-core[postgres]"'
+            msg('reading PostgreSQL needs the ADBC driver: pip install "drugfree-core[postgres]"')
         ) from None
     return driver.connect(uri)
 
@@ -447,7 +448,10 @@ def write_postgres(frames: Mapping[str, pl.DataFrame], uri: str) -> list[str]:
     except UsageError:
         raise
     except Exception as exc:
-        raise UsageError(f"cannot connect to {source}: {_scrub(str(exc), uri)}") from None
+        reason = _scrub(str(exc), uri)
+        raise UsageError(
+            msg("cannot connect to {source}: {reason}", source=source, reason=reason)
+        ) from None
     written: list[str] = []
     try:
         with connection.cursor() as cursor:
@@ -456,8 +460,13 @@ def write_postgres(frames: Mapping[str, pl.DataFrame], uri: str) -> list[str]:
             clash = sorted(existing & set(frames))
             if clash:
                 raise UsageError(
-                    f"{source}: schema {schema!r} already has {', '.join(clash)}; "
-                    "write into an empty schema"
+                    msg(
+                        "{source}: schema {schema} already has {tables}; write into an empty "
+                        "schema",
+                        source=source,
+                        schema=repr(schema),
+                        tables=", ".join(clash),
+                    )
                 )
             for name, frame in frames.items():
                 plain = frame.with_columns(pl.col(pl.Enum).cast(pl.String()))
@@ -469,7 +478,10 @@ def write_postgres(frames: Mapping[str, pl.DataFrame], uri: str) -> list[str]:
         raise
     except Exception as exc:
         connection.rollback()
-        raise UsageError(f"cannot write to {source}: {_scrub(str(exc), uri)}") from None
+        reason = _scrub(str(exc), uri)
+        raise UsageError(
+            msg("cannot write to {source}: {reason}", source=source, reason=reason)
+        ) from None
     finally:
         connection.close()
     return written

@@ -37,6 +37,7 @@ import attrs
 import polars as pl
 
 from drugfree_core._args import expect, expect_path
+from drugfree_core._polars_paths import polars_target
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
 from drugfree_core.model._checks import is_unicode
@@ -149,19 +150,21 @@ def pseudonymise_frames(
 
 def _read(path: Path) -> pl.DataFrame:
     try:
-        if path.suffix == ".csv":
-            return pl.read_csv(path, infer_schema=False)
-        return pl.read_parquet(path)
+        with polars_target(path, "rb") as source:
+            if path.suffix == ".csv":
+                return pl.read_csv(source, infer_schema=False)
+            return pl.read_parquet(source)
     except (pl.exceptions.PolarsError, OSError):
         # The parser's message may quote a cell: name the file only.
         raise UsageError(f"{path.name}: cannot be read as {path.suffix[1:].upper()}") from None
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
-    if path.suffix == ".csv":
-        frame.write_csv(path)
-    else:
-        frame.write_parquet(path)
+    with polars_target(path, "wb") as sink:
+        if path.suffix == ".csv":
+            frame.write_csv(sink)
+        else:
+            frame.write_parquet(sink)
 
 
 def _subject_columns() -> dict[str, tuple[str, ...]]:

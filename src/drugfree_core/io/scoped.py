@@ -37,10 +37,16 @@ from pathlib import Path
 
 import polars as pl
 
+from drugfree_core._polars_paths import polars_can_open
 from drugfree_core.dataset.checks import CHILD_TABLES, LOC, Staged, id_expr_ok
 from drugfree_core.dataset.dataset import UnitScope
 from drugfree_core.dataset.schema import TABLES
-from drugfree_core.io.table_door import find_table_files, read_table_file, stage_folder
+from drugfree_core.io.table_door import (
+    find_table_files,
+    first_short_row,
+    read_table_file,
+    stage_folder,
+)
 
 #: The tables picked row by row, and the key columns a pick matches (the others are
 #: small and read whole).
@@ -80,6 +86,12 @@ def stage_for_unit(folder: Path, unit_code: str) -> tuple[Staged, UnitScope] | N
         return None  # the whole read names what is wrong with the file
     if rows is None:
         return None
+    for name, frame in rows.items():
+        path = picked[name]
+        # A picked row that ends in empty cells may be a line cut short: the whole read
+        # finds which, and says so (LOC, the row's place in the file, is not a column).
+        if path.suffix == ".csv" and first_short_row(path, frame.drop(LOC)) is not None:
+            return None
     frames.update({name: (picked[name].name, frame) for name, frame in rows.items()})
     return stage_folder(folder, files, frames, [], located=set(rows)), scope
 
@@ -122,6 +134,8 @@ def _scan(path: Path, keys: Iterable[str]) -> pl.LazyFrame | None:
     no key, so they are picked, and the part gives way to the whole read, which knows
     which of them end the file.
     """
+    if not polars_can_open(path):
+        return None  # a scan takes the name as text: the whole read opens the file itself
     if path.suffix == ".csv":
         scan = pl.scan_csv(path, infer_schema=False, row_index_name=LOC, raise_if_empty=True)
     else:

@@ -30,9 +30,11 @@ import attrs
 import polars as pl
 
 from drugfree_core._args import expect_path
+from drugfree_core._polars_paths import polars_target
 from drugfree_core.dataset.checks import (
     LOC,
     LOC_DTYPE,
+    PERSONAL_TABLES,
     SID,
     SUBJECT_TABLES,
     Locator,
@@ -244,10 +246,11 @@ def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list
             reason = f"not UTF-8 text: the file is UTF-16 (Excel's 'Unicode text'); {_SAVE_AS}"
             return None, [_fatal(table.name, f"{name}:byte 0", reason)]
     try:
-        if path.suffix == ".csv":
-            frame = pl.read_csv(path, infer_schema=False, raise_if_empty=True)
-        else:
-            frame = pl.read_parquet(path)
+        with polars_target(path, "rb") as source:
+            if path.suffix == ".csv":
+                frame = pl.read_csv(source, infer_schema=False, raise_if_empty=True)
+            else:
+                frame = pl.read_parquet(source)
     except pl.exceptions.NoDataError:
         return None, [_fatal(table.name, name, "the file is empty (a header row is required)")]
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -265,7 +268,49 @@ def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list
 
     if path.suffix == ".csv":
         frame = _without_trailing_blank_rows(frame)
+        short = first_short_row(path, frame)
+        if short is not None:
+            row, fields = short
+            reason = (
+                f"the row has {fields} fields, the header {frame.width}: a line cut short "
+                "loses its last cells"
+            )
+            return None, [_fatal(table.name, f"{name}:row {row}", reason)]
     return in_one_piece(frame), []
+
+
+def first_short_row(path: Path, frame: pl.DataFrame) -> tuple[int, int] | None:
+    """The first row of the CSV file *path* with fewer fields than its header, if any.
+
+    ``(row, fields)``, rows counted as a spreadsheet does (the header is row 1). *frame*
+    is the file as read: a row cut short reads as empty cells at its end, so its last
+    column is empty, and a file whose last column holds a value on every row has none
+    (the usual case: nothing more is read). Otherwise the file's lines are counted,
+    quoted cells left out; a quoted cell holding a line break makes lines and rows
+    differ, and then only a row that reads as empty cells from some column to the end
+    can be told, not where (None: the parser's reading stands).
+    """
+    if frame.width < 2 or not frame.height or not frame[frame.columns[-1]].has_nulls():
+        return None
+    with polars_target(path, "rb") as source:
+        raw = source.read_bytes() if isinstance(source, Path) else source.read()
+    lines = (
+        pl.Series([raw], dtype=pl.Binary())
+        .cast(pl.String())
+        .str.split("\n")
+        .explode()
+        .str.strip_suffix("\r")
+    )
+    if (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+        return None  # a quoted line break: a line is not a row
+    fields = lines.str.replace_all('"[^"]*"', "").str.count_matches(",", literal=True) + 1
+    # A blank line is the blank-row check's to report, once, as an empty row.
+    short = (fields < frame.width) & (lines.str.strip_chars() != "")
+    found = short.arg_true()
+    if found.is_empty():
+        return None
+    first = int(found[0])
+    return first + 1, int(fields[first])
 
 
 def in_one_piece(frame: pl.DataFrame) -> pl.DataFrame:
@@ -375,7 +420,7 @@ def _type_table(
     *located* the frame's :data:`LOC` column numbers its rows (they were picked out of a
     file); otherwise they are numbered here, from 0.
     """
-    show_values = table.name not in SUBJECT_TABLES
+    show_values = table.name not in PERSONAL_TABLES
     fatal: list[Problem] = []
     if located:  # rows picked out of a file keep their place in it
         work = frame.with_columns(pl.col(LOC).cast(LOC_DTYPE))

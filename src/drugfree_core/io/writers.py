@@ -24,6 +24,7 @@ import attrs
 import polars as pl
 
 from drugfree_core._args import expect, expect_choice, expect_path
+from drugfree_core._polars_paths import polars_target
 from drugfree_core.dataset.checks import CHILD_TABLES
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
@@ -116,7 +117,7 @@ def write_tables(
     dataset = _dataset(dataset)
     root = expect_path(folder, "the folder to write")
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{root} is a file; tables are written into a folder")
+        raise UsageError(msg("{path} is a file; tables are written into a folder", path=str(root)))
     other = "parquet" if format == "csv" else "csv"
     if root.is_dir():
         clashes = sorted(p.name for t in TABLES if (p := root / f"{t.name}.{other}").exists())
@@ -134,10 +135,11 @@ def write_tables(
                 # by no file, as a supplied table's file is replaced by the new one.
                 target.unlink(missing_ok=True)
                 continue
-            if format == "csv":
-                frame.write_csv(target)
-            else:
-                frame.write_parquet(target)
+            with polars_target(target, "wb") as sink:
+                if format == "csv":
+                    frame.write_csv(sink)
+                else:
+                    frame.write_parquet(sink)
 
 
 def _dataset(value: object) -> Dataset:
@@ -168,4 +170,6 @@ def _writing(target: Path) -> Iterator[None]:
         raise  # the reader went away: the front decides (the CLI stops quietly)
     except OSError as exc:
         where = exc.filename or target
-        raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from exc
+        raise UsageError(
+            msg("cannot write {path}: {reason}", path=str(where), reason=exc.strerror or str(exc))
+        ) from exc

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from drugfree_core.errors import UsageError
+from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.i18n import msg
 from drugfree_core.model import UnitKind
 
@@ -88,6 +88,22 @@ class TerritoryIndex:
         """A day on which *code* itself is in force: its last day, else its first."""
         unit = self._units[code]
         return unit.valid_to or unit.valid_from or dt.date.today()
+
+    def home_province(self, code: str, on: dt.date) -> str:
+        """The province *code* counts in on *on*, even when the map cannot place it then.
+
+        Its province on *on* (:meth:`province_of`); for a unit split across provinces, or
+        one that ended without a successor, the province it was in on a day it was in
+        force, under that province's code on *on* if the province has one.
+        """
+        try:
+            return self.province_of(code, on)
+        except DrugfreeError:
+            own = self.province_of(code, self.day_in_force(code))
+            try:
+                return self.province_of(own, on)
+            except DrugfreeError:
+                return own
 
     def province_of(self, code: str, on: dt.date) -> str:
         """The code of the province *code* belongs to on *on* (see the module docstring)."""

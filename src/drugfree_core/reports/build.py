@@ -50,6 +50,7 @@ from drugfree_core.reports.model import (
     SchemeRef,
     SeriesPoint,
 )
+from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
 from drugfree_core.reports.progress import scope_progress
 from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.reports.quality import assess_quality
@@ -60,7 +61,13 @@ from drugfree_core.reports.recognition import (
     recognition_year,
     summarise,
 )
-from drugfree_core.reports.runs import ScopeCounts, ScopeRun, ScopeRunner, is_small_part
+from drugfree_core.reports.runs import (
+    ScopeCounts,
+    ScopeRun,
+    ScopeRunner,
+    check_report_scheme,
+    is_small_part,
+)
 from drugfree_core.reports.side_work import SideWork
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import period_ends
@@ -127,6 +134,8 @@ class ReportOptions:
                 raise UsageError(f"ReportOptions.{name} must be a datetime.date or None")
         if self.scheme is not None and not isinstance(self.scheme, Scheme):
             raise UsageError("ReportOptions.scheme must be a Scheme or None")
+        if self.scheme is not None:
+            check_report_scheme(self.scheme)
 
 
 def build_report(
@@ -685,29 +694,9 @@ def _notes(
             )
         )
     if counts.unplaced:
-        notes.append(
-            msgn(
-                "{n} person or record could not be placed in any unit: {meeting} units meet "
-                "the criteria on the data, at least {least} wherever it belongs.",
-                "{n} people or records could not be placed in any unit: {meeting} units meet "
-                "the criteria on the data, at least {least} wherever they belong.",
-                counts.unplaced,
-                meeting=counts.meeting,
-                least=counts.meeting_at_least,
-            )
-        )
+        notes.append(unplaced_scope_note(counts.unplaced, counts.meeting))
     if counts.without_residence:
-        notes.append(
-            msgn(
-                "{n} person has a status but no residence on the date; they are listed as "
-                "unplaced (evaluate --format json), and since a covered unit's records are "
-                "complete they are not counted in any unit.",
-                "{n} people have a status but no residence on the date; they are listed as "
-                "unplaced (evaluate --format json), and since a covered unit's records are "
-                "complete they are not counted in any unit.",
-                counts.without_residence,
-            )
-        )
+        notes.append(without_residence_note(counts.without_residence))
     for run in runner.runs():
         notes.extend(run.notes)
     # The criteria can change along the series (the national default became Art. 6 of

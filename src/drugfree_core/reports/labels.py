@@ -172,7 +172,7 @@ REPORT_LABELS: dict[str, Message] = {
     ),
     "answer_due_cannot_judge": msg(
         "It falls due on the report's date and cannot be judged: {meeting} meeting, and "
-        "the units with no data could change the answer."
+        "the undecided units or the units with no data could change the answer."
     ),
     "answer_no_roadmap": msg(
         "No roadmap applies to this scope, so there is no milestone to measure against."

@@ -22,8 +22,8 @@ from drugfree_core.reports.recognition import RecognitionSummary
 #: Milestone statuses. ``met``/``missed``: the due date has passed and the data on that
 #: date decided it. ``on_track``/``off_track``: the due date is ahead and the projection
 #: from the trend reaches (or does not reach) the required count. ``cannot_judge``: the
-#: units the dataset does not cover (or the people it could not place) could change the
-#: answer. ``unknown``: no data on the due date, or no trend.
+#: undecided units, the units the dataset does not cover (or the people it could not
+#: place) could change the answer. ``unknown``: no data on the due date, or no trend.
 MILESTONE_STATUSES = ("met", "missed", "cannot_judge", "on_track", "off_track", "unknown")
 
 

@@ -123,14 +123,19 @@ def judge(required: int, counts: ScopeCounts) -> str:
     """``met``, ``missed`` or ``cannot_judge`` for *required* units, on the data of *counts*.
 
     Met only on counted passes, and only when the people who could not be placed could
-    not bring them below the required count; missed only when the uncovered units, all
-    passing, could not bring them up to it.
+    not bring them below the required count; missed only when the undecided and the
+    uncovered units, all passing, could not bring them up to it.
     """
     if counts.meeting_at_least >= required:
         return "met"
-    if counts.meeting + counts.no_data < required:
+    if counts.meeting + _could_still_meet(counts) < required:
         return "missed"
     return "cannot_judge"
+
+
+def _could_still_meet(counts: ScopeCounts) -> int:
+    """The units that may meet the criteria for all the data say: undecided or uncovered."""
+    return counts.unknown + counts.no_data
 
 
 def _milestones(
@@ -170,10 +175,10 @@ def _milestones(
             projected = max(0.0, min(1.0, share_now + slope * (m.due - now.on).days)) * units
             if projected >= required:
                 status = "on_track"
-            elif not by_meeting or projected + counts.no_data < required:
+            elif not by_meeting or projected + _could_still_meet(counts) < required:
                 status = "off_track"
             else:
-                status = "cannot_judge"  # the uncovered units could change the answer
+                status = "cannot_judge"  # the undecided or uncovered units could change it
         statuses.append(
             MilestoneStatus(
                 due=m.due,

@@ -165,6 +165,34 @@ class ScopeRun:
         )
 
 
+def check_report_scheme(scheme: Scheme) -> None:
+    """Refuse a scheme a report cannot count by: one that judges provinces or ranks levels.
+
+    A report counts the commune-level units that meet a scheme's criteria (a *pass*).
+    A classification scheme's *pass* only says that a unit's level is decided (a key
+    complex area of type III is decided too), so counting it as meeting would claim what
+    the data do not show; a province-level scheme judges no commune.
+    """
+    if scheme.unit_level is UnitLevel.PROVINCE:
+        raise UsageError(
+            msg(
+                "scheme {scheme} judges provinces; a report counts the commune-level units "
+                "that meet a scheme: give a commune-level scheme",
+                scheme=scheme.id,
+            )
+        )
+    if scheme.levels:
+        raise UsageError(
+            msg(
+                "scheme {scheme} ranks units into levels ({levels}); a report counts the "
+                "units that meet a scheme, and a level is not a pass: evaluate it with "
+                "`drugfree evaluate`, or give a scheme without levels",
+                scheme=scheme.id,
+                levels=", ".join(level.id for level in scheme.levels),
+            )
+        )
+
+
 def _tally(per_province: dict[str, int], scope: str) -> int:
     """What *per_province* counts for *scope* (``"*"`` entries belong to every scope)."""
     if scope == NATIONAL:
@@ -237,6 +265,8 @@ class ScopeRunner:
         scheme: Scheme | None = None,
         on_run: Callable[[dt.date], None] | None = None,
     ) -> None:
+        if scheme is not None:
+            check_report_scheme(scheme)
         self.dataset = dataset
         self.host = host
         self.reference_date = reference_date
@@ -269,8 +299,10 @@ class ScopeRunner:
                 )
             ).select("subject_id", "start", "end")
             # Every date only ever looks at this province's units (of either era): cut
-            # the rest of the country out once instead of filtering it on every run.
-            self.dataset = dataset.restrict_to_units(self._scope_units())
+            # the rest of the country's people out once instead of filtering them on every
+            # run. The map stays whole: someone who moved to another province is placed
+            # there, not counted (in the quality rows) as placed nowhere.
+            self.dataset = dataset.restrict_to_units(self._scope_units(), whole_map=True)
         if scope != NATIONAL and not self.units_on(reference_date):
             raise UsageError(
                 msg(
@@ -293,16 +325,9 @@ class ScopeRunner:
         return self._home[unit_code]
 
     def _resolve_home(self, unit_code: str) -> str:
-        try:
-            return self._index.province_of(unit_code, self.reference_date)
-        except DrugfreeError:
-            # A split unit whose parts went to different provinces, or a unit with no
-            # successor: count it where it was, under that province's successor if any.
-            own = self._index.province_of(unit_code, self._index.day_in_force(unit_code))
-            try:
-                return self._index.province_of(own, self.reference_date)
-            except DrugfreeError:
-                return own
+        # A split unit whose parts went to different provinces, or a unit with no
+        # successor, counts where it was, under that province's successor if any.
+        return self._index.home_province(unit_code, self.reference_date)
 
     def _scope_units(self) -> list[str]:
         """Codes of the commune-level units, of any date, whose home is the scope."""
@@ -371,6 +396,7 @@ class ScopeRunner:
         planned: list[tuple[Scheme, list[str]]] = []
         for scheme_id, codes in sorted(groups.items()):
             scheme = self.scheme if self.scheme is not None else self.host.scheme(scheme_id)
+            check_report_scheme(scheme)  # a plugin's jurisdiction may name any scheme
             if scheme.in_force(on):
                 planned.append((scheme, codes))
                 continue

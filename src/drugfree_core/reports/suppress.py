@@ -2,8 +2,9 @@
 
 A count of *people* between 1 and ``threshold - 1`` in a small commune can point at a
 person ("the one addict of hamlet X"), so a published report replaces it with ``None``,
-rendered as ``< k``. Zero is kept (it identifies nobody), and counts of *units* are never
-suppressed: they are public facts. Totals are left as they are; a reader who needs
+rendered as ``< k``; a note that counts people (or records about them) says ``< k``.
+Zero is kept (it identifies nobody), and counts of *units* are never suppressed: they are
+public facts. Totals are left as they are; a reader who needs
 secondary suppression (hiding a second cell so that a total cannot reveal the first)
 should publish only province totals, which the report notes.
 """
@@ -13,9 +14,42 @@ from __future__ import annotations
 import attrs
 
 from drugfree_core._args import expect
+from drugfree_core.engine.evaluate import quarantined_note, split_predecessor_note
+from drugfree_core.engine.results import unplaced_note
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import Message, Text
 from drugfree_core.reports.model import IndicatorResult, Report, Shortfall, UnitRow
+from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
 from drugfree_core.reports.quality import QualityRow
+
+#: The notes whose ``{n}`` counts people (or records, which are about people).
+_PEOPLE_NOTES = frozenset(
+    note.msgid
+    for note in (
+        quarantined_note(1),
+        split_predecessor_note(1),
+        unplaced_note(1),
+        without_residence_note(1),
+    )
+)
+#: The scope's note on the unplaced, whose "at least" bound would give its count back.
+_UNPLACED_SCOPE = unplaced_scope_note(1, 0).msgid
+
+
+def _withheld_note(note: Text, threshold: int) -> Text:
+    """*note* with a small count of people said as ``< K`` (its words for K of them)."""
+    if not isinstance(note, Message) or note.n is None or not 0 < note.n < threshold:
+        return note
+    withheld = f"< {threshold}"
+    if note.msgid == _UNPLACED_SCOPE:
+        # meeting - n, with n below K: at least meeting - (K - 1), whatever n is.
+        meeting = dict(note.params)["meeting"]
+        assert isinstance(meeting, int)
+        least = max(0, meeting - threshold + 1)
+        return unplaced_scope_note(threshold, meeting, least=least).with_params(n=withheld)
+    if note.msgid in _PEOPLE_NOTES:
+        return attrs.evolve(note, n=threshold).with_params(n=withheld)
+    return note
 
 
 def suppress_small_counts(report: Report, threshold: int) -> Report:
@@ -44,7 +78,8 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
         # ``lack`` sums the row's shortfalls: beside a withheld one it would give it back.
         withheld = any(s.count is None for s in shortfalls)
         lack = None if withheld else (r.lack if people_lack == 0 else hide(r.lack))
-        return attrs.evolve(r, shortfalls=shortfalls, lack=lack)
+        notes = tuple(_withheld_note(note, threshold) for note in r.notes)
+        return attrs.evolve(r, shortfalls=shortfalls, lack=lack, notes=notes)
 
     def quality(q: QualityRow) -> QualityRow:
         return attrs.evolve(
@@ -80,4 +115,5 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
         closest=tuple(row(r) for r in report.closest),
         indicators=tuple(indicator(i) for i in report.indicators),
         quality=attrs.evolve(report.quality, rows=tuple(quality(q) for q in report.quality.rows)),
+        notes=tuple(_withheld_note(note, threshold) for note in report.notes),
     )

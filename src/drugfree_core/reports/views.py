@@ -515,7 +515,8 @@ def _provenance_view(report: Report, lang: Lang) -> View:
     items: list[tuple[str, Cell]] = [
         ("scope", scope),
         ("reference_date", p.reference_date),
-        ("generated_at", p.generated_at.isoformat(timespec="seconds")),
+        # A moment (a datetime is a date): each writer says it in its own way.
+        ("generated_at", p.generated_at.replace(microsecond=0)),
         ("library_version", p.library_version),
         *(("schemes", f"{s.id} {s.version} ({s.origin})") for s in p.schemes),
         *(

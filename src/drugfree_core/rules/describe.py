@@ -93,6 +93,22 @@ def _deadline_words(deadline: Deadline, lang: str | None) -> str:
     return format_duration(days=deadline.amount, lang=lang)
 
 
+def _word(value: str, lang: str | None) -> str:
+    """A word of a setting in the reader's language; an unknown one as it is written.
+
+    A rehab form and its rank (``"compulsory_facility:first"``, a key of the terms that
+    differ by rank) reads as the form, then the rank.
+    """
+    if value in LABELS:
+        return label(value, lang)
+    form, _, rank = value.partition(":")
+    if form in LABELS and rank == "first":
+        return msg("{form}, first time", form=label(form, lang)).render(lang)
+    if form in LABELS and rank == "later":
+        return msg("{form}, a later time", form=label(form, lang)).render(lang)
+    return value
+
+
 def describe_value(value: Any, lang: str | None = None) -> str:
     """A parameter's value in words: ``1 năm``, ``có``, ``cai bắt buộc tại cơ sở``, ``30 %``.
 
@@ -114,7 +130,7 @@ def describe_value(value: Any, lang: str | None = None) -> str:
     if isinstance(value, enum.Enum):
         return describe_value(value.value, lang)
     if isinstance(value, str):
-        return label(value, lang) if value in LABELS else value
+        return _word(value, lang)
     if isinstance(value, Deadline):
         return _deadline_words(value, lang)
     if isinstance(value, Mapping):

@@ -196,13 +196,17 @@ POST_REHAB_PERIOD = Parameter(
 POST_REHAB_PERIOD_WITHOUT_EPISODE = Parameter(
     id="law.post_rehab_period_without_episode",
     description_en=(
-        "Post-rehab management period assumed when the data holds no completed rehab "
-        "episode before management started: the longer legal period, so the person stays "
-        "in the managed population rather than silently dropping out."
+        "The longest post-rehab management period when the data holds no completed rehab "
+        "episode before management started: the term is then one of the law's, not known "
+        "which, so management certainly runs within the shortest (law.post_rehab_period), "
+        "may run up to this one (the person counts as an uncertain member, and may or may "
+        "not be excepted), and has ended after it."
     ),
     description_vi=(
-        "Thời hạn quản lý sau cai giả định khi dữ liệu không có đợt cai nghiện đã hoàn "
-        "thành: lấy thời hạn dài nhất (2 năm)."
+        "Thời hạn quản lý sau cai dài nhất khi dữ liệu không có đợt cai nghiện đã hoàn "
+        "thành: khi đó không biết thời hạn nào áp dụng, nên việc quản lý chắc chắn còn "
+        "trong thời hạn ngắn nhất (law.post_rehab_period), có thể còn đến thời hạn này "
+        "(người đó là thành viên chưa chắc chắn), và đã kết thúc sau thời hạn này."
     ),
     values=(
         DatedValue(

@@ -11,6 +11,7 @@ from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
 from drugfree_core.model.enums import Authority, Provenance, UnitLevel
+from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import DatedValue, Parameter, ParamValue
 from drugfree_core.rules.primitives import Rule, param_refs
 
@@ -68,6 +69,19 @@ class Level:
     def __attrs_post_init__(self) -> None:
         if not 1 <= self.min_pass <= len(self.criteria):
             raise SchemeError(f"level {self.id}: min_pass must be 1..{len(self.criteria)}")
+
+    def reached(self, outcomes: Mapping[str, Outcome]) -> bool | None:
+        """Whether a unit with these criterion *outcomes* reaches the level (None: cannot tell).
+
+        A criterion not in *outcomes* is unknown. The level's own answer, whatever comes
+        before it in a scheme's order of labels.
+        """
+        results = [outcomes.get(cid, Outcome.UNKNOWN) for cid in self.criteria]
+        passed = sum(r is Outcome.PASS for r in results)
+        if passed >= self.min_pass:
+            return True
+        open_ = sum(r is Outcome.UNKNOWN for r in results)
+        return None if passed + open_ >= self.min_pass else False
 
 
 @attrs.frozen(kw_only=True)

@@ -71,7 +71,7 @@ from drugfree_core.service.models import (
     VersionInfo,
 )
 from drugfree_core.service.schemas import OPENAPI_REFS, schemas_for
-from drugfree_core.service.state import ServedData
+from drugfree_core.service.state import ServedData, unplaced_in_province
 
 log = logging.getLogger("drugfree.service")
 
@@ -108,8 +108,8 @@ class NotFound(DrugfreeError):
 class ParameterError(DrugfreeError):
     """A request parameter is out of bounds; ``location`` names it (``query.page_size``)."""
 
-    def __init__(self, location: str, reason: str) -> None:
-        super().__init__(f"{location}: {reason}")
+    def __init__(self, location: str, reason: Message) -> None:
+        super().__init__(f"{location}: {reason.render('en')}")
         self.location = location
         self.reason = reason
 
@@ -120,11 +120,11 @@ def reference_day(date: dt.date | None, assessment_year: int | None) -> dt.date:
     Exactly one of them must be given (a :class:`ParameterError` says which is wrong).
     """
     if date is not None and assessment_year is not None:
-        raise ParameterError("query.assessment_year", "give date or assessment_year, not both")
+        raise ParameterError("query.assessment_year", msg("give date or assessment_year, not both"))
     if assessment_year is not None:
         return AssessmentPeriod(assessment_year).reference_date
     if date is None:
-        raise ParameterError("query.date", "give date=YYYY-MM-DD or assessment_year=YYYY")
+        raise ParameterError("query.date", msg("give date=YYYY-MM-DD or assessment_year=YYYY"))
     return date
 
 
@@ -223,6 +223,13 @@ def _problem(status: int, title: Text, detail: Text, instance: str, **extra: Any
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="drugfree"'
     return response
+
+
+#: What the service says for an HTTP error of the framework's own (no endpoint, no method).
+_HTTP_WORDS: dict[int, Message] = {
+    404: msg("Not found"),
+    405: msg("Method not allowed"),
+}
 
 
 def _too_large(limit: int) -> Message:
@@ -376,8 +383,10 @@ def create_app(
 
     @app.exception_handler(ParameterError)
     async def out_of_bounds(request: Request, exc: ParameterError) -> Response:
-        problem = Problem(table="", location=exc.location, reason=exc.reason)
-        return _problem(400, msg("Bad request"), str(exc), request.url.path, problems=(problem,))
+        # The problem's reason in English for programs, the detail in the request's language.
+        problem = Problem(table="", location=exc.location, reason=exc.reason.render("en"))
+        detail = f"{exc.location}: {exc.reason.render()}"
+        return _problem(400, msg("Bad request"), detail, request.url.path, problems=(problem,))
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
@@ -394,7 +403,10 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
+        # Starlette's own words for a path or a method the service does not have.
+        said = _HTTP_WORDS.get(exc.status_code)
+        text: Text = str(exc.detail) if said is None else said
+        return _problem(exc.status_code, text, text, request.url.path)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
@@ -430,6 +442,10 @@ def create_app(
             record["status"] = 500
             raise
         finally:
+            if record["token"] is None:
+                # Nobody known asked: what they typed (a unit, a scheme) may be anything,
+                # a name or an ID number too, and is not kept.
+                record = {k: v for k, v in record.items() if k not in fields}
             audit.write(
                 AuditEntry(
                     at=dt.datetime.now(dt.UTC),
@@ -554,7 +570,7 @@ def create_app(
             if page_size is None:
                 page_size = min(100, config.max_page_size)
             elif page_size > config.max_page_size:
-                raise ParameterError("query.page_size", f"at most {config.max_page_size}")
+                raise ParameterError("query.page_size", msg("at most {n}", n=config.max_page_size))
             grant.require(AGGREGATES)
             if include_subjects:
                 grant.require(CASES)
@@ -665,7 +681,15 @@ def create_app(
                     lang=resolve_lang(lang),
                     dataset_fingerprint=snap.fingerprint,
                     subjects_included=include_subjects,
-                    text=explain_unit(unit, scoped.evaluation, chosen, lang),
+                    # Only the unplaced that may be this province's: a token of one
+                    # province learns nothing about the people of another.
+                    text=explain_unit(
+                        unit,
+                        scoped.evaluation,
+                        chosen,
+                        lang,
+                        unplaced=unplaced_in_province(snap, province, date),
+                    ),
                     unit=unit,
                 )
             )

@@ -106,7 +106,8 @@ class AuditSummary:
     requests: int
     first: str | None
     last: str | None
-    by_token: dict[str, int]
+    #: Requests by token name; ``None`` counts those that gave no token (``null`` in JSON).
+    by_token: dict[str | None, int]
     by_action: dict[str, int]
     by_status: dict[str, int]
     denied: int
@@ -170,6 +171,12 @@ def _is_entry(value: object) -> bool:
     return math.isfinite(duration)
 
 
+def _by_token(rows: Iterable[Mapping[str, Any]]) -> dict[str | None, int]:
+    """Requests per token name, sorted; those without a token (``None``) last."""
+    counts = Counter(None if r.get("token") is None else str(r["token"]) for r in rows)
+    return dict(sorted(counts.items(), key=lambda item: (item[0] is None, item[0] or "")))
+
+
 def summarise(entries: Iterable[Mapping[str, Any]], bad_lines: Iterable[int] = ()) -> AuditSummary:
     """Counts and durations over *entries* (see :func:`read_entries`)."""
     rows = list(entries)
@@ -187,7 +194,7 @@ def summarise(entries: Iterable[Mapping[str, Any]], bad_lines: Iterable[int] = (
         requests=len(rows),
         first=stamps[0] if stamps else None,
         last=stamps[-1] if stamps else None,
-        by_token=dict(sorted(Counter(str(r.get("token")) for r in rows).items())),
+        by_token=_by_token(rows),
         by_action=dict(sorted(Counter(str(r.get("action")) for r in rows).items())),
         by_status=dict(sorted(statuses.items())),
         denied=sum(n for s, n in statuses.items() if s in ("401", "403")),

@@ -22,10 +22,12 @@ import attrs
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
+from drugfree_core.engine.placement import census
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import DrugfreeError
 from drugfree_core.io import display_source, load
 from drugfree_core.plugins.host import PluginHost
+from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.reports.provenance import fingerprint
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.service.auth import ScopeGuard
@@ -42,6 +44,35 @@ class Snapshot:
     fingerprint: str
     loaded_at: dt.datetime
     guard: ScopeGuard
+
+
+def unplaced_in_province(snapshot: Snapshot, province: str, on: dt.date) -> int:
+    """People and records placed in no unit on *on* that may belong to *province*.
+
+    As a province's report counts them: the people whose residence is in a unit that
+    ended without a successor, where that unit was (its home province, see
+    :meth:`TerritoryIndex.home_province`), and those with no unit at all, and the
+    quarantined records whose unit cannot be told, which may belong anywhere. The
+    people of other provinces are not counted, nor shown.
+    """
+    index = snapshot.guard.index
+    found = census(snapshot.dataset, on)
+    count = len(found.undetermined)
+    for kind, unit_code, people in found.people_by_kind():
+        if kind != "gone":
+            continue
+        if unit_code is None or unit_code not in index:
+            count += people  # no unit to tell: it may be anywhere
+        elif _home_or_none(index, unit_code, on) in (province, None):
+            count += people
+    return count
+
+
+def _home_or_none(index: TerritoryIndex, unit_code: str, on: dt.date) -> str | None:
+    try:
+        return index.home_province(unit_code, on)
+    except DrugfreeError:
+        return None  # the map cannot say: it may be anywhere
 
 
 @attrs.frozen(kw_only=True, eq=False)

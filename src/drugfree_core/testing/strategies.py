@@ -646,22 +646,19 @@ def _fact_set(draw: st.DrawFn, on: dt.date, codes: Sequence[str]) -> tuple[UnitF
         )
     )
     out: list[UnitFact] = []
-    seen: set[tuple[FactKind, dt.date]] = set()
     if draw(st.integers(0, 2)) == 0:
         # A complete report: every unit, every kind Decision 28/2025 counts, in the
-        # window (a day apart per unit, so no two facts of a kind end on the same day).
+        # window (a day apart per unit).
         for i, code in enumerate(codes):
             end = on - dt.timedelta(days=i)
             for kind in _COMPLETE_KINDS:
-                seen.add((kind, end))
                 out.append(_fact(code, kind, end, 30, draw(st.integers(0, 5))))
-    for code, kind, end_offset, length, value_index in raw:
-        end = on + dt.timedelta(days=end_offset)
-        # Unique (kind, period_end): "the latest fact" is never a tie after lineage mapping.
-        if (kind, end) in seen:
-            continue
-        seen.add((kind, end))
-        out.append(_fact(code, kind, end, length, value_index))
+    # Two facts of a kind may end on the same day (in one unit, or after lineage maps a
+    # predecessor's onto it): the latest value is then anywhere between theirs.
+    out.extend(
+        _fact(code, kind, on + dt.timedelta(days=end_offset), length, value_index)
+        for code, kind, end_offset, length, value_index in raw
+    )
     return tuple(out)
 
 

@@ -235,4 +235,6 @@ def _writing(target: Path | None) -> Iterator[None]:
         raise  # the reader went away: the front decides (the CLI stops quietly)
     except OSError as exc:
         where = exc.filename or target or "standard output"
-        raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from exc
+        raise UsageError(
+            msg("cannot write {path}: {reason}", path=str(where), reason=exc.strerror or str(exc))
+        ) from exc

@@ -31,6 +31,8 @@ def csv_cell(value: Cell) -> str | int | float | None:
     """
     if isinstance(value, Suppressed):
         return f"< {value.below}"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):

@@ -21,6 +21,7 @@ from drugfree_core.i18n import (
     Lang,
     format_count,
     format_date,
+    format_datetime,
     format_number,
     format_percent,
     resolve_lang,
@@ -102,6 +103,8 @@ def _cell(value: Cell, kind: str, lang: Lang) -> tuple[str, bool]:
     if isinstance(value, Suppressed):
         words = text("suppressed", lang, k=value.below)
         return f'<span class="suppressed" title="{escape(words)}">&lt; {value.below}</span>', True
+    if isinstance(value, dt.datetime):
+        return escape(format_datetime(value, lang)), True
     if isinstance(value, dt.date):
         return escape(format_date(value, lang)), True
     if isinstance(value, int | float):
@@ -238,7 +241,8 @@ def render_html(report: Report, lang: Lang | None = None) -> str:
             *(_table(v, lang) for v in tables),
             _provenance_box(provenance, lang),
             "</main>",
-            f"<footer><p>{escape(text('generated_at', lang))}: {escape(generated)} · ",
+            f"<footer><p>{escape(text('generated_at', lang))}: "
+            f"{escape(format_datetime(p.generated_at, lang))} · ",
             f"{escape(text('offline_note', lang))}</p></footer>",
             "</body></html>\n",
         ]

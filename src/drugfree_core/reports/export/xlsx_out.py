@@ -22,7 +22,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, format_datetime
 from drugfree_core.reports.export.answer import Answer, report_answer
 from drugfree_core.reports.export.charts import trend_lines
 from drugfree_core.reports.labels import text
@@ -74,6 +74,7 @@ class _Formats:
         self.suppressed = wb.add_format({"align": "right", "italic": True, "font_color": "#595959"})
         self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
         self.kinds = {kind: wb.add_format({"num_format": f}) for kind, f in _NUMBER_FORMATS.items()}
+        self.lang = lang
 
 
 def sheet_names(views: Sequence[View], lang: Lang) -> dict[str, str]:
@@ -106,6 +107,8 @@ def _shown_width(value: Cell, kind: str) -> int:
         return 0
     if isinstance(value, Suppressed):
         return len(str(value.below)) + 2
+    if isinstance(value, dt.datetime):
+        return len("31/12/2025 14:03:05 +07:00")
     if isinstance(value, dt.date):
         return 10
     if kind == "share":
@@ -132,9 +135,11 @@ def _write_cell(ws: Any, r: int, c: int, value: Cell, kind: str, fmt: _Formats) 
         ws.write_string(r, c, value, fmt.text)
     elif isinstance(value, Suppressed):
         ws.write_string(r, c, f"< {value.below}", fmt.suppressed)
+    elif isinstance(value, dt.datetime):
+        # A moment keeps its offset from UTC, which Excel's times cannot hold: as text.
+        ws.write_string(r, c, format_datetime(value, fmt.lang), fmt.text)
     elif isinstance(value, dt.date):
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        ws.write_datetime(r, c, moment, fmt.date)
+        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.date)
     elif isinstance(value, int | float) and math.isfinite(value):
         # A count that arrives as a float (an indicator's numerator) shows as one:
         # 126, never 126,00. (None and a value that is not finite leave the cell empty.)
