@@ -164,7 +164,7 @@ def y():
     ) == {"First line.\n\nSecond paragraph.", "Alpha beta.", "Given as help."}
 
 
-@pytest.mark.parametrize("args", [["schemes"], ["--help"], ["validate", "x", "--lang", "vi"]])
+@pytest.mark.parametrize("args", [["schemes"], ["--help"], ["validate", "x", "--lang", "xx"]])
 def test_a_misspelt_language_variable_is_one_clear_error_in_both_languages(
     args: list[str],
 ) -> None:
@@ -178,3 +178,14 @@ def test_a_misspelt_language_variable_is_one_clear_error_in_both_languages(
         "Error: DRUGFREE_LANG='vn' is not a language this program speaks: use one of vi, en",
     ]
     assert "Traceback" not in result.output
+
+
+def test_a_lang_option_comes_before_a_misspelt_language_variable() -> None:
+    # --lang names the language: the variable is not read, and the command's own usage
+    # error (a path that does not exist) is said in it.
+    args = ["evaluate", "x", "--scheme", "mps-recognition-2024", "--date", "2025-10-01"]
+    result = CliRunner().invoke(cli, [*args, "--lang", "vi"], env={"DRUGFREE_LANG": "vn"})
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "Lỗi: Giá trị không hợp lệ cho 'PATH'" in result.stderr, result.stderr
+    listed = CliRunner().invoke(cli, ["schemes", "--lang=en"], env={"DRUGFREE_LANG": "vn"})
+    assert listed.exit_code == 0 and "qd28-2025-drug-free" in listed.output

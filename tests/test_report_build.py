@@ -205,6 +205,23 @@ def test_a_province_report_places_who_moved_to_another_province(tmp_path: Path) 
     assert any(q.unit_code == "10507" and q.people == 1 for q in hai_phong.quality.rows)
 
 
+def test_a_province_reports_the_quality_issues_of_its_own_units_only() -> None:
+    # Its part of the data keeps the whole map: a unit of another province without a
+    # population is that province's issue, not counted in this report's totals.
+    data = generate(SynthConfig(seed=3, provinces=NATIONAL_PROVINCES[:2], subjects=300))
+    no_population = pl.lit(None, dtype=data.units["resident_population"].dtype)
+    data = attrs.evolve(
+        data, units=data.units.with_columns(no_population.alias("resident_population"))
+    )
+    first = sorted(data.units.filter(pl.col("kind") == "province")["code"].to_list())[0]
+    report = build_report(
+        data, dt.date(2025, 12, 14), province=first, options=ReportOptions(series=False)
+    )
+    codes = {u.unit_code for u in report.units}
+    assert all(i.unit_code is None or i.unit_code in codes for i in report.quality.issues)
+    assert report.quality.by_check()["missing_population"] == len(codes)
+
+
 def test_national_50_percent_of_3321_is_1661(official: Dataset) -> None:
     host = PluginHost(autoload=False)
     report = build_report(official, dt.date(2026, 1, 15), host=host, options=NO_COVERAGE)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from drugfree_core.cli.main import cli
 from drugfree_core.dataset import Dataset
+from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.engine import evaluate
 from drugfree_core.errors import UsageError
 from drugfree_core.explanation import explain_unit
@@ -719,6 +721,16 @@ def test_an_explanation_counts_only_the_unplaced_who_may_be_its_provinces() -> N
     )
     assert unplaced_in_province(snapshot, "P1", on) == 0
     assert unplaced_in_province(snapshot, "P2", on) == 1
+    # Quarantined records whose unit cannot be told count where a province's report
+    # counts them: a record about the second province's ended commune is its own, one
+    # naming no unit of the map may be anyone's.
+    quarantined = (
+        QuarantinedRecord(table="subjects", location="row 2", reason="r", unit_codes=("Y1",)),
+        QuarantinedRecord(table="subjects", location="row 3", reason="r", unit_codes=("ZZ",)),
+    )
+    with_records = attrs.evolve(snapshot, dataset=attrs.evolve(dataset, quarantined=quarantined))
+    assert unplaced_in_province(with_records, "P1", on) == 1
+    assert unplaced_in_province(with_records, "P2", on) == 3
     scheme = get_scheme("mps-recognition-2024")
     evaluation = evaluate(dataset, scheme, on)
     unit = evaluation.unit("X1")

@@ -30,6 +30,7 @@ from drugfree_core.i18n import (
     check_lang,
     default_lang,
     msg,
+    parse_lang,
     set_lang,
     use_lang,
 )
@@ -102,15 +103,18 @@ class LanguageScopedGroup(click.Group):
         """Click's ``main``, with its usage errors said in the command's language."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
-        _check_lang_env()
+        given = _given_lang(sys.argv[1:] if args is None else list(args))
+        if given is None:
+            _check_lang_env()
         try:
             result = contextvars.copy_context().run(
                 super().main, args, prog_name, complete_var, False, **extra
             )
         except click.UsageError as exc:
             # The language of a failed command is the one its --lang would have set,
-            # else the default (the command's own context is gone).
-            with use_lang(_lang_of(exc.ctx)):
+            # else the default (the command's own context is gone): a --lang the
+            # command did not reach before failing still counts.
+            with use_lang(_lang_of(exc.ctx) or given):
                 show_usage_error(exc)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
@@ -127,7 +131,8 @@ def _check_lang_env() -> None:
 
     Every text of the command (its help, its errors) is written in the default language,
     so a misspelt variable is reported before anything else, not as a traceback. Which
-    language the reader meant is not known: Vietnamese first, then English.
+    language the reader meant is not known: Vietnamese first, then English. (Not asked
+    when a ``--lang`` names a language: it comes first, and the variable is not read.)
     """
     try:
         default_lang()
@@ -142,6 +147,17 @@ def _check_lang_env() -> None:
             )
             click.echo(msg("Error: {message}", message=problem).render(lang), err=True)
         sys.exit(2)
+
+
+def _given_lang(args: Sequence[str]) -> Lang | None:
+    """The language a ``--lang`` in *args* names (``--lang vi``, ``--lang=vi``), if any."""
+    for k, arg in enumerate(args):
+        value = args[k + 1] if arg == "--lang" and k + 1 < len(args) else None
+        if arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value is not None and (lang := parse_lang(value)) is not None:
+            return lang
+    return None
 
 
 def _lang_of(ctx: click.Context | None) -> Lang | None:

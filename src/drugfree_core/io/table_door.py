@@ -285,32 +285,60 @@ def first_short_row(path: Path, frame: pl.DataFrame) -> tuple[int, int] | None:
     ``(row, fields)``, rows counted as a spreadsheet does (the header is row 1). *frame*
     is the file as read: a row cut short reads as empty cells at its end, so its last
     column is empty, and a file whose last column holds a value on every row has none
-    (the usual case: nothing more is read). Otherwise the file's lines are counted,
-    quoted cells left out; a quoted cell holding a line break makes lines and rows
-    differ, and then only a row that reads as empty cells from some column to the end
-    can be told, not where (None: the parser's reading stands).
+    (nothing more is read). Otherwise the file's lines are counted, quoted cells left
+    out, some 32 MB of lines at a time; a quoted cell holding a line break makes lines
+    and rows differ, and then where a row is cut cannot be told (None: the parser's
+    reading stands).
     """
     if frame.width < 2 or not frame.height or not frame[frame.columns[-1]].has_nulls():
         return None
     with polars_target(path, "rb") as source:
         raw = source.read_bytes() if isinstance(source, Path) else source.read()
+    before, start = 0, 0  # lines before the piece, and where it starts
+    while start < len(raw):
+        stop = raw.find(b"\n", min(start + _SHORT_ROW_PIECE, len(raw)))
+        stop = len(raw) if stop < 0 else stop + 1
+        try:
+            found = _short_line(raw[start:stop], frame.width)
+        except _QuotedLineBreak:
+            return None
+        if found is not None:
+            line, fields = found
+            return before + line + 1, fields
+        before += raw.count(b"\n", start, stop)
+        start = stop
+    return None
+
+
+#: Bytes of lines looked at at a time by :func:`first_short_row` (a few copies are made).
+_SHORT_ROW_PIECE = 1 << 25
+
+
+class _QuotedLineBreak(Exception):
+    """A line holds an odd number of quotes: a quoted cell breaks it, lines are not rows."""
+
+
+def _short_line(piece: bytes, width: int) -> tuple[int, int] | None:
+    """The first line of *piece* with fewer than *width* fields: (its index, its fields).
+
+    None when there is none (an empty line is the blank-row check's to report); raises
+    :class:`_QuotedLineBreak` when lines are not rows.
+    """
     lines = (
-        pl.Series([raw], dtype=pl.Binary())
+        pl.Series([piece], dtype=pl.Binary())
         .cast(pl.String())
         .str.split("\n")
         .explode()
         .str.strip_suffix("\r")
     )
     if (lines.str.count_matches('"', literal=True) % 2 == 1).any():
-        return None  # a quoted line break: a line is not a row
+        raise _QuotedLineBreak
     fields = lines.str.replace_all('"[^"]*"', "").str.count_matches(",", literal=True) + 1
-    # A blank line is the blank-row check's to report, once, as an empty row.
-    short = (fields < frame.width) & (lines.str.strip_chars() != "")
-    found = short.arg_true()
+    found = ((fields < width) & (lines != "")).arg_true()
     if found.is_empty():
         return None
     first = int(found[0])
-    return first + 1, int(fields[first])
+    return first, int(fields[first])
 
 
 def in_one_piece(frame: pl.DataFrame) -> pl.DataFrame:

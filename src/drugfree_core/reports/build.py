@@ -53,7 +53,7 @@ from drugfree_core.reports.model import (
 from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
 from drugfree_core.reports.progress import scope_progress
 from drugfree_core.reports.provenance import fingerprint
-from drugfree_core.reports.quality import assess_quality
+from drugfree_core.reports.quality import IssueTable, assess_quality
 from drugfree_core.reports.recognition import (
     Recognised,
     RecognitionSummary,
@@ -321,11 +321,16 @@ def build_report(
         tick("quality")
         quality = assessed.result()
         if scope != NATIONAL:
+            # The part of the data keeps the whole map (people who moved away are placed
+            # where they went): only the scope's units, and the unplaced, are its own.
+            issues = quality.issues
+            assert isinstance(issues, IssueTable)  # assess_quality's
             quality = attrs.evolve(
                 quality,
                 rows=tuple(
                     q for q in quality.rows if q.unit_code is None or q.unit_code in now.results
                 ),
+                issues=issues.within(now.results),
             )
         tick("provenance")
         report = Report(

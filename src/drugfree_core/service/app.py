@@ -565,8 +565,8 @@ def create_app(
         unless ``allow_no_coverage``.
         """
         with audited("evaluate", authorization, scheme=scheme, date=date) as record:
+            grant = authenticate(record, authorization)  # first: a refusal after is theirs
             date = record["date"] = reference_day(date, assessment_year)
-            grant = authenticate(record, authorization)
             if page_size is None:
                 page_size = min(100, config.max_page_size)
             elif page_size > config.max_page_size:
@@ -646,8 +646,8 @@ def create_app(
     ) -> Response:
         """Why one unit got its verdict, criterion by criterion (text in vi or en, and tree)."""
         with audited("explain", authorization, unit=unit_code, scheme=scheme, date=date) as record:
+            grant = authenticate(record, authorization)  # first: a refusal after is theirs
             date = record["date"] = reference_day(date, assessment_year)
-            grant = authenticate(record, authorization)
             grant.require(EXPLAIN)
             if include_subjects:
                 grant.require(CASES)
@@ -734,8 +734,8 @@ def create_app(
         from drugfree_core.reports import ReportOptions, build_report, write_report
 
         with audited("report", authorization, date=date) as record:
+            grant = authenticate(record, authorization)  # first: a refusal after is theirs
             date = record["date"] = reference_day(date, assessment_year)
-            grant = authenticate(record, authorization)
             record["scope"] = province or "national"
             grant.require(AGGREGATES)
             snap = served.snapshot

@@ -57,7 +57,13 @@ def unplaced_in_province(snapshot: Snapshot, province: str, on: dt.date) -> int:
     """
     index = snapshot.guard.index
     found = census(snapshot.dataset, on)
-    count = len(found.undetermined)
+    count = 0
+    for record in found.undetermined:
+        # As a province's part of the data keeps them: a record about one of its units
+        # (by the home province, as for people), or about no unit of the map at all.
+        known = [code for code in record.unit_codes if code in index]
+        if not known or any(_home_or_none(index, code, on) in (province, None) for code in known):
+            count += 1
     for kind, unit_code, people in found.people_by_kind():
         if kind != "gone":
             continue

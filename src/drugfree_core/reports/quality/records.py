@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import overload
 
 import attrs
@@ -145,6 +145,12 @@ class IssueTable(Sequence[QualityIssue]):
                 for row in self._frame().iter_rows()
             )
         return self._records
+
+    def within(self, units: Collection[str]) -> IssueTable:
+        """The issues of *units*, and those of people and records placed in no unit."""
+        keep = pl.col("unit_code").is_null() | pl.col("unit_code").is_in(sorted(units))
+        counted = None if self._counted is None else self._counted.filter(keep)
+        return IssueTable(self._source.filter(keep), counted=counted)
 
     def count_by(self, field: str) -> dict[str, int]:
         """How many issues have each value of *field* (``dimension`` or ``check``)."""
