@@ -102,7 +102,9 @@ def test_every_scheme_says_national_or_provincial(host: PluginHost) -> None:
 def test_mappings_and_deadlines_read_as_text(host: PluginHost) -> None:
     en, vi = render_catalogue(host, "en"), render_catalogue(host, "vi")
     assert "opioid substitution therapy: no limit" in en
-    assert r"compulsory\_facility:later: 36 months" in en
+    # A rehab form's terms by rank are said in words, not by their keys.
+    assert "compulsory rehab at a facility, a later time: 36 months" in en
+    assert "cai bắt buộc tại cơ sở, từ lần thứ hai: 36 tháng" in vi
     assert "| 3 working days |" in en and "| 24 hours |" in en
     assert "| 3 ngày làm việc |" in vi and "| 24 giờ |" in vi
 

@@ -30,6 +30,7 @@ LAYER_OF = {
     "drugfree_core._gc": "base",
     "drugfree_core._lazy": "base",
     "drugfree_core._polars_pool": "base",
+    "drugfree_core._polars_paths": "base",
     "drugfree_core._env": "base",
     "drugfree_core.model": "model",
     "drugfree_core.rules": "rules",
