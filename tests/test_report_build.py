@@ -457,7 +457,11 @@ def test_suppression_withholds_small_counts_of_people_in_notes(demo_report: Repo
     report = attrs.evolve(
         demo_report,
         units=(unit, *demo_report.units[1:]),
-        notes=(unplaced_scope_note(2, 30), without_residence_note(4), msg("kept as it is")),
+        notes=(
+            unplaced_scope_note(2, 30, least=28),
+            without_residence_note(4),
+            msg("kept as it is"),
+        ),
     )
     published = suppress_small_counts(report, 5)
     said = [render(note, "en") for note in (*published.units[0].notes, *published.notes)]

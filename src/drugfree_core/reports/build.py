@@ -699,7 +699,9 @@ def _notes(
             )
         )
     if counts.unplaced:
-        notes.append(unplaced_scope_note(counts.unplaced, counts.meeting))
+        notes.append(
+            unplaced_scope_note(counts.unplaced, counts.meeting, least=counts.meeting_at_least)
+        )
     if counts.without_residence:
         notes.append(without_residence_note(counts.without_residence))
     for run in runner.runs():

@@ -9,11 +9,11 @@ from __future__ import annotations
 from drugfree_core.i18n import Message, msgn
 
 
-def unplaced_scope_note(n: int, meeting: int, *, least: int | str | None = None) -> Message:
+def unplaced_scope_note(n: int, meeting: int, *, least: int) -> Message:
     """*n* people or records placed in no unit, beside the *meeting* units.
 
-    At least *least* units meet the criteria wherever they belong (default: ``meeting -
-    n``, each may undo one pass); suppression gives a bound that does not give *n* back.
+    At least *least* units meet the criteria wherever they belong (the scope's
+    ``meeting_at_least``; suppression gives a bound that does not give *n* back).
     """
     return msgn(
         "{n} person or record could not be placed in any unit: {meeting} units meet "
@@ -22,7 +22,7 @@ def unplaced_scope_note(n: int, meeting: int, *, least: int | str | None = None)
         "the criteria on the data, at least {least} wherever they belong.",
         n,
         meeting=meeting,
-        least=max(0, meeting - n) if least is None else least,
+        least=least,
     )
 
 

@@ -33,7 +33,7 @@ _PEOPLE_NOTES = frozenset(
     )
 )
 #: The scope's note on the unplaced, whose "at least" bound would give its count back.
-_UNPLACED_SCOPE = unplaced_scope_note(1, 0).msgid
+_UNPLACED_SCOPE = unplaced_scope_note(1, 0, least=0).msgid
 
 
 def _withheld_note(note: Text, threshold: int) -> Text:
