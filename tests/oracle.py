@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -191,6 +192,49 @@ def as_fraction(value: Any) -> Fraction:
     if isinstance(value, float):
         return Fraction(value)  # exact binary value
     return Fraction(int(value))
+
+
+def fact_total_bounds(facts: Sequence[UnitFact]) -> tuple[Fraction, Fraction]:
+    """The least and most a unit's facts add up to (records sharing days may repeat).
+
+    Records of one reporting unit whose periods share a day, directly or through other
+    such records, form a group (found by linking pairs, not by a sweep): it adds at most
+    the sum of its records, and at least the most that some of its periods sharing no
+    day add up to, each by its smallest record (every such choice is tried).
+    """
+    least, most = Fraction(0), Fraction(0)
+    by_reporter: dict[str, list[UnitFact]] = {}
+    for fact in facts:
+        by_reporter.setdefault(fact.unit_code, []).append(fact)
+    for records in by_reporter.values():
+        group = list(range(len(records)))
+        for i, a in enumerate(records):
+            for j, b in enumerate(records[:i]):
+                if a.period_start <= b.period_end and b.period_start <= a.period_end:
+                    group[_root(group, i)] = _root(group, j)
+        members: dict[int, list[UnitFact]] = {}
+        for i, fact in enumerate(records):
+            members.setdefault(_root(group, i), []).append(fact)
+        for found in members.values():
+            smallest: dict[tuple[dt.date, dt.date], Fraction] = {}
+            for fact in found:
+                key = (fact.period_start, fact.period_end)
+                value = as_fraction(fact.value)
+                smallest[key] = min(smallest.get(key, value), value)
+            least += max(
+                sum((smallest[k] for k in chosen), Fraction(0))
+                for n in range(len(smallest) + 1)
+                for chosen in itertools.combinations(sorted(smallest), n)
+                if all(a[1] < b[0] or b[1] < a[0] for a, b in itertools.combinations(chosen, 2))
+            )
+            most += sum((as_fraction(f.value) for f in found), Fraction(0))
+    return least, most
+
+
+def _root(group: list[int], i: int) -> int:
+    while group[i] != i:
+        i = group[i]
+    return i
 
 
 def compare(x: Fraction, op: p.Op, y: Fraction) -> bool:
@@ -772,13 +816,13 @@ class _Oracle:
             facts = self.facts_in_window(unit, m.kind, m.lookback)
             if not facts:
                 return None
-            total = sum((as_fraction(f.value) for f in facts), Fraction(0))
+            least, most = fact_total_bounds(facts)
             if isinstance(m, p.FactRate):
                 pop = self.population_of(unit)
                 if pop is None:
                     return None
-                total = total / pop
-            return total, total
+                return least / pop, most / pop
+            return least, most
         if isinstance(m, p.FactLatest):
             facts = self.facts_in_window(unit, m.kind, m.lookback)
             if not facts:

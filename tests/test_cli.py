@@ -249,8 +249,26 @@ def test_invalid_dataset_is_refused_then_quarantined(run, tmp_path: Path) -> Non
     shown.append(
         run("report", str(bad), "--date", DATE, "--quarantine", "--no-series", "--format", "json")
     )
+    # The person lives in 00009: its explanation says the record, in either format.
+    for fmt in ("text", "json"):
+        shown.append(
+            run(
+                "explain",
+                str(bad),
+                "--unit",
+                "00009",
+                "--date",
+                DATE,
+                "--quarantine",
+                "--format",
+                fmt,
+            )
+        )
     for code, _, err in shown:
         assert code == 0 and "quarantined (left out" in err and listed in err, err
+    # Another unit's explanation does not list a record about someone else.
+    code, _, err = run("explain", str(bad), "--unit", "00048", "--date", DATE, "--quarantine")
+    assert code == 0 and listed not in err, err
 
 
 def test_evaluate_parquet_is_one_row_per_unit_and_node(run, tmp_path: Path) -> None:

@@ -661,6 +661,26 @@ def test_fact_ratio_indicator_against_its_target(
     assert result.value == (None if value is None else pytest.approx(value))
 
 
+def test_a_fact_entered_twice_leaves_the_indicator_unknown() -> None:
+    # The same period's record twice: one fact entered twice (4 done), or two parts (8).
+    # Summing the least (4) would say "met" (6 of 10): the figure is not known.
+    dataset = _dossier_dataset(5.0)
+    records = dataset.to_records()
+    again = attrs.evolve(records.unit_facts[0])
+    twice = Dataset.from_records(units=records.units, unit_facts=[*records.unit_facts, again])
+    host = PluginHost(autoload=False)
+    (result,) = measure_indicators(
+        [(DOSSIERS, "test")],
+        twice,
+        dt.date(2023, 6, 30),
+        scope="pre2025:40",
+        units=["pre2025:17001", "pre2025:17002"],
+        shared=host.parameters(),
+    )
+    assert (result.status, result.numerator, result.value) == ("unknown", None, None)
+    assert result.denominator == pytest.approx(10.0)
+
+
 def test_an_indicator_of_another_province_is_not_measured() -> None:
     other = attrs.evolve(DOSSIERS, scope="31")
     assert (

@@ -193,7 +193,38 @@ def test_a_value_above_a_band_counts_for_the_lower_type_only_when_asked() -> Non
     ],
 )
 def test_locations(values: tuple[int, ...], t1b: str, t2b: str) -> None:
-    facts = [fact(LOC, v, end=ON - days(10 + i)) for i, v in enumerate(values)]
+    # Months apart: every record counts different days, so they add up.
+    facts = [fact(LOC, v, end=ON - days(10 + 31 * i)) for i, v in enumerate(values)]
+    expect({"T1.b": t1b, "T2.b": t2b}, facts=facts)
+
+
+@pytest.mark.parametrize(
+    ("ends", "values", "t1b", "t2b"),
+    [
+        # One period twice: one record entered twice (1) or two parts (2): not known.
+        ((10, 10), (1, 1), "unknown", "unknown"),
+        # A correction (0 or 1) or a part (1): not 2, the least type I needs.
+        ((10, 10), (0, 1), "fail", "unknown"),
+        # Either reading gives 2 or more, and type I needs 2.
+        ((10, 10), (2, 2), "pass", "fail"),
+        # Periods sharing days may count one location twice: 1 or 2.
+        ((10, 20), (1, 1), "unknown", "unknown"),
+        # The first shares days with the second, the second with the third: one group,
+        # though the first and the third share none, so they add: 2, or 3 if the
+        # second counts a third location.
+        ((10, 35, 62), (1, 0, 1), "pass", "fail"),
+        ((10, 35, 62), (1, 1, 1), "pass", "fail"),
+        # The middle one shares days with both, which say none: 1 either way.
+        ((10, 35, 62), (0, 1, 0), "fail", "pass"),
+        ((10, 80), (1, 1), "pass", "fail"),
+        # Two zeros say zero whichever way they are read.
+        ((10, 10), (0, 0), "fail", "fail"),
+    ],
+)
+def test_locations_reported_for_the_same_days(
+    ends: tuple[int, ...], values: tuple[int, ...], t1b: str, t2b: str
+) -> None:
+    facts = [fact(LOC, v, end=ON - days(e)) for e, v in zip(ends, values, strict=True)]
     expect({"T1.b": t1b, "T2.b": t2b}, facts=facts)
 
 

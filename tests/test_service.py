@@ -22,6 +22,7 @@ from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.engine import evaluate
 from drugfree_core.errors import UsageError
 from drugfree_core.explanation import explain_unit
+from drugfree_core.i18n import LanguageError, Message, msg, msgn
 from drugfree_core.model import (
     AdminUnit,
     Residence,
@@ -358,6 +359,78 @@ def test_library_errors_are_said_in_the_request_language(
     assert nowhere.json()["title"] == nowhere.json()["detail"] == "Không tìm thấy"
 
 
+#: What a caller might type where a date goes: a name or an ID number is never repeated.
+TYPED = "Nguyen-Van-SECRET-123"
+
+
+def test_a_refused_parameter_is_said_in_the_request_language_without_its_value(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    date = msg("expected a date written YYYY-MM-DD")
+    answers = {lang: explain(client, hp, HP_UNIT, on=TYPED, lang=lang) for lang in ("vi", "en")}
+    answers["accept"] = explain(client, {**hp, "Accept-Language": "vi"}, HP_UNIT, on=TYPED)
+    vi, en, accept = (assert_problem(answers[k], 400) for k in ("vi", "en", "accept"))
+    for response in answers.values():
+        assert TYPED not in response.text
+    # The detail in the reader's language, built from the error's type, not Pydantic's words
+    assert "Input should" not in vi["detail"] and "query.date" in vi["detail"]
+    assert vi["detail"] == accept["detail"] == f"query.date: {date.render('vi')}"
+    assert en["detail"] == f"query.date: {date.render('en')}" != vi["detail"]
+    assert vi["title"] == msg("Bad request").render("vi")
+    # and the problem's reason in English, for programs
+    for body in (vi, en):
+        assert [(p["location"], p["reason"]) for p in body["problems"]] == [
+            ("query.date", date.render("en"))
+        ]
+
+
+MPS = {"scheme": "mps-recognition-2024", "date": ON}
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "location", "reason"),
+    [
+        ("/v1/evaluations", {"date": ON}, "query.scheme", msg("required field missing")),
+        ("/v1/evaluations", {**MPS, "page": "1.5"}, "query.page", msg("expected an integer")),
+        ("/v1/evaluations", {**MPS, "page": "0"}, "query.page", msg("at least {n}", n="1")),
+        # a limit is written as the API reads it: a year is not a count (9.999, 9,999)
+        ("/v1/reports", {"assessment_year": "10000"}, "query.assessment_year",
+         msg("at most {n}", n="9999")),
+        ("/v1/evaluations", {**MPS, "include_subjects": "maybe"}, "query.include_subjects",
+         msg("expected true or false")),
+        ("/v1/reports", {"date": ON, "format": "pdf"}, "query.format",
+         msg("expected one of: {allowed}", allowed="json, html, csv, xlsx")),
+    ],
+)  # fmt: skip
+def test_each_kind_of_refused_parameter_has_its_own_words(
+    client: TestClient,
+    setup: dict[str, Any],
+    url: str,
+    params: dict[str, str],
+    location: str,
+    reason: Message,
+) -> None:
+    headers = {**auth(setup, "hp-analyst"), "Accept-Language": "vi"}
+    body = assert_problem(client.get(url, params=params, headers=headers), 400)
+    assert body["detail"] == f"{location}: {reason.render('vi')}"
+    assert body["problems"] == [{"table": "", "location": location, "reason": reason.render("en")}]
+
+
+def test_a_refusal_nobody_wrote_words_for_is_said_generally() -> None:
+    from drugfree_core.service.app import _refusal
+
+    unknown = {"type": "union_tag_invalid", "loc": ("body", "kind"), "input": TYPED,
+               "msg": f"Input tag '{TYPED}' found", "ctx": {"tag": TYPED}}  # fmt: skip
+    assert _refusal(unknown) == msg("the value is not valid")
+    # a limit or a list of choices that is not there, or not as Pydantic writes it
+    assert _refusal({"type": "greater_than_equal", "ctx": {}}) == msg("the value is not valid")
+    odd = {"type": "literal_error", "ctx": {"expected": "1 or 2"}}
+    assert _refusal(odd) == msg("the value is not valid")
+    day = {"type": "less_than", "ctx": {"lt": dt.date(2026, 1, 1)}}
+    assert _refusal(day) == msg("less than {n}", n="2026-01-01")
+
+
 @pytest.mark.parametrize(
     "query,header,lang",
     [
@@ -367,6 +440,9 @@ def test_library_errors_are_said_in_the_request_language(
         (None, "vi;q=0, fr", "en"),  # q=0 means "not this one"; then the server's default
         ("klingon", "vi", "vi"),  # an unknown parameter is refused by the endpoint first
         (None, None, "en"),
+        # a malformed header is no preference, never an error
+        (None, "vi;q=oops, en;q=0.5", "en"),
+        (None, ";;, ;q=, vi;q=nan, \x7f", "en"),
     ],
 )
 def test_request_lang(query: str | None, header: str | None, lang: str) -> None:
@@ -450,6 +526,38 @@ def test_uploads_are_validated_and_size_limited(client: TestClient, setup: dict[
             yield b" " * 1000
 
     assert_problem(client.post("/v1/validate", content=chunks(), headers=hp), 413)
+
+
+def test_a_body_too_large_is_refused_in_the_request_language(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    huge = b" " * 30_000  # its Content-Length is refused before the body is read
+    vi = client.post("/v1/validate", params={"lang": "vi"}, content=huge, headers=hp)
+    en = client.post("/v1/validate", content=huge, headers={**hp, "Accept-Language": "en"})
+    vi_body, en_body = assert_problem(vi, 413), assert_problem(en, 413)
+    assert en_body["title"] == "Content too large"
+    assert vi_body["title"] == msg("Content too large").render("vi") != en_body["title"]
+    limit = msgn(
+        "the body may hold at most {n} byte", "the body may hold at most {n} bytes", 20_000
+    )
+    assert (vi_body["detail"], en_body["detail"]) == (limit.render("vi"), limit.render("en"))
+    assert vi_body["detail"] != en_body["detail"]
+
+
+def test_a_misspelt_server_language_is_a_problem_not_a_traceback(
+    client: TestClient, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DRUGFREE_LANG", "klingon")
+    hp = auth(setup, "hp-analyst")
+    # Without a language of its own the request needs the server's: a 500, in English.
+    body = assert_problem(client.get("/v1/schemes", headers=hp), 500)
+    assert (body["title"], body["detail"]) == ("Internal error", "the request failed")
+    # A request that names its language is served.
+    assert client.get("/v1/schemes", params={"lang": "vi"}, headers=hp).status_code == 200
+    # A service started so is refused at once, with the setting named.
+    with pytest.raises(LanguageError, match="DRUGFREE_LANG=klingon"):
+        create_app(setup["config"])
 
 
 # ---------------------------------------------------------------- OpenAPI and caches

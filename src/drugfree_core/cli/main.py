@@ -271,6 +271,8 @@ def explain(
     found = evaluate_unit_from(
         path, on, unit_code, scheme=scheme, quarantine=quarantine, allow_no_coverage=True
     )
+    # Neither output holds them: those that may concern the unit are said beside it.
+    list_quarantined(found.evaluation.quarantined)
     choice = found.choice
     if choice is not None and fmt == "text":
         where = choice.province_name or choice.province

@@ -7,6 +7,8 @@ Every node frame is aligned with ``EvalContext.units`` (same row order), with co
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import functools
 import json
 from collections.abc import Callable
@@ -224,6 +226,10 @@ class MeasureFrame:
 
     frame: pl.DataFrame  # unit_code, lo, hi, den, members (list), reason
     is_rate: bool
+    #: Whether a value between ``lo`` and ``hi`` is simply not known (a unit fact's
+    #: records that disagree or may repeat), so that no observed value is given; else
+    #: ``lo`` is what is certain (people certainly counted) and is given.
+    range_is_unknown: bool = False
 
 
 def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
@@ -264,7 +270,10 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         & (pl.col("period_end") <= ctx.on)
         & (pl.col("period_end") >= start)
     )
-    facts = ctx.resolve_rows(facts, "unit_code")
+    # The unit that reported each fact, kept apart from the row it counts for: two
+    # communes merged into one, or a province's communes, report different places. (A
+    # successor reporting again days its predecessors reported is not recognised.)
+    facts = ctx.resolve_rows(facts.with_columns(pl.col("unit_code").alias("_reporter")))
     value = pl.col("value")
     if isinstance(measure, p.FactLatest):
         # The latest period's value. Records of that period that disagree leave it
@@ -272,19 +281,73 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         # them gives the same outcome, else unknown, and said.
         latest = facts.filter(pl.col("period_end") == pl.col("period_end").max().over("unit_code"))
         agg = latest.group_by("unit_code").agg(value.min().alias("lo"), value.max().alias("hi"))
+        disagree = _facts_disagree(measure.kind.value)
     else:
-        agg = facts.group_by("unit_code").agg(value.sum().alias("lo"), value.sum().alias("hi"))
+        agg = _fact_totals(facts)
+        disagree = _facts_overlap(measure.kind.value)
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.lit([], dtype=_IDS).alias("members"),
         pl.when(pl.col("lo").is_null())
         .then(_reason(_no_fact(measure.kind.value)))
         .when(pl.col("hi") != pl.col("lo"))
-        .then(_reason(_facts_disagree(measure.kind.value)))
+        .then(_reason(disagree))
         .alias("reason"),
     )
     if isinstance(measure, p.FactRate):
-        return MeasureFrame(_rate(frame), True)
-    return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False)
+        return MeasureFrame(_rate(frame), True, range_is_unknown=True)
+    return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False, range_is_unknown=True)
+
+
+def _fact_totals(facts: pl.DataFrame) -> pl.DataFrame:
+    """Per row: the lowest and highest total the facts (``value`` ≥ 0) can add up to.
+
+    Records of one reporting unit whose periods share a day may count the same things:
+    two records of one period may be one fact entered twice, or a correction, or two
+    parts to add; a record of a month within one of its quarter may be counted in it.
+    Facts that share days with one another, directly or through a chain, are a group.
+    It adds at most the sum of its records, and at least the most that periods sharing
+    no day add up to (each period by its smallest record): periods apart count different
+    days. A record of a period shared with no other adds its value exactly.
+    """
+    periods = facts.group_by("unit_code", "_reporter", "period_start", "period_end").agg(
+        pl.col("value").min().alias("least"), pl.col("value").sum().alias("most")
+    )
+    # Sorted by start, a period opens a new group when it starts after every day the
+    # earlier periods of its reporter reach.
+    reach = pl.col("period_end").cum_max().shift(1).over("unit_code", "_reporter")
+    grouped = periods.sort("unit_code", "_reporter", "period_start", "period_end").with_columns(
+        (reach.is_null() | (pl.col("period_start") > reach))
+        .cum_sum()
+        .over("unit_code", "_reporter")
+        .alias("_group")
+    )
+    key = ["unit_code", "_reporter", "_group"]
+    alone = grouped.filter(pl.len().over(key) == 1)
+    shared = grouped.filter(pl.len().over(key) > 1)
+    groups = [alone.select(*key, pl.col("least").alias("lo"), pl.col("most").alias("hi"))]
+    if shared.height:
+        # Rare (records that repeat days), and a few each: their bound is found in Python.
+        rows = []
+        for (code, reporter, group), part in shared.group_by(key, maintain_order=True):
+            spans = list(zip(part["period_start"], part["period_end"], part["least"], strict=True))
+            rows.append((code, reporter, group, _most_apart(spans), part["most"].sum()))
+        groups.append(pl.DataFrame(rows, schema=groups[0].schema, orient="row"))
+    return pl.concat(groups).group_by("unit_code").agg(pl.col("lo").sum(), pl.col("hi").sum())
+
+
+def _most_apart(spans: list[tuple[dt.date, dt.date, float]]) -> float:
+    """The largest sum of values of periods ``(start, end, value)`` no two sharing a day.
+
+    Weighted interval scheduling: by end, each period either joins the best choice among
+    the periods that end before it starts, or is left out.
+    """
+    spans = sorted(spans, key=lambda span: span[1])
+    ends = [end for _, end, _ in spans]
+    best = [0.0]  # best[i]: the most the first i periods give
+    for i, (start, _, value) in enumerate(spans):
+        before = bisect.bisect_left(ends, start, hi=i)  # those ending before the start
+        best.append(max(best[i], best[before] + value))
+    return best[-1]
 
 
 _FINDING_TABLE = {
@@ -436,6 +499,15 @@ def _facts_disagree(kind: str) -> Message:
     )
 
 
+def _facts_overlap(kind: str) -> Message:
+    fact = LABELS.get(kind)
+    return msg(
+        "some records of {fact} cover the same days and may count the same things: the "
+        "total is taken as anywhere between what they surely count and their sum",
+        fact=kind if fact is None else fact,
+    )
+
+
 def _missing_bound(lower: bool) -> Message:
     if lower:
         return msg("the band's lower bound is not known")
@@ -495,10 +567,12 @@ def _measure_node(
         .alias("outcome")
     )
     spread = pl.col("hi") != pl.col("lo")
+    # A range that is not known says no value; a count's certain part is said.
+    said = ~spread if mf.range_is_unknown else pl.lit(True)
     f = f.with_columns(
-        pl.col("lo").alias("numerator"),
+        pl.when(said).then(pl.col("lo")).alias("numerator"),
         pl.when(pl.lit(mf.is_rate)).then(pl.col("den")).alias("denominator"),
-        (pl.col("lo") / pl.col("den")).alias("observed"),
+        pl.when(said).then(pl.col("lo") / pl.col("den")).alias("observed"),
         (
             pl.when(pl.lit(fail_lists_members) & (pl.col("outcome") == False))  # noqa: E712
             .then(pl.col("members"))

@@ -14,11 +14,12 @@ import io
 import json
 import logging
 import math
+import re
 import tempfile
 import time
 import zipfile
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -236,6 +237,82 @@ def _too_large(limit: int) -> Message:
     return msgn("the body may hold at most {n} byte", "the body may hold at most {n} bytes", limit)
 
 
+#: What the reader is told when the framework refuses a parameter, by Pydantic's error
+#: type. Pydantic's own words (its ``msg``) are English, and some quote the value given.
+_REFUSALS: dict[str, Message] = {
+    "missing": msg("required field missing"),
+    "date_parsing": msg("expected a date written YYYY-MM-DD"),
+    "date_type": msg("expected a date written YYYY-MM-DD"),
+    "date_from_datetime_parsing": msg("expected a date written YYYY-MM-DD"),
+    "date_from_datetime_inexact": msg("expected a date written YYYY-MM-DD"),
+    "int_parsing": msg("expected an integer"),
+    "int_type": msg("expected an integer"),
+    "int_from_float": msg("expected an integer"),
+    "int_parsing_size": msg("number too large"),
+    "float_parsing": msg("expected a number"),
+    "float_type": msg("expected a number"),
+    "bool_parsing": msg("expected true or false"),
+    "bool_type": msg("expected true or false"),
+    "string_type": msg("expected a string"),
+}
+
+#: The refusals that name a bound, by error type: the bound's key in the error's ``ctx``
+#: and what is said of it (``{n}``).
+_BOUNDS: dict[str, tuple[str, Message]] = {
+    "greater_than": ("gt", msg("more than {n}")),
+    "greater_than_equal": ("ge", msg("at least {n}")),
+    "less_than": ("lt", msg("less than {n}")),
+    "less_than_equal": ("le", msg("at most {n}")),
+}
+
+
+def _as_typed(value: object) -> str:
+    """A bound written as a caller types it in a request: ``1901``, ``0.5``, ``2025-12-14``.
+
+    Not as the reader's language writes a number (``1,901``, ``1.901``): that is not a
+    value the API reads, and a year is no count.
+    """
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _choices(expected: object) -> str | None:
+    """The values a literal or an enum allows, from Pydantic's ``'a', 'b' or 'c'``: ``a, b, c``.
+
+    ``None`` unless every value is a quoted text as Pydantic writes it.
+    """
+    if not isinstance(expected, str):
+        return None
+    values = re.split(r", | or ", expected)
+    if not all(len(v) >= 2 and v[0] == v[-1] == "'" and "'" not in v[1:-1] for v in values):
+        return None
+    return ", ".join(v[1:-1] for v in values)
+
+
+def _refusal(error: Mapping[str, Any]) -> Message:
+    """Why the framework refused a parameter, as a message, from one Pydantic error.
+
+    Only the error's ``type`` and the bounds or choices of its ``ctx`` are read: never its
+    ``msg`` nor its ``input`` (what the caller typed: a name or an ID number, it may be).
+    A type without words of its own is "the value is not valid".
+    """
+    kind = error.get("type")
+    ctx = error.get("ctx") or {}
+    if not isinstance(kind, str) or not isinstance(ctx, Mapping):
+        return msg("the value is not valid")
+    said = _REFUSALS.get(kind)
+    if said is not None:
+        return said
+    if kind in _BOUNDS:
+        key, bound = _BOUNDS[kind]
+        if ctx.get(key) is not None:
+            return bound.with_params(n=_as_typed(ctx[key]))
+    if kind in ("literal_error", "enum"):
+        allowed = _choices(ctx.get("expected"))
+        if allowed is not None:
+            return msg("expected one of: {allowed}", allowed=allowed)
+    return msg("the value is not valid")
+
+
 def _ref(name: str) -> dict[str, Any]:
     return {"schema": {"$ref": OPENAPI_REFS + name}}
 
@@ -285,6 +362,7 @@ def create_app(
     from drugfree_core.io import validate_text
 
     host = host or default_host()
+    default_lang()  # a misspelt DRUGFREE_LANG fails here, not at every request
     tokens = TokenStore.from_file(config.tokens)
     audit = AuditLog(config.audit_log)
     served = data or ServedData(
@@ -319,34 +397,44 @@ def create_app(
 
     # ------------------------------------------------------------------ plumbing
 
+    async def limited(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """The request answered, or refused when its body is too large."""
+        declared = request.headers.get("content-length")
+        if declared is not None and (
+            not declared.isdigit() or int(declared) > config.max_body_bytes
+        ):
+            return _problem(
+                413, msg("Content too large"), _too_large(config.max_body_bytes), request.url.path
+            )
+        try:
+            return await call_next(request)
+        except Exception as exc:
+            # Caught here, not by the server: its traceback would print the message,
+            # which could quote data. The type is enough to start looking.
+            log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+            return _problem(500, msg("Internal error"), msg("the request failed"), "")
+
     @app.middleware("http")
     async def limits_and_log(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.perf_counter()
-        declared = request.headers.get("content-length")
-        if declared is not None and (
-            not declared.isdigit() or int(declared) > config.max_body_bytes
-        ):
-            response = _problem(
-                413,
-                msg("Content too large"),
-                _too_large(config.max_body_bytes),
-                request.url.path,
+        # Errors, explanations and reports are in the request's language; the refusals
+        # below too. A malformed lang or Accept-Language is no preference, not an error.
+        try:
+            lang = request_lang(
+                request.query_params.get("lang"), request.headers.get("accept-language")
             )
-        else:
-            try:
-                # Errors, explanations and reports are in the request's language.
-                lang = request_lang(
-                    request.query_params.get("lang"), request.headers.get("accept-language")
-                )
-                with use_lang(lang):
-                    response = await call_next(request)
-            except Exception as exc:
-                # Caught here, not by the server: its traceback would print the message,
-                # which could quote data. The type is enough to start looking.
-                log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+        except Exception as exc:
+            # A misspelt DRUGFREE_LANG, the server's own setting: said in English.
+            log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+            with use_lang("en"):
                 response = _problem(500, msg("Internal error"), msg("the request failed"), "")
+        else:
+            with use_lang(lang):
+                response = await limited(request, call_next)
         # Path and status only: no query string, no header, no body is ever logged.
         log.info(
             "%s %s %d %.1fms",
@@ -390,15 +478,19 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
-        problems = tuple(
-            Problem(
-                table="",
-                location=".".join(str(part) for part in error.get("loc", ())),
-                reason=str(error.get("msg", "invalid")),
-            )
+        # As for out_of_bounds: each problem's reason in English for programs, the detail
+        # in the request's language; what the caller typed is repeated in neither.
+        refused = [
+            (".".join(str(part) for part in error.get("loc", ())), _refusal(error))
             for error in exc.errors()
+        ]
+        problems = tuple(
+            Problem(table="", location=where, reason=why.render("en")) for where, why in refused
         )
-        detail = "; ".join(f"{p.location}: {p.reason}" for p in problems)
+        detail = "; ".join(
+            f"{problem.location}: {why.render()}"
+            for problem, (_, why) in zip(problems, refused, strict=True)
+        )
         return _problem(400, msg("Bad request"), detail, request.url.path, problems=problems)
 
     @app.exception_handler(HTTPException)
