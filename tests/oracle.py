@@ -194,40 +194,57 @@ def as_fraction(value: Any) -> Fraction:
     return Fraction(int(value))
 
 
-def fact_total_bounds(facts: Sequence[UnitFact]) -> tuple[Fraction, Fraction]:
-    """The least and most a unit's facts add up to (records sharing days may repeat).
+def fact_total_bounds(
+    facts: Sequence[UnitFact], preds: Mapping[str, Sequence[str]]
+) -> tuple[Fraction, Fraction]:
+    """The least and most a unit's facts add up to (records of one place may repeat).
 
-    Records of one reporting unit whose periods share a day, directly or through other
-    such records, form a group (found by linking pairs, not by a sweep): it adds at most
-    the sum of its records, and at least the most that some of its periods sharing no
-    day add up to, each by its smallest record (every such choice is tried).
+    Two reporting units are one place when they are the same or one became the other
+    (*preds*: the lineage in force, successor to predecessors). A place's records of one
+    period are one item, worth its smallest record. Two items clash when they are of one
+    place and share a day. Clashing items, linked pair by pair, form a group: it adds
+    at most the sum of its records, and at least the most that items of it no two of
+    which clash add up to (every such choice is tried).
     """
-    least, most = Fraction(0), Fraction(0)
-    by_reporter: dict[str, list[UnitFact]] = {}
+
+    def before(code: str) -> set[str]:
+        found: set[str] = set()
+        frontier = list(preds.get(code, ()))
+        while frontier:
+            step = frontier.pop()
+            if step not in found:
+                found.add(step)
+                frontier.extend(preds.get(step, ()))
+        return found
+
+    smallest: dict[tuple[str, dt.date, dt.date], Fraction] = {}
     for fact in facts:
-        by_reporter.setdefault(fact.unit_code, []).append(fact)
-    for records in by_reporter.values():
-        group = list(range(len(records)))
-        for i, a in enumerate(records):
-            for j, b in enumerate(records[:i]):
-                if a.period_start <= b.period_end and b.period_start <= a.period_end:
-                    group[_root(group, i)] = _root(group, j)
-        members: dict[int, list[UnitFact]] = {}
-        for i, fact in enumerate(records):
-            members.setdefault(_root(group, i), []).append(fact)
-        for found in members.values():
-            smallest: dict[tuple[dt.date, dt.date], Fraction] = {}
-            for fact in found:
-                key = (fact.period_start, fact.period_end)
-                value = as_fraction(fact.value)
-                smallest[key] = min(smallest.get(key, value), value)
-            least += max(
-                sum((smallest[k] for k in chosen), Fraction(0))
-                for n in range(len(smallest) + 1)
-                for chosen in itertools.combinations(sorted(smallest), n)
-                if all(a[1] < b[0] or b[1] < a[0] for a, b in itertools.combinations(chosen, 2))
-            )
-            most += sum((as_fraction(f.value) for f in found), Fraction(0))
+        key = (fact.unit_code, fact.period_start, fact.period_end)
+        value = as_fraction(fact.value)
+        smallest[key] = min(smallest.get(key, value), value)
+    items = sorted(smallest)
+
+    def clash(a: tuple[str, dt.date, dt.date], b: tuple[str, dt.date, dt.date]) -> bool:
+        one_place = a[0] == b[0] or a[0] in before(b[0]) or b[0] in before(a[0])
+        return one_place and a[1] <= b[2] and b[1] <= a[2]
+
+    group = list(range(len(items)))
+    for i, a in enumerate(items):
+        for j, b in enumerate(items[:i]):
+            if clash(a, b):
+                group[_root(group, i)] = _root(group, j)
+    members: dict[int, list[tuple[str, dt.date, dt.date]]] = {}
+    for i, item in enumerate(items):
+        members.setdefault(_root(group, i), []).append(item)
+    least = Fraction(0)
+    for found in members.values():
+        least += max(
+            sum((smallest[k] for k in chosen), Fraction(0))
+            for n in range(len(found) + 1)
+            for chosen in itertools.combinations(found, n)
+            if not any(clash(a, b) for a, b in itertools.combinations(chosen, 2))
+        )
+    most = sum((as_fraction(f.value) for f in facts), Fraction(0))
     return least, most
 
 
@@ -816,7 +833,7 @@ class _Oracle:
             facts = self.facts_in_window(unit, m.kind, m.lookback)
             if not facts:
                 return None
-            least, most = fact_total_bounds(facts)
+            least, most = fact_total_bounds(facts, self.preds)
             if isinstance(m, p.FactRate):
                 pop = self.population_of(unit)
                 if pop is None:

@@ -18,6 +18,7 @@ from drugfree_core.model import (
     AdminUnit,
     CustodyPeriod,
     DrugTest,
+    FactKind,
     LineageLink,
     RehabEpisode,
     RehabForm,
@@ -27,6 +28,7 @@ from drugfree_core.model import (
     SubjectKind,
     TestMethod,
     TestResult,
+    UnitFact,
     UnitKind,
 )
 from drugfree_core.reports.quality import (
@@ -558,3 +560,25 @@ def test_stale_issues_are_the_people_without_recent_activity(data: st.DataObject
     report = assess_quality(dataset, on, stale_after_days=days)
     found = {i.record_id: i.detail for i in report.issues if i.check == "stale"}
     assert found == expected
+
+
+def test_unit_facts_reported_twice_for_some_days() -> None:
+    def fact(start: dt.date, end: dt.date, unit: str = "C1", value: float = 1.0) -> UnitFact:
+        kind = FactKind.DRUG_USE_LOCATIONS
+        return UnitFact(unit_code=unit, kind=kind, period_start=start, period_end=end, value=value)
+
+    q3 = (dt.date(2025, 7, 1), dt.date(2025, 9, 30))
+    facts = [
+        fact(dt.date(2025, 4, 1), dt.date(2025, 6, 30)),
+        fact(*q3),
+        fact(dt.date(2025, 8, 1), dt.date(2025, 8, 31), value=0.0),  # inside the quarter
+        fact(*q3, unit="C2"),  # another unit's quarter is its own
+        fact(dt.date(2025, 10, 1), dt.date(2025, 12, 31)),  # not yet read on the date
+        fact(dt.date(2025, 12, 1), dt.date(2025, 12, 31)),
+    ]
+    dataset = Dataset.from_records(units=_units(), subjects=(_person(),), unit_facts=facts)
+    report = assess_quality(dataset, ON)
+    assert _found(report) == {"overlapping_facts": 1}
+    (issue,) = report.issues
+    assert (issue.unit_code, issue.location, issue.dimension) == ("C1", "unit_facts[2]", "clean")
+    assert "shares days with unit_facts[1] (2025-07-01 to 2025-09-30)" in issue.detail

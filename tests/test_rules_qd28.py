@@ -23,6 +23,7 @@ from conftest import (
 from oracle import OracleUnit, oracle_evaluate
 
 from drugfree_core.engine import Evaluation, UnitResult, evaluate
+from drugfree_core.engine.results import RuleResult
 from drugfree_core.i18n import render
 from drugfree_core.model import (
     AdminUnit,
@@ -228,6 +229,22 @@ def test_locations_reported_for_the_same_days(
     expect({"T1.b": t1b, "T2.b": t2b}, facts=facts)
 
 
+def test_a_total_left_a_range_says_it_and_gives_no_observed_value() -> None:
+    # One quarter entered twice (1 and 1.5 plants), and another quarter apart (2).
+    quarter = [fact(LOC, v, end=ON - days(10)) for v in (1, 1.5)]
+    got = expect({"T2.b": "fail"}, facts=[*quarter, fact(LOC, 2, end=ON - days(100))])
+    (measure,) = [n for n in _nodes(got.criterion("T1.b").result) if n.reason]
+    assert render(measure.reason, "en").endswith("the total is anywhere from 3 to 4.5")
+    assert render(measure.reason, "vi").endswith("từ 3 đến 4,5")
+    assert measure.observed is None and measure.numerator is None
+    # Decided where every value of the range gives one outcome (type I needs 2).
+    assert got.criterion("T1.b").outcome.value == "pass"
+
+
+def _nodes(node: RuleResult) -> list[RuleResult]:
+    return [node, *(n for child in node.children for n in _nodes(child))]
+
+
 def location(
     lid: str, identified: dt.date, closed: dt.date | None = None, **kw: object
 ) -> DrugUseLocation:
@@ -380,7 +397,9 @@ def test_latest_facts_that_disagree_leave_the_criterion_unknown_in_any_order(
         node = nodes.pop()
         reasons.append(render(node.reason, "en") if node.reason else "")
         nodes.extend(node.children)
-    assert any("for the latest period disagree" in reason for reason in reasons)
+    assert any(
+        "for the latest period disagree: its value is anywhere from 0 to 1" in r for r in reasons
+    )
     # An older period's different value does not count: the latest one agrees with itself.
     older = UnitFact(
         unit_code="U1", kind=ROUTE, period_start=ON - days(90), period_end=ON - days(60), value=1
@@ -537,3 +556,34 @@ def test_facts_and_people_of_merged_predecessors_add_up_in_the_successor() -> No
         {"T1.a": "pass", "T1.b": "pass", "T1.c": "pass"}, people, facts, units=units, lineage=links
     )
     assert got.level == "type-I"
+
+
+@pytest.mark.parametrize(
+    ("reported", "t1b"),
+    [
+        # Both predecessors reported the quarter: two places, 1 + 1.
+        ((("A", 1), ("B", 1)), "pass"),
+        # The successor reported it again for its whole area: 2, or 4 counted twice.
+        ((("A", 1), ("B", 1), ("M", 2)), "pass"),
+        # One location in A, and the successor's 1 may be that one: 1 or 2.
+        ((("A", 1), ("M", 1)), "unknown"),
+        # The successor's record is a different quarter: they add.
+        ((("A", 1), ("M+", 1)), "pass"),
+    ],
+)
+def test_a_successor_reporting_its_predecessors_quarter_again_may_repeat_them(
+    reported: tuple[tuple[str, int], ...], t1b: str
+) -> None:
+    merger = dt.date(2025, 7, 1)
+    units = [
+        commune("M", population=10_000, valid_from=merger, kind=UnitKind.WARD),
+        commune("A", population=6_000, valid_to=merger - days(1)),
+        commune("B", population=4_000, valid_to=merger - days(1)),
+    ]
+    links = [LineageLink(predecessor_code=c, successor_code="M", effective=merger) for c in "AB"]
+    quarter = merger - days(1)  # the quarter before the merger, 30 days of it
+    facts = [
+        fact(LOC, value, unit=code.rstrip("+"), end=ON - days(1) if code == "M+" else quarter)
+        for code, value in reported
+    ]
+    expect({"T1.b": t1b}, facts=facts, units=units, lineage=links)

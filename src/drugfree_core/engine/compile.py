@@ -7,8 +7,6 @@ Every node frame is aligned with ``EvalContext.units`` (same row order), with co
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 import functools
 import json
 from collections.abc import Callable
@@ -20,6 +18,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.fact_totals import fact_totals
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
 from drugfree_core.model.enums import FactKind, UnitLevel
@@ -76,6 +75,21 @@ def _counted_reason(message: Message, n: pl.Expr, **params: pl.Expr) -> pl.Expr:
             parts.append(value.cast(pl.Int64).cast(pl.String))
         parts.append(pl.lit("}"))
     parts.append(pl.lit("}"))
+    return pl.concat_str(parts)
+
+
+def _valued_reason(message: Message, **values: pl.Expr) -> pl.Expr:
+    """Per row, *message* with the numbers *values* (floats) among its parameters."""
+    head = message.to_dict()
+    fixed = head.pop("params", {})
+    parts: list[pl.Expr] = [pl.lit(json.dumps(head, ensure_ascii=False)[:-1] + ',"params":{')]
+    for k, name in enumerate(sorted(fixed)):
+        text = json.dumps(name) + ":" + json.dumps(fixed[name], ensure_ascii=False)
+        parts.append(pl.lit(("," if k else "") + text))
+    for k, (name, value) in enumerate(sorted(values.items())):
+        parts.append(pl.lit(("," if k or fixed else "") + json.dumps(name) + ":"))
+        parts.append(value.cast(pl.Float64).cast(pl.String))
+    parts.append(pl.lit("}}"))
     return pl.concat_str(parts)
 
 
@@ -271,8 +285,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         & (pl.col("period_end") >= start)
     )
     # The unit that reported each fact, kept apart from the row it counts for: two
-    # communes merged into one, or a province's communes, report different places. (A
-    # successor reporting again days its predecessors reported is not recognised.)
+    # communes merged into one, or a province's communes, report different places.
     facts = ctx.resolve_rows(facts.with_columns(pl.col("unit_code").alias("_reporter")))
     value = pl.col("value")
     if isinstance(measure, p.FactLatest):
@@ -283,71 +296,19 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         agg = latest.group_by("unit_code").agg(value.min().alias("lo"), value.max().alias("hi"))
         disagree = _facts_disagree(measure.kind.value)
     else:
-        agg = _fact_totals(facts)
+        agg = fact_totals(facts, ctx.dataset.lineage, ctx.on)
         disagree = _facts_overlap(measure.kind.value)
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.lit([], dtype=_IDS).alias("members"),
         pl.when(pl.col("lo").is_null())
         .then(_reason(_no_fact(measure.kind.value)))
         .when(pl.col("hi") != pl.col("lo"))
-        .then(_reason(disagree))
+        .then(_valued_reason(disagree, lo=pl.col("lo"), hi=pl.col("hi")))
         .alias("reason"),
     )
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True, range_is_unknown=True)
     return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False, range_is_unknown=True)
-
-
-def _fact_totals(facts: pl.DataFrame) -> pl.DataFrame:
-    """Per row: the lowest and highest total the facts (``value`` ≥ 0) can add up to.
-
-    Records of one reporting unit whose periods share a day may count the same things:
-    two records of one period may be one fact entered twice, or a correction, or two
-    parts to add; a record of a month within one of its quarter may be counted in it.
-    Facts that share days with one another, directly or through a chain, are a group.
-    It adds at most the sum of its records, and at least the most that periods sharing
-    no day add up to (each period by its smallest record): periods apart count different
-    days. A record of a period shared with no other adds its value exactly.
-    """
-    periods = facts.group_by("unit_code", "_reporter", "period_start", "period_end").agg(
-        pl.col("value").min().alias("least"), pl.col("value").sum().alias("most")
-    )
-    # Sorted by start, a period opens a new group when it starts after every day the
-    # earlier periods of its reporter reach.
-    reach = pl.col("period_end").cum_max().shift(1).over("unit_code", "_reporter")
-    grouped = periods.sort("unit_code", "_reporter", "period_start", "period_end").with_columns(
-        (reach.is_null() | (pl.col("period_start") > reach))
-        .cum_sum()
-        .over("unit_code", "_reporter")
-        .alias("_group")
-    )
-    key = ["unit_code", "_reporter", "_group"]
-    alone = grouped.filter(pl.len().over(key) == 1)
-    shared = grouped.filter(pl.len().over(key) > 1)
-    groups = [alone.select(*key, pl.col("least").alias("lo"), pl.col("most").alias("hi"))]
-    if shared.height:
-        # Rare (records that repeat days), and a few each: their bound is found in Python.
-        rows = []
-        for (code, reporter, group), part in shared.group_by(key, maintain_order=True):
-            spans = list(zip(part["period_start"], part["period_end"], part["least"], strict=True))
-            rows.append((code, reporter, group, _most_apart(spans), part["most"].sum()))
-        groups.append(pl.DataFrame(rows, schema=groups[0].schema, orient="row"))
-    return pl.concat(groups).group_by("unit_code").agg(pl.col("lo").sum(), pl.col("hi").sum())
-
-
-def _most_apart(spans: list[tuple[dt.date, dt.date, float]]) -> float:
-    """The largest sum of values of periods ``(start, end, value)`` no two sharing a day.
-
-    Weighted interval scheduling: by end, each period either joins the best choice among
-    the periods that end before it starts, or is left out.
-    """
-    spans = sorted(spans, key=lambda span: span[1])
-    ends = [end for _, end, _ in spans]
-    best = [0.0]  # best[i]: the most the first i periods give
-    for i, (start, _, value) in enumerate(spans):
-        before = bisect.bisect_left(ends, start, hi=i)  # those ending before the start
-        best.append(max(best[i], best[before] + value))
-    return best[-1]
 
 
 _FINDING_TABLE = {
@@ -493,8 +454,8 @@ def _no_fact(kind: str) -> Message:
 def _facts_disagree(kind: str) -> Message:
     fact = LABELS.get(kind)
     return msg(
-        "the records of {fact} for the latest period disagree: its value is taken as anywhere "
-        "between them",
+        "the records of {fact} for the latest period disagree: its value is anywhere from "
+        "{lo} to {hi}",
         fact=kind if fact is None else fact,
     )
 
@@ -503,7 +464,7 @@ def _facts_overlap(kind: str) -> Message:
     fact = LABELS.get(kind)
     return msg(
         "some records of {fact} cover the same days and may count the same things: the "
-        "total is taken as anywhere between what they surely count and their sum",
+        "total is anywhere from {lo} to {hi}",
         fact=kind if fact is None else fact,
     )
 

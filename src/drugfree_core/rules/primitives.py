@@ -221,9 +221,10 @@ class FactTotal:
     ``lookback`` is a :class:`Period` (the periods ending in ``(ref - lookback, ref]``)
     or a :class:`~drugfree_core.rules.params.Window` (``assessment_period``: from
     15 December to the date). No fact of that kind in the window means the value is
-    *unknown*, not zero. Records of one reporting unit whose periods share a day may
-    count the same things: the total is then a range, at most their sum, at least the
-    most that their periods sharing no day add up to.
+    *unknown*, not zero. Records of one place (a reporting unit, or one that became
+    it) whose periods share a day may count the same things: the total is then a
+    range, at most their sum, at least the most that records able to count different
+    things add up to.
     """
 
     kind: FactKind

@@ -33,6 +33,10 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
     "duplicate_status": ("diện quản lý trùng lặp", "duplicate status period"),
     "overlapping_residences": ("cư trú đồng thời hai nơi", "residing in two units at once"),
     "overlapping_status": ("diện quản lý chồng lấn", "overlapping status periods"),
+    "overlapping_facts": (
+        "số liệu đơn vị báo cáo trùng kỳ",
+        "unit facts reported twice for some days",
+    ),
     "future_test": ("xét nghiệm ghi ngày tương lai", "drug test dated in the future"),
     "future_record": ("bản ghi ghi ngày tương lai", "record dated in the future"),
     "rehab_in_custody": ("cai nghiện trong thời gian bị giam giữ", "rehab during custody"),
