@@ -9,13 +9,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drugfree_core.api import evaluate_unit_from
 from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.reasons import reason_message
 from drugfree_core.dataset.schema import TABLES_BY_NAME
 from drugfree_core.errors import DatasetError, Problem
-from drugfree_core.io import load, read_json, read_tables, validate, write_tables
-from drugfree_core.io.table_door import read_table_file
+from drugfree_core.io import load, read_json, read_tables, table_door, validate, write_tables
+from drugfree_core.io.table_door import LONG_LINE, read_table_file
 from drugfree_core.plugins import get_scheme
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
@@ -615,3 +618,45 @@ def test_a_quoted_line_break_is_no_short_line(tmp_path: Path) -> None:
     assert [reason for _, reason, _ in problems_of(root)] == [
         "name contains a control character, such as a line break, tab, NUL or escape"
     ]
+
+
+def test_a_line_too_long_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # A cell of a few megabytes (a file that is not what it says, or a hostile one) took
+    # several times its size in memory to parse and check; it is refused unread.
+    residences = RESIDENCES + "S1," + "\0" * (3 * LONG_LINE) + ",2024-01-01,\n"
+    root = folder(tmp_path, subjects=SUBJECTS, residences=residences)
+    row = RESIDENCES.count("\n") + 1
+    reason = (
+        "the line is at least 512 KiB long: no record of the dataset's tables comes near "
+        "(is it the right file?)"
+    )
+    assert problems_of(root) == [(f"residences.csv:row {row}", reason, None)]
+    said = reason_message(reason)
+    assert "512 KiB" in said.render("vi") and said.render("vi") != said.render("en")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.integers(0, 40), max_size=30),
+    last_break=st.booleans(),
+    piece=st.integers(1, 50),
+)
+def test_the_long_line_search_finds_the_first_line_too_long(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[int], last_break: bool, piece: int
+) -> None:
+    # Small sizes, so that the looks fall anywhere in lines and the row is counted in
+    # pieces: found when 16 bytes or more, maybe from 8, never shorter, and never after
+    # a line of 16.
+    text = b"\n".join(b"x" * n for n in lines) + (b"\n" if last_break and lines else b"")
+    path = tmp_path_factory.mktemp("long") / "t.csv"
+    path.write_bytes(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(table_door, "LONG_LINE", 16)
+        patch.setattr(table_door, "_COUNT_PIECE", piece)
+        found = table_door.first_long_line(path)
+    first_sure = next((i + 1 for i, n in enumerate(lines) if n >= 16), None)
+    if found is None:
+        assert first_sure is None
+    else:
+        assert lines[found - 1] >= 8
+        assert first_sure is None or found <= first_sure

@@ -237,6 +237,14 @@ def test_a_total_left_a_range_says_it_and_gives_no_observed_value() -> None:
     assert render(measure.reason, "en").endswith("the total is anywhere from 3 to 4.5")
     assert render(measure.reason, "vi").endswith("từ 3 đến 4,5")
     assert measure.observed is None and measure.numerator is None
+    # A value of -0 (which is not negative) is said as 0.
+    zero = [fact(LOC, -0.0, end=ON - days(10)), fact(LOC, 1, end=ON - days(10))]
+    (measure,) = [n for n in _nodes(run([], zero)[0].criterion("T1.b").result) if n.reason]
+    assert render(measure.reason, "en").endswith("the total is anywhere from 0 to 1")
+    # A sum too large for a float is said, not left as JSON nobody can read.
+    huge = [fact(LOC, 1e308, end=ON - days(10)), fact(LOC, 1e308, end=ON - days(10))]
+    (measure,) = [n for n in _nodes(run([], huge)[0].criterion("T1.b").result) if n.reason]
+    assert render(measure.reason, "en").endswith(" to ∞")
     # Decided where every value of the range gives one outcome (type I needs 2).
     assert got.criterion("T1.b").outcome.value == "pass"
 

@@ -18,7 +18,7 @@ import attrs
 import polars as pl
 
 from drugfree_core.engine.context import EvalContext
-from drugfree_core.engine.fact_totals import fact_totals
+from drugfree_core.engine.fact_totals import Ancestors, fact_totals, lineage_ancestors
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
 from drugfree_core.model.enums import FactKind, UnitLevel
@@ -79,18 +79,28 @@ def _counted_reason(message: Message, n: pl.Expr, **params: pl.Expr) -> pl.Expr:
 
 
 def _valued_reason(message: Message, **values: pl.Expr) -> pl.Expr:
-    """Per row, *message* with the numbers *values* (floats) among its parameters."""
+    """Per row, *message* with the numbers *values* (floats) among its parameters.
+
+    Written as :meth:`Message.encode` writes it. A value too large for a float (a sum
+    of huge records) is said as ``∞``, which JSON has no number for.
+    """
     head = message.to_dict()
     fixed = head.pop("params", {})
-    parts: list[pl.Expr] = [pl.lit(json.dumps(head, ensure_ascii=False)[:-1] + ',"params":{')]
+    parts: list[pl.Expr] = [pl.lit(_compact(head)[:-1] + ',"params":{')]
     for k, name in enumerate(sorted(fixed)):
-        text = json.dumps(name) + ":" + json.dumps(fixed[name], ensure_ascii=False)
-        parts.append(pl.lit(("," if k else "") + text))
+        parts.append(pl.lit(("," if k else "") + _compact(name) + ":" + _compact(fixed[name])))
     for k, (name, value) in enumerate(sorted(values.items())):
-        parts.append(pl.lit(("," if k or fixed else "") + json.dumps(name) + ":"))
-        parts.append(value.cast(pl.Float64).cast(pl.String))
+        number = value.cast(pl.Float64) + 0.0  # -0.0 is said as 0
+        parts.append(pl.lit(("," if k or fixed else "") + _compact(name) + ":"))
+        parts.append(
+            pl.when(number.is_finite()).then(number.cast(pl.String)).otherwise(pl.lit('"∞"'))
+        )
     parts.append(pl.lit("}}"))
     return pl.concat_str(parts)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @functools.cache
@@ -296,7 +306,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         agg = latest.group_by("unit_code").agg(value.min().alias("lo"), value.max().alias("hi"))
         disagree = _facts_disagree(measure.kind.value)
     else:
-        agg = fact_totals(facts, ctx.dataset.lineage, ctx.on)
+        agg = fact_totals(facts, lambda: _lineage_ancestors(ctx))
         disagree = _facts_overlap(measure.kind.value)
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.lit([], dtype=_IDS).alias("members"),
@@ -309,6 +319,14 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True, range_is_unknown=True)
     return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False, range_is_unknown=True)
+
+
+def _lineage_ancestors(ctx: EvalContext) -> Ancestors:
+    """Every unit that became each unit by the date: once per date, for every fact total."""
+    found: Ancestors = ctx.memo(
+        ("lineage ancestors",), lambda: lineage_ancestors(ctx.dataset.lineage, ctx.on)
+    )
+    return found
 
 
 _FINDING_TABLE = {

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import mmap
 import os
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -245,6 +246,13 @@ def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list
             # polars would read the header as text with NULs between its letters.
             reason = f"not UTF-8 text: the file is UTF-16 (Excel's 'Unicode text'); {_SAVE_AS}"
             return None, [_fatal(table.name, f"{name}:byte 0", reason)]
+        long = first_long_line(path)
+        if long is not None:
+            reason = (
+                f"the line is at least {_LONG_LINE_WORDS} long: no record of the dataset's "
+                "tables comes near (is it the right file?)"
+            )
+            return None, [_fatal(table.name, f"{name}:row {long}", reason)]
     try:
         with polars_target(path, "rb") as source:
             if path.suffix == ".csv":
@@ -277,6 +285,40 @@ def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list
             )
             return None, [_fatal(table.name, f"{name}:row {row}", reason)]
     return in_one_piece(frame), []
+
+
+#: A CSV line this long is refused before it is parsed (one half as long may be): polars
+#: holds a cell several times over while reading it (400 MB of cells took 1 GB, and the
+#: checks as much again). A record of the dataset's tables takes a few hundred bytes.
+LONG_LINE = 1 << 20
+_LONG_LINE_WORDS = "512 KiB"  # LONG_LINE // 2: what a line found holds at least
+#: Bytes counted at a time for the row of a line too long (see :func:`first_long_line`).
+_COUNT_PIECE = 1 << 25
+
+
+def first_long_line(path: Path) -> int | None:
+    """The row of the CSV file *path* (the header is row 1) holding a line too long, if any.
+
+    A line of :data:`LONG_LINE` bytes or more is found, and one of half as many may be:
+    the file is looked at every half of :data:`LONG_LINE` bytes, from its start; a
+    stretch that long without a line break is part of a line at least that long, and a
+    line of :data:`LONG_LINE` bytes holds such a stretch whole wherever it falls. The
+    file is mapped, not read: each look touches a page or two, up to the next line
+    break (a national table of tests, 184 MB: some 370 looks, 1-4 ms).
+    """
+    step = LONG_LINE // 2
+    try:
+        with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            for at in range(0, len(mm) - step + 1, step):
+                if mm.find(b"\n", at, at + step) < 0:
+                    breaks = sum(
+                        mm[i : min(i + _COUNT_PIECE, at)].count(b"\n")
+                        for i in range(0, at, _COUNT_PIECE)
+                    )
+                    return breaks + 1
+    except (OSError, ValueError):
+        return None  # empty, or not a file to map: the reading that follows says what
+    return None
 
 
 def first_short_row(path: Path, frame: pl.DataFrame) -> tuple[int, int] | None:
