@@ -630,7 +630,7 @@ def test_a_line_too_long_is_refused_before_it_is_read(tmp_path: Path) -> None:
         "the line is at least 512 KiB long: no record of the dataset's tables comes near "
         "(is it the right file?)"
     )
-    assert problems_of(root) == [(f"residences.csv:row {row}", reason, None)]
+    assert problems_of(root) == [(f"residences.csv:line {row}", reason, None)]
     said = reason_message(reason)
     assert "512 KiB" in said.render("vi") and said.render("vi") != said.render("en")
 

@@ -241,6 +241,13 @@ def test_a_total_left_a_range_says_it_and_gives_no_observed_value() -> None:
     zero = [fact(LOC, -0.0, end=ON - days(10)), fact(LOC, 1, end=ON - days(10))]
     (measure,) = [n for n in _nodes(run([], zero)[0].criterion("T1.b").result) if n.reason]
     assert render(measure.reason, "en").endswith("the total is anywhere from 0 to 1")
+    # Among several units (the reason is written for all at once), latest records of -0
+    # and 1 disagree from 0 to 1.
+    units = [commune("U1", population=10_000), commune("U2", population=10_000)]
+    both = [fact(ROUTE, -0.0), fact(ROUTE, 1), fact(ROUTE, 0, unit="U2")]
+    _, evaluation, _ = run([], both, units=units)
+    said = [render(n.reason, "en") for n in _nodes(evaluation.unit("U1").criterion("T1.dd").result)]
+    assert any(r.endswith("its value is anywhere from 0 to 1") for r in said), said
     # A sum too large for a float is said, not left as JSON nobody can read.
     huge = [fact(LOC, 1e308, end=ON - days(10)), fact(LOC, 1e308, end=ON - days(10))]
     (measure,) = [n for n in _nodes(run([], huge)[0].criterion("T1.b").result) if n.reason]

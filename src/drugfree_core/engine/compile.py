@@ -90,7 +90,8 @@ def _valued_reason(message: Message, **values: pl.Expr) -> pl.Expr:
     for k, name in enumerate(sorted(fixed)):
         parts.append(pl.lit(("," if k else "") + _compact(name) + ":" + _compact(fixed[name])))
     for k, (name, value) in enumerate(sorted(values.items())):
-        number = value.cast(pl.Float64) + 0.0  # -0.0 is said as 0
+        number = value.cast(pl.Float64)
+        number = pl.when(number == 0).then(pl.lit(0.0)).otherwise(number)  # -0.0 said as 0
         parts.append(pl.lit(("," if k or fixed else "") + _compact(name) + ":"))
         parts.append(
             pl.when(number.is_finite()).then(number.cast(pl.String)).otherwise(pl.lit('"∞"'))

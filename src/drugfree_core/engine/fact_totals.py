@@ -151,7 +151,11 @@ def _merged(items: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """
     if pairs.is_empty():
         return items
-    group_of = dict(zip(items["_item"].to_list(), items["_group"].to_list(), strict=True))
+    # The runs of the paired items only: the others keep their number.
+    runs = items.select("_item", "_group")
+    linked = pairs.join(runs, on="_item").join(
+        runs.rename({"_item": "_other", "_group": "_other_group"}), on="_other"
+    )
     root: dict[int, int] = {}
 
     def find(group: int) -> int:
@@ -159,8 +163,8 @@ def _merged(items: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
             group = root[group]
         return group
 
-    for item, other in pairs.iter_rows():
-        a, b = find(group_of[item]), find(group_of[other])
+    for a, b in linked.select("_group", "_other_group").iter_rows():
+        a, b = find(a), find(b)
         if a != b:
             root[max(a, b)] = min(a, b)
     renamed = {group: find(group) for group in root}

@@ -252,7 +252,8 @@ def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list
                 f"the line is at least {_LONG_LINE_WORDS} long: no record of the dataset's "
                 "tables comes near (is it the right file?)"
             )
-            return None, [_fatal(table.name, f"{name}:row {long}", reason)]
+            # A line, not a row: a quoted cell may hold line breaks before it.
+            return None, [_fatal(table.name, f"{name}:line {long}", reason)]
     try:
         with polars_target(path, "rb") as source:
             if path.suffix == ".csv":
@@ -297,7 +298,7 @@ _COUNT_PIECE = 1 << 25
 
 
 def first_long_line(path: Path) -> int | None:
-    """The row of the CSV file *path* (the header is row 1) holding a line too long, if any.
+    """The line of the CSV file *path* (the header's is line 1) too long, if any.
 
     A line of :data:`LONG_LINE` bytes or more is found, and one of half as many may be:
     the file is looked at every half of :data:`LONG_LINE` bytes, from its start; a
