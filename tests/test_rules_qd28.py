@@ -550,19 +550,27 @@ def test_unit_passing_type_ii_only() -> None:
 # ------------------------------------------------------------------------ lineage of facts
 
 
-def test_facts_and_people_of_merged_predecessors_add_up_in_the_successor() -> None:
-    merger = dt.date(2025, 7, 1)
+MERGER = dt.date(2025, 7, 1)
+
+
+def merged_into_m() -> tuple[list[AdminUnit], list[LineageLink]]:
+    """Communes A and B (6,000 and 4,000 people), merged into the ward M on 1 July 2025."""
     units = [
-        commune("M", population=10_000, valid_from=merger, kind=UnitKind.WARD),
-        commune("A", population=6_000, valid_to=merger - days(1)),
-        commune("B", population=4_000, valid_to=merger - days(1)),
+        commune("M", population=10_000, valid_from=MERGER, kind=UnitKind.WARD),
+        commune("A", population=6_000, valid_to=MERGER - days(1)),
+        commune("B", population=4_000, valid_to=MERGER - days(1)),
     ]
-    links = [LineageLink(predecessor_code=c, successor_code="M", effective=merger) for c in "AB"]
+    links = [LineageLink(predecessor_code=c, successor_code="M", effective=MERGER) for c in "AB"]
+    return units, links
+
+
+def test_facts_and_people_of_merged_predecessors_add_up_in_the_successor() -> None:
+    units, links = merged_into_m()
     people = [*users(25, unit="A", prefix="a"), *users(25, unit="B", prefix="b")]
     facts = [
-        fact(ARREST, 6, unit="A", end=merger - days(30)),
-        fact(ARREST, 4, unit="B", end=merger - days(60)),
-        fact(LOC, 1, unit="A", end=merger - days(30)),
+        fact(ARREST, 6, unit="A", end=MERGER - days(30)),
+        fact(ARREST, 4, unit="B", end=MERGER - days(60)),
+        fact(LOC, 1, unit="A", end=MERGER - days(30)),
         fact(LOC, 1, unit="M", end=ON - days(1)),
     ]
     got, evaluation, _ = run(people, facts, units=units, lineage=links)
@@ -589,14 +597,8 @@ def test_facts_and_people_of_merged_predecessors_add_up_in_the_successor() -> No
 def test_a_successor_reporting_its_predecessors_quarter_again_may_repeat_them(
     reported: tuple[tuple[str, int], ...], t1b: str
 ) -> None:
-    merger = dt.date(2025, 7, 1)
-    units = [
-        commune("M", population=10_000, valid_from=merger, kind=UnitKind.WARD),
-        commune("A", population=6_000, valid_to=merger - days(1)),
-        commune("B", population=4_000, valid_to=merger - days(1)),
-    ]
-    links = [LineageLink(predecessor_code=c, successor_code="M", effective=merger) for c in "AB"]
-    quarter = merger - days(1)  # the quarter before the merger, 30 days of it
+    units, links = merged_into_m()
+    quarter = MERGER - days(1)  # the quarter before the merger, 30 days of it
     facts = [
         fact(LOC, value, unit=code.rstrip("+"), end=ON - days(1) if code == "M+" else quarter)
         for code, value in reported
