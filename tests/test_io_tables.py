@@ -627,7 +627,7 @@ def test_a_line_too_long_is_refused_before_it_is_read(tmp_path: Path) -> None:
     root = folder(tmp_path, subjects=SUBJECTS, residences=residences)
     row = RESIDENCES.count("\n") + 1
     reason = (
-        "the line is at least 512 KiB long: no record of the dataset's tables comes near "
+        "a line of at least 512 KiB: no record of the dataset's tables comes near "
         "(is it the right file?)"
     )
     assert problems_of(root) == [(f"residences.csv:line {row}", reason, None)]

@@ -110,7 +110,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("the row has {found} fields, the header {expected}: a line cut short loses its last cells"),
     N_("the file is empty (a header row is required)"),
     N_(
-        "the line is at least {size} long: no record of the dataset's tables comes near "
+        "a line of at least {size}: no record of the dataset's tables comes near "
         "(is it the right file?)"
     ),
     N_("empty row: every cell is empty (delete the line)"),

@@ -249,7 +249,7 @@ def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list
         long = first_long_line(path)
         if long is not None:
             reason = (
-                f"the line is at least {_LONG_LINE_WORDS} long: no record of the dataset's "
+                f"a line of at least {_LONG_LINE_WORDS}: no record of the dataset's "
                 "tables comes near (is it the right file?)"
             )
             # A line, not a row: a quoted cell may hold line breaks before it.
