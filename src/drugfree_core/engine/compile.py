@@ -465,26 +465,28 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
 _NO_THRESHOLD = msg("threshold not known").encode()
 
 
+def _fact_words(kind: str) -> Message | str:
+    """A unit fact's kind in words (its code when it has none)."""
+    return LABELS.get(kind, kind)
+
+
 def _no_fact(kind: str) -> Message:
-    fact = LABELS.get(kind)
-    return msg("no fact on {fact} for the period", fact=kind if fact is None else fact)
+    return msg("no fact on {fact} for the period", fact=_fact_words(kind))
 
 
 def _facts_disagree(kind: str) -> Message:
-    fact = LABELS.get(kind)
     return msg(
         "the records of {fact} for the latest period disagree: its value is anywhere from "
         "{lo} to {hi}",
-        fact=kind if fact is None else fact,
+        fact=_fact_words(kind),
     )
 
 
 def _facts_overlap(kind: str) -> Message:
-    fact = LABELS.get(kind)
     return msg(
         "some records of {fact} cover the same days and may count the same things: the "
         "total is anywhere from {lo} to {hi}",
-        fact=kind if fact is None else fact,
+        fact=_fact_words(kind),
     )
 
 
