@@ -36,7 +36,14 @@ candidate units undecided), statutory periods ending at the end of their anniver
 (the Civil Code reading, ``law.period_end_rule``), an illegal user detected and never
 given a management decision counting for as long as the status runs, and coverage (a
 ``coverage.parquet`` row for the unit, its district or its province containing the date;
-failing any row, every predecessor covered; without the table, every unit of the data).
+failing any row, every predecessor covered; without the table, every unit of the data),
+with the day the records are vouched for from: the earliest start of the rows holding the
+date, or, for a row that starts no later than the unit's first day, the latest start of
+its predecessors' rows holding the day before (rows that meet or overlap are joined up
+only where both hold the date: the benchmark data have one per unit). Where the records
+begin after a window does, what missing tests could change is undecided: a post-rehab
+person managed since before that day and not tested, a person with no positive test in
+the 30 days.
 Lineage is followed one step, which is all the official map has. Every other table must
 be there: the reference does not know which criteria a missing table leaves unknown.
 """
@@ -55,6 +62,7 @@ import polars as pl
 NODES = ("TH.C1", "TH.C2", "TH.C2.1", "TH.C2.2", "TH.C3", "TH.C4", "TH.C5")
 CRITERIA = ("TH.C1", "TH.C2", "TH.C3", "TH.C4", "TH.C5")
 _COMMUNE_LEVEL = ["commune", "ward", "town", "special_zone"]
+_EVER = dt.date(1, 1, 1)  # an open coverage start: records vouched for however far back
 # Post-rehab management by the completed episode's form (compulsory as a minor: 1 year).
 _POST_REHAB = {
     "voluntary_home_community": "1y",
@@ -368,9 +376,29 @@ def query(
         )
         .join(custody, on="subject_id", how="anti")
     )
-    c3 = _all_satisfy(_feature(in_community, window, "_neg"), pl.col("_neg"), "TH.C3")
+    since = covered.select("unit_code", "_since")
+    window_start = on - dt.timedelta(days=_WINDOW_DAYS)
+
+    def negative(people: pl.LazyFrame) -> pl.LazyFrame:
+        # No positive in the window (and a test); with records that begin after the window
+        # does, only a positive found decides.
+        marked = window.select("subject_id", pl.col("value").alias("_neg"))
+        short = pl.col("_since") > window_start
+        return (
+            people.join(marked, on="subject_id", how="left")
+            .join(since, on="unit_code", how="left")
+            .with_columns(
+                pl.when(short & pl.col("_neg").fill_null(True))
+                .then(pl.lit(None, pl.Boolean))
+                .otherwise(pl.col("_neg").fill_null(False))
+                .alias("_neg")
+            )
+            .drop("_since")
+        )
+
+    c3 = _all_satisfy(negative(in_community), pl.col("_neg"), "TH.C3")
     c4 = _all_satisfy(
-        _feature(population(["illegal_user", "psychosis"], running=True), window, "_neg"),
+        negative(population(["illegal_user", "psychosis"], running=True)),
         pl.col("has_record") & pl.col("_neg"),
         "TH.C4",
     )
@@ -385,8 +413,15 @@ def query(
             ).alias("value")
         )
     )
+    # Tests since the anchor, when it lies before the unit's records begin, may be missing:
+    # not tested is then not known.
+    untold = (pl.col("anchor") < pl.col("_since")) & ~pl.col("_tested")
     c5 = _all_satisfy(
-        _feature(post_people, tested, "_tested"),
+        _feature(post_people, tested, "_tested")
+        .join(since, on="unit_code", how="left")
+        .with_columns(
+            pl.when(untold).then(pl.lit(None, pl.Boolean)).otherwise("_tested").alias("_tested")
+        ),
         pl.col("has_record") & pl.col("_tested") & pl.col("support"),
         "TH.C5",
     )
@@ -473,56 +508,96 @@ def _coverage(
     all_units: pl.LazyFrame,
     lineage: pl.LazyFrame,
 ) -> pl.LazyFrame:
-    """Per unit of *units*: ``_covered`` (whether the data vouch for it on *on*)."""
+    """Per unit of *units*: whether the data vouch for it on *on*, and from which day.
+
+    ``_covered`` and ``_since`` (0001-01-01 for a row with no start; null without a
+    coverage table, or where the unit is not covered).
+    """
     if coverage is None:  # no coverage table: the data's own units are all covered
-        return units.select("unit_code", pl.lit(True).alias("_covered"))
-    inside = coverage.group_by("unit_code").agg(
-        _active("covered_from", "covered_to", on).any().alias("_in")
+        return units.select(
+            "unit_code", pl.lit(True).alias("_covered"), pl.lit(None, pl.Date).alias("_since")
+        )
+    rows = coverage.select(
+        "unit_code", pl.col("covered_from").fill_null(_EVER).alias("_from"), "covered_to"
     )
 
-    def own(frame: pl.LazyFrame, code: str, parent: str, grandparent: str) -> pl.LazyFrame:
-        # null when no row names the unit or one above it; else whether one holds the date
-        for i, column in enumerate((code, parent, grandparent)):
-            frame = frame.join(
-                inside.rename({"unit_code": column, "_in": f"_in{i}"}),
-                on=column,
-                how="left",
-                maintain_order="left",
+    def own(frame: pl.LazyFrame, key: list[str], day: pl.Expr) -> pl.LazyFrame:
+        # Per key: whether a row names the unit or one above it (_has), and the earliest
+        # start among those holding *day* (_start; null when none holds it).
+        owners = pl.concat(
+            frame.select(*key, day.alias("_day"), pl.col(c).alias("_owner"))
+            for c in ("code", "parent", "grandparent")
+        ).drop_nulls("_owner")
+        holds = (pl.col("_from") <= pl.col("_day")) & (
+            pl.col("covered_to").is_null() | (pl.col("covered_to") >= pl.col("_day"))
+        )
+        return (
+            owners.join(rows, left_on="_owner", right_on="unit_code", how="left")
+            .group_by(key)
+            .agg(
+                pl.col("_from").is_not_null().any().alias("_has"),
+                pl.col("_from").filter(holds).min().alias("_start"),
             )
-        flags = [pl.col(f"_in{i}") for i in range(3)]
-        return frame.with_columns(
-            pl.when(pl.all_horizontal(f.is_null() for f in flags))
-            .then(pl.lit(None, pl.Boolean))
-            .otherwise(pl.any_horizontal(f.fill_null(False) for f in flags))
-            .alias("_own")
         )
 
     parents = all_units.select(
-        pl.col("code").alias("parent_code"), pl.col("parent_code").alias("grandparent")
+        pl.col("code").alias("parent"), pl.col("parent_code").alias("grandparent")
     )
-    predecessors = own(
+    first_day = all_units.select(pl.col("code").alias("unit_code"), "valid_from")
+    links = (
         lineage.filter(pl.col("effective") <= on)
-        .select(pl.col("successor_code").alias("unit_code"), pl.col("predecessor_code"))
-        .join(
-            all_units.select(pl.col("code").alias("predecessor_code"), "parent_code"),
-            on="predecessor_code",
-            how="left",
+        .select(
+            pl.col("successor_code").alias("unit_code"), pl.col("predecessor_code").alias("code")
         )
-        .join(parents, on="parent_code", how="left"),
-        "predecessor_code",
-        "parent_code",
-        "grandparent",
+        .join(
+            all_units.select("code", pl.col("parent_code").alias("parent")), on="code", how="left"
+        )
+        .join(parents, on="parent", how="left")
     )
-    # every unit it was formed from covered by its own rows (one step of lineage)
-    formed = predecessors.group_by("unit_code").agg(
-        pl.col("_own").fill_null(False).all().alias("_formed")
-    )
+    mine = own(
+        units.select(
+            "unit_code", pl.col("unit_code").alias("code"), pl.col("parent_code").alias("parent"),
+            "grandparent",
+        ),
+        ["unit_code"],
+        pl.lit(on),
+    )  # fmt: skip
+
+    def formed(frame: pl.LazyFrame) -> pl.LazyFrame:
+        # every predecessor covered by its own rows (one step of lineage), since the latest
+        counted = frame.group_by("unit_code").agg(
+            pl.col("_start").is_not_null().all().alias("_all"), pl.col("_start").max()
+        )
+        return counted.select(
+            "unit_code", pl.when(pl.col("_all")).then(pl.col("_start")).alias("_start")
+        )
+
+    on_date = formed(own(links, ["unit_code", "code"], pl.lit(on)))
+    # A run of its own rows from no later than the unit's first day goes on through the
+    # predecessors' rows holding the day before.
+    early = mine.join(first_day, on="unit_code").filter(pl.col("_start") <= pl.col("valid_from"))
+    before = formed(
+        own(
+            links.join(early.select("unit_code", "_start"), on="unit_code"),
+            ["unit_code", "code"],
+            pl.col("_start") - pl.duration(days=1),
+        )
+    ).rename({"_start": "_before"})
     return (
-        own(units, "unit_code", "parent_code", "grandparent")
-        .join(formed, on="unit_code", how="left")
+        units.select("unit_code")
+        .join(mine, on="unit_code", how="left")
+        .join(on_date.rename({"_start": "_formed"}), on="unit_code", how="left")
+        .join(before, on="unit_code", how="left")
         .select(
             "unit_code",
-            pl.coalesce("_own", pl.col("_formed").fill_null(False)).alias("_covered"),
+            pl.when(pl.col("_has"))
+            .then(pl.col("_start").is_not_null())
+            .otherwise(pl.col("_formed").is_not_null())
+            .alias("_covered"),
+            pl.when(pl.col("_has"))
+            .then(pl.coalesce("_before", "_start"))
+            .otherwise(pl.col("_formed"))
+            .alias("_since"),
         )
     )
 

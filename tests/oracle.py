@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -274,6 +275,10 @@ def compare_range(measure: Range, op: p.Op, value: Fraction | None) -> Tri:
     if measure is None or value is None:
         return None
     lo, hi = measure
+    if op is p.Op.EQ:  # the range may hold the value between ends that both differ
+        if not lo <= value <= hi:
+            return False
+        return True if lo == hi else None
     a, b = compare(lo, op, value), compare(hi, op, value)
     return a if a == b else None
 
@@ -431,32 +436,79 @@ class _Oracle:
 
     # -- coverage
 
-    def own_coverage(self, code: str) -> Tri:
-        """Rows naming the unit or an ancestor: None when there is no such row."""
-        found: Tri = None
+    def covered_since(
+        self, code: str, day: dt.date | None = None, path: tuple[str, ...] = ()
+    ) -> dt.date | None:
+        """Since when the unit's records are vouched for on *day* (None: not covered).
+
+        Written apart from the library's walk: the rows naming the unit or an ancestor
+        are merged into runs of days (rows that overlap or meet join up) and the run
+        holding the day gives its first day. A unit without such rows is covered since
+        the latest day of its predecessors'; a run that begins no later than the unit's
+        first day in force goes on through its predecessors when all are covered the day
+        before it.
+        """
+        day = self.on if day is None else day
+        if self.coverage_basis == "none":
+            return None
+        if self.coverage_basis == "units":
+            return dt.date.min
         chain: list[str] = []
         current: str | None = code
         while current is not None and current not in chain:
             chain.append(current)
             unit = self.units.get(current)
             current = unit.parent_code if unit is not None else None
-        for row in self.coverage:
-            if row.unit_code in chain:
-                found = bool(found) or row.contains(self.on)
-        return found
-
-    def covered(self, code: str, path: tuple[str, ...] = ()) -> bool:
-        if self.coverage_basis == "none":
-            return False
-        if self.coverage_basis == "units":
-            return True
-        own = self.own_coverage(code)
-        if own is not None:
-            return own
+        spans = sorted(
+            (row.covered_from or dt.date.min, row.covered_to or dt.date.max)
+            for row in self.coverage
+            if row.unit_code in chain
+        )
         preds = self.preds.get(code, [])
-        if not preds or any(p in path or p == code for p in preds):
-            return False
-        return all(self.covered(p, (*path, code)) for p in preds)
+        cycle = any(p in path or p == code for p in preds)
+
+        def latest(on: dt.date) -> dt.date | None:
+            days = [self.covered_since(p, on, (*path, code)) for p in preds]
+            return None if not days or None in days else max(d for d in days if d is not None)
+
+        if not spans:
+            return None if cycle else latest(day)
+        runs: list[list[dt.date]] = []
+        for first, last in spans:
+            if runs and first - runs[-1][1] <= dt.timedelta(days=1):
+                runs[-1][1] = max(runs[-1][1], last)
+            else:
+                runs.append([first, last])
+        since = next((a for a, b in runs if a <= day <= b), None)
+        unit = self.units.get(code)
+        if (
+            since is not None
+            and since != dt.date.min
+            and preds
+            and not cycle
+            and unit is not None
+            and unit.valid_from is not None
+            and since <= unit.valid_from
+        ):
+            before = latest(since - dt.timedelta(days=1))
+            return since if before is None else before
+        return since
+
+    def row_since(self, unit: str | None) -> dt.date | None:
+        """A row's covered-since day: a province's is the latest of its communes'."""
+        if unit is None:
+            return None
+        if not self.province_level:
+            return self.covered_since(unit)
+        days = [self.covered_since(c) for c in self.communes if self.row_of(c) == unit]
+        if not days or None in days:
+            return None
+        return max(d for d in days if d is not None)
+
+    def short(self, unit: str | None, start: dt.date) -> bool:
+        """Whether the row's records are vouched for only from a day after *start*."""
+        since = self.row_since(unit)
+        return since is not None and since > start
 
     # -- tables
 
@@ -645,20 +697,35 @@ class _Oracle:
             rule = p.TestWindowRule(self.value(pred.rule))
             lo = on - dt.timedelta(days=days)
             window = [t for t in s.tests if lo <= t.date <= on]
+            negative = [t.result is TestResult.NEGATIVE for t in window]
+            row = self.placement.get(s.id)
+            if self.short(row, lo):
+                # Tests before the records begin may be missing: only what they could
+                # not change decides.
+                if rule is p.TestWindowRule.LATEST_NEGATIVE_NO_POSITIVE:
+                    return False if not all(negative) else None
+                if rule is p.TestWindowRule.ANY_NEGATIVE:
+                    return True if any(negative) else None
+                since = self.row_since(row)
+                if not window or since is None or max(t.date for t in window) < since:
+                    return None  # a missing test could be later than every one found
             if not window:
                 return False
             if rule is p.TestWindowRule.LATEST_NEGATIVE_NO_POSITIVE:
-                return all(t.result is TestResult.NEGATIVE for t in window)
+                return all(negative)
             if rule is p.TestWindowRule.LATEST_NEGATIVE:
                 last = max(t.date for t in window)
                 return all(t.result is TestResult.NEGATIVE for t in window if t.date == last)
-            return any(t.result is TestResult.NEGATIVE for t in window)
+            return any(negative)
         if isinstance(pred, p.TestedDuringManagement):
             schedules: Iterable[TestSchedule] = pred.schedules
-            return all(
+            tested = all(
                 any(t.schedule is sch and m.anchor <= t.date <= on for t in s.tests)
                 for sch in schedules
             )
+            if not tested and self.short(self.placement.get(s.id), m.anchor):
+                return None  # tests since the anchor, before the records begin, may be missing
+            return tested
         if isinstance(pred, p.SubjectAllOf):
             return k_and(self.predicate(x, s, m) for x in pred.predicates)
         if isinstance(pred, p.SubjectAnyOf):
@@ -804,13 +871,21 @@ class _Oracle:
             maybe += s or may
         return Fraction(sure, len(mine)), Fraction(maybe, len(mine))
 
+    def open_above(self, measure: Range, unit: str, window: Any) -> Range:
+        """*measure* with no upper bound when the row's records begin after *window* does."""
+        if measure is None or not self.short(unit, first_day(self.value(window), self.on)):
+            return measure
+        return measure[0], math.inf  # type: ignore[return-value]
+
     def measure(self, m: Any, unit: str) -> Range:
         if isinstance(m, p.ResidentViolations):
             got = self.violators(m, unit)
-            return None if got is None else (Fraction(got[0]), Fraction(got[1]))
+            found = None if got is None else (Fraction(got[0]), Fraction(got[1]))
+            return self.open_above(found, unit, m.window)
         if isinstance(m, p.WantedFugitives):
             ids = self.fugitives(m, unit)
-            return None if ids is None else (Fraction(len(ids)), Fraction(len(ids)))
+            found = None if ids is None else (Fraction(len(ids)), Fraction(len(ids)))
+            return self.open_above(found, unit, m.window)
         if isinstance(m, p.DrugUseLocations):
             n = self.locations(m, unit)
             if n is None:
@@ -818,7 +893,7 @@ class _Oracle:
                     return None
                 fact = p.FactTotal(kind=FactKind.DRUG_USE_LOCATIONS, lookback=m.window)
                 return self.measure(fact, unit)
-            return Fraction(n), Fraction(n)
+            return self.open_above((Fraction(n), Fraction(n)), unit, m.window)
         if isinstance(m, p.CommuneShare):
             return self.commune_share(m, unit)
         if isinstance(m, p.SubjectCount | p.SubjectRate):
@@ -838,13 +913,19 @@ class _Oracle:
                 pop = self.population_of(unit)
                 if pop is None:
                     return None
-                return least / pop, most / pop
-            return least, most
+                return self.open_above((least / pop, most / pop), unit, m.lookback)
+            return self.open_above((least, most), unit, m.lookback)
         if isinstance(m, p.FactLatest):
             facts = self.facts_in_window(unit, m.kind, m.lookback)
             if not facts:
                 return None
             latest = max(f.period_end for f in facts)
+            since = self.row_since(unit)
+            if self.short(unit, first_day(self.value(m.lookback), self.on)) and (
+                since is not None and latest < since
+            ):
+                # A period missing from before the records begin may be the latest.
+                return Fraction(0), math.inf  # type: ignore[return-value]
             # Records of the latest period that disagree leave the value between them.
             values = [as_fraction(f.value) for f in facts if f.period_end == latest]
             return min(values), max(values)
@@ -937,7 +1018,7 @@ class _Oracle:
         for code in self.evaluated:
             affected = code in self.affected
             results: dict[str, OracleCriterion] = {}
-            if not self.covered(code):
+            if self.row_since(code) is None:  # not covered (a province: not in full)
                 for c in criteria:
                     node = OracleNode(rule=type(c.rule).__name__, outcome=NO_DATA)
                     results[c.id] = OracleCriterion(

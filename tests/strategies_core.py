@@ -93,9 +93,15 @@ def _without(records: DatasetRecords, tables: frozenset[str]) -> DatasetRecords:
 
 @st.composite
 def coverage_rows(draw: st.DrawFn, on: dt.date, codes: list[str]) -> tuple[Coverage, ...]:
-    """Up to four coverage rows on *codes*, with bounds around *on* (or open)."""
+    """Up to four coverage rows on *codes*, with bounds around *on* (or open).
+
+    Some begin inside the windows criteria look back over (a month, half a year), so
+    that what records before coverage could change is drawn too.
+    """
     day = dt.timedelta(days=1)
-    near = st.sampled_from((None, on - 400 * day, on - day, on, on + day))
+    near = st.sampled_from(
+        (None, on - 400 * day, on - 200 * day, on - 30 * day, on - day, on, on + day)
+    )
     rows = []
     for _ in range(draw(st.integers(0, 4))):
         start, end = draw(near), draw(near)

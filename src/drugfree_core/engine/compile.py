@@ -7,8 +7,10 @@ Every node frame is aligned with ``EvalContext.units`` (same row order), with co
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from functools import singledispatch
@@ -18,9 +20,11 @@ import attrs
 import polars as pl
 
 from drugfree_core.engine.context import EvalContext
+from drugfree_core.engine.coverage import SINCE_EVER
 from drugfree_core.engine.fact_totals import Ancestors, fact_totals, lineage_ancestors
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
+from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.describe import threshold_message
@@ -64,7 +68,11 @@ def _reason(message: Message) -> pl.Expr:
 
 
 def _counted_reason(message: Message, n: pl.Expr, **params: pl.Expr) -> pl.Expr:
-    """Per row, the plural *message* for the count *n*, with integer *params*."""
+    """Per row, the plural *message* for the count *n*, with integer or date *params*.
+
+    A date parameter is an expression of type ``pl.Date``, written as
+    :meth:`Message.encode` writes a date.
+    """
     head = {"msgid": message.msgid, "plural": message.plural}
     parts: list[pl.Expr] = [pl.lit(json.dumps(head, ensure_ascii=False)[:-1] + ',"n":')]
     parts.append(n.cast(pl.Int64).cast(pl.String))
@@ -72,10 +80,17 @@ def _counted_reason(message: Message, n: pl.Expr, **params: pl.Expr) -> pl.Expr:
         parts.append(pl.lit(',"params":{'))
         for k, (name, value) in enumerate(sorted(params.items())):
             parts.append(pl.lit(("," if k else "") + json.dumps(name) + ":"))
-            parts.append(value.cast(pl.Int64).cast(pl.String))
+            if name in _DATE_PARAMS:
+                parts += [pl.lit('{"date":"'), value.dt.to_string("%Y-%m-%d"), pl.lit('"}')]
+            else:
+                parts.append(value.cast(pl.Int64).cast(pl.String))
         parts.append(pl.lit("}"))
     parts.append(pl.lit("}"))
     return pl.concat_str(parts)
+
+
+#: The parameters of counted reasons that are dates.
+_DATE_PARAMS = frozenset({"since"})
 
 
 def _valued_reason(message: Message, **values: pl.Expr) -> pl.Expr:
@@ -171,18 +186,6 @@ def _aligned_columns(
 # ------------------------------------------------------------------ subject predicates
 
 
-def predicate_expr(
-    ctx: EvalContext, predicate: SubjectPredicate, people: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.Expr]:
-    """Join the features *predicate* needs onto *people*.
-
-    Returns the widened frame and the three-valued expression of the predicate.
-    """
-    joiner = _FeatureJoiner(ctx, people)
-    expr = joiner.build(predicate)
-    return joiner.people, expr
-
-
 class _FeatureJoiner:
     """Builds a predicate's expression, joining each feature it reads onto the people.
 
@@ -196,21 +199,87 @@ class _FeatureJoiner:
         self.ctx = ctx
         self.people = people
         self.joined = 0
+        #: Per person, each part of the predicate that coverage begun too late left
+        #: undecided (see :meth:`tests_since`).
+        self.cut_short: list[pl.Expr] = []
 
     def feature(self, frame: pl.DataFrame, missing: bool | None) -> pl.Expr:
+        """*frame*'s ``value`` per person, *missing* for a person it has no row for."""
+        value, found = self.joined_feature(frame)
+        return pl.when(found).then(value).otherwise(pl.lit(missing, dtype=pl.Boolean))
+
+    def joined_feature(self, frame: pl.DataFrame, *also: str) -> tuple[pl.Expr, pl.Expr]:
+        """*frame*'s ``value`` joined onto the people, and whether each person had a row.
+
+        Columns *also* of *frame* are joined too, as ``{column}{n}`` for this join's *n*.
+        """
         self.joined += 1
         name = f"_f{self.joined}"
         marker = f"_m{self.joined}"
         self.people = self.people.join(
-            frame.select("subject_id", pl.col("value").alias(name), pl.lit(True).alias(marker)),
+            frame.select(
+                "subject_id",
+                pl.col("value").alias(name),
+                pl.lit(True).alias(marker),
+                *[pl.col(c).alias(f"{c}{self.joined}") for c in also],
+            ),
             on="subject_id",
             how="left",
         )
-        return (
-            pl.when(pl.col(marker).is_null())
-            .then(pl.lit(missing, dtype=pl.Boolean))
-            .otherwise(pl.col(name))
-        )
+        return pl.col(name), pl.col(marker).is_not_null()
+
+    def covered_since(self) -> pl.Expr:
+        """Per person: since when their row's records are vouched for (null: ever).
+
+        Joined onto the people on first use.
+        """
+        if "_since" not in self.people.columns:
+            since = self.ctx.coverage_after(SINCE_EVER)
+            self.people = self.people.join(
+                pl.DataFrame(
+                    {"unit_code": list(since), "_since": list(since.values())},
+                    schema={"unit_code": pl.String, "_since": pl.Date},
+                ),
+                on="unit_code",
+                how="left",
+            )
+        return pl.col("_since")
+
+    def tests_since(self, days: int, rule: str) -> pl.Expr:
+        """:class:`~.primitives.NegativeTestWithin`, *unknown* where the window may lack tests.
+
+        A person whose row's coverage begins after the window does may have had tests
+        before it that the data do not hold. Under each rule, only what such tests could
+        not change stays decided: a positive found (``latest_negative_no_positive``), a
+        latest test on or after that day (``latest_negative``), a negative found
+        (``any_negative``).
+        """
+        ctx = self.ctx
+        also = ("latest",) if rule == "latest_negative" else ()
+        value, found = self.joined_feature(ctx.test_window(days, rule), *also)
+        judged = pl.when(found).then(value).otherwise(pl.lit(False))
+        start = shift(ctx.on, -days)
+        if not ctx.coverage_after(start):
+            return judged
+        since = self.covered_since()
+        if rule == "latest_negative_no_positive":
+            kept = found & ~value  # a positive in the window
+        elif rule == "latest_negative":
+            # A latest test on a day the records vouch for: none can be missing after it.
+            kept = found & (pl.col(f"latest{self.joined}") >= since)
+        else:
+            kept = found & value  # a negative in the window
+        return self.unless_cut_short(judged, since > pl.lit(start), kept)
+
+    def unless_cut_short(self, judged: pl.Expr, short: pl.Expr, kept: pl.Expr) -> pl.Expr:
+        """*judged*, or *unknown* where a late coverage (*short*) may hide records.
+
+        Hidden records could change every outcome but those *kept* says they could not;
+        the cut is noted for the criterion's reason.
+        """
+        cut = short & ~kept
+        self.cut_short.append(cut)
+        return pl.when(cut).then(pl.lit(None, dtype=pl.Boolean)).otherwise(judged)
 
     def build(self, pred: SubjectPredicate) -> pl.Expr:
         ctx = self.ctx
@@ -227,10 +296,16 @@ class _FeatureJoiner:
             days = int(ctx.value(pred.days))
             rule = ctx.value(pred.rule)
             rule = rule.value if isinstance(rule, p.TestWindowRule) else str(rule)
-            return self.feature(ctx.test_window(days, rule), False)
+            return self.tests_since(days, rule)
         if isinstance(pred, p.TestedDuringManagement):
             schedules = tuple(sorted(s.value for s in pred.schedules))
-            return self.feature(ctx.tested_during_management(self.people, schedules), False)
+            value, found = self.joined_feature(ctx.tested_during_management(self.people, schedules))
+            tested = found & value
+            if not ctx.coverage_after(SINCE_EVER):
+                return tested
+            # Tests since management began, when it began before the records did, may be
+            # missing: only tests of every schedule found decide.
+            return self.unless_cut_short(tested, self.covered_since() > pl.col("anchor"), tested)
         if isinstance(pred, p.SubjectAllOf):
             exprs = [self.build(x) for x in pred.predicates]
             return pl.all_horizontal(exprs) if len(exprs) > 1 else exprs[0]
@@ -249,7 +324,9 @@ class _FeatureJoiner:
 class MeasureFrame:
     """Per unit: a measure's lowest and highest possible value and its denominator."""
 
-    frame: pl.DataFrame  # unit_code, lo, hi, den, members (list), reason
+    #: unit_code, lo, hi, den, members (list), reason; and ``short``, where a unit's
+    #: coverage begins after the measure's window does (see :func:`_looking_back`).
+    frame: pl.DataFrame
     is_rate: bool
     #: Whether a value between ``lo`` and ``hi`` is simply not known (a unit fact's
     #: records that disagree or may repeat), so that no observed value is given; else
@@ -304,7 +381,9 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         # anywhere between them, whatever their order: decided only where every one of
         # them gives the same outcome, else unknown, and said.
         latest = facts.filter(pl.col("period_end") == pl.col("period_end").max().over("unit_code"))
-        agg = latest.group_by("unit_code").agg(value.min().alias("lo"), value.max().alias("hi"))
+        agg = latest.group_by("unit_code").agg(
+            value.min().alias("lo"), value.max().alias("hi"), pl.col("period_end").first()
+        )
         disagree = _facts_disagree(measure.kind.value)
     else:
         agg = fact_totals(facts, lambda: _lineage_ancestors(ctx))
@@ -317,6 +396,7 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         .then(_valued_reason(disagree, lo=pl.col("lo"), hi=pl.col("hi")))
         .alias("reason"),
     )
+    frame = _looking_back(ctx, frame, start, latest=isinstance(measure, p.FactLatest))
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True, range_is_unknown=True)
     return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False, range_is_unknown=True)
@@ -372,7 +452,56 @@ def _finding_frame(
         pl.lit(None, dtype=pl.String).alias("reason"),
         pl.lit(1.0).alias("den"),
     )
-    return MeasureFrame(frame, False)
+    return MeasureFrame(_looking_back(ctx, frame, ctx.window_start(measure.window)), False)
+
+
+def _short_coverage(since: dt.date, start: dt.date) -> Message:
+    """Why a unit's records may not show all of a window: its coverage begins later."""
+    return msg(
+        "the data hold this unit's records only from {since}, and the criterion looks "
+        "back to {start}: records from between those days may be missing",
+        since=since,
+        start=start,
+    )
+
+
+def _looking_back(
+    ctx: EvalContext, frame: pl.DataFrame, start: dt.date, *, latest: bool = False
+) -> pl.DataFrame:
+    """*frame* (a measure over a window from *start*) where coverage begins later.
+
+    A unit whose records are vouched for only from a day after *start* may have more to
+    count than its records show: what they show is the least (``lo``), and nothing
+    bounds it above (``hi`` is infinite), so the measure decides only what that least
+    already decides. With *latest* (a latest value: *frame* has the ``period_end`` of
+    the latest period found), a latest period that ends before the coverage begins may
+    not be the latest: the value is then anything a fact may be (at least 0). The
+    reason, in column ``short``, is said where it leaves the outcome *unknown*; a
+    reason about the records' range, which no longer holds, gives way to it.
+    """
+    after = ctx.coverage_after(start)
+    if not after:
+        return frame
+    reasons = pl.DataFrame(
+        {
+            "unit_code": list(after),
+            "_since": list(after.values()),
+            "short": [_short_coverage(day, start).encode() for day in after.values()],
+        },
+        schema={"unit_code": pl.String, "_since": pl.Date, "short": pl.String},
+    )
+    frame = frame.join(reasons, on="unit_code", how="left", maintain_order="left")
+    unseen = pl.col("short").is_not_null() & pl.col("lo").is_not_null()
+    if latest:
+        unseen &= pl.col("period_end") < pl.col("_since")
+    return frame.with_columns(
+        pl.when(unseen).then(pl.lit(0.0)).otherwise(pl.col("lo")).alias("lo")
+        if latest
+        else pl.col("lo"),
+        pl.when(unseen).then(pl.lit(math.inf)).otherwise(pl.col("hi")).alias("hi"),
+        pl.when(unseen).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("reason")),
+        pl.when(unseen).then(pl.col("short")).alias("short"),
+    ).drop("_since")
 
 
 def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFrame) -> pl.DataFrame:
@@ -533,6 +662,30 @@ def _cmp(op: p.Op, num: pl.Expr, den: pl.Expr, threshold: Fraction) -> pl.Expr:
     }[op]
 
 
+def _compared(op: p.Op, threshold: Fraction) -> pl.Expr:
+    """``measure op threshold`` for a measure known to lie between ``lo`` and ``hi``.
+
+    An order is decided when both ends agree. Equality is false when the threshold lies
+    outside the range, true when the range is that one value, and else unknown: both
+    ends of a range around the threshold differ from it, yet the value may not.
+    """
+    den = pl.col("den")
+    if op is not p.Op.EQ:
+        return _decided(
+            _cmp(op, pl.col("lo"), den, threshold), _cmp(op, pl.col("hi"), den, threshold)
+        )
+    around = _cmp(p.Op.LE, pl.col("lo"), den, threshold) & _cmp(
+        p.Op.GE, pl.col("hi"), den, threshold
+    )
+    return (
+        pl.when(~around)
+        .then(pl.lit(False))
+        .when(pl.col("lo") == pl.col("hi"))
+        .then(pl.lit(True))
+        .otherwise(pl.lit(None, dtype=pl.Boolean))
+    )
+
+
 def _decided(lo_true: pl.Expr, hi_true: pl.Expr) -> pl.Expr:
     """True/false when the lowest and highest possible values agree, else unknown."""
     return pl.when(lo_true == hi_true).then(lo_true).otherwise(pl.lit(None, dtype=pl.Boolean))
@@ -549,6 +702,7 @@ def _measure_node(
         .alias("outcome")
     )
     spread = pl.col("hi") != pl.col("lo")
+    short = pl.col("short") if "short" in f.columns else pl.lit(None, dtype=pl.String)
     # A range that is not known says no value; a count's certain part is said.
     said = ~spread if mf.range_is_unknown else pl.lit(True)
     f = f.with_columns(
@@ -563,6 +717,9 @@ def _measure_node(
         pl.lit([], dtype=_IDS).alias("unknown"),
         pl.when(pl.col("reason").is_not_null())
         .then(pl.col("reason"))
+        # The coverage's reason where it is why the outcome is not known.
+        .when(pl.col("outcome").is_null() & short.is_not_null() & pl.col("den").is_not_null())
+        .then(short)
         .when(spread & pl.col("outcome").is_null())
         .then(
             _counted_reason(
@@ -571,7 +728,8 @@ def _measure_node(
                     "between {lo} and {n} people depending on unknown management records",
                     0,
                 ),
-                pl.col("hi"),
+                # (an open count, a record that begins late, has no highest number)
+                pl.when(pl.col("hi").is_finite()).then(pl.col("hi")),
                 lo=pl.col("lo"),
             )
         )
@@ -622,11 +780,23 @@ def compile_rule(rule: Any, ctx: EvalContext, path: str) -> Node:
 
 @compile_rule.register
 def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
-    people = ctx.population(rule.population)
-    people, pred = predicate_expr(ctx, rule.predicate, people)
+    joiner = _FeatureJoiner(ctx, ctx.population(rule.population))
+    pred = joiner.build(rule.predicate)
+    people = joiner.people
     # An uncertain member who fails makes the outcome unknown, not a failure.
     people = people.with_columns((pred | ~pl.col("member")).alias("_s"))
     s = pl.col("_s")
+    # Who is undecided for want of records from before the unit's coverage: said apart.
+    late = (
+        [
+            (s.is_null() & pl.any_horizontal(joiner.cut_short).fill_null(False))
+            .sum()
+            .alias("_late"),
+            pl.col("_since").max(),
+        ]
+        if joiner.cut_short
+        else []
+    )
     # The outcome reads the counts; the lists of people are made only when asked for.
     lists = (
         [
@@ -641,8 +811,36 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
         pl.len().cast(pl.Float64).alias("denominator"),
         (s == False).sum().alias("_failing"),  # noqa: E712
         s.is_null().sum().alias("_unknown"),
+        *late,
         *lists,
     )
+    undecided = _counted_reason(
+        msgn(
+            "{n} person with data that cannot decide",
+            "{n} people with data that cannot decide",
+            0,
+        ),
+        pl.col("_unknown"),
+    )
+    if late:
+        undecided = (
+            pl.when(pl.col("_late") > 0)
+            .then(
+                _counted_reason(
+                    msgn(
+                        "{n} person with data that cannot decide, {late} of them because "
+                        "this unit's records begin only on {since}",
+                        "{n} people with data that cannot decide, {late} of them because "
+                        "this unit's records begin only on {since}",
+                        0,
+                    ),
+                    pl.col("_unknown"),
+                    late=pl.col("_late"),
+                    since=pl.col("_since"),
+                )
+            )
+            .otherwise(undecided)
+        )
     per_unit = per_unit.with_columns(
         pl.when(pl.col("_failing") > 0)
         .then(pl.lit(False))
@@ -651,18 +849,7 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
         .otherwise(pl.lit(True))
         .alias("outcome"),
         (pl.col("numerator") / pl.col("denominator")).alias("observed"),
-        pl.when(pl.col("_unknown") > 0)
-        .then(
-            _counted_reason(
-                msgn(
-                    "{n} person with data that cannot decide",
-                    "{n} people with data that cannot decide",
-                    0,
-                ),
-                pl.col("_unknown"),
-            )
-        )
-        .alias("reason"),
+        pl.when(pl.col("_unknown") > 0).then(undecided).alias("reason"),
     )
     frame = _aligned(
         ctx,
@@ -684,10 +871,8 @@ def _(rule: p.Compare, ctx: EvalContext, path: str) -> Node:
             {"reason": _NO_THRESHOLD, "failing": [], "unknown": []},
         )
         return Node(rule, path, text, frame)
-    lo = _cmp(rule.op, pl.col("lo"), pl.col("den"), threshold)
-    hi = _cmp(rule.op, pl.col("hi"), pl.col("den"), threshold)
     counts = isinstance(rule.measure, p.SubjectCount | p.ResidentViolations | p.WantedFugitives)
-    return Node(rule, path, text, _measure_node(ctx, mf, _decided(lo, hi), counts))
+    return Node(rule, path, text, _measure_node(ctx, mf, _compared(rule.op, threshold), counts))
 
 
 def _band_side(ok: pl.Expr | None) -> pl.Expr:
@@ -710,6 +895,9 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
         return _decided(at_lo, at_hi)
 
     inside = side(p.Op.GE, lower) & side(p.Op.LT, upper)
+    if lower is None or upper is None:
+        # A bound not known leaves the band undecided whatever the records: said below.
+        mf = attrs.evolve(mf, frame=mf.frame.drop("short", strict=False))
     frame = _measure_node(ctx, mf, inside, False)
     if lower is None or upper is None:
         frame = frame.with_columns(

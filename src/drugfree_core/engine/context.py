@@ -15,7 +15,7 @@ import polars as pl
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.person_keys import of_people
 from drugfree_core.dataset.schema import enum_dtype
-from drugfree_core.engine.coverage import coverage_stretch, covered_units
+from drugfree_core.engine.coverage import SINCE_EVER, coverage_starts, coverage_stretch
 from drugfree_core.engine.placement import (
     active,
     communes_on,
@@ -151,11 +151,13 @@ class EvalContext:
         #: same on every date with the same units, lineage and coverage rows in force:
         #: kept on the dataset for them (a report's series; 10 ms of Python a national
         #: date before the reform).
-        self.covered_communes = dataset.derived(
+        #: Each covered one is covered since a day (see :func:`.coverage.coverage_starts`).
+        self.coverage_starts: dict[str, dt.date] = dataset.derived(
             ("covered", territory_era(dataset, on), coverage_stretch(dataset, on)),
-            lambda: covered_units(dataset, on, self.communes["unit_code"].to_list()),
+            lambda: coverage_starts(dataset, on, self.communes["unit_code"].to_list()),
             map_only=True,
         )
+        self.covered_communes: frozenset[str] = frozenset(self.coverage_starts)
         #: The rows of :attr:`units` that the dataset covers on the date. A province is
         #: covered when it has commune-level units in force and every one is covered: its
         #: values add up their records, which are complete only then.
@@ -208,6 +210,31 @@ class EvalContext:
             for code in self.unit_index["unit_code"].to_list()
             if per_province.get(code) and all(per_province[code])
         )
+
+    def coverage_after(self, start: dt.date) -> dict[str, dt.date]:
+        """Covered rows whose records are vouched for only since a day after *start*.
+
+        A criterion that looks back to *start* may miss records of these rows: what the
+        records show there is a least, and where the records' absence would decide, the
+        outcome is *unknown*. Gives each row's day (a province's is its communes' latest).
+        """
+        since: dict[str, dt.date] = self.memo("coverage since", self._coverage_since)
+        after: dict[str, dt.date] = self.memo(
+            ("coverage after", start),
+            lambda: {row: day for row, day in since.items() if day > start},
+        )
+        return after
+
+    def _coverage_since(self) -> dict[str, dt.date]:
+        """Each covered row with a beginning to its coverage: since when."""
+        starts = self.coverage_starts
+        if self.level is UnitLevel.COMMUNE_LEVEL:
+            return {c: starts[c] for c in self.covered if starts[c] != SINCE_EVER}
+        latest: dict[str, dt.date] = {}
+        for code, province in self.communes.select("unit_code", "province_code").iter_rows():
+            if province in self.covered and starts[code] != SINCE_EVER:
+                latest[province] = max(latest.get(province, SINCE_EVER), starts[code])
+        return latest
 
     def uncovered_share(self, province: str) -> tuple[int, int]:
         """``(not covered, in force)``: the province's commune-level units on the date."""
@@ -715,7 +742,10 @@ class EvalContext:
     # ------------------------------------------------------------------ tests
 
     def test_window(self, days: int, rule: str) -> pl.DataFrame:
-        """Per person: whether their tests in ``[on - days, on]`` pass under *rule*."""
+        """Per person: whether their tests in ``[on - days, on]`` pass under *rule*.
+
+        Under ``latest_negative``, also the day of the latest test (``latest``).
+        """
 
         def build() -> pl.DataFrame:
             start = shift(self.on, -days)  # stops at 1 January of year 1
@@ -728,8 +758,11 @@ class EvalContext:
                 value = ~pl.col("positive")
             elif rule == "latest_negative":
                 # On the latest day, a positive outranks a negative (ties are read strictly).
+                # The day itself is kept: a short record decides only from a latest test
+                # it vouches for (see compile's tests_since).
                 agg = tests.group_by("subject_id").agg(
-                    pl.col("positive").sort_by("date", "positive").last()
+                    pl.col("positive").sort_by("date", "positive").last(),
+                    pl.col("date").max().alias("latest"),
                 )
                 value = ~pl.col("positive")
             elif rule == "any_negative":
@@ -737,7 +770,8 @@ class EvalContext:
                 value = pl.col("neg")
             else:
                 raise SchemeError(f"unknown test window rule {rule!r}")
-            return agg.select("subject_id", value.alias("value"))
+            kept = ["latest"] if rule == "latest_negative" else []
+            return agg.select("subject_id", value.alias("value"), *kept)
 
         result: pl.DataFrame = self.memo(("tests", days, rule), build)
         return result

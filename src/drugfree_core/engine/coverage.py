@@ -12,6 +12,14 @@ under management, so nothing is claimed about it. How coverage is established de
 * ``units``: every commune-level unit of the dataset's own units table, while in force;
 * ``none``: nothing (the embedded official map says which units exist, never which ones
   the data cover).
+
+A covered unit is covered *since* a day: the first day of the unbroken run of days,
+ending on the date, that its rows cover (rows that meet or overlap join up; an open
+start reaches back without end). A successor covered through its predecessors is
+covered since the latest of their days. Criteria that look back over a window read
+this: a window that starts before it may miss records (see
+:meth:`EvalContext.coverage_after <drugfree_core.engine.context.EvalContext.coverage_after>`).
+With ``units`` the data vouch for every record however far back.
 """
 
 from __future__ import annotations
@@ -26,18 +34,30 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.change_days import change_days, day_after, stretch_of
 from drugfree_core.i18n import Message, msg, msgn
 
+#: A coverage row's days: first and last (inclusive), None where open.
+Span = tuple[dt.date | None, dt.date | None]
 
-def _index(
-    dataset: Dataset,
-) -> tuple[dict[str, list[tuple[dt.date | None, dt.date | None]]], dict[str, str | None]]:
-    """Coverage rows by unit, and each unit's parent: read once per dataset, not per date."""
-    rows: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
+
+@attrs.frozen
+class _Rows:
+    """The coverage rows by unit, and each unit's parent and first day in force."""
+
+    spans: dict[str, list[Span]]
+    parents: dict[str, str | None]
+    valid_from: dict[str, dt.date | None]
+
+
+def _index(dataset: Dataset) -> _Rows:
+    """The coverage rows and the units' look-ups: read once per dataset, not per date."""
+    spans: dict[str, list[Span]] = {}
     for code, start, end in dataset.coverage.select(
         "unit_code", "covered_from", "covered_to"
     ).iter_rows():
-        rows.setdefault(code, []).append((start, end))
-    parents = dict(dataset.units.select("code", "parent_code").iter_rows())
-    return rows, parents
+        spans.setdefault(code, []).append((start, end))
+    units = dataset.units.select("code", "parent_code", "valid_from")
+    parents = dict(zip(units["code"].to_list(), units["parent_code"].to_list(), strict=True))
+    valid_from = dict(zip(units["code"].to_list(), units["valid_from"].to_list(), strict=True))
+    return _Rows(spans, parents, valid_from)
 
 
 def coverage_stretch(dataset: Dataset, on: dt.date) -> int:
@@ -60,15 +80,23 @@ def _changes(dataset: Dataset) -> list[int]:
     return change_days([coverage["covered_from"], day_after(coverage["covered_to"])])
 
 
-def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozenset[str]:
-    """The codes among *units* (commune-level units in force on *on*) that are covered."""
+#: The day a unit is covered since when the data vouch for every record however far back.
+SINCE_EVER = dt.date.min
+
+
+def coverage_starts(dataset: Dataset, on: dt.date, units: Iterable[str]) -> dict[str, dt.date]:
+    """Each covered code among *units* (commune-level, in force on *on*): covered since when.
+
+    The day is the first of the unbroken run of covered days that ends on *on*
+    (:data:`SINCE_EVER` when it has no beginning); a code not covered is left out.
+    """
     codes = list(units)
     basis = dataset.coverage_basis
     if basis == "none":
-        return frozenset()
+        return {}
     if basis == "units":
-        return frozenset(codes)
-    rows, parents = dataset.derived(("coverage rows",), lambda: _index(dataset), map_only=True)
+        return dict.fromkeys(codes, SINCE_EVER)
+    rows: _Rows = dataset.derived(("coverage rows",), lambda: _index(dataset), map_only=True)
     predecessors: dict[str, list[str]] = {}
     for pred, succ in (
         dataset.lineage.filter(pl.col("effective") <= on)
@@ -77,49 +105,91 @@ def covered_units(dataset: Dataset, on: dt.date, units: Iterable[str]) -> frozen
     ):
         predecessors.setdefault(succ, []).append(pred)
 
-    look = _Coverage(on, rows, parents, predecessors)
-    return frozenset(c for c in codes if look.covered(c, frozenset({c})))
+    look = _Coverage(rows, predecessors)
+    found = {c: look.since(c, on, frozenset({c})) for c in codes}
+    return {c: since for c, since in found.items() if since is not None}
+
+
+def run_start(spans: list[Span], on: dt.date) -> dt.date | None:
+    """The first day of the unbroken run of days *spans* cover that ends on *on*.
+
+    None when no span contains *on*; :data:`SINCE_EVER` when the run has no beginning.
+    Spans that overlap or meet (one ends the day before the next starts) join up.
+    """
+    first: dt.date | None = None
+    day = on
+    while True:
+        starts = [
+            start
+            for start, end in spans
+            if (start is None or start <= day) and (end is None or day <= end)
+        ]
+        if not starts:
+            return first
+        if None in starts:
+            return SINCE_EVER
+        first = min(s for s in starts if s is not None)
+        if first == SINCE_EVER:
+            return first
+        day = first - dt.timedelta(days=1)
 
 
 @attrs.frozen
 class _Coverage:
-    """Whether units are covered on a date (see :func:`covered_units`).
+    """Since when units are covered (see :func:`coverage_starts`).
 
     A class, not nested functions: one that calls itself is a reference cycle, which
     would keep the date's look-ups until a collection.
     """
 
-    on: dt.date
-    rows: dict[str, list[tuple[dt.date | None, dt.date | None]]]
-    parents: dict[str, str | None]
+    rows: _Rows
+    #: Each unit's predecessors by the lineage in force on the date evaluated.
     predecessors: dict[str, list[str]]
-    memo: dict[str, bool] = attrs.field(factory=dict)
+    memo: dict[tuple[str, dt.date], dt.date | None] = attrs.field(factory=dict)
 
-    def own(self, code: str) -> bool | None:
-        """Whether the unit's own rows (or its ancestors') cover the date; None: no row."""
-        found: bool | None = None
+    def own(self, code: str, day: dt.date) -> tuple[bool, dt.date | None]:
+        """Whether the unit or an ancestor has rows, and since when they cover *day*.
+
+        The day is None when none of them contains *day*.
+        """
+        spans: list[Span] = []
         seen: set[str] = set()
         current: str | None = code
         while current is not None and current not in seen:
             seen.add(current)
-            for start, end in self.rows.get(current, ()):
-                inside = (start is None or start <= self.on) and (end is None or self.on <= end)
-                found = found or inside
-            current = self.parents.get(current)
-        return found
+            spans.extend(self.rows.spans.get(current, ()))
+            current = self.rows.parents.get(current)
+        return bool(spans), run_start(spans, day) if spans else None
 
-    def covered(self, code: str, path: frozenset[str]) -> bool:
-        """Whether *code* is covered: by its own rows, or else by all its predecessors'."""
-        if code in self.memo:
-            return self.memo[code]
-        decided = self.own(code)
-        if decided is None:
-            preds = self.predecessors.get(code, [])
-            decided = bool(preds) and all(
-                p not in path and self.covered(p, path | {p}) for p in preds
-            )
-        self.memo[code] = decided
+    def since(self, code: str, day: dt.date, path: frozenset[str]) -> dt.date | None:
+        """Since when *code* is covered on *day*; None: not covered.
+
+        Its own rows decide; a unit without any is covered when every predecessor is,
+        since the latest of their days. A run of its own rows that begins no later than
+        the unit came into force continues through its predecessors' rows before it,
+        when they are all covered the day before (the successor of communes covered up to
+        the day they merged is covered as far back as they are).
+        """
+        key = (code, day)
+        if key in self.memo:
+            return self.memo[key]
+        has_rows, decided = self.own(code, day)
+        preds = [p for p in self.predecessors.get(code, []) if p not in path]
+        whole = len(preds) == len(self.predecessors.get(code, []))
+        if not has_rows:
+            decided = self._latest(preds, day, path) if whole else None
+        elif decided is not None and decided != SINCE_EVER and preds and whole:
+            formed = self.rows.valid_from.get(code)
+            if formed is not None and decided <= formed:
+                before = self._latest(preds, decided - dt.timedelta(days=1), path)
+                decided = decided if before is None else before
+        self.memo[key] = decided
         return decided
+
+    def _latest(self, preds: list[str], day: dt.date, path: frozenset[str]) -> dt.date | None:
+        """The latest of *preds*' covered-since days on *day*; None unless all are covered."""
+        starts = [self.since(p, day, path | {p}) for p in preds]
+        return max(s for s in starts if s is not None) if starts and None not in starts else None
 
 
 def no_coverage_reason(dataset: Dataset, units: int) -> Message:

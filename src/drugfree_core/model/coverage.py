@@ -27,8 +27,11 @@ class Coverage:
     province contains the date, or when every unit it was formed from by lineage is
     covered on that date. A unit that is not covered gets the outcome *no data*: the
     dataset does not say that nobody there is under management, so the unit is never
-    counted as passing. ``source_system`` names the system the records came from
-    (for the reader; it changes nothing).
+    counted as passing. A criterion that looks back over a window starting before the
+    unit's records do (``covered_from``, joined up with the rows before it) decides only
+    what the missing records could not change (see *Coverage that begins inside a
+    window* in the explanation of evaluation). ``source_system`` names the system the
+    records came from (for the reader; it changes nothing).
     """
 
     unit_code: str = attrs.field(validator=check_identifier)
