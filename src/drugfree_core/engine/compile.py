@@ -301,7 +301,10 @@ class _FeatureJoiner:
             schedules = tuple(sorted(s.value for s in pred.schedules))
             value, found = self.joined_feature(ctx.tested_during_management(self.people, schedules))
             tested = found & value
-            if not ctx.coverage_after(SINCE_EVER):
+            # Nobody's anchor before their row's coverage: nothing to cut (the common case,
+            # and one join fewer).
+            earliest = self.people["anchor"].min()
+            if not isinstance(earliest, dt.date) or not ctx.coverage_after(earliest):
                 return tested
             # Tests since management began, when it began before the records did, may be
             # missing: only tests of every schedule found decide.
