@@ -186,7 +186,8 @@ def query(
         .sort("unit_code")
     )
     coverage = scan("coverage") if (data / "coverage.parquet").exists() else None
-    covered = _coverage(coverage, on, units, all_units, scan("lineage"))
+    # Materialised: three criteria and the verdicts read it (computed once, not four times).
+    covered = _coverage(coverage, on, units, all_units, scan("lineage")).collect().lazy()
     units = units.drop("parent_code", "grandparent")
 
     # Where people live on the date, a pre-reform code following the lineage one step.
