@@ -7,7 +7,7 @@ memoised, so criteria that share a population or a test window compute it once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, KeysView, Mapping
 from typing import Any
 
 import polars as pl
@@ -157,7 +157,8 @@ class EvalContext:
             lambda: coverage_starts(dataset, on, self.communes["unit_code"].to_list()),
             map_only=True,
         )
-        self.covered_communes: frozenset[str] = frozenset(self.coverage_starts)
+        # A view of the kept dict, not a copy: a context is made per explanation too.
+        self.covered_communes: KeysView[str] = self.coverage_starts.keys()
         #: The rows of :attr:`units` that the dataset covers on the date. A province is
         #: covered when it has commune-level units in force and every one is covered: its
         #: values add up their records, which are complete only then.
