@@ -39,8 +39,11 @@ from drugfree_core.model import (
 from drugfree_core.plugins import PluginHost, RoadmapRegistrar, hookimpl
 from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.reports import Report, ReportOptions, build_cases, build_report, runs
+from drugfree_core.reports.export.answer import report_answer
+from drugfree_core.reports.export.json_out import render_json
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
+from drugfree_core.reports.model import MilestoneStatus, Progress
 from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
 from drugfree_core.reports.progress import judge
 from drugfree_core.reports.provenance import FingerprintStopped, fingerprint
@@ -48,6 +51,7 @@ from drugfree_core.reports.quality import assess_quality
 from drugfree_core.reports.side_work import SideWork
 from drugfree_core.reports.suppress import suppress_small_counts
 from drugfree_core.reports.trend import least_squares_slope, period_ends
+from drugfree_core.reports.views import Suppressed, report_views
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import Period
@@ -444,6 +448,9 @@ def test_suppression_hides_small_people_counts(demo: Dataset) -> None:
             assert s.count is None or not s.people or s.count == 0 or s.count >= 5
     for q in report.quality.rows:
         assert q.people is None or q.people == 0 or q.people >= 5
+    for p in (report.overall, *report.progress):
+        for count in (p.unplaced, p.without_residence):
+            assert count is None or count == 0 or count >= 5
 
 
 def test_suppression_withholds_small_counts_of_people_in_notes(demo_report: Report) -> None:
@@ -478,6 +485,106 @@ def test_suppression_withholds_small_counts_of_people_in_notes(demo_report: Repo
     ]
     vietnamese = render(published.units[0].notes[0], "vi")
     assert vietnamese.startswith("< 5 người") and "1" not in vietnamese
+
+
+def _standing(report: Report, *, meeting: int, unplaced: int, without: int) -> Report:
+    """*report* whose scope has *meeting* units, *unplaced* and *without* people."""
+    overall = report.overall
+    required = meeting + 2
+    least = max(0, meeting - unplaced)
+    past = MilestoneStatus(
+        due=dt.date(2025, 6, 30),
+        share=Fraction(1, 10),
+        required=1,
+        status="met",
+        meeting_at_due=meeting,
+        projected_at_due=None,
+        citation="",
+        provenance="INFERRED",
+        meeting_at_least_at_due=least,
+    )
+    standing = attrs.evolve(
+        overall,
+        units_in_force=meeting * 2,
+        meeting=meeting,
+        unplaced=unplaced,
+        without_residence=without,
+        basis="meeting",
+        required=required,
+        gap=max(0, required - least),
+        milestones=(past,),
+    )
+    return attrs.evolve(report, overall=standing, progress=(standing,))
+
+
+def test_suppression_withholds_small_counts_of_people_in_the_progress(
+    demo_report: Report,
+) -> None:
+    # The progress table counts people too: those placed in no unit and those with no
+    # residence. A small one is withheld, and the bound "at least N units meet" (meeting
+    # less the unplaced), the gap counted from it and a past milestone's bound with it,
+    # are said for any count below K.
+    report = _standing(demo_report, meeting=30, unplaced=2, without=3)
+    assert (report.overall.meeting_at_least, report.overall.gap) == (28, 4)
+    published = suppress_small_counts(report, 5)
+    for p in (published.overall, *published.progress):
+        assert (p.unplaced, p.without_residence) == (None, None)
+        assert (p.meeting_at_least, p.gap) == (26, 6)
+        assert p.milestones[0].meeting_at_least_at_due == 26
+    # Every way out of the report says the bound and "< 5", never 2, 28 or 3.
+    doc = json.loads(render_json(published))
+    (row,) = doc["progress"]
+    assert (row["unplaced"], row["without_residence"], row["meeting_at_least"]) == (None, None, 26)
+    (view,) = [v for v in report_views(published, "en") if v.name == "progress"]
+    columns = [c.key for c in view.columns]
+    cells = dict(zip(columns, view.rows[0], strict=True))
+    assert cells["unplaced"] == cells["without_residence"] == Suppressed(5)
+    assert (cells["meeting_at_least"], cells["gap"]) == (26, 6)
+    facts = report_answer(published, "en").facts
+    assert (
+        "< 5 people or records could not be placed in any unit, so at least 26 units meet "
+        "the criteria." in facts
+    )
+    said = report_answer(published, "vi").facts
+    assert any(f.startswith("< 5 ") and "26" in f for f in said)
+    assert not any(re.search(r"\b(2|28)\b", f) for f in (*facts, *said))
+
+
+@pytest.mark.parametrize(("unplaced", "without"), [(0, 0), (7, 9)])
+def test_suppression_keeps_zero_and_counts_of_k_or_more_in_the_progress(
+    demo_report: Report, unplaced: int, without: int
+) -> None:
+    report = _standing(demo_report, meeting=30, unplaced=unplaced, without=without)
+    published = suppress_small_counts(report, 5)
+    assert published.overall == report.overall
+    assert published.progress == report.progress
+
+
+def test_a_progress_whose_unplaced_count_is_withheld_claims_no_more_than_its_bound() -> None:
+    # Its unplaced count withheld below K: at least meeting - (K - 1) units; with no K,
+    # at least none, never all.
+    fields = {
+        "scope": "P99",
+        "name": "P",
+        "scheme_ids": (),
+        "roadmap_id": None,
+        "roadmap_title_en": "",
+        "roadmap_title_vi": "",
+        "units_in_force": 10,
+        "meeting": 6,
+        "failing": 4,
+        "unknown": 0,
+        "next_due": None,
+        "next_share": None,
+        "required": None,
+        "gap": None,
+        "trend_per_month": None,
+        "milestones": (),
+    }
+    assert Progress(**fields, unplaced=None).meeting_at_least == 0
+    assert Progress(**fields, unplaced=None, unplaced_below=5).meeting_at_least == 2
+    assert Progress(**fields, unplaced=2).meeting_at_least == 4
+    assert Progress(**fields).meeting_at_least == 6
 
 
 @pytest.fixture(scope="module")

@@ -269,6 +269,15 @@ REPORT_LABELS: dict[str, Message] = {
 }
 
 
+def withheld_text(key: str, lang: str | None, below: int, said: str, **fields: Param) -> str:
+    """The plural label of *key* for a count withheld below *below*, written *said*.
+
+    The plural form is the one for *below* people ("< 5 people"), whatever the count.
+    """
+    message = REPORT_LABELS[key]
+    return attrs.evolve(message, n=below).with_params(n=said, **fields).render(lang)
+
+
 def text(key: str, lang: str | None = None, **fields: Param) -> str:
     """The label of *key* in *lang*, with ``{fields}`` filled in; the key if unknown.
 

@@ -106,7 +106,10 @@ class Progress:
     in any unit: at least ``meeting_at_least`` units meet the criteria.
     ``without_residence`` counts people with a status and no residence on the date
     (their last residence in the scope, or none): listed so they are not invisible, not
-    a range, since a covered unit's records are complete. ``gap`` is how
+    a range, since a covered unit's records are complete. Both are counts of people:
+    ``None`` when suppressed (:func:`~drugfree_core.reports.suppress_small_counts`), and
+    then ``meeting_at_least`` holds for any count below ``unplaced_below``, so that it does
+    not give ``unplaced`` back. ``gap`` is how
     many more units must meet the criteria for the next milestone, counted from that
     lower bound (zero when already reached). ``trend_per_month`` is the least-squares slope
     of the share of units meeting the criteria over the time series, turned into units
@@ -139,8 +142,10 @@ class Progress:
     basis: str = "meeting"
     recognised: int | None = None
     no_data: int = 0
-    unplaced: int = 0
-    without_residence: int = 0
+    unplaced: int | None = 0
+    without_residence: int | None = 0
+    #: When ``unplaced`` is withheld: the threshold it is below (K).
+    unplaced_below: int | None = None
 
     @property
     def share(self) -> float | None:
@@ -153,14 +158,22 @@ class Progress:
         return self.units_in_force - self.no_data
 
     @property
+    def meeting_at_least(self) -> int:
+        """The fewest units that meet the criteria, whoever the unplaced people are.
+
+        With ``unplaced`` withheld, the fewest for any count below ``unplaced_below``
+        (none when that is not known either).
+        """
+        if self.unplaced is not None:
+            return max(0, self.meeting - self.unplaced)
+        if self.unplaced_below is not None:
+            return max(0, self.meeting - self.unplaced_below + 1)
+        return 0
+
+    @property
     def coverage(self) -> float | None:
         """The share of units in force that the dataset covers."""
         return self.covered / self.units_in_force if self.units_in_force else None
-
-    @property
-    def meeting_at_least(self) -> int:
-        """The fewest units that meet the criteria, whoever the unplaced people are."""
-        return max(0, self.meeting - self.unplaced)
 
 
 @attrs.frozen(kw_only=True)

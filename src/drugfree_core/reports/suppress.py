@@ -18,9 +18,17 @@ from drugfree_core.engine.evaluate import quarantined_note, split_predecessor_no
 from drugfree_core.engine.results import unplaced_note
 from drugfree_core.errors import UsageError
 from drugfree_core.i18n import Message, Text
-from drugfree_core.reports.model import IndicatorResult, Report, Shortfall, UnitRow
+from drugfree_core.reports.model import (
+    IndicatorResult,
+    MilestoneStatus,
+    Progress,
+    Report,
+    Shortfall,
+    UnitRow,
+)
 from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
 from drugfree_core.reports.quality import QualityRow
+from drugfree_core.rules.roadmap import MEETING
 
 #: The notes whose ``{n}`` counts people (or records, which are about people).
 _PEOPLE_NOTES = frozenset(
@@ -111,9 +119,56 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
     return attrs.evolve(
         report,
         provenance=provenance,
+        progress=tuple(_withheld_progress(p, threshold) for p in report.progress),
+        overall=_withheld_progress(report.overall, threshold),
         units=tuple(row(r) for r in report.units),
         closest=tuple(row(r) for r in report.closest),
         indicators=tuple(indicator(i) for i in report.indicators),
         quality=attrs.evolve(report.quality, rows=tuple(quality(q) for q in report.quality.rows)),
         notes=tuple(_withheld_note(note, threshold) for note in report.notes),
     )
+
+
+def _least(meeting: int, threshold: int) -> int:
+    """At least this many of *meeting* units meet, whatever a withheld count below K is."""
+    return max(0, meeting - threshold + 1)
+
+
+def _withheld_progress(p: Progress, threshold: int) -> Progress:
+    """*p* with its small counts of people withheld, and what would give them back.
+
+    ``meeting - meeting_at_least`` is the number of unplaced people (when below
+    ``meeting``): a withheld one leaves the bound that holds for any count below K, and
+    the gap to the next milestone, counted from that bound when the roadmap counts units
+    meeting the criteria, is counted from the published bound. A past milestone's bound
+    is treated alike.
+    """
+    small = p.unplaced is not None and 0 < p.unplaced < threshold
+    by_meeting = p.basis == MEETING
+    milestones = tuple(_withheld_milestone(m, threshold, by_meeting) for m in p.milestones)
+    if not small:
+        without = p.without_residence
+        if without is not None and 0 < without < threshold:
+            without = None
+        return attrs.evolve(p, without_residence=without, milestones=milestones)
+    gap = p.gap
+    if by_meeting and p.required is not None:
+        gap = max(0, p.required - _least(p.meeting, threshold))
+    without = p.without_residence
+    return attrs.evolve(
+        p,
+        unplaced=None,
+        unplaced_below=threshold,
+        gap=gap,
+        without_residence=None if without is not None and 0 < without < threshold else without,
+        milestones=milestones,
+    )
+
+
+def _withheld_milestone(m: MilestoneStatus, threshold: int, by_meeting: bool) -> MilestoneStatus:
+    """*m* with a bound at its due date that does not give a small unplaced count back."""
+    if not by_meeting or m.meeting_at_due is None or m.meeting_at_least_at_due is None:
+        return m
+    if 0 < m.meeting_at_due - m.meeting_at_least_at_due < threshold:
+        return attrs.evolve(m, meeting_at_least_at_due=_least(m.meeting_at_due, threshold))
+    return m

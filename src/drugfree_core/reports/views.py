@@ -63,7 +63,7 @@ def report_views(report: Report, lang: Lang | None = None) -> tuple[View, ...]:
     lang = resolve_lang(lang)
     people = _people_cell(report.provenance.suppression_threshold)
     return (
-        _progress_view(report, lang),
+        _progress_view(report, lang, people),
         _milestones_view(report, lang),
         _closest_view(report.closest, lang, people),
         _units_view(report.units, lang, people),
@@ -140,7 +140,7 @@ def scope_label(report: Report, lang: Lang) -> str:
     return text("national", lang)
 
 
-def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
+def _progress_row(p: Progress, lang: Lang, people: _PeopleCell) -> tuple[Cell, ...]:
     return (
         _code(p.scope),
         _name(p, lang),
@@ -157,8 +157,8 @@ def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
         p.share,
         p.coverage,
         standing_text(p, lang),
-        p.unplaced,
-        p.without_residence,
+        people(p.unplaced),
+        people(p.without_residence),
         p.next_due,
         _share(p.next_share),
         p.required,
@@ -167,10 +167,10 @@ def _progress_row(p: Progress, lang: Lang) -> tuple[Cell, ...]:
     )
 
 
-def _progress_view(report: Report, lang: Lang) -> View:
-    rows = [_progress_row(p, lang) for p in report.progress]
+def _progress_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
+    rows = [_progress_row(p, lang, people) for p in report.progress]
     if len(report.progress) != 1 or report.progress[0].scope != report.overall.scope:
-        rows.append(_progress_row(report.overall, lang))
+        rows.append(_progress_row(report.overall, lang, people))
     return View(
         name="progress",
         title=text("view_progress", lang),

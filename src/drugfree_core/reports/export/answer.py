@@ -16,8 +16,15 @@ import datetime as dt
 
 import attrs
 
-from drugfree_core.i18n import Lang, format_date, format_number, format_percent, resolve_lang
-from drugfree_core.reports.labels import text
+from drugfree_core.i18n import (
+    Lang,
+    format_count,
+    format_date,
+    format_number,
+    format_percent,
+    resolve_lang,
+)
+from drugfree_core.reports.labels import text, withheld_text
 from drugfree_core.reports.model import MilestoneStatus, Progress, Report, UnitRow
 from drugfree_core.reports.views import scope_label
 from drugfree_core.rules.roadmap import NATIONAL
@@ -70,14 +77,7 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
         # How many units the data cover comes first: a share never goes without it.
         facts = [_coverage_sentence(overall, lang)]
         if overall.meeting_at_least < overall.meeting:
-            facts.append(
-                text(
-                    "answer_at_least",
-                    lang,
-                    n=overall.unplaced,
-                    least=overall.meeting_at_least,
-                )
-            )
+            facts.append(_at_least_sentence(overall, report.provenance.suppression_threshold, lang))
         facts.append(
             text("answer_breakdown", lang, failing=overall.failing, unknown=overall.unknown)
         )
@@ -122,6 +122,14 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
         closest=tuple(_closest_line(row, names, threshold, lang) for row in closest),
         closest_note=note,
     )
+
+
+def _at_least_sentence(p: Progress, threshold: int | None, lang: Lang) -> str:
+    """How many units meet whoever the unplaced are; a withheld count said ``< K``."""
+    if p.unplaced is not None or threshold is None:
+        return text("answer_at_least", lang, n=p.unplaced or 0, least=p.meeting_at_least)
+    below = f"< {format_count(threshold, lang)}"
+    return withheld_text("answer_at_least", lang, threshold, below, least=p.meeting_at_least)
 
 
 def _coverage_sentence(p: Progress, lang: Lang) -> str:
