@@ -69,6 +69,25 @@ def test_plugins_check_passes_for_a_good_plugin(run) -> None:
     assert "all checks passed" in out
 
 
+def test_plugins_speak_vietnamese(run) -> None:
+    code, out, _ = run("plugins", "--lang", "vi")
+    assert code == 0
+    assert "[có sẵn]" in out and "bộ tiêu chí: qd28-2025-drug-free, " in out
+    assert "lộ trình: national-2030" in out
+    good = ("--plugin", "kit_examples.good_plugin", "--max-examples", "2")
+    # The command's own --lang, or its group's.
+    for args in (
+        ("plugins", "check", *good, "--lang", "vi"),
+        ("plugins", "--lang", "vi", "check", *good),
+    ):
+        code, out, err = run(*args)
+        assert code == 0, out + err
+        assert "kit_examples.good_plugin: bộ tiêu chí kit-good-example: đạt 6/6 kiểm tra" in out
+        assert "ĐẠT check_total (" in out and "đánh giá không lỗi trên 2 bộ dữ liệu" in out
+        assert out.rstrip().endswith("mọi kiểm tra đều đạt")
+        assert "checks passed" not in out
+
+
 def test_plugins_check_fails_for_the_broken_example(run) -> None:
     code, out, err = run(
         "plugins",

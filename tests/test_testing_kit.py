@@ -22,6 +22,7 @@ import drugfree_core.testing as kit
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine import evaluate
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import use_lang
 from drugfree_core.model import (
     AdminUnit,
     CustodyPeriod,
@@ -350,6 +351,32 @@ def test_report_to_dict_and_str() -> None:
     assert "  FAIL check_total (" in text and "  PASS check_metadata (" in text
 
 
+def test_the_kit_speaks_the_language_chosen_for_its_caller(monkeypatch) -> None:
+    # Like the library's errors: the language a front or use_lang chose, else English,
+    # whatever the environment says (a test suite's log should not change with it).
+    monkeypatch.setenv("DRUGFREE_LANG", "vi")
+    metadata = broken.BROKEN_BY_CHECK["check_metadata"]
+    english = run_check(metadata, "check_metadata").message
+    assert english.startswith("unstable metadata: ")
+    with use_lang("vi"):
+        vietnamese = run_check(metadata, "check_metadata").message
+        passed = run_check(good.SCHEME, "check_bad_input", max_examples=2).message
+        report = str(check_roadmap(NATIONAL_ROADMAP))
+        failing = ConformanceReport(
+            scheme_id="s",
+            results=(CheckResult(name="check_a", passed=False, message="x", seconds=0.25),),
+        )
+        listed = str(failing)
+        with pytest.raises(ConformanceError) as caught:
+            failing.raise_for_failures()
+    assert vietnamese.startswith("siêu dữ liệu không ổn định: ")
+    assert passed.startswith("báo lỗi rõ ràng cho đơn vị không có")
+    assert report.startswith("lộ trình national-2030: đạt 2/2 kiểm tra")
+    assert "ĐẠT check_roadmap_counts" in report
+    assert listed == "bộ tiêu chí s: đạt 0/1 kiểm tra\n  KHÔNG ĐẠT check_a (0,25 giây): x"
+    assert str(caught.value).startswith("bộ tiêu chí s không đạt 1 kiểm tra:")
+
+
 def test_raise_for_failures_lists_every_failure() -> None:
     failing = ConformanceReport(
         scheme_id="s",
@@ -362,7 +389,7 @@ def test_raise_for_failures_lists_every_failure() -> None:
     with pytest.raises(ConformanceError) as caught:
         failing.raise_for_failures()
     assert isinstance(caught.value, AssertionError)
-    assert str(caught.value) == "scheme s fails 2 check(s):\n- check_a: first\n- check_c: second"
+    assert str(caught.value) == "scheme s fails 2 checks:\n- check_a: first\n- check_c: second"
     assert caught.value.report is failing
     ConformanceReport(scheme_id="s", results=failing.results[1:2]).raise_for_failures()
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from drugfree_core.cli.clicktext import (
     TranslatingContext,
@@ -34,6 +35,7 @@ from drugfree_core.i18n import (
     set_lang,
     use_lang,
 )
+from drugfree_core.i18n.language import chosen_lang
 
 
 class LangType(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
@@ -60,7 +62,10 @@ def apply_lang(ctx: click.Context, _param: click.Parameter, value: Lang | None) 
     (:class:`LanguageScopedGroup`), so the choice ends with the command.
     """
     try:
-        lang = value or default_lang()
+        # A command of a group keeps the language the group's own --lang chose, unless
+        # given its own on the command line.
+        given = ctx.get_parameter_source(_param.name or "") is ParameterSource.COMMANDLINE
+        lang = (value if given else None) or chosen_lang() or value or default_lang()
     except LanguageError as exc:
         raise click.UsageError(str(exc), ctx) from None
     set_lang(lang)

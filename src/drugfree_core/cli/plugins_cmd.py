@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from drugfree_core.cli.common import DrugfreeGroup, plugin_way_out
+from drugfree_core.cli.common import DrugfreeGroup, lang_option, plugin_way_out
 from drugfree_core.errors import PluginError
+from drugfree_core.i18n import msg
 
 if TYPE_CHECKING:  # the plugin host imports polars: loaded when a command runs, not at start
     from drugfree_core.plugins.host import PluginFailure, PluginHost, PluginInfo
@@ -32,9 +33,15 @@ def _load_modules(modules: tuple[str, ...]) -> tuple[list[tuple[str, object]], l
         try:
             loaded.append((name, importlib.import_module(name)))
         except BaseException as exc:  # even SystemExit: a plugin's fault is reported
-            what = "it called sys.exit()" if isinstance(exc, SystemExit) else repr(exc)
-            message = f"cannot import plugin module {name!r}: {what}"
-            failed.append(PluginFailure(name=name, message=message))
+            if isinstance(exc, SystemExit):
+                message = msg(
+                    "cannot import plugin module {name}: it called sys.exit()", name=repr(name)
+                )
+            else:
+                message = msg(
+                    "cannot import plugin module {name}: {error}", name=repr(name), error=repr(exc)
+                )
+            failed.append(PluginFailure(name=name, message=message.render()))
     return loaded, failed
 
 
@@ -57,25 +64,34 @@ def _failures(ctx: click.Context) -> tuple[PluginFailure, ...]:
 
 def _echo_failures(failures: tuple[PluginFailure, ...]) -> None:
     for failure in failures:
-        click.echo(f"FAIL {failure.name}: {failure.message}", err=True)
+        click.echo(
+            msg("FAIL {plugin}: {message}", plugin=failure.name, message=failure.message).render(),
+            err=True,
+        )
     if failures:
         click.echo(plugin_way_out(tuple(f.name for f in failures)), err=True)
 
 
 def _info_lines(info: PluginInfo) -> list[str]:
-    dist = f"{info.distribution} {info.version or ''}".strip() if info.distribution else "local"
-    lines = [f"{info.name}  ({dist}){'  [built-in]' if info.builtin else ''}"]
-    fields = (
-        ("hooks", info.hooks),
-        ("schemes", info.schemes),
-        ("roadmaps", info.roadmaps),
-        ("jurisdictions", info.jurisdictions),
-        ("parameters", info.parameters),
-        ("primitives", info.primitives),
+    if info.distribution:
+        dist = f"{info.distribution} {info.version or ''}".strip()
+    else:
+        dist = msg("local").render()
+    head = f"{info.name}  ({dist})"
+    if info.builtin:
+        head += "  " + msg("[built-in]").render()
+    listed = (
+        (info.hooks, msg("hooks: {values}")),
+        (info.schemes, msg("schemes: {values}")),
+        (info.roadmaps, msg("roadmaps: {values}")),
+        (info.jurisdictions, msg("jurisdictions: {values}")),
+        (info.parameters, msg("parameters: {values}")),
+        (info.primitives, msg("primitives: {values}")),
     )
-    lines += [f"  {label}: {', '.join(values)}" for label, values in fields if values]
+    lines = [head]
+    lines += ["  " + label.with_params(values=", ".join(v)).render() for v, label in listed if v]
     if info.units:
-        lines.append(f"  map units: {info.units}")
+        lines.append("  " + msg("map units: {n}", n=info.units).render())
     return lines
 
 
@@ -84,8 +100,9 @@ def _info_lines(info: PluginInfo) -> list[str]:
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @_extra_plugins
+@lang_option
 @click.pass_context
-def plugins(ctx: click.Context, fmt: str, modules: tuple[str, ...]) -> None:
+def plugins(ctx: click.Context, fmt: str, modules: tuple[str, ...], lang: str) -> None:
     """List loaded plugins: distribution, version, hooks, and what each registered."""
     if ctx.invoked_subcommand is not None:
         return
@@ -118,6 +135,7 @@ def plugins(ctx: click.Context, fmt: str, modules: tuple[str, ...]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@lang_option
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -125,6 +143,7 @@ def check(
     include_builtin: bool,
     max_examples: int,
     fmt: str,
+    lang: str,
 ) -> None:
     """Load plugins strictly and run the conformance kit; exit 1 on any failure."""
     try:
@@ -167,9 +186,13 @@ def check(
                 json.dumps({"ok": not failed, "reports": reports}, ensure_ascii=False, indent=2)
             )
     elif not reports and not failures:
-        click.echo("no plugin schemes or roadmaps to check (use --all for the built-ins)")
+        click.echo(
+            msg("no plugin schemes or roadmaps to check (use --all for the built-ins)").render()
+        )
+    elif failed:
+        click.echo(msg("some checks FAILED").render(), err=True)
     else:
-        click.echo("all checks passed" if not failed else "some checks FAILED", err=failed)
+        click.echo(msg("all checks passed").render())
     if failed:
         raise SystemExit(1)
 
@@ -188,5 +211,7 @@ def _report_load_failure(
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         for failure in failures:
-            click.echo(f"FAIL loading plugins: {failure.message}", err=True)
+            click.echo(
+                msg("FAIL loading plugins: {message}", message=failure.message).render(), err=True
+            )
         click.echo(plugin_way_out(tuple(f.name for f in failures)), err=True)

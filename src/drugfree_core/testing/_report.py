@@ -1,8 +1,21 @@
-"""What the conformance checks return: one result per check, gathered in a report."""
+"""What the conformance checks return: one result per check, gathered in a report.
+
+Their words go through the catalogue and are written in the language chosen for the code
+that runs them (``drugfree --lang``, ``DRUGFREE_LANG`` on the command line, or
+:func:`~drugfree_core.i18n.use_lang`), else in English, as the library's errors are.
+"""
 
 from __future__ import annotations
 
 import attrs
+
+from drugfree_core.i18n import Param, Text, msg, msgn, render
+from drugfree_core.i18n.language import chosen_lang
+
+
+def said(text: Text) -> str:
+    """*text* in the language chosen for the code reading it, else English."""
+    return render(text, chosen_lang() or "en")
 
 
 @attrs.frozen(kw_only=True)
@@ -32,7 +45,22 @@ class ConformanceError(AssertionError):
 
     def __init__(self, report: ConformanceReport) -> None:
         self.report = report
-        lines = [f"{report.kind} {report.scheme_id} fails {len(report.failures)} check(s):"]
+        n = len(report.failures)
+        if report.kind == "roadmap":
+            head = msgn(
+                "roadmap {id} fails {n} check:",
+                "roadmap {id} fails {n} checks:",
+                n,
+                id=report.scheme_id,
+            )
+        else:
+            head = msgn(
+                "scheme {id} fails {n} check:",
+                "scheme {id} fails {n} checks:",
+                n,
+                id=report.scheme_id,
+            )
+        lines = [said(head)]
         lines += [f"- {r.name}: {r.message}" for r in report.failures]
         super().__init__("\n".join(lines))
 
@@ -82,9 +110,23 @@ class ConformanceReport:
         }
 
     def __str__(self) -> str:
+        """The report in lines: what passed of what, then each check with its message."""
         passed = sum(r.passed for r in self.results)
-        lines = [f"{self.kind} {self.scheme_id}: {passed}/{len(self.results)} checks passed"]
+        fields: dict[str, Param] = {"id": self.scheme_id, "passed": passed, "n": len(self.results)}
+        if self.kind == "roadmap":
+            head = msg("roadmap {id}: {passed}/{n} checks passed", **fields)
+        else:
+            head = msg("scheme {id}: {passed}/{n} checks passed", **fields)
+        lines = [said(head)]
         for r in self.results:
-            status = "PASS" if r.passed else "FAIL"
-            lines.append(f"  {status} {r.name} ({r.seconds:.2f} s): {r.message}")
+            said_of: dict[str, Param] = {
+                "check": r.name,
+                "seconds": round(r.seconds, 2),
+                "message": r.message,
+            }
+            if r.passed:
+                line = msg("PASS {check} ({seconds} s): {message}", **said_of)
+            else:
+                line = msg("FAIL {check} ({seconds} s): {message}", **said_of)
+            lines.append("  " + said(line))
         return "\n".join(lines)

@@ -10,11 +10,12 @@ from fractions import Fraction
 import attrs
 
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.model import Provenance
 from drugfree_core.model._checks import is_identifier
 from drugfree_core.rules.roadmap import NATIONAL, Roadmap
 from drugfree_core.rules.scheme import check_id
-from drugfree_core.testing._report import CheckResult, ConformanceReport
+from drugfree_core.testing._report import CheckResult, ConformanceReport, said
 from drugfree_core.testing._stability import stability_problems
 
 #: The checks :func:`check_roadmap` runs, in order.
@@ -29,7 +30,7 @@ def _blank(text: object) -> bool:
     return not isinstance(text, str) or not text.strip()
 
 
-def roadmap_metadata_problems(roadmap: Roadmap) -> list[str]:
+def roadmap_metadata_problems(roadmap: Roadmap) -> list[Text]:
     """Every metadata problem of *roadmap*.
 
     The id matches the id pattern; the scope is ``"*"`` or a unit code; titles, scope name
@@ -37,60 +38,97 @@ def roadmap_metadata_problems(roadmap: Roadmap) -> list[str]:
     dates are ordered; milestones are due on increasing dates, none before the roadmap
     starts, with cumulative shares that are fractions in (0, 1]; the metadata is stable.
     """
-    problems: list[str] = []
+    problems: list[Text] = []
     try:
         check_id(None, attrs.fields(Roadmap).id, roadmap.id)
     except (SchemeError, TypeError):
-        problems.append(f"roadmap id {roadmap.id!r} must be 1-80 letters, digits, '.', '_', '-'")
+        problems.append(
+            msg(
+                "roadmap id {value} must be 1-80 letters, digits, '.', '_' or '-'",
+                value=repr(roadmap.id),
+            )
+        )
     if roadmap.scope != NATIONAL and not (
         isinstance(roadmap.scope, str) and is_identifier(roadmap.scope)
     ):
         problems.append(
-            f"scope {roadmap.scope!r} must be {NATIONAL!r} (national) or a province's unit code"
+            msg(
+                "scope {value} must be {national} (national) or a province's unit code",
+                value=repr(roadmap.scope),
+                national=repr(NATIONAL),
+            )
         )
     for name in ("scope_name", "title_vi", "title_en", "citation"):
         if _blank(getattr(roadmap, name)):
-            problems.append(f"{name} is blank")
+            problems.append(msg("{field} is blank", field=name))
     if not isinstance(roadmap.provenance, Provenance):
-        problems.append(f"provenance {roadmap.provenance!r} is not a Provenance")
+        problems.append(
+            msg("provenance {value} is not a Provenance", value=repr(roadmap.provenance))
+        )
     start, end = roadmap.effective_from, roadmap.effective_to
     if start is not None and end is not None and start > end:
-        problems.append(f"effective_from {start} is after effective_to {end}")
+        problems.append(
+            msg("effective_from {start} is after effective_to {end}", start=start, end=end)
+        )
     if not roadmap.milestones:
-        problems.append("the roadmap has no milestones")
+        problems.append(msg("the roadmap has no milestones"))
     previous: tuple[dt.date, Fraction] | None = None
     for m in roadmap.milestones:
-        where = f"milestone due {m.due}"
+        where = msg("milestone due {due}", due=m.due)
         if _blank(m.citation):
-            problems.append(f"{where} has a blank citation")
+            problems.append(msg("{where} has a blank citation", where=where))
         if not isinstance(m.provenance, Provenance):
-            problems.append(f"{where}: provenance {m.provenance!r} is not a Provenance")
+            problems.append(
+                msg(
+                    "{where}: provenance {value} is not a Provenance",
+                    where=where,
+                    value=repr(m.provenance),
+                )
+            )
         if not isinstance(m.share, Fraction) or not 0 < m.share <= 1:
-            problems.append(f"{where}: share {m.share!r} must be a Fraction in (0, 1]")
+            problems.append(
+                msg(
+                    "{where}: share {value} must be a Fraction in (0, 1]",
+                    where=where,
+                    value=repr(m.share),
+                )
+            )
         elif previous is not None:
             if m.due <= previous[0]:
-                problems.append(f"{where} is not after the milestone due {previous[0]}")
+                problems.append(
+                    msg(
+                        "{where} is not after the milestone due {before}",
+                        where=where,
+                        before=previous[0],
+                    )
+                )
             if m.share < previous[1]:
-                problems.append(f"{where}: cumulative shares cannot decrease")
+                problems.append(msg("{where}: cumulative shares cannot decrease", where=where))
         # A milestone after effective_to is fine: a province that merged keeps the
         # targets its plan set, the roadmap just stops applying.
         if start is not None and m.due < start:
-            problems.append(f"{where} falls before the roadmap starts ({start})")
+            problems.append(
+                msg("{where} falls before the roadmap starts ({start})", where=where, start=start)
+            )
         if isinstance(m.share, Fraction):
             previous = (m.due, m.share)
     problems += stability_problems(roadmap, "roadmap", hash_form=roadmap)
     return problems
 
 
-def _check_metadata(roadmap: Roadmap) -> str:
+def _check_metadata(roadmap: Roadmap) -> Text:
     problems = roadmap_metadata_problems(roadmap)
     if problems:
-        raise _Failed("; ".join(problems))
-    return f"{len(roadmap.milestones)} milestone(s), cited, ordered and stable"
+        raise _Failed("; ".join(said(problem) for problem in problems))
+    return msgn(
+        "{n} milestone, cited, ordered and stable",
+        "{n} milestones, cited, ordered and stable",
+        len(roadmap.milestones),
+    )
 
 
-def _check_counts(roadmap: Roadmap) -> str:
-    problems = []
+def _check_counts(roadmap: Roadmap) -> Text:
+    problems: list[Message] = []
     for m in roadmap.milestones:
         share = m.share
         for units in _UNIT_COUNTS:
@@ -99,20 +137,34 @@ def _check_counts(roadmap: Roadmap) -> str:
             got = m.required(units)
             if isinstance(got, bool) or not isinstance(got, int) or got != exact:
                 problems.append(
-                    f"milestone due {m.due}: {got!r} of {units} units required for "
-                    f"{share} ({float(share):.2%}); exactly {exact} (the ceiling)"
+                    msgn(
+                        "milestone due {due}: {got} of {n} unit required for {share} "
+                        "({percent}); exactly {exact} (the ceiling)",
+                        "milestone due {due}: {got} of {n} units required for {share} "
+                        "({percent}); exactly {exact} (the ceiling)",
+                        units,
+                        due=m.due,
+                        got=repr(got),
+                        share=str(share),
+                        percent=share,
+                        exact=exact,
+                    )
                 )
                 break
     if problems:
-        raise _Failed("; ".join(problems))
-    return f"required counts are exact ceilings for {len(_UNIT_COUNTS)} unit counts"
+        raise _Failed("; ".join(said(problem) for problem in problems))
+    return msgn(
+        "required counts are exact ceilings for {n} unit count",
+        "required counts are exact ceilings for {n} unit counts",
+        len(_UNIT_COUNTS),
+    )
 
 
 class _Failed(Exception):
     """A roadmap check's verdict that the roadmap does not conform."""
 
 
-_RUNNERS: dict[str, Callable[[Roadmap], str]] = {
+_RUNNERS: dict[str, Callable[[Roadmap], Text]] = {
     "check_roadmap_metadata": _check_metadata,
     "check_roadmap_counts": _check_counts,
 }
@@ -128,15 +180,17 @@ def check_roadmap(roadmap: Roadmap) -> ConformanceReport:
     results = []
     for name in ROADMAP_CHECKS:
         started = time.perf_counter()
+        text: Text
         try:
-            message, passed = _RUNNERS[name](roadmap), True
+            text, passed = _RUNNERS[name](roadmap), True
         except _Failed as exc:
-            message, passed = str(exc), False
+            text, passed = str(exc), False
         except Exception as exc:  # a check records every failure, even its own
-            message, passed = f"the check could not run: {type(exc).__name__}: {exc}", False
+            error = f"{type(exc).__name__}: {exc}"
+            text, passed = msg("the check could not run: {error}", error=error), False
         results.append(
             CheckResult(
-                name=name, passed=passed, message=message, seconds=time.perf_counter() - started
+                name=name, passed=passed, message=said(text), seconds=time.perf_counter() - started
             )
         )
     return ConformanceReport(scheme_id=roadmap.id, results=tuple(results), kind="roadmap")

@@ -5,7 +5,9 @@ raises :class:`_Failed` with the reason when it does not; :func:`run_check` turn
 into a :class:`~drugfree_core.testing.CheckResult` and never lets an exception escape.
 
 Evaluation errors are the business of ``check_total`` alone: the other property checks
-skip the examples on which ``evaluate`` raises, so one defect fails one check.
+skip the examples on which ``evaluate`` raises, so one defect fails one check. Their words
+are messages of the catalogue, written in the language chosen for the code that runs them
+(see :mod:`._report`); the texts of the exceptions they quote are as raised.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ from drugfree_core.dataset.document import FORMAT
 from drugfree_core.engine import Outcome, RuleResult, evaluate
 from drugfree_core.engine.serialize import rule_result_from_dict
 from drugfree_core.errors import DatasetError, DrugfreeError, SchemeError
+from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.io import read_json_text
 from drugfree_core.model import AdminUnit, Provenance, Residence, Subject, UnitKind
 from drugfree_core.plugins.registrars import scheme_problems
 from drugfree_core.rules.params import DatedValue
 from drugfree_core.rules.primitives import PythonRule, walk_values
 from drugfree_core.rules.scheme import Scheme, check_id
-from drugfree_core.testing._report import CheckResult, ConformanceReport
+from drugfree_core.testing._report import CheckResult, ConformanceReport, said
 from drugfree_core.testing._stability import stability_problems
 from drugfree_core.testing.strategies import PROVINCE_CODE, REFERENCE_DATES, datasets
 
@@ -72,11 +75,27 @@ _MESSAGE_LIMIT = 600
 
 
 class _Failed(Exception):
-    """A check's verdict that the scheme does not conform; the message says why."""
+    """A check's verdict that the scheme does not conform; its message says why."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class _Violation(AssertionError):
-    """Raised inside a Hypothesis property when an example breaks it."""
+    """Raised inside a Hypothesis property when an example breaks it; says how."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _joined(problems: list[Text]) -> Text:
+    """Several problems as one text, each said once, in order."""
+    unique = list(dict.fromkeys(problems))
+    if len(unique) == 1:
+        return unique[0]
+    return "; ".join(said(problem) for problem in unique)
 
 
 @attrs.frozen
@@ -114,13 +133,15 @@ def run_check(
     if name not in _RUNNERS:
         raise ValueError(f"unknown check {name!r}; the checks are {', '.join(CHECKS)}")
     started = time.perf_counter()
+    text: Text
     try:
-        message = _RUNNERS[name](scheme, _Budget(max_examples, seed))
+        text = _RUNNERS[name](scheme, _Budget(max_examples, seed))
         passed = True
     except _Failed as exc:
-        message, passed = str(exc), False
+        text, passed = exc.message, False
     except Exception as exc:  # a check records every failure, even its own
-        message, passed = f"the check could not run: {_describe(exc)}", False
+        text, passed = msg("the check could not run: {error}", error=_describe(exc)), False
+    message = said(text)
     if len(message) > _MESSAGE_LIMIT:
         message = message[: _MESSAGE_LIMIT - 1] + "…"
     return CheckResult(
@@ -138,8 +159,9 @@ def _check_arguments(scheme: object, max_examples: object, seed: object) -> None
 
 
 def _describe(exc: BaseException) -> str:
+    """*exc* in words: its kind and text (a violation's in the chosen language)."""
     if isinstance(exc, _Violation):
-        return str(exc)
+        return said(exc.message)
     text = f"{type(exc).__name__}: {exc}"
     cause = exc.__cause__
     if cause is not None and not isinstance(cause, _Violation):
@@ -163,7 +185,7 @@ class _Example:
     dataset: Dataset
     pick: int
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         # Codes and pseudonymous ids only: nothing else about the generated people.
         units = self.dataset.units
         in_force = [
@@ -176,10 +198,19 @@ class _Example:
             and (end is None or self.on <= end)
         ]
         ids = self.dataset.subjects["id"].to_list()
-        return (
-            f"reference date {self.on.isoformat()}, units {', '.join(in_force) or 'none'}, "
-            f"subjects {', '.join(ids) or 'none'}"
-            + (f", {len(self.dataset.quarantined)} quarantined" if self.dataset.quarantined else "")
+        fields = {
+            "date": self.on,
+            "units": ", ".join(in_force) or msg("none"),
+            "subjects": ", ".join(ids) or msg("none"),
+        }
+        quarantined = len(self.dataset.quarantined)
+        if not quarantined:
+            return msg("reference date {date}, units {units}, subjects {subjects}", **fields)
+        return msgn(
+            "reference date {date}, units {units}, subjects {subjects}, {n} quarantined record",
+            "reference date {date}, units {units}, subjects {subjects}, {n} quarantined records",
+            quarantined,
+            **fields,
         )
 
 
@@ -204,8 +235,15 @@ def scheme_dates(scheme: Scheme) -> tuple[dt.date, ...]:
     dates = tuple(sorted(d for d in candidates if _in_period(scheme, d)))
     if not dates:
         raise _Failed(
-            f"scheme {scheme.id} is in force {scheme.effective_from} to {scheme.effective_to}: "
-            f"no day between {_EARLIEST} and {_LATEST} to generate data for"
+            msg(
+                "scheme {id} is in force from {start} to {end}: no day between {earliest} "
+                "and {latest} to generate data for",
+                id=scheme.id,
+                start=scheme.effective_from or "—",
+                end=scheme.effective_to or "—",
+                earliest=_EARLIEST,
+                latest=_LATEST,
+            )
         )
     return dates
 
@@ -228,11 +266,21 @@ class _Stats:
     skipped: int = 0
     last: _Example | None = None
 
-    def summary(self, what: str) -> str:
-        text = f"{what} on {self.used} generated dataset(s)"
-        if self.skipped:
-            text += f"; {self.skipped} skipped because evaluate raised (see check_total)"
-        return text
+    def summary(self, what: Message) -> Message:
+        text = msgn(
+            "{what} on {n} generated dataset",
+            "{what} on {n} generated datasets",
+            self.used,
+            what=what,
+        )
+        if not self.skipped:
+            return text
+        return msgn(
+            "{summary}; {n} skipped because evaluate raised (see check_total)",
+            "{summary}; {n} skipped because evaluate raised (see check_total)",
+            self.skipped,
+            summary=text,
+        )
 
 
 def _run_property(scheme: Scheme, budget: _Budget, prop: Callable[[_Example], bool]) -> _Stats:
@@ -267,8 +315,10 @@ def _run_property(scheme: Scheme, budget: _Budget, prop: Callable[[_Example], bo
     try:
         test()
     except Exception as exc:
-        where = stats.last.describe() if stats.last else "before any example"
-        raise _Failed(f"{_describe(exc)} (falsifying example: {where})") from exc
+        where = stats.last.describe() if stats.last else msg("before any example")
+        raise _Failed(
+            msg("{error} (falsifying example: {example})", error=_describe(exc), example=where)
+        ) from exc
     return stats
 
 
@@ -279,11 +329,17 @@ def _blank(text: object) -> bool:
     return not isinstance(text, str) or not text.strip()
 
 
-def _id_problem(what: str, value: object) -> list[str]:
+def _id_problem(what: Message, value: object) -> list[Text]:
     try:
         check_id(None, attrs.fields(Scheme).id, value)  # type: ignore[arg-type]
     except (SchemeError, TypeError):
-        return [f"{what} {value!r} must be 1-80 letters, digits, '.', '_' or '-'"]
+        return [
+            msg(
+                "{what} {value} must be 1-80 letters, digits, '.', '_' or '-'",
+                what=what,
+                value=repr(value),
+            )
+        ]
     return []
 
 
@@ -299,7 +355,7 @@ def _hash_form(scheme: Scheme) -> Scheme:
     return attrs.evolve(scheme, parameters=params)
 
 
-def metadata_problems(scheme: Scheme) -> list[str]:
+def metadata_problems(scheme: Scheme) -> list[Text]:
     """Every metadata problem of *scheme*, stricter than the registrar's checks.
 
     On top of :func:`~drugfree_core.plugins.registrars.scheme_problems`: ids match the
@@ -309,54 +365,81 @@ def metadata_problems(scheme: Scheme) -> list[str]:
     :func:`vacuous_days`), parameters and custom rules are described in both languages,
     one name means one custom function, and the metadata is stable.
     """
-    problems = list(scheme_problems(scheme))
-    problems += _id_problem("scheme id", scheme.id)
+    problems: list[Text] = list(scheme_problems(scheme))
+    problems += _id_problem(msg("scheme id"), scheme.id)
     if not isinstance(scheme.version, str) or not VERSION_PATTERN.match(scheme.version):
         problems.append(
-            f"version {scheme.version!r} must start with a digit and hold no spaces "
-            "(e.g. '2024.10' or '1.2.0')"
+            msg(
+                "version {value} must start with a digit and hold no spaces (e.g. '2024.10' "
+                "or '1.2.0')",
+                value=repr(scheme.version),
+            )
         )
     functions: dict[str, object] = {}
     for c in scheme.criteria:
-        problems += _id_problem("criterion id", c.id)
+        problems += _id_problem(msg("criterion id"), c.id)
         if not isinstance(c.provenance, Provenance):
-            problems.append(f"criterion {c.id}: provenance {c.provenance!r} is not a Provenance")
+            problems.append(
+                msg(
+                    "criterion {id}: provenance {value} is not a Provenance",
+                    id=c.id,
+                    value=repr(c.provenance),
+                )
+            )
         starts = max(d for d in (c.effective_from, scheme.effective_from, dt.date.min) if d)
         ends = min(d for d in (c.effective_to, scheme.effective_to, dt.date.max) if d)
         if starts > ends:
-            problems.append(f"criterion {c.id} is never in force while the scheme is")
+            problems.append(msg("criterion {id} is never in force while the scheme is", id=c.id))
         for node in walk_values(c.rule):
             if not isinstance(node, PythonRule):
                 continue
+            rule = {"id": c.id, "name": repr(node.name)}
             if _blank(node.name) or _blank(node.description_en) or _blank(node.description_vi):
                 problems.append(
-                    f"criterion {c.id}: custom rule {node.name!r} needs a name and "
-                    "Vietnamese and English descriptions"
+                    msg(
+                        "criterion {id}: custom rule {name} needs a name and Vietnamese and "
+                        "English descriptions",
+                        **rule,
+                    )
                 )
             if not callable(node.func):
-                problems.append(f"criterion {c.id}: custom rule {node.name!r} is not callable")
+                problems.append(msg("criterion {id}: custom rule {name} is not callable", **rule))
             elif functions.setdefault(node.name, node.func) is not node.func:
                 problems.append(
-                    f"two different functions are called {node.name!r}: custom rules compare "
-                    "by name, so give each function its own"
+                    msg(
+                        "two different functions are called {name}: custom rules compare by "
+                        "name, so give each function its own",
+                        name=repr(node.name),
+                    )
                 )
     for day in vacuous_days(scheme):
         problems.append(
-            f"no criterion is in force on {day.isoformat()}, inside the scheme's period: "
-            "evaluating it then would pass every unit without a check (end the scheme "
-            "earlier, or keep a criterion in force)"
+            msg(
+                "no criterion is in force on {day}, inside the scheme's period: evaluating it "
+                "then would pass every unit without a check (end the scheme earlier, or keep "
+                "a criterion in force)",
+                day=day,
+            )
         )
     for p in scheme.parameters:
-        problems += _id_problem("parameter id", p.id)
+        problems += _id_problem(msg("parameter id"), p.id)
         if _blank(p.description_en) or _blank(p.description_vi):
-            problems.append(f"parameter {p.id} needs Vietnamese and English descriptions")
+            problems.append(
+                msg("parameter {id} needs Vietnamese and English descriptions", id=p.id)
+            )
         for dv in p.values:
             if not isinstance(dv.provenance, Provenance):
-                problems.append(f"parameter {p.id}: the value from {dv.start} has no Provenance")
+                problems.append(
+                    msg(
+                        "parameter {id}: the value from {day} has no Provenance",
+                        id=p.id,
+                        day=dv.start,
+                    )
+                )
     for level in scheme.levels:
-        problems += _id_problem("level id", level.id)
+        problems += _id_problem(msg("level id"), level.id)
         if _blank(level.name_en) or _blank(level.name_vi):
-            problems.append(f"level {level.id} needs Vietnamese and English names")
+            problems.append(msg("level {id} needs Vietnamese and English names", id=level.id))
     try:
         hash_form: object = _hash_form(scheme)
     except Exception:  # the stability check below names what is wrong
@@ -382,23 +465,24 @@ def vacuous_days(scheme: Scheme) -> tuple[dt.date, ...]:
     return tuple(sorted(d for d in days if start <= d <= end and not scheme.criteria_on(d)))
 
 
-def _check_metadata(scheme: Scheme, _budget: _Budget) -> str:
+def _check_metadata(scheme: Scheme, _budget: _Budget) -> Text:
     problems = metadata_problems(scheme)
     if problems:
-        raise _Failed("; ".join(dict.fromkeys(problems)))
-    return (
-        f"{len(scheme.criteria)} criteria and {len(scheme.parameters)} parameters are "
-        "complete, cited and stable"
+        raise _Failed(_joined(problems))
+    return msg(
+        "{criteria} criteria and {parameters} parameters are complete, cited and stable",
+        criteria=len(scheme.criteria),
+        parameters=len(scheme.parameters),
     )
 
 
-def _check_total(scheme: Scheme, budget: _Budget) -> str:
+def _check_total(scheme: Scheme, budget: _Budget) -> Text:
     def prop(example: _Example) -> bool:
         evaluation = evaluate(example.dataset, scheme, example.on)
         _ = evaluation.units, evaluation.unplaced  # built lazily: build them here
         return True
 
-    return _run_property(scheme, budget, prop).summary("evaluated without error")
+    return _run_property(scheme, budget, prop).summary(msg("evaluated without error"))
 
 
 def _same(a: object, b: object) -> bool:
@@ -428,7 +512,7 @@ def first_difference(a: object, b: object, path: str = "$") -> str | None:
     return None if _same(a, b) else path
 
 
-def _check_deterministic(scheme: Scheme, budget: _Budget) -> str:
+def _check_deterministic(scheme: Scheme, budget: _Budget) -> Text:
     def prop(example: _Example) -> bool:
         dataset, on = example.dataset, example.on
         before = {name: frame.clone() for name, frame in dataset.frames().items()}
@@ -439,26 +523,41 @@ def _check_deterministic(scheme: Scheme, budget: _Budget) -> str:
             return False
         where = first_difference(first_dict, evaluate(dataset, scheme, on).to_dict())
         if where:
-            raise _Violation(f"two evaluations of the same dataset differ at {where}")
+            raise _Violation(
+                msg("two evaluations of the same dataset differ at {where}", where=where)
+            )
         for name, frame in dataset.frames().items():
             if not frame.equals(before[name]):
-                raise _Violation(f"evaluate changed the {name} table of the dataset")
+                raise _Violation(
+                    msg("evaluate changed the {table} table of the dataset", table=name)
+                )
         units: list[dict[str, Any]] = first_dict["units"]  # type: ignore[assignment]
         if units:
             whole = units[example.pick % len(units)]
             code = whole["unit_code"]
             alone: list[Any] = evaluate(dataset, scheme, on, units=[code]).to_dict()["units"]  # type: ignore[assignment]
             if len(alone) != 1:
-                raise _Violation(f"evaluating unit {code} alone gave {len(alone)} unit results")
+                raise _Violation(
+                    msgn(
+                        "evaluating unit {code} alone gave {n} unit result",
+                        "evaluating unit {code} alone gave {n} unit results",
+                        len(alone),
+                        code=code,
+                    )
+                )
             where = first_difference(whole, alone[0], f"$.units[{code}]")
             if where:
                 raise _Violation(
-                    f"unit {code} evaluated alone differs from the full run at {where}"
+                    msg(
+                        "unit {code} evaluated alone differs from the full run at {where}",
+                        code=code,
+                        where=where,
+                    )
                 )
         return True
 
     stats = _run_property(scheme, budget, prop)
-    return stats.summary("repeatable, single-unit runs agree and the dataset is untouched")
+    return stats.summary(msg("repeatable, single-unit runs agree and the dataset is untouched"))
 
 
 def _nodes(node: RuleResult) -> Iterator[RuleResult]:
@@ -492,7 +591,7 @@ def _verdict(outcomes: list[Outcome]) -> Outcome:
     return Outcome.UNKNOWN if Outcome.UNKNOWN in outcomes else Outcome.PASS
 
 
-def _check_outcomes(scheme: Scheme, budget: _Budget) -> str:
+def _check_outcomes(scheme: Scheme, budget: _Budget) -> Text:
     levels = {level.id for level in scheme.levels} | {"none"}
 
     def prop(example: _Example) -> bool:
@@ -506,34 +605,68 @@ def _check_outcomes(scheme: Scheme, budget: _Budget) -> str:
             listed = [c.criterion_id for c in unit.criteria]
             if listed != expected:
                 raise _Violation(
-                    f"unit {code} lists criteria {listed}; in force on {example.on} are {expected}"
+                    msg(
+                        "unit {code} lists criteria {listed}; in force on {date} are {expected}",
+                        code=code,
+                        listed=", ".join(listed) or msg("none"),
+                        date=example.on,
+                        expected=", ".join(expected) or msg("none"),
+                    )
                 )
             for c in unit.criteria:
-                where = f"unit {code}, criterion {c.criterion_id}"
+                where = msg(
+                    "unit {code}, criterion {criterion}", code=code, criterion=c.criterion_id
+                )
                 for node in _nodes(c.result):
                     if not isinstance(node.outcome, Outcome):
-                        raise _Violation(f"{where}: node {node.id} has outcome {node.outcome!r}")
+                        raise _Violation(
+                            msg(
+                                "{where}: node {node} has outcome {outcome}",
+                                where=where,
+                                node=node.id,
+                                outcome=repr(node.outcome),
+                            )
+                        )
                     custom = node.rule == "PythonRule" and node.outcome is not Outcome.PASS
                     if custom and not (node.reason or node.failing_subjects):
                         raise _Violation(
-                            f"{where}: custom rule node {node.id} is {node.outcome.value} "
-                            "without a reason or failing subject ids"
+                            msg(
+                                "{where}: custom rule node {node} is {outcome} without a reason "
+                                "or failing subject ids",
+                                where=where,
+                                node=node.id,
+                                outcome=node.outcome.value,
+                            )
                         )
                 if c.outcome is not c.result.outcome:
-                    raise _Violation(f"{where}: the outcome differs from its rule tree's")
+                    raise _Violation(
+                        msg("{where}: the outcome differs from its rule tree's", where=where)
+                    )
                 if c.outcome is not Outcome.PASS and not _explained(c.result):
                     raise _Violation(
-                        f"{where} is {c.outcome.value} with no reason, subject ids or "
-                        "measured value anywhere in its rule tree"
+                        msg(
+                            "{where} is {outcome} with no reason, subject ids or measured "
+                            "value anywhere in its rule tree",
+                            where=where,
+                            outcome=c.outcome.value,
+                        )
                     )
             if scheme.levels:
                 if unit.level is not None and unit.level not in levels:
-                    raise _Violation(f"unit {code} is classified into unknown level {unit.level}")
+                    raise _Violation(
+                        msg(
+                            "unit {code} is classified into unknown level {level}",
+                            code=code,
+                            level=str(unit.level),
+                        )
+                    )
             elif unit.verdict is not _verdict([c.outcome for c in unit.criteria]):
-                raise _Violation(f"unit {code}: the verdict does not follow from its criteria")
+                raise _Violation(
+                    msg("unit {code}: the verdict does not follow from its criteria", code=code)
+                )
         return True
 
-    return _run_property(scheme, budget, prop).summary("every criterion cited and explained")
+    return _run_property(scheme, budget, prop).summary(msg("every criterion cited and explained"))
 
 
 def _reject_constant(name: str) -> object:
@@ -555,7 +688,7 @@ def _non_finite(value: object, path: str = "$") -> str | None:
     return None
 
 
-def _check_json(scheme: Scheme, budget: _Budget) -> str:
+def _check_json(scheme: Scheme, budget: _Budget) -> Text:
     def prop(example: _Example) -> bool:
         try:
             evaluation = evaluate(example.dataset, scheme, example.on)
@@ -567,20 +700,31 @@ def _check_json(scheme: Scheme, budget: _Budget) -> str:
             data = json.loads(text, parse_constant=_reject_constant)
         except ValueError as exc:
             where = _non_finite(evaluation.to_dict())
+            if where:
+                raise _Violation(
+                    msg(
+                        "the evaluation's JSON is not strict JSON ({error}) at {where}",
+                        error=str(exc),
+                        where=where,
+                    )
+                ) from exc
             raise _Violation(
-                f"the evaluation's JSON is not strict JSON ({exc})"
-                + (f" at {where}" if where else "")
+                msg("the evaluation's JSON is not strict JSON ({error})", error=str(exc))
             ) from exc
         for unit, unit_data in zip(units, data["units"], strict=True):
             for c, c_data in zip(unit.criteria, unit_data["criteria"], strict=True):
                 if rule_result_from_dict(c_data["result"]) != c.result.in_words():
                     raise _Violation(
-                        f"unit {unit.unit_code}, criterion {c.criterion_id}: the rule tree "
-                        "read back from JSON differs from the evaluated one"
+                        msg(
+                            "unit {code}, criterion {criterion}: the rule tree read back from "
+                            "JSON differs from the evaluated one",
+                            code=unit.unit_code,
+                            criterion=c.criterion_id,
+                        )
                     )
         return True
 
-    return _run_property(scheme, budget, prop).summary("strict JSON that reads back equal")
+    return _run_property(scheme, budget, prop).summary(msg("strict JSON that reads back equal"))
 
 
 # ---------------------------------------------------------------------- bad input
@@ -588,9 +732,9 @@ def _check_json(scheme: Scheme, budget: _Budget) -> str:
 _NO_SUCH_UNIT = "NO-SUCH-UNIT-0"
 #: Units of the edge-case dataset and what is special about them.
 _EDGE_UNITS = {
-    "E-NONE": "a unit with no people, no facts and no known population",
-    "E-ZERO": "a unit with no people, no facts and a population of 0",
-    "E-BARE": "a unit whose only person has a residence and no other record",
+    "E-NONE": msg("a unit with no people, no facts and no known population"),
+    "E-ZERO": msg("a unit with no people, no facts and a population of 0"),
+    "E-BARE": msg("a unit whose only person has a residence and no other record"),
 }
 
 
@@ -613,38 +757,53 @@ def _edge_dataset() -> Dataset:
     return Dataset.from_records(units=units, subjects=[bare])
 
 
-def _edge_dates(scheme: Scheme) -> dict[dt.date, str]:
+def _edge_dates(scheme: Scheme) -> dict[dt.date, Message]:
     """Days to evaluate the edge cases on, with why each one is interesting."""
     first = scheme_dates(scheme)[0]
-    days = {first: "the first day tested"}
+    days = {first: msg("the first day tested")}
     for c in scheme.criteria:
         if c.effective_from is not None and _in_period(scheme, c.effective_from):
-            days.setdefault(c.effective_from, f"the day criterion {c.id} starts")
+            days.setdefault(c.effective_from, msg("the day criterion {id} starts", id=c.id))
     if scheme.effective_to is not None and _in_period(scheme, scheme.effective_to):
-        days.setdefault(scheme.effective_to, "the scheme's last day")
+        days.setdefault(scheme.effective_to, msg("the scheme's last day"))
     for year in range(first.year, first.year + 9):
         leap = dt.date(year, 2, 28) + dt.timedelta(days=1)
         if leap.month == 2 and leap >= first and _in_period(scheme, leap):
-            days.setdefault(leap, "29 February")
+            days.setdefault(leap, msg("29 February"))
             break
     return days
 
 
 def _expect_error(
-    call: Callable[[], object], kind: type[Exception], what: str, names: str | None = None
-) -> list[str]:
+    call: Callable[[], object], kind: type[Exception], what: Message, names: str | None = None
+) -> list[Text]:
     try:
         call()
     except kind as exc:
         if names is not None and names not in str(exc):
-            return [f"{what}: the {type(exc).__name__} does not name {names!r} ({exc})"]
+            return [
+                msg(
+                    "{what}: the {kind} does not name {names} ({error})",
+                    what=what,
+                    kind=type(exc).__name__,
+                    names=repr(names),
+                    error=str(exc),
+                )
+            ]
         return []
     except Exception as exc:
-        return [f"{what}: raised {_describe(exc)}, not a {kind.__name__}"]
-    return [f"{what}: nothing was raised"]
+        return [
+            msg(
+                "{what}: raised {error}, not a {kind}",
+                what=what,
+                error=_describe(exc),
+                kind=kind.__name__,
+            )
+        ]
+    return [msg("{what}: nothing was raised", what=what)]
 
 
-def _bad_record_problems(scheme: Scheme, on: dt.date) -> list[str]:
+def _bad_record_problems(scheme: Scheme, on: dt.date) -> list[Text]:
     document = {
         "format": FORMAT,
         "units": [
@@ -661,37 +820,51 @@ def _bad_record_problems(scheme: Scheme, on: dt.date) -> list[str]:
         ],
     }
     text = json.dumps(document)
-    what = "a document with an impossible date ($.subjects[0].residences[0].start)"
+    what = msg(
+        "a document with an impossible date ({where})", where="$.subjects[0].residences[0].start"
+    )
     try:
         read_json_text(text)
     except DatasetError as exc:
         located = [p for p in exc.problems if p.location.startswith("$.subjects[0]")]
         if not located:
-            return [f"{what}: the DatasetError gives no location ({exc})"]
+            return [
+                msg(
+                    "{what}: the DatasetError gives no location ({error})",
+                    what=what,
+                    error=str(exc),
+                )
+            ]
     except Exception as exc:
-        return [f"{what}: raised {_describe(exc)}, not a DatasetError"]
+        return [msg("{what}: raised {error}, not a DatasetError", what=what, error=_describe(exc))]
     else:
-        return [f"{what}: loading it raised nothing"]
+        return [msg("{what}: loading it raised nothing", what=what)]
     try:
         _ = evaluate(read_json_text(text, quarantine=True), scheme, on).units
     except Exception as exc:
-        return [f"{what}, loaded with quarantine: evaluate raised {_describe(exc)}"]
+        return [
+            msg(
+                "{what}, loaded with quarantine: evaluate raised {error}",
+                what=what,
+                error=_describe(exc),
+            )
+        ]
     return []
 
 
-def _check_bad_input(scheme: Scheme, _budget: _Budget) -> str:
+def _check_bad_input(scheme: Scheme, _budget: _Budget) -> Text:
     edge = _edge_dataset()
     on = scheme_dates(scheme)[0]
     problems = _expect_error(
         lambda: evaluate(edge, scheme, on, units=[_NO_SUCH_UNIT]),
         DrugfreeError,
-        "asking for a unit code that is not in the dataset",
+        msg("asking for a unit code that is not in the dataset"),
         names=_NO_SUCH_UNIT,
     )
     problems += _expect_error(
         lambda: evaluate(edge, scheme, on, units=[PROVINCE_CODE]),
         DrugfreeError,
-        "asking for a province instead of a commune-level unit",
+        msg("asking for a province instead of a commune-level unit"),
         names=PROVINCE_CODE,
     )
     outside = []
@@ -703,7 +876,7 @@ def _check_bad_input(scheme: Scheme, _budget: _Budget) -> str:
         problems += _expect_error(
             functools.partial(evaluate, edge, scheme, day),
             SchemeError,
-            f"evaluating on {day}, outside the scheme's effective period",
+            msg("evaluating on {day}, outside the scheme's effective period", day=day),
         )
     problems += _bad_record_problems(scheme, on)
     for day, why in _edge_dates(scheme).items():
@@ -711,17 +884,28 @@ def _check_bad_input(scheme: Scheme, _budget: _Budget) -> str:
             _ = evaluate(edge, scheme, day).units
         except Exception as exc:
             unit = next((code for code in _EDGE_UNITS if code in str(exc)), None)
-            case = _EDGE_UNITS[unit] if unit else "the edge-case units"
-            problems.append(f"evaluating {case} on {day} ({why}) raised {_describe(exc)}")
+            case = _EDGE_UNITS[unit] if unit else msg("the edge-case units")
+            problems.append(
+                msg(
+                    "evaluating {case} on {day} ({why}) raised {error}",
+                    case=case,
+                    day=day,
+                    why=why,
+                    error=_describe(exc),
+                )
+            )
     if problems:
-        raise _Failed("; ".join(problems))
-    return (
-        f"clear errors for unknown units, dates outside the scheme and bad records; "
-        f"edge-case units evaluate on {len(_edge_dates(scheme))} day(s)"
+        raise _Failed(_joined(problems))
+    return msgn(
+        "clear errors for unknown units, dates outside the scheme and bad records; edge-case "
+        "units evaluate on {n} day",
+        "clear errors for unknown units, dates outside the scheme and bad records; edge-case "
+        "units evaluate on {n} days",
+        len(_edge_dates(scheme)),
     )
 
 
-_RUNNERS: dict[str, Callable[[Scheme, _Budget], str]] = {
+_RUNNERS: dict[str, Callable[[Scheme, _Budget], Text]] = {
     "check_metadata": _check_metadata,
     "check_total": _check_total,
     "check_deterministic": _check_deterministic,

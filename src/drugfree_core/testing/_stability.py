@@ -18,9 +18,15 @@ from fractions import Fraction
 
 import attrs
 
+from drugfree_core.i18n import Message, Text, msg
+
 
 class NotCanonical(Exception):
     """A value has no canonical JSON form; the message names its path and type."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def canonical(value: object, path: str) -> object:
@@ -33,7 +39,9 @@ def canonical(value: object, path: str) -> object:
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise NotCanonical(f"{path} is {value}, which JSON cannot hold")
+            raise NotCanonical(
+                msg("{path} is {value}, which JSON cannot hold", path=path, value=str(value))
+            )
         return value
     if isinstance(value, Fraction):
         return {"fraction": f"{value.numerator}/{value.denominator}"}
@@ -58,11 +66,12 @@ def canonical(value: object, path: str) -> object:
         }
     if callable(value) and not isinstance(value, type):
         return {"callable": getattr(value, "__qualname__", type(value).__qualname__)}
-    hint = "use a tuple" if isinstance(value, list | set) or hasattr(value, "__next__") else ""
-    raise NotCanonical(
-        f"{path} is a {type(value).__name__}, which has no stable value"
-        + (f"; {hint}" if hint else "")
-    )
+    kind = type(value).__name__
+    if isinstance(value, list | set) or hasattr(value, "__next__"):
+        raise NotCanonical(
+            msg("{path} is a {kind}, which has no stable value; use a tuple", path=path, kind=kind)
+        )
+    raise NotCanonical(msg("{path} is a {kind}, which has no stable value", path=path, kind=kind))
 
 
 def _key(key: object, path: str) -> str:
@@ -70,7 +79,9 @@ def _key(key: object, path: str) -> str:
         return key
     if isinstance(key, enum.Enum):
         return str(key.value)
-    raise NotCanonical(f"{path} has a key of type {type(key).__name__}; use strings")
+    raise NotCanonical(
+        msg("{path} has a key of type {kind}; use strings", path=path, kind=type(key).__name__)
+    )
 
 
 def canonical_json(value: object, path: str) -> str:
@@ -78,7 +89,7 @@ def canonical_json(value: object, path: str) -> str:
     return json.dumps(canonical(value, path), sort_keys=True, ensure_ascii=False)
 
 
-def stability_problems(value: object, path: str, *, hash_form: object) -> list[str]:
+def stability_problems(value: object, path: str, *, hash_form: object) -> list[Text]:
     """Why *value*'s metadata is not stable: dumps differ, deep copies differ, no hash.
 
     *hash_form* is what must be hashable (the value itself, or a form of it where
@@ -88,21 +99,33 @@ def stability_problems(value: object, path: str, *, hash_form: object) -> list[s
         first = canonical_json(value, path)
         second = canonical_json(value, path)
     except NotCanonical as exc:
-        return [f"unstable metadata: {exc}"]
-    problems = []
+        return [msg("unstable metadata: {problem}", problem=exc.message)]
+    problems: list[Text] = []
     if first != second:
-        problems.append(f"unstable metadata: {path} reads differently each time it is dumped")
+        problems.append(
+            msg("unstable metadata: {path} reads differently each time it is dumped", path=path)
+        )
     try:
         copied = copy.deepcopy(value)
     except Exception as exc:  # any failure to copy is the finding itself
-        problems.append(f"unstable metadata: {path} cannot be deep-copied ({exc})")
+        problems.append(
+            msg(
+                "unstable metadata: {path} cannot be deep-copied ({error})",
+                path=path,
+                error=str(exc),
+            )
+        )
     else:
         if copied != value:
-            problems.append(f"unstable metadata: a deep copy of {path} is not equal to it")
+            problems.append(
+                msg("unstable metadata: a deep copy of {path} is not equal to it", path=path)
+            )
         elif canonical_json(copied, path) != first:
-            problems.append(f"unstable metadata: a deep copy of {path} dumps differently")
+            problems.append(
+                msg("unstable metadata: a deep copy of {path} dumps differently", path=path)
+            )
     try:
         hash(hash_form)
     except TypeError as exc:
-        problems.append(f"{path} is not hashable ({exc})")
+        problems.append(msg("{path} is not hashable ({error})", path=path, error=str(exc)))
     return problems
