@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from drugfree_core import explain
 from drugfree_core.dataset import Dataset
 from drugfree_core.errors import PluginError, SchemeError, UsageError
+from drugfree_core.i18n import use_lang
 from drugfree_core.model import AdminUnit, LineageLink, Provenance, SubjectKind, UnitKind
 from drugfree_core.plugins import (
     HOOK_API_VERSION,
@@ -417,6 +418,28 @@ def test_api_versions_within_the_major_load() -> None:
     assert issubclass(DrugfreeDeprecationWarning, DeprecationWarning)
 
 
+def test_plugin_errors_are_said_in_the_language_chosen_for_their_reader() -> None:
+    # A plugin developer reads why the host refused a contribution in the language of
+    # the front (drugfree --lang vi), else English.
+    def add_blank(registrar: Any) -> None:
+        registrar.add(roadmap(citation="  "))
+
+    with pytest.raises(PluginError) as caught:
+        host(make_plugin("blank", drugfree_register_roadmaps=add_blank))
+    assert str(caught.value).startswith("plugin 'blank': roadmap ")
+    assert " has blank citations" in str(caught.value) or " has a blank citation" in str(
+        caught.value
+    )
+    with use_lang("vi"):
+        said = str(caught.value)
+    assert said.startswith("plugin 'blank': lộ trình ") and " có trích dẫn để trống" in said
+    with pytest.raises(PluginError) as caught:
+        host(make_plugin("old", api="0.9"))
+    with use_lang("vi"):
+        said = str(caught.value)
+    assert said.startswith("plugin 'old' được viết cho hook API 0.9, nhưng drugfree-core này")
+
+
 def test_an_exception_in_a_hook_names_the_plugin_and_hook() -> None:
     def boom(registrar: Any) -> None:
         raise KeyError("oops")
@@ -432,7 +455,7 @@ def test_an_exception_in_a_hook_names_the_plugin_and_hook() -> None:
         (
             "drugfree_register_roadmaps",
             lambda r: r.add(roadmap(citation="  ")),
-            "blank citations",
+            "blank citation",
         ),
         (
             "drugfree_register_schemes",
@@ -536,7 +559,7 @@ def test_a_jurisdiction_outside_its_schemes_dates_is_rejected() -> None:
     def early(registrar: Any) -> None:
         registrar.assign(jurisdiction("38", MPS.id, effective_from=dt.date(2020, 1, 1)))
 
-    with pytest.raises(PluginError, match="but the scheme is in force only 2024-10-15"):
+    with pytest.raises(PluginError, match="but the scheme is in force only from 2024-10-15"):
         host(make_plugin("early", drugfree_register_schemes=early))
 
 

@@ -52,7 +52,7 @@ from drugfree_core._args import expect
 from drugfree_core._env import switched_on
 from drugfree_core.adminmap import official_code
 from drugfree_core.errors import DrugfreeError, PluginError, SchemeError, UsageError
-from drugfree_core.i18n import msg
+from drugfree_core.i18n import Message, Text, exception_text, msg
 from drugfree_core.model import AdminUnit, LineageLink
 from drugfree_core.plugins import hookspecs
 from drugfree_core.plugins.registrars import (
@@ -282,21 +282,31 @@ class PluginHost:
             return
         if self._pm.has_plugin(name):
             raise PluginError(
-                f"{ref}: a plugin named {name!r} is already registered", plugins=(name,)
+                msg(
+                    "{plugin}: a plugin named {name} is already registered",
+                    plugin=ref.said(),
+                    name=repr(name),
+                ),
+                plugins=(name,),
             )
         try:
             problem = api_incompatibility(getattr(plugin, "DRUGFREE_HOOK_API", None))
             if problem:
-                raise PluginError(f"{ref} {problem}", plugins=(name,))
+                raise PluginError(
+                    msg("{plugin} {problem}", plugin=ref.said(), problem=problem), plugins=(name,)
+                )
             self._pm.register(plugin, name=name)
         except PluginError:
             raise
         except pluggy.PluginValidationError as exc:
             detail = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-            raise PluginError(f"{ref}: {detail}", plugins=(name,)) from exc
+            raise PluginError(
+                msg("{plugin}: {problem}", plugin=ref.said(), problem=detail), plugins=(name,)
+            ) from exc
         except BaseException as exc:
             raise PluginError(
-                f"{ref} cannot be registered: {_fault(exc)}", plugins=(name,)
+                msg("{plugin} cannot be registered: {fault}", plugin=ref.said(), fault=_fault(exc)),
+                plugins=(name,),
             ) from exc
         self._refs[name] = ref
 
@@ -313,13 +323,25 @@ class PluginHost:
             if self._pm.has_plugin(ep.name):
                 other = self._refs.get(ep.name, PluginRef(name=ep.name))
                 raise PluginError(
-                    f"{ref}: the name {ep.name!r} is already used by {other}", plugins=(ep.name,)
+                    msg(
+                        "{plugin}: the name {name} is already used by {other}",
+                        plugin=ref.said(),
+                        name=repr(ep.name),
+                        other=other.said(),
+                    ),
+                    plugins=(ep.name,),
                 )
             try:
                 plugin = ep.load()
             except BaseException as exc:
                 raise PluginError(
-                    f"{ref} failed to import {ep.value!r}: {_fault(exc)}", plugins=(ep.name,)
+                    msg(
+                        "{plugin} failed to import {target}: {fault}",
+                        plugin=ref.said(),
+                        target=repr(ep.value),
+                        fault=_fault(exc),
+                    ),
+                    plugins=(ep.name,),
                 ) from exc
             self._register(plugin, ep.name, ref)
 
@@ -331,9 +353,13 @@ class PluginHost:
             ref = self._refs.get(name, PluginRef(name=name))
             detail = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
             raise PluginError(
-                f"{ref} implements a hook drugfree-core does not define: {detail}. "
-                "Check the hook name against drugfree_core.plugins.hookspecs, or upgrade "
-                "drugfree-core if the plugin needs a newer hook API.",
+                msg(
+                    "{plugin} implements a hook drugfree-core does not define: {detail}. Check "
+                    "the hook name against drugfree_core.plugins.hookspecs, or upgrade "
+                    "drugfree-core if the plugin needs a newer hook API.",
+                    plugin=ref.said(),
+                    detail=detail,
+                ),
                 plugins=(name,),
             ) from exc
 
@@ -350,16 +376,29 @@ class PluginHost:
                 except DrugfreeError as exc:
                     if isinstance(exc, PluginError):
                         raise
-                    raise PluginError(f"{ref}, in {hook_name}: {exc}", plugins=(ref.name,)) from exc
+                    raise PluginError(
+                        msg(
+                            "{plugin}, in {hook}: {error}",
+                            plugin=ref.said(),
+                            hook=hook_name,
+                            error=exception_text(exc),
+                        ),
+                        plugins=(ref.name,),
+                    ) from exc
                 except BaseException as exc:
                     raise PluginError(
-                        f"{ref} {_raised(exc, hook_name)}", plugins=(ref.name,)
+                        msg("{plugin} {fault}", plugin=ref.said(), fault=_raised(exc, hook_name)),
+                        plugins=(ref.name,),
                     ) from exc
                 if returned:
                     raise PluginError(
-                        f"{ref}: {hook_name} returned a {type(returned[0]).__name__} instead "
-                        "of registering it; call the registrar (registrar.add(...)) and "
-                        "return nothing",
+                        msg(
+                            "{plugin}: {hook} returned a {kind} instead of registering it; call "
+                            "the registrar (registrar.add(...)) and return nothing",
+                            plugin=ref.said(),
+                            hook=hook_name,
+                            kind=type(returned[0]).__name__,
+                        ),
                         plugins=(ref.name,),
                     )
         return store
@@ -385,21 +424,37 @@ class PluginHost:
             if value.base in chain or value.base == scheme_id:
                 cycle = " -> ".join((*chain, scheme_id, value.base))
                 raise PluginError(
-                    f"{entry.plugin}: scheme extensions form a cycle: {cycle}",
+                    msg(
+                        "{plugin}: scheme extensions form a cycle: {cycle}",
+                        plugin=entry.plugin.said(),
+                        cycle=cycle,
+                    ),
                     plugins=(entry.plugin.name,),
                 )
             if value.base not in self._contributions.schemes:
                 raise PluginError(
-                    f"{entry.plugin}: scheme {scheme_id} extends {value.base!r}, which no "
-                    "installed plugin registers; available: "
-                    + ", ".join(sorted(self._contributions.schemes)),
+                    msg(
+                        "{plugin}: scheme {id} extends {base}, which no installed plugin "
+                        "registers; available: {available}",
+                        plugin=entry.plugin.said(),
+                        id=scheme_id,
+                        base=repr(value.base),
+                        available=", ".join(sorted(self._contributions.schemes)),
+                    ),
                     plugins=(entry.plugin.name,),
                 )
             base = self._resolve_scheme(value.base, (*chain, scheme_id))
             try:
                 scheme = value.apply(base)
             except SchemeError as exc:
-                raise PluginError(f"{entry.plugin}: {exc}", plugins=(entry.plugin.name,)) from exc
+                raise PluginError(
+                    msg(
+                        "{plugin}: {problem}",
+                        plugin=entry.plugin.said(),
+                        problem=exception_text(exc),
+                    ),
+                    plugins=(entry.plugin.name,),
+                ) from exc
         else:
             scheme = value
         scheme = _with_shared_parameters(scheme, self._parameters)
@@ -636,20 +691,27 @@ def _culprits(*refs: PluginRef) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.name for r in refs if r.name != BUILTIN_NAME))
 
 
-def _fault(exc: BaseException) -> str:
+def _fault(exc: BaseException) -> Text:
     """What a plugin raised, in words (``SystemExit`` is a request to exit, not an error)."""
     if isinstance(exc, SystemExit):
-        return f"it called sys.exit({exc.code!r}), which a plugin must not do"
+        return msg("it called sys.exit({code}), which a plugin must not do", code=repr(exc.code))
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _raised(exc: BaseException, hook_name: str) -> str:
+def _raised(exc: BaseException, hook_name: str) -> Message:
     """``raised KeyError in <hook>: 'x'``, or that the plugin tried to exit in it."""
     if isinstance(exc, SystemExit):
-        return f"called sys.exit({exc.code!r}) in {hook_name}, which a plugin must not do"
+        return msg(
+            "called sys.exit({code}) in {hook}, which a plugin must not do",
+            code=repr(exc.code),
+            hook=hook_name,
+        )
     text = str(exc)
-    return f"raised {type(exc).__name__} in {hook_name}" + (f": {text}" if text else "")
+    kind = type(exc).__name__
+    if text:
+        return msg("raised {kind} in {hook}: {text}", kind=kind, hook=hook_name, text=text)
+    return msg("raised {kind} in {hook}", kind=kind, hook=hook_name)
 
 
 def _same_province(a: str, b: str) -> bool:
@@ -676,18 +738,28 @@ def _shared_parameters(store: Contributions) -> dict[str, Registered[Parameter]]
     shared = dict(store.parameters)
     for parameter_id, entry in store.parameter_values:
         if parameter_id not in shared:
-            known = ", ".join(sorted(shared)) or "none"
             raise PluginError(
-                f"{entry.plugin}: adds a value to parameter {parameter_id!r}, which no plugin "
-                f"registers; shared parameters: {known}",
+                msg(
+                    "{plugin}: adds a value to parameter {id}, which no plugin registers; "
+                    "shared parameters: {known}",
+                    plugin=entry.plugin.said(),
+                    id=repr(parameter_id),
+                    known=", ".join(sorted(shared)) or msg("none"),
+                ),
                 plugins=(entry.plugin.name,),
             )
         current = shared[parameter_id]
         clash = [dv for dv in current.value.values if dv.start == entry.value.start]
         if clash:
             raise PluginError(
-                f"{entry.plugin}: parameter {parameter_id} already has a value from "
-                f"{entry.value.start} (registered by {current.plugin})",
+                msg(
+                    "{plugin}: parameter {id} already has a value from {day} (registered by "
+                    "{other})",
+                    plugin=entry.plugin.said(),
+                    id=parameter_id,
+                    day=entry.value.start,
+                    other=current.plugin.said(),
+                ),
                 plugins=(entry.plugin.name,),
             )
         values = tuple(sorted((*current.value.values, entry.value), key=lambda d: d.start))
@@ -715,27 +787,44 @@ def _checked_jurisdictions(
         j = entry.value
         if j.scheme_id not in schemes:
             raise PluginError(
-                f"{entry.plugin}: assigns scheme {j.scheme_id!r} to {j.province}, but no "
-                "plugin registers it",
+                msg(
+                    "{plugin}: assigns scheme {id} to {province}, but no plugin registers it",
+                    plugin=entry.plugin.said(),
+                    id=repr(j.scheme_id),
+                    province=j.province,
+                ),
                 plugins=(entry.plugin.name,),
             )
         scheme = schemes[j.scheme_id].value
         starts_early = (j.effective_from or dt.date.min) < (scheme.effective_from or dt.date.min)
         ends_late = (j.effective_to or dt.date.max) > (scheme.effective_to or dt.date.max)
         if starts_early or ends_late:
-            span = f"{scheme.effective_from or '…'} to {scheme.effective_to or '…'}"
             raise PluginError(
-                f"{entry.plugin}: assigns {j.scheme_id} to {j.province} from "
-                f"{j.effective_from or '…'} to {j.effective_to or '…'}, but the scheme is "
-                f"in force only {span}",
+                msg(
+                    "{plugin}: assigns {id} to {province} from {start} to {end}, but the "
+                    "scheme is in force only from {first} to {last}",
+                    plugin=entry.plugin.said(),
+                    id=j.scheme_id,
+                    province=j.province,
+                    start=j.effective_from or "…",
+                    end=j.effective_to or "…",
+                    first=scheme.effective_from or "…",
+                    last=scheme.effective_to or "…",
+                ),
                 plugins=(entry.plugin.name,),
             )
         for other in entries[:i]:
             if j.overlaps(other.value):
                 raise PluginError(
-                    f"{entry.plugin} and {other.plugin} both assign a scheme to province "
-                    f"{j.province} over overlapping dates "
-                    f"({j.scheme_id} and {other.value.scheme_id})",
+                    msg(
+                        "{plugin} and {other} both assign a scheme to province {province} over "
+                        "overlapping dates ({id} and {other_id})",
+                        plugin=entry.plugin.said(),
+                        other=other.plugin.said(),
+                        province=j.province,
+                        id=j.scheme_id,
+                        other_id=other.value.scheme_id,
+                    ),
                     plugins=_culprits(entry.plugin, other.plugin),
                 )
     return entries
@@ -749,11 +838,18 @@ def _checked_roadmaps(entries: Mapping[str, Registered[Roadmap]]) -> dict[str, R
             o = other.value
             # A later start supersedes; the same start leaves no way to choose.
             if o.scope == r.scope and o.effective_from == r.effective_from:
-                start = r.effective_from.isoformat() if r.effective_from else "the beginning"
                 raise PluginError(
-                    f"{entry.plugin} and {other.plugin} both register a roadmap for "
-                    f"{r.scope} starting {start} ({r.id} and {o.id}); a later plan must "
-                    "start later to supersede an earlier one",
+                    msg(
+                        "{plugin} and {other} both register a roadmap for {scope} starting "
+                        "{start} ({id} and {other_id}); a later plan must start later to "
+                        "supersede an earlier one",
+                        plugin=entry.plugin.said(),
+                        other=other.plugin.said(),
+                        scope=r.scope,
+                        start=r.effective_from or msg("the beginning"),
+                        id=r.id,
+                        other_id=o.id,
+                    ),
                     plugins=_culprits(entry.plugin, other.plugin),
                 )
     return dict(entries)

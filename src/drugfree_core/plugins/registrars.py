@@ -17,6 +17,7 @@ import attrs
 
 from drugfree_core.dataset.schema import TABLES_BY_NAME
 from drugfree_core.errors import PluginError
+from drugfree_core.i18n import Message, Text, msg
 from drugfree_core.model import AdminUnit, LineageLink, Provenance
 from drugfree_core.rules.extension import Jurisdiction, SchemeExtension
 from drugfree_core.rules.indicator import Indicator
@@ -36,11 +37,25 @@ class PluginRef:
     distribution: str | None = None
     version: str | None = None
 
-    def __str__(self) -> str:
+    def said(self) -> Message:
+        """The plugin named in words, for a message: name, distribution and version."""
         if self.distribution is None:
-            return f"plugin {self.name!r}"
-        version = f" {self.version}" if self.version else ""
-        return f"plugin {self.name!r} (distribution {self.distribution}{version})"
+            return msg("plugin {name}", name=repr(self.name))
+        if not self.version:
+            return msg(
+                "plugin {name} (distribution {distribution})",
+                name=repr(self.name),
+                distribution=self.distribution,
+            )
+        return msg(
+            "plugin {name} (distribution {distribution} {version})",
+            name=repr(self.name),
+            distribution=self.distribution,
+            version=self.version,
+        )
+
+    def __str__(self) -> str:
+        return self.said().render("en")
 
 
 @attrs.frozen(kw_only=True)
@@ -85,10 +100,25 @@ def _blank(text: str) -> bool:
     return not text.strip()
 
 
-def _check_dates(what: str, start: dt.date | None, end: dt.date | None) -> str | None:
+def _check_dates(what: Message, start: dt.date | None, end: dt.date | None) -> Message | None:
     if start is not None and end is not None and start > end:
-        return f"{what}: effective_from {start} is after effective_to {end}"
+        return msg(
+            "{what}: effective_from {start} is after effective_to {end}",
+            what=what,
+            start=start,
+            end=end,
+        )
     return None
+
+
+def joined(problems: Iterable[Text]) -> Text:
+    """Several problems as one text, in order, each rendered when the text is."""
+    texts = list(problems)
+    out = texts[0] if texts else ""
+    for later in texts[1:]:
+        # Translators: problems listed one after another.
+        out = msg("{earlier}; {later}", earlier=out, later=later)
+    return out
 
 
 class _Registrar:
@@ -103,52 +133,68 @@ class _Registrar:
         """The plugin this registrar records contributions for."""
         return self._plugin
 
-    def _fail(self, message: str) -> PluginError:
-        return PluginError(f"{self._plugin}: {message}", plugins=(self._plugin.name,))
+    def _fail(self, message: Text) -> PluginError:
+        said = msg("{plugin}: {problem}", plugin=self._plugin.said(), problem=message)
+        return PluginError(said, plugins=(self._plugin.name,))
 
-    def _expect(self, value: object, kind: type, what: str) -> None:
+    def _expect(self, value: object, kind: type, what: Message) -> None:
         if not isinstance(value, kind):
-            raise self._fail(f"{what} must be a {kind.__name__}, not {type(value).__name__}")
+            raise self._fail(
+                msg(
+                    "{what} must be a {kind}, not {given}",
+                    what=what,
+                    kind=kind.__name__,
+                    given=type(value).__name__,
+                )
+            )
 
-    def _unique(self, table: dict[str, Registered[T]], key: str, what: str) -> None:
+    def _unique(self, table: dict[str, Registered[T]], key: str, what: Message) -> None:
         if key in table:
-            other = table[key].plugin
-            raise self._fail(f"{what} {key!r} is already registered by {other}; ids must be unique")
+            raise self._fail(
+                msg(
+                    "{what} {key} is already registered by {other}; ids must be unique",
+                    what=what,
+                    key=repr(key),
+                    other=table[key].plugin.said(),
+                )
+            )
 
     def _wrap(self, value: T) -> Registered[T]:
         return Registered(value=value, plugin=self._plugin)
 
 
-def _check_dated_value(dv: DatedValue) -> str | None:
+def _check_dated_value(dv: DatedValue) -> Message | None:
     if _blank(dv.citation):
-        return f"the value from {dv.start} has no citation"
+        return msg("the value from {day} has no citation", day=dv.start)
     if not isinstance(dv.provenance, Provenance):
-        return f"the value from {dv.start} has no provenance tag"
+        return msg("the value from {day} has no provenance tag", day=dv.start)
     return None
 
 
-def _check_criterion(criterion: Criterion) -> list[str]:
-    problems = []
+def _check_criterion(criterion: Criterion) -> list[Text]:
+    problems: list[Text] = []
     if _blank(criterion.citation):
-        problems.append(f"criterion {criterion.id} has a blank citation")
+        problems.append(msg("criterion {id} has a blank citation", id=criterion.id))
     if _blank(criterion.title_vi) or _blank(criterion.title_en):
-        problems.append(f"criterion {criterion.id} needs Vietnamese and English titles")
+        problems.append(msg("criterion {id} needs Vietnamese and English titles", id=criterion.id))
     dates = _check_dates(
-        f"criterion {criterion.id}", criterion.effective_from, criterion.effective_to
+        msg("criterion {id}", id=criterion.id), criterion.effective_from, criterion.effective_to
     )
     if dates:
         problems.append(dates)
     return problems
 
 
-def scheme_problems(scheme: Scheme) -> list[str]:
+def scheme_problems(scheme: Scheme) -> list[Text]:
     """Metadata problems of *scheme*: blank texts, missing citations, dates out of order."""
-    problems = []
+    problems: list[Text] = []
     if _blank(scheme.version):
-        problems.append(f"scheme {scheme.id} has no version")
+        problems.append(msg("scheme {id} has no version", id=scheme.id))
     if _blank(scheme.title_vi) or _blank(scheme.title_en):
-        problems.append(f"scheme {scheme.id} needs Vietnamese and English titles")
-    dates = _check_dates(f"scheme {scheme.id}", scheme.effective_from, scheme.effective_to)
+        problems.append(msg("scheme {id} needs Vietnamese and English titles", id=scheme.id))
+    dates = _check_dates(
+        msg("scheme {id}", id=scheme.id), scheme.effective_from, scheme.effective_to
+    )
     if dates:
         problems.append(dates)
     for criterion in scheme.criteria:
@@ -157,8 +203,12 @@ def scheme_problems(scheme: Scheme) -> list[str]:
         for dv in parameter.values:
             problem = _check_dated_value(dv)
             if problem:
-                problems.append(f"parameter {parameter.id}: {problem}")
+                problems.append(_of_parameter(parameter.id, problem))
     return problems
+
+
+def _of_parameter(parameter_id: str, problem: Message) -> Message:
+    return msg("parameter {id}: {problem}", id=parameter_id, problem=problem)
 
 
 class ParameterRegistrar(_Registrar):
@@ -166,12 +216,12 @@ class ParameterRegistrar(_Registrar):
 
     def add(self, parameter: Parameter) -> None:
         """Add a shared parameter; its id must be new and every value cited and tagged."""
-        self._expect(parameter, Parameter, "a parameter")
-        self._unique(self._store.parameters, parameter.id, "parameter")
+        self._expect(parameter, Parameter, msg("a parameter"))
+        self._unique(self._store.parameters, parameter.id, msg("parameter"))
         for dv in parameter.values:
             problem = _check_dated_value(dv)
             if problem:
-                raise self._fail(f"parameter {parameter.id}: {problem}")
+                raise self._fail(_of_parameter(parameter.id, problem))
         self._store.parameters[parameter.id] = self._wrap(parameter)
 
     def add_value(self, parameter_id: str, value: DatedValue) -> None:
@@ -180,10 +230,10 @@ class ParameterRegistrar(_Registrar):
         The parameter may be registered by another plugin; the host applies the values
         once every plugin has registered (two values starting the same day are an error).
         """
-        self._expect(value, DatedValue, "a dated value")
+        self._expect(value, DatedValue, msg("a dated value"))
         problem = _check_dated_value(value)
         if problem:
-            raise self._fail(f"parameter {parameter_id}: {problem}")
+            raise self._fail(_of_parameter(parameter_id, problem))
         self._store.parameter_values.append((parameter_id, self._wrap(value)))
 
 
@@ -192,19 +242,23 @@ class PrimitiveRegistrar(_Registrar):
 
     def add(self, rule: PythonRule, *, citation: str, provenance: Provenance) -> None:
         """Add a custom primitive under ``rule.name`` (unique across plugins)."""
-        self._expect(rule, PythonRule, "a primitive")
-        self._expect(provenance, Provenance, "the provenance")
+        self._expect(rule, PythonRule, msg("a primitive"))
+        self._expect(provenance, Provenance, msg("the provenance"))
         if _blank(citation):
-            raise self._fail(f"primitive {rule.name!r} needs a citation")
+            raise self._fail(msg("primitive {name} needs a citation", name=repr(rule.name)))
         if not callable(rule.func):
-            raise self._fail(f"primitive {rule.name!r}: func is not callable")
+            raise self._fail(msg("primitive {name}: func is not callable", name=repr(rule.name)))
         unknown = sorted(set(rule.tables) - set(TABLES_BY_NAME))
         if unknown:
             raise self._fail(
-                f"primitive {rule.name!r} reads unknown tables {', '.join(unknown)} "
-                f"(tables: {', '.join(TABLES_BY_NAME)})"
+                msg(
+                    "primitive {name} reads unknown tables {unknown} (tables: {tables})",
+                    name=repr(rule.name),
+                    unknown=", ".join(unknown),
+                    tables=", ".join(TABLES_BY_NAME),
+                )
             )
-        self._unique(self._store.primitives, rule.name, "primitive")
+        self._unique(self._store.primitives, rule.name, msg("primitive"))
         primitive = Primitive(rule=rule, citation=citation, provenance=provenance)
         self._store.primitives[rule.name] = self._wrap(primitive)
 
@@ -221,16 +275,16 @@ class AdminMapRegistrar(_Registrar):
         provenance: Provenance,
     ) -> None:
         """Add units and lineage links; unit codes must be unique across plugins."""
-        self._expect(provenance, Provenance, "the provenance")
+        self._expect(provenance, Provenance, msg("the provenance"))
         if _blank(source):
-            raise self._fail("map data needs a source")
+            raise self._fail(msg("map data needs a source"))
         new_units = list(units)
         for unit in new_units:
-            self._expect(unit, AdminUnit, "a unit")
-            self._unique(self._store.units, unit.code, "unit")
+            self._expect(unit, AdminUnit, msg("a unit"))
+            self._unique(self._store.units, unit.code, msg("unit"))
         links = list(lineage)
         for link in links:
-            self._expect(link, LineageLink, "a lineage link")
+            self._expect(link, LineageLink, msg("a lineage link"))
         for unit in new_units:
             self._store.units[unit.code] = self._wrap(unit)
         self._store.lineage.extend(self._wrap(link) for link in links)
@@ -242,37 +296,42 @@ class SchemeRegistrar(_Registrar):
 
     def add(self, scheme: Scheme) -> None:
         """Add a complete scheme; its id must be new and its metadata complete."""
-        self._expect(scheme, Scheme, "a scheme")
+        self._expect(scheme, Scheme, msg("a scheme"))
         problems = scheme_problems(scheme)
         if problems:
-            raise self._fail("; ".join(problems))
-        self._unique(self._store.schemes, scheme.id, "scheme")
+            raise self._fail(joined(problems))
+        self._unique(self._store.schemes, scheme.id, msg("scheme"))
         self._store.schemes[scheme.id] = self._wrap(scheme)
 
     def extend(self, extension: SchemeExtension) -> None:
         """Add a scheme defined as changes to another (resolved after every plugin ran)."""
-        self._expect(extension, SchemeExtension, "a scheme extension")
+        self._expect(extension, SchemeExtension, msg("a scheme extension"))
         problems = [p for c in (*extension.replace, *extension.add) for p in _check_criterion(c)]
         problems += [
-            f"override of {o.parameter_id}: {problem}"
+            msg("override of {id}: {problem}", id=o.parameter_id, problem=problem)
             for o in extension.overrides
             if (problem := _check_dated_value(o.value))
         ]
         dates = _check_dates(
-            f"scheme {extension.id}", extension.effective_from, extension.effective_to
+            msg("scheme {id}", id=extension.id), extension.effective_from, extension.effective_to
         )
         if dates:
             problems.append(dates)
         if problems:
-            raise self._fail("; ".join(problems))
-        self._unique(self._store.schemes, extension.id, "scheme")
+            raise self._fail(joined(problems))
+        self._unique(self._store.schemes, extension.id, msg("scheme"))
         self._store.schemes[extension.id] = self._wrap(extension)
 
     def assign(self, jurisdiction: Jurisdiction) -> None:
         """Record that a province (or ``"*"``, the nation) applies a scheme over some dates."""
-        self._expect(jurisdiction, Jurisdiction, "a jurisdiction")
+        self._expect(jurisdiction, Jurisdiction, msg("a jurisdiction"))
         if _blank(jurisdiction.citation):
-            raise self._fail(f"the jurisdiction of {jurisdiction.province} needs a citation")
+            raise self._fail(
+                msg(
+                    "the jurisdiction of {province} needs a citation",
+                    province=jurisdiction.province,
+                )
+            )
         self._store.jurisdictions.append(self._wrap(jurisdiction))
 
 
@@ -281,11 +340,19 @@ class RoadmapRegistrar(_Registrar):
 
     def add(self, roadmap: Roadmap) -> None:
         """Add a roadmap; its id must be new and every milestone cited."""
-        self._expect(roadmap, Roadmap, "a roadmap")
+        self._expect(roadmap, Roadmap, msg("a roadmap"))
         blank = [m.due.isoformat() for m in roadmap.milestones if _blank(m.citation)]
-        if blank or _blank(roadmap.citation):
-            raise self._fail(f"roadmap {roadmap.id} has blank citations {blank or ''}".strip())
-        self._unique(self._store.roadmaps, roadmap.id, "roadmap")
+        if blank:
+            raise self._fail(
+                msg(
+                    "roadmap {id} has blank citations: the milestones due {days}",
+                    id=roadmap.id,
+                    days=", ".join(blank),
+                )
+            )
+        if _blank(roadmap.citation):
+            raise self._fail(msg("roadmap {id} has a blank citation", id=roadmap.id))
+        self._unique(self._store.roadmaps, roadmap.id, msg("roadmap"))
         self._store.roadmaps[roadmap.id] = self._wrap(roadmap)
 
 
@@ -297,17 +364,19 @@ class IndicatorRegistrar(_Registrar):
 
     def add(self, indicator: Indicator) -> None:
         """Add a campaign indicator; its id must be new and it and its target cited."""
-        self._expect(indicator, Indicator, "an indicator")
+        self._expect(indicator, Indicator, msg("an indicator"))
         if _blank(indicator.citation) or (
             indicator.target is not None and _blank(indicator.target.citation)
         ):
-            raise self._fail(f"indicator {indicator.id} needs citations for it and its target")
+            raise self._fail(
+                msg("indicator {id} needs citations for it and its target", id=indicator.id)
+            )
         dates = _check_dates(
-            f"indicator {indicator.id}", indicator.effective_from, indicator.effective_to
+            msg("indicator {id}", id=indicator.id), indicator.effective_from, indicator.effective_to
         )
         if dates:
             raise self._fail(dates)
-        self._unique(self._store.indicators, indicator.id, "indicator")
+        self._unique(self._store.indicators, indicator.id, msg("indicator"))
         self._store.indicators[indicator.id] = self._wrap(indicator)
 
 

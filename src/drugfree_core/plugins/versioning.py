@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from drugfree_core.i18n import Message, msg
+
 #: The hook API this library implements.
 HOOK_API_VERSION = "1.1"
 
@@ -38,26 +40,34 @@ def parse_api_version(text: object) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
-def api_incompatibility(declared: object) -> str | None:
+def api_incompatibility(declared: object) -> Message | None:
     """Why a plugin declaring hook API *declared* cannot load, or ``None`` if it can."""
     ours = parse_api_version(HOOK_API_VERSION)
     assert ours is not None
     theirs = parse_api_version(declared)
     if declared is None:
-        return (
-            "does not declare the hook API it was written for; "
-            f'add DRUGFREE_HOOK_API = "{HOOK_API_VERSION}" to the plugin module'
+        return msg(
+            "does not declare the hook API it was written for; add {line} to the plugin module",
+            line=f'DRUGFREE_HOOK_API = "{HOOK_API_VERSION}"',
         )
     if theirs is None:
-        return f'declares DRUGFREE_HOOK_API = {declared!r}; expected "MAJOR.MINOR" such as "1.0"'
+        return msg(
+            'declares DRUGFREE_HOOK_API = {declared}; expected "MAJOR.MINOR" such as "1.0"',
+            declared=repr(declared),
+        )
     if theirs[0] != ours[0]:
-        return (
-            f"was written for hook API {declared}, but this drugfree-core implements "
-            f"{HOOK_API_VERSION}; install a drugfree-core with hook API {theirs[0]}.x"
+        return msg(
+            "was written for hook API {declared}, but this drugfree-core implements {ours}; "
+            "install a drugfree-core with hook API {major}.x",
+            declared=str(declared),
+            ours=HOOK_API_VERSION,
+            major=str(theirs[0]),
         )
     if theirs[1] > ours[1]:
-        return (
-            f"needs hook API {declared}, newer than this drugfree-core's {HOOK_API_VERSION}; "
-            "upgrade drugfree-core"
+        return msg(
+            "needs hook API {declared}, newer than this drugfree-core's {ours}; upgrade "
+            "drugfree-core",
+            declared=str(declared),
+            ours=HOOK_API_VERSION,
         )
     return None

@@ -13,6 +13,7 @@ from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.model import Provenance
 from drugfree_core.model._checks import is_identifier
+from drugfree_core.plugins.registrars import joined
 from drugfree_core.rules.roadmap import NATIONAL, Roadmap
 from drugfree_core.rules.scheme import check_id
 from drugfree_core.testing._report import CheckResult, ConformanceReport, said
@@ -119,7 +120,7 @@ def roadmap_metadata_problems(roadmap: Roadmap) -> list[Text]:
 def _check_metadata(roadmap: Roadmap) -> Text:
     problems = roadmap_metadata_problems(roadmap)
     if problems:
-        raise _Failed("; ".join(said(problem) for problem in problems))
+        raise _Failed(joined(problems))
     return msgn(
         "{n} milestone, cited, ordered and stable",
         "{n} milestones, cited, ordered and stable",
@@ -152,7 +153,7 @@ def _check_counts(roadmap: Roadmap) -> Text:
                 )
                 break
     if problems:
-        raise _Failed("; ".join(said(problem) for problem in problems))
+        raise _Failed(joined(problems))
     return msgn(
         "required counts are exact ceilings for {n} unit count",
         "required counts are exact ceilings for {n} unit counts",
@@ -161,7 +162,11 @@ def _check_counts(roadmap: Roadmap) -> Text:
 
 
 class _Failed(Exception):
-    """A roadmap check's verdict that the roadmap does not conform."""
+    """A roadmap check's verdict that the roadmap does not conform; its message says why."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 _RUNNERS: dict[str, Callable[[Roadmap], Text]] = {
@@ -184,7 +189,7 @@ def check_roadmap(roadmap: Roadmap) -> ConformanceReport:
         try:
             text, passed = _RUNNERS[name](roadmap), True
         except _Failed as exc:
-            text, passed = str(exc), False
+            text, passed = exc.message, False
         except Exception as exc:  # a check records every failure, even its own
             error = f"{type(exc).__name__}: {exc}"
             text, passed = msg("the check could not run: {error}", error=error), False

@@ -34,7 +34,7 @@ from drugfree_core.errors import DatasetError, DrugfreeError, SchemeError
 from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.io import read_json_text
 from drugfree_core.model import AdminUnit, Provenance, Residence, Subject, UnitKind
-from drugfree_core.plugins.registrars import scheme_problems
+from drugfree_core.plugins.registrars import joined, scheme_problems
 from drugfree_core.rules.params import DatedValue
 from drugfree_core.rules.primitives import PythonRule, walk_values
 from drugfree_core.rules.scheme import Scheme, check_id
@@ -88,14 +88,6 @@ class _Violation(AssertionError):
     def __init__(self, message: Message) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _joined(problems: list[Text]) -> Text:
-    """Several problems as one text, each said once, in order."""
-    unique = list(dict.fromkeys(problems))
-    if len(unique) == 1:
-        return unique[0]
-    return "; ".join(said(problem) for problem in unique)
 
 
 @attrs.frozen
@@ -468,7 +460,7 @@ def vacuous_days(scheme: Scheme) -> tuple[dt.date, ...]:
 def _check_metadata(scheme: Scheme, _budget: _Budget) -> Text:
     problems = metadata_problems(scheme)
     if problems:
-        raise _Failed(_joined(problems))
+        raise _Failed(joined(dict.fromkeys(problems)))
     return msg(
         "{criteria} criteria and {parameters} parameters are complete, cited and stable",
         criteria=len(scheme.criteria),
@@ -895,7 +887,7 @@ def _check_bad_input(scheme: Scheme, _budget: _Budget) -> Text:
                 )
             )
     if problems:
-        raise _Failed(_joined(problems))
+        raise _Failed(joined(dict.fromkeys(problems)))
     return msgn(
         "clear errors for unknown units, dates outside the scheme and bad records; edge-case "
         "units evaluate on {n} day",
