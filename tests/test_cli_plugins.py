@@ -88,6 +88,17 @@ def test_plugins_speak_vietnamese(run) -> None:
         assert "checks passed" not in out
 
 
+def test_only_the_groups_own_option_carries_into_its_command(monkeypatch) -> None:
+    # A language chosen by the Python code around the command line, or the environment's,
+    # is not a --lang given to the group: the command's own resolution stands.
+    from drugfree_core.i18n import use_lang
+
+    monkeypatch.setenv("DRUGFREE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    with use_lang("vi"):
+        result = CliRunner().invoke(cli, ["plugins"], env={"DRUGFREE_LANG": "en"})
+    assert "schemes: qd28-2025-drug-free" in result.stdout
+
+
 def test_plugins_check_fails_for_the_broken_example(run) -> None:
     code, out, err = run(
         "plugins",

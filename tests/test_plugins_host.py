@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from drugfree_core import explain
 from drugfree_core.dataset import Dataset
 from drugfree_core.errors import PluginError, SchemeError, UsageError
-from drugfree_core.i18n import use_lang
+from drugfree_core.i18n import msg, render, use_lang
 from drugfree_core.model import AdminUnit, LineageLink, Provenance, SubjectKind, UnitKind
 from drugfree_core.plugins import (
     HOOK_API_VERSION,
@@ -36,6 +36,7 @@ from drugfree_core.plugins import (
     hookimpl,
     hookspecs,
 )
+from drugfree_core.plugins.registrars import joined
 from drugfree_core.plugins.versioning import DrugfreeDeprecationWarning, api_incompatibility
 from drugfree_core.rules import Criterion, DatedValue, PythonRule
 from drugfree_core.rules.extension import Jurisdiction, ParameterOverride, SchemeExtension
@@ -438,6 +439,23 @@ def test_plugin_errors_are_said_in_the_language_chosen_for_their_reader() -> Non
     with use_lang("vi"):
         said = str(caught.value)
     assert said.startswith("plugin 'old' được viết cho hook API 0.9, nhưng drugfree-core này")
+
+
+def test_a_reason_is_said_whatever_the_plugin_gave_and_however_many() -> None:
+    # What a plugin gave is named before it is checked: a reason must not fail on it (a
+    # day that is not a date), nor on a long list of problems (halves nest, not a chain).
+    def odd_day(registrar: Any) -> None:
+        registrar.add_value(
+            LAW_PARAMETERS[0].id,
+            DatedValue(start="soon", value=1, citation=" ", provenance=Provenance.READ),  # type: ignore[arg-type]
+        )
+
+    with pytest.raises(PluginError, match="the value from soon has no citation"):
+        host(make_plugin("odd", drugfree_register_parameters=odd_day))
+    many = joined([msg("scheme {id}", id=str(i)) for i in range(5000)])
+    with use_lang("vi"):
+        said = render(many)
+    assert said.startswith("bộ tiêu chí 0; bộ tiêu chí 1; ") and said.endswith("bộ tiêu chí 4999")
 
 
 def test_an_exception_in_a_hook_names_the_plugin_and_hook() -> None:

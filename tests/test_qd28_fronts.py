@@ -311,6 +311,16 @@ def test_a_roadmap_counting_recognitions() -> None:
     assert unknown.progress[0].gap is None
 
 
+def test_a_past_milestone_says_at_least_only_beside_a_count_of_units_meeting() -> None:
+    # Beside a count of recognitions, "at least so many meet" means nothing, and with the
+    # units meeting on the due date (the series) it gives the unplaced count back.
+    due = dt.date(2026, 12, 31)
+    for counts, beside in (("meeting", (2, 2)), ("recognised", (0, None))):
+        report = report_on(dt.date(2027, 1, 15), recognised("U1", "U2", "U4"), counts=counts)
+        (milestone,) = [m for m in report.progress[0].milestones if m.due == due]
+        assert (milestone.meeting_at_due, milestone.meeting_at_least_at_due) == beside
+
+
 def test_the_national_verdict_beside_a_provincial_one() -> None:
     report = report_on(dt.date(2026, 3, 1), None)
     rows = {u.unit_code: u for u in report.units}

@@ -35,7 +35,6 @@ from drugfree_core.i18n import (
     set_lang,
     use_lang,
 )
-from drugfree_core.i18n.language import chosen_lang
 
 
 class LangType(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
@@ -62,10 +61,17 @@ def apply_lang(ctx: click.Context, _param: click.Parameter, value: Lang | None) 
     (:class:`LanguageScopedGroup`), so the choice ends with the command.
     """
     try:
-        # A command of a group keeps the language the group's own --lang chose, unless
-        # given its own on the command line.
-        given = ctx.get_parameter_source(_param.name or "") is ParameterSource.COMMANDLINE
-        lang = (value if given else None) or chosen_lang() or value or default_lang()
+        lang = value or default_lang()
+        # A command of a group keeps the language given to the group on the command line
+        # (drugfree plugins --lang vi check), unless given its own there.
+        name = _param.name or ""
+        parent = ctx.parent
+        if (
+            ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE
+            and parent is not None
+            and parent.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        ):
+            lang = parent.params[name]
     except LanguageError as exc:
         raise click.UsageError(str(exc), ctx) from None
     set_lang(lang)

@@ -139,7 +139,7 @@ def _aligned(ctx: EvalContext, per_unit: pl.DataFrame, defaults: dict[str, Any])
     *per_unit* is a real unknown and must stay one.
     """
     keys = ctx.unit_index["unit_code"]
-    if per_unit["unit_code"].equals(keys):
+    if per_unit["unit_code"].equals(keys, check_dtypes=True, null_equal=False):
         # Already one row per unit in order (one unit's explanation, a combinator's
         # rows): the key stands beside itself, as the join would leave it, for a few
         # microseconds against the join's 0.2 ms on one row.

@@ -66,6 +66,7 @@ from drugfree_core.plugins.registrars import (
     Registered,
     RoadmapRegistrar,
     SchemeRegistrar,
+    said_day,
 )
 from drugfree_core.plugins.territory import TerritoryIndex
 from drugfree_core.plugins.versioning import api_incompatibility
@@ -756,8 +757,8 @@ def _shared_parameters(store: Contributions) -> dict[str, Registered[Parameter]]
                     "{plugin}: parameter {id} already has a value from {day} (registered by "
                     "{other})",
                     plugin=entry.plugin.said(),
-                    id=parameter_id,
-                    day=entry.value.start,
+                    id=str(parameter_id),
+                    day=said_day(entry.value.start),
                     other=current.plugin.said(),
                 ),
                 plugins=(entry.plugin.name,),

@@ -112,13 +112,17 @@ def _check_dates(what: Message, start: dt.date | None, end: dt.date | None) -> M
 
 
 def joined(problems: Iterable[Text]) -> Text:
-    """Several problems as one text, in order, each rendered when the text is."""
+    """Several problems as one text, in order, each rendered when the text is.
+
+    Halves joined in turn, so that rendering a long list nests messages only as deep as
+    the logarithm of its length.
+    """
     texts = list(problems)
-    out = texts[0] if texts else ""
-    for later in texts[1:]:
-        # Translators: problems listed one after another.
-        out = msg("{earlier}; {later}", earlier=out, later=later)
-    return out
+    if len(texts) <= 1:
+        return texts[0] if texts else ""
+    middle = len(texts) // 2
+    # Translators: problems listed one after another.
+    return msg("{earlier}; {later}", earlier=joined(texts[:middle]), later=joined(texts[middle:]))
 
 
 class _Registrar:
@@ -163,11 +167,19 @@ class _Registrar:
         return Registered(value=value, plugin=self._plugin)
 
 
+def said_day(value: object) -> dt.date | str:
+    """A day for a message: a date as the language writes it, anything else as text.
+
+    What a plugin gave is not checked yet where it is named: a message must not fail on it.
+    """
+    return value if isinstance(value, dt.date) else str(value)
+
+
 def _check_dated_value(dv: DatedValue) -> Message | None:
     if _blank(dv.citation):
-        return msg("the value from {day} has no citation", day=dv.start)
+        return msg("the value from {day} has no citation", day=said_day(dv.start))
     if not isinstance(dv.provenance, Provenance):
-        return msg("the value from {day} has no provenance tag", day=dv.start)
+        return msg("the value from {day} has no provenance tag", day=said_day(dv.start))
     return None
 
 
@@ -207,8 +219,8 @@ def scheme_problems(scheme: Scheme) -> list[Text]:
     return problems
 
 
-def _of_parameter(parameter_id: str, problem: Message) -> Message:
-    return msg("parameter {id}: {problem}", id=parameter_id, problem=problem)
+def _of_parameter(parameter_id: object, problem: Message) -> Message:
+    return msg("parameter {id}: {problem}", id=str(parameter_id), problem=problem)
 
 
 class ParameterRegistrar(_Registrar):
@@ -341,17 +353,20 @@ class RoadmapRegistrar(_Registrar):
     def add(self, roadmap: Roadmap) -> None:
         """Add a roadmap; its id must be new and every milestone cited."""
         self._expect(roadmap, Roadmap, msg("a roadmap"))
-        blank = [m.due.isoformat() for m in roadmap.milestones if _blank(m.citation)]
-        if blank:
-            raise self._fail(
-                msg(
-                    "roadmap {id} has blank citations: the milestones due {days}",
-                    id=roadmap.id,
-                    days=", ".join(blank),
-                )
-            )
+        problems: list[Text] = []
         if _blank(roadmap.citation):
-            raise self._fail(msg("roadmap {id} has a blank citation", id=roadmap.id))
+            problems.append(msg("roadmap {id} has a blank citation", id=roadmap.id))
+        problems += [
+            msg(
+                "roadmap {id}: the milestone due {day} has a blank citation",
+                id=roadmap.id,
+                day=said_day(m.due),
+            )
+            for m in roadmap.milestones
+            if _blank(m.citation)
+        ]
+        if problems:
+            raise self._fail(joined(problems))
         self._unique(self._store.roadmaps, roadmap.id, msg("roadmap"))
         self._store.roadmaps[roadmap.id] = self._wrap(roadmap)
 
@@ -396,6 +411,8 @@ __all__ = [
     "Registered",
     "RoadmapRegistrar",
     "SchemeRegistrar",
+    "joined",
     "primitive_names",
+    "said_day",
     "scheme_problems",
 ]

@@ -23,6 +23,9 @@ HOOK_API_VERSION = "1.1"
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 
+#: The line a plugin module declares the hook API it was written for with.
+_DECLARATION = f'DRUGFREE_HOOK_API = "{HOOK_API_VERSION}"'
+
 
 class DrugfreeDeprecationWarning(DeprecationWarning):
     """Something a plugin or caller uses is deprecated; the message names the replacement."""
@@ -48,7 +51,7 @@ def api_incompatibility(declared: object) -> Message | None:
     if declared is None:
         return msg(
             "does not declare the hook API it was written for; add {line} to the plugin module",
-            line=f'DRUGFREE_HOOK_API = "{HOOK_API_VERSION}"',
+            line=_DECLARATION,
         )
     if theirs is None:
         return msg(

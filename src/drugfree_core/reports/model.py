@@ -78,7 +78,8 @@ class MilestoneStatus:
     ``required`` is ``ceil(share × units_in_force)`` for the units in force on the
     reference date (the count the province is working towards). ``meeting_at_due`` is
     the count on the due date when it has passed and the data covers it, with
-    ``meeting_at_least_at_due`` (less the people who could not be placed) and
+    ``meeting_at_least_at_due`` (less the people who could not be placed; only for a
+    roadmap that counts units meeting the criteria) and
     ``no_data_at_due`` (units not covered then) beside it; ``projected_at_due`` the
     trend's projection when it is ahead.
     """

@@ -191,7 +191,11 @@ def _milestones(
                 provenance=m.provenance.value,
                 note=m.note,
                 no_data_at_due=None if then is None else then.no_data,
-                meeting_at_least_at_due=None if then is None else then.meeting_at_least,
+                # Beside a count of units meeting the criteria only: beside recognitions
+                # it would give the unplaced count back (meeting - it), and mean nothing.
+                meeting_at_least_at_due=(
+                    then.meeting_at_least if then is not None and by_meeting else None
+                ),
             )
         )
     return tuple(statuses)

@@ -31,10 +31,10 @@ from drugfree_core.dataset.document import FORMAT
 from drugfree_core.engine import Outcome, RuleResult, evaluate
 from drugfree_core.engine.serialize import rule_result_from_dict
 from drugfree_core.errors import DatasetError, DrugfreeError, SchemeError
-from drugfree_core.i18n import Message, Text, msg, msgn
+from drugfree_core.i18n import LABELS, Message, Text, msg, msgn
 from drugfree_core.io import read_json_text
 from drugfree_core.model import AdminUnit, Provenance, Residence, Subject, UnitKind
-from drugfree_core.plugins.registrars import joined, scheme_problems
+from drugfree_core.plugins.registrars import joined, said_day, scheme_problems
 from drugfree_core.rules.params import DatedValue
 from drugfree_core.rules.primitives import PythonRule, walk_values
 from drugfree_core.rules.scheme import Scheme, check_id
@@ -374,18 +374,20 @@ def metadata_problems(scheme: Scheme) -> list[Text]:
             problems.append(
                 msg(
                     "criterion {id}: provenance {value} is not a Provenance",
-                    id=c.id,
+                    id=str(c.id),
                     value=repr(c.provenance),
                 )
             )
         starts = max(d for d in (c.effective_from, scheme.effective_from, dt.date.min) if d)
         ends = min(d for d in (c.effective_to, scheme.effective_to, dt.date.max) if d)
         if starts > ends:
-            problems.append(msg("criterion {id} is never in force while the scheme is", id=c.id))
+            problems.append(
+                msg("criterion {id} is never in force while the scheme is", id=str(c.id))
+            )
         for node in walk_values(c.rule):
             if not isinstance(node, PythonRule):
                 continue
-            rule = {"id": c.id, "name": repr(node.name)}
+            rule = {"id": str(c.id), "name": repr(node.name)}
             if _blank(node.name) or _blank(node.description_en) or _blank(node.description_vi):
                 problems.append(
                     msg(
@@ -417,21 +419,21 @@ def metadata_problems(scheme: Scheme) -> list[Text]:
         problems += _id_problem(msg("parameter id"), p.id)
         if _blank(p.description_en) or _blank(p.description_vi):
             problems.append(
-                msg("parameter {id} needs Vietnamese and English descriptions", id=p.id)
+                msg("parameter {id} needs Vietnamese and English descriptions", id=str(p.id))
             )
         for dv in p.values:
             if not isinstance(dv.provenance, Provenance):
                 problems.append(
                     msg(
                         "parameter {id}: the value from {day} has no Provenance",
-                        id=p.id,
-                        day=dv.start,
+                        id=str(p.id),
+                        day=said_day(dv.start),
                     )
                 )
     for level in scheme.levels:
         problems += _id_problem(msg("level id"), level.id)
         if _blank(level.name_en) or _blank(level.name_vi):
-            problems.append(msg("level {id} needs Vietnamese and English names", id=level.id))
+            problems.append(msg("level {id} needs Vietnamese and English names", id=str(level.id)))
     try:
         hash_form: object = _hash_form(scheme)
     except Exception:  # the stability check below names what is wrong
@@ -495,7 +497,7 @@ def first_difference(a: object, b: object, path: str = "$") -> str | None:
         return None
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
-            return f"{path} (length {len(a)} vs {len(b)})"
+            return f"{path} ({len(a)} ≠ {len(b)})"  # the lengths, in no language
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
             found = first_difference(x, y, f"{path}[{i}]")
             if found:
@@ -627,7 +629,7 @@ def _check_outcomes(scheme: Scheme, budget: _Budget) -> Text:
                                 "or failing subject ids",
                                 where=where,
                                 node=node.id,
-                                outcome=node.outcome.value,
+                                outcome=LABELS[node.outcome.value],
                             )
                         )
                 if c.outcome is not c.result.outcome:
@@ -640,7 +642,7 @@ def _check_outcomes(scheme: Scheme, budget: _Budget) -> Text:
                             "{where} is {outcome} with no reason, subject ids or measured "
                             "value anywhere in its rule tree",
                             where=where,
-                            outcome=c.outcome.value,
+                            outcome=LABELS[c.outcome.value],
                         )
                     )
             if scheme.levels:
@@ -755,7 +757,7 @@ def _edge_dates(scheme: Scheme) -> dict[dt.date, Message]:
     days = {first: msg("the first day tested")}
     for c in scheme.criteria:
         if c.effective_from is not None and _in_period(scheme, c.effective_from):
-            days.setdefault(c.effective_from, msg("the day criterion {id} starts", id=c.id))
+            days.setdefault(c.effective_from, msg("the day criterion {id} starts", id=str(c.id)))
     if scheme.effective_to is not None and _in_period(scheme, scheme.effective_to):
         days.setdefault(scheme.effective_to, msg("the scheme's last day"))
     for year in range(first.year, first.year + 9):

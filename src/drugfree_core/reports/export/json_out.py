@@ -7,7 +7,8 @@ runs over the same data print the same bytes (``generated_at`` aside). Conventio
   ``progress`` and ``series`` entries also carry ``share`` (meeting / units in force)
   and, beside it, ``covered`` and ``coverage`` (units with data, and their share: a share
   never goes without its coverage); ``progress`` entries carry ``meeting_at_least``
-  (the passes less the people who could not be placed);
+  (the passes less the people who could not be placed; when that count is withheld,
+  ``unplaced`` is ``null`` and ``unplaced_below`` the threshold the bound holds below);
 * dates are ISO strings (``2025-10-01``), timestamps ISO with seconds;
 * a suppressed count of people is ``null``; ``provenance.suppression_threshold`` says
   that small counts were withheld, and below what;
