@@ -885,9 +885,9 @@ def _(rule: p.AllSatisfy, ctx: EvalContext, path: str) -> Node:
     joiner = _FeatureJoiner(ctx, ctx.population(rule.population))
     pred = joiner.build(rule.predicate)
     people = joiner.people
-    # An uncertain member who fails makes the outcome unknown, not a failure.
     # Each part of the predicate that a late coverage cut short, flagged per person.
     cut = [part.alias(f"_cut{i}") for i, part in enumerate(joiner.cut_short)]
+    # An uncertain member who fails makes the outcome unknown, not a failure.
     people = people.with_columns((pred | ~pl.col("member")).alias("_s"), *cut)
     counted, judged = _all_satisfy_exprs(ctx.list_subjects, len(joiner.cut_short))
     per_unit = people.group_by("unit_code").agg(*counted).with_columns(*judged)

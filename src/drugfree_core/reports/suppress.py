@@ -53,7 +53,7 @@ def _withheld_note(note: Text, threshold: int) -> Text:
         # meeting - n, with n below K: at least meeting - (K - 1), whatever n is.
         meeting = dict(note.params)["meeting"]
         assert isinstance(meeting, int)
-        least = max(0, meeting - threshold + 1)
+        least = _least(meeting, threshold)
         return unplaced_scope_note(threshold, meeting, least=least).with_params(n=withheld)
     if note.msgid in _PEOPLE_NOTES:
         return attrs.evolve(note, n=threshold).with_params(n=withheld)
@@ -134,35 +134,31 @@ def _least(meeting: int, threshold: int) -> int:
     return max(0, meeting - threshold + 1)
 
 
+def _small(value: int | None, threshold: int) -> bool:
+    return value is not None and 0 < value < threshold
+
+
 def _withheld_progress(p: Progress, threshold: int) -> Progress:
     """*p* with its small counts of people withheld, and what would give them back.
 
     ``meeting - meeting_at_least`` is the number of unplaced people (when below
-    ``meeting``): a withheld one leaves the bound that holds for any count below K, and
-    the gap to the next milestone, counted from that bound when the roadmap counts units
-    meeting the criteria, is counted from the published bound. A past milestone's bound
-    is treated alike.
+    ``meeting``): a withheld one leaves the bound that holds for any count below K
+    (``unplaced_below``), and the gap to the next milestone, when the roadmap counts
+    units meeting the criteria, is counted from that bound. A past milestone's bound is
+    treated alike.
     """
-    small = p.unplaced is not None and 0 < p.unplaced < threshold
     by_meeting = p.basis == MEETING
-    milestones = tuple(_withheld_milestone(m, threshold, by_meeting) for m in p.milestones)
-    if not small:
-        without = p.without_residence
-        if without is not None and 0 < without < threshold:
-            without = None
-        return attrs.evolve(p, without_residence=without, milestones=milestones)
-    gap = p.gap
-    if by_meeting and p.required is not None:
-        gap = max(0, p.required - _least(p.meeting, threshold))
-    without = p.without_residence
-    return attrs.evolve(
+    published = attrs.evolve(
         p,
-        unplaced=None,
-        unplaced_below=threshold,
-        gap=gap,
-        without_residence=None if without is not None and 0 < without < threshold else without,
-        milestones=milestones,
+        without_residence=None if _small(p.without_residence, threshold) else p.without_residence,
+        milestones=tuple(_withheld_milestone(m, threshold, by_meeting) for m in p.milestones),
     )
+    if not _small(p.unplaced, threshold):
+        return published
+    published = attrs.evolve(published, unplaced=None, unplaced_below=threshold)
+    if by_meeting and p.required is not None:
+        published = attrs.evolve(published, gap=max(0, p.required - published.meeting_at_least))
+    return published
 
 
 def _withheld_milestone(m: MilestoneStatus, threshold: int, by_meeting: bool) -> MilestoneStatus:

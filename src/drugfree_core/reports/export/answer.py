@@ -77,7 +77,7 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
         # How many units the data cover comes first: a share never goes without it.
         facts = [_coverage_sentence(overall, lang)]
         if overall.meeting_at_least < overall.meeting:
-            facts.append(_at_least_sentence(overall, report.provenance.suppression_threshold, lang))
+            facts.append(_at_least_sentence(overall, lang))
         facts.append(
             text("answer_breakdown", lang, failing=overall.failing, unknown=overall.unknown)
         )
@@ -124,12 +124,13 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
     )
 
 
-def _at_least_sentence(p: Progress, threshold: int | None, lang: Lang) -> str:
+def _at_least_sentence(p: Progress, lang: Lang) -> str:
     """How many units meet whoever the unplaced are; a withheld count said ``< K``."""
-    if p.unplaced is not None or threshold is None:
+    below = p.unplaced_below
+    if p.unplaced is not None or below is None:
         return text("answer_at_least", lang, n=p.unplaced or 0, least=p.meeting_at_least)
-    below = f"< {format_count(threshold, lang)}"
-    return withheld_text("answer_at_least", lang, threshold, below, least=p.meeting_at_least)
+    said = f"< {format_count(below, lang)}"
+    return withheld_text("answer_at_least", lang, below, said, least=p.meeting_at_least)
 
 
 def _coverage_sentence(p: Progress, lang: Lang) -> str:
