@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from fractions import Fraction
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,17 @@ from drugfree_core.cli.main import cli
 from drugfree_core.engine.compare import compare
 from drugfree_core.errors import DrugfreeError, SchemeError, UsageError
 from drugfree_core.i18n import Message, exception_text, msg, use_lang
+from drugfree_core.model import Provenance, SubjectKind
 from drugfree_core.plugins.host import default_host
+from drugfree_core.rules import (
+    AllSatisfy,
+    Criterion,
+    HasManagementRecord,
+    Milestone,
+    Population,
+    Roadmap,
+    Scheme,
+)
 from drugfree_core.samples import demo_path
 
 ON = dt.date(2025, 10, 1)
@@ -156,3 +167,35 @@ def test_a_report_the_options_rule_out_is_refused_in_vietnamese(
     result = CliRunner().invoke(cli, [*args, *options])
     assert result.exit_code == 2
     assert result.stderr.strip().startswith(vi)
+
+
+def test_a_malformed_scheme_or_roadmap_is_refused_in_vietnamese() -> None:
+    """What a province's developer reads from ``drugfree plugins check --lang vi``."""
+    rule = AllSatisfy(Population(kinds={SubjectKind.ADDICT}), HasManagementRecord())
+    twin = Criterion(
+        id="A", title_vi="a", title_en="a", rule=rule, citation="c", provenance=Provenance.READ
+    )
+    exc = _raised(Scheme, id="s", version="1", title_vi="s", title_en="s", criteria=(twin, twin))
+    assert isinstance(exc, SchemeError)
+    assert exception_text(exc).render("en") == "scheme s: duplicate criterion ids A"  # type: ignore[union-attr]
+    with use_lang("vi"):
+        assert str(exc) == "bộ tiêu chí s: các mã tiêu chí bị trùng: A"
+
+    def milestone(year: int, share: Fraction) -> Milestone:
+        due = dt.date(year, 12, 31)
+        return Milestone(due=due, share=share, citation="c", provenance=Provenance.READ)
+
+    exc = _raised(
+        Roadmap,
+        id="r1",
+        scope="31",
+        scope_name="Thành phố Hải Phòng",
+        title_vi="Lộ trình",
+        title_en="Roadmap",
+        milestones=(milestone(2025, Fraction(3, 10)), milestone(2027, Fraction(1, 10))),
+        citation="c",
+        provenance=Provenance.READ,
+    )
+    assert str(exc) == "roadmap r1: cumulative shares cannot decrease"
+    vi = exception_text(exc).render("vi")  # type: ignore[union-attr]
+    assert vi == "lộ trình r1: tỷ lệ cộng dồn không được giảm"

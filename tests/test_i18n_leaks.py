@@ -299,9 +299,11 @@ def _params(names: list[str], prefix: str = "") -> list[object]:
 # --------------------------------------------------------------------- running
 
 
-def run(*args: str) -> tuple[Output, LookupLog, int]:
-    """``drugfree ARGS`` as a Vietnamese user runs it: its stdout and stderr, its lookups."""
-    runner = CliRunner(env=VI_ENV)
+def run(*args: str, env: dict[str, str | None] | None = None) -> tuple[Output, LookupLog, int]:
+    """``drugfree ARGS`` as a Vietnamese user runs it: its stdout and stderr, its lookups.
+
+    *env* adds to (or, with ``None``, removes from) the user's environment."""
+    runner = CliRunner(env=VI_ENV | (env or {}))
     with record_lookups() as log:
         result = runner.invoke(cli, list(args))
     if result.exception and not isinstance(result.exception, SystemExit):
@@ -420,6 +422,46 @@ def test_errors_are_vietnamese(error: str) -> None:
     # the codes the dataset format asks for (the values a refused cell may take).
     allowed = {"such", "file", "json", "scheme", "docx"} | _format_codes()
     assert_vietnamese(output, log, allowed=allowed)
+
+
+#: A key long enough for ``drugfree pseudonymise`` (never a real one).
+KEY = "0123456789abcdef0123456789abcdef"
+
+
+def _csv_file(folder: Path) -> str:
+    path = folder / "ids.csv"
+    path.write_text("so_cccd\n001234567890\n", encoding="utf-8")
+    return str(path)
+
+
+#: Errors a person meets with ``drugfree pseudonymise``: the arguments, given a fresh
+#: folder to work in, and the key its environment holds (``None``: no key is set).
+PSEUDONYMISE_ERRORS: dict[str, tuple[Callable[[Path], list[str]], str | None]] = {
+    "no-key": (lambda tmp: ["pseudonymise", DEMO, str(tmp / "out.json")], None),
+    "short-key": (lambda tmp: ["pseudonymise", DEMO, str(tmp / "out.json")], "abc"),
+    "output-exists": (lambda tmp: ["pseudonymise", DEMO, str(tmp)], KEY),
+    "column-with-folder": (
+        lambda tmp: ["pseudonymise", str(tmp), str(tmp / "out"), "--column", "so_cccd"],
+        KEY,
+    ),
+    "column-with-json": (
+        lambda tmp: ["pseudonymise", DEMO, str(tmp / "out.json"), "--column", "so_cccd"],
+        KEY,
+    ),
+    "file-without-column": (
+        lambda tmp: ["pseudonymise", _csv_file(tmp), str(tmp / "out.csv")],
+        KEY,
+    ),
+}
+
+
+@pytest.mark.parametrize("error", _params(sorted(PSEUDONYMISE_ERRORS), "pseudonymise-"))
+def test_pseudonymise_errors_are_vietnamese(error: str, tmp_path: Path) -> None:
+    args, key = PSEUDONYMISE_ERRORS[error]
+    output, log, code = run(*args(tmp_path), env={"DRUGFREE_PSEUDONYM_KEY": key})
+    assert code != 0
+    # The paths and file names are the user's own, quoted back as they are.
+    assert_vietnamese(output, log, allowed={"file", "json"})
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ not name one unit. Post-reform codes stay as published; every pre-reform code ca
 from __future__ import annotations
 
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 
 #: Namespace of codes of units that ended on 30 June 2025 (``"pre2025:24"``).
 PRE_REFORM_PREFIX = "pre2025:"
@@ -17,7 +18,7 @@ PRE_REFORM_PREFIX = "pre2025:"
 def is_pre_reform_code(code: str) -> bool:
     """Whether *code* is a namespaced pre-reform code."""
     if not isinstance(code, str):
-        raise UsageError(f"a unit code must be a str, not {type(code).__name__}")
+        raise UsageError(msg("a unit code must be a str, not {type}", type=type(code).__name__))
     return code.startswith(PRE_REFORM_PREFIX)
 
 

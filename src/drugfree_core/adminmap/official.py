@@ -22,6 +22,7 @@ import polars as pl
 from drugfree_core.adminmap.codes import PRE_REFORM_PREFIX, is_pre_reform_code
 from drugfree_core.dataset.schema import LINEAGE, UNITS
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS, UnitKind
 
 #: How an old unit went into a new one: all of it, or divided between several.
@@ -127,7 +128,7 @@ class OfficialMap:
 
     def _check_known(self, code: str) -> None:
         if not (self.units["code"] == code).any():
-            raise UsageError(f"unit {code} is not in the official map")
+            raise UsageError(msg("unit {code} is not in the official map", code=code))
 
     def _province_code(self, province: str, on: dt.date) -> str:
         provinces = self.provinces(on)["code"]
@@ -136,7 +137,9 @@ class OfficialMap:
         else:
             matches = provinces.filter(provinces.str.strip_prefix(PRE_REFORM_PREFIX) == province)
         if matches.len() != 1:
-            raise UsageError(f"no province {province} is in force on {on.isoformat()}")
+            raise UsageError(
+                msg("no province {province} is in force on {date}", province=province, date=on)
+            )
         return str(matches[0])
 
 

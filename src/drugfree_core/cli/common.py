@@ -32,7 +32,7 @@ from drugfree_core.cli.clicktext import ExistingPath, IntRange
 from drugfree_core.cli.language import LanguageScopedGroup
 from drugfree_core.cli.language import lang_option as lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError, PluginError
-from drugfree_core.i18n import msg, msgn
+from drugfree_core.i18n import exception_text, msg, msgn, render
 
 if TYPE_CHECKING:  # the package imports polars: not at the command line's start
     from drugfree_core.dataset.quarantine import QuarantinedRecord
@@ -227,10 +227,13 @@ def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:
         if len(exc.problems) > SHOWN_PROBLEMS:
             click.echo(more_problems(len(exc.problems) - SHOWN_PROBLEMS), err=True)
         fail(dataset_error_text(exc), EXIT_PROBLEMS)
-    if isinstance(exc, PluginError) and exc.plugins:
-        fail(f"{exc}\n{plugin_way_out(exc.plugins)}")
     if isinstance(exc, DrugfreeError):
-        fail(str(exc))
+        # In the reader's language, chosen or not (``str(exc)`` is English unless a
+        # command chose one: a command without --lang spoke English to everyone).
+        text = render(exception_text(exc))
+        if isinstance(exc, PluginError) and exc.plugins:
+            fail(f"{text}\n{plugin_way_out(exc.plugins)}")
+        fail(text)
     if isinstance(exc, OSError) and exc.strerror:
         fail(f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
     command = "drugfree"
@@ -255,10 +258,11 @@ def plugin_way_out(names: tuple[str, ...]) -> str:
     """The two ways to run without broken plugins: per run, or in the environment."""
     listed = ",".join(names)
     options = " ".join(f"--disable-plugin {name}" for name in names)
+    variable = f"DRUGFREE_DISABLED_PLUGINS={listed}"
     return msg(
         "  to run without it: drugfree {options} COMMAND ..., or set {variable}",
         options=options,
-        variable=f"DRUGFREE_DISABLED_PLUGINS={listed}",
+        variable=variable,
     ).render()
 
 

@@ -105,11 +105,12 @@ def serve(
     click.echo(msg("reading {source} …", source=display_source(path)).render(), err=True)
     app = create_app(config)
     snapshot = app.state.served.snapshot
+    url = f"http://{host}:{port}"
     serving = msg(
         "serving {source} (fingerprint {fingerprint}) on {url}",
         source=display_source(path),
         fingerprint=snapshot.fingerprint[:12],
-        url=f"http://{host}:{port}",
+        url=url,
     )
     click.echo(serving.render(), err=True)
 

@@ -16,6 +16,7 @@ from drugfree_core.dataset.quarantine import QuarantinedRecord
 from drugfree_core.dataset.records import records_to_staged
 from drugfree_core.dataset.schema import FINDING_TABLES, TABLES, TABLES_BY_NAME, Table
 from drugfree_core.errors import DatasetError, UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model import (
     AdminUnit,
     Coverage,
@@ -100,11 +101,24 @@ def _conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     if present != expected:
         missing = sorted(expected - present)
         extra = sorted(present - expected)
-        raise DatasetError(
-            f"table {table.name!r} does not match its schema"
-            + (f"; missing columns: {', '.join(missing)}" if missing else "")
-            + (f"; unexpected columns: {', '.join(extra)}" if extra else "")
-        )
+        fields = {"table": repr(table.name), "missing": ", ".join(missing)}
+        fields["unexpected"] = ", ".join(extra)
+        if missing and extra:
+            text = msg(
+                "table {table} does not match its schema; missing columns: {missing}; "
+                "unexpected columns: {unexpected}",
+                **fields,
+            )
+        elif missing:
+            text = msg(
+                "table {table} does not match its schema; missing columns: {missing}", **fields
+            )
+        else:
+            text = msg(
+                "table {table} does not match its schema; unexpected columns: {unexpected}",
+                **fields,
+            )
+        raise DatasetError(text)
     return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns)
 
 
@@ -200,12 +214,12 @@ class Dataset:
         if not isinstance(frames, Mapping) or not all(
             isinstance(f, pl.DataFrame) for f in frames.values()
         ):
-            raise UsageError("frames must map table names to polars DataFrames")
+            raise UsageError(msg("frames must map table names to polars DataFrames"))
         unknown = set(frames) - set(TABLES_BY_NAME)
         given = set(frames) if supplied is None else set(supplied)
         unknown |= given - set(TABLES_BY_NAME)
         if unknown:
-            raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")
+            raise DatasetError(msg("unknown tables: {tables}", tables=", ".join(sorted(unknown))))
         conformed: dict[str, Any] = {  # the tables' frames, by name
             t.name: _flag_sorted(
                 t.name,
@@ -281,7 +295,11 @@ class Dataset:
         """
         for name in frames:
             if name in MAP_TABLES or name not in TABLES_BY_NAME:
-                raise UsageError(f"with_people replaces tables outside the map, not {name!r}")
+                raise UsageError(
+                    msg(
+                        "with_people replaces tables outside the map, not {table}", table=repr(name)
+                    )
+                )
         replaced: dict[str, Any] = dict(frames)  # as attrs.evolve takes them
         return self._sharing_map(attrs.evolve(self, **replaced))
 
@@ -363,7 +381,13 @@ class Dataset:
             if value is None and name != "units":
                 continue
             if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-                raise UsageError(f"{name} must be a list of records, not {type(value).__name__}")
+                raise UsageError(
+                    msg(
+                        "{table} must be a list of records, not {type}",
+                        table=name,
+                        type=type(value).__name__,
+                    )
+                )
 
         def listed(items: Iterable[Any] | None) -> list[Any] | None:
             return None if items is None else list(items)

@@ -324,7 +324,7 @@ class _FeatureJoiner:
             return pl.any_horizontal(exprs) if len(exprs) > 1 else exprs[0]
         if isinstance(pred, p.SubjectNot):
             return ~self.build(pred.predicate)
-        raise SchemeError(f"unsupported subject predicate {type(pred).__name__}")
+        raise SchemeError(msg("unsupported subject predicate {type}", type=type(pred).__name__))
 
 
 # -------------------------------------------------------------------------- measures
@@ -524,8 +524,11 @@ def _commune_share(ctx: EvalContext, measure: p.CommuneShare, units: pl.DataFram
     """
     if ctx.level is not UnitLevel.PROVINCE:
         raise SchemeError(
-            f"{measure.scheme_id}: a share of commune-level units is measured for provinces "
-            "only (a scheme whose unit_level is province)"
+            msg(
+                "{scheme}: a share of commune-level units is measured for provinces "
+                "only (a scheme whose unit_level is province)",
+                scheme=str(measure.scheme_id),
+            )
         )
     codes = ctx.communes.filter(pl.col("province_code").is_in(units["unit_code"].implode()))
     key = ("commune_share", measure.scheme_id, measure.scheme.version, measure.levels)
@@ -656,7 +659,7 @@ def _as_fraction(value: Any) -> Fraction | None:
         return Fraction(int(value))
     if isinstance(value, int | Fraction):
         return Fraction(value)
-    raise SchemeError(f"threshold {value!r} is not an integer or a fraction")
+    raise SchemeError(msg("threshold {value} is not an integer or a fraction", value=repr(value)))
 
 
 def _cmp(op: p.Op, num: pl.Expr, den: pl.Expr, threshold: Fraction) -> pl.Expr:
@@ -795,7 +798,7 @@ def _threshold_of(rule: Any, ctx: EvalContext) -> Text:
 @singledispatch
 def compile_rule(rule: Any, ctx: EvalContext, path: str) -> Node:
     """The columnar :class:`Node` of *rule* for every unit in force."""
-    raise SchemeError(f"unsupported rule {type(rule).__name__}")
+    raise SchemeError(msg("unsupported rule {type}", type=type(rule).__name__))
 
 
 #: The column a person's outcome under "all satisfy" is in (true, false or unknown).
@@ -953,7 +956,13 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
 def _(rule: p.ParamFlag, ctx: EvalContext, path: str) -> Node:
     value = ctx.value(rule.parameter)
     if value is not None and not isinstance(value, bool):
-        raise SchemeError(f"parameter {rule.parameter.id} must be true or false, not {value!r}")
+        raise SchemeError(
+            msg(
+                "parameter {parameter} must be true or false, not {value}",
+                parameter=str(rule.parameter.id),
+                value=repr(value),
+            )
+        )
     reason = None if value is not None else f"parameter {rule.parameter.id} is not known"
     frame = _aligned(
         ctx, ctx.unit_index, {"outcome": value, "reason": reason, "failing": [], "unknown": []}

@@ -350,7 +350,7 @@ class EvalContext:
         so that a rule measured on provinces can use its communes' own results.
         """
         if self._communes is None:
-            raise SchemeError("this evaluation cannot evaluate communes (no evaluator given)")
+            raise SchemeError(msg("this evaluation cannot evaluate communes (no evaluator given)"))
         return self._communes(scheme, codes)
 
     def missing_tables(self, rule: object) -> tuple[str, ...]:
@@ -378,7 +378,11 @@ class EvalContext:
         if rule == ANNIVERSARY_EXCLUSIVE:
             return end > self.on
         raise SchemeError(
-            f"law.period_end_rule is {rule!r}; expected one of {', '.join(PERIOD_END_RULES)}"
+            msg(
+                "law.period_end_rule is {value}; expected one of {allowed}",
+                value=repr(rule),
+                allowed=", ".join(PERIOD_END_RULES),
+            )
         )
 
     # ------------------------------------------------------------------ territory
@@ -572,7 +576,12 @@ class EvalContext:
         tables: list[Mapping[str, Period | None]] = []
         for _, table in versions:
             if not isinstance(table, Mapping):
-                raise SchemeError(f"parameter {parameter_id} must map rehab forms to durations")
+                raise SchemeError(
+                    msg(
+                        "parameter {parameter} must map rehab forms to durations",
+                        parameter=str(parameter_id),
+                    )
+                )
             tables.append(table)
         forms = sorted({key.split(":")[0] for table in tables for key in table})
         # Each row's term is looked up in a small table by one number: which version
@@ -770,7 +779,7 @@ class EvalContext:
                 agg = tests.group_by("subject_id").agg((~pl.col("positive")).any().alias("neg"))
                 value = pl.col("neg")
             else:
-                raise SchemeError(f"unknown test window rule {rule!r}")
+                raise SchemeError(msg("unknown test window rule {rule}", rule=repr(rule)))
             kept = ["latest"] if rule == "latest_negative" else []
             return agg.select("subject_id", value.alias("value"), *kept)
 
@@ -812,12 +821,16 @@ class EvalContext:
         value = self.value(window)
         if not isinstance(value, Period | Window | str):
             raise SchemeError(
-                f"{value!r} is not a window (a period or {[w.value for w in Window]})"
+                msg(
+                    "{value} is not a window (a period or {windows})",
+                    value=repr(value),
+                    windows=str([w.value for w in Window]),
+                )
             )
         try:
             return window_start(value, self.on)
         except ValueError:
-            raise SchemeError(f"{value!r} is not a window") from None
+            raise SchemeError(msg("{value} is not a window", value=repr(value))) from None
 
     def _finding_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Findings with ``unit_code`` mapped to the rows (ambiguous ones noted, then dropped)."""

@@ -40,6 +40,7 @@ from drugfree_core._args import expect, expect_path
 from drugfree_core._polars_paths import polars_target
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model._checks import is_unicode
 
 #: Environment variable read for the key when no key file is given.
@@ -74,22 +75,42 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
         try:
             key = path.read_bytes().strip()
         except OSError as exc:
-            raise UsageError(f"cannot read the key file {file}: {exc.strerror}") from None
-        where = f"the key file {file}"
+            raise UsageError(
+                msg(
+                    "cannot read the key file {file}: {reason}",
+                    file=str(file),
+                    reason=str(exc.strerror),
+                )
+            ) from None
+        if len(key) < MIN_KEY_BYTES:
+            raise UsageError(
+                msg(
+                    "the key file {file} holds {count} bytes; a key needs at least {min} "
+                    "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')",
+                    file=str(file),
+                    count=len(key),
+                    min=MIN_KEY_BYTES,
+                )
+            )
     else:
         try:
             # The variable's bytes as the system gave them (not UTF-8 is fine for a key).
             key = os.fsencode(os.environ.get(env, "")).strip()
         except (UnicodeError, ValueError):
-            raise UsageError("env is not a name an environment variable can have") from None
-        where = f"the environment variable {env}"
+            raise UsageError(msg("env is not a name an environment variable can have")) from None
         if not key:
-            raise UsageError(f"no key: set {env} or give a key file")
-    if len(key) < MIN_KEY_BYTES:
-        raise UsageError(
-            f"{where} holds {len(key)} bytes; a key needs at least {MIN_KEY_BYTES} "
-            "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')"
-        )
+            raise UsageError(msg("no key: set {env} or give a key file", env=env))
+        if len(key) < MIN_KEY_BYTES:
+            raise UsageError(
+                msg(
+                    "the environment variable {env} holds {count} bytes; a key needs at least "
+                    "{min} (make one with: python -c "
+                    "'import secrets; print(secrets.token_hex(32))')",
+                    env=env,
+                    count=len(key),
+                    min=MIN_KEY_BYTES,
+                )
+            )
     return key
 
 
@@ -100,7 +121,7 @@ def pseudonym(number: str, key: bytes) -> str:
     try:
         text = number.strip().encode()
     except UnicodeEncodeError:
-        raise UsageError("the identity number is not valid Unicode text") from None
+        raise UsageError(msg("the identity number is not valid Unicode text")) from None
     digest = hmac.new(key, text, hashlib.sha256).digest()
     return PREFIX + base64.b32encode(digest).decode().lower()[:26]
 
@@ -125,7 +146,13 @@ def pseudonymise_frames(
     for name, names in columns.items():
         missing = [c for c in names if c not in frames[name].columns]
         if missing:
-            raise UsageError(f"{name}: no column {', '.join(repr(c) for c in missing)}")
+            raise UsageError(
+                msg(
+                    "{table}: no column {columns}",
+                    table=name,
+                    columns=", ".join(repr(c) for c in missing),
+                )
+            )
     parts = [frames[name][c] for name, names in columns.items() for c in names]
     if not parts:
         return dict(frames), 0, 0
@@ -156,7 +183,13 @@ def _read(path: Path) -> pl.DataFrame:
             return pl.read_parquet(source)
     except (pl.exceptions.PolarsError, OSError):
         # The parser's message may quote a cell: name the file only.
-        raise UsageError(f"{path.name}: cannot be read as {path.suffix[1:].upper()}") from None
+        raise UsageError(
+            msg(
+                "{file}: cannot be read as {format}",
+                file=path.name,
+                format=path.suffix[1:].upper(),
+            )
+        ) from None
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
@@ -185,7 +218,9 @@ def _folder(source: Path, out: Path, key: bytes) -> PseudonymisationSummary:
         if entry.is_file() and entry.suffix in _SUFFIXES and entry.stem in subject_columns:
             tables[entry.stem] = entry
     if "subjects" not in tables:
-        raise UsageError(f"{source}: no subjects.csv or subjects.parquet to pseudonymise")
+        raise UsageError(
+            msg("{folder}: no subjects.csv or subjects.parquet to pseudonymise", folder=str(source))
+        )
     frames = {name: _read(path) for name, path in tables.items()}
     columns = {
         name: [c for c in subject_columns[name] if c in frames[name].columns] for name in frames
@@ -209,23 +244,42 @@ def _document(source: Path, out: Path, key: bytes) -> PseudonymisationSummary:
     try:
         document = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise UsageError(f"{source.name}: cannot be read as a JSON document") from None
+        raise UsageError(
+            msg("{file}: cannot be read as a JSON document", file=source.name)
+        ) from None
     subjects = document.get("subjects") if isinstance(document, dict) else None
     if not isinstance(subjects, list):
-        raise UsageError(f"{source.name}: no subjects list to pseudonymise")
+        raise UsageError(msg("{file}: no subjects list to pseudonymise", file=source.name))
     numbers = [s.get("id") if isinstance(s, dict) else None for s in subjects]
     for index, (subject, number) in enumerate(zip(subjects, numbers, strict=True)):
         # An id left as it is would be an identity number left in the output: refuse.
-        where = f"{source.name}: $.subjects[{index}]"
+        where = f"$.subjects[{index}]"
         if not isinstance(subject, dict):
-            raise UsageError(f"{where} is not an object; nothing was written")
+            raise UsageError(
+                msg(
+                    "{file}: {where} is not an object; nothing was written",
+                    file=source.name,
+                    where=where,
+                )
+            )
         if number is not None and not isinstance(number, str):
             raise UsageError(
-                f"{where}.id is a {type(number).__name__}, not text; write identity numbers "
-                "as JSON strings (nothing was written)"
+                msg(
+                    "{file}: {where}.id is a {type}, not text; write identity numbers "
+                    "as JSON strings (nothing was written)",
+                    file=source.name,
+                    where=where,
+                    type=type(number).__name__,
+                )
             )
         if isinstance(number, str) and not is_unicode(number):
-            raise UsageError(f"{where}.id is not valid Unicode; nothing was written")
+            raise UsageError(
+                msg(
+                    "{file}: {where}.id is not valid Unicode; nothing was written",
+                    file=source.name,
+                    where=where,
+                )
+            )
     present = pl.Series("id", numbers, dtype=pl.String())
     mapping = _mapping(present, key)
     lookup = dict(zip(mapping["number"], mapping["pseudonym"], strict=True))
@@ -259,12 +313,12 @@ def pseudonymise(
     """
     expect(key, bytes, "the key", "bytes (see read_key)")
     if isinstance(columns, str | bytes) or not isinstance(columns, Iterable):
-        raise UsageError("columns must be a list of column names")
+        raise UsageError(msg("columns must be a list of column names"))
     columns = tuple(columns)
     if not all(isinstance(c, str) for c in columns):
-        raise UsageError("columns must be a list of column names")
+        raise UsageError(msg("columns must be a list of column names"))
     if len(key) < MIN_KEY_BYTES:
-        raise UsageError(f"a key needs at least {MIN_KEY_BYTES} bytes")
+        raise UsageError(msg("a key needs at least {min} bytes", min=MIN_KEY_BYTES))
     src = expect_path(source, "the source")
     dst = expect_path(out, "out")
     try:
@@ -272,32 +326,50 @@ def pseudonymise(
     except OSError as exc:
         # No permission, a full disk: one line naming the file, as for any other write.
         where = exc.filename or dst
-        raise UsageError(f"cannot write {where}: {exc.strerror or type(exc).__name__}") from None
+        raise UsageError(
+            msg(
+                "cannot write {path}: {reason}",
+                path=str(where),
+                reason=exc.strerror or type(exc).__name__,
+            )
+        ) from None
 
 
 def _pseudonymise(
     src: Path, dst: Path, key: bytes, columns: Sequence[str]
 ) -> PseudonymisationSummary:
     if not src.exists():
-        raise UsageError(f"{src}: no such file or folder")
+        raise UsageError(msg("{path}: no such file or folder", path=str(src)))
     if dst.exists():
-        raise UsageError(f"{dst} already exists; give a new path (the input is never modified)")
+        raise UsageError(
+            msg(
+                "{path} already exists; give a new path (the input is never modified)",
+                path=str(dst),
+            )
+        )
     if src.is_dir():
         if columns:
-            raise UsageError("--column is for a single file; a folder's subject ids are known")
+            raise UsageError(msg("--column is for a single file; a folder's subject ids are known"))
         return _folder(src, dst, key)
     if src.suffix.lower() == ".json":
         if columns:
-            raise UsageError("--column is for a CSV or Parquet file, not a JSON document")
+            raise UsageError(msg("--column is for a CSV or Parquet file, not a JSON document"))
         return _document(src, dst, key)
     if src.suffix.lower() not in _SUFFIXES:
-        raise UsageError(f"{src.name}: expected a folder, a .json, .csv or .parquet file")
+        raise UsageError(
+            msg("{file}: expected a folder, a .json, .csv or .parquet file", file=src.name)
+        )
     if not columns:
-        raise UsageError(f"{src.name}: name the columns holding identity numbers (--column)")
+        raise UsageError(
+            msg("{file}: name the columns holding identity numbers (--column)", file=src.name)
+        )
     if dst.suffix.lower() != src.suffix.lower():
-        raise UsageError(f"{dst.name}: write a {src.suffix} file, as the input is")
+        raise UsageError(
+            msg("{file}: write a {suffix} file, as the input is", file=dst.name, suffix=src.suffix)
+        )
     frame = _read(src)
-    rewritten, cells, distinct = pseudonymise_frames({"file": frame}, {"file": columns}, key)
+    # Keyed by the file's name: a column it lacks is reported as missing from that file.
+    rewritten, cells, distinct = pseudonymise_frames({src.name: frame}, {src.name: columns}, key)
     dst.parent.mkdir(parents=True, exist_ok=True)
-    _write(rewritten["file"], dst)
+    _write(rewritten[src.name], dst)
     return PseudonymisationSummary(written=(dst,), cells=cells, distinct=distinct)

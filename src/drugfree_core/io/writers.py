@@ -123,7 +123,11 @@ def write_tables(
         clashes = sorted(p.name for t in TABLES if (p := root / f"{t.name}.{other}").exists())
         if clashes:
             raise UsageError(
-                f"{root} already holds {', '.join(clashes)}; remove them or write to another folder"
+                msg(
+                    "{path} already holds {files}; remove them or write to another folder",
+                    path=str(root),
+                    files=", ".join(clashes),
+                )
             )
     wanted = set(written_tables(dataset))
     with _writing(root):

@@ -501,7 +501,7 @@ class PluginHost:
             "primitive": self._contributions.primitives,
         }
         if not isinstance(kind, str) or not isinstance(object_id, str):
-            raise UsageError("kind and object_id must be str")
+            raise UsageError(msg("kind and object_id must be str"))
         if kind not in tables or object_id not in tables[kind]:
             raise UsageError(
                 msg("no {kind} {object} is registered", kind=kind, object=repr(object_id))

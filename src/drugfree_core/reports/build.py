@@ -120,20 +120,24 @@ class ReportOptions:
         for name, low in (("closest", 0), ("stale_after_days", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise UsageError(f"ReportOptions.{name} must be a whole number ≥ {low}")
+                raise UsageError(
+                    msg("ReportOptions.{name} must be a whole number ≥ {low}", name=name, low=low)
+                )
         below = self.suppress_below
         if below is not None and (isinstance(below, bool) or not isinstance(below, int)):
-            raise UsageError("ReportOptions.suppress_below must be a whole number ≥ 2 or None")
+            raise UsageError(msg("ReportOptions.suppress_below must be a whole number ≥ 2 or None"))
         if below is not None and below < 2:
-            raise UsageError("ReportOptions.suppress_below must be a whole number ≥ 2 or None")
+            raise UsageError(msg("ReportOptions.suppress_below must be a whole number ≥ 2 or None"))
         for name in ("series_start", "series_end"):
             value = getattr(self, name)
             if value is not None and (
                 not isinstance(value, dt.date) or isinstance(value, dt.datetime)
             ):
-                raise UsageError(f"ReportOptions.{name} must be a datetime.date or None")
+                raise UsageError(
+                    msg("ReportOptions.{name} must be a datetime.date or None", name=name)
+                )
         if self.scheme is not None and not isinstance(self.scheme, Scheme):
-            raise UsageError("ReportOptions.scheme must be a Scheme or None")
+            raise UsageError(msg("ReportOptions.scheme must be a Scheme or None"))
         if self.scheme is not None:
             check_report_scheme(self.scheme)
 

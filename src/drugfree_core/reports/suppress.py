@@ -17,7 +17,7 @@ from drugfree_core._args import expect
 from drugfree_core.engine.evaluate import quarantined_note, split_predecessor_note
 from drugfree_core.engine.results import unplaced_note
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import Message, Text
+from drugfree_core.i18n import Message, Text, msg
 from drugfree_core.reports.model import (
     IndicatorResult,
     MilestoneStatus,
@@ -64,9 +64,13 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
     """*report* with every count of people in ``1 .. threshold - 1`` withheld."""
     expect(report, Report, "the report", "a Report (from build_report)")
     if isinstance(threshold, bool) or not isinstance(threshold, int):
-        raise UsageError("the suppression threshold must be a whole number")
+        raise UsageError(msg("the suppression threshold must be a whole number"))
     if threshold < 2:
-        raise UsageError(f"the suppression threshold must be at least 2, not {threshold}")
+        raise UsageError(
+            msg(
+                "the suppression threshold must be at least 2, not {threshold}", threshold=threshold
+            )
+        )
 
     def hide(value: int | None) -> int | None:
         return None if value is not None and 0 < value < threshold else value

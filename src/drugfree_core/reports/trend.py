@@ -31,7 +31,13 @@ def period_ends(start: dt.date, end: dt.date, every: str) -> tuple[dt.date, ...]
     ['2025-03-31', '2025-06-30', '2025-09-30', '2025-12-31']
     """
     if every not in FREQUENCIES:
-        raise UsageError(f"series frequency must be one of {', '.join(FREQUENCIES)}: {every!r}")
+        raise UsageError(
+            msg(
+                "series frequency must be one of {choices}: {value}",
+                choices=", ".join(FREQUENCIES),
+                value=repr(every),
+            )
+        )
     if end < start:
         raise UsageError(
             msg("the series ends ({end}) before it starts ({start})", end=end, start=start)

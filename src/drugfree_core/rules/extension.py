@@ -17,6 +17,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import msg
 from drugfree_core.model.enums import Authority, Provenance
 from drugfree_core.rules.params import DatedValue, Parameter
 from drugfree_core.rules.scheme import Criterion, Scheme, check_id
@@ -63,19 +64,35 @@ class SchemeExtension:
     def apply(self, base: Scheme) -> Scheme:
         """The scheme this extension makes of *base* (which must be the scheme ``base``)."""
         if base.id != self.base:
-            raise SchemeError(f"extension {self.id} extends {self.base}, not {base.id}")
+            raise SchemeError(
+                msg(
+                    "extension {extension} extends {base}, not {other}",
+                    extension=str(self.id),
+                    base=str(self.base),
+                    other=str(base.id),
+                )
+            )
         base_ids = {c.id for c in base.criteria}
         unknown = sorted(c.id for c in self.replace if c.id not in base_ids)
         if unknown:
             raise SchemeError(
-                f"extension {self.id} replaces criteria that {self.base} does not have: "
-                + ", ".join(unknown)
+                msg(
+                    "extension {extension} replaces criteria that {base} does not have: {ids}",
+                    extension=str(self.id),
+                    base=str(self.base),
+                    ids=", ".join(unknown),
+                )
             )
         clashing = sorted(c.id for c in self.add if c.id in base_ids)
         if clashing:
             raise SchemeError(
-                f"extension {self.id} adds criteria that {self.base} already has "
-                f"(use replace=): {', '.join(clashing)}"
+                msg(
+                    "extension {extension} adds criteria that {base} already has "
+                    "(use replace=): {ids}",
+                    extension=str(self.id),
+                    base=str(self.base),
+                    ids=", ".join(clashing),
+                )
             )
         scheme = base.with_parameters_added(self.parameters) if self.parameters else base
         added = {f"parameter:{p.id}": self.by for p in self.parameters}
@@ -120,8 +137,11 @@ class Jurisdiction:
     def __attrs_post_init__(self) -> None:
         if self.effective_from and self.effective_to and self.effective_from > self.effective_to:
             raise SchemeError(
-                f"jurisdiction of {self.province} for {self.scheme_id}: "
-                "effective_from is after effective_to"
+                msg(
+                    "jurisdiction of {province} for {scheme}: effective_from is after effective_to",
+                    province=str(self.province),
+                    scheme=str(self.scheme_id),
+                )
             )
 
     def in_force(self, on: dt.date) -> bool:

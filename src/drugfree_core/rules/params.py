@@ -18,6 +18,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import msg
 from drugfree_core.model._dates import shift
 from drugfree_core.model.enums import Provenance
 from drugfree_core.model.periods import period_start_on
@@ -175,7 +176,12 @@ class Parameter:
     def __attrs_post_init__(self) -> None:
         starts = [dv.start for dv in self.values]
         if starts != sorted(starts) or len(set(starts)) != len(starts):
-            raise SchemeError(f"parameter {self.id}: dated values must have increasing starts")
+            raise SchemeError(
+                msg(
+                    "parameter {parameter}: dated values must have increasing starts",
+                    parameter=str(self.id),
+                )
+            )
 
     def at(self, on: dt.date) -> DatedValue:
         """The dated value in force on *on*."""
@@ -184,7 +190,9 @@ class Parameter:
             if dv.start <= on:
                 current = dv
         if current is None:
-            raise SchemeError(f"parameter {self.id} is not in force on {on.isoformat()}")
+            raise SchemeError(
+                msg("parameter {id} is not in force on {date}", id=str(self.id), date=on)
+            )
         return current
 
     def overridden(self, value: DatedValue) -> Parameter:

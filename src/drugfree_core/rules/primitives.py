@@ -26,6 +26,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import msg
 from drugfree_core.model.enums import (
     FactKind,
     LocationBasis,
@@ -335,7 +336,9 @@ class CommuneShare:
     @scheme.validator
     def _a_scheme(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(getattr(value, "id", None), str) or not hasattr(value, "criteria"):
-            raise SchemeError(f"CommuneShare needs a Scheme, not {type(value).__name__}")
+            raise SchemeError(
+                msg("CommuneShare needs a Scheme, not {type}", type=type(value).__name__)
+            )
 
     @property
     def scheme_id(self) -> str:

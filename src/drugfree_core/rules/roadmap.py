@@ -15,6 +15,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError, UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model.enums import Provenance
 from drugfree_core.rules.scheme import check_id
 
@@ -27,7 +28,13 @@ MEETING, RECOGNISED = "meeting", "recognised"
 
 def _share(_inst: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
     if not isinstance(value, Fraction) or not 0 < value <= 1:
-        raise SchemeError(f"{attribute.name} must be a Fraction in (0, 1], not {value!r}")
+        raise SchemeError(
+            msg(
+                "{name} must be a Fraction in (0, 1], not {value}",
+                name=attribute.name,
+                value=repr(value),
+            )
+        )
 
 
 def required_count(share: Fraction, units: int) -> int:
@@ -39,11 +46,14 @@ def required_count(share: Fraction, units: int) -> int:
     1661
     """
     if not isinstance(share, Fraction | int) or isinstance(share, bool):
-        raise UsageError(f"the share must be a Fraction, not {type(share).__name__}")
+        raise UsageError(msg("the share must be a Fraction, not {type}", type=type(share).__name__))
     if isinstance(units, bool) or not isinstance(units, int):
-        raise UsageError(f"the unit count must be a whole number, not {type(units).__name__}")
+        raise UsageError(
+            msg("the unit count must be a whole number, not {type}", type=type(units).__name__)
+        )
     if units < 0:
-        raise SchemeError(f"a unit count cannot be negative: {units}")
+        # The count as given (str, not int: no thousands separator in the echoed value).
+        raise SchemeError(msg("a unit count cannot be negative: {units}", units=str(units)))
     return math.ceil(share * units)
 
 
@@ -101,12 +111,21 @@ class Roadmap:
     def __attrs_post_init__(self) -> None:
         dues = [m.due for m in self.milestones]
         if dues != sorted(dues) or len(set(dues)) != len(dues):
-            raise SchemeError(f"roadmap {self.id}: milestones must have increasing due dates")
+            raise SchemeError(
+                msg(
+                    "roadmap {roadmap}: milestones must have increasing due dates",
+                    roadmap=str(self.id),
+                )
+            )
         shares = [m.share for m in self.milestones]
         if shares != sorted(shares):
-            raise SchemeError(f"roadmap {self.id}: cumulative shares cannot decrease")
+            raise SchemeError(
+                msg("roadmap {roadmap}: cumulative shares cannot decrease", roadmap=str(self.id))
+            )
         if self.effective_from and self.effective_to and self.effective_from > self.effective_to:
-            raise SchemeError(f"roadmap {self.id}: effective_from is after effective_to")
+            raise SchemeError(
+                msg("roadmap {roadmap}: effective_from is after effective_to", roadmap=str(self.id))
+            )
 
     @property
     def is_national(self) -> bool:

@@ -10,6 +10,7 @@ import attrs
 from attrs import validators as v
 
 from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import msg
 from drugfree_core.model.enums import Authority, Provenance, UnitLevel
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.params import DatedValue, Parameter, ParamValue
@@ -21,7 +22,13 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 def check_id(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
     """Attrs validator: an id is letters, digits, ".", "_" or "-" (at most 80)."""
     if not _ID.match(value):
-        raise SchemeError(f"{attribute.name} {value!r} must be letters, digits, '.', '_', '-'")
+        raise SchemeError(
+            msg(
+                "{name} {value} must be letters, digits, '.', '_', '-'",
+                name=attribute.name,
+                value=repr(value),
+            )
+        )
 
 
 def _in_force(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
@@ -68,7 +75,13 @@ class Level:
 
     def __attrs_post_init__(self) -> None:
         if not 1 <= self.min_pass <= len(self.criteria):
-            raise SchemeError(f"level {self.id}: min_pass must be 1..{len(self.criteria)}")
+            raise SchemeError(
+                msg(
+                    "level {level}: min_pass must be 1..{count}",
+                    level=str(self.id),
+                    count=len(self.criteria),
+                )
+            )
 
     def reached(self, outcomes: Mapping[str, Outcome]) -> bool | None:
         """Whether a unit with these criterion *outcomes* reaches the level (None: cannot tell).
@@ -139,32 +152,62 @@ class Scheme:
         ids = [c.id for c in self.criteria]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise SchemeError(f"scheme {self.id}: duplicate criterion ids {', '.join(dupes)}")
+            raise SchemeError(
+                msg(
+                    "scheme {scheme}: duplicate criterion ids {ids}",
+                    scheme=str(self.id),
+                    ids=", ".join(dupes),
+                )
+            )
         pids = [p.id for p in self.parameters]
         pdupes = sorted({i for i in pids if pids.count(i) > 1})
         if pdupes:
-            raise SchemeError(f"scheme {self.id}: duplicate parameter ids {', '.join(pdupes)}")
+            raise SchemeError(
+                msg(
+                    "scheme {scheme}: duplicate parameter ids {ids}",
+                    scheme=str(self.id),
+                    ids=", ".join(pdupes),
+                )
+            )
         known = set(pids)
         for criterion in self.criteria:
             missing = param_refs(criterion.rule) - known
             if missing:
                 raise SchemeError(
-                    f"scheme {self.id}: criterion {criterion.id} uses undefined parameters "
-                    + ", ".join(sorted(missing))
+                    msg(
+                        "scheme {scheme}: criterion {criterion} uses undefined parameters {ids}",
+                        scheme=str(self.id),
+                        criterion=str(criterion.id),
+                        ids=", ".join(sorted(missing)),
+                    )
                 )
         for level in self.levels:
             unknown = set(level.criteria) - set(ids)
             if unknown:
                 raise SchemeError(
-                    f"scheme {self.id}: level {level.id} names unknown criteria "
-                    + ", ".join(sorted(unknown))
+                    msg(
+                        "scheme {scheme}: level {level} names unknown criteria {ids}",
+                        scheme=str(self.id),
+                        level=str(level.id),
+                        ids=", ".join(sorted(unknown)),
+                    )
                 )
         if self.level_order is not None and self.level_order not in known:
             raise SchemeError(
-                f"scheme {self.id}: level_order names undefined parameter {self.level_order}"
+                msg(
+                    "scheme {scheme}: level_order names undefined parameter {parameter}",
+                    scheme=str(self.id),
+                    parameter=str(self.level_order),
+                )
             )
         if self.no_level in {level.id for level in self.levels}:
-            raise SchemeError(f"scheme {self.id}: no_level {self.no_level!r} is a level id")
+            raise SchemeError(
+                msg(
+                    "scheme {scheme}: no_level {value} is a level id",
+                    scheme=str(self.id),
+                    value=repr(self.no_level),
+                )
+            )
 
     @property
     def is_classification(self) -> bool:
@@ -192,13 +235,23 @@ class Scheme:
         except SchemeError:
             return self.levels
         if not isinstance(wanted, tuple) or not all(isinstance(x, str) for x in wanted):
-            raise SchemeError(f"scheme {self.id}: parameter {self.level_order} must hold level ids")
+            raise SchemeError(
+                msg(
+                    "scheme {scheme}: parameter {parameter} must hold level ids",
+                    scheme=str(self.id),
+                    parameter=str(self.level_order),
+                )
+            )
         by_id = {level.id: level for level in self.levels}
         unknown = sorted(set(wanted) - set(by_id))
         if unknown:
             raise SchemeError(
-                f"scheme {self.id}: parameter {self.level_order} names unknown levels "
-                + ", ".join(unknown)
+                msg(
+                    "scheme {scheme}: parameter {parameter} names unknown levels {ids}",
+                    scheme=str(self.id),
+                    parameter=str(self.level_order),
+                    ids=", ".join(unknown),
+                )
             )
         ordered = [by_id[i] for i in dict.fromkeys(wanted)]
         return (*ordered, *(lv for lv in self.levels if lv.id not in wanted))
@@ -212,14 +265,26 @@ class Scheme:
         for c in self.criteria:
             if c.id == criterion_id:
                 return c
-        raise SchemeError(f"scheme {self.id} has no criterion {criterion_id!r}")
+        raise SchemeError(
+            msg(
+                "scheme {scheme} has no criterion {criterion}",
+                scheme=str(self.id),
+                criterion=repr(criterion_id),
+            )
+        )
 
     def parameter(self, parameter_id: str) -> Parameter:
         """The parameter called *parameter_id*."""
         for p in self.parameters:
             if p.id == parameter_id:
                 return p
-        raise SchemeError(f"scheme {self.id} has no parameter {parameter_id!r}")
+        raise SchemeError(
+            msg(
+                "scheme {scheme} has no parameter {parameter}",
+                scheme=str(self.id),
+                parameter=repr(parameter_id),
+            )
+        )
 
     def resolve_parameters(self, on: dt.date) -> dict[str, ResolvedParameter]:
         """Every parameter's value in force on *on*, with its citation."""

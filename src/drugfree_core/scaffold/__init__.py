@@ -15,6 +15,7 @@ from string import Template
 from drugfree_core._args import expect, expect_date, expect_path
 from drugfree_core.adminmap import official_code
 from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model._checks import is_identifier, is_unicode
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.versioning import HOOK_API_VERSION
@@ -89,13 +90,19 @@ def create_plugin(
     name = plugin_name(name)
     if not _NAME.fullmatch(name):
         raise UsageError(
-            f"plugin name {name!r} must be lower-case letters and digits separated by "
-            "hyphens, starting with a letter (e.g. quang-tri)"
+            msg(
+                "plugin name {name} must be lower-case letters and digits separated by "
+                "hyphens, starting with a letter (e.g. quang-tri)",
+                name=repr(name),
+            )
         )
     if not is_identifier(province):
         raise UsageError(
-            f"province code {province!r} is not a valid unit code (1-64 letters, digits, "
-            "'.', '_', ':' or '-', e.g. 44)"
+            msg(
+                "province code {code} is not a valid unit code (1-64 letters, digits, "
+                "'.', '_', ':' or '-', e.g. 44)",
+                code=repr(province),
+            )
         )
     if (
         not isinstance(province_name, str)
@@ -105,17 +112,25 @@ def create_plugin(
     ):
         # It is written into Python, TOML and Markdown files: no quote may end a string.
         raise UsageError(
-            "the province name must be 1 to 100 characters without quotes, backslashes, "
-            "'$' or control characters (e.g. Tỉnh Quảng Trị)"
+            msg(
+                "the province name must be 1 to 100 characters without quotes, backslashes, "
+                "'$' or control characters (e.g. Tỉnh Quảng Trị)"
+            )
         )
     owner = claimed_by(province, host)
     if owner is not None:
         raise UsageError(
-            f"province {province} already has a scheme from the installed plugin {owner}; "
-            "give the code of another province with --province"
+            msg(
+                "province {province} already has a scheme from the installed plugin {plugin}; "
+                "give the code of another province with --province",
+                province=province,
+                plugin=owner,
+            )
         )
     if destination.exists():
-        raise UsageError(f"{destination} already exists; choose another directory")
+        raise UsageError(
+            msg("{path} already exists; choose another directory", path=str(destination))
+        )
     lo, hi = _core_range()
     values = {
         "name": name,
@@ -131,7 +146,13 @@ def create_plugin(
         return _write(destination, values)
     except OSError as exc:
         where = exc.filename or destination
-        raise UsageError(f"cannot write {where}: {exc.strerror or type(exc).__name__}") from None
+        raise UsageError(
+            msg(
+                "cannot write {path}: {reason}",
+                path=str(where),
+                reason=exc.strerror or type(exc).__name__,
+            )
+        ) from None
 
 
 def _write(destination: Path, values: dict[str, str]) -> list[Path]:

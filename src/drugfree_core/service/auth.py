@@ -216,18 +216,24 @@ def mint_token(
     """
     if not isinstance(token_id, str) or not _TOKEN_ID.fullmatch(token_id):
         raise UsageError(
-            "a token id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
-            "or digit (it names the token in the audit log)"
+            msg(
+                "a token id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
+                "or digit (it names the token in the audit log)"
+            )
         )
     if isinstance(permissions, str | bytes) or not isinstance(permissions, Iterable):
-        raise UsageError(f"permissions must be a list of {', '.join(PERMISSIONS)}")
+        raise UsageError(
+            msg("permissions must be a list of {permissions}", permissions=", ".join(PERMISSIONS))
+        )
     if not isinstance(scope, str) and (
         isinstance(scope, bytes | Mapping) or not isinstance(scope, Iterable)
     ):
-        raise UsageError('the scope must be "national" or a list of province codes')
+        raise UsageError(msg('the scope must be "national" or a list of province codes'))
     permissions = list(permissions)
     if not all(isinstance(p, str) for p in permissions):
-        raise UsageError(f"permissions must be a list of {', '.join(PERMISSIONS)}")
+        raise UsageError(
+            msg("permissions must be a list of {permissions}", permissions=", ".join(PERMISSIONS))
+        )
     permissions = list(dict.fromkeys(permissions))
     bad = [p for p in permissions if p not in PERMISSIONS]
     if bad:

@@ -11,6 +11,7 @@ from drugfree_core._args import expect, expect_date
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.errors import SchemeError, UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.reports.quality.checks import (
     CHECKS,
     ISSUE_SCHEMA,
@@ -167,15 +168,15 @@ def assess_quality(
     """
     expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise UsageError("the assessment date must be a datetime.date")
+        raise UsageError(msg("the assessment date must be a datetime.date"))
     if extracted is not None:
         expect_date(extracted, "the extraction date")
     if isinstance(stale_after_days, bool) or not isinstance(stale_after_days, int):
-        raise UsageError("stale_after_days must be a whole number of days")
+        raise UsageError(msg("stale_after_days must be a whole number of days"))
     if stale_after_days < 0:
-        raise UsageError("stale_after_days must not be negative")
+        raise UsageError(msg("stale_after_days must not be negative"))
     if extracted is not None and extracted < on:
-        raise UsageError("the extraction date cannot be before the assessment date")
+        raise UsageError(msg("the extraction date cannot be before the assessment date"))
     q = _inputs(dataset, on, extracted or on, stale_after_days, law or LAW_PARAMETERS)
     issues = _issue_frame(q)
     # What the counts need, without the texts of every issue (made if records are read).
