@@ -50,7 +50,7 @@ EDITION_NAMES = {"en": "English", "vi": "Tiếng Việt"}
 #: Said under the title of an untranslated page in the Vietnamese edition.
 UNTRANSLATED_NOTE = (
     ":::{note}\nTrang này dành cho người lập trình và hiện chỉ có bằng tiếng Anh. "
-    "Hướng dẫn, cách làm và danh mục tiêu chí đã có bằng tiếng Việt.\n:::\n"
+    "Hướng dẫn, cách làm, phần giải thích và danh mục tiêu chí đã có bằng tiếng Việt.\n:::\n"
 )
 
 _GENERATED_NOTE = (
