@@ -15,7 +15,8 @@ whatever the row order and the file format, without sorting millions of rows:
   since leaving them out changes the results.
 
 Scheme 1 (drugfree-core 0.1) sorted every table on all its columns and hashed it as CSV;
-the same data give another value under scheme 2. Equal fingerprints mean the same data
+scheme 2 hashed rows as this one does, before the finding tables were added. The same
+data give another value under each scheme. Equal fingerprints mean the same data
 with overwhelming probability (two different tables agree by chance with a probability
 of about 2**-128); the row hashes are not cryptographic, so it is a label of the content,
 not a seal against deliberate tampering (sign the files for that).
