@@ -12,11 +12,14 @@ Three kinds of error carry text of another nature, and are left as they are:
 * :class:`~drugfree_core.errors.RecordError`: a record's reason, stored as English in
   ``Problem.reason`` for programs and translated where it is shown, by its template
   (:mod:`drugfree_core.dataset.reasons`);
-* the HTTP service's ``ParameterError``: its text is the location of the parameter
-  (``query.date``), not a sentence;
+* the first argument of the HTTP service's ``ParameterError``: the location of the
+  parameter (``query.date``), not a sentence (its message, the second, is checked);
 * the argument checks of :mod:`drugfree_core._args`: their sentences are assembled from
   what each caller names in Python (``the dataset``, ``a Dataset``, a type's name) for the
   Python programmer who called the function wrongly.
+
+A message built in a variable before the ``raise`` is not followed: the scan reads what
+is raised, with an error's class under any name it was imported as.
 """
 
 from __future__ import annotations
@@ -28,9 +31,20 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "drugfree_core"
 
 #: Errors whose text is not a sentence for the catalogue (see the module's documentation).
-OTHER_TEXT = {"RecordError", "ParameterError"}
+OTHER_TEXT = {"RecordError"}
+#: Errors whose first argument is not text to read but a location.
+LOCATION_FIRST = {"ParameterError"}
 #: Modules whose errors are assembled from their callers' Python names.
 PYTHON_NAMES = {SRC / "_args.py"}
+#: Calls that hand their argument's text on unchanged.
+_PASS_THROUGH = {"str", "dedent", "strip"}
+
+
+def _name(node: ast.expr) -> str | None:
+    """The last name of ``X`` or ``module.X``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
 
 
 def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
@@ -39,7 +53,7 @@ def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
     for tree in trees.values():
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
-                names = {b.id if isinstance(b, ast.Name) else ast.unparse(b) for b in node.bases}
+                names = {n for n in map(_name, node.bases) if n is not None}
                 bases.setdefault(node.name, set()).update(names)
     found = {"DrugfreeError"}
     grew = True
@@ -52,19 +66,34 @@ def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
     return found
 
 
+def _aliases(tree: ast.Module, errors: set[str]) -> dict[str, str]:
+    """Each name the module calls an error class by (``UsageError as UE``: UE)."""
+    names = {name: name for name in errors}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name in errors and alias.asname:
+                    names[alias.asname] = alias.name
+    return names
+
+
 def _is_fixed_text(node: ast.expr) -> bool:
-    """Whether *node* builds a string in place: a literal, an f-string, ``+``, ``.format``."""
+    """Whether *node* builds a string in place: a literal, an f-string, ``+``, ``%``,
+    ``.format``/``.join``, a choice between such, or one handed through ``str()``."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.JoinedStr):
         return True
     if isinstance(node, ast.BinOp):
         return _is_fixed_text(node.left) or _is_fixed_text(node.right)
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("format", "join")
-    )
+    if isinstance(node, ast.IfExp):
+        return _is_fixed_text(node.body) or _is_fixed_text(node.orelse)
+    if isinstance(node, ast.Call):
+        name = _name(node.func)
+        if isinstance(node.func, ast.Attribute) and name in ("format", "join"):
+            return True
+        return name in _PASS_THROUGH and any(_is_fixed_text(a) for a in node.args)
+    return False
 
 
 def _raised_with_fixed_text(trees: dict[Path, ast.Module]) -> Iterator[str]:
@@ -72,14 +101,18 @@ def _raised_with_fixed_text(trees: dict[Path, ast.Module]) -> Iterator[str]:
     for path, tree in sorted(trees.items()):
         if path in PYTHON_NAMES:
             continue
+        names = _aliases(tree, errors)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
                 continue
-            func = node.exc.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            args = node.exc.args
-            if name in errors and args and _is_fixed_text(args[0]):
-                yield f"{path.relative_to(SRC)}:{node.lineno} {name}({ast.unparse(args[0])[:70]})"
+            name = names.get(_name(node.exc.func) or "")
+            if name is None:
+                continue
+            args = list(node.exc.args[1:] if name in LOCATION_FIRST else node.exc.args)
+            args += [k.value for k in node.exc.keywords]
+            fixed = [a for a in args if _is_fixed_text(a)]
+            if fixed:
+                yield f"{path.relative_to(SRC)}:{node.lineno} {name}({ast.unparse(fixed[0])[:70]})"
 
 
 def _trees() -> dict[Path, ast.Module]:
@@ -93,23 +126,70 @@ def test_errors_are_raised_with_catalogue_messages() -> None:
 
 def test_the_scan_finds_fixed_texts_of_every_form() -> None:
     source = """
+from drugfree_core.errors import UsageError as UE
 class DrugfreeError(Exception): ...
 class UsageError(DrugfreeError): ...
 class CoverageError(UsageError): ...
 class RecordError(DrugfreeError): ...
+class ParameterError(DrugfreeError): ...
+class Later(errors.UsageError): ...
 def f(x):
     raise UsageError("plain")
     raise CoverageError(f"formatted {x}")
     raise UsageError("a" + x)
     raise UsageError("{}".format(x))
+    raise UE("imported under another name")
+    raise errors.UsageError("by its module")
+    raise Later("a subclass named by its module")
+    raise UsageError("a %s" % x)
+    raise UsageError("yes" if x else msg("no"))
+    raise UsageError(str("handed on"))
+    raise UsageError(message="as a keyword")
+    raise ParameterError("query.date", "a sentence")
     raise UsageError(msg("through the catalogue {x}", x=x))
+    raise ParameterError("query.date", msg("a message"))
     raise RecordError("a record's reason")
     raise ValueError("not ours")
 """
     found = list(_raised_with_fixed_text({SRC / "example.py": ast.parse(source)}))
-    assert [line.split()[0] for line in found] == [
-        "example.py:7",
-        "example.py:8",
-        "example.py:9",
-        "example.py:10",
-    ]
+    assert [line.split()[0] for line in found] == [f"example.py:{n}" for n in range(10, 22)]
+
+
+def _sample_text(node: ast.expr) -> str | None:
+    """The text a literal makes, or an f-string naming only its field (``x``); else None.
+
+    Other values (a type's name, another sentence) are Python's or read back in turn: the
+    checks of types serve the programmer who built a record in Python.
+    """
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    parts = []
+    for part in node.values:
+        if isinstance(part, ast.Constant):
+            parts.append(str(part.value))
+        elif isinstance(part, ast.FormattedValue) and ast.unparse(part.value) == "attribute.name":
+            parts.append("x")
+        else:
+            return None
+    return "".join(parts)
+
+
+def test_a_records_reasons_are_templates_of_the_catalogue() -> None:
+    """A record's reason is shown in the reader's language by its template: each has one."""
+    from drugfree_core.dataset.reasons import TEMPLATES, reason_message
+
+    untranslatable = []
+    for path, tree in sorted(_trees().items()):
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            if _name(node.exc.func) != "RecordError" or not node.exc.args:
+                continue
+            text = _sample_text(node.exc.args[0])
+            if text is not None and reason_message(text).msgid not in TEMPLATES:
+                untranslatable.append(f"{path.relative_to(SRC)}:{node.lineno} {text!r}")
+    assert not untranslatable, "add these to dataset/reasons.py TEMPLATES:\n" + "\n".join(
+        untranslatable
+    )

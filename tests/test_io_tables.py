@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,7 @@ from drugfree_core.dataset.schema import TABLES_BY_NAME
 from drugfree_core.errors import DatasetError, Problem
 from drugfree_core.io import load, read_json, read_tables, table_door, validate, write_tables
 from drugfree_core.io.table_door import LONG_LINE, read_table_file
+from drugfree_core.io.writers import document_text
 from drugfree_core.plugins import get_scheme
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
@@ -206,6 +208,23 @@ def test_record_checks_match_the_model(tmp_path: Path) -> None:
         ("unit_facts.csv:row 2", "value must not be negative", "16100"),
         ("unit_facts.csv:row 3", "value: 'inf' is not a number", "16100"),
     ]
+
+
+def test_a_rehab_rank_below_one_is_refused_by_every_door(tmp_path: Path) -> None:
+    """The model refuses rank 0; the table door and the JSON document's fast way let it in."""
+    reason = "rank must be 1 or more; 1 is the first rehab"
+    rehab = "subject_id,form,start,end,rank\nS1,voluntary_facility,2024-01-01,2024-02-01,0\n"
+    root = folder(tmp_path, subjects=SUBJECTS, rehab_episodes=rehab)
+    assert problems_of(root) == [("rehab_episodes.csv:row 2", reason, "S1")]
+    (tmp_path / "ok").mkdir()
+    records = json.loads(document_text(read_tables(folder(tmp_path / "ok", subjects=SUBJECTS))))
+    episode = {"form": "voluntary_facility", "start": "2024-01-01", "end": "2024-02-01"}
+    records["subjects"][0]["rehab_episodes"] = [{**episode, "rank": 0}]
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps(records), encoding="utf-8")
+    found = [(p.location, p.reason) for p in validate(document)]
+    assert found == [("$.subjects[0].rehab_episodes[0].rank", reason)]
+    assert reason_message(reason).render("vi") != reason  # a template of the catalogue
 
 
 def test_booleans_defaults_and_empty_cells(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ class OfficialMap:
 
     def _check_known(self, code: str) -> None:
         if not (self.units["code"] == code).any():
-            raise UsageError(msg("unit {code} is not in the official map", code=code))
+            raise UsageError(msg("unit {code} is not in the official map", code=str(code)))
 
     def _province_code(self, province: str, on: dt.date) -> str:
         provinces = self.provinces(on)["code"]

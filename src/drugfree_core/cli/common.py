@@ -32,7 +32,7 @@ from drugfree_core.cli.clicktext import ExistingPath, IntRange
 from drugfree_core.cli.language import LanguageScopedGroup
 from drugfree_core.cli.language import lang_option as lang_option
 from drugfree_core.errors import DatasetError, DrugfreeError, PluginError
-from drugfree_core.i18n import exception_text, msg, msgn, render
+from drugfree_core.i18n import exception_text, msg, msgn, os_reason, render
 
 if TYPE_CHECKING:  # the package imports polars: not at the command line's start
     from drugfree_core.dataset.quarantine import QuarantinedRecord
@@ -235,7 +235,8 @@ def handle_error(exc: Exception, ctx: click.Context | None = None) -> NoReturn:
             fail(f"{text}\n{plugin_way_out(exc.plugins)}")
         fail(text)
     if isinstance(exc, OSError) and exc.strerror:
-        fail(f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
+        reason = render(os_reason(exc))
+        fail(f"{reason}: {exc.filename}" if exc.filename else reason)
     command = "drugfree"
     if ctx is not None:
         command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))

@@ -208,6 +208,8 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
     "rehab_episodes": [
         _not_before("end", "start"),
         (pl.col("completed") & pl.col("end").is_null(), "a completed episode needs an end date"),
+        # As the record refuses it (RehabEpisode.rank): the doors must not let in more.
+        (pl.col("rank") < 1, "rank must be 1 or more; 1 is the first rehab"),
     ],
     "custody_periods": [_not_before("end", "start")],
     "unit_facts": [

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 
 from drugfree_core.errors import DatasetError, Problem, printable
-from drugfree_core.i18n import N_, Message, msgn
+from drugfree_core.i18n import N_, Message, exception_text, msgn
 
 #: Every reason the loaders and checks write, as a template of the catalogue.
 TEMPLATES: tuple[str, ...] = (
@@ -38,6 +38,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("{column} contains a control character, such as a line break, tab, NUL or escape"),
     N_("a unit cannot be its own successor"),
     N_("a completed episode needs an end date"),
+    N_("rank must be 1 or more; 1 is the first rehab"),
     N_("value must be a finite number"),
     N_("value must be a number"),
     N_("value is too large to be a number"),
@@ -275,6 +276,9 @@ _SUMMARY = re.compile(r"(?P<n>[0-9]+) problems? in (?P<source>.*?); first: ", re
 def dataset_error_text(exc: DatasetError, lang: str | None = None) -> str:
     """The one-line message of a refused dataset in *lang*: how many problems, the first."""
     problems: Sequence[Problem] = exc.problems
+    said = exception_text(exc)
+    if isinstance(said, Message) and not problems:
+        return said.render(lang)  # raised with a message of the catalogue: said as it is
     match = _SUMMARY.match(str(exc))
     if match is None or not problems:
         return reason_message(str(exc)).render(lang)

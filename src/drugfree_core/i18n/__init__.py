@@ -59,7 +59,7 @@ from drugfree_core.i18n.message import (
     render,
     render_param,
 )
-from drugfree_core.i18n.words import format_duration, join_texts, yes_no
+from drugfree_core.i18n.words import format_duration, join_texts, os_reason, yes_no
 
 __all__ = [
     "DOMAIN",
@@ -95,6 +95,7 @@ __all__ = [
     "msg",
     "msgn",
     "ngettext",
+    "os_reason",
     "parse_lang",
     "pgettext",
     "pmsg",

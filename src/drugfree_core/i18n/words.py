@@ -1,7 +1,8 @@
-"""Small phrases every output needs: durations, yes and no, lists."""
+"""Small phrases every output needs: durations, yes and no, lists, the system's refusals."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 
 from drugfree_core.i18n.message import Text, msg, msgn, render
@@ -27,3 +28,27 @@ def yes_no(value: bool, lang: str | None = None) -> str:
 def join_texts(items: Iterable[Text], lang: str | None = None, sep: str = ", ") -> str:
     """Texts rendered in *lang* and joined (for lists of names, criteria or reasons)."""
     return sep.join(render(item, lang) for item in items)
+
+
+#: What the system says when it refuses a file, in the catalogue's words: its own text
+#: (``strerror``) is in the system's language, English on the servers this runs on.
+_OS_REASONS = {
+    errno.ENOENT: msg("no such file or folder"),
+    errno.EACCES: msg("permission denied"),
+    errno.EPERM: msg("permission denied"),
+    errno.ENOSPC: msg("no space left on the device"),
+    errno.EROFS: msg("the file system is read-only"),
+    errno.EISDIR: msg("it is a folder, not a file"),
+    errno.ENOTDIR: msg("a part of the path is not a folder"),
+    errno.EEXIST: msg("it already exists"),
+    errno.ENAMETOOLONG: msg("the file name exceeds the system's limit"),
+}
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why the system refused a file, in the reader's language for the usual reasons.
+
+    Other reasons keep the system's own text (or the error's kind when it gave none).
+    """
+    known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return known if known is not None else exc.strerror or type(exc).__name__

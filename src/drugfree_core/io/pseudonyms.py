@@ -40,7 +40,7 @@ from drugfree_core._args import expect, expect_path
 from drugfree_core._polars_paths import polars_target
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import msg
+from drugfree_core.i18n import msg, os_reason
 from drugfree_core.model._checks import is_unicode
 
 #: Environment variable read for the key when no key file is given.
@@ -79,7 +79,7 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
                 msg(
                     "cannot read the key file {file}: {reason}",
                     file=str(file),
-                    reason=str(exc.strerror),
+                    reason=os_reason(exc),
                 )
             ) from None
         if len(key) < MIN_KEY_BYTES:
@@ -330,7 +330,7 @@ def pseudonymise(
             msg(
                 "cannot write {path}: {reason}",
                 path=str(where),
-                reason=exc.strerror or type(exc).__name__,
+                reason=os_reason(exc),
             )
         ) from None
 

@@ -30,7 +30,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import msg
+from drugfree_core.i18n import msg, os_reason
 
 #: File formats of a folder of tables.
 TableFormat = Literal["csv", "parquet"]
@@ -175,5 +175,5 @@ def _writing(target: Path) -> Iterator[None]:
     except OSError as exc:
         where = exc.filename or target
         raise UsageError(
-            msg("cannot write {path}: {reason}", path=str(where), reason=exc.strerror or str(exc))
+            msg("cannot write {path}: {reason}", path=str(where), reason=os_reason(exc))
         ) from exc

@@ -107,7 +107,7 @@ class RehabEpisode:
     @rank.validator
     def _rank_positive(self, _attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is not None and (isinstance(value, bool) or value < 1):
-            raise RecordError("rank must be 1 (first rehab) or more")
+            raise RecordError("rank must be 1 or more; 1 is the first rehab")
 
     def __attrs_post_init__(self) -> None:
         if self.completed and self.end is None:

@@ -68,7 +68,8 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
     if threshold < 2:
         raise UsageError(
             msg(
-                "the suppression threshold must be at least 2, not {threshold}", threshold=threshold
+                "the suppression threshold must be at least 2, not {threshold}",
+                threshold=str(threshold),
             )
         )
 

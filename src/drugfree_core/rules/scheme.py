@@ -79,7 +79,7 @@ class Level:
                 msg(
                     "level {level}: min_pass must be 1..{count}",
                     level=str(self.id),
-                    count=len(self.criteria),
+                    count=str(len(self.criteria)),
                 )
             )
 

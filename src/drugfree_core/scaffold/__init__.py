@@ -15,7 +15,7 @@ from string import Template
 from drugfree_core._args import expect, expect_date, expect_path
 from drugfree_core.adminmap import official_code
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import msg
+from drugfree_core.i18n import msg, os_reason
 from drugfree_core.model._checks import is_identifier, is_unicode
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.versioning import HOOK_API_VERSION
@@ -150,7 +150,7 @@ def create_plugin(
             msg(
                 "cannot write {path}: {reason}",
                 path=str(where),
-                reason=exc.strerror or type(exc).__name__,
+                reason=os_reason(exc),
             )
         ) from None
 

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import msg
+from drugfree_core.i18n import msg, os_reason
 from drugfree_core.model._checks import is_unicode
 
 #: The keys of an audit line, in the order written.
@@ -131,7 +131,7 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any]], li
             msg(
                 "cannot read the audit log {file}: {reason}",
                 file=str(path),
-                reason=str(exc.strerror),
+                reason=os_reason(exc),
             )
         ) from None
     entries: list[dict[str, Any]] = []

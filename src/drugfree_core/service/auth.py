@@ -36,7 +36,7 @@ from pathlib import Path
 import attrs
 
 from drugfree_core.errors import DrugfreeError, UsageError
-from drugfree_core.i18n import Text, msg, msgn
+from drugfree_core.i18n import Text, msg, msgn, os_reason
 from drugfree_core.model._checks import is_identifier
 from drugfree_core.plugins.territory import TerritoryIndex
 
@@ -172,7 +172,7 @@ class TokenStore:
                 msg(
                     "cannot read the tokens file {file}: {reason}",
                     file=str(file),
-                    reason=str(exc.strerror),
+                    reason=os_reason(exc),
                 )
             ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -19,7 +19,7 @@ from typing import Literal, TextIO, get_args
 
 from drugfree_core._args import expect, expect_lang, expect_path
 from drugfree_core.errors import UsageError
-from drugfree_core.i18n import Lang, msg, resolve_lang
+from drugfree_core.i18n import Lang, msg, os_reason, resolve_lang
 from drugfree_core.reports.export.cases_out import (
     render_cases_csv,
     render_cases_json,
@@ -236,5 +236,5 @@ def _writing(target: Path | None) -> Iterator[None]:
     except OSError as exc:
         where = exc.filename or target or "standard output"
         raise UsageError(
-            msg("cannot write {path}: {reason}", path=str(where), reason=exc.strerror or str(exc))
+            msg("cannot write {path}: {reason}", path=str(where), reason=os_reason(exc))
         ) from exc
