@@ -5,10 +5,12 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import decimal
+import errno
 import subprocess
 import sys
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -359,3 +361,42 @@ def test_the_settings_of_the_rules_are_said_in_words() -> None:
         "compulsory rehab at a facility, a later time"
     )
     assert describe_value("a_plugin's_own_word", "vi") == "a_plugin's_own_word"  # as written
+
+
+def test_the_systems_refusals_are_said_in_the_catalogues_words(tmp_path: Path) -> None:
+    from drugfree_core.errors import UsageError
+    from drugfree_core.i18n import os_reason, render
+    from drugfree_core.io import load, write_tables
+    from drugfree_core.samples import demo_path
+
+    assert render(os_reason(OSError(errno.ENOENT, "No such file or directory")), "en") == (
+        "no such file or folder"
+    )
+    assert render(os_reason(PermissionError(errno.EACCES, "Permission denied")), "vi") == (
+        "không có quyền truy cập"
+    )
+    # Raised without a number (polars' writers do): told by its kind.
+    assert render(os_reason(IsADirectoryError("a message")), "en") == "it is a folder, not a file"
+    # Another reason keeps the system's text; none at all, the error's kind.
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+    assert os_reason(OSError()) == "OSError"
+    # A table the system refuses is named, not its folder.
+    (tmp_path / "units.csv").mkdir()
+    with pytest.raises(UsageError) as info:
+        write_tables(load(demo_path()), tmp_path)
+    assert str(info.value) == f"cannot write {tmp_path / 'units.csv'}: it is a folder, not a file"
+
+
+def test_a_json_document_the_system_refuses_is_said_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    from drugfree_core.dataset.reasons import problem_text
+    from drugfree_core.io.json_door import stage_json_file
+
+    folder = tmp_path / "data.json"
+    folder.mkdir()  # a folder where the document should be (the door reads it as a file)
+    (problem,) = stage_json_file(folder).fatal
+    assert problem.reason == "cannot read the file: it is a folder, not a file"
+    assert problem_text(problem, "vi").endswith(
+        "không đọc được tệp: đây là một thư mục, không phải một tệp"
+    )

@@ -88,9 +88,13 @@ def _is_fixed_text(node: ast.expr) -> bool:
         return _is_fixed_text(node.left) or _is_fixed_text(node.right)
     if isinstance(node, ast.IfExp):
         return _is_fixed_text(node.body) or _is_fixed_text(node.orelse)
+    if isinstance(node, ast.BoolOp):  # reason or "unknown"
+        return any(_is_fixed_text(value) for value in node.values)
     if isinstance(node, ast.Call):
         name = _name(node.func)
-        if isinstance(node.func, ast.Attribute) and name in ("format", "join"):
+        if isinstance(node.func, ast.Attribute) and (
+            name in ("format", "join") or _is_fixed_text(node.func.value)  # "x".strip()
+        ):
             return True
         return name in _PASS_THROUGH and any(_is_fixed_text(a) for a in node.args)
     return False
@@ -145,6 +149,8 @@ def f(x):
     raise UsageError("yes" if x else msg("no"))
     raise UsageError(str("handed on"))
     raise UsageError(message="as a keyword")
+    raise UsageError(x or "a default")
+    raise UsageError(f"a method of {x}".capitalize())
     raise ParameterError("query.date", "a sentence")
     raise UsageError(msg("through the catalogue {x}", x=x))
     raise ParameterError("query.date", msg("a message"))
@@ -152,7 +158,7 @@ def f(x):
     raise ValueError("not ours")
 """
     found = list(_raised_with_fixed_text({SRC / "example.py": ast.parse(source)}))
-    assert [line.split()[0] for line in found] == [f"example.py:{n}" for n in range(10, 22)]
+    assert [line.split()[0] for line in found] == [f"example.py:{n}" for n in range(10, 24)]
 
 
 def _sample_text(node: ast.expr) -> str | None:

@@ -155,6 +155,11 @@ def test_field_details() -> None:
         "items": {"$ref": "#/$defs/DrugTest"},
         "default": [],
     }
+    # The record refuses a rank below 1: so does the schema (a valid document loads).
+    assert defs["RehabEpisode"]["properties"]["rank"]["anyOf"] == [
+        {"type": "integer", "minimum": 1},
+        {"type": "null"},
+    ]
 
 
 def test_every_table_column_appears_in_the_schema() -> None:

@@ -63,6 +63,8 @@ def _constraints(field: attrs.Attribute[Any]) -> dict[str, Any]:
             extra["not"] = {"pattern": _checks._NATIONAL_ID.pattern}
         elif validator is _checks.check_non_negative:
             extra["minimum"] = 0
+        elif validator is _checks.check_rank:
+            extra["minimum"] = 1
         elif validator is _checks.check_count:
             extra["minimum"] = 0
             extra["maximum"] = _checks.MAX_INTEGER

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 
 from drugfree_core.errors import DatasetError, Problem, printable
 from drugfree_core.i18n import N_, Message, exception_text, msgn
+from drugfree_core.i18n.words import OS_REASON_TEXTS
 
 #: Every reason the loaders and checks write, as a template of the catalogue.
 TEMPLATES: tuple[str, ...] = (
@@ -185,6 +186,8 @@ JSON_DETAILS: tuple[str, ...] = (
     N_("Invalid \\escape"),
     N_("Invalid \\uXXXX escape"),
     N_("nested too deeply"),
+    # why the system refused to read the file (drugfree_core.i18n.os_reason)
+    *OS_REASON_TEXTS,
 )
 
 #: A position (``3rd``), and a column of the header by its position.

@@ -45,10 +45,26 @@ _OS_REASONS = {
 }
 
 
+#: The same by the error's kind, for errors raised without a number (polars' writers).
+_OS_KINDS: tuple[tuple[type[OSError], int], ...] = (
+    (FileNotFoundError, errno.ENOENT),
+    (PermissionError, errno.EACCES),
+    (IsADirectoryError, errno.EISDIR),
+    (NotADirectoryError, errno.ENOTDIR),
+    (FileExistsError, errno.EEXIST),
+)
+#: The English of each reason (a refused file's reason is kept in English in a problem, and
+#: read back into the reader's language where it is shown: see dataset.reasons).
+OS_REASON_TEXTS: tuple[str, ...] = tuple(dict.fromkeys(m.msgid for m in _OS_REASONS.values()))
+
+
 def os_reason(exc: OSError) -> Text:
     """Why the system refused a file, in the reader's language for the usual reasons.
 
     Other reasons keep the system's own text (or the error's kind when it gave none).
     """
-    known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    number = exc.errno
+    if number is None:
+        number = next((n for kind, n in _OS_KINDS if isinstance(exc, kind)), None)
+    known = _OS_REASONS.get(number) if number is not None else None
     return known if known is not None else exc.strerror or type(exc).__name__

@@ -24,6 +24,7 @@ from drugfree_core.dataset.document import (
 from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
+from drugfree_core.i18n import os_reason, render
 from drugfree_core.io.json_fast import stage_fast
 from drugfree_core.io.known_units import with_known_units
 
@@ -143,7 +144,9 @@ def stage_json_file(path: str | os.PathLike[str]) -> Staged:
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        problem = _fatal(source, f"cannot read the file: {exc.strerror or exc}")
+        # In English, as every problem's reason is; read back in the reader's language.
+        reason = render(os_reason(exc), "en")
+        problem = _fatal(source, f"cannot read the file: {reason}")
         return Staged(source=source, locate=lambda _t, _i: source, good={}, fatal=(problem,))
     # Most documents are clean: read them the fast way (json_fast), else the general one.
     fast = stage_fast(raw.removeprefix(b"\xef\xbb\xbf"), source)  # utf-8-sig

@@ -139,7 +139,8 @@ def write_tables(
                 # by no file, as a supplied table's file is replaced by the new one.
                 target.unlink(missing_ok=True)
                 continue
-            with polars_target(target, "wb") as sink:
+            # Each file under its own name: polars' errors do not name the file they refused.
+            with _writing(target), polars_target(target, "wb") as sink:
                 if format == "csv":
                     frame.write_csv(sink)
                 else:

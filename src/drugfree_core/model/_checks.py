@@ -97,6 +97,12 @@ def check_non_negative(_inst: Any, attribute: attrs.Attribute[Any], value: float
         raise RecordError(f"{attribute.name} must not be negative")
 
 
+def check_rank(_inst: Any, _attribute: attrs.Attribute[Any], value: object) -> None:
+    """A rehab episode's optional rank: 1 for the person's first rehab, 2 or more after."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise RecordError("rank must be 1 or more; 1 is the first rehab")
+
+
 def check_count(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     """An optional whole number from 0 to :data:`MAX_INTEGER` (a population, say)."""
     if value is None:

@@ -10,7 +10,13 @@ import datetime as dt
 import attrs
 
 from drugfree_core.errors import RecordError
-from drugfree_core.model._checks import check_identifier, check_not_before, instance_of, tuple_of
+from drugfree_core.model._checks import (
+    check_identifier,
+    check_not_before,
+    check_rank,
+    instance_of,
+    tuple_of,
+)
 from drugfree_core.model.enums import (
     RehabForm,
     SubjectKind,
@@ -102,12 +108,9 @@ class RehabEpisode:
     )
     completed: bool = attrs.field(default=False, validator=instance_of(bool))
     minor: bool = attrs.field(default=False, validator=instance_of(bool))
-    rank: int | None = attrs.field(default=None, validator=instance_of(int, optional=True))
-
-    @rank.validator
-    def _rank_positive(self, _attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None and (isinstance(value, bool) or value < 1):
-            raise RecordError("rank must be 1 or more; 1 is the first rehab")
+    rank: int | None = attrs.field(
+        default=None, validator=[instance_of(int, optional=True), check_rank]
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.completed and self.end is None:
