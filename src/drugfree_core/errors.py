@@ -10,12 +10,16 @@ force, a plugin that cannot load. Anything else is a bug.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+from collections.abc import Iterator
 
 import attrs
 
 from drugfree_core.i18n.language import chosen_lang
-from drugfree_core.i18n.message import Message
+from drugfree_core.i18n.message import Message, msg
+from drugfree_core.i18n.words import os_reason
 
 # Characters a message must not carry as they are: control characters (a line break, an
 # escape sequence that recolours a terminal), invisible and direction-changing marks, and
@@ -115,3 +119,26 @@ class Problem:
     def __str__(self) -> str:
         rid = f" [{self.record_id}]" if self.record_id else ""
         return f"{self.location}{rid}: {self.reason}"
+
+
+@contextlib.contextmanager
+def writing(target: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Turn a failed write into one line: ``cannot write <file>: <why>`` (a :class:`UsageError`).
+
+    No permission, a full disk, a folder in the way: the file the system named, else
+    *target* (``None``: standard output), and why in the reader's words
+    (:func:`~drugfree_core.i18n.os_reason`). A reader that went away (a closed pipe) is
+    not an error of the write: it goes on to the front, which decides.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        where = exc.filename or target
+        if where is None:
+            path: str | Message = msg("standard output")
+        else:
+            path = os.fsdecode(where) if isinstance(where, bytes | os.PathLike) else str(where)
+        reason = os_reason(exc)
+        raise UsageError(msg("cannot write {path}: {reason}", path=path, reason=reason)) from exc

@@ -39,7 +39,7 @@ import polars as pl
 from drugfree_core._args import expect, expect_path
 from drugfree_core._polars_paths import polars_target
 from drugfree_core.dataset.schema import TABLES
-from drugfree_core.errors import UsageError
+from drugfree_core.errors import UsageError, writing
 from drugfree_core.i18n import msg, os_reason
 from drugfree_core.model._checks import is_unicode
 
@@ -321,18 +321,9 @@ def pseudonymise(
         raise UsageError(msg("a key needs at least {min} bytes", min=MIN_KEY_BYTES))
     src = expect_path(source, "the source")
     dst = expect_path(out, "out")
-    try:
+    # No permission, a full disk: one line naming the file, as for any other write.
+    with writing(dst):
         return _pseudonymise(src, dst, key, columns)
-    except OSError as exc:
-        # No permission, a full disk: one line naming the file, as for any other write.
-        where = exc.filename or dst
-        raise UsageError(
-            msg(
-                "cannot write {path}: {reason}",
-                path=str(where),
-                reason=os_reason(exc),
-            )
-        ) from None
 
 
 def _pseudonymise(

@@ -13,11 +13,8 @@ subjects was not supplied: with ``subjects`` they all are.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Literal
 
 import attrs
@@ -29,8 +26,8 @@ from drugfree_core.dataset.checks import CHILD_TABLES
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.dataset.schema import TABLES
-from drugfree_core.errors import UsageError
-from drugfree_core.i18n import msg, os_reason
+from drugfree_core.errors import UsageError, writing
+from drugfree_core.i18n import msg
 
 #: File formats of a folder of tables.
 TableFormat = Literal["csv", "parquet"]
@@ -99,7 +96,7 @@ def write_json(dataset: Dataset, path: str | os.PathLike[str]) -> None:
     """
     target = expect_path(path, "the JSON file to write")
     text = document_text(_dataset(dataset))
-    with _writing(target):
+    with writing(target):
         target.write_text(text, encoding="utf-8", newline="\n")
 
 
@@ -130,7 +127,7 @@ def write_tables(
                 )
             )
     wanted = set(written_tables(dataset))
-    with _writing(root):
+    with writing(root):
         root.mkdir(parents=True, exist_ok=True)
         for name, frame in canonical_order(dataset).frames().items():
             target = root / f"{name}.{format}"
@@ -140,7 +137,7 @@ def write_tables(
                 target.unlink(missing_ok=True)
                 continue
             # Each file under its own name: polars' errors do not name the file they refused.
-            with _writing(target), polars_target(target, "wb") as sink:
+            with writing(target), polars_target(target, "wb") as sink:
                 if format == "csv":
                     frame.write_csv(sink)
                 else:
@@ -164,17 +161,3 @@ def _refuse_part(dataset: Dataset) -> None:
                 "units only: it cannot be saved as a dataset"
             )
         )
-
-
-@contextlib.contextmanager
-def _writing(target: Path) -> Iterator[None]:
-    """Turn a failed write (no permission, a full disk, a file in the way) into one line."""
-    try:
-        yield
-    except BrokenPipeError:
-        raise  # the reader went away: the front decides (the CLI stops quietly)
-    except OSError as exc:
-        where = exc.filename or target
-        raise UsageError(
-            msg("cannot write {path}: {reason}", path=str(where), reason=os_reason(exc))
-        ) from exc

@@ -14,8 +14,8 @@ from string import Template
 
 from drugfree_core._args import expect, expect_date, expect_path
 from drugfree_core.adminmap import official_code
-from drugfree_core.errors import UsageError
-from drugfree_core.i18n import msg, os_reason
+from drugfree_core.errors import UsageError, writing
+from drugfree_core.i18n import msg
 from drugfree_core.model._checks import is_identifier, is_unicode
 from drugfree_core.plugins.host import PluginHost
 from drugfree_core.plugins.versioning import HOOK_API_VERSION
@@ -142,17 +142,8 @@ def create_plugin(
         "core_min": lo,
         "core_next": hi,
     }
-    try:
+    with writing(destination):
         return _write(destination, values)
-    except OSError as exc:
-        where = exc.filename or destination
-        raise UsageError(
-            msg(
-                "cannot write {path}: {reason}",
-                path=str(where),
-                reason=os_reason(exc),
-            )
-        ) from None
 
 
 def _write(destination: Path, values: dict[str, str]) -> list[Path]:

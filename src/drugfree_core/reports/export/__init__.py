@@ -9,17 +9,15 @@ name none (``bao-cao-hai-phong-2025-12-31.html``).
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, TextIO, get_args
 
 from drugfree_core._args import expect, expect_lang, expect_path
-from drugfree_core.errors import UsageError
-from drugfree_core.i18n import Lang, msg, os_reason, resolve_lang
+from drugfree_core.errors import UsageError, writing
+from drugfree_core.i18n import Lang, msg, resolve_lang
 from drugfree_core.reports.export.cases_out import (
     render_cases_csv,
     render_cases_json,
@@ -111,7 +109,7 @@ def write_report(
     _check_format(fmt, FORMATS)
     expect(report, Report, "the report", "a Report (from build_report)")
     target = None if out is None else expect_path(out, "out")
-    with _writing(target):
+    with writing(target):
         return _write_report(report, fmt, lang=code, out=target, stdout=stdout)
 
 
@@ -220,21 +218,7 @@ def write_cases(
         raise UsageError(
             msg("the case list needs a file path, but {path} is a directory", path=str(out))
         )
-    with _writing(out):
+    with writing(out):
         out.parent.mkdir(parents=True, exist_ok=True)
         write_private(out, content, ENCODING if fmt == "csv" else "utf-8")
     return [out]
-
-
-@contextlib.contextmanager
-def _writing(target: Path | None) -> Iterator[None]:
-    """Turn a failed write (no permission, a full disk, a file in the way) into one line."""
-    try:
-        yield
-    except BrokenPipeError:
-        raise  # the reader went away: the front decides (the CLI stops quietly)
-    except OSError as exc:
-        where = exc.filename or target or "standard output"
-        raise UsageError(
-            msg("cannot write {path}: {reason}", path=str(where), reason=os_reason(exc))
-        ) from exc
