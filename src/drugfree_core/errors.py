@@ -139,6 +139,6 @@ def writing(target: str | os.PathLike[str] | None) -> Iterator[None]:
         if where is None:
             path: str | Message = msg("standard output")
         else:
-            path = os.fsdecode(where) if isinstance(where, bytes | os.PathLike) else str(where)
+            path = str(where) if isinstance(where, int) else os.fsdecode(where)  # int: a descriptor
         reason = os_reason(exc)
         raise UsageError(msg("cannot write {path}: {reason}", path=path, reason=reason)) from exc

@@ -101,8 +101,11 @@ def _conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     if present != expected:
         missing = sorted(expected - present)
         extra = sorted(present - expected)
-        fields = {"table": repr(table.name), "missing": ", ".join(missing)}
-        fields["unexpected"] = ", ".join(extra)
+        fields = {
+            "table": repr(table.name),
+            "missing": ", ".join(missing),
+            "unexpected": ", ".join(extra),
+        }
         if missing and extra:
             text = msg(
                 "table {table} does not match its schema; missing columns: {missing}; "

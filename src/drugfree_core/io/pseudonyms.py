@@ -82,16 +82,7 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
                     reason=os_reason(exc),
                 )
             ) from None
-        if len(key) < MIN_KEY_BYTES:
-            raise UsageError(
-                msg(
-                    "the key file {file} holds {count} bytes; a key needs at least {min} "
-                    "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')",
-                    file=str(file),
-                    count=len(key),
-                    min=MIN_KEY_BYTES,
-                )
-            )
+        where = msg("the key file {file}", file=str(file))
     else:
         try:
             # The variable's bytes as the system gave them (not UTF-8 is fine for a key).
@@ -100,17 +91,17 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
             raise UsageError(msg("env is not a name an environment variable can have")) from None
         if not key:
             raise UsageError(msg("no key: set {env} or give a key file", env=env))
-        if len(key) < MIN_KEY_BYTES:
-            raise UsageError(
-                msg(
-                    "the environment variable {env} holds {count} bytes; a key needs at least "
-                    "{min} (make one with: python -c "
-                    "'import secrets; print(secrets.token_hex(32))')",
-                    env=env,
-                    count=len(key),
-                    min=MIN_KEY_BYTES,
-                )
+        where = msg("the environment variable {env}", env=env)
+    if len(key) < MIN_KEY_BYTES:
+        raise UsageError(
+            msg(
+                "{where} holds {count} bytes; a key needs at least {min} "
+                "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')",
+                where=where,
+                count=len(key),
+                min=MIN_KEY_BYTES,
             )
+        )
     return key
 
 
