@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import itertools
 import json
 import math
 import random
@@ -316,27 +317,51 @@ def _rows_where_sorted(frame: pl.DataFrame, column: str, values: pl.Series) -> p
 
 @settings(max_examples=100)
 @given(
-    keys=st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=40),
+    keys=st.lists(st.sampled_from(["a", "b", "c", "d", "e", None]), max_size=40),
     wanted=st.sets(st.sampled_from(["a", "b", "c", "x"]), max_size=4),
 )
-def test_rows_where_by_filter_is_the_sorted_lookup(keys: list[str], wanted: set[str]) -> None:
+def test_rows_where_by_filter_is_the_sorted_lookup(
+    keys: list[str | None], wanted: set[str]
+) -> None:
     frame = pl.DataFrame(
         {"subject_id": keys, "n": list(range(len(keys)))},
         schema={"subject_id": pl.String(), "n": pl.Int64()},
     )
     values = pl.Series(sorted(wanted), dtype=pl.String())
-    # in any order a filtering pass, sorted by the key a binary search whose runs of rows
-    # are listed in Python (a few) or by polars (many): the same rows
+
+    # in any order a filtering pass or a look-up by hashes (every value one hash: the rows
+    # found by it are checked), sorted by the key a binary search whose runs of rows are
+    # listed in Python (a few) or by polars (many): the same rows
+    def one_hash(values: pl.Series) -> pl.Series:
+        return pl.Series(values.name, [7] * values.len(), dtype=pl.UInt64())
+
     for table in (frame, frame.sort("subject_id", maintain_order=True)):
-        for few in (0, 1, 500):
+        for few, hashed_from, hashing in itertools.product(
+            (0, 1, 500), (0, 10**6), (pl.Series.hash, one_hash)
+        ):
             dataset = attrs.evolve(Dataset.from_frames({}), drug_tests=table)
-            with mock.patch.object(dataset_module, "_FEW_RANGES", few):
+            with (
+                mock.patch.object(dataset_module, "_FEW_RANGES", few),
+                mock.patch.object(dataset_module, "_HASHED_FROM", hashed_from),
+                mock.patch.object(dataset_module, "_hashed", hashing),
+            ):
                 got = dataset._rows_where("drug_tests", "subject_id", values)
                 # the public look-up takes values in any order, repeated, with nulls
                 loose = pl.concat([values.reverse(), values, pl.Series([None], dtype=pl.String())])
                 public = dataset.rows_with("drug_tests", "subject_id", loose)
             assert got.equals(_rows_where_sorted(table, "subject_id", values))
             assert public.equals(got)
+    # A column of categories, the values text (a part cut from frames that were not
+    # conformed): a text hashes otherwise than its category, and is looked up as one.
+    categories = attrs.evolve(
+        Dataset.from_frames({}),
+        drug_tests=frame.with_columns(pl.col("subject_id").cast(pl.Categorical())),
+    )
+    with mock.patch.object(dataset_module, "_HASHED_FROM", 0):
+        got = categories._rows_where("drug_tests", "subject_id", values)
+    assert got.with_columns(pl.col("subject_id").cast(pl.String())).equals(
+        _rows_where_sorted(frame, "subject_id", values)
+    )
 
 
 def test_rows_with_reads_the_values_in_the_columns_type_and_order() -> None:
