@@ -189,3 +189,30 @@ def test_a_lang_option_comes_before_a_misspelt_language_variable() -> None:
     assert "Lỗi: Giá trị không hợp lệ cho 'PATH'" in result.stderr, result.stderr
     listed = CliRunner().invoke(cli, ["schemes", "--lang=en"], env={"DRUGFREE_LANG": "vn"})
     assert listed.exit_code == 0 and "qd28-2025-drug-free" in listed.output
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["plugins", "check", "--lang", "vi"], "vn"),  # the group reads no misspelt variable
+        (["plugins", "--lang", "vi", "check"], "en"),  # the group's language is the command's
+        (["plugins", "check"], "vi"),
+    ],
+)
+def test_a_command_of_a_group_speaks_the_language_the_line_names(args: list[str], env: str) -> None:
+    # No plugin is installed for the tests (conftest): the check says so, in Vietnamese.
+    result = CliRunner().invoke(cli, [*args, "--max-examples", "1"], env={"DRUGFREE_LANG": env})
+    assert "Traceback" not in result.output and "DRUGFREE_LANG" not in result.output
+    said = result.output
+    assert said.startswith("không có bộ tiêu chí hay lộ trình nào của plugin"), said
+
+
+@pytest.mark.parametrize(
+    "args", [["plugins", "check", "--help"], ["schemes", "--help"], ["plugins", "--help", "check"]]
+)
+def test_help_read_before_the_lang_option_is_in_that_language(args: list[str]) -> None:
+    # The help is written before the command's own --lang is read: in the language the
+    # line names all the same, with no word about the misspelt variable.
+    result = CliRunner().invoke(cli, [*args, "--lang", "vi"], env={"DRUGFREE_LANG": "vn"})
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Cách dùng: "), result.output

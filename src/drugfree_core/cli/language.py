@@ -35,6 +35,7 @@ from drugfree_core.i18n import (
     set_lang,
     use_lang,
 )
+from drugfree_core.i18n.language import chosen_lang
 
 
 class LangType(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.3+ only
@@ -58,24 +59,44 @@ def apply_lang(ctx: click.Context, _param: click.Parameter, value: Lang | None) 
     """Click callback: resolve the language and make it the current one.
 
     The command group runs each command in a copy of the context
-    (:class:`LanguageScopedGroup`), so the choice ends with the command.
+    (:class:`LanguageScopedGroup`), so the choice ends with the command. Given no
+    ``--lang`` while ``DRUGFREE_LANG`` names no language, a command (a group, or a
+    command whose ``--help`` comes first) keeps the language the line names for another
+    (set by :meth:`LanguageScopedGroup.main`); with none, it is a usage error.
     """
-    try:
-        lang = value or default_lang()
+    name = _param.name or ""
+    parent = ctx.parent
+    if (
+        value is None
+        and parent is not None
+        and parent.get_parameter_source(name) is ParameterSource.COMMANDLINE
+    ):
         # A command of a group keeps the language given to the group on the command line
         # (drugfree plugins --lang vi check), unless given its own there.
-        name = _param.name or ""
-        parent = ctx.parent
-        if (
-            ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE
-            and parent is not None
-            and parent.get_parameter_source(name) is ParameterSource.COMMANDLINE
-        ):
-            lang = parent.params[name]
+        value = parent.params[name]
+    try:
+        lang = value or default_lang()
     except LanguageError as exc:
-        raise click.UsageError(str(exc), ctx) from None
+        named = chosen_lang()
+        if named is None:
+            raise click.UsageError(str(exc), ctx) from None
+        lang = named
     set_lang(lang)
     return lang
+
+
+class LangOption(click.Option):
+    """``--lang``, whose default :func:`apply_lang` reads, ``DRUGFREE_LANG`` included.
+
+    Click would read the variable itself for every command of the line, a group's
+    included, and refuse a misspelt one there: ``drugfree plugins check --lang vi``,
+    whose language is given (to the command), was refused by the group. The help still
+    names the variable.
+    """
+
+    def value_from_envvar(self, ctx: click.Context) -> None:
+        """Nothing: the variable is read, and a misspelling said, by :func:`apply_lang`."""
+        return None
 
 
 class LanguageScopedGroup(click.Group):
@@ -117,10 +138,17 @@ class LanguageScopedGroup(click.Group):
         given = _given_lang(sys.argv[1:] if args is None else list(args))
         if given is None:
             _check_lang_env()
+        run = super().main
+
+        def in_the_lines_language() -> Any:
+            # Until a command's own --lang sets it: a group, or a --help read before it,
+            # speaks the language the line names without reading the variable.
+            if given is not None:
+                set_lang(given)
+            return run(args, prog_name, complete_var, False, **extra)
+
         try:
-            result = contextvars.copy_context().run(
-                super().main, args, prog_name, complete_var, False, **extra
-            )
+            result = contextvars.copy_context().run(in_the_lines_language)
         except click.UsageError as exc:
             # The language of a failed command is the one its --lang would have set,
             # else the default (the command's own context is gone): a --lang the
@@ -183,6 +211,7 @@ def _lang_of(ctx: click.Context | None) -> Lang | None:
 #: The ``--lang`` option every command that prints for people takes.
 lang_option = click.option(
     "--lang",
+    cls=LangOption,
     type=LangType(),
     envvar=LANG_ENV,
     show_envvar=True,
