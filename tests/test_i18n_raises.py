@@ -7,16 +7,17 @@ Vietnamese user of ``drugfree pseudonymise`` read "no key: set ... or give a key
 Every such error is raised with a catalogue message (``msg``/``msgn``) instead; this test
 reads the source of every module and finds the ones that are not.
 
-Three kinds of error carry text of another nature, and are left as they are:
+Two kinds of error carry text of another nature, and are left as they are:
 
 * :class:`~drugfree_core.errors.RecordError`: a record's reason, stored as English in
   ``Problem.reason`` for programs and translated where it is shown, by its template
   (:mod:`drugfree_core.dataset.reasons`);
 * the first argument of the HTTP service's ``ParameterError``: the location of the
-  parameter (``query.date``), not a sentence (its message, the second, is checked);
-* the argument checks of :mod:`drugfree_core._args`: their sentences are assembled from
-  what each caller names in Python (``the dataset``, ``a Dataset``, a type's name) for the
-  Python programmer who called the function wrongly.
+  parameter (``query.date``), not a sentence (its message, the second, is checked).
+
+The argument checks of :mod:`drugfree_core._args` say what their callers name: an
+argument by a message or by its Python name, what it must be by a message; a test reads
+every call.
 
 A message built in a variable before the ``raise`` is not followed: the scan reads what
 is raised, with an error's class under any name it was imported as.
@@ -34,8 +35,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "drugfree_core"
 OTHER_TEXT = {"RecordError"}
 #: Errors whose first argument is not text to read but a location.
 LOCATION_FIRST = {"ParameterError"}
-#: Modules whose errors are assembled from their callers' Python names.
-PYTHON_NAMES = {SRC / "_args.py"}
 #: Calls that hand their argument's text on unchanged.
 _PASS_THROUGH = {"str", "dedent", "strip"}
 
@@ -103,8 +102,6 @@ def _is_fixed_text(node: ast.expr) -> bool:
 def _raised_with_fixed_text(trees: dict[Path, ast.Module]) -> Iterator[str]:
     errors = _error_classes(trees) - OTHER_TEXT
     for path, tree in sorted(trees.items()):
-        if path in PYTHON_NAMES:
-            continue
         names = _aliases(tree, errors)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
@@ -199,3 +196,54 @@ def test_a_records_reasons_are_templates_of_the_catalogue() -> None:
     assert not untranslatable, "add these to dataset/reasons.py TEMPLATES:\n" + "\n".join(
         untranslatable
     )
+
+
+#: Each argument check of drugfree_core._args: the positions of the argument's name
+#: (a message, or its Python name) and of what it must be (a message).
+_ARGUMENT_CHECKS = {
+    "expect": (2, 3),
+    "expect_date": (1, None),
+    "expect_path": (1, None),
+    "expect_choice": (2, None),
+    "expect_items": (2, 3),
+    "expect_codes": (1, None),
+}
+
+
+def _argument_words(trees: dict[Path, ast.Module]) -> Iterator[str]:
+    """The calls of the argument checks that name an argument, or what it must be, in
+    fixed English: an argument's name given as text must be its Python name."""
+    for path, tree in sorted(trees.items()):
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or _name(node.func) not in _ARGUMENT_CHECKS:
+                continue
+            what, wanted = _ARGUMENT_CHECKS[_name(node.func) or ""]
+            named = {k.arg: k.value for k in node.keywords}
+            given = [
+                (node.args[k] if k < len(node.args) else named.get(key), key)
+                for k, key in ((what, "what"), (wanted, "wanted"))
+                if k is not None
+            ]
+            for arg, key in given:
+                if arg is None or not _is_fixed_text(arg):
+                    continue
+                python_name = isinstance(arg, ast.Constant) and str(arg.value).isidentifier()
+                if key == "wanted" or not python_name:
+                    yield f"{path.relative_to(SRC)}:{node.lineno} {ast.unparse(arg)[:60]}"
+
+
+def test_argument_checks_name_things_through_the_catalogue() -> None:
+    found = list(_argument_words(_trees()))
+    assert not found, "give these as msg(...) (a catalogue message):\n" + "\n".join(found)
+    source = """
+def f(x):
+    expect(x, str, "the dataset", msg("a str"))
+    expect(x, str, msg("the dataset"), "a str")
+    expect_date(x, f"the {x} date")
+    expect_items(x, str, what="supplied", wanted="names")
+    expect(x, str, "supplied", msg("a str"))
+    expect_codes(x, "units")
+    expect_date(x, msg("the date"))
+"""
+    found = list(_argument_words({SRC / "example.py": ast.parse(source)}))
+    assert [line.split()[0] for line in found] == [f"example.py:{n}" for n in (3, 4, 5, 6)]

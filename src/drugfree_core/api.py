@@ -15,7 +15,7 @@ from drugfree_core.engine.pool_steps import on_pool_if_small
 from drugfree_core.engine.results import Evaluation, UnitResult
 from drugfree_core.errors import Problem
 from drugfree_core.explanation import explain_unit
-from drugfree_core.i18n import Lang
+from drugfree_core.i18n import Lang, msg
 from drugfree_core.io import Source, load, load_unit_part
 from drugfree_core.model.enums import UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod, reference_date_of
@@ -48,9 +48,9 @@ def evaluate_unit(
     in its ``contextvars`` context); on the calling thread when the scheme has a custom
     rule (``PythonRule``) or ``DRUGFREE_DISABLE_POOL_STEPS=1`` is set.
     """
-    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
-    expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
-    expect(unit_code, str, "the unit code", "a str")
+    expect(dataset, Dataset, msg("the dataset"), msg("a Dataset (see drugfree_core.load)"))
+    expect(scheme, Scheme, msg("the scheme"), msg("a Scheme (see drugfree_core.get_scheme)"))
+    expect(unit_code, str, msg("the unit code"), msg("a str"))
     # No cycle is made here, but the first unit after a load makes tens of thousands of
     # objects (lineage look-ups, the locale's data) and would start the collection of
     # the whole heap that loading left due: 13-20 ms, a fifth of the explanation. That
@@ -128,9 +128,9 @@ def evaluate_unit_from(
     them may be its own). The result is the one :func:`evaluate_unit` gives on the whole
     dataset.
     """
-    expect(unit_code, str, "the unit code", "a str")
+    expect(unit_code, str, msg("the unit code"), msg("a str"))
     if scheme is not None:
-        expect(scheme, Scheme, "the scheme", "a Scheme")
+        expect(scheme, Scheme, msg("the scheme"), msg("a Scheme"))
     loaded: list[Dataset] = []
 
     def whole() -> Dataset:
@@ -180,12 +180,12 @@ def scheme_for(unit_code: str, on: DateOrPeriod, dataset: Dataset | None = None)
     """
     from drugfree_core.plugins.host import default_host
 
-    expect(unit_code, str, "the unit code", "a str")
+    expect(unit_code, str, msg("the unit code"), msg("a str"))
     if isinstance(on, AssessmentPeriod):
         on = on.reference_date
-    expect_date(on, "the date")
+    expect_date(on, msg("the date"))
     if dataset is not None:
-        expect(dataset, Dataset, "the dataset", "a Dataset or None")
+        expect(dataset, Dataset, msg("the dataset"), msg("a Dataset or None"))
     return default_host().scheme_for(unit_code, on, dataset)
 
 
@@ -198,9 +198,9 @@ def explain(
     :func:`evaluate_unit`, it runs with the cyclic garbage collector paused, and
     evaluates a commune on a worker of polars' thread pool.
     """
-    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
-    expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
-    expect(unit_code, str, "the unit code", "a str")
+    expect(dataset, Dataset, msg("the dataset"), msg("a Dataset (see drugfree_core.load)"))
+    expect(scheme, Scheme, msg("the scheme"), msg("a Scheme (see drugfree_core.get_scheme)"))
+    expect(unit_code, str, msg("the unit code"), msg("a str"))
 
     def explained() -> str:
         unit, evaluation = _evaluate_unit(dataset, scheme, on, unit_code, True)
@@ -222,9 +222,9 @@ def supply_warnings(
     the ``drug_use_locations`` table) is not warned about. ``location`` is the dataset's
     path.
     """
-    given = {str(t) for t in expect_items(supplied, str, "supplied", "table names (str)")}
-    chosen = expect_items(schemes, Scheme, "schemes", "Scheme objects")
-    expect(location, str, "location", "text")
+    given = {str(t) for t in expect_items(supplied, str, "supplied", msg("table names (str)"))}
+    chosen = expect_items(schemes, Scheme, "schemes", msg("Scheme objects"))
+    expect(location, str, "location", msg("a str"))
     readers: dict[str, list[str]] = {}
     for scheme in _with_commune_schemes([s for s in chosen if isinstance(s, Scheme)]):
         for table, criteria in scheme_tables(scheme.criteria, given).items():

@@ -149,10 +149,10 @@ def render_catalogue(
     """
     from drugfree_core.plugins.host import PluginHost
 
-    expect(host, PluginHost, "the host", "a PluginHost")
+    expect(host, PluginHost, msg("the host"), msg("a PluginHost"))
     expect_lang(lang)
     if targets is not None:
-        expect(targets, str, "targets", "a str or None")
+        expect(targets, str, "targets", msg("a str or None"))
     code = resolve_lang(lang)
     return "\n".join(_Catalogue(host, code, targets).lines()).rstrip() + "\n"
 

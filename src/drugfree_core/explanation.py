@@ -139,9 +139,9 @@ def explain_unit(
     by default every one of the evaluation's (:attr:`Evaluation.unplaced_anywhere`). A
     front that shows a reader one province gives the count that may belong there.
     """
-    expect(unit, UnitResult, "the unit", "a UnitResult (from an Evaluation)")
-    expect(evaluation, Evaluation, "the evaluation", "an Evaluation")
-    expect(scheme, Scheme, "the scheme", "a Scheme")
+    expect(unit, UnitResult, msg("the unit"), msg("a UnitResult (from an Evaluation)"))
+    expect(evaluation, Evaluation, msg("the evaluation"), msg("an Evaluation"))
+    expect(scheme, Scheme, msg("the scheme"), msg("a Scheme"))
     expect_lang(lang)
     if unplaced is not None and (
         isinstance(unplaced, bool) or not isinstance(unplaced, int) or unplaced < 0

@@ -146,10 +146,10 @@ def compare(
     unit the dataset does not cover is *no data* under both, neither agreeing nor
     differing (see :func:`evaluate` for *allow_no_coverage*).
     """
-    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
-    expect(scheme_a, Scheme, "scheme A", "a Scheme (see drugfree_core.get_scheme)")
-    expect(scheme_b, Scheme, "scheme B", "a Scheme (see drugfree_core.get_scheme)")
-    expect(allow_no_coverage, bool, "allow_no_coverage", "True or False")
+    expect(dataset, Dataset, msg("the dataset"), msg("a Dataset (see drugfree_core.load)"))
+    expect(scheme_a, Scheme, msg("scheme A"), msg("a Scheme (see drugfree_core.get_scheme)"))
+    expect(scheme_b, Scheme, msg("scheme B"), msg("a Scheme (see drugfree_core.get_scheme)"))
+    expect(allow_no_coverage, bool, "allow_no_coverage", msg("True or False"))
     if scheme_a.unit_level is not scheme_b.unit_level:
         provinces, communes = (
             (scheme_a, scheme_b)

@@ -429,8 +429,8 @@ def _evaluate(
     list_subjects: bool,
 ) -> Evaluation:
     """:func:`evaluate`; without *list_subjects*, only the verdicts may be read."""
-    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
-    expect(scheme, Scheme, "the scheme", "a Scheme (see drugfree_core.get_scheme)")
+    expect(dataset, Dataset, msg("the dataset"), msg("a Dataset (see drugfree_core.load)"))
+    expect(scheme, Scheme, msg("the scheme"), msg("a Scheme (see drugfree_core.get_scheme)"))
     if isinstance(on, AssessmentPeriod):
         on = on.reference_date
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):

@@ -23,6 +23,7 @@ from drugfree_core._lazy import lazy_names as _lazy_names
 from drugfree_core.dataset.checks import LOC, LOC_DTYPE, Staged, all_problems
 from drugfree_core.dataset.dataset import CoverageBasis, Dataset
 from drugfree_core.errors import DatasetError, Problem
+from drugfree_core.i18n import msg
 from drugfree_core.io.known_units import with_known_units
 from drugfree_core.io.postgres import (
     display_source,
@@ -67,7 +68,7 @@ Source = str | os.PathLike[str]
 def _stage(path: Source) -> Staged:
     if is_database_uri(path):
         return _with_official_map(stage_postgres(str(path)))
-    target = expect_path(path, "the dataset path")
+    target = expect_path(path, msg("the dataset path"))
     if target.is_dir():
         return _with_official_map(stage_tables(target))
     if target.is_file() and target.suffix.lower() == ".json":
@@ -149,7 +150,7 @@ def load_unit_part(path: Source, unit_code: str) -> Dataset | None:
     if is_database_uri(path):
         picked = stage_postgres_for_unit(str(path), unit_code)
     else:
-        target = expect_path(path, "the dataset path")
+        target = expect_path(path, msg("the dataset path"))
         picked = stage_for_unit(target, unit_code) if target.is_dir() else None
     if picked is None:
         return None
@@ -238,7 +239,7 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
     anything else a folder of CSV files. Only the tables the dataset was given are
     written, and never the embedded official map (see :func:`write_tables`).
     """
-    expect(dataset, Dataset, "the dataset", "a Dataset")
+    expect(dataset, Dataset, msg("the dataset"), msg("a Dataset"))
     from drugfree_core.io.writers import write_json, write_tables, written_tables
 
     if is_database_uri(path):
@@ -247,7 +248,7 @@ def save(dataset: Dataset, path: Source, *, format: Format | None = None) -> Non
         frames = {name: f for name, f in dataset.frames().items() if name in wanted}
         write_postgres(frames, str(path))
         return
-    target = expect_path(path, "the path to save to")
+    target = expect_path(path, msg("the path to save to"))
     if format is None:
         chosen = "json" if target.suffix.lower() == ".json" else "csv"
     else:

@@ -24,7 +24,7 @@ from drugfree_core.dataset.document import (
 from drugfree_core.dataset.records import CHILD_FIELDS, TOP_LEVEL, RowBuilder, supplied_tables
 from drugfree_core.dataset.schema import TABLES
 from drugfree_core.errors import Problem
-from drugfree_core.i18n import os_reason, render
+from drugfree_core.i18n import msg, os_reason, render
 from drugfree_core.io.json_fast import stage_fast
 from drugfree_core.io.known_units import with_known_units
 
@@ -119,8 +119,8 @@ def stage_document(data: Any, source: str) -> Staged:
 
 def stage_json_text(text: str, source: str = "<string>") -> Staged:
     """Parse and structure JSON text; malformed JSON is one fatal problem."""
-    expect(text, str, "the JSON text", "a str")
-    expect(source, str, "source", "a str")
+    expect(text, str, msg("the JSON text"), msg("a str"))
+    expect(source, str, "source", msg("a str"))
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the general way names it
@@ -139,7 +139,7 @@ def _stage_text(text: str, source: str) -> Staged:
 
 def stage_json_file(path: str | os.PathLike[str]) -> Staged:
     """Read a document file (UTF-8) and structure it."""
-    file = expect_path(path, "the JSON file")
+    file = expect_path(path, msg("the JSON file"))
     source = str(file)
     try:
         raw = file.read_bytes()

@@ -69,9 +69,9 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
     :class:`~drugfree_core.errors.UsageError`, never quoting the key, when it is missing
     or shorter than :data:`MIN_KEY_BYTES`.
     """
-    expect(env, str, "env", "the name of an environment variable (str)")
+    expect(env, str, "env", msg("the name of an environment variable (str)"))
     if file is not None:
-        path = expect_path(file, "the key file")
+        path = expect_path(file, msg("the key file"))
         try:
             key = path.read_bytes().strip()
         except OSError as exc:
@@ -107,8 +107,8 @@ def read_key(*, env: str = KEY_ENV, file: str | os.PathLike[str] | None = None) 
 
 def pseudonym(number: str, key: bytes) -> str:
     """The pseudonymous id of the identity *number* under *key*."""
-    expect(number, str, "the identity number", "a str")
-    expect(key, bytes, "the key", "bytes (see read_key)")
+    expect(number, str, msg("the identity number"), msg("a str"))
+    expect(key, bytes, msg("the key"), msg("bytes (see read_key)"))
     try:
         text = number.strip().encode()
     except UnicodeEncodeError:
@@ -302,7 +302,7 @@ def pseudonymise(
     must not exist. Raises :class:`~drugfree_core.errors.UsageError` for anything that
     cannot be done, with a message that quotes neither a value nor the key.
     """
-    expect(key, bytes, "the key", "bytes (see read_key)")
+    expect(key, bytes, msg("the key"), msg("bytes (see read_key)"))
     if isinstance(columns, str | bytes) or not isinstance(columns, Iterable):
         raise UsageError(msg("columns must be a list of column names"))
     columns = tuple(columns)
@@ -310,7 +310,7 @@ def pseudonymise(
         raise UsageError(msg("columns must be a list of column names"))
     if len(key) < MIN_KEY_BYTES:
         raise UsageError(msg("a key needs at least {min} bytes", min=MIN_KEY_BYTES))
-    src = expect_path(source, "the source")
+    src = expect_path(source, msg("the source"))
     dst = expect_path(out, "out")
     # No permission, a full disk: one line naming the file, as for any other write.
     with writing(dst):

@@ -49,6 +49,7 @@ from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.ordinals import ordinal
 from drugfree_core.dataset.schema import REQUIRED_TABLES, TABLES, TABLES_BY_NAME, Column, Table
 from drugfree_core.errors import Problem
+from drugfree_core.i18n import msg
 from drugfree_core.io.known_units import with_known_units
 from drugfree_core.model._checks import _NATIONAL_ID
 
@@ -691,7 +692,7 @@ def stage_frames(
 
 def stage_tables(folder: str | os.PathLike[str]) -> Staged:
     """Read and type every table file of *folder* into a :class:`Staged` input."""
-    root = expect_path(folder, "the folder of tables")
+    root = expect_path(folder, msg("the folder of tables"))
     if not root.is_dir():
         problem = _fatal("", str(root), "not a folder")
         return Staged(source=str(root), locate=_spreadsheet_rows({}), good={}, fatal=(problem,))

@@ -94,7 +94,7 @@ def write_json(dataset: Dataset, path: str | os.PathLike[str]) -> None:
     Quarantined records are not part of the dataset and are not written. Raises
     :class:`~drugfree_core.errors.UsageError` when the file cannot be written.
     """
-    target = expect_path(path, "the JSON file to write")
+    target = expect_path(path, msg("the JSON file to write"))
     text = document_text(_dataset(dataset))
     with writing(target):
         target.write_text(text, encoding="utf-8", newline="\n")
@@ -110,9 +110,9 @@ def write_tables(
     documentation). Raises :class:`~drugfree_core.errors.UsageError` if the folder already holds a
     table in the other format, since the folder could not be read back.
     """
-    expect_choice(format, ("csv", "parquet"), "table format")
+    expect_choice(format, ("csv", "parquet"), msg("table format"))
     dataset = _dataset(dataset)
-    root = expect_path(folder, "the folder to write")
+    root = expect_path(folder, msg("the folder to write"))
     if root.exists() and not root.is_dir():
         raise UsageError(msg("{path} is a file; tables are written into a folder", path=str(root)))
     other = "parquet" if format == "csv" else "csv"
@@ -145,7 +145,7 @@ def write_tables(
 
 
 def _dataset(value: object) -> Dataset:
-    expect(value, Dataset, "the dataset", "a Dataset")
+    expect(value, Dataset, msg("the dataset"), msg("a Dataset"))
     assert isinstance(value, Dataset)
     _refuse_part(value)
     return value

@@ -480,7 +480,7 @@ class PluginHost:
 
     def scheme(self, scheme_id: str) -> Scheme:
         """The scheme called *scheme_id*; a clear error lists the ones available."""
-        expect(scheme_id, str, "the scheme id", "a str")
+        expect(scheme_id, str, msg("the scheme id"), msg("a str"))
         if scheme_id not in self._schemes:
             raise SchemeError(
                 msg(
@@ -514,7 +514,7 @@ class PluginHost:
 
     def roadmap(self, roadmap_id: str) -> Roadmap:
         """The roadmap called *roadmap_id*."""
-        expect(roadmap_id, str, "the roadmap id", "a str")
+        expect(roadmap_id, str, msg("the roadmap id"), msg("a str"))
         if roadmap_id not in self._roadmaps:
             raise UsageError(
                 msg(

@@ -171,7 +171,7 @@ def build_report(
     if national and province is not None:
         raise UsageError(msg("give a province or the nation, not both"))
     if options is not None:
-        expect(options, ReportOptions, "options", "a ReportOptions")
+        expect(options, ReportOptions, "options", msg("a ReportOptions"))
     options = options or ReportOptions()
     host = host or default_host()
     scope = NATIONAL if province is None else province
@@ -380,9 +380,9 @@ def build_cases(
     if isinstance(on, AssessmentPeriod):
         on = on.reference_date
     _check_arguments(dataset, on, province, host)
-    expect(report, Report, "the report", "a Report (from build_report)")
+    expect(report, Report, msg("the report"), msg("a Report (from build_report)"))
     if scheme is not None:
-        expect(scheme, Scheme, "the scheme", "a Scheme or None")
+        expect(scheme, Scheme, msg("the scheme"), msg("a Scheme or None"))
     host = host or default_host()
     scope = NATIONAL if province is None else province
     now = ScopeRunner(dataset, host, reference_date=on, scope=scope, scheme=scheme).run(on)
@@ -466,12 +466,12 @@ def _recognition(
 
 
 def _check_arguments(dataset: object, on: object, province: object, host: object) -> None:
-    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
-    expect_date(on, "the reference date")
+    expect(dataset, Dataset, msg("the dataset"), msg("a Dataset (see drugfree_core.load)"))
+    expect_date(on, msg("the reference date"))
     if province is not None:
-        expect(province, str, "the province", "a province code (str) or None")
+        expect(province, str, msg("the province"), msg("a province code (str) or None"))
     if host is not None:
-        expect(host, PluginHost, "the host", "a PluginHost or None")
+        expect(host, PluginHost, msg("the host"), msg("a PluginHost or None"))
 
 
 def _series_dates(on: dt.date, options: ReportOptions) -> tuple[dt.date, ...]:

@@ -62,7 +62,7 @@ def _withheld_note(note: Text, threshold: int) -> Text:
 
 def suppress_small_counts(report: Report, threshold: int) -> Report:
     """*report* with every count of people in ``1 .. threshold - 1`` withheld."""
-    expect(report, Report, "the report", "a Report (from build_report)")
+    expect(report, Report, msg("the report"), msg("a Report (from build_report)"))
     if isinstance(threshold, bool) or not isinstance(threshold, int):
         raise UsageError(msg("the suppression threshold must be a whole number"))
     if threshold < 2:

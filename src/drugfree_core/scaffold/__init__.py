@@ -83,10 +83,10 @@ def create_plugin(
     scheme to, since the two would clash. *destination* must not exist yet, so nothing
     is ever overwritten.
     """
-    expect(name, str, "the plugin name", "a str")
-    expect(province, str, "the province code", "a str")
-    expect_date(start, "the start date")
-    destination = expect_path(destination, "the destination")
+    expect(name, str, msg("the plugin name"), msg("a str"))
+    expect(province, str, msg("the province code"), msg("a str"))
+    expect_date(start, msg("the start date"))
+    destination = expect_path(destination, msg("the destination"))
     name = plugin_name(name)
     if not _NAME.fullmatch(name):
         raise UsageError(

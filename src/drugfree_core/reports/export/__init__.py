@@ -107,7 +107,7 @@ def write_report(
     """
     code = _check_lang(lang)
     _check_format(fmt, FORMATS)
-    expect(report, Report, "the report", "a Report (from build_report)")
+    expect(report, Report, msg("the report"), msg("a Report (from build_report)"))
     target = None if out is None else expect_path(out, "out")
     with writing(target):
         return _write_report(report, fmt, lang=code, out=target, stdout=stdout)
@@ -177,7 +177,7 @@ def default_filename(report: Report, fmt: ReportFormat, lang: Lang | None = None
     After the report, its scope and its date, in *lang*:
     ``bao-cao-hai-phong-2025-12-31.html``, ``report-national-2025-12-31.xlsx``.
     """
-    expect(report, Report, "the report", "a Report (from build_report)")
+    expect(report, Report, msg("the report"), msg("a Report (from build_report)"))
     _check_format(fmt, FORMATS)
     _check_lang(lang)
     p = report.provenance
@@ -200,7 +200,7 @@ def write_cases(
     Returns the files written. The CSV file starts with a UTF-8 BOM, as the report's
     CSV files do, so that spreadsheet programs read Vietnamese text right.
     """
-    expect(cases, CaseList, "the case list", "a CaseList (from build_cases)")
+    expect(cases, CaseList, msg("the case list"), msg("a CaseList (from build_cases)"))
     _check_format(fmt, ("json", "csv"))
     out = None if out is None else expect_path(out, "out")
     if fmt == "json":

@@ -166,11 +166,11 @@ def assess_quality(
     (default: the built-in :data:`~drugfree_core.rules.law.LAW_PARAMETERS`; a report
     passes its plugin host's, with every dated value plugins added).
     """
-    expect(dataset, Dataset, "the dataset", "a Dataset (see drugfree_core.load)")
+    expect(dataset, Dataset, msg("the dataset"), msg("a Dataset (see drugfree_core.load)"))
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise UsageError(msg("the assessment date must be a datetime.date"))
     if extracted is not None:
-        expect_date(extracted, "the extraction date")
+        expect_date(extracted, msg("the extraction date"))
     if isinstance(stale_after_days, bool) or not isinstance(stale_after_days, int):
         raise UsageError(msg("stale_after_days must be a whole number of days"))
     if stale_after_days < 0:
