@@ -39,6 +39,7 @@ from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.i18n import Text, msg, msgn, os_reason
 from drugfree_core.model._checks import is_identifier
 from drugfree_core.plugins.territory import TerritoryIndex
+from drugfree_core.service.toml_reasons import toml_problem
 
 AGGREGATES = "aggregates"
 EXPLAIN = "explain"
@@ -176,9 +177,7 @@ class TokenStore:
                 )
             ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UsageError(
-                msg("{file}: not valid TOML ({error})", file=str(file), error=str(exc))
-            ) from None
+            raise UsageError(toml_problem(str(file), exc)) from None
         entries = data.get("tokens", [])
         if not isinstance(entries, list):
             raise UsageError(
