@@ -216,3 +216,24 @@ def test_help_read_before_the_lang_option_is_in_that_language(args: list[str]) -
     result = CliRunner().invoke(cli, [*args, "--lang", "vi"], env={"DRUGFREE_LANG": "vn"})
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Cách dùng: "), result.output
+
+
+def test_the_line_names_its_language_as_click_reads_it() -> None:
+    # The last --lang counts, and nothing after "--" is an option: there the misspelt
+    # variable is said, as on a line that names no language.
+    runner = CliRunner()
+    help_vi = runner.invoke(cli, ["schemes", "--help", "--lang", "en", "--lang", "vi"])
+    assert help_vi.exit_code == 0 and help_vi.output.startswith("Cách dùng: "), help_vi.output
+    after = runner.invoke(cli, ["validate", "--", "--lang", "vi"], env={"DRUGFREE_LANG": "vn"})
+    assert after.exit_code == 2
+    assert after.stderr.startswith("Lỗi: DRUGFREE_LANG='vn' không phải ngôn ngữ"), after.stderr
+
+
+def test_a_misspelt_lang_option_is_said_in_the_readers_language() -> None:
+    # The option's value came from the command line: no word of the variable, no English.
+    result = CliRunner().invoke(cli, ["schemes", "--lang", "xx"], env={"DRUGFREE_LANG": "vi"})
+    assert result.exit_code == 2
+    assert "'xx' không phải ngôn ngữ chương trình hỗ trợ: hãy dùng một trong vi, en" in (
+        result.stderr
+    ), result.stderr
+    assert "DRUGFREE_LANG" not in result.stderr and "unsupported" not in result.stderr

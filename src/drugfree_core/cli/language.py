@@ -23,6 +23,7 @@ from drugfree_core.cli.clicktext import (
     show_usage_error,
     use_translating_contexts,
 )
+from drugfree_core.errors import printable
 from drugfree_core.i18n import (
     LANG_ENV,
     LANGS,
@@ -47,8 +48,13 @@ class LangType(click.ParamType):  # type: ignore[type-arg]  # generic in click 8
         """The language code, or a usage error listing the supported ones."""
         try:
             return check_lang(str(value))
-        except LanguageError as exc:
-            self.fail(str(exc), param, ctx)
+        except LanguageError:
+            problem = msg(
+                "{value} is not a language this program speaks: use one of {languages}",
+                value=repr(printable(str(value))),
+                languages=", ".join(LANGS),
+            )
+            self.fail(problem.render(), param, ctx)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         """``[vi|en]`` in the usage line."""
@@ -97,6 +103,10 @@ class LangOption(click.Option):
     def value_from_envvar(self, ctx: click.Context) -> None:
         """Nothing: the variable is read, and a misspelling said, by :func:`apply_lang`."""
         return None
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        """The option alone: a wrong value named here came from the command line."""
+        return click.Parameter.get_error_hint(self, ctx)
 
 
 class LanguageScopedGroup(click.Group):
@@ -189,14 +199,20 @@ def _check_lang_env() -> None:
 
 
 def _given_lang(args: Sequence[str]) -> Lang | None:
-    """The language a ``--lang`` in *args* names (``--lang vi``, ``--lang=vi``), if any."""
+    """The language the last ``--lang`` of *args* names (``--lang vi``, ``--lang=vi``).
+
+    As Click reads them: the last one counts, and nothing after ``--`` is an option.
+    """
+    named: Lang | None = None
     for k, arg in enumerate(args):
+        if arg == "--":
+            break
         value = args[k + 1] if arg == "--lang" and k + 1 < len(args) else None
         if arg.startswith("--lang="):
             value = arg.partition("=")[2]
-        if value is not None and (lang := parse_lang(value)) is not None:
-            return lang
-    return None
+        if value is not None:
+            named = parse_lang(value)
+    return named
 
 
 def _lang_of(ctx: click.Context | None) -> Lang | None:
