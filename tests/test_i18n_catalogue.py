@@ -476,3 +476,12 @@ def test_the_cache_folder_follows_the_environment(
     assert _env.cache_dir() == tmp_path / "chosen"
     monkeypatch.setenv("DRUGFREE_CACHE_DIR", "  ")
     assert _env.cache_dir() is None
+
+
+def test_a_damaged_catalogue_warns_and_leaves_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken install's catalogue is said once, in English; nothing ends in a traceback."""
+    from drugfree_core.i18n import catalog
+
+    monkeypatch.setattr(catalog, "read_catalogue", lambda lang: catalog._from_mo(lang, b"\0" * 28))
+    with pytest.warns(RuntimeWarning, match="catalogue .* is damaged .*not a compiled catalogue"):
+        assert catalog.catalogue.__wrapped__("vi") is None

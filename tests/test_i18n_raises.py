@@ -180,15 +180,20 @@ def _sample_text(node: ast.expr) -> str | None:
 
 
 def test_a_records_reasons_are_templates_of_the_catalogue() -> None:
-    """A record's reason is shown in the reader's language by its template: each has one."""
+    """A record's reason is shown in the reader's language by its template: each has one.
+
+    The JSON document's type checks (``dataset/document.py``) raise :class:`ValueError`,
+    as cattrs expects of a structure hook; their texts become records' reasons too.
+    """
     from drugfree_core.dataset.reasons import TEMPLATES, reason_message
 
     untranslatable = []
     for path, tree in sorted(_trees().items()):
+        reasons = {"RecordError"} | ({"ValueError"} if path == _DOCUMENT_HOOKS else set())
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
                 continue
-            if _name(node.exc.func) != "RecordError" or not node.exc.args:
+            if _name(node.exc.func) not in reasons or not node.exc.args:
                 continue
             text = _sample_text(node.exc.args[0])
             if text is not None and reason_message(text).msgid not in TEMPLATES:
@@ -247,3 +252,64 @@ def f(x):
 """
     found = list(_argument_words({SRC / "example.py": ast.parse(source)}))
     assert [line.split()[0] for line in found] == [f"example.py:{n}" for n in (3, 4, 5, 6)]
+
+
+#: Where ValueError's texts are records' reasons (see the test above).
+_DOCUMENT_HOOKS = SRC / "dataset" / "document.py"
+#: Python's errors, for a mistake of a caller's or a bug.
+_PYTHON_ERRORS = {"ValueError", "TypeError"}
+#: The mark of a Python error no caller's mistake can raise (a bug, or one caught inside).
+INTERNAL = "internal:"
+
+
+def _python_errors_with_fixed_text(
+    trees: dict[Path, ast.Module], sources: dict[Path, list[str]]
+) -> Iterator[str]:
+    for path, tree in sorted(trees.items()):
+        if path == _DOCUMENT_HOOKS:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            if _name(node.exc.func) not in _PYTHON_ERRORS:
+                continue
+            args = [*node.exc.args, *(k.value for k in node.exc.keywords)]
+            lines = sources[path][node.lineno - 1 : node.end_lineno]
+            if any(_is_fixed_text(a) for a in args) and not any(INTERNAL in s for s in lines):
+                yield f"{path.relative_to(SRC)}:{node.lineno} {ast.unparse(node.exc)[:80]}"
+
+
+def test_python_errors_for_callers_are_catalogue_messages() -> None:
+    """A ValueError or TypeError a caller can cause says what is wrong in their language.
+
+    The library's argument checks raise :class:`~drugfree_core.errors.UsageError`; where
+    a Python error is the contract (the formatting functions, below the library's errors),
+    it carries a catalogue message. One that only a bug can raise, or that is caught
+    inside, is marked ``# internal: why`` on its statement.
+    """
+    trees = _trees()
+    sources = {p: p.read_text(encoding="utf-8").splitlines() for p in trees}
+    found = list(_python_errors_with_fixed_text(trees, sources))
+    assert not found, (
+        "raise a library error with msg(...), or mark what no caller can cause "
+        f"'# {INTERNAL} why':\n" + "\n".join(found)
+    )
+
+
+def test_the_python_error_scan_reads_marks_and_messages() -> None:
+    source = """
+def f(x):
+    raise ValueError(f"caller's {x}")
+    raise TypeError("a caller's type")
+    raise ValueError("a bug's")  # internal: the model's types
+    raise ValueError(
+        "over two lines"  # internal: caught below
+    )
+    raise ValueError(msg("through the catalogue"))
+    raise KeyError("not a caller's")
+"""
+    path = SRC / "example.py"
+    found = list(
+        _python_errors_with_fixed_text({path: ast.parse(source)}, {path: source.splitlines()})
+    )
+    assert [line.split()[0] for line in found] == ["example.py:3", "example.py:4"]

@@ -15,6 +15,8 @@ import pytest
 import drugfree_core
 from drugfree_core.adminmap import official_map
 from drugfree_core.dataset import Dataset
+from drugfree_core.errors import UsageError
+from drugfree_core.i18n import use_lang
 from drugfree_core.io import load
 from drugfree_core.io.writers import write_json, write_tables
 from drugfree_core.model import TWO_TIER_START
@@ -367,12 +369,28 @@ def test_scaled_config_has_the_requested_units(units: int) -> None:
 
 
 def test_config_rejects_bad_values() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="units must be at least 1"):
         SynthConfig.scaled(units=0, subjects=10)
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="subjects must not be negative"):
         SynthConfig(provinces=NATIONAL_PROVINCES, subjects=-1)
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="mover_share must be between 0 and 1"):
         SynthConfig(provinces=NATIONAL_PROVINCES, subjects=1, mover_share=1.5)
+    with pytest.raises(UsageError, match="as_of must be after history_start"):
+        SynthConfig(
+            provinces=NATIONAL_PROVINCES,
+            subjects=1,
+            history_start=dt.date(2025, 1, 1),
+            as_of=dt.date(2025, 1, 1),
+        )
+    with pytest.raises(UsageError, match="track_shares needs four shares"):
+        SynthConfig(provinces=NATIONAL_PROVINCES, subjects=1, track_shares=(0, 0, 0, 0))
+    twice = (NATIONAL_PROVINCES[0], NATIONAL_PROVINCES[0])
+    with pytest.raises(UsageError, match="codes must be distinct"):
+        SynthConfig(provinces=twice, subjects=1)
+    with use_lang("vi"):
+        with pytest.raises(UsageError) as caught:
+            SynthConfig(provinces=NATIONAL_PROVINCES, subjects=1, mover_share=1.5)
+        assert str(caught.value) == "mover_share phải nằm trong khoảng từ 0 đến 1"
 
 
 def test_tiny_configs_work() -> None:
@@ -455,10 +473,10 @@ def test_official_subset_loads_and_evaluates(official: Dataset, tmp_path: Path) 
 def test_official_config_must_match_the_map() -> None:
     (spec,) = (p for p in NATIONAL_PROVINCES if p.code == "12")
     wrong = attrs.evolve(spec, communes=spec.communes - 1, wards=spec.wards + 1)
-    with pytest.raises(ValueError, match="official map"):
+    with pytest.raises(UsageError, match="in the official map, not the configured"):
         generate(SynthConfig(provinces=(wrong,), subjects=1, official_map=True))
     unknown = attrs.evolve(spec, code="99")
-    with pytest.raises(ValueError, match="not in the official map"):
+    with pytest.raises(UsageError, match="province 99 is not in the official map"):
         generate(SynthConfig(provinces=(unknown,), subjects=1, official_map=True))
 
 

@@ -21,7 +21,7 @@ from kit_examples import broken, broken_plugin, good, good_plugin
 import drugfree_core.testing as kit
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine import evaluate
-from drugfree_core.errors import SchemeError
+from drugfree_core.errors import SchemeError, UsageError
 from drugfree_core.i18n import use_lang
 from drugfree_core.model import (
     AdminUnit,
@@ -190,12 +190,30 @@ def test_metadata_requires_hashable_values_except_mappings() -> None:
 
 
 def test_bad_arguments_raise() -> None:
-    with pytest.raises(TypeError, match="Scheme"):
+    with pytest.raises(UsageError, match="scheme must be a drugfree_core Scheme, not str"):
         check_scheme("mps-recognition-2024")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="max_examples"):
+    with pytest.raises(UsageError, match="max_examples must be at least 1"):
         check_scheme(good.SCHEME, max_examples=0)
-    with pytest.raises(ValueError, match="unknown check"):
+    with pytest.raises(UsageError, match="max_examples must be a whole number, not a bool"):
+        check_scheme(good.SCHEME, max_examples=True)
+    with pytest.raises(UsageError, match="seed must be a whole number or None, not float"):
+        check_scheme(good.SCHEME, seed=1.5)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="unknown check 'check_everything'"):
         run_check(good.SCHEME, "check_everything")
+    with pytest.raises(UsageError, match="roadmap must be a drugfree_core Roadmap, not int"):
+        check_roadmap(3)  # type: ignore[arg-type]
+
+
+def test_bad_arguments_are_said_in_the_readers_language() -> None:
+    with use_lang("vi"):
+        with pytest.raises(UsageError) as caught:
+            check_scheme(good.SCHEME, max_examples=0)
+        assert str(caught.value) == "max_examples phải ít nhất là 1"
+        with pytest.raises(UsageError) as caught:
+            run_check(good.SCHEME, "check_everything")
+        assert str(caught.value).startswith(
+            "phép kiểm tra 'check_everything' không hợp lệ; hãy dùng"
+        )
 
 
 # ------------------------------------------------------------ (c) roadmaps
@@ -411,7 +429,9 @@ def test_expected_failures_xfail_and_never_go_stale() -> None:
 
 
 def test_expected_failures_must_name_checks() -> None:
-    with pytest.raises(TypeError, match="unknown checks"):
+    with pytest.raises(
+        UsageError, match=r"Bad\.expected_failures names unknown checks 'check_typo'"
+    ):
         type("Bad", (SchemeConformanceTests,), {"expected_failures": {"check_typo": "x"}})
 
 

@@ -98,7 +98,7 @@ class _Builder:
         if origin in (typing.Union, types.UnionType) and type(None) in args:
             (inner,) = (a for a in args if a is not type(None))
             return {"anyOf": [self.type_schema(inner), {"type": "null"}]}
-        raise TypeError(f"no JSON Schema for {t!r}")
+        raise TypeError(f"no JSON Schema for {t!r}")  # internal: the model's types only
 
     def enum_ref(self, cls: type[enum.Enum]) -> str:
         if cls.__name__ not in self.defs:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from drugfree_core.i18n.catalog import (
     DOMAIN,
     LOCALE_DIR,
+    N_,
     LookupLog,
     catalogue_paths,
     compile_catalogue,
@@ -43,7 +44,6 @@ from drugfree_core.i18n.language import (
     use_lang,
 )
 from drugfree_core.i18n.message import (
-    N_,
     Message,
     Param,
     Text,

@@ -73,7 +73,7 @@ def _from_mo(lang: str, data: bytes) -> Catalogue:
     """
     order = _MO_MAGIC.get(struct.unpack("<I", data[:4])[0]) if len(data) >= 4 else None
     if order is None:
-        raise ValueError(f"not a compiled catalogue (.mo) for {lang}")
+        raise ValueError(f"not a compiled catalogue (.mo) for {lang}")  # internal: see catalogue()
     count, ids_at, texts_at = struct.unpack_from(f"{order}3I", data, 8)
     entries: dict[tuple[str | None, str], tuple[str, ...]] = {}
     plural_expr = "0"
@@ -81,7 +81,9 @@ def _from_mo(lang: str, data: bytes) -> Catalogue:
         id_length, id_offset = struct.unpack_from(f"{order}2I", data, ids_at + 8 * i)
         text_length, text_offset = struct.unpack_from(f"{order}2I", data, texts_at + 8 * i)
         if max(id_offset + id_length, text_offset + text_length) > len(data):
-            raise ValueError(f"the compiled catalogue (.mo) for {lang} is cut short")
+            raise ValueError(  # internal: see catalogue()
+                f"the compiled catalogue (.mo) for {lang} is cut short"
+            )
         key = data[id_offset : id_offset + id_length].decode("utf-8")
         text = data[text_offset : text_offset + text_length].decode("utf-8")
         if not key:  # the header: the plural rule is all this module needs of it
@@ -119,7 +121,18 @@ def catalogue(lang: Lang) -> Catalogue | None:
     """The loaded catalogue of *lang* (once per process); ``None`` for English."""
     if lang == "en":
         return None
-    found = read_catalogue(lang)
+    try:
+        found = read_catalogue(lang)
+    except (ValueError, UnicodeDecodeError) as exc:
+        # A damaged file of the install, not the user's doing: said in English, as
+        # there is no catalogue to say it with, and never a traceback.
+        warnings.warn(
+            f"the {lang} translation catalogue in {LOCALE_DIR} is damaged ({exc}): texts "
+            "stay in English (a broken install; reinstall drugfree-core)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
     if found is None:
         warnings.warn(
             f"no {lang} translation catalogue in {LOCALE_DIR}: texts stay in English "
@@ -183,6 +196,11 @@ def lookups_recorded() -> bool:
     are looked up and recorded.
     """
     return _log.get() is not None
+
+
+def N_(msgid: str) -> str:
+    """Mark *msgid* for the catalogue and return it unchanged (translate it when shown)."""
+    return msgid
 
 
 def translate(

@@ -33,6 +33,7 @@ from contextlib import AbstractContextManager
 from fractions import Fraction
 from functools import lru_cache
 
+from drugfree_core.i18n.catalog import N_, translate
 from drugfree_core.i18n.language import Lang, resolve_lang
 
 Number = int | float | Fraction | decimal.Decimal
@@ -75,9 +76,18 @@ def _written(value: Number, lang: Lang, digits: int, most: int, *, scale: int = 
     return sign + text + point + (fraction[:digits] + fraction[digits:].rstrip("0"))
 
 
+def _caller_error(template: str, **fields: object) -> ValueError:
+    """A caller's mistake as :class:`ValueError`, said in the language in force.
+
+    A catalogue text, not a :class:`~drugfree_core.i18n.Message`: messages format their
+    values with this module.
+    """
+    return ValueError(translate(resolve_lang(None), template).format(**fields))
+
+
 def _most_digits(digits: int, max_digits: int | None) -> int:
     if digits < 0:
-        raise ValueError(f"digits must not be negative, not {digits}")
+        raise _caller_error(N_("{name} must not be negative"), name="digits")
     return max(digits, max_digits if max_digits is not None else digits)
 
 
@@ -111,7 +121,7 @@ def format_count(value: int | float, lang: str | None = None) -> str:
     """
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"a count must be a whole number, not {value}")
+            raise _caller_error(N_("a count must be a whole number, not {value}"), value=value)
         value = int(value)
     return _count_text(value, resolve_lang(lang))
 

@@ -13,7 +13,8 @@ The functions here are the translation function in its forms, and the keywords
 
 * :func:`msg`, :func:`msgn`, :func:`pmsg`: a :class:`Message` to render later;
 * :func:`gettext`, :func:`ngettext`, :func:`pgettext`: the text in a language now;
-* :func:`N_`: marks a text (a table's entry) for the catalogue without translating it.
+* :func:`~drugfree_core.i18n.N_` (in :mod:`.catalog`): marks a text (a table's entry) for the
+  catalogue without translating it.
 
 Parameters are written ``{name}`` in the text (``str.format`` fields). A plural message
 gets its count as ``{n}``.
@@ -53,7 +54,7 @@ _PARAM_TYPES = (str, int, float, decimal.Decimal, Fraction, dt.date)
 def _check_params(params: Mapping[str, object]) -> tuple[tuple[str, Param], ...]:
     for name, value in params.items():
         if isinstance(value, bool) or not isinstance(value, (*_PARAM_TYPES, Message)):
-            raise TypeError(
+            raise TypeError(  # internal: the code building the message, where it is written
                 f"message parameter {name}={value!r}: give a str, number, date or Message"
             )
     return tuple(sorted(params.items()))  # type: ignore[arg-type]
@@ -264,8 +265,3 @@ def bilingual(en: str, vi: str) -> Message:
     Vietnamese text falls back to the English.
     """
     return Message(msgid=en, own=(("vi", vi),) if vi else ())
-
-
-def N_(msgid: str) -> str:
-    """Mark *msgid* for the catalogue and return it unchanged (translate it when shown)."""
-    return msgid

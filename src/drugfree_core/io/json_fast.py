@@ -84,7 +84,7 @@ def _json_type(t: Any, structs: dict[type, Any]) -> Any:
         return typing.Literal[tuple(m.value for m in t)]
     if t in (str, int, float, bool):
         return t
-    raise TypeError(f"no JSON type for {t!r}")  # pragma: no cover - the model's types
+    raise TypeError(f"no JSON type for {t!r}")  # pragma: no cover - internal: the model's types
 
 
 def _struct(cls: type, structs: dict[type, Any]) -> Any:

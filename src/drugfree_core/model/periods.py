@@ -12,6 +12,9 @@ import datetime as dt
 
 import attrs
 
+from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
+
 #: Month and day the assessment period starts (of the previous year) and ends.
 PERIOD_START = (12, 15)
 PERIOD_END = (12, 14)
@@ -21,9 +24,16 @@ _FIRST_YEAR, _LAST_YEAR = 1901, 9999
 
 def _year(_inst: object, _attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("an assessment year is a whole year, such as 2025")
+        raise UsageError(msg("an assessment year is a whole year, such as 2025"))
     if not _FIRST_YEAR <= value <= _LAST_YEAR:
-        raise ValueError(f"assessment year {value} is outside {_FIRST_YEAR}..{_LAST_YEAR}")
+        raise UsageError(
+            msg(
+                "assessment year {year} is outside {first}..{last}",
+                year=str(value),  # a year, never grouped as 2.025
+                first=str(_FIRST_YEAR),
+                last=str(_LAST_YEAR),
+            )
+        )
 
 
 @attrs.frozen

@@ -14,12 +14,13 @@ import re
 import attrs
 from attrs import validators as v
 
+from drugfree_core.errors import RecordError
 from drugfree_core.model._checks import check_identifier, check_not_before
 
 
 def _year(_inst: object, _attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not 1901 <= value <= 9999:
-        raise ValueError("assessment_year must be a year such as 2025")
+        raise RecordError("assessment_year must be a year such as 2025")
 
 
 #: The rule of scheme ids (``rules.scheme.check_id``, a layer above this one).
@@ -28,7 +29,7 @@ SCHEME_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 def _scheme_id(_inst: object, _attribute: attrs.Attribute[str], value: str) -> None:
     if not SCHEME_ID.fullmatch(value):
-        raise ValueError("scheme_id must be 1-80 letters, digits, '.', '_' or '-'")
+        raise RecordError("scheme_id must be 1-80 letters, digits, '.', '_' or '-'")
 
 
 @attrs.frozen(kw_only=True)

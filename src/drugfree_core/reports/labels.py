@@ -289,6 +289,6 @@ def text(key: str, lang: str | None = None, **fields: Param) -> str:
     if message.plural is not None:
         count = fields.get("n")
         if not isinstance(count, int):
-            raise TypeError(f"report label {key!r} needs its count as n=")
+            raise TypeError(f"report label {key!r} needs its count as n=")  # internal: a bug
         message = attrs.evolve(message, n=count)
     return message.with_params(**fields).render(lang) if fields else message.render(lang)

@@ -146,7 +146,7 @@ def _cell_exprs(name: str, dtype: pl.DataType, layout: tuple[int, bool]) -> list
         return [column.cast(_U64).fill_null(0)]
     if dtype.is_float():
         return [_float_bits(column)]
-    raise TypeError(f"no fingerprint encoding for {dtype}")  # pragma: no cover - schema types
+    raise TypeError(f"no fingerprint encoding for {dtype}")  # pragma: no cover - internal: schema
 
 
 def _float_bits(column: pl.Expr) -> pl.Expr:

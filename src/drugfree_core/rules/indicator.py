@@ -16,6 +16,8 @@ from fractions import Fraction
 import attrs
 from attrs import validators as v
 
+from drugfree_core.errors import SchemeError
+from drugfree_core.i18n import msg
 from drugfree_core.model.enums import FactKind, Provenance
 from drugfree_core.rules.params import Parameter, Period
 from drugfree_core.rules.primitives import Population, SubjectPredicate
@@ -52,7 +54,14 @@ IndicatorMeasure = SubjectShare | FactRatio
 
 def _share(_inst: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
     if not isinstance(value, Fraction) or not 0 < value <= 1:
-        raise ValueError(f"{attribute.name} must be a Fraction in (0, 1], not {value!r}")
+        shown = str(value) if isinstance(value, Fraction) else type(value).__name__
+        raise SchemeError(
+            msg(
+                "{name} must be a Fraction above 0 and at most 1, not {value}",
+                name=attribute.name,
+                value=shown,
+            )
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -112,7 +112,7 @@ class Population:
     @kinds.validator
     def _non_empty(self, _attribute: Any, value: frozenset[SubjectKind]) -> None:
         if not value:
-            raise ValueError("a population needs at least one subject kind")
+            raise SchemeError(msg("a population needs at least one subject kind"))
 
 
 # ----------------------------------------------------------------- subject predicates
@@ -449,7 +449,13 @@ class AtLeast:
 
     def __attrs_post_init__(self) -> None:
         if not 1 <= self.k <= len(self.rules):
-            raise ValueError(f"k={self.k} must be between 1 and {len(self.rules)}")
+            raise SchemeError(
+                msg(
+                    "k={k} must be between 1 and {n}, the number of rules",
+                    k=str(self.k),
+                    n=str(len(self.rules)),
+                )
+            )
 
 
 @attrs.frozen

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
+from drugfree_core._args import expect
+from drugfree_core.i18n import msg
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.params import ParamRef
 
@@ -44,8 +46,7 @@ def register_tables(kind: type, needs: TableNeeds) -> None:
     on the reference date, or the reference itself when no date is known). Registering
     a class again replaces its entry.
     """
-    if not isinstance(kind, type):
-        raise TypeError(f"register_tables needs a class, not {kind!r}")
+    expect(kind, type, "kind", msg("a class"))
     _NEEDS[kind] = needs if callable(needs) else tuple(needs)
 
 
@@ -56,8 +57,7 @@ def register_stand_in(kind: type, needs: TableNeeds) -> None:
     and ``resolve``; an empty result means "no stand-in for this node"). Registering a
     class again replaces its entry.
     """
-    if not isinstance(kind, type):
-        raise TypeError(f"register_stand_in needs a class, not {kind!r}")
+    expect(kind, type, "kind", msg("a class"))
     _STAND_INS[kind] = needs if callable(needs) else tuple(needs)
 
 

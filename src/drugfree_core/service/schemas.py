@@ -113,7 +113,7 @@ class SchemaBuilder:
                 return {"type": "string", "format": "date-time"}
             if issubclass(tp, dt.date):
                 return {"type": "string", "format": "date"}
-        raise TypeError(f"no JSON Schema for {tp!r}")
+        raise TypeError(f"no JSON Schema for {tp!r}")  # internal: the service's types only
 
 
 def schemas_for(classes: Iterable[type], refs: str = OPENAPI_REFS) -> dict[str, dict[str, Any]]:

@@ -14,15 +14,18 @@ import datetime as dt
 import attrs
 from attrs import validators as v
 
+from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
+
 
 def _non_negative(_inst: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 0:
-        raise ValueError(f"{attribute.name} must not be negative")
+        raise UsageError(msg("{name} must not be negative", name=attribute.name))
 
 
 def _share(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{attribute.name} must be between 0 and 1")
+        raise UsageError(msg("{name} must be between 0 and 1", name=attribute.name))
 
 
 @attrs.frozen(kw_only=True)
@@ -128,7 +131,7 @@ DEFAULT_REFERENCE_DATES = (dt.date(2025, 10, 1), dt.date(2026, 1, 15))
 def _scale_provinces(units: int) -> tuple[ProvinceSpec, ...]:
     """Pick and shrink national provinces so that they hold *units* commune-level units."""
     if units < 1:
-        raise ValueError("units must be at least 1")
+        raise UsageError(msg("{name} must be at least 1", name="units"))
     national_total = sum(p.total for p in NATIONAL_PROVINCES)
     wanted = round(units * len(NATIONAL_PROVINCES) / national_total)
     count = min(len(NATIONAL_PROVINCES), max(1, wanted))
@@ -157,7 +160,7 @@ def _largest_remainder(weights: list[int], total: int, *, minimum: int) -> list[
     base = [minimum] * len(weights)
     rest = total - minimum * len(weights)
     if rest < 0:
-        raise ValueError("total too small for the number of parts")
+        raise ValueError("total too small for the number of parts")  # internal: callers keep it
     weight_sum = sum(weights) or 1
     quotas = [w * rest / weight_sum for w in weights]
     parts = [int(q) for q in quotas]
@@ -208,14 +211,21 @@ class SynthConfig:
 
     def __attrs_post_init__(self) -> None:
         if self.as_of <= self.history_start:
-            raise ValueError("as_of must be after history_start")
+            raise UsageError(
+                msg("{later} must be after {earlier}", later="as_of", earlier="history_start")
+            )
         if self.tests_per_subject < 0:
-            raise ValueError("tests_per_subject must not be negative")
+            raise UsageError(msg("{name} must not be negative", name="tests_per_subject"))
         if len(self.track_shares) != 4 or min(self.track_shares) < 0 or sum(self.track_shares) <= 0:
-            raise ValueError("track_shares needs four non-negative shares with a positive sum")
+            raise UsageError(
+                msg(
+                    "{name} needs four shares, none negative, with a sum above 0",
+                    name="track_shares",
+                )
+            )
         codes = [p.code for p in self.provinces]
         if len(set(codes)) != len(codes):
-            raise ValueError("province codes must be distinct")
+            raise UsageError(msg("the provinces' codes must be distinct"))
 
     @property
     def unit_count(self) -> int:

@@ -15,6 +15,8 @@ import numpy as np
 import polars as pl
 
 from drugfree_core.adminmap import official_map
+from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.model import TWO_TIER_START, UnitKind
 from drugfree_core.synth._util import Floats, Mask, group_ptr, stream
 from drugfree_core.synth.config import SynthConfig
@@ -124,15 +126,26 @@ def _check_provinces(config: SynthConfig, after: pl.DataFrame, successors: pl.Da
     }
     for spec in config.provinces:
         if spec.code not in names:
-            raise ValueError(
-                f"province {spec.code} is not in the official map from {TWO_TIER_START}"
+            raise UsageError(
+                msg(
+                    "province {code} is not in the official map from {date}",
+                    code=spec.code,
+                    date=TWO_TIER_START,
+                )
             )
         have = tuple(counts.get((spec.code, k.value), 0) for k in SUCCESSOR_KINDS)
         if have != (spec.communes, spec.wards, spec.special_zones):
-            raise ValueError(
-                f"province {spec.code} has {have[0]} communes, {have[1]} wards and "
-                f"{have[2]} special zones in the official map, not the configured "
-                f"{spec.communes}, {spec.wards} and {spec.special_zones}"
+            given = f"{spec.communes}, {spec.wards}, {spec.special_zones}"
+            raise UsageError(
+                msg(
+                    "province {code} has {communes} communes, {wards} wards and {zones} "
+                    "special zones in the official map, not the configured {given}",
+                    code=spec.code,
+                    communes=have[0],
+                    wards=have[1],
+                    zones=have[2],
+                    given=given,
+                )
             )
 
 

@@ -6,6 +6,8 @@ from typing import Any, ClassVar
 
 import pytest
 
+from drugfree_core.errors import UsageError
+from drugfree_core.i18n import msg
 from drugfree_core.rules.scheme import Scheme
 from drugfree_core.testing._scheme_checks import CHECKS, run_check
 
@@ -37,9 +39,14 @@ class SchemeConformanceTests:
         super().__init_subclass__(**kwargs)
         unknown = sorted(set(cls.expected_failures) - set(CHECKS))
         if unknown:
-            raise TypeError(
-                f"{cls.__name__}.expected_failures names unknown checks {unknown}; "
-                f"the checks are {', '.join(CHECKS)}"
+            raise UsageError(
+                msg(
+                    "{name}.expected_failures names unknown checks {unknown}; the checks "
+                    "are {checks}",
+                    name=cls.__name__,
+                    unknown=", ".join(map(repr, unknown)),
+                    checks=", ".join(CHECKS),
+                )
             )
 
     @pytest.fixture

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import attrs
 
+from drugfree_core._args import expect
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import Message, Text, msg, msgn
 from drugfree_core.model import Provenance
@@ -180,8 +181,7 @@ def check_roadmap(roadmap: Roadmap) -> ConformanceReport:
 
     Like :func:`~drugfree_core.testing.check_scheme`, failures are recorded, not raised.
     """
-    if not isinstance(roadmap, Roadmap):
-        raise TypeError(f"expected a drugfree_core Roadmap, not {type(roadmap).__name__}")
+    expect(roadmap, Roadmap, "roadmap", msg("a drugfree_core Roadmap"))
     results = []
     for name in ROADMAP_CHECKS:
         started = time.perf_counter()

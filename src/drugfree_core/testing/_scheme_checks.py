@@ -26,11 +26,12 @@ import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
+from drugfree_core._args import expect, expect_choice
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.document import FORMAT
 from drugfree_core.engine import Outcome, RuleResult, evaluate
 from drugfree_core.engine.serialize import rule_result_from_dict
-from drugfree_core.errors import DatasetError, DrugfreeError, SchemeError
+from drugfree_core.errors import DatasetError, DrugfreeError, SchemeError, UsageError
 from drugfree_core.i18n import LABELS, Message, Text, msg, msgn
 from drugfree_core.io import read_json_text
 from drugfree_core.model import AdminUnit, Provenance, Residence, Subject, UnitKind
@@ -122,8 +123,7 @@ def run_check(
 ) -> CheckResult:
     """Run the one check called *name* (one of :data:`CHECKS`) on *scheme*."""
     _check_arguments(scheme, max_examples, seed)
-    if name not in _RUNNERS:
-        raise ValueError(f"unknown check {name!r}; the checks are {', '.join(CHECKS)}")
+    expect_choice(name, CHECKS, msg("check"))
     started = time.perf_counter()
     text: Text
     try:
@@ -142,12 +142,12 @@ def run_check(
 
 
 def _check_arguments(scheme: object, max_examples: object, seed: object) -> None:
-    if not isinstance(scheme, Scheme):
-        raise TypeError(f"expected a drugfree_core Scheme, not {type(scheme).__name__}")
-    if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
-        raise ValueError(f"max_examples must be an integer >= 1, not {max_examples!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ValueError(f"seed must be an integer or None, not {seed!r}")
+    expect(scheme, Scheme, "scheme", msg("a drugfree_core Scheme"))
+    expect(max_examples, int, "max_examples", msg("a whole number"))
+    if isinstance(max_examples, int) and max_examples < 1:
+        raise UsageError(msg("{name} must be at least 1", name="max_examples"))
+    if seed is not None:
+        expect(seed, int, "seed", msg("a whole number or None"))
 
 
 def _describe(exc: BaseException) -> str:
@@ -664,7 +664,7 @@ def _check_outcomes(scheme: Scheme, budget: _Budget) -> Text:
 
 
 def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not valid JSON")
+    raise ValueError(f"{name} is not valid JSON")  # internal: the check reports it
 
 
 def _non_finite(value: object, path: str = "$") -> str | None:

@@ -61,7 +61,7 @@ def _scalar(value: object) -> JSON:
         return value
     if isinstance(value, Message):
         return value.render()  # a note, in the language in force
-    raise TypeError(f"cannot write {type(value).__name__} to a report document")
+    raise TypeError(f"cannot write {type(value).__name__} to a report document")  # internal: a bug
 
 
 def _plain(obj: object) -> JSON:
@@ -85,7 +85,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 def _record(obj: object) -> dict[str, JSON]:
     cls = type(obj)
     if not attrs.has(cls):
-        raise TypeError(f"{cls.__name__} is not a record")
+        raise TypeError(f"{cls.__name__} is not a record")  # internal: the report's records
     out: dict[str, JSON] = {}
     for name in _field_names(cls):
         value = getattr(obj, name)
