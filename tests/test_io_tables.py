@@ -17,10 +17,11 @@ from drugfree_core.api import evaluate_unit_from
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.reasons import reason_message
 from drugfree_core.dataset.schema import TABLES_BY_NAME
-from drugfree_core.errors import DatasetError, Problem
+from drugfree_core.errors import DatasetError, Problem, RecordError
 from drugfree_core.io import load, read_json, read_tables, table_door, validate, write_tables
 from drugfree_core.io.table_door import LONG_LINE, read_table_file
 from drugfree_core.io.writers import document_text
+from drugfree_core.model import AdminUnit, UnitKind
 from drugfree_core.plugins import get_scheme
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
@@ -225,6 +226,33 @@ def test_a_rehab_rank_below_one_is_refused_by_every_door(tmp_path: Path) -> None
     found = [(p.location, p.reason) for p in validate(document)]
     assert found == [("$.subjects[0].rehab_episodes[0].rank", reason)]
     assert reason_message(reason).render("vi") != reason  # a template of the catalogue
+
+
+def test_a_population_beyond_the_earths_is_refused_by_every_door(tmp_path: Path) -> None:
+    """Two populations near 2**63 summed to a small province total (a false verdict)."""
+    reason = "resident_population is too large: the limit is 10000000000"
+    huge = UNITS.replace(",9000,", f",{2**63 - 1},").replace(",21500,", f",{2**63 - 2**18},")
+    root = folder(tmp_path, units=huge)
+    assert problems_of(root) == [
+        ("units.csv:row 3", reason, "16000"),
+        ("units.csv:row 4", reason, "16100"),
+    ]
+    (tmp_path / "ok").mkdir()
+    records = json.loads(document_text(read_tables(folder(tmp_path / "ok"))))
+    records["units"][1]["resident_population"] = 10_000_000_001
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps(records), encoding="utf-8")
+    assert [(p.location, p.reason) for p in validate(document)] == [
+        ("$.units[1].resident_population", reason)
+    ]
+    with pytest.raises(RecordError, match="is too large: the limit is 10000000000"):
+        AdminUnit(code="1", name="X", kind=UnitKind.COMMUNE, resident_population=10**10 + 1)
+    assert reason_message(reason).render("vi") != reason  # a template of the catalogue
+    # At the limit, a province's sum of its units' populations stays exact.
+    limit = UNITS.replace(",9000,", ",10000000000,").replace(",21500,", ",10000000000,")
+    (tmp_path / "limit").mkdir()
+    dataset = read_tables(folder(tmp_path / "limit", units=limit))
+    assert dataset.units["resident_population"].sum() == 2 * 10**10
 
 
 def test_booleans_defaults_and_empty_cells(tmp_path: Path) -> None:

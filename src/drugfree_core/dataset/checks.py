@@ -34,6 +34,7 @@ from drugfree_core.model._checks import (
     _NATIONAL_ID,
     CONTROL_CHARACTERS,
     MAX_NAME,
+    MAX_POPULATION,
     is_identifier,
 )
 from drugfree_core.model.enums import UnitKind
@@ -188,6 +189,10 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
             "name contains a control character, such as a line break, tab, NUL or escape",
         ),
         (pl.col("resident_population") < 0, "resident_population must not be negative"),
+        (
+            pl.col("resident_population") > MAX_POPULATION,
+            f"resident_population is too large: the limit is {MAX_POPULATION}",
+        ),
         _not_before("valid_to", "valid_from"),
     ],
     "lineage": [

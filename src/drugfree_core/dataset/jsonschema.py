@@ -67,7 +67,7 @@ def _constraints(field: attrs.Attribute[Any]) -> dict[str, Any]:
             extra["minimum"] = 1
         elif validator is _checks.check_count:
             extra["minimum"] = 0
-            extra["maximum"] = _checks.MAX_INTEGER
+            extra["maximum"] = _checks.MAX_POPULATION
         elif validator is _checks.check_text:
             extra["minLength"] = 1
             extra["maxLength"] = _checks.MAX_NAME

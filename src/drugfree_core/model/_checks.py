@@ -28,6 +28,10 @@ _CONTROL = re.compile(CONTROL_CHARACTERS)
 MAX_NAME = 200
 #: The largest integer a table column holds (64-bit signed).
 MAX_INTEGER = 2**63 - 1
+#: The largest resident population a unit may have: more people than live on Earth (8.2
+#: billion in 2025). It keeps every sum of populations (a province's, the nation's) exact
+#: in 64 bits, where two values near :data:`MAX_INTEGER` would wrap to a small total.
+MAX_POPULATION = 10_000_000_000
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -104,15 +108,15 @@ def check_rank(_inst: Any, _attribute: attrs.Attribute[Any], value: object) -> N
 
 
 def check_count(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    """An optional whole number from 0 to :data:`MAX_INTEGER` (a population, say)."""
+    """An optional whole number from 0 to :data:`MAX_POPULATION` (a population)."""
     if value is None:
         return
     if not isinstance(value, int) or isinstance(value, bool):
         raise RecordError(f"{attribute.name} must be a whole number")
     if value < 0:
         raise RecordError(f"{attribute.name} must not be negative")
-    if value > MAX_INTEGER:
-        raise RecordError(f"{attribute.name} is too large: the limit is {MAX_INTEGER}")
+    if value > MAX_POPULATION:
+        raise RecordError(f"{attribute.name} is too large: the limit is {MAX_POPULATION}")
 
 
 def to_number(value: object) -> float:
