@@ -322,6 +322,34 @@ def typo_document(code: str) -> dict[str, Any]:
     return document(units=units, subjects=[failing_addict("S-1", code)])
 
 
+@pytest.mark.parametrize(
+    ("table", "record"),
+    [
+        ("wanted_fugitives", {"id": "F-1", "unit_code": "X20", "start": "2025-01-01"}),
+        (
+            "drug_use_locations",
+            {"id": "L-1", "unit_code": "X20", "kind": "gathering", "identified_on": "2025-02-01"},
+        ),
+        (
+            "drug_law_violations",
+            {"subject_id": "S-9", "unit_code": "X20", "date": "2025-03-01", "kind": "crime"},
+        ),
+    ],
+)
+def test_a_finding_with_a_mistyped_unit_is_counted_not_lost(
+    tmp_path: Path, table: str, record: dict[str, Any]
+) -> None:
+    """A finding names one unit; quarantined for a code that leads nowhere, any may lose it."""
+    doc = typo_document("X1")
+    doc["subjects"].append({"id": "S-9"})
+    doc |= {"wanted_fugitives": [], "drug_use_locations": [], "drug_law_violations": []}
+    doc[table] = [record]
+    dataset = dfc.load(write(tmp_path / "typo.json", doc), quarantine=True)
+    evaluation = dfc.evaluate(dataset, dfc.get_scheme("qd28-2025-drug-free"), ON)
+    assert [r.table for r in evaluation.undetermined] == [table]
+    assert evaluation.unplaced_anywhere == 1
+
+
 def test_mistyped_residence_does_not_make_a_silent_pass(tmp_path: Path) -> None:
     scheme = dfc.get_scheme(MPS)
     clean = dfc.evaluate(dfc.load(write(tmp_path / "ok.json", typo_document("X2"))), scheme, ON)

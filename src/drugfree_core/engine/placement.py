@@ -36,9 +36,16 @@ from drugfree_core.engine.results import UNPLACED_REASONS, UnplacedSubject
 from drugfree_core.model.enums import COMMUNE_LEVEL_KINDS, UnitKind
 
 _COMMUNE_LEVEL = [k.value for k in COMMUNE_LEVEL_KINDS]
-#: Quarantined records that stand for one person or one fact (a subject's other rows are
-#: quarantined with its subject row, so counting subject rows counts people).
-_PLACED_TABLES = ("subjects", "unit_facts")
+#: Quarantined records that stand for one person, one fact or one finding, each able to
+#: make one passing unit fail (a subject's other rows are quarantined with its subject
+#: row, so counting subject rows counts people). A recognition changes no verdict.
+_PLACED_TABLES = (
+    "subjects",
+    "unit_facts",
+    "drug_law_violations",
+    "wanted_fugitives",
+    "drug_use_locations",
+)
 
 
 def active(start: str, end: str, on: dt.date) -> pl.Expr:
