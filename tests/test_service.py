@@ -848,3 +848,181 @@ def test_an_explanation_counts_only_the_unplaced_who_may_be_its_provinces() -> N
     assert said not in explain_unit(unit, evaluation, scheme, "en", unplaced=0)
     with pytest.raises(UsageError, match="whole number"):
         explain_unit(unit, evaluation, scheme, "en", unplaced=-1)
+
+
+# ------------------------------------------------------- the service review's findings
+
+
+def test_evaluation_pages_are_kept_per_language(client: TestClient, setup: dict[str, Any]) -> None:
+    # A written page holds its units' reasons as text: a page written for one language
+    # is never served to a request in the other.
+    hp = auth(setup, "hp-analyst")
+    params: dict[str, Any] = {"scheme": "qd28-2025-drug-free", "date": ON, "page_size": 3}
+
+    def reasons(lang: str) -> tuple[bytes, list[str]]:
+        response = client.get("/v1/evaluations", params={**params, "lang": lang}, headers=hp)
+        assert response.status_code == 200, response.text
+        return response.content, re.findall(r'"reason":"([^"]*)"', response.text)
+
+    en, en_reasons = reasons("en")
+    vi, vi_reasons = reasons("vi")
+    assert en_reasons and len(vi_reasons) == len(en_reasons)
+    assert vi_reasons != en_reasons and vi != en
+    assert reasons("en")[0] == en and reasons("vi")[0] == vi  # each kept, and reused
+
+
+def test_a_report_covers_the_one_province_its_code_stands_for_on_its_date(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+
+    def report(province: str, on: str, lang: str = "en") -> Any:
+        params = {"date": on, "province": province, "lang": lang}
+        return client.get("/v1/reports", params=params, headers=hp)
+
+    # After the merger, the code of the former Hải Phòng is today's Hải Phòng: the
+    # report counts the units it lists, all of province 31.
+    for code, on, province in (("pre2025:31", ON, "31"), ("31", ON, "31")):
+        response = report(code, on)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["units"] and {u["province_code"] for u in body["units"]} == {province}
+        assert body["overall"]["units_in_force"] == len(body["units"])
+        assert read_entries(setup["config"].audit_log)[0][-1]["scope"] == province
+    # Before it, 31 stands for old Hải Phòng and Hải Dương: a 400 naming both, not a
+    # report that drops one of them.
+    for lang in ("en", "vi"):
+        body = assert_problem(report("31", BEFORE, lang), 400)
+        said = msg(
+            "province {province} maps to several provinces on {date}: {provinces}; "
+            "a report covers one province: give province=CODE for one of them",
+            province="31",
+            date=dt.date.fromisoformat(BEFORE),
+            provinces="pre2025:30, pre2025:31",
+        )
+        assert body["detail"] == said.render(lang)
+    assert "pre2025:30" in body["detail"] and "pre2025:31" in body["detail"]
+    # Asked for one of them, each is its own report.
+    for old in ("pre2025:30", "pre2025:31"):
+        response = report(old, BEFORE)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["units"] and {u["province_code"] for u in body["units"]} == {old}
+        assert body["overall"]["units_in_force"] == len(body["units"])
+
+
+def test_validation_problems_are_said_in_the_request_language(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    from drugfree_core.dataset.reasons import problem_text
+    from drugfree_core.errors import Problem
+
+    hp = auth(setup, "hp-analyst")
+    upload = json.dumps({"format": "drugfree-dataset/1", "subjects": [{"id": "001234567890"}]})
+    english = "id looks like a national identity number; use a pseudonymous id"
+    asked: list[tuple[dict[str, str], dict[str, str], str]] = [
+        ({"lang": "vi"}, {}, "vi"),
+        ({}, {"Accept-Language": "vi"}, "vi"),
+        ({}, {}, "en"),
+    ]
+    for params, headers, lang in asked:
+        response = client.post(
+            "/v1/validate", params=params, content=upload, headers={**hp, **headers}
+        )
+        body = response.json()
+        schema_validator("ValidationResult").validate(body)
+        # The reason stays English for programs; each message is the reader's line.
+        problems = [Problem(**p) for p in body["problems"]]
+        assert problems[0].reason == english
+        assert body["messages"] == [problem_text(p, lang) for p in problems]
+    assert body["messages"][0] == f"$.subjects[0].id: {english}"
+    assert "001234567890" not in json.dumps(body)
+
+
+def test_a_dataset_refused_at_request_time_is_said_in_the_request_language(
+    client: TestClient, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from drugfree_core.dataset.reasons import dataset_error_text, problem_text
+    from drugfree_core.errors import DatasetError
+    from drugfree_core.io import load
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps({"format": "drugfree-dataset/1", "subjects": [{"id": "001234567890"}]}),
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError) as caught:
+        load(bad)
+    refused = caught.value
+
+    def invalid(*_args: Any, **_kwargs: Any) -> Any:
+        raise refused
+
+    monkeypatch.setattr(client.app.state.served, "evaluation", invalid)  # type: ignore[attr-defined]
+    params = {"scheme": "mps-recognition-2024", "date": ON}
+    for lang in ("vi", "en"):
+        response = client.get(
+            "/v1/evaluations", params={**params, "lang": lang}, headers=auth(setup, "hp-analyst")
+        )
+        body = assert_problem(response, 422)
+        assert body["title"] == msg("Invalid dataset").render(lang)
+        assert body["detail"] == dataset_error_text(refused, lang)
+        assert [p["reason"] for p in body["problems"]] == [p.reason for p in refused.problems]
+        assert body["messages"] == [problem_text(p, lang) for p in refused.problems]
+
+
+def test_the_server_log_names_routes_never_the_path_typed(
+    setup: dict[str, Any], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    app = create_app(setup["config"])
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("internal")
+
+    monkeypatch.setattr(app.state.served, "evaluation", broken)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        explain(test_client, {}, "001234567890")  # no token: a 401
+        explain(test_client, auth(setup, "hp-analyst"), "001234567891")  # not on the map
+        test_client.get("/v1/units/001234567892")  # no such route
+        test_client.post("/v1/units/001234567893/explanation")  # no such method
+        explain(test_client, auth(setup, "national"), HP_UNIT)  # a 500
+    lines = [r.getMessage() for r in caplog.records if r.name == "drugfree.service"]
+    route = "/v1/units/{unit_code}/explanation"
+    assert [line.rsplit(" ", 1)[0] for line in lines if not line.startswith("internal")] == [
+        f"GET {route} 401",
+        f"GET {route} 400",
+        "GET <no route> 404",
+        f"POST {route} 405",
+        f"GET {route} 500",
+    ]
+    assert f"internal error on {route}: RuntimeError" in lines
+    assert not [line for line in lines if "0012345678" in line or HP_UNIT in line]
+
+
+def test_the_audit_log_keeps_only_the_values_the_service_accepted(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    hp = auth(setup, "hp-analyst")
+    typed = ("CCCD 001234567891", "Nguyen Van A", "Tran Thi B 001234567892", "Le Van C")
+    client.get("/v1/reports", params={"date": ON, "province": typed[0]}, headers=hp)
+    explain(client, hp, typed[1])
+    client.get("/v1/evaluations", params={"date": ON, "scheme": typed[2]}, headers=hp)
+    explain(client, hp, HP_UNIT, scheme=typed[3])  # the unit accepted, the scheme not
+    entries = read_entries(setup["config"].audit_log)[0][-4:]
+    assert [(e["action"], e["status"]) for e in entries] == [
+        ("report", 400),
+        ("explain", 400),
+        ("evaluate", 400),
+        ("explain", 400),
+    ]
+    # Refused values are left out; the scope is the token's own.
+    assert [(e["scope"], e["unit"], e["scheme"]) for e in entries] == [
+        ("31", None, None),
+        ("31", None, None),
+        ("31", None, None),
+        ("31", HP_UNIT, None),
+    ]
+    audit_text = Path(setup["config"].audit_log).read_text(encoding="utf-8")
+    for value in typed:
+        assert value not in audit_text, value

@@ -31,7 +31,9 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
+from drugfree_core.dataset.reasons import dataset_error_text, problem_text
 from drugfree_core.engine import Outcome
 from drugfree_core.engine.serialize import converter
 from drugfree_core.errors import (
@@ -46,6 +48,7 @@ from drugfree_core.i18n import Lang as LangCode
 from drugfree_core.i18n import (
     Message,
     Text,
+    current_lang,
     default_lang,
     exception_text,
     msg,
@@ -129,6 +132,28 @@ def reference_day(date: dt.date | None, assessment_year: int | None) -> dt.date:
     return date
 
 
+def report_province(resolved: frozenset[str], asked: str, on: dt.date) -> str:
+    """The one province a report on *on* covers, from what the scope guard resolved.
+
+    *asked* may be a code of another era (``31`` before the 2025 merger, ``pre2025:31``
+    after it): the report counts the units of the province in force on *on*, so it is
+    given that code. A code that stands for several provinces on *on* is a 400 naming
+    them: one report covers one province.
+    """
+    if len(resolved) != 1:
+        raise UsageError(
+            msg(
+                "province {province} maps to several provinces on {date}: {provinces}; "
+                "a report covers one province: give province=CODE for one of them",
+                province=asked,
+                date=on,
+                provinces=", ".join(sorted(resolved)),
+            )
+        )
+    (province,) = resolved
+    return province
+
+
 # Parameter types shared by the endpoints (module level: FastAPI resolves annotations here).
 Auth = Annotated[str | None, Header(description="Bearer <token>", include_in_schema=False)]
 Date = Annotated[
@@ -183,6 +208,26 @@ AllowNoCoverage = Annotated[
 SuppressBelow = Annotated[
     int | None, Query(ge=2, description="Withhold counts of people below this.")
 ]
+
+
+#: What the server log says for the path of a request no route of the service matches.
+UNMATCHED = "<no route>"
+
+
+def route_template(request: Request) -> str:
+    """The path template of the route serving *request*: ``/v1/units/{unit_code}/explanation``.
+
+    Never the path as typed: a path parameter is what the caller wrote, an identity number
+    it may be. The route the router chose, else the one whose template the path fits
+    (before dispatch, or for a request refused before it); :data:`UNMATCHED` for none.
+    """
+    route = request.scope.get("route")
+    if route is None:
+        app = request.scope.get("app")
+        routes = getattr(getattr(app, "router", None), "routes", ())
+        route = next((r for r in routes if r.matches(request.scope)[0] is Match.FULL), None)
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else UNMATCHED
 
 
 def _json(obj: object, status: int = 200, media_type: str = "application/json") -> Response:
@@ -413,7 +458,7 @@ def create_app(
         except Exception as exc:
             # Caught here, not by the server: its traceback would print the message,
             # which could quote data. The type is enough to start looking.
-            log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+            log.error("internal error on %s: %s", route_template(request), type(exc).__name__)
             return _problem(500, msg("Internal error"), msg("the request failed"), "")
 
     @app.middleware("http")
@@ -429,17 +474,18 @@ def create_app(
             )
         except Exception as exc:
             # A misspelt DRUGFREE_LANG, the server's own setting: said in English.
-            log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+            log.error("internal error on %s: %s", route_template(request), type(exc).__name__)
             with use_lang("en"):
                 response = _problem(500, msg("Internal error"), msg("the request failed"), "")
         else:
             with use_lang(lang):
                 response = await limited(request, call_next)
-        # Path and status only: no query string, no header, no body is ever logged.
+        # The route's template and the status only: no path as typed (a unit code in it
+        # may be an identity number), no query string, no header, no body is ever logged.
         log.info(
             "%s %s %d %.1fms",
             request.method,
-            request.url.path,
+            route_template(request),
             response.status_code,
             (time.perf_counter() - started) * 1000,
         )
@@ -452,12 +498,14 @@ def create_app(
 
     @app.exception_handler(DatasetError)
     async def dataset_error(request: Request, exc: DatasetError) -> Response:
+        # As for validate: the problems' reasons in English, their lines in the request's.
         return _problem(
             422,
             msg("Invalid dataset"),
-            exception_text(exc),
+            dataset_error_text(exc),
             request.url.path,
             problems=exc.problems,
+            messages=tuple(problem_text(p) for p in exc.problems),
         )
 
     @app.exception_handler(NotFound)
@@ -474,7 +522,14 @@ def create_app(
         # The problem's reason in English for programs, the detail in the request's language.
         problem = Problem(table="", location=exc.location, reason=exc.reason.render("en"))
         detail = f"{exc.location}: {exc.reason.render()}"
-        return _problem(400, msg("Bad request"), detail, request.url.path, problems=(problem,))
+        return _problem(
+            400,
+            msg("Bad request"),
+            detail,
+            request.url.path,
+            problems=(problem,),
+            messages=(detail,),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
@@ -487,11 +542,18 @@ def create_app(
         problems = tuple(
             Problem(table="", location=where, reason=why.render("en")) for where, why in refused
         )
-        detail = "; ".join(
+        lines = tuple(
             f"{problem.location}: {why.render()}"
             for problem, (_, why) in zip(problems, refused, strict=True)
         )
-        return _problem(400, msg("Bad request"), detail, request.url.path, problems=problems)
+        return _problem(
+            400,
+            msg("Bad request"),
+            "; ".join(lines),
+            request.url.path,
+            problems=problems,
+            messages=lines,
+        )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -503,7 +565,7 @@ def create_app(
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         # The type only: a message could quote data.
-        log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+        log.error("internal error on %s: %s", route_template(request), type(exc).__name__)
         return _problem(
             500, msg("Internal error"), msg("the request failed; see the server log"), ""
         )
@@ -513,7 +575,12 @@ def create_app(
 
     @contextmanager
     def audited(action: str, authorization: str | None, **fields: Any) -> Iterator[dict[str, Any]]:
-        """Time the request and append its audit line, whatever the outcome."""
+        """Time the request and append its audit line, whatever the outcome.
+
+        *fields* are values the framework has already parsed (a date). The endpoint sets
+        ``unit``, ``scheme`` and ``scope`` only once the service accepted them: what a
+        caller typed may be a name or an ID number, and a refused value is not kept.
+        """
         started = time.perf_counter()
         record: dict[str, Any] = {"token": None, "outcomes": {}, "status": 200, **fields}
         try:
@@ -535,8 +602,7 @@ def create_app(
             raise
         finally:
             if record["token"] is None:
-                # Nobody known asked: what they typed (a unit, a scheme) may be anything,
-                # a name or an ID number too, and is not kept.
+                # Nobody known asked: not even the date they gave is kept.
                 record = {k: v for k, v in record.items() if k not in fields}
             audit.write(
                 AuditEntry(
@@ -656,7 +722,7 @@ def create_app(
         when all its communes are); a scope whose units are all ``no_data`` is a 400
         unless ``allow_no_coverage``.
         """
-        with audited("evaluate", authorization, scheme=scheme, date=date) as record:
+        with audited("evaluate", authorization, date=date) as record:
             grant = authenticate(record, authorization)  # first: a refusal after is theirs
             date = record["date"] = reference_day(date, assessment_year)
             if page_size is None:
@@ -671,10 +737,12 @@ def create_app(
             scope = snap.guard.scope(grant, province, date)
             record["scope"] = "national" if scope is None else ",".join(sorted(scope))
             chosen = host.scheme(scheme)
+            record["scheme"] = chosen.id
             scoped = served.evaluation(snap, chosen, date)
+            # The language too: a written page holds its units' reasons as rendered text.
             key = (
                 snap.fingerprint, chosen.id, chosen.version, date,
-                scope, page, page_size, include_subjects,
+                scope, page, page_size, include_subjects, current_lang(),
             )  # fmt: skip
 
             in_scope = [
@@ -737,7 +805,7 @@ def create_app(
         authorization: Auth = None,
     ) -> Response:
         """Why one unit got its verdict, criterion by criterion (text in vi or en, and tree)."""
-        with audited("explain", authorization, unit=unit_code, scheme=scheme, date=date) as record:
+        with audited("explain", authorization, date=date) as record:
             grant = authenticate(record, authorization)  # first: a refusal after is theirs
             date = record["date"] = reference_day(date, assessment_year)
             grant.require(EXPLAIN)
@@ -746,6 +814,7 @@ def create_app(
             snap = served.snapshot
             record["dataset"] = snap.fingerprint
             province = snap.guard.check_unit(grant, unit_code, date)
+            record["unit"] = unit_code
             chosen = host.scheme(
                 scheme if scheme else host.jurisdiction_for(province, date).scheme_id
             )
@@ -828,14 +897,16 @@ def create_app(
         with audited("report", authorization, date=date) as record:
             grant = authenticate(record, authorization)  # first: a refusal after is theirs
             date = record["date"] = reference_day(date, assessment_year)
-            record["scope"] = province or "national"
             grant.require(AGGREGATES)
             snap = served.snapshot
             record["dataset"] = snap.fingerprint
             if province is None and not grant.national:
                 raise UsageError(msg("give province=CODE: a province token has no national report"))
             if province is not None:
-                snap.guard.scope(grant, province, date)
+                wanted = snap.guard.scope(grant, province, date)
+                assert wanted is not None  # a province asked for is never the whole country
+                province = report_province(wanted, province, date)
+            record["scope"] = province or "national"
             options = ReportOptions(
                 suppress_below=suppress_below, allow_no_coverage=allow_no_coverage
             )
@@ -900,8 +971,19 @@ def create_app(
             text = b"".join(chunks).decode("utf-8")
         except UnicodeDecodeError:
             raise UsageError(msg("the body is not UTF-8 text")) from None
-        problems = await anyio.to_thread.run_sync(lambda: validate_text(text, source="upload"))
-        return _json(ValidationResult(valid=not problems, problems=problems))
+        lang = current_lang()
+
+        def check() -> ValidationResult:
+            # The reasons stay English for programs; each line is said in the request's
+            # language, as the command line says it.
+            problems = validate_text(text, source="upload")
+            return ValidationResult(
+                valid=not problems,
+                problems=problems,
+                messages=tuple(problem_text(p, lang) for p in problems),
+            )
+
+        return _json(await anyio.to_thread.run_sync(check))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -19,9 +19,12 @@ from drugfree_core.errors import Problem
 class ProblemDetails:
     """An error as RFC 9457 problem details (``application/problem+json``).
 
-    ``problems`` lists the dataset problems behind a 422, located as the command line
-    locates them (``units.csv:row 7``, ``$.subjects[3].tests[0].date``,
-    ``drugfree.drug_tests:row 12``); ``instance`` is the request path.
+    ``problems`` lists the dataset problems behind a 422 (or the parameters refused by a
+    400), located as the command line locates them (``units.csv:row 7``,
+    ``$.subjects[3].tests[0].date``, ``drugfree.drug_tests:row 12``), each ``reason`` in
+    English for programs; ``messages`` says the same problems, in the same order, each as
+    one line in the request's language, as the command line prints them. ``instance`` is
+    the request path.
     """
 
     type: str = "about:blank"
@@ -30,6 +33,7 @@ class ProblemDetails:
     detail: str
     instance: str = ""
     problems: tuple[Problem, ...] = ()
+    messages: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -132,10 +136,17 @@ class Explanation:
 
 @attrs.frozen(kw_only=True)
 class ValidationResult:
-    """Every problem of an uploaded dataset (empty when it is valid)."""
+    """Every problem of an uploaded dataset (empty when it is valid).
+
+    Each problem's ``reason`` is in English, a fixed text programs may match; ``messages``
+    says the same problems, in the same order, each as one line in the request's
+    language (``$.subjects[0].id: id trông giống số định danh …``), as ``drugfree
+    validate`` prints them.
+    """
 
     valid: bool
     problems: tuple[Problem, ...]
+    messages: tuple[str, ...] = ()
 
 
 #: The classes whose schemas the OpenAPI document carries.
