@@ -43,14 +43,14 @@ from drugfree_core.reports.export.answer import report_answer
 from drugfree_core.reports.export.json_out import render_json
 from drugfree_core.reports.gaps import closest_to_passing, unit_row
 from drugfree_core.reports.indicators import measure_indicators
-from drugfree_core.reports.model import MilestoneStatus, Progress
+from drugfree_core.reports.model import MilestoneStatus, Progress, SeriesPoint
 from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
 from drugfree_core.reports.progress import judge
 from drugfree_core.reports.provenance import FingerprintStopped, fingerprint
 from drugfree_core.reports.quality import assess_quality
 from drugfree_core.reports.side_work import SideWork
 from drugfree_core.reports.suppress import suppress_small_counts
-from drugfree_core.reports.trend import least_squares_slope, period_ends
+from drugfree_core.reports.trend import DAYS_PER_MONTH, least_squares_slope, period_ends
 from drugfree_core.reports.views import Suppressed, report_views
 from drugfree_core.rules.indicator import FactRatio, Indicator, IndicatorTarget
 from drugfree_core.rules.outcome import Outcome
@@ -317,6 +317,31 @@ def test_closest_ranks_by_failing_criteria_then_lack() -> None:
     (shortfall,) = rows[2].shortfalls
     assert shortfall.sentence("en") == "2 × addicts not meeting: negative test within 30 days"
     assert shortfall.sentence("vi") == "2 × người nghiện chưa đạt: xét nghiệm âm tính trong 30 ngày"
+
+
+def test_closest_ranks_units_with_undecided_criteria_after_the_others() -> None:
+    # A unit lacking one addict whose other criteria the data cannot decide may lack
+    # much more: it comes after every unit whose criteria are all decided, and the
+    # order holds otherwise (fewest failing criteria, then the smallest lack).
+    undecided = CriterionResult(
+        criterion_id="C9",
+        outcome=Outcome.UNKNOWN,
+        provenance="ARTICLE",
+        result=RuleResult(id="C9", rule="AllSatisfy", outcome=Outcome.UNKNOWN),
+    )
+
+    def with_undecided(result: UnitResult) -> UnitResult:
+        return attrs.evolve(result, criteria=(*result.criteria, undecided))
+
+    rows = [
+        unit_row(with_undecided(_unit("A", Outcome.FAIL, {"C1": 1})), "s"),
+        unit_row(_unit("B", Outcome.FAIL, {"C1": 4, "C2": 1}), "s"),
+        unit_row(with_undecided(_unit("C", Outcome.FAIL, {"C1": 3})), "s"),
+        unit_row(_unit("D", Outcome.FAIL, {"C1": 9}), "s"),
+    ]
+    assert rows[0].unknown_criteria == ("C9",)
+    assert [r.unit_code for r in closest_to_passing(rows, 10)] == ["D", "B", "A", "C"]
+    assert [r.unit_code for r in closest_to_passing(rows, 2)] == ["D", "B"]
 
 
 def _compare_unit(threshold: Text, observed: float, denominator: float | None = None) -> UnitResult:
@@ -678,6 +703,181 @@ def test_trend_projects_milestones_ahead(demo: Dataset) -> None:
     assert report.overall.trend_per_month is not None
 
 
+def _with_rows(frame: pl.DataFrame, rows: list[tuple[object, ...]]) -> pl.DataFrame:
+    return pl.concat([frame, pl.DataFrame(rows, schema=frame.schema, orient="row")])
+
+
+@pytest.fixture(scope="module")
+def unplaced_report(demo: Dataset) -> Report:
+    """The demo province on 1 Oct 2025, two addicts left in a commune that ended unmerged.
+
+    C00099 ended on 30 June 2025 without a successor: its two resident addicts are placed
+    in no unit from 1 July, so 5 units pass but at least 3 meet the criteria, and 4 are
+    required by 31 Dec 2025.
+    """
+    ended = dt.date(2025, 6, 30)
+    people = ("X1", "X2")
+    data = attrs.evolve(
+        demo,
+        units=_with_rows(demo.units, [("C00099", "Xã Thử", "commune", "D003", 1000, None, ended)]),
+        coverage=_with_rows(demo.coverage, [("C00099", dt.date(2020, 1, 1), ended, "test")]),
+        subjects=_with_rows(demo.subjects, [(x,) for x in people]),
+        status_periods=_with_rows(
+            demo.status_periods,
+            [
+                (x, "addict", dt.date(2024, 1, 1), None, True, dt.date(2024, 1, 1), None)
+                for x in people
+            ],
+        ),
+        residences=_with_rows(
+            demo.residences, [(x, "C00099", dt.date(2023, 1, 1), None) for x in people]
+        ),
+    )
+    return build_report(data, dt.date(2025, 10, 1), province="P99", host=PluginHost(autoload=False))
+
+
+def test_a_milestone_ahead_is_projected_from_the_units_certainly_meeting(
+    unplaced_report: Report,
+) -> None:
+    # Projected from the 5 passes it was "on track" (4.87 of 4), although only 3 units
+    # certainly meet the criteria: the projection starts from those 3, along the trend of
+    # the lower bound, and the 2 people not placed could still decide it.
+    p = unplaced_report.overall
+    assert (p.meeting, p.meeting_at_least, p.required, p.gap) == (5, 3, 4, 1)
+    first = p.milestones[0]
+    assert (first.due, first.required) == (dt.date(2025, 12, 31), 4)
+    assert first.status == "cannot_judge"
+    assert first.projected_at_due is not None and first.projected_at_due < 3
+    assert all(m.status != "on_track" for m in p.milestones)
+    # The trend is fitted to each point's lower bound, the last of which is 3 of 17.
+    points = [(s.on, s.meeting_at_least / s.units_in_force) for s in unplaced_report.series]
+    assert points[-1] == (dt.date(2025, 9, 30), 3 / 17)
+    slope = least_squares_slope(points)
+    assert slope is not None and p.trend_per_month is not None
+    assert p.trend_per_month == pytest.approx(slope * DAYS_PER_MONTH * 17)
+    line = next(f for f in report_answer(unplaced_report, "en").facts if "trend" in f)
+    assert "it will be met:" not in line
+    assert "at least 2.3 projected on the due date" in line
+    assert "could change whether it will be met; 1 more is needed today." in line
+
+
+@pytest.mark.parametrize(
+    ("meeting", "unplaced", "unknown", "status", "projected"),
+    [
+        (5, 0, 1, "on_track", 5.0),
+        (5, 2, 1, "cannot_judge", 3.0),  # the 2 people not placed could undo 2 passes
+        (3, 0, 0, "off_track", 3.0),
+        (3, 0, 1, "cannot_judge", 3.0),  # the undecided unit could pass
+    ],
+)
+def test_a_projection_is_on_track_only_on_the_units_certainly_meeting(
+    meeting: int, unplaced: int, unknown: int, status: str, projected: float
+) -> None:
+    from drugfree_core.reports.progress import reproject
+
+    on, due = dt.date(2025, 10, 1), dt.date(2025, 12, 31)
+    ahead = MilestoneStatus(
+        due=due,
+        share=Fraction(1, 5),
+        required=4,
+        status="unknown",
+        meeting_at_due=None,
+        projected_at_due=None,
+        citation="",
+        provenance="INFERRED",
+    )
+    fields: dict[str, Any] = {"meeting": meeting, "unplaced": unplaced, "unknown": unknown}
+    progress = Progress(
+        scope="P",
+        name="P",
+        scheme_ids=(),
+        roadmap_id="r",
+        roadmap_title_en="",
+        roadmap_title_vi="",
+        units_in_force=17,
+        failing=17 - meeting - unknown,
+        next_due=due,
+        next_share=Fraction(1, 5),
+        required=4,
+        gap=None,
+        trend_per_month=None,
+        milestones=(ahead,),
+        **fields,
+    )
+    # A flat trend: the same standing on two dates.
+    series = [
+        SeriesPoint(on=d, scope="P", units_in_force=17, failing=17 - meeting - unknown, **fields)
+        for d in (dt.date(2025, 6, 30), dt.date(2025, 9, 30))
+    ]
+    (shown,) = reproject(progress, series, on).milestones
+    assert (shown.status, shown.projected_at_due) == (status, pytest.approx(projected))
+
+
+def test_a_withheld_count_of_unplaced_people_is_not_given_back_by_the_projection(
+    unplaced_report: Report,
+) -> None:
+    # The projection and the trend start from the lower bounds: published below K, they
+    # are worked out again on the published bound, whatever the count withheld.
+    def told(unplaced: int) -> Report:
+        def progress(p: Progress) -> Progress:
+            return attrs.evolve(p, unplaced=unplaced)
+
+        series = tuple(
+            attrs.evolve(s, unplaced=unplaced if s.unplaced else 0) for s in unplaced_report.series
+        )
+        report = attrs.evolve(
+            unplaced_report,
+            overall=progress(unplaced_report.overall),
+            progress=tuple(progress(p) for p in unplaced_report.progress),
+            series=series,
+        )
+        return suppress_small_counts(report, 5)
+
+    one, two, three = told(1), told(2), told(3)
+    assert one.overall == two.overall == three.overall
+    assert one.series == two.series == three.series
+    assert two.overall.unplaced is None and two.series[-1].unplaced is None
+    # Projected from the published bound: at least 5 - 4 = 1 unit meets the criteria.
+    assert two.overall.meeting_at_least == 1
+    doc = json.loads(render_json(two))
+    assert doc["series"][-1]["meeting_at_least"] == 1
+    assert doc["series"][-1]["unplaced"] is None
+
+
+def test_a_date_with_no_scheme_in_force_counts_its_units_not_evaluated(demo: Dataset) -> None:
+    # No scheme is in force on 1 June 2024: the 47 units in force are counted, said to be
+    # not evaluated, and no share, gap or "no unit fails" is claimed of them.
+    on = dt.date(2024, 6, 1)
+    in_force = demo.units.filter(
+        pl.col("kind").cast(pl.String).is_in(["commune", "ward", "town", "special_zone"])
+        & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= on))
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
+    ).height
+    assert in_force == 47
+    for national in (False, True):
+        report = build_report(
+            demo, on, national=national, host=PluginHost(autoload=False), options=NO_COVERAGE
+        )
+        for p in {report.overall, *report.progress}:
+            assert (p.units_in_force, p.not_evaluated, p.meeting) == (47, 47, 0)
+            assert (p.share, p.coverage, p.gap, p.covered) == (None, None, None, 0)
+        answer = report_answer(report, "en")
+        assert answer.headline.endswith("no commune-level unit was evaluated on this date.")
+        assert (
+            "47 of the 47 commune-level units in force were not evaluated on this date "
+            "(the notes say why)." in answer.facts
+        )
+        assert answer.closest_note == (
+            "No evaluated unit fails the criteria; 47 units were not evaluated."
+        )
+        (view,) = [v for v in report_views(report, "en") if v.name == "progress"]
+        cells = dict(zip([c.key for c in view.columns], view.rows[-1], strict=True))
+        assert (cells["units_in_force"], cells["not_evaluated"]) == (47, 47)
+        assert cells["standing"] == "none of 47 evaluated (see the notes)"
+        doc = json.loads(render_json(report))
+        assert (doc["overall"]["not_evaluated"], doc["overall"]["share"]) == (47, None)
+
+
 def _dossier_dataset(assigned: float | None) -> Dataset:
     units = [
         AdminUnit(
@@ -704,7 +904,9 @@ def _dossier_dataset(assigned: float | None) -> Dataset:
             for i in (1, 2)
         ),
     ]
-    start, end = dt.date(2023, 1, 1), dt.date(2023, 6, 30)
+    # The six months' window on 30 June runs from 31 December (the periods ending after
+    # 30 December): the reports cover every day of it.
+    start, end = dt.date(2022, 12, 31), dt.date(2023, 6, 30)
     facts = [
         UnitFact(
             unit_code=f"pre2025:1700{i}",

@@ -661,6 +661,74 @@ def test_answer_says_whether_the_next_milestone_will_be_met() -> None:
     assert _milestone_line(none) == text("answer_no_roadmap", "en")
 
 
+def test_answer_projects_from_the_units_certainly_meeting_and_says_so() -> None:
+    # 45 pass, 3 people could not be placed: at least 42 meet. A projection starts from
+    # that bound and says "at least"; one the uncounted units could decide says so,
+    # never "too few dated points".
+    report = sample_report(provinces=1)
+    first, nxt = report.overall.milestones[:2]  # 2027: 45 %, 52 required
+    judged = attrs.evolve(nxt, status="cannot_judge", projected_at_due=49.5)
+    changed = _progress(report, milestones=(first, judged), unplaced=3)
+    line = next(f for f in report_answer(changed, "en").facts if "trend" in f)
+    assert line.endswith(
+        "At the current trend (+1.37 units a month), at least 49.5 projected on the due "
+        "date: the undecided units, the units with no data or the people not placed could "
+        "change whether it will be met; 10 more are needed today."
+    )
+    on_track = _progress(report, unplaced=3)
+    line = next(f for f in report_answer(on_track, "en").facts if "trend" in f)
+    assert "it will be met: at least 58.2 projected on the due date; 10 more are needed" in line
+    # Without people left unplaced the projection is the count itself.
+    assert "it will be met: 58.2 projected" in _milestone_line(report)
+    reached = _progress(report, meeting=60, milestones=(first, judged))
+    assert _milestone_line(reached).endswith(
+        "Reached today; at the current trend (+1.37 units a month), 49.5 projected on the "
+        "due date: the undecided units, the units with no data or the people not placed "
+        "could change whether it holds."
+    )
+
+
+def test_closest_rows_say_which_criteria_are_undecided(tmp_path: Path) -> None:
+    # Phường Lê Chân (31003) fails C1 and C3 and the data cannot decide C5: what it
+    # lacks is only what is known of it, and every way out of the report says so.
+    report = sample_report(provinces=1)
+    (view,) = [v for v in report_views(report, "en") if v.name == "closest"]
+    keys = [c.key for c in view.columns]
+    rows = {row[keys.index("unit_code")]: dict(zip(keys, row, strict=True)) for row in view.rows}
+    assert (rows["31003"]["unknown_criteria"], rows["31002"]["unknown_criteria"]) == ("C5", "")
+    said = "undecided on the data, so it may lack more: C5"
+    lines = {line.unit: line for line in report_answer(report, "en").closest}
+    assert lines["Phường Lê Chân (31003)"].undecided == said
+    assert lines["Xã Đồng Hới & <Tân Lập> (31002)"].undecided is None
+    assert said in _visible_text(render_html(report, "en"))
+    ws = _workbook(tmp_path, report, "en")["summary"]
+    assert said in [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)]
+    write_report(report, "csv", lang="en", out=tmp_path / "csv")
+    with (tmp_path / "csv" / "closest.csv").open(encoding="utf-8-sig") as f:
+        table = list(csv.DictReader(f))
+    assert {r["Unit code"]: r["Undecided criteria"] for r in table} == {
+        "31002": "",
+        "31003": "C5",
+    }
+
+
+def test_undecided_criteria_and_units_not_evaluated_read_in_vietnamese() -> None:
+    report = sample_report(provinces=1)
+    lines = {line.unit: line for line in report_answer(report, "vi").closest}
+    assert lines["Phường Lê Chân (31003)"].undecided == (
+        "chưa xác định trên dữ liệu, nên có thể còn thiếu thêm: C5"
+    )
+    idle = _progress(report, meeting=0, failing=0, unknown=0, not_evaluated=114)
+    answer = report_answer(attrs.evolve(idle, closest=()), "vi")
+    assert (
+        "114 trên 114 đơn vị cấp xã đang có hiệu lực không được đánh giá vào ngày này "
+        "(lý do nêu trong ghi chú)." in answer.facts
+    )
+    assert answer.closest_note == (
+        "Không có đơn vị nào đã được đánh giá mà chưa đạt tiêu chí; 114 đơn vị không được đánh giá."
+    )
+
+
 def test_answer_judges_a_milestone_due_on_the_date_and_names_the_next() -> None:
     report = sample_report(provinces=1)
     due_today = attrs.evolve(

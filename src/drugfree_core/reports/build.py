@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import functools
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 import attrs
@@ -257,7 +258,14 @@ def build_report(
             keys_built.result()  # an error building them stops the report, as on a date
         runs = side.share([functools.partial(runner.run, d) for d in dates], lambda: tick("series"))
         series = [point for run in runs for point in _points(run, scope)]
-        scopes = sorted(set(now.provinces.values())) if scope == NATIONAL else [scope]
+        in_force = _InForce(runner)
+        # Every province with a unit in force, evaluated or not (none is, on a date when
+        # no scheme is in force): its units are counted, never left out.
+        scopes = (
+            sorted(set(now.provinces.values()) | set(in_force.by_province(on)))
+            if scope == NATIONAL
+            else [scope]
+        )
         scoped = runner.dataset  # the scope's part of the data (all of it for the nation)
         predecessor_run = _pre_reform_run(runner, scoped, on)
         predecessors_of = _predecessor_map(scoped)
@@ -273,10 +281,12 @@ def build_report(
             found = standing(run)
             if found is None:
                 return None
+            # Over the units in force, evaluated or not: a recognition is a decision,
+            # whatever the data say on the date.
             return sum(
                 1
-                for code in run.verdicts
-                if code in found and (s == NATIONAL or run.provinces[code] == s)
+                for code in runner.units_on(run.on)
+                if code in found and (s == NATIONAL or runner.home_province(code) == s)
             )
 
         index = runner.index
@@ -289,6 +299,7 @@ def build_report(
                 series=series,
                 run_on=run_on,
                 recognised=recognised,
+                in_force=in_force,
             )
             for s in scopes
         )
@@ -303,6 +314,7 @@ def build_report(
                 series=series,
                 run_on=run_on,
                 recognised=recognised,
+                in_force=in_force,
             )
         )
         tick("gaps")
@@ -491,6 +503,27 @@ def _evaluable(runner: ScopeRunner, on: dt.date) -> bool:
     return bool(runner.units_on(on))
 
 
+class _InForce:
+    """Counts a scope's units in force on a date, evaluated or not, once per date."""
+
+    def __init__(self, runner: ScopeRunner) -> None:
+        self._runner = runner
+        self._by_date: dict[dt.date, Counter[str]] = {}
+
+    def by_province(self, on: dt.date) -> Counter[str]:
+        """The units in force on *on*, per province as of the reference date."""
+        if on not in self._by_date:
+            runner = self._runner
+            self._by_date[on] = Counter(runner.home_province(c) for c in runner.units_on(on))
+        return self._by_date[on]
+
+    def __call__(self, scope: str, on: dt.date) -> int:
+        found = self.by_province(on)
+        if scope == NATIONAL or self._runner.scope != NATIONAL:
+            return found.total()  # a province's runner holds its own units only
+        return found[scope]
+
+
 def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
     scopes = sorted(set(run.provinces.values())) if scope == NATIONAL else [scope]
     if scope == NATIONAL:
@@ -516,6 +549,7 @@ def _points(run: ScopeRun, scope: str) -> list[SeriesPoint]:
                     unknown=counts.unknown,
                     no_data=counts.no_data,
                     scheme_ids=tuple(schemes),
+                    unplaced=counts.unplaced,
                 )
             )
     return points

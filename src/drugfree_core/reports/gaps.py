@@ -5,7 +5,8 @@ A failing criterion is walked down to the rules that actually failed. A rule ove
 a limit on a count lacks the count's distance from it: how far over a maximum ("at most
 9 addicts"), under a minimum ("at least 5 locations") or off a required value. Units that
 fail are ranked by how little they lack: fewest failing criteria first, then the
-smallest total. Subject ids are read here only to build the case-level list.
+smallest total, and those with a criterion the data cannot decide after all the others.
+Subject ids are read here only to build the case-level list.
 """
 
 from __future__ import annotations
@@ -62,9 +63,17 @@ def unit_row(
 
 
 def closest_to_passing(rows: Iterable[UnitRow], limit: int) -> tuple[UnitRow, ...]:
-    """Failing units ranked by how little they lack (ties by unit code)."""
+    """Failing units ranked by how little they lack (ties by unit code).
+
+    Units with a criterion the data cannot decide come after those without, in the same
+    order among themselves: an undecided criterion may fail too, so what such a unit
+    lacks is only what is known of it, and ranking it first would claim it is closer
+    than the data show.
+    """
     failing = [r for r in rows if r.verdict == Outcome.FAIL.value]
-    failing.sort(key=lambda r: (len(r.failing_criteria), r.lack or 0, r.unit_code))
+    failing.sort(
+        key=lambda r: (bool(r.unknown_criteria), len(r.failing_criteria), r.lack or 0, r.unit_code)
+    )
     return tuple(failing[:limit])
 
 

@@ -45,6 +45,7 @@ REPORT_LABELS: dict[str, Message] = {
     "failing": msg("Failing"),
     "unknown": msg("Unknown"),
     "no_data": msg("No data"),
+    "not_evaluated": msg("Not evaluated"),
     "covered": msg("With data"),
     "coverage": msg("Share with data"),
     "meeting_at_least": msg("Meeting (at least)"),
@@ -55,6 +56,9 @@ REPORT_LABELS: dict[str, Message] = {
     "standing_at_least": msg(
         "{meeting} of {units} meet (at least {least}) · data for {covered} of {units}"
     ),
+    # Translators: {standing} is the line above ("3 of 17 meet · data for 12 of 17").
+    "standing_not_evaluated": msg("{standing} · {n} not evaluated (see the notes)"),
+    "standing_none_evaluated": msg("none of {units} evaluated (see the notes)"),
     "no_data_at_due": msg("No data at due date"),
     "coverage_basis": msg("Coverage"),
     "coverage_declared": msg("as the dataset's coverage table declares"),
@@ -155,6 +159,13 @@ REPORT_LABELS: dict[str, Message] = {
         0,
     ),
     "answer_headline_empty": msg("{scope}: no commune-level unit was evaluated on this date."),
+    "answer_not_evaluated": msgn(
+        "{n} of the {units} commune-level units in force was not evaluated on this date "
+        "(the notes say why).",
+        "{n} of the {units} commune-level units in force were not evaluated on this date "
+        "(the notes say why).",
+        0,
+    ),
     "answer_breakdown": msg(
         "Not meeting them: {failing}; undecided, because the data cannot decide: {unknown}."
     ),
@@ -226,6 +237,25 @@ REPORT_LABELS: dict[str, Message] = {
         "due date; {n} more are needed.",
         0,
     ),
+    "answer_cannot_judge_reached": msg(
+        "Reached today; at the current trend ({trend}), {projected} projected on the due "
+        "date: the undecided units, the units with no data or the people not placed could "
+        "change whether it holds."
+    ),
+    "answer_cannot_judge": msgn(
+        "At the current trend ({trend}), {projected} projected on the due date: the "
+        "undecided units, the units with no data or the people not placed could change "
+        "whether it will be met; {n} more is needed today.",
+        "At the current trend ({trend}), {projected} projected on the due date: the "
+        "undecided units, the units with no data or the people not placed could change "
+        "whether it will be met; {n} more are needed today.",
+        0,
+    ),
+    "answer_ahead_not_evaluated": msg(
+        "No unit was evaluated on this date, so whether it will be met cannot be told."
+    ),
+    # Translators: a projected count that rests on the fewest units meeting ("at least 2.9").
+    "at_least": msg("at least {n}"),
     "answer_unknown_reached": msg(
         "Reached today; there are too few dated points to tell whether it will hold."
     ),
@@ -242,6 +272,13 @@ REPORT_LABELS: dict[str, Message] = {
     ),
     "answer_closest": msg("Closest to meeting the criteria, and what each lacks"),
     "answer_closest_none": msg("No unit fails the criteria."),
+    "answer_closest_none_evaluated": msgn(
+        "No evaluated unit fails the criteria; {n} unit was not evaluated.",
+        "No evaluated unit fails the criteria; {n} units were not evaluated.",
+        0,
+    ),
+    # Translators: {criteria} lists criterion ids ("DF.2a, DF.3") of a unit close to passing.
+    "closest_undecided": msg("undecided on the data, so it may lack more: {criteria}"),
     "answer_closest_more": msgn(
         "The full list ({n} unit) is in the table “{table}”.",
         "The full list ({n} units) is in the table “{table}”.",

@@ -97,6 +97,20 @@ class MilestoneStatus:
     meeting_at_least_at_due: int | None = None
 
 
+def at_least(meeting: int, unplaced: int | None, below: int | None) -> int:
+    """The fewest of *meeting* units that meet the criteria, whoever the unplaced are.
+
+    Each of the *unplaced* people may turn one passing unit into a failing one; a count
+    withheld below *below* (K) leaves the bound that holds for any count under K, and
+    with neither known, none is vouched for.
+    """
+    if unplaced is not None:
+        return max(0, meeting - unplaced)
+    if below is not None:
+        return max(0, meeting - below + 1)
+    return 0
+
+
 @attrs.frozen(kw_only=True)
 class Progress:
     """A province's (or the nation's) standing against its roadmap on the reference date.
@@ -112,10 +126,14 @@ class Progress:
     then ``meeting_at_least`` holds for any count below ``unplaced_below``, so that it does
     not give ``unplaced`` back. ``gap`` is how
     many more units must meet the criteria for the next milestone, counted from that
-    lower bound (zero when already reached). ``trend_per_month`` is the least-squares slope
-    of the share of units meeting the criteria over the time series, turned into units
-    per 30.44 days at today's number of units in force (the share is comparable across
-    the merger; the count is not).
+    lower bound (zero when already reached; ``None`` when no unit was evaluated).
+    ``trend_per_month`` is the least-squares slope of the share of units certainly
+    meeting the criteria (each point's lower bound, :attr:`SeriesPoint.meeting_at_least`)
+    over the time series, turned into units per 30.44 days at today's number of units in
+    force (the share is comparable across the merger; the count is not).
+    ``units_in_force`` counts every unit in force, ``not_evaluated`` those no scheme
+    evaluated on the date (no scheme in force for them): never counted as meeting,
+    failing, undecided or without data, nor as covered.
 
     ``basis`` is what the roadmap counts toward its targets (its ``counts``):
     ``"meeting"``, the units meeting the criteria on the data, or ``"recognised"``, the
@@ -147,16 +165,18 @@ class Progress:
     without_residence: int | None = 0
     #: When ``unplaced`` is withheld: the threshold it is below (K).
     unplaced_below: int | None = None
+    #: Units in force that no scheme evaluated on the date (the notes say why).
+    not_evaluated: int = 0
 
     @property
     def share(self) -> float | None:
-        """The share of units in force that meet the criteria."""
-        return self.meeting / self.units_in_force if self.units_in_force else None
+        """The share of units in force that meet the criteria (None: none evaluated)."""
+        return self.meeting / self.units_in_force if self.evaluated else None
 
     @property
     def covered(self) -> int:
-        """Units in force that the dataset covers."""
-        return self.units_in_force - self.no_data
+        """Units in force evaluated on data the dataset covers."""
+        return self.units_in_force - self.no_data - self.not_evaluated
 
     @property
     def meeting_at_least(self) -> int:
@@ -165,16 +185,17 @@ class Progress:
         With ``unplaced`` withheld, the fewest for any count below ``unplaced_below``
         (none when that is not known either).
         """
-        if self.unplaced is not None:
-            return max(0, self.meeting - self.unplaced)
-        if self.unplaced_below is not None:
-            return max(0, self.meeting - self.unplaced_below + 1)
-        return 0
+        return at_least(self.meeting, self.unplaced, self.unplaced_below)
+
+    @property
+    def evaluated(self) -> int:
+        """Units in force that a scheme evaluated (all but ``not_evaluated``)."""
+        return self.units_in_force - self.not_evaluated
 
     @property
     def coverage(self) -> float | None:
-        """The share of units in force that the dataset covers."""
-        return self.covered / self.units_in_force if self.units_in_force else None
+        """The share of units in force evaluated on covered data (None: none evaluated)."""
+        return self.covered / self.units_in_force if self.evaluated else None
 
 
 @attrs.frozen(kw_only=True)
@@ -295,6 +316,10 @@ class SeriesPoint:
     communes of every province that became this one and the trend stays comparable.
     ``scheme_ids`` are the schemes the units were judged by on that date (they change
     when the criteria do, as the national default did on 24 Aug 2025).
+    ``unplaced`` counts the people and records that could not be placed in any unit on
+    that date, so at least ``meeting_at_least`` units meet the criteria; a count of
+    people, ``None`` when withheld as small, with ``unplaced_below`` the threshold (as
+    in :class:`Progress`). The trend is fitted to that lower bound.
     """
 
     on: dt.date
@@ -305,11 +330,18 @@ class SeriesPoint:
     unknown: int
     scheme_ids: tuple[str, ...] = ()
     no_data: int = 0
+    unplaced: int | None = 0
+    unplaced_below: int | None = None
 
     @property
     def share(self) -> float | None:
         """The share meeting the criteria on that date."""
         return self.meeting / self.units_in_force if self.units_in_force else None
+
+    @property
+    def meeting_at_least(self) -> int:
+        """The fewest units that meet the criteria on that date (see :func:`at_least`)."""
+        return at_least(self.meeting, self.unplaced, self.unplaced_below)
 
     @property
     def covered(self) -> int:

@@ -8,8 +8,14 @@ that may meet the criteria (the passes less the people who could not be placed) 
 required count, ``missed`` when even every uncovered unit passing would not, and
 ``cannot_judge`` in between. A milestone ahead is judged by projecting the trend of the
 share meeting the criteria to its due date, ``cannot_judge`` when the uncovered units
-could change the answer. No trend (fewer than two dated points) gives ``unknown``, never
-``on_track``.
+could change the answer. The projection rests only on the units the data vouch for:
+it starts from the fewest units meeting the criteria today (the passes less the people
+who could not be placed) and follows the trend of that lower bound; ``off_track`` only
+when even the passes, with every undecided, uncovered or unevaluated unit, would fall
+short. No trend (fewer than two dated points), or no unit evaluated today, gives
+``unknown``, never ``on_track``. Units in force that no scheme evaluated (none in force
+for them) count among the units in force, and as units that could still meet the
+criteria, never as meeting them.
 
 A roadmap counts either the units meeting the criteria on the data or the units formally
 recognised (its ``counts``). Counting recognitions, the achieved count is theirs (a
@@ -23,6 +29,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.model import MilestoneStatus, Progress, SeriesPoint
 from drugfree_core.reports.runs import ScopeCounts, ScopeRun
@@ -31,6 +39,8 @@ from drugfree_core.rules.roadmap import MEETING, Roadmap
 
 #: Counts the units of a scope recognised in a run (``None``: no recognitions known).
 RecognisedCount = Callable[[str, ScopeRun], int | None]
+#: Counts the units of a scope in force on a date, whether a scheme evaluated them or not.
+InForceCount = Callable[[str, dt.date], int]
 
 
 def _none(_scope: str, _run: ScopeRun) -> int | None:
@@ -46,25 +56,31 @@ def scope_progress(
     series: Sequence[SeriesPoint],
     run_on: Callable[[dt.date], ScopeRun | None],
     recognised: RecognisedCount = _none,
+    in_force: InForceCount | None = None,
 ) -> Progress:
-    """The progress of *scope* on ``now.on``; *run_on* evaluates a past due date.
+    """The progress of *scope* on ``now.on``; *run_on* evaluates a past date.
 
     *recognised* counts the scope's recognised units in a run, for roadmaps that count
-    recognitions and for the ``recognised`` figure beside the meeting one.
+    recognitions and for the ``recognised`` figure beside the meeting one. *in_force*
+    counts the scope's units in force on a date, evaluated or not (default: those a
+    scheme evaluated).
     """
     counts = now.counts(scope)
-    units, meeting = counts.units, counts.meeting
+    units = _in_force(scope, now.on, counts, in_force)
+    meeting = counts.meeting
     recognised_now = recognised(scope, now)
     basis = MEETING if roadmap is None else roadmap.counts
-    slope = least_squares_slope(_trend_points(scope, now.on, series))
+    slope = trend_slope(scope, now.on, series)
     milestones = (
         ()
         if roadmap is None
-        else _milestones(scope, now, counts, roadmap, slope, run_on, recognised)
+        else _milestones(scope, now, counts, units, roadmap, slope, run_on, recognised, in_force)
     )
     upcoming = [m for m in milestones if m.due >= now.on]
     nxt = upcoming[0] if upcoming else None
     reached = counts.meeting_at_least if basis == MEETING else recognised_now
+    if not counts.units:
+        reached = None  # nothing evaluated: the data say nothing of what is lacking
     return Progress(
         scope=scope,
         name=name,
@@ -89,7 +105,53 @@ def scope_progress(
         milestones=milestones,
         basis=basis,
         recognised=recognised_now,
+        not_evaluated=units - counts.units,
     )
+
+
+def _in_force(scope: str, on: dt.date, counts: ScopeCounts, in_force: InForceCount | None) -> int:
+    """The scope's units in force on *on*: never fewer than those evaluated."""
+    return counts.units if in_force is None else max(counts.units, in_force(scope, on))
+
+
+def trend_slope(scope: str, on: dt.date, series: Sequence[SeriesPoint]) -> float | None:
+    """The slope per day of the share of *scope*'s units certainly meeting the criteria.
+
+    Fitted to each point's lower bound (the passes less the people who could not be
+    placed then), so that a projection along it rests only on units the data vouch for.
+    """
+    return least_squares_slope(_trend_points(scope, on, series))
+
+
+def reproject(p: Progress, series: Sequence[SeriesPoint], on: dt.date) -> Progress:
+    """*p* with its trend and its milestones ahead worked out again from what it publishes.
+
+    The trend is fitted to *series* and the projections start from *p*'s own counts:
+    once small counts of people are withheld, the trend and the projections rest on the
+    published bounds, and cannot give a withheld count back.
+    """
+    slope = trend_slope(p.scope, on, series)
+    by_meeting = p.basis == MEETING
+    least = p.meeting_at_least if by_meeting else p.recognised
+    most = p.meeting if by_meeting else p.recognised
+    could = p.unknown + p.no_data + p.not_evaluated if by_meeting else 0
+    milestones = []
+    for m in p.milestones:
+        if m.due > on:
+            projected, status = _ahead(
+                m.required,
+                (m.due - on).days,
+                p.units_in_force,
+                slope,
+                least,
+                most,
+                could,
+                evaluated=p.evaluated,
+            )
+            m = attrs.evolve(m, projected_at_due=projected, status=status)
+        milestones.append(m)
+    per_month = None if slope is None else slope * DAYS_PER_MONTH * p.units_in_force
+    return attrs.evolve(p, trend_per_month=per_month, milestones=tuple(milestones))
 
 
 def _trend_points(
@@ -103,10 +165,8 @@ def _trend_points(
     "meeting" means. A projection from the points since the later of the two is the
     honest one once it has enough of them.
     """
-    mine = sorted(
-        (p for p in series if p.scope == scope and p.share is not None), key=lambda p: p.on
-    )
-    points = [(p.on, share) for p in mine if (share := p.share) is not None]
+    mine = sorted((p for p in series if p.scope == scope and p.units_in_force), key=lambda p: p.on)
+    points = [(p.on, p.meeting_at_least / p.units_in_force) for p in mine]
     changed = [p.on for i, p in enumerate(mine) if i and mine[i - 1].scheme_ids != p.scheme_ids]
     start = TWO_TIER_START if on >= TWO_TIER_START else dt.date.min
     if changed:
@@ -119,16 +179,16 @@ def _in(scope: str, run: ScopeRun, code: str) -> bool:
     return scope == "*" or run.provinces[code] == scope
 
 
-def judge(required: int, counts: ScopeCounts) -> str:
+def judge(required: int, counts: ScopeCounts, not_evaluated: int = 0) -> str:
     """``met``, ``missed`` or ``cannot_judge`` for *required* units, on the data of *counts*.
 
     Met only on counted passes, and only when the people who could not be placed could
-    not bring them below the required count; missed only when the undecided and the
-    uncovered units, all passing, could not bring them up to it.
+    not bring them below the required count; missed only when the undecided, the
+    uncovered and the *not_evaluated* units, all passing, could not bring them up to it.
     """
     if counts.meeting_at_least >= required:
         return "met"
-    if counts.meeting + _could_still_meet(counts) < required:
+    if counts.meeting + _could_still_meet(counts) + not_evaluated < required:
         return "missed"
     return "cannot_judge"
 
@@ -138,19 +198,59 @@ def _could_still_meet(counts: ScopeCounts) -> int:
     return counts.unknown + counts.no_data
 
 
+def _ahead(
+    required: int,
+    days: int,
+    units: int,
+    slope: float | None,
+    least: int | None,
+    most: int | None,
+    could: int,
+    *,
+    evaluated: int,
+) -> tuple[float | None, str]:
+    """A milestone *days* ahead: the count projected on its due date, and its status.
+
+    Projected from *least*, the fewest units counted today (``on_track`` only on it);
+    ``off_track`` only when even *most*, projected alike, with the *could* units that may
+    still meet the criteria, falls short; ``cannot_judge`` in between. ``unknown`` with no
+    trend, no count, or no unit evaluated today.
+    """
+    if slope is None or not units or not evaluated or least is None or most is None:
+        return None, "unknown"
+
+    def along(count: int) -> float:
+        return max(0.0, min(1.0, count / units + slope * days)) * units
+
+    projected = along(least)
+    if projected >= required:
+        return projected, "on_track"
+    if along(most) + could < required:
+        return projected, "off_track"
+    return projected, "cannot_judge"  # the undecided, uncovered or unplaced could change it
+
+
 def _milestones(
     scope: str,
     now: ScopeRun,
     counts: ScopeCounts,
+    units: int,
     roadmap: Roadmap,
     slope: float | None,
     run_on: Callable[[dt.date], ScopeRun | None],
     recognised: RecognisedCount,
+    in_force: InForceCount | None,
 ) -> tuple[MilestoneStatus, ...]:
-    units = counts.units
     by_meeting = roadmap.counts == MEETING
-    # The count a projection starts from: units meeting, or units recognised, today.
-    base = counts.meeting if by_meeting else recognised(scope, now)
+    # A projection starts from the fewest units counted today: those certainly meeting
+    # the criteria (never the passes the unplaced people could undo), or those recognised.
+    if by_meeting:
+        least: int | None = counts.meeting_at_least
+        most: int | None = counts.meeting
+        could = _could_still_meet(counts) + units - counts.units
+    else:
+        least = most = recognised(scope, now)
+        could = 0
     statuses = []
     for m in roadmap.milestones:
         required = m.required(units)
@@ -164,21 +264,17 @@ def _milestones(
                 achieved = then.meeting if by_meeting else recognised(scope, past)
             if then is None or not then.units or achieved is None:
                 status = "unknown"
-            elif by_meeting:
-                status = judge(m.required(then.units), then)
             else:
-                status = "met" if achieved >= m.required(then.units) else "missed"
-        elif slope is None or not units or base is None:
-            status = "unknown"
+                then_units = _in_force(scope, m.due, then, in_force)
+                if by_meeting:
+                    status = judge(m.required(then_units), then, then_units - then.units)
+                else:
+                    status = "met" if achieved >= m.required(then_units) else "missed"
         else:
-            share_now = base / units
-            projected = max(0.0, min(1.0, share_now + slope * (m.due - now.on).days)) * units
-            if projected >= required:
-                status = "on_track"
-            elif not by_meeting or projected + _could_still_meet(counts) < required:
-                status = "off_track"
-            else:
-                status = "cannot_judge"  # the undecided or uncovered units could change it
+            days = (m.due - now.on).days
+            projected, status = _ahead(
+                required, days, units, slope, least, most, could, evaluated=counts.units
+            )
         statuses.append(
             MilestoneStatus(
                 due=m.due,

@@ -23,10 +23,12 @@ from drugfree_core.reports.model import (
     MilestoneStatus,
     Progress,
     Report,
+    SeriesPoint,
     Shortfall,
     UnitRow,
 )
 from drugfree_core.reports.notes import unplaced_scope_note, without_residence_note
+from drugfree_core.reports.progress import reproject
 from drugfree_core.reports.quality import QualityRow
 from drugfree_core.rules.roadmap import MEETING
 
@@ -121,11 +123,24 @@ def suppress_small_counts(report: Report, threshold: int) -> Report:
         return i
 
     provenance = attrs.evolve(report.provenance, suppression_threshold=threshold)
+    series = tuple(_withheld_point(s, threshold) for s in report.series)
+    on = report.provenance.reference_date
+
+    def progress(p: Progress) -> Progress:
+        published = _withheld_progress(p, threshold)
+        # The trend and the projections start from the lower bounds: worked out again on
+        # the published ones, they give no withheld count back.
+        withheld = published.unplaced is None or any(
+            s.scope == p.scope and s.unplaced is None for s in series
+        )
+        return reproject(published, series, on) if withheld else published
+
     return attrs.evolve(
         report,
         provenance=provenance,
-        progress=tuple(_withheld_progress(p, threshold) for p in report.progress),
-        overall=_withheld_progress(report.overall, threshold),
+        progress=tuple(progress(p) for p in report.progress),
+        overall=progress(report.overall),
+        series=series,
         units=tuple(row(r) for r in report.units),
         closest=tuple(row(r) for r in report.closest),
         indicators=tuple(indicator(i) for i in report.indicators),
@@ -164,6 +179,13 @@ def _withheld_progress(p: Progress, threshold: int) -> Progress:
     if by_meeting and p.required is not None:
         published = attrs.evolve(published, gap=max(0, p.required - published.meeting_at_least))
     return published
+
+
+def _withheld_point(s: SeriesPoint, threshold: int) -> SeriesPoint:
+    """*s* with a small count of unplaced people withheld (its bound then holds below K)."""
+    if not _small(s.unplaced, threshold):
+        return s
+    return attrs.evolve(s, unplaced=None, unplaced_below=threshold)
 
 
 def _withheld_milestone(m: MilestoneStatus, threshold: int, by_meeting: bool) -> MilestoneStatus:

@@ -15,7 +15,7 @@ import attrs
 
 from drugfree_core.i18n import Lang, join_texts, render, resolve_lang, yes_no
 from drugfree_core.reports.labels import text
-from drugfree_core.reports.model import IndicatorResult, Progress, Report, UnitRow
+from drugfree_core.reports.model import IndicatorResult, Progress, Report, SeriesPoint, UnitRow
 from drugfree_core.reports.quality import DIMENSIONS, UNPLACED_NAME
 from drugfree_core.rules.describe import provenance_words, reader_citation
 from drugfree_core.rules.roadmap import NATIONAL
@@ -104,12 +104,22 @@ def _name(p: Progress, lang: Lang) -> str:
     return text("national", lang) if p.scope == NATIONAL else p.name
 
 
-def standing_text(p: Progress, lang: Lang) -> str:
-    """A share never goes without its coverage: "35 of 114 meet · data for 52 of 114"."""
+def standing_text(p: Progress | SeriesPoint, lang: Lang) -> str:
+    """A share never goes without its coverage: "35 of 114 meet · data for 52 of 114".
+
+    Nor without its lower bound when people could not be placed ("(at least 33)"), nor
+    without the units in force that no scheme evaluated.
+    """
+    if isinstance(p, Progress) and not p.evaluated and p.units_in_force:
+        return text("standing_none_evaluated", lang, units=p.units_in_force)
     fields = {"meeting": p.meeting, "units": p.units_in_force, "covered": p.covered}
     if p.meeting_at_least < p.meeting:
-        return text("standing_at_least", lang, least=p.meeting_at_least, **fields)
-    return text("standing_text", lang, **fields)
+        words = text("standing_at_least", lang, least=p.meeting_at_least, **fields)
+    else:
+        words = text("standing_text", lang, **fields)
+    if isinstance(p, Progress) and p.not_evaluated:
+        words = text("standing_not_evaluated", lang, standing=words, n=p.not_evaluated)
+    return words
 
 
 def value_words(value: str, lang: Lang) -> str:
@@ -154,6 +164,7 @@ def _progress_row(p: Progress, lang: Lang, people: _PeopleCell) -> tuple[Cell, .
         p.failing,
         p.unknown,
         p.no_data,
+        p.not_evaluated,
         p.share,
         p.coverage,
         standing_text(p, lang),
@@ -188,6 +199,7 @@ def _progress_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
             ("failing", "int"),
             ("unknown", "int"),
             ("no_data", "int"),
+            ("not_evaluated", "int"),
             ("share", "share"),
             ("coverage", "share"),
             ("standing", "text"),
@@ -265,6 +277,7 @@ def _closest_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> V
             ("province_code", "text"),
             ("verdict", "text"),
             ("failing_criteria", "text"),
+            ("unknown_criteria", "text"),
             ("lack", "int"),
             ("lacks", "text"),
         ),
@@ -276,6 +289,8 @@ def _closest_view(rows: Sequence[UnitRow], lang: Lang, people: _PeopleCell) -> V
                 r.province_code,
                 value_words(r.verdict, lang),
                 ", ".join(r.failing_criteria),
+                # A criterion the data cannot decide may fail too: its rank is not final.
+                ", ".join(r.unknown_criteria),
                 people(r.lack),
                 _lacks(r, lang, people),
             )

@@ -27,7 +27,7 @@ from drugfree_core.i18n import (
 from drugfree_core.reports.labels import text, withheld_text
 from drugfree_core.reports.model import MilestoneStatus, Progress, Report, UnitRow
 from drugfree_core.reports.views import scope_label
-from drugfree_core.rules.roadmap import NATIONAL
+from drugfree_core.rules.roadmap import MEETING, NATIONAL
 
 #: How many of the closest units the answer names; the full list is a table of its own.
 ANSWER_CLOSEST = 5
@@ -35,10 +35,15 @@ ANSWER_CLOSEST = 5
 
 @attrs.frozen(kw_only=True)
 class ClosestLine:
-    """One unit close to meeting the criteria: its name and what each failing rule lacks."""
+    """One unit close to meeting the criteria: its name and what each failing rule lacks.
+
+    ``undecided`` names the criteria the data cannot decide (``None``: none), which may
+    fail too: what the unit lacks is then only what is known of it.
+    """
 
     unit: str
     lacks: tuple[str, ...]
+    undecided: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -65,7 +70,13 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
     overall = report.overall
     on = report.provenance.reference_date
     scope = scope_label(report, lang)
-    if overall.units_in_force:
+    # Units no scheme evaluated are said first: every count after them leaves them out.
+    not_evaluated = (
+        [text("answer_not_evaluated", lang, n=overall.not_evaluated, units=overall.units_in_force)]
+        if overall.not_evaluated
+        else []
+    )
+    if overall.evaluated:
         headline = text(
             "answer_headline",
             lang,
@@ -75,7 +86,7 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
             share=format_percent(overall.share or 0.0, lang),
         )
         # How many units the data cover comes first: a share never goes without it.
-        facts = [_coverage_sentence(overall, lang)]
+        facts = [*not_evaluated, _coverage_sentence(overall, lang)]
         if overall.meeting_at_least < overall.meeting:
             facts.append(_at_least_sentence(overall, lang))
         facts.append(
@@ -83,10 +94,10 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
         )
     else:
         headline = text("answer_headline_empty", lang, scope=scope)
-        facts = []
+        facts = not_evaluated
     facts.extend(milestone_sentences(overall, on, lang))
     recognition = next((r for r in report.recognition if r.scope == overall.scope), None)
-    if recognition is not None and overall.units_in_force:
+    if recognition is not None and overall.evaluated:
         facts.append(
             text(
                 "answer_recognition",
@@ -105,8 +116,11 @@ def report_answer(report: Report, lang: Lang | None = None) -> Answer:
     closest = report.closest[:ANSWER_CLOSEST]
     names = {p.scope: p.name for p in provinces} if len(provinces) > 1 else {}
     threshold = report.provenance.suppression_threshold
-    if not closest:
-        note: str | None = text("answer_closest_none", lang)
+    if not closest and overall.not_evaluated:
+        # "No unit fails" would claim it of units nothing was evaluated for.
+        note: str | None = text("answer_closest_none_evaluated", lang, n=overall.not_evaluated)
+    elif not closest:
+        note = text("answer_closest_none", lang)
     elif len(report.closest) > len(closest):
         note = text(
             "answer_closest_more", lang, n=len(report.closest), table=text("view_closest", lang)
@@ -134,11 +148,12 @@ def _at_least_sentence(p: Progress, lang: Lang) -> str:
 
 
 def _coverage_sentence(p: Progress, lang: Lang) -> str:
+    # Of the units evaluated: those no scheme evaluated are said in a sentence of their own.
     if p.no_data:
         return text(
-            "answer_coverage", lang, covered=p.covered, units=p.units_in_force, no_data=p.no_data
+            "answer_coverage", lang, covered=p.covered, units=p.evaluated, no_data=p.no_data
         )
-    return text("answer_coverage_full", lang, units=p.units_in_force)
+    return text("answer_coverage_full", lang, units=p.evaluated)
 
 
 def milestone_sentences(p: Progress, on: dt.date, lang: Lang) -> list[str]:
@@ -192,11 +207,16 @@ def _status_sentence(p: Progress, m: MilestoneStatus, on: dt.date, lang: Lang) -
             "cannot_judge": "answer_due_cannot_judge",
         }.get(m.status, "answer_due_unknown")
         return text(key, lang, meeting=meeting, gap=max(0, m.required - meeting))
+    if not p.evaluated:
+        return text("answer_ahead_not_evaluated", lang)
     trend = _trend(p.trend_per_month, lang)
     projected = (
         "" if m.projected_at_due is None else format_number(m.projected_at_due, lang, digits=1)
     )
-    if m.status not in ("on_track", "off_track"):
+    if projected and p.basis == MEETING and p.meeting_at_least < p.meeting:
+        # Projected from the fewest units meeting the criteria, not from the passes.
+        projected = text("at_least", lang, n=projected)
+    if m.status not in ("on_track", "off_track", "cannot_judge"):
         key = "answer_unknown_reached" if gap == 0 else "answer_unknown"
     else:
         key = f"answer_{m.status}" + ("_reached" if gap == 0 else "")
@@ -231,7 +251,9 @@ def _closest_line(
     unit = f"{row.unit_name} ({row.unit_code})"
     if row.province_code in names:
         unit += f", {names[row.province_code]}"
+    undecided = ", ".join(row.unknown_criteria)
     return ClosestLine(
         unit=unit,
         lacks=tuple(f"{s.criterion_id}: {s.sentence(lang, threshold)}" for s in row.shortfalls),
+        undecided=text("closest_undecided", lang, criteria=undecided) if undecided else None,
     )

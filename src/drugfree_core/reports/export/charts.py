@@ -19,7 +19,7 @@ from drugfree_core.i18n import Lang, format_date, format_number, format_percent
 from drugfree_core.model.territory import TWO_TIER_START
 from drugfree_core.reports.labels import text
 from drugfree_core.reports.model import CriterionTally, Progress, SeriesPoint
-from drugfree_core.reports.views import value_words
+from drugfree_core.reports.views import standing_text, value_words
 from drugfree_core.rules.roadmap import NATIONAL
 
 #: Bar of the current share meeting the criteria (Okabe–Ito blue).
@@ -205,17 +205,10 @@ def progress_chart(progress: Sequence[Progress], overall: Progress | None, lang:
     )
     desc = "; ".join(
         f"{display_name(p.name, lang)}: {format_percent(p.share or 0.0, lang)} "
-        f"({_standing(p, lang)})"
+        f"({standing_text(p, lang)})"
         for p in rows
     )
     return _svg("chart_progress", lang, height, desc, body)
-
-
-def _standing(p: Progress, lang: Lang) -> str:
-    fields = {"meeting": p.meeting, "units": p.units_in_force, "covered": p.covered}
-    if p.meeting_at_least < p.meeting:
-        return text("standing_at_least", lang, least=p.meeting_at_least, **fields)
-    return text("standing_text", lang, **fields)
 
 
 def _progress_row(
@@ -224,7 +217,7 @@ def _progress_row(
     name = display_name(p.name, lang)
     mid = y + row_h / 2
     share = p.share or 0.0
-    standing = _standing(p, lang)
+    standing = standing_text(p, lang)
     out = [
         _label(
             x(0.0) - 8,
@@ -297,10 +290,19 @@ def trend_lines(
         return [(names.get(s, s), by_scope[s]) for s in sorted(provinces)]
     if NATIONAL in by_scope:
         return [(NATIONAL, by_scope[NATIONAL])]
-    summed: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    summed: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for point in series:
         acc = summed[point.on]
-        counts = (point.units_in_force, point.meeting, point.failing, point.unknown, point.no_data)
+        counts = (
+            point.units_in_force,
+            point.meeting,
+            point.failing,
+            point.unknown,
+            point.no_data,
+            # What each lower bound takes off (published: a withheld count's bound), so
+            # the sum's bound is the sum of the provinces' bounds.
+            point.meeting - point.meeting_at_least,
+        )
         for k, v in enumerate(counts):
             acc[k] += v
     return [
@@ -315,8 +317,9 @@ def trend_lines(
                     failing=f,
                     unknown=k,
                     no_data=n,
+                    unplaced=off,
                 )
-                for on, (u, m, f, k, n) in sorted(summed.items())
+                for on, (u, m, f, k, n, off) in sorted(summed.items())
             ],
         )
     ]
@@ -432,9 +435,7 @@ def trend_chart(series: Sequence[SeriesPoint], names: dict[str, str], lang: Lang
             _el("path", d=d, fill="none", stroke=colour, stroke_width=3, stroke_linejoin="round")
         )
         for p in pts:
-            standing = text(
-                "standing_text", lang, meeting=p.meeting, units=p.units_in_force, covered=p.covered
-            )
+            standing = standing_text(p, lang)  # with its lower bound, as the tables say it
             share = format_percent(p.share or 0.0, lang)
             tip = f"{label} {format_date(p.on, lang)}: {share} ({standing})"
             body.append(

@@ -194,8 +194,10 @@ def _answer(answer: Answer) -> str:
     facts = "".join(f"<li>{escape(f)}</li>" for f in answer.facts)
     closest = "".join(
         f"<li><strong>{escape(line.unit)}</strong>"
-        + ("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in line.lacks) + "</ul>")
-        + "</li>"
+        + "<ul>"
+        + "".join(f"<li>{escape(x)}</li>" for x in line.lacks)
+        + (f'<li class="undecided">{escape(line.undecided)}</li>' if line.undecided else "")
+        + "</ul></li>"
         for line in answer.closest
     )
     parts = [

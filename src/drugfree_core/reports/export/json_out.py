@@ -6,9 +6,11 @@ runs over the same data print the same bytes (``generated_at`` aside). Conventio
 * an exact share is a string ``"3/10"`` with its float beside it under ``<key>_value``;
   ``progress`` and ``series`` entries also carry ``share`` (meeting / units in force)
   and, beside it, ``covered`` and ``coverage`` (units with data, and their share: a share
-  never goes without its coverage); ``progress`` entries carry ``meeting_at_least``
-  (the passes less the people who could not be placed; when that count is withheld,
-  ``unplaced`` is ``null`` and ``unplaced_below`` the threshold the bound holds below);
+  never goes without its coverage; both ``null`` when no unit was evaluated, the units
+  in force then counted in ``not_evaluated``); ``progress`` and ``series`` entries carry
+  ``meeting_at_least`` (the passes less the people who could not be placed; when that
+  count is withheld, ``unplaced`` is ``null`` and ``unplaced_below`` the threshold the
+  bound holds below);
 * dates are ISO strings (``2025-10-01``), timestamps ISO with seconds;
 * a suppressed count of people is ``null``; ``provenance.suppression_threshold`` says
   that small counts were withheld, and below what;
@@ -96,13 +98,14 @@ def _record(obj: object) -> dict[str, JSON]:
         if name == "unknown" and isinstance(obj, Progress | SeriesPoint):
             # The share sits beside the counts it is made of, and its coverage beside it.
             units = obj.units_in_force
+            # No share of units none of which was evaluated (no scheme in force then).
+            measured = units and (not isinstance(obj, Progress) or obj.evaluated)
             _put(out, "no_data", obj.no_data)
             _put(out, "covered", obj.covered)
-            _put(out, "share", Fraction(obj.meeting, units) if units else None, fraction=True)
-            coverage = Fraction(obj.covered, units) if units else None
+            _put(out, "share", Fraction(obj.meeting, units) if measured else None, fraction=True)
+            coverage = Fraction(obj.covered, units) if measured else None
             _put(out, "coverage", coverage, fraction=True)
-            if isinstance(obj, Progress):
-                _put(out, "meeting_at_least", obj.meeting_at_least)
+            _put(out, "meeting_at_least", obj.meeting_at_least)
     if isinstance(obj, QualityRow):
         out["total"] = _safe_total(obj)
         withheld = obj.people is None or obj.flagged is None

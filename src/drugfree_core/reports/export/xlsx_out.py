@@ -201,6 +201,8 @@ def _write_answer(ws: Any, answer: Answer, r: int, fmt: _Formats) -> int:
         r = _sentence(ws, r, line.unit, fmt.bold)
         for lack in line.lacks:
             r = _sentence(ws, r, lack, fmt.wrap)
+        if line.undecided:
+            r = _sentence(ws, r, line.undecided, fmt.wrap)
     if answer.closest_note:
         r = _sentence(ws, r, answer.closest_note, fmt.note)
     return r + 1
