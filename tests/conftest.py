@@ -28,6 +28,7 @@ from drugfree_core.model import (
     Authority,
     CustodyPeriod,
     DrugTest,
+    FactKind,
     LineageLink,
     Provenance,
     RehabEpisode,
@@ -151,6 +152,49 @@ def make_records(
         unit_facts=tuple(unit_facts),
         **{k: None if v is None else tuple(v) for k, v in findings.items()},
     )
+
+
+#: The day a test's reports of a unit fact are completed from: before every window read.
+REPORTS_FROM = dt.date(2023, 12, 15)
+#: The unit facts a criterion adds up over a window (the others are read as latest values).
+SUMMED_FACTS = frozenset(
+    {
+        FactKind.DRUG_USE_LOCATIONS,
+        FactKind.ARRESTED_DRUG_OFFENDERS,
+        FactKind.NARCOTIC_PLANTS_COUNT,
+        FactKind.NARCOTIC_PLANTS_AREA_M2,
+    }
+)
+
+
+def complete_reports(facts: Iterable[UnitFact]) -> list[UnitFact]:
+    """*facts* and a report of 0 for every day before and between a unit's reports of a kind.
+
+    A test that gives one period's total means nothing was found on the other days of the
+    window; a fact total now needs every day of its window reported
+    (:mod:`drugfree_core.engine.fact_gaps`). The zeros share no day with the reports
+    given, so they change no total and no range.
+    """
+    out = list(facts)
+    spans: dict[tuple[str, FactKind], list[tuple[dt.date, dt.date]]] = {}
+    for f in out:
+        if f.kind in SUMMED_FACTS:
+            spans.setdefault((f.unit_code, f.kind), []).append((f.period_start, f.period_end))
+    for (unit, kind), periods in spans.items():
+        day = REPORTS_FROM
+        for start, end in sorted(periods):
+            if start > day:
+                out.append(
+                    UnitFact(
+                        unit_code=unit,
+                        kind=kind,
+                        period_start=day,
+                        period_end=start - dt.timedelta(days=1),
+                        value=0,
+                    )
+                )
+            day = max(day, end + dt.timedelta(days=1))
+    return out
 
 
 def shuffled(dataset: Dataset, rng: random.Random) -> Dataset:

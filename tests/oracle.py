@@ -871,6 +871,34 @@ class _Oracle:
             maybe += s or may
         return Fraction(sure, len(mine)), Fraction(maybe, len(mine))
 
+    def report_parts(self, code: str) -> list[str]:
+        """The units *code*'s area was made of: a province's communes, a commune's predecessors."""
+        if self.province_level and code in self.evaluated:
+            return [c for c in self.communes if self.row_of(c) == code]
+        return self.preds.get(code, [])
+
+    def unreported(self, unit: str, facts: Sequence[UnitFact], start: dt.date) -> bool:
+        """Whether a day from *start* to the last day *facts* reach has no report of the row.
+
+        A day is reported for a unit by a record of its own, or when every unit its area
+        was made of reports it (day by day here; the engine merges stretches).
+        """
+
+        def reported(code: str, day: dt.date, path: frozenset[str]) -> bool:
+            if any(f.unit_code == code and f.period_start <= day <= f.period_end for f in facts):
+                return True
+            parts = self.report_parts(code)
+            if not parts or any(part in path for part in parts):
+                return False
+            return all(reported(part, day, path | {part}) for part in parts)
+
+        day, last = start, max(f.period_end for f in facts)
+        while day <= last:
+            if not reported(unit, day, frozenset({unit})):
+                return True
+            day += dt.timedelta(days=1)
+        return False
+
     def open_above(self, measure: Range, unit: str, window: Any) -> Range:
         """*measure* with no upper bound when the row's records begin after *window* does."""
         if measure is None or not self.short(unit, first_day(self.value(window), self.on)):
@@ -909,6 +937,8 @@ class _Oracle:
             if not facts:
                 return None
             least, most = fact_total_bounds(facts, self.preds)
+            if self.unreported(unit, facts, first_day(self.value(m.lookback), self.on)):
+                most = math.inf  # type: ignore[assignment]  # the days unreported may add any
             if isinstance(m, p.FactRate):
                 pop = self.population_of(unit)
                 if pop is None:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import drugfree_core as dfc
 from drugfree_core.cli.main import cli
 from drugfree_core.engine import Outcome
-from drugfree_core.errors import CoverageError, SchemeError
+from drugfree_core.errors import CoverageError, SchemeError, UsageError
 from drugfree_core.model import Provenance
 from drugfree_core.reports import ReportOptions, build_report
 from drugfree_core.reports.views import report_views, standing_text
@@ -515,5 +515,5 @@ def test_a_primitive_added_later_registers_its_tables() -> None:
 
     register_tables(Violations, ("drug_law_violations",))
     assert tables_needed(Violations()) == {"drug_law_violations"}
-    with pytest.raises(TypeError):
+    with pytest.raises(UsageError, match="kind must be a class, not str"):
         register_tables("Violations", ("x",))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ import pytest
 from conftest import (
     build_dataset,
     commune,
+    complete_reports,
     days,
     episode,
     make_records,
@@ -84,13 +85,16 @@ def run(
     scheme: Scheme = QD28,
     units: Sequence[AdminUnit] = (),
     lineage: Sequence[LineageLink] = (),
+    complete: bool = True,
     **findings: object,
 ) -> tuple[UnitResult, Evaluation, OracleUnit]:
+    # A period's report stands for the window: the rest of it reported nothing found
+    # (unless *complete* is false: the reports are then as given, gaps and all).
     records = make_records(
         [province(), *(units or [commune("U1", population=population)])],
         subjects,
         lineage,
-        facts,
+        complete_reports(facts) if complete else facts,
         **findings,
     )
     evaluation = evaluate(build_dataset(records), scheme, on)
@@ -311,7 +315,9 @@ def test_missing_facts_are_unknown_not_zero() -> None:
 )
 def test_facts_count_over_the_assessment_period(end: dt.date, counted: bool) -> None:
     # window [15 Dec 2024, 1 Oct 2025]: the assessment period up to the date
-    expect({"T1.b": "pass" if counted else "unknown"}, facts=[fact(LOC, 2, end=end)])
+    # (reports completed before a period that ends in the window only: else one would be)
+    facts = [fact(LOC, 2, end=end)]
+    expect({"T1.b": "pass" if counted else "unknown"}, facts=facts, complete=end <= ON)
 
 
 @pytest.mark.parametrize(
@@ -604,3 +610,75 @@ def test_a_successor_reporting_its_predecessors_quarter_again_may_repeat_them(
         for code, value in reported
     ]
     expect({"T1.b": t1b}, facts=facts, units=units, lineage=links)
+
+
+# ------------------------------------------------- a total over days nobody reported
+
+PERIOD_START = dt.date(2024, 12, 15)  # assessment year 2025's first day
+Q1_END, Q2_END, Q3_END = dt.date(2025, 3, 31), dt.date(2025, 6, 30), dt.date(2025, 9, 30)
+
+
+def report(
+    kind: FactKind, value: float, first: dt.date, last: dt.date, unit: str = "U1"
+) -> UnitFact:
+    return UnitFact(unit_code=unit, kind=kind, period_start=first, period_end=last, value=value)
+
+
+@pytest.mark.parametrize(
+    ("reports", "t1b", "t2b", "gap"),
+    [
+        # The whole period reported: 1 location, type II's band (1 to 2).
+        (((PERIOD_START, Q1_END, 1), (Q1_END + days(1), Q3_END, 0)), "fail", "pass", None),
+        # The second quarter missing: 1 or more, any band from II up.
+        (
+            ((PERIOD_START, Q1_END, 1), (Q2_END + days(1), Q3_END, 0)),
+            "unknown",
+            "unknown",
+            "2025-04-01 to 2025-06-30",
+        ),
+        # Missing, but 2 found already: type I's 2 or more whatever it held.
+        (((PERIOD_START, Q1_END, 1), (Q2_END + days(1), Q3_END, 1)), "pass", "fail", None),
+        # Reported from 1 January only: 15 to 31 December missing.
+        (((dt.date(2025, 1, 1), Q3_END, 1),), "unknown", "unknown", "2024-12-15 to 2024-12-31"),
+        # A report not yet made after the last one is not asked for: no deadline is known.
+        (((PERIOD_START, Q1_END, 1),), "fail", "pass", None),
+    ],
+)
+def test_a_total_over_days_nobody_reported_is_the_least_it_can_be(
+    reports: tuple[tuple[dt.date, dt.date, int], ...], t1b: str, t2b: str, gap: str | None
+) -> None:
+    facts = [report(LOC, value, first, last) for first, last, value in reports]
+    got = expect({"T1.b": t1b, "T2.b": t2b}, facts=facts, complete=False)
+    said = [render(n.reason, "en") for n in _nodes(got.criterion("T2.b").result) if n.reason]
+    if gap is None:
+        assert not any("covers" in r for r in said), said
+    else:
+        assert f"no record of drug-use locations covers {gap}" in " ".join(said), said
+
+
+@pytest.mark.parametrize(
+    ("reporters", "t2b"),
+    [
+        # Each commune reported its own part before the merger, the ward after it.
+        (("A", "B", "M"), "pass"),
+        # B's part was never reported before the merger: A's 1 is only the least.
+        (("A", "M"), "unknown"),
+        # The ward reported the whole period for its whole area itself.
+        (("M-all",), "pass"),
+    ],
+)
+def test_a_merged_units_days_are_reported_for_its_whole_area(
+    reporters: tuple[str, ...], t2b: str
+) -> None:
+    units, links = merged_into_m()
+    facts = []
+    for code in reporters:
+        if code == "M-all":
+            facts.append(report(LOC, 1, PERIOD_START, Q3_END, unit="M"))
+        elif code == "M":
+            facts.append(report(LOC, 0, MERGER, Q3_END, unit="M"))
+        else:
+            facts.append(
+                report(LOC, 1 if code == "A" else 0, PERIOD_START, MERGER - days(1), unit=code)
+            )
+    expect({"T2.b": t2b}, facts=facts, units=units, lineage=links, complete=False)

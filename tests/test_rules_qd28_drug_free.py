@@ -13,6 +13,7 @@ import pytest
 from conftest import (
     build_dataset,
     commune,
+    complete_reports,
     days,
     episode,
     make_records,
@@ -66,8 +67,13 @@ def check(
 ) -> UnitResult:
     """Evaluate U1 (10,000 residents; U2 next door) and compare with the oracle."""
     findings = {**CLEAN, **tables}
+    # A period's report stands for the window: the rest of it reported nothing found.
     records = make_records(
-        [province(), commune("U1"), commune("U2")], subjects, (), facts, **findings
+        [province(), commune("U1"), commune("U2")],
+        subjects,
+        (),
+        complete_reports(facts),
+        **findings,
     )
     evaluation = evaluate(build_dataset(records), scheme, on)
     oracle = oracle_evaluate(records, scheme, on)

@@ -9,8 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import attrs
 import pytest
-from conftest import PROVINCE, build_dataset, commune, days, make_records, person, province, status
+from conftest import (
+    PROVINCE,
+    build_dataset,
+    commune,
+    complete_reports,
+    days,
+    make_records,
+    person,
+    province,
+    status,
+)
 from oracle import oracle_evaluate
 
 from drugfree_core.dataset import Dataset
@@ -60,6 +71,8 @@ def users(unit: str, n: int, prefix: str) -> list[Subject]:
 def run(
     records: DatasetRecords, scheme: Scheme = P, on: dt.date = ON
 ) -> tuple[UnitResult, dict[str, str]]:
+    # A period's report stands for the window: the rest of it reported nothing found.
+    records = attrs.evolve(records, unit_facts=tuple(complete_reports(records.unit_facts)))
     evaluation = evaluate(build_dataset(records), scheme, on)
     oracle = oracle_evaluate(records, scheme, on)
     (got,) = evaluation.units
@@ -111,7 +124,8 @@ def test_p2_five_locations_summed_over_the_communes(counts: tuple[int, int], exp
 
 @pytest.mark.parametrize(("arrests", "expected"), [(10, "pass"), (9, "fail")])
 def test_p3_arrests_0_05_percent(arrests: int, expected: str) -> None:
-    facts = [fact("C000", ARREST, arrests)]
+    # Every commune reports: one that did not could have had any number of arrests.
+    facts = [fact("C000", ARREST, arrests), fact("C001", ARREST, 0)]
     _, outcomes = run(make_records([province(), *communes(2)], unit_facts=facts))
     assert outcomes["P.3"] == expected  # 10 of 20,000 is 0.05 %
 
@@ -125,6 +139,7 @@ def test_p5_8000_plants_or_2000_m2(plants: float, area: float, expected: str) ->
         fact("C000", PLANTS, plants / 2),
         fact("C001", PLANTS, plants / 2),
         fact("C000", AREA, area),
+        fact("C001", AREA, 0),
     ]
     _, outcomes = run(make_records([province(), *communes(2)], unit_facts=facts))
     assert outcomes["P.5"] == expected
@@ -173,7 +188,7 @@ def province_with(n_units: int, n_type_ii: int, unknown: int = 0) -> DatasetReco
             people += users(unit.code, 20, f"s{i}-")
         else:
             facts += quiet(unit.code)
-    return make_records([province(), *units], people, unit_facts=facts)
+    return make_records([province(), *units], people, unit_facts=complete_reports(facts))
 
 
 @pytest.mark.parametrize(

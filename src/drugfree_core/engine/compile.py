@@ -21,6 +21,7 @@ import polars as pl
 
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import SINCE_EVER
+from drugfree_core.engine.fact_gaps import first_gaps
 from drugfree_core.engine.fact_totals import Ancestors, fact_totals, lineage_ancestors
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
@@ -395,9 +396,11 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
             value.min().alias("lo"), value.max().alias("hi"), pl.col("period_end").first()
         )
         disagree = _facts_disagree(measure.kind.value)
+        gaps = None
     else:
         agg = fact_totals(facts, lambda: _lineage_ancestors(ctx))
         disagree = _facts_overlap(measure.kind.value)
+        gaps = first_gaps(facts, start, lambda: _report_parts(ctx))
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.lit([], dtype=_IDS).alias("members"),
         pl.when(pl.col("lo").is_null())
@@ -407,9 +410,58 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         .alias("reason"),
     )
     frame = _looking_back(ctx, frame, start, latest=isinstance(measure, p.FactLatest))
+    if gaps is not None and gaps.height:
+        frame = _unreported(frame, gaps, measure.kind.value)
     if isinstance(measure, p.FactRate):
         return MeasureFrame(_rate(frame), True, range_is_unknown=True)
     return MeasureFrame(frame.with_columns(pl.lit(1.0).alias("den")), False, range_is_unknown=True)
+
+
+def _unreported(frame: pl.DataFrame, gaps: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """*frame* (a fact total) with no upper bound where the reports leave days out.
+
+    What the reports show is the least (``lo``); the days no record covers may have had
+    more (:mod:`.fact_gaps`). The reason, in column ``short``, is said where that leaves
+    the outcome unknown; where coverage already begins late, its reason stays.
+    """
+    said = pl.DataFrame(
+        {
+            "unit_code": gaps["unit_code"],
+            "_gap": [
+                _unreported_days(kind, first, last).encode()
+                for first, last in gaps.select("gap_from", "gap_to").iter_rows()
+            ],
+        },
+        schema={"unit_code": pl.String, "_gap": pl.String},
+    )
+    if "short" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("short"))
+    frame = frame.join(said, on="unit_code", how="left", maintain_order="left")
+    unseen = pl.col("_gap").is_not_null() & pl.col("lo").is_not_null() & pl.col("short").is_null()
+    return frame.with_columns(
+        pl.when(unseen).then(pl.lit(math.inf)).otherwise(pl.col("hi")).alias("hi"),
+        pl.when(unseen).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("reason")),
+        pl.when(unseen).then(pl.col("_gap")).otherwise(pl.col("short")).alias("short"),
+    ).drop("_gap")
+
+
+def _report_parts(ctx: EvalContext) -> dict[str, list[str]]:
+    """The units each unit's area was made of on the date, for its reports' days.
+
+    A commune's predecessors by the lineage in force; at province level, a province's
+    commune-level units in force (its own lineage is not read: its communes say it).
+    """
+    parts: dict[str, list[str]] = {}
+    lineage = ctx.dataset.lineage.filter(pl.col("effective") <= ctx.on)
+    for pred, succ in lineage.select("predecessor_code", "successor_code").iter_rows():
+        parts.setdefault(succ, []).append(pred)
+    if ctx.level is UnitLevel.PROVINCE:
+        provinces: dict[str, list[str]] = {}
+        for code, province in ctx.communes.select("unit_code", "province_code").iter_rows():
+            provinces.setdefault(province, []).append(code)
+        for row in ctx.unit_index["unit_code"].to_list():
+            parts[row] = provinces.get(row, [])
+    return parts
 
 
 def _lineage_ancestors(ctx: EvalContext) -> Ancestors:
@@ -621,6 +673,16 @@ def _facts_disagree(kind: str) -> Message:
         "the records of {fact} for the latest period disagree: its value is anywhere from "
         "{lo} to {hi}",
         fact=_fact_words(kind),
+    )
+
+
+def _unreported_days(kind: str, first: dt.date, last: dt.date) -> Message:
+    return msg(
+        "no record of {fact} covers {first} to {last}: the total may be higher than the "
+        "records show",
+        fact=_fact_words(kind),
+        first=first,
+        last=last,
     )
 
 

@@ -225,7 +225,9 @@ class FactTotal:
     *unknown*, not zero. Records of one place (a reporting unit, or one that became
     it) whose periods share a day may count the same things: the total is then a
     range, at most their sum, at least the most that records able to count different
-    things add up to.
+    things add up to. A day from the window's first to the last one reported that no
+    record covers (for a merged unit, none of its own and not every predecessor's)
+    leaves the total at its least, with nothing above it (see the explanation of evaluation).
     """
 
     kind: FactKind
