@@ -636,8 +636,13 @@ def report(
             "unknown",
             "2025-04-01 to 2025-06-30",
         ),
-        # Missing, but 2 found already: type I's 2 or more whatever it held.
-        (((PERIOD_START, Q1_END, 1), (Q2_END + days(1), Q3_END, 1)), "pass", "fail", None),
+        # Missing, but 2 found already: type I's 2 or more whatever it held (said too).
+        (
+            ((PERIOD_START, Q1_END, 1), (Q2_END + days(1), Q3_END, 1)),
+            "pass",
+            "fail",
+            "2025-04-01 to 2025-06-30",
+        ),
         # Reported from 1 January only: 15 to 31 December missing.
         (((dt.date(2025, 1, 1), Q3_END, 1),), "unknown", "unknown", "2024-12-15 to 2024-12-31"),
         # A report not yet made after the last one is not asked for: no deadline is known.

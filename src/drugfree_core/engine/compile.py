@@ -421,8 +421,9 @@ def _unreported(frame: pl.DataFrame, gaps: pl.DataFrame, kind: str) -> pl.DataFr
     """*frame* (a fact total) with no upper bound where the reports leave days out.
 
     What the reports show is the least (``lo``); the days no record covers may have had
-    more (:mod:`.fact_gaps`). The reason, in column ``short``, is said where that leaves
-    the outcome unknown; where coverage already begins late, its reason stays.
+    more (:mod:`.fact_gaps`). The reason says so whether or not the least decides (a
+    range's reason no longer holds); where coverage already begins late, its own reason
+    stays.
     """
     said = pl.DataFrame(
         {
@@ -440,8 +441,7 @@ def _unreported(frame: pl.DataFrame, gaps: pl.DataFrame, kind: str) -> pl.DataFr
     unseen = pl.col("_gap").is_not_null() & pl.col("lo").is_not_null() & pl.col("short").is_null()
     return frame.with_columns(
         pl.when(unseen).then(pl.lit(math.inf)).otherwise(pl.col("hi")).alias("hi"),
-        pl.when(unseen).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("reason")),
-        pl.when(unseen).then(pl.col("_gap")).otherwise(pl.col("short")).alias("short"),
+        pl.when(unseen).then(pl.col("_gap")).otherwise(pl.col("reason")).alias("reason"),
     ).drop("_gap")
 
 
