@@ -871,26 +871,31 @@ class _Oracle:
             maybe += s or may
         return Fraction(sure, len(mine)), Fraction(maybe, len(mine))
 
-    def report_parts(self, code: str) -> list[str]:
-        """The units *code*'s area was made of: a province's communes, a commune's predecessors."""
+    def report_ways(self, code: str) -> list[list[str]]:
+        """The ways *code*'s area was made of: its predecessors; a province's communes."""
+        ways = [self.preds[code]] if self.preds.get(code) else []
         if self.province_level and code in self.evaluated:
-            return [c for c in self.communes if self.row_of(c) == code]
-        return self.preds.get(code, [])
+            communes = [c for c in self.communes if self.row_of(c) == code]
+            if communes:
+                ways.append(communes)
+        return ways
 
     def unreported(self, unit: str, facts: Sequence[UnitFact], start: dt.date) -> bool:
         """Whether a day from *start* to the last day *facts* reach has no report of the row.
 
-        A day is reported for a unit by a record of its own, or when every unit its area
-        was made of reports it (day by day here; the engine merges stretches).
+        A day is reported for a unit by a record of its own (among the row's), or when
+        every unit of one way its area was made of reports it (day by day here; the
+        engine merges stretches).
         """
 
         def reported(code: str, day: dt.date, path: frozenset[str]) -> bool:
             if any(f.unit_code == code and f.period_start <= day <= f.period_end for f in facts):
                 return True
-            parts = self.report_parts(code)
-            if not parts or any(part in path for part in parts):
-                return False
-            return all(reported(part, day, path | {part}) for part in parts)
+            return any(
+                all(reported(part, day, path | {part}) for part in way)
+                for way in self.report_ways(code)
+                if not any(part in path for part in way)
+            )
 
         day, last = start, max(f.period_end for f in facts)
         while day <= last:

@@ -5,7 +5,9 @@ never by personal data: a bad value is described, not quoted.
 
 Public functions raise only these types (all subclasses of :class:`DrugfreeError`) for
 anything they can foresee: a bad argument, an invalid dataset, a scheme that is not in
-force, a plugin that cannot load. Anything else is a bug.
+force, a plugin that cannot load. Anything else is a bug. The exceptions are the
+formatting functions of :mod:`drugfree_core.i18n` (below these errors), whose
+``ValueError`` is said in the reader's language, and :class:`~drugfree_core.i18n.LanguageError`.
 """
 
 from __future__ import annotations

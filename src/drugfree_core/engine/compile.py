@@ -21,7 +21,7 @@ import polars as pl
 
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import SINCE_EVER
-from drugfree_core.engine.fact_gaps import first_gaps
+from drugfree_core.engine.fact_gaps import Parts, first_gaps
 from drugfree_core.engine.fact_totals import Ancestors, fact_totals, lineage_ancestors
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import LABELS, Message, Text, bilingual, msg, msgn
@@ -400,7 +400,9 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
     else:
         agg = fact_totals(facts, lambda: _lineage_ancestors(ctx))
         disagree = _facts_overlap(measure.kind.value)
-        gaps = first_gaps(facts, start, lambda: _report_parts(ctx))
+        # Only the rows asked for (a unit explained alone has a few among its neighbours').
+        asked = facts.filter(pl.col("unit_code").is_in(units["unit_code"].implode()))
+        gaps = first_gaps(asked, start, lambda: _report_parts(ctx))
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.lit([], dtype=_IDS).alias("members"),
         pl.when(pl.col("lo").is_null())
@@ -445,23 +447,31 @@ def _unreported(frame: pl.DataFrame, gaps: pl.DataFrame, kind: str) -> pl.DataFr
     ).drop("_gap")
 
 
-def _report_parts(ctx: EvalContext) -> dict[str, list[str]]:
-    """The units each unit's area was made of on the date, for its reports' days.
+def _report_parts(ctx: EvalContext) -> Parts:
+    """The ways each unit's area was made of on the date, for its reports' days.
 
-    A commune's predecessors by the lineage in force; at province level, a province's
-    commune-level units in force (its own lineage is not read: its communes say it).
+    A unit's predecessors by the lineage in force; at province level, a province's
+    commune-level units in force too. Once per date, for every fact total.
     """
-    parts: dict[str, list[str]] = {}
-    lineage = ctx.dataset.lineage.filter(pl.col("effective") <= ctx.on)
-    for pred, succ in lineage.select("predecessor_code", "successor_code").iter_rows():
-        parts.setdefault(succ, []).append(pred)
-    if ctx.level is UnitLevel.PROVINCE:
-        provinces: dict[str, list[str]] = {}
-        for code, province in ctx.communes.select("unit_code", "province_code").iter_rows():
-            provinces.setdefault(province, []).append(code)
-        for row in ctx.unit_index["unit_code"].to_list():
-            parts[row] = provinces.get(row, [])
-    return parts
+
+    def build() -> Parts:
+        ways: dict[str, list[list[str]]] = {}
+        preds: dict[str, list[str]] = {}
+        lineage = ctx.dataset.lineage.filter(pl.col("effective") <= ctx.on)
+        for pred, succ in lineage.select("predecessor_code", "successor_code").iter_rows():
+            preds.setdefault(succ, []).append(pred)
+        for succ, made_of in preds.items():
+            ways[succ] = [made_of]
+        if ctx.level is UnitLevel.PROVINCE:
+            communes: dict[str, list[str]] = {}
+            for code, province in ctx.communes.select("unit_code", "province_code").iter_rows():
+                communes.setdefault(province, []).append(code)
+            for province, codes in communes.items():
+                ways.setdefault(province, []).append(codes)
+        return ways
+
+    found: Parts = ctx.memo(("report parts",), build)
+    return found
 
 
 def _lineage_ancestors(ctx: EvalContext) -> Ancestors:

@@ -8,10 +8,11 @@ yet, cannot be told from one not yet due (no source gives a reporting deadline),
 left out, as the window's definition (periods *ending* in it) already leaves it.
 
 A day is reported for a unit when a record of the unit's own covers it, or when every
-unit its area was made of reports it: its predecessors for a commune (a merger's
-communes each reporting their part), the commune-level units in force for a province.
-The union of all records would vouch for a merged commune's whole area with one
-predecessor's report of its own part.
+unit of one way its area was made of reports it: its predecessors (a merger's communes
+each reporting their part), or, for a province, its commune-level units in force. The
+union of all records would vouch for a merged commune's whole area with one
+predecessor's report of its own part. Only the records counted for the row are read: a
+predecessor still in force reports for its own row, not for its successor's.
 """
 
 from __future__ import annotations
@@ -23,18 +24,19 @@ import polars as pl
 
 #: Days as their ordinals, inclusive stretches, sorted and apart.
 Stretches = list[tuple[int, int]]
+#: Each unit's ways of being made of others: each a list of units that, together, make
+#: up its area (a commune's predecessors; a province's predecessors, or its communes).
+Parts = Mapping[str, Sequence[Sequence[str]]]
 
 _DAY = dt.timedelta(days=1)
 
 
-def first_gaps(
-    facts: pl.DataFrame, start: dt.date, parts: Callable[[], Mapping[str, Sequence[str]]]
-) -> pl.DataFrame:
+def first_gaps(facts: pl.DataFrame, start: dt.date, parts: Callable[[], Parts]) -> pl.DataFrame:
     """Per row with a gap, the first stretch of days its reports leave uncovered.
 
     *facts* holds the counted records: ``unit_code`` (the row), ``_reporter``,
     ``period_start``, ``period_end``. The days checked run from *start* to the latest
-    ``period_end`` of the row. *parts* gives each unit the units its area was made of
+    ``period_end`` of the row. *parts* gives each unit the ways its area was made of
     (asked only when a row has records of another unit than its own). The result has
     ``unit_code``, ``gap_from`` and ``gap_to`` (dates).
     """
@@ -68,19 +70,19 @@ def _own_gaps(facts: pl.DataFrame, start: dt.date) -> pl.DataFrame:
     )
 
 
-def _area_gaps(
-    facts: pl.DataFrame, start: dt.date, parts: Mapping[str, Sequence[str]]
-) -> pl.DataFrame:
+def _area_gaps(facts: pl.DataFrame, start: dt.date, parts: Parts) -> pl.DataFrame:
     """The first gap of each row with records of other units: by their areas, in Python."""
-    reported: dict[str, Stretches] = {}
-    for reporter, first, last in facts.select(
-        "_reporter", "period_start", "period_end"
+    # Per row, each reporter's days: only the records counted for that row.
+    reported: dict[str, dict[str, Stretches]] = {}
+    for row, reporter, first, last in facts.select(
+        "unit_code", "_reporter", "period_start", "period_end"
     ).iter_rows():
-        reported.setdefault(reporter, []).append((first.toordinal(), last.toordinal()))
-    reported = {code: _union(days) for code, days in reported.items()}
+        days = reported.setdefault(row, {}).setdefault(reporter, [])
+        days.append((first.toordinal(), last.toordinal()))
     rows = []
     for code, last in facts.group_by("unit_code").agg(pl.col("period_end").max()).iter_rows():
-        covered = _covered(code, reported, parts, frozenset({code}))
+        mine = {reporter: _union(days) for reporter, days in reported[code].items()}
+        covered = _covered(code, mine, parts, frozenset({code}))
         gap = _first_uncovered(covered, start.toordinal(), last.toordinal())
         if gap is not None:
             rows.append((code, dt.date.fromordinal(gap[0]), dt.date.fromordinal(gap[1])))
@@ -92,23 +94,21 @@ def _area_gaps(
 
 
 def _covered(
-    code: str,
-    reported: Mapping[str, Stretches],
-    parts: Mapping[str, Sequence[str]],
-    path: frozenset[str],
+    code: str, reported: Mapping[str, Stretches], parts: Parts, path: frozenset[str]
 ) -> Stretches:
-    """The days *code*'s area is reported: its own records, or all its parts' together."""
-    own = reported.get(code, [])
-    made_of = parts.get(code, ())
-    if not made_of or any(p in path for p in made_of):  # a cycle vouches for nothing
-        return own
-    together: Stretches | None = None
-    for part in made_of:
-        days = _covered(part, reported, parts, path | {part})
-        together = days if together is None else _intersection(together, days)
-        if not together:
-            break
-    return _union([*own, *(together or [])])
+    """The days *code*'s area is reported: its own records, or all of one way's parts."""
+    days = list(reported.get(code, []))
+    for made_of in parts.get(code, ()):
+        if not made_of or any(p in path for p in made_of):  # a cycle vouches for nothing
+            continue
+        together: Stretches | None = None
+        for part in made_of:
+            found = _covered(part, reported, parts, path | {part})
+            together = found if together is None else _intersection(together, found)
+            if not together:
+                break
+        days += together or []
+    return _union(days)
 
 
 def _union(stretches: Stretches) -> Stretches:

@@ -54,7 +54,7 @@ from drugfree_core.model import (
     ViolationKind,
     WantedFugitive,
 )
-from drugfree_core.model._checks import is_identifier
+from drugfree_core.model._checks import MAX_POPULATION, is_identifier
 from drugfree_core.rules.params import Period
 
 T = TypeVar("T")
@@ -324,8 +324,9 @@ def units(
     kind_arg = kind  # the check below must not narrow the type the composite sees
     if kind is UnitKind.PROVINCE:
         raise _fail("kind=UnitKind.PROVINCE: units() draws units below the province")
-    if population is not None and not isinstance(population, st.SearchStrategy):
-        _check_count("population", population)
+    given = population is not None and not isinstance(population, st.SearchStrategy)
+    if given and _check_count("population", population) > MAX_POPULATION:
+        raise _fail(f"population must be at most {MAX_POPULATION}, not {population!r}")
 
     @st.composite
     def build(draw: st.DrawFn) -> AdminUnit:
