@@ -871,6 +871,16 @@ class _Oracle:
             maybe += s or may
         return Fraction(sure, len(mine)), Fraction(maybe, len(mine))
 
+    def reports_from(self, window: Any) -> dt.date:
+        """The first day the reports must cover: a month look-back from a month's end
+        starts on the first of a month (six months to 30 June: from 1 January)."""
+        window = self.value(window)
+        day = first_day(window, self.on)
+        at_month_end = (self.on + dt.timedelta(days=1)).month != self.on.month
+        if isinstance(window, Period) and not window.days and at_month_end and day.day != 1:
+            return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return day
+
     def report_ways(self, code: str) -> list[list[str]]:
         """The ways *code*'s area was made of: its predecessors; a province's communes."""
         ways = [self.preds[code]] if self.preds.get(code) else []
@@ -942,7 +952,7 @@ class _Oracle:
             if not facts:
                 return None
             least, most = fact_total_bounds(facts, self.preds)
-            if self.unreported(unit, facts, first_day(self.value(m.lookback), self.on)):
+            if self.unreported(unit, facts, self.reports_from(m.lookback)):
                 most = math.inf  # type: ignore[assignment]  # the days unreported may add any
             if isinstance(m, p.FactRate):
                 pop = self.population_of(unit)

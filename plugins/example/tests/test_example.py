@@ -66,21 +66,28 @@ def test_override_is_named(scheme_under_test: Scheme) -> None:
     assert value.overridden_by == "Tỉnh Ví Dụ (example)"
 
 
+YEAR_BEFORE = dt.date(2024, 6, 2)  # the first day of the 12 months up to ON
+
+
 @pytest.mark.parametrize(
-    ("facts", "expected"),
+    ("facts", "since", "expected"),
     [
-        ([], Outcome.UNKNOWN),  # nothing reported: unknown, never a pass
-        ([0], Outcome.PASS),
-        ([0, 2], Outcome.FAIL),
+        ([], YEAR_BEFORE, Outcome.UNKNOWN),  # nothing reported: unknown, never a pass
+        ([0], YEAR_BEFORE, Outcome.PASS),
+        ([0, 2], YEAR_BEFORE, Outcome.FAIL),
+        # Reported from January only: June to December may have had one.
+        ([0], dt.date(2025, 1, 1), Outcome.UNKNOWN),
     ],
 )
-def test_added_criterion(scheme_under_test: Scheme, facts: list[int], expected: Outcome) -> None:
-    """The added criterion passes, fails, or is unknown when nothing is reported."""
+def test_added_criterion(
+    scheme_under_test: Scheme, facts: list[int], since: dt.date, expected: Outcome
+) -> None:
+    """The added criterion passes, fails, or is unknown when not every day is reported."""
     reported = [
         UnitFact(
             unit_code="99001",
             kind=FactKind.DRUG_USE_LOCATIONS,
-            period_start=dt.date(2025, month, 1),
+            period_start=since if month == 1 else dt.date(2025, month - 1, 29),
             period_end=dt.date(2025, month, 28),
             value=value,
         )

@@ -20,7 +20,10 @@ COMMUNES = ("pre2025:17001", "pre2025:17002")
 
 
 def _dataset(
-    done: tuple[float, float], assigned: tuple[float, float] | None, end: dt.date = DUE
+    done: tuple[float, float],
+    assigned: tuple[float, float] | None,
+    end: dt.date = DUE,
+    start: dt.date = dt.date(2023, 1, 1),
 ) -> Dataset:
     units = [
         AdminUnit(code="pre2025:40", name="Tỉnh Nghệ An", kind=UnitKind.PROVINCE, valid_to=LAST),
@@ -48,7 +51,7 @@ def _dataset(
             UnitFact(
                 unit_code=code,
                 kind=kind,
-                period_start=dt.date(2023, 1, 1),
+                period_start=start,
                 period_end=end,
                 value=value,
             )
@@ -99,7 +102,9 @@ def test_before_the_due_date_a_shortfall_is_pending() -> None:
     host = PluginHost(plugins=[("nghe-an", plugin)], autoload=False)
     (result,) = measure_indicators(
         [(DOSSIERS_2023, "nghe-an")],
-        _dataset((1, 1), (5, 5), end=dt.date(2023, 5, 31)),  # figures to the end of May
+        # Figures to the end of May, from the first day of the six months to 1 June
+        # (2 December: the total is unknown if December's days are not reported).
+        _dataset((1, 1), (5, 5), end=dt.date(2023, 5, 31), start=dt.date(2022, 12, 1)),
         dt.date(2023, 6, 1),
         scope="pre2025:40",
         units=COMMUNES,

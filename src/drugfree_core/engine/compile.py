@@ -30,6 +30,7 @@ from drugfree_core.model.enums import FactKind, UnitLevel
 from drugfree_core.rules import primitives as p
 from drugfree_core.rules.describe import threshold_message
 from drugfree_core.rules.outcome import Outcome
+from drugfree_core.rules.params import reports_due_from
 from drugfree_core.rules.primitives import Rule, SubjectPredicate
 
 _IDS = pl.List(pl.String)
@@ -402,7 +403,8 @@ def measure_frame(ctx: EvalContext, measure: p.Measure) -> MeasureFrame:
         disagree = _facts_overlap(measure.kind.value)
         # Only the rows asked for (a unit explained alone has a few among its neighbours').
         asked = facts.filter(pl.col("unit_code").is_in(units["unit_code"].implode()))
-        gaps = first_gaps(asked, start, lambda: _report_parts(ctx))
+        due = reports_due_from(ctx.value(measure.lookback), ctx.on)
+        gaps = first_gaps(asked, due, lambda: _report_parts(ctx))
     frame = units.join(agg, on="unit_code", how="left", maintain_order="left").with_columns(
         pl.lit([], dtype=_IDS).alias("members"),
         pl.when(pl.col("lo").is_null())

@@ -94,6 +94,26 @@ def window_start(window: Period | Window | str, on: dt.date) -> dt.date:
     return period_start_on(on)
 
 
+def reports_due_from(window: Period | Window | str, on: dt.date) -> dt.date:
+    """The first day a total over *window* ending on *on* needs its reports to cover.
+
+    The window's first day, except that a look-back of whole months or years from a
+    month's last day starts its reports on the first of a month: six months to 30 June
+    count the periods ending from 31 December (30 June less six months is 30 December),
+    and half-year reports from 1 January still cover them.
+
+    >>> reports_due_from(Period(months=6), dt.date(2025, 6, 30))
+    datetime.date(2025, 1, 1)
+    >>> reports_due_from(Period(years=1), dt.date(2025, 10, 1))
+    datetime.date(2024, 10, 2)
+    """
+    start = window_start(window, on)
+    month_end = (on + dt.timedelta(days=1)).day == 1
+    if isinstance(window, Period) and not window.days and month_end and start.day != 1:
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start
+
+
 _DEADLINE_UNITS = ("working_days", "days", "hours")
 
 
