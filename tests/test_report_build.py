@@ -904,9 +904,8 @@ def _dossier_dataset(assigned: float | None) -> Dataset:
             for i in (1, 2)
         ),
     ]
-    # The six months' window on 30 June runs from 31 December (the periods ending after
-    # 30 December): the reports cover every day of it.
-    start, end = dt.date(2022, 12, 31), dt.date(2023, 6, 30)
+    # Half-year reports: six months to 30 June need them from 1 January.
+    start, end = dt.date(2023, 1, 1), dt.date(2023, 6, 30)
     facts = [
         UnitFact(
             unit_code=f"pre2025:1700{i}",
