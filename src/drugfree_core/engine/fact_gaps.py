@@ -28,8 +28,6 @@ Stretches = list[tuple[int, int]]
 #: up its area (a commune's predecessors; a province's predecessors, or its communes).
 Parts = Mapping[str, Sequence[Sequence[str]]]
 
-_DAY = dt.timedelta(days=1)
-
 
 def first_gaps(facts: pl.DataFrame, start: dt.date, parts: Callable[[], Parts]) -> pl.DataFrame:
     """Per row with a gap, the first stretch of days its reports leave uncovered.
