@@ -305,7 +305,9 @@ def check_against_oracle(
     assert not problems, "engine != oracle on " + on.isoformat() + ":\n" + "\n".join(problems)
     assert verdicts == verdicts_of_units(evaluation)
     gone = sum(1 for u in evaluation.unplaced if u.kind == "gone")
-    assert anywhere == gone + len(evaluation.undetermined)
+    lost = evaluation.lost_records
+    assert anywhere == gone + len(evaluation.undetermined) + len(lost)
+    assert {(r.table, r.row) for r in lost} == expected.lost
     if verdicts:
         # One unit evaluated alone counts who may be anywhere without placing everyone.
         from drugfree_core.api import evaluate_unit

@@ -148,6 +148,9 @@ class OracleEvaluation:
     units: dict[str, OracleUnit]
     unplaced: dict[str, tuple[str, ...]]  # subject id -> sorted candidate units
     placement: dict[str, str]  # subject id -> unit code (placed people only)
+    # (table, index among its records): facts and findings a rule counts whose unit
+    # leads nowhere on the date, so that they may be any unit's
+    lost: frozenset[tuple[str, int]] = frozenset()
 
     def simple(self) -> dict[str, Any]:
         return {code: u.as_tuple() for code, u in self.units.items()}
@@ -324,6 +327,7 @@ class _Oracle:
                 self.preds.setdefault(link.successor_code, []).append(link.predecessor_code)
         self.subjects: list[Subject] = list(records.subjects)
         self.facts: list[UnitFact] = list(records.unit_facts)
+        self.lost: set[tuple[str, int]] = set()
         self.placement: dict[str, str] = {}
         self.commune_placement: dict[str, str] = {}
         self.unplaced: dict[str, tuple[str, ...]] = {}
@@ -428,6 +432,14 @@ class _Oracle:
             return None
         return rows[0]
 
+    def note_lost(self, table: str, index: int, code: str) -> None:
+        """A record a rule counts: lost when its unit ended before the date and its
+        lineage leads to no unit in force (then it may be any unit's)."""
+        unit = self.units.get(code)
+        ended = unit is not None and unit.valid_to is not None and unit.valid_to < self.on
+        if ended and not self.map_unit(code):
+            self.lost.add((table, index))
+
     def residence_unit(self, s: Subject) -> str | None:
         current = [r for r in s.residences if covers(r.start, r.end, self.on)]
         if not current:
@@ -444,9 +456,10 @@ class _Oracle:
         Written apart from the library's walk: the rows naming the unit or an ancestor
         are merged into runs of days (rows that overlap or meet join up) and the run
         holding the day gives its first day. A unit without such rows is covered since
-        the latest day of its predecessors'; a run that begins no later than the unit's
-        first day in force goes on through its predecessors when all are covered the day
-        before it.
+        the latest day of its predecessors'. The days before a unit's first day in force
+        are its predecessors' (their records, their coverage): its own runs are cut at
+        that day, and a run cut there goes on through the predecessors when all are
+        covered the day before it.
         """
         day = self.on if day is None else day
         if self.coverage_basis == "none":
@@ -481,16 +494,19 @@ class _Oracle:
                 runs.append([first, last])
         since = next((a for a, b in runs if a <= day <= b), None)
         unit = self.units.get(code)
-        if (
-            since is not None
-            and since != dt.date.min
-            and preds
-            and not cycle
-            and unit is not None
-            and unit.valid_from is not None
-            and since <= unit.valid_from
-        ):
-            before = latest(since - dt.timedelta(days=1))
+        formed = unit.valid_from if unit is not None else None
+        if formed is None:  # the first day its links in force give it
+            formed = min(
+                (k.effective for k in self.records.lineage if k.successor_code == code),
+                default=None,
+            )
+            formed = formed if formed is not None and formed <= self.on else None
+        if since is None or not preds or cycle or formed is None:
+            return since
+        if since < formed:  # the run, cut at the unit's first day in force
+            since = formed
+        if since == formed:
+            before = latest(formed - dt.timedelta(days=1))
             return since if before is None else before
         return since
 
@@ -759,6 +775,9 @@ class _Oracle:
 
     def facts_in_window(self, unit: str, kind: Any, lookback: Any) -> list[UnitFact]:
         lo = first_day(self.value(lookback), self.on)
+        for i, f in enumerate(self.facts):
+            if f.kind is kind and lo <= f.period_end <= self.on:
+                self.note_lost("unit_facts", i, f.unit_code)
         return [
             f
             for f in self.facts
@@ -778,11 +797,12 @@ class _Oracle:
         custody = bool(self.value(m.in_custody))
         sure: set[str] = set()
         maybe: set[str] = set()
-        for v in self.records.drug_law_violations:
+        for i, v in enumerate(self.records.drug_law_violations):
             if not lo <= v.date <= self.on:
                 continue
             if not administrative and v.kind is not ViolationKind.CRIME:
                 continue
+            self.note_lost("drug_law_violations", i, v.unit_code)
             if self.target_row(v.unit_code) != unit:
                 continue
             s = self.by_id.get(v.subject_id)
@@ -807,6 +827,9 @@ class _Oracle:
         if self.records.wanted_fugitives is None:
             return None
         lo = first_day(self.value(m.window), self.on)
+        for i, f in enumerate(self.records.wanted_fugitives):
+            if f.start <= self.on and (f.end is None or f.end >= lo):
+                self.note_lost("wanted_fugitives", i, f.unit_code)
         return sorted(
             {
                 f.id
@@ -824,7 +847,7 @@ class _Oracle:
         lo = first_day(self.value(m.window), self.on)
         presence = p.LocationPresence(self.value(m.presence))
         ids = set()
-        for x in found:
+        for i, x in enumerate(found):
             if x.kind not in m.kinds or x.basis not in m.bases or x.identified_on > self.on:
                 continue
             if presence is p.LocationPresence.IDENTIFIED and x.identified_on < lo:
@@ -835,6 +858,7 @@ class _Oracle:
                 and x.closed_on < lo
             ):
                 continue
+            self.note_lost("drug_use_locations", i, x.unit_code)
             if self.target_row(x.unit_code) == unit:
                 ids.add(x.id)
         return len(ids)
@@ -849,6 +873,7 @@ class _Oracle:
         mine = [c for c in self.communes if self.row_of(c) == unit]
         if not mine:
             return None
+        self.lost |= inner.lost  # the communes' rules counted them: lost here too
         sure = maybe = 0
         for code in mine:
             u = inner.units[code]
@@ -1103,7 +1128,10 @@ class _Oracle:
                 levels_reached=reached,
             )
         return OracleEvaluation(
-            units=units, unplaced=dict(self.unplaced), placement=dict(self.placement)
+            units=units,
+            unplaced=dict(self.unplaced),
+            placement=dict(self.placement),
+            lost=frozenset(self.lost),
         )
 
 

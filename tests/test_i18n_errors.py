@@ -91,6 +91,17 @@ def test_units_not_in_force_or_not_evaluated(demo: dc.Dataset) -> None:
     exc = _raised(evaluation.unit, "99999")
     assert str(exc) == "unit '99999' is not in this evaluation"
     assert "không có trong kết quả đánh giá này" in exception_text(exc).render("vi")  # type: ignore[union-attr]
+    # A value that is no code (an identity number typed for one) is never repeated.
+    for typed in ("079123456789", "Nguyễn Văn A", "98001\x1b[2K"):
+        exc = _raised(dc.evaluate, demo, scheme, ON, units=[typed, "99999"])
+        assert typed not in str(exc)
+        assert str(exc) == (
+            "not a commune-level unit in force on 2025-10-01: 99999, "
+            "1 value that is no unit code (not repeated)"
+        )
+        assert typed not in exception_text(exc).render("vi")  # type: ignore[union-attr]
+        exc = _raised(evaluation.unit, typed)
+        assert typed not in str(exc)
     exc = _raised(evaluation.units[0].criterion, "nope")
     assert str(exc) == "no criterion 'nope' in this result"
 

@@ -9,7 +9,7 @@ import attrs
 from drugfree_core._args import expect, expect_date, expect_items
 from drugfree_core._gc import gc_paused
 from drugfree_core.dataset.dataset import Dataset
-from drugfree_core.engine.evaluate import evaluate
+from drugfree_core.engine.evaluate import evaluate, lost_records
 from drugfree_core.engine.placement import census, gone_people, undetermined_on
 from drugfree_core.engine.pool_steps import on_pool_if_small
 from drugfree_core.engine.results import Evaluation, UnitResult
@@ -39,11 +39,11 @@ def evaluate_unit(
     are evaluated independently. *on* is a date or an
     :class:`~drugfree_core.model.AssessmentPeriod` (its last day). A province of a
     province-level scheme is evaluated over the whole dataset (its communes' records).
-    The evaluation's unplaced people and undetermined records are those of the whole
-    dataset (any of them may belong to this unit). A unit the dataset does not cover
-    raises :class:`~drugfree_core.errors.CoverageError` unless *allow_no_coverage*, when
-    its verdict is *no data*. Python's cyclic garbage collector is paused meanwhile, for
-    the whole process (it resumes when the last pause ends). A commune is evaluated on a
+    The evaluation's unplaced people, undetermined records and lost records are those of
+    the whole dataset (any of them may belong to this unit). A unit the dataset does not
+    cover raises :class:`~drugfree_core.errors.CoverageError` unless *allow_no_coverage*,
+    when its verdict is *no data*. Python's cyclic garbage collector is paused meanwhile,
+    for the whole process (it resumes when the last pause ends). A commune is evaluated on a
     worker of polars' thread pool, for speed (the caller waits for it, and the work runs
     in its ``contextvars`` context); on the calling thread when the scheme has a custom
     rule (``PythonRule``) or ``DRUGFREE_DISABLE_POOL_STEPS=1`` is set.
@@ -74,13 +74,16 @@ def _evaluate_unit(
     evaluation = evaluate(part, scheme, on, units=[unit_code], allow_no_coverage=allow_no_coverage)
     # The whole dataset's census places every person: paid only when the unplaced are
     # listed. How many may be anywhere (an explanation asks when the unit passes) is
-    # counted without it, and so are the quarantined records that may belong here.
+    # counted without it, and so are the quarantined records that may belong here, and
+    # the facts and findings the scheme counts in units that lead nowhere (the part
+    # holds none of them).
     evaluation = attrs.evolve(
         evaluation,
         undetermined=undetermined_on(dataset, day),
         build_unplaced=lambda: census(dataset, day).unplaced,
         build_unplaced_frame=lambda: census(dataset, day).people,
         count_gone=lambda: gone_people(dataset, day),
+        build_lost=lambda: lost_records(dataset, scheme, day),
     )
     return evaluation.unit(unit_code), evaluation
 
@@ -156,11 +159,13 @@ def evaluate_unit_from(
     )
     if part is not None:
         day = reference_date_of(on)
+        chosen = scheme
         evaluation = attrs.evolve(
             evaluation,
             build_unplaced=lambda: census(whole(), day).unplaced,
             build_unplaced_frame=lambda: census(whole(), day).people,
             count_gone=lambda: gone_people(whole(), day),
+            build_lost=lambda: lost_records(whole(), chosen, day),
         )
     return UnitEvaluation(
         unit=unit,

@@ -148,6 +148,15 @@ def summary_text(
                 "{n} person not placed in one unit", "{n} people not placed in one unit", n
             ).render(code)
         )
+    if evaluation.lost_records:
+        # Counted above among those not placed: said apart, so the count adds up.
+        n = len(evaluation.lost_records)
+        lost = msgn(
+            "{n} record in a unit that leads to no unit in force",
+            "{n} records in units that lead to no unit in force",
+            n,
+        )
+        lines.append("  " + lost.render(code))
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from drugfree_core.engine.evaluate import (
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
+    LostRecord,
     RuleResult,
     UnitResult,
     UnitVerdict,
@@ -22,6 +23,7 @@ __all__ = [
     "CriterionResult",
     "CustomOutcome",
     "Evaluation",
+    "LostRecord",
     "Outcome",
     "RuleResult",
     "UnitComparison",

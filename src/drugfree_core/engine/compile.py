@@ -550,8 +550,9 @@ def _looking_back(
     already decides. With *latest* (a latest value: *frame* has the ``period_end`` of
     the latest period found), a latest period that ends before the coverage begins may
     not be the latest: the value is then anything a fact may be (at least 0). The
-    reason, in column ``short``, is said where it leaves the outcome *unknown*; a
-    reason about the records' range, which no longer holds, gives way to it.
+    reason, in column ``short``, is said where it leaves the outcome *unknown*, and
+    where no value is said (a fact's range) whatever the outcome; a reason about the
+    records' range, which no longer holds, gives way to it.
     """
     after = ctx.coverage_after(start)
     if not after:
@@ -815,8 +816,10 @@ def _measure_columns(
         pl.lit([], dtype=_IDS).alias("unknown"),
         pl.when(pl.col("reason").is_not_null())
         .then(pl.col("reason"))
-        # The coverage's reason where it is why the outcome is not known.
-        .when(known.is_null() & short.is_not_null() & pl.col("den").is_not_null())
+        # The coverage's reason where it is why the outcome is not known, or why no value
+        # is said: a fact's least over a short record decides some outcomes ("<= 0" with 1
+        # found fails), which would otherwise have neither a reason nor a value.
+        .when((known.is_null() | ~said) & short.is_not_null() & pl.col("den").is_not_null())
         .then(short)
         .when(spread & known.is_null())
         .then(
@@ -1012,9 +1015,11 @@ def _(rule: p.InBand, ctx: EvalContext, path: str) -> Node:
         return _decided(at_lo, at_hi)
 
     inside = side(p.Op.GE, lower) & side(p.Op.LT, upper)
-    if lower is None or upper is None:
+    if (lower is None or upper is None) and "short" in mf.frame.columns:
         # A bound not known leaves the band undecided whatever the records: said below.
-        mf = attrs.evolve(mf, frame=mf.frame.drop("short", strict=False))
+        # Where the other bound decides, a short record still says why no value is.
+        short = pl.when(inside.is_not_null()).then(pl.col("short"))
+        mf = attrs.evolve(mf, frame=mf.frame.with_columns(short.alias("short")))
     frame = _measure_node(ctx, mf, inside, False)
     if lower is None or upper is None:
         frame = frame.with_columns(

@@ -14,18 +14,20 @@ import polars as pl
 
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.dataset.person_keys import of_people
-from drugfree_core.dataset.schema import enum_dtype
+from drugfree_core.dataset.schema import TABLES_BY_NAME, enum_dtype
 from drugfree_core.engine.coverage import SINCE_EVER, coverage_starts, coverage_stretch
 from drugfree_core.engine.placement import (
     active,
     communes_on,
     has_repeats,
+    lost_rows,
     map_codes,
     place_people,
     successor_table_on,
     successors_on,
     territory_era,
 )
+from drugfree_core.engine.results import LostRecord
 from drugfree_core.errors import SchemeError
 from drugfree_core.i18n import msg
 from drugfree_core.model._dates import shift
@@ -298,13 +300,22 @@ class EvalContext:
         out = indexed.join(single.select("_i", "_row"), on="_i")
         return out.with_columns(pl.col("_row").alias(into)).drop("_i", "_row")
 
-    def resolve_rows(self, frame: pl.DataFrame, column: str = "unit_code") -> pl.DataFrame:
-        """*frame* with *column* mapped to rows; what a split leaves ambiguous is noted.
+    def resolve_rows(
+        self, frame: pl.DataFrame, column: str = "unit_code", *, table: str = "unit_facts"
+    ) -> pl.DataFrame:
+        """*frame* with *column* mapped to rows; what cannot be attributed is noted.
 
-        Codes follow the lineage to the units in force, then count for their row. A code
-        of a split unit whose successors count for different rows cannot be attributed:
-        its candidates are noted (their outcomes are downgraded) and the record dropped.
+        *frame* holds rows of the dataset's *table* that a rule counts (those of its
+        look-back window), with the columns that tell them apart: the table's key, else
+        every column. Codes follow the lineage to the units in force, then count for
+        their row. A code of a split unit whose successors count for different rows
+        cannot be attributed: its candidates are noted (their outcomes are downgraded)
+        and the record dropped. A code that leads nowhere (a unit that ended and whose
+        lineage leads to no unit in force, :func:`.placement.nowhere_codes_on`) counts for
+        no row: the record is noted as lost (:meth:`lost_records`), to be counted as one
+        that may be any unit's, and dropped.
         """
+        self._note_lost(frame, table)
         mapped = self.map_codes(frame.with_row_index("_ri"), column)
         ambiguous = mapped.filter(pl.col(column).is_null() & pl.col("candidates").is_not_null())
         resolved = self._single_row(ambiguous, "candidates", into=column)
@@ -316,6 +327,32 @@ class EvalContext:
             .sort("_ri")
             .drop("_ri", "candidates")
         )
+
+    def _note_lost(self, frame: pl.DataFrame, table: str) -> None:
+        """Note the rows of *frame* (rows of *table*) whose unit leads nowhere."""
+        lost = lost_rows(self.dataset, table, self.on)
+        if lost.is_empty():
+            return  # the usual case: nothing in the table is lost, whatever the window
+        key = TABLES_BY_NAME[table].key
+        # A row is told apart by its key (and unit), else by all its values: rows with
+        # the same values are found together, each by its own place in the table.
+        same = [*key, "unit_code"] if key else list(TABLES_BY_NAME[table].column_names)
+        found = frame.select(same).join(lost, on=same, nulls_equal=True)
+        self.note_lost_records(
+            LostRecord(table=table, row=row, unit_code=code)
+            for row, code in found.select("_row", "unit_code").iter_rows()
+        )
+
+    def note_lost_records(self, records: Iterable[LostRecord]) -> None:
+        """Remember *records* as lost (see :meth:`resolve_rows`), each once."""
+        noted: dict[tuple[str, int], LostRecord] = self._memo.setdefault("lost records", {})
+        for record in records:
+            noted.setdefault((record.table, record.row), record)
+
+    def lost_records(self) -> tuple[LostRecord, ...]:
+        """The records a rule counted whose unit leads nowhere, by table and row."""
+        noted: dict[tuple[str, int], LostRecord] = self._memo.get("lost records", {})
+        return tuple(sorted(noted.values()))
 
     def row_codes(self, codes: Iterable[str]) -> set[str]:
         """The rows that in-force unit *codes* count for."""
@@ -351,7 +388,11 @@ class EvalContext:
         """
         if self._communes is None:
             raise SchemeError(msg("this evaluation cannot evaluate communes (no evaluator given)"))
-        return self._communes(scheme, codes)
+        evaluation = self._communes(scheme, codes)
+        # The communes' rules count records too: one lost there is lost here (the same
+        # dataset, so the same rows).
+        self.note_lost_records(getattr(evaluation, "lost_records", ()))
+        return evaluation
 
     def missing_tables(self, rule: object) -> tuple[str, ...]:
         """The tables *rule* reads that the dataset did not supply, sorted."""
@@ -832,9 +873,12 @@ class EvalContext:
         except ValueError:
             raise SchemeError(msg("{value} is not a window", value=repr(value))) from None
 
-    def _finding_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Findings with ``unit_code`` mapped to the rows (ambiguous ones noted, then dropped)."""
-        return self.resolve_rows(frame, "unit_code")
+    def _finding_rows(self, frame: pl.DataFrame, table: str) -> pl.DataFrame:
+        """Findings of *table* with ``unit_code`` mapped to the rows (see :meth:`resolve_rows`).
+
+        Ambiguous ones and lost ones are noted, then dropped.
+        """
+        return self.resolve_rows(frame, "unit_code", table=table)
 
     def resident_violations(self, spec: ResidentViolations) -> pl.DataFrame:
         """Per row: the violators counted (``lo``/``hi`` people, ``members``).
@@ -856,7 +900,10 @@ class EvalContext:
             )
             if not administrative:
                 v = v.filter(pl.col("kind") == ViolationKind.CRIME.value)
-            v = self._finding_rows(v.select("subject_id", "unit_code", "date"))
+            # Every column: a violation has no key but its values (see resolve_rows).
+            v = self._finding_rows(
+                v.select("subject_id", "unit_code", "date", "kind"), "drug_law_violations"
+            )
             parts = []
             if residence is not ResidenceRule.VIOLATION_DATE:
                 home = self.placement.rename({"unit_code": "_home"})
@@ -920,7 +967,7 @@ class EvalContext:
             f = self.dataset.wanted_fugitives.filter(
                 (pl.col("start") <= self.on) & (pl.col("end").is_null() | (pl.col("end") >= start))
             )
-            f = self._finding_rows(f.select("id", "unit_code"))
+            f = self._finding_rows(f.select("id", "unit_code"), "wanted_fugitives")
             return f.group_by("unit_code").agg(
                 pl.col("id").n_unique().cast(pl.Float64).alias("lo"),
                 pl.col("id").n_unique().cast(pl.Float64).alias("hi"),
@@ -947,7 +994,7 @@ class EvalContext:
                 loc = loc.filter(pl.col("identified_on") >= start)
             else:
                 loc = loc.filter(pl.col("closed_on").is_null() | (pl.col("closed_on") >= start))
-            loc = self._finding_rows(loc.select("id", "unit_code"))
+            loc = self._finding_rows(loc.select("id", "unit_code"), "drug_use_locations")
             return loc.group_by("unit_code").agg(
                 pl.col("id").n_unique().cast(pl.Float64).alias("lo"),
                 pl.col("id").n_unique().cast(pl.Float64).alias("hi"),

@@ -15,9 +15,12 @@ under management, so nothing is claimed about it. How coverage is established de
 
 A covered unit is covered *since* a day: the first day of the unbroken run of days,
 ending on the date, that its rows cover (rows that meet or overlap join up; an open
-start reaches back without end). A successor covered through its predecessors is
-covered since the latest of their days. Criteria that look back over a window read
-this: a window that starts before it may miss records (see
+start reaches back without end). A unit's rows vouch only for its own records, so a
+successor's run stops at the day it came into force unless its predecessors were all
+covered the day before, and then goes on as far back as they all are: its rows from
+before it existed never speak for the records its predecessors kept. A successor covered
+through its predecessors alone is covered since the latest of their days. Criteria that
+look back over a window read this: a window that starts before it may miss records (see
 :meth:`EvalContext.coverage_after <drugfree_core.engine.context.EvalContext.coverage_after>`).
 With ``units`` the data vouch for every record however far back.
 """
@@ -98,14 +101,20 @@ def coverage_starts(dataset: Dataset, on: dt.date, units: Iterable[str]) -> dict
         return dict.fromkeys(codes, SINCE_EVER)
     rows: _Rows = dataset.derived(("coverage rows",), lambda: _index(dataset), map_only=True)
     predecessors: dict[str, list[str]] = {}
-    for pred, succ in (
+    formed: dict[str, dt.date] = {}
+    for pred, succ, effective in (
         dataset.lineage.filter(pl.col("effective") <= on)
-        .select("predecessor_code", "successor_code")
+        .select("predecessor_code", "successor_code", "effective")
         .iter_rows()
     ):
         predecessors.setdefault(succ, []).append(pred)
+        formed[succ] = min(formed.get(succ, effective), effective)
+    # A successor's first day is its valid_from; without one, its links say it (the
+    # checks make the two agree where both are given).
+    for code in formed:
+        formed[code] = rows.valid_from.get(code) or formed[code]
 
-    look = _Coverage(rows, predecessors)
+    look = _Coverage(rows, predecessors, formed)
     found = {c: look.since(c, on, frozenset({c})) for c in codes}
     return {c: since for c, since in found.items() if since is not None}
 
@@ -145,6 +154,8 @@ class _Coverage:
     rows: _Rows
     #: Each unit's predecessors by the lineage in force on the date evaluated.
     predecessors: dict[str, list[str]]
+    #: The first day in force of each unit that has predecessors.
+    formed: dict[str, dt.date]
     memo: dict[tuple[str, dt.date], dt.date | None] = attrs.field(factory=dict)
 
     def own(self, code: str, day: dt.date) -> tuple[bool, dt.date | None]:
@@ -165,10 +176,13 @@ class _Coverage:
         """Since when *code* is covered on *day*; None: not covered.
 
         Its own rows decide; a unit without any is covered when every predecessor is,
-        since the latest of their days. A run of its own rows that begins no later than
-        the unit came into force continues through its predecessors' rows before it,
-        when they are all covered the day before (the successor of communes covered up to
-        the day they merged is covered as far back as they are).
+        since the latest of their days. Its rows vouch only for its own records: before
+        the unit came into force its records are its predecessors', which only their
+        coverage vouches for. So a run of its own rows that reaches back to the day it
+        came into force (or further, or without end) goes on from that day through its
+        predecessors' rows, when they are all covered the day before, and stops there
+        when they are not (the successor of communes covered up to the day they merged
+        is covered as far back as they are, never further, whatever its own rows say).
         """
         key = (code, day)
         if key in self.memo:
@@ -178,11 +192,12 @@ class _Coverage:
         whole = len(preds) == len(self.predecessors.get(code, []))
         if not has_rows:
             decided = self._latest(preds, day, path) if whole else None
-        elif decided is not None and decided != SINCE_EVER and preds and whole:
-            formed = self.rows.valid_from.get(code)
+        elif decided is not None and preds and whole:
+            formed = self.formed.get(code)
             if formed is not None and decided <= formed:
-                before = self._latest(preds, decided - dt.timedelta(days=1), path)
-                decided = decided if before is None else before
+                # Only the predecessors vouch for the days before it came into force.
+                before = self._latest(preds, formed - dt.timedelta(days=1), path)
+                decided = formed if before is None else before
         self.memo[key] = decided
         return decided
 

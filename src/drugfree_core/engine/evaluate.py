@@ -14,7 +14,7 @@ import polars as pl
 
 from drugfree_core._args import expect, expect_codes
 from drugfree_core._gc import gc_paused
-from drugfree_core.dataset.dataset import Dataset
+from drugfree_core.dataset.dataset import Dataset, UnitScope
 from drugfree_core.engine.compile import Node, compile_node, decode_reason
 from drugfree_core.engine.context import EvalContext
 from drugfree_core.engine.coverage import no_coverage_reason
@@ -22,18 +22,21 @@ from drugfree_core.engine.json_floats import plain_float_expr
 from drugfree_core.engine.node_table import node_table
 from drugfree_core.engine.placement import (
     commune_codes_on,
+    lost_codes,
     undetermined_records,
     unplaced_subjects,
 )
 from drugfree_core.engine.results import (
     CriterionResult,
     Evaluation,
+    LostRecord,
     RuleResult,
     UnitResult,
     UnitVerdict,
 )
 from drugfree_core.errors import CoverageError, SchemeError, UsageError
 from drugfree_core.i18n import Message, Text, msg, msgn, render
+from drugfree_core.model._checks import is_identifier
 from drugfree_core.model.enums import Provenance, UnitLevel
 from drugfree_core.model.periods import AssessmentPeriod, DateOrPeriod
 from drugfree_core.rules.describe import describe_rule
@@ -364,14 +367,59 @@ def evaluate_verdict_by_unit(
     *,
     units: Iterable[str] | None = None,
     allow_no_coverage: bool = False,
+    lost: list[LostRecord] | None = None,
 ) -> dict[str, Outcome]:
     """Every unit's verdict by unit code, in unit-code order, as :func:`evaluate_verdicts`.
 
     The same checks and errors, for still less work: no record per unit (see
     :attr:`Evaluation.verdict_by_unit <drugfree_core.engine.Evaluation.verdict_by_unit>`).
+    When *lost* is given, the records the rules counted in no unit are added to it
+    (:attr:`Evaluation.lost_records <drugfree_core.engine.Evaluation.lost_records>`): a
+    report's earlier dates count them with the verdicts.
     """
     evaluation = _evaluate(dataset, scheme, on, units, allow_no_coverage, list_subjects=False)
+    if lost is not None:
+        lost.extend(evaluation.lost_records)
     return dict(evaluation.verdict_by_unit)
+
+
+def lost_records(dataset: Dataset, scheme: Scheme, on: DateOrPeriod) -> tuple[LostRecord, ...]:
+    """The :attr:`Evaluation.lost_records` of *scheme* over the whole of *dataset* on *on*.
+
+    Found from those records alone, without placing anyone: the facts and findings
+    whose unit leads nowhere are cut out with the map (usually there are none, and
+    nothing is evaluated) and the scheme's rules counted over them. One unit evaluated on
+    its part of the data asks for them (any of them may be its own). The rows are those
+    of *dataset*'s tables. Kept on the dataset per scheme and date. Raises what
+    :func:`evaluate` raises for a scheme not in force on the date.
+    """
+    day = on.reference_date if isinstance(on, AssessmentPeriod) else on
+    codes = lost_codes(dataset, day)
+    if not codes:
+        return ()
+
+    def build() -> tuple[Scheme, tuple[LostRecord, ...]]:
+        nobody: frozenset[str] = frozenset()
+        scope = UnitScope(linked=codes, with_parents=codes, homes=nobody)
+        part = dataset.restricted_to(scope, whole_map=True)
+        found = _evaluate(part, scheme, day, [], True, list_subjects=False).lost_records
+        # The part keeps each table's rows of those units, in order: back to their places.
+        wanted = pl.Series(sorted(codes), dtype=pl.String).implode()
+        places = {
+            table: dataset.frame(table)
+            .with_row_index("_row")
+            .filter(pl.col("unit_code").is_in(wanted))["_row"]
+            .to_list()
+            for table in {record.table for record in found}
+        }
+        kept = (attrs.evolve(r, row=places[r.table][r.row]) for r in found)
+        # The scheme is kept with them: its id stays its own while the key is held.
+        return scheme, tuple(sorted(kept))
+
+    kept: tuple[Scheme, tuple[LostRecord, ...]] = dataset.derived(
+        ("lost records", id(scheme), day), build
+    )
+    return kept[1]
 
 
 def same_verdicts(first: Scheme, second: Scheme, on: dt.date) -> bool:
@@ -480,6 +528,8 @@ def _evaluate(
     levels = scheme.levels_on(on)
     nodes = [compile_node(c.rule, ctx, c.id) for c in criteria]
     affected = _affected_units(dataset, ctx)
+    # Noted while the criteria were compiled: what the rules counted in no unit.
+    lost = ctx.lost_records()
     listed: list[list[dict[str, Any]]] = []
 
     def unit_rows() -> list[dict[str, Any]]:
@@ -569,6 +619,7 @@ def _evaluate(
         no_level=scheme.no_level,
         coverage_basis=dataset.coverage_basis,
         undetermined=undetermined,
+        build_lost=lambda: lost,
         missing_tables=missing_tables,
         build_units=build_units,
         build_unplaced=lambda: unplaced_subjects(unplaced_frame),
@@ -648,8 +699,21 @@ def _not_in_force(scheme: Scheme, on: dt.date) -> Message:
 
 
 def _not_a_unit(level: UnitLevel, on: dt.date, codes: list[str]) -> Message:
-    """The error for codes asked for that are not units of *level* in force on *on*."""
-    listed = ", ".join(codes)
+    """The error for codes asked for that are not units of *level* in force on *on*.
+
+    A code is repeated only when it could be one (an identifier, not an identity
+    number): anything else was typed by someone and may be personal, or break the line.
+    """
+    shown = ", ".join(code for code in codes if is_identifier(code))
+    hidden = sum(1 for code in codes if not is_identifier(code))
+    listed: Text = shown
+    if hidden:
+        unsaid = msgn(
+            "{n} value that is no unit code (not repeated)",
+            "{n} values that are no unit codes (not repeated)",
+            hidden,
+        )
+        listed = msg("{codes}, {more}", codes=shown, more=unsaid) if shown else unsaid
     if level is UnitLevel.PROVINCE:
         return msg("not a province in force on {date}: {codes}", date=on, codes=listed)
     return msg("not a commune-level unit in force on {date}: {codes}", date=on, codes=listed)

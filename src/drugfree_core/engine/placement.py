@@ -14,9 +14,11 @@ only make a unit look better:
 
 Likewise a quarantined record of a person or a unit fact whose unit cannot be determined
 (a mistyped code, a unit that no longer leads anywhere) may concern any unit: the record
-*is* some unit's data, only broken. These records and the ``gone`` people are counted as
-*unplaced anywhere*: each can turn at most one passing unit into a failing one, so a
-report gives the range they imply ("meet: 40, at least 37").
+*is* some unit's data, only broken. So may a valid finding or unit fact recorded in a
+unit that leads nowhere on the date (:func:`nowhere_codes_on`): one that a rule counts
+(inside its look-back window) would count for no unit. These records and the ``gone``
+people are counted as *unplaced anywhere*: each can turn at most one passing unit into a
+failing one, so a report gives the range they imply ("meet: 40, at least 37").
 """
 
 from __future__ import annotations
@@ -346,6 +348,67 @@ def _gone_people(dataset: Dataset, on: dt.date) -> int:
         return 0
     chosen = _one_residence_each(running.filter(pl.col("subject_id").is_in(lost.implode())))
     return chosen.filter(nowhere.fill_null(True)).height
+
+
+#: The tables of valid records that name the unit they count for: a unit fact, a finding.
+LOST_TABLES = ("unit_facts", "drug_law_violations", "wanted_fugitives", "drug_use_locations")
+
+
+def nowhere_codes_on(dataset: Dataset, on: dt.date) -> frozenset[str]:
+    """The units of the map that lead nowhere on *on*: a record naming one counts nowhere.
+
+    Units that ended before *on* and whose lineage leads to no unit in force (none, or
+    a link not yet in effect). A unit in force of any kind keeps its own records (a
+    district's, a province's), and one whose lineage leads to several units is split:
+    its records are ambiguous, not lost. A unit not yet begun is left out: its records
+    (a new commune's reports of the months before it) are of the units it came from,
+    which the lineage does not follow backwards. Worked out once per
+    :func:`territory_era`.
+    """
+    found: frozenset[str] = dataset.derived(
+        ("nowhere codes", territory_era(dataset, on)),
+        lambda: _nowhere_codes(dataset, on),
+        map_only=True,
+    )
+    return found
+
+
+def _nowhere_codes(dataset: Dataset, on: dt.date) -> frozenset[str]:
+    successors = successors_on(dataset, on)
+    ended = dataset.units.filter(pl.col("valid_to") < on)["code"].to_list()
+    return frozenset(code for code in ended if not successors.get(code))
+
+
+def lost_rows(dataset: Dataset, table: str, on: dt.date) -> pl.DataFrame:
+    """The rows of *table* (one of :data:`LOST_TABLES`) whose unit leads nowhere on *on*.
+
+    With the table's columns and ``_row``, each row's place in the table (from 0). Such
+    a record counts for no unit (see :func:`nowhere_codes_on`); a rule that counts it
+    (:meth:`.EvalContext.resolve_rows`) notes it as lost. Usually none: the same on
+    every date of a :func:`territory_era`, so kept on the dataset per era.
+    """
+    found: pl.DataFrame = dataset.derived(
+        ("lost rows", table, territory_era(dataset, on)),
+        lambda: _lost_rows(dataset, table, on),
+    )
+    return found
+
+
+def _lost_rows(dataset: Dataset, table: str, on: dt.date) -> pl.DataFrame:
+    frame = dataset.frame(table)
+    nowhere = nowhere_codes_on(dataset, on)
+    if not nowhere or frame.is_empty():
+        return frame.clear().with_row_index("_row")  # no unit leads nowhere: no pass
+    codes = pl.Series(sorted(nowhere), dtype=pl.String).implode()
+    rows = frame["unit_code"].is_in(codes).arg_true()
+    return frame[rows].with_columns(rows.alias("_row")).select("_row", *frame.columns)
+
+
+def lost_codes(dataset: Dataset, on: dt.date) -> frozenset[str]:
+    """The units that lead nowhere on *on* and that some fact or finding names."""
+    return frozenset(
+        code for table in LOST_TABLES for code in lost_rows(dataset, table, on)["unit_code"]
+    )
 
 
 def undetermined_on(dataset: Dataset, on: dt.date) -> tuple[QuarantinedRecord, ...]:

@@ -17,6 +17,7 @@ import attrs
 from drugfree_core.dataset.dataset import QuarantinedRecord
 from drugfree_core.errors import UsageError
 from drugfree_core.i18n import Message, Text, msg, msgn, render
+from drugfree_core.model._checks import is_identifier
 from drugfree_core.rules.outcome import Outcome
 from drugfree_core.rules.scheme import ResolvedParameter
 
@@ -182,6 +183,25 @@ class UnplacedSubject:
     unit_code: str | None = None
 
 
+@attrs.frozen(kw_only=True, order=True)
+class LostRecord:
+    """A valid finding or unit fact that a rule counts on the date, in a unit gone nowhere.
+
+    Its unit (``unit_code``, as recorded) ended before the date and its lineage leads
+    to no unit in force (it ended without a successor), so it counts for no unit: it may
+    be any unit's, like a person whose residence is there (counted in
+    :attr:`Evaluation.unplaced_anywhere`). ``table`` is one of ``unit_facts``,
+    ``drug_law_violations``, ``wanted_fugitives`` and ``drug_use_locations``; ``row``
+    is its place (from 0) in that table of the dataset evaluated, which tells two
+    records with the same values apart. Only records inside the look-back window of
+    some rule in force are lost: one outside every window concerns no verdict.
+    """
+
+    table: str
+    row: int
+    unit_code: str
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Evaluation:
     """The result of evaluating one scheme over a dataset at a reference date.
@@ -223,6 +243,9 @@ class Evaluation:
     build_verdict_by_unit: Callable[[], dict[str, Outcome]] | None = attrs.field(
         default=None, repr=False
     )
+    #: Gives :attr:`lost_records` (built on first use: one unit's evaluation finds those
+    #: of the whole dataset only when asked). None: there are none.
+    build_lost: Callable[[], tuple[LostRecord, ...]] | None = attrs.field(default=None, repr=False)
     #: Counts the people whose residence leads nowhere (``gone``) without listing the
     #: unplaced: an evaluation of a few units asks only this of the whole dataset. It
     #: must give the number of ``gone`` rows of ``build_unplaced_frame``'s frame.
@@ -307,6 +330,18 @@ class Evaluation:
         unplaced: tuple[UnplacedSubject, ...] = self._cache["unplaced"]
         return unplaced
 
+    @property
+    def lost_records(self) -> tuple[LostRecord, ...]:
+        """Findings and unit facts a rule counts on the date whose unit leads nowhere.
+
+        Each counts for no unit and may be any unit's (see :class:`LostRecord`), each
+        once however many rules read it, in the order of their tables and rows.
+        """
+        if "lost" not in self._cache:
+            self._cache["lost"] = () if self.build_lost is None else self.build_lost()
+        lost: tuple[LostRecord, ...] = self._cache["lost"]
+        return lost
+
     def unplaced_frame(self) -> pl.DataFrame | None:
         """The unplaced people as a frame, or None once their records exist (use them)."""
         if "unplaced" in self._cache or self.build_unplaced_frame is None:
@@ -326,6 +361,7 @@ class Evaluation:
             self.levels,
             self.coverage_basis,
             self.undetermined,
+            self.lost_records,
             self.missing_tables,
             self.units,
             self.unplaced,
@@ -343,6 +379,9 @@ class Evaluation:
         for u in self.units:
             if u.unit_code == unit_code:
                 return u
+        if not isinstance(unit_code, str) or not is_identifier(unit_code):
+            # Typed by someone, not a code: it may be personal, so it is not repeated.
+            raise UsageError(msg("the unit asked for is no unit code of this evaluation"))
         raise UsageError(msg("unit {unit} is not in this evaluation", unit=repr(unit_code)))
 
     def verdict_counts(self) -> dict[str, int]:
@@ -358,11 +397,13 @@ class Evaluation:
     def unplaced_anywhere(self) -> int:
         """People and records that may belong to any unit of the evaluation.
 
-        People whose residence is in a unit that ended without a successor, and
-        quarantined people and facts whose unit cannot be determined. Each could make
-        one passing unit fail, so the passes are at least ``pass - unplaced_anywhere``.
-        (People with no residence on the date are listed in :attr:`unplaced` but not
-        counted here: a covered unit's records are complete, so they do not live in one.)
+        People whose residence is in a unit that ended without a successor, quarantined
+        people and facts whose unit cannot be determined (:attr:`undetermined`), and
+        valid findings and unit facts inside a rule's look-back window whose unit leads
+        nowhere (:attr:`lost_records`). Each could make one passing unit fail, so the
+        passes are at least ``pass - unplaced_anywhere``. (People with no residence on
+        the date are listed in :attr:`unplaced` but not counted here: a covered unit's
+        records are complete, so they do not live in one.)
         """
         listed = {"unplaced", "unplaced_frame"} & set(self._cache)
         if self.count_gone is not None and not listed:
@@ -371,7 +412,7 @@ class Evaluation:
             people = sum(1 for u in self.unplaced if u.kind == "gone")
         else:
             people = int((frame["why"] == "gone").sum())
-        return people + len(self.undetermined)
+        return people + len(self.undetermined) + len(self.lost_records)
 
     def level_counts(self) -> dict[str, int]:
         """For classification schemes: how many units reached each level."""

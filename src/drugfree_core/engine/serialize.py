@@ -113,6 +113,29 @@ def evaluation_to_dict(evaluation: Evaluation, *, include_subjects: bool) -> dic
         return evaluation_header(evaluation, include_subjects=include_subjects, units=units)
 
 
+def _bounds(evaluation: Evaluation) -> dict[str, Any]:
+    """What the counts rest on: the coverage, and how many passes may not hold.
+
+    Each person or record placed in no unit (``unplaced_anywhere``) may undo one pass,
+    so at least ``meeting_at_least`` units pass (not said of a classification).
+    """
+    counts = evaluation.verdict_counts()
+    anywhere = evaluation.unplaced_anywhere
+    out: dict[str, Any] = {
+        "coverage_basis": evaluation.coverage_basis,
+        "units": sum(counts.values()),
+        "covered": evaluation.covered_count(),
+        "unplaced_anywhere": anywhere,
+        "lost_records": [
+            {"table": r.table, "row": r.row, "unit_code": r.unit_code}
+            for r in evaluation.lost_records
+        ],
+    }
+    if not evaluation.levels:
+        out["meeting_at_least"] = max(0, counts[Outcome.PASS.value] - anywhere)
+    return out
+
+
 def evaluation_header(
     evaluation: Evaluation, *, include_subjects: bool, units: list[Any] | None = None
 ) -> dict[str, Any]:
@@ -142,6 +165,7 @@ def evaluation_header(
             "verdicts": evaluation.verdict_counts(),
             "criteria": evaluation.criterion_counts(),
             **({"levels": evaluation.level_counts()} if evaluation.levels else {}),
+            **_bounds(evaluation),
         },
         "parameters": params,
         **({"units": units} if units is not None else {}),

@@ -30,7 +30,7 @@ from drugfree_core.engine.evaluate import evaluate, evaluate_verdict_by_unit, sa
 from drugfree_core.engine.person_keys import counts_on_person_keys
 from drugfree_core.engine.placement import census, communes_on, territory_era
 from drugfree_core.engine.pool_steps import on_pool_if_small
-from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.engine.results import Evaluation, LostRecord, UnitResult
 from drugfree_core.errors import DrugfreeError, UsageError
 from drugfree_core.i18n import Text, exception_text, msg, msgn
 from drugfree_core.model.enums import UnitKind, UnitLevel
@@ -95,8 +95,10 @@ class ScopeRun:
     ``unplaced`` and ``without_residence`` count, per province (key ``"*"``: any
     province), the people and records of the whole dataset that could not be placed in
     any unit on the date (see :mod:`drugfree_core.engine.placement`): a person whose
-    residence is in a unit that ended belongs to that unit's province; a record whose
-    unit cannot be determined, or a person who never had a residence, to any.
+    residence is in a unit that ended, and a fact or finding that the province's scheme
+    counts in a unit that leads nowhere, belong to that unit's province; a quarantined
+    record whose unit cannot be determined, or a person who never had a residence, to
+    any.
     """
 
     on: dt.date
@@ -233,17 +235,21 @@ def is_small_part(units: int, among: int) -> bool:
 
 def _evaluated(
     data: Dataset, scheme: Scheme, on: dt.date, codes: list[str], *, reference: bool
-) -> tuple[Evaluation | None, Mapping[str, Outcome]]:
+) -> tuple[Evaluation | None, Mapping[str, Outcome], tuple[LostRecord, ...]]:
     """*codes* evaluated with *scheme* over *data*, a copy of the data for the date *on*.
 
     In full on the reference date; on another, counted, not read: the verdicts without
-    listing who is behind them. The verdicts by unit code, in the order of the units.
+    listing who is behind them. The verdicts by unit code, in the order of the units,
+    and the records the scheme counted in no unit (their rows are *data*'s).
     """
     if not reference:
-        by_unit = evaluate_verdict_by_unit(data, scheme, on, units=codes, allow_no_coverage=True)
-        return None, by_unit
+        lost: list[LostRecord] = []
+        by_unit = evaluate_verdict_by_unit(
+            data, scheme, on, units=codes, allow_no_coverage=True, lost=lost
+        )
+        return None, by_unit, tuple(lost)
     evaluation = evaluate(data, scheme, on, units=codes, allow_no_coverage=True)
-    return evaluation, evaluation.verdict_by_unit
+    return evaluation, evaluation.verdict_by_unit, evaluation.lost_records
 
 
 class ScopeRunner:
@@ -433,21 +439,23 @@ class ScopeRunner:
 
         def evaluated(
             scheme: Scheme, codes: list[str], read: Dataset
-        ) -> tuple[Dataset, Dataset, Evaluation | None, Mapping[str, Outcome]]:
+        ) -> tuple[
+            Dataset, Dataset, Evaluation | None, Mapping[str, Outcome], tuple[LostRecord, ...]
+        ]:
             # A province's own scheme covers few units: evaluate only the records that
             # concern them (same results, units are independent; much less work).
             small = is_small_part(len(codes), sum(len(c) for c in groups.values()))
             base = self._part(codes, read) if small else read
             data = base.for_one_date() if small else wholes[id(read)]
 
-            def run() -> tuple[Evaluation | None, Mapping[str, Outcome]]:
+            def run() -> tuple[Evaluation | None, Mapping[str, Outcome], tuple[LostRecord, ...]]:
                 return _evaluated(data, scheme, on, codes, reference=reference)
 
             # A part's many small queries, as one step on polars' pool: each handed over
             # on its own, behind the national evaluation's tasks, they took several
             # times as long (see engine.pool_steps).
-            evaluation, verdicts = on_pool_if_small(scheme, run) if small else run()
-            return base, data, evaluation, verdicts
+            evaluation, verdicts, lost = on_pool_if_small(scheme, run) if small else run()
+            return base, data, evaluation, verdicts, lost
 
         # The scheme over most units (the national one) runs on this thread; the
         # provinces' own schemes, cutting and reading their small parts of the data, in a
@@ -461,12 +469,16 @@ class ScopeRunner:
             ],
             here=here,
         )
-        for (scheme, _), (base, data, evaluation, unit_verdicts) in zip(planned, done, strict=True):
+        lost: list[tuple[LostRecord, ...]] = []
+        for (scheme, _), (base, data, evaluation, unit_verdicts, counted) in zip(
+            planned, done, strict=True
+        ):
             base.keep_undated(data)
             if evaluation is not None:
                 evaluations.append((scheme, evaluation))
             for code, verdict in unit_verdicts.items():
                 verdicts[code] = (owners[code], verdict)
+            lost.append(counted)
         provinces = {code: self.home_province(code) for code in verdicts}
         unplaced: dict[str, int] = {}
         homeless: dict[str, int] = {}
@@ -482,6 +494,7 @@ class ScopeRunner:
                 tally = unplaced if kind == "gone" else homeless
                 where = self._province_or_any(unit_code)
                 tally[where] = tally.get(where, 0) + people
+            self._tally_lost(planned, lost, here, unplaced)
             if self.scope != NATIONAL:
                 running = self._never_housed.filter(
                     (pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on))
@@ -501,6 +514,35 @@ class ScopeRunner:
             unplaced=unplaced,
             without_residence=homeless,
         )
+
+    def _tally_lost(
+        self,
+        planned: list[tuple[Scheme, list[str]]],
+        lost: list[tuple[LostRecord, ...]],
+        here: int,
+        unplaced: dict[str, int],
+    ) -> None:
+        """Add to *unplaced* the records each scheme of *planned* counted in no unit.
+
+        A record counts where its unit was, as a person living there does (its home
+        province, or any), and by the rules of the scheme that judges the units there:
+        the batch of *planned* holding that province's units (*here*, the batch over
+        most units, for a record of any province or of one with no unit evaluated).
+        Each batch counts its own records, once each, so none is counted twice, though
+        a province's part of the data and the whole data both hold it (under rows of
+        their own).
+        """
+        if not any(lost):
+            return
+        owner: dict[str, int] = {}
+        for i, (_, codes) in enumerate(planned):
+            for code in codes:
+                owner.setdefault(self.home_province(code), i)
+        for i, found in enumerate(lost):
+            for record in found:
+                where = self._province_or_any(record.unit_code)
+                if owner.get(where, here) == i:
+                    unplaced[where] = unplaced.get(where, 0) + 1
 
     def _province_or_any(self, unit_code: str | None) -> str:
         """The home province of *unit_code*, or ``"*"`` (any) when it cannot be told."""

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -23,7 +23,7 @@ import attrs
 from drugfree_core.dataset.dataset import Dataset
 from drugfree_core.engine.evaluate import evaluate
 from drugfree_core.engine.placement import census
-from drugfree_core.engine.results import Evaluation, UnitResult
+from drugfree_core.engine.results import Evaluation, LostRecord, UnitResult
 from drugfree_core.errors import DrugfreeError
 from drugfree_core.io import display_source, load
 from drugfree_core.plugins.host import PluginHost
@@ -46,18 +46,26 @@ class Snapshot:
     guard: ScopeGuard
 
 
-def unplaced_in_province(snapshot: Snapshot, province: str, on: dt.date) -> int:
+def unplaced_in_province(
+    snapshot: Snapshot, province: str, on: dt.date, lost: Iterable[LostRecord] = ()
+) -> int:
     """People and records placed in no unit on *on* that may belong to *province*.
 
     As a province's report counts them: the people whose residence is in a unit that
     ended without a successor, where that unit was (its home province, see
-    :meth:`TerritoryIndex.home_province`), and those with no unit at all, and the
-    quarantined records whose unit cannot be told, which may belong anywhere. The
-    people of other provinces are not counted, nor shown.
+    :meth:`TerritoryIndex.home_province`), and those with no unit at all, the
+    quarantined records whose unit cannot be told, which may belong anywhere, and the
+    *lost* records (an evaluation's :attr:`~drugfree_core.engine.Evaluation.lost_records`:
+    counted by a rule, in a unit that leads nowhere) by their unit's province. The
+    people and records of other provinces are not counted, nor shown.
     """
     index = snapshot.guard.index
     found = census(snapshot.dataset, on)
     count = 0
+    for lost_record in lost:
+        code = lost_record.unit_code
+        if code not in index or _home_or_none(index, code, on) in (province, None):
+            count += 1
     for record in found.undetermined:
         # As a province's part of the data keeps them: a record about one of its units
         # (by the home province, as for people), or about no unit of the map at all.
