@@ -8,13 +8,16 @@ documents too.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
+from drugfree_core.dataset.checks import LOC
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.dataset.jsonschema import SCHEMA_DIALECT, dataset_json_schema
 from drugfree_core.dataset.schema import TABLES_BY_NAME
@@ -43,6 +46,10 @@ KNOWN = {
     "maxLength",
     "format",
     "default",
+    "allOf",
+    "if",
+    "then",
+    "multipleOf",
 }
 
 
@@ -88,10 +95,17 @@ def mini_errors(
         out.append(f"{path}: maxLength")
     if "anyOf" in schema and all(mini_errors(s, value, root, path) for s in schema["anyOf"]):
         out.append(f"{path}: anyOf")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if "multipleOf" in schema and number and value % schema["multipleOf"]:
+        out.append(f"{path}: multipleOf")
+    for part in schema.get("allOf", []):
+        out += mini_errors(part, value, root, path)
+    if "if" in schema and not mini_errors(schema["if"], value, root, path):
+        out += mini_errors(schema["then"], value, root, path)
     if kind == "array":
         for i, item in enumerate(value):
             out += mini_errors(schema["items"], item, root, f"{path}[{i}]")
-    if kind == "object":
+    if kind == "object" or (kind is None and isinstance(value, dict)):
         props = schema.get("properties", {})
         for key in schema.get("required", []):
             if key not in value:
@@ -203,6 +217,57 @@ MUTATIONS = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("kind", "value", "valid"),
+    [
+        ("drug_use_locations", 2, True),
+        ("drug_use_locations", 0.5, False),
+        ("arrested_drug_offenders", 1.234, False),  # a Vietnamese "1.234" is 1,234
+        ("narcotic_plants_area_m2", 124.5, True),  # an area may have a fraction
+        ("on_complex_route", 1, True),
+        ("on_complex_route", 7, False),
+        ("on_inter_provincial_route", 0.5, False),
+    ],
+)
+def test_a_facts_value_fits_its_kind_in_every_door(kind: str, value: float, valid: bool) -> None:
+    # A count is whole and a yes/no fact is 1 or 0: the record, the fast JSON path, the
+    # folder door's column checks and the JSON Schema agree.
+    from drugfree_core.dataset.checks import record_problems
+    from drugfree_core.errors import RecordError
+    from drugfree_core.model import FactKind, UnitFact
+
+    def make() -> UnitFact:
+        return UnitFact(
+            unit_code="98001",
+            kind=FactKind(kind),
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 3, 31),
+            value=value,
+        )
+
+    if valid:
+        make()
+    else:
+        with pytest.raises(RecordError):
+            make()
+    frame = pl.DataFrame(
+        {
+            "unit_code": ["98001"],
+            "kind": [kind],
+            "period_start": [dt.date(2025, 1, 1)],
+            "period_end": [dt.date(2025, 3, 31)],
+            "value": [float(value)],
+            LOC: [0],
+        }
+    )
+    assert record_problems("unit_facts", frame).is_empty() is valid
+    jsonschema = pytest.importorskip("jsonschema")
+    data = copy.deepcopy(small())
+    data["unit_facts"][0].update(kind=kind, value=value)
+    errors = list(jsonschema.Draft202012Validator(dataset_json_schema()).iter_errors(data))
+    assert (not errors) is valid
+
+
 @pytest.mark.parametrize(("table", "index", "key", "value"), MUTATIONS)
 def test_schema_and_converter_reject_the_same_mutations(
     table: str, index: int, key: str, value: object
@@ -225,3 +290,30 @@ def test_with_jsonschema_package_if_installed() -> None:
         data = copy.deepcopy(small())
         data[table][index][key] = value
         assert list(validator.iter_errors(data)), (table, key, value)
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u2067", "\u200f"])
+def test_a_name_with_a_direction_mark_is_refused_in_every_door(mark: str) -> None:
+    # A right-to-left override in a unit's name reorders the verdict columns printed
+    # beside it, in a terminal or a spreadsheet.
+    from drugfree_core.dataset.checks import record_problems
+    from drugfree_core.errors import RecordError
+    from drugfree_core.model import AdminUnit
+
+    name = f"Xã {mark}Thử"
+    with pytest.raises(RecordError, match="direction mark"):
+        AdminUnit(code="98001", name=name, kind=UnitKind.COMMUNE, parent_code="98")
+    frame = pl.DataFrame({"code": ["98001"], "name": [name], LOC: [0]})
+    frame = frame.with_columns(
+        pl.lit(None, pl.String).alias("parent_code"),
+        pl.lit(None, pl.Int64).alias("resident_population"),
+        pl.lit(None, pl.String).alias("source_system"),
+        pl.lit(None, pl.Date).alias("valid_from"),
+        pl.lit(None, pl.Date).alias("valid_to"),
+    )
+    reasons = record_problems("units", frame)["reason"].to_list()
+    assert reasons == ["name contains a direction mark, such as a right-to-left override"]
+    schema = dataset_json_schema()
+    data = copy.deepcopy(small())
+    data["units"][0]["name"] = name
+    assert mini_errors(schema, data, schema)

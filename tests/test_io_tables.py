@@ -325,7 +325,23 @@ S3,opioid_substitution,2024-01-01,,yes
             "recognitions",
         ),
         ({"subjects": ""}, "subjects.csv", "the file is empty (a header row is required)"),
-        ({"subjects": "id\nS1,S2\n"}, "subjects.csv", "a row has more fields than the header"),
+        # The row that has too many is named (the header's byte-order mark is no field).
+        (
+            {"subjects": "id\nS1\nS2,S3\n"},
+            "subjects.csv:row 3",
+            "the row has 2 fields, the header 1",
+        ),
+        (
+            {"subjects": "\ufeffid\nS1,S2,\n"},
+            "subjects.csv:row 2",
+            "the row has 3 fields, the header 1",
+        ),
+        # A quoted cell holding a line break: lines are not rows, so the file is named.
+        (
+            {"subjects": 'id\n"S1\nS2",S3\n'},
+            "subjects.csv",
+            "a row has more fields than the header",
+        ),
     ],
 )
 def test_file_level_problems_raise_even_in_quarantine(

@@ -1535,3 +1535,42 @@ def test_units_and_their_provinces_are_worked_out_once_per_territory_era(
         own_schemes, _own_schemes_host(), reference_date=on, scope=NATIONAL, scheme=scheme
     )
     assert {s.id for s, _ in given.run(on).verdicts.values()} == {scheme.id}
+
+
+def test_a_trend_fitted_across_the_merger_says_so(demo: Dataset) -> None:
+    # On 15 Aug 2025 the default series (quarter ends) has no point since the merger of
+    # 1 July: the trend can only be fitted to the communes before it, and must say so.
+    report = build_report(
+        demo, dt.date(2025, 8, 15), province="P99", host=PluginHost(autoload=False)
+    )
+    p = report.overall
+    assert [s.on for s in report.series][-1] == dt.date(2025, 6, 30)
+    assert p.trend_per_month is not None
+    assert p.trend_across == dt.date(2025, 7, 1)
+    facts = report_answer(report, "en").facts
+    assert any("fitted across the merger of communes" in f and "2025-07-01" in f for f in facts)
+    (view,) = [v for v in report_views(report, "en") if v.name == "progress"]
+    column = [c.key for c in view.columns].index("trend_across")
+    assert {row[column] for row in view.rows} == {dt.date(2025, 7, 1)}
+
+
+def test_a_trend_on_points_since_the_last_break_is_not_flagged(demo: Dataset) -> None:
+    # Monthly points from January: two since the criteria changed (31 Aug, 30 Sep 2025).
+    report = build_report(
+        demo,
+        dt.date(2025, 10, 1),
+        province="P99",
+        host=PluginHost(autoload=False),
+        options=ReportOptions(series_start=dt.date(2025, 1, 1), every="month"),
+    )
+    assert report.overall.trend_per_month is not None
+    assert report.overall.trend_across is None
+    assert not any("fitted across" in f for f in report_answer(report, "en").facts)
+
+
+def test_a_trend_after_a_change_of_criteria_names_its_first_point(unplaced_report: Report) -> None:
+    # Quarter ends: 30 Jun 2025 judged by the 2024 criteria, 30 Sep by Decision 28's; one
+    # point since the change, so the trend is fitted across it.
+    p = unplaced_report.overall
+    assert p.trend_per_month is not None
+    assert p.trend_across == dt.date(2025, 9, 30)

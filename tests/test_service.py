@@ -295,7 +295,8 @@ def test_evaluations_count_the_whole_scope_and_page_its_units(
     bad_date = client.get("/v1/evaluations", params={**params, "date": "1/10/2025"}, headers=hp)
     assert assert_problem(bad_date, 400)["problems"][0]["location"] == "query.date"
     unknown = client.get("/v1/evaluations", params={**params, "scheme": "nope"}, headers=hp)
-    assert "nope" in assert_problem(unknown, 400)["detail"]
+    said = assert_problem(unknown, 400)["detail"]  # the ids available, not the one typed
+    assert "mps-recognition-2024" in said and "nope" not in said
 
 
 def test_explanations_in_vietnamese_and_english_follow_the_provinces_scheme(
@@ -336,8 +337,11 @@ def test_the_request_language_is_its_parameter_then_accept_language(
 def test_library_errors_are_said_in_the_request_language(
     client: TestClient, setup: dict[str, Any]
 ) -> None:
-    url = f"/v1/evaluations?scheme=nope&date={ON}"
-    for lang, start in (("vi", "không có bộ tiêu chí 'nope'"), ("en", "unknown scheme 'nope'")):
+    url = f"/v1/reports?date={ON}&province=01"  # the library's report: Hà Nội not covered
+    for lang, start in (
+        ("vi", "bộ dữ liệu không bao quát đơn vị nào của tỉnh 01"),
+        ("en", "the dataset covers no unit of province 01"),
+    ):
         headers = {**auth(setup, "national"), "Accept-Language": lang}
         problem = assert_problem(client.get(url, headers=headers), 400)
         assert problem["detail"].startswith(start)
@@ -346,7 +350,8 @@ def test_library_errors_are_said_in_the_request_language(
     vi = {**auth(setup, "national"), "Accept-Language": "vi"}
     both = assert_problem(
         client.get(
-            f"{url}&assessment_year=2025".replace("nope", "mps-recognition-2024"), headers=vi
+            f"/v1/evaluations?scheme=mps-recognition-2024&date={ON}&assessment_year=2025",
+            headers=vi,
         ),
         400,
     )

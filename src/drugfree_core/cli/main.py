@@ -376,7 +376,8 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     """
     from drugfree_core.api import supply_warnings
     from drugfree_core.cli.output import COVERAGE_BASIS
-    from drugfree_core.dataset.reasons import problem_text
+    from drugfree_core.dataset.reasons import problem_text, reason_message
+    from drugfree_core.errors import printable
     from drugfree_core.io import display_source, survey
     from drugfree_core.plugins import default_host, get_scheme
 
@@ -384,8 +385,9 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
     problems = found.problems
     schemes = [get_scheme(s) for s in scheme_ids] if scheme_ids else default_host().schemes()
     shown = display_source(path)
-    warnings = supply_warnings(found.supplied, schemes, location=shown)
-    coverage = COVERAGE_BASIS[found.coverage_basis].render()
+    # What an unreadable dataset supplies or covers cannot be told: no claim is made.
+    warnings = supply_warnings(found.supplied, schemes, location=shown) if found.readable else ()
+    coverage = COVERAGE_BASIS[found.coverage_basis].render() if found.readable else None
     if fmt == "json":
         rows = [
             {
@@ -393,6 +395,8 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
                 "table": p.table,
                 "location": p.location,
                 "reason": p.reason,
+                # The reason stays English for programs to match; people read this one.
+                "message": printable(reason_message(p.reason).render()),
                 "record_id": p.record_id,
             }
             for severity, group in (("error", problems), ("warning", warnings))
@@ -404,7 +408,7 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
             click.echo(problem_text(problem))
         for warning in warnings:
             click.echo(msg("warning: {problem}", problem=problem_text(warning)).render())
-        if found.coverage_basis == "none":
+        if coverage is not None and found.coverage_basis == "none":
             click.echo(
                 msg(
                     "warning: {source}: {coverage}: every unit will be 'no data'; declare "
@@ -418,7 +422,8 @@ def validate(path: Path | str, fmt: str, scheme_ids: tuple[str, ...]) -> None:
             click.echo(summary.with_params(source=shown).render())
         else:
             click.echo(msg("{source}: valid", source=shown).render())
-        click.echo(coverage)
+        if coverage is not None:
+            click.echo(coverage)
     if problems:
         sys.exit(1)
 

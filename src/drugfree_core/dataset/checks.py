@@ -33,11 +33,12 @@ from drugfree_core.model._checks import (
     _ID,
     _NATIONAL_ID,
     CONTROL_CHARACTERS,
+    DIRECTION_MARKS,
     MAX_NAME,
     MAX_POPULATION,
     is_identifier,
 )
-from drugfree_core.model.enums import UnitKind
+from drugfree_core.model.enums import WHOLE_FACT_KINDS, YES_NO_FACT_KINDS, UnitKind
 from drugfree_core.model.recognition import SCHEME_ID
 from drugfree_core.model.territory import TWO_TIER_START
 
@@ -188,6 +189,10 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
             pl.col("name").str.contains(CONTROL_CHARACTERS),
             "name contains a control character, such as a line break, tab, NUL or escape",
         ),
+        (
+            pl.col("name").str.contains(DIRECTION_MARKS),
+            "name contains a direction mark, such as a right-to-left override",
+        ),
         (pl.col("resident_population") < 0, "resident_population must not be negative"),
         (
             pl.col("resident_population") > MAX_POPULATION,
@@ -222,6 +227,22 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         _not_before("period_end", "period_start"),
         (pl.col("value") < 0, "value must not be negative"),
         (~pl.col("value").is_finite(), "value must be a finite number"),
+        *(
+            (
+                (pl.col("kind").cast(pl.String) == kind.value)
+                & pl.col("value").is_finite()
+                & (pl.col("value") != pl.col("value").floor()),
+                f"value of {kind.value} must be a whole number: it is a count",
+            )
+            for kind in sorted(WHOLE_FACT_KINDS, key=lambda k: k.value)
+        ),
+        *(
+            (
+                (pl.col("kind").cast(pl.String) == kind.value) & ~pl.col("value").is_in([0.0, 1.0]),
+                f"value of {kind.value} must be 1 (yes) or 0 (no)",
+            )
+            for kind in sorted(YES_NO_FACT_KINDS, key=lambda k: k.value)
+        ),
     ],
     "drug_law_violations": [*_id_checks("subject_id"), *_id_checks("unit_code")],
     "wanted_fugitives": [*_id_checks("id"), *_id_checks("unit_code"), _not_before("end", "start")],
@@ -254,6 +275,10 @@ RECORD_CHECKS: dict[str, list[tuple[pl.Expr, str]]] = {
         (
             pl.col("source_system").str.contains(CONTROL_CHARACTERS),
             "source_system contains a control character, such as a line break, tab, NUL or escape",
+        ),
+        (
+            pl.col("source_system").str.contains(DIRECTION_MARKS),
+            "source_system contains a direction mark, such as a right-to-left override",
         ),
     ],
 }

@@ -25,6 +25,8 @@ import attrs
 
 from drugfree_core.dataset.document import FORMAT, DatasetDocument, converter
 from drugfree_core.model import _checks
+from drugfree_core.model.enums import WHOLE_FACT_KINDS, YES_NO_FACT_KINDS, FactKind
+from drugfree_core.model.facts import UnitFact
 
 #: The JSON Schema dialect the generated schema declares.
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -71,7 +73,8 @@ def _constraints(field: attrs.Attribute[Any]) -> dict[str, Any]:
         elif validator is _checks.check_text:
             extra["minLength"] = 1
             extra["maxLength"] = _checks.MAX_NAME
-            extra["pattern"] = f"^[^{_checks.CONTROL_CHARACTERS[1:-1]}]*$"
+            refused = _checks.CONTROL_CHARACTERS[1:-1] + _checks.DIRECTION_MARKS[1:-1]
+            extra["pattern"] = f"^[^{refused}]*$"
     return extra
 
 
@@ -144,7 +147,21 @@ class _Builder:
         }
         if required:
             schema["required"] = required
+        if cls is UnitFact:
+            schema["allOf"] = _fact_values()
         return schema
+
+
+def _fact_values() -> list[dict[str, Any]]:
+    """What a fact's value may be for its kind: counts whole, yes/no facts 1 or 0."""
+
+    def kinds(chosen: frozenset[FactKind]) -> dict[str, Any]:
+        return {"properties": {"kind": {"enum": sorted(k.value for k in chosen)}}}
+
+    return [
+        {"if": kinds(WHOLE_FACT_KINDS), "then": {"properties": {"value": {"multipleOf": 1}}}},
+        {"if": kinds(YES_NO_FACT_KINDS), "then": {"properties": {"value": {"enum": [0, 1]}}}},
+    ]
 
 
 def dataset_json_schema() -> dict[str, Any]:

@@ -37,10 +37,13 @@ TEMPLATES: tuple[str, ...] = (
     N_("{column} is too large: the limit is {limit}"),
     N_("{column} is longer than {limit} characters"),
     N_("{column} contains a control character, such as a line break, tab, NUL or escape"),
+    N_("{column} contains a direction mark, such as a right-to-left override"),
     N_("a unit cannot be its own successor"),
     N_("a completed episode needs an end date"),
     N_("rank must be 1 or more; 1 is the first rehab"),
     N_("value must be a finite number"),
+    N_("value of {kind} must be a whole number: it is a count"),
+    N_("value of {kind} must be 1 (yes) or 0 (no)"),
     N_("value must be a number"),
     N_("value is too large to be a number"),
     N_("scheme_id must be 1-80 letters, digits, '.', '_' or '-'"),
@@ -109,6 +112,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("the {ordinal} column of the header has no name"),
     N_("the {ordinal} column of the header repeats an earlier name"),
     N_("a row has more fields than the header"),
+    N_("the row has {found} fields, the header {expected}"),
     N_("the row has {found} fields, the header {expected}: a line cut short loses its last cells"),
     N_("the file is empty (a header row is required)"),
     N_(
@@ -190,6 +194,41 @@ JSON_DETAILS: tuple[str, ...] = (
     *OS_REASON_TEXTS,
 )
 
+#: Why a record was quarantined though nothing is wrong with it (checks.py): it goes with
+#: a record that is. ``{place}`` is where that record is.
+DEPENDENT: tuple[str, ...] = (
+    N_("dropped with its subject ({place})"),
+    N_("a record of this subject was quarantined ({place})"),
+    N_("refers to quarantined unit {code}"),
+    N_("parent unit {code} was quarantined"),
+    N_("the subject it names was quarantined"),
+    N_("record could not be read"),
+)
+
+#: A column's type in words (``{found}`` and ``{expected}`` of a Parquet column's reason;
+#: io/table_door.py ``_type_words``).
+TYPE_WORDS: tuple[str, ...] = (
+    N_("whole numbers"),
+    N_("numbers"),
+    N_("text"),
+    N_("text categories"),
+    N_("true/false values"),
+    N_("dates"),
+    N_("dates with times"),
+    N_("times of day"),
+    N_("durations"),
+    N_("raw bytes"),
+    N_("lists"),
+    N_("structures"),
+    N_("nothing"),
+)
+
+#: Every reason a problem may give on its own.
+_READABLE = TEMPLATES + DEPENDENT
+#: One record's several problems, joined; a problem of a nested record, after its place.
+_JOINED = N_("{first}; {rest}")
+_LOCATED = N_("{place}: {reason}")
+
 #: A position (``3rd``), and a column of the header by its position.
 ORDINALS: tuple[str, ...] = (N_("{n}st"), N_("{n}nd"), N_("{n}rd"), N_("{n}th"))
 WHERE: tuple[str, ...] = (N_("the {ordinal} column of the header"),)
@@ -204,7 +243,12 @@ LOCATIONS: tuple[str, ...] = (
 #: Fields read back as sentences of their own (translated in turn).
 _NESTED = {"phrase": PHRASES, "ordinal": ORDINALS, "where": WHERE}
 #: Fields read back so when they are known, kept as written when not (another reader's).
-_NESTED_IF_KNOWN = {"detail": JSON_DETAILS}
+_NESTED_IF_KNOWN = {
+    "detail": JSON_DETAILS,
+    "place": LOCATIONS,
+    "found": TYPE_WORDS,
+    "expected": TYPE_WORDS,
+}
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -252,9 +296,47 @@ def _read_back(text: str, group: tuple[str, ...]) -> Message | None:
 
 
 def reason_message(reason: str) -> Message:
-    """The catalogue message for a problem's English *reason* (as written if unknown)."""
-    found = _read_back(reason, TEMPLATES)
+    """The catalogue message for a problem's English *reason* (as written if unknown).
+
+    A quarantined record's reason may join several problems with ``"; "``, each after
+    the place of the nested record it concerns: each is read back on its own.
+    """
+    found = _read_back(reason, _READABLE) or _joined(reason)
     return found if found is not None else Message(msgid=reason)
+
+
+def _joined(reason: str) -> Message | None:
+    """*reason* read as problems joined by ``"; "`` (None unless every one reads back)."""
+    pieces = reason.split("; ")
+    read: list[Message] = []
+    start = 0
+    while start < len(pieces):
+        # The fewest pieces that make a problem: a template may hold "; " itself.
+        for end in range(start + 1, len(pieces) + 1):
+            one = _one_problem("; ".join(pieces[start:end]))
+            if one is not None:
+                read.append(one)
+                start = end
+                break
+        else:
+            return None
+    joined = read[-1]
+    for earlier in reversed(read[:-1]):
+        joined = Message(msgid=_JOINED).with_params(first=earlier, rest=joined)
+    return joined
+
+
+def _one_problem(text: str) -> Message | None:
+    """One problem of a quarantined record, perhaps after its place (``$.x[1].y: ...``)."""
+    found = _read_back(text, _READABLE)
+    if found is not None:
+        return found
+    place, sep, rest = text.partition(": ")
+    reason = _read_back(rest, _READABLE) if sep else None
+    if reason is None:
+        return None
+    where = _read_back(place, LOCATIONS) or place  # a JSON path is shown as written
+    return Message(msgid=_LOCATED).with_params(place=where, reason=reason)
 
 
 def location_text(location: str, lang: str | None = None) -> str:

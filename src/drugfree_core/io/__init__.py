@@ -171,11 +171,15 @@ class Survey:
     gave (see :attr:`Dataset.supplied <drugfree_core.dataset.Dataset.supplied>`);
     ``coverage_basis`` how it states the units it covers (see
     :attr:`Dataset.coverage_basis <drugfree_core.dataset.Dataset.coverage_basis>`).
+    ``readable`` is false when a problem no record can be blamed for (an unreadable or
+    empty file, a missing column) keeps the dataset from loading even in quarantine:
+    then what it supplies and covers cannot be told.
     """
 
     problems: tuple[Problem, ...]
     supplied: frozenset[str]
     coverage_basis: CoverageBasis
+    readable: bool = True
 
 
 def survey(path: Source) -> Survey:
@@ -190,7 +194,12 @@ def survey(path: Source) -> Survey:
         basis = "units"
     else:
         basis = "none"
-    return Survey(problems=all_problems(staged), supplied=staged.supplied, coverage_basis=basis)
+    return Survey(
+        problems=all_problems(staged),
+        supplied=staged.supplied,
+        coverage_basis=basis,
+        readable=not staged.fatal,
+    )
 
 
 def validate(path: Source) -> tuple[Problem, ...]:

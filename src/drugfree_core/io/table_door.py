@@ -269,6 +269,11 @@ def read_table_file(table: Table, path: Path) -> tuple[pl.DataFrame | None, list
         if "utf-8" in text or "utf8" in text:
             return None, [_not_utf8(table, path)]
         if "more fields" in text:
+            longer = path.suffix == ".csv" and first_long_row(path)
+            if longer:
+                row, fields, width = longer
+                reason = f"the row has {fields} fields, the header {width}"
+                return None, [_fatal(table.name, f"{name}:row {row}", reason)]
             reason = "a row has more fields than the header"
         elif path.suffix == ".csv":
             reason = "cannot be read as CSV (check quotes and separators)"
@@ -338,12 +343,42 @@ def first_short_row(path: Path, frame: pl.DataFrame) -> tuple[int, int] | None:
         return None
     with polars_target(path, "rb") as source:
         raw = source.read_bytes() if isinstance(source, Path) else source.read()
+    return _first_odd_row(raw, frame.width, shorter=True)
+
+
+def first_long_row(path: Path) -> tuple[int, int, int] | None:
+    """The first row of the CSV file *path* with more fields than its header, if any.
+
+    ``(row, fields, the header's fields)``, rows counted as in :func:`first_short_row`,
+    and None where lines and rows differ (a quoted cell holding a line break).
+    """
+    with polars_target(path, "rb") as source:
+        raw = source.read_bytes() if isinstance(source, Path) else source.read()
+    header = raw[: raw.find(b"\n") + 1 or len(raw)].removeprefix(b"\xef\xbb\xbf")
+    try:
+        width = _fields(header)
+        found = _first_odd_row(raw, width, shorter=False)
+    except _QuotedLineBreak:
+        return None
+    return None if found is None else (*found, width)
+
+
+def _fields(line: bytes) -> int:
+    """How many fields one CSV line holds (raises :class:`_QuotedLineBreak` if it breaks)."""
+    text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+    if text.count('"') % 2:
+        raise _QuotedLineBreak
+    return re.sub('"[^"]*"', "", text).count(",") + 1
+
+
+def _first_odd_row(raw: bytes, width: int, *, shorter: bool) -> tuple[int, int] | None:
+    """The first row of *raw* with fewer (or more) fields than *width*: (row, fields)."""
     before, start = 0, 0  # lines before the piece, and where it starts
     while start < len(raw):
         stop = raw.find(b"\n", min(start + _SHORT_ROW_PIECE, len(raw)))
         stop = len(raw) if stop < 0 else stop + 1
         try:
-            found = _short_line(raw[start:stop], frame.width)
+            found = _odd_line(raw[start:stop], width, shorter=shorter)
         except _QuotedLineBreak:
             return None
         if found is not None:
@@ -362,8 +397,8 @@ class _QuotedLineBreak(Exception):
     """A line holds an odd number of quotes: a quoted cell breaks it, lines are not rows."""
 
 
-def _short_line(piece: bytes, width: int) -> tuple[int, int] | None:
-    """The first line of *piece* with fewer than *width* fields: (its index, its fields).
+def _odd_line(piece: bytes, width: int, *, shorter: bool) -> tuple[int, int] | None:
+    """The first line of *piece* with fewer (or more) than *width* fields: (index, fields).
 
     None when there is none (an empty line is the blank-row check's to report); raises
     :class:`_QuotedLineBreak` when lines are not rows.
@@ -378,7 +413,8 @@ def _short_line(piece: bytes, width: int) -> tuple[int, int] | None:
     if (lines.str.count_matches('"', literal=True) % 2 == 1).any():
         raise _QuotedLineBreak
     fields = lines.str.replace_all('"[^"]*"', "").str.count_matches(",", literal=True) + 1
-    found = ((fields < width) & (lines != "")).arg_true()
+    odd = fields < width if shorter else fields > width
+    found = (odd & (lines != "")).arg_true()
     if found.is_empty():
         return None
     first = int(found[0])

@@ -24,6 +24,10 @@ _NATIONAL_ID = re.compile(r"^(\d{9}|\d{12})$")
 # C0 and C1 control characters (line breaks, tabs, NUL, escape sequences) and DEL.
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f-\x9f]"
 _CONTROL = re.compile(CONTROL_CHARACTERS)
+# Marks that change the direction of the text around them (a right-to-left override,
+# an isolate): a name holding one can reorder the columns printed beside it.
+DIRECTION_MARKS = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_DIRECTION = re.compile(DIRECTION_MARKS)
 #: The longest name a unit may have, in characters (the longest official one has ~40).
 MAX_NAME = 200
 #: The largest integer a table column holds (64-bit signed).
@@ -72,6 +76,8 @@ def text_problem(value: str) -> str | None:
         return "is not valid Unicode text: it holds a lone surrogate"
     if _CONTROL.search(value):
         return "contains a control character, such as a line break, tab, NUL or escape"
+    if _DIRECTION.search(value):
+        return "contains a direction mark, such as a right-to-left override"
     return None
 
 

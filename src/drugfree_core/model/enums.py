@@ -105,6 +105,20 @@ class FactKind(enum.Enum):
     COMPULSORY_REHAB_DOSSIERS_ASSIGNED = "compulsory_rehab_dossiers_assigned"
 
 
+#: Fact kinds that count things (locations, people, plants, dossiers): whole numbers.
+WHOLE_FACT_KINDS = frozenset(
+    {
+        FactKind.DRUG_USE_LOCATIONS,
+        FactKind.ARRESTED_DRUG_OFFENDERS,
+        FactKind.NARCOTIC_PLANTS_COUNT,
+        FactKind.COMPULSORY_REHAB_DOSSIERS,
+        FactKind.COMPULSORY_REHAB_DOSSIERS_ASSIGNED,
+    }
+)
+#: Fact kinds that say yes or no: 1 for yes, 0 for no.
+YES_NO_FACT_KINDS = frozenset({FactKind.ON_COMPLEX_ROUTE, FactKind.ON_INTER_PROVINCIAL_ROUTE})
+
+
 class ViolationKind(enum.Enum):
     """Whether a drug-law violation was a crime or an administrative violation."""
 

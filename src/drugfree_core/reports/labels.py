@@ -71,6 +71,7 @@ REPORT_LABELS: dict[str, Message] = {
     "required": msg("Required"),
     "gap": msg("Gap"),
     "trend_per_month": msg("Trend (units/month)"),
+    "trend_across": msg("Trend fitted across"),
     "due": msg("Due"),
     "status": msg("Status"),
     "meeting_at_due": msg("Meeting at due date"),
@@ -265,6 +266,10 @@ REPORT_LABELS: dict[str, Message] = {
         0,
     ),
     "trend_words": msg("{value} units a month"),
+    "trend_words_across": msg(
+        "{value} units a month, fitted across the merger of communes or a change of the "
+        "criteria, for want of two dated points since {date}"
+    ),
     "answer_provinces": msg(
         "Each province's next milestone (on its own roadmap): met or on track in {good}; "
         "missed or off track in {bad}; cannot tell in {unknown}; no roadmap or milestone "

@@ -131,6 +131,11 @@ class Progress:
     meeting the criteria (each point's lower bound, :attr:`SeriesPoint.meeting_at_least`)
     over the time series, turned into units per 30.44 days at today's number of units in
     force (the share is comparable across the merger; the count is not).
+    ``trend_across`` is set when the trend is fitted across a break for want of two
+    dated points since it: the break's first day, 1 July 2025 for the merger, or the
+    first point judged by changed criteria. The shares before it count other units, or
+    another meaning of meeting, so the trend is weaker evidence and the report says so;
+    ``None`` when the trend rests on comparable points only (or there is none).
     ``units_in_force`` counts every unit in force, ``not_evaluated`` those no scheme
     evaluated on the date (no scheme in force for them): never counted as meeting,
     failing, undecided or without data, nor as covered.
@@ -167,6 +172,8 @@ class Progress:
     unplaced_below: int | None = None
     #: Units in force that no scheme evaluated on the date (the notes say why).
     not_evaluated: int = 0
+    #: The break the trend is fitted across, for want of points since it (see above).
+    trend_across: dt.date | None = None
 
     @property
     def share(self) -> float | None:

@@ -71,6 +71,7 @@ def scope_progress(
     recognised_now = recognised(scope, now)
     basis = MEETING if roadmap is None else roadmap.counts
     slope = trend_slope(scope, now.on, series)
+    across = trend_across(scope, now.on, series)
     milestones = (
         ()
         if roadmap is None
@@ -102,6 +103,7 @@ def scope_progress(
         required=None if nxt is None else nxt.required,
         gap=None if nxt is None or reached is None else max(0, nxt.required - reached),
         trend_per_month=None if slope is None else slope * DAYS_PER_MONTH * units,
+        trend_across=None if slope is None else across,
         milestones=milestones,
         basis=basis,
         recognised=recognised_now,
@@ -120,7 +122,15 @@ def trend_slope(scope: str, on: dt.date, series: Sequence[SeriesPoint]) -> float
     Fitted to each point's lower bound (the passes less the people who could not be
     placed then), so that a projection along it rests only on units the data vouch for.
     """
-    return least_squares_slope(_trend_points(scope, on, series))
+    return least_squares_slope(_trend_points(scope, on, series)[0])
+
+
+def trend_across(scope: str, on: dt.date, series: Sequence[SeriesPoint]) -> dt.date | None:
+    """The break the trend of *scope* is fitted across, for want of points since it.
+
+    ``None`` when the fit uses only the points since the last break (or none crossed).
+    """
+    return _trend_points(scope, on, series)[1]
 
 
 def reproject(p: Progress, series: Sequence[SeriesPoint], on: dt.date) -> Progress:
@@ -131,6 +141,7 @@ def reproject(p: Progress, series: Sequence[SeriesPoint], on: dt.date) -> Progre
     published bounds, and cannot give a withheld count back.
     """
     slope = trend_slope(p.scope, on, series)
+    across = trend_across(p.scope, on, series)
     by_meeting = p.basis == MEETING
     least = p.meeting_at_least if by_meeting else p.recognised
     most = p.meeting if by_meeting else p.recognised
@@ -151,19 +162,25 @@ def reproject(p: Progress, series: Sequence[SeriesPoint], on: dt.date) -> Progre
             m = attrs.evolve(m, projected_at_due=projected, status=status)
         milestones.append(m)
     per_month = None if slope is None else slope * DAYS_PER_MONTH * p.units_in_force
-    return attrs.evolve(p, trend_per_month=per_month, milestones=tuple(milestones))
+    return attrs.evolve(
+        p,
+        trend_per_month=per_month,
+        trend_across=None if slope is None else across,
+        milestones=tuple(milestones),
+    )
 
 
 def _trend_points(
     scope: str, on: dt.date, series: Sequence[SeriesPoint]
-) -> list[tuple[dt.date, float]]:
-    """The points the trend is fitted to: after the last break when there are two.
+) -> tuple[list[tuple[dt.date, float]], dt.date | None]:
+    """The points the trend is fitted to (after the last break when there are two).
 
     Merging three communes into one changes what a unit is, so the share can jump at
     the merger for reasons that say nothing about the work since; a change of criteria
     (the national default became Art. 6 of Decision 28/2025 on 24 Aug 2025) changes what
     "meeting" means. A projection from the points since the later of the two is the
-    honest one once it has enough of them.
+    honest one once it has enough of them. With fewer, every point is used, and the
+    break crossed is returned beside them so that the report says so.
     """
     mine = sorted((p for p in series if p.scope == scope and p.units_in_force), key=lambda p: p.on)
     points = [(p.on, p.meeting_at_least / p.units_in_force) for p in mine]
@@ -172,7 +189,10 @@ def _trend_points(
     if changed:
         start = max(start, changed[-1])
     since = [(d, s) for d, s in points if d >= start]
-    return since if len({d for d, _ in since}) >= 2 else points
+    if len({d for d, _ in since}) >= 2:
+        return since, None
+    crossed = start if any(d < start for d, _ in points) and start != dt.date.min else None
+    return points, crossed
 
 
 def _in(scope: str, run: ScopeRun, code: str) -> bool:

@@ -175,6 +175,7 @@ def _progress_row(p: Progress, lang: Lang, people: _PeopleCell) -> tuple[Cell, .
         p.required,
         p.gap,
         None if p.trend_per_month is None else round(p.trend_per_month, 2),
+        p.trend_across,
     )
 
 
@@ -210,6 +211,7 @@ def _progress_view(report: Report, lang: Lang, people: _PeopleCell) -> View:
             ("required", "int"),
             ("gap", "int"),
             ("trend_per_month", "float"),
+            ("trend_across", "date"),
         ),
         rows=tuple(rows),
     )

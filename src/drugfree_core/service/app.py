@@ -60,8 +60,17 @@ from drugfree_core.i18n import (
 )
 from drugfree_core.model.periods import AssessmentPeriod
 from drugfree_core.plugins.host import PluginHost, default_host
+from drugfree_core.rules.scheme import Scheme
 from drugfree_core.service.audit import AuditEntry, AuditLog
-from drugfree_core.service.auth import AGGREGATES, CASES, EXPLAIN, AccessError, Grant, TokenStore
+from drugfree_core.service.auth import (
+    AGGREGATES,
+    CASES,
+    EXPLAIN,
+    AccessError,
+    Grant,
+    ScopeGuard,
+    TokenStore,
+)
 from drugfree_core.service.models import (
     RESPONSE_MODELS,
     EvaluationPage,
@@ -261,9 +270,20 @@ def request_lang(query: str | None, accept_language: str | None) -> LangCode:
     return min(ranked)[2] if ranked else default_lang()
 
 
-def _problem(status: int, title: Text, detail: Text, instance: str, **extra: Any) -> Response:
+def _problem(status: int, title: Text, detail: Text, request: Request, **extra: Any) -> Response:
+    """The problem document of a refused *request* (RFC 9457, ``application/problem+json``).
+
+    Its ``instance`` is the route's template (:func:`route_template`), never the path as
+    typed: a unit code in it may be an identity number, and a query string anything. A
+    request no route matches has no ``instance`` (an empty one is left out).
+    """
+    template = route_template(request)
     problem = ProblemDetails(
-        title=render(title), status=status, detail=render(detail), instance=instance, **extra
+        title=render(title),
+        status=status,
+        detail=render(detail),
+        instance="" if template == UNMATCHED else template,
+        **extra,
     )
     response = _json(problem, status, _PROBLEM)
     if status == 401:
@@ -451,7 +471,7 @@ def create_app(
             not declared.isdigit() or int(declared) > config.max_body_bytes
         ):
             return _problem(
-                413, msg("Content too large"), _too_large(config.max_body_bytes), request.url.path
+                413, msg("Content too large"), _too_large(config.max_body_bytes), request
             )
         try:
             return await call_next(request)
@@ -459,7 +479,7 @@ def create_app(
             # Caught here, not by the server: its traceback would print the message,
             # which could quote data. The type is enough to start looking.
             log.error("internal error on %s: %s", route_template(request), type(exc).__name__)
-            return _problem(500, msg("Internal error"), msg("the request failed"), "")
+            return _problem(500, msg("Internal error"), msg("the request failed"), request)
 
     @app.middleware("http")
     async def limits_and_log(
@@ -476,7 +496,7 @@ def create_app(
             # A misspelt DRUGFREE_LANG, the server's own setting: said in English.
             log.error("internal error on %s: %s", route_template(request), type(exc).__name__)
             with use_lang("en"):
-                response = _problem(500, msg("Internal error"), msg("the request failed"), "")
+                response = _problem(500, msg("Internal error"), msg("the request failed"), request)
         else:
             with use_lang(lang):
                 response = await limited(request, call_next)
@@ -494,7 +514,7 @@ def create_app(
     @app.exception_handler(AccessError)
     async def access_error(request: Request, exc: AccessError) -> Response:
         title = msg("Unauthorized") if exc.status == 401 else msg("Forbidden")
-        return _problem(exc.status, title, exception_text(exc), request.url.path)
+        return _problem(exc.status, title, exception_text(exc), request)
 
     @app.exception_handler(DatasetError)
     async def dataset_error(request: Request, exc: DatasetError) -> Response:
@@ -503,19 +523,19 @@ def create_app(
             422,
             msg("Invalid dataset"),
             dataset_error_text(exc),
-            request.url.path,
+            request,
             problems=exc.problems,
             messages=tuple(problem_text(p) for p in exc.problems),
         )
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        return _problem(404, msg("Not found"), exception_text(exc), request.url.path)
+        return _problem(404, msg("Not found"), exception_text(exc), request)
 
     @app.exception_handler(UsageError)
     @app.exception_handler(SchemeError)
     async def bad_request(request: Request, exc: DrugfreeError) -> Response:
-        return _problem(400, msg("Bad request"), exception_text(exc), request.url.path)
+        return _problem(400, msg("Bad request"), exception_text(exc), request)
 
     @app.exception_handler(ParameterError)
     async def out_of_bounds(request: Request, exc: ParameterError) -> Response:
@@ -526,7 +546,7 @@ def create_app(
             400,
             msg("Bad request"),
             detail,
-            request.url.path,
+            request,
             problems=(problem,),
             messages=(detail,),
         )
@@ -550,7 +570,7 @@ def create_app(
             400,
             msg("Bad request"),
             "; ".join(lines),
-            request.url.path,
+            request,
             problems=problems,
             messages=lines,
         )
@@ -560,14 +580,14 @@ def create_app(
         # Starlette's own words for a path or a method the service does not have.
         said = _HTTP_WORDS.get(exc.status_code)
         text: Text = str(exc.detail) if said is None else said
-        return _problem(exc.status_code, text, text, request.url.path)
+        return _problem(exc.status_code, text, text, request)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         # The type only: a message could quote data.
         log.error("internal error on %s: %s", route_template(request), type(exc).__name__)
         return _problem(
-            500, msg("Internal error"), msg("the request failed; see the server log"), ""
+            500, msg("Internal error"), msg("the request failed; see the server log"), request
         )
 
     def grant_of(authorization: str | None) -> Grant:
@@ -613,11 +633,30 @@ def create_app(
                 )
             )
 
+    def record_province(record: dict[str, Any], guard: ScopeGuard, province: str | None) -> None:
+        # A province the map knows is the scope asked for, named even when refused (who
+        # tried to see what); the scope accepted replaces it. Typed text is never kept.
+        if province is not None and guard.knows(province):
+            record["scope"] = province
+
     def authenticate(record: dict[str, Any], authorization: str | None) -> Grant:
         grant = grant_of(authorization)
         record["token"] = grant.id
         record["scope"] = grant.scope_text()
         return grant
+
+    def scheme_named(scheme_id: str) -> Scheme:
+        # The library's error quotes the id; here it is what the caller typed (a name,
+        # an identity number), so only the ids available are said.
+        available = sorted(s.id for s in host.schemes())
+        if scheme_id not in available:
+            raise SchemeError(
+                msg(
+                    "the scheme asked for is not known; available: {available}",
+                    available=", ".join(available),
+                )
+            )
+        return host.scheme(scheme_id)
 
     def outcome_counts(verdicts: list[str]) -> dict[str, int]:
         counts = Counter(verdicts)
@@ -655,8 +694,9 @@ def create_app(
         )
 
     @app.get("/v1/schemes", responses=_responses("SchemeList", 401), tags=["rules"])
-    def schemes(authorization: Auth = None) -> Response:
+    def schemes(lang: Lang = None, authorization: Auth = None) -> Response:
         """Every scheme: id, version, titles, dates in force, criteria, provinces applying it."""
+        # lang: the middleware answers in it (errors here); declared to be documented and checked.
         grant_of(authorization)
         jurisdictions = host.jurisdictions()
         return _json(
@@ -711,6 +751,7 @@ def create_app(
         page_size: PageSize = None,
         include_subjects: WithSubjects = False,
         allow_no_coverage: AllowNoCoverage = False,
+        lang: Lang = None,
         authorization: Auth = None,
     ) -> Response:
         """A scope's verdicts on a date: counts over the scope and per-unit results by page.
@@ -722,8 +763,12 @@ def create_app(
         when all its communes are); a scope whose units are all ``no_data`` is a 400
         unless ``allow_no_coverage``.
         """
+        # lang: the middleware answers in it (the units' reasons, errors), as current_lang().
         with audited("evaluate", authorization, date=date) as record:
             grant = authenticate(record, authorization)  # first: a refusal after is theirs
+            snap = served.snapshot
+            record["dataset"] = snap.fingerprint
+            record_province(record, snap.guard, province)
             date = record["date"] = reference_day(date, assessment_year)
             if page_size is None:
                 page_size = min(100, config.max_page_size)
@@ -732,11 +777,9 @@ def create_app(
             grant.require(AGGREGATES)
             if include_subjects:
                 grant.require(CASES)
-            snap = served.snapshot
-            record["dataset"] = snap.fingerprint
             scope = snap.guard.scope(grant, province, date)
             record["scope"] = "national" if scope is None else ",".join(sorted(scope))
-            chosen = host.scheme(scheme)
+            chosen = scheme_named(scheme)
             record["scheme"] = chosen.id
             scoped = served.evaluation(snap, chosen, date)
             # The language too: a written page holds its units' reasons as rendered text.
@@ -807,15 +850,18 @@ def create_app(
         """Why one unit got its verdict, criterion by criterion (text in vi or en, and tree)."""
         with audited("explain", authorization, date=date) as record:
             grant = authenticate(record, authorization)  # first: a refusal after is theirs
+            snap = served.snapshot
+            record["dataset"] = snap.fingerprint
+            if snap.guard.knows(unit_code):
+                # Named even when refused (who tried to see what); a code the map does not
+                # know is what the caller typed, and is never kept.
+                record["unit"] = unit_code
             date = record["date"] = reference_day(date, assessment_year)
             grant.require(EXPLAIN)
             if include_subjects:
                 grant.require(CASES)
-            snap = served.snapshot
-            record["dataset"] = snap.fingerprint
             province = snap.guard.check_unit(grant, unit_code, date)
-            record["unit"] = unit_code
-            chosen = host.scheme(
+            chosen = scheme_named(
                 scheme if scheme else host.jurisdiction_for(province, date).scheme_id
             )
             record["scheme"] = chosen.id
@@ -849,7 +895,9 @@ def create_app(
                         scoped.evaluation,
                         chosen,
                         lang,
-                        unplaced=unplaced_in_province(snap, province, date),
+                        unplaced=unplaced_in_province(
+                            snap, province, date, scoped.evaluation.lost_records
+                        ),
                     ),
                     unit=unit,
                 )
@@ -896,10 +944,11 @@ def create_app(
 
         with audited("report", authorization, date=date) as record:
             grant = authenticate(record, authorization)  # first: a refusal after is theirs
-            date = record["date"] = reference_day(date, assessment_year)
-            grant.require(AGGREGATES)
             snap = served.snapshot
             record["dataset"] = snap.fingerprint
+            record_province(record, snap.guard, province)
+            date = record["date"] = reference_day(date, assessment_year)
+            grant.require(AGGREGATES)
             if province is None and not grant.national:
                 raise UsageError(msg("give province=CODE: a province token has no national report"))
             if province is not None:
@@ -952,8 +1001,9 @@ def create_app(
         },
         tags=["data"],
     )
-    async def validate(request: Request, authorization: Auth = None) -> Response:
+    async def validate(request: Request, lang: Lang = None, authorization: Auth = None) -> Response:
         """Every problem of an uploaded dataset document, located as the command line does."""
+        # lang: the middleware answers in it (the messages, errors), as current_lang() below.
         grant_of(authorization)
         chunks: list[bytes] = []
         size = 0
@@ -964,14 +1014,14 @@ def create_app(
                     413,
                     msg("Content too large"),
                     _too_large(config.max_body_bytes),
-                    request.url.path,
+                    request,
                 )
             chunks.append(chunk)
         try:
             text = b"".join(chunks).decode("utf-8")
         except UnicodeDecodeError:
             raise UsageError(msg("the body is not UTF-8 text")) from None
-        lang = current_lang()
+        said = current_lang()  # the request's: its lang, else Accept-Language (the middleware)
 
         def check() -> ValidationResult:
             # The reasons stay English for programs; each line is said in the request's
@@ -980,7 +1030,7 @@ def create_app(
             return ValidationResult(
                 valid=not problems,
                 problems=problems,
-                messages=tuple(problem_text(p, lang) for p in problems),
+                messages=tuple(problem_text(p, said) for p in problems),
             )
 
         return _json(await anyio.to_thread.run_sync(check))

@@ -287,12 +287,28 @@ class ScopeGuard:
             found |= self.index.in_force_on(province, on)
         return frozenset(found)
 
+    def knows(self, code: str) -> bool:
+        """Whether *code* is a unit of the map (of any date): a code, not text typed at random.
+
+        Only such a code is ever repeated in an answer or kept in the audit log; anything
+        else is what a caller typed, a name or an identity number it may be.
+        """
+        return code in self.index
+
     def province_of(self, unit_code: str, on: dt.date) -> str:
-        """The province of *unit_code* on *on* (a UsageError when the map cannot say)."""
+        """The province of *unit_code* on *on* (a UsageError when the map cannot say).
+
+        A code the map does not know is refused without being repeated (see :meth:`knows`).
+        """
+        if not self.knows(unit_code):
+            raise UsageError(msg("the unit code asked for is not in the administrative map"))
         return self.index.province_of(unit_code, on)
 
     def check_unit(self, grant: Grant, unit_code: str, on: dt.date) -> str:
-        """The unit's province on *on*; a 403 :class:`AccessError` if *grant* does not cover it."""
+        """The unit's province on *on*; a 403 :class:`AccessError` if *grant* does not cover it.
+
+        A code the map does not know is a UsageError that does not repeat it.
+        """
         province = self.province_of(unit_code, on)
         allowed = self.provinces_on(grant, on)
         if allowed is not None and province not in allowed:
@@ -310,13 +326,14 @@ class ScopeGuard:
     def scope(self, grant: Grant, province: str | None, on: dt.date) -> frozenset[str] | None:
         """The provinces a request covers: *province* (checked) or all the grant's.
 
-        None stands for the whole country (a national grant asking for no province).
+        None stands for the whole country (a national grant asking for no province). A
+        code the map does not know is a UsageError that does not repeat it.
         """
         allowed = self.provinces_on(grant, on)
         if province is None:
             return allowed
-        if province not in self.index:
-            raise UsageError(msg("unit {unit} is not in the administrative map", unit=province))
+        if not self.knows(province):
+            raise UsageError(msg("the province code asked for is not in the administrative map"))
         wanted = self.index.in_force_on(province, on)
         if not wanted:
             raise UsageError(

@@ -24,7 +24,9 @@ class ProblemDetails:
     ``$.subjects[3].tests[0].date``, ``drugfree.drug_tests:row 12``), each ``reason`` in
     English for programs; ``messages`` says the same problems, in the same order, each as
     one line in the request's language, as the command line prints them. ``instance`` is
-    the request path.
+    the template of the route refused (``/v1/units/{unit_code}/explanation``), never the
+    path as typed (a unit code in it may be an identity number); absent when no route
+    matches.
     """
 
     type: str = "about:blank"

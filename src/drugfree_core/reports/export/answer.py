@@ -209,7 +209,7 @@ def _status_sentence(p: Progress, m: MilestoneStatus, on: dt.date, lang: Lang) -
         return text(key, lang, meeting=meeting, gap=max(0, m.required - meeting))
     if not p.evaluated:
         return text("answer_ahead_not_evaluated", lang)
-    trend = _trend(p.trend_per_month, lang)
+    trend = _trend(p.trend_per_month, p.trend_across, lang)
     projected = (
         "" if m.projected_at_due is None else format_number(m.projected_at_due, lang, digits=1)
     )
@@ -223,11 +223,15 @@ def _status_sentence(p: Progress, m: MilestoneStatus, on: dt.date, lang: Lang) -
     return text(key, lang, trend=trend, projected=projected, gap=gap, n=gap)
 
 
-def _trend(per_month: float | None, lang: Lang) -> str:
+def _trend(per_month: float | None, across: dt.date | None, lang: Lang) -> str:
     if per_month is None:
         return ""
     sign = "+" if per_month > 0 else "−" if per_month < 0 else ""
-    return text("trend_words", lang, value=sign + format_number(abs(per_month), lang, digits=2))
+    value = sign + format_number(abs(per_month), lang, digits=2)
+    if across is not None:
+        # Fitted across the merger or a change of criteria: the reader must know.
+        return text("trend_words_across", lang, value=value, date=across)
+    return text("trend_words", lang, value=value)
 
 
 def _provinces_sentence(provinces: list[Progress], lang: Lang) -> str:
