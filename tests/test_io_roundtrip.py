@@ -50,11 +50,21 @@ from drugfree_core.model import (
     UnitKind,
 )
 from drugfree_core.model._checks import is_identifier
+from drugfree_core.model.enums import WHOLE_FACT_KINDS, YES_NO_FACT_KINDS
 
 SMALL = Path(__file__).parent / "data" / "io" / "small.json"
 # Names with quotes, separators and spaces; not line breaks, which a name may not hold.
 NAMES = ["Xã Quảng Đức", 'Phường "Ba Đình", Hà Nội', "Đặc khu; Côn Đảo", " Xã có dấu cách ", "x"]
 VALUES = [0.0, 0.1, 1 / 3, 1e-7, 12.5, 1e20, 3000.0]
+
+
+def _values_of(kind: FactKind) -> list[float]:
+    """The values a fact of *kind* may hold: an area any, a count whole, a route 1 or 0."""
+    if kind in YES_NO_FACT_KINDS:
+        return [0.0, 1.0]
+    if kind in WHOLE_FACT_KINDS:
+        return [v for v in VALUES if v == int(v)]
+    return VALUES
 
 
 def day(rng: random.Random, lo: int = 0, hi: int = 2500) -> dt.date:
@@ -151,15 +161,16 @@ def random_dataset(seed: int, n_subjects: int = 25) -> Dataset:
             )
         )
     rng.shuffle(subjects)  # writers sort; readers keep order
+    kinds = [rng.choice(list(FactKind)) for _ in range(10)]
     facts = [
         UnitFact(
             unit_code=rng.choice(codes),
-            kind=rng.choice(list(FactKind)),
+            kind=kind,
             period_start=(s := day(rng)),
             period_end=s + dt.timedelta(days=rng.randint(0, 365)),
-            value=rng.choice(VALUES),
+            value=rng.choice(_values_of(kind)),
         )
-        for _ in range(10)
+        for kind in kinds
     ]
     return Dataset.from_records(units=units, subjects=subjects, lineage=lineage, unit_facts=facts)
 

@@ -234,12 +234,12 @@ def test_locations_reported_for_the_same_days(
 
 
 def test_a_total_left_a_range_says_it_and_gives_no_observed_value() -> None:
-    # One quarter entered twice (1 and 1.5 plants), and another quarter apart (2).
-    quarter = [fact(LOC, v, end=ON - days(10)) for v in (1, 1.5)]
+    # One quarter entered twice (1 and 2 locations), and another quarter apart (2).
+    quarter = [fact(LOC, v, end=ON - days(10)) for v in (1, 2)]
     got = expect({"T2.b": "fail"}, facts=[*quarter, fact(LOC, 2, end=ON - days(100))])
     (measure,) = [n for n in _nodes(got.criterion("T1.b").result) if n.reason]
-    assert render(measure.reason, "en").endswith("the total is anywhere from 3 to 4.5")
-    assert render(measure.reason, "vi").endswith("từ 3 đến 4,5")
+    assert render(measure.reason, "en").endswith("the total is anywhere from 3 to 5")
+    assert render(measure.reason, "vi").endswith("từ 3 đến 5")
     assert measure.observed is None and measure.numerator is None
     # A value of -0 (which is not negative) is said as 0.
     zero = [fact(LOC, -0.0, end=ON - days(10)), fact(LOC, 1, end=ON - days(10))]

@@ -134,10 +134,10 @@ def test_p3_arrests_0_05_percent(arrests: int, expected: str) -> None:
     ("plants", "area", "expected"),
     [(8000, 0, "pass"), (7999, 1999.5, "fail"), (0, 2000, "pass")],
 )
-def test_p5_8000_plants_or_2000_m2(plants: float, area: float, expected: str) -> None:
+def test_p5_8000_plants_or_2000_m2(plants: int, area: float, expected: str) -> None:
     facts = [
-        fact("C000", PLANTS, plants / 2),
-        fact("C001", PLANTS, plants / 2),
+        fact("C000", PLANTS, plants - plants // 2),  # plants are counted whole
+        fact("C001", PLANTS, plants // 2),
         fact("C000", AREA, area),
         fact("C001", AREA, 0),
     ]
